@@ -1,0 +1,62 @@
+/**
+ * Wires a standalone worker together and runs it until SIGTERM/SIGINT. On a signal: stop polling,
+ * drain in-flight records, commit offsets, close Kafka clients, exit 0.
+ */
+import type { WorkerConfig } from '../config/worker-config.js';
+import { createLogger } from '../log.js';
+import { createMetricsRegistry } from '../metrics/registry.js';
+import { createRestServer } from '../rest/server.js';
+import { StandaloneHerder } from '../runtime/standalone-herder.js';
+import { Worker } from '../runtime/worker.js';
+import { ConfigException } from '../sdk/config-def.js';
+import { FileOffsetBackingStore } from '../storage/file-offset-backing-store.js';
+import { VERSION } from '../version.js';
+
+export async function runStandalone(config: WorkerConfig, connectorConfigs: Record<string, string>[]): Promise<number> {
+  const logger = createLogger(config.logLevel);
+  const worker = new Worker({ config, offsetStore: new FileOffsetBackingStore(config.offsetStorageFile), logger });
+  const herder = new StandaloneHerder(worker, logger);
+  const metrics = createMetricsRegistry({
+    sourceTasks: () => worker.sourceTasks(),
+    connectors: () => herder.connectorStates(),
+  });
+  const rest = createRestServer({ herder, metrics, kafkaClusterId: () => null });
+
+  let stopping: Promise<number> | undefined;
+  const shutdown = (signal: string): Promise<number> => {
+    stopping ??= (async () => {
+      logger.info({ signal }, 'stopping: draining in-flight records and committing offsets');
+      await herder.stop();
+      await worker.stop();
+      await rest.close();
+      logger.info('stopped');
+      logger.flush();
+      return 0;
+    })();
+    return stopping;
+  };
+  const stopped = new Promise<number>((resolve) => {
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void shutdown(signal).then(resolve));
+  });
+
+  logger.info({ version: VERSION, bootstrapServers: config.bootstrapServers }, 'connectd starting in standalone mode');
+  await worker.start();
+  const address = await rest.listen({ host: config.listener.host, port: config.listener.port });
+  logger.info({ rest: address, metrics: `${address}/metrics` }, 'REST API listening');
+
+  for (const connectorConfig of connectorConfigs) {
+    try {
+      await herder.putConnectorConfig(connectorConfig);
+    } catch (err) {
+      if (err instanceof ConfigException) {
+        logger.error({ problems: err.problems }, err.message);
+        process.stderr.write(`connectd: ${err.message}\n`);
+        await shutdown('config-error');
+        return 3;
+      }
+      throw err;
+    }
+  }
+  logger.info({ connectors: herder.connectorNames() }, 'connectd started');
+  return stopped;
+}

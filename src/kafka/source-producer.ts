@@ -1,0 +1,190 @@
+/**
+ * The supervisor's producer for source records: hands each record of a batch to librdkafka and
+ * routes delivery reports back to the batch's owner.
+ *
+ * Backpressure: librdkafka's queue full (QUEUE_FULL) is handled on ONE serialized path. Batches wait
+ * in a FIFO; only the head is produced; on QUEUE_FULL the drain stops and resumes after delivery
+ * reports have freed space. Nothing is dropped, nothing retries concurrently, nothing spins, and
+ * records of one task reach librdkafka in the order they were polled.
+ */
+import { CODES, Producer } from './binding.js';
+import type { DeliveryReport, LibrdKafkaError, ProducerGlobalConfig } from './binding.js';
+import { RecordBatchReader } from '../runtime/record-batch.js';
+import type { SubmittedBatch } from '../runtime/submitted-records.js';
+
+/** Receives the fate of each record it submitted. */
+export interface DeliveryTarget {
+  onDelivered(batch: SubmittedBatch, index: number, partition: number, offset: number): void;
+  onDeliveryFailed(batch: SubmittedBatch, index: number, error: Error): void;
+}
+
+/** Records per batch are addressed by index in the delivery report's opaque: seq * 2^20 + index. */
+export const MAX_BATCH_RECORDS = 1 << 20;
+
+interface PendingBatch {
+  target: DeliveryTarget;
+  batch: SubmittedBatch;
+  topics: readonly string[];
+  reader: RecordBatchReader;
+  /** The reader's current record was read but not yet accepted by librdkafka. */
+  holding: boolean;
+  seq: number;
+}
+
+interface InFlight {
+  target: DeliveryTarget;
+  batch: SubmittedBatch;
+  remaining: number;
+}
+
+const QUEUE_FULL_RETRY_MS = 10;
+
+export class SourceProducer {
+  readonly #producer: InstanceType<typeof Producer>;
+  readonly #queue: PendingBatch[] = [];
+  readonly #inFlight = new Map<number, InFlight>();
+  #nextSeq = 0;
+  #blocked = false;
+  #retryTimer: NodeJS.Timeout | undefined;
+  #draining = false;
+  /** Times produce() answered QUEUE_FULL: each one paused the drain once. */
+  queueFullEvents = 0;
+
+  constructor(config: ProducerGlobalConfig) {
+    this.#producer = new Producer({ ...config, dr_cb: true });
+    this.#producer.on('delivery-report', (err, report) => this.#onDeliveryReport(err, report));
+  }
+
+  connect(timeoutMs: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#producer.connect({ timeout: timeoutMs }, (err) => {
+        if (err) reject(new Error(`producer could not connect: ${err.message}`));
+        else {
+          // Delivery reports are polled on librdkafka's background thread, not by JS timers.
+          this.#producer.setPollInBackground(true);
+          resolve();
+        }
+      });
+    });
+  }
+
+  /** Records in librdkafka or waiting for it, across all tasks. */
+  get queuedBatches(): number {
+    return this.#queue.length;
+  }
+
+  submit(target: DeliveryTarget, batch: SubmittedBatch, topics: readonly string[], buffer: ArrayBuffer): void {
+    if (batch.count > MAX_BATCH_RECORDS) throw new RangeError(`a batch holds at most ${MAX_BATCH_RECORDS} records`);
+    const seq = this.#nextSeq++;
+    this.#inFlight.set(seq, { target, batch, remaining: batch.count });
+    this.#queue.push({ target, batch, topics, reader: new RecordBatchReader(buffer), holding: false, seq });
+    if (!this.#blocked) this.#drain();
+  }
+
+  /** Drops queued (not yet produced) batches of a target: used when its task is abandoned. */
+  discard(target: DeliveryTarget): void {
+    for (let i = this.#queue.length - 1; i >= 0; i--) {
+      const pending = this.#queue[i]!;
+      if (pending.target === target && !pending.holding && pending.reader.index < 0) {
+        this.#queue.splice(i, 1);
+        this.#inFlight.delete(pending.seq);
+      }
+    }
+  }
+
+  #drain(): void {
+    if (this.#draining) return;
+    this.#draining = true;
+    try {
+      while (this.#queue.length > 0) {
+        const head = this.#queue[0]!;
+        if (!this.#produceBatch(head)) {
+          this.#block();
+          return;
+        }
+        this.#queue.shift();
+      }
+      this.#blocked = false;
+    } finally {
+      this.#draining = false;
+    }
+  }
+
+  /** Produces what remains of a batch; false when librdkafka's queue is full. */
+  #produceBatch(pending: PendingBatch): boolean {
+    const { reader, batch, topics, target } = pending;
+    const base = pending.seq * MAX_BATCH_RECORDS;
+    while (pending.holding || reader.next()) {
+      const index = reader.index;
+      if (!pending.holding) batch.locate(index, reader.sourcePartitionIndex, reader.offsetStart, reader.offsetLength);
+      try {
+        this.#producer.produce(
+          topics[reader.topicIndex]!,
+          reader.kafkaPartition < 0 ? null : reader.kafkaPartition,
+          reader.value,
+          reader.key,
+          reader.timestamp,
+          base + index,
+          reader.headers,
+        );
+        pending.holding = false;
+      } catch (err) {
+        if ((err as LibrdKafkaError).code === CODES.ERRORS.ERR__QUEUE_FULL) {
+          pending.holding = true;
+          this.queueFullEvents++;
+          return false;
+        }
+        // Rejected outright (too large, unknown partition...): that record fails, the rest go on.
+        pending.holding = false;
+        this.#settle(pending.seq);
+        target.onDeliveryFailed(batch, index, err instanceof Error ? err : new Error(String(err)));
+      }
+    }
+    return true;
+  }
+
+  #block(): void {
+    this.#blocked = true;
+    // A delivery report frees space and resumes the drain; the timer covers reports that are slow.
+    this.#retryTimer ??= setTimeout(() => {
+      this.#retryTimer = undefined;
+      this.#drain();
+    }, QUEUE_FULL_RETRY_MS);
+  }
+
+  #onDeliveryReport(err: LibrdKafkaError | null, report: DeliveryReport): void {
+    const opaque = report.opaque as number;
+    const seq = Math.floor(opaque / MAX_BATCH_RECORDS);
+    const index = opaque - seq * MAX_BATCH_RECORDS;
+    const inFlight = this.#inFlight.get(seq);
+    if (inFlight !== undefined) {
+      this.#settle(seq);
+      if (err) inFlight.target.onDeliveryFailed(inFlight.batch, index, new Error(`delivery to ${report.topic} failed: ${err.message}`));
+      else inFlight.target.onDelivered(inFlight.batch, index, report.partition, report.offset);
+    }
+    if (this.#blocked && this.#retryTimer !== undefined) {
+      clearTimeout(this.#retryTimer);
+      this.#retryTimer = undefined;
+      setImmediate(() => this.#drain());
+    }
+  }
+
+  #settle(seq: number): void {
+    const inFlight = this.#inFlight.get(seq);
+    if (inFlight !== undefined && --inFlight.remaining === 0) this.#inFlight.delete(seq);
+  }
+
+  /** Waits until librdkafka has sent everything queued (or the timeout passes). */
+  flush(timeoutMs: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#producer.flush(timeoutMs, (err) => (err ? reject(err) : resolve()));
+    });
+  }
+
+  disconnect(timeoutMs = 5000): Promise<void> {
+    if (this.#retryTimer !== undefined) clearTimeout(this.#retryTimer);
+    return new Promise((resolve) => {
+      this.#producer.disconnect(timeoutMs, () => resolve());
+    });
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * Finds connector classes by the name a config gives in `connector.class`: a full name or a short
+ * alias, as Kafka Connect accepts (`FileStreamSourceConnector` or `FileStreamSource`). Built-ins are
+ * listed below; `plugin.path` adds modules (a .js/.mjs file, or a directory that is an npm package
+ * or holds several). Runs in worker threads: connector code is never loaded on the supervisor's thread.
+ */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Connector } from '../sdk/connector.js';
+
+export type ConnectorClass = new () => Connector;
+
+export class PluginNotFoundError extends Error {
+  readonly code = 'CONNECTD_ERR_PLUGIN_NOT_FOUND';
+}
+
+interface BuiltIn {
+  fullName: string;
+  module: string;
+  exportName: string;
+}
+
+const BUILT_INS: readonly BuiltIn[] = [
+  {
+    fullName: 'io.connectd.connectors.generator.GeneratorSourceConnector',
+    module: '../connectors/generator/generator-source-connector.js',
+    exportName: 'GeneratorSourceConnector',
+  },
+];
+
+/** Names a connector class answers to: its full name, its simple name, and that minus "Connector". */
+export function aliasesFor(fullName: string): string[] {
+  const simple = fullName.slice(fullName.lastIndexOf('.') + 1);
+  const names = [fullName, simple];
+  if (simple.endsWith('Connector') && simple.length > 'Connector'.length) names.push(simple.slice(0, -'Connector'.length));
+  return [...new Set(names)];
+}
+
+function isConnectorClass(value: unknown): value is ConnectorClass {
+  if (typeof value !== 'function') return false;
+  const proto = (value as { prototype?: unknown }).prototype as Record<string, unknown> | undefined;
+  // Duck-typed: a plugin may have been built against another copy of the SDK module.
+  return proto !== undefined && typeof proto.taskConfigs === 'function' && typeof proto.taskClass === 'function';
+}
+
+/** Per-thread cache: plugin modules are imported once per worker thread and plugin path. */
+const registries = new Map<string, Promise<Map<string, ConnectorClass>>>();
+
+export async function loadConnectorClass(name: string, pluginPath: readonly string[]): Promise<ConnectorClass> {
+  const cacheKey = pluginPath.join('\0');
+  let registry = registries.get(cacheKey);
+  if (registry === undefined) {
+    registry = buildRegistry(pluginPath);
+    registries.set(cacheKey, registry);
+  }
+  const found = (await registry).get(name);
+  if (found === undefined) {
+    const known = [...(await registry).keys()].sort().join(', ');
+    throw new PluginNotFoundError(`connector.class=${name}: no such connector plugin (known: ${known})`);
+  }
+  return found;
+}
+
+async function buildRegistry(pluginPath: readonly string[]): Promise<Map<string, ConnectorClass>> {
+  const registry = new Map<string, ConnectorClass>();
+  const add = (fullName: string, klass: ConnectorClass): void => {
+    for (const alias of aliasesFor(fullName)) if (!registry.has(alias)) registry.set(alias, klass);
+  };
+  for (const builtIn of BUILT_INS) {
+    const mod = (await import(new URL(builtIn.module, import.meta.url).href)) as Record<string, unknown>;
+    const klass = mod[builtIn.exportName];
+    if (!isConnectorClass(klass)) throw new Error(`built-in plugin ${builtIn.fullName} did not load`);
+    add(builtIn.fullName, klass);
+  }
+  for (const entry of pluginPath) {
+    for (const { file, namespace } of await pluginModules(path.resolve(entry))) {
+      const mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+      for (const [exportName, value] of Object.entries(mod)) {
+        if (isConnectorClass(value)) add(`${namespace}.${exportName === 'default' ? value.name : exportName}`, value);
+      }
+    }
+  }
+  return registry;
+}
+
+/** The modules one `plugin.path` entry contributes, each with the namespace of its full names. */
+async function pluginModules(entry: string): Promise<{ file: string; namespace: string }[]> {
+  const info = await stat(entry).catch(() => null);
+  if (info === null) throw new Error(`plugin.path entry ${entry} does not exist`);
+  if (info.isFile()) return isModuleFile(entry) ? [{ file: entry, namespace: moduleStem(entry) }] : [];
+  const asPackage = await packageEntry(entry);
+  if (asPackage !== null) return [asPackage];
+  const found: { file: string; namespace: string }[] = [];
+  for (const dirent of (await readdir(entry, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
+    const full = path.join(entry, dirent.name);
+    if (dirent.isFile() && isModuleFile(full)) found.push({ file: full, namespace: moduleStem(full) });
+    else if (dirent.isDirectory()) {
+      const pkg = await packageEntry(full);
+      if (pkg !== null) found.push(pkg);
+    }
+  }
+  return found;
+}
+
+async function packageEntry(dir: string): Promise<{ file: string; namespace: string } | null> {
+  const text = await readFile(path.join(dir, 'package.json'), 'utf8').catch(() => null);
+  if (text === null) return null;
+  const pkg = JSON.parse(text) as { name?: string; main?: string; exports?: unknown };
+  const exported = typeof pkg.exports === 'string' ? pkg.exports : undefined;
+  const main = exported ?? pkg.main ?? 'index.js';
+  return { file: path.join(dir, main), namespace: pkg.name ?? path.basename(dir) };
+}
+
+function isModuleFile(file: string): boolean {
+  return /\.(m?js|cjs)$/.test(file) && !file.endsWith('.d.ts') && !file.endsWith('.map');
+}
+
+function moduleStem(file: string): string {
+  return path.basename(file).replace(/\.(m?js|cjs)$/, '');
+}

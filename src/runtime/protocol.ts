@@ -1,0 +1,110 @@
+/**
+ * Messages between the supervisor (main thread) and the worker threads that host connectors and
+ * tasks. Each connector and each task has its own MessageChannel; these are the only shapes sent on
+ * it. Design and sequence diagrams: docs/design/2026-11-25-thread-protocol.md.
+ */
+import type { MessagePort } from 'node:worker_threads';
+import type { TaskConfig } from '../sdk/connector.js';
+
+/** A serialisable error: what the status API shows as `trace`. */
+export interface ErrorInfo {
+  name: string;
+  message: string;
+  stack?: string;
+  code?: string;
+}
+
+export function toErrorInfo(err: unknown): ErrorInfo {
+  if (err instanceof Error) {
+    const info: ErrorInfo = { name: err.name, message: err.message };
+    if (err.stack !== undefined) info.stack = err.stack;
+    const code = (err as { code?: unknown }).code;
+    if (typeof code === 'string') info.code = code;
+    return info;
+  }
+  return { name: 'Error', message: String(err) };
+}
+
+/** Where a plugin comes from: the built-ins plus the worker's `plugin.path`. */
+export interface PluginLocation {
+  pluginPath: readonly string[];
+}
+
+/** The payload of the piscina `run()` that hosts one connector for its whole life. */
+export interface ConnectorHostRequest extends PluginLocation {
+  kind: 'connector';
+  connectorName: string;
+  config: Record<string, string>;
+  port: MessagePort;
+}
+
+/** The payload of the piscina `run()` that hosts one source task for its whole life. */
+export interface SourceTaskHostRequest extends PluginLocation {
+  kind: 'source-task';
+  connectorName: string;
+  taskId: number;
+  /** The connector's config (for its class and converters) and this task's own config. */
+  connectorConfig: Record<string, string>;
+  taskConfig: TaskConfig;
+  initialCredit: Credit;
+  port: MessagePort;
+}
+
+export type HostRequest = ConnectorHostRequest | SourceTaskHostRequest;
+
+/** How a hosted connector or task ended. A thrown error (run() rejects) means FAILED. */
+export interface HostResult {
+  stopped: true;
+}
+
+export interface Credit {
+  records: number;
+  bytes: number;
+}
+
+// ---- Supervisor → connector host
+export type ToConnector =
+  | { t: 'task-configs'; id: number; maxTasks: number }
+  | { t: 'stop' };
+
+// ---- Connector host → supervisor
+export type FromConnector =
+  | { t: 'started'; version: string }
+  | { t: 'task-configs'; id: number; configs?: TaskConfig[]; error?: ErrorInfo }
+  | { t: 'request-reconfiguration' }
+  | { t: 'raise-error'; error: ErrorInfo };
+
+// ---- Supervisor → source task host
+export type ToSourceTask =
+  | { t: 'credit'; records: number; bytes: number }
+  | { t: 'offsets'; id: number; offsets: (string | null)[] }
+  /**
+   * Offsets persisted: `released` lists the batches whose records are all persisted, with where
+   * Kafka stored each record when the task wants `commitRecord`. Then the task's `commit()` runs.
+   */
+  | { t: 'committed'; released: ReleasedBatch[] }
+  /** Stop polling and call the task's stop(); the host answers `poll-stopped`. */
+  | { t: 'stop' }
+  /** After the final offset flush: the host ends its run() once pending commit callbacks are done. */
+  | { t: 'close' };
+
+export interface ReleasedBatch {
+  id: number;
+  kafkaPartitions?: Int32Array;
+  kafkaOffsets?: Float64Array;
+}
+
+// ---- Source task host → supervisor
+export type FromSourceTask =
+  | { t: 'started'; version: string; wantsRecordCommits: boolean }
+  | {
+      t: 'batch';
+      id: number;
+      count: number;
+      payloadBytes: number;
+      topics: string[];
+      sourcePartitions: string[];
+      buffer: ArrayBuffer;
+    }
+  | { t: 'offsets-request'; id: number; partitions: string[] }
+  | { t: 'poll-stopped' };

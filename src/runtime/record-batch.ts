@@ -1,0 +1,234 @@
+/**
+ * The binary form in which records cross from a task's worker thread to the supervisor: one
+ * ArrayBuffer per poll, transferred (not cloned). Design: docs/design/2026-11-25-thread-protocol.md.
+ *
+ * Layout (little-endian), after an 8-byte header `u32 MAGIC, u32 recordCount`, per record:
+ *   f64 timestamp (NaN = none) | i32 kafkaPartition (-1 = partitioner) | u32 topicIndex
+ *   u32 sourcePartitionIndex | i32 keyLength (-1 = null) | i32 valueLength (-1 = null)
+ *   u32 offsetLength | u32 headerCount
+ *   key bytes | value bytes | offset (UTF-8 JSON) | headers: (u32 keyLength, key, i32 valueLength, value)*
+ * Topic names and source partitions (as JSON) travel beside the buffer in per-batch tables, so the
+ * supervisor decodes no string per record. Offsets stay bytes until an offset flush picks one.
+ */
+import type { Converter } from '../data/converters.js';
+import type { SourceRecord } from '../sdk/records.js';
+
+export const BATCH_MAGIC = 0x43444231; // "CDB1"
+const HEADER_BYTES = 8;
+const RECORD_FIXED_BYTES = 36;
+
+const utf8 = new TextEncoder();
+
+export interface EncodedBatch {
+  readonly count: number;
+  /** Bytes of record payload (keys, values, headers): what the in-flight byte budget counts. */
+  readonly payloadBytes: number;
+  readonly topics: string[];
+  readonly sourcePartitions: string[];
+  readonly buffer: ArrayBuffer;
+}
+
+/**
+ * Converts and encodes one poll's records. Throws (naming the record's topic) when a converter
+ * rejects a value; nothing of the batch is sent then.
+ */
+export function encodeBatch(records: readonly SourceRecord[], keyConverter: Converter, valueConverter: Converter): EncodedBatch {
+  const count = records.length;
+  const keys = new Array<Uint8Array | null>(count);
+  const values = new Array<Uint8Array | null>(count);
+  const offsets = new Array<string>(count);
+  const topicIndex = new Map<string, number>();
+  const topics: string[] = [];
+  // Tasks usually reuse one partition object per source partition: look it up by identity first.
+  const partitionByIdentity = new Map<object, number>();
+  const partitionByJson = new Map<string, number>();
+  const sourcePartitions: string[] = [];
+  const recordTopic = new Uint32Array(count);
+  const recordPartition = new Uint32Array(count);
+
+  let size = HEADER_BYTES;
+  let payloadBytes = 0;
+  for (let i = 0; i < count; i++) {
+    const record = records[i]!;
+    let t = topicIndex.get(record.topic);
+    if (t === undefined) {
+      t = topics.length;
+      topics.push(record.topic);
+      topicIndex.set(record.topic, t);
+    }
+    recordTopic[i] = t;
+
+    let p = partitionByIdentity.get(record.sourcePartition);
+    if (p === undefined) {
+      const json = JSON.stringify(record.sourcePartition);
+      p = partitionByJson.get(json);
+      if (p === undefined) {
+        p = sourcePartitions.length;
+        sourcePartitions.push(json);
+        partitionByJson.set(json, p);
+      }
+      partitionByIdentity.set(record.sourcePartition, p);
+    }
+    recordPartition[i] = p;
+
+    const key = keyConverter.fromConnectData(record.topic, record.key);
+    const value = valueConverter.fromConnectData(record.topic, record.value);
+    keys[i] = key;
+    values[i] = value;
+    const offset = JSON.stringify(record.sourceOffset);
+    offsets[i] = offset;
+    let recordPayload = (key?.byteLength ?? 0) + (value?.byteLength ?? 0);
+    for (const header of record.headers) {
+      // Worst case 3 UTF-8 bytes per UTF-16 unit; the slack is not sent as payload.
+      recordPayload += 8 + header.key.length * 3 + headerValueSize(header.value);
+    }
+    payloadBytes += recordPayload;
+    size += RECORD_FIXED_BYTES + recordPayload + offset.length * 3;
+  }
+
+  const buffer = new ArrayBuffer(size);
+  const bytes = new Uint8Array(buffer);
+  const view = new DataView(buffer);
+  view.setUint32(0, BATCH_MAGIC, true);
+  view.setUint32(4, count, true);
+  let pos = HEADER_BYTES;
+  for (let i = 0; i < count; i++) {
+    const record = records[i]!;
+    const key = keys[i]!;
+    const value = values[i]!;
+    view.setFloat64(pos, record.timestamp ?? Number.NaN, true);
+    view.setInt32(pos + 8, record.kafkaPartition ?? -1, true);
+    view.setUint32(pos + 12, recordTopic[i]!, true);
+    view.setUint32(pos + 16, recordPartition[i]!, true);
+    view.setInt32(pos + 20, key === null ? -1 : key.byteLength, true);
+    view.setInt32(pos + 24, value === null ? -1 : value.byteLength, true);
+    view.setUint32(pos + 32, record.headers.length, true);
+    const offsetLengthAt = pos + 28;
+    pos += RECORD_FIXED_BYTES;
+    if (key !== null) {
+      bytes.set(key, pos);
+      pos += key.byteLength;
+    }
+    if (value !== null) {
+      bytes.set(value, pos);
+      pos += value.byteLength;
+    }
+    const written = utf8.encodeInto(offsets[i]!, bytes.subarray(pos)).written;
+    view.setUint32(offsetLengthAt, written, true);
+    pos += written;
+    for (const header of record.headers) {
+      const keyWritten = utf8.encodeInto(header.key, bytes.subarray(pos + 4)).written;
+      view.setUint32(pos, keyWritten, true);
+      pos += 4 + keyWritten;
+      const hv = header.value;
+      if (hv === null) {
+        view.setInt32(pos, -1, true);
+        pos += 4;
+      } else if (typeof hv === 'string') {
+        const n = utf8.encodeInto(hv, bytes.subarray(pos + 4)).written;
+        view.setInt32(pos, n, true);
+        pos += 4 + n;
+      } else {
+        view.setInt32(pos, hv.byteLength, true);
+        bytes.set(hv, pos + 4);
+        pos += 4 + hv.byteLength;
+      }
+    }
+  }
+  return { count, payloadBytes, topics, sourcePartitions, buffer };
+}
+
+function headerValueSize(value: string | Uint8Array | null): number {
+  if (value === null) return 0;
+  return typeof value === 'string' ? value.length * 3 : value.byteLength;
+}
+
+/** One decoded header, as the Kafka client's produce() takes it: `{ [key]: value }`. */
+export type ProducerHeader = Record<string, Buffer>;
+
+/**
+ * Walks a batch on the supervisor's thread. Fields describe the current record after `next()`;
+ * key and value are views into the batch buffer (no copy: the Kafka client copies on produce).
+ */
+export class RecordBatchReader {
+  readonly count: number;
+  index = -1;
+  timestamp: number | undefined = undefined;
+  kafkaPartition = -1;
+  topicIndex = 0;
+  sourcePartitionIndex = 0;
+  key: Buffer | null = null;
+  value: Buffer | null = null;
+  /** Byte range of the record's source offset JSON within the buffer. */
+  offsetStart = 0;
+  offsetLength = 0;
+  headers: ProducerHeader[] | undefined = undefined;
+
+  readonly #buffer: ArrayBuffer;
+  readonly #view: DataView;
+  #pos = HEADER_BYTES;
+
+  constructor(buffer: ArrayBuffer) {
+    this.#buffer = buffer;
+    this.#view = new DataView(buffer);
+    if (buffer.byteLength < HEADER_BYTES || this.#view.getUint32(0, true) !== BATCH_MAGIC) {
+      throw new Error('record batch: bad magic (not a connectd batch, or a protocol version mismatch)');
+    }
+    this.count = this.#view.getUint32(4, true);
+  }
+
+  next(): boolean {
+    if (this.index + 1 >= this.count) return false;
+    this.index++;
+    const view = this.#view;
+    let pos = this.#pos;
+    const ts = view.getFloat64(pos, true);
+    this.timestamp = Number.isNaN(ts) ? undefined : ts;
+    this.kafkaPartition = view.getInt32(pos + 8, true);
+    this.topicIndex = view.getUint32(pos + 12, true);
+    this.sourcePartitionIndex = view.getUint32(pos + 16, true);
+    const keyLength = view.getInt32(pos + 20, true);
+    const valueLength = view.getInt32(pos + 24, true);
+    const offsetLength = view.getUint32(pos + 28, true);
+    const headerCount = view.getUint32(pos + 32, true);
+    pos += RECORD_FIXED_BYTES;
+    if (keyLength < 0) this.key = null;
+    else {
+      this.key = Buffer.from(this.#buffer, pos, keyLength);
+      pos += keyLength;
+    }
+    if (valueLength < 0) this.value = null;
+    else {
+      this.value = Buffer.from(this.#buffer, pos, valueLength);
+      pos += valueLength;
+    }
+    this.offsetStart = pos;
+    this.offsetLength = offsetLength;
+    pos += offsetLength;
+    if (headerCount === 0) this.headers = undefined;
+    else {
+      const headers: ProducerHeader[] = [];
+      for (let h = 0; h < headerCount; h++) {
+        const keyLen = view.getUint32(pos, true);
+        const key = Buffer.from(this.#buffer, pos + 4, keyLen).toString('utf8');
+        pos += 4 + keyLen;
+        const valueLen = view.getInt32(pos, true);
+        pos += 4;
+        // The Kafka client takes no null header value: an empty value is the closest it can carry.
+        const headerValue = valueLen < 0 ? Buffer.alloc(0) : Buffer.from(this.#buffer, pos, valueLen);
+        if (valueLen > 0) pos += valueLen;
+        headers.push({ [key]: headerValue });
+      }
+      this.headers = headers;
+    }
+    this.#pos = pos;
+    return true;
+  }
+}
+
+const utf8Decoder = new TextDecoder();
+
+/** Decodes the source offset JSON stored at `[start, start+length)` of a batch buffer. */
+export function decodeOffsetJson(buffer: ArrayBuffer, start: number, length: number): string {
+  return utf8Decoder.decode(new Uint8Array(buffer, start, length));
+}

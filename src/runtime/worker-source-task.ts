@@ -1,0 +1,233 @@
+/**
+ * The supervisor's half of one source task (Kafka Connect's WorkerSourceTask): receives encoded
+ * batches from the task's worker thread, produces them, grants credit back as Kafka acknowledges
+ * them, answers offset lookups, and commits offsets.
+ *
+ * Order of a commit, always: Kafka acknowledged → offsets persisted → the task hears of it
+ * (`commitRecord`, `commit`). Credit is returned per fully acknowledged batch, so a task never has
+ * more than its in-flight limits outstanding (plus the one poll it was in when credit ran out).
+ */
+import { MessageChannel } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
+import type { Piscina } from 'piscina';
+import type { Logger } from 'pino';
+import type { DeliveryTarget, SourceProducer } from '../kafka/source-producer.js';
+import type { OffsetBackingStore } from '../storage/offset-backing-store.js';
+import { offsetKey } from '../storage/offset-backing-store.js';
+import type { TaskConfig } from '../sdk/connector.js';
+import type { Credit, ErrorInfo, FromSourceTask, SourceTaskHostRequest, ToSourceTask } from './protocol.js';
+import { toErrorInfo } from './protocol.js';
+import type { State } from './status.js';
+import { SubmittedBatch, SubmittedRecords } from './submitted-records.js';
+import type { SourceTaskMetrics } from '../metrics/source-task-metrics.js';
+
+export interface WorkerSourceTaskOptions {
+  connectorName: string;
+  taskId: number;
+  connectorConfig: Record<string, string>;
+  taskConfig: TaskConfig;
+  pluginPath: readonly string[];
+  limits: Credit;
+  pool: Piscina;
+  producer: SourceProducer;
+  offsetStore: OffsetBackingStore;
+  metrics: SourceTaskMetrics;
+  logger: Logger;
+  onStateChange: (state: State, error?: ErrorInfo) => void;
+}
+
+export class WorkerSourceTask implements DeliveryTarget {
+  readonly connectorName: string;
+  readonly taskId: number;
+  readonly metrics: SourceTaskMetrics;
+  state: State = 'UNASSIGNED';
+  failure: ErrorInfo | undefined;
+
+  readonly #opts: WorkerSourceTaskOptions;
+  readonly #submitted = new SubmittedRecords();
+  #port: MessagePort | undefined;
+  #run: Promise<void> | undefined;
+  #pollStopped: Promise<void>;
+  #onPollStopped!: () => void;
+  #committing: Promise<void> | undefined;
+  #drainWaiter: (() => void) | undefined;
+  #closed = false;
+
+  constructor(opts: WorkerSourceTaskOptions) {
+    this.#opts = opts;
+    this.connectorName = opts.connectorName;
+    this.taskId = opts.taskId;
+    this.metrics = opts.metrics;
+    this.#pollStopped = new Promise((resolve) => (this.#onPollStopped = resolve));
+  }
+
+  get label(): string {
+    return `${this.connectorName}-${this.taskId}`;
+  }
+
+  /** Starts the task in a worker thread; resolves once the task's start() returned. */
+  start(): Promise<void> {
+    const { port1, port2 } = new MessageChannel();
+    this.#port = port1;
+    const request: SourceTaskHostRequest = {
+      kind: 'source-task',
+      connectorName: this.connectorName,
+      taskId: this.taskId,
+      connectorConfig: this.#opts.connectorConfig,
+      taskConfig: this.#opts.taskConfig,
+      pluginPath: this.#opts.pluginPath,
+      initialCredit: this.#opts.limits,
+      port: port2,
+    };
+    let onStarted!: () => void;
+    const started = new Promise<void>((resolve) => (onStarted = resolve));
+    port1.on('message', (msg: FromSourceTask) => this.#onMessage(msg, onStarted));
+    this.#run = (this.#opts.pool.run(request, { transferList: [port2] }) as Promise<unknown>).then(
+      () => {
+        if (this.state !== 'FAILED') this.#setState('UNASSIGNED');
+      },
+      (err: unknown) => this.#fail(err),
+    );
+    // A task that fails while starting must not leave its caller waiting.
+    void this.#run.then(onStarted);
+    return started;
+  }
+
+  #onMessage(msg: FromSourceTask, onStarted: () => void): void {
+    switch (msg.t) {
+      case 'started':
+        this.#keepMetadata = msg.wantsRecordCommits;
+        this.#setState('RUNNING');
+        onStarted();
+        break;
+      case 'batch': {
+        const batch = new SubmittedBatch(msg.id, msg.count, msg.payloadBytes, msg.buffer, msg.sourcePartitions, this.#keepMetadata);
+        this.#submitted.submit(batch);
+        this.#opts.metrics.batchPolled(msg.count, msg.payloadBytes);
+        this.#opts.producer.submit(this, batch, msg.topics, msg.buffer);
+        break;
+      }
+      case 'offsets-request': {
+        const keys = msg.partitions.map((p) => offsetKey(this.connectorName, p));
+        this.#send({ t: 'offsets', id: msg.id, offsets: this.#opts.offsetStore.get(keys) });
+        break;
+      }
+      case 'poll-stopped':
+        this.#onPollStopped();
+        break;
+    }
+  }
+
+  #keepMetadata = false;
+
+  onDelivered(batch: SubmittedBatch, index: number, partition: number, offset: number): void {
+    this.#opts.metrics.recordAcked();
+    if (!batch.ack(index, partition, offset)) return;
+    this.#submitted.foldCompleted();
+    this.#send({ t: 'credit', records: batch.count, bytes: batch.payloadBytes });
+    if (this.#drainWaiter !== undefined && this.#submitted.inFlightRecords() === 0) this.#drainWaiter();
+  }
+
+  onDeliveryFailed(batch: SubmittedBatch, index: number, error: Error): void {
+    this.#opts.metrics.recordFailed();
+    // The record stays unacknowledged: no offset at or after it in its source partition is ever
+    // committed, so a restart polls it again.
+    this.#opts.logger.error({ err: error, batch: batch.id, index }, 'record delivery failed; failing the task');
+    this.#fail(error);
+    this.#send({ t: 'stop' });
+  }
+
+  /** Persists what can be committed, then tells the task. One commit at a time per task. */
+  commitOffsets(): Promise<void> {
+    this.#committing ??= this.#commit().finally(() => (this.#committing = undefined));
+    return this.#committing;
+  }
+
+  async #commit(): Promise<void> {
+    const snapshot = this.#submitted.takeSnapshot();
+    if (snapshot.offsets.size === 0 && snapshot.released.length === 0) return;
+    const started = performance.now();
+    const entries = new Map<string, string>();
+    for (const [partition, offset] of snapshot.offsets) entries.set(offsetKey(this.connectorName, partition), offset);
+    try {
+      if (entries.size > 0) await this.#opts.offsetStore.set(entries);
+    } catch (err) {
+      this.#submitted.restore(snapshot);
+      this.#opts.metrics.offsetCommit(false, performance.now() - started);
+      this.#opts.logger.error({ err }, 'offset commit failed; will retry at the next flush');
+      return;
+    }
+    this.#opts.metrics.offsetCommit(true, performance.now() - started);
+    this.#send({ t: 'committed', released: snapshot.released });
+  }
+
+  /**
+   * Graceful stop: stop polling, wait for in-flight records to be acknowledged, commit, close.
+   * Resolves false if the task did not stop within `timeoutMs` (it is then abandoned).
+   */
+  async stop(timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    const remaining = (): number => Math.max(0, deadline - Date.now());
+    this.#send({ t: 'stop' });
+    const runEnded = this.#run ?? Promise.resolve();
+    await withTimeout(Promise.race([this.#pollStopped, runEnded]), remaining());
+    await withTimeout(this.#drained(), remaining());
+    await this.commitOffsets();
+    this.#send({ t: 'close' });
+    const stopped = await withTimeout(runEnded.then(() => true), remaining());
+    if (stopped !== true) {
+      this.#opts.producer.discard(this);
+      this.#opts.logger.warn({ timeoutMs }, 'task did not stop in time; abandoned');
+      return false;
+    }
+    return true;
+  }
+
+  #drained(): Promise<void> {
+    if (this.#submitted.inFlightRecords() === 0 || this.state === 'FAILED') return Promise.resolve();
+    return new Promise((resolve) => (this.#drainWaiter = resolve));
+  }
+
+  inFlightRecords(): number {
+    return this.#submitted.inFlightRecords();
+  }
+
+  #fail(err: unknown): void {
+    if (this.state === 'FAILED') return;
+    this.failure = toErrorInfo(err);
+    this.#opts.logger.error({ err }, 'task failed');
+    this.#setState('FAILED', this.failure);
+    this.#drainWaiter?.();
+  }
+
+  #setState(state: State, error?: ErrorInfo): void {
+    this.state = state;
+    this.#opts.onStateChange(state, error);
+  }
+
+  #send(msg: ToSourceTask): void {
+    if (this.#closed || this.#port === undefined) return;
+    try {
+      this.#port.postMessage(msg);
+    } catch {
+      // The worker side is gone (thread died): the run() rejection reports why.
+    }
+    if (msg.t === 'close') this.#closed = true;
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => resolve(undefined), ms);
+    promise.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(timer);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      },
+    );
+  });
+}

@@ -1,0 +1,142 @@
+/**
+ * The Worker (Kafka Connect's `Worker`): hosts connectors and tasks. It owns the worker-thread pool
+ * where connector and task code runs, the one librdkafka producer on this (main) thread, the offset
+ * store, and the periodic offset commit. The Herder decides what runs; the Worker runs it.
+ */
+import os from 'node:os';
+import { Piscina } from 'piscina';
+import type { Logger } from 'pino';
+import type { WorkerConfig } from '../config/worker-config.js';
+import { SourceProducer } from '../kafka/source-producer.js';
+import { SourceTaskMetrics } from '../metrics/source-task-metrics.js';
+import type { TaskConfig } from '../sdk/connector.js';
+import type { OffsetBackingStore } from '../storage/offset-backing-store.js';
+import type { ErrorInfo } from './protocol.js';
+import type { State } from './status.js';
+import { WorkerConnector } from './worker-connector.js';
+import { WorkerSourceTask } from './worker-source-task.js';
+
+const TASK_HOST = new URL('../../workers/task-host.js', import.meta.url);
+
+export interface WorkerOptions {
+  config: WorkerConfig;
+  offsetStore: OffsetBackingStore;
+  logger: Logger;
+  workerId?: string;
+}
+
+export class Worker {
+  readonly workerId: string;
+  readonly config: WorkerConfig;
+  readonly #logger: Logger;
+  readonly #offsetStore: OffsetBackingStore;
+  readonly #producer: SourceProducer;
+  readonly #pool: Piscina;
+  readonly #tasks = new Map<string, WorkerSourceTask>();
+  readonly #taskMetrics = new Map<string, SourceTaskMetrics>();
+  #commitTimer: NodeJS.Timeout | undefined;
+
+  constructor(opts: WorkerOptions) {
+    this.config = opts.config;
+    this.#logger = opts.logger;
+    this.#offsetStore = opts.offsetStore;
+    this.workerId = opts.workerId ?? `${os.hostname()}:${opts.config.listener.port}`;
+    this.#producer = new SourceProducer({
+      // Defaults tuned for throughput with bounded latency; `producer.*` overrides any of them.
+      'linger.ms': 5,
+      'batch.num.messages': 10000,
+      'queue.buffering.max.messages': 500000,
+      'queue.buffering.max.kbytes': 512 * 1024,
+      'enable.idempotence': true,
+      ...(opts.config.producer as Record<string, string>),
+      'bootstrap.servers': opts.config.bootstrapServers,
+      'client.id': `connectd-${this.workerId}`,
+    });
+    const threads = opts.config.workerThreads;
+    this.#pool = new Piscina({
+      filename: TASK_HOST.href,
+      minThreads: threads,
+      maxThreads: threads,
+      // Each hosted connector or task is one long-lived run(); they are async and share threads.
+      concurrentTasksPerWorker: 4096,
+      idleTimeout: Number.POSITIVE_INFINITY,
+      // 'sync' atomics would block a thread's event loop between runs, stalling the hosted loops.
+      atomics: 'disabled',
+    });
+  }
+
+  async start(): Promise<void> {
+    await this.#offsetStore.start();
+    await this.#producer.connect(30000);
+    this.#commitTimer = setInterval(() => void this.commitAllOffsets(), this.config.offsetFlushIntervalMs);
+    this.#commitTimer.unref();
+  }
+
+  get producer(): SourceProducer {
+    return this.#producer;
+  }
+
+  startConnector(name: string, config: Record<string, string>, onReconfigurationRequest: () => void, onFailure: (e: ErrorInfo) => void): { connector: WorkerConnector; started: Promise<string> } {
+    const connector = new WorkerConnector({ name, config, pluginPath: this.config.pluginPath, pool: this.#pool, onReconfigurationRequest, onFailure });
+    return { connector, started: connector.start() };
+  }
+
+  async startSourceTask(
+    connectorName: string,
+    taskId: number,
+    connectorConfig: Record<string, string>,
+    taskConfig: TaskConfig,
+    onStateChange: (state: State, error?: ErrorInfo) => void,
+  ): Promise<WorkerSourceTask> {
+    const label = `${connectorName}-${taskId}`;
+    let metrics = this.#taskMetrics.get(label);
+    if (metrics === undefined) {
+      metrics = new SourceTaskMetrics(connectorName, taskId);
+      this.#taskMetrics.set(label, metrics);
+    }
+    const task = new WorkerSourceTask({
+      connectorName,
+      taskId,
+      connectorConfig,
+      taskConfig,
+      pluginPath: this.config.pluginPath,
+      limits: { records: this.config.taskMaxInflightRecords, bytes: this.config.taskMaxInflightBytes },
+      pool: this.#pool,
+      producer: this.#producer,
+      offsetStore: this.#offsetStore,
+      metrics,
+      logger: this.#logger.child({ connector: connectorName, task: taskId }),
+      onStateChange,
+    });
+    this.#tasks.set(label, task);
+    await task.start();
+    return task;
+  }
+
+  /** Stops tasks gracefully, all at once; the whole stop is bounded by the graceful timeout. */
+  async stopTasks(tasks: readonly WorkerSourceTask[]): Promise<void> {
+    await Promise.all(
+      tasks.map(async (task) => {
+        await task.stop(this.config.taskShutdownGracefulTimeoutMs);
+        if (this.#tasks.get(task.label) === task) this.#tasks.delete(task.label);
+      }),
+    );
+  }
+
+  sourceTasks(): IterableIterator<WorkerSourceTask> {
+    return this.#tasks.values();
+  }
+
+  async commitAllOffsets(): Promise<void> {
+    await Promise.all([...this.#tasks.values()].map((t) => t.commitOffsets()));
+  }
+
+  /** After the Herder stopped every task: flush and close the Kafka client and the pool. */
+  async stop(): Promise<void> {
+    clearInterval(this.#commitTimer);
+    await this.#producer.flush(this.config.offsetFlushTimeoutMs).catch((err: unknown) => this.#logger.warn({ err }, 'producer flush at shutdown did not complete'));
+    await this.#producer.disconnect();
+    await this.#pool.destroy();
+    await this.#offsetStore.stop();
+  }
+}

@@ -1,0 +1,93 @@
+import type { ConfigDef } from './config-def.js';
+import type { RecordMetadata, SourceOffset, SourcePartition, SourceRecord } from './records.js';
+
+/** Task and connector configurations cross thread boundaries as flat string maps, as in Kafka Connect. */
+export type TaskConfig = Record<string, string>;
+
+/** What a running connector may ask of the framework. */
+export interface ConnectorContext {
+  /**
+   * The connector's input changed (a table or prefix appeared): the framework calls
+   * `taskConfigs(maxTasks)` again and restarts the tasks whose configs changed.
+   */
+  requestTaskReconfiguration(): void;
+  /** An unrecoverable error in a background thread of the connector: it is marked FAILED. */
+  raiseError(error: Error): void;
+}
+
+/**
+ * Lifecycle: `initialize(context)` → `start(props)` → any number of `taskConfigs(maxTasks)` →
+ * `stop()`. The calls never overlap. Connector code runs in a worker thread, never on the
+ * supervisor's thread, and must not load the Kafka client.
+ *
+ * Extend this class rather than implementing an interface: new optional hooks then arrive with
+ * defaults and do not break existing connectors.
+ */
+export abstract class Connector {
+  protected context!: ConnectorContext;
+
+  initialize(context: ConnectorContext): void {
+    this.context = context;
+  }
+
+  abstract version(): string;
+  /** The keys this connector understands; the framework validates `start`'s props with it. */
+  abstract config(): ConfigDef;
+  abstract start(props: Readonly<Record<string, string>>): void | Promise<void>;
+  /** The constructor of this connector's tasks. */
+  abstract taskClass(): new () => SourceTask;
+  /** At most `maxTasks` configurations, one per task to run. */
+  abstract taskConfigs(maxTasks: number): TaskConfig[] | Promise<TaskConfig[]>;
+  abstract stop(): void | Promise<void>;
+}
+
+export abstract class SourceConnector extends Connector {}
+
+/**
+ * Reads offsets committed for this connector. Asynchronous, unlike Kafka Connect's: the offsets
+ * live on the supervisor's thread and the answer crosses a channel.
+ */
+export interface OffsetStorageReader {
+  offset(partition: SourcePartition): Promise<SourceOffset | null>;
+  offsets(partitions: readonly SourcePartition[]): Promise<Map<SourcePartition, SourceOffset | null>>;
+}
+
+export interface SourceTaskContext {
+  /** This task's configuration, as given to `start`. */
+  configs(): Readonly<TaskConfig>;
+  offsetStorageReader(): OffsetStorageReader;
+}
+
+/**
+ * A source task: polls records from the external system.
+ *
+ * Lifecycle: `initialize(context)` → `start(props)` → repeated `poll()` → `stop()`.
+ * - `poll()` calls never overlap. The framework calls it again only when the task has credit, so
+ *   a slow Kafka slows polling instead of growing memory. Return null or [] when nothing is ready,
+ *   after waiting briefly yourself (the framework does not sleep between empty polls).
+ * - `stop()` may be called while a `poll()` is pending: make that poll return soon.
+ * - Ack contract: `commitRecord(record, metadata)` is called for a record only after Kafka
+ *   acknowledged it AND its offset was persisted; `commit()` after each offset flush. Both are
+ *   hints for sources that acknowledge upstream; the framework owns the offsets.
+ */
+export abstract class SourceTask {
+  protected context!: SourceTaskContext;
+
+  initialize(context: SourceTaskContext): void {
+    this.context = context;
+  }
+
+  abstract version(): string;
+  abstract start(props: Readonly<TaskConfig>): void | Promise<void>;
+  abstract poll(): Promise<SourceRecord[] | null>;
+  abstract stop(): void | Promise<void>;
+
+  /** Called after each offset flush. Default: nothing. */
+  commit(): void | Promise<void> {}
+
+  /**
+   * Called per record once its offset is persisted. Tasks that do not override it cost the
+   * framework nothing per record (the per-record metadata is not sent across threads).
+   */
+  commitRecord(_record: SourceRecord, _metadata: RecordMetadata | null): void | Promise<void> {}
+}

@@ -1,0 +1,89 @@
+/**
+ * Standalone mode's offset store: one JSON file (`offset.storage.file.filename`), rewritten whole
+ * on each flush through a temp file, fsync and rename, so a crash leaves either the old or the new
+ * file and never a torn one. Kafka Connect's own file is a Java-serialized HashMap that nothing
+ * else can read; this one is plain JSON holding the same keys and values as its offsets topic.
+ */
+import { open, readFile, rename, mkdir, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import type { OffsetBackingStore } from './offset-backing-store.js';
+
+interface OffsetFile {
+  version: 1;
+  /** [key, value] pairs, both parsed JSON, so the file reads well. */
+  offsets: [unknown, unknown][];
+}
+
+export class FileOffsetBackingStore implements OffsetBackingStore {
+  readonly #file: string;
+  readonly #data = new Map<string, string>();
+  #writing: Promise<void> = Promise.resolve();
+
+  constructor(file: string) {
+    this.#file = path.resolve(file);
+  }
+
+  async start(): Promise<void> {
+    let text: string;
+    try {
+      text = await readFile(this.#file, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw err;
+    }
+    let parsed: OffsetFile;
+    try {
+      parsed = JSON.parse(text) as OffsetFile;
+    } catch (err) {
+      throw new Error(`offset.storage.file.filename=${this.#file}: not a connectd offsets file (${(err as Error).message})`);
+    }
+    if (parsed.version !== 1 || !Array.isArray(parsed.offsets)) {
+      throw new Error(`offset.storage.file.filename=${this.#file}: unsupported offsets file version ${String(parsed.version)}`);
+    }
+    for (const [key, value] of parsed.offsets) this.#data.set(JSON.stringify(key), JSON.stringify(value));
+  }
+
+  get(keys: readonly string[]): (string | null)[] {
+    return keys.map((k) => this.#data.get(k) ?? null);
+  }
+
+  set(entries: ReadonlyMap<string, string>): Promise<void> {
+    for (const [k, v] of entries) this.#data.set(k, v);
+    // Writes are serialised; each writes the whole map as it stands, so none is lost.
+    const write = this.#writing.then(() => this.#writeFile());
+    this.#writing = write.catch(() => undefined);
+    return write;
+  }
+
+  async stop(): Promise<void> {
+    await this.#writing;
+  }
+
+  async #writeFile(): Promise<void> {
+    const body: OffsetFile = {
+      version: 1,
+      offsets: [...this.#data].map(([k, v]) => [JSON.parse(k), JSON.parse(v)]),
+    };
+    await mkdir(path.dirname(this.#file), { recursive: true });
+    const tmp = `${this.#file}.tmp-${process.pid}`;
+    const handle = await open(tmp, 'w', 0o600);
+    try {
+      await handle.writeFile(JSON.stringify(body, null, 1) + '\n');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    try {
+      await rename(tmp, this.#file);
+    } catch (err) {
+      await unlink(tmp).catch(() => undefined);
+      throw err;
+    }
+    const dir = await open(path.dirname(this.#file), 'r');
+    try {
+      await dir.sync();
+    } finally {
+      await dir.close();
+    }
+  }
+}

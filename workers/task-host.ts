@@ -1,0 +1,255 @@
+/**
+ * The worker-thread entry (piscina `filename`). One `run()` hosts one connector or one source task
+ * for its whole life: a long-lived loop on its own MessageChannel, because a piscina round trip per
+ * poll would cost 50–90 µs. Many connectors and tasks share a thread; they are async.
+ *
+ * The Kafka binding is not safe in worker threads, so this thread refuses to load it at all.
+ */
+import { isMainThread } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { createConverter } from '../src/data/converters.js';
+import { encodeBatch } from '../src/runtime/record-batch.js';
+import { loadConnectorClass } from '../src/runtime/plugins.js';
+import type {
+  ConnectorHostRequest,
+  FromConnector,
+  FromSourceTask,
+  HostRequest,
+  HostResult,
+  ReleasedBatch,
+  SourceTaskHostRequest,
+  ToConnector,
+  ToSourceTask,
+} from '../src/runtime/protocol.js';
+import { toErrorInfo } from '../src/runtime/protocol.js';
+import { SourceTask } from '../src/sdk/connector.js';
+import type { SourceOffset, SourcePartition, SourceRecord } from '../src/sdk/records.js';
+
+const KAFKA_BINDING = /kafka-javascript|node-librdkafka|rdkafka/i;
+
+if (!isMainThread) {
+  const dlopen = process.dlopen.bind(process);
+  process.dlopen = (module: { exports: unknown }, filename: string, flags?: number): void => {
+    if (KAFKA_BINDING.test(filename)) {
+      const err = new Error(`the Kafka binding (${filename}) must not be loaded in a worker thread: Kafka clients live on the supervisor's thread`);
+      (err as Error & { code: string }).code = 'CONNECTD_ERR_KAFKA_IN_WORKER';
+      throw err;
+    }
+    dlopen(module, filename, flags);
+  };
+}
+
+export default async function host(request: HostRequest): Promise<HostResult> {
+  return request.kind === 'connector' ? hostConnector(request) : hostSourceTask(request);
+}
+
+async function hostConnector(request: ConnectorHostRequest): Promise<HostResult> {
+  const { port } = request;
+  const send = (msg: FromConnector): void => port.postMessage(msg);
+  try {
+    const ConnectorClass = await loadConnectorClass(request.config['connector.class'] ?? '', request.pluginPath);
+    const connector = new ConnectorClass();
+    connector.initialize({
+      requestTaskReconfiguration: () => send({ t: 'request-reconfiguration' }),
+      raiseError: (error) => send({ t: 'raise-error', error: toErrorInfo(error) }),
+    });
+    connector.config().parse(request.config, `configuration of connector ${request.connectorName}`);
+    await connector.start(request.config);
+    send({ t: 'started', version: connector.version() });
+
+    await new Promise<void>((resolve, reject) => {
+      // Requests are handled one at a time, in order: a connector's calls never overlap.
+      let chain = Promise.resolve();
+      port.on('message', (msg: ToConnector) => {
+        chain = chain.then(async () => {
+          if (msg.t === 'task-configs') {
+            try {
+              const configs = await connector.taskConfigs(msg.maxTasks);
+              send({ t: 'task-configs', id: msg.id, configs: configs.slice(0, msg.maxTasks) });
+            } catch (err) {
+              send({ t: 'task-configs', id: msg.id, error: toErrorInfo(err) });
+            }
+          } else if (msg.t === 'stop') {
+            await connector.stop();
+            resolve();
+          }
+        }).catch(reject);
+      });
+    });
+    return { stopped: true };
+  } finally {
+    port.close();
+  }
+}
+
+async function hostSourceTask(request: SourceTaskHostRequest): Promise<HostResult> {
+  const { port } = request;
+  const send = (msg: FromSourceTask, transfer?: ArrayBuffer[]): void => port.postMessage(msg, transfer);
+  let task: SourceTask | undefined;
+  try {
+    const ConnectorClass = await loadConnectorClass(request.connectorConfig['connector.class'] ?? '', request.pluginPath);
+    const TaskClass = new ConnectorClass().taskClass();
+    task = new TaskClass();
+    const keyConverter = createConverter(request.connectorConfig, 'key.converter');
+    const valueConverter = createConverter(request.connectorConfig, 'value.converter');
+    const wantsRecordCommits = task.commitRecord !== SourceTask.prototype.commitRecord;
+    const session = new SourceTaskSession(task, port, request, wantsRecordCommits);
+    task.initialize({
+      configs: () => request.taskConfig,
+      offsetStorageReader: () => session.offsetReader,
+    });
+    await task.start(request.taskConfig);
+    send({ t: 'started', version: task.version(), wantsRecordCommits });
+
+    let batchId = 0;
+    while (!session.stopping) {
+      if (!session.hasCredit()) {
+        await session.waitForCredit();
+        continue;
+      }
+      const records = await task.poll();
+      // Records polled while stopping are dropped: their offsets were never committed, so the next
+      // run of the task polls them again. Nothing is lost and nothing is duplicated.
+      if (session.stopping) break;
+      if (records === null || records.length === 0) {
+        await yieldToEventLoop();
+        continue;
+      }
+      const batch = encodeBatch(records, keyConverter, valueConverter);
+      const id = batchId++;
+      session.spend(batch.count, batch.payloadBytes, id, records);
+      send(
+        {
+          t: 'batch',
+          id,
+          count: batch.count,
+          payloadBytes: batch.payloadBytes,
+          topics: batch.topics,
+          sourcePartitions: batch.sourcePartitions,
+          buffer: batch.buffer,
+        },
+        [batch.buffer],
+      );
+    }
+    await session.stopTask();
+    await session.closed;
+    return { stopped: true };
+  } catch (err) {
+    if (task !== undefined) await Promise.resolve(task.stop()).catch(() => undefined);
+    throw err;
+  } finally {
+    port.close();
+  }
+}
+
+/** The task side of one task's channel: credit, offset lookups, commit callbacks, stop. */
+class SourceTaskSession {
+  stopping = false;
+  readonly closed: Promise<void>;
+  readonly offsetReader;
+
+  #creditRecords: number;
+  #creditBytes: number;
+  #creditWaiter: (() => void) | undefined;
+  #stopPromise: Promise<void> | undefined;
+  #nextRequestId = 0;
+  readonly #pendingOffsets = new Map<number, (offsets: (string | null)[]) => void>();
+  readonly #retained: Map<number, readonly SourceRecord[]> | undefined;
+  #commitChain = Promise.resolve();
+
+  constructor(
+    private readonly task: SourceTask,
+    private readonly port: MessagePort,
+    request: SourceTaskHostRequest,
+    wantsRecordCommits: boolean,
+  ) {
+    this.#creditRecords = request.initialCredit.records;
+    this.#creditBytes = request.initialCredit.bytes;
+    this.#retained = wantsRecordCommits ? new Map() : undefined;
+    let onClose!: () => void;
+    this.closed = new Promise((resolve) => (onClose = resolve));
+    this.offsetReader = {
+      offset: async (partition: SourcePartition): Promise<SourceOffset | null> => (await this.#lookup([partition]))[0] ?? null,
+      offsets: async (partitions: readonly SourcePartition[]) => {
+        const found = await this.#lookup(partitions);
+        return new Map(partitions.map((p, i) => [p, found[i] ?? null] as const));
+      },
+    };
+    port.on('message', (msg: ToSourceTask) => {
+      switch (msg.t) {
+        case 'credit':
+          this.#creditRecords += msg.records;
+          this.#creditBytes += msg.bytes;
+          this.#wake();
+          break;
+        case 'offsets':
+          this.#pendingOffsets.get(msg.id)?.(msg.offsets);
+          this.#pendingOffsets.delete(msg.id);
+          break;
+        case 'committed':
+          this.#commitChain = this.#commitChain.then(() => this.#committed(msg.released));
+          break;
+        case 'stop':
+          void this.stopTask();
+          break;
+        case 'close':
+          void this.#commitChain.then(onClose);
+          break;
+      }
+    });
+  }
+
+  hasCredit(): boolean {
+    return this.#creditRecords > 0 && this.#creditBytes > 0;
+  }
+
+  waitForCredit(): Promise<void> {
+    return new Promise((resolve) => (this.#creditWaiter = resolve));
+  }
+
+  spend(records: number, bytes: number, batchId: number, polled: readonly SourceRecord[]): void {
+    this.#creditRecords -= records;
+    this.#creditBytes -= bytes;
+    this.#retained?.set(batchId, polled);
+  }
+
+  /** Stops polling and calls the task's stop() once; tells the supervisor polling has ended. */
+  stopTask(): Promise<void> {
+    this.stopping = true;
+    this.#wake();
+    this.#stopPromise ??= Promise.resolve(this.task.stop()).then(() => this.port.postMessage({ t: 'poll-stopped' } satisfies FromSourceTask));
+    return this.#stopPromise;
+  }
+
+  #wake(): void {
+    const waiter = this.#creditWaiter;
+    this.#creditWaiter = undefined;
+    waiter?.();
+  }
+
+  async #lookup(partitions: readonly SourcePartition[]): Promise<(SourceOffset | null)[]> {
+    const id = this.#nextRequestId++;
+    const answer = new Promise<(string | null)[]>((resolve) => this.#pendingOffsets.set(id, resolve));
+    this.port.postMessage({ t: 'offsets-request', id, partitions: partitions.map((p) => JSON.stringify(p)) } satisfies FromSourceTask);
+    return (await answer).map((json) => (json === null ? null : (JSON.parse(json) as SourceOffset)));
+  }
+
+  async #committed(released: readonly ReleasedBatch[]): Promise<void> {
+    if (this.#retained !== undefined) {
+      for (const batch of released) {
+        const records = this.#retained.get(batch.id);
+        this.#retained.delete(batch.id);
+        if (records === undefined) continue;
+        for (let i = 0; i < records.length; i++) {
+          const record = records[i]!;
+          const partition = batch.kafkaPartitions?.[i];
+          const offset = batch.kafkaOffsets?.[i];
+          const metadata = partition === undefined || offset === undefined ? null : { topic: record.topic, partition, offset };
+          await this.task.commitRecord(record, metadata);
+        }
+      }
+    }
+    await this.task.commit();
+  }
+}
