@@ -10,7 +10,7 @@ import type { OffsetBackingStore } from './offset-backing-store.js';
 
 interface OffsetFile {
   version: 1;
-  /** [key, value] pairs, both parsed JSON, so the file reads well. */
+  /** [key, value] pairs: the offsets topic's key and value JSON, embedded as JSON. */
   offsets: [unknown, unknown][];
 }
 
@@ -60,15 +60,14 @@ export class FileOffsetBackingStore implements OffsetBackingStore {
   }
 
   async #writeFile(): Promise<void> {
-    const body: OffsetFile = {
-      version: 1,
-      offsets: [...this.#data].map(([k, v]) => [JSON.parse(k), JSON.parse(v)]),
-    };
+    // One entry per line: compact like the offsets topic's records, still readable with `less`.
+    const lines = [...this.#data].map(([k, v]) => `  [${k},${v}]`);
+    const text = `{"version":1,"offsets":[\n${lines.join(',\n')}\n]}\n`;
     await mkdir(path.dirname(this.#file), { recursive: true });
     const tmp = `${this.#file}.tmp-${process.pid}`;
     const handle = await open(tmp, 'w', 0o600);
     try {
-      await handle.writeFile(JSON.stringify(body, null, 1) + '\n');
+      await handle.writeFile(text);
       await handle.sync();
     } finally {
       await handle.close();

@@ -1,0 +1,178 @@
+/**
+ * Runs the real connectd daemon (`dist/src/cli/main.js standalone …`) as a child process, for the
+ * demo, the tests and the benchmarks: write the configs, start, wait for REST, read status and
+ * metrics, stop with SIGTERM or kill with SIGKILL.
+ */
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const MAIN = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+
+export interface ConnectdProcessOptions {
+  /** Directory for configs, offsets file and log; created if missing. */
+  dir: string;
+  bootstrapServers: string;
+  /** Extra or overriding worker keys. */
+  worker?: Record<string, string>;
+  connectors: Record<string, string>[];
+  /** REST port; default: a free one. */
+  port?: number;
+  startTimeoutMs?: number;
+}
+
+export interface TaskStatus {
+  id: number;
+  state: string;
+  worker_id: string;
+  trace?: string;
+}
+export interface ConnectorStatus {
+  name: string;
+  connector: { state: string; worker_id: string; trace?: string };
+  tasks: TaskStatus[];
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export function toProperties(props: Record<string, string>): string {
+  return Object.entries(props).map(([k, v]) => `${k}=${v.replaceAll('\\', '\\\\')}`).join('\n') + '\n';
+}
+
+export class ConnectdProcess {
+  readonly url: string;
+  readonly dir: string;
+  readonly offsetsFile: string;
+  readonly logFile: string;
+  #child: ChildProcess;
+  #exit: Promise<number | null>;
+
+  private constructor(child: ChildProcess, url: string, dir: string, offsetsFile: string, logFile: string) {
+    this.#child = child;
+    this.url = url;
+    this.dir = dir;
+    this.offsetsFile = offsetsFile;
+    this.logFile = logFile;
+    this.#exit = new Promise((resolve) => child.once('exit', (code, signal) => resolve(signal === null ? code : null)));
+  }
+
+  static async start(opts: ConnectdProcessOptions): Promise<ConnectdProcess> {
+    await mkdir(opts.dir, { recursive: true });
+    const port = opts.port ?? (await freePort());
+    const offsetsFile = path.join(opts.dir, 'offsets.json');
+    const worker = {
+      'bootstrap.servers': opts.bootstrapServers,
+      'key.converter': 'org.apache.kafka.connect.storage.StringConverter',
+      'value.converter': 'org.apache.kafka.connect.storage.StringConverter',
+      'offset.storage.file.filename': offsetsFile,
+      'offset.flush.interval.ms': '1000',
+      listeners: `http://127.0.0.1:${port}`,
+      ...opts.worker,
+    };
+    const workerFile = path.join(opts.dir, 'worker.properties');
+    await writeFile(workerFile, toProperties(worker));
+    const connectorFiles: string[] = [];
+    for (const connector of opts.connectors) {
+      const file = path.join(opts.dir, `${connector.name ?? 'connector'}.properties`);
+      await writeFile(file, toProperties(connector));
+      connectorFiles.push(file);
+    }
+    const logFile = path.join(opts.dir, 'connectd.log');
+    const log = createWriteStream(logFile, { flags: 'a' });
+    const child = spawn(process.execPath, ['--enable-source-maps', MAIN, 'standalone', workerFile, ...connectorFiles], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout!.pipe(log);
+    child.stderr!.pipe(log);
+    const proc = new ConnectdProcess(child, `http://127.0.0.1:${port}`, opts.dir, offsetsFile, logFile);
+    const deadline = Date.now() + (opts.startTimeoutMs ?? 30000);
+    let exited = false;
+    void proc.#exit.then(() => (exited = true));
+    for (;;) {
+      if (exited) throw new Error(`connectd exited during start-up; log ${logFile}:\n${await proc.logTail()}`);
+      const names = await proc.get<string[]>('/connectors').catch(() => null);
+      if (names !== null && opts.connectors.every((c) => names.includes(c.name ?? ''))) return proc;
+      if (Date.now() > deadline) {
+        await proc.kill();
+        throw new Error(`connectd did not start within the timeout; log ${logFile}:\n${await proc.logTail()}`);
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  get pid(): number | undefined {
+    return this.#child.pid;
+  }
+
+  async get<T>(urlPath: string): Promise<T> {
+    const res = await fetch(this.url + urlPath);
+    if (!res.ok) throw new Error(`GET ${urlPath}: HTTP ${res.status} ${await res.text()}`);
+    return (await res.json()) as T;
+  }
+
+  status(connector: string): Promise<ConnectorStatus> {
+    return this.get<ConnectorStatus>(`/connectors/${encodeURIComponent(connector)}/status`);
+  }
+
+  /** Sum of a Prometheus counter over all its label sets, optionally filtered by a label substring. */
+  async metric(name: string, labelFilter = ''): Promise<number> {
+    const res = await fetch(`${this.url}/metrics`);
+    const text = await res.text();
+    let sum = 0;
+    for (const line of text.split('\n')) {
+      if (line.startsWith(`${name}{`) || line.startsWith(`${name} `)) {
+        if (labelFilter !== '' && !line.includes(labelFilter)) continue;
+        sum += Number(line.slice(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return sum;
+  }
+
+  /** SIGTERM and wait; returns the exit code (null if killed by a signal). */
+  async stop(timeoutMs = 30000): Promise<number | null> {
+    this.#child.kill('SIGTERM');
+    const timer = setTimeout(() => this.#child.kill('SIGKILL'), timeoutMs);
+    const code = await this.#exit;
+    clearTimeout(timer);
+    return code;
+  }
+
+  /** SIGKILL: no shutdown at all, as a crash. */
+  async kill(): Promise<void> {
+    this.#child.kill('SIGKILL');
+    await this.#exit;
+  }
+
+  exited(): Promise<number | null> {
+    return this.#exit;
+  }
+
+  async logTail(lines = 40): Promise<string> {
+    const text = await readFile(this.logFile, 'utf8').catch(() => '');
+    return text.split('\n').slice(-lines).join('\n');
+  }
+
+  /** The offsets file as a map: source partition JSON (without the connector) → offset. */
+  async committedOffsets(connector: string): Promise<Map<string, Record<string, unknown>>> {
+    const text = await readFile(this.offsetsFile, 'utf8').catch(() => null);
+    const result = new Map<string, Record<string, unknown>>();
+    if (text === null) return result;
+    const parsed = JSON.parse(text) as { offsets: [[string, unknown], Record<string, unknown>][] };
+    for (const [[name, partition], offset] of parsed.offsets) if (name === connector) result.set(JSON.stringify(partition), offset);
+    return result;
+  }
+}
