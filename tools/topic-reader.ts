@@ -1,6 +1,9 @@
 /**
  * Reads a whole topic back with a real Kafka consumer (main thread), to count ground truth in tests,
  * the demo and benchmarks: what is in the topic, not what a component says it wrote.
+ *
+ * It reads every partition from its low to its high watermark as they stand when the call starts
+ * (assigned directly, no consumer group), so the answer is exact once the writers have stopped.
  */
 import kafka from '@confluentinc/kafka-javascript';
 
@@ -13,36 +16,37 @@ export interface ConsumedRecord {
   headers: Record<string, string>;
 }
 
-export interface ReadTopicOptions {
-  /** Stop once at least this many records were read and a fetch then came back empty… */
-  expected?: number;
-  /** …or once nothing new arrived for this long after the topic's end was reached. */
-  idleMs?: number;
-  timeoutMs?: number;
+function call<T>(fn: (cb: (err: unknown, value: T) => void) => void): Promise<T> {
+  return new Promise((resolve, reject) => fn((err, value) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve(value))));
 }
 
-/** Reads `topic` from the beginning. */
-export async function readTopic(bootstrapServers: string, topic: string, opts: ReadTopicOptions = {}): Promise<ConsumedRecord[]> {
+/** Reads all of `topic` as it stands now. */
+export async function readTopic(bootstrapServers: string, topic: string, opts: { timeoutMs?: number } = {}): Promise<ConsumedRecord[]> {
   const consumer = new kafka.KafkaConsumer(
-    {
-      'bootstrap.servers': bootstrapServers,
-      'group.id': `connectd-reader-${process.pid}-${Date.now()}-${Math.random()}`,
-      'enable.auto.commit': false,
-      'fetch.wait.max.ms': 100,
-    },
-    { 'auto.offset.reset': 'earliest' },
+    { 'bootstrap.servers': bootstrapServers, 'group.id': `connectd-reader-${process.pid}`, 'enable.auto.commit': false, 'fetch.wait.max.ms': 100 },
+    {},
   );
-  await new Promise<void>((resolve, reject) => consumer.connect({ timeout: 30000 }, (err) => (err ? reject(err) : resolve())));
+  await call<unknown>((cb) => consumer.connect({ timeout: 30000 }, cb));
   const records: ConsumedRecord[] = [];
   try {
-    consumer.subscribe([topic]);
-    const idleMs = opts.idleMs ?? 3000;
+    const metadata = await call<kafka.Metadata>((cb) => consumer.getMetadata({ topic, timeout: 10000 }, cb));
+    const partitions = metadata.topics.find((t) => t.name === topic)?.partitions.map((p) => p.id) ?? [];
+    if (partitions.length === 0) throw new Error(`topic ${topic} not found`);
+    const remaining = new Map<number, number>();
+    const assignments: kafka.Assignment[] = [];
+    for (const partition of partitions) {
+      const { lowOffset, highOffset } = await call<kafka.WatermarkOffsets>((cb) => consumer.queryWatermarkOffsets(topic, partition, 10000, cb));
+      if (highOffset > lowOffset) {
+        remaining.set(partition, highOffset);
+        assignments.push({ topic, partition, offset: lowOffset });
+      }
+    }
+    if (assignments.length === 0) return records;
+    consumer.assign(assignments);
     const deadline = Date.now() + (opts.timeoutMs ?? 120000);
-    let lastProgress = Date.now();
-    while (Date.now() < deadline) {
-      const batch = await new Promise<kafka.Message[]>((resolve, reject) => consumer.consume(5000, (err, messages) => (err ? reject(err) : resolve(messages))));
-      if (batch.length > 0) lastProgress = Date.now();
-      else if (opts.expected !== undefined ? records.length >= opts.expected : Date.now() - lastProgress > idleMs) break;
+    while (remaining.size > 0) {
+      if (Date.now() > deadline) throw new Error(`reading ${topic}: timed out with partitions ${[...remaining.keys()].join(',')} unfinished`);
+      const batch = await call<kafka.Message[]>((cb) => consumer.consume(10000, cb));
       for (const m of batch) {
         const headers: Record<string, string> = {};
         for (const h of m.headers ?? []) for (const [k, v] of Object.entries(h)) headers[k] = Buffer.isBuffer(v) ? v.toString('utf8') : String(v);
@@ -54,6 +58,8 @@ export async function readTopic(bootstrapServers: string, topic: string, opts: R
           timestamp: m.timestamp,
           headers,
         });
+        const end = remaining.get(m.partition);
+        if (end !== undefined && m.offset + 1 >= end) remaining.delete(m.partition);
       }
     }
   } finally {
