@@ -24,7 +24,8 @@ function call<T>(fn: (cb: (err: unknown, value: T) => void) => void): Promise<T>
 export async function readTopic(bootstrapServers: string, topic: string, opts: { timeoutMs?: number } = {}): Promise<ConsumedRecord[]> {
   const consumer = new kafka.KafkaConsumer(
     { 'bootstrap.servers': bootstrapServers, 'group.id': `connectd-reader-${process.pid}`, 'enable.auto.commit': false, 'fetch.wait.max.ms': 100 },
-    {},
+    // Should retention move a partition's start while reading, go to its new start, not its end.
+    { 'auto.offset.reset': 'earliest' },
   );
   await call<unknown>((cb) => consumer.connect({ timeout: 30000 }, cb));
   const records: ConsumedRecord[] = [];

@@ -14,7 +14,8 @@ import { generatedValue } from '../../src/connectors/generator/generator-source-
 import { waitFor } from '../fixtures/wait.js';
 
 const PLUGINS = path.resolve(import.meta.dirname, '../fixtures/plugins');
-const TIMESTAMP_BASE = 1767225600000;
+// Recent, so the broker's time-based retention never deletes the test's records.
+const TIMESTAMP_BASE = Date.now() - 3_600_000;
 
 const cluster = await KafkaCluster.start();
 t.teardown(() => cluster.stop());
@@ -46,6 +47,7 @@ function generator(name: string, topic: string, partitions: number, perPartition
     'source.partitions': String(partitions),
     'records.per.partition': String(perPartition),
     'batch.size': '200',
+    'timestamp.base.ms': String(TIMESTAMP_BASE),
     ...extra,
   };
 }

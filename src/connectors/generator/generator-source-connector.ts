@@ -4,7 +4,9 @@
  * check every record in the topic. Written only against the public SDK.
  *
  * Source partition `{"partition": p}`, source offset `{"seq": n}` (the last emitted record), key
- * `p<p>-<n>`, headers `generator.partition` and `generator.seq`, timestamp `timestamp.base.ms + n`.
+ * `p<p>-<n>`, headers `generator.partition` and `generator.seq`, timestamp `timestamp.base.ms + n`
+ * (or Kafka's current time when no base is set: a fixed past base would fall out of the topic's
+ * time-based retention and be deleted by the broker).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConfigDef, SourceConnector, SourceRecord, SourceTask, Validators, groupPartitions } from '../../sdk/index.js';
@@ -20,7 +22,7 @@ const CONFIG_DEF = new ConfigDef()
   .define({ name: 'value.size', type: 'INT', default: '0', importance: 'LOW', documentation: 'Pad values with a deterministic filler to at least this many characters.', validator: Validators.atLeast(0) })
   .define({ name: 'poll.interval.ms', type: 'INT', default: '0', importance: 'LOW', documentation: 'Pause between polls (0 = as fast as credit allows).', validator: Validators.atLeast(0) })
   .define({ name: 'seed', type: 'STRING', default: 'connectd', importance: 'LOW', documentation: 'Varies the content; the same seed gives the same records.' })
-  .define({ name: 'timestamp.base.ms', type: 'LONG', default: '1767225600000', importance: 'LOW', documentation: 'Timestamp of record 0; record n has base + n.' });
+  .define({ name: 'timestamp.base.ms', type: 'LONG', default: '-1', importance: 'LOW', documentation: 'Timestamp of record 0; record n has base + n. -1: the time of producing.', validator: Validators.atLeast(-1) });
 
 export class GeneratorSourceConnector extends SourceConnector {
   #props: Readonly<Record<string, string>> = {};
@@ -106,7 +108,7 @@ export class GeneratorSourceTask extends SourceTask {
           topic,
           key: `p${p}-${seq}`,
           value: generatedValue(p, seq, seed, valueSize),
-          timestamp: base + seq,
+          timestamp: base < 0 ? null : base + seq,
           headers: [
             { key: 'generator.partition', value: String(p) },
             { key: 'generator.seq', value: String(seq) },
