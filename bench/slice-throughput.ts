@@ -25,7 +25,7 @@ const PRODUCER = { 'linger.ms': 5, 'batch.num.messages': 10000, 'queue.buffering
 
 async function rawProducer(bootstrap: string, topic: string): Promise<number> {
   const producer = new kafka.Producer({ ...PRODUCER, 'bootstrap.servers': bootstrap, dr_cb: true });
-  await new Promise<void>((resolve, reject) => producer.connect({}, (err) => (err ? reject(err) : resolve())));
+  await new Promise<void>((resolve, reject) => producer.connect({}, (err) => (err ? reject(new Error(err.message)) : resolve())));
   producer.setPollInBackground(true);
   let acked = 0;
   const done = new Promise<void>((resolve) => producer.on('delivery-report', () => ++acked === total && resolve()));

@@ -96,8 +96,8 @@ export class ConnectdProcess {
     const child = spawn(process.execPath, ['--enable-source-maps', MAIN, 'standalone', workerFile, ...connectorFiles], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    child.stdout!.pipe(log);
-    child.stderr!.pipe(log);
+    child.stdout.pipe(log);
+    child.stderr.pipe(log);
     const proc = new ConnectdProcess(child, `http://127.0.0.1:${port}`, opts.dir, offsetsFile, logFile);
     const deadline = Date.now() + (opts.startTimeoutMs ?? 30000);
     let exited = false;

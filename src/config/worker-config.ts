@@ -75,7 +75,7 @@ export function parseWorkerConfig(props: Readonly<Record<string, string>>, mode:
   const converterDefaults: Record<string, string> = {};
   for (const [key, value] of Object.entries(props)) {
     if (key.startsWith('producer.')) producer[key.slice('producer.'.length)] = value;
-    else if (key.startsWith('key.converter') || key.startsWith('value.converter')) {
+    else if (key === 'key.converter' || key === 'value.converter' || key.startsWith('key.converter.') || key.startsWith('value.converter.')) {
       converterDefaults[key] = value;
       if (schemaKeys.has(key)) known[key] = value;
     } else if (schemaKeys.has(key)) known[key] = value;
@@ -98,7 +98,7 @@ export function parseWorkerConfig(props: Readonly<Record<string, string>>, mode:
     for (const line of (err as Error).message.split('\n')) {
       const match = /^([a-z_]+): (.*)$/.exec(line.trim());
       const name = match ? match[1]!.replaceAll('_', '.') : 'worker config';
-      problems.push({ name, value: match ? String(config.get(match[1]!) as unknown) : null, message: match ? match[2]! : line });
+      problems.push({ name, value: match ? String(config.get(match[1])) : null, message: match ? match[2]! : line });
     }
   }
   const get = <T>(key: keyof typeof schema): T => config.get(key.replaceAll('.', '_')) as T;

@@ -15,11 +15,13 @@ const utf8 = new TextEncoder();
 /** Kafka Connect's StringConverter: any value as its UTF-8 string; null stays null. */
 export class StringConverter implements Converter {
   configure(): void {}
-  fromConnectData(_topic: string, value: unknown): Uint8Array | null {
+  fromConnectData(topic: string, value: unknown): Uint8Array | null {
     if (value === null || value === undefined) return null;
     if (typeof value === 'string') return utf8.encode(value);
     if (value instanceof Uint8Array) return value;
-    return utf8.encode(typeof value === 'object' ? JSON.stringify(value) : String(value as number | boolean | bigint));
+    if (typeof value === 'object') return utf8.encode(JSON.stringify(value));
+    if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return utf8.encode(String(value));
+    throw new TypeError(`StringConverter: cannot convert a ${typeof value} for topic ${topic}`);
   }
 }
 

@@ -177,7 +177,7 @@ export class SourceProducer {
   /** Waits until librdkafka has sent everything queued (or the timeout passes). */
   flush(timeoutMs: number): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.#producer.flush(timeoutMs, (err) => (err ? reject(err) : resolve()));
+      this.#producer.flush(timeoutMs, (err) => (err ? reject(new Error(`producer flush: ${err.message}`)) : resolve()));
     });
   }
 

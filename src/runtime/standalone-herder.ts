@@ -190,7 +190,7 @@ export class StandaloneHerder {
     this.#stopping = true;
     const tasks = [...this.#connectors.values()].flatMap((e) => [...e.tasks.values()].flatMap((t) => (t.handle ? [t.handle] : [])));
     await this.#worker.stopTasks(tasks);
-    await Promise.all([...this.#connectors.values()].map((e) => e.connector?.stop(this.#worker.config.taskShutdownGracefulTimeoutMs)));
+    await Promise.all([...this.#connectors.values()].map((e) => e.connector?.stop(this.#worker.config.taskShutdownGracefulTimeoutMs) ?? Promise.resolve()));
     for (const entry of this.#connectors.values()) {
       if (entry.state !== 'FAILED') entry.state = 'UNASSIGNED';
     }

@@ -31,16 +31,21 @@ export class FileOffsetBackingStore implements OffsetBackingStore {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
       throw err;
     }
-    let parsed: OffsetFile;
+    let parsed: OffsetFile | null;
     try {
-      parsed = JSON.parse(text) as OffsetFile;
+      parsed = JSON.parse(text) as OffsetFile | null;
     } catch (err) {
       throw new Error(`offset.storage.file.filename=${this.#file}: not a connectd offsets file (${(err as Error).message})`);
     }
-    if (parsed.version !== 1 || !Array.isArray(parsed.offsets)) {
-      throw new Error(`offset.storage.file.filename=${this.#file}: unsupported offsets file version ${String(parsed.version)}`);
+    if (parsed?.version !== 1 || !Array.isArray(parsed.offsets)) {
+      throw new Error(`offset.storage.file.filename=${this.#file}: unsupported offsets file version ${String(parsed?.version)}`);
     }
-    for (const [key, value] of parsed.offsets) this.#data.set(JSON.stringify(key), JSON.stringify(value));
+    for (const entry of parsed.offsets as unknown[]) {
+      if (!Array.isArray(entry) || entry.length !== 2) {
+        throw new Error(`offset.storage.file.filename=${this.#file}: not a [key, value] pair: ${JSON.stringify(entry)}`);
+      }
+      this.#data.set(JSON.stringify(entry[0]), JSON.stringify(entry[1]));
+    }
   }
 
   get(keys: readonly string[]): (string | null)[] {
