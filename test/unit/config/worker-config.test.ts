@@ -1,0 +1,161 @@
+/**
+ * parseWorkerConfig on standalone worker.properties files as Kafka Connect users write them.
+ *
+ * convict reads CONNECTD_* environment variables on every parse, so this file removes them all
+ * first (and restores them afterwards): the results must not depend on the caller's shell.
+ */
+import path from 'node:path';
+import t from 'tap';
+import { parseProperties } from '../../../src/config/properties.js';
+import { parseWorkerConfig } from '../../../src/config/worker-config.js';
+import { ConfigException } from '../../../src/sdk/config-def.js';
+
+const savedEnv = Object.entries(process.env).filter(([k]) => k.startsWith('CONNECTD_'));
+for (const [k] of savedEnv) delete process.env[k];
+t.teardown(() => {
+  for (const [k] of Object.entries(process.env)) if (k.startsWith('CONNECTD_')) delete process.env[k];
+  for (const [k, v] of savedEnv) process.env[k] = v;
+});
+
+const BASE_DIR = path.resolve('/srv/connect/config');
+
+const MINIMAL = {
+  'key.converter': 'org.apache.kafka.connect.storage.StringConverter',
+  'value.converter': 'org.apache.kafka.connect.storage.StringConverter',
+  'offset.storage.file.filename': '/tmp/connect.offsets',
+} as const;
+
+function rejected(props: Record<string, string>): ConfigException {
+  try {
+    parseWorkerConfig(props, 'standalone', BASE_DIR);
+  } catch (err) {
+    if (err instanceof ConfigException) return err;
+    throw err;
+  }
+  throw new Error('expected a ConfigException');
+}
+
+t.test('a Kafka Connect standalone worker.properties parses, with the right defaults', async (t) => {
+  const props = parseProperties(`# connect-standalone.properties
+bootstrap.servers=broker-1:9092,broker-2:9092
+key.converter=org.apache.kafka.connect.storage.StringConverter
+value.converter=org.apache.kafka.connect.converters.ByteArrayConverter
+key.converter.schemas.enable=false
+value.converter.schemas.enable=false
+offset.storage.file.filename=data/connect.offsets
+plugin.path=plugins, /opt/connectors ,,
+producer.linger.ms=5
+producer.compression.type=lz4
+`);
+  const cfg = parseWorkerConfig(props, 'standalone', BASE_DIR);
+  t.equal(cfg.bootstrapServers, 'broker-1:9092,broker-2:9092');
+  t.equal(cfg.keyConverter, 'org.apache.kafka.connect.storage.StringConverter');
+  t.equal(cfg.valueConverter, 'org.apache.kafka.connect.converters.ByteArrayConverter');
+  t.equal(cfg.offsetStorageFile, path.join(BASE_DIR, 'data/connect.offsets'), 'relative offset file resolved against baseDir');
+  t.same(cfg.pluginPath, [path.join(BASE_DIR, 'plugins'), path.resolve('/opt/connectors')], 'plugin.path entries trimmed, empties dropped, relative ones resolved');
+  t.equal(cfg.offsetFlushIntervalMs, 60000);
+  t.equal(cfg.offsetFlushTimeoutMs, 5000);
+  t.equal(cfg.taskShutdownGracefulTimeoutMs, 5000);
+  t.same(cfg.listener, { protocol: 'http', host: '0.0.0.0', port: 8083 }, 'default listeners http://:8083');
+  t.equal(cfg.taskMaxInflightRecords, 10000);
+  t.equal(cfg.taskMaxInflightBytes, 16 * 1024 * 1024);
+  t.equal(cfg.logLevel, 'info');
+  t.ok(Number.isInteger(cfg.workerThreads) && cfg.workerThreads > 0, 'worker.threads defaults to a positive integer');
+  t.same(cfg.producer, { 'linger.ms': '5', 'compression.type': 'lz4' }, 'producer.* passes through, prefix stripped');
+  t.same(cfg.converterDefaults, {
+    'key.converter': 'org.apache.kafka.connect.storage.StringConverter',
+    'value.converter': 'org.apache.kafka.connect.converters.ByteArrayConverter',
+    'key.converter.schemas.enable': 'false',
+    'value.converter.schemas.enable': 'false',
+  }, 'converter keys kept as written, prefix included');
+  t.ok(Object.isFrozen(cfg) && Object.isFrozen(cfg.producer) && Object.isFrozen(cfg.converterDefaults), 'frozen');
+});
+
+t.test('explicit values override defaults', async (t) => {
+  const cfg = parseWorkerConfig({
+    ...MINIMAL,
+    'offset.flush.interval.ms': ' 10000 ',
+    'offset.flush.timeout.ms': '2500',
+    'task.shutdown.graceful.timeout.ms': '0',
+    listeners: 'http://127.0.0.1:9000',
+    'worker.threads': '3',
+    'log.level': 'debug',
+  }, 'standalone', BASE_DIR);
+  t.equal(cfg.offsetFlushIntervalMs, 10000);
+  t.equal(cfg.offsetFlushTimeoutMs, 2500);
+  t.equal(cfg.taskShutdownGracefulTimeoutMs, 0);
+  t.same(cfg.listener, { protocol: 'http', host: '127.0.0.1', port: 9000 });
+  t.equal(cfg.workerThreads, 3);
+  t.equal(cfg.logLevel, 'debug');
+  t.equal(cfg.offsetStorageFile, path.resolve('/tmp/connect.offsets'), 'an absolute offset file stays as is');
+  t.same(cfg.pluginPath, []);
+  t.same(cfg.producer, {});
+});
+
+t.test('listeners forms', async (t) => {
+  const listener = (l: string) => parseWorkerConfig({ ...MINIMAL, listeners: l }, 'standalone', BASE_DIR).listener;
+  t.same(listener('http://:8083'), { protocol: 'http', host: '0.0.0.0', port: 8083 }, 'empty host = all interfaces');
+  t.same(listener('http://[::1]:8084/'), { protocol: 'http', host: '::1', port: 8084 }, 'IPv6 literal, trailing slash');
+  t.same(listener('http://localhost:1,http://other:2'), { protocol: 'http', host: 'localhost', port: 1 }, 'the first of several');
+  for (const bad of ['localhost:8083', 'http://host', 'http://host:', 'https://host:8443', 'ftp://host:21', 'http://host:70000', '']) {
+    const err = rejected({ ...MINIMAL, listeners: bad });
+    t.match(err.problems, [{ name: 'listeners', value: bad }], `rejects ${JSON.stringify(bad)}`);
+    t.equal(err.problems.length, 1);
+  }
+});
+
+t.test('integer keys', async (t) => {
+  for (const bad of ['soon', '1.5', '1e3', '', '60s']) {
+    const err = rejected({ ...MINIMAL, 'offset.flush.interval.ms': bad });
+    t.match(err.problems, [{ name: 'offset.flush.interval.ms', value: bad, message: /integer/ }], `rejects ${JSON.stringify(bad)}`);
+  }
+  t.match(rejected({ ...MINIMAL, 'offset.flush.interval.ms': '-5' }).problems, [{ name: 'offset.flush.interval.ms', value: '-5' }], 'negative');
+  t.match(rejected({ ...MINIMAL, 'worker.threads': '0' }).problems, [{ name: 'worker.threads', value: '0', message: /positive integer/ }]);
+  t.match(rejected({ ...MINIMAL, 'log.level': 'loud' }).problems, [{ name: 'log.level', value: 'loud' }]);
+});
+
+t.test('unknown keys are rejected, including near-misses of the converter prefixes', async (t) => {
+  for (const key of ['offset.flush.intervall.ms', 'group.id', 'producers.linger.ms', 'value.converters', 'key.converterschemas.enable']) {
+    const err = rejected({ ...MINIMAL, [key]: 'x' });
+    t.match(err.problems, [{ name: key, value: 'x', message: /unknown worker configuration key/ }], `rejects ${key}`);
+  }
+});
+
+t.test('every problem is reported at once in one ConfigException', async (t) => {
+  const err = rejected({
+    'offset.flush.intervall.ms': '1000',
+    'offset.flush.interval.ms': 'often',
+    listeners: 'tcp://0.0.0.0:8083',
+  });
+  t.equal(err.code, 'CONNECTD_ERR_INVALID_CONFIG');
+  const names = err.problems.map((p) => p.name).sort();
+  t.same(names, [
+    'key.converter',
+    'listeners',
+    'offset.flush.interval.ms',
+    'offset.flush.intervall.ms',
+    'offset.storage.file.filename',
+    'value.converter',
+  ]);
+  t.match(err.problems.find((p) => p.name === 'key.converter'), { value: null, message: /Missing required/ });
+  t.match(err.problems.find((p) => p.name === 'offset.storage.file.filename'), { value: null, message: /Missing required/ });
+  t.match(err.problems.find((p) => p.name === 'offset.flush.interval.ms'), { value: 'often' });
+  t.match(err.problems.find((p) => p.name === 'listeners'), { value: 'tcp://0.0.0.0:8083' });
+  for (const name of names) t.match(err.message, name, `message names ${name}`);
+  t.match(err.message, /^Invalid worker configuration: /);
+});
+
+t.test('an empty converter counts as missing', async (t) => {
+  const err = rejected({ ...MINIMAL, 'key.converter': '', 'value.converter': '' });
+  t.same(err.problems.map((p) => p.name).sort(), ['key.converter', 'value.converter']);
+});
+
+t.test('CONNECTD_* environment variables fill keys the file does not set (why this file clears them)', async (t) => {
+  t.teardown(() => {
+    delete process.env.CONNECTD_OFFSET_FLUSH_INTERVAL_MS;
+  });
+  process.env.CONNECTD_OFFSET_FLUSH_INTERVAL_MS = '1234';
+  t.equal(parseWorkerConfig({ ...MINIMAL }, 'standalone', BASE_DIR).offsetFlushIntervalMs, 1234);
+  delete process.env.CONNECTD_OFFSET_FLUSH_INTERVAL_MS;
+  t.equal(parseWorkerConfig({ ...MINIMAL }, 'standalone', BASE_DIR).offsetFlushIntervalMs, 60000, 'back to the default');
+});
