@@ -75,7 +75,7 @@ export class SubmittedBatch {
 
 /** What one offset flush persists, and what it hands back to the task once persisted. */
 export interface CommitSnapshot {
-  /** Source partition (JSON) → offset (JSON): only partitions that moved since the last flush. */
+  /** Source partition (JSON) → offset (JSON): what is committable now (may repeat an unchanged offset). */
   readonly offsets: Map<string, string>;
   readonly released: ReleasedBatch[];
 }
