@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# Installs whatever connectd's build, tests and demo need and is missing, then compiles.
+# Idempotent: with everything in place it only checks (a few seconds) and runs an incremental tsc.
+#   a. Debian packages: the -dev libraries librdkafka links against, a Java 17 JDK, Maven
+#   b. npm packages from package-lock.json (librdkafka is compiled from source: CKJS_LINKING=dynamic)
+#   c. Apache Kafka jars (version pinned in tools/kafka/pom.xml) into .cache/kafka/<version>/libs
+#   d. tsc -p tsconfig.json (fails on type errors)
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+ROOT=$PWD
+
+# The binding's build reads this from the environment only (not from .npmrc): link librdkafka
+# against the system's zlib/OpenSSL/zstd/curl instead of downloading their sources (no network).
+export CKJS_LINKING=dynamic
+
+say() { printf 'bootstrap: %s\n' "$*"; }
+die() { printf 'bootstrap: ERROR: %s\n' "$*" >&2; exit 1; }
+
+# --- a. Debian packages ---------------------------------------------------------------------
+DEB_LIBS=(zlib1g-dev libssl-dev libzstd-dev libcurl4-openssl-dev libsasl2-dev liblz4-dev)
+missing=()
+for p in "${DEB_LIBS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+java_major() { java -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -n1; }
+if ! command -v java >/dev/null 2>&1 || [ "$(java_major)" -lt 17 ] 2>/dev/null || [ -z "$(java_major)" ]; then
+  missing+=(openjdk-17-jdk-headless)
+fi
+command -v mvn >/dev/null 2>&1 || missing+=(maven)
+if [ ${#missing[@]} -gt 0 ]; then
+  say "installing Debian packages: ${missing[*]}"
+  if [ "$(id -u)" -eq 0 ]; then
+    SUDO=()
+  elif command -v sudo >/dev/null 2>&1; then
+    SUDO=(sudo)
+  else
+    die "missing Debian packages (${missing[*]}) and not root, no sudo: install them with apt-get as root"
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  "${SUDO[@]}" apt-get update -q
+  "${SUDO[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+  command -v java >/dev/null 2>&1 && [ "$(java_major)" -ge 17 ] || die "Java 17+ is still not the default java: $(java -version 2>&1 | head -n1)"
+else
+  say "Debian packages present (java $(java_major), $(mvn -v 2>/dev/null | sed -n '1s/\x1b\[[0-9;]*m//g; 1s/^Apache Maven \([^ ]*\).*/maven \1/p'))"
+fi
+
+# --- b. npm packages ------------------------------------------------------------------------
+# Up to date when every package of package-lock.json is installed at its locked version
+# (node_modules/.package-lock.json is npm's record of what is installed); optional packages
+# (other platforms) may be absent.
+npm_up_to_date() {
+  [ -f node_modules/.package-lock.json ] || return 1
+  node -e '
+    const fs = require("fs");
+    const want = JSON.parse(fs.readFileSync("package-lock.json", "utf8")).packages || {};
+    const have = JSON.parse(fs.readFileSync("node_modules/.package-lock.json", "utf8")).packages || {};
+    for (const [path, p] of Object.entries(want)) {
+      if (path === "" || p.link) continue;
+      const h = have[path];
+      if (!h) { if (p.optional) continue; console.error("missing " + path); process.exit(1); }
+      if (p.version && h.version !== p.version) { console.error(path + " " + h.version + " != " + p.version); process.exit(1); }
+    }
+  '
+}
+binding_loads() { node -e "require('@confluentinc/kafka-javascript')" >/dev/null 2>&1; }
+
+if npm_up_to_date 2>/dev/null; then
+  say "npm packages up to date"
+else
+  say "installing npm packages (npm ci; compiles librdkafka, ~4 min the first time)"
+  npm ci --no-audit --no-fund
+fi
+if ! binding_loads; then
+  say "the Kafka binding does not load: rebuilding it"
+  npm rebuild @confluentinc/kafka-javascript
+  binding_loads || die "@confluentinc/kafka-javascript still does not load: $(node -e "require('@confluentinc/kafka-javascript')" 2>&1 | grep -m1 -i error)"
+fi
+say "Kafka binding loads (librdkafka $(node -p "require('@confluentinc/kafka-javascript').librdkafkaVersion"))"
+
+# --- c. Kafka jars --------------------------------------------------------------------------
+KAFKA_VERSION=$(sed -n 's:.*<kafka\.version>[[:space:]]*\([^<[:space:]]*\)[[:space:]]*</kafka\.version>.*:\1:p' tools/kafka/pom.xml | head -n1)
+[ -n "$KAFKA_VERSION" ] || die "no <kafka.version> in tools/kafka/pom.xml"
+KAFKA_DIR="$ROOT/.cache/kafka/$KAFKA_VERSION"
+LIBS="$KAFKA_DIR/libs"
+POM_SUM=$(sha256sum tools/kafka/pom.xml | cut -d' ' -f1)
+if [ -f "$LIBS/kafka_2.13-$KAFKA_VERSION.jar" ] && [ "$(cat "$KAFKA_DIR/pom.sha256" 2>/dev/null)" = "$POM_SUM" ]; then
+  say "Kafka $KAFKA_VERSION jars cached in .cache/kafka/$KAFKA_VERSION/libs"
+else
+  say "resolving Kafka $KAFKA_VERSION jars with Maven"
+  mkdir -p "$KAFKA_DIR"
+  tmp=$(mktemp -d "$KAFKA_DIR/libs.tmp.XXXXXX")
+  trap 'rm -rf "$tmp"' EXIT
+  # outputDirectory must be absolute: a relative one is taken relative to the pom's folder.
+  # (Debian's Maven prints ANSI resets even in batch mode: strip them.)
+  mvn -q -B -f tools/kafka/pom.xml dependency:copy-dependencies -DoutputDirectory="$tmp" -DincludeScope=runtime 2>&1 \
+    | sed 's/\x1b\[[0-9;]*m//g' || die "Maven could not resolve the Kafka jars (see above)"
+  [ -f "$tmp/kafka_2.13-$KAFKA_VERSION.jar" ] || die "Maven finished but kafka_2.13-$KAFKA_VERSION.jar is not among the jars"
+  rm -rf "$LIBS"
+  mv "$tmp" "$LIBS"
+  trap - EXIT
+  echo "$POM_SUM" > "$KAFKA_DIR/pom.sha256"
+  say "Kafka $KAFKA_VERSION: $(ls "$LIBS" | wc -l) jars in .cache/kafka/$KAFKA_VERSION/libs"
+fi
+
+# --- d. Build -------------------------------------------------------------------------------
+say "compiling (tsc)"
+if ! npx --no-install tsc -p tsconfig.json; then
+  die "TypeScript compilation failed (type errors above)"
+fi
+say "ready"

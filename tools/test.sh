@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# The whole suite after tools/bootstrap.sh has compiled everything (npm test runs both):
+# lint, then every test/**/*.test.ts (compiled to dist/test/**/*.test.js) under tap.
+# The last line printed is always `N passed, N failed` (test points across the run, from tap's
+# own summary; a lint failure or a tap run that failed without a failing point counts as one
+# failed point); the exit status is non-zero if anything failed.
+set -uo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+extra_failed=0
+
+echo "test: lint (eslint .)"
+if npx --no-install eslint .; then
+  echo "test: lint ok"
+else
+  echo "test: lint FAILED"
+  extra_failed=$((extra_failed + 1))
+fi
+
+# The compiled counterparts of the test sources that exist now (dist/ may still hold the output
+# of a test file that was deleted or renamed since).
+mapfile -t files < <(find test -name '*.test.ts' -not -path '*/node_modules/*' | LC_ALL=C sort | sed 's#^#dist/#; s#\.ts$#.js#')
+if [ ${#files[@]} -eq 0 ]; then
+  echo "test: no test files under test/"
+  echo "0 passed, $((extra_failed + 1)) failed"
+  exit 1
+fi
+
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+echo "test: tap (${#files[@]} files)"
+# --disable-coverage: tap 21 otherwise fails any run whose coverage is incomplete.
+# --timeout: per test file; integration tests start real brokers.
+npx --no-install tap --disable-coverage --timeout=600 --reporter=tap "${files[@]}" 2>&1 | tee "$out"
+tap_rc=${PIPESTATUS[0]}
+
+# tap's summary, e.g. `# { total: 12, pass: 6, fail: 4, todo: 1, skip: 1 }` (leaf test points).
+summary=$(grep -E '^# \{ total: [0-9]+' "$out" | tail -n1 || true)
+field() { printf '%s\n' "$summary" | sed -n "s/.*[{ ]$1: \([0-9][0-9]*\).*/\1/p"; }
+passed=$(field pass); passed=${passed:-0}
+failed=$(field fail); failed=${failed:-0}
+skipped=$(( $(field skip || true) + 0 ))
+todo=$(( $(field todo || true) + 0 ))
+if [ "$tap_rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  echo "test: tap exited with status $tap_rc without a failing test point${summary:+ ($summary)}"
+  failed=1
+fi
+failed=$((failed + extra_failed))
+
+if [ $((skipped + todo)) -gt 0 ]; then
+  echo "test: $skipped skipped, $todo todo"
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
