@@ -8,7 +8,7 @@
 // SIGTERM, SIGKILL) go to the JVM's own pid, which the wrapper reports first thing.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -47,6 +47,7 @@ export interface KafkaNode {
 }
 
 const PROBE_TOPIC = 'connectd-fixture-probe';
+const TMP_PREFIX = 'connectd-kafka-';
 const ERR_TOPIC_ALREADY_EXISTS = 36;
 
 // ---------------------------------------------------------------------------------------------
@@ -146,6 +147,39 @@ function errText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+/**
+ * Deletes temporary data dirs left by test processes that died before their wrappers could
+ * (e.g. killed while a cluster was still starting): those whose `owner` pid is gone, or that have
+ * no owner file, and that nobody touched for a minute.
+ */
+function sweepStaleDataDirs(): void {
+  let names: string[];
+  try {
+    names = readdirSync(tmpdir()).filter((n) => n.startsWith(TMP_PREFIX));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const dir = join(tmpdir(), name);
+    try {
+      if (Date.now() - statSync(dir).mtimeMs < 60_000) continue;
+      let owner = NaN;
+      try { owner = Number(readFileSync(join(dir, 'owner'), 'utf8').trim()); } catch { /* no owner file */ }
+      if (Number.isInteger(owner) && owner > 0 && pidAlive(owner)) continue;
+      rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+    } catch { /* someone else's, or gone meanwhile */ }
+  }
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Process-wide cleanup: whatever happens to the test, no broker survives this process.
 
@@ -160,10 +194,13 @@ function installExitHandler(): void {
   });
 }
 
-// The wrapper: $1 = file for stdout/stderr, $2 = folder to delete if we die (may be empty), rest =
-// the java command. Prints the JVM's pid on its stdout and closes it; exits with the JVM's status.
-// A background reader holds our stdin pipe (as fd 3: bash gives background jobs /dev/null as
-// stdin) and SIGKILLs the JVM on EOF, i.e. when this Node process is gone, even by SIGKILL.
+// The wrapper: $1 = file for stdout/stderr, $2 = the node's folder to delete if we die (empty:
+// keep it), rest = the java command. Prints the JVM's pid on its stdout and closes it; exits with
+// the JVM's status. A background reader holds our stdin pipe (as fd 3: bash gives background jobs
+// /dev/null as stdin) and SIGKILLs the JVM on EOF, i.e. when this Node process is gone, even by
+// SIGKILL. EOF on the pipe is also how the wrapper tells, afterwards, that we are gone (our pid
+// may still be a zombie then) and that it should delete the node's folder (and the cluster's, once
+// empty).
 const WRAPPER = `
 exec 3<&0 2>>"$1"
 log=$1; cleanup=$2; shift 2
@@ -172,10 +209,20 @@ c=$!
 echo "$c"
 ( read -r _ <&3; kill -9 "$c" 2>/dev/null ) &
 w=$!
-exec 1>&- 0</dev/null 3<&-
+exec 1>&- 0</dev/null
 wait "$c"; rc=$?
+gone=
+if read -r -t 0 -u 3; then gone=1; fi
 kill "$w" 2>/dev/null
-if [ -n "$cleanup" ] && ! kill -0 "$PPID" 2>/dev/null; then rm -rf "$cleanup" 2>/dev/null; fi
+if [ -n "$gone" ] && [ -n "$cleanup" ]; then
+  exec 2>/dev/null
+  rm -rf "$cleanup"
+  for _ in 1 2 3 4 5 6 7 8 9 10; do
+    rm -f "\${cleanup%/*}/owner"; rmdir "\${cleanup%/*}" && break
+    ls -d "\${cleanup%/*}"/node-* >/dev/null || break
+    sleep 0.5
+  done
+fi
 exit $rc
 `;
 
@@ -237,7 +284,9 @@ export class KafkaCluster {
     let dataDir: string;
     let owns: boolean;
     if (opts.dataDir === undefined) {
-      dataDir = mkdtempSync(join(tmpdir(), 'connectd-kafka-'));
+      sweepStaleDataDirs();
+      dataDir = mkdtempSync(join(tmpdir(), TMP_PREFIX));
+      writeFileSync(join(dataDir, 'owner'), `${process.pid}\n`);
       owns = true;
     } else {
       dataDir = resolve(opts.dataDir);
@@ -484,7 +533,7 @@ export class KafkaCluster {
 
   async #spawn(n: NodeState): Promise<void> {
     const out = join(n.dir, 'stdout.log');
-    const child = spawn('bash', ['-c', WRAPPER, 'kafka-node', out, this.#ownsDataDir ? this.dataDir : '', 'java', ...this.#javaArgs(n), 'kafka.Kafka', join(n.dir, 'server.properties')], {
+    const child = spawn('bash', ['-c', WRAPPER, 'kafka-node', out, this.#ownsDataDir ? n.dir : '', 'java', ...this.#javaArgs(n), 'kafka.Kafka', join(n.dir, 'server.properties')], {
       stdio: ['pipe', 'pipe', 'ignore'],
       detached: true, // own process group: a Ctrl-C at the terminal reaches us, and we stop the nodes
     });
