@@ -124,6 +124,17 @@ export class ConnectdProcess {
     return (await res.json()) as T;
   }
 
+  /** Any REST call; the body parsed as JSON when there is one. */
+  async request(method: string, urlPath: string, body?: unknown): Promise<{ status: number; body: unknown }> {
+    const res = await fetch(this.url + urlPath, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text === '' ? undefined : (JSON.parse(text) as unknown) };
+  }
+
   status(connector: string): Promise<ConnectorStatus> {
     return this.get<ConnectorStatus>(`/connectors/${encodeURIComponent(connector)}/status`);
   }

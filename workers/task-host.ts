@@ -5,7 +5,7 @@
  *
  * The Kafka binding is not safe in worker threads, so this thread refuses to load it at all.
  */
-import { isMainThread } from 'node:worker_threads';
+import { isMainThread, threadId } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { createConverter } from '../src/data/converters.js';
@@ -100,12 +100,12 @@ async function hostSourceTask(request: SourceTaskHostRequest): Promise<HostResul
       offsetStorageReader: () => session.offsetReader,
     });
     await task.start(request.taskConfig);
-    send({ t: 'started', version: task.version(), wantsRecordCommits });
+    send({ t: 'started', version: task.version(), wantsRecordCommits, threadId });
 
     let batchId = 0;
     while (!session.stopping) {
-      if (!session.hasCredit()) {
-        await session.waitForCredit();
+      if (session.paused || !session.hasCredit()) {
+        await session.waitForWake();
         continue;
       }
       const records = await task.poll();
@@ -146,12 +146,13 @@ async function hostSourceTask(request: SourceTaskHostRequest): Promise<HostResul
 /** The task side of one task's channel: credit, offset lookups, commit callbacks, stop. */
 class SourceTaskSession {
   stopping = false;
+  paused = false;
   readonly closed: Promise<void>;
   readonly offsetReader;
 
   #creditRecords: number;
   #creditBytes: number;
-  #creditWaiter: (() => void) | undefined;
+  #waiter: (() => void) | undefined;
   #stopPromise: Promise<void> | undefined;
   #nextRequestId = 0;
   readonly #pendingOffsets = new Map<number, (offsets: (string | null)[]) => void>();
@@ -190,6 +191,13 @@ class SourceTaskSession {
         case 'committed':
           this.#commitChain = this.#commitChain.then(() => this.#committed(msg.released));
           break;
+        case 'pause':
+          this.paused = true;
+          break;
+        case 'resume':
+          this.paused = false;
+          this.#wake();
+          break;
         case 'stop':
           void this.stopTask();
           break;
@@ -204,8 +212,9 @@ class SourceTaskSession {
     return this.#creditRecords > 0 && this.#creditBytes > 0;
   }
 
-  waitForCredit(): Promise<void> {
-    return new Promise((resolve) => (this.#creditWaiter = resolve));
+  /** Resolves on the next credit, resume or stop. */
+  waitForWake(): Promise<void> {
+    return new Promise((resolve) => (this.#waiter = resolve));
   }
 
   spend(records: number, bytes: number, batchId: number, polled: readonly SourceRecord[]): void {
@@ -223,8 +232,8 @@ class SourceTaskSession {
   }
 
   #wake(): void {
-    const waiter = this.#creditWaiter;
-    this.#creditWaiter = undefined;
+    const waiter = this.#waiter;
+    this.#waiter = undefined;
     waiter?.();
   }
 

@@ -18,6 +18,7 @@ export async function runStandalone(config: WorkerConfig, connectorConfigs: Reco
   const herder = new StandaloneHerder(worker, logger);
   const metrics = createMetricsRegistry({
     sourceTasks: () => worker.sourceTasks(),
+    taskMetrics: () => worker.taskMetrics(),
     connectors: () => herder.connectorStates(),
   });
   const rest = createRestServer({ herder, metrics, kafkaClusterId: () => null });
@@ -46,7 +47,7 @@ export async function runStandalone(config: WorkerConfig, connectorConfigs: Reco
 
   for (const connectorConfig of connectorConfigs) {
     try {
-      await herder.putConnectorConfig(connectorConfig);
+      await herder.createConnector(connectorConfig);
     } catch (err) {
       if (err instanceof ConfigException) {
         logger.error({ problems: err.problems }, err.message);

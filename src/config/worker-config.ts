@@ -31,6 +31,9 @@ const schema = {
   'worker.threads': { doc: 'Worker threads hosting connectors and tasks (default: available parallelism).', format: positiveInt('worker.threads'), default: os.availableParallelism(), env: 'CONNECTD_WORKER_THREADS' },
   'task.max.inflight.records': { doc: 'Per task: records polled and not yet acknowledged by Kafka before poll() waits.', format: positiveInt('task.max.inflight.records'), default: 10000, env: 'CONNECTD_TASK_MAX_INFLIGHT_RECORDS' },
   'task.max.inflight.bytes': { doc: 'Per task: payload bytes polled and not yet acknowledged before poll() waits.', format: positiveInt('task.max.inflight.bytes'), default: 16 * 1024 * 1024, env: 'CONNECTD_TASK_MAX_INFLIGHT_BYTES' },
+  'task.restart.on.failure': { doc: 'connectd: restart FAILED tasks by themselves (Kafka Connect never does), with capped exponential backoff.', format: Boolean, default: false, env: 'CONNECTD_TASK_RESTART_ON_FAILURE' },
+  'task.restart.backoff.initial.ms': { doc: 'First automatic restart delay; doubles per consecutive failure.', format: 'nat', default: 1000, env: 'CONNECTD_TASK_RESTART_BACKOFF_INITIAL_MS' },
+  'task.restart.backoff.max.ms': { doc: 'Cap of the automatic restart delay.', format: 'nat', default: 60000, env: 'CONNECTD_TASK_RESTART_BACKOFF_MAX_MS' },
   'log.level': { doc: 'Log level.', format: ['trace', 'debug', 'info', 'warn', 'error', 'fatal'], default: 'info', env: 'CONNECTD_LOG_LEVEL' },
 } as const;
 
@@ -50,6 +53,9 @@ export interface WorkerConfig {
   readonly workerThreads: number;
   readonly taskMaxInflightRecords: number;
   readonly taskMaxInflightBytes: number;
+  readonly taskRestartOnFailure: boolean;
+  readonly taskRestartBackoffInitialMs: number;
+  readonly taskRestartBackoffMaxMs: number;
   readonly logLevel: string;
   /** `producer.*` keys, prefix stripped, for librdkafka. */
   readonly producer: Readonly<Record<string, string>>;
@@ -129,6 +135,9 @@ export function parseWorkerConfig(props: Readonly<Record<string, string>>, mode:
     workerThreads: get<number>('worker.threads'),
     taskMaxInflightRecords: get<number>('task.max.inflight.records'),
     taskMaxInflightBytes: get<number>('task.max.inflight.bytes'),
+    taskRestartOnFailure: get<boolean>('task.restart.on.failure'),
+    taskRestartBackoffInitialMs: get<number>('task.restart.backoff.initial.ms'),
+    taskRestartBackoffMaxMs: get<number>('task.restart.backoff.max.ms'),
     logLevel: get<string>('log.level'),
     producer: Object.freeze(producer),
     converterDefaults: Object.freeze(converterDefaults),
@@ -136,6 +145,12 @@ export function parseWorkerConfig(props: Readonly<Record<string, string>>, mode:
 }
 
 function coerce(defaultValue: unknown, value: unknown, key: string, problems: ConfigProblem[]): unknown {
+  if (typeof defaultValue === 'boolean') {
+    const text = String(value).trim().toLowerCase();
+    if (text === 'true' || text === 'false') return text === 'true';
+    problems.push({ name: key, value: String(value), message: 'Expected value to be either true or false' });
+    return defaultValue;
+  }
   if (typeof defaultValue !== 'number') return value;
   const text = String(value).trim();
   if (!/^-?\d+$/.test(text)) {

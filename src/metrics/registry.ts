@@ -9,6 +9,8 @@ import type { State } from '../runtime/status.js';
 
 export interface MetricsSources {
   sourceTasks(): Iterable<{ metrics: SourceTaskMetrics; state: State; inFlightRecords(): number }>;
+  /** Every task's counters, including tasks that are not running now (counters never go back). */
+  taskMetrics(): Iterable<SourceTaskMetrics>;
   connectors(): Iterable<{ name: string; state: State }>;
 }
 
@@ -27,7 +29,7 @@ export function createMetricsRegistry(sources: MetricsSources): Registry {
       registers: [registry],
       collect() {
         this.reset();
-        for (const t of sources.sourceTasks()) this.labels(t.metrics.connector, String(t.metrics.task)).inc(read(t.metrics));
+        for (const m of sources.taskMetrics()) this.labels(m.connector, String(m.task)).inc(read(m));
       },
     });
   };
@@ -38,6 +40,7 @@ export function createMetricsRegistry(sources: MetricsSources): Registry {
   perTaskCounter('connectd_source_poll_bytes_total', 'Key, value and header bytes polled (after conversion).', (m) => m.pollBytes);
   perTaskCounter('connectd_offset_commit_success_total', 'Offset commits that were persisted.', (m) => m.offsetCommitSuccess);
   perTaskCounter('connectd_offset_commit_failure_total', 'Offset commits that failed (retried at the next flush).', (m) => m.offsetCommitFailure);
+  perTaskCounter('connectd_task_restarts_total', 'Restarts connectd made by itself: automatic restarts of FAILED tasks and moves off a replaced thread.', (m) => m.restarts);
   perTaskCounter('connectd_offset_commit_seconds_total', 'Time spent persisting offsets.', (m) => m.offsetCommitSecondsTotal);
 
   new Gauge({

@@ -15,6 +15,8 @@ export class SourceTaskMetrics {
   offsetCommitSuccess = 0;
   offsetCommitFailure = 0;
   offsetCommitSecondsTotal = 0;
+  /** Restarts connectd made by itself (automatic restarts, thread replacement). */
+  restarts = 0;
 
   constructor(
     readonly connector: string,

@@ -83,6 +83,9 @@ export type ToSourceTask =
    * Kafka stored each record when the task wants `commitRecord`. Then the task's `commit()` runs.
    */
   | { t: 'committed'; released: ReleasedBatch[] }
+  /** Stop polling but keep the task started (Kafka Connect's PAUSED); `resume` polls again. */
+  | { t: 'pause' }
+  | { t: 'resume' }
   /** Stop polling and call the task's stop(); the host answers `poll-stopped`. */
   | { t: 'stop' }
   /** After the final offset flush: the host ends its run() once pending commit callbacks are done. */
@@ -96,7 +99,8 @@ export interface ReleasedBatch {
 
 // ---- Source task host → supervisor
 export type FromSourceTask =
-  | { t: 'started'; version: string; wantsRecordCommits: boolean }
+  /** `threadId`: the worker thread hosting the task, so the supervisor can replace that thread. */
+  | { t: 'started'; version: string; wantsRecordCommits: boolean; threadId: number }
   | {
       t: 'batch';
       id: number;

@@ -1,14 +1,17 @@
 /**
- * The Herder for standalone mode (Kafka Connect's StandaloneHerder): keeps the connector configs
- * given on the command line (and, later, by REST), starts each connector, asks it for task configs,
- * starts its tasks, and reports status. Reconfiguration requests from a connector re-run
- * `taskConfigs` and restart the tasks when their configs changed.
+ * The Herder for standalone mode (Kafka Connect's StandaloneHerder): keeps connector configs and
+ * their target states (STARTED, PAUSED, STOPPED), starts each connector, asks it for task configs,
+ * starts its tasks, restarts what is asked to restart, and reports status.
+ *
+ * Every operation on one connector runs in order on that connector's queue, so a pause never
+ * overtakes the start it follows and a reconfiguration never races a delete.
  */
 import type { Logger } from 'pino';
 import { ConfigDef, Validators } from '../sdk/config-def.js';
 import type { TaskConfig } from '../sdk/connector.js';
+import { alreadyExists, notFound, taskNotFound } from './errors.js';
 import type { ErrorInfo } from './protocol.js';
-import type { State, StatusSnapshot } from './status.js';
+import type { State } from './status.js';
 import type { Worker } from './worker.js';
 import type { WorkerConnector } from './worker-connector.js';
 import type { WorkerSourceTask } from './worker-source-task.js';
@@ -32,18 +35,40 @@ export const CONNECTOR_CONFIG_DEF = new ConfigDef()
   .define({ name: 'connector.class', type: 'STRING', importance: 'HIGH', documentation: 'Connector class: full name or alias.', validator: Validators.nonEmptyString() })
   .define({ name: 'tasks.max', type: 'INT', default: '1', importance: 'HIGH', documentation: 'Maximum number of tasks.', validator: Validators.atLeast(1) })
   .define({ name: 'key.converter', type: 'CLASS', default: null, importance: 'LOW', documentation: 'Overrides the worker key converter.' })
-  .define({ name: 'value.converter', type: 'CLASS', default: null, importance: 'LOW', documentation: 'Overrides the worker value converter.' });
+  .define({ name: 'value.converter', type: 'CLASS', default: null, importance: 'LOW', documentation: 'Overrides the worker value converter.' })
+  .define({
+    name: 'task.restart.on.failure',
+    type: 'STRING',
+    default: '',
+    importance: 'LOW',
+    documentation: 'connectd: restart FAILED tasks by themselves, with capped exponential backoff (true/false; empty = the worker setting).',
+    validator: Validators.validString('', 'true', 'false'),
+  });
+
+export type TargetState = 'STARTED' | 'PAUSED' | 'STOPPED';
+
+interface TaskSlot {
+  state: State;
+  trace?: string;
+  handle?: WorkerSourceTask;
+  /** Automatic restarts since the task last ran healthily. */
+  consecutiveRestarts: number;
+  restartTimer?: NodeJS.Timeout;
+}
 
 interface ConnectorEntry {
   name: string;
   config: Record<string, string>;
   effectiveConfig: Record<string, string>;
+  targetState: TargetState;
   state: State;
   trace?: string;
   connector?: WorkerConnector;
   taskConfigs: TaskConfig[];
-  tasks: Map<number, { state: State; trace?: string; handle?: WorkerSourceTask }>;
-  reconfiguring: Promise<void>;
+  tasks: Map<number, TaskSlot>;
+  /** The connector's operation queue (see the file comment). */
+  queue: Promise<void>;
+  deleted: boolean;
 }
 
 export interface ConnectorStatus {
@@ -51,6 +76,18 @@ export interface ConnectorStatus {
   connector: { state: State; worker_id: string; trace?: string };
   tasks: { id: number; state: State; worker_id: string; trace?: string }[];
   type: 'source';
+}
+
+export interface ConnectorInfo {
+  name: string;
+  config: Record<string, string>;
+  tasks: { connector: string; task: number }[];
+  type: 'source';
+}
+
+export interface RestartOptions {
+  includeTasks: boolean;
+  onlyFailed: boolean;
 }
 
 export class StandaloneHerder {
@@ -64,23 +101,29 @@ export class StandaloneHerder {
     this.#logger = logger;
   }
 
+  // ---- reads -----------------------------------------------------------------------------
+
   connectorNames(): string[] {
     return [...this.#connectors.keys()].sort();
   }
 
-  connectorInfo(name: string): { name: string; config: Record<string, string>; tasks: { connector: string; task: number }[]; type: 'source' } | undefined {
-    const entry = this.#connectors.get(name);
-    if (entry === undefined) return undefined;
-    return { name, config: entry.config, tasks: entry.taskConfigs.map((_, task) => ({ connector: name, task })), type: 'source' };
+  connectorInfo(name: string): ConnectorInfo {
+    const entry = this.#entry(name);
+    return { name, config: { ...entry.config }, tasks: entry.taskConfigs.map((_, task) => ({ connector: name, task })), type: 'source' };
+  }
+
+  /** Kafka Connect's TaskInfo list: `[{id: {connector, task}, config}]`. */
+  taskInfos(name: string): { id: { connector: string; task: number }; config: TaskConfig }[] {
+    const entry = this.#entry(name);
+    return entry.taskConfigs.map((config, task) => ({ id: { connector: name, task }, config: { ...config } }));
   }
 
   connectorStates(): { name: string; state: State }[] {
     return [...this.#connectors.values()].map((e) => ({ name: e.name, state: e.state }));
   }
 
-  status(name: string): ConnectorStatus | undefined {
-    const entry = this.#connectors.get(name);
-    if (entry === undefined) return undefined;
+  status(name: string): ConnectorStatus {
+    const entry = this.#entry(name);
     const workerId = this.#worker.workerId;
     const withTrace = <T extends object>(o: T, trace?: string): T & { trace?: string } => (trace === undefined ? o : { ...o, trace });
     return {
@@ -91,43 +134,133 @@ export class StandaloneHerder {
     };
   }
 
-  taskStatus(name: string, task: number): StatusSnapshot | undefined {
-    const t = this.#connectors.get(name)?.tasks.get(task);
-    if (t === undefined) return undefined;
-    return t.trace === undefined ? { state: t.state, workerId: this.#worker.workerId } : { state: t.state, workerId: this.#worker.workerId, trace: t.trace };
+  taskStatus(name: string, task: number): ConnectorStatus['tasks'][number] {
+    const found = this.status(name).tasks.find((t) => t.id === task);
+    if (found === undefined) throw taskNotFound(name, task);
+    return found;
   }
 
-  /** Validates and starts a connector. Throws ConfigException (every problem named) on bad config. */
-  async putConnectorConfig(config: Record<string, string>): Promise<void> {
+  targetState(name: string): TargetState {
+    return this.#entry(name).targetState;
+  }
+
+  // ---- writes ----------------------------------------------------------------------------
+
+  /**
+   * Creates a connector, validated first (ConfigException names every problem). Resolves once it
+   * reached its initial state (its tasks started, unless the initial state is STOPPED).
+   */
+  async createConnector(config: Record<string, string>, initialState: TargetState = 'STARTED'): Promise<void> {
     const parsed = CONNECTOR_CONFIG_DEF.parse(config, `configuration of connector ${config.name ?? '(no name)'}`);
     const name = parsed.getString('name');
-    if (this.#connectors.has(name)) throw new Error(`connector ${name} already exists`);
+    if (this.#connectors.has(name)) throw alreadyExists(name);
     const entry: ConnectorEntry = {
       name,
       config: { ...config },
       effectiveConfig: this.#withWorkerDefaults(config),
-      state: 'UNASSIGNED',
+      targetState: initialState,
+      state: initialState === 'STOPPED' ? 'STOPPED' : 'UNASSIGNED',
       taskConfigs: [],
       tasks: new Map(),
-      reconfiguring: Promise.resolve(),
+      queue: Promise.resolve(),
+      deleted: false,
     };
     this.#connectors.set(name, entry);
-    const { connector, started } = this.#worker.startConnector(
-      name,
-      entry.effectiveConfig,
-      () => this.#requestReconfiguration(entry),
-      (error) => this.#connectorFailed(entry, error),
-    );
-    entry.connector = connector;
-    try {
-      const version = await started;
-      entry.state = 'RUNNING';
-      this.#logger.info({ connector: name, version }, 'connector started');
-    } catch (err) {
-      this.#connectorFailed(entry, { name: 'Error', message: (err as Error).message, stack: (err as Error).stack ?? (err as Error).message });
-      return;
-    }
-    await this.#reconfigure(entry, parsed.getInt('tasks.max'));
+    if (initialState !== 'STOPPED') await this.#enqueue(entry, () => this.#startConnector(entry));
+  }
+
+  pauseConnector(name: string): Promise<void> {
+    const entry = this.#entry(name);
+    return this.#enqueue(entry, async () => {
+      if (entry.targetState === 'STOPPED') return;
+      entry.targetState = 'PAUSED';
+      if (entry.state === 'RUNNING') entry.state = 'PAUSED';
+      for (const slot of entry.tasks.values()) slot.handle?.pause();
+    });
+  }
+
+  resumeConnector(name: string): Promise<void> {
+    const entry = this.#entry(name);
+    return this.#enqueue(entry, async () => {
+      const wasStopped = entry.targetState === 'STOPPED';
+      entry.targetState = 'STARTED';
+      if (wasStopped) {
+        await this.#startConnector(entry);
+        return;
+      }
+      if (entry.state === 'PAUSED') entry.state = 'RUNNING';
+      for (const slot of entry.tasks.values()) slot.handle?.resume();
+    });
+  }
+
+  /** Kafka Connect's STOPPED (KIP-875): tasks shut down and forgotten, connector stopped, offsets kept. */
+  stopConnector(name: string): Promise<void> {
+    const entry = this.#entry(name);
+    return this.#enqueue(entry, async () => {
+      entry.targetState = 'STOPPED';
+      await this.#shutDown(entry);
+      entry.state = 'STOPPED';
+      delete entry.trace;
+    });
+  }
+
+  async deleteConnector(name: string): Promise<void> {
+    const entry = this.#entry(name);
+    await this.#enqueue(entry, async () => {
+      entry.deleted = true;
+      await this.#shutDown(entry);
+    });
+    this.#connectors.delete(name);
+  }
+
+  /**
+   * Kafka Connect's restart: the connector instance unless `onlyFailed` and it is not FAILED; with
+   * `includeTasks`, its tasks too (with `onlyFailed`, only the FAILED ones).
+   */
+  restartConnector(name: string, opts: RestartOptions): Promise<void> {
+    const entry = this.#entry(name);
+    const restartConnector = !opts.onlyFailed || entry.state === 'FAILED';
+    const tasks = opts.includeTasks ? [...entry.tasks.entries()].filter(([, t]) => !opts.onlyFailed || t.state === 'FAILED').map(([id]) => id) : [];
+    if (restartConnector) entry.state = 'RESTARTING';
+    for (const id of tasks) entry.tasks.get(id)!.state = 'RESTARTING';
+    return this.#enqueue(entry, async () => {
+      if (entry.targetState === 'STOPPED') return;
+      if (restartConnector) {
+        await entry.connector?.stop(this.#worker.config.taskShutdownGracefulTimeoutMs);
+        entry.connector = undefined;
+        if (await this.#startConnectorInstance(entry)) await this.#reconfigure(entry);
+      }
+      for (const id of tasks) await this.#restartTask(entry, id);
+    });
+  }
+
+  restartTask(name: string, task: number): Promise<void> {
+    const entry = this.#entry(name);
+    const slot = entry.tasks.get(task);
+    if (slot === undefined) throw taskNotFound(name, task);
+    slot.state = 'RESTARTING';
+    return this.#enqueue(entry, () => this.#restartTask(entry, task));
+  }
+
+  /** Stops every task (drain, commit) and every connector, for shutdown. */
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    await Promise.all([...this.#connectors.values()].map((entry) => this.#enqueue(entry, () => this.#shutDown(entry))));
+    for (const entry of this.#connectors.values()) if (entry.state !== 'FAILED') entry.state = 'UNASSIGNED';
+  }
+
+  // ---- internals -------------------------------------------------------------------------
+
+  #entry(name: string): ConnectorEntry {
+    const entry = this.#connectors.get(name);
+    if (entry === undefined || entry.deleted) throw notFound(name);
+    return entry;
+  }
+
+  #enqueue(entry: ConnectorEntry, op: () => Promise<void>): Promise<void> {
+    const run = entry.queue.then(op);
+    entry.queue = run.catch((err: unknown) => this.#logger.error({ err, connector: entry.name }, 'connector operation failed'));
+    return run;
   }
 
   /** Converter keys: the connector's own when it names a converter, else the worker's defaults. */
@@ -143,40 +276,116 @@ export class StandaloneHerder {
     return { ...effective, ...config };
   }
 
-  #requestReconfiguration(entry: ConnectorEntry): void {
-    if (this.#stopping || entry.state !== 'RUNNING') return;
-    const maxTasks = Number(entry.config['tasks.max'] ?? '1');
-    entry.reconfiguring = entry.reconfiguring.then(() => this.#reconfigure(entry, maxTasks));
+  async #startConnector(entry: ConnectorEntry): Promise<void> {
+    if (!(await this.#startConnectorInstance(entry))) return;
+    await this.#reconfigure(entry);
   }
 
-  async #reconfigure(entry: ConnectorEntry, maxTasks: number): Promise<void> {
-    if (entry.connector === undefined || this.#stopping) return;
+  /** Starts the connector instance; false if it failed (then it is FAILED with its trace). */
+  async #startConnectorInstance(entry: ConnectorEntry): Promise<boolean> {
+    const { connector, started } = this.#worker.startConnector(
+      entry.name,
+      entry.effectiveConfig,
+      () => this.#requestReconfiguration(entry),
+      (error) => this.#connectorFailed(entry, error),
+    );
+    entry.connector = connector;
+    try {
+      const version = await started;
+      entry.state = entry.targetState === 'PAUSED' ? 'PAUSED' : 'RUNNING';
+      delete entry.trace;
+      this.#logger.info({ connector: entry.name, version }, 'connector started');
+      return true;
+    } catch (err) {
+      const e = err as Error;
+      this.#connectorFailed(entry, { name: e.name, message: e.message, stack: e.stack ?? e.message });
+      return false;
+    }
+  }
+
+  #requestReconfiguration(entry: ConnectorEntry): void {
+    if (this.#stopping || entry.deleted) return;
+    void this.#enqueue(entry, () => this.#reconfigure(entry));
+  }
+
+  /** Asks the connector for task configs; restarts only the tasks whose config changed. */
+  async #reconfigure(entry: ConnectorEntry): Promise<void> {
+    if (entry.connector === undefined || this.#stopping || entry.targetState === 'STOPPED' || entry.state === 'FAILED') return;
     let configs: TaskConfig[];
     try {
-      configs = await entry.connector.taskConfigs(maxTasks);
+      configs = await entry.connector.taskConfigs(Number(entry.config['tasks.max'] ?? '1'));
     } catch (err) {
-      this.#connectorFailed(entry, { name: 'Error', message: (err as Error).message, stack: (err as Error).stack ?? '' });
+      const e = err as Error;
+      this.#connectorFailed(entry, { name: e.name, message: e.message, stack: e.stack ?? e.message });
       return;
     }
-    if (sameConfigs(configs, entry.taskConfigs) && entry.tasks.size === configs.length) return;
-    // Tasks whose configs changed restart; in this first version that is all of them.
-    const running = [...entry.tasks.values()].flatMap((t) => (t.handle ? [t.handle] : []));
-    await this.#worker.stopTasks(running);
-    entry.tasks.clear();
+    const changed: number[] = [];
+    for (let id = 0; id < Math.max(configs.length, entry.taskConfigs.length); id++) {
+      const before = entry.taskConfigs[id];
+      const after = configs[id];
+      if (before === undefined || after === undefined || !sameConfig(before, after) || !entry.tasks.has(id)) changed.push(id);
+    }
+    if (changed.length === 0) return;
+    this.#logger.info({ connector: entry.name, tasks: configs.length, restarted: changed }, 'task configs changed');
+    const stopping = changed.flatMap((id) => {
+      const slot = entry.tasks.get(id);
+      clearTimeout(slot?.restartTimer);
+      return slot?.handle ? [slot.handle] : [];
+    });
+    await this.#worker.stopTasks(stopping);
+    for (const id of changed) entry.tasks.delete(id);
     entry.taskConfigs = configs;
-    await Promise.all(configs.map((taskConfig, id) => this.#startTask(entry, id, taskConfig)));
+    await Promise.all(changed.filter((id) => id < configs.length).map((id) => this.#startTask(entry, id)));
   }
 
-  async #startTask(entry: ConnectorEntry, id: number, taskConfig: TaskConfig): Promise<void> {
-    const slot: { state: State; trace?: string; handle?: WorkerSourceTask } = { state: 'UNASSIGNED' };
+  async #startTask(entry: ConnectorEntry, id: number, previous?: TaskSlot): Promise<void> {
+    const slot: TaskSlot = { state: 'UNASSIGNED', consecutiveRestarts: previous?.consecutiveRestarts ?? 0 };
     entry.tasks.set(id, slot);
     const onStateChange = (state: State, error?: ErrorInfo): void => {
+      if (entry.tasks.get(id) !== slot) return;
       slot.state = state;
       if (error !== undefined) slot.trace = error.stack ?? error.message;
       else if (state === 'RUNNING') delete slot.trace;
-      if (state === 'FAILED') this.#logger.error({ connector: entry.name, task: id, error: error?.message }, 'task failed');
+      if (state === 'FAILED') this.#taskFailed(entry, id, slot, error);
     };
-    slot.handle = await this.#worker.startSourceTask(entry.name, id, entry.effectiveConfig, taskConfig, onStateChange);
+    slot.handle = await this.#worker.startSourceTask(entry.name, id, entry.effectiveConfig, entry.taskConfigs[id]!, onStateChange);
+    if (entry.targetState === 'PAUSED') slot.handle.pause();
+  }
+
+  async #restartTask(entry: ConnectorEntry, id: number): Promise<void> {
+    const slot = entry.tasks.get(id);
+    if (slot === undefined || entry.targetState === 'STOPPED' || entry.taskConfigs[id] === undefined) return;
+    clearTimeout(slot.restartTimer);
+    if (slot.handle) await this.#worker.stopTasks([slot.handle]);
+    await this.#startTask(entry, id, slot);
+  }
+
+  #taskFailed(entry: ConnectorEntry, id: number, slot: TaskSlot, error: ErrorInfo | undefined): void {
+    if (this.#stopping || entry.deleted) return;
+    // A task that lost its thread because another task on it had to be abandoned did nothing wrong.
+    if (error?.code === 'CONNECTD_ERR_THREAD_REPLACED') {
+      this.#worker.metricsFor(entry.name, id).restarts++;
+      void this.#enqueue(entry, () => this.#restartTask(entry, id));
+      return;
+    }
+    if (!this.#autoRestart(entry)) return;
+    const { taskRestartBackoffInitialMs: initial, taskRestartBackoffMaxMs: max } = this.#worker.config;
+    const delay = Math.min(max, initial * 2 ** slot.consecutiveRestarts);
+    slot.consecutiveRestarts++;
+    slot.trace = `${slot.trace ?? ''}\n(connectd: automatic restart ${slot.consecutiveRestarts} in ${delay} ms)`;
+    this.#logger.warn({ connector: entry.name, task: id, delayMs: delay, restart: slot.consecutiveRestarts }, 'task failed; restarting it after a backoff');
+    slot.restartTimer = setTimeout(() => {
+      if (entry.tasks.get(id) !== slot || slot.state !== 'FAILED') return;
+      slot.state = 'RESTARTING';
+      this.#worker.metricsFor(entry.name, id).restarts++;
+      void this.#enqueue(entry, () => this.#restartTask(entry, id));
+    }, delay);
+    slot.restartTimer.unref();
+  }
+
+  #autoRestart(entry: ConnectorEntry): boolean {
+    const own = entry.config['task.restart.on.failure'];
+    return own === 'true' || ((own === undefined || own === '') && this.#worker.config.taskRestartOnFailure);
   }
 
   #connectorFailed(entry: ConnectorEntry, error: ErrorInfo): void {
@@ -185,23 +394,21 @@ export class StandaloneHerder {
     this.#logger.error({ connector: entry.name, error: error.message }, 'connector failed');
   }
 
-  /** Stops every task (drain, commit) and every connector. */
-  async stop(): Promise<void> {
-    this.#stopping = true;
-    const tasks = [...this.#connectors.values()].flatMap((e) => [...e.tasks.values()].flatMap((t) => (t.handle ? [t.handle] : [])));
-    await this.#worker.stopTasks(tasks);
-    await Promise.all([...this.#connectors.values()].map((e) => e.connector?.stop(this.#worker.config.taskShutdownGracefulTimeoutMs) ?? Promise.resolve()));
-    for (const entry of this.#connectors.values()) {
-      if (entry.state !== 'FAILED') entry.state = 'UNASSIGNED';
-    }
+  /** Stops the connector's tasks (drain, commit) and its instance; forgets the tasks. */
+  async #shutDown(entry: ConnectorEntry): Promise<void> {
+    const handles = [...entry.tasks.values()].flatMap((slot) => {
+      clearTimeout(slot.restartTimer);
+      return slot.handle ? [slot.handle] : [];
+    });
+    await this.#worker.stopTasks(handles);
+    await entry.connector?.stop(this.#worker.config.taskShutdownGracefulTimeoutMs);
+    entry.connector = undefined;
+    entry.tasks.clear();
+    entry.taskConfigs = [];
   }
 }
 
-function sameConfigs(a: readonly TaskConfig[], b: readonly TaskConfig[]): boolean {
-  if (a.length !== b.length) return false;
-  return a.every((config, i) => {
-    const other = b[i]!;
-    const keys = Object.keys(config);
-    return keys.length === Object.keys(other).length && keys.every((k) => config[k] === other[k]);
-  });
+function sameConfig(a: TaskConfig, b: TaskConfig): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
 }

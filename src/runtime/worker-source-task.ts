@@ -42,6 +42,8 @@ export class WorkerSourceTask implements DeliveryTarget {
   readonly metrics: SourceTaskMetrics;
   state: State = 'UNASSIGNED';
   failure: ErrorInfo | undefined;
+  /** The worker thread hosting the task, known once it started. */
+  threadId: number | undefined;
 
   readonly #opts: WorkerSourceTaskOptions;
   readonly #submitted = new SubmittedRecords();
@@ -97,7 +99,9 @@ export class WorkerSourceTask implements DeliveryTarget {
     switch (msg.t) {
       case 'started':
         this.#keepMetadata = msg.wantsRecordCommits;
-        this.#setState('RUNNING');
+        this.threadId = msg.threadId;
+        if (this.#pausedBeforeStart) this.pause();
+        else this.#setState('RUNNING');
         onStarted();
         break;
       case 'batch': {
@@ -119,6 +123,25 @@ export class WorkerSourceTask implements DeliveryTarget {
   }
 
   #keepMetadata = false;
+  #pausedBeforeStart = false;
+
+  /** Stops polling; in-flight records still complete and commit. Kafka Connect's PAUSED. */
+  pause(): void {
+    if (this.state === 'FAILED') return;
+    if (this.threadId === undefined) {
+      this.#pausedBeforeStart = true;
+      return;
+    }
+    this.#send({ t: 'pause' });
+    this.#setState('PAUSED');
+  }
+
+  resume(): void {
+    this.#pausedBeforeStart = false;
+    if (this.state !== 'PAUSED') return;
+    this.#send({ t: 'resume' });
+    this.#setState('RUNNING');
+  }
 
   onDelivered(batch: SubmittedBatch, index: number, partition: number, offset: number): void {
     this.#opts.metrics.recordAcked();
@@ -192,9 +215,19 @@ export class WorkerSourceTask implements DeliveryTarget {
     return this.#submitted.inFlightRecords();
   }
 
+  #threadReplaced = false;
+
+  /** Its thread is about to be terminated for another task's sake: its run's end is not its fault. */
+  threadReplaced(): void {
+    this.#threadReplaced = true;
+  }
+
   #fail(err: unknown): void {
     if (this.state === 'FAILED') return;
     this.failure = toErrorInfo(err);
+    if (this.#threadReplaced) {
+      this.failure = { ...this.failure, code: 'CONNECTD_ERR_THREAD_REPLACED', message: `its worker thread was replaced (${this.failure.message})` };
+    }
     this.#opts.logger.error({ err }, 'task failed');
     this.#setState('FAILED', this.failure);
     this.#drainWaiter?.();

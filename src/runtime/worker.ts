@@ -89,11 +89,7 @@ export class Worker {
     onStateChange: (state: State, error?: ErrorInfo) => void,
   ): Promise<WorkerSourceTask> {
     const label = `${connectorName}-${taskId}`;
-    let metrics = this.#taskMetrics.get(label);
-    if (metrics === undefined) {
-      metrics = new SourceTaskMetrics(connectorName, taskId);
-      this.#taskMetrics.set(label, metrics);
-    }
+    const metrics = this.metricsFor(connectorName, taskId);
     const task = new WorkerSourceTask({
       connectorName,
       taskId,
@@ -113,14 +109,46 @@ export class Worker {
     return task;
   }
 
-  /** Stops tasks gracefully, all at once; the whole stop is bounded by the graceful timeout. */
+  /** A task's counters; they outlive the task instance so that restarts never reset them. */
+  metricsFor(connectorName: string, taskId: number): SourceTaskMetrics {
+    const label = `${connectorName}-${taskId}`;
+    let metrics = this.#taskMetrics.get(label);
+    if (metrics === undefined) {
+      metrics = new SourceTaskMetrics(connectorName, taskId);
+      this.#taskMetrics.set(label, metrics);
+    }
+    return metrics;
+  }
+
+  taskMetrics(): IterableIterator<SourceTaskMetrics> {
+    return this.#taskMetrics.values();
+  }
+
+  /**
+   * Stops tasks gracefully, all at once; the whole stop is bounded by the graceful timeout. A task
+   * that does not stop in time is abandoned and its thread replaced: code stuck in a loop can only
+   * be stopped by terminating its thread. The other tasks of that thread fail with
+   * CONNECTD_ERR_THREAD_REPLACED, and the Herder restarts them at once.
+   */
   async stopTasks(tasks: readonly WorkerSourceTask[]): Promise<void> {
+    const abandonedThreads = new Set<number>();
     await Promise.all(
       tasks.map(async (task) => {
-        await task.stop(this.config.taskShutdownGracefulTimeoutMs);
+        const stopped = await task.stop(this.config.taskShutdownGracefulTimeoutMs);
         if (this.#tasks.get(task.label) === task) this.#tasks.delete(task.label);
+        if (!stopped && task.threadId !== undefined) abandonedThreads.add(task.threadId);
       }),
     );
+    for (const threadId of abandonedThreads) await this.#replaceThread(threadId);
+  }
+
+  async #replaceThread(threadId: number): Promise<void> {
+    const thread = this.#pool.threads.find((t) => t.threadId === threadId);
+    if (thread === undefined) return;
+    const sharing = [...this.#tasks.values()].filter((t) => t.threadId === threadId);
+    this.#logger.warn({ threadId, tasksMoved: sharing.map((t) => t.label) }, 'replacing a worker thread that hosts an abandoned task');
+    for (const task of sharing) task.threadReplaced();
+    await thread.terminate();
   }
 
   sourceTasks(): IterableIterator<WorkerSourceTask> {
