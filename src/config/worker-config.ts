@@ -31,6 +31,7 @@ const schema = {
   'worker.threads': { doc: 'Worker threads hosting connectors and tasks (default: available parallelism).', format: positiveInt('worker.threads'), default: os.availableParallelism(), env: 'CONNECTD_WORKER_THREADS' },
   'task.max.inflight.records': { doc: 'Per task: records polled and not yet acknowledged by Kafka before poll() waits.', format: positiveInt('task.max.inflight.records'), default: 10000, env: 'CONNECTD_TASK_MAX_INFLIGHT_RECORDS' },
   'task.max.inflight.bytes': { doc: 'Per task: payload bytes polled and not yet acknowledged before poll() waits.', format: positiveInt('task.max.inflight.bytes'), default: 16 * 1024 * 1024, env: 'CONNECTD_TASK_MAX_INFLIGHT_BYTES' },
+  'topic.creation.enable': { doc: "Allow source connectors to create their topics (Kafka Connect's KIP-158 topic.creation.* keys).", format: Boolean, default: true, env: 'CONNECTD_TOPIC_CREATION_ENABLE' },
   'task.restart.on.failure': { doc: 'connectd: restart FAILED tasks by themselves (Kafka Connect never does), with capped exponential backoff.', format: Boolean, default: false, env: 'CONNECTD_TASK_RESTART_ON_FAILURE' },
   'task.restart.backoff.initial.ms': { doc: 'First automatic restart delay; doubles per consecutive failure.', format: 'nat', default: 1000, env: 'CONNECTD_TASK_RESTART_BACKOFF_INITIAL_MS' },
   'task.restart.backoff.max.ms': { doc: 'Cap of the automatic restart delay.', format: 'nat', default: 60000, env: 'CONNECTD_TASK_RESTART_BACKOFF_MAX_MS' },
@@ -53,6 +54,7 @@ export interface WorkerConfig {
   readonly workerThreads: number;
   readonly taskMaxInflightRecords: number;
   readonly taskMaxInflightBytes: number;
+  readonly topicCreationEnable: boolean;
   readonly taskRestartOnFailure: boolean;
   readonly taskRestartBackoffInitialMs: number;
   readonly taskRestartBackoffMaxMs: number;
@@ -135,6 +137,7 @@ export function parseWorkerConfig(props: Readonly<Record<string, string>>, mode:
     workerThreads: get<number>('worker.threads'),
     taskMaxInflightRecords: get<number>('task.max.inflight.records'),
     taskMaxInflightBytes: get<number>('task.max.inflight.bytes'),
+    topicCreationEnable: get<boolean>('topic.creation.enable'),
     taskRestartOnFailure: get<boolean>('task.restart.on.failure'),
     taskRestartBackoffInitialMs: get<number>('task.restart.backoff.initial.ms'),
     taskRestartBackoffMaxMs: get<number>('task.restart.backoff.max.ms'),

@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import { ConfigDef, Validators } from '../sdk/config-def.js';
 import type { TaskConfig } from '../sdk/connector.js';
 import { alreadyExists, notFound, taskNotFound } from './errors.js';
+import { TopicCreation } from './topic-creation.js';
 import type { ErrorInfo } from './protocol.js';
 import type { State } from './status.js';
 import type { Worker } from './worker.js';
@@ -153,6 +154,7 @@ export class StandaloneHerder {
   async createConnector(config: Record<string, string>, initialState: TargetState = 'STARTED'): Promise<void> {
     const parsed = CONNECTOR_CONFIG_DEF.parse(config, `configuration of connector ${config.name ?? '(no name)'}`);
     const name = parsed.getString('name');
+    TopicCreation.fromConfig(config, this.#worker.config.topicCreationEnable);
     if (this.#connectors.has(name)) throw alreadyExists(name);
     const entry: ConnectorEntry = {
       name,

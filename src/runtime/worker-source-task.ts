@@ -19,6 +19,7 @@ import type { Credit, ErrorInfo, FromSourceTask, SourceTaskHostRequest, ToSource
 import { toErrorInfo } from './protocol.js';
 import type { State } from './status.js';
 import { SubmittedBatch, SubmittedRecords } from './submitted-records.js';
+import { TopicCreation } from './topic-creation.js';
 import type { SourceTaskMetrics } from '../metrics/source-task-metrics.js';
 
 export interface WorkerSourceTaskOptions {
@@ -32,6 +33,9 @@ export interface WorkerSourceTaskOptions {
   producer: SourceProducer;
   offsetStore: OffsetBackingStore;
   metrics: SourceTaskMetrics;
+  /** Creates missing topics per the connector's rules (resolves when they exist). */
+  ensureTopics: (topics: readonly string[], creation: TopicCreation) => Promise<void>;
+  topicCreationEnabled: boolean;
   logger: Logger;
   onStateChange: (state: State, error?: ErrorInfo) => void;
 }
@@ -54,6 +58,11 @@ export class WorkerSourceTask implements DeliveryTarget {
   #committing: Promise<void> | undefined;
   #drainWaiter: (() => void) | undefined;
   #closed = false;
+  readonly #topicCreation: TopicCreation | null;
+  /** Topics this task already saw exist. */
+  readonly #knownTopics = new Set<string>();
+  /** Batches held, in order, while their topics are being created. */
+  readonly #held: { batch: SubmittedBatch; topics: string[]; buffer: ArrayBuffer }[] = [];
 
   constructor(opts: WorkerSourceTaskOptions) {
     this.#opts = opts;
@@ -61,6 +70,7 @@ export class WorkerSourceTask implements DeliveryTarget {
     this.taskId = opts.taskId;
     this.metrics = opts.metrics;
     this.#pollStopped = new Promise((resolve) => (this.#onPollStopped = resolve));
+    this.#topicCreation = TopicCreation.fromConfig(opts.connectorConfig, opts.topicCreationEnabled);
   }
 
   get label(): string {
@@ -108,7 +118,8 @@ export class WorkerSourceTask implements DeliveryTarget {
         const batch = new SubmittedBatch(msg.id, msg.count, msg.payloadBytes, msg.buffer, msg.sourcePartitions, this.#keepMetadata);
         this.#submitted.submit(batch);
         this.#opts.metrics.batchPolled(msg.count, msg.payloadBytes);
-        this.#opts.producer.submit(this, batch, msg.topics, msg.buffer);
+        if (this.#held.length > 0 || this.#hasUnknownTopic(msg.topics)) this.#holdForTopics(batch, msg.topics, msg.buffer);
+        else this.#opts.producer.submit(this, batch, msg.topics, msg.buffer);
         break;
       }
       case 'offsets-request': {
@@ -123,6 +134,33 @@ export class WorkerSourceTask implements DeliveryTarget {
   }
 
   #keepMetadata = false;
+
+  #hasUnknownTopic(topics: readonly string[]): boolean {
+    return this.#topicCreation !== null && topics.some((t) => !this.#knownTopics.has(t));
+  }
+
+  /** Keeps the batch (and every later one, to keep their order) until its topics exist. */
+  #holdForTopics(batch: SubmittedBatch, topics: string[], buffer: ArrayBuffer): void {
+    this.#held.push({ batch, topics, buffer });
+    if (this.#held.length > 1) return;
+    const release = async (): Promise<void> => {
+      while (this.#held.length > 0) {
+        const head = this.#held[0]!;
+        const unknown = head.topics.filter((t) => !this.#knownTopics.has(t));
+        if (unknown.length > 0) {
+          await this.#opts.ensureTopics(unknown, this.#topicCreation!);
+          for (const t of unknown) this.#knownTopics.add(t);
+        }
+        this.#held.shift();
+        this.#opts.producer.submit(this, head.batch, head.topics, head.buffer);
+      }
+    };
+    release().catch((err: unknown) => {
+      this.#held.length = 0;
+      this.#fail(err);
+      this.#send({ t: 'stop' });
+    });
+  }
   #pausedBeforeStart = false;
 
   /** Stops polling; in-flight records still complete and commit. Kafka Connect's PAUSED. */

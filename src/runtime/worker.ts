@@ -7,7 +7,9 @@ import os from 'node:os';
 import { Piscina } from 'piscina';
 import type { Logger } from 'pino';
 import type { WorkerConfig } from '../config/worker-config.js';
+import { KafkaAdmin } from '../kafka/admin.js';
 import { SourceProducer } from '../kafka/source-producer.js';
+import type { TopicCreation } from './topic-creation.js';
 import { SourceTaskMetrics } from '../metrics/source-task-metrics.js';
 import type { TaskConfig } from '../sdk/connector.js';
 import type { OffsetBackingStore } from '../storage/offset-backing-store.js';
@@ -34,6 +36,9 @@ export class Worker {
   readonly #pool: Piscina;
   readonly #tasks = new Map<string, WorkerSourceTask>();
   readonly #taskMetrics = new Map<string, SourceTaskMetrics>();
+  readonly #admin: KafkaAdmin;
+  /** Topics known to exist (created here or found existing), and creations under way. */
+  readonly #topics = new Map<string, Promise<void>>();
   #commitTimer: NodeJS.Timeout | undefined;
 
   constructor(opts: WorkerOptions) {
@@ -52,6 +57,7 @@ export class Worker {
       'bootstrap.servers': opts.config.bootstrapServers,
       'client.id': `connectd-${this.workerId}`,
     });
+    this.#admin = new KafkaAdmin({ 'bootstrap.servers': opts.config.bootstrapServers, 'client.id': `connectd-${this.workerId}-admin` });
     const threads = opts.config.workerThreads;
     this.#pool = new Piscina({
       filename: TASK_HOST.href,
@@ -97,16 +103,43 @@ export class Worker {
       taskConfig,
       pluginPath: this.config.pluginPath,
       limits: { records: this.config.taskMaxInflightRecords, bytes: this.config.taskMaxInflightBytes },
+      topicCreationEnabled: this.config.topicCreationEnable,
       pool: this.#pool,
       producer: this.#producer,
       offsetStore: this.#offsetStore,
       metrics,
+      ensureTopics: (topics, creation) => this.ensureTopics(topics, creation),
       logger: this.#logger.child({ connector: connectorName, task: taskId }),
       onStateChange,
     });
     this.#tasks.set(label, task);
     await task.start();
     return task;
+  }
+
+  /**
+   * Creates the topics a source task is about to write to, per its connector's topic creation
+   * rules, once per worker; topics that already exist are left as they are.
+   */
+  ensureTopics(topics: readonly string[], creation: TopicCreation): Promise<void> {
+    return Promise.all(
+      topics.map((topic) => {
+        let pending = this.#topics.get(topic);
+        if (pending === undefined) {
+          const spec = creation.specFor(topic);
+          pending =
+            spec === null
+              ? Promise.resolve()
+              : this.#admin.createTopic(spec).then((created) => {
+                  if (created) this.#logger.info({ topic, partitions: spec.partitions, replicationFactor: spec.replicationFactor }, 'created topic');
+                });
+          // A failed creation is retried by the next batch that needs the topic.
+          pending.catch(() => this.#topics.delete(topic));
+          this.#topics.set(topic, pending);
+        }
+        return pending;
+      }),
+    ).then(() => undefined);
   }
 
   /** A task's counters; they outlive the task instance so that restarts never reset them. */
@@ -164,6 +197,7 @@ export class Worker {
     clearInterval(this.#commitTimer);
     await this.#producer.flush(this.config.offsetFlushTimeoutMs).catch((err: unknown) => this.#logger.warn({ err }, 'producer flush at shutdown did not complete'));
     await this.#producer.disconnect();
+    this.#admin.disconnect();
     await this.#pool.destroy();
     await this.#offsetStore.stop();
   }
