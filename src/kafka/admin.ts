@@ -20,7 +20,7 @@ export class KafkaAdmin {
   readonly #client: ReturnType<typeof AdminClient.create>;
 
   constructor(config: Record<string, string | number | boolean>) {
-    this.#client = AdminClient.create(config as Parameters<typeof AdminClient.create>[0]);
+    this.#client = AdminClient.create(config);
   }
 
   /** Creates a topic; false when it already existed (that is not an error). */

@@ -23,7 +23,7 @@ async function partitionCount(topic: string): Promise<number> {
   const admin = kafka.AdminClient.create({ 'bootstrap.servers': cluster.bootstrapServers });
   try {
     const described = await new Promise<{ partitions: unknown[] }[]>((resolve, reject) =>
-      admin.describeTopics([topic], { timeout: 10000 }, (err, result) => (err ? reject(new Error(err.message)) : resolve(result as { partitions: unknown[] }[]))),
+      admin.describeTopics([topic], { timeout: 10000 }, (err, result) => (err ? reject(new Error(err.message)) : resolve(result))),
     );
     return described[0]!.partitions.length;
   } finally {
