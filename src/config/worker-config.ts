@@ -13,6 +13,7 @@ import convict from 'convict';
 import { ConfigException } from '../sdk/config-def.js';
 import type { ConfigProblem } from '../sdk/config-def.js';
 import { parseProperties } from './properties.js';
+import type { OverridePolicy } from '../runtime/client-overrides.js';
 
 const positiveInt = (name: string) => (value: unknown): void => {
   if (!Number.isInteger(value) || (value as number) <= 0) throw new Error(`${name} must be a positive integer`);
@@ -31,6 +32,7 @@ const schema = {
   'worker.threads': { doc: 'Worker threads hosting connectors and tasks (default: available parallelism).', format: positiveInt('worker.threads'), default: os.availableParallelism(), env: 'CONNECTD_WORKER_THREADS' },
   'task.max.inflight.records': { doc: 'Per task: records polled and not yet acknowledged by Kafka before poll() waits.', format: positiveInt('task.max.inflight.records'), default: 10000, env: 'CONNECTD_TASK_MAX_INFLIGHT_RECORDS' },
   'task.max.inflight.bytes': { doc: 'Per task: payload bytes polled and not yet acknowledged before poll() waits.', format: positiveInt('task.max.inflight.bytes'), default: 16 * 1024 * 1024, env: 'CONNECTD_TASK_MAX_INFLIGHT_BYTES' },
+  'connector.client.config.override.policy': { doc: 'Which producer.override.* keys connectors may set: All, None or Principal.', format: ['All', 'None', 'Principal'], default: 'All', env: 'CONNECTD_CONNECTOR_CLIENT_CONFIG_OVERRIDE_POLICY' },
   'topic.creation.enable': { doc: "Allow source connectors to create their topics (Kafka Connect's KIP-158 topic.creation.* keys).", format: Boolean, default: true, env: 'CONNECTD_TOPIC_CREATION_ENABLE' },
   'task.restart.on.failure': { doc: 'connectd: restart FAILED tasks by themselves (Kafka Connect never does), with capped exponential backoff.', format: Boolean, default: false, env: 'CONNECTD_TASK_RESTART_ON_FAILURE' },
   'task.restart.backoff.initial.ms': { doc: 'First automatic restart delay; doubles per consecutive failure.', format: 'nat', default: 1000, env: 'CONNECTD_TASK_RESTART_BACKOFF_INITIAL_MS' },
@@ -54,6 +56,7 @@ export interface WorkerConfig {
   readonly workerThreads: number;
   readonly taskMaxInflightRecords: number;
   readonly taskMaxInflightBytes: number;
+  readonly clientOverridePolicy: OverridePolicy;
   readonly topicCreationEnable: boolean;
   readonly taskRestartOnFailure: boolean;
   readonly taskRestartBackoffInitialMs: number;
@@ -137,6 +140,7 @@ export function parseWorkerConfig(props: Readonly<Record<string, string>>, mode:
     workerThreads: get<number>('worker.threads'),
     taskMaxInflightRecords: get<number>('task.max.inflight.records'),
     taskMaxInflightBytes: get<number>('task.max.inflight.bytes'),
+    clientOverridePolicy: get<OverridePolicy>('connector.client.config.override.policy'),
     topicCreationEnable: get<boolean>('topic.creation.enable'),
     taskRestartOnFailure: get<boolean>('task.restart.on.failure'),
     taskRestartBackoffInitialMs: get<number>('task.restart.backoff.initial.ms'),

@@ -11,6 +11,7 @@ import { ConfigDef, Validators } from '../sdk/config-def.js';
 import type { TaskConfig } from '../sdk/connector.js';
 import { alreadyExists, notFound, taskNotFound } from './errors.js';
 import { TopicCreation } from './topic-creation.js';
+import { producerOverrides } from './client-overrides.js';
 import type { ErrorInfo } from './protocol.js';
 import type { State } from './status.js';
 import type { Worker } from './worker.js';
@@ -155,6 +156,7 @@ export class StandaloneHerder {
     const parsed = CONNECTOR_CONFIG_DEF.parse(config, `configuration of connector ${config.name ?? '(no name)'}`);
     const name = parsed.getString('name');
     TopicCreation.fromConfig(config, this.#worker.config.topicCreationEnable);
+    producerOverrides(config, this.#worker.config.clientOverridePolicy);
     if (this.#connectors.has(name)) throw alreadyExists(name);
     const entry: ConnectorEntry = {
       name,
@@ -350,7 +352,13 @@ export class StandaloneHerder {
       else if (state === 'RUNNING') delete slot.trace;
       if (state === 'FAILED') this.#taskFailed(entry, id, slot, error);
     };
-    slot.handle = await this.#worker.startSourceTask(entry.name, id, entry.effectiveConfig, entry.taskConfigs[id]!, onStateChange);
+    try {
+      slot.handle = await this.#worker.startSourceTask(entry.name, id, entry.effectiveConfig, entry.taskConfigs[id]!, onStateChange);
+    } catch (err) {
+      const e = err as Error;
+      onStateChange('FAILED', { name: e.name, message: e.message, stack: e.stack ?? e.message });
+      return;
+    }
     if (entry.targetState === 'PAUSED') slot.handle.pause();
   }
 

@@ -10,6 +10,7 @@ import type { WorkerConfig } from '../config/worker-config.js';
 import { KafkaAdmin } from '../kafka/admin.js';
 import { SourceProducer } from '../kafka/source-producer.js';
 import type { TopicCreation } from './topic-creation.js';
+import { producerOverrides } from './client-overrides.js';
 import { SourceTaskMetrics } from '../metrics/source-task-metrics.js';
 import type { TaskConfig } from '../sdk/connector.js';
 import type { OffsetBackingStore } from '../storage/offset-backing-store.js';
@@ -33,6 +34,8 @@ export class Worker {
   readonly #logger: Logger;
   readonly #offsetStore: OffsetBackingStore;
   readonly #producer: SourceProducer;
+  /** Producers of connectors with `producer.override.*`, shared by that connector's tasks. */
+  readonly #connectorProducers = new Map<string, { producer: Promise<SourceProducer>; tasks: Set<string> }>();
   readonly #pool: Piscina;
   readonly #tasks = new Map<string, WorkerSourceTask>();
   readonly #taskMetrics = new Map<string, SourceTaskMetrics>();
@@ -46,17 +49,7 @@ export class Worker {
     this.#logger = opts.logger;
     this.#offsetStore = opts.offsetStore;
     this.workerId = opts.workerId ?? `${os.hostname()}:${opts.config.listener.port}`;
-    this.#producer = new SourceProducer({
-      // Defaults tuned for throughput with bounded latency; `producer.*` overrides any of them.
-      'linger.ms': 5,
-      'batch.num.messages': 10000,
-      'queue.buffering.max.messages': 500000,
-      'queue.buffering.max.kbytes': 512 * 1024,
-      'enable.idempotence': true,
-      ...(opts.config.producer as Record<string, string>),
-      'bootstrap.servers': opts.config.bootstrapServers,
-      'client.id': `connectd-${this.workerId}`,
-    });
+    this.#producer = new SourceProducer(this.#producerConfig(`connectd-${this.workerId}`, {}));
     this.#admin = new KafkaAdmin({ 'bootstrap.servers': opts.config.bootstrapServers, 'client.id': `connectd-${this.workerId}-admin` });
     const threads = opts.config.workerThreads;
     this.#pool = new Piscina({
@@ -71,6 +64,46 @@ export class Worker {
     });
   }
 
+  /** Producer settings: connectd's defaults < worker `producer.*` < connector `producer.override.*`. */
+  #producerConfig(clientId: string, overrides: Record<string, string>): Record<string, string | number | boolean> {
+    return {
+      // Defaults tuned for throughput with bounded latency.
+      'linger.ms': 5,
+      'batch.num.messages': 10000,
+      'queue.buffering.max.messages': 500000,
+      'queue.buffering.max.kbytes': 512 * 1024,
+      'enable.idempotence': true,
+      ...this.config.producer,
+      'client.id': clientId,
+      ...overrides,
+      'bootstrap.servers': overrides['bootstrap.servers'] ?? this.config.bootstrapServers,
+    };
+  }
+
+  /** The producer for a connector's tasks: the worker's, or the connector's own when it overrides settings. */
+  async #producerFor(connectorName: string, connectorConfig: Readonly<Record<string, string>>, taskLabel: string): Promise<SourceProducer> {
+    const overrides = producerOverrides(connectorConfig, this.config.clientOverridePolicy);
+    if (Object.keys(overrides).length === 0) return this.#producer;
+    let own = this.#connectorProducers.get(connectorName);
+    if (own === undefined) {
+      const producer = new SourceProducer(this.#producerConfig(`connectd-${this.workerId}-${connectorName}`, overrides));
+      own = { producer: producer.connect(30000).then(() => producer), tasks: new Set() };
+      this.#connectorProducers.set(connectorName, own);
+    }
+    own.tasks.add(taskLabel);
+    return own.producer;
+  }
+
+  /** Closes a connector's own producer once none of its tasks uses it. */
+  async #releaseProducer(connectorName: string, taskLabel: string): Promise<void> {
+    const own = this.#connectorProducers.get(connectorName);
+    if (own === undefined || !own.tasks.delete(taskLabel) || own.tasks.size > 0) return;
+    this.#connectorProducers.delete(connectorName);
+    const producer = await own.producer;
+    await producer.flush(this.config.offsetFlushTimeoutMs).catch((err: unknown) => this.#logger.warn({ err }, 'connector producer flush did not complete'));
+    await producer.disconnect();
+  }
+
   async start(): Promise<void> {
     await this.#offsetStore.start();
     await this.#producer.connect(30000);
@@ -78,9 +111,6 @@ export class Worker {
     this.#commitTimer.unref();
   }
 
-  get producer(): SourceProducer {
-    return this.#producer;
-  }
 
   startConnector(name: string, config: Record<string, string>, onReconfigurationRequest: () => void, onFailure: (e: ErrorInfo) => void): { connector: WorkerConnector; started: Promise<string> } {
     const connector = new WorkerConnector({ name, config, pluginPath: this.config.pluginPath, pool: this.#pool, onReconfigurationRequest, onFailure });
@@ -96,6 +126,7 @@ export class Worker {
   ): Promise<WorkerSourceTask> {
     const label = `${connectorName}-${taskId}`;
     const metrics = this.metricsFor(connectorName, taskId);
+    const producer = await this.#producerFor(connectorName, connectorConfig, label);
     const task = new WorkerSourceTask({
       connectorName,
       taskId,
@@ -105,7 +136,7 @@ export class Worker {
       limits: { records: this.config.taskMaxInflightRecords, bytes: this.config.taskMaxInflightBytes },
       topicCreationEnabled: this.config.topicCreationEnable,
       pool: this.#pool,
-      producer: this.#producer,
+      producer,
       offsetStore: this.#offsetStore,
       metrics,
       ensureTopics: (topics, creation) => this.ensureTopics(topics, creation),
@@ -169,6 +200,7 @@ export class Worker {
       tasks.map(async (task) => {
         const stopped = await task.stop(this.config.taskShutdownGracefulTimeoutMs);
         if (this.#tasks.get(task.label) === task) this.#tasks.delete(task.label);
+        await this.#releaseProducer(task.connectorName, task.label);
         if (!stopped && task.threadId !== undefined) abandonedThreads.add(task.threadId);
       }),
     );

@@ -1,0 +1,35 @@
+/**
+ * Per-connector client overrides (`producer.override.*`), allowed or refused by the worker's
+ * `connector.client.config.override.policy`, as in Kafka Connect (KIP-458):
+ * - `All`: any key; `None`: none; `Principal`: only `sasl.jaas.config`, `sasl.mechanism` and
+ *   `security.protocol`.
+ */
+import { ConfigException } from '../sdk/config-def.js';
+import type { ConfigProblem } from '../sdk/config-def.js';
+
+export type OverridePolicy = 'All' | 'None' | 'Principal';
+export const OVERRIDE_POLICIES: readonly OverridePolicy[] = ['All', 'None', 'Principal'];
+
+const PRINCIPAL_KEYS = new Set(['sasl.jaas.config', 'sasl.mechanism', 'security.protocol']);
+const PRODUCER_OVERRIDE = 'producer.override.';
+
+/** The connector's producer overrides, prefix stripped; throws ConfigException for each refused key. */
+export function producerOverrides(connectorConfig: Readonly<Record<string, string>>, policy: OverridePolicy): Record<string, string> {
+  const overrides: Record<string, string> = {};
+  const problems: ConfigProblem[] = [];
+  for (const [key, value] of Object.entries(connectorConfig)) {
+    if (!key.startsWith(PRODUCER_OVERRIDE)) continue;
+    const clientKey = key.slice(PRODUCER_OVERRIDE.length);
+    const allowed = policy === 'All' || (policy === 'Principal' && PRINCIPAL_KEYS.has(clientKey));
+    if (allowed) overrides[clientKey] = value;
+    else {
+      problems.push({
+        name: key,
+        value: /password|secret|jaas/i.test(key) ? '[hidden]' : value,
+        message: `The '${policy}' policy does not allow '${clientKey}' to be overridden in the connector configuration (worker: connector.client.config.override.policy)`,
+      });
+    }
+  }
+  if (problems.length > 0) throw new ConfigException(problems, 'client overrides');
+  return overrides;
+}
