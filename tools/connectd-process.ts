@@ -23,6 +23,8 @@ export interface ConnectdProcessOptions {
   /** REST port; default: a free one. */
   port?: number;
   startTimeoutMs?: number;
+  /** Extra node flags, e.g. ['--cpu-prof', '--cpu-prof-dir=…'] for profiling. */
+  nodeArgs?: string[];
 }
 
 export interface TaskStatus {
@@ -93,7 +95,7 @@ export class ConnectdProcess {
     }
     const logFile = path.join(opts.dir, 'connectd.log');
     const log = createWriteStream(logFile, { flags: 'a' });
-    const child = spawn(process.execPath, ['--enable-source-maps', MAIN, 'standalone', workerFile, ...connectorFiles], {
+    const child = spawn(process.execPath, ['--enable-source-maps', ...(opts.nodeArgs ?? []), MAIN, 'standalone', workerFile, ...connectorFiles], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout.pipe(log);
