@@ -103,9 +103,17 @@ async function hostSourceTask(request: SourceTaskHostRequest): Promise<HostResul
     send({ t: 'started', version: task.version(), wantsRecordCommits, threadId });
 
     let batchId = 0;
+    /** Time spent blocked by backpressure (no credit), reported with each batch. */
+    let creditWaitMs = 0;
     while (!session.stopping) {
-      if (session.paused || !session.hasCredit()) {
+      if (session.paused) {
         await session.waitForWake();
+        continue;
+      }
+      if (!session.hasCredit()) {
+        const waitStarted = performance.now();
+        await session.waitForWake();
+        creditWaitMs += performance.now() - waitStarted;
         continue;
       }
       const records = await task.poll();
@@ -128,6 +136,7 @@ async function hostSourceTask(request: SourceTaskHostRequest): Promise<HostResul
           topics: batch.topics,
           sourcePartitions: batch.sourcePartitions,
           buffer: batch.buffer,
+          creditWaitMs,
         },
         [batch.buffer],
       );

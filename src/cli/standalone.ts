@@ -19,6 +19,7 @@ export async function runStandalone(config: WorkerConfig, connectorConfigs: Reco
   const metrics = createMetricsRegistry({
     sourceTasks: () => worker.sourceTasks(),
     taskMetrics: () => worker.taskMetrics(),
+    producers: () => worker.producers(),
     connectors: () => herder.connectorStates(),
   });
   const rest = createRestServer({ herder, metrics, kafkaClusterId: () => null });

@@ -39,6 +39,18 @@ interface InFlight {
 
 const QUEUE_FULL_RETRY_MS = 10;
 
+/** What connectd reads from librdkafka's statistics (`statistics.interval.ms`). */
+export interface ProducerStatistics {
+  /** Messages and bytes in librdkafka's queues (not yet acknowledged). */
+  queueMessages: number;
+  queueBytes: number;
+  /** Totals sent to brokers (including retries). */
+  txMessages: number;
+  txBytes: number;
+  /** Per broker: average round-trip time in seconds over the last window. */
+  brokerRtt: Map<string, number>;
+}
+
 export class SourceProducer {
   readonly #producer: InstanceType<typeof Producer>;
   readonly #queue: PendingBatch[] = [];
@@ -49,10 +61,18 @@ export class SourceProducer {
   #draining = false;
   /** Times produce() answered QUEUE_FULL: each one paused the drain once. */
   queueFullEvents = 0;
+  /** The latest librdkafka statistics, or undefined before the first report. */
+  statistics: ProducerStatistics | undefined;
+  readonly name: string;
 
-  constructor(config: ProducerGlobalConfig) {
-    this.#producer = new Producer({ ...config, dr_cb: true });
+  constructor(name: string, config: ProducerGlobalConfig) {
+    this.name = name;
+    this.#producer = new Producer({ 'statistics.interval.ms': 5000, ...config, dr_cb: true });
     this.#producer.on('delivery-report', (err, report) => this.#onDeliveryReport(err, report));
+    this.#producer.on('event.stats', (event: unknown) => {
+      const text = typeof event === 'string' ? event : (event as { message?: string }).message;
+      if (text !== undefined) this.statistics = parseStatistics(text);
+    });
   }
 
   connect(timeoutMs: number): Promise<void> {
@@ -187,4 +207,27 @@ export class SourceProducer {
       this.#producer.disconnect(timeoutMs, () => resolve());
     });
   }
+}
+
+interface RawStatistics {
+  msg_cnt?: number;
+  msg_size?: number;
+  txmsgs?: number;
+  tx_bytes?: number;
+  brokers?: Record<string, { nodeid?: number; rtt?: { avg?: number } }>;
+}
+
+function parseStatistics(json: string): ProducerStatistics | undefined {
+  let raw: RawStatistics;
+  try {
+    raw = JSON.parse(json) as RawStatistics;
+  } catch {
+    return undefined;
+  }
+  const brokerRtt = new Map<string, number>();
+  for (const [name, broker] of Object.entries(raw.brokers ?? {})) {
+    // Bootstrap placeholders have node id -1; rtt is in microseconds.
+    if ((broker.nodeid ?? -1) >= 0 && broker.rtt?.avg !== undefined) brokerRtt.set(name, broker.rtt.avg / 1e6);
+  }
+  return { queueMessages: raw.msg_cnt ?? 0, queueBytes: raw.msg_size ?? 0, txMessages: raw.txmsgs ?? 0, txBytes: raw.tx_bytes ?? 0, brokerRtt };
 }

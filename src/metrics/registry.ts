@@ -4,21 +4,26 @@
  * read here at scrape time, so producing a record costs no metric bookkeeping beyond `+= 1`.
  */
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Metric } from 'prom-client';
+import { BATCH_LATENCY_BUCKETS } from './source-task-metrics.js';
 import type { SourceTaskMetrics } from './source-task-metrics.js';
 import type { State } from '../runtime/status.js';
+import type { ProducerStatistics } from '../kafka/source-producer.js';
 
 export interface MetricsSources {
   sourceTasks(): Iterable<{ metrics: SourceTaskMetrics; state: State; inFlightRecords(): number }>;
   /** Every task's counters, including tasks that are not running now (counters never go back). */
   taskMetrics(): Iterable<SourceTaskMetrics>;
   connectors(): Iterable<{ name: string; state: State }>;
+  /** Producers in use: `name` is 'worker' or the connector of an overriding producer. */
+  producers(): Iterable<{ name: string; statistics: ProducerStatistics | undefined; queueFullEvents: number }>;
 }
 
 const STATES: readonly State[] = ['UNASSIGNED', 'RUNNING', 'PAUSED', 'STOPPED', 'FAILED', 'RESTARTING'];
 
 export function createMetricsRegistry(sources: MetricsSources): Registry {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'connectd_process_' });
+  collectDefaultMetrics({ register: registry, prefix: 'connectd_' });
   const taskLabels = ['connector', 'task'] as const;
 
   const perTaskCounter = (name: string, help: string, read: (m: SourceTaskMetrics) => number): void => {
@@ -73,6 +78,75 @@ export function createMetricsRegistry(sources: MetricsSources): Registry {
     collect() {
       this.reset();
       for (const c of sources.connectors()) for (const s of STATES) this.labels(c.name, s).set(c.state === s ? 1 : 0);
+    },
+  });
+  perTaskCounter('connectd_source_credit_wait_seconds_total', "Time the task's poll loop waited for credit: backpressure from Kafka.", (m) => m.creditWaitSeconds);
+
+  // A histogram filled on the hot path as plain bucket counts, exposed here in Prometheus' form.
+  const batchAckHelp = 'Time from a polled batch reaching the supervisor to Kafka acknowledging its last record.';
+  registry.registerMetric({
+    name: 'connectd_source_batch_ack_seconds',
+    help: batchAckHelp,
+    type: 'histogram',
+    aggregator: 'sum',
+    get() {
+      const values: { metricName: string; labels: Record<string, string | number>; value: number }[] = [];
+      for (const m of sources.taskMetrics()) {
+        const labels = { connector: m.connector, task: String(m.task) };
+        let cumulative = 0;
+        BATCH_LATENCY_BUCKETS.forEach((le, i) => {
+          cumulative += m.batchLatencyBuckets[i]!;
+          values.push({ metricName: 'connectd_source_batch_ack_seconds_bucket', labels: { ...labels, le }, value: cumulative });
+        });
+        cumulative += m.batchLatencyBuckets[BATCH_LATENCY_BUCKETS.length]!;
+        values.push({ metricName: 'connectd_source_batch_ack_seconds_bucket', labels: { ...labels, le: '+Inf' }, value: cumulative });
+        values.push({ metricName: 'connectd_source_batch_ack_seconds_sum', labels, value: m.batchLatencySum });
+        values.push({ metricName: 'connectd_source_batch_ack_seconds_count', labels, value: m.batchLatencyCount });
+      }
+      return { name: 'connectd_source_batch_ack_seconds', help: batchAckHelp, type: 'histogram', values, aggregator: 'sum' };
+    },
+    reset() {},
+  } as unknown as Metric);
+
+  const producerGauge = (name: string, help: string, read: (s: ProducerStatistics) => number, type: 'gauge' | 'counter' = 'gauge'): void => {
+    const Klass = type === 'gauge' ? Gauge : Counter;
+    new Klass({
+      name,
+      help,
+      labelNames: ['producer'],
+      registers: [registry],
+      collect(this: Gauge | Counter) {
+        this.reset();
+        for (const p of sources.producers()) {
+          if (p.statistics === undefined) continue;
+          if (this instanceof Gauge) this.labels(p.name).set(read(p.statistics));
+          else this.labels(p.name).inc(read(p.statistics));
+        }
+      },
+    });
+  };
+  producerGauge('connectd_producer_queue_messages', "Messages in librdkafka's queues, not yet acknowledged (librdkafka msg_cnt).", (s) => s.queueMessages);
+  producerGauge('connectd_producer_queue_bytes', "Bytes in librdkafka's queues (msg_size).", (s) => s.queueBytes);
+  producerGauge('connectd_producer_tx_messages_total', 'Messages sent to brokers, retries included (txmsgs).', (s) => s.txMessages, 'counter');
+  producerGauge('connectd_producer_tx_bytes_total', 'Bytes sent to brokers (tx_bytes).', (s) => s.txBytes, 'counter');
+  new Gauge({
+    name: 'connectd_producer_broker_rtt_seconds',
+    help: 'Average request round-trip time to each broker over the last statistics window.',
+    labelNames: ['producer', 'broker'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const p of sources.producers()) for (const [broker, rtt] of p.statistics?.brokerRtt ?? []) this.labels(p.name, broker).set(rtt);
+    },
+  });
+  new Counter({
+    name: 'connectd_producer_queue_full_total',
+    help: "Times librdkafka's queue was full: each paused producing until deliveries freed space.",
+    labelNames: ['producer'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const p of sources.producers()) this.labels(p.name).inc(p.queueFullEvents);
     },
   });
   return registry;

@@ -109,6 +109,8 @@ export type FromSourceTask =
       topics: string[];
       sourcePartitions: string[];
       buffer: ArrayBuffer;
+      /** Total time this task instance waited for credit so far. */
+      creditWaitMs: number;
     }
   | { t: 'offsets-request'; id: number; partitions: string[] }
   | { t: 'poll-stopped' };

@@ -29,6 +29,8 @@ export class SubmittedBatch {
   readonly kafkaOffsets: Float64Array | undefined;
   buffer: ArrayBuffer;
   pending: number;
+  /** performance.now() when the batch reached the supervisor. */
+  readonly receivedAt = performance.now();
 
   constructor(id: number, count: number, payloadBytes: number, buffer: ArrayBuffer, sourcePartitions: readonly string[], keepMetadata: boolean) {
     this.id = id;

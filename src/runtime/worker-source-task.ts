@@ -118,6 +118,8 @@ export class WorkerSourceTask implements DeliveryTarget {
         const batch = new SubmittedBatch(msg.id, msg.count, msg.payloadBytes, msg.buffer, msg.sourcePartitions, this.#keepMetadata);
         this.#submitted.submit(batch);
         this.#opts.metrics.batchPolled(msg.count, msg.payloadBytes);
+        this.#opts.metrics.creditWaitSeconds += (msg.creditWaitMs - this.#creditWaitReportedMs) / 1000;
+        this.#creditWaitReportedMs = msg.creditWaitMs;
         if (this.#held.length > 0 || this.#hasUnknownTopic(msg.topics)) this.#holdForTopics(batch, msg.topics, msg.buffer);
         else this.#opts.producer.submit(this, batch, msg.topics, msg.buffer);
         break;
@@ -134,6 +136,7 @@ export class WorkerSourceTask implements DeliveryTarget {
   }
 
   #keepMetadata = false;
+  #creditWaitReportedMs = 0;
 
   #hasUnknownTopic(topics: readonly string[]): boolean {
     return this.#topicCreation !== null && topics.some((t) => !this.#knownTopics.has(t));
@@ -184,6 +187,7 @@ export class WorkerSourceTask implements DeliveryTarget {
   onDelivered(batch: SubmittedBatch, index: number, partition: number, offset: number): void {
     this.#opts.metrics.recordAcked();
     if (!batch.ack(index, partition, offset)) return;
+    this.#opts.metrics.batchAcknowledged((performance.now() - batch.receivedAt) / 1000);
     this.#submitted.foldCompleted();
     this.#send({ t: 'credit', records: batch.count, bytes: batch.payloadBytes });
     if (this.#drainWaiter !== undefined && this.#submitted.inFlightRecords() === 0) this.#drainWaiter();

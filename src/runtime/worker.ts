@@ -36,6 +36,8 @@ export class Worker {
   readonly #producer: SourceProducer;
   /** Producers of connectors with `producer.override.*`, shared by that connector's tasks. */
   readonly #connectorProducers = new Map<string, { producer: Promise<SourceProducer>; tasks: Set<string> }>();
+  /** Every producer in use, for metrics. */
+  readonly #connectedProducers = new Set<SourceProducer>();
   readonly #pool: Piscina;
   readonly #tasks = new Map<string, WorkerSourceTask>();
   readonly #taskMetrics = new Map<string, SourceTaskMetrics>();
@@ -49,7 +51,7 @@ export class Worker {
     this.#logger = opts.logger;
     this.#offsetStore = opts.offsetStore;
     this.workerId = opts.workerId ?? `${os.hostname()}:${opts.config.listener.port}`;
-    this.#producer = new SourceProducer(this.#producerConfig(`connectd-${this.workerId}`, {}));
+    this.#producer = new SourceProducer('worker', this.#producerConfig(`connectd-${this.workerId}`, {}));
     this.#admin = new KafkaAdmin({ 'bootstrap.servers': opts.config.bootstrapServers, 'client.id': `connectd-${this.workerId}-admin` });
     const threads = opts.config.workerThreads;
     this.#pool = new Piscina({
@@ -86,7 +88,8 @@ export class Worker {
     if (Object.keys(overrides).length === 0) return this.#producer;
     let own = this.#connectorProducers.get(connectorName);
     if (own === undefined) {
-      const producer = new SourceProducer(this.#producerConfig(`connectd-${this.workerId}-${connectorName}`, overrides));
+      const producer = new SourceProducer(connectorName, this.#producerConfig(`connectd-${this.workerId}-${connectorName}`, overrides));
+      this.#connectedProducers.add(producer);
       own = { producer: producer.connect(30000).then(() => producer), tasks: new Set() };
       this.#connectorProducers.set(connectorName, own);
     }
@@ -100,6 +103,7 @@ export class Worker {
     if (own === undefined || !own.tasks.delete(taskLabel) || own.tasks.size > 0) return;
     this.#connectorProducers.delete(connectorName);
     const producer = await own.producer;
+    this.#connectedProducers.delete(producer);
     await producer.flush(this.config.offsetFlushTimeoutMs).catch((err: unknown) => this.#logger.warn({ err }, 'connector producer flush did not complete'));
     await producer.disconnect();
   }
@@ -182,6 +186,10 @@ export class Worker {
       this.#taskMetrics.set(label, metrics);
     }
     return metrics;
+  }
+
+  producers(): SourceProducer[] {
+    return [this.#producer, ...this.#connectedProducers];
   }
 
   taskMetrics(): IterableIterator<SourceTaskMetrics> {
