@@ -29,6 +29,7 @@ export interface WorkerSourceTaskOptions {
   taskConfig: TaskConfig;
   pluginPath: readonly string[];
   limits: Credit;
+  offsetFlushTimeoutMs: number;
   pool: Piscina;
   producer: SourceProducer;
   offsetStore: OffsetBackingStore;
@@ -215,7 +216,10 @@ export class WorkerSourceTask implements DeliveryTarget {
     const entries = new Map<string, string>();
     for (const [partition, offset] of snapshot.offsets) entries.set(offsetKey(this.connectorName, partition), offset);
     try {
-      if (entries.size > 0) await this.#opts.offsetStore.set(entries);
+      if (entries.size > 0) {
+        const persisted = await withTimeout(this.#opts.offsetStore.set(entries).then(() => true), this.#opts.offsetFlushTimeoutMs);
+        if (persisted !== true) throw new Error(`offset commit did not complete within offset.flush.timeout.ms=${this.#opts.offsetFlushTimeoutMs}`);
+      }
     } catch (err) {
       this.#submitted.restore(snapshot);
       this.#opts.metrics.offsetCommit(false, performance.now() - started);

@@ -139,6 +139,7 @@ export class Worker {
       pluginPath: this.config.pluginPath,
       limits: { records: this.config.taskMaxInflightRecords, bytes: this.config.taskMaxInflightBytes },
       topicCreationEnabled: this.config.topicCreationEnable,
+      offsetFlushTimeoutMs: this.config.offsetFlushTimeoutMs,
       pool: this.#pool,
       producer,
       offsetStore: this.#offsetStore,
