@@ -21,9 +21,13 @@ import type {
   SourceTaskHostRequest,
   ToConnector,
   ToSourceTask,
+  ValidateHostRequest,
+  ValidateResult,
 } from '../src/runtime/protocol.js';
 import { toErrorInfo } from '../src/runtime/protocol.js';
 import { SourceTask } from '../src/sdk/connector.js';
+import type { Connector } from '../src/sdk/connector.js';
+import { ConfigException } from '../src/sdk/config-def.js';
 import type { SourceOffset, SourcePartition, SourceRecord } from '../src/sdk/records.js';
 
 const KAFKA_BINDING = /kafka-javascript|node-librdkafka|rdkafka/i;
@@ -40,8 +44,36 @@ if (!isMainThread) {
   };
 }
 
-export default async function host(request: HostRequest): Promise<HostResult> {
-  return request.kind === 'connector' ? hostConnector(request) : hostSourceTask(request);
+export default async function host(request: HostRequest): Promise<HostResult | ValidateResult> {
+  switch (request.kind) {
+    case 'connector':
+      return hostConnector(request);
+    case 'source-task':
+      return hostSourceTask(request);
+    case 'validate':
+      return validate(request);
+  }
+}
+
+async function validate(request: ValidateHostRequest): Promise<ValidateResult> {
+  const ConnectorClass = await loadConnectorClass(request.config['connector.class'] ?? '', request.pluginPath);
+  const def = new ConnectorClass().config();
+  const passwordKeys = def.keys().filter((k) => k.type === 'PASSWORD').map((k) => k.name);
+  try {
+    def.parse(request.config);
+    return { problems: [], passwordKeys };
+  } catch (err) {
+    if (err instanceof ConfigException) return { problems: err.problems.map((p) => ({ name: p.name, value: p.value, message: p.message })), passwordKeys };
+    throw err;
+  }
+}
+
+function passwordKeysOf(connector: Connector): string[] {
+  return connector
+    .config()
+    .keys()
+    .filter((k) => k.type === 'PASSWORD')
+    .map((k) => k.name);
 }
 
 async function hostConnector(request: ConnectorHostRequest): Promise<HostResult> {
@@ -56,7 +88,7 @@ async function hostConnector(request: ConnectorHostRequest): Promise<HostResult>
     });
     connector.config().parse(request.config, `configuration of connector ${request.connectorName}`);
     await connector.start(request.config);
-    send({ t: 'started', version: connector.version() });
+    send({ t: 'started', version: connector.version(), passwordKeys: passwordKeysOf(connector) });
 
     await new Promise<void>((resolve, reject) => {
       // Requests are handled one at a time, in order: a connector's calls never overlap.

@@ -14,15 +14,17 @@ import { VERSION } from '../version.js';
 
 export async function runStandalone(config: WorkerConfig, connectorConfigs: Record<string, string>[]): Promise<number> {
   const logger = createLogger(config.logLevel);
-  const worker = new Worker({ config, offsetStore: new FileOffsetBackingStore(config.offsetStorageFile), logger });
-  const herder = new StandaloneHerder(worker, logger);
+  const offsetStore = new FileOffsetBackingStore(config.offsetStorageFile);
+  const worker = new Worker({ config, offsetStore, logger });
+  const herder = new StandaloneHerder(worker, offsetStore, logger);
   const metrics = createMetricsRegistry({
     sourceTasks: () => worker.sourceTasks(),
     taskMetrics: () => worker.taskMetrics(),
     producers: () => worker.producers(),
     connectors: () => herder.connectorStates(),
   });
-  const rest = createRestServer({ herder, metrics, kafkaClusterId: () => null });
+  let health: 'starting' | 'healthy' | 'unhealthy' = 'starting';
+  const rest = createRestServer({ herder, metrics, kafkaClusterId: () => null, health: () => health });
 
   let stopping: Promise<number> | undefined;
   const shutdown = (signal: string): Promise<number> => {
@@ -59,6 +61,7 @@ export async function runStandalone(config: WorkerConfig, connectorConfigs: Reco
       throw err;
     }
   }
+  health = 'healthy';
   logger.info({ connectors: herder.connectorNames() }, 'connectd started');
   return stopped;
 }

@@ -1,48 +1,180 @@
 /**
- * The REST API, with Kafka Connect's paths, shapes, status codes and error body
- * (`{"error_code": …, "message": …}`). This version serves the reads and the lifecycle operations;
- * the rest of the API (config writes, offsets, plugins, loggers) grows in the REST issue.
+ * The REST API, wire-compatible with Kafka Connect's: same paths, methods, status codes, JSON
+ * shapes and error body (`{"error_code": …, "message": …}`), so that its clients, UIs and Terraform
+ * providers work unchanged. Shapes: ../../docs/rest.md and Kafka Connect's ConnectorsResource.
+ *
+ * Beyond Kafka Connect: values of secret keys come back masked in every GET, and a PUT or PATCH
+ * that sends the mask back keeps the stored value.
  */
 import Fastify from 'fastify';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Registry } from 'prom-client';
+import { ConfigException } from '../sdk/config-def.js';
 import { HerderError } from '../runtime/errors.js';
-import type { StandaloneHerder } from '../runtime/standalone-herder.js';
+import type { ConnectorOffset, StandaloneHerder, TargetState } from '../runtime/standalone-herder.js';
 import { VERSION } from '../version.js';
 
 export interface RestServerOptions {
   herder: StandaloneHerder;
   metrics: Registry;
   kafkaClusterId: () => string | null;
+  /** KIP-1017: 'starting' until the worker is up and its initial connectors started. */
+  health: () => 'starting' | 'healthy' | 'unhealthy';
+  /** Request body limit in bytes (default 1 MiB). */
+  bodyLimit?: number;
 }
 
 type NameParams = { Params: { name: string } };
 type TaskParams = { Params: { name: string; task: string } };
 
+const badRequest = (message: string): HerderError => new HerderError(400, 'CONNECTD_ERR_BAD_REQUEST', message);
+
 function booleanQuery(value: unknown, name: string): boolean {
   if (value === undefined || value === '') return false;
   if (value === 'true' || value === 'false') return value === 'true';
-  throw new HerderError(400, 'CONNECTD_ERR_BAD_REQUEST', `query parameter ${name} must be true or false, got ${JSON.stringify(value)}`);
+  throw badRequest(`query parameter ${name} must be true or false, got ${JSON.stringify(value)}`);
 }
 
 function taskId(text: string): number {
-  if (!/^\d+$/.test(text)) throw new HerderError(400, 'CONNECTD_ERR_BAD_REQUEST', `task id must be a non-negative integer, got ${JSON.stringify(text)}`);
+  if (!/^\d+$/.test(text)) throw badRequest(`task id must be a non-negative integer, got ${JSON.stringify(text)}`);
   return Number(text);
 }
 
+/** A connector config as JSON: an object of strings (Kafka Connect rejects other value types). */
+function configMap(body: unknown, what: string, allowNull = false): Record<string, string | null> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest(`${what} must be a JSON object of string values`);
+  const out: Record<string, string | null> = {};
+  for (const [k, v] of Object.entries(body)) {
+    if (typeof v === 'string') out[k] = v;
+    else if (v === null && allowNull) out[k] = null;
+    else if (typeof v === 'number' || typeof v === 'boolean') out[k] = String(v);
+    else throw badRequest(`${what}: the value of ${JSON.stringify(k)} must be a string${allowNull ? ' or null' : ''}`);
+  }
+  return out;
+}
+
+const nonNull = (config: Record<string, string | null>): Record<string, string> =>
+  Object.fromEntries(Object.entries(config).filter((e): e is [string, string] => e[1] !== null));
+
+/** Kafka Connect's message for a config that fails validation (400). */
+function invalidConfigMessage(err: ConfigException, connectorClass: string | undefined): string {
+  const lines = err.problems.map((p) => (p.value === null ? `${p.name}: ${p.message}` : `${p.name}=${JSON.stringify(p.value)}: ${p.message}`));
+  return (
+    `Connector configuration is invalid and contains the following ${lines.length} error(s):\n${lines.join('\n')}\n` +
+    `You can also find the above list of errors at the endpoint \`/connector-plugins/${connectorClass ?? '{connectorType}'}/config/validate\``
+  );
+}
+
+const INITIAL_STATES: readonly TargetState[] = ['STARTED', 'PAUSED', 'STOPPED'];
+
 export function createRestServer(opts: RestServerOptions): FastifyInstance {
   const { herder } = opts;
-  const app = Fastify({ logger: false, bodyLimit: 1024 * 1024 });
+  const app = Fastify({ logger: false, bodyLimit: opts.bodyLimit ?? 1024 * 1024 });
+
+  const withValidation = async <T>(config: Record<string, string>, op: () => Promise<T>): Promise<T> => {
+    try {
+      return await op();
+    } catch (err) {
+      if (err instanceof ConfigException) throw new HerderError(400, err.code, invalidConfigMessage(err, config['connector.class']));
+      throw err;
+    }
+  };
+  const created = (reply: FastifyReply, name: string) =>
+    reply
+      .code(201)
+      .header('location', `/connectors/${encodeURIComponent(name)}`)
+      .send(herder.connectorInfo(name));
 
   app.get('/', async () => ({ version: VERSION, commit: process.env.CONNECTD_COMMIT ?? 'unknown', kafka_cluster_id: opts.kafkaClusterId() }));
-  app.get('/connectors', async () => herder.connectorNames());
+  app.get('/health', async (_req, reply) => {
+    const status = opts.health();
+    const code = status === 'healthy' ? 200 : status === 'starting' ? 503 : 500;
+    const message =
+      status === 'healthy'
+        ? 'Worker has completed startup and is ready to handle requests.'
+        : status === 'starting'
+          ? 'Worker is still starting up.'
+          : 'Worker is unhealthy.';
+    return reply.code(code).send({ status, message });
+  });
+
+  app.get<{ Querystring: { expand?: string | string[] } }>('/connectors', async (req) => {
+    const expand = new Set([req.query.expand ?? []].flat());
+    const names = herder.connectorNames();
+    if (!expand.has('status') && !expand.has('info')) return names;
+    const out: Record<string, { status?: unknown; info?: unknown }> = {};
+    for (const name of names) {
+      try {
+        const item: { status?: unknown; info?: unknown } = {};
+        if (expand.has('status')) item.status = herder.status(name);
+        if (expand.has('info')) item.info = herder.connectorInfo(name);
+        out[name] = item;
+      } catch (err) {
+        // Deleted while listing: omitted, as Kafka Connect does.
+        if (!(err instanceof HerderError && err.statusCode === 404)) throw err;
+      }
+    }
+    return out;
+  });
+
+  app.post<{ Body: unknown }>('/connectors', async (req, reply) => {
+    const body = req.body as { name?: unknown; config?: unknown; initial_state?: unknown } | null;
+    if (typeof body !== 'object' || body === null) throw badRequest('request body must be a JSON object {"name": …, "config": {…}}');
+    const config = nonNull(configMap(body.config ?? {}, 'config'));
+    const name = typeof body.name === 'string' ? body.name : config.name;
+    if (name === undefined) throw badRequest('connector name is required: give "name" or config.name');
+    if (config.name !== undefined && config.name !== name) throw badRequest(`Connector name configuration (${config.name}) doesn't match connector name in the URL (${name})`);
+    let initialState: TargetState = 'STARTED';
+    if (body.initial_state !== undefined && body.initial_state !== null) {
+      const requested = typeof body.initial_state === 'string' ? body.initial_state.toUpperCase() : '';
+      const state = requested === 'RUNNING' ? 'STARTED' : requested;
+      if (!INITIAL_STATES.includes(state as TargetState)) throw badRequest(`initial_state must be one of RUNNING, PAUSED, STOPPED; got ${JSON.stringify(body.initial_state)}`);
+      initialState = state as TargetState;
+    }
+    const full = { ...config, name };
+    await withValidation(full, () => herder.createConnector(full, initialState));
+    return created(reply, name);
+  });
+
   app.get<NameParams>('/connectors/:name', async (req) => herder.connectorInfo(req.params.name));
-  app.get<NameParams>('/connectors/:name/config', async (req) => herder.connectorInfo(req.params.name).config);
+  app.get<NameParams>('/connectors/:name/config', async (req) => herder.connectorConfig(req.params.name));
+  app.put<NameParams & { Body: unknown }>('/connectors/:name/config', async (req, reply) => {
+    const { name } = req.params;
+    const config = nonNull(configMap(req.body, 'config'));
+    if (config.name !== undefined && config.name !== name) throw badRequest(`Connector name configuration (${config.name}) doesn't match connector name in the URL (${name})`);
+    const result = await withValidation(config, () => herder.putConnectorConfig(name, config));
+    return result.created ? created(reply, name) : reply.code(200).send(herder.connectorInfo(name));
+  });
+  app.patch<NameParams & { Body: unknown }>('/connectors/:name/config', async (req) => {
+    const patch = configMap(req.body, 'config patch', true);
+    await withValidation(nonNull(patch), () => herder.patchConnectorConfig(req.params.name, patch));
+    return herder.connectorInfo(req.params.name);
+  });
   app.get<NameParams>('/connectors/:name/status', async (req) => herder.status(req.params.name));
   app.get<NameParams>('/connectors/:name/tasks', async (req) => herder.taskInfos(req.params.name));
   app.get<TaskParams>('/connectors/:name/tasks/:task/status', async (req) => herder.taskStatus(req.params.name, taskId(req.params.task)));
 
-  // Lifecycle, with Kafka Connect's status codes: pause/resume/stop 202, restart 204 or 202.
+  app.get<NameParams>('/connectors/:name/topics', async (req) => ({ [req.params.name]: { topics: herder.activeTopics(req.params.name) } }));
+  app.put<NameParams>('/connectors/:name/topics/reset', async (req, reply) => {
+    herder.resetActiveTopics(req.params.name);
+    return reply.code(202).send();
+  });
+
+  app.get<NameParams>('/connectors/:name/offsets', async (req) => ({ offsets: herder.offsets(req.params.name) }));
+  app.patch<NameParams & { Body: unknown }>('/connectors/:name/offsets', async (req) => {
+    const body = req.body as { offsets?: unknown } | null;
+    if (typeof body !== 'object' || body === null || !Array.isArray(body.offsets) || body.offsets.length === 0) {
+      throw badRequest('Offsets to alter must be given as {"offsets": [{"partition": {…}, "offset": {…}}, …]} and may not be empty');
+    }
+    await herder.alterOffsets(req.params.name, body.offsets as ConnectorOffset[]);
+    return { message: 'The offsets for this connector have been altered successfully' };
+  });
+  app.delete<NameParams>('/connectors/:name/offsets', async (req) => {
+    await herder.alterOffsets(req.params.name, null);
+    return { message: 'The offsets for this connector have been reset successfully' };
+  });
+
+  // Lifecycle, with Kafka Connect's status codes.
   app.put<NameParams>('/connectors/:name/pause', async (req, reply) => {
     await herder.pauseConnector(req.params.name);
     return reply.code(202).send();
@@ -59,8 +191,8 @@ export function createRestServer(opts: RestServerOptions): FastifyInstance {
     const includeTasks = booleanQuery(req.query.includeTasks, 'includeTasks');
     const onlyFailed = booleanQuery(req.query.onlyFailed, 'onlyFailed');
     const done = herder.restartConnector(req.params.name, { includeTasks, onlyFailed });
-    // Kafka Connect: the plain connector restart is synchronous (204); with task options it answers
-    // 202 at once with the status showing what restarts.
+    // Kafka Connect: the plain connector restart answers 204 when done; with task options, 202 at
+    // once with the status showing what restarts.
     if (!includeTasks && !onlyFailed) {
       await done;
       return reply.code(204).send();
@@ -81,10 +213,14 @@ export function createRestServer(opts: RestServerOptions): FastifyInstance {
     const body = await opts.metrics.metrics();
     return reply.type(opts.metrics.contentType).send(body);
   });
+
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ error_code: 404, message: `HTTP ${req.method} ${req.url} not found` }));
-  app.setErrorHandler((err: { statusCode?: number; message: string }, _req, reply) => {
-    const status = err instanceof HerderError ? err.statusCode : (err.statusCode ?? 500);
-    return reply.code(status).send({ error_code: status, message: err.message });
+  app.setErrorHandler((err: { statusCode?: number; message: string; code?: string }, _req, reply) => {
+    let status = err instanceof HerderError ? err.statusCode : (err.statusCode ?? 500);
+    let message = err.message;
+    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') message = `Request body is larger than the limit of ${opts.bodyLimit ?? 1024 * 1024} bytes`;
+    else if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') status = 415;
+    return reply.code(status).send({ error_code: status, message });
   });
   return app;
 }

@@ -50,7 +50,20 @@ export interface SourceTaskHostRequest extends PluginLocation {
   port: MessagePort;
 }
 
-export type HostRequest = ConnectorHostRequest | SourceTaskHostRequest;
+/** Loads a connector class and validates a config against its ConfigDef, then returns. */
+export interface ValidateHostRequest extends PluginLocation {
+  kind: 'validate';
+  config: Record<string, string>;
+}
+
+export interface ValidateResult {
+  /** Problems with the connector's own keys (the framework's are checked on the supervisor). */
+  problems: { name: string; value: string | null; message: string }[];
+  /** Keys the connector declares PASSWORD: masked in every REST answer. */
+  passwordKeys: string[];
+}
+
+export type HostRequest = ConnectorHostRequest | SourceTaskHostRequest | ValidateHostRequest;
 
 /** How a hosted connector or task ended. A thrown error (run() rejects) means FAILED. */
 export interface HostResult {
@@ -69,7 +82,7 @@ export type ToConnector =
 
 // ---- Connector host → supervisor
 export type FromConnector =
-  | { t: 'started'; version: string }
+  | { t: 'started'; version: string; passwordKeys: string[] }
   | { t: 'task-configs'; id: number; configs?: TaskConfig[]; error?: ErrorInfo }
   | { t: 'request-reconfiguration' }
   | { t: 'raise-error'; error: ErrorInfo };

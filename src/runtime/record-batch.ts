@@ -71,8 +71,8 @@ export function encodeBatch(records: readonly SourceRecord[], keyConverter: Conv
     }
     recordPartition[i] = p;
 
-    const key = keyConverter.fromConnectData(record.topic, record.key);
-    const value = valueConverter.fromConnectData(record.topic, record.value);
+    const key = keyConverter.fromConnectData(record.topic, record.keySchema ?? null, record.key);
+    const value = valueConverter.fromConnectData(record.topic, record.valueSchema ?? null, record.value);
     keys[i] = key;
     values[i] = value;
     const offset = JSON.stringify(record.sourceOffset);

@@ -7,9 +7,12 @@
  * overtakes the start it follows and a reconfiguration never races a delete.
  */
 import type { Logger } from 'pino';
-import { ConfigDef, Validators } from '../sdk/config-def.js';
+import { ConfigDef, ConfigException, Password, Validators } from '../sdk/config-def.js';
+import type { ConfigProblem } from '../sdk/config-def.js';
+import type { OffsetBackingStore } from '../storage/offset-backing-store.js';
+import { offsetKey, parseOffsetKey } from '../storage/offset-backing-store.js';
 import type { TaskConfig } from '../sdk/connector.js';
-import { alreadyExists, notFound, taskNotFound } from './errors.js';
+import { HerderError, alreadyExists, notFound, taskNotFound } from './errors.js';
 import { TopicCreation } from './topic-creation.js';
 import { producerOverrides } from './client-overrides.js';
 import type { ErrorInfo } from './protocol.js';
@@ -71,7 +74,20 @@ interface ConnectorEntry {
   /** The connector's operation queue (see the file comment). */
   queue: Promise<void>;
   deleted: boolean;
+  /** Keys whose values are secrets: the connector's PASSWORD keys and client secrets. */
+  passwordKeys: Set<string>;
+  /** Topics the connector's tasks wrote to since the last reset (KIP-558). */
+  activeTopics: Set<string>;
 }
+
+/** A source partition and its offset, as Kafka Connect's offsets REST API shows them. */
+export interface ConnectorOffset {
+  partition: Record<string, unknown>;
+  offset: Record<string, unknown> | null;
+}
+
+/** Client settings that are secrets whatever the connector's ConfigDef says. */
+const SECRET_KEY = /(password|secret|sasl\.jaas\.config|\.key$)/i;
 
 export interface ConnectorStatus {
   name: string;
@@ -95,11 +111,13 @@ export interface RestartOptions {
 export class StandaloneHerder {
   readonly #worker: Worker;
   readonly #logger: Logger;
+  readonly #offsetStore: OffsetBackingStore;
   readonly #connectors = new Map<string, ConnectorEntry>();
   #stopping = false;
 
-  constructor(worker: Worker, logger: Logger) {
+  constructor(worker: Worker, offsetStore: OffsetBackingStore, logger: Logger) {
     this.#worker = worker;
+    this.#offsetStore = offsetStore;
     this.#logger = logger;
   }
 
@@ -109,15 +127,40 @@ export class StandaloneHerder {
     return [...this.#connectors.keys()].sort();
   }
 
+  /** Kafka Connect's ConnectorInfo; secret values masked. */
   connectorInfo(name: string): ConnectorInfo {
     const entry = this.#entry(name);
-    return { name, config: { ...entry.config }, tasks: entry.taskConfigs.map((_, task) => ({ connector: name, task })), type: 'source' };
+    return { name, config: this.#masked(entry, entry.config), tasks: entry.taskConfigs.map((_, task) => ({ connector: name, task })), type: 'source' };
+  }
+
+  /** The connector's config with secret values masked (as Kafka Connect's validate output shows them). */
+  connectorConfig(name: string): Record<string, string> {
+    const entry = this.#entry(name);
+    return this.#masked(entry, entry.config);
+  }
+
+  #isSecret(entry: ConnectorEntry, key: string): boolean {
+    return entry.passwordKeys.has(key) || SECRET_KEY.test(key);
+  }
+
+  #masked(entry: ConnectorEntry, config: Record<string, string>): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(config)) out[k] = this.#isSecret(entry, k) ? Password.HIDDEN : v;
+    return out;
+  }
+
+  activeTopics(name: string): string[] {
+    return [...this.#entry(name).activeTopics].sort();
+  }
+
+  resetActiveTopics(name: string): void {
+    this.#entry(name).activeTopics.clear();
   }
 
   /** Kafka Connect's TaskInfo list: `[{id: {connector, task}, config}]`. */
   taskInfos(name: string): { id: { connector: string; task: number }; config: TaskConfig }[] {
     const entry = this.#entry(name);
-    return entry.taskConfigs.map((config, task) => ({ id: { connector: name, task }, config: { ...config } }));
+    return entry.taskConfigs.map((config, task) => ({ id: { connector: name, task }, config: this.#masked(entry, config) }));
   }
 
   connectorStates(): { name: string; state: State }[] {
@@ -153,12 +196,13 @@ export class StandaloneHerder {
    * reached its initial state (its tasks started, unless the initial state is STOPPED).
    */
   async createConnector(config: Record<string, string>, initialState: TargetState = 'STARTED'): Promise<void> {
-    const parsed = CONNECTOR_CONFIG_DEF.parse(config, `configuration of connector ${config.name ?? '(no name)'}`);
-    const name = parsed.getString('name');
-    TopicCreation.fromConfig(config, this.#worker.config.topicCreationEnable);
-    producerOverrides(config, this.#worker.config.clientOverridePolicy);
+    const name = config.name ?? '';
+    if (this.#connectors.has(name)) throw alreadyExists(name);
+    const passwordKeys = await this.validate(config);
     if (this.#connectors.has(name)) throw alreadyExists(name);
     const entry: ConnectorEntry = {
+      passwordKeys,
+      activeTopics: new Set(),
       name,
       config: { ...config },
       effectiveConfig: this.#withWorkerDefaults(config),
@@ -171,6 +215,129 @@ export class StandaloneHerder {
     };
     this.#connectors.set(name, entry);
     if (initialState !== 'STOPPED') await this.#enqueue(entry, () => this.#startConnector(entry));
+  }
+
+  /**
+   * Validates a connector config: the framework's keys here, the connector's own keys (and that its
+   * class exists) in a worker thread. Throws ConfigException with every problem; returns the
+   * connector's PASSWORD keys.
+   */
+  async validate(config: Record<string, string>): Promise<Set<string>> {
+    const problems: ConfigProblem[] = [];
+    const collect = (check: () => unknown): void => {
+      try {
+        check();
+      } catch (err) {
+        if (err instanceof ConfigException) problems.push(...err.problems);
+        else throw err;
+      }
+    };
+    collect(() => CONNECTOR_CONFIG_DEF.parse(config));
+    collect(() => TopicCreation.fromConfig(config, this.#worker.config.topicCreationEnable));
+    collect(() => producerOverrides(config, this.#worker.config.clientOverridePolicy));
+    let passwordKeys: string[] = [];
+    if ((config['connector.class'] ?? '').trim() !== '') {
+      try {
+        const result = await this.#worker.validateConnectorConfig(config);
+        problems.push(...result.problems);
+        passwordKeys = result.passwordKeys;
+      } catch (err) {
+        problems.push({ name: 'connector.class', value: config['connector.class'] ?? null, message: (err as Error).message });
+      }
+    }
+    if (problems.length > 0) throw new ConfigException(problems, `configuration of connector ${config.name ?? '(no name)'}`);
+    return new Set(passwordKeys);
+  }
+
+  /**
+   * Kafka Connect's PUT /connectors/{name}/config: creates the connector, or replaces its whole
+   * config and restarts it. A secret sent back as the mask keeps its stored value.
+   */
+  async putConnectorConfig(name: string, config: Record<string, string>): Promise<{ created: boolean }> {
+    const existing = this.#connectors.get(name);
+    if (existing === undefined || existing.deleted) {
+      await this.createConnector({ ...config, name });
+      return { created: true };
+    }
+    const next = this.#unmask(existing, { ...config, name });
+    const passwordKeys = await this.validate(next);
+    await this.#enqueue(existing, async () => {
+      await this.#shutDown(existing);
+      existing.config = next;
+      existing.effectiveConfig = this.#withWorkerDefaults(next);
+      existing.passwordKeys = passwordKeys;
+      if (existing.targetState !== 'STOPPED') await this.#startConnector(existing);
+    });
+    return { created: false };
+  }
+
+  /** Kafka Connect's PATCH /connectors/{name}/config: merge; a null value removes the key. */
+  async patchConnectorConfig(name: string, patch: Record<string, string | null>): Promise<void> {
+    const entry = this.#entry(name);
+    if (patch.name !== undefined && patch.name !== name) {
+      throw new HerderError(400, 'CONNECTD_ERR_BAD_REQUEST', `Connector name configuration (${String(patch.name)}) doesn't match connector name in the URL (${name})`);
+    }
+    const merged: Record<string, string> = { ...entry.config };
+    for (const [k, v] of Object.entries(patch)) {
+      if (v === null) delete merged[k];
+      else merged[k] = v;
+    }
+    await this.putConnectorConfig(name, merged);
+  }
+
+  /** Secrets sent back as the mask keep their stored values: a read-modify-write loses nothing. */
+  #unmask(entry: ConnectorEntry, config: Record<string, string>): Record<string, string> {
+    const out = { ...config };
+    for (const [k, v] of Object.entries(out)) {
+      if (v === Password.HIDDEN && this.#isSecret(entry, k) && entry.config[k] !== undefined) out[k] = entry.config[k];
+    }
+    return out;
+  }
+
+  /** The connector's committed source offsets (KIP-875 GET /connectors/{name}/offsets). */
+  offsets(name: string): ConnectorOffset[] {
+    this.#entry(name);
+    const result: ConnectorOffset[] = [];
+    for (const [key, value] of this.#offsetStore.entries()) {
+      const parsed = parseOffsetKey(key);
+      if (parsed?.connector === name) result.push({ partition: parsed.partition, offset: JSON.parse(value) as Record<string, unknown> });
+    }
+    return result;
+  }
+
+  /**
+   * KIP-875 PATCH/DELETE offsets: only while STOPPED, so no task of the connector can commit over
+   * them. `offsets` null resets every partition.
+   */
+  async alterOffsets(name: string, offsets: ConnectorOffset[] | null): Promise<void> {
+    const entry = this.#entry(name);
+    await this.#enqueue(entry, async () => {
+      if (entry.targetState !== 'STOPPED' || entry.tasks.size > 0) {
+        throw new HerderError(400, 'CONNECTD_ERR_NOT_STOPPED', 'Connectors must be in the STOPPED state before their offsets can be modified. This can be done for the specified connector by issuing a \'PUT\' request to the \'/connectors/' + name + '/stop\' endpoint');
+      }
+      const changes = new Map<string, string | null>();
+      if (offsets === null) {
+        for (const { partition } of this.offsets(name)) changes.set(offsetKey(name, JSON.stringify(partition)), null);
+      } else {
+        for (const [i, entryOffset] of offsets.entries()) {
+          if (typeof entryOffset.partition !== 'object' || entryOffset.partition === null || Array.isArray(entryOffset.partition)) {
+            throw new HerderError(400, 'CONNECTD_ERR_BAD_REQUEST', `offsets[${i}].partition must be a JSON object`);
+          }
+          if (entryOffset.offset !== null && (typeof entryOffset.offset !== 'object' || Array.isArray(entryOffset.offset))) {
+            throw new HerderError(400, 'CONNECTD_ERR_BAD_REQUEST', `offsets[${i}].offset must be a JSON object or null`);
+          }
+          for (const [field, map] of [['partition', entryOffset.partition], ['offset', entryOffset.offset ?? {}]] as const) {
+            for (const [k, v] of Object.entries(map)) {
+              if (v !== null && typeof v === 'object') {
+                throw new HerderError(400, 'CONNECTD_ERR_BAD_REQUEST', `offsets[${i}].${field}.${k}: values must be primitive (string, number, boolean or null), as in Kafka Connect`);
+              }
+            }
+          }
+          changes.set(offsetKey(name, JSON.stringify(entryOffset.partition)), entryOffset.offset === null ? null : JSON.stringify(entryOffset.offset));
+        }
+      }
+      await this.#offsetStore.set(changes);
+    });
   }
 
   pauseConnector(name: string): Promise<void> {
@@ -297,6 +464,7 @@ export class StandaloneHerder {
     try {
       const version = await started;
       entry.state = entry.targetState === 'PAUSED' ? 'PAUSED' : 'RUNNING';
+      for (const key of connector.passwordKeys) entry.passwordKeys.add(key);
       delete entry.trace;
       this.#logger.info({ connector: entry.name, version }, 'connector started');
       return true;
@@ -353,7 +521,9 @@ export class StandaloneHerder {
       if (state === 'FAILED') this.#taskFailed(entry, id, slot, error);
     };
     try {
-      slot.handle = await this.#worker.startSourceTask(entry.name, id, entry.effectiveConfig, entry.taskConfigs[id]!, onStateChange);
+      slot.handle = await this.#worker.startSourceTask(entry.name, id, entry.effectiveConfig, entry.taskConfigs[id]!, onStateChange, (topics) => {
+        for (const topic of topics) entry.activeTopics.add(topic);
+      });
     } catch (err) {
       const e = err as Error;
       onStateChange('FAILED', { name: e.name, message: e.message, stack: e.stack ?? e.message });

@@ -33,7 +33,10 @@ export class WorkerConnector {
     this.#opts = opts;
   }
 
-  /** Resolves once the connector's start() returned; rejects with its error. */
+  /** Keys the connector declares PASSWORD (known once it started). */
+  passwordKeys: readonly string[] = [];
+
+  /** Resolves with its version once the connector's start() returned; rejects with its error. */
   start(): Promise<string> {
     const { port1, port2 } = new MessageChannel();
     this.#port = port1;
@@ -50,6 +53,7 @@ export class WorkerConnector {
         switch (msg.t) {
           case 'started':
             started = true;
+            this.passwordKeys = msg.passwordKeys;
             resolve(msg.version);
             break;
           case 'task-configs': {

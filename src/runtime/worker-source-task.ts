@@ -37,6 +37,8 @@ export interface WorkerSourceTaskOptions {
   /** Creates missing topics per the connector's rules (resolves when they exist). */
   ensureTopics: (topics: readonly string[], creation: TopicCreation) => Promise<void>;
   topicCreationEnabled: boolean;
+  /** Called with topics the task writes to for the first time (active topics, KIP-558). */
+  onTopicsUsed: (topics: readonly string[]) => void;
   logger: Logger;
   onStateChange: (state: State, error?: ErrorInfo) => void;
 }
@@ -119,6 +121,7 @@ export class WorkerSourceTask implements DeliveryTarget {
         const batch = new SubmittedBatch(msg.id, msg.count, msg.payloadBytes, msg.buffer, msg.sourcePartitions, this.#keepMetadata);
         this.#submitted.submit(batch);
         this.#opts.metrics.batchPolled(msg.count, msg.payloadBytes);
+        this.#noteTopics(msg.topics);
         this.#opts.metrics.creditWaitSeconds += (msg.creditWaitMs - this.#creditWaitReportedMs) / 1000;
         this.#creditWaitReportedMs = msg.creditWaitMs;
         if (this.#held.length > 0 || this.#hasUnknownTopic(msg.topics)) this.#holdForTopics(batch, msg.topics, msg.buffer);
@@ -138,6 +141,15 @@ export class WorkerSourceTask implements DeliveryTarget {
 
   #keepMetadata = false;
   #creditWaitReportedMs = 0;
+
+  readonly #usedTopics = new Set<string>();
+
+  #noteTopics(topics: readonly string[]): void {
+    const fresh = topics.filter((t) => !this.#usedTopics.has(t));
+    if (fresh.length === 0) return;
+    for (const t of fresh) this.#usedTopics.add(t);
+    this.#opts.onTopicsUsed(fresh);
+  }
 
   #hasUnknownTopic(topics: readonly string[]): boolean {
     return this.#topicCreation !== null && topics.some((t) => !this.#knownTopics.has(t));

@@ -14,7 +14,7 @@ import { producerOverrides } from './client-overrides.js';
 import { SourceTaskMetrics } from '../metrics/source-task-metrics.js';
 import type { TaskConfig } from '../sdk/connector.js';
 import type { OffsetBackingStore } from '../storage/offset-backing-store.js';
-import type { ErrorInfo } from './protocol.js';
+import type { ErrorInfo, ValidateHostRequest, ValidateResult } from './protocol.js';
 import type { State } from './status.js';
 import { WorkerConnector } from './worker-connector.js';
 import { WorkerSourceTask } from './worker-source-task.js';
@@ -121,12 +121,19 @@ export class Worker {
     return { connector, started: connector.start() };
   }
 
+  /** Validates a config against its connector's ConfigDef, in a worker thread (plugin code never runs here). */
+  async validateConnectorConfig(config: Record<string, string>): Promise<ValidateResult> {
+    const request: ValidateHostRequest = { kind: 'validate', config, pluginPath: this.config.pluginPath };
+    return (await this.#pool.run(request)) as ValidateResult;
+  }
+
   async startSourceTask(
     connectorName: string,
     taskId: number,
     connectorConfig: Record<string, string>,
     taskConfig: TaskConfig,
     onStateChange: (state: State, error?: ErrorInfo) => void,
+    onTopicsUsed: (topics: readonly string[]) => void = () => undefined,
   ): Promise<WorkerSourceTask> {
     const label = `${connectorName}-${taskId}`;
     const metrics = this.metricsFor(connectorName, taskId);
@@ -145,6 +152,7 @@ export class Worker {
       offsetStore: this.#offsetStore,
       metrics,
       ensureTopics: (topics, creation) => this.ensureTopics(topics, creation),
+      onTopicsUsed,
       logger: this.#logger.child({ connector: connectorName, task: taskId }),
       onStateChange,
     });

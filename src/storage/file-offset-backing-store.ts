@@ -52,8 +52,15 @@ export class FileOffsetBackingStore implements OffsetBackingStore {
     return keys.map((k) => this.#data.get(k) ?? null);
   }
 
-  set(entries: ReadonlyMap<string, string>): Promise<void> {
-    for (const [k, v] of entries) this.#data.set(k, v);
+  entries(): Iterable<[string, string]> {
+    return [...this.#data];
+  }
+
+  set(entries: ReadonlyMap<string, string | null>): Promise<void> {
+    for (const [k, v] of entries) {
+      if (v === null) this.#data.delete(k);
+      else this.#data.set(k, v);
+    }
     // Writes are serialised; each writes the whole map as it stands, so none is lost.
     const write = this.#writing.then(() => this.#writeFile());
     this.#writing = write.catch(() => undefined);
