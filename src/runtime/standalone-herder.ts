@@ -154,7 +154,9 @@ export class StandaloneHerder {
   }
 
   resetActiveTopics(name: string): void {
-    this.#entry(name).activeTopics.clear();
+    const entry = this.#entry(name);
+    entry.activeTopics.clear();
+    for (const slot of entry.tasks.values()) slot.handle?.forgetUsedTopics();
   }
 
   /** Kafka Connect's TaskInfo list: `[{id: {connector, task}, config}]`. */

@@ -144,6 +144,11 @@ export class WorkerSourceTask implements DeliveryTarget {
 
   readonly #usedTopics = new Set<string>();
 
+  /** After an active-topics reset: report topics again as they are written to. */
+  forgetUsedTopics(): void {
+    this.#usedTopics.clear();
+  }
+
   #noteTopics(topics: readonly string[]): void {
     const fresh = topics.filter((t) => !this.#usedTopics.has(t));
     if (fresh.length === 0) return;
