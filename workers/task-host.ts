@@ -10,7 +10,8 @@ import type { MessagePort } from 'node:worker_threads';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { createConverter } from '../src/data/converters.js';
 import { encodeBatch } from '../src/runtime/record-batch.js';
-import { loadConnectorClass } from '../src/runtime/plugins.js';
+import { fullNameOf, listConnectorPlugins, loadConnectorClass } from '../src/runtime/plugins.js';
+import { CONNECTOR_CONFIG_DEF } from '../src/runtime/connector-config.js';
 import type {
   ConnectorHostRequest,
   FromConnector,
@@ -21,13 +22,15 @@ import type {
   SourceTaskHostRequest,
   ToConnector,
   ToSourceTask,
+  PluginInfo,
   ValidateHostRequest,
   ValidateResult,
 } from '../src/runtime/protocol.js';
 import { toErrorInfo } from '../src/runtime/protocol.js';
 import { SourceTask } from '../src/sdk/connector.js';
 import type { Connector } from '../src/sdk/connector.js';
-import { ConfigException } from '../src/sdk/config-def.js';
+import { ConfigException, configInfos as buildConfigInfos, configKeyInfo } from '../src/sdk/config-def.js';
+import type { ConfigKeyInfo } from '../src/sdk/config-def.js';
 import type { SourceOffset, SourcePartition, SourceRecord } from '../src/sdk/records.js';
 
 const KAFKA_BINDING = /kafka-javascript|node-librdkafka|rdkafka/i;
@@ -44,7 +47,7 @@ if (!isMainThread) {
   };
 }
 
-export default async function host(request: HostRequest): Promise<HostResult | ValidateResult> {
+export default async function host(request: HostRequest): Promise<HostResult | ValidateResult | PluginInfo[] | ConfigKeyInfo[]> {
   switch (request.kind) {
     case 'connector':
       return hostConnector(request);
@@ -52,20 +55,38 @@ export default async function host(request: HostRequest): Promise<HostResult | V
       return hostSourceTask(request);
     case 'validate':
       return validate(request);
+    case 'plugins':
+      return Promise.all(
+        (await listConnectorPlugins(request.pluginPath)).map(async ({ fullName, klass }) => ({ class: fullName, type: 'source' as const, version: new klass().version() })),
+      );
+    case 'plugin-config': {
+      const ConnectorClass = await loadConnectorClass(request.plugin, request.pluginPath);
+      return new ConnectorClass().config().keys().map(configKeyInfo);
+    }
   }
 }
 
+/** Kafka Connect's validateConnectorConfig: the framework's keys and the connector's, all at once. */
 async function validate(request: ValidateHostRequest): Promise<ValidateResult> {
   const ConnectorClass = await loadConnectorClass(request.config['connector.class'] ?? '', request.pluginPath);
   const def = new ConnectorClass().config();
   const passwordKeys = def.keys().filter((k) => k.type === 'PASSWORD').map((k) => k.name);
+  let problems: ValidateResult['problems'] = [];
   try {
     def.parse(request.config);
-    return { problems: [], passwordKeys };
   } catch (err) {
-    if (err instanceof ConfigException) return { problems: err.problems.map((p) => ({ name: p.name, value: p.value, message: p.message })), passwordKeys };
-    throw err;
+    if (!(err instanceof ConfigException)) throw err;
+    problems = err.problems.map((p) => ({ name: p.name, value: p.value, message: p.message }));
   }
+  const frameworkValues = CONNECTOR_CONFIG_DEF.validateAll(request.config);
+  const connectorValues = def.validateAll(request.config);
+  const configInfos = buildConfigInfos(
+    await fullNameOf(ConnectorClass, request.pluginPath),
+    [...CONNECTOR_CONFIG_DEF.keys(), ...def.keys().filter((k) => !CONNECTOR_CONFIG_DEF.names().has(k.name))],
+    [...frameworkValues.values(), ...[...connectorValues.values()].filter((v) => !frameworkValues.has(v.name))],
+    [...new Set([...CONNECTOR_CONFIG_DEF.groups(), ...def.groups()])],
+  );
+  return { problems, passwordKeys, configInfos };
 }
 
 function passwordKeysOf(connector: Connector): string[] {

@@ -24,7 +24,7 @@ export async function runStandalone(config: WorkerConfig, connectorConfigs: Reco
     connectors: () => herder.connectorStates(),
   });
   let health: 'starting' | 'healthy' | 'unhealthy' = 'starting';
-  const rest = createRestServer({ herder, metrics, kafkaClusterId: () => null, health: () => health });
+  const rest = createRestServer({ herder, worker, metrics, kafkaClusterId: () => null, health: () => health });
 
   let stopping: Promise<number> | undefined;
   const shutdown = (signal: string): Promise<number> => {

@@ -13,9 +13,12 @@ import { ConfigException } from '../sdk/config-def.js';
 import { HerderError } from '../runtime/errors.js';
 import type { ConnectorOffset, StandaloneHerder, TargetState } from '../runtime/standalone-herder.js';
 import { VERSION } from '../version.js';
+import { knownConverterClasses } from '../data/converters.js';
+import type { Worker } from '../runtime/worker.js';
 
 export interface RestServerOptions {
   herder: StandaloneHerder;
+  worker: Pick<Worker, 'listConnectorPlugins' | 'connectorPluginConfig'>;
   metrics: Registry;
   kafkaClusterId: () => string | null;
   /** KIP-1017: 'starting' until the worker is up and its initial connectors started. */
@@ -208,6 +211,23 @@ export function createRestServer(opts: RestServerOptions): FastifyInstance {
     await herder.deleteConnector(req.params.name);
     return reply.code(204).send();
   });
+
+  app.get<{ Querystring: { connectorsOnly?: string } }>('/connector-plugins', async (req) => {
+    const connectorsOnly = req.query.connectorsOnly === undefined ? true : booleanQuery(req.query.connectorsOnly, 'connectorsOnly');
+    const connectors = await opts.worker.listConnectorPlugins();
+    if (connectorsOnly) return connectors;
+    return [...connectors, ...knownConverterClasses().filter((c) => c.includes('.')).map((c) => ({ class: c, type: 'converter', version: VERSION }))];
+  });
+  app.get<{ Params: { plugin: string } }>('/connector-plugins/:plugin/config', async (req) => {
+    try {
+      return await opts.worker.connectorPluginConfig(req.params.plugin);
+    } catch (err) {
+      throw new HerderError(404, 'CONNECTD_ERR_PLUGIN_NOT_FOUND', (err as Error).message);
+    }
+  });
+  app.put<{ Params: { plugin: string }; Body: unknown }>('/connector-plugins/:plugin/config/validate', async (req) =>
+    herder.validateForPlugin(req.params.plugin, nonNull(configMap(req.body, 'config'))),
+  );
 
   app.get('/metrics', async (_req, reply) => {
     const body = await opts.metrics.metrics();

@@ -44,27 +44,51 @@ function isConnectorClass(value: unknown): value is ConnectorClass {
   return proto !== undefined && typeof proto.taskConfigs === 'function' && typeof proto.taskClass === 'function';
 }
 
-/** Per-thread cache: plugin modules are imported once per worker thread and plugin path. */
-const registries = new Map<string, Promise<Map<string, ConnectorClass>>>();
+interface Registry {
+  /** Every name a class answers to → the class. */
+  byName: Map<string, ConnectorClass>;
+  /** Each class once, under its full name, in discovery order. */
+  plugins: { fullName: string; klass: ConnectorClass }[];
+}
 
-export async function loadConnectorClass(name: string, pluginPath: readonly string[]): Promise<ConnectorClass> {
+/** Per-thread cache: plugin modules are imported once per worker thread and plugin path. */
+const registries = new Map<string, Promise<Registry>>();
+
+function registryFor(pluginPath: readonly string[]): Promise<Registry> {
   const cacheKey = pluginPath.join('\0');
   let registry = registries.get(cacheKey);
   if (registry === undefined) {
     registry = buildRegistry(pluginPath);
     registries.set(cacheKey, registry);
   }
-  const found = (await registry).get(name);
+  return registry;
+}
+
+export async function loadConnectorClass(name: string, pluginPath: readonly string[]): Promise<ConnectorClass> {
+  const registry = await registryFor(pluginPath);
+  const found = registry.byName.get(name);
   if (found === undefined) {
-    const known = [...(await registry).keys()].sort().join(', ');
+    const known = [...registry.byName.keys()].sort().join(', ');
     throw new PluginNotFoundError(`connector.class=${name}: no such connector plugin (known: ${known})`);
   }
   return found;
 }
 
-async function buildRegistry(pluginPath: readonly string[]): Promise<Map<string, ConnectorClass>> {
+/** The connector plugins on this worker, each once, under its full name. */
+export async function listConnectorPlugins(pluginPath: readonly string[]): Promise<{ fullName: string; klass: ConnectorClass }[]> {
+  return (await registryFor(pluginPath)).plugins;
+}
+
+/** The full name of a class, as GET /connector-plugins lists it. */
+export async function fullNameOf(klass: ConnectorClass, pluginPath: readonly string[]): Promise<string> {
+  return (await registryFor(pluginPath)).plugins.find((p) => p.klass === klass)?.fullName ?? klass.name;
+}
+
+async function buildRegistry(pluginPath: readonly string[]): Promise<Registry> {
   const registry = new Map<string, ConnectorClass>();
+  const plugins: Registry['plugins'] = [];
   const add = (fullName: string, klass: ConnectorClass): void => {
+    if (!plugins.some((p) => p.klass === klass)) plugins.push({ fullName, klass });
     for (const alias of aliasesFor(fullName)) if (!registry.has(alias)) registry.set(alias, klass);
   };
   for (const builtIn of BUILT_INS) {
@@ -81,7 +105,7 @@ async function buildRegistry(pluginPath: readonly string[]): Promise<Map<string,
       }
     }
   }
-  return registry;
+  return { byName: registry, plugins };
 }
 
 /** The modules one `plugin.path` entry contributes, each with the namespace of its full names. */

@@ -5,6 +5,9 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { TaskConfig } from '../sdk/connector.js';
+import type { ConfigInfos, ConfigKeyInfo } from '../sdk/config-def.js';
+
+export type { ConfigKeyInfo };
 
 /** A serialisable error: what the status API shows as `trace`. */
 export interface ErrorInfo {
@@ -61,9 +64,27 @@ export interface ValidateResult {
   problems: { name: string; value: string | null; message: string }[];
   /** Keys the connector declares PASSWORD: masked in every REST answer. */
   passwordKeys: string[];
+  /** Kafka Connect's validate body: the framework's keys and the connector's, every value checked. */
+  configInfos: ConfigInfos;
 }
 
-export type HostRequest = ConnectorHostRequest | SourceTaskHostRequest | ValidateHostRequest;
+/** Lists the connector plugins (GET /connector-plugins). */
+export interface PluginsHostRequest extends PluginLocation {
+  kind: 'plugins';
+}
+export interface PluginInfo {
+  class: string;
+  type: 'source' | 'sink';
+  version: string;
+}
+
+/** A connector plugin's config definition (GET /connector-plugins/{plugin}/config). */
+export interface PluginConfigHostRequest extends PluginLocation {
+  kind: 'plugin-config';
+  plugin: string;
+}
+
+export type HostRequest = ConnectorHostRequest | SourceTaskHostRequest | ValidateHostRequest | PluginsHostRequest | PluginConfigHostRequest;
 
 /** How a hosted connector or task ended. A thrown error (run() rejects) means FAILED. */
 export interface HostResult {

@@ -7,7 +7,10 @@
  * overtakes the start it follows and a reconfiguration never races a delete.
  */
 import type { Logger } from 'pino';
-import { ConfigDef, ConfigException, Password, Validators } from '../sdk/config-def.js';
+import { ConfigException, Password } from '../sdk/config-def.js';
+import type { ConfigInfos } from '../sdk/config-def.js';
+import { aliasesFor } from './plugins.js';
+import { CONNECTOR_CONFIG_DEF } from './connector-config.js';
 import type { ConfigProblem } from '../sdk/config-def.js';
 import type { OffsetBackingStore } from '../storage/offset-backing-store.js';
 import { offsetKey, parseOffsetKey } from '../storage/offset-backing-store.js';
@@ -21,34 +24,7 @@ import type { Worker } from './worker.js';
 import type { WorkerConnector } from './worker-connector.js';
 import type { WorkerSourceTask } from './worker-source-task.js';
 
-/** Framework keys every connector config has (Kafka Connect's ConnectorConfig). */
-export const CONNECTOR_CONFIG_DEF = new ConfigDef()
-  .define({
-    name: 'name',
-    type: 'STRING',
-    importance: 'HIGH',
-    documentation: 'Globally unique name of the connector.',
-    validator: (_n, v) => {
-      const s = String(v ?? '');
-      if (s.trim() === '') return 'String must be non-empty';
-      // eslint-disable-next-line no-control-regex
-      if (/[\u0000-\u001f\u007f-\u009f]/.test(s)) return 'String may not contain control characters';
-      if (s.includes('/')) return 'String may not contain "/" (it could not be addressed in the REST API)';
-      return undefined;
-    },
-  })
-  .define({ name: 'connector.class', type: 'STRING', importance: 'HIGH', documentation: 'Connector class: full name or alias.', validator: Validators.nonEmptyString() })
-  .define({ name: 'tasks.max', type: 'INT', default: '1', importance: 'HIGH', documentation: 'Maximum number of tasks.', validator: Validators.atLeast(1) })
-  .define({ name: 'key.converter', type: 'CLASS', default: null, importance: 'LOW', documentation: 'Overrides the worker key converter.' })
-  .define({ name: 'value.converter', type: 'CLASS', default: null, importance: 'LOW', documentation: 'Overrides the worker value converter.' })
-  .define({
-    name: 'task.restart.on.failure',
-    type: 'STRING',
-    default: '',
-    importance: 'LOW',
-    documentation: 'connectd: restart FAILED tasks by themselves, with capped exponential backoff (true/false; empty = the worker setting).',
-    validator: Validators.validString('', 'true', 'false'),
-  });
+export { CONNECTOR_CONFIG_DEF } from './connector-config.js';
 
 export type TargetState = 'STARTED' | 'PAUSED' | 'STOPPED';
 
@@ -249,6 +225,19 @@ export class StandaloneHerder {
     }
     if (problems.length > 0) throw new ConfigException(problems, `configuration of connector ${config.name ?? '(no name)'}`);
     return new Set(passwordKeys);
+  }
+
+  /** PUT /connector-plugins/{plugin}/config/validate: Kafka Connect's ConfigInfos, errors and all. */
+  async validateForPlugin(plugin: string, config: Record<string, string>): Promise<ConfigInfos> {
+    const given = config['connector.class'];
+    if (given !== undefined && given !== plugin && !aliasesFor(given).includes(plugin) && !aliasesFor(plugin).includes(given)) {
+      throw new HerderError(400, 'CONNECTD_ERR_BAD_REQUEST', `Included connector type ${given} does not match request type ${plugin}`);
+    }
+    try {
+      return (await this.#worker.validateConnectorConfig({ ...config, 'connector.class': given ?? plugin })).configInfos;
+    } catch (err) {
+      throw new HerderError(400, 'CONNECTD_ERR_PLUGIN_NOT_FOUND', (err as Error).message);
+    }
   }
 
   /**

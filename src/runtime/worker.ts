@@ -14,7 +14,7 @@ import { producerOverrides } from './client-overrides.js';
 import { SourceTaskMetrics } from '../metrics/source-task-metrics.js';
 import type { TaskConfig } from '../sdk/connector.js';
 import type { OffsetBackingStore } from '../storage/offset-backing-store.js';
-import type { ErrorInfo, ValidateHostRequest, ValidateResult } from './protocol.js';
+import type { ConfigKeyInfo, ErrorInfo, PluginConfigHostRequest, PluginInfo, PluginsHostRequest, ValidateHostRequest, ValidateResult } from './protocol.js';
 import type { State } from './status.js';
 import { WorkerConnector } from './worker-connector.js';
 import { WorkerSourceTask } from './worker-source-task.js';
@@ -125,6 +125,18 @@ export class Worker {
   async validateConnectorConfig(config: Record<string, string>): Promise<ValidateResult> {
     const request: ValidateHostRequest = { kind: 'validate', config, pluginPath: this.config.pluginPath };
     return (await this.#pool.run(request)) as ValidateResult;
+  }
+
+  /** GET /connector-plugins: the connector plugins on this worker (loaded in a worker thread). */
+  async listConnectorPlugins(): Promise<PluginInfo[]> {
+    const request: PluginsHostRequest = { kind: 'plugins', pluginPath: this.config.pluginPath };
+    return (await this.#pool.run(request)) as PluginInfo[];
+  }
+
+  /** GET /connector-plugins/{plugin}/config. Rejects with PluginNotFoundError's message for an unknown plugin. */
+  async connectorPluginConfig(plugin: string): Promise<ConfigKeyInfo[]> {
+    const request: PluginConfigHostRequest = { kind: 'plugin-config', plugin, pluginPath: this.config.pluginPath };
+    return (await this.#pool.run(request)) as ConfigKeyInfo[];
   }
 
   async startSourceTask(

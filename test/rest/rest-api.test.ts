@@ -88,8 +88,11 @@ t.test('create, read, update, patch, list, delete', async (t) => {
 
   await waitFor('active topics', async () => JSON.stringify((await call('GET', '/connectors/a/topics')).body) === JSON.stringify({ a: { topics: ['rest-a'] } }));
   t.same((await call('GET', '/connectors/a/topics')).body, { a: { topics: ['rest-a'] } }, 'active topics');
+  t.equal((await call('PUT', '/connectors/a/pause')).status, 202);
+  await new Promise((r) => setTimeout(r, 300));
   t.equal((await call('PUT', '/connectors/a/topics/reset')).status, 202);
   t.same((await call('GET', '/connectors/a/topics')).body, { a: { topics: [] } }, 'reset clears');
+  t.equal((await call('PUT', '/connectors/a/resume')).status, 202);
   await waitFor('topics tracked again after reset', async () => JSON.stringify((await call('GET', '/connectors/a/topics')).body) === JSON.stringify({ a: { topics: ['rest-a'] } }));
 
   t.equal((await call('DELETE', '/connectors/b')).status, 204);
@@ -198,4 +201,40 @@ t.test('initial_state STOPPED and PAUSED', async (t) => {
   t.equal((await call('POST', '/connectors', { name: 'bad', config: generator('rest-a'), initial_state: 'SLEEPING' })).status, 400);
   await call('DELETE', '/connectors/st');
   await call('DELETE', '/connectors/pa');
+});
+
+t.test('connector plugins: list, config definition, validate', async (t) => {
+  const plugins = (await call('GET', '/connector-plugins')).body as { class: string; type: string; version: string }[];
+  const classes = plugins.map((p) => p.class);
+  t.ok(classes.includes('io.connectd.connectors.generator.GeneratorSourceConnector'), 'the built-in generator');
+  t.ok(classes.includes('test-connectors.SecretSourceConnector'), 'plugins from plugin.path, under <module>.<export>');
+  t.ok(plugins.every((p) => p.type === 'source' && typeof p.version === 'string'));
+  const all = (await call('GET', '/connector-plugins?connectorsOnly=false')).body as { class: string; type: string }[];
+  t.ok(all.some((p) => p.type === 'converter' && p.class === 'org.apache.kafka.connect.storage.StringConverter'), 'connectorsOnly=false adds converters');
+
+  const keys = (await call('GET', '/connector-plugins/GeneratorSource/config')).body as { name: string; type: string; required: boolean }[];
+  t.match(keys.find((k) => k.name === 'topic'), { name: 'topic', type: 'STRING', required: true });
+  t.match(keys.find((k) => k.name === 'batch.size'), { type: 'INT', required: false, default_value: '500' });
+  t.equal((await call('GET', '/connector-plugins/Nope/config')).status, 404);
+
+  const valid = await call('PUT', '/connector-plugins/GeneratorSource/config/validate', { 'connector.class': 'GeneratorSource', name: 'v', topic: 't' });
+  t.equal(valid.status, 200);
+  t.match(valid.body, { name: 'io.connectd.connectors.generator.GeneratorSourceConnector', error_count: 0 });
+  const invalid = (await call('PUT', '/connector-plugins/GeneratorSource/config/validate', { 'connector.class': 'GeneratorSource', 'tasks.max': '0', 'batch.size': 'lots' })).body as {
+    error_count: number;
+    groups: string[];
+    configs: { definition: { name: string; group: string | null } | null; value: { name: string; value: string | null; errors: string[] } | null }[];
+  };
+  // Kafka Connect counts 5: an unparseable value is also validated as null ("must be non-null").
+  t.equal(invalid.error_count, 5, 'name missing, tasks.max < 1, topic missing, batch.size not a number (twice, as Kafka Connect): every error counted');
+  t.equal(invalid.groups[0], 'Common', "Kafka Connect's Common group first");
+  const errorsOf = (name: string) => invalid.configs.find((c) => c.definition?.name === name)?.value?.errors ?? [];
+  t.match(errorsOf('tasks.max'), [/at least 1/]);
+  t.match(errorsOf('batch.size'), [/lots/]);
+  t.match(errorsOf('topic'), [/Missing required configuration "topic"/]);
+  t.equal(invalid.configs.find((c) => c.definition?.name === 'name')?.definition?.group, 'Common');
+
+  const secret = (await call('PUT', '/connector-plugins/SecretSource/config/validate', { 'connector.class': 'SecretSource', name: 's', topic: 't', 'api.password': 'hunter2' })).body;
+  t.notMatch(JSON.stringify(secret), /hunter2/, 'a PASSWORD value never appears in the validation output');
+  t.equal((await call('PUT', '/connector-plugins/GeneratorSource/config/validate', { 'connector.class': 'SecretSource' })).status, 400, 'class mismatch → 400');
 });
