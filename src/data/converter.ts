@@ -1,0 +1,67 @@
+/**
+ * The converter contracts, after Kafka Connect's `org.apache.kafka.connect.storage.Converter` and
+ * `HeaderConverter`. A Converter turns a record's key or value (a schema and a value) into the bytes
+ * written to Kafka and back; a HeaderConverter does the same for one header value.
+ *
+ * Lifecycle: construct, `configure` once, then any number of conversions, then `close`. Conversions
+ * never overlap: each task owns its converters, and a task converts its records one at a time on its
+ * worker thread. A converter may keep caches (JsonConverter keeps schemas) but must not depend on
+ * being called for one topic only.
+ *
+ * Nulls: `fromConnectData` may return null (a tombstone when it is the value; Kafka Connect's
+ * converters do so when schema and value are both null), and `toConnectData(topic, null)` reads a
+ * tombstone, usually as SchemaAndValue.NULL or the converter's schema with a null value.
+ */
+import { ConfigDef, ValidString } from '../sdk/config-def.js';
+import type { Schema, SchemaAndValue } from './schema.js';
+
+/** The record's headers, for converters that read or need them (Kafka passes its Headers). */
+export type ConverterHeaders = readonly { readonly key: string; readonly value: unknown }[];
+
+export interface Converter {
+  /**
+   * `configs` are the converter's own keys, the `key.converter.`/`value.converter.` prefix removed
+   * (e.g. `schemas.enable`). Throws a ConfigException naming every invalid key.
+   */
+  configure(configs: Readonly<Record<string, string>>, isKey: boolean): void;
+  /** The bytes of a key or value; `schema` null for schemaless data. Throws a DataException when the value does not fit. */
+  fromConnectData(topic: string, schema: Schema | null, value: unknown, headers?: ConverterHeaders): Uint8Array | null;
+  /** The schema and value of a key's or value's bytes. Throws a DataException for bytes it cannot read. */
+  toConnectData(topic: string, value: Uint8Array | null, headers?: ConverterHeaders): SchemaAndValue;
+  /** The keys `configure` understands. */
+  config(): ConfigDef;
+  close(): void;
+}
+
+export interface HeaderConverter {
+  /** `configs` are the header converter's own keys (prefix `header.converter.` removed). */
+  configure(configs: Readonly<Record<string, string>>): void;
+  fromConnectHeader(topic: string, headerKey: string, schema: Schema | null, value: unknown): Uint8Array | null;
+  toConnectHeader(topic: string, headerKey: string, value: Uint8Array | null): SchemaAndValue;
+  config(): ConfigDef;
+  close(): void;
+}
+
+/** Kafka's ConverterType: what `converter.type` says a converter converts. */
+export type ConverterType = 'key' | 'value' | 'header';
+
+/**
+ * A ConfigDef with `converter.type`, which every converter's config has (Kafka's
+ * ConverterConfig.newConfigDef); `configure(configs, isKey)` sets it.
+ */
+export function converterConfigDef(): ConfigDef {
+  return new ConfigDef().define({
+    name: CONVERTER_TYPE_CONFIG,
+    type: 'STRING',
+    validator: ValidString.in('key', 'value', 'header'),
+    importance: 'LOW',
+    documentation: 'How this converter will be used.',
+  });
+}
+
+export const CONVERTER_TYPE_CONFIG = 'converter.type';
+
+/** `configs` with `converter.type` set for a key or value converter, as Kafka's configure(configs, isKey) does. */
+export function withConverterType(configs: Readonly<Record<string, string>>, isKey: boolean): Record<string, string> {
+  return { ...configs, [CONVERTER_TYPE_CONFIG]: isKey ? 'key' : 'value' };
+}
