@@ -2,6 +2,7 @@
  * Records as connector code sees them. Names follow Kafka Connect's `org.apache.kafka.connect.source`
  * so that a Kafka Connect author finds what they expect.
  */
+import type { Schema } from '../data/schema.js';
 
 /** A source partition: where in the external system a stream of records comes from (a file, a table). */
 export type SourcePartition = Readonly<Record<string, string | number | boolean | null>>;
@@ -23,7 +24,11 @@ export interface SourceRecordInit {
   topic: string;
   /** Kafka partition; null or absent lets the producer's partitioner choose (by key). */
   kafkaPartition?: number | null;
+  /** The key's schema; null or absent for a schemaless key (the converter then infers what it can). */
+  keySchema?: Schema | null;
   key?: unknown;
+  /** The value's schema; null or absent for a schemaless value. */
+  valueSchema?: Schema | null;
   value: unknown;
   /** Milliseconds since the epoch; null or absent lets Kafka stamp the record. */
   timestamp?: number | null;
@@ -31,17 +36,20 @@ export interface SourceRecordInit {
 }
 
 /**
- * A record produced by a SourceTask. The framework converts key, value and headers with the
- * connector's converters, produces the result to Kafka, and commits `sourceOffset` for
- * `sourcePartition` once this record and every record polled before it from the same source
- * partition have been acknowledged by Kafka.
+ * A record produced by a SourceTask. The framework converts key and value with the connector's
+ * converters, with `keySchema`/`valueSchema` (a Struct needs its schema; a JsonConverter with
+ * schemas.enable writes the schema into every message), produces the result to Kafka, and commits
+ * `sourceOffset` for `sourcePartition` once this record and every record polled before it from the
+ * same source partition have been acknowledged by Kafka.
  */
 export class SourceRecord {
   readonly sourcePartition: SourcePartition;
   readonly sourceOffset: SourceOffset;
   readonly topic: string;
   readonly kafkaPartition: number | null;
+  readonly keySchema: Schema | null;
   readonly key: unknown;
+  readonly valueSchema: Schema | null;
   readonly value: unknown;
   readonly timestamp: number | null;
   readonly headers: readonly Header[];
@@ -51,7 +59,9 @@ export class SourceRecord {
     this.sourceOffset = init.sourceOffset;
     this.topic = init.topic;
     this.kafkaPartition = init.kafkaPartition ?? null;
+    this.keySchema = init.keySchema ?? null;
     this.key = init.key ?? null;
+    this.valueSchema = init.valueSchema ?? null;
     this.value = init.value;
     this.timestamp = init.timestamp ?? null;
     this.headers = init.headers ?? [];
