@@ -21,6 +21,8 @@ export async function runStandalone(config: WorkerConfig, connectorConfigs: Reco
     sourceTasks: () => worker.sourceTasks(),
     taskMetrics: () => worker.taskMetrics(),
     producers: () => worker.producers(),
+    worker: () => ({ taskCount: herder.taskCount(), startups: worker.startups }),
+    threads: () => worker.threads(),
     connectors: () => herder.connectorStates(),
   });
   let health: 'starting' | 'healthy' | 'unhealthy' = 'starting';

@@ -15,6 +15,10 @@ export interface MetricsSources {
   /** Every task's counters, including tasks that are not running now (counters never go back). */
   taskMetrics(): Iterable<SourceTaskMetrics>;
   connectors(): Iterable<{ name: string; state: State }>;
+  /** Worker-level numbers (Kafka Connect's connect-worker-metrics). */
+  worker(): { taskCount: number; startups: { connectorSuccess: number; connectorFailure: number; taskSuccess: number; taskFailure: number } };
+  /** Worker threads, for event-loop utilisation. */
+  threads(): Iterable<{ threadId: number; performance: { eventLoopUtilization: typeof performance.eventLoopUtilization } }>;
   /** Producers in use: `name` is 'worker' or the connector of an overriding producer. */
   producers(): Iterable<{ name: string; statistics: ProducerStatistics | undefined; queueFullEvents: number }>;
 }
@@ -147,6 +151,64 @@ export function createMetricsRegistry(sources: MetricsSources): Registry {
     collect() {
       this.reset();
       for (const p of sources.producers()) this.labels(p.name).inc(p.queueFullEvents);
+    },
+  });
+  new Gauge({
+    name: 'connectd_worker_connector_count',
+    help: 'Connectors on this worker.',
+    registers: [registry],
+    collect() {
+      this.set([...sources.connectors()].length);
+    },
+  });
+  new Gauge({
+    name: 'connectd_worker_task_count',
+    help: 'Tasks assigned to this worker.',
+    registers: [registry],
+    collect() {
+      this.set(sources.worker().taskCount);
+    },
+  });
+  const startup = (name: string, help: string, read: (s: ReturnType<MetricsSources['worker']>['startups']) => number): void => {
+    new Counter({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc(read(sources.worker().startups));
+      },
+    });
+  };
+  startup('connectd_worker_connector_startup_success_total', 'Connector starts that succeeded.', (s) => s.connectorSuccess);
+  startup('connectd_worker_connector_startup_failure_total', 'Connector starts that failed.', (s) => s.connectorFailure);
+  startup('connectd_worker_task_startup_success_total', 'Task starts that succeeded.', (s) => s.taskSuccess);
+  startup('connectd_worker_task_startup_failure_total', 'Task starts that failed.', (s) => s.taskFailure);
+
+  // Event-loop utilisation since the previous scrape, per thread: the main thread and each worker.
+  const lastElu = new Map<string, ReturnType<typeof performance.eventLoopUtilization>>();
+  new Gauge({
+    name: 'connectd_event_loop_utilization',
+    help: 'Share of time the thread\'s event loop was busy since the previous scrape (0..1): main, or worker-<threadId>.',
+    labelNames: ['thread'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      const measure = (thread: string, elu: typeof performance.eventLoopUtilization): void => {
+        const now = elu();
+        const previous = lastElu.get(thread);
+        lastElu.set(thread, now);
+        const utilization = previous === undefined ? now.utilization : elu(now, previous).utilization;
+        // Clock reads across threads can make an idle thread come out a hair below zero.
+        this.labels(thread).set(Math.min(1, Math.max(0, utilization)));
+      };
+      const seen = new Set(['main']);
+      measure('main', performance.eventLoopUtilization.bind(performance));
+      for (const t of sources.threads()) {
+        seen.add(`worker-${t.threadId}`);
+        measure(`worker-${t.threadId}`, t.performance.eventLoopUtilization.bind(t.performance));
+      }
+      for (const thread of lastElu.keys()) if (!seen.has(thread)) lastElu.delete(thread);
     },
   });
   return registry;

@@ -141,6 +141,13 @@ export class StandaloneHerder {
     return entry.taskConfigs.map((config, task) => ({ id: { connector: name, task }, config: this.#masked(entry, config) }));
   }
 
+  /** Tasks assigned to this worker (Kafka Connect's worker task-count). */
+  taskCount(): number {
+    let n = 0;
+    for (const entry of this.#connectors.values()) n += entry.tasks.size;
+    return n;
+  }
+
   connectorStates(): { name: string; state: State }[] {
     return [...this.#connectors.values()].map((e) => ({ name: e.name, state: e.state }));
   }
@@ -454,6 +461,7 @@ export class StandaloneHerder {
     entry.connector = connector;
     try {
       const version = await started;
+      this.#worker.startups.connectorSuccess++;
       entry.state = entry.targetState === 'PAUSED' ? 'PAUSED' : 'RUNNING';
       for (const key of connector.passwordKeys) entry.passwordKeys.add(key);
       delete entry.trace;
@@ -461,6 +469,7 @@ export class StandaloneHerder {
       return true;
     } catch (err) {
       const e = err as Error;
+      this.#worker.startups.connectorFailure++;
       this.#connectorFailed(entry, { name: e.name, message: e.message, stack: e.stack ?? e.message });
       return false;
     }

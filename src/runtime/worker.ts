@@ -5,6 +5,7 @@
  */
 import os from 'node:os';
 import { Piscina } from 'piscina';
+import type { Worker as Worker_ } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type { WorkerConfig } from '../config/worker-config.js';
 import { KafkaAdmin } from '../kafka/admin.js';
@@ -45,6 +46,8 @@ export class Worker {
   /** Topics known to exist (created here or found existing), and creations under way. */
   readonly #topics = new Map<string, Promise<void>>();
   #commitTimer: NodeJS.Timeout | undefined;
+  /** Kafka Connect's worker startup metrics (connector-startup-*, task-startup-*). */
+  readonly startups = { connectorSuccess: 0, connectorFailure: 0, taskSuccess: 0, taskFailure: 0 };
 
   constructor(opts: WorkerOptions) {
     this.config = opts.config;
@@ -170,6 +173,8 @@ export class Worker {
     });
     this.#tasks.set(label, task);
     await task.start();
+    if (task.state === 'FAILED') this.startups.taskFailure++;
+    else this.startups.taskSuccess++;
     return task;
   }
 
@@ -207,6 +212,11 @@ export class Worker {
       this.#taskMetrics.set(label, metrics);
     }
     return metrics;
+  }
+
+  /** The worker threads hosting connectors and tasks, for event-loop utilisation metrics. */
+  threads(): readonly { threadId: number; performance: { eventLoopUtilization: Worker_['performance']['eventLoopUtilization'] } }[] {
+    return this.#pool.threads;
   }
 
   producers(): SourceProducer[] {

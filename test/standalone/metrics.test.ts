@@ -57,5 +57,13 @@ t.test('counters move while the pipeline runs and agree with each other', async 
   t.equal(value(late, /^connectd_producer_queue_messages\{producer="worker"\}/), 0, 'librdkafka queue empty');
   t.ok(value(late, /^connectd_producer_broker_rtt_seconds\{producer="worker",broker="/) >= 0, 'broker rtt exposed');
   t.ok(value(late, /^connectd_process_resident_memory_bytes/) > 0, 'process metrics');
+  t.equal(value(late, /^connectd_worker_connector_count /), 1);
+  t.equal(value(late, /^connectd_worker_task_count /), 1);
+  t.equal(value(late, /^connectd_worker_connector_startup_success_total /), 1);
+  t.equal(value(late, /^connectd_worker_task_startup_success_total /), 1);
+  const elu = late.split('\n').filter((l) => l.startsWith('connectd_event_loop_utilization{'));
+  t.ok(elu.some((l) => l.includes('thread="main"')), 'main thread utilisation');
+  t.ok(elu.filter((l) => /thread="worker-\d+"/.test(l)).length >= 1, 'worker thread utilisation');
+  t.ok(elu.every((l) => { const v = Number(l.slice(l.lastIndexOf(' ') + 1)); return v >= 0 && v <= 1; }), `utilisation within 0..1: ${elu.join(' | ')}`);
   t.equal(await proc.stop(), 0);
 });
