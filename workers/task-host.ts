@@ -8,7 +8,7 @@
 import { isMainThread, threadId } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { createConverter } from '../src/data/converters.js';
+import { createConverter, createHeaderConverter } from '../src/data/converters.js';
 import { encodeBatch } from '../src/runtime/record-batch.js';
 import { fullNameOf, listConnectorPlugins, loadConnectorClass } from '../src/runtime/plugins.js';
 import { CONNECTOR_CONFIG_DEF } from '../src/runtime/connector-config.js';
@@ -146,6 +146,7 @@ async function hostSourceTask(request: SourceTaskHostRequest): Promise<HostResul
     task = new TaskClass();
     const keyConverter = createConverter(request.connectorConfig, 'key.converter');
     const valueConverter = createConverter(request.connectorConfig, 'value.converter');
+    const headerConverter = createHeaderConverter(request.connectorConfig);
     const wantsRecordCommits = task.commitRecord !== SourceTask.prototype.commitRecord;
     const session = new SourceTaskSession(task, port, request, wantsRecordCommits);
     task.initialize({
@@ -177,7 +178,7 @@ async function hostSourceTask(request: SourceTaskHostRequest): Promise<HostResul
         await yieldToEventLoop();
         continue;
       }
-      const batch = encodeBatch(records, keyConverter, valueConverter);
+      const batch = encodeBatch(records, keyConverter, valueConverter, headerConverter);
       const id = batchId++;
       session.spend(batch.count, batch.payloadBytes, id, records);
       send(

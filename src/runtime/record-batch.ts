@@ -10,7 +10,7 @@
  * Topic names and source partitions (as JSON) travel beside the buffer in per-batch tables, so the
  * supervisor decodes no string per record. Offsets stay bytes until an offset flush picks one.
  */
-import type { Converter } from '../data/converters.js';
+import type { Converter, HeaderConverter } from '../data/converters.js';
 import type { SourceRecord } from '../sdk/records.js';
 
 export const BATCH_MAGIC = 0x43444231; // "CDB1"
@@ -32,8 +32,11 @@ export interface EncodedBatch {
  * Converts and encodes one poll's records. Throws (naming the record's topic) when a converter
  * rejects a value; nothing of the batch is sent then.
  */
-export function encodeBatch(records: readonly SourceRecord[], keyConverter: Converter, valueConverter: Converter): EncodedBatch {
+export function encodeBatch(records: readonly SourceRecord[], keyConverter: Converter, valueConverter: Converter, headerConverter?: HeaderConverter): EncodedBatch {
   const count = records.length;
+  // Header values through the header converter (Kafka Connect's SimpleHeaderConverter by default),
+  // in record order; without one, strings go as UTF-8 and bytes as they are.
+  const headerValues: (string | Uint8Array | null)[] = [];
   const keys = new Array<Uint8Array | null>(count);
   const values = new Array<Uint8Array | null>(count);
   const offsets = new Array<string>(count);
@@ -79,8 +82,10 @@ export function encodeBatch(records: readonly SourceRecord[], keyConverter: Conv
     offsets[i] = offset;
     let recordPayload = (key?.byteLength ?? 0) + (value?.byteLength ?? 0);
     for (const header of record.headers) {
+      const converted = headerConverter === undefined ? header.value : headerConverter.fromConnectHeader(record.topic, header.key, null, header.value);
+      headerValues.push(converted);
       // Worst case 3 UTF-8 bytes per UTF-16 unit; the slack is not sent as payload.
-      recordPayload += 8 + header.key.length * 3 + headerValueSize(header.value);
+      recordPayload += 8 + header.key.length * 3 + headerValueSize(converted);
     }
     payloadBytes += recordPayload;
     size += RECORD_FIXED_BYTES + recordPayload + offset.length * 3;
@@ -92,6 +97,7 @@ export function encodeBatch(records: readonly SourceRecord[], keyConverter: Conv
   view.setUint32(0, BATCH_MAGIC, true);
   view.setUint32(4, count, true);
   let pos = HEADER_BYTES;
+  let headerIndex = 0;
   for (let i = 0; i < count; i++) {
     const record = records[i]!;
     const key = keys[i]!;
@@ -120,7 +126,7 @@ export function encodeBatch(records: readonly SourceRecord[], keyConverter: Conv
       const keyWritten = utf8.encodeInto(header.key, bytes.subarray(pos + 4)).written;
       view.setUint32(pos, keyWritten, true);
       pos += 4 + keyWritten;
-      const hv = header.value;
+      const hv = headerValues[headerIndex++]!;
       if (hv === null) {
         view.setInt32(pos, -1, true);
         pos += 4;
