@@ -69,7 +69,8 @@ export default async function host(request: HostRequest): Promise<HostResult | V
 /** Kafka Connect's validateConnectorConfig: the framework's keys and the connector's, all at once. */
 async function validate(request: ValidateHostRequest): Promise<ValidateResult> {
   const ConnectorClass = await loadConnectorClass(request.config['connector.class'] ?? '', request.pluginPath);
-  const def = new ConnectorClass().config();
+  const connector = new ConnectorClass();
+  const def = connector.config();
   const passwordKeys = def.keys().filter((k) => k.type === 'PASSWORD').map((k) => k.name);
   let problems: ValidateResult['problems'] = [];
   try {
@@ -79,7 +80,7 @@ async function validate(request: ValidateHostRequest): Promise<ValidateResult> {
     problems = err.problems.map((p) => ({ name: p.name, value: p.value, message: p.message }));
   }
   const frameworkValues = CONNECTOR_CONFIG_DEF.validateAll(request.config);
-  const connectorValues = def.validateAll(request.config);
+  const connectorValues = connector.validate(request.config);
   const configInfos = buildConfigInfos(
     await fullNameOf(ConnectorClass, request.pluginPath),
     [...CONNECTOR_CONFIG_DEF.keys(), ...def.keys().filter((k) => !CONNECTOR_CONFIG_DEF.names().has(k.name))],
@@ -143,7 +144,11 @@ async function hostSourceTask(request: SourceTaskHostRequest): Promise<HostResul
   try {
     const ConnectorClass = await loadConnectorClass(request.connectorConfig['connector.class'] ?? '', request.pluginPath);
     const TaskClass = new ConnectorClass().taskClass();
-    task = new TaskClass();
+    const instance = new TaskClass();
+    if (!(instance instanceof SourceTask) && typeof (instance as unknown as Partial<SourceTask>).poll !== 'function') {
+      throw new Error(`connector.class=${request.connectorConfig['connector.class']}: its task class ${TaskClass.name} is not a SourceTask`);
+    }
+    task = instance as SourceTask;
     const keyConverter = createConverter(request.connectorConfig, 'key.converter');
     const valueConverter = createConverter(request.connectorConfig, 'value.converter');
     const headerConverter = createHeaderConverter(request.connectorConfig);

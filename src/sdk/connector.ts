@@ -1,4 +1,5 @@
-import type { ConfigDef } from './config-def.js';
+import type { ConfigDef, ConfigValue } from './config-def.js';
+import type { SinkTask } from './sink.js';
 import type { RecordMetadata, SourceOffset, SourcePartition, SourceRecord } from './records.js';
 
 /** Task and connector configurations cross thread boundaries as flat string maps, as in Kafka Connect. */
@@ -35,13 +36,23 @@ export abstract class Connector {
   abstract config(): ConfigDef;
   abstract start(props: Readonly<Record<string, string>>): void | Promise<void>;
   /** The constructor of this connector's tasks. */
-  abstract taskClass(): new () => SourceTask;
+  abstract taskClass(): new () => SourceTask | SinkTask;
   /** At most `maxTasks` configurations, one per task to run. */
   abstract taskConfigs(maxTasks: number): TaskConfig[] | Promise<TaskConfig[]>;
   abstract stop(): void | Promise<void>;
+
+  /**
+   * Validates a configuration: every key of `config()` with its errors, recommended values and
+   * visibility (Kafka Connect's Connector.validate). Override to add cross-key checks.
+   */
+  validate(props: Readonly<Record<string, string>>): Map<string, ConfigValue> {
+    return this.config().validateAll(props);
+  }
 }
 
-export abstract class SourceConnector extends Connector {}
+export abstract class SourceConnector extends Connector {
+  abstract override taskClass(): new () => SourceTask;
+}
 
 /**
  * Reads offsets committed for this connector. Asynchronous, unlike Kafka Connect's: the offsets

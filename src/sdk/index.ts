@@ -1,6 +1,7 @@
 /** The public connector SDK: the only module a connector author needs to import. */
 export * from './records.js';
 export * from './connector.js';
+export * from './sink.js';
 export * from './config-def.js';
 export { groupPartitions } from './connector-utils.js';
 // Kafka Connect's data model (org.apache.kafka.connect.data) and the converter contracts.
