@@ -6,6 +6,7 @@
  * Beyond Kafka Connect: values of secret keys come back masked in every GET, and a PUT or PATCH
  * that sends the mask back keeps the stored value.
  */
+import { timingSafeEqual } from 'node:crypto';
 import Fastify from 'fastify';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Registry } from 'prom-client';
@@ -25,6 +26,20 @@ export interface RestServerOptions {
   health: () => 'starting' | 'healthy' | 'unhealthy';
   /** Request body limit in bytes (default 1 MiB). */
   bodyLimit?: number;
+  /** Serve HTTPS with this PEM key and certificate. */
+  tls?: { key: Buffer; cert: Buffer };
+  /**
+   * HTTP basic auth: user → password (as Kafka Connect's BasicAuthSecurityRestExtension with a
+   * PropertyFileLoginModule file). Every request needs valid credentials.
+   */
+  basicAuth?: ReadonlyMap<string, string>;
+}
+
+/** Constant-time comparison, so response timing does not reveal how much of a secret matched. */
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 type NameParams = { Params: { name: string } };
@@ -72,7 +87,22 @@ const INITIAL_STATES: readonly TargetState[] = ['STARTED', 'PAUSED', 'STOPPED'];
 
 export function createRestServer(opts: RestServerOptions): FastifyInstance {
   const { herder } = opts;
-  const app = Fastify({ logger: false, bodyLimit: opts.bodyLimit ?? 1024 * 1024 });
+  const app = (opts.tls === undefined ? Fastify({ logger: false, bodyLimit: opts.bodyLimit ?? 1024 * 1024 }) : Fastify({ logger: false, bodyLimit: opts.bodyLimit ?? 1024 * 1024, https: opts.tls })) as unknown as FastifyInstance;
+  const credentials = opts.basicAuth;
+  if (credentials !== undefined) {
+    app.addHook('onRequest', async (req, reply) => {
+      const header = req.headers.authorization ?? '';
+      const match = /^Basic ([A-Za-z0-9+/=]+)$/.exec(header);
+      const decoded = match ? Buffer.from(match[1]!, 'base64').toString('utf8') : '';
+      const colon = decoded.indexOf(':');
+      const user = colon < 0 ? '' : decoded.slice(0, colon);
+      const expected = credentials.get(user);
+      if (colon < 0 || expected === undefined || !sameSecret(decoded.slice(colon + 1), expected)) {
+        return reply.code(401).header('www-authenticate', 'Basic realm="connectd"').send({ error_code: 401, message: 'Unauthorized: valid HTTP basic auth credentials are required' });
+      }
+      return undefined;
+    });
+  }
 
   const withValidation = async <T>(config: Record<string, string>, op: () => Promise<T>): Promise<T> => {
     try {
