@@ -18,6 +18,8 @@ import type { TaskConfig } from '../sdk/connector.js';
 import { HerderError, alreadyExists, notFound, taskNotFound } from './errors.js';
 import { TopicCreation } from './topic-creation.js';
 import { producerOverrides } from './client-overrides.js';
+import { resolveConfig } from './config-providers.js';
+import type { ConfigProvider } from './config-providers.js';
 import type { ErrorInfo } from './protocol.js';
 import type { State } from './status.js';
 import type { Worker } from './worker.js';
@@ -91,10 +93,14 @@ export class StandaloneHerder {
   readonly #connectors = new Map<string, ConnectorEntry>();
   #stopping = false;
 
-  constructor(worker: Worker, offsetStore: OffsetBackingStore, logger: Logger) {
+  readonly #providers: ReadonlyMap<string, ConfigProvider>;
+
+  /** `providers`: the worker's enabled config providers (`config.providers`), none by default. */
+  constructor(worker: Worker, offsetStore: OffsetBackingStore, logger: Logger, providers: ReadonlyMap<string, ConfigProvider> = new Map()) {
     this.#worker = worker;
     this.#offsetStore = offsetStore;
     this.#logger = logger;
+    this.#providers = providers;
   }
 
   // ---- reads -----------------------------------------------------------------------------
@@ -138,7 +144,19 @@ export class StandaloneHerder {
   /** Kafka Connect's TaskInfo list: `[{id: {connector, task}, config}]`. */
   taskInfos(name: string): { id: { connector: string; task: number }; config: TaskConfig }[] {
     const entry = this.#entry(name);
-    return entry.taskConfigs.map((config, task) => ({ id: { connector: name, task }, config: this.#masked(entry, config) }));
+    return entry.taskConfigs.map((config, task) => ({ id: { connector: name, task }, config: this.#masked(entry, this.#reverseTransform(entry, config)) }));
+  }
+
+  /**
+   * Kafka Connect's reverseTransform: a task config value that a config provider resolved is shown
+   * as the connector's placeholder again, so a resolved secret never comes back through the API.
+   */
+  #reverseTransform(entry: ConnectorEntry, config: TaskConfig): TaskConfig {
+    const out: TaskConfig = { ...config };
+    for (const [k, raw] of Object.entries(entry.config)) {
+      if (raw.includes('${') && out[k] !== undefined && out[k] === entry.effectiveConfig[k] && raw !== out[k]) out[k] = raw;
+    }
+    return out;
   }
 
   /** Tasks assigned to this worker (Kafka Connect's worker task-count). */
@@ -207,8 +225,8 @@ export class StandaloneHerder {
    * class exists) in a worker thread. Throws ConfigException with every problem; returns the
    * connector's PASSWORD keys.
    */
-  async validate(config: Record<string, string>): Promise<Set<string>> {
-    const problems: ConfigProblem[] = [];
+  async validate(rawConfig: Record<string, string>): Promise<Set<string>> {
+    const { config, problems } = resolveConfig(rawConfig, this.#providers);
     const collect = (check: () => unknown): void => {
       try {
         check();
@@ -442,7 +460,8 @@ export class StandaloneHerder {
     }
     effective['key.converter'] ??= this.#worker.config.keyConverter;
     effective['value.converter'] ??= this.#worker.config.valueConverter;
-    return { ...effective, ...config };
+    // Placeholders resolve here, for the connector and its tasks only; the stored config keeps them.
+    return resolveConfig({ ...effective, ...config }, this.#providers).config;
   }
 
   async #startConnector(entry: ConnectorEntry): Promise<void> {
