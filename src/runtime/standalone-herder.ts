@@ -11,7 +11,6 @@ import { ConfigException, Password } from '../sdk/config-def.js';
 import type { ConfigInfos } from '../sdk/config-def.js';
 import { aliasesFor } from './plugins.js';
 import { CONNECTOR_CONFIG_DEF } from './connector-config.js';
-import type { ConfigProblem } from '../sdk/config-def.js';
 import type { OffsetBackingStore } from '../storage/offset-backing-store.js';
 import { offsetKey, parseOffsetKey } from '../storage/offset-backing-store.js';
 import type { TaskConfig } from '../sdk/connector.js';
