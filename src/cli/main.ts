@@ -1,55 +1,127 @@
 #!/usr/bin/env node
 /**
- * `connectd standalone <worker-config> <connector-config>...`, like Kafka's connect-standalone.
- * Exit codes: 0 clean stop, 1 runtime failure, 2 usage error, 3 invalid configuration.
+ * connectd's command line: `standalone` (the daemon, like Kafka's connect-standalone), `validate`
+ * (a dry run), `--help`, `--help-config`, `--version`. Exit codes: see problems.ts.
  */
-import path from 'node:path';
-import { ConfigException } from '../sdk/config-def.js';
-import { loadWorkerConfigFile, parseWorkerConfig } from '../config/worker-config.js';
-import { runStandalone } from './standalone.js';
+import { parseArgs } from 'node:util';
+import { configHelpMarkdown, configHelpText } from '../config/config-help.js';
 import { VERSION } from '../version.js';
+import { EXIT_INVALID_CONFIG, EXIT_OK, EXIT_USAGE, formatProblem } from './problems.js';
 
-const USAGE = `Usage: connectd standalone <worker.properties> [<connector.properties|.json>...]
-       connectd --version | --help
+const USAGE = `Usage: connectd standalone <worker-config> [<connector-config>...] [-o <key>=<value>...]
+       connectd validate <worker-config> [<connector-config>...] [-o <key>=<value>...]
+       connectd --help | --help-config [--markdown] | --version
 
-Runs a connectd worker in standalone mode: offsets in a local file, connectors from the given
-files. Config files are Java .properties (as Kafka Connect's) or flat JSON objects.`;
+Commands:
+  standalone  Run a worker: offsets in a local file, connectors from the given files. SIGTERM or
+              SIGINT stops it gracefully (stop polling, drain in-flight records, commit offsets).
+  validate    Check the worker config and each connector config, starting and connecting to
+              nothing: worker keys, connector framework keys, each connector's own keys (its
+              plugin loaded in a worker thread) and converters. Prints every problem, one per line.
 
-async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  if (command === '--version' || command === '-v') {
+Config files are Java .properties files, as Kafka Connect's (connect-standalone.properties and
+connector .properties work unchanged), or JSON objects; a connector may also be given in Kafka
+Connect's REST form {"name": ..., "config": {...}}.
+
+Options:
+  -o, --override <key>=<value>  Set a worker config key (repeatable). The command line wins over
+                                the environment, which wins over the worker config file.
+  -h, --help                    Show this help.
+      --help-config             List every worker config key with its default and meaning
+                                (--markdown: as a markdown table).
+  -v, --version                 Print connectd's version.
+
+Environment:
+  CONNECTD_<KEY>   A worker config key: upper case, '.' as '_' ('_' as '__', '-' as '___'),
+                   e.g. CONNECTD_BOOTSTRAP_SERVERS, CONNECTD_OFFSET_FLUSH_INTERVAL_MS,
+                   CONNECTD_PRODUCER_LINGER_MS. Unknown CONNECTD_ names are errors, except
+                   CONNECTD_COMMIT and CONNECTD_CONNECTOR_CONFIGS.
+  NOTIFY_SOCKET, WATCHDOG_USEC   Set by systemd (Type=notify): readiness and watchdog.
+
+Exit status: 0 stopped cleanly, or configuration valid; 1 runtime failure; 2 usage error;
+3 invalid configuration (the daemon does not start; validate found problems).`;
+
+interface Invocation {
+  command: string | undefined;
+  files: string[];
+  overrides: Record<string, string>;
+  values: { help?: boolean; version?: boolean; 'help-config'?: boolean; markdown?: boolean };
+}
+
+class UsageError extends Error {}
+
+function parseCommandLine(argv: readonly string[]): Invocation {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        override: { type: 'string', short: 'o', multiple: true },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+        'help-config': { type: 'boolean' },
+        markdown: { type: 'boolean' },
+      },
+    });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const overrides: Record<string, string> = {};
+  for (const text of parsed.values.override ?? []) {
+    const eq = text.indexOf('=');
+    const key = eq < 0 ? '' : text.slice(0, eq).trim();
+    if (key === '') throw new UsageError(`--override expects <key>=<value>, got '${text}'`);
+    overrides[key] = text.slice(eq + 1);
+  }
+  const [command, ...files] = parsed.positionals;
+  return { command, files, overrides, values: parsed.values };
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  let invocation: Invocation;
+  try {
+    invocation = parseCommandLine(argv);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    return usageError(err.message);
+  }
+  const { command, files, overrides, values } = invocation;
+  if (values.version === true) {
     console.log(VERSION);
-    return 0;
+    return EXIT_OK;
   }
-  if (command === undefined || command === '--help' || command === '-h') {
+  if (values.help === true) {
     console.log(USAGE);
-    return command === undefined ? 2 : 0;
+    return EXIT_OK;
   }
-  if (command !== 'standalone' || rest.length === 0) {
-    console.error(`connectd: ${command === 'standalone' ? 'missing <worker-config>' : `unknown command '${command}'`}\n\n${USAGE}`);
-    return 2;
+  if (values['help-config'] === true) {
+    process.stdout.write(values.markdown === true ? configHelpMarkdown() : configHelpText());
+    return EXIT_OK;
   }
-  const [workerFile, ...connectorFiles] = rest as [string, ...string[]];
-  let workerProps: Record<string, string>;
-  const connectorConfigs: Record<string, string>[] = [];
-  try {
-    workerProps = await loadWorkerConfigFile(workerFile);
-    for (const file of connectorFiles) connectorConfigs.push(await loadWorkerConfigFile(file));
-  } catch (err) {
-    console.error(`connectd: cannot read configuration: ${(err as Error).message}`);
-    return 3;
+  if (command === undefined) return usageError('missing command');
+  if (command !== 'standalone' && command !== 'validate') return usageError(`unknown command '${command}'`);
+  const [workerFile, ...connectorFiles] = files;
+  if (workerFile === undefined) return usageError(`${command}: missing <worker-config>`);
+
+  const { checkConfigs, runValidate } = await import('./validate.js');
+  if (command === 'validate') return runValidate({ workerFile, connectorFiles, overrides });
+
+  // The daemon checks what validate checks before it starts anything: a bad config exits 3 at once.
+  const { problems, config, connectors } = await checkConfigs({ workerFile, connectorFiles, overrides });
+  if (problems.length > 0 || config === null) {
+    process.stderr.write(`connectd: invalid configuration, not starting:\n${problems.map((p) => `  ${formatProblem(p)}\n`).join('')}`);
+    return EXIT_INVALID_CONFIG;
   }
-  let config;
-  try {
-    config = parseWorkerConfig(workerProps, 'standalone', path.dirname(path.resolve(workerFile)));
-  } catch (err) {
-    if (err instanceof ConfigException) {
-      console.error(`connectd: ${err.message}`);
-      return 3;
-    }
-    throw err;
-  }
-  return runStandalone(config, connectorConfigs);
+  // Loaded only now: the daemon's modules load the Kafka binding, which --help and validate do not need.
+  const { runStandalone } = await import('./standalone.js');
+  return runStandalone(config, connectors.map((c) => c.config));
+}
+
+function usageError(message: string): number {
+  process.stderr.write(`connectd: ${message}\n\n${USAGE}\n`);
+  return EXIT_USAGE;
 }
 
 main(process.argv.slice(2)).then(

@@ -11,9 +11,10 @@ import { Worker } from '../runtime/worker.js';
 import { ConfigException } from '../sdk/config-def.js';
 import { FileOffsetBackingStore } from '../storage/file-offset-backing-store.js';
 import { VERSION } from '../version.js';
+import { EXIT_INVALID_CONFIG, formatProblem } from './problems.js';
 
 export async function runStandalone(config: WorkerConfig, connectorConfigs: Record<string, string>[]): Promise<number> {
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, undefined, { format: config.logFormat });
   const offsetStore = new FileOffsetBackingStore(config.offsetStorageFile);
   const worker = new Worker({ config, offsetStore, logger });
   const herder = new StandaloneHerder(worker, offsetStore, logger);
@@ -56,9 +57,10 @@ export async function runStandalone(config: WorkerConfig, connectorConfigs: Reco
     } catch (err) {
       if (err instanceof ConfigException) {
         logger.error({ problems: err.problems }, err.message);
-        process.stderr.write(`connectd: ${err.message}\n`);
+        const source = `connector ${connectorConfig.name ?? '(no name)'}`;
+        process.stderr.write(`connectd: invalid configuration, stopping:\n${err.problems.map((p) => `  ${formatProblem({ source, ...p })}\n`).join('')}`);
         await shutdown('config-error');
-        return 3;
+        return EXIT_INVALID_CONFIG;
       }
       throw err;
     }

@@ -1,47 +1,30 @@
 /**
- * The worker's configuration: one convict schema with Kafka Connect's key names, loaded from a
- * `.properties` or JSON file, then the environment (`CONNECTD_<KEY>` with dots as underscores),
- * validated once at start (every problem named at once) and frozen.
+ * The worker's configuration, from three sources, each overriding the one before:
+ *   1. the worker config file (Java .properties as Kafka Connect's, or JSON),
+ *   2. the environment: `CONNECTD_<KEY>` (see envVarFor: `.` → `_`, `_` → `__`, `-` → `___`),
+ *   3. the command line: `--override key=value` / `-o key=value`.
+ * The layering is done here, explicitly, rather than by convict (whose env handling would beat a
+ * file loaded with load(), and which reads process.env behind the caller's back). convict then
+ * checks every schema key; the result is validated once, with every problem named (key, value,
+ * where it came from) in one WorkerConfigException, and frozen.
  *
- * Prefixed pass-through keys are not in the schema: `producer.*` goes to librdkafka as is, and
- * `key.converter.*` / `value.converter.*` configure the converters.
+ * Keys outside the schema: `producer.*` (librdkafka settings of the producers),
+ * `key.converter.*` / `value.converter.*` (converter settings), and the Kafka client security
+ * settings `security.protocol`, `sasl.*`, `ssl.*` (translated to librdkafka, see kafka-security.ts).
+ * Anything else is an error.
  */
-import { readFile } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import convict from 'convict';
 import { ConfigException } from '../sdk/config-def.js';
 import type { ConfigProblem } from '../sdk/config-def.js';
-import { parseProperties } from './properties.js';
 import type { OverridePolicy } from '../runtime/client-overrides.js';
+import { readConfigFile } from './config-files.js';
+import { isSecurityKey, translateSecurity } from './kafka-security.js';
+import { displayValue } from './secrets.js';
+import { NON_CONFIG_ENV_VARS, PASS_THROUGH_PREFIXES, WORKER_CONFIG_KEYS, WORKER_CONFIG_SCHEMA, keyForEnvVar, workerKeyDefinition } from './worker-config-schema.js';
+import type { WorkerConfigKey } from './worker-config-schema.js';
 
-const positiveInt = (name: string) => (value: unknown): void => {
-  if (!Number.isInteger(value) || (value as number) <= 0) throw new Error(`${name} must be a positive integer`);
-};
-
-const schema = {
-  'bootstrap.servers': { doc: 'Kafka brokers to connect to, host:port[,host:port...].', format: String, default: 'localhost:9092', env: 'CONNECTD_BOOTSTRAP_SERVERS' },
-  'key.converter': { doc: 'Default converter class for record keys.', format: String, default: '', env: 'CONNECTD_KEY_CONVERTER' },
-  'value.converter': { doc: 'Default converter class for record values.', format: String, default: '', env: 'CONNECTD_VALUE_CONVERTER' },
-  'offset.storage.file.filename': { doc: 'Standalone: file holding source offsets.', format: String, default: '', env: 'CONNECTD_OFFSET_STORAGE_FILE_FILENAME' },
-  'offset.flush.interval.ms': { doc: 'How often source offsets are committed.', format: 'nat', default: 60000, env: 'CONNECTD_OFFSET_FLUSH_INTERVAL_MS' },
-  'offset.flush.timeout.ms': { doc: 'How long a commit may take before it is abandoned and retried.', format: 'nat', default: 5000, env: 'CONNECTD_OFFSET_FLUSH_TIMEOUT_MS' },
-  'task.shutdown.graceful.timeout.ms': { doc: 'How long tasks get to stop (drain, commit) before they are abandoned.', format: 'nat', default: 5000, env: 'CONNECTD_TASK_SHUTDOWN_GRACEFUL_TIMEOUT_MS' },
-  'plugin.path': { doc: 'Comma-separated directories or modules with connector plugins.', format: String, default: '', env: 'CONNECTD_PLUGIN_PATH' },
-  listeners: { doc: 'REST listener, e.g. http://127.0.0.1:8083 (empty host = all interfaces).', format: String, default: 'http://:8083', env: 'CONNECTD_LISTENERS' },
-  'worker.threads': { doc: 'Worker threads hosting connectors and tasks (default: available parallelism).', format: positiveInt('worker.threads'), default: os.availableParallelism(), env: 'CONNECTD_WORKER_THREADS' },
-  'task.max.inflight.records': { doc: 'Per task: records polled and not yet acknowledged by Kafka before poll() waits.', format: positiveInt('task.max.inflight.records'), default: 10000, env: 'CONNECTD_TASK_MAX_INFLIGHT_RECORDS' },
-  'task.max.inflight.bytes': { doc: 'Per task: payload bytes polled and not yet acknowledged before poll() waits.', format: positiveInt('task.max.inflight.bytes'), default: 16 * 1024 * 1024, env: 'CONNECTD_TASK_MAX_INFLIGHT_BYTES' },
-  'connector.client.config.override.policy': { doc: 'Which producer.override.* keys connectors may set: All, None or Principal.', format: ['All', 'None', 'Principal'], default: 'All', env: 'CONNECTD_CONNECTOR_CLIENT_CONFIG_OVERRIDE_POLICY' },
-  'topic.creation.enable': { doc: "Allow source connectors to create their topics (Kafka Connect's KIP-158 topic.creation.* keys).", format: Boolean, default: true, env: 'CONNECTD_TOPIC_CREATION_ENABLE' },
-  'task.restart.on.failure': { doc: 'connectd: restart FAILED tasks by themselves (Kafka Connect never does), with capped exponential backoff.', format: Boolean, default: false, env: 'CONNECTD_TASK_RESTART_ON_FAILURE' },
-  'task.restart.backoff.initial.ms': { doc: 'First automatic restart delay; doubles per consecutive failure.', format: 'nat', default: 1000, env: 'CONNECTD_TASK_RESTART_BACKOFF_INITIAL_MS' },
-  'task.restart.backoff.max.ms': { doc: 'Cap of the automatic restart delay.', format: 'nat', default: 60000, env: 'CONNECTD_TASK_RESTART_BACKOFF_MAX_MS' },
-  'log.level': { doc: 'Log level.', format: ['trace', 'debug', 'info', 'warn', 'error', 'fatal'], default: 'info', env: 'CONNECTD_LOG_LEVEL' },
-} as const;
-
-/** Keys whose sub-keys pass through to another component rather than being validated here. */
-const PASS_THROUGH_PREFIXES = ['producer.', 'key.converter.', 'value.converter.'] as const;
+export type LogFormat = 'auto' | 'json' | 'pretty';
 
 export interface WorkerConfig {
   readonly bootstrapServers: string;
@@ -62,44 +45,138 @@ export interface WorkerConfig {
   readonly taskRestartBackoffInitialMs: number;
   readonly taskRestartBackoffMaxMs: number;
   readonly logLevel: string;
-  /** `producer.*` keys, prefix stripped, for librdkafka. */
+  readonly logFormat: LogFormat;
+  /**
+   * `producer.*` keys, prefix stripped, for librdkafka; security settings among them translated to
+   * librdkafka's names as in kafkaClientDefaults.
+   */
   readonly producer: Readonly<Record<string, string>>;
+  /**
+   * The worker's unprefixed Kafka security settings (`security.protocol`, `sasl.*`, `ssl.*`) in
+   * librdkafka's names: the base of every Kafka client's config (producers and the admin client),
+   * below `producer.*` and connectors' `producer.override.*`.
+   */
+  readonly kafkaClientDefaults: Readonly<Record<string, string>>;
   /** `key.converter*` and `value.converter*` keys as written: connector configs inherit them. */
   readonly converterDefaults: Readonly<Record<string, string>>;
 }
 
-export async function loadWorkerConfigFile(file: string): Promise<Record<string, string>> {
-  const text = await readFile(file, 'utf8');
-  if (file.endsWith('.json')) {
-    const parsed = JSON.parse(text) as Record<string, unknown>;
-    return Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
-  }
-  return parseProperties(text);
+/** A problem, with where the offending value came from (a file, an environment variable, the command line). */
+export interface WorkerConfigProblem extends ConfigProblem {
+  readonly source?: string;
 }
 
-/** Validates a flat worker config (file keys; the environment fills the rest). Throws every problem at once. */
-export function parseWorkerConfig(props: Readonly<Record<string, string>>, mode: 'standalone', baseDir = process.cwd()): WorkerConfig {
-  const schemaKeys = new Set(Object.keys(schema));
+export class WorkerConfigException extends ConfigException {
+  declare readonly problems: readonly WorkerConfigProblem[];
+  constructor(problems: readonly WorkerConfigProblem[]) {
+    super(problems, 'worker configuration');
+  }
+}
+
+/** Where a value came from, and the directory its relative paths are relative to. */
+export interface ValueOrigin {
+  readonly source: string;
+  readonly baseDir: string;
+}
+
+export interface WorkerConfigSources {
+  /** The worker config file, as read; relative paths in it are relative to its directory. */
+  readonly file?: { readonly path: string; readonly props: Readonly<Record<string, string>> };
+  /** Environment variables; only `CONNECTD_*` ones are read. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Command-line overrides, in order; relative paths are relative to the working directory. */
+  readonly overrides?: Readonly<Record<string, string>>;
+}
+
+export interface LayeredWorkerConfig {
+  readonly props: Record<string, string>;
+  readonly origins: Record<string, ValueOrigin>;
+}
+
+/** Merges file < environment < command line, remembering where each value came from. */
+export function layerWorkerConfig(sources: WorkerConfigSources): LayeredWorkerConfig {
+  const props: Record<string, string> = {};
+  const origins: Record<string, ValueOrigin> = {};
+  const cwd = process.cwd();
+  if (sources.file !== undefined) {
+    const baseDir = path.dirname(path.resolve(sources.file.path));
+    for (const [key, value] of Object.entries(sources.file.props)) {
+      props[key] = value;
+      origins[key] = { source: sources.file.path, baseDir };
+    }
+  }
+  for (const [name, value] of Object.entries(sources.env ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
+    const key = keyForEnvVar(name);
+    if (key === undefined || value === undefined || NON_CONFIG_ENV_VARS.has(name)) continue;
+    props[key] = value;
+    origins[key] = { source: `environment ${name}`, baseDir: cwd };
+  }
+  for (const [key, value] of Object.entries(sources.overrides ?? {})) {
+    props[key] = value;
+    origins[key] = { source: 'command line', baseDir: cwd };
+  }
+  return { props, origins };
+}
+
+/** Reads the worker config file, layers the environment and overrides on it, validates. */
+export async function loadWorkerConfig(
+  file: string,
+  mode: 'standalone',
+  opts: { env?: Readonly<Record<string, string | undefined>>; overrides?: Readonly<Record<string, string>> } = {},
+): Promise<WorkerConfig> {
+  const props = await readConfigFile(file);
+  const layered = layerWorkerConfig({ file: { path: file, props }, env: opts.env ?? process.env, overrides: opts.overrides });
+  return parseWorkerConfig(layered.props, mode, path.dirname(path.resolve(file)), layered.origins);
+}
+
+/**
+ * Validates a flat worker config: all problems are thrown at once in a WorkerConfigException.
+ * Only `props` is read (no environment: see layerWorkerConfig). Relative paths resolve against the
+ * directory of the source that set them (`origins`), else `baseDir`.
+ */
+export function parseWorkerConfig(
+  props: Readonly<Record<string, string>>,
+  mode: 'standalone',
+  baseDir = process.cwd(),
+  origins: Readonly<Record<string, ValueOrigin>> = {},
+): WorkerConfig {
   const problems: ConfigProblem[] = [];
-  const known: Record<string, unknown> = {};
-  const producer: Record<string, string> = {};
+  const known: Partial<Record<WorkerConfigKey, string>> = {};
+  const producerRaw: Record<string, string> = {};
+  const security: Record<string, string> = {};
   const converterDefaults: Record<string, string> = {};
   for (const [key, value] of Object.entries(props)) {
-    if (key.startsWith('producer.')) producer[key.slice('producer.'.length)] = value;
+    if (key.startsWith('producer.')) producerRaw[key.slice('producer.'.length)] = value;
     else if (key === 'key.converter' || key === 'value.converter' || key.startsWith('key.converter.') || key.startsWith('value.converter.')) {
       converterDefaults[key] = value;
-      if (schemaKeys.has(key)) known[key] = value;
-    } else if (schemaKeys.has(key)) known[key] = value;
-    else problems.push({ name: key, value, message: `unknown worker configuration key (known: ${[...schemaKeys].join(', ')}; prefixes ${PASS_THROUGH_PREFIXES.join(', ')})` });
+      if (key === 'key.converter' || key === 'value.converter') known[key] = value;
+    } else if (workerKeyDefinition(key) !== undefined) known[key as WorkerConfigKey] = value;
+    else if (isSecurityKey(key)) security[key] = value;
+    else problems.push({ name: key, value: displayValue(key, value), message: unknownKeyMessage(key) });
   }
 
+  // Kafka client settings: the unprefixed security keys, and those among producer.*.
+  const clientDefaults = translateSecurity(security);
+  problems.push(...clientDefaults.problems);
+  const producer: Record<string, string> = {};
+  const producerSecurity: Record<string, string> = {};
+  for (const [key, value] of Object.entries(producerRaw)) {
+    if (isSecurityKey(key)) producerSecurity[key] = value;
+    else producer[key] = value;
+  }
+  const producerTranslated = translateSecurity(producerSecurity, 'producer.');
+  problems.push(...producerTranslated.problems);
+  Object.assign(producer, producerTranslated.config);
+
   // convict treats dots as nesting; the schema keys are flat names, so give it a flat view.
+  const flat = (key: string): string => key.replaceAll('.', '_');
   const flatSchema: Record<string, unknown> = {};
   const flatValues: Record<string, unknown> = {};
-  for (const [key, def] of Object.entries(schema)) {
-    const flat = key.replaceAll('.', '_');
-    flatSchema[flat] = def;
-    if (key in known) flatValues[flat] = coerce(def.default, known[key], key, problems);
+  for (const key of WORKER_CONFIG_KEYS) {
+    const def = WORKER_CONFIG_SCHEMA[key];
+    flatSchema[flat(key)] = { doc: def.doc, format: def.format, default: def.default };
+    const text = known[key];
+    if (text !== undefined) flatValues[flat(key)] = coerce(def.default, text, key, problems);
   }
   const config = convict(flatSchema as convict.Schema<Record<string, unknown>>);
   config.load(flatValues);
@@ -107,36 +184,42 @@ export function parseWorkerConfig(props: Readonly<Record<string, string>>, mode:
     config.validate({ allowed: 'strict' });
   } catch (err) {
     for (const line of (err as Error).message.split('\n')) {
-      const match = /^([a-z_]+): (.*)$/.exec(line.trim());
-      const name = match ? match[1]!.replaceAll('_', '.') : 'worker config';
-      problems.push({ name, value: match ? String(config.get(match[1])) : null, message: match ? match[2]! : line });
+      const match = /^([a-z_]+): (.*?)(?:: value was .*)?$/.exec(line.trim());
+      const key = match === null ? undefined : WORKER_CONFIG_KEYS.find((k) => flat(k) === match[1]);
+      if (match === null || key === undefined) problems.push({ name: 'worker config', value: null, message: line });
+      else problems.push({ name: key, value: displayValue(key, known[key] ?? String(config.get(match[1]))), message: match[2]! });
     }
   }
-  const get = <T>(key: keyof typeof schema): T => config.get(key.replaceAll('.', '_')) as T;
+  const get = <T>(key: WorkerConfigKey): T => config.get(flat(key)) as T;
 
-  const keyConverter = get<string>('key.converter');
-  const valueConverter = get<string>('value.converter');
-  if (keyConverter === '') problems.push({ name: 'key.converter', value: null, message: 'Missing required configuration with no default value' });
-  if (valueConverter === '') problems.push({ name: 'value.converter', value: null, message: 'Missing required configuration with no default value' });
-  const offsetFile = get<string>('offset.storage.file.filename');
-  if (mode === 'standalone' && offsetFile === '') {
-    problems.push({ name: 'offset.storage.file.filename', value: null, message: 'Missing required configuration with no default value (standalone mode keeps offsets in this file)' });
+  for (const key of WORKER_CONFIG_KEYS) {
+    const required = workerKeyDefinition(key)!.required;
+    if ((required === true || required === mode) && String(get(key)).trim() === '') {
+      const why = required === 'standalone' ? ' (standalone mode needs it)' : '';
+      problems.push({ name: key, value: null, message: `Missing required configuration with no default value${why}` });
+    }
   }
-  const listenerText = get<string>('listeners');
-  const listener = parseListener(listenerText, problems);
-  if (problems.length > 0) throw new ConfigException(problems, 'worker configuration');
+  const [initialBackoff, maxBackoff] = [get<number>('task.restart.backoff.initial.ms'), get<number>('task.restart.backoff.max.ms')];
+  if (initialBackoff > maxBackoff) {
+    problems.push({ name: 'task.restart.backoff.initial.ms', value: String(initialBackoff), message: `must not exceed task.restart.backoff.max.ms (${maxBackoff})` });
+  }
+  const listener = parseListener(get<string>('listeners'), problems);
+  if (problems.length > 0) {
+    throw new WorkerConfigException(problems.map((p) => (origins[p.name] === undefined ? p : { ...p, source: origins[p.name]!.source })));
+  }
 
-  const pluginPath = get<string>('plugin.path').split(',').map((p) => p.trim()).filter((p) => p !== '').map((p) => path.resolve(baseDir, p));
+  const dirFor = (key: WorkerConfigKey): string => origins[key]?.baseDir ?? baseDir;
+  const pluginPath = get<string>('plugin.path').split(',').map((p) => p.trim()).filter((p) => p !== '').map((p) => path.resolve(dirFor('plugin.path'), p));
   return Object.freeze({
     bootstrapServers: get<string>('bootstrap.servers'),
-    keyConverter,
-    valueConverter,
-    offsetStorageFile: path.resolve(baseDir, offsetFile),
+    keyConverter: get<string>('key.converter'),
+    valueConverter: get<string>('value.converter'),
+    offsetStorageFile: path.resolve(dirFor('offset.storage.file.filename'), get<string>('offset.storage.file.filename')),
     offsetFlushIntervalMs: get<number>('offset.flush.interval.ms'),
     offsetFlushTimeoutMs: get<number>('offset.flush.timeout.ms'),
     taskShutdownGracefulTimeoutMs: get<number>('task.shutdown.graceful.timeout.ms'),
-    pluginPath,
-    listener: listener!,
+    pluginPath: Object.freeze(pluginPath),
+    listener: Object.freeze(listener!),
     workerThreads: get<number>('worker.threads'),
     taskMaxInflightRecords: get<number>('task.max.inflight.records'),
     taskMaxInflightBytes: get<number>('task.max.inflight.bytes'),
@@ -146,25 +229,51 @@ export function parseWorkerConfig(props: Readonly<Record<string, string>>, mode:
     taskRestartBackoffInitialMs: get<number>('task.restart.backoff.initial.ms'),
     taskRestartBackoffMaxMs: get<number>('task.restart.backoff.max.ms'),
     logLevel: get<string>('log.level'),
+    logFormat: get<LogFormat>('log.format'),
     producer: Object.freeze(producer),
+    kafkaClientDefaults: Object.freeze(clientDefaults.config),
     converterDefaults: Object.freeze(converterDefaults),
   });
 }
 
-function coerce(defaultValue: unknown, value: unknown, key: string, problems: ConfigProblem[]): unknown {
+function unknownKeyMessage(key: string): string {
+  const candidates = [...WORKER_CONFIG_KEYS, ...PASS_THROUGH_PREFIXES.map((p) => `${p}…`)];
+  let best: string | undefined;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const candidate of candidates) {
+    const d = editDistance(key, candidate.replace('…', ''));
+    if (d < bestDistance) [best, bestDistance] = [candidate, d];
+  }
+  const hint = best !== undefined && bestDistance <= Math.max(2, Math.floor(key.length / 6)) ? ` (did you mean ${best}?)` : '';
+  return `unknown worker configuration key${hint}; \`connectd --help-config\` lists every key (prefixes: ${PASS_THROUGH_PREFIXES.join(', ')}; Kafka security: security.protocol, sasl.*, ssl.*)`;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+function coerce(defaultValue: unknown, text: string, key: string, problems: ConfigProblem[]): unknown {
   if (typeof defaultValue === 'boolean') {
-    const text = String(value).trim().toLowerCase();
-    if (text === 'true' || text === 'false') return text === 'true';
-    problems.push({ name: key, value: String(value), message: 'Expected value to be either true or false' });
+    const lower = text.trim().toLowerCase();
+    if (lower === 'true' || lower === 'false') return lower === 'true';
+    problems.push({ name: key, value: text, message: 'Expected value to be either true or false' });
     return defaultValue;
   }
-  if (typeof defaultValue !== 'number') return value;
-  const text = String(value).trim();
-  if (!/^-?\d+$/.test(text)) {
-    problems.push({ name: key, value: String(value), message: 'must be an integer' });
+  if (typeof defaultValue !== 'number') return text.trim();
+  const trimmed = text.trim();
+  if (!/^-?\d+$/.test(trimmed)) {
+    problems.push({ name: key, value: text, message: 'must be an integer' });
     return defaultValue;
   }
-  return Number(text);
+  return Number(trimmed);
 }
 
 function parseListener(text: string, problems: ConfigProblem[]): WorkerConfig['listener'] | undefined {

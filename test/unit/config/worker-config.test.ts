@@ -1,13 +1,14 @@
 /**
  * parseWorkerConfig on standalone worker.properties files as Kafka Connect users write them.
  *
- * convict reads CONNECTD_* environment variables on every parse, so this file removes them all
- * first (and restores them afterwards): the results must not depend on the caller's shell.
+ * parseWorkerConfig reads only the props it is given (the environment is layered on by
+ * layerWorkerConfig, see worker-config-sources.test.ts); CONNECTD_* variables are still cleared
+ * here so that a regression that reads them again cannot depend on the caller's shell.
  */
 import path from 'node:path';
 import t from 'tap';
 import { parseProperties } from '../../../src/config/properties.js';
-import { parseWorkerConfig } from '../../../src/config/worker-config.js';
+import { layerWorkerConfig, parseWorkerConfig } from '../../../src/config/worker-config.js';
 import { ConfigException } from '../../../src/sdk/config-def.js';
 
 const savedEnv = Object.entries(process.env).filter(([k]) => k.startsWith('CONNECTD_'));
@@ -150,12 +151,59 @@ t.test('an empty converter counts as missing', async (t) => {
   t.same(err.problems.map((p) => p.name).sort(), ['key.converter', 'value.converter']);
 });
 
-t.test('CONNECTD_* environment variables fill keys the file does not set (why this file clears them)', async (t) => {
+// Updated: the environment used to be read inside parseWorkerConfig (by convict); it is now a
+// separate, explicit layer (layerWorkerConfig), so that it can sit between the file and the
+// command line. parseWorkerConfig itself must ignore it.
+t.test('parseWorkerConfig ignores CONNECTD_* variables; layerWorkerConfig applies them over the file', async (t) => {
   t.teardown(() => {
     delete process.env.CONNECTD_OFFSET_FLUSH_INTERVAL_MS;
   });
   process.env.CONNECTD_OFFSET_FLUSH_INTERVAL_MS = '1234';
-  t.equal(parseWorkerConfig({ ...MINIMAL }, 'standalone', BASE_DIR).offsetFlushIntervalMs, 1234);
-  delete process.env.CONNECTD_OFFSET_FLUSH_INTERVAL_MS;
-  t.equal(parseWorkerConfig({ ...MINIMAL }, 'standalone', BASE_DIR).offsetFlushIntervalMs, 60000, 'back to the default');
+  t.equal(parseWorkerConfig({ ...MINIMAL }, 'standalone', BASE_DIR).offsetFlushIntervalMs, 60000, 'not read by parseWorkerConfig');
+  const layered = layerWorkerConfig({ file: { path: 'worker.properties', props: { ...MINIMAL, 'offset.flush.interval.ms': '10' } }, env: process.env });
+  t.equal(parseWorkerConfig(layered.props, 'standalone', BASE_DIR, layered.origins).offsetFlushIntervalMs, 1234, 'the environment wins over the file');
+});
+
+t.test('new fields: kafkaClientDefaults, logFormat; producer security keys translated', async (t) => {
+  const cfg = parseWorkerConfig({
+    ...MINIMAL,
+    'security.protocol': 'SASL_SSL',
+    'sasl.mechanism': 'PLAIN',
+    'sasl.jaas.config': 'org.apache.kafka.common.security.plain.PlainLoginModule required username="alice" password="pw";',
+    'producer.security.protocol': 'SSL',
+    'producer.ssl.truststore.type': 'PEM',
+    'producer.ssl.truststore.location': '/etc/ca.pem',
+    'producer.acks': 'all',
+    'log.format': 'json',
+  }, 'standalone', BASE_DIR);
+  t.same(cfg.kafkaClientDefaults, { 'security.protocol': 'sasl_ssl', 'sasl.mechanisms': 'PLAIN', 'sasl.username': 'alice', 'sasl.password': 'pw' });
+  t.same(cfg.producer, { acks: 'all', 'security.protocol': 'ssl', 'ssl.ca.location': '/etc/ca.pem' });
+  t.equal(cfg.logFormat, 'json');
+  t.ok(Object.isFrozen(cfg.kafkaClientDefaults));
+  t.same(parseWorkerConfig({ ...MINIMAL }, 'standalone', BASE_DIR).kafkaClientDefaults, {}, 'empty without security settings');
+  t.equal(parseWorkerConfig({ ...MINIMAL }, 'standalone', BASE_DIR).logFormat, 'auto');
+});
+
+t.test('bootstrap.servers, log.format and the restart backoff are checked', async (t) => {
+  for (const good of ['b1:9092', 'b1:9092, b2:9093', '[::1]:9092', 'PLAINTEXT://b1:9092', '10.0.0.1:9092']) {
+    t.equal(parseWorkerConfig({ ...MINIMAL, 'bootstrap.servers': good }, 'standalone', BASE_DIR).bootstrapServers, good.trim(), good);
+  }
+  for (const bad of ['', 'b1', 'b1:', 'b1:99999', 'b1:9092;b2:9092']) {
+    t.match(rejected({ ...MINIMAL, 'bootstrap.servers': bad }).problems, [{ name: 'bootstrap.servers', value: bad }], `rejects ${JSON.stringify(bad)}`);
+  }
+  t.match(rejected({ ...MINIMAL, 'log.format': 'xml' }).problems, [{ name: 'log.format', value: 'xml' }]);
+  t.match(rejected({ ...MINIMAL, 'task.restart.backoff.initial.ms': '5000', 'task.restart.backoff.max.ms': '1000' }).problems,
+    [{ name: 'task.restart.backoff.initial.ms', message: /must not exceed task.restart.backoff.max.ms/ }]);
+});
+
+t.test('an unknown key close to a known one gets a suggestion', async (t) => {
+  t.match(rejected({ ...MINIMAL, 'offset.flush.intervall.ms': '1' }).problems, [{ message: /did you mean offset\.flush\.interval\.ms\?/ }]);
+  t.notMatch(rejected({ ...MINIMAL, 'group.id': 'x' }).problems[0]!.message, /did you mean/, 'no far-fetched suggestion');
+});
+
+t.test('secret values never appear in problems', async (t) => {
+  const err = rejected({ ...MINIMAL, 'sasl.jaas.config': 'org.example.Nope required password="hunter2";', 'ssl.truststore.password': 'hunter2', 'secret.thing': 'hunter2' });
+  t.equal(err.problems.length, 3);
+  t.notMatch(err.message, /hunter2/);
+  for (const p of err.problems) t.equal(p.value, '[hidden]', p.name);
 });

@@ -1,0 +1,29 @@
+/**
+ * Exit codes of every connectd command, and how configuration problems are printed: one line
+ * each, naming where the value came from, the key, the value (secrets masked) and the reason.
+ */
+import { displayValue } from '../config/secrets.js';
+
+export const EXIT_OK = 0;
+/** The daemon failed at run time (Kafka unreachable at start, a crash). */
+export const EXIT_FAILURE = 1;
+/** The command line itself is wrong. */
+export const EXIT_USAGE = 2;
+/** A configuration is invalid: the daemon refused to start, or `connectd validate` found problems. */
+export const EXIT_INVALID_CONFIG = 3;
+
+export interface ReportedProblem {
+  /** The file, `environment CONNECTD_…` or `command line`. */
+  readonly source: string;
+  /** The key, or null for a problem with the whole file. */
+  readonly name: string | null;
+  readonly value: string | null;
+  readonly message: string;
+}
+
+/** `worker.properties: offset.flush.interval.ms="often": must be an integer` */
+export function formatProblem(p: ReportedProblem): string {
+  if (p.name === null) return `${p.source}: ${p.message}`;
+  const value = displayValue(p.name, p.value);
+  return `${p.source}: ${p.name}${value === null ? '' : `=${JSON.stringify(value)}`}: ${p.message}`;
+}

@@ -1,0 +1,213 @@
+/**
+ * `connectd validate <worker-config> [connector-config…]`: a dry run for CI pipelines and
+ * configuration management. Checks everything the daemon checks before it starts work — the
+ * worker config (file, environment and --override, as the daemon layers them), each connector's
+ * framework keys (name, connector.class, tasks.max, topic.creation.*, producer.override.*), its
+ * own keys (its plugin loaded in a worker thread), the converters — and connects to nothing.
+ * Prints every problem, one per line; exit 0 when all is valid, 3 when anything is not.
+ */
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { ConfigFileError, readConfigFile } from '../config/config-files.js';
+import { displayValue } from '../config/secrets.js';
+import { WorkerConfigException, layerWorkerConfig, parseWorkerConfig } from '../config/worker-config.js';
+import type { LayeredWorkerConfig, WorkerConfig } from '../config/worker-config.js';
+import { OVERRIDE_POLICIES, producerOverrides } from '../runtime/client-overrides.js';
+import type { OverridePolicy } from '../runtime/client-overrides.js';
+import { CONNECTOR_CONFIG_DEF } from '../runtime/standalone-herder.js';
+import { TopicCreation } from '../runtime/topic-creation.js';
+import { ConfigException } from '../sdk/config-def.js';
+import { EXIT_INVALID_CONFIG, EXIT_OK, formatProblem } from './problems.js';
+import type { ReportedProblem } from './problems.js';
+import type { ThreadProblem, ValidateThreadInput, ValidateThreadOutput } from './validate-thread.js';
+
+const THREAD_ENTRY = new URL('./validate-thread.js', import.meta.url);
+const THREAD_TIMEOUT_MS = 60_000;
+
+export interface ValidateOptions {
+  workerFile: string;
+  connectorFiles: readonly string[];
+  overrides?: Readonly<Record<string, string>>;
+  env?: Readonly<Record<string, string | undefined>>;
+  stdout?: NodeJS.WritableStream;
+  stderr?: NodeJS.WritableStream;
+}
+
+/** What connector validation needs from the worker config, even when that config is invalid. */
+interface WorkerContext {
+  readonly pluginPath: readonly string[];
+  readonly topicCreationEnable: boolean;
+  readonly clientOverridePolicy: OverridePolicy;
+  readonly converterDefaults: Readonly<Record<string, string>>;
+}
+
+export interface ConfigCheck {
+  /** Every problem, worker sources first, then each connector file in order. */
+  readonly problems: ReportedProblem[];
+  /** The worker config, when it is valid. */
+  readonly config: WorkerConfig | null;
+  /** The connector files that could be read, in order, with their connector's version when its plugin loaded. */
+  readonly connectors: { file: string; config: Record<string, string>; version: string | null }[];
+}
+
+/** `connectd validate`: prints every problem (stderr) or what is valid (stdout); returns the exit code. */
+export async function runValidate(opts: ValidateOptions): Promise<number> {
+  const stdout = opts.stdout ?? process.stdout;
+  const stderr = opts.stderr ?? process.stderr;
+  const { problems, config, connectors } = await checkConfigs(opts);
+  for (const p of problems) stderr.write(`${formatProblem(p)}\n`);
+  if (problems.length > 0 || config === null) {
+    const sources = new Set(problems.map((p) => p.source)).size;
+    stderr.write(`connectd validate: ${problems.length} problem${problems.length === 1 ? '' : 's'} in ${sources} source${sources === 1 ? '' : 's'}\n`);
+    return EXIT_INVALID_CONFIG;
+  }
+  stdout.write(`${opts.workerFile}: valid worker configuration (standalone; Kafka ${config.bootstrapServers})\n`);
+  for (const { file, config: c, version } of connectors) {
+    stdout.write(`${file}: valid connector ${c.name} (${c['connector.class']}${version === null ? '' : ` ${version}`})\n`);
+  }
+  return EXIT_OK;
+}
+
+/** Everything `connectd validate` checks; the daemon runs it too before it starts anything. */
+export async function checkConfigs(opts: ValidateOptions): Promise<ConfigCheck> {
+  const problems: ReportedProblem[] = [];
+  const { config, context, origins } = await validateWorker(opts, problems);
+
+  // Connector files: framework keys here, on the main thread.
+  const connectors: { file: string; config: Record<string, string> }[] = [];
+  const names = new Map<string, string>();
+  for (const file of opts.connectorFiles) {
+    let props: Record<string, string>;
+    try {
+      props = await readConfigFile(file);
+    } catch (err) {
+      if (!(err instanceof ConfigFileError)) throw err;
+      problems.push({ source: file, name: null, value: null, message: err.message.slice(file.length + 2) });
+      continue;
+    }
+    connectors.push({ file, config: props });
+    const add = (check: () => unknown): void => {
+      try {
+        check();
+      } catch (err) {
+        if (!(err instanceof ConfigException)) throw err;
+        for (const p of err.problems) problems.push({ source: file, name: p.name, value: p.value, message: p.message });
+      }
+    };
+    add(() => CONNECTOR_CONFIG_DEF.parse(props));
+    add(() => TopicCreation.fromConfig(props, context.topicCreationEnable));
+    add(() => producerOverrides(props, context.clientOverridePolicy));
+    const name = props.name?.trim();
+    if (name !== undefined && name !== '') {
+      const other = names.get(name);
+      if (other !== undefined) problems.push({ source: file, name: 'name', value: name, message: `a connector of this name is already defined in ${other}` });
+      else names.set(name, file);
+    }
+  }
+
+  // Plugins and converters: in a worker thread.
+  const thread = await validateInWorkerThread({
+    pluginPath: [...context.pluginPath],
+    workerConverters: { ...context.converterDefaults },
+    connectors: connectors.map(({ config: c }) => ({ config: withWorkerConverters(c, context.converterDefaults), overridesConverters: setsConverter(c) })),
+  });
+  const versions: (string | null)[] = [];
+  if ('error' in thread) {
+    problems.push({ source: opts.workerFile, name: null, value: null, message: `connector plugins could not be checked: ${thread.error}` });
+  } else {
+    for (const p of thread.worker) problems.push({ source: origins[p.name]?.source ?? opts.workerFile, ...masked(p, []) });
+    thread.connectors.forEach((result, i) => {
+      const file = connectors[i]!.file;
+      for (const p of result.problems) problems.push({ source: file, ...masked(p, result.passwordKeys) });
+      versions.push(result.version);
+    });
+  }
+  // Worker problems first (file, environment, command line), then each connector file in order.
+  const rank = (p: ReportedProblem): number => opts.connectorFiles.indexOf(p.source) + 1;
+  problems.sort((a, b) => rank(a) - rank(b));
+  return { problems, config, connectors: connectors.map((c, i) => ({ ...c, version: versions[i] ?? null })) };
+}
+
+async function validateWorker(
+  opts: ValidateOptions,
+  problems: ReportedProblem[],
+): Promise<{ config: WorkerConfig | null; context: WorkerContext; origins: LayeredWorkerConfig['origins'] }> {
+  let layered: LayeredWorkerConfig = { props: {}, origins: {} };
+  let config: WorkerConfig | null = null;
+  try {
+    const props = await readConfigFile(opts.workerFile);
+    layered = layerWorkerConfig({ file: { path: opts.workerFile, props }, env: opts.env ?? process.env, overrides: opts.overrides });
+    config = parseWorkerConfig(layered.props, 'standalone', path.dirname(path.resolve(opts.workerFile)), layered.origins);
+  } catch (err) {
+    if (err instanceof ConfigFileError) problems.push({ source: opts.workerFile, name: null, value: null, message: err.message.slice(opts.workerFile.length + 2) });
+    else if (err instanceof WorkerConfigException) {
+      for (const p of err.problems) problems.push({ source: p.source ?? opts.workerFile, name: p.name, value: p.value, message: p.message });
+    } else throw err;
+  }
+  const context = config ?? lenientContext(layered, opts.workerFile);
+  const missing = await pluginPathProblems(context.pluginPath);
+  for (const p of missing) problems.push({ source: layered.origins['plugin.path']?.source ?? opts.workerFile, ...p });
+  // The entries that exist, so that connectors are still checked against them.
+  const pluginPath = context.pluginPath.filter((entry) => !missing.some((p) => p.message.startsWith(`${entry} `)));
+  return { config, context: { ...context, pluginPath }, origins: layered.origins };
+}
+
+/** Missing plugin.path entries, which would fail every connector at start. */
+export async function pluginPathProblems(pluginPath: readonly string[]): Promise<ThreadProblem[]> {
+  const problems: ThreadProblem[] = [];
+  for (const entry of pluginPath) {
+    if ((await stat(entry).catch(() => null)) === null) problems.push({ name: 'plugin.path', value: pluginPath.join(','), message: `${entry} does not exist` });
+  }
+  return problems;
+}
+
+/** The worker settings connector checks depend on, from an invalid worker config: its values where usable, else defaults. */
+function lenientContext(layered: LayeredWorkerConfig, workerFile: string): WorkerContext {
+  const { props, origins } = layered;
+  const baseDir = origins['plugin.path']?.baseDir ?? path.dirname(path.resolve(workerFile));
+  const policy = props['connector.client.config.override.policy']?.trim() as OverridePolicy | undefined;
+  const converterDefaults: Record<string, string> = {};
+  for (const [k, v] of Object.entries(props)) if (/^(key|value)\.converter(\.|$)/.test(k)) converterDefaults[k] = v;
+  return {
+    pluginPath: (props['plugin.path'] ?? '').split(',').map((p) => p.trim()).filter((p) => p !== '').map((p) => path.resolve(baseDir, p)),
+    topicCreationEnable: props['topic.creation.enable']?.trim().toLowerCase() !== 'false',
+    clientOverridePolicy: policy !== undefined && OVERRIDE_POLICIES.includes(policy) ? policy : 'All',
+    converterDefaults,
+  };
+}
+
+const setsConverter = (config: Readonly<Record<string, string>>): boolean => Object.keys(config).some((k) => /^(key|value)\.converter(\.|$)/.test(k));
+
+/** The connector config with the worker's converter settings for the converters it does not name (as the Herder does). */
+function withWorkerConverters(config: Record<string, string>, defaults: Readonly<Record<string, string>>): Record<string, string> {
+  const effective: Record<string, string> = {};
+  for (const prefix of ['key.converter', 'value.converter']) {
+    if (config[prefix] !== undefined) continue;
+    for (const [k, v] of Object.entries(defaults)) if (k === prefix || k.startsWith(`${prefix}.`)) effective[k] = v;
+  }
+  return { ...effective, ...config };
+}
+
+function masked(p: ThreadProblem, passwordKeys: readonly string[]): Omit<ReportedProblem, 'source'> {
+  return { name: p.name, value: passwordKeys.includes(p.name) && p.value !== null ? '[hidden]' : displayValue(p.name, p.value), message: p.message };
+}
+
+function validateInWorkerThread(input: ValidateThreadInput): Promise<ValidateThreadOutput | { error: string }> {
+  return new Promise((resolve) => {
+    const worker = new Worker(THREAD_ENTRY, { workerData: input });
+    let settled = false;
+    const finish = (result: ValidateThreadOutput | { error: string }): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(result);
+      // Plugin modules may have left timers or handles behind; the answer is all that is needed.
+      void worker.terminate();
+    };
+    const timer = setTimeout(() => finish({ error: `no answer within ${THREAD_TIMEOUT_MS / 1000} s (a plugin module hangs while loading?)` }), THREAD_TIMEOUT_MS);
+    worker.once('message', (message: { ok?: ValidateThreadOutput; error?: string }) => finish(message.ok ?? { error: message.error ?? 'no result' }));
+    worker.once('error', (err) => finish({ error: err.stack ?? err.message }));
+    worker.once('exit', (code) => finish({ error: `the validation thread exited (code ${code}) without an answer` }));
+  });
+}

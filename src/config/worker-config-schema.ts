@@ -1,0 +1,203 @@
+/**
+ * The worker's configuration keys: one convict schema, with Kafka Connect's names where Kafka
+ * Connect has the setting. The README's key table and `connectd --help-config` are generated from
+ * it, and the example config/connect-standalone.properties is tested against it.
+ *
+ * Keys are flat dotted names (convict nests on dots, so worker-config.ts hands convict a flat view).
+ */
+import os from 'node:os';
+
+export type WorkerConfigGroup = 'Kafka' | 'Converters' | 'Offsets' | 'Connectors and tasks' | 'REST' | 'Logging';
+
+export interface WorkerKeyDefinition {
+  readonly doc: string;
+  /** A convict format: a built-in name, a list of allowed values, a constructor or a validating function. */
+  readonly format: unknown;
+  readonly default: string | number | boolean;
+  readonly group: WorkerConfigGroup;
+  /** How the default reads in docs when it depends on the machine. */
+  readonly defaultText?: string;
+  /** A relative path is resolved against the directory of the file that set it. */
+  readonly isPath?: boolean;
+  /** Must be set (no usable default). `standalone`: in standalone mode. */
+  readonly required?: true | 'standalone';
+}
+
+const positiveInt = (name: string) => (value: unknown): void => {
+  if (!Number.isInteger(value) || (value as number) <= 0) throw new Error(`${name} must be a positive integer`);
+};
+
+/** `host:port` entries; a `proto://` prefix is tolerated, as librdkafka and Java's client do. */
+const BOOTSTRAP_ENTRY = /^([a-zA-Z_]+:\/\/)?(\[[0-9a-fA-F:.%]+\]|[A-Za-z0-9._-]+):(\d{1,5})$/;
+
+function bootstrapServers(value: unknown): void {
+  const entries = String(value).split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (entries.length === 0) throw new Error('must name at least one broker as host:port');
+  const bad = entries.filter((e) => {
+    const match = BOOTSTRAP_ENTRY.exec(e);
+    return match === null || Number(match[3]) > 65535;
+  });
+  if (bad.length > 0) throw new Error(`expected host:port[,host:port...]; not host:port: ${bad.join(', ')}`);
+}
+
+export const WORKER_CONFIG_SCHEMA = {
+  'bootstrap.servers': {
+    doc: 'Kafka brokers to connect to, host:port[,host:port...]. Security settings (security.protocol, sasl.*, ssl.*) go beside it, unprefixed, in Java or librdkafka spelling (see below).',
+    format: bootstrapServers,
+    default: 'localhost:9092',
+    group: 'Kafka',
+  },
+  'key.converter': {
+    doc: 'Converter class for record keys, e.g. org.apache.kafka.connect.json.JsonConverter; key.converter.* configures it. Connectors may override it.',
+    format: String,
+    default: '',
+    group: 'Converters',
+    required: true,
+  },
+  'value.converter': {
+    doc: 'Converter class for record values; value.converter.* configures it. Connectors may override it.',
+    format: String,
+    default: '',
+    group: 'Converters',
+    required: true,
+  },
+  'offset.storage.file.filename': {
+    doc: 'Standalone mode: the file holding source offsets (written atomically). The systemd unit keeps it in its StateDirectory.',
+    format: String,
+    default: '',
+    group: 'Offsets',
+    isPath: true,
+    required: 'standalone',
+  },
+  'offset.flush.interval.ms': {
+    doc: 'How often source offsets are committed.',
+    format: 'nat',
+    default: 60000,
+    group: 'Offsets',
+  },
+  'offset.flush.timeout.ms': {
+    doc: 'How long one offset commit may take before it is abandoned and retried at the next flush.',
+    format: 'nat',
+    default: 5000,
+    group: 'Offsets',
+  },
+  'plugin.path': {
+    doc: 'Comma-separated directories or modules with connector plugins (.js modules or npm packages).',
+    format: String,
+    default: '',
+    group: 'Connectors and tasks',
+    isPath: true,
+  },
+  'worker.threads': {
+    doc: 'Worker threads hosting connectors and tasks (the pool size).',
+    format: positiveInt('worker.threads'),
+    default: os.availableParallelism(),
+    defaultText: 'available parallelism',
+    group: 'Connectors and tasks',
+  },
+  'task.max.inflight.records': {
+    doc: 'Per task: records polled and not yet acknowledged by Kafka before poll() waits.',
+    format: positiveInt('task.max.inflight.records'),
+    default: 10000,
+    group: 'Connectors and tasks',
+  },
+  'task.max.inflight.bytes': {
+    doc: 'Per task: payload bytes polled and not yet acknowledged by Kafka before poll() waits.',
+    format: positiveInt('task.max.inflight.bytes'),
+    default: 16 * 1024 * 1024,
+    group: 'Connectors and tasks',
+  },
+  'task.shutdown.graceful.timeout.ms': {
+    doc: 'How long tasks get to stop (drain in-flight records, commit offsets) before they are abandoned.',
+    format: 'nat',
+    default: 5000,
+    group: 'Connectors and tasks',
+  },
+  'task.restart.on.failure': {
+    doc: 'connectd: restart FAILED tasks by themselves (Kafka Connect never does), with capped exponential backoff.',
+    format: Boolean,
+    default: false,
+    group: 'Connectors and tasks',
+  },
+  'task.restart.backoff.initial.ms': {
+    doc: 'First automatic restart delay; doubles per consecutive failure.',
+    format: 'nat',
+    default: 1000,
+    group: 'Connectors and tasks',
+  },
+  'task.restart.backoff.max.ms': {
+    doc: 'Cap of the automatic restart delay.',
+    format: 'nat',
+    default: 60000,
+    group: 'Connectors and tasks',
+  },
+  'connector.client.config.override.policy': {
+    doc: 'Which producer.override.* keys connectors may set: All, None or Principal (sasl.jaas.config, sasl.mechanism, security.protocol).',
+    format: ['All', 'None', 'Principal'],
+    default: 'All',
+    group: 'Connectors and tasks',
+  },
+  'topic.creation.enable': {
+    doc: "Let source connectors create their topics (Kafka Connect's KIP-158 topic.creation.* keys).",
+    format: Boolean,
+    default: true,
+    group: 'Connectors and tasks',
+  },
+  listeners: {
+    doc: 'REST listener, http://host:port (empty host: all interfaces). Of a comma-separated list, the first is used.',
+    format: String,
+    default: 'http://:8083',
+    group: 'REST',
+  },
+  'log.level': {
+    doc: 'Log level.',
+    format: ['trace', 'debug', 'info', 'warn', 'error', 'fatal'],
+    default: 'info',
+    group: 'Logging',
+  },
+  'log.format': {
+    doc: 'json: one JSON object per line (pino); pretty: human-readable; auto: pretty when standard output is a terminal, else json.',
+    format: ['auto', 'json', 'pretty'],
+    default: 'auto',
+    group: 'Logging',
+  },
+} as const satisfies Record<string, WorkerKeyDefinition>;
+
+export type WorkerConfigKey = keyof typeof WORKER_CONFIG_SCHEMA;
+
+export const WORKER_CONFIG_KEYS = Object.keys(WORKER_CONFIG_SCHEMA) as WorkerConfigKey[];
+
+export function workerKeyDefinition(key: string): WorkerKeyDefinition | undefined {
+  return (WORKER_CONFIG_SCHEMA as Record<string, WorkerKeyDefinition>)[key];
+}
+
+/**
+ * Keys whose sub-keys pass through to another component rather than being validated against the
+ * schema: `producer.*` to librdkafka (security settings translated, see kafka-security.ts), and
+ * `key.converter.*` / `value.converter.*` to the converters.
+ */
+export const PASS_THROUGH_PREFIXES = ['producer.', 'key.converter.', 'value.converter.'] as const;
+
+/** The environment variable for a key: `CONNECTD_` + upper case, `.` → `_`, `_` → `__`, `-` → `___`. */
+export function envVarFor(key: string): string {
+  return `CONNECTD_${key.replaceAll('-', '\u0001').replaceAll('_', '__').replaceAll('.', '_').replaceAll('\u0001', '___').toUpperCase()}`;
+}
+
+/** The key an environment variable sets (the inverse of envVarFor), or undefined for another name. */
+export function keyForEnvVar(name: string): string | undefined {
+  if (!name.startsWith('CONNECTD_') || name.length === 'CONNECTD_'.length) return undefined;
+  return name
+    .slice('CONNECTD_'.length)
+    .replaceAll('___', '\u0001')
+    .replaceAll('__', '\u0002')
+    .replaceAll('_', '.')
+    .replaceAll('\u0001', '-')
+    .replaceAll('\u0002', '_')
+    .toLowerCase();
+}
+
+/**
+ * `CONNECTD_*` variables that are not worker configuration: the build id shown by `GET /`, and
+ * the connector files the systemd unit passes on the command line.
+ */
+export const NON_CONFIG_ENV_VARS: ReadonlySet<string> = new Set(['CONNECTD_COMMIT', 'CONNECTD_CONNECTOR_CONFIGS']);

@@ -1,0 +1,207 @@
+/**
+ * The `connectd` command line, run as users run it (a child process): --help, --version,
+ * --help-config, usage errors (exit 2), `validate` (exit 0 valid, 3 invalid, every problem on its
+ * own line naming file, key, value and reason, secrets masked), and the daemon refusing an invalid
+ * configuration with exit 3 before it connects to anything. No Kafka needed.
+ */
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import t from 'tap';
+import ts from 'typescript';
+import { configHelpMarkdown } from '../../src/config/config-help.js';
+
+const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+const ROOT = path.resolve(import.meta.dirname, '../../..');
+const PLUGINS = path.resolve(import.meta.dirname, 'fixtures/plugins');
+const KAFKA_PLUGIN = path.resolve(import.meta.dirname, 'fixtures/kafka-plugin');
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs connectd with a clean environment (no CONNECTD_* from the caller's shell). */
+function connectd(args: string[], env: Record<string, string> = {}, timeoutMs = 30000): Promise<Run> {
+  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('CONNECTD_') && k !== 'NOTIFY_SOCKET'));
+  return new Promise((resolve) => {
+    execFile(process.execPath, [MAIN, ...args], { env: { ...base, ...env }, timeout: timeoutMs }, (err, stdout, stderr) => {
+      const code = err === null ? 0 : typeof err.code === 'number' ? err.code : null;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+const dir = await mkdtemp(path.join(os.tmpdir(), 'connectd-cli-'));
+t.teardown(() => rm(dir, { recursive: true, force: true }));
+const file = async (name: string, text: string): Promise<string> => {
+  const p = path.join(dir, name);
+  await writeFile(p, text);
+  return p;
+};
+
+const WORKER = `bootstrap.servers=127.0.0.1:1
+key.converter=org.apache.kafka.connect.storage.StringConverter
+value.converter=org.apache.kafka.connect.json.JsonConverter
+value.converter.schemas.enable=false
+offset.storage.file.filename=${path.join(dir, 'offsets.json')}
+plugin.path=${PLUGINS}
+listeners=http://127.0.0.1:0
+`;
+const worker = await file('worker.properties', WORKER);
+const generator = await file('generator.properties', 'name=generator\nconnector.class=GeneratorSource\ntasks.max=2\ntopic=generated\n');
+const database = await file('database.json', JSON.stringify({ name: 'db', config: { 'connector.class': 'DatabaseSource', 'db.url': 'postgres://db', 'db.password': 'long-enough-secret' } }));
+
+t.test('--help describes the commands, options and exit codes', async (t) => {
+  const run = await connectd(['--help']);
+  t.equal(run.code, 0);
+  for (const text of ['connectd standalone <worker-config>', 'connectd validate <worker-config>', '--override <key>=<value>', '--help-config', '--version', 'CONNECTD_<KEY>', 'Exit status', '3 invalid configuration']) {
+    t.match(run.stdout, text);
+  }
+  t.equal(run.stderr, '');
+  t.equal((await connectd(['-h'])).code, 0);
+});
+
+t.test('--version prints the package version', async (t) => {
+  const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
+  const run = await connectd(['--version']);
+  t.equal(run.code, 0);
+  t.equal(run.stdout, `${pkg.version}\n`);
+  t.equal((await connectd(['-v'])).stdout, `${pkg.version}\n`);
+});
+
+t.test('--help-config lists every key; --markdown is the README table', async (t) => {
+  const text = await connectd(['--help-config']);
+  t.equal(text.code, 0);
+  t.match(text.stdout, 'offset.flush.interval.ms  [default: 60000]  CONNECTD_OFFSET_FLUSH_INTERVAL_MS');
+  const markdown = await connectd(['--help-config', '--markdown']);
+  t.equal(markdown.stdout, configHelpMarkdown());
+});
+
+t.test('usage errors exit 2 and show the usage', async (t) => {
+  for (const args of [[], ['bogus'], ['--bogus'], ['validate'], ['standalone'], ['validate', worker, '-o', 'no-equals-sign'], ['validate', worker, '--override']]) {
+    const run = await connectd(args);
+    t.equal(run.code, 2, `connectd ${args.join(' ')}`);
+    t.match(run.stderr, /^connectd: .+\n\nUsage: connectd standalone/, `connectd ${args.join(' ')}: reason, then usage`);
+  }
+});
+
+t.test('validate: a valid worker and connectors (built-in, plugin, JSON REST shape) exit 0', async (t) => {
+  const run = await connectd(['validate', worker, generator, database]);
+  t.equal(run.code, 0, run.stderr);
+  t.equal(run.stderr, '');
+  t.equal(run.stdout, [
+    `${worker}: valid worker configuration (standalone; Kafka 127.0.0.1:1)`,
+    `${generator}: valid connector generator (GeneratorSource 0.1.0)`,
+    `${database}: valid connector db (DatabaseSource 1.2.3)`,
+    '',
+  ].join('\n'));
+});
+
+t.test('validate: invalid worker keys exit 3, each named with its source', async (t) => {
+  const bad = await file('bad-worker.properties', `${WORKER}offset.flush.intervall.ms=1000\nworker.threads=0\nvalue.converter.schemas.enable=maybe\nsasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="u" password="hunter2"\n`);
+  const run = await connectd(['validate', bad, generator, '-o', 'listeners=ftp://nowhere'], { CONNECTD_LOG_LEVEL: 'loud' });
+  t.equal(run.code, 3);
+  t.equal(run.stdout, '');
+  const lines = run.stderr.trimEnd().split('\n');
+  t.same(lines.slice(0, -1).sort(), [
+    `${bad}: offset.flush.intervall.ms="1000": unknown worker configuration key (did you mean offset.flush.interval.ms?); \`connectd --help-config\` lists every key (prefixes: producer., key.converter., value.converter.; Kafka security: security.protocol, sasl.*, ssl.*)`,
+    `${bad}: sasl.jaas.config="[hidden]": not valid JAAS configuration: missing ';' at the end`,
+    `${bad}: value.converter.schemas.enable="maybe": Expected value to be either true or false`,
+    `${bad}: worker.threads="0": worker.threads must be a positive integer`,
+    'command line: listeners="ftp://nowhere": expected a URL like http://host:port (empty host listens on all interfaces)',
+    'environment CONNECTD_LOG_LEVEL: log.level="loud": must be one of the possible values: ["trace","debug","info","warn","error","fatal"]',
+  ].sort());
+  t.equal(lines.at(-1), 'connectd validate: 6 problems in 3 sources');
+  t.notMatch(run.stderr, /hunter2/, 'the password is never printed');
+});
+
+t.test('validate: the command line beats the environment, which beats the file', async (t) => {
+  const bad = await connectd(['validate', worker], { CONNECTD_OFFSET_FLUSH_TIMEOUT_MS: 'soon' });
+  t.equal(bad.code, 3);
+  t.match(bad.stderr, 'environment CONNECTD_OFFSET_FLUSH_TIMEOUT_MS: offset.flush.timeout.ms="soon": must be an integer');
+  const fixed = await connectd(['validate', worker, '-o', 'offset.flush.timeout.ms=1000'], { CONNECTD_OFFSET_FLUSH_TIMEOUT_MS: 'soon' });
+  t.equal(fixed.code, 0, fixed.stderr);
+});
+
+t.test('validate: invalid connector keys (framework and plugin) exit 3, named with the connector file', async (t) => {
+  const framework = await file('framework.properties', 'name=bad/name\nconnector.class=GeneratorSource\ntasks.max=0\ntopic=t\ntopic.creation.default.partitions=3\nrecords.per.partition=lots\n');
+  const plugin = await file('plugin.properties', 'name=db2\nconnector.class=DatabaseSource\ndb.password=short\ndb.port=70000\n');
+  const duplicate = await file('duplicate.properties', 'name=db2\nconnector.class=DatabaseSource\ndb.url=x\n');
+  const run = await connectd(['validate', worker, framework, plugin, duplicate]);
+  t.equal(run.code, 3);
+  const lines = run.stderr.trimEnd().split('\n');
+  t.same(lines, [
+    `${framework}: name="bad/name": String may not contain "/" (it could not be addressed in the REST API)`,
+    `${framework}: tasks.max="0": Value must be at least 1`,
+    `${framework}: topic.creation.default.replication.factor: Missing required configuration with no default value`,
+    `${framework}: records.per.partition="lots": Not a number of type LONG`,
+    `${plugin}: db.url: Missing required configuration "db.url" which has no default value.`,
+    `${plugin}: db.password="[hidden]": must be at least 8 characters`,
+    `${plugin}: db.port="70000": must be a port number`,
+    `${duplicate}: name="db2": a connector of this name is already defined in ${plugin}`,
+    'connectd validate: 8 problems in 3 sources',
+  ]);
+  t.notMatch(run.stderr, /short/, 'the password is never printed');
+});
+
+t.test('validate: an unknown connector class, a missing file, a missing plugin.path entry', async (t) => {
+  const unknown = await file('unknown.properties', 'name=x\nconnector.class=com.example.NoSuchConnector\n');
+  const run = await connectd(['validate', worker, unknown, path.join(dir, 'missing.properties')], { CONNECTD_PLUGIN__PATH: 'x' });
+  t.equal(run.code, 3);
+  t.match(run.stderr, `${unknown}: connector.class="com.example.NoSuchConnector": no such connector plugin (known: `);
+  t.match(run.stderr, 'DatabaseSource, DatabaseSourceConnector', 'the known classes are listed');
+  t.match(run.stderr, `${path.join(dir, 'missing.properties')}: cannot read: no such file\n`);
+  t.match(run.stderr, 'environment CONNECTD_PLUGIN__PATH: plugin_path="x": unknown worker configuration key (did you mean plugin.path?)');
+
+  const missingPlugins = await connectd(['validate', worker, generator, '-o', `plugin.path=${PLUGINS},/no/such/dir`]);
+  t.equal(missingPlugins.code, 3);
+  t.equal(missingPlugins.stderr, `command line: plugin.path="${PLUGINS},/no/such/dir": /no/such/dir does not exist\nconnectd validate: 1 problem in 1 source\n`,
+    'the connectors are still checked against the entries that exist');
+});
+
+t.test('validate loads plugins in a worker thread where the Kafka binding is refused', async (t) => {
+  const connector = await file('kafka.properties', 'name=k\nconnector.class=KafkaAtImportSource\n');
+  const run = await connectd(['validate', worker, connector, '-o', `plugin.path=${KAFKA_PLUGIN}`]);
+  t.equal(run.code, 3);
+  t.match(run.stderr, `${connector}: connector.class="KafkaAtImportSource": the Kafka binding (`);
+  t.match(run.stderr, 'must not be loaded in a worker thread');
+});
+
+t.test('validate and its thread never reach the Kafka binding (static imports)', async (t) => {
+  const seen = new Set<string>();
+  const packages = new Set<string>();
+  const queue = ['src/cli/validate.js', 'src/cli/validate-thread.js'].map((f) => path.join(ROOT, 'dist', f));
+  while (queue.length > 0) {
+    const f = queue.shift()!;
+    if (seen.has(f)) continue;
+    seen.add(f);
+    for (const { fileName } of ts.preProcessFile(readFileSync(f, 'utf8'), true, true).importedFiles) {
+      if (fileName.startsWith('.')) queue.push(path.resolve(path.dirname(f), fileName));
+      else packages.add(fileName);
+    }
+  }
+  t.ok(seen.has(path.join(ROOT, 'dist/src/runtime/plugins.js')), 'the walk reaches the plugin loader');
+  t.same([...seen].filter((f) => f.includes(`${path.sep}kafka${path.sep}`)), []);
+  t.notOk([...packages].some((p) => p.includes('kafka')), [...packages].join(', '));
+});
+
+t.test('standalone: an invalid configuration exits 3 at once, naming every problem, connecting to nothing', async (t) => {
+  const bad = await file('bad-connector.properties', 'name=gen\nconnector.class=GeneratorSource\ntasks.max=0\n');
+  const started = Date.now();
+  const run = await connectd(['standalone', worker, bad, '-o', 'offset.flush.interval.ms=often'], {}, 20000);
+  t.equal(run.code, 3);
+  t.equal(run.stderr, [
+    'connectd: invalid configuration, not starting:',
+    '  command line: offset.flush.interval.ms="often": must be an integer',
+    `  ${bad}: tasks.max="0": Value must be at least 1`,
+    `  ${bad}: topic: Missing required configuration "topic" which has no default value.`,
+    '',
+  ].join('\n'));
+  t.equal(run.stdout, '', 'no log lines: nothing started');
+  t.ok(Date.now() - started < 15000, 'before any Kafka connection timeout');
+});
