@@ -1,6 +1,9 @@
 /**
  * Wires a standalone worker together and runs it until SIGTERM/SIGINT. On a signal: stop polling,
  * drain in-flight records, commit offsets, close Kafka clients, exit 0.
+ *
+ * Under systemd (Type=notify) it reports READY=1 once the producer is connected, the REST API
+ * listens and every connector started; STOPPING=1 when a stop begins; WATCHDOG=1 meanwhile.
  */
 import type { WorkerConfig } from '../config/worker-config.js';
 import { createLogger } from '../log.js';
@@ -12,9 +15,12 @@ import { ConfigException } from '../sdk/config-def.js';
 import { FileOffsetBackingStore } from '../storage/file-offset-backing-store.js';
 import { VERSION } from '../version.js';
 import { EXIT_INVALID_CONFIG, formatProblem } from './problems.js';
+import { SystemdNotifier } from './systemd-notify.js';
 
 export async function runStandalone(config: WorkerConfig, connectorConfigs: Record<string, string>[]): Promise<number> {
   const logger = createLogger(config.logLevel, undefined, { format: config.logFormat });
+  const systemd = SystemdNotifier.fromEnvironment(process.env, logger);
+  systemd?.startWatchdog();
   const offsetStore = new FileOffsetBackingStore(config.offsetStorageFile);
   const worker = new Worker({ config, offsetStore, logger });
   const herder = new StandaloneHerder(worker, offsetStore, logger);
@@ -33,9 +39,12 @@ export async function runStandalone(config: WorkerConfig, connectorConfigs: Reco
   const shutdown = (signal: string): Promise<number> => {
     stopping ??= (async () => {
       logger.info({ signal }, 'stopping: draining in-flight records and committing offsets');
+      // Tasks get the graceful timeout, then offsets and the producer one flush timeout each.
+      systemd?.stopping('stopping: draining in-flight records, committing offsets', config.taskShutdownGracefulTimeoutMs + 2 * config.offsetFlushTimeoutMs + 10_000);
       await herder.stop();
       await worker.stop();
       await rest.close();
+      systemd?.stopWatchdog();
       logger.info('stopped');
       logger.flush();
       return 0;
@@ -47,6 +56,7 @@ export async function runStandalone(config: WorkerConfig, connectorConfigs: Reco
   });
 
   logger.info({ version: VERSION, bootstrapServers: config.bootstrapServers }, 'connectd starting in standalone mode');
+  systemd?.status(`starting: connecting to Kafka (${config.bootstrapServers})`);
   await worker.start();
   const address = await rest.listen({ host: config.listener.host, port: config.listener.port });
   logger.info({ rest: address, metrics: `${address}/metrics` }, 'REST API listening');
@@ -67,5 +77,6 @@ export async function runStandalone(config: WorkerConfig, connectorConfigs: Reco
   }
   health = 'healthy';
   logger.info({ connectors: herder.connectorNames() }, 'connectd started');
+  systemd?.ready(`running: ${herder.connectorNames().length} connector(s), REST API on ${address}`);
   return stopped;
 }
