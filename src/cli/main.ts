@@ -109,14 +109,14 @@ async function main(argv: readonly string[]): Promise<number> {
   if (command === 'validate') return runValidate({ workerFile, connectorFiles, overrides });
 
   // The daemon checks what validate checks before it starts anything: a bad config exits 3 at once.
-  const { problems, config, connectors } = await checkConfigs({ workerFile, connectorFiles, overrides });
+  const { problems, config, connectors, restSecurity } = await checkConfigs({ workerFile, connectorFiles, overrides });
   if (problems.length > 0 || config === null) {
     process.stderr.write(`connectd: invalid configuration, not starting:\n${problems.map((p) => `  ${formatProblem(p)}\n`).join('')}`);
     return EXIT_INVALID_CONFIG;
   }
   // Loaded only now: the daemon's modules load the Kafka binding, which --help and validate do not need.
   const { runStandalone } = await import('./standalone.js');
-  return runStandalone(config, connectors.map((c) => c.config));
+  return runStandalone(config, connectors.map((c) => c.config), restSecurity);
 }
 
 function usageError(message: string): number {

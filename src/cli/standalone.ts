@@ -9,21 +9,24 @@ import type { WorkerConfig } from '../config/worker-config.js';
 import { createLogger } from '../log.js';
 import { createMetricsRegistry } from '../metrics/registry.js';
 import { createRestServer } from '../rest/server.js';
+import { configProvidersFrom } from '../runtime/config-providers.js';
 import { StandaloneHerder } from '../runtime/standalone-herder.js';
 import { Worker } from '../runtime/worker.js';
 import { ConfigException } from '../sdk/config-def.js';
 import { FileOffsetBackingStore } from '../storage/file-offset-backing-store.js';
 import { VERSION } from '../version.js';
 import { EXIT_INVALID_CONFIG, formatProblem } from './problems.js';
+import type { RestSecurity } from './rest-security.js';
 import { SystemdNotifier } from './systemd-notify.js';
 
-export async function runStandalone(config: WorkerConfig, connectorConfigs: Record<string, string>[]): Promise<number> {
+/** `restSecurity`: the REST API's TLS key and certificate and basic-auth users (see rest-security.ts). */
+export async function runStandalone(config: WorkerConfig, connectorConfigs: Record<string, string>[], restSecurity: RestSecurity = {}): Promise<number> {
   const logger = createLogger(config.logLevel, undefined, { format: config.logFormat });
   const systemd = SystemdNotifier.fromEnvironment(process.env, logger);
   systemd?.startWatchdog();
   const offsetStore = new FileOffsetBackingStore(config.offsetStorageFile);
   const worker = new Worker({ config, offsetStore, logger });
-  const herder = new StandaloneHerder(worker, offsetStore, logger);
+  const herder = new StandaloneHerder(worker, offsetStore, logger, configProvidersFrom(config.configProviders, config.configProviderClasses));
   const metrics = createMetricsRegistry({
     sourceTasks: () => worker.sourceTasks(),
     taskMetrics: () => worker.taskMetrics(),
@@ -33,7 +36,7 @@ export async function runStandalone(config: WorkerConfig, connectorConfigs: Reco
     connectors: () => herder.connectorStates(),
   });
   let health: 'starting' | 'healthy' | 'unhealthy' = 'starting';
-  const rest = createRestServer({ herder, worker, metrics, kafkaClusterId: () => null, health: () => health });
+  const rest = createRestServer({ herder, worker, metrics, kafkaClusterId: () => null, health: () => health, ...restSecurity });
 
   let stopping: Promise<number> | undefined;
   const shutdown = (signal: string): Promise<number> => {

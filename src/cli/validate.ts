@@ -14,12 +14,15 @@ import { displayValue } from '../config/secrets.js';
 import { WorkerConfigException, layerWorkerConfig, parseWorkerConfig } from '../config/worker-config.js';
 import type { LayeredWorkerConfig, WorkerConfig } from '../config/worker-config.js';
 import { OVERRIDE_POLICIES, producerOverrides } from '../runtime/client-overrides.js';
+import { configProvidersFrom, resolveConfig } from '../runtime/config-providers.js';
 import type { OverridePolicy } from '../runtime/client-overrides.js';
 import { CONNECTOR_CONFIG_DEF } from '../runtime/standalone-herder.js';
 import { TopicCreation } from '../runtime/topic-creation.js';
 import { ConfigException } from '../sdk/config-def.js';
 import { EXIT_INVALID_CONFIG, EXIT_OK, formatProblem } from './problems.js';
 import type { ReportedProblem } from './problems.js';
+import { loadRestSecurity } from './rest-security.js';
+import type { RestSecurity } from './rest-security.js';
 import type { ThreadProblem, ValidateThreadInput, ValidateThreadOutput } from './validate-thread.js';
 
 const THREAD_ENTRY = new URL('./validate-thread.js', import.meta.url);
@@ -37,6 +40,8 @@ export interface ValidateOptions {
 /** What connector validation needs from the worker config, even when that config is invalid. */
 interface WorkerContext {
   readonly pluginPath: readonly string[];
+  readonly configProviders: readonly string[];
+  readonly configProviderClasses: Readonly<Record<string, string>>;
   readonly topicCreationEnable: boolean;
   readonly clientOverridePolicy: OverridePolicy;
   readonly converterDefaults: Readonly<Record<string, string>>;
@@ -49,6 +54,8 @@ export interface ConfigCheck {
   readonly config: WorkerConfig | null;
   /** The connector files that could be read, in order, with their connector's version when its plugin loaded. */
   readonly connectors: { file: string; config: Record<string, string>; version: string | null }[];
+  /** The REST API's TLS key and certificate and basic-auth users, read from their files. */
+  readonly restSecurity: RestSecurity;
 }
 
 /** `connectd validate`: prints every problem (stderr) or what is valid (stdout); returns the exit code. */
@@ -73,9 +80,17 @@ export async function runValidate(opts: ValidateOptions): Promise<number> {
 export async function checkConfigs(opts: ValidateOptions): Promise<ConfigCheck> {
   const problems: ReportedProblem[] = [];
   const { config, context, origins } = await validateWorker(opts, problems);
+  let restSecurity: RestSecurity = {};
+  if (config !== null) {
+    const loaded = await loadRestSecurity(config);
+    restSecurity = loaded.security;
+    for (const p of loaded.problems) problems.push({ source: origins[p.name]?.source ?? opts.workerFile, ...p });
+  }
+  // The worker config was checked, so its providers build (none when it is invalid).
+  const providers = configProvidersFrom(context.configProviders, context.configProviderClasses);
 
   // Connector files: framework keys here, on the main thread.
-  const connectors: { file: string; config: Record<string, string> }[] = [];
+  const connectors: { file: string; config: Record<string, string>; resolved: Record<string, string> }[] = [];
   const names = new Map<string, string>();
   for (const file of opts.connectorFiles) {
     let props: Record<string, string>;
@@ -86,18 +101,26 @@ export async function checkConfigs(opts: ValidateOptions): Promise<ConfigCheck> 
       problems.push({ source: file, name: null, value: null, message: err.message.slice(file.length + 2) });
       continue;
     }
-    connectors.push({ file, config: props });
+    // As the Herder validates: with config provider placeholders resolved.
+    const resolved = resolveConfig(props, providers);
+    connectors.push({ file, config: props, resolved: resolved.config });
+    const report = (p: { name: string; value: string | null; message: string }): void => {
+      // A value that held a placeholder is shown as written: the resolved value may be a secret.
+      const value = props[p.name]?.includes('${') ? props[p.name]! : p.value;
+      problems.push({ source: file, name: p.name, value, message: p.message });
+    };
+    resolved.problems.forEach(report);
     const add = (check: () => unknown): void => {
       try {
         check();
       } catch (err) {
         if (!(err instanceof ConfigException)) throw err;
-        for (const p of err.problems) problems.push({ source: file, name: p.name, value: p.value, message: p.message });
+        err.problems.forEach(report);
       }
     };
-    add(() => CONNECTOR_CONFIG_DEF.parse(props));
-    add(() => TopicCreation.fromConfig(props, context.topicCreationEnable));
-    add(() => producerOverrides(props, context.clientOverridePolicy));
+    add(() => CONNECTOR_CONFIG_DEF.parse(resolved.config));
+    add(() => TopicCreation.fromConfig(resolved.config, context.topicCreationEnable));
+    add(() => producerOverrides(resolved.config, context.clientOverridePolicy));
     const name = props.name?.trim();
     if (name !== undefined && name !== '') {
       const other = names.get(name);
@@ -110,7 +133,7 @@ export async function checkConfigs(opts: ValidateOptions): Promise<ConfigCheck> 
   const thread = await validateInWorkerThread({
     pluginPath: [...context.pluginPath],
     workerConverters: { ...context.converterDefaults },
-    connectors: connectors.map(({ config: c }) => ({ config: withWorkerConverters(c, context.converterDefaults), overridesConverters: setsConverter(c) })),
+    connectors: connectors.map(({ resolved }) => ({ config: withWorkerConverters(resolved, context.converterDefaults), overridesConverters: setsConverter(resolved) })),
   });
   const versions: (string | null)[] = [];
   if ('error' in thread) {
@@ -118,15 +141,18 @@ export async function checkConfigs(opts: ValidateOptions): Promise<ConfigCheck> 
   } else {
     for (const p of thread.worker) problems.push({ source: origins[p.name]?.source ?? opts.workerFile, ...masked(p, []) });
     thread.connectors.forEach((result, i) => {
-      const file = connectors[i]!.file;
-      for (const p of result.problems) problems.push({ source: file, ...masked(p, result.passwordKeys) });
+      const { file, config: written } = connectors[i]!;
+      for (const p of result.problems) {
+        const problem = masked(p, result.passwordKeys);
+        problems.push({ source: file, ...problem, value: written[p.name]?.includes('${') && problem.value !== '[hidden]' ? written[p.name]! : problem.value });
+      }
       versions.push(result.version);
     });
   }
   // Worker problems first (file, environment, command line), then each connector file in order.
   const rank = (p: ReportedProblem): number => opts.connectorFiles.indexOf(p.source) + 1;
   problems.sort((a, b) => rank(a) - rank(b));
-  return { problems, config, connectors: connectors.map((c, i) => ({ ...c, version: versions[i] ?? null })) };
+  return { problems, config, connectors: connectors.map(({ file, config: c }, i) => ({ file, config: c, version: versions[i] ?? null })), restSecurity };
 }
 
 async function validateWorker(
@@ -171,6 +197,8 @@ function lenientContext(layered: LayeredWorkerConfig, workerFile: string): Worke
   for (const [k, v] of Object.entries(props)) if (/^(key|value)\.converter(\.|$)/.test(k)) converterDefaults[k] = v;
   return {
     pluginPath: (props['plugin.path'] ?? '').split(',').map((p) => p.trim()).filter((p) => p !== '').map((p) => path.resolve(baseDir, p)),
+    configProviders: [],
+    configProviderClasses: {},
     topicCreationEnable: props['topic.creation.enable']?.trim().toLowerCase() !== 'false',
     clientOverridePolicy: policy !== undefined && OVERRIDE_POLICIES.includes(policy) ? policy : 'All',
     converterDefaults,

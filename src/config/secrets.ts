@@ -8,8 +8,11 @@ const SECRET_KEY = /password|passphrase|secret|jaas|credentials|(^|\.)key\.pem$|
 
 export const HIDDEN = '[hidden]';
 
+/** Keys that name where something is (a file holding credentials, say), not the secret itself. */
+const LOCATION_KEY = /\.(file|location|path|dir|url)$/i;
+
 export function isSecretKey(key: string): boolean {
-  return SECRET_KEY.test(key);
+  return SECRET_KEY.test(key) && !LOCATION_KEY.test(key);
 }
 
 /** The value as it may be shown: `[hidden]` for a secret key; null stays null (a missing key). */

@@ -7,7 +7,7 @@
  */
 import os from 'node:os';
 
-export type WorkerConfigGroup = 'Kafka' | 'Converters' | 'Offsets' | 'Connectors and tasks' | 'REST' | 'Logging';
+export type WorkerConfigGroup = 'Kafka' | 'Converters' | 'Offsets' | 'Connectors and tasks' | 'Config providers' | 'REST' | 'Logging';
 
 export interface WorkerKeyDefinition {
   readonly doc: string;
@@ -143,11 +143,49 @@ export const WORKER_CONFIG_SCHEMA = {
     default: true,
     group: 'Connectors and tasks',
   },
+  'config.providers': {
+    doc: "Config providers to enable, comma-separated: env, file, directory (Kafka's EnvVar, File and DirectoryConfigProvider), or names given a class by config.providers.<name>.class. Values may then hold ${provider:[path:]key} placeholders: connector configs (resolved when a connector starts; REST shows the placeholder) and this worker config.",
+    format: String,
+    default: '',
+    group: 'Config providers',
+  },
   listeners: {
-    doc: 'REST listener, http://host:port (empty host: all interfaces). Of a comma-separated list, the first is used.',
+    doc: 'REST listener, http://host:port or https://host:port (empty host: all interfaces). Of a comma-separated list, the first is used.',
     format: String,
     default: 'http://:8083',
     group: 'REST',
+  },
+  'listeners.https.ssl.keystore.type': {
+    doc: 'Format of the HTTPS listener\'s key and certificate: PEM (convert a JKS or PKCS12 keystore with openssl).',
+    format: ['PEM'],
+    default: 'PEM',
+    group: 'REST',
+  },
+  'listeners.https.ssl.keystore.location': {
+    doc: 'HTTPS listener: a PEM file holding the private key and the certificate chain.',
+    format: String,
+    default: '',
+    group: 'REST',
+    isPath: true,
+  },
+  'listeners.https.ssl.keystore.key': {
+    doc: 'HTTPS listener: the private key as PEM text (instead of a keystore file).',
+    format: String,
+    default: '',
+    group: 'REST',
+  },
+  'listeners.https.ssl.keystore.certificate.chain': {
+    doc: 'HTTPS listener: the certificate chain as PEM text (with listeners.https.ssl.keystore.key).',
+    format: String,
+    default: '',
+    group: 'REST',
+  },
+  'rest.basic.auth.credentials.file': {
+    doc: "When set, every REST request needs HTTP basic auth: a .properties file of user=password lines, as Kafka Connect's BasicAuthSecurityRestExtension reads with PropertyFileLoginModule.",
+    format: String,
+    default: '',
+    group: 'REST',
+    isPath: true,
   },
   'log.level': {
     doc: 'Log level.',
@@ -173,10 +211,10 @@ export function workerKeyDefinition(key: string): WorkerKeyDefinition | undefine
 
 /**
  * Keys whose sub-keys pass through to another component rather than being validated against the
- * schema: `producer.*` to librdkafka (security settings translated, see kafka-security.ts), and
- * `key.converter.*` / `value.converter.*` to the converters.
+ * schema: `producer.*` to librdkafka (security settings translated, see kafka-security.ts),
+ * `key.converter.*` / `value.converter.*` to the converters, `config.providers.<name>.class`.
  */
-export const PASS_THROUGH_PREFIXES = ['producer.', 'key.converter.', 'value.converter.'] as const;
+export const PASS_THROUGH_PREFIXES = ['producer.', 'key.converter.', 'value.converter.', 'config.providers.'] as const;
 
 /** The environment variable for a key: `CONNECTD_` + upper case, `.` → `_`, `_` → `__`, `-` → `___`. */
 export function envVarFor(key: string): string {

@@ -9,15 +9,20 @@
  * where it came from) in one WorkerConfigException, and frozen.
  *
  * Keys outside the schema: `producer.*` (librdkafka settings of the producers),
- * `key.converter.*` / `value.converter.*` (converter settings), and the Kafka client security
- * settings `security.protocol`, `sasl.*`, `ssl.*` (translated to librdkafka, see kafka-security.ts).
- * Anything else is an error.
+ * `key.converter.*` / `value.converter.*` (converter settings), `config.providers.<name>.class`,
+ * and the Kafka client security settings `security.protocol`, `sasl.*`, `ssl.*` (translated to
+ * librdkafka, see kafka-security.ts). Anything else is an error.
+ *
+ * With `config.providers`, values may hold `${provider:[path:]key}` placeholders, resolved here as
+ * Kafka resolves its worker config; problems show the placeholder, never the resolved value.
  */
 import path from 'node:path';
 import convict from 'convict';
 import { ConfigException } from '../sdk/config-def.js';
 import type { ConfigProblem } from '../sdk/config-def.js';
 import type { OverridePolicy } from '../runtime/client-overrides.js';
+import { configProvidersFrom, resolveConfig } from '../runtime/config-providers.js';
+import type { ConfigProvider } from '../runtime/config-providers.js';
 import { readConfigFile } from './config-files.js';
 import { isSecurityKey, translateSecurity } from './kafka-security.js';
 import { displayValue } from './secrets.js';
@@ -35,7 +40,11 @@ export interface WorkerConfig {
   readonly offsetFlushTimeoutMs: number;
   readonly taskShutdownGracefulTimeoutMs: number;
   readonly pluginPath: readonly string[];
-  readonly listener: { readonly protocol: 'http'; readonly host: string; readonly port: number };
+  readonly listener: { readonly protocol: 'http' | 'https'; readonly host: string; readonly port: number };
+  /** With an https listener: its PEM key and certificate chain, as a file holding both or as text. */
+  readonly restHttps: { readonly keystoreLocation: string | null; readonly keyPem: string | null; readonly certificateChainPem: string | null } | null;
+  /** `rest.basic.auth.credentials.file`: user=password lines; null when REST needs no auth. */
+  readonly restBasicAuthCredentialsFile: string | null;
   readonly workerThreads: number;
   readonly taskMaxInflightRecords: number;
   readonly taskMaxInflightBytes: number;
@@ -59,6 +68,10 @@ export interface WorkerConfig {
   readonly kafkaClientDefaults: Readonly<Record<string, string>>;
   /** `key.converter*` and `value.converter*` keys as written: connector configs inherit them. */
   readonly converterDefaults: Readonly<Record<string, string>>;
+  /** `config.providers`: the enabled config provider names (for configProvidersFrom). */
+  readonly configProviders: readonly string[];
+  /** `config.providers.<name>.class` keys, by name. */
+  readonly configProviderClasses: Readonly<Record<string, string>>;
 }
 
 /** A problem, with where the offending value came from (a file, an environment variable, the command line). */
@@ -135,16 +148,22 @@ export async function loadWorkerConfig(
  * directory of the source that set them (`origins`), else `baseDir`.
  */
 export function parseWorkerConfig(
-  props: Readonly<Record<string, string>>,
+  rawProps: Readonly<Record<string, string>>,
   mode: 'standalone',
   baseDir = process.cwd(),
   origins: Readonly<Record<string, ValueOrigin>> = {},
 ): WorkerConfig {
   const problems: ConfigProblem[] = [];
+  const providers = parseConfigProviders(rawProps, problems);
+  const withoutProviderKeys = Object.fromEntries(Object.entries(rawProps).filter(([k]) => k !== 'config.providers' && !k.startsWith('config.providers.')));
+  const resolved = resolveConfig(withoutProviderKeys, providers.enabled);
+  problems.push(...resolved.problems);
+  const props = resolved.config;
   const known: Partial<Record<WorkerConfigKey, string>> = {};
   const producerRaw: Record<string, string> = {};
   const security: Record<string, string> = {};
   const converterDefaults: Record<string, string> = {};
+  if (rawProps['config.providers'] !== undefined) known['config.providers'] = rawProps['config.providers'];
   for (const [key, value] of Object.entries(props)) {
     if (key.startsWith('producer.')) producerRaw[key.slice('producer.'.length)] = value;
     else if (key === 'key.converter' || key === 'value.converter' || key.startsWith('key.converter.') || key.startsWith('value.converter.')) {
@@ -204,8 +223,25 @@ export function parseWorkerConfig(
     problems.push({ name: 'task.restart.backoff.initial.ms', value: String(initialBackoff), message: `must not exceed task.restart.backoff.max.ms (${maxBackoff})` });
   }
   const listener = parseListener(get<string>('listeners'), problems);
+  const https = {
+    keystoreLocation: get<string>('listeners.https.ssl.keystore.location') || null,
+    keyPem: get<string>('listeners.https.ssl.keystore.key') || null,
+    certificateChainPem: get<string>('listeners.https.ssl.keystore.certificate.chain') || null,
+  };
+  const httpsKeys = ['listeners.https.ssl.keystore.location', 'listeners.https.ssl.keystore.key', 'listeners.https.ssl.keystore.certificate.chain'] as const;
+  if (listener?.protocol === 'https') {
+    if (https.keystoreLocation === null && (https.keyPem === null || https.certificateChainPem === null)) {
+      problems.push({ name: 'listeners', value: get<string>('listeners'), message: 'an https listener needs listeners.https.ssl.keystore.location (a PEM file with key and certificate chain), or listeners.https.ssl.keystore.key and listeners.https.ssl.keystore.certificate.chain' });
+    } else if (https.keystoreLocation !== null && (https.keyPem !== null || https.certificateChainPem !== null)) {
+      problems.push({ name: 'listeners.https.ssl.keystore.location', value: https.keystoreLocation, message: 'give either a keystore file or the key and certificate chain as text, not both' });
+    }
+  } else if (listener !== undefined) {
+    for (const key of httpsKeys) if (known[key] !== undefined) problems.push({ name: key, value: displayValue(key, known[key]), message: `only with an https listener (listeners=${get<string>('listeners')})` });
+  }
   if (problems.length > 0) {
-    throw new WorkerConfigException(problems.map((p) => (origins[p.name] === undefined ? p : { ...p, source: origins[p.name]!.source })));
+    // A value that held a placeholder is shown as written: the resolved value may be a secret.
+    const asWritten = (p: ConfigProblem): ConfigProblem => (rawProps[p.name]?.includes('${') ? { ...p, value: displayValue(p.name, rawProps[p.name]!) } : p);
+    throw new WorkerConfigException(problems.map(asWritten).map((p) => (origins[p.name] === undefined ? p : { ...p, source: origins[p.name]!.source })));
   }
 
   const dirFor = (key: WorkerConfigKey): string => origins[key]?.baseDir ?? baseDir;
@@ -220,6 +256,8 @@ export function parseWorkerConfig(
     taskShutdownGracefulTimeoutMs: get<number>('task.shutdown.graceful.timeout.ms'),
     pluginPath: Object.freeze(pluginPath),
     listener: Object.freeze(listener!),
+    restHttps: listener!.protocol === 'https' ? Object.freeze({ ...https, keystoreLocation: https.keystoreLocation === null ? null : path.resolve(dirFor('listeners.https.ssl.keystore.location'), https.keystoreLocation) }) : null,
+    restBasicAuthCredentialsFile: get<string>('rest.basic.auth.credentials.file') === '' ? null : path.resolve(dirFor('rest.basic.auth.credentials.file'), get<string>('rest.basic.auth.credentials.file')),
     workerThreads: get<number>('worker.threads'),
     taskMaxInflightRecords: get<number>('task.max.inflight.records'),
     taskMaxInflightBytes: get<number>('task.max.inflight.bytes'),
@@ -233,7 +271,33 @@ export function parseWorkerConfig(
     producer: Object.freeze(producer),
     kafkaClientDefaults: Object.freeze(clientDefaults.config),
     converterDefaults: Object.freeze(converterDefaults),
+    configProviders: Object.freeze(providers.names),
+    configProviderClasses: Object.freeze(providers.classes),
   });
+}
+
+/** `config.providers` and `config.providers.<name>.class`, checked by building the providers. */
+function parseConfigProviders(props: Readonly<Record<string, string>>, problems: ConfigProblem[]): { names: string[]; classes: Record<string, string>; enabled: Map<string, ConfigProvider> } {
+  const names = (props['config.providers'] ?? '').split(',').map((n) => n.trim()).filter((n) => n !== '');
+  const classes: Record<string, string> = {};
+  for (const [key, value] of Object.entries(props)) {
+    if (!key.startsWith('config.providers.')) continue;
+    const match = /^config\.providers\.([^.]+)\.(class|param\..+)$/.exec(key);
+    if (match === null) problems.push({ name: key, value, message: 'unknown worker configuration key (config.providers.<name>.class names a provider class)' });
+    else if (match[2] !== 'class') problems.push({ name: key, value: displayValue(key, value), message: "provider parameters are not supported: connectd's env, file and directory providers take none" });
+    else if (!names.includes(match[1]!)) problems.push({ name: key, value, message: `provider ${match[1]} is not enabled in config.providers` });
+    else classes[match[1]!] = value.trim();
+  }
+  const enabled = new Map<string, ConfigProvider>();
+  for (const name of names) {
+    try {
+      for (const [n, provider] of configProvidersFrom([name], classes)) enabled.set(n, provider);
+    } catch (err) {
+      const key = classes[name] === undefined ? 'config.providers' : `config.providers.${name}.class`;
+      problems.push({ name: key, value: classes[name] ?? props['config.providers'] ?? '', message: `${(err as Error).message.replace(/^config\.providers\.[^:]*: /, '')}${classes[name] === undefined ? ` (name its class with config.providers.${name}.class)` : ''}` });
+    }
+  }
+  return { names, classes, enabled };
 }
 
 function unknownKeyMessage(key: string): string {
@@ -283,12 +347,11 @@ function parseListener(text: string, problems: ConfigProblem[]): WorkerConfig['l
     problems.push({ name: 'listeners', value: text, message: 'expected a URL like http://host:port (empty host listens on all interfaces)' });
     return undefined;
   }
-  if (match[1] !== 'http') {
-    problems.push({ name: 'listeners', value: text, message: 'https listeners are not supported yet' });
+  const port = Number(match[3]);
+  if (port > 65535) {
+    problems.push({ name: 'listeners', value: text, message: 'port must be at most 65535' });
     return undefined;
   }
-  const port = Number(match[3]);
-  if (port > 65535) problems.push({ name: 'listeners', value: text, message: 'port must be at most 65535' });
   const host = match[2] === '' ? '0.0.0.0' : match[2]!.replace(/^\[|\]$/g, '');
-  return { protocol: 'http', host, port };
+  return { protocol: match[1] as 'http' | 'https', host, port };
 }

@@ -4,7 +4,7 @@
  * own line naming file, key, value and reason, secrets masked), and the daemon refusing an invalid
  * configuration with exit 3 before it connects to anything. No Kafka needed.
  */
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -109,7 +109,7 @@ t.test('validate: invalid worker keys exit 3, each named with its source', async
   t.equal(run.stdout, '');
   const lines = run.stderr.trimEnd().split('\n');
   t.same(lines.slice(0, -1).sort(), [
-    `${bad}: offset.flush.intervall.ms="1000": unknown worker configuration key (did you mean offset.flush.interval.ms?); \`connectd --help-config\` lists every key (prefixes: producer., key.converter., value.converter.; Kafka security: security.protocol, sasl.*, ssl.*)`,
+    `${bad}: offset.flush.intervall.ms="1000": unknown worker configuration key (did you mean offset.flush.interval.ms?); \`connectd --help-config\` lists every key (prefixes: producer., key.converter., value.converter., config.providers.; Kafka security: security.protocol, sasl.*, ssl.*)`,
     `${bad}: sasl.jaas.config="[hidden]": not valid JAAS configuration: missing ';' at the end`,
     `${bad}: value.converter.schemas.enable="maybe": Expected value to be either true or false`,
     `${bad}: worker.threads="0": worker.threads must be a positive integer`,
@@ -204,4 +204,38 @@ t.test('standalone: an invalid configuration exits 3 at once, naming every probl
   ].join('\n'));
   t.equal(run.stdout, '', 'no log lines: nothing started');
   t.ok(Date.now() - started < 15000, 'before any Kafka connection timeout');
+});
+
+t.test('validate: config provider placeholders are resolved as the daemon resolves them, and never printed resolved', async (t) => {
+  const secrets = await file('secrets.properties', 'url=postgres://db\npassword=long-enough-secret\nshort=abc\n');
+  const good = await file('provided.properties', `name=p\nconnector.class=DatabaseSource\ndb.url=\${file:${secrets}:url}\ndb.password=\${file:${secrets}:password}\n`);
+  const run = await connectd(['validate', worker, good, '-o', 'config.providers=file']);
+  t.equal(run.code, 0, run.stderr);
+  const bad = await file('provided-bad.properties', `name=p\nconnector.class=DatabaseSource\ndb.url=\${file:${secrets}:nope}\ndb.password=\${file:${secrets}:short}\n`);
+  const badRun = await connectd(['validate', worker, bad, '-o', 'config.providers=file']);
+  t.equal(badRun.code, 3);
+  t.match(badRun.stderr, `${bad}: db.url="\${file:${secrets}:nope}": cannot resolve \${file:${secrets}:nope}: ${secrets} has no key nope`);
+  t.match(badRun.stderr, `${bad}: db.password="[hidden]": must be at least 8 characters`);
+  t.notMatch(badRun.stderr, /abc/);
+});
+
+t.test('validate: the HTTPS listener key and certificate, and the basic auth users file, are read and checked', async (t) => {
+  const pem = (name: string): string => {
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', path.join(dir, `${name}.key`), '-out', path.join(dir, `${name}.crt`), '-days', '1', '-subj', '/CN=127.0.0.1'], { stdio: 'ignore' });
+    return readFileSync(path.join(dir, `${name}.key`), 'utf8') + readFileSync(path.join(dir, `${name}.crt`), 'utf8');
+  };
+  const [one, two] = [pem('one'), pem('two')];
+  const keystore = await file('rest.pem', one);
+  const mismatched = await file('mismatched.pem', one.slice(0, one.indexOf('-----BEGIN CERTIFICATE')) + two.slice(two.indexOf('-----BEGIN CERTIFICATE')));
+  const users = await file('users.properties', 'admin=s3cret\n');
+  const noUsers = await file('no-users.properties', '# nobody\n');
+  const https = ['-o', 'listeners=https://127.0.0.1:0', '-o', `rest.basic.auth.credentials.file=${users}`];
+  const ok = await connectd(['validate', worker, ...https, '-o', `listeners.https.ssl.keystore.location=${keystore}`]);
+  t.equal(ok.code, 0, ok.stderr);
+  const bad = await connectd(['validate', worker, ...https, '-o', `listeners.https.ssl.keystore.location=${mismatched}`, '-o', `rest.basic.auth.credentials.file=${noUsers}`]);
+  t.equal(bad.code, 3);
+  t.match(bad.stderr, `command line: listeners.https.ssl.keystore.location="${mismatched}": not a usable PEM private key and certificate chain: `);
+  t.match(bad.stderr, `command line: rest.basic.auth.credentials.file="${noUsers}": no user=password lines`);
+  const missing = await connectd(['validate', worker, ...https, '-o', `listeners.https.ssl.keystore.location=${path.join(dir, 'nope.pem')}`]);
+  t.match(missing.stderr, `listeners.https.ssl.keystore.location="${path.join(dir, 'nope.pem')}": cannot read: no such file`);
 });

@@ -68,6 +68,6 @@ t.test('maskSecrets leaves what it does not need to touch alone', async (t) => {
   t.equal(maskSecrets(plain), plain, 'same object when nothing is secret');
   const err = new Error('password=1');
   t.equal(maskSecrets(err), err);
-  t.same(maskSecrets({ 'key.converter': 'x', 'ssl.key.location': '/k', 'ssl.key.pem': 'PEM', 'sasl.oauthbearer.token.endpoint.url': 'u' }),
-    { 'key.converter': 'x', 'ssl.key.location': '/k', 'ssl.key.pem': '[hidden]', 'sasl.oauthbearer.token.endpoint.url': 'u' });
+  t.same(maskSecrets({ 'key.converter': 'x', 'ssl.key.location': '/k', 'ssl.key.pem': 'PEM', 'sasl.oauthbearer.token.endpoint.url': 'u', 'rest.basic.auth.credentials.file': '/f' }),
+    { 'key.converter': 'x', 'ssl.key.location': '/k', 'ssl.key.pem': '[hidden]', 'sasl.oauthbearer.token.endpoint.url': 'u', 'rest.basic.auth.credentials.file': '/f' });
 });

@@ -30,7 +30,11 @@ t.test('config/connect-standalone.properties lists every worker key and is valid
   const withExamples = parseProperties(text.replace(/^#([a-z][a-z.]*=)/gm, '$1'));
   for (const key of WORKER_CONFIG_KEYS) t.ok(key in withExamples, `${key} is in the example`);
   t.doesNotThrow(() => parseWorkerConfig(active, 'standalone', ROOT), 'valid as shipped');
+  // The HTTPS key and chain as text are the alternative to the keystore file: one or the other.
+  delete withExamples['listeners.https.ssl.keystore.key'];
+  delete withExamples['listeners.https.ssl.keystore.certificate.chain'];
   const cfg = parseWorkerConfig({ ...withExamples, 'plugin.path': '' }, 'standalone', ROOT);
+  t.equal(cfg.listener.protocol, 'https');
   t.ok(Object.keys(cfg.kafkaClientDefaults).length > 0, 'the commented security examples translate');
 });
 

@@ -207,3 +207,63 @@ t.test('secret values never appear in problems', async (t) => {
   t.notMatch(err.message, /hunter2/);
   for (const p of err.problems) t.equal(p.value, '[hidden]', p.name);
 });
+
+t.test('config.providers: enabled by name, classes checked, placeholders resolved in the worker config', async (t) => {
+  process.env.CONNECTD_TEST_SASL_PASSWORD = 'from-the-environment';
+  t.teardown(() => {
+    delete process.env.CONNECTD_TEST_SASL_PASSWORD;
+  });
+  const cfg = parseWorkerConfig({
+    ...MINIMAL,
+    'config.providers': 'env, vault',
+    'config.providers.vault.class': 'org.apache.kafka.common.config.provider.FileConfigProvider',
+    'sasl.mechanism': 'PLAIN',
+    'sasl.password': '${env:CONNECTD_TEST_SASL_PASSWORD}',
+    'sasl.username': 'connectd',
+  }, 'standalone', BASE_DIR);
+  t.same(cfg.configProviders, ['env', 'vault']);
+  t.same(cfg.configProviderClasses, { vault: 'org.apache.kafka.common.config.provider.FileConfigProvider' });
+  t.equal(cfg.kafkaClientDefaults['sasl.password'], 'from-the-environment', 'resolved');
+  t.same(parseWorkerConfig({ ...MINIMAL, 'sasl.password': '${env:CONNECTD_TEST_SASL_PASSWORD}' }, 'standalone', BASE_DIR).kafkaClientDefaults['sasl.password'],
+    '${env:CONNECTD_TEST_SASL_PASSWORD}', 'not resolved unless the provider is enabled (as in Kafka)');
+
+  const err = rejected({
+    ...MINIMAL,
+    'config.providers': 'env,custom',
+    'config.providers.env.param.allowed.paths': '/etc',
+    'config.providers.other.class': 'x',
+    'config.providers.oops': 'x',
+    'offset.flush.interval.ms': '${env:CONNECTD_TEST_SASL_PASSWORD}',
+    'task.max.inflight.records': '${env:CONNECTD_NOT_SET_ANYWHERE}',
+  });
+  t.same(err.problems.map((p) => p.name).sort(), [
+    'config.providers',
+    'config.providers.env.param.allowed.paths',
+    'config.providers.oops',
+    'config.providers.other.class',
+    'offset.flush.interval.ms',
+    'task.max.inflight.records',
+    'task.max.inflight.records',
+  ]);
+  t.match(err.problems.find((p) => p.name === 'config.providers'), { message: /unknown config provider .*name its class with config\.providers\.custom\.class/ });
+  t.notMatch(err.message, /from-the-environment/, 'a resolved value is never shown; the placeholder is');
+  t.match(err.problems.find((p) => p.name === 'offset.flush.interval.ms'), { value: '${env:CONNECTD_TEST_SASL_PASSWORD}', message: /integer/ });
+  t.match(err.problems.filter((p) => p.name === 'task.max.inflight.records'), [{ message: /cannot resolve .*CONNECTD_NOT_SET_ANYWHERE is not set/ }, { message: /integer/ }]);
+});
+
+t.test('an https listener with its PEM keystore; https keys only with an https listener; basic auth file', async (t) => {
+  const cfg = parseWorkerConfig({ ...MINIMAL, listeners: 'https://:8443', 'listeners.https.ssl.keystore.location': 'tls/rest.pem', 'rest.basic.auth.credentials.file': 'users.properties' }, 'standalone', BASE_DIR);
+  t.same(cfg.listener, { protocol: 'https', host: '0.0.0.0', port: 8443 });
+  t.same(cfg.restHttps, { keystoreLocation: path.join(BASE_DIR, 'tls/rest.pem'), keyPem: null, certificateChainPem: null });
+  t.equal(cfg.restBasicAuthCredentialsFile, path.join(BASE_DIR, 'users.properties'));
+  const text = parseWorkerConfig({ ...MINIMAL, listeners: 'https://:8443', 'listeners.https.ssl.keystore.key': 'KEY', 'listeners.https.ssl.keystore.certificate.chain': 'CHAIN' }, 'standalone', BASE_DIR);
+  t.same(text.restHttps, { keystoreLocation: null, keyPem: 'KEY', certificateChainPem: 'CHAIN' });
+  const plain = parseWorkerConfig({ ...MINIMAL }, 'standalone', BASE_DIR);
+  t.equal(plain.restHttps, null);
+  t.equal(plain.restBasicAuthCredentialsFile, null);
+
+  t.match(rejected({ ...MINIMAL, listeners: 'https://:8443', 'listeners.https.ssl.keystore.key': 'KEY' }).problems, [{ name: 'listeners', message: /needs listeners\.https\.ssl\.keystore\.location/ }]);
+  t.match(rejected({ ...MINIMAL, listeners: 'https://:8443', 'listeners.https.ssl.keystore.location': 'a.pem', 'listeners.https.ssl.keystore.key': 'KEY' }).problems, [{ name: 'listeners.https.ssl.keystore.location', message: /not both/ }]);
+  t.match(rejected({ ...MINIMAL, 'listeners.https.ssl.keystore.key': 'KEY' }).problems, [{ name: 'listeners.https.ssl.keystore.key', value: '[hidden]', message: /only with an https listener/ }]);
+  t.match(rejected({ ...MINIMAL, listeners: 'https://:8443', 'listeners.https.ssl.keystore.location': 'a.jks', 'listeners.https.ssl.keystore.type': 'JKS' }).problems, [{ name: 'listeners.https.ssl.keystore.type' }]);
+});
