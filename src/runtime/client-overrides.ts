@@ -6,6 +6,7 @@
  */
 import { ConfigException } from '../sdk/config-def.js';
 import type { ConfigProblem } from '../sdk/config-def.js';
+import { isSecurityKey, translateSecurity } from '../config/kafka-security.js';
 
 export type OverridePolicy = 'All' | 'None' | 'Principal';
 export const OVERRIDE_POLICIES: readonly OverridePolicy[] = ['All', 'None', 'Principal'];
@@ -30,6 +31,12 @@ export function producerOverrides(connectorConfig: Readonly<Record<string, strin
       });
     }
   }
+  // Security settings in Java's names (sasl.jaas.config, keystores…) become librdkafka's, as the
+  // worker's own security settings do.
+  const security = translateSecurity(overrides, PRODUCER_OVERRIDE);
+  problems.push(...security.problems);
   if (problems.length > 0) throw new ConfigException(problems, 'client overrides');
-  return overrides;
+  const result: Record<string, string> = {};
+  for (const [k, v] of Object.entries(overrides)) if (!isSecurityKey(k)) result[k] = v;
+  return { ...result, ...security.config };
 }

@@ -55,7 +55,7 @@ export class Worker {
     this.#offsetStore = opts.offsetStore;
     this.workerId = opts.workerId ?? `${os.hostname()}:${opts.config.listener.port}`;
     this.#producer = new SourceProducer('worker', this.#producerConfig(`connectd-${this.workerId}`, {}));
-    this.#admin = new KafkaAdmin({ 'bootstrap.servers': opts.config.bootstrapServers, 'client.id': `connectd-${this.workerId}-admin` });
+    this.#admin = new KafkaAdmin({ ...opts.config.kafkaClientDefaults, 'bootstrap.servers': opts.config.bootstrapServers, 'client.id': `connectd-${this.workerId}-admin` });
     const threads = opts.config.workerThreads;
     this.#pool = new Piscina({
       filename: TASK_HOST.href,
@@ -69,7 +69,10 @@ export class Worker {
     });
   }
 
-  /** Producer settings: connectd's defaults < worker `producer.*` < connector `producer.override.*`. */
+  /**
+   * Producer settings: connectd's defaults < the worker's Kafka security settings < worker
+   * `producer.*` < connector `producer.override.*`.
+   */
   #producerConfig(clientId: string, overrides: Record<string, string>): Record<string, string | number | boolean> {
     return {
       // Defaults tuned for throughput with bounded latency.
@@ -78,6 +81,7 @@ export class Worker {
       'queue.buffering.max.messages': 500000,
       'queue.buffering.max.kbytes': 512 * 1024,
       'enable.idempotence': true,
+      ...this.config.kafkaClientDefaults,
       ...this.config.producer,
       'client.id': clientId,
       ...overrides,
