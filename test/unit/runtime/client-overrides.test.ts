@@ -7,7 +7,7 @@ t.test('overrides pass through; security keys become librdkafka names', async (t
   t.equal(result['linger.ms'], '20');
   t.equal(result['sasl.mechanisms'], 'PLAIN', 'sasl.mechanism (Java) → sasl.mechanisms (librdkafka)');
   t.notOk('sasl.mechanism' in result);
-  t.equal(result['security.protocol'], 'SASL_PLAINTEXT');
+  t.equal(result['security.protocol'], 'sasl_plaintext', "librdkafka's spelling");
   t.notOk('topic' in result, 'only producer.override.* keys');
 });
 
