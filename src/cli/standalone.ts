@@ -7,6 +7,7 @@
  */
 import type { WorkerConfig } from '../config/worker-config.js';
 import { createLogger } from '../log.js';
+import { LoggerRegistry } from '../logging/logger-registry.js';
 import { createMetricsRegistry } from '../metrics/registry.js';
 import { createRestServer } from '../rest/server.js';
 import { configProvidersFrom } from '../runtime/config-providers.js';
@@ -25,8 +26,9 @@ export async function runStandalone(config: WorkerConfig, connectorConfigs: Reco
   const systemd = SystemdNotifier.fromEnvironment(process.env, logger);
   systemd?.startWatchdog();
   const offsetStore = new FileOffsetBackingStore(config.offsetStorageFile);
-  const worker = new Worker({ config, offsetStore, logger });
-  const herder = new StandaloneHerder(worker, offsetStore, logger, configProvidersFrom(config.configProviders, config.configProviderClasses));
+  const loggers = new LoggerRegistry(logger);
+  const worker = new Worker({ config, offsetStore, logger: loggers.get('connectd.runtime.Worker'), loggers });
+  const herder = new StandaloneHerder(worker, offsetStore, loggers.get('connectd.runtime.Herder'), configProvidersFrom(config.configProviders, config.configProviderClasses));
   const metrics = createMetricsRegistry({
     sourceTasks: () => worker.sourceTasks(),
     taskMetrics: () => worker.taskMetrics(),
@@ -36,7 +38,7 @@ export async function runStandalone(config: WorkerConfig, connectorConfigs: Reco
     connectors: () => herder.connectorStates(),
   });
   let health: 'starting' | 'healthy' | 'unhealthy' = 'starting';
-  const rest = createRestServer({ herder, worker, metrics, kafkaClusterId: () => null, health: () => health, ...restSecurity });
+  const rest = createRestServer({ herder, loggers, worker, metrics, kafkaClusterId: () => null, health: () => health, ...restSecurity });
 
   let stopping: Promise<number> | undefined;
   const shutdown = (signal: string): Promise<number> => {

@@ -16,9 +16,12 @@ import type { ConnectorOffset, StandaloneHerder, TargetState } from '../runtime/
 import { VERSION } from '../version.js';
 import { knownConverterClasses } from '../data/converters.js';
 import type { Worker } from '../runtime/worker.js';
+import type { LoggerRegistry } from '../logging/logger-registry.js';
 
 export interface RestServerOptions {
   herder: StandaloneHerder;
+  /** Named loggers for /admin/loggers; without it those endpoints answer 404. */
+  loggers?: LoggerRegistry;
   worker: Pick<Worker, 'listConnectorPlugins' | 'connectorPluginConfig'>;
   metrics: Registry;
   kafkaClusterId: () => string | null;
@@ -258,6 +261,28 @@ export function createRestServer(opts: RestServerOptions): FastifyInstance {
   app.put<{ Params: { plugin: string }; Body: unknown }>('/connector-plugins/:plugin/config/validate', async (req) =>
     herder.validateForPlugin(req.params.plugin, nonNull(configMap(req.body, 'config'))),
   );
+
+  // KIP-495 loggers. Standalone has one worker, so scope=cluster acts like scope=worker.
+  const loggers = opts.loggers;
+  if (loggers !== undefined) {
+    app.get('/admin/loggers', async () => loggers.levels());
+    app.get<{ Params: { logger: string } }>('/admin/loggers/:logger', async (req) => {
+      const level = loggers.level(req.params.logger);
+      if (level === undefined) throw new HerderError(404, 'CONNECTD_ERR_LOGGER_NOT_FOUND', `Logger ${req.params.logger} not found.`);
+      return level;
+    });
+    app.put<{ Params: { logger: string }; Querystring: { scope?: string }; Body: unknown }>('/admin/loggers/:logger', async (req) => {
+      const scope = (req.query.scope ?? 'worker').toLowerCase();
+      if (scope !== 'worker' && scope !== 'cluster') throw badRequest(`scope must be worker or cluster, got ${JSON.stringify(req.query.scope)}`);
+      const body = req.body as { level?: unknown } | null;
+      if (typeof body !== 'object' || body === null || typeof body.level !== 'string') throw badRequest('The request body must be {"level": "<LEVEL>"}');
+      try {
+        return loggers.setLevel(req.params.logger, body.level);
+      } catch (err) {
+        throw badRequest((err as Error).message);
+      }
+    });
+  }
 
   app.get('/metrics', async (_req, reply) => {
     const body = await opts.metrics.metrics();

@@ -7,6 +7,7 @@ import os from 'node:os';
 import { Piscina } from 'piscina';
 import type { Worker as Worker_ } from 'node:worker_threads';
 import type { Logger } from 'pino';
+import type { LoggerRegistry } from '../logging/logger-registry.js';
 import type { WorkerConfig } from '../config/worker-config.js';
 import { KafkaAdmin } from '../kafka/admin.js';
 import { SourceProducer } from '../kafka/source-producer.js';
@@ -26,6 +27,8 @@ export interface WorkerOptions {
   config: WorkerConfig;
   offsetStore: OffsetBackingStore;
   logger: Logger;
+  /** Where task loggers come from (`connectd.task.<connector>`), so /admin/loggers can change them. */
+  loggers?: LoggerRegistry;
   workerId?: string;
 }
 
@@ -33,6 +36,7 @@ export class Worker {
   readonly workerId: string;
   readonly config: WorkerConfig;
   readonly #logger: Logger;
+  readonly #loggers: LoggerRegistry | undefined;
   readonly #offsetStore: OffsetBackingStore;
   readonly #producer: SourceProducer;
   /** Producers of connectors with `producer.override.*`, shared by that connector's tasks. */
@@ -52,6 +56,7 @@ export class Worker {
   constructor(opts: WorkerOptions) {
     this.config = opts.config;
     this.#logger = opts.logger;
+    this.#loggers = opts.loggers;
     this.#offsetStore = opts.offsetStore;
     this.workerId = opts.workerId ?? `${os.hostname()}:${opts.config.listener.port}`;
     this.#producer = new SourceProducer('worker', this.#producerConfig(`connectd-${this.workerId}`, {}));
@@ -172,7 +177,7 @@ export class Worker {
       metrics,
       ensureTopics: (topics, creation) => this.ensureTopics(topics, creation),
       onTopicsUsed,
-      logger: this.#logger.child({ connector: connectorName, task: taskId }),
+      logger: this.#loggers?.get(`connectd.task.${connectorName}`, { connector: connectorName, task: taskId }) ?? this.#logger.child({ connector: connectorName, task: taskId }),
       onStateChange,
     });
     this.#tasks.set(label, task);

@@ -238,3 +238,19 @@ t.test('connector plugins: list, config definition, validate', async (t) => {
   t.notMatch(JSON.stringify(secret), /hunter2/, 'a PASSWORD value never appears in the validation output');
   t.equal((await call('PUT', '/connector-plugins/GeneratorSource/config/validate', { 'connector.class': 'SecretSource' })).status, 400, 'class mismatch → 400');
 });
+
+t.test('admin/loggers: list, read, set with hierarchy', async (t) => {
+  const levels = (await call('GET', '/admin/loggers')).body as Record<string, { level: string; last_modified: number | null }>;
+  t.match(levels.root, { level: 'INFO', last_modified: null });
+  t.match((await call('GET', '/admin/loggers/connectd.runtime.Worker')).body, { level: 'INFO' });
+  const set = await call('PUT', '/admin/loggers/connectd.runtime', { level: 'DEBUG' });
+  t.equal(set.status, 200);
+  t.ok((set.body as string[]).includes('connectd.runtime.Worker') && (set.body as string[]).includes('connectd.runtime.Herder'), 'loggers below the name are affected');
+  t.match((await call('GET', '/admin/loggers/connectd.runtime.Worker')).body, { level: 'DEBUG' });
+  t.match(((await call('GET', '/admin/loggers')).body as Record<string, { last_modified: number }>)['connectd.runtime'], { level: 'DEBUG', last_modified: Number });
+  t.equal((await call('PUT', '/admin/loggers/connectd.runtime', { level: 'CHATTY' })).status, 400);
+  t.equal((await call('PUT', '/admin/loggers/connectd.runtime', {})).status, 400);
+  t.equal((await call('GET', '/admin/loggers/no.such.logger')).status, 404);
+  t.equal((await call('PUT', '/admin/loggers/root', { level: 'INFO' })).status, 200);
+  t.same(Object.keys((await call('GET', '/admin/loggers')).body as object), ['root'], 'root replaces the more specific setting');
+});
