@@ -175,7 +175,9 @@ async function hostSourceTask(request: SourceTaskHostRequest): Promise<HostResul
         creditWaitMs += performance.now() - waitStarted;
         continue;
       }
+      const pollStarted = performance.now();
       const records = await task.poll();
+      const pollMs = performance.now() - pollStarted;
       // Records polled while stopping are dropped: their offsets were never committed, so the next
       // run of the task polls them again. Nothing is lost and nothing is duplicated.
       if (session.stopping) break;
@@ -183,7 +185,9 @@ async function hostSourceTask(request: SourceTaskHostRequest): Promise<HostResul
         await yieldToEventLoop();
         continue;
       }
-      const batch = encodeBatch(records, keyConverter, valueConverter, headerConverter);
+      // A Promise only when a converter has to wait (a schema registry lookup on a cache miss).
+      const encoded = encodeBatch(records, keyConverter, valueConverter, headerConverter);
+      const batch = encoded instanceof Promise ? await encoded : encoded;
       const id = batchId++;
       session.spend(batch.count, batch.payloadBytes, id, records);
       send(
@@ -196,6 +200,7 @@ async function hostSourceTask(request: SourceTaskHostRequest): Promise<HostResul
           sourcePartitions: batch.sourcePartitions,
           buffer: batch.buffer,
           creditWaitMs,
+          pollMs,
         },
         [batch.buffer],
       );

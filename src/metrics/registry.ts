@@ -5,7 +5,7 @@
  */
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Metric } from 'prom-client';
-import { BATCH_LATENCY_BUCKETS } from './source-task-metrics.js';
+import type { BucketHistogram } from './bucket-histogram.js';
 import type { SourceTaskMetrics } from './source-task-metrics.js';
 import type { State } from '../runtime/status.js';
 import type { ProducerStatistics } from '../kafka/source-producer.js';
@@ -86,31 +86,36 @@ export function createMetricsRegistry(sources: MetricsSources): Registry {
   });
   perTaskCounter('connectd_source_credit_wait_seconds_total', "Time the task's poll loop waited for credit: backpressure from Kafka.", (m) => m.creditWaitSeconds);
 
-  // A histogram filled on the hot path as plain bucket counts, exposed here in Prometheus' form.
-  const batchAckHelp = 'Time from a polled batch reaching the supervisor to Kafka acknowledging its last record.';
-  registry.registerMetric({
-    name: 'connectd_source_batch_ack_seconds',
-    help: batchAckHelp,
-    type: 'histogram',
-    aggregator: 'sum',
-    get() {
-      const values: { metricName: string; labels: Record<string, string | number>; value: number }[] = [];
-      for (const m of sources.taskMetrics()) {
-        const labels = { connector: m.connector, task: String(m.task) };
-        let cumulative = 0;
-        BATCH_LATENCY_BUCKETS.forEach((le, i) => {
-          cumulative += m.batchLatencyBuckets[i]!;
-          values.push({ metricName: 'connectd_source_batch_ack_seconds_bucket', labels: { ...labels, le }, value: cumulative });
-        });
-        cumulative += m.batchLatencyBuckets[BATCH_LATENCY_BUCKETS.length]!;
-        values.push({ metricName: 'connectd_source_batch_ack_seconds_bucket', labels: { ...labels, le: '+Inf' }, value: cumulative });
-        values.push({ metricName: 'connectd_source_batch_ack_seconds_sum', labels, value: m.batchLatencySum });
-        values.push({ metricName: 'connectd_source_batch_ack_seconds_count', labels, value: m.batchLatencyCount });
-      }
-      return { name: 'connectd_source_batch_ack_seconds', help: batchAckHelp, type: 'histogram', values, aggregator: 'sum' };
-    },
-    reset() {},
-  } as unknown as Metric);
+  // Histograms filled on the hot path as plain bucket counts, exposed here in Prometheus' form.
+  const perTaskHistogram = (name: string, help: string, read: (m: SourceTaskMetrics) => BucketHistogram): void => {
+    registry.registerMetric({
+      name,
+      help,
+      type: 'histogram',
+      aggregator: 'sum',
+      get() {
+        const values: { metricName: string; labels: Record<string, string | number>; value: number }[] = [];
+        for (const m of sources.taskMetrics()) {
+          const h = read(m);
+          const labels = { connector: m.connector, task: String(m.task) };
+          let cumulative = 0;
+          h.bounds.forEach((le, i) => {
+            cumulative += h.counts[i]!;
+            values.push({ metricName: `${name}_bucket`, labels: { ...labels, le }, value: cumulative });
+          });
+          cumulative += h.counts[h.bounds.length]!;
+          values.push({ metricName: `${name}_bucket`, labels: { ...labels, le: '+Inf' }, value: cumulative });
+          values.push({ metricName: `${name}_sum`, labels, value: h.sum });
+          values.push({ metricName: `${name}_count`, labels, value: h.count });
+        }
+        return { name, help, type: 'histogram', values, aggregator: 'sum' };
+      },
+      reset() {},
+    } as unknown as Metric);
+  };
+  perTaskHistogram('connectd_source_batch_ack_seconds', 'Time from a polled batch reaching the supervisor to Kafka acknowledging its last record.', (m) => m.batchAckSeconds);
+  perTaskHistogram('connectd_source_poll_batch_seconds', "Time the task's poll() took for each non-empty batch (Kafka Connect: poll-batch-avg/max-time-ms).", (m) => m.pollBatchSeconds);
+  perTaskHistogram('connectd_offset_commit_latency_seconds', 'Time each offset commit took to persist (Kafka Connect: offset-commit-avg/max-time-ms).', (m) => m.offsetCommitSeconds);
 
   const producerGauge = (name: string, help: string, read: (s: ProducerStatistics) => number, type: 'gauge' | 'counter' = 'gauge'): void => {
     const Klass = type === 'gauge' ? Gauge : Counter;

@@ -3,8 +3,7 @@
  * read by the Prometheus collectors in ./registry.ts at scrape time. Records are counted where Kafka
  * acknowledged them, not where they were attempted. Every metric is listed in docs/metrics.md.
  */
-/** Upper bounds (seconds) of the batch acknowledgement latency histogram. */
-export const BATCH_LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] as const;
+import { BucketHistogram } from './bucket-histogram.js';
 
 export class SourceTaskMetrics {
   /** Records the task returned from poll() and sent to the supervisor. */
@@ -22,10 +21,12 @@ export class SourceTaskMetrics {
   restarts = 0;
   /** Time the task's poll loop waited for credit (backpressure). */
   creditWaitSeconds = 0;
-  /** Batch acknowledgement latency: counts per bucket of BATCH_LATENCY_BUCKETS (+Inf last), sum, count. */
-  readonly batchLatencyBuckets = new Float64Array(BATCH_LATENCY_BUCKETS.length + 1);
-  batchLatencySum = 0;
-  batchLatencyCount = 0;
+  /** From a batch reaching the supervisor to Kafka acknowledging its last record. */
+  readonly batchAckSeconds = new BucketHistogram();
+  /** How long the task's poll() took for each non-empty batch (Kafka Connect: poll-batch-*-time-ms). */
+  readonly pollBatchSeconds = new BucketHistogram();
+  /** How long each offset commit took to persist. */
+  readonly offsetCommitSeconds = new BucketHistogram();
 
   constructor(
     readonly connector: string,
@@ -48,16 +49,13 @@ export class SourceTaskMetrics {
 
   /** Seconds from a batch reaching the supervisor to Kafka acknowledging its last record. */
   batchAcknowledged(seconds: number): void {
-    let i = 0;
-    while (i < BATCH_LATENCY_BUCKETS.length && seconds > BATCH_LATENCY_BUCKETS[i]!) i++;
-    this.batchLatencyBuckets[i]!++;
-    this.batchLatencySum += seconds;
-    this.batchLatencyCount++;
+    this.batchAckSeconds.observe(seconds);
   }
 
   offsetCommit(ok: boolean, millis: number): void {
     if (ok) this.offsetCommitSuccess++;
     else this.offsetCommitFailure++;
     this.offsetCommitSecondsTotal += millis / 1000;
+    this.offsetCommitSeconds.observe(millis / 1000);
   }
 }

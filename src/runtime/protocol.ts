@@ -145,6 +145,8 @@ export type FromSourceTask =
       buffer: ArrayBuffer;
       /** Total time this task instance waited for credit so far. */
       creditWaitMs: number;
+      /** How long the task's poll() that returned this batch took. */
+      pollMs: number;
     }
   | { t: 'offsets-request'; id: number; partitions: string[] }
   | { t: 'poll-stopped' };

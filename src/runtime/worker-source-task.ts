@@ -124,6 +124,7 @@ export class WorkerSourceTask implements DeliveryTarget {
         this.#noteTopics(msg.topics);
         this.#opts.metrics.creditWaitSeconds += (msg.creditWaitMs - this.#creditWaitReportedMs) / 1000;
         this.#creditWaitReportedMs = msg.creditWaitMs;
+        this.#opts.metrics.pollBatchSeconds.observe(msg.pollMs / 1000);
         if (this.#held.length > 0 || this.#hasUnknownTopic(msg.topics)) this.#holdForTopics(batch, msg.topics, msg.buffer);
         else this.#opts.producer.submit(this, batch, msg.topics, msg.buffer);
         break;

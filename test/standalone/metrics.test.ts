@@ -50,6 +50,9 @@ t.test('counters move while the pipeline runs and agree with each other', async 
   t.equal(value(late, /^connectd_source_poll_batch_total\{connector="gen",task="0"\}/), total / 100, 'one batch per poll of 100');
   t.equal(value(late, /^connectd_source_batch_ack_seconds_count\{connector="gen",task="0"\}/), total / 100, 'one latency observation per batch');
   t.equal(value(late, /^connectd_source_batch_ack_seconds_bucket\{connector="gen",task="0",le="\+Inf"\}/), total / 100);
+  t.equal(value(late, /^connectd_source_poll_batch_seconds_count\{connector="gen",task="0"\}/), total / 100, 'one poll-time observation per batch');
+  t.ok(value(late, /^connectd_source_poll_batch_seconds_sum\{connector="gen",task="0"\}/) >= (total / 100) * 0.004, 'poll time includes the 5 ms poll interval');
+  t.equal(value(late, /^connectd_offset_commit_latency_seconds_count\{connector="gen",task="0"\}/), value(late, /^connectd_offset_commit_success_total\{connector="gen",task="0"\}/) + value(late, /^connectd_offset_commit_failure_total\{connector="gen",task="0"\}/), 'one latency observation per commit');
   t.ok(value(late, /^connectd_offset_commit_success_total\{connector="gen",task="0"\}/) >= 1, 'offsets committed');
   t.equal(value(late, /^connectd_task_status\{connector="gen",task="0",state="RUNNING"\}/), 1);
   t.equal(value(late, /^connectd_connector_status\{connector="gen",state="RUNNING"\}/), 1);
