@@ -11,6 +11,17 @@
  * Nulls: `fromConnectData` may return null (a tombstone when it is the value; Kafka Connect's
  * converters do so when schema and value are both null), and `toConnectData(topic, null)` reads a
  * tombstone, usually as SchemaAndValue.NULL or the converter's schema with a null value.
+ *
+ * Waiting: Kafka's converters block while they ask another system (Confluent's AvroConverter asks
+ * Schema Registry for a schema's id). A connectd worker thread hosts several tasks, so a converter
+ * must not block it: `fromConnectData` and `toConnectData` may return a Promise instead, and only
+ * when they must wait (a cache miss). Once the answer is cached they return synchronously again, so
+ * the per-record path of a known schema makes no Promise. A caller checks the result
+ * (`instanceof Promise`) and awaits only then, and awaits it before calling the same converter
+ * again: conversions still never overlap. A Promise rejects with what the call would have thrown (a
+ * DataException); a value that does not fit its schema is still thrown at once. A converter that
+ * never waits (every built-in one except AvroConverter) returns no Promise, and its class type says
+ * so (SyncConverter). HeaderConverters never wait.
  */
 import { ConfigDef, ValidString } from '../sdk/config-def.js';
 import type { Schema, SchemaAndValue } from './schema.js';
@@ -24,13 +35,25 @@ export interface Converter {
    * (e.g. `schemas.enable`). Throws a ConfigException naming every invalid key.
    */
   configure(configs: Readonly<Record<string, string>>, isKey: boolean): void;
-  /** The bytes of a key or value; `schema` null for schemaless data. Throws a DataException when the value does not fit. */
-  fromConnectData(topic: string, schema: Schema | null, value: unknown, headers?: ConverterHeaders): Uint8Array | null;
-  /** The schema and value of a key's or value's bytes. Throws a DataException for bytes it cannot read. */
-  toConnectData(topic: string, value: Uint8Array | null, headers?: ConverterHeaders): SchemaAndValue;
+  /**
+   * The bytes of a key or value; `schema` null for schemaless data. Throws a DataException when the
+   * value does not fit. A Promise only when the converter must wait for another system (see above).
+   */
+  fromConnectData(topic: string, schema: Schema | null, value: unknown, headers?: ConverterHeaders): Uint8Array | null | Promise<Uint8Array | null>;
+  /**
+   * The schema and value of a key's or value's bytes. Throws a DataException for bytes it cannot
+   * read. A Promise only when the converter must wait for another system (see above).
+   */
+  toConnectData(topic: string, value: Uint8Array | null, headers?: ConverterHeaders): SchemaAndValue | Promise<SchemaAndValue>;
   /** The keys `configure` understands. */
   config(): ConfigDef;
   close(): void;
+}
+
+/** A converter that never waits: its conversions return their result, never a Promise. */
+export interface SyncConverter extends Converter {
+  fromConnectData(topic: string, schema: Schema | null, value: unknown, headers?: ConverterHeaders): Uint8Array | null;
+  toConnectData(topic: string, value: Uint8Array | null, headers?: ConverterHeaders): SchemaAndValue;
 }
 
 export interface HeaderConverter {

@@ -15,7 +15,7 @@ import { BooleanConverter, DoubleConverter, FloatConverter, IntegerConverter, Lo
 import { SimpleHeaderConverter } from './simple-header-converter.js';
 import { StringConverter } from './string-converter.js';
 
-export type { Converter, ConverterHeaders, HeaderConverter } from './converter.js';
+export type { Converter, ConverterHeaders, HeaderConverter, SyncConverter } from './converter.js';
 export { ByteArrayConverter } from './byte-array-converter.js';
 export { JsonConverter } from './json/json-converter.js';
 export { BooleanConverter, DoubleConverter, FloatConverter, IntegerConverter, LongConverter, ShortConverter } from './number-converters.js';

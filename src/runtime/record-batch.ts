@@ -10,7 +10,7 @@
  * Topic names and source partitions (as JSON) travel beside the buffer in per-batch tables, so the
  * supervisor decodes no string per record. Offsets stay bytes until an offset flush picks one.
  */
-import type { Converter, HeaderConverter } from '../data/converters.js';
+import type { Converter, HeaderConverter, SyncConverter } from '../data/converters.js';
 import type { SourceRecord } from '../sdk/records.js';
 
 export const BATCH_MAGIC = 0x43444231; // "CDB1"
@@ -31,117 +31,190 @@ export interface EncodedBatch {
 /**
  * Converts and encodes one poll's records. Throws (naming the record's topic) when a converter
  * rejects a value; nothing of the batch is sent then.
+ *
+ * With converters that never wait (SyncConverter: every built-in one but AvroConverter) the result
+ * is the batch itself. A converter that has to wait (a schema registry lookup on a cache miss, see
+ * the Converter contract) returns a Promise for that record; from there on the batch is converted
+ * asynchronously, record by record and in order (each converter's conversion awaited before its
+ * next one), and encodeBatch returns a Promise of the same batch. A batch whose conversions all
+ * return synchronously takes the synchronous path: no Promise, no allocation per record beyond the
+ * converted bytes.
  */
-export function encodeBatch(records: readonly SourceRecord[], keyConverter: Converter, valueConverter: Converter, headerConverter?: HeaderConverter): EncodedBatch {
-  const count = records.length;
+export function encodeBatch(records: readonly SourceRecord[], keyConverter: SyncConverter, valueConverter: SyncConverter, headerConverter?: HeaderConverter): EncodedBatch;
+export function encodeBatch(
+  records: readonly SourceRecord[],
+  keyConverter: Converter,
+  valueConverter: Converter,
+  headerConverter?: HeaderConverter,
+): EncodedBatch | Promise<EncodedBatch>;
+export function encodeBatch(
+  records: readonly SourceRecord[],
+  keyConverter: Converter,
+  valueConverter: Converter,
+  headerConverter?: HeaderConverter,
+): EncodedBatch | Promise<EncodedBatch> {
+  const batch = new BatchBuilder(records.length, headerConverter);
+  for (let i = 0; i < records.length; i++) {
+    const record = records[i]!;
+    const key = keyConverter.fromConnectData(record.topic, record.keySchema ?? null, record.key);
+    if (key instanceof Promise) return encodeRest(batch, records, i, key, undefined, keyConverter, valueConverter);
+    const value = valueConverter.fromConnectData(record.topic, record.valueSchema ?? null, record.value);
+    if (value instanceof Promise) return encodeRest(batch, records, i, key, value, keyConverter, valueConverter);
+    batch.add(record, key, value);
+  }
+  return batch.write(records);
+}
+
+/** The rest of a batch once a converter had to wait: record `from` on, each conversion awaited. */
+async function encodeRest(
+  batch: BatchBuilder,
+  records: readonly SourceRecord[],
+  from: number,
+  firstKey: Uint8Array | null | Promise<Uint8Array | null>,
+  firstValue: Promise<Uint8Array | null> | undefined,
+  keyConverter: Converter,
+  valueConverter: Converter,
+): Promise<EncodedBatch> {
+  for (let i = from; i < records.length; i++) {
+    const record = records[i]!;
+    const key = await (i === from ? firstKey : keyConverter.fromConnectData(record.topic, record.keySchema ?? null, record.key));
+    const value = await (i === from && firstValue !== undefined ? firstValue : valueConverter.fromConnectData(record.topic, record.valueSchema ?? null, record.value));
+    batch.add(record, key, value);
+  }
+  return batch.write(records);
+}
+
+/** One batch being encoded: the converted records (`add`, in order), then the buffer (`write`). */
+class BatchBuilder {
+  readonly #count: number;
+  readonly #headerConverter: HeaderConverter | undefined;
   // Header values through the header converter (Kafka Connect's SimpleHeaderConverter by default),
   // in record order; without one, strings go as UTF-8 and bytes as they are.
-  const headerValues: (string | Uint8Array | null)[] = [];
-  const keys = new Array<Uint8Array | null>(count);
-  const values = new Array<Uint8Array | null>(count);
-  const offsets = new Array<string>(count);
-  const topicIndex = new Map<string, number>();
-  const topics: string[] = [];
+  readonly #headerValues: (string | Uint8Array | null)[] = [];
+  readonly #keys: (Uint8Array | null)[];
+  readonly #values: (Uint8Array | null)[];
+  readonly #offsets: string[];
+  readonly #topicIndex = new Map<string, number>();
+  readonly #topics: string[] = [];
   // Tasks usually reuse one partition object per source partition: look it up by identity first.
-  const partitionByIdentity = new Map<object, number>();
-  const partitionByJson = new Map<string, number>();
-  const sourcePartitions: string[] = [];
-  const recordTopic = new Uint32Array(count);
-  const recordPartition = new Uint32Array(count);
+  readonly #partitionByIdentity = new Map<object, number>();
+  readonly #partitionByJson = new Map<string, number>();
+  readonly #sourcePartitions: string[] = [];
+  readonly #recordTopic: Uint32Array;
+  readonly #recordPartition: Uint32Array;
+  #added = 0;
+  #size = HEADER_BYTES;
+  #payloadBytes = 0;
 
-  let size = HEADER_BYTES;
-  let payloadBytes = 0;
-  for (let i = 0; i < count; i++) {
-    const record = records[i]!;
-    let t = topicIndex.get(record.topic);
+  constructor(count: number, headerConverter: HeaderConverter | undefined) {
+    this.#count = count;
+    this.#headerConverter = headerConverter;
+    this.#keys = new Array<Uint8Array | null>(count);
+    this.#values = new Array<Uint8Array | null>(count);
+    this.#offsets = new Array<string>(count);
+    this.#recordTopic = new Uint32Array(count);
+    this.#recordPartition = new Uint32Array(count);
+  }
+
+  add(record: SourceRecord, key: Uint8Array | null, value: Uint8Array | null): void {
+    const i = this.#added++;
+    let t = this.#topicIndex.get(record.topic);
     if (t === undefined) {
-      t = topics.length;
-      topics.push(record.topic);
-      topicIndex.set(record.topic, t);
+      t = this.#topics.length;
+      this.#topics.push(record.topic);
+      this.#topicIndex.set(record.topic, t);
     }
-    recordTopic[i] = t;
+    this.#recordTopic[i] = t;
 
-    let p = partitionByIdentity.get(record.sourcePartition);
+    let p = this.#partitionByIdentity.get(record.sourcePartition);
     if (p === undefined) {
       const json = JSON.stringify(record.sourcePartition);
-      p = partitionByJson.get(json);
+      p = this.#partitionByJson.get(json);
       if (p === undefined) {
-        p = sourcePartitions.length;
-        sourcePartitions.push(json);
-        partitionByJson.set(json, p);
+        p = this.#sourcePartitions.length;
+        this.#sourcePartitions.push(json);
+        this.#partitionByJson.set(json, p);
       }
-      partitionByIdentity.set(record.sourcePartition, p);
+      this.#partitionByIdentity.set(record.sourcePartition, p);
     }
-    recordPartition[i] = p;
+    this.#recordPartition[i] = p;
 
-    const key = keyConverter.fromConnectData(record.topic, record.keySchema ?? null, record.key);
-    const value = valueConverter.fromConnectData(record.topic, record.valueSchema ?? null, record.value);
-    keys[i] = key;
-    values[i] = value;
+    this.#keys[i] = key;
+    this.#values[i] = value;
     const offset = JSON.stringify(record.sourceOffset);
-    offsets[i] = offset;
+    this.#offsets[i] = offset;
     let recordPayload = (key?.byteLength ?? 0) + (value?.byteLength ?? 0);
+    const headerConverter = this.#headerConverter;
     for (const header of record.headers) {
       const converted = headerConverter === undefined ? header.value : headerConverter.fromConnectHeader(record.topic, header.key, null, header.value);
-      headerValues.push(converted);
+      this.#headerValues.push(converted);
       // Worst case 3 UTF-8 bytes per UTF-16 unit; the slack is not sent as payload.
       recordPayload += 8 + header.key.length * 3 + headerValueSize(converted);
     }
-    payloadBytes += recordPayload;
-    size += RECORD_FIXED_BYTES + recordPayload + offset.length * 3;
+    this.#payloadBytes += recordPayload;
+    this.#size += RECORD_FIXED_BYTES + recordPayload + offset.length * 3;
   }
 
-  const buffer = new ArrayBuffer(size);
-  const bytes = new Uint8Array(buffer);
-  const view = new DataView(buffer);
-  view.setUint32(0, BATCH_MAGIC, true);
-  view.setUint32(4, count, true);
-  let pos = HEADER_BYTES;
-  let headerIndex = 0;
-  for (let i = 0; i < count; i++) {
-    const record = records[i]!;
-    const key = keys[i]!;
-    const value = values[i]!;
-    view.setFloat64(pos, record.timestamp ?? Number.NaN, true);
-    view.setInt32(pos + 8, record.kafkaPartition ?? -1, true);
-    view.setUint32(pos + 12, recordTopic[i]!, true);
-    view.setUint32(pos + 16, recordPartition[i]!, true);
-    view.setInt32(pos + 20, key === null ? -1 : key.byteLength, true);
-    view.setInt32(pos + 24, value === null ? -1 : value.byteLength, true);
-    view.setUint32(pos + 32, record.headers.length, true);
-    const offsetLengthAt = pos + 28;
-    pos += RECORD_FIXED_BYTES;
-    if (key !== null) {
-      bytes.set(key, pos);
-      pos += key.byteLength;
-    }
-    if (value !== null) {
-      bytes.set(value, pos);
-      pos += value.byteLength;
-    }
-    const written = utf8.encodeInto(offsets[i]!, bytes.subarray(pos)).written;
-    view.setUint32(offsetLengthAt, written, true);
-    pos += written;
-    for (const header of record.headers) {
-      const keyWritten = utf8.encodeInto(header.key, bytes.subarray(pos + 4)).written;
-      view.setUint32(pos, keyWritten, true);
-      pos += 4 + keyWritten;
-      const hv = headerValues[headerIndex++]!;
-      if (hv === null) {
-        view.setInt32(pos, -1, true);
-        pos += 4;
-      } else if (typeof hv === 'string') {
-        const n = utf8.encodeInto(hv, bytes.subarray(pos + 4)).written;
-        view.setInt32(pos, n, true);
-        pos += 4 + n;
-      } else {
-        view.setInt32(pos, hv.byteLength, true);
-        bytes.set(hv, pos + 4);
-        pos += 4 + hv.byteLength;
+  write(records: readonly SourceRecord[]): EncodedBatch {
+    const count = this.#count;
+    const keys = this.#keys;
+    const values = this.#values;
+    const offsets = this.#offsets;
+    const headerValues = this.#headerValues;
+    const recordTopic = this.#recordTopic;
+    const recordPartition = this.#recordPartition;
+    const buffer = new ArrayBuffer(this.#size);
+    const bytes = new Uint8Array(buffer);
+    const view = new DataView(buffer);
+    view.setUint32(0, BATCH_MAGIC, true);
+    view.setUint32(4, count, true);
+    let pos = HEADER_BYTES;
+    let headerIndex = 0;
+    for (let i = 0; i < count; i++) {
+      const record = records[i]!;
+      const key = keys[i]!;
+      const value = values[i]!;
+      view.setFloat64(pos, record.timestamp ?? Number.NaN, true);
+      view.setInt32(pos + 8, record.kafkaPartition ?? -1, true);
+      view.setUint32(pos + 12, recordTopic[i]!, true);
+      view.setUint32(pos + 16, recordPartition[i]!, true);
+      view.setInt32(pos + 20, key === null ? -1 : key.byteLength, true);
+      view.setInt32(pos + 24, value === null ? -1 : value.byteLength, true);
+      view.setUint32(pos + 32, record.headers.length, true);
+      const offsetLengthAt = pos + 28;
+      pos += RECORD_FIXED_BYTES;
+      if (key !== null) {
+        bytes.set(key, pos);
+        pos += key.byteLength;
+      }
+      if (value !== null) {
+        bytes.set(value, pos);
+        pos += value.byteLength;
+      }
+      const written = utf8.encodeInto(offsets[i]!, bytes.subarray(pos)).written;
+      view.setUint32(offsetLengthAt, written, true);
+      pos += written;
+      for (const header of record.headers) {
+        const keyWritten = utf8.encodeInto(header.key, bytes.subarray(pos + 4)).written;
+        view.setUint32(pos, keyWritten, true);
+        pos += 4 + keyWritten;
+        const hv = headerValues[headerIndex++]!;
+        if (hv === null) {
+          view.setInt32(pos, -1, true);
+          pos += 4;
+        } else if (typeof hv === 'string') {
+          const n = utf8.encodeInto(hv, bytes.subarray(pos + 4)).written;
+          view.setInt32(pos, n, true);
+          pos += 4 + n;
+        } else {
+          view.setInt32(pos, hv.byteLength, true);
+          bytes.set(hv, pos + 4);
+          pos += 4 + hv.byteLength;
+        }
       }
     }
+    return { count, payloadBytes: this.#payloadBytes, topics: this.#topics, sourcePartitions: this.#sourcePartitions, buffer };
   }
-  return { count, payloadBytes, topics, sourcePartitions, buffer };
 }
 
 function headerValueSize(value: string | Uint8Array | null): number {

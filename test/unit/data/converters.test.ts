@@ -32,14 +32,14 @@ t.test('converter keys come from the prefix; key converters know they are keys',
   };
   const key = createConverter(config, 'key.converter');
   const value = createConverter(config, 'value.converter');
-  t.equal(Buffer.from(key.fromConnectData('t', Schema.INT32_SCHEMA, 1)!).toString(), '1');
-  t.equal(Buffer.from(value.fromConnectData('t', Schema.INT32_SCHEMA, 1)!).toString(), '{"schema":{"type":"int32","optional":false},"payload":1}');
+  t.equal(Buffer.from((await key.fromConnectData('t', Schema.INT32_SCHEMA, 1))!).toString(), '1');
+  t.equal(Buffer.from((await value.fromConnectData('t', Schema.INT32_SCHEMA, 1))!).toString(), '{"schema":{"type":"int32","optional":false},"payload":1}');
 });
 
 t.test('errors are ConfigExceptions naming the key', async (t) => {
   t.throws(() => createConverter({}, 'value.converter'), { name: 'ConfigException', code: 'CONNECTD_ERR_INVALID_CONFIG', message: /value.converter: Missing required configuration/ });
-  const unknown = t.throws(() => createConverter({ 'key.converter': 'io.confluent.connect.avro.AvroConverter' }, 'key.converter')) as ConfigException;
-  t.match(unknown.message, /key.converter="io.confluent.connect.avro.AvroConverter": unknown converter class \(known: .*JsonConverter/);
+  const unknown = t.throws(() => createConverter({ 'key.converter': 'io.confluent.connect.protobuf.ProtobufConverter' }, 'key.converter')) as ConfigException;
+  t.match(unknown.message, /key.converter="io.confluent.connect.protobuf.ProtobufConverter": unknown converter class \(known: .*JsonConverter/);
   t.throws(() => createConverter({ 'value.converter': 'Json', 'value.converter.decimal.format': 'HEX' }, 'value.converter'), { name: 'ConfigException', message: /decimal.format/ });
 });
 

@@ -4,7 +4,7 @@
  * same refusals of byte strings of the wrong length.
  */
 import t from 'tap';
-import type { Converter } from '../../../src/data/converter.js';
+import type { SyncConverter } from '../../../src/data/converter.js';
 import { BooleanConverter, DoubleConverter, FloatConverter, IntegerConverter, LongConverter, ShortConverter } from '../../../src/data/number-converters.js';
 import { Schema } from '../../../src/data/schema.js';
 import { schemasEqual } from '../../../src/data/schema.js';
@@ -19,7 +19,7 @@ interface ConverterVectors {
 }
 
 const vectors = loadVectors<Record<string, ConverterVectors>>('number-converters.json');
-const CONVERTERS: Record<string, new () => Converter> = { ShortConverter, IntegerConverter, LongConverter, FloatConverter, DoubleConverter, BooleanConverter };
+const CONVERTERS: Record<string, new () => SyncConverter> = { ShortConverter, IntegerConverter, LongConverter, FloatConverter, DoubleConverter, BooleanConverter };
 const hex = (b: Uint8Array | null): string | null => (b === null ? null : Buffer.from(b).toString('hex'));
 
 for (const [name, Klass] of Object.entries(CONVERTERS)) {

@@ -23,6 +23,7 @@ const valueConverter = createConverter(config, 'value.converter');
 
 function decoded(records: SourceRecord[]): { key: string | null; value: string | null }[] {
   const batch = encodeBatch(records, keyConverter, valueConverter);
+  if (batch instanceof Promise) throw new Error('JsonConverter never waits: encodeBatch must not return a Promise');
   const reader = new RecordBatchReader(batch.buffer);
   const out: { key: string | null; value: string | null }[] = [];
   while (reader.next()) out.push({ key: reader.key?.toString('utf8') ?? null, value: reader.value?.toString('utf8') ?? null });
