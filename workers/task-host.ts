@@ -12,6 +12,7 @@ import { createConverter, createHeaderConverter } from '../src/data/converters.j
 import { encodeBatch } from '../src/runtime/record-batch.js';
 import { fullNameOf, listConnectorPlugins, loadConnectorClass } from '../src/runtime/plugins.js';
 import { CONNECTOR_CONFIG_DEF } from '../src/runtime/connector-config.js';
+import { transformsConfigDef } from '../src/transforms/transforms-config.js';
 import type {
   ConnectorHostRequest,
   FromConnector,
@@ -79,13 +80,15 @@ async function validate(request: ValidateHostRequest): Promise<ValidateResult> {
     if (!(err instanceof ConfigException)) throw err;
     problems = err.problems.map((p) => ({ name: p.name, value: p.value, message: p.message }));
   }
-  const frameworkValues = CONNECTOR_CONFIG_DEF.validateAll(request.config);
+  // Kafka Connect's ConnectorConfig.enrich: each transform and predicate alias adds its own keys.
+  const frameworkDef = transformsConfigDef(request.config, CONNECTOR_CONFIG_DEF);
+  const frameworkValues = frameworkDef.validateAll(request.config);
   const connectorValues = connector.validate(request.config);
   const configInfos = buildConfigInfos(
     await fullNameOf(ConnectorClass, request.pluginPath),
-    [...CONNECTOR_CONFIG_DEF.keys(), ...def.keys().filter((k) => !CONNECTOR_CONFIG_DEF.names().has(k.name))],
+    [...frameworkDef.keys(), ...def.keys().filter((k) => !frameworkDef.names().has(k.name))],
     [...frameworkValues.values(), ...[...connectorValues.values()].filter((v) => !frameworkValues.has(v.name))],
-    [...new Set([...CONNECTOR_CONFIG_DEF.groups(), ...def.groups()])],
+    [...new Set([...frameworkDef.groups(), ...def.groups()])],
   );
   return { problems, passwordKeys, configInfos };
 }

@@ -14,7 +14,9 @@ import { ConfigException } from '../sdk/config-def.js';
 import { HerderError } from '../runtime/errors.js';
 import type { ConnectorOffset, StandaloneHerder, TargetState } from '../runtime/standalone-herder.js';
 import { VERSION } from '../version.js';
-import { knownConverterClasses } from '../data/converters.js';
+import { knownConverterClasses, knownHeaderConverterClasses } from '../data/converters.js';
+import { findTransformPlugin, listTransformPlugins } from '../transforms/registry.js';
+import { configKeyInfo } from '../sdk/config-def.js';
 import type { Worker } from '../runtime/worker.js';
 import type { LoggerRegistry } from '../logging/logger-registry.js';
 
@@ -249,9 +251,20 @@ export function createRestServer(opts: RestServerOptions): FastifyInstance {
     const connectorsOnly = req.query.connectorsOnly === undefined ? true : booleanQuery(req.query.connectorsOnly, 'connectorsOnly');
     const connectors = await opts.worker.listConnectorPlugins();
     if (connectorsOnly) return connectors;
-    return [...connectors, ...knownConverterClasses().filter((c) => c.includes('.')).map((c) => ({ class: c, type: 'converter', version: VERSION }))];
+    return [
+      ...connectors,
+      ...listTransformPlugins(),
+      ...knownConverterClasses()
+        .filter((c) => c.includes('.'))
+        .map((c) => ({ class: c, type: 'converter', version: VERSION })),
+      ...knownHeaderConverterClasses()
+        .filter((c) => c.includes('.'))
+        .map((c) => ({ class: c, type: 'header_converter', version: VERSION })),
+    ];
   });
   app.get<{ Params: { plugin: string } }>('/connector-plugins/:plugin/config', async (req) => {
+    const transform = findTransformPlugin(req.params.plugin);
+    if (transform !== undefined) return transform.configDef.keys().map(configKeyInfo);
     try {
       return await opts.worker.connectorPluginConfig(req.params.plugin);
     } catch (err) {

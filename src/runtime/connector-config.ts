@@ -4,10 +4,11 @@
  * so it must not import anything that loads the Kafka client.
  */
 import { CompositeValidator, ConfigDef, NonEmptyStringWithoutControlChars, Validators } from '../sdk/config-def.js';
+import { defineTransformsAndPredicates } from '../transforms/transforms-config.js';
 
 const COMMON = 'Common';
 
-export const CONNECTOR_CONFIG_DEF = new ConfigDef()
+const COMMON_KEYS = new ConfigDef()
   .define({
     name: 'name',
     type: 'STRING',
@@ -79,3 +80,6 @@ export const CONNECTOR_CONFIG_DEF = new ConfigDef()
     displayName: 'Restart failed tasks',
     validator: Validators.validString('', 'true', 'false'),
   });
+
+/** The Common keys plus `transforms` and `predicates` (the alias keys come with ConnectorConfig.enrich). */
+export const CONNECTOR_CONFIG_DEF = defineTransformsAndPredicates(COMMON_KEYS);
