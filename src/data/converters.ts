@@ -8,6 +8,7 @@
  * The contracts are in converter.ts; each converter has its own module.
  */
 import { ConfigException } from '../sdk/config-def.js';
+import { AvroConverter } from './avro/avro-converter.js';
 import { ByteArrayConverter } from './byte-array-converter.js';
 import type { Converter, HeaderConverter } from './converter.js';
 import { JsonConverter } from './json/json-converter.js';
@@ -16,6 +17,7 @@ import { SimpleHeaderConverter } from './simple-header-converter.js';
 import { StringConverter } from './string-converter.js';
 
 export type { Converter, ConverterHeaders, HeaderConverter, SyncConverter } from './converter.js';
+export { AvroConverter } from './avro/avro-converter.js';
 export { ByteArrayConverter } from './byte-array-converter.js';
 export { JsonConverter } from './json/json-converter.js';
 export { BooleanConverter, DoubleConverter, FloatConverter, IntegerConverter, LongConverter, ShortConverter } from './number-converters.js';
@@ -24,6 +26,7 @@ export { StringConverter } from './string-converter.js';
 
 type ConverterClass = new () => Converter & HeaderConverter;
 type HeaderConverterClass = new () => HeaderConverter;
+type ConverterOnlyClass = new () => Converter;
 
 const CONVERTER_CLASSES: readonly [string, ConverterClass][] = [
   ['org.apache.kafka.connect.storage.StringConverter', StringConverter],
@@ -36,6 +39,12 @@ const CONVERTER_CLASSES: readonly [string, ConverterClass][] = [
   ['org.apache.kafka.connect.converters.DoubleConverter', DoubleConverter],
   ['org.apache.kafka.connect.converters.BooleanConverter', BooleanConverter],
 ];
+
+/**
+ * Converters that are not header converters: Confluent's AvroConverter (it may wait for Schema
+ * Registry, which header conversion never does).
+ */
+const CONVERTER_ONLY_CLASSES: readonly [string, ConverterOnlyClass][] = [['io.confluent.connect.avro.AvroConverter', AvroConverter]];
 
 /** Every converter above is also a header converter, as in Kafka; SimpleHeaderConverter is only one. */
 const HEADER_CONVERTER_CLASSES: readonly [string, HeaderConverterClass][] = [
@@ -56,7 +65,7 @@ function withAliases<T>(classes: readonly [string, T][], suffix: string): Readon
   return names;
 }
 
-const CONVERTERS = withAliases(CONVERTER_CLASSES, 'Converter');
+const CONVERTERS = withAliases<ConverterOnlyClass>([...CONVERTER_CLASSES, ...CONVERTER_ONLY_CLASSES], 'Converter');
 const HEADER_CONVERTERS = withAliases(HEADER_CONVERTER_CLASSES, 'HeaderConverter');
 
 export function knownConverterClasses(): string[] {
