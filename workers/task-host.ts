@@ -9,7 +9,9 @@ import { isMainThread, threadId } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { createConverter, createHeaderConverter } from '../src/data/converters.js';
-import { encodeBatch } from '../src/runtime/record-batch.js';
+import { DROPPED_PARTITION, encodeBatch } from '../src/runtime/record-batch.js';
+import { TransformationChain } from '../src/transforms/chain.js';
+import { SourceRecord } from '../src/sdk/records.js';
 import { fullNameOf, listConnectorPlugins, loadConnectorClass } from '../src/runtime/plugins.js';
 import { CONNECTOR_CONFIG_DEF } from '../src/runtime/connector-config.js';
 import { transformsConfigDef } from '../src/transforms/transforms-config.js';
@@ -32,7 +34,7 @@ import { SourceTask } from '../src/sdk/connector.js';
 import type { Connector } from '../src/sdk/connector.js';
 import { ConfigException, configInfos as buildConfigInfos, configKeyInfo } from '../src/sdk/config-def.js';
 import type { ConfigKeyInfo } from '../src/sdk/config-def.js';
-import type { SourceOffset, SourcePartition, SourceRecord } from '../src/sdk/records.js';
+import type { SourceOffset, SourcePartition } from '../src/sdk/records.js';
 
 const KAFKA_BINDING = /kafka-javascript|node-librdkafka|rdkafka/i;
 
@@ -144,6 +146,7 @@ async function hostSourceTask(request: SourceTaskHostRequest): Promise<HostResul
   const { port } = request;
   const send = (msg: FromSourceTask, transfer?: ArrayBuffer[]): void => port.postMessage(msg, transfer);
   let task: SourceTask | undefined;
+  let closeChain = (): void => undefined;
   try {
     const ConnectorClass = await loadConnectorClass(request.connectorConfig['connector.class'] ?? '', request.pluginPath);
     const TaskClass = new ConnectorClass().taskClass();
@@ -155,6 +158,8 @@ async function hostSourceTask(request: SourceTaskHostRequest): Promise<HostResul
     const keyConverter = createConverter(request.connectorConfig, 'key.converter');
     const valueConverter = createConverter(request.connectorConfig, 'value.converter');
     const headerConverter = createHeaderConverter(request.connectorConfig);
+    const chain = TransformationChain.fromConfig(request.connectorConfig);
+    closeChain = () => chain.close();
     const wantsRecordCommits = task.commitRecord !== SourceTask.prototype.commitRecord;
     const session = new SourceTaskSession(task, port, request, wantsRecordCommits);
     task.initialize({
@@ -188,8 +193,9 @@ async function hostSourceTask(request: SourceTaskHostRequest): Promise<HostResul
         await yieldToEventLoop();
         continue;
       }
+      const transformed = chain.isEmpty ? records : applyTransforms(chain, records);
       // A Promise only when a converter has to wait (a schema registry lookup on a cache miss).
-      const encoded = encodeBatch(records, keyConverter, valueConverter, headerConverter);
+      const encoded = encodeBatch(transformed, keyConverter, valueConverter, headerConverter);
       const batch = encoded instanceof Promise ? await encoded : encoded;
       const id = batchId++;
       session.spend(batch.count, batch.payloadBytes, id, records);
@@ -210,13 +216,33 @@ async function hostSourceTask(request: SourceTaskHostRequest): Promise<HostResul
     }
     await session.stopTask();
     await session.closed;
+    closeChain();
     return { stopped: true };
   } catch (err) {
+    closeChain();
     if (task !== undefined) await Promise.resolve(task.stop()).catch(() => undefined);
     throw err;
   } finally {
     port.close();
   }
+}
+
+/**
+ * Runs the connector's transforms on each polled record, in the worker thread. A record a transform
+ * drops is replaced by an empty marker in the dropped partition: it is not produced, but its offset
+ * still commits in order (Kafka Connect's recordDropped), and commitRecord sees the original.
+ */
+function applyTransforms(chain: TransformationChain, records: readonly SourceRecord[]): SourceRecord[] {
+  const out = new Array<SourceRecord>(records.length);
+  for (let i = 0; i < records.length; i++) {
+    const record = records[i]!;
+    const result = chain.apply(record);
+    out[i] =
+      result === null
+        ? new SourceRecord({ sourcePartition: record.sourcePartition, sourceOffset: record.sourceOffset, topic: record.topic, kafkaPartition: DROPPED_PARTITION, value: null })
+        : (result);
+  }
+  return out;
 }
 
 /** The task side of one task's channel: credit, offset lookups, commit callbacks, stop. */

@@ -9,12 +9,14 @@
  */
 import { CODES, Producer } from './binding.js';
 import type { DeliveryReport, LibrdKafkaError, ProducerGlobalConfig } from './binding.js';
-import { RecordBatchReader } from '../runtime/record-batch.js';
+import { DROPPED_PARTITION, RecordBatchReader } from '../runtime/record-batch.js';
 import type { SubmittedBatch } from '../runtime/submitted-records.js';
 
 /** Receives the fate of each record it submitted. */
 export interface DeliveryTarget {
   onDelivered(batch: SubmittedBatch, index: number, partition: number, offset: number): void;
+  /** A record a transform dropped: not produced, its offset counts as acknowledged. */
+  onDropped(batch: SubmittedBatch, index: number): void;
   onDeliveryFailed(batch: SubmittedBatch, index: number, error: Error): void;
 }
 
@@ -137,6 +139,11 @@ export class SourceProducer {
     while (pending.holding || reader.next()) {
       const index = reader.index;
       if (!pending.holding) batch.locate(index, reader.sourcePartitionIndex, reader.offsetStart, reader.offsetLength);
+      if (reader.kafkaPartition === DROPPED_PARTITION) {
+        this.#settle(pending.seq);
+        target.onDropped(batch, index);
+        continue;
+      }
       try {
         this.#producer.produce(
           topics[reader.topicIndex]!,

@@ -45,6 +45,7 @@ export function createMetricsRegistry(sources: MetricsSources): Registry {
   perTaskCounter('connectd_source_record_poll_total', 'Records returned by the task from poll().', (m) => m.pollRecords);
   perTaskCounter('connectd_source_record_write_total', 'Records acknowledged by Kafka.', (m) => m.writeRecords);
   perTaskCounter('connectd_source_record_failed_total', 'Records whose delivery to Kafka failed.', (m) => m.failedRecords);
+  perTaskCounter('connectd_source_record_dropped_total', 'Records a transform dropped (Filter, a predicate): not produced, their offsets committed.', (m) => m.droppedRecords);
   perTaskCounter('connectd_source_poll_batch_total', 'Non-empty poll() results sent to the supervisor.', (m) => m.pollBatches);
   perTaskCounter('connectd_source_poll_bytes_total', 'Key, value and header bytes polled (after conversion).', (m) => m.pollBytes);
   perTaskCounter('connectd_offset_commit_success_total', 'Offset commits that were persisted.', (m) => m.offsetCommitSuccess);

@@ -14,6 +14,8 @@ export class SourceTaskMetrics {
   writeRecords = 0;
   /** Records whose delivery failed. */
   failedRecords = 0;
+  /** Records a transform (e.g. Filter) dropped: never produced, their offsets still committed. */
+  droppedRecords = 0;
   offsetCommitSuccess = 0;
   offsetCommitFailure = 0;
   offsetCommitSecondsTotal = 0;
@@ -41,6 +43,10 @@ export class SourceTaskMetrics {
 
   recordAcked(): void {
     this.writeRecords++;
+  }
+
+  recordDropped(): void {
+    this.droppedRecords++;
   }
 
   recordFailed(): void {

@@ -3,7 +3,7 @@
  * ArrayBuffer per poll, transferred (not cloned). Design: docs/design/2026-11-25-thread-protocol.md.
  *
  * Layout (little-endian), after an 8-byte header `u32 MAGIC, u32 recordCount`, per record:
- *   f64 timestamp (NaN = none) | i32 kafkaPartition (-1 = partitioner) | u32 topicIndex
+ *   f64 timestamp (NaN = none) | i32 kafkaPartition (-1 = partitioner, -2 = dropped) | u32 topicIndex
  *   u32 sourcePartitionIndex | i32 keyLength (-1 = null) | i32 valueLength (-1 = null)
  *   u32 offsetLength | u32 headerCount
  *   key bytes | value bytes | offset (UTF-8 JSON) | headers: (u32 keyLength, key, i32 valueLength, value)*
@@ -14,6 +14,11 @@ import type { Converter, HeaderConverter, SyncConverter } from '../data/converte
 import type { SourceRecord } from '../sdk/records.js';
 
 export const BATCH_MAGIC = 0x43444231; // "CDB1"
+/**
+ * The Kafka partition of a record a transform dropped: it is not produced, but its source offset
+ * still counts (Kafka Connect's recordDropped), so later offsets of its source partition commit.
+ */
+export const DROPPED_PARTITION = -2;
 const HEADER_BYTES = 8;
 const RECORD_FIXED_BYTES = 36;
 

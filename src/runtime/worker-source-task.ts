@@ -205,11 +205,20 @@ export class WorkerSourceTask implements DeliveryTarget {
 
   onDelivered(batch: SubmittedBatch, index: number, partition: number, offset: number): void {
     this.#opts.metrics.recordAcked();
+    this.#acknowledge(batch, index, partition, offset);
+  }
+
+  #acknowledge(batch: SubmittedBatch, index: number, partition: number, offset: number): void {
     if (!batch.ack(index, partition, offset)) return;
     this.#opts.metrics.batchAcknowledged((performance.now() - batch.receivedAt) / 1000);
     this.#submitted.foldCompleted();
     this.#send({ t: 'credit', records: batch.count, bytes: batch.payloadBytes });
     if (this.#drainWaiter !== undefined && this.#submitted.inFlightRecords() === 0) this.#drainWaiter();
+  }
+
+  onDropped(batch: SubmittedBatch, index: number): void {
+    this.#opts.metrics.recordDropped();
+    this.#acknowledge(batch, index, -1, -1);
   }
 
   onDeliveryFailed(batch: SubmittedBatch, index: number, error: Error): void {
