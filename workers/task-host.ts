@@ -12,7 +12,9 @@ import { createConverter, createHeaderConverter } from '../src/data/converters.j
 import { DROPPED_PARTITION, encodeBatch } from '../src/runtime/record-batch.js';
 import { TransformationChain } from '../src/transforms/chain.js';
 import { SourceRecord } from '../src/sdk/records.js';
-import { fullNameOf, listConnectorPlugins, loadConnectorClass } from '../src/runtime/plugins.js';
+import { fullNameOf, listConnectorPlugins, listOtherPlugins, loadConnectorClass } from '../src/runtime/plugins.js';
+import { pluginConverter, pluginHeaderConverter, usePluginPath } from '../src/runtime/plugin-path.js';
+import { transformationConfigProblems } from '../src/transforms/chain.js';
 import { CONNECTOR_CONFIG_DEF } from '../src/runtime/connector-config.js';
 import { transformsConfigDef } from '../src/transforms/transforms-config.js';
 import type {
@@ -58,10 +60,13 @@ export default async function host(request: HostRequest): Promise<HostResult | V
       return hostSourceTask(request);
     case 'validate':
       return validate(request);
-    case 'plugins':
-      return Promise.all(
+    case 'plugins': {
+      const connectors = await Promise.all(
         (await listConnectorPlugins(request.pluginPath)).map(async ({ fullName, klass }) => ({ class: fullName, type: 'source' as const, version: new klass().version() })),
       );
+      const others = (await listOtherPlugins(request.pluginPath)).map(({ fullName, type }) => ({ class: fullName, type, version: 'undefined' }));
+      return [...connectors, ...others];
+    }
     case 'plugin-config': {
       const ConnectorClass = await loadConnectorClass(request.plugin, request.pluginPath);
       return new ConnectorClass().config().keys().map(configKeyInfo);
@@ -71,6 +76,7 @@ export default async function host(request: HostRequest): Promise<HostResult | V
 
 /** Kafka Connect's validateConnectorConfig: the framework's keys and the connector's, all at once. */
 async function validate(request: ValidateHostRequest): Promise<ValidateResult> {
+  await usePluginPath(request.pluginPath);
   const ConnectorClass = await loadConnectorClass(request.config['connector.class'] ?? '', request.pluginPath);
   const connector = new ConnectorClass();
   const def = connector.config();
@@ -82,6 +88,8 @@ async function validate(request: ValidateHostRequest): Promise<ValidateResult> {
     if (!(err instanceof ConfigException)) throw err;
     problems = err.problems.map((p) => ({ name: p.name, value: p.value, message: p.message }));
   }
+  // Transform problems are checked here, where plugin-path transforms are loaded.
+  problems.push(...transformationConfigProblems(request.config).map((p) => ({ name: p.name, value: p.value, message: p.message })));
   // Kafka Connect's ConnectorConfig.enrich: each transform and predicate alias adds its own keys.
   const frameworkDef = transformsConfigDef(request.config, CONNECTOR_CONFIG_DEF);
   const frameworkValues = frameworkDef.validateAll(request.config);
@@ -155,9 +163,10 @@ async function hostSourceTask(request: SourceTaskHostRequest): Promise<HostResul
       throw new Error(`connector.class=${request.connectorConfig['connector.class']}: its task class ${TaskClass.name} is not a SourceTask`);
     }
     task = instance as SourceTask;
-    const keyConverter = createConverter(request.connectorConfig, 'key.converter');
-    const valueConverter = createConverter(request.connectorConfig, 'value.converter');
-    const headerConverter = createHeaderConverter(request.connectorConfig);
+    const plugins = await usePluginPath(request.pluginPath);
+    const keyConverter = pluginConverter(plugins, request.connectorConfig, 'key.converter') ?? createConverter(request.connectorConfig, 'key.converter');
+    const valueConverter = pluginConverter(plugins, request.connectorConfig, 'value.converter') ?? createConverter(request.connectorConfig, 'value.converter');
+    const headerConverter = pluginHeaderConverter(plugins, request.connectorConfig) ?? createHeaderConverter(request.connectorConfig);
     const chain = TransformationChain.fromConfig(request.connectorConfig);
     closeChain = () => chain.close();
     const wantsRecordCommits = task.commitRecord !== SourceTask.prototype.commitRecord;

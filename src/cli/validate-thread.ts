@@ -7,6 +7,9 @@
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { createConverter } from '../data/converters.js';
 import { loadConnectorClass } from '../runtime/plugins.js';
+import type { OtherPlugin } from '../runtime/plugins.js';
+import { pluginConverter, usePluginPath } from '../runtime/plugin-path.js';
+import { transformationConfigProblems } from '../transforms/chain.js';
 import { ConfigException } from '../sdk/config-def.js';
 
 export interface ThreadProblem {
@@ -48,17 +51,23 @@ function problemsOf(check: () => unknown): ThreadProblem[] {
   }
 }
 
-function converterProblems(config: Record<string, string>): ThreadProblem[] {
+function converterProblems(config: Record<string, string>, plugins: readonly OtherPlugin[]): ThreadProblem[] {
   return (['key.converter', 'value.converter'] as const).flatMap((prefix) =>
     // A converter names its own keys without the prefix (schemas.enable): name them as written.
-    problemsOf(() => createConverter(config, prefix)).map((p) => (p.name === prefix || p.name.startsWith(`${prefix}.`) ? p : { ...p, name: `${prefix}.${p.name}` })),
+    problemsOf(() => pluginConverter(plugins, config, prefix) ?? createConverter(config, prefix)).map((p) =>
+      p.name === prefix || p.name.startsWith(`${prefix}.`) ? p : { ...p, name: `${prefix}.${p.name}` },
+    ),
   );
 }
 
 export async function validateInThread(input: ValidateThreadInput): Promise<ValidateThreadOutput> {
-  const output: ValidateThreadOutput = { worker: converterProblems(input.workerConverters), connectors: [] };
+  // A plugin module that cannot load is reported below, by the connector that names it.
+  const plugins = await usePluginPath(input.pluginPath).catch((): OtherPlugin[] => []);
+  const output: ValidateThreadOutput = { worker: converterProblems(input.workerConverters, plugins), connectors: [] };
   for (const { config, overridesConverters } of input.connectors) {
-    const problems: ThreadProblem[] = overridesConverters ? converterProblems(config) : [];
+    const problems: ThreadProblem[] = overridesConverters ? converterProblems(config, plugins) : [];
+    // Transforms and predicates, the plugin-path ones included (registered above).
+    problems.push(...transformationConfigProblems(config).map((p) => ({ name: p.name, value: p.value, message: p.message })));
     let passwordKeys: string[] = [];
     let version: string | null = null;
     const className = (config['connector.class'] ?? '').trim();

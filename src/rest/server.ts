@@ -249,11 +249,13 @@ export function createRestServer(opts: RestServerOptions): FastifyInstance {
 
   app.get<{ Querystring: { connectorsOnly?: string } }>('/connector-plugins', async (req) => {
     const connectorsOnly = req.query.connectorsOnly === undefined ? true : booleanQuery(req.query.connectorsOnly, 'connectorsOnly');
-    const connectors = await opts.worker.listConnectorPlugins();
+    const found = await opts.worker.listConnectorPlugins();
+    const connectors = found.filter((p) => p.type === 'source' || p.type === 'sink');
     if (connectorsOnly) return connectors;
     return [
       ...connectors,
       ...listTransformPlugins(),
+      ...found.filter((p) => p.type !== 'source' && p.type !== 'sink'),
       ...knownConverterClasses()
         .filter((c) => c.includes('.'))
         .map((c) => ({ class: c, type: 'converter', version: VERSION })),

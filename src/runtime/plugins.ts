@@ -49,6 +49,34 @@ interface Registry {
   byName: Map<string, ConnectorClass>;
   /** Each class once, under its full name, in discovery order. */
   plugins: { fullName: string; klass: ConnectorClass }[];
+  /** Converters, header converters, transformations and predicates found on plugin.path. */
+  others: OtherPlugin[];
+}
+
+export type OtherPluginType = 'converter' | 'header_converter' | 'transformation' | 'predicate';
+export interface OtherPlugin {
+  fullName: string;
+  type: OtherPluginType;
+  klass: new () => unknown;
+}
+
+/** What kind of plugin a class is, by the methods its instances have (duck-typed, as for connectors). */
+function otherPluginTypes(value: unknown): OtherPluginType[] {
+  if (typeof value !== 'function') return [];
+  const proto = (value as { prototype?: Record<string, unknown> }).prototype;
+  if (proto === undefined) return [];
+  const has = (...names: string[]): boolean => names.every((n) => typeof proto[n] === 'function');
+  const types: OtherPluginType[] = [];
+  if (has('fromConnectData', 'toConnectData', 'configure')) types.push('converter');
+  if (has('fromConnectHeader', 'toConnectHeader', 'configure')) types.push('header_converter');
+  if (has('apply', 'config', 'configure', 'close')) types.push('transformation');
+  if (has('test', 'config', 'configure', 'close') && !types.includes('transformation')) types.push('predicate');
+  return types;
+}
+
+/** The converters, header converters, transformations and predicates on plugin.path. */
+export async function listOtherPlugins(pluginPath: readonly string[]): Promise<OtherPlugin[]> {
+  return (await registryFor(pluginPath)).others;
 }
 
 /** Per-thread cache: plugin modules are imported once per worker thread and plugin path. */
@@ -87,6 +115,7 @@ export async function fullNameOf(klass: ConnectorClass, pluginPath: readonly str
 async function buildRegistry(pluginPath: readonly string[]): Promise<Registry> {
   const registry = new Map<string, ConnectorClass>();
   const plugins: Registry['plugins'] = [];
+  const others: OtherPlugin[] = [];
   const add = (fullName: string, klass: ConnectorClass): void => {
     if (!plugins.some((p) => p.klass === klass)) plugins.push({ fullName, klass });
     for (const alias of aliasesFor(fullName)) if (!registry.has(alias)) registry.set(alias, klass);
@@ -101,11 +130,13 @@ async function buildRegistry(pluginPath: readonly string[]): Promise<Registry> {
     for (const { file, namespace } of await pluginModules(path.resolve(entry))) {
       const mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
       for (const [exportName, value] of Object.entries(mod)) {
-        if (isConnectorClass(value)) add(`${namespace}.${exportName === 'default' ? value.name : exportName}`, value);
+        const fullName = `${namespace}.${exportName === 'default' ? (value as { name?: string }).name : exportName}`;
+        if (isConnectorClass(value)) add(fullName, value);
+        else for (const type of otherPluginTypes(value)) others.push({ fullName, type, klass: value as new () => unknown });
       }
     }
   }
-  return { byName: registry, plugins };
+  return { byName: registry, plugins, others };
 }
 
 /** The modules one `plugin.path` entry contributes, each with the namespace of its full names. */

@@ -74,7 +74,7 @@ export interface PluginsHostRequest extends PluginLocation {
 }
 export interface PluginInfo {
   class: string;
-  type: 'source' | 'sink';
+  type: 'source' | 'sink' | 'converter' | 'header_converter' | 'transformation' | 'predicate';
   version: string;
 }
 

@@ -18,7 +18,6 @@ import { HerderError, alreadyExists, notFound, taskNotFound } from './errors.js'
 import { TopicCreation } from './topic-creation.js';
 import { producerOverrides } from './client-overrides.js';
 import { resolveConfig } from './config-providers.js';
-import { transformationConfigProblems } from '../transforms/chain.js';
 import type { ConfigProvider } from './config-providers.js';
 import type { ErrorInfo } from './protocol.js';
 import type { State } from './status.js';
@@ -238,7 +237,6 @@ export class StandaloneHerder {
     collect(() => CONNECTOR_CONFIG_DEF.parse(config));
     collect(() => TopicCreation.fromConfig(config, this.#worker.config.topicCreationEnable));
     collect(() => producerOverrides(config, this.#worker.config.clientOverridePolicy));
-    problems.push(...transformationConfigProblems(config));
     let passwordKeys: string[] = [];
     if ((config['connector.class'] ?? '').trim() !== '') {
       try {

@@ -98,7 +98,21 @@ export function listTransformPlugins(): { class: string; type: TransformPluginTy
 
 /** The plugin a class name or alias names, of any type; undefined when none does. */
 export function findTransformPlugin(name: string): TransformPluginDesc | undefined {
-  return BY_NAME.get(name);
+  return BY_NAME.get(name) ?? FROM_PLUGIN_PATH.get(name);
+}
+
+/** Transformations and predicates found on `plugin.path` (per thread: registered where they load). */
+const FROM_PLUGIN_PATH = new Map<string, TransformPluginDesc>();
+
+/**
+ * Makes plugin-path transformations and predicates known by their full name and their simple name.
+ * Built-ins keep their names: a plugin cannot shadow one.
+ */
+export function registerTransformPlugin(className: string, type: TransformPluginType, create: () => Transformation | Predicate): void {
+  const probe = create();
+  const plugin: TransformPluginDesc = Object.freeze({ className, type, configDef: probe.config(), overview: '', create });
+  probe.close();
+  for (const name of [className, shortName(className)]) if (!BY_NAME.has(name) && !FROM_PLUGIN_PATH.has(name)) FROM_PLUGIN_PATH.set(name, plugin);
 }
 
 /**
@@ -107,7 +121,7 @@ export function findTransformPlugin(name: string): TransformPluginDesc | undefin
  * plugin of the other type.
  */
 export function resolveTransformPlugin(name: string, type: TransformPluginType): TransformPluginDesc | string {
-  const found = BY_NAME.get(name);
+  const found = findTransformPlugin(name);
   if (found !== undefined) {
     if (found.type === type) return found;
     return `Class ${found.className} does not implement the ${type === 'transformation' ? 'Transformation' : 'Predicate'} interface`;

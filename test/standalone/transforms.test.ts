@@ -78,3 +78,41 @@ t.test('a bad transform config is refused at start, every problem named', async 
     /transforms\.a\.type.*transforms\.b\.regex/s,
   );
 });
+
+t.test('transformations, predicates and converters from plugin.path', async (t) => {
+  await cluster.createTopic('plugged', { partitions: 1 });
+  const proc = await ConnectdProcess.start({
+    dir: path.join(root, 'plugged'),
+    bootstrapServers: cluster.bootstrapServers,
+    worker: { 'plugin.path': path.resolve(import.meta.dirname, '../fixtures/plugins') },
+    connectors: [
+      {
+        name: 'plugged',
+        'connector.class': 'GeneratorSource',
+        topic: 'plugged',
+        'records.per.partition': '20',
+        'value.size': '0',
+        'key.converter': 'test-plugins.ReversingConverter',
+        transforms: 'upper',
+        'transforms.upper.type': 'UpperCaseValue',
+        'transforms.upper.suffix': '!',
+        'transforms.upper.predicate': 'even',
+        predicates: 'even',
+        'predicates.even.type': 'test-plugins.EvenKey',
+      },
+    ],
+  });
+  t.teardown(() => proc.kill());
+  await waitFor('all written', async () => (await proc.metric('connectd_source_record_write_total')) === 20);
+  const plugins = (await proc.request('GET', '/connector-plugins?connectorsOnly=false')).body as { class: string; type: string }[];
+  t.ok(plugins.some((p) => p.class === 'test-plugins.UpperCaseValue' && p.type === 'transformation'), 'listed as a transformation');
+  t.ok(plugins.some((p) => p.class === 'test-plugins.EvenKey' && p.type === 'predicate'), 'listed as a predicate');
+  t.ok(plugins.some((p) => p.class === 'test-plugins.ReversingConverter' && p.type === 'converter'), 'listed as a converter');
+  t.equal(await proc.stop(), 0);
+  const records = await readTopic(cluster.bootstrapServers, 'plugged');
+  t.equal(records.length, 20);
+  const byKey = new Map(records.map((r) => [[...r.key!].reverse().join(''), r.value!]));
+  t.match(byKey.get('p0-2'), /^\{"PARTITION":0,"SEQ":2,.*\}!$/, 'even key: transformed by the plugin transformation');
+  t.match(byKey.get('p0-3'), /^\{"partition":0,"seq":3,/, 'odd key: the predicate skipped it');
+  t.ok(records.every((r) => r.key!.endsWith('0p')), 'keys written by the plugin converter (reversed)');
+});
