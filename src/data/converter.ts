@@ -48,6 +48,12 @@ export interface Converter {
   /** The keys `configure` understands. */
   config(): ConfigDef;
   close(): void;
+  /**
+   * Optional fast path: when `fromConnectData(topic, schema, value)` would be exactly the UTF-8 of a
+   * string, that string (the framework then writes it straight into the batch, without an
+   * intermediate byte array); otherwise undefined.
+   */
+  utf8Of?(schema: Schema | null, value: unknown): string | undefined;
 }
 
 /** A converter that never waits: its conversions return their result, never a Promise. */
@@ -63,6 +69,8 @@ export interface HeaderConverter {
   toConnectHeader(topic: string, headerKey: string, value: Uint8Array | null): SchemaAndValue;
   config(): ConfigDef;
   close(): void;
+  /** As Converter.utf8Of, for `fromConnectHeader`. */
+  utf8Of?(schema: Schema | null, value: unknown): string | undefined;
 }
 
 /** Kafka's ConverterType: what `converter.type` says a converter converts. */

@@ -14,7 +14,7 @@
  */
 import { ConfigDef } from '../sdk/config-def.js';
 import type { HeaderConverter } from './converter.js';
-import { Schema, SchemaAndValue } from './schema.js';
+import { Schema, SchemaAndValue, SchemaType } from './schema.js';
 import { convertToString, parseString } from './values.js';
 
 const utf8 = new TextEncoder();
@@ -27,6 +27,11 @@ export class SimpleHeaderConverter implements HeaderConverter {
   }
 
   configure(): void {}
+
+  /** A string header without a schema (or with a STRING one) is written as itself. */
+  utf8Of(schema: Schema | null, value: unknown): string | undefined {
+    return typeof value === 'string' && (schema === null || schema.type === SchemaType.STRING) ? value : undefined;
+  }
 
   fromConnectHeader(_topic: string, _headerKey: string, schema: Schema | null, value: unknown): Uint8Array | null {
     const text = convertToString(schema, value);

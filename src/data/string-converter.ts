@@ -44,6 +44,10 @@ export class StringConverter implements Converter, HeaderConverter {
     }
   }
 
+  utf8Of(_schema: Schema | null, value: unknown): string | undefined {
+    return typeof value === 'string' ? value : undefined;
+  }
+
   fromConnectData(topic: string, schema: Schema | null, value: unknown): Uint8Array | null {
     if (value === null || value === undefined) return null;
     if (typeof value === 'string') return utf8.encode(value);

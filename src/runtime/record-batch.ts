@@ -22,7 +22,6 @@ export const DROPPED_PARTITION = -2;
 const HEADER_BYTES = 8;
 const RECORD_FIXED_BYTES = 36;
 
-const utf8 = new TextEncoder();
 
 export interface EncodedBatch {
   readonly count: number;
@@ -61,9 +60,13 @@ export function encodeBatch(
   const batch = new BatchBuilder(records.length, headerConverter);
   for (let i = 0; i < records.length; i++) {
     const record = records[i]!;
-    const key = keyConverter.fromConnectData(record.topic, record.keySchema ?? null, record.key);
+    const keySchema = record.keySchema ?? null;
+    // A converter whose bytes are a string's UTF-8 hands over the string: it is written straight
+    // into the batch, without an intermediate byte array.
+    const key = keyConverter.utf8Of?.(keySchema, record.key) ?? keyConverter.fromConnectData(record.topic, keySchema, record.key);
     if (key instanceof Promise) return encodeRest(batch, records, i, key, undefined, keyConverter, valueConverter);
-    const value = valueConverter.fromConnectData(record.topic, record.valueSchema ?? null, record.value);
+    const valueSchema = record.valueSchema ?? null;
+    const value = valueConverter.utf8Of?.(valueSchema, record.value) ?? valueConverter.fromConnectData(record.topic, valueSchema, record.value);
     if (value instanceof Promise) return encodeRest(batch, records, i, key, value, keyConverter, valueConverter);
     batch.add(record, key, value);
   }
@@ -75,7 +78,7 @@ async function encodeRest(
   batch: BatchBuilder,
   records: readonly SourceRecord[],
   from: number,
-  firstKey: Uint8Array | null | Promise<Uint8Array | null>,
+  firstKey: Uint8Array | string | null | Promise<Uint8Array | null>,
   firstValue: Promise<Uint8Array | null> | undefined,
   keyConverter: Converter,
   valueConverter: Converter,
@@ -96,8 +99,8 @@ class BatchBuilder {
   // Header values through the header converter (Kafka Connect's SimpleHeaderConverter by default),
   // in record order; without one, strings go as UTF-8 and bytes as they are.
   readonly #headerValues: (string | Uint8Array | null)[] = [];
-  readonly #keys: (Uint8Array | null)[];
-  readonly #values: (Uint8Array | null)[];
+  readonly #keys: (Uint8Array | string | null)[];
+  readonly #values: (Uint8Array | string | null)[];
   readonly #offsets: string[];
   readonly #topicIndex = new Map<string, number>();
   readonly #topics: string[] = [];
@@ -114,14 +117,14 @@ class BatchBuilder {
   constructor(count: number, headerConverter: HeaderConverter | undefined) {
     this.#count = count;
     this.#headerConverter = headerConverter;
-    this.#keys = new Array<Uint8Array | null>(count);
-    this.#values = new Array<Uint8Array | null>(count);
+    this.#keys = new Array<Uint8Array | string | null>(count);
+    this.#values = new Array<Uint8Array | string | null>(count);
     this.#offsets = new Array<string>(count);
     this.#recordTopic = new Uint32Array(count);
     this.#recordPartition = new Uint32Array(count);
   }
 
-  add(record: SourceRecord, key: Uint8Array | null, value: Uint8Array | null): void {
+  add(record: SourceRecord, key: Uint8Array | string | null, value: Uint8Array | string | null): void {
     const i = this.#added++;
     let t = this.#topicIndex.get(record.topic);
     if (t === undefined) {
@@ -148,10 +151,11 @@ class BatchBuilder {
     this.#values[i] = value;
     const offset = JSON.stringify(record.sourceOffset);
     this.#offsets[i] = offset;
-    let recordPayload = (key?.byteLength ?? 0) + (value?.byteLength ?? 0);
+    let recordPayload = byteLength(key) + byteLength(value);
     const headerConverter = this.#headerConverter;
     for (const header of record.headers) {
-      const converted = headerConverter === undefined ? header.value : headerConverter.fromConnectHeader(record.topic, header.key, null, header.value);
+      const converted =
+        headerConverter === undefined ? header.value : (headerConverter.utf8Of?.(null, header.value) ?? headerConverter.fromConnectHeader(record.topic, header.key, null, header.value));
       this.#headerValues.push(converted);
       // Worst case 3 UTF-8 bytes per UTF-16 unit; the slack is not sent as payload.
       recordPayload += 8 + header.key.length * 3 + headerValueSize(converted);
@@ -169,7 +173,8 @@ class BatchBuilder {
     const recordTopic = this.#recordTopic;
     const recordPartition = this.#recordPartition;
     const buffer = new ArrayBuffer(this.#size);
-    const bytes = new Uint8Array(buffer);
+    // One Buffer view for the whole batch: strings are written at an offset, with no view per write.
+    const bytes = Buffer.from(buffer);
     const view = new DataView(buffer);
     view.setUint32(0, BATCH_MAGIC, true);
     view.setUint32(4, count, true);
@@ -177,45 +182,29 @@ class BatchBuilder {
     let headerIndex = 0;
     for (let i = 0; i < count; i++) {
       const record = records[i]!;
-      const key = keys[i]!;
-      const value = values[i]!;
       view.setFloat64(pos, record.timestamp ?? Number.NaN, true);
       view.setInt32(pos + 8, record.kafkaPartition ?? -1, true);
       view.setUint32(pos + 12, recordTopic[i]!, true);
       view.setUint32(pos + 16, recordPartition[i]!, true);
-      view.setInt32(pos + 20, key === null ? -1 : key.byteLength, true);
-      view.setInt32(pos + 24, value === null ? -1 : value.byteLength, true);
       view.setUint32(pos + 32, record.headers.length, true);
-      const offsetLengthAt = pos + 28;
+      const recordStart = pos;
       pos += RECORD_FIXED_BYTES;
-      if (key !== null) {
-        bytes.set(key, pos);
-        pos += key.byteLength;
-      }
-      if (value !== null) {
-        bytes.set(value, pos);
-        pos += value.byteLength;
-      }
-      const written = utf8.encodeInto(offsets[i]!, bytes.subarray(pos)).written;
-      view.setUint32(offsetLengthAt, written, true);
+      const keyLength = writeValue(bytes, pos, keys[i]!);
+      view.setInt32(recordStart + 20, keyLength, true);
+      if (keyLength > 0) pos += keyLength;
+      const valueLength = writeValue(bytes, pos, values[i]!);
+      view.setInt32(recordStart + 24, valueLength, true);
+      if (valueLength > 0) pos += valueLength;
+      const written = bytes.write(offsets[i]!, pos);
+      view.setUint32(recordStart + 28, written, true);
       pos += written;
       for (const header of record.headers) {
-        const keyWritten = utf8.encodeInto(header.key, bytes.subarray(pos + 4)).written;
+        const keyWritten = bytes.write(header.key, pos + 4);
         view.setUint32(pos, keyWritten, true);
         pos += 4 + keyWritten;
-        const hv = headerValues[headerIndex++]!;
-        if (hv === null) {
-          view.setInt32(pos, -1, true);
-          pos += 4;
-        } else if (typeof hv === 'string') {
-          const n = utf8.encodeInto(hv, bytes.subarray(pos + 4)).written;
-          view.setInt32(pos, n, true);
-          pos += 4 + n;
-        } else {
-          view.setInt32(pos, hv.byteLength, true);
-          bytes.set(hv, pos + 4);
-          pos += 4 + hv.byteLength;
-        }
+        const n = writeValue(bytes, pos + 4, headerValues[headerIndex++]!);
+        view.setInt32(pos, n, true);
+        pos += 4 + (n > 0 ? n : 0);
       }
     }
     return { count, payloadBytes: this.#payloadBytes, topics: this.#topics, sourcePartitions: this.#sourcePartitions, buffer };
@@ -225,6 +214,20 @@ class BatchBuilder {
 function headerValueSize(value: string | Uint8Array | null): number {
   if (value === null) return 0;
   return typeof value === 'string' ? value.length * 3 : value.byteLength;
+}
+
+/** Exact size of a key or value in the batch: what the in-flight byte budget counts. */
+function byteLength(value: string | Uint8Array | null): number {
+  if (value === null) return 0;
+  return typeof value === 'string' ? Buffer.byteLength(value) : value.byteLength;
+}
+
+/** Writes a key, value or header value at `pos`; returns its length, or -1 for null. */
+function writeValue(bytes: Buffer, pos: number, value: string | Uint8Array | null): number {
+  if (value === null) return -1;
+  if (typeof value === 'string') return value.length === 0 ? 0 : bytes.write(value, pos);
+  bytes.set(value, pos);
+  return value.byteLength;
 }
 
 /** One decoded header, as the Kafka client's produce() takes it: `{ [key]: value }`. */
