@@ -3,38 +3,16 @@
  * resume from STOPPED, restart of failed tasks only, automatic restarts, a task that ignores stop,
  * and dynamic reconfiguration that leaves unchanged tasks alone.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import t from 'tap';
-import { KafkaCluster } from '../../tools/kafka/cluster.js';
-import { ConnectdProcess } from '../../tools/connectd-process.js';
+import type { ConnectdProcess } from '../../tools/connectd-process.js';
 import type { ConnectorStatus } from '../../tools/connectd-process.js';
 import { readTopic } from '../../tools/topic-reader.js';
 import { waitFor } from '../fixtures/wait.js';
+import { connectdHarness } from '../fixtures/connectd-harness.js';
 
-const PLUGINS = path.resolve(import.meta.dirname, '../fixtures/plugins');
-
-const cluster = await KafkaCluster.start();
-t.teardown(() => cluster.stop());
-const root = await mkdtemp(path.join(os.tmpdir(), 'connectd-lifecycle-'));
-t.teardown(() => rm(root, { recursive: true, force: true }));
-const running = new Set<ConnectdProcess>();
-t.teardown(async () => {
-  for (const p of running) await p.kill();
-});
-
-async function startConnectd(dir: string, connectors: Record<string, string>[], worker: Record<string, string> = {}): Promise<ConnectdProcess> {
-  const proc = await ConnectdProcess.start({
-    dir: path.join(root, dir),
-    bootstrapServers: cluster.bootstrapServers,
-    connectors,
-    worker: { 'plugin.path': PLUGINS, 'worker.threads': '2', ...worker },
-  });
-  running.add(proc);
-  void proc.exited().then(() => running.delete(proc));
-  return proc;
-}
+const { cluster, root, startConnectd } = await connectdHarness(t, 'lifecycle');
 
 const states = (s: ConnectorStatus): string => [s.connector.state, ...s.tasks.map((task) => `${task.id}:${task.state}`)].join(' ');
 

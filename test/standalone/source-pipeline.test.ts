@@ -2,41 +2,18 @@
  * The first slice end to end, against a real Kafka broker: the connectd daemon (a child process)
  * runs the generator in worker threads and produces to Kafka; the test reads the topic back.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import t from 'tap';
-import { KafkaCluster } from '../../tools/kafka/cluster.js';
-import { ConnectdProcess } from '../../tools/connectd-process.js';
+import type { ConnectdProcess } from '../../tools/connectd-process.js';
 import { readTopic } from '../../tools/topic-reader.js';
 import type { ConsumedRecord } from '../../tools/topic-reader.js';
 import { generatedValue } from '../../src/connectors/generator/generator-source-connector.js';
 import { waitFor } from '../fixtures/wait.js';
+import { connectdHarness } from '../fixtures/connectd-harness.js';
 
-const PLUGINS = path.resolve(import.meta.dirname, '../fixtures/plugins');
 // Recent, so the broker's time-based retention never deletes the test's records.
 const TIMESTAMP_BASE = Date.now() - 3_600_000;
 
-const cluster = await KafkaCluster.start();
-t.teardown(() => cluster.stop());
-const root = await mkdtemp(path.join(os.tmpdir(), 'connectd-pipeline-'));
-t.teardown(() => rm(root, { recursive: true, force: true }));
-const running = new Set<ConnectdProcess>();
-t.teardown(async () => {
-  for (const p of running) await p.kill();
-});
-
-async function startConnectd(dir: string, connectors: Record<string, string>[], worker: Record<string, string> = {}): Promise<ConnectdProcess> {
-  const proc = await ConnectdProcess.start({
-    dir: path.join(root, dir),
-    bootstrapServers: cluster.bootstrapServers,
-    connectors,
-    worker: { 'plugin.path': PLUGINS, 'worker.threads': '2', ...worker },
-  });
-  running.add(proc);
-  void proc.exited().then(() => running.delete(proc));
-  return proc;
-}
+const { cluster, startConnectd } = await connectdHarness(t, 'pipeline');
 
 function generator(name: string, topic: string, partitions: number, perPartition: number, extra: Record<string, string> = {}): Record<string, string> {
   return {
