@@ -2,24 +2,27 @@
  * The binary form in which records cross from a task's worker thread to the supervisor: one
  * ArrayBuffer per poll, transferred (not cloned). Design: docs/design/2026-11-25-thread-protocol.md.
  *
- * Layout (little-endian), after an 8-byte header `u32 MAGIC, u32 recordCount`, per record:
+ * Layout (little-endian), after a 12-byte header `u32 MAGIC, u32 recordCount, u32 headerKeyTable`, per record:
  *   f64 timestamp (NaN = none) | i32 kafkaPartition (-1 = partitioner, -2 = dropped) | u32 topicIndex
  *   u32 sourcePartitionIndex | i32 keyLength (-1 = null) | i32 valueLength (-1 = null)
  *   u32 offsetLength | u32 headerCount
- *   key bytes | value bytes | offset (UTF-8 JSON) | headers: (u32 keyLength, key, i32 valueLength, value)*
+ *   key bytes | value bytes | offset (UTF-8 JSON) | headers: (u32 headerKeyIndex, i32 valueLength, value)*
+ * then the header-key table at `headerKeyTable`: u32 count, (u32 length, UTF-8 key)* — each key
+ * once per batch, so the supervisor decodes no header key per record.
  * Topic names and source partitions (as JSON) travel beside the buffer in per-batch tables, so the
  * supervisor decodes no string per record. Offsets stay bytes until an offset flush picks one.
  */
 import type { Converter, HeaderConverter, SyncConverter } from '../data/converters.js';
 import type { SourceRecord } from '../sdk/records.js';
 
-export const BATCH_MAGIC = 0x43444231; // "CDB1"
+export const BATCH_MAGIC = 0x43444232; // "CDB2"
 /**
  * The Kafka partition of a record a transform dropped: it is not produced, but its source offset
  * still counts (Kafka Connect's recordDropped), so later offsets of its source partition commit.
  */
 export const DROPPED_PARTITION = -2;
-const HEADER_BYTES = 8;
+/** magic, record count, byte position of the header-key table. */
+const HEADER_BYTES = 12;
 const RECORD_FIXED_BYTES = 36;
 
 
@@ -103,6 +106,10 @@ class BatchBuilder {
   readonly #values: (Uint8Array | string | null)[];
   readonly #offsets: string[];
   readonly #topicIndex = new Map<string, number>();
+  /** Header keys, each once per batch: records refer to them by index (no key string per header). */
+  readonly #headerKeyIndex = new Map<string, number>();
+  readonly #headerKeys: string[] = [];
+  readonly #headerKeyRefs: number[] = [];
   readonly #topics: string[] = [];
   // Tasks usually reuse one partition object per source partition: look it up by identity first.
   readonly #partitionByIdentity = new Map<object, number>();
@@ -111,7 +118,8 @@ class BatchBuilder {
   readonly #recordTopic: Uint32Array;
   readonly #recordPartition: Uint32Array;
   #added = 0;
-  #size = HEADER_BYTES;
+  /** Fixed header plus the header-key table's count; records and table entries add to it. */
+  #size = HEADER_BYTES + 4;
   #payloadBytes = 0;
 
   constructor(count: number, headerConverter: HeaderConverter | undefined) {
@@ -157,11 +165,21 @@ class BatchBuilder {
       const converted =
         headerConverter === undefined ? header.value : (headerConverter.utf8Of?.(null, header.value) ?? headerConverter.fromConnectHeader(record.topic, header.key, null, header.value));
       this.#headerValues.push(converted);
-      // Worst case 3 UTF-8 bytes per UTF-16 unit; the slack is not sent as payload.
-      recordPayload += 8 + header.key.length * 3 + headerValueSize(converted);
+      let keyIndex = this.#headerKeyIndex.get(header.key);
+      if (keyIndex === undefined) {
+        keyIndex = this.#headerKeys.length;
+        this.#headerKeys.push(header.key);
+        this.#headerKeyIndex.set(header.key, keyIndex);
+        // The table entry: worst case 3 UTF-8 bytes per UTF-16 unit.
+        this.#size += 4 + header.key.length * 3;
+      }
+      this.#headerKeyRefs.push(keyIndex);
+      recordPayload += header.key.length + headerValueSize(converted);
+      // Worst case 3 UTF-8 bytes per UTF-16 unit for string values; the slack is not payload.
+      this.#size += 8 + (typeof converted === 'string' ? converted.length * 3 : headerValueSize(converted));
     }
     this.#payloadBytes += recordPayload;
-    this.#size += RECORD_FIXED_BYTES + recordPayload + offset.length * 3;
+    this.#size += RECORD_FIXED_BYTES + byteLength(key) + byteLength(value) + offset.length * 3;
   }
 
   write(records: readonly SourceRecord[]): EncodedBatch {
@@ -198,14 +216,20 @@ class BatchBuilder {
       const written = bytes.write(offsets[i]!, pos);
       view.setUint32(recordStart + 28, written, true);
       pos += written;
-      for (const header of record.headers) {
-        const keyWritten = bytes.write(header.key, pos + 4);
-        view.setUint32(pos, keyWritten, true);
-        pos += 4 + keyWritten;
-        const n = writeValue(bytes, pos + 4, headerValues[headerIndex++]!);
-        view.setInt32(pos, n, true);
-        pos += 4 + (n > 0 ? n : 0);
+      for (let h = 0; h < record.headers.length; h++) {
+        view.setUint32(pos, this.#headerKeyRefs[headerIndex]!, true);
+        const n = writeValue(bytes, pos + 8, headerValues[headerIndex++]!);
+        view.setInt32(pos + 4, n, true);
+        pos += 8 + (n > 0 ? n : 0);
       }
+    }
+    view.setUint32(8, pos, true);
+    view.setUint32(pos, this.#headerKeys.length, true);
+    pos += 4;
+    for (const key of this.#headerKeys) {
+      const n = bytes.write(key, pos + 4);
+      view.setUint32(pos, n, true);
+      pos += 4 + n;
     }
     return { count, payloadBytes: this.#payloadBytes, topics: this.#topics, sourcePartitions: this.#sourcePartitions, buffer };
   }
@@ -213,7 +237,7 @@ class BatchBuilder {
 
 function headerValueSize(value: string | Uint8Array | null): number {
   if (value === null) return 0;
-  return typeof value === 'string' ? value.length * 3 : value.byteLength;
+  return typeof value === 'string' ? value.length : value.byteLength;
 }
 
 /** Exact size of a key or value in the batch: what the in-flight byte budget counts. */
@@ -255,6 +279,9 @@ export class RecordBatchReader {
   readonly #view: DataView;
   #pos = HEADER_BYTES;
 
+  /** The batch's header keys, decoded once. */
+  readonly #headerKeys: string[] = [];
+
   constructor(buffer: ArrayBuffer) {
     this.#buffer = buffer;
     this.#view = new DataView(buffer);
@@ -262,6 +289,14 @@ export class RecordBatchReader {
       throw new Error('record batch: bad magic (not a connectd batch, or a protocol version mismatch)');
     }
     this.count = this.#view.getUint32(4, true);
+    let pos = this.#view.getUint32(8, true);
+    const keys = this.#view.getUint32(pos, true);
+    pos += 4;
+    for (let k = 0; k < keys; k++) {
+      const length = this.#view.getUint32(pos, true);
+      this.#headerKeys.push(Buffer.from(buffer, pos + 4, length).toString('utf8'));
+      pos += 4 + length;
+    }
   }
 
   next(): boolean {
@@ -296,11 +331,9 @@ export class RecordBatchReader {
     else {
       const headers: ProducerHeader[] = [];
       for (let h = 0; h < headerCount; h++) {
-        const keyLen = view.getUint32(pos, true);
-        const key = Buffer.from(this.#buffer, pos + 4, keyLen).toString('utf8');
-        pos += 4 + keyLen;
-        const valueLen = view.getInt32(pos, true);
-        pos += 4;
+        const key = this.#headerKeys[view.getUint32(pos, true)]!;
+        const valueLen = view.getInt32(pos + 4, true);
+        pos += 8;
         // The Kafka client takes no null header value: an empty value is the closest it can carry.
         const headerValue = valueLen < 0 ? Buffer.alloc(0) : Buffer.from(this.#buffer, pos, valueLen);
         if (valueLen > 0) pos += valueLen;
