@@ -7,6 +7,7 @@
  */
 import type { WorkerConfig } from '../config/worker-config.js';
 import { createLogger } from '../log.js';
+import { fetchClusterId } from '../kafka/cluster-id.js';
 import { LoggerRegistry } from '../logging/logger-registry.js';
 import { createMetricsRegistry } from '../metrics/registry.js';
 import { createRestServer } from '../rest/server.js';
@@ -38,7 +39,8 @@ export async function runStandalone(config: WorkerConfig, connectorConfigs: Reco
     connectors: () => herder.connectorStates(),
   });
   let health: 'starting' | 'healthy' | 'unhealthy' = 'starting';
-  const rest = createRestServer({ herder, loggers, worker, metrics, kafkaClusterId: () => null, health: () => health, ...restSecurity });
+  let clusterId: string | null = null;
+  const rest = createRestServer({ herder, loggers, worker, metrics, kafkaClusterId: () => clusterId, health: () => health, ...restSecurity });
 
   let stopping: Promise<number> | undefined;
   const shutdown = (signal: string): Promise<number> => {
@@ -63,6 +65,7 @@ export async function runStandalone(config: WorkerConfig, connectorConfigs: Reco
   logger.info({ version: VERSION, bootstrapServers: config.bootstrapServers }, 'connectd starting in standalone mode');
   systemd?.status(`starting: connecting to Kafka (${config.bootstrapServers})`);
   await worker.start();
+  clusterId = await fetchClusterId(config.bootstrapServers, config.kafkaClientDefaults['security.protocol']);
   const address = await rest.listen({ host: config.listener.host, port: config.listener.port });
   logger.info({ rest: address, metrics: `${address}/metrics` }, 'REST API listening');
 

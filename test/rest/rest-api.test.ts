@@ -2,7 +2,7 @@
  * REST contract tests: Kafka Connect's paths, status codes, bodies and error shape, against the
  * running daemon and a real broker.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
@@ -40,7 +40,8 @@ t.test('root and health', async (t) => {
   const root = await call('GET', '/');
   t.equal(root.status, 200);
   t.match(root.body, { version: String, commit: String });
-  t.ok('kafka_cluster_id' in (root.body as object));
+  const meta = await readFile(path.join(cluster.nodes[0]!.logDir, 'meta.properties'), 'utf8');
+  t.equal((root.body as { kafka_cluster_id: string }).kafka_cluster_id, /cluster\.id=(\S+)/.exec(meta)![1], "the broker's cluster id");
   t.same(await call('GET', '/health'), { status: 200, body: { status: 'healthy', message: 'Worker has completed startup and is ready to handle requests.' } });
 });
 
