@@ -116,6 +116,7 @@ export function createMetricsRegistry(sources: MetricsSources): Registry {
   };
   perTaskHistogram('connectd_source_batch_ack_seconds', 'Time from a polled batch reaching the supervisor to Kafka acknowledging its last record.', (m) => m.batchAckSeconds);
   perTaskHistogram('connectd_source_poll_batch_seconds', "Time the task's poll() took for each non-empty batch (Kafka Connect: poll-batch-avg/max-time-ms).", (m) => m.pollBatchSeconds);
+  perTaskHistogram('connectd_source_poll_batch_records', 'Records per non-empty poll (Kafka Connect: batch-size-avg/max).', (m) => m.pollBatchRecords);
   perTaskHistogram('connectd_offset_commit_latency_seconds', 'Time each offset commit took to persist (Kafka Connect: offset-commit-avg/max-time-ms).', (m) => m.offsetCommitSeconds);
 
   const producerGauge = (name: string, help: string, read: (s: ProducerStatistics) => number, type: 'gauge' | 'counter' = 'gauge'): void => {

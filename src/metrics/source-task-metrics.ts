@@ -29,6 +29,8 @@ export class SourceTaskMetrics {
   readonly pollBatchSeconds = new BucketHistogram();
   /** How long each offset commit took to persist. */
   readonly offsetCommitSeconds = new BucketHistogram();
+  /** Records per non-empty poll (Kafka Connect: batch-size-avg/max). */
+  readonly pollBatchRecords = new BucketHistogram([1, 10, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 65536]);
 
   constructor(
     readonly connector: string,
@@ -36,6 +38,7 @@ export class SourceTaskMetrics {
   ) {}
 
   batchPolled(records: number, bytes: number): void {
+    this.pollBatchRecords.observe(records);
     this.pollRecords += records;
     this.pollBatches++;
     this.pollBytes += bytes;

@@ -50,6 +50,9 @@ t.test('counters move while the pipeline runs and agree with each other', async 
   t.equal(value(late, /^connectd_source_poll_batch_total\{connector="gen",task="0"\}/), total / 100, 'one batch per poll of 100');
   t.equal(value(late, /^connectd_source_batch_ack_seconds_count\{connector="gen",task="0"\}/), total / 100, 'one latency observation per batch');
   t.equal(value(late, /^connectd_source_batch_ack_seconds_bucket\{connector="gen",task="0",le="\+Inf"\}/), total / 100);
+  t.equal(value(late, /^connectd_source_poll_batch_records_sum\{connector="gen",task="0"\}/), total, 'batch sizes add up to the records');
+  t.equal(value(late, /^connectd_source_poll_batch_records_bucket\{connector="gen",task="0",le="50"\}/), 0, 'no batch under 100 records');
+  t.equal(value(late, /^connectd_source_poll_batch_records_bucket\{connector="gen",task="0",le="100"\}/), total / 100, 'every batch is 100 records');
   t.equal(value(late, /^connectd_source_poll_batch_seconds_count\{connector="gen",task="0"\}/), total / 100, 'one poll-time observation per batch');
   t.ok(value(late, /^connectd_source_poll_batch_seconds_sum\{connector="gen",task="0"\}/) >= (total / 100) * 0.004, 'poll time includes the 5 ms poll interval');
   t.equal(value(late, /^connectd_offset_commit_latency_seconds_count\{connector="gen",task="0"\}/), value(late, /^connectd_offset_commit_success_total\{connector="gen",task="0"\}/) + value(late, /^connectd_offset_commit_failure_total\{connector="gen",task="0"\}/), 'one latency observation per commit');
