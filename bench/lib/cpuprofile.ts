@@ -92,7 +92,7 @@ function locate(frame: CallFrame, repoRoot: string): string {
     const entry = map.findEntry(lineNumber, Math.max(0, columnNumber)) as { originalSource?: string; originalLine?: number };
     if (entry.originalSource !== undefined && entry.originalLine !== undefined) {
       const source = entry.originalSource.startsWith('file://') ? fileURLToPath(entry.originalSource) : path.resolve(path.dirname(fileURLToPath(url)), entry.originalSource);
-      return `${path.relative(repoRoot, source)}:${entry.originalLine + 1}`;
+      return `${displayPath(pathToFileURL(source).href, repoRoot)}:${entry.originalLine + 1}`;
     }
   }
   return `${displayPath(url, repoRoot)}:${lineNumber + 1}`;
