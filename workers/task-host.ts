@@ -9,7 +9,7 @@ import { isMainThread, threadId } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { createConverter, createHeaderConverter } from '../src/data/converters.js';
-import { DROPPED_PARTITION, encodeBatch } from '../src/runtime/record-batch.js';
+import { DROPPED_PARTITION, MAX_BATCH_RECORDS, encodeBatch } from '../src/runtime/record-batch.js';
 import { TransformationChain } from '../src/transforms/chain.js';
 import { SourceRecord } from '../src/sdk/records.js';
 import { fullNameOf, listConnectorPlugins, listOtherPlugins, loadConnectorClass } from '../src/runtime/plugins.js';
@@ -203,25 +203,31 @@ async function hostSourceTask(request: SourceTaskHostRequest): Promise<HostResul
         continue;
       }
       const transformed = chain.isEmpty ? records : applyTransforms(chain, records);
-      // A Promise only when a converter has to wait (a schema registry lookup on a cache miss).
-      const encoded = encodeBatch(transformed, keyConverter, valueConverter, headerConverter);
-      const batch = encoded instanceof Promise ? await encoded : encoded;
-      const id = batchId++;
-      session.spend(batch.count, batch.payloadBytes, id, records);
-      send(
-        {
-          t: 'batch',
-          id,
-          count: batch.count,
-          payloadBytes: batch.payloadBytes,
-          topics: batch.topics,
-          sourcePartitions: batch.sourcePartitions,
-          buffer: batch.buffer,
-          creditWaitMs,
-          pollMs,
-        },
-        [batch.buffer],
-      );
+      // A poll larger than a batch may hold is sent as several batches, in order.
+      for (let from = 0; from < transformed.length; from += MAX_BATCH_RECORDS) {
+        const whole = from === 0 && transformed.length <= MAX_BATCH_RECORDS;
+        const chunk = whole ? transformed : transformed.slice(from, from + MAX_BATCH_RECORDS);
+        const originals = whole ? records : records.slice(from, from + MAX_BATCH_RECORDS);
+        // A Promise only when a converter has to wait (a schema registry lookup on a cache miss).
+        const encoded = encodeBatch(chunk, keyConverter, valueConverter, headerConverter);
+        const batch = encoded instanceof Promise ? await encoded : encoded;
+        const id = batchId++;
+        session.spend(batch.count, batch.payloadBytes, id, originals);
+        send(
+          {
+            t: 'batch',
+            id,
+            count: batch.count,
+            payloadBytes: batch.payloadBytes,
+            topics: batch.topics,
+            sourcePartitions: batch.sourcePartitions,
+            buffer: batch.buffer,
+            creditWaitMs,
+            pollMs: from === 0 ? pollMs : 0,
+          },
+          [batch.buffer],
+        );
+      }
     }
     await session.stopTask();
     await session.closed;

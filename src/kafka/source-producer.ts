@@ -9,7 +9,7 @@
  */
 import { CODES, Producer } from './binding.js';
 import type { DeliveryReport, LibrdKafkaError, ProducerGlobalConfig } from './binding.js';
-import { DROPPED_PARTITION, RecordBatchReader } from '../runtime/record-batch.js';
+import { DROPPED_PARTITION, MAX_BATCH_RECORDS, RecordBatchReader } from '../runtime/record-batch.js';
 import type { SubmittedBatch } from '../runtime/submitted-records.js';
 
 /** Receives the fate of each record it submitted. */
@@ -20,8 +20,14 @@ export interface DeliveryTarget {
   onDeliveryFailed(batch: SubmittedBatch, index: number, error: Error): void;
 }
 
-/** Records per batch are addressed by index in the delivery report's opaque: seq * 2^20 + index. */
-export const MAX_BATCH_RECORDS = 1 << 20;
+/**
+ * A record is addressed in the delivery report's opaque as `slot * 2^16 + index`: the slot of its
+ * batch among those in flight (reused as batches complete) and its index in the batch. Both are
+ * bounded so the opaque stays a small integer (V8 Smi): a growing sequence number would box one
+ * heap number per record, kept alive until its ack.
+ */
+const INDEX_BITS = 16;
+const MAX_SLOTS = 1 << 15;
 
 interface PendingBatch {
   target: DeliveryTarget;
@@ -30,7 +36,8 @@ interface PendingBatch {
   reader: RecordBatchReader;
   /** The reader's current record was read but not yet accepted by librdkafka. */
   holding: boolean;
-  seq: number;
+  /** The batch's in-flight slot, taken when its first record is produced; -1 before. */
+  slot: number;
 }
 
 interface InFlight {
@@ -56,8 +63,9 @@ export interface ProducerStatistics {
 export class SourceProducer {
   readonly #producer: InstanceType<typeof Producer>;
   readonly #queue: PendingBatch[] = [];
-  readonly #inFlight = new Map<number, InFlight>();
-  #nextSeq = 0;
+  /** In-flight batches by slot; freed slots are reused. */
+  readonly #slots: (InFlight | undefined)[] = [];
+  readonly #freeSlots: number[] = [];
   #blocked = false;
   #retryTimer: NodeJS.Timeout | undefined;
   #draining = false;
@@ -97,10 +105,17 @@ export class SourceProducer {
 
   submit(target: DeliveryTarget, batch: SubmittedBatch, topics: readonly string[], buffer: ArrayBuffer): void {
     if (batch.count > MAX_BATCH_RECORDS) throw new RangeError(`a batch holds at most ${MAX_BATCH_RECORDS} records`);
-    const seq = this.#nextSeq++;
-    this.#inFlight.set(seq, { target, batch, remaining: batch.count });
-    this.#queue.push({ target, batch, topics, reader: new RecordBatchReader(buffer), holding: false, seq });
+    this.#queue.push({ target, batch, topics, reader: new RecordBatchReader(buffer), holding: false, slot: -1 });
     if (!this.#blocked) this.#drain();
+  }
+
+  /** A free in-flight slot for `pending`, or false when all are taken (the drain then waits). */
+  #takeSlot(pending: PendingBatch): boolean {
+    const slot = this.#freeSlots.pop() ?? (this.#slots.length < MAX_SLOTS ? this.#slots.length : -1);
+    if (slot < 0) return false;
+    this.#slots[slot] = { target: pending.target, batch: pending.batch, remaining: pending.batch.count };
+    pending.slot = slot;
+    return true;
   }
 
   /** Drops queued (not yet produced) batches of a target: used when its task is abandoned. */
@@ -109,7 +124,7 @@ export class SourceProducer {
       const pending = this.#queue[i]!;
       if (pending.target === target && !pending.holding && pending.reader.index < 0) {
         this.#queue.splice(i, 1);
-        this.#inFlight.delete(pending.seq);
+        if (pending.slot >= 0) this.#freeSlot(pending.slot);
       }
     }
   }
@@ -135,12 +150,13 @@ export class SourceProducer {
   /** Produces what remains of a batch; false when librdkafka's queue is full. */
   #produceBatch(pending: PendingBatch): boolean {
     const { reader, batch, topics, target } = pending;
-    const base = pending.seq * MAX_BATCH_RECORDS;
+    if (pending.slot < 0 && !this.#takeSlot(pending)) return false;
+    const base = pending.slot << INDEX_BITS;
     while (pending.holding || reader.next()) {
       const index = reader.index;
       if (!pending.holding) batch.locate(index, reader.sourcePartitionIndex, reader.offsetStart, reader.offsetLength);
       if (reader.kafkaPartition === DROPPED_PARTITION) {
-        this.#settle(pending.seq);
+        this.#settle(pending.slot);
         target.onDropped(batch, index);
         continue;
       }
@@ -163,7 +179,7 @@ export class SourceProducer {
         }
         // Rejected outright (too large, unknown partition...): that record fails, the rest go on.
         pending.holding = false;
-        this.#settle(pending.seq);
+        this.#settle(pending.slot);
         target.onDeliveryFailed(batch, index, err instanceof Error ? err : new Error(String(err)));
       }
     }
@@ -181,11 +197,11 @@ export class SourceProducer {
 
   #onDeliveryReport(err: LibrdKafkaError | null, report: DeliveryReport): void {
     const opaque = report.opaque as number;
-    const seq = Math.floor(opaque / MAX_BATCH_RECORDS);
-    const index = opaque - seq * MAX_BATCH_RECORDS;
-    const inFlight = this.#inFlight.get(seq);
+    const slot = opaque >>> INDEX_BITS;
+    const index = opaque & ((1 << INDEX_BITS) - 1);
+    const inFlight = this.#slots[slot];
     if (inFlight !== undefined) {
-      this.#settle(seq);
+      this.#settle(slot);
       if (err) inFlight.target.onDeliveryFailed(inFlight.batch, index, new Error(`delivery to ${report.topic} failed: ${err.message}`));
       else inFlight.target.onDelivered(inFlight.batch, index, report.partition, report.offset);
     }
@@ -196,9 +212,14 @@ export class SourceProducer {
     }
   }
 
-  #settle(seq: number): void {
-    const inFlight = this.#inFlight.get(seq);
-    if (inFlight !== undefined && --inFlight.remaining === 0) this.#inFlight.delete(seq);
+  #settle(slot: number): void {
+    const inFlight = this.#slots[slot];
+    if (inFlight !== undefined && --inFlight.remaining === 0) this.#freeSlot(slot);
+  }
+
+  #freeSlot(slot: number): void {
+    this.#slots[slot] = undefined;
+    this.#freeSlots.push(slot);
   }
 
   /** Waits until librdkafka has sent everything queued (or the timeout passes). */

@@ -21,6 +21,9 @@ export const BATCH_MAGIC = 0x43444232; // "CDB2"
  * still counts (Kafka Connect's recordDropped), so later offsets of its source partition commit.
  */
 export const DROPPED_PARTITION = -2;
+
+/** Most records in one batch (the producer addresses them with 16 bits); larger polls are split. */
+export const MAX_BATCH_RECORDS = 1 << 16;
 /** magic, record count, byte position of the header-key table. */
 const HEADER_BYTES = 12;
 const RECORD_FIXED_BYTES = 36;
