@@ -39,7 +39,7 @@ import type { ValuePlan } from './avro-values.js';
 import { fromConnectSchema } from './from-connect-schema.js';
 import { RegistryErrorCode, SchemaRegistryClient, SchemaRegistryException } from './schema-registry-client.js';
 import { subjectName } from './subject-name-strategy.js';
-import { LruCache } from './lru-cache.js';
+import { LruCache } from '../lru-cache.js';
 import { toConnectSchema } from './to-connect-schema.js';
 
 export const MAGIC_BYTE = 0;

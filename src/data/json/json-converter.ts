@@ -14,6 +14,7 @@
  * Where it differs from Kafka's reading of odd JSON, and why, is listed in json-data.ts; where the
  * text of a float can differ from what a JDK 17 writes, in java-numbers.ts.
  */
+import { LruCache } from '../lru-cache.js';
 import { CaseInsensitiveValidString } from '../../sdk/config-def.js';
 import type { ConfigDef } from '../../sdk/config-def.js';
 import { CONVERTER_TYPE_CONFIG, converterConfigDef, withConverterType } from '../converter.js';
@@ -81,29 +82,6 @@ function jsonConverterConfigDef(): ConfigDef {
     });
 }
 
-
-/** A map that forgets its least recently used entry beyond `capacity` (0 or less: remembers nothing). */
-class LruCache<K, V> {
-  readonly #entries = new Map<K, V>();
-  constructor(readonly capacity: number) {}
-  get(key: K): V | undefined {
-    const value = this.#entries.get(key);
-    if (value !== undefined) {
-      this.#entries.delete(key);
-      this.#entries.set(key, value);
-    }
-    return value;
-  }
-  set(key: K, value: V): void {
-    if (this.capacity <= 0) return;
-    this.#entries.delete(key);
-    this.#entries.set(key, value);
-    if (this.#entries.size > this.capacity) this.#entries.delete(this.#entries.keys().next().value as K);
-  }
-  get size(): number {
-    return this.#entries.size;
-  }
-}
 
 const utf8Encoder = new TextEncoder();
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true });

@@ -1,7 +1,8 @@
 /**
- * A map that forgets its least recently used entry beyond `capacity`, as Kafka's LRUCache that
- * Confluent's AvroData and schema registry client keep their schemas in. A `get` that hits
- * allocates nothing (a Map delete and set), so it can sit on a per-record path.
+ * A map that forgets its least recently used entry beyond `capacity` (0 or less: remembers nothing),
+ * as Kafka's LRUCache that JsonConverter, Confluent's AvroData and its schema registry client keep
+ * their schemas in. A `get` that hits allocates nothing (a Map delete and set), so it can sit on a
+ * per-record path.
  */
 export class LruCache<K, V> {
   readonly #entries = new Map<K, V>();
