@@ -203,6 +203,7 @@ async function hostSourceTask(request: SourceTaskHostRequest): Promise<HostResul
         await yieldToEventLoop();
         continue;
       }
+      checkPartitions(records);
       const transformed = chain.isEmpty ? records : applyTransforms(chain, records);
       // A poll larger than a batch may hold is sent as several batches, in order.
       for (let from = 0; from < transformed.length; from += MAX_BATCH_RECORDS) {
@@ -240,6 +241,19 @@ async function hostSourceTask(request: SourceTaskHostRequest): Promise<HostResul
     throw err;
   } finally {
     port.close();
+  }
+}
+
+/**
+ * A Kafka partition must be a partition number or null (the partitioner chooses). Anything else
+ * would be refused by Kafka later, or, as -2, taken for a dropped record: fail the task instead.
+ */
+function checkPartitions(records: readonly SourceRecord[]): void {
+  for (const record of records) {
+    const p = record.kafkaPartition;
+    if (p !== null && !(Number.isInteger(p) && p >= 0)) {
+      throw new RangeError(`record for topic ${record.topic}: kafkaPartition must be a partition number (>= 0) or null, got ${String(p)}`);
+    }
   }
 }
 

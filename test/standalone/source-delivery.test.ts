@@ -98,3 +98,14 @@ t.test('a worker thread that dies takes down only its own tasks; the pool replac
   await waitFor('the restarted task ran on a replacement thread', async () => (await proc.metric('connectd_source_record_write_total', 'connector="crash"')) > crashWritten);
   t.equal(await proc.stop(), 0, 'the process stayed up and stops cleanly');
 });
+
+t.test('a record with an invalid Kafka partition fails its task instead of being dropped', async (t) => {
+  const proc = await start('bad-partition', [{ name: 'bad', 'connector.class': 'BadPartitionSource' }]);
+  const status = await waitFor('the task FAILED', async () => {
+    const s = await proc.status('bad');
+    return s.tasks[0]?.state === 'FAILED' ? s : undefined;
+  });
+  t.match(status.tasks[0]!.trace, /kafkaPartition must be a partition number \(>= 0\) or null, got -2/);
+  t.equal((await proc.committedOffsets('bad')).size, 0, 'no offset committed for it');
+  t.equal(await proc.stop(), 0);
+});
