@@ -37,6 +37,7 @@ export interface ConnectorStatus {
   name: string;
   connector: { state: string; worker_id: string; trace?: string };
   tasks: TaskStatus[];
+  type?: 'source' | 'sink';
 }
 
 export async function freePort(): Promise<number> {

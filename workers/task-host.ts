@@ -12,10 +12,11 @@ import { createConverter, createHeaderConverter } from '../src/data/converters.j
 import { DROPPED_PARTITION, MAX_BATCH_RECORDS, encodeBatch } from '../src/runtime/record-batch.js';
 import { TransformationChain } from '../src/transforms/chain.js';
 import { SourceRecord } from '../src/sdk/records.js';
-import { fullNameOf, listConnectorPlugins, listOtherPlugins, loadConnectorClass } from '../src/runtime/plugins.js';
+import { connectorTypeOf, fullNameOf, listConnectorPlugins, listOtherPlugins, loadConnectorClass } from '../src/runtime/plugins.js';
+import { hostSinkTask } from './sink-task-host.js';
 import { pluginConverter, pluginHeaderConverter, usePluginPath } from '../src/runtime/plugin-path.js';
 import { transformationConfigProblems } from '../src/transforms/chain.js';
-import { CONNECTOR_CONFIG_DEF } from '../src/runtime/connector-config.js';
+import { connectorConfigDef, sinkTopicProblems } from '../src/runtime/connector-config.js';
 import { transformsConfigDef } from '../src/transforms/transforms-config.js';
 import type {
   ConnectorHostRequest,
@@ -59,11 +60,13 @@ export default async function host(request: HostRequest): Promise<HostResult | V
       return hostConnector(request);
     case 'source-task':
       return hostSourceTask(request);
+    case 'sink-task':
+      return hostSinkTask(request);
     case 'validate':
       return validate(request);
     case 'plugins': {
       const connectors = await Promise.all(
-        (await listConnectorPlugins(request.pluginPath)).map(async ({ fullName, klass }) => ({ class: fullName, type: 'source' as const, version: new klass().version() })),
+        (await listConnectorPlugins(request.pluginPath)).map(async ({ fullName, klass }) => ({ class: fullName, type: connectorTypeOf(klass), version: new klass().version() })),
       );
       const others = (await listOtherPlugins(request.pluginPath)).map(({ fullName, type }) => ({ class: fullName, type, version: 'undefined' }));
       return [...connectors, ...others];
@@ -80,6 +83,7 @@ async function validate(request: ValidateHostRequest): Promise<ValidateResult> {
   await usePluginPath(request.pluginPath);
   const ConnectorClass = await loadConnectorClass(request.config['connector.class'] ?? '', request.pluginPath);
   const connector = new ConnectorClass();
+  const connectorType = connectorTypeOf(ConnectorClass);
   const def = connector.config();
   const passwordKeys = def.keys().filter((k) => k.type === 'PASSWORD').map((k) => k.name);
   let problems: ValidateResult['problems'] = [];
@@ -91,9 +95,12 @@ async function validate(request: ValidateHostRequest): Promise<ValidateResult> {
   }
   // Transform problems are checked here, where plugin-path transforms are loaded.
   problems.push(...transformationConfigProblems(request.config).map((p) => ({ name: p.name, value: p.value, message: p.message })));
+  const topicProblems = connectorType === 'sink' ? sinkTopicProblems(request.config) : [];
+  problems.push(...topicProblems);
   // Kafka Connect's ConnectorConfig.enrich: each transform and predicate alias adds its own keys.
-  const frameworkDef = transformsConfigDef(request.config, CONNECTOR_CONFIG_DEF);
+  const frameworkDef = transformsConfigDef(request.config, connectorConfigDef(connectorType));
   const frameworkValues = frameworkDef.validateAll(request.config);
+  for (const p of topicProblems) frameworkValues.get(p.name)?.addErrorMessage(p.message);
   const connectorValues = connector.validate(request.config);
   const configInfos = buildConfigInfos(
     await fullNameOf(ConnectorClass, request.pluginPath),
@@ -101,7 +108,7 @@ async function validate(request: ValidateHostRequest): Promise<ValidateResult> {
     [...frameworkValues.values(), ...[...connectorValues.values()].filter((v) => !frameworkValues.has(v.name))],
     [...new Set([...frameworkDef.groups(), ...def.groups()])],
   );
-  return { problems, passwordKeys, configInfos };
+  return { problems, passwordKeys, configInfos, connectorType };
 }
 
 function passwordKeysOf(connector: Connector): string[] {
@@ -124,7 +131,7 @@ async function hostConnector(request: ConnectorHostRequest): Promise<HostResult>
     });
     connector.config().parse(request.config, `configuration of connector ${request.connectorName}`);
     await connector.start(request.config);
-    send({ t: 'started', version: connector.version(), passwordKeys: passwordKeysOf(connector) });
+    send({ t: 'started', version: connector.version(), passwordKeys: passwordKeysOf(connector), connectorType: connectorTypeOf(ConnectorClass) });
 
     await new Promise<void>((resolve, reject) => {
       // Requests are handled one at a time, in order: a connector's calls never overlap.

@@ -33,6 +33,12 @@ export async function runStandalone(config: WorkerConfig, connectorConfigs: Reco
   const metrics = createMetricsRegistry({
     sourceTasks: () => worker.sourceTasks(),
     taskMetrics: () => worker.taskMetrics(),
+    sinkTasks: () => worker.sinkTasks(),
+    sinkTaskMetrics: () => {
+      // The consumer lag comes from librdkafka's statistics; read it at scrape time.
+      for (const t of worker.sinkTasks()) t.metrics.maxLag = t.consumerLag() ?? t.metrics.maxLag;
+      return worker.sinkTaskMetrics();
+    },
     producers: () => worker.producers(),
     worker: () => ({ taskCount: herder.taskCount(), startups: worker.startups }),
     threads: () => worker.threads(),

@@ -60,6 +60,8 @@ export interface WorkerConfig {
    * librdkafka's names as in kafkaClientDefaults.
    */
   readonly producer: Readonly<Record<string, string>>;
+  /** `consumer.*` keys (sink tasks' consumers), prefix stripped, translated like `producer.*`. */
+  readonly consumer: Readonly<Record<string, string>>;
   /**
    * The worker's unprefixed Kafka security settings (`security.protocol`, `sasl.*`, `ssl.*`) in
    * librdkafka's names: the base of every Kafka client's config (producers and the admin client),
@@ -161,11 +163,13 @@ export function parseWorkerConfig(
   const props = resolved.config;
   const known: Partial<Record<WorkerConfigKey, string>> = {};
   const producerRaw: Record<string, string> = {};
+  const consumerRaw: Record<string, string> = {};
   const security: Record<string, string> = {};
   const converterDefaults: Record<string, string> = {};
   if (rawProps['config.providers'] !== undefined) known['config.providers'] = rawProps['config.providers'];
   for (const [key, value] of Object.entries(props)) {
     if (key.startsWith('producer.')) producerRaw[key.slice('producer.'.length)] = value;
+    else if (key.startsWith('consumer.')) consumerRaw[key.slice('consumer.'.length)] = value;
     else if (key === 'key.converter' || key === 'value.converter' || key.startsWith('key.converter.') || key.startsWith('value.converter.')) {
       converterDefaults[key] = value;
       if (key === 'key.converter' || key === 'value.converter') known[key] = value;
@@ -186,6 +190,15 @@ export function parseWorkerConfig(
   const producerTranslated = translateSecurity(producerSecurity, 'producer.');
   problems.push(...producerTranslated.problems);
   Object.assign(producer, producerTranslated.config);
+  const consumer: Record<string, string> = {};
+  const consumerSecurity: Record<string, string> = {};
+  for (const [key, value] of Object.entries(consumerRaw)) {
+    if (isSecurityKey(key)) consumerSecurity[key] = value;
+    else consumer[key] = value;
+  }
+  const consumerTranslated = translateSecurity(consumerSecurity, 'consumer.');
+  problems.push(...consumerTranslated.problems);
+  Object.assign(consumer, consumerTranslated.config);
 
   // convict treats dots as nesting; the schema keys are flat names, so give it a flat view.
   const flat = (key: string): string => key.replaceAll('.', '_');
@@ -269,6 +282,7 @@ export function parseWorkerConfig(
     logLevel: get<string>('log.level'),
     logFormat: get<LogFormat>('log.format'),
     producer: Object.freeze(producer),
+    consumer: Object.freeze(consumer),
     kafkaClientDefaults: Object.freeze(clientDefaults.config),
     converterDefaults: Object.freeze(converterDefaults),
     configProviders: Object.freeze(providers.names),

@@ -7,6 +7,7 @@ import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Metric } from 'prom-client';
 import type { BucketHistogram } from './bucket-histogram.js';
 import type { SourceTaskMetrics } from './source-task-metrics.js';
+import type { SinkTaskMetrics, TaskErrorMetrics } from './sink-task-metrics.js';
 import type { State } from '../runtime/status.js';
 import type { ProducerStatistics } from '../kafka/source-producer.js';
 
@@ -15,6 +16,9 @@ export interface MetricsSources {
   /** Every task's counters, including tasks that are not running now (counters never go back). */
   taskMetrics(): Iterable<SourceTaskMetrics>;
   connectors(): Iterable<{ name: string; state: State }>;
+  /** Sink tasks running now, and every sink task's counters (they outlive restarts). */
+  sinkTasks?(): Iterable<{ metrics: SinkTaskMetrics; state: State }>;
+  sinkTaskMetrics?(): Iterable<SinkTaskMetrics>;
   /** Worker-level numbers (Kafka Connect's connect-worker-metrics). */
   worker(): { taskCount: number; startups: { connectorSuccess: number; connectorFailure: number; taskSuccess: number; taskFailure: number } };
   /** Worker threads, for event-loop utilisation. */
@@ -70,7 +74,7 @@ export function createMetricsRegistry(sources: MetricsSources): Registry {
     registers: [registry],
     collect() {
       this.reset();
-      for (const t of sources.sourceTasks()) {
+      for (const t of [...sources.sourceTasks(), ...(sources.sinkTasks?.() ?? [])]) {
         for (const s of STATES) this.labels(t.metrics.connector, String(t.metrics.task), s).set(t.state === s ? 1 : 0);
       }
     },
@@ -118,6 +122,70 @@ export function createMetricsRegistry(sources: MetricsSources): Registry {
   perTaskHistogram('connectd_source_poll_batch_seconds', "Time the task's poll() took for each non-empty batch (Kafka Connect: poll-batch-avg/max-time-ms).", (m) => m.pollBatchSeconds);
   perTaskHistogram('connectd_source_poll_batch_records', 'Records per non-empty poll (Kafka Connect: batch-size-avg/max).', (m) => m.pollBatchRecords);
   perTaskHistogram('connectd_offset_commit_latency_seconds', 'Time each offset commit took to persist (Kafka Connect: offset-commit-avg/max-time-ms).', (m) => m.offsetCommitSeconds);
+
+  // Sink tasks (Kafka Connect's sink-task-metrics) and error handling (task-error-metrics).
+  const sinkMetrics = (): Iterable<SinkTaskMetrics> => sources.sinkTaskMetrics?.() ?? [];
+  const perSinkTask = (name: string, help: string, read: (m: SinkTaskMetrics) => number, type: 'counter' | 'gauge' = 'counter'): void => {
+    const Klass = type === 'gauge' ? Gauge : Counter;
+    new Klass({
+      name,
+      help,
+      labelNames: taskLabels,
+      registers: [registry],
+      collect(this: Gauge | Counter) {
+        this.reset();
+        for (const m of sinkMetrics()) {
+          if (this instanceof Gauge) this.labels(m.connector, String(m.task)).set(read(m));
+          else this.labels(m.connector, String(m.task)).inc(read(m));
+        }
+      },
+    });
+  };
+  perSinkTask('connectd_sink_record_read_total', 'Records consumed from Kafka and handed to the task (Kafka Connect: sink-record-read-total).', (m) => m.readRecords);
+  perSinkTask('connectd_sink_record_read_bytes_total', 'Key, value and header bytes consumed.', (m) => m.readBytes);
+  perSinkTask('connectd_sink_record_send_total', 'Records handed to put() after conversion and transforms (Kafka Connect: sink-record-send-total).', (m) => m.sendRecords);
+  perSinkTask('connectd_sink_record_active_count', 'Records consumed and not yet put (Kafka Connect: sink-record-active-count).', (m) => m.activeRecords, 'gauge');
+  perSinkTask('connectd_sink_partition_count', 'Partitions assigned to the task (Kafka Connect: partition-count).', (m) => m.partitionCount, 'gauge');
+  perSinkTask('connectd_sink_record_lag_max', "Largest consumer lag over the task's partitions, from librdkafka's statistics (Kafka Connect: sink-record-lag-max).", (m) => m.maxLag, 'gauge');
+  perSinkTask('connectd_sink_offset_commit_success_total', 'Consumer offset commits that succeeded (Kafka Connect: offset-commit-completion-total).', (m) => m.offsetCommitSuccess);
+  perSinkTask('connectd_sink_offset_commit_failure_total', 'Consumer offset commits that failed (retried at the next flush).', (m) => m.offsetCommitFailure);
+  perSinkTask('connectd_sink_offset_commit_skip_total', 'Commits with nothing new to commit (Kafka Connect: offset-commit-skip-total).', (m) => m.offsetCommitSkip);
+  perSinkTask('connectd_sink_backpressure_seconds_total', 'Time consumption was paused because put() could not keep up.', (m) => m.backpressureSeconds);
+  perSinkTask('connectd_sink_task_restarts_total', 'Restarts connectd made by itself of sink tasks.', (m) => m.restarts);
+  const errorCounter = (name: string, help: string, read: (e: TaskErrorMetrics) => number, type: 'counter' | 'gauge' = 'counter'): void =>
+    perSinkTask(name, help, (m) => read(m.errors), type);
+  errorCounter('connectd_task_error_record_errors_total', 'Operations that failed (Kafka Connect: total-record-errors).', (e) => e.recordErrors);
+  errorCounter('connectd_task_error_record_failures_total', 'Records that failed in some stage (Kafka Connect: total-record-failures).', (e) => e.recordFailures);
+  errorCounter('connectd_task_error_records_skipped_total', 'Records skipped under errors.tolerance=all (Kafka Connect: total-records-skipped).', (e) => e.recordsSkipped);
+  errorCounter('connectd_task_error_retries_total', 'Retries of failed operations (Kafka Connect: total-retries).', (e) => e.retries);
+  errorCounter('connectd_task_error_errors_logged_total', 'Errors written to the log (Kafka Connect: total-errors-logged).', (e) => e.errorsLogged);
+  errorCounter('connectd_task_error_dlq_produce_requests_total', 'Writes to the dead letter queue (Kafka Connect: deadletterqueue-produce-requests).', (e) => e.dlqProduceRequests);
+  errorCounter('connectd_task_error_dlq_produce_failures_total', 'Failed writes to the dead letter queue (Kafka Connect: deadletterqueue-produce-failures).', (e) => e.dlqProduceFailures);
+  errorCounter('connectd_task_error_last_error_timestamp_seconds', 'Time of the last error (Kafka Connect: last-error-timestamp), 0 for none.', (e) => e.lastErrorTimestamp / 1000, 'gauge');
+  registry.registerMetric({
+    name: 'connectd_sink_put_batch_seconds',
+    help: 'Time from a batch leaving the supervisor to put() returning for it (Kafka Connect: put-batch-avg/max-time-ms).',
+    type: 'histogram',
+    aggregator: 'sum',
+    get() {
+      const values: { metricName: string; labels: Record<string, string | number>; value: number }[] = [];
+      for (const m of sinkMetrics()) {
+        const h = m.putBatchSeconds;
+        const labels = { connector: m.connector, task: String(m.task) };
+        let cumulative = 0;
+        h.bounds.forEach((le, i) => {
+          cumulative += h.counts[i]!;
+          values.push({ metricName: 'connectd_sink_put_batch_seconds_bucket', labels: { ...labels, le }, value: cumulative });
+        });
+        cumulative += h.counts[h.bounds.length]!;
+        values.push({ metricName: 'connectd_sink_put_batch_seconds_bucket', labels: { ...labels, le: '+Inf' }, value: cumulative });
+        values.push({ metricName: 'connectd_sink_put_batch_seconds_sum', labels, value: h.sum });
+        values.push({ metricName: 'connectd_sink_put_batch_seconds_count', labels, value: h.count });
+      }
+      return { name: 'connectd_sink_put_batch_seconds', help: 'Time from a batch leaving the supervisor to put() returning for it.', type: 'histogram', values, aggregator: 'sum' };
+    },
+    reset() {},
+  } as unknown as Metric);
 
   const producerGauge = (name: string, help: string, read: (s: ProducerStatistics) => number, type: 'gauge' | 'counter' = 'gauge'): void => {
     const Klass = type === 'gauge' ? Gauge : Counter;

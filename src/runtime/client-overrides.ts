@@ -13,14 +13,24 @@ export const OVERRIDE_POLICIES: readonly OverridePolicy[] = ['All', 'None', 'Pri
 
 const PRINCIPAL_KEYS = new Set(['sasl.jaas.config', 'sasl.mechanism', 'security.protocol']);
 const PRODUCER_OVERRIDE = 'producer.override.';
+const CONSUMER_OVERRIDE = 'consumer.override.';
 
 /** The connector's producer overrides, prefix stripped; throws ConfigException for each refused key. */
 export function producerOverrides(connectorConfig: Readonly<Record<string, string>>, policy: OverridePolicy): Record<string, string> {
+  return clientOverrides(connectorConfig, policy, PRODUCER_OVERRIDE);
+}
+
+/** The connector's consumer overrides (sink connectors), prefix stripped; as producerOverrides. */
+export function consumerOverrides(connectorConfig: Readonly<Record<string, string>>, policy: OverridePolicy): Record<string, string> {
+  return clientOverrides(connectorConfig, policy, CONSUMER_OVERRIDE);
+}
+
+function clientOverrides(connectorConfig: Readonly<Record<string, string>>, policy: OverridePolicy, PREFIX: string): Record<string, string> {
   const overrides: Record<string, string> = {};
   const problems: ConfigProblem[] = [];
   for (const [key, value] of Object.entries(connectorConfig)) {
-    if (!key.startsWith(PRODUCER_OVERRIDE)) continue;
-    const clientKey = key.slice(PRODUCER_OVERRIDE.length);
+    if (!key.startsWith(PREFIX)) continue;
+    const clientKey = key.slice(PREFIX.length);
     const allowed = policy === 'All' || (policy === 'Principal' && PRINCIPAL_KEYS.has(clientKey));
     if (allowed) overrides[clientKey] = value;
     else {
@@ -33,7 +43,7 @@ export function producerOverrides(connectorConfig: Readonly<Record<string, strin
   }
   // Security settings in Java's names (sasl.jaas.config, keystores…) become librdkafka's, as the
   // worker's own security settings do.
-  const security = translateSecurity(overrides, PRODUCER_OVERRIDE);
+  const security = translateSecurity(overrides, PREFIX);
   problems.push(...security.problems);
   if (problems.length > 0) throw new ConfigException(problems, 'client overrides');
   const result: Record<string, string> = {};

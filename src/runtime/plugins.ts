@@ -29,6 +29,15 @@ const BUILT_INS: readonly BuiltIn[] = [
   },
 ];
 
+/**
+ * Whether a connector is a source or a sink, from its task class: a sink task has `put`. Duck-typed
+ * like the rest of plugin discovery.
+ */
+export function connectorTypeOf(klass: ConnectorClass): 'source' | 'sink' {
+  const taskClass = new klass().taskClass() as unknown as { prototype?: Record<string, unknown> };
+  return typeof taskClass.prototype?.put === 'function' ? 'sink' : 'source';
+}
+
 /** Names a connector class answers to: its full name, its simple name, and that minus "Connector". */
 export function aliasesFor(fullName: string): string[] {
   const simple = fullName.slice(fullName.lastIndexOf('.') + 1);

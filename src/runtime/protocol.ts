@@ -66,6 +66,8 @@ export interface ValidateResult {
   passwordKeys: string[];
   /** Kafka Connect's validate body: the framework's keys and the connector's, every value checked. */
   configInfos: ConfigInfos;
+  /** Whether the connector is a source or a sink (from its task class). */
+  connectorType: 'source' | 'sink';
 }
 
 /** Lists the connector plugins (GET /connector-plugins). */
@@ -84,7 +86,17 @@ export interface PluginConfigHostRequest extends PluginLocation {
   plugin: string;
 }
 
-export type HostRequest = ConnectorHostRequest | SourceTaskHostRequest | ValidateHostRequest | PluginsHostRequest | PluginConfigHostRequest;
+/** The payload of the piscina `run()` that hosts one sink task for its whole life. */
+export interface SinkTaskHostRequest extends PluginLocation {
+  kind: 'sink-task';
+  connectorName: string;
+  taskId: number;
+  connectorConfig: Record<string, string>;
+  taskConfig: TaskConfig;
+  port: MessagePort;
+}
+
+export type HostRequest = ConnectorHostRequest | SourceTaskHostRequest | SinkTaskHostRequest | ValidateHostRequest | PluginsHostRequest | PluginConfigHostRequest;
 
 /** How a hosted connector or task ended. A thrown error (run() rejects) means FAILED. */
 export interface HostResult {
@@ -103,7 +115,7 @@ export type ToConnector =
 
 // ---- Connector host → supervisor
 export type FromConnector =
-  | { t: 'started'; version: string; passwordKeys: string[] }
+  | { t: 'started'; version: string; passwordKeys: string[]; connectorType: 'source' | 'sink' }
   | { t: 'task-configs'; id: number; configs?: TaskConfig[]; error?: ErrorInfo }
   | { t: 'request-reconfiguration' }
   | { t: 'raise-error'; error: ErrorInfo };
@@ -150,3 +162,60 @@ export type FromSourceTask =
     }
   | { t: 'offsets-request'; id: number; partitions: string[] }
   | { t: 'poll-stopped' };
+
+// ---- Sink tasks. A Kafka partition and an offset travel as [topic, partition, offset].
+export type PartitionOffset = [topic: string, partition: number, offset: number];
+export interface WireTopicPartition {
+  topic: string;
+  partition: number;
+}
+
+/** Where a tolerated or reported failure happened, for the log and the dead letter queue. */
+export interface ErrantRecord {
+  /** The batch and the index in it of the consumed record (its original bytes stay on the supervisor). */
+  batch: number;
+  index: number;
+  stage: string;
+  className: string;
+  error: ErrorInfo;
+}
+
+// ---- Supervisor → sink task host. Handled one at a time, in order.
+export type ToSinkTask =
+  /** After an assignment: the task's open(); the answer may carry rewinds (context.offset()). */
+  | { t: 'open'; id: number; partitions: WireTopicPartition[] }
+  /** Consumed records (see sink-batch.ts). `epoch`: batches older than the task's last rewind are skipped. */
+  | { t: 'batch'; id: number; epoch: number; count: number; topics: string[]; buffer: ArrayBuffer }
+  /** Before an offset commit: preCommit(currentOffsets); the answer says what may be committed. */
+  | { t: 'pre-commit'; id: number; offsets: PartitionOffset[] }
+  /** On revocation (after its offsets were committed) or shutdown: close(partitions). */
+  | { t: 'close-partitions'; id: number; partitions: WireTopicPartition[] }
+  /** The answer to an ErrantRecordReporter report: written to the DLQ (or failed). */
+  | { t: 'errant-reported'; reportId: number; error?: ErrorInfo }
+  /** Call the task's stop() and end the run. */
+  | { t: 'stop' };
+
+// ---- Sink task host → supervisor
+export type FromSinkTask =
+  | { t: 'started'; version: string; threadId: number }
+  | {
+      t: 'put-done';
+      id: number;
+      /** Records handed to put() (after conversion failures and transforms dropped some). */
+      put: number;
+      /** Whether the batch was skipped (consumed before a rewind the task asked for). */
+      skipped: boolean;
+      /** context.offset() calls made during put: seek these partitions. */
+      rewinds?: PartitionOffset[];
+      /** Retries made (error handling and retriable put failures) since the last report. */
+      retries: number;
+      putMs: number;
+    }
+  | { t: 'opened'; id: number; rewinds?: PartitionOffset[] }
+  | { t: 'pre-committed'; id: number; offsets: PartitionOffset[] }
+  | { t: 'closed-partitions'; id: number }
+  /** A record skipped by errors.tolerance=all, or reported by the task; `reportId` wants an answer. */
+  | ({ t: 'errant'; reportId?: number } & ErrantRecord)
+  | { t: 'pause-partitions'; partitions: WireTopicPartition[] }
+  | { t: 'resume-partitions'; partitions: WireTopicPartition[] }
+  | { t: 'request-commit' };

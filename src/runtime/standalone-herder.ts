@@ -16,7 +16,7 @@ import { offsetKey, parseOffsetKey } from '../storage/offset-backing-store.js';
 import type { TaskConfig } from '../sdk/connector.js';
 import { HerderError, alreadyExists, notFound, taskNotFound } from './errors.js';
 import { TopicCreation } from './topic-creation.js';
-import { producerOverrides } from './client-overrides.js';
+import { consumerOverrides, producerOverrides } from './client-overrides.js';
 import { resolveConfig } from './config-providers.js';
 import type { ConfigProvider } from './config-providers.js';
 import type { ErrorInfo } from './protocol.js';
@@ -24,6 +24,7 @@ import type { State } from './status.js';
 import type { Worker } from './worker.js';
 import type { WorkerConnector } from './worker-connector.js';
 import type { WorkerSourceTask } from './worker-source-task.js';
+import type { WorkerSinkTask } from './worker-sink-task.js';
 
 export { CONNECTOR_CONFIG_DEF } from './connector-config.js';
 
@@ -32,7 +33,7 @@ export type TargetState = 'STARTED' | 'PAUSED' | 'STOPPED';
 interface TaskSlot {
   state: State;
   trace?: string;
-  handle?: WorkerSourceTask;
+  handle?: WorkerSourceTask | WorkerSinkTask;
   /** Automatic restarts since the task last ran healthily. */
   consecutiveRestarts: number;
   restartTimer?: NodeJS.Timeout;
@@ -40,6 +41,8 @@ interface TaskSlot {
 
 interface ConnectorEntry {
   name: string;
+  /** Source or sink, from the connector's task class (known from validation). */
+  type: 'source' | 'sink';
   config: Record<string, string>;
   effectiveConfig: Record<string, string>;
   targetState: TargetState;
@@ -70,14 +73,14 @@ export interface ConnectorStatus {
   name: string;
   connector: { state: State; worker_id: string; trace?: string };
   tasks: { id: number; state: State; worker_id: string; trace?: string }[];
-  type: 'source';
+  type: 'source' | 'sink';
 }
 
 export interface ConnectorInfo {
   name: string;
   config: Record<string, string>;
   tasks: { connector: string; task: number }[];
-  type: 'source';
+  type: 'source' | 'sink';
 }
 
 export interface RestartOptions {
@@ -111,7 +114,7 @@ export class StandaloneHerder {
   /** Kafka Connect's ConnectorInfo; secret values masked. */
   connectorInfo(name: string): ConnectorInfo {
     const entry = this.#entry(name);
-    return { name, config: this.#masked(entry, entry.config), tasks: entry.taskConfigs.map((_, task) => ({ connector: name, task })), type: 'source' };
+    return { name, config: this.#masked(entry, entry.config), tasks: entry.taskConfigs.map((_, task) => ({ connector: name, task })), type: entry.type };
   }
 
   /** The connector's config with secret values masked (as Kafka Connect's validate output shows them). */
@@ -137,7 +140,7 @@ export class StandaloneHerder {
   resetActiveTopics(name: string): void {
     const entry = this.#entry(name);
     entry.activeTopics.clear();
-    for (const slot of entry.tasks.values()) slot.handle?.forgetUsedTopics();
+    for (const slot of entry.tasks.values()) if (slot.handle !== undefined && 'forgetUsedTopics' in slot.handle) slot.handle.forgetUsedTopics();
   }
 
   /** Kafka Connect's TaskInfo list: `[{id: {connector, task}, config}]`. */
@@ -177,7 +180,7 @@ export class StandaloneHerder {
       name,
       connector: withTrace({ state: entry.state, worker_id: workerId }, entry.trace),
       tasks: [...entry.tasks.entries()].sort(([a], [b]) => a - b).map(([id, t]) => withTrace({ id, state: t.state, worker_id: workerId }, t.trace)),
-      type: 'source',
+      type: entry.type,
     };
   }
 
@@ -200,9 +203,10 @@ export class StandaloneHerder {
   async createConnector(config: Record<string, string>, initialState: TargetState = 'STARTED'): Promise<void> {
     const name = config.name ?? '';
     if (this.#connectors.has(name)) throw alreadyExists(name);
-    const passwordKeys = await this.validate(config);
+    const { passwordKeys, connectorType } = await this.#validated(config);
     if (this.#connectors.has(name)) throw alreadyExists(name);
     const entry: ConnectorEntry = {
+      type: connectorType,
       passwordKeys,
       activeTopics: new Set(),
       name,
@@ -225,6 +229,10 @@ export class StandaloneHerder {
    * connector's PASSWORD keys.
    */
   async validate(rawConfig: Record<string, string>): Promise<Set<string>> {
+    return (await this.#validated(rawConfig)).passwordKeys;
+  }
+
+  async #validated(rawConfig: Record<string, string>): Promise<{ passwordKeys: Set<string>; connectorType: 'source' | 'sink' }> {
     const { config, problems } = resolveConfig(rawConfig, this.#providers);
     const collect = (check: () => unknown): void => {
       try {
@@ -237,18 +245,21 @@ export class StandaloneHerder {
     collect(() => CONNECTOR_CONFIG_DEF.parse(config));
     collect(() => TopicCreation.fromConfig(config, this.#worker.config.topicCreationEnable));
     collect(() => producerOverrides(config, this.#worker.config.clientOverridePolicy));
+    collect(() => consumerOverrides(config, this.#worker.config.clientOverridePolicy));
     let passwordKeys: string[] = [];
+    let connectorType: 'source' | 'sink' = 'source';
     if ((config['connector.class'] ?? '').trim() !== '') {
       try {
         const result = await this.#worker.validateConnectorConfig(config);
         problems.push(...result.problems);
         passwordKeys = result.passwordKeys;
+        connectorType = result.connectorType;
       } catch (err) {
         problems.push({ name: 'connector.class', value: config['connector.class'] ?? null, message: (err as Error).message });
       }
     }
     if (problems.length > 0) throw new ConfigException(problems, `configuration of connector ${config.name ?? '(no name)'}`);
-    return new Set(passwordKeys);
+    return { passwordKeys: new Set(passwordKeys), connectorType };
   }
 
   /** PUT /connector-plugins/{plugin}/config/validate: Kafka Connect's ConfigInfos, errors and all. */
@@ -275,9 +286,10 @@ export class StandaloneHerder {
       return { created: true };
     }
     const next = this.#unmask(existing, { ...config, name });
-    const passwordKeys = await this.validate(next);
+    const { passwordKeys, connectorType } = await this.#validated(next);
     await this.#enqueue(existing, async () => {
       await this.#shutDown(existing);
+      existing.type = connectorType;
       existing.config = next;
       existing.effectiveConfig = this.#withWorkerDefaults(next);
       existing.passwordKeys = passwordKeys;
@@ -539,9 +551,12 @@ export class StandaloneHerder {
       if (state === 'FAILED') this.#taskFailed(entry, id, slot, error);
     };
     try {
-      slot.handle = await this.#worker.startSourceTask(entry.name, id, entry.effectiveConfig, entry.taskConfigs[id]!, onStateChange, (topics) => {
-        for (const topic of topics) entry.activeTopics.add(topic);
-      });
+      slot.handle =
+        entry.type === 'sink'
+          ? await this.#worker.startSinkTask(entry.name, id, entry.effectiveConfig, entry.taskConfigs[id]!, onStateChange)
+          : await this.#worker.startSourceTask(entry.name, id, entry.effectiveConfig, entry.taskConfigs[id]!, onStateChange, (topics) => {
+              for (const topic of topics) entry.activeTopics.add(topic);
+            });
     } catch (err) {
       const e = err as Error;
       onStateChange('FAILED', { name: e.name, message: e.message, stack: e.stack ?? e.message });
@@ -562,7 +577,7 @@ export class StandaloneHerder {
     if (this.#stopping || entry.deleted) return;
     // A task that lost its thread because another task on it had to be abandoned did nothing wrong.
     if (error?.code === 'CONNECTD_ERR_THREAD_REPLACED') {
-      this.#worker.metricsFor(entry.name, id).restarts++;
+      (entry.type === 'sink' ? this.#worker.sinkMetricsFor(entry.name, id) : this.#worker.metricsFor(entry.name, id)).restarts++;
       void this.#enqueue(entry, () => this.#restartTask(entry, id));
       return;
     }
@@ -575,7 +590,7 @@ export class StandaloneHerder {
     slot.restartTimer = setTimeout(() => {
       if (entry.tasks.get(id) !== slot || slot.state !== 'FAILED') return;
       slot.state = 'RESTARTING';
-      this.#worker.metricsFor(entry.name, id).restarts++;
+      (entry.type === 'sink' ? this.#worker.sinkMetricsFor(entry.name, id) : this.#worker.metricsFor(entry.name, id)).restarts++;
       void this.#enqueue(entry, () => this.#restartTask(entry, id));
     }, delay);
     slot.restartTimer.unref();

@@ -12,8 +12,12 @@ import type { WorkerConfig } from '../config/worker-config.js';
 import { KafkaAdmin } from '../kafka/admin.js';
 import { SourceProducer } from '../kafka/source-producer.js';
 import type { TopicCreation } from './topic-creation.js';
-import { producerOverrides } from './client-overrides.js';
+import { consumerOverrides, producerOverrides } from './client-overrides.js';
 import { SourceTaskMetrics } from '../metrics/source-task-metrics.js';
+import { SinkTaskMetrics } from '../metrics/sink-task-metrics.js';
+import { DeadLetterQueue } from '../kafka/dead-letter-queue.js';
+import { errorHandlingConfig } from './error-handling.js';
+import { WorkerSinkTask } from './worker-sink-task.js';
 import type { TaskConfig } from '../sdk/connector.js';
 import type { OffsetBackingStore } from '../storage/offset-backing-store.js';
 import type { ConfigKeyInfo, ErrorInfo, PluginConfigHostRequest, PluginInfo, PluginsHostRequest, ValidateHostRequest, ValidateResult } from './protocol.js';
@@ -45,7 +49,9 @@ export class Worker {
   readonly #connectedProducers = new Set<SourceProducer>();
   readonly #pool: Piscina;
   readonly #tasks = new Map<string, WorkerSourceTask>();
+  readonly #sinkTasks = new Map<string, WorkerSinkTask>();
   readonly #taskMetrics = new Map<string, SourceTaskMetrics>();
+  readonly #sinkTaskMetrics = new Map<string, SinkTaskMetrics>();
   readonly #admin: KafkaAdmin;
   /** Topics known to exist (created here or found existing), and creations under way. */
   readonly #topics = new Map<string, Promise<void>>();
@@ -188,6 +194,89 @@ export class Worker {
   }
 
   /**
+   * Starts a sink task: its worker-thread half, then its consumer in the connector's group
+   * (`connect-<name>`, or `consumer.override.group.id`). Kafka Connect's consumer defaults:
+   * earliest offsets when the group has none, no auto commit.
+   */
+  async startSinkTask(
+    connectorName: string,
+    taskId: number,
+    connectorConfig: Record<string, string>,
+    taskConfig: TaskConfig,
+    onStateChange: (state: State, error?: ErrorInfo) => void,
+  ): Promise<WorkerSinkTask> {
+    const label = `${connectorName}-${taskId}`;
+    const overrides = consumerOverrides(connectorConfig, this.config.clientOverridePolicy);
+    const merged: Record<string, string | number | boolean> = {
+      'auto.offset.reset': 'earliest',
+      'fetch.wait.max.ms': 100,
+      ...this.config.kafkaClientDefaults,
+      ...this.config.consumer,
+      'group.id': `connect-${connectorName}`,
+      'client.id': `connector-consumer-${connectorName}-${taskId}`,
+      ...overrides,
+      'bootstrap.servers': overrides['bootstrap.servers'] ?? this.config.bootstrapServers,
+    };
+    // Kafka's max.poll.records is not a librdkafka setting: connectd applies it itself.
+    const maxPollRecords = Number(merged['max.poll.records'] ?? 500);
+    delete merged['max.poll.records'];
+    const errors = errorHandlingConfig(connectorConfig);
+    const logger = this.#loggers?.get(`connectd.task.${connectorName}`, { connector: connectorName, task: taskId }) ?? this.#logger.child({ connector: connectorName, task: taskId });
+    const deadLetterQueue =
+      errors.dlqTopic === ''
+        ? undefined
+        : async (): Promise<DeadLetterQueue> => {
+            // Kafka Connect creates the DLQ topic with one partition when it does not exist.
+            await this.#admin.createTopic({ name: errors.dlqTopic, partitions: 1, replicationFactor: errors.dlqReplicationFactor, configs: {} });
+            const dlq = new DeadLetterQueue(
+              { topic: errors.dlqTopic, connectorName, taskId, contextHeaders: errors.dlqContextHeaders },
+              this.#producerConfig(`connector-dlq-producer-${connectorName}-${taskId}`, producerOverrides(connectorConfig, this.config.clientOverridePolicy)),
+            );
+            await dlq.connect(30000);
+            return dlq;
+          };
+    const task = new WorkerSinkTask({
+      connectorName,
+      taskId,
+      connectorConfig,
+      taskConfig,
+      pluginPath: this.config.pluginPath,
+      pool: this.#pool,
+      consumerConfig: merged,
+      maxPollRecords: Number.isInteger(maxPollRecords) && maxPollRecords > 0 ? maxPollRecords : 500,
+      limits: { records: this.config.taskMaxInflightRecords, bytes: this.config.taskMaxInflightBytes },
+      errors,
+      deadLetterQueue,
+      metrics: this.sinkMetricsFor(connectorName, taskId),
+      logger,
+      onStateChange,
+    });
+    this.#sinkTasks.set(label, task);
+    await task.start();
+    if (task.state === 'FAILED') this.startups.taskFailure++;
+    else this.startups.taskSuccess++;
+    return task;
+  }
+
+  sinkMetricsFor(connectorName: string, taskId: number): SinkTaskMetrics {
+    const label = `${connectorName}-${taskId}`;
+    let metrics = this.#sinkTaskMetrics.get(label);
+    if (metrics === undefined) {
+      metrics = new SinkTaskMetrics(connectorName, taskId);
+      this.#sinkTaskMetrics.set(label, metrics);
+    }
+    return metrics;
+  }
+
+  sinkTaskMetrics(): IterableIterator<SinkTaskMetrics> {
+    return this.#sinkTaskMetrics.values();
+  }
+
+  sinkTasks(): IterableIterator<WorkerSinkTask> {
+    return this.#sinkTasks.values();
+  }
+
+  /**
    * Creates the topics a source task is about to write to, per its connector's topic creation
    * rules, once per worker; topics that already exist are left as they are.
    */
@@ -242,13 +331,14 @@ export class Worker {
    * be stopped by terminating its thread. The other tasks of that thread fail with
    * CONNECTD_ERR_THREAD_REPLACED, and the Herder restarts them at once.
    */
-  async stopTasks(tasks: readonly WorkerSourceTask[]): Promise<void> {
+  async stopTasks(tasks: readonly (WorkerSourceTask | WorkerSinkTask)[]): Promise<void> {
     const abandonedThreads = new Set<number>();
     await Promise.all(
       tasks.map(async (task) => {
         const stopped = await task.stop(this.config.taskShutdownGracefulTimeoutMs);
         if (this.#tasks.get(task.label) === task) this.#tasks.delete(task.label);
-        await this.#releaseProducer(task.connectorName, task.label);
+        if (this.#sinkTasks.get(task.label) === task) this.#sinkTasks.delete(task.label);
+        if (task instanceof WorkerSourceTask) await this.#releaseProducer(task.connectorName, task.label);
         if (!stopped && task.threadId !== undefined) abandonedThreads.add(task.threadId);
       }),
     );
@@ -258,7 +348,7 @@ export class Worker {
   async #replaceThread(threadId: number): Promise<void> {
     const thread = this.#pool.threads.find((t) => t.threadId === threadId);
     if (thread === undefined) return;
-    const sharing = [...this.#tasks.values()].filter((t) => t.threadId === threadId);
+    const sharing = [...this.#tasks.values(), ...this.#sinkTasks.values()].filter((t) => t.threadId === threadId);
     this.#logger.warn({ threadId, tasksMoved: sharing.map((t) => t.label) }, 'replacing a worker thread that hosts an abandoned task');
     for (const task of sharing) task.threadReplaced();
     await thread.terminate();
@@ -269,7 +359,7 @@ export class Worker {
   }
 
   async commitAllOffsets(): Promise<void> {
-    await Promise.all([...this.#tasks.values()].map((t) => t.commitOffsets()));
+    await Promise.all([...this.#tasks.values(), ...this.#sinkTasks.values()].map((t) => t.commitOffsets()));
   }
 
   /** After the Herder stopped every task: flush and close the Kafka client and the pool. */

@@ -2,6 +2,7 @@
 export * from './records.js';
 export * from './connector.js';
 export * from './sink.js';
+export * from './errors.js';
 export * from './config-def.js';
 export { groupPartitions } from './connector-utils.js';
 // Kafka Connect's data model (org.apache.kafka.connect.data) and the converter contracts.

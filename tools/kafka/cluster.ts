@@ -388,6 +388,28 @@ export class KafkaCluster {
     }
   }
 
+  /** A consumer group's committed offsets for a topic's partitions (partition → offset; absent when none). */
+  async committedOffsets(groupId: string, topic: string, partitions?: number): Promise<Map<number, number>> {
+    const admin = AdminClient.create({ 'bootstrap.servers': this.#runningBootstrap(), 'log_level': 0 });
+    let count: number;
+    try {
+      count = partitions ?? (await describeTopic(admin, topic))?.partitions.length ?? 1;
+    } finally {
+      admin.disconnect();
+    }
+    const consumer = new kafka.KafkaConsumer({ 'bootstrap.servers': this.#runningBootstrap(), 'group.id': groupId, 'enable.auto.commit': false, 'log_level': 0 }, {});
+    await new Promise<void>((res, rej) => consumer.connect({ timeout: 30_000 }, (err) => (err ? rej(new Error(err.message)) : res())));
+    try {
+      const tps = Array.from({ length: count }, (_, partition) => ({ topic, partition }));
+      const committed = await new Promise<{ partition: number; offset?: number }[]>((res, rej) => consumer.committed(tps, 10_000, (err, result) => (err ? rej(new Error(err.message)) : res(result))));
+      const out = new Map<number, number>();
+      for (const c of committed) if (c.offset !== undefined && c.offset >= 0) out.set(c.partition, c.offset);
+      return out;
+    } finally {
+      await new Promise<void>((res) => consumer.disconnect(() => res()));
+    }
+  }
+
   async killNode(nodeId: number): Promise<void> {
     const n = this.#node(nodeId);
     n.expected = false;
