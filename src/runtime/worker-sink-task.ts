@@ -271,6 +271,11 @@ export class WorkerSinkTask {
         await this.#reseek(messages);
         continue;
       }
+      // Paused while this call ran: read them again after resume.
+      if (this.#connectorPaused) {
+        await this.#seekBack(messages);
+        continue;
+      }
       this.#sendBatch(messages);
     }
   }
@@ -391,6 +396,16 @@ export class WorkerSinkTask {
 
   #rewindDone(): Promise<void> {
     return this.#rewinding ?? Promise.resolve();
+  }
+
+  /** Seeks each partition back to the first of these messages: they will be read again. */
+  async #seekBack(messages: readonly ConsumedMessage[]): Promise<void> {
+    const first = new Map<string, TopicPartitionOffset>();
+    for (const m of messages) {
+      const k = tpKey(m.topic, m.partition);
+      if (!first.has(k)) first.set(k, { topic: m.topic, partition: m.partition, offset: m.offset });
+    }
+    for (const target of first.values()) await this.#consumer.seek(target);
   }
 
   /** Repeats the last rewind's seeks, and seeks the other partitions back to the dropped messages. */
@@ -543,6 +558,7 @@ export class WorkerSinkTask {
     if (this.state === 'FAILED') return;
     this.#connectorPaused = true;
     if (this.state === 'RUNNING') this.#setState('PAUSED');
+    if (this.#loop !== undefined && !this.#allPaused) this.#pauseAll();
     this.#wakeLoop();
   }
 

@@ -25,6 +25,9 @@ import type { State } from './status.js';
 import { WorkerConnector } from './worker-connector.js';
 import { WorkerSourceTask } from './worker-source-task.js';
 
+/** Consumed batches a sink task may have in flight to its thread (within task.max.inflight.*). */
+const SINK_BATCHES_IN_FLIGHT = 4;
+
 const TASK_HOST = new URL('../../workers/task-host.js', import.meta.url);
 
 export interface WorkerOptions {
@@ -220,6 +223,7 @@ export class Worker {
     // Kafka's max.poll.records is not a librdkafka setting: connectd applies it itself.
     const maxPollRecords = Number(merged['max.poll.records'] ?? 500);
     delete merged['max.poll.records'];
+    const pollRecords = Number.isInteger(maxPollRecords) && maxPollRecords > 0 ? maxPollRecords : 500;
     const errors = errorHandlingConfig(connectorConfig);
     const logger = this.#loggers?.get(`connectd.task.${connectorName}`, { connector: connectorName, task: taskId }) ?? this.#logger.child({ connector: connectorName, task: taskId });
     const deadLetterQueue =
@@ -243,8 +247,10 @@ export class Worker {
       pluginPath: this.config.pluginPath,
       pool: this.#pool,
       consumerConfig: merged,
-      maxPollRecords: Number.isInteger(maxPollRecords) && maxPollRecords > 0 ? maxPollRecords : 500,
-      limits: { records: this.config.taskMaxInflightRecords, bytes: this.config.taskMaxInflightBytes },
+      maxPollRecords: pollRecords,
+      // A few batches in flight keep put() busy; more would only delay offset commits (a preCommit
+      // waits behind every batch sent before it) and grow the duplicates after a crash.
+      limits: { records: Math.min(this.config.taskMaxInflightRecords, SINK_BATCHES_IN_FLIGHT * pollRecords), bytes: this.config.taskMaxInflightBytes },
       errors,
       deadLetterQueue,
       metrics: this.sinkMetricsFor(connectorName, taskId),

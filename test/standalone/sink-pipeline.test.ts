@@ -4,13 +4,12 @@
  * offsets commit only for what was put; rebalances, crashes and rewinds lose nothing.
  */
 import path from 'node:path';
-import { rm } from 'node:fs/promises';
 import t from 'tap';
 import { writeTopic } from '../../tools/topic-writer.js';
 import type { RecordToWrite } from '../../tools/topic-writer.js';
 import { waitFor } from '../fixtures/wait.js';
 import { connectdHarness } from '../fixtures/connectd-harness.js';
-import { readSinkOutput, touch } from '../fixtures/plugins/test-sinks.js';
+import { readSinkOutput } from '../fixtures/plugins/test-sinks.js';
 
 const { cluster, root, startConnectd } = await connectdHarness(t, 'sink');
 
@@ -69,5 +68,118 @@ t.test('every record reaches put() once, converted, in order per partition; offs
     const committed = await cluster.committedOffsets('connect-orders-sink', 'orders');
     return [0, 1, 2].every((p) => committed.get(p) === 1000);
   });
+  t.equal(await proc.stop(), 0);
+});
+
+t.test('SIGKILL mid-stream: after a restart every record was put at least once (exactly once when deduplicated, as an upsert would)', async (t) => {
+  const total = 20000;
+  await cluster.createTopic('crash', { partitions: 4 });
+  await writeTopic(cluster.bootstrapServers, 'crash', records(total, 4));
+  const output = path.join(root, 'crash.jsonl');
+  const config = sink('crash-sink', 'crash', output, { 'put.delay.ms': '20', 'consumer.override.max.poll.records': '200' });
+  // A short session: the killed worker's consumer leaves the group 6 s after the kill, not 45 s.
+  const worker = { ...WORKER, 'consumer.session.timeout.ms': '6000', 'consumer.heartbeat.interval.ms': '1000' };
+  const first = await startConnectd('crash', [config], worker);
+  await waitFor('a part of the records put', () => readSinkOutput(output).length >= total / 4, 60000);
+  await first.kill();
+  const putBeforeKill = readSinkOutput(output);
+  const beforeRestart = putBeforeKill.length;
+  t.ok(beforeRestart < total, `killed mid-stream (${beforeRestart} of ${total} put)`);
+  const committedAtKill = await cluster.committedOffsets('connect-crash-sink', 'crash');
+  // The restart resumes from the committed offsets: exactly what was put at or after them comes again.
+  const expectedDuplicates = putBeforeKill.filter((r) => r.offset >= (committedAtKill.get(r.partition) ?? 0)).length;
+  const second = await startConnectd('crash', [config], worker);
+  await waitFor('every record put', () => seen(readSinkOutput(output)).size >= total, 120000);
+  const counts = seen(readSinkOutput(output));
+  t.equal(counts.size, total, 'every (partition, offset) was put');
+  const duplicates = [...counts.values()].reduce((a, n) => a + n - 1, 0);
+  t.equal(duplicates, expectedDuplicates, `the only duplicates are the records put after the last commit before the kill (${duplicates})`);
+  t.equal(await second.stop(), 0);
+  t.comment(`put before the kill: ${beforeRestart}; duplicates after the restart: ${duplicates}`);
+});
+
+t.test('tasks.max 1 → 3 while records flow: the partitions are spread over the tasks and every record is put', async (t) => {
+  await cluster.createTopic('spread', { partitions: 3 });
+  const output = path.join(root, 'spread.jsonl');
+  const events = path.join(root, 'spread-events.jsonl');
+  const config = sink('spread-sink', 'spread', output, { 'events.file': events, 'put.delay.ms': '5' });
+  const proc = await startConnectd('spread', [config], WORKER);
+  await writeTopic(cluster.bootstrapServers, 'spread', records(3000, 3));
+  await waitFor('some records put by task 0', () => readSinkOutput(output).length >= 500);
+  const res = await proc.request('PUT', '/connectors/spread-sink/config', { ...config, 'tasks.max': '3' });
+  t.equal(res.status, 200);
+  await writeTopic(cluster.bootstrapServers, 'spread', records(3000, 3, (i) => ({ key: `late${i}` })));
+  await waitFor('every record put', () => seen(readSinkOutput(output)).size >= 6000, 120000);
+  await waitFor('offsets committed to the end', async () => {
+    const committed = await cluster.committedOffsets('connect-spread-sink', 'spread');
+    return [0, 1, 2].every((p) => committed.get(p) === 2000);
+  });
+  t.equal(seen(readSinkOutput(output)).size, 6000, 'every record of both rounds put');
+  const status = await proc.status('spread-sink');
+  t.same(status.tasks.map((x) => x.state), ['RUNNING', 'RUNNING', 'RUNNING'], 'three tasks');
+  // Once the group settled (each task holds one partition), new records go to all three.
+  await waitFor('each task holds one partition', () => {
+    const held = new Map<string, string[]>();
+    for (const e of readSinkOutput(events) as unknown as { task: string; event: string; partitions?: string[] }[]) {
+      if (e.event === 'open') held.set(e.task, [...(held.get(e.task) ?? []), ...(e.partitions ?? [])]);
+      if (e.event === 'close') held.set(e.task, (held.get(e.task) ?? []).filter((p) => !(e.partitions ?? []).includes(p)));
+    }
+    return ['0', '1', '2'].every((task) => held.get(task)?.length === 1);
+  });
+  await writeTopic(cluster.bootstrapServers, 'spread', records(300, 3, (i) => ({ key: `last${i}` })));
+  await waitFor('the last records put', () => readSinkOutput(output).filter((r) => String(r.key).startsWith('last')).length >= 300);
+  const last = readSinkOutput(output).filter((r) => String(r.key).startsWith('last'));
+  t.same([...new Set(last.map((r) => r.task))].sort(), ['0', '1', '2'], 'records written after the rebalance went to all three tasks');
+  t.equal(await proc.stop(), 0);
+});
+
+t.test('a put() slower than max.poll.interval.ms does not cost the consumer its group membership', async (t) => {
+  await cluster.createTopic('slow', { partitions: 2 });
+  await writeTopic(cluster.bootstrapServers, 'slow', records(400, 2));
+  const output = path.join(root, 'slow.jsonl');
+  const events = path.join(root, 'slow-events.jsonl');
+  const proc = await startConnectd('slow', [sink('slow-sink', 'slow', output, { 'events.file': events, 'slow.put.once.ms': '12000', 'consumer.override.max.poll.records': '50' })], {
+    ...WORKER,
+    'consumer.session.timeout.ms': '6000',
+    'consumer.heartbeat.interval.ms': '1000',
+    'consumer.max.poll.interval.ms': '7000',
+  });
+  await waitFor('every record put', () => readSinkOutput(output).length >= 400, 60000);
+  const log = readSinkOutput(events) as unknown as { event: string }[];
+  t.same(log.filter((e) => e.event === 'open' || e.event === 'close').map((e) => e.event), ['open'], 'one assignment, never revoked');
+  t.equal(readSinkOutput(output).length, 400, 'no record put twice');
+  t.ok((await proc.metric('connectd_sink_backpressure_seconds_total')) > 0, 'the wait is counted as backpressure');
+  t.equal(await proc.stop(), 0);
+});
+
+t.test('context.offset() rewinds a partition: the records from there are put again, none lost', async (t) => {
+  await cluster.createTopic('rewind', { partitions: 1 });
+  await writeTopic(cluster.bootstrapServers, 'rewind', records(500, 1));
+  const output = path.join(root, 'rewind.jsonl');
+  const proc = await startConnectd('rewind', [sink('rewind-sink', 'rewind', output, { 'rewind.once.at.offset': '150', 'rewind.by': '20', 'consumer.override.max.poll.records': '50' })], WORKER);
+  await waitFor('every record put', () => seen(readSinkOutput(output)).size >= 500, 60000);
+  await waitFor('offsets committed to the end', async () => (await cluster.committedOffsets('connect-rewind-sink', 'rewind')).get(0) === 500);
+  const counts = seen(readSinkOutput(output));
+  const twice = [...counts.entries()].filter(([, n]) => n > 1).map(([k]) => Number(k.split('/')[1]));
+  t.same(twice, Array.from({ length: 21 }, (_, i) => 130 + i), 'exactly offsets 130..150 were put twice');
+  t.ok([...counts.values()].every((n) => n <= 2), 'nothing more than twice');
+  t.equal(await proc.stop(), 0);
+});
+
+t.test('pause stops put() without leaving the group; resume continues', async (t) => {
+  await cluster.createTopic('pausing', { partitions: 1 });
+  const output = path.join(root, 'pausing.jsonl');
+  const proc = await startConnectd('pausing', [sink('pausing-sink', 'pausing', output)], WORKER);
+  await writeTopic(cluster.bootstrapServers, 'pausing', records(100, 1));
+  await waitFor('first records put', () => readSinkOutput(output).length >= 100);
+  t.equal((await proc.request('PUT', '/connectors/pausing-sink/pause')).status, 202);
+  await waitFor('task PAUSED', async () => (await proc.status('pausing-sink')).tasks[0]?.state === 'PAUSED');
+  await writeTopic(cluster.bootstrapServers, 'pausing', records(100, 1, (i) => ({ key: `p${i}` })));
+  // Give a running task every chance to put them: 3 s is many consume rounds.
+  await new Promise((r) => setTimeout(r, 3000));
+  t.equal(readSinkOutput(output).length, 100, 'nothing put while paused');
+  t.equal((await proc.request('PUT', '/connectors/pausing-sink/resume')).status, 202);
+  await waitFor('the rest put after resume', () => readSinkOutput(output).length >= 200);
+  t.equal(readSinkOutput(output).length, 200);
   t.equal(await proc.stop(), 0);
 });
