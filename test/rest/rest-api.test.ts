@@ -209,7 +209,8 @@ t.test('connector plugins: list, config definition, validate', async (t) => {
   const classes = plugins.map((p) => p.class);
   t.ok(classes.includes('io.connectd.connectors.generator.GeneratorSourceConnector'), 'the built-in generator');
   t.ok(classes.includes('test-connectors.SecretSourceConnector'), 'plugins from plugin.path, under <module>.<export>');
-  t.ok(plugins.every((p) => p.type === 'source' && typeof p.version === 'string'));
+  t.ok(plugins.every((p) => (p.type === 'source' || p.type === 'sink') && typeof p.version === 'string'), 'each plugin is a source or a sink, with a version');
+  t.equal(plugins.find((p) => p.class === 'test-sinks.RecordingSinkConnector')?.type, 'sink', 'a sink connector is listed as a sink');
   const all = (await call('GET', '/connector-plugins?connectorsOnly=false')).body as { class: string; type: string }[];
   t.ok(all.some((p) => p.type === 'converter' && p.class === 'org.apache.kafka.connect.storage.StringConverter'), 'connectorsOnly=false adds converters');
 
