@@ -19,6 +19,11 @@ interface BuiltIn {
   fullName: string;
   module: string;
   exportName: string;
+  /**
+   * Other full names the class answers to, each with its aliases: Kafka Connect's class names for
+   * the connectors connectd reimplements, so configs written for Kafka Connect work unchanged.
+   */
+  compatibleNames?: readonly string[];
 }
 
 const BUILT_INS: readonly BuiltIn[] = [
@@ -26,6 +31,18 @@ const BUILT_INS: readonly BuiltIn[] = [
     fullName: 'io.connectd.connectors.generator.GeneratorSourceConnector',
     module: '../connectors/generator/generator-source-connector.js',
     exportName: 'GeneratorSourceConnector',
+  },
+  {
+    fullName: 'io.connectd.connectors.file.FileStreamSourceConnector',
+    module: '../connectors/file/file-stream-source-connector.js',
+    exportName: 'FileStreamSourceConnector',
+    compatibleNames: ['org.apache.kafka.connect.file.FileStreamSourceConnector'],
+  },
+  {
+    fullName: 'io.connectd.connectors.file.FileStreamSinkConnector',
+    module: '../connectors/file/file-stream-sink-connector.js',
+    exportName: 'FileStreamSinkConnector',
+    compatibleNames: ['org.apache.kafka.connect.file.FileStreamSinkConnector'],
   },
 ];
 
@@ -125,15 +142,15 @@ async function buildRegistry(pluginPath: readonly string[]): Promise<Registry> {
   const registry = new Map<string, ConnectorClass>();
   const plugins: Registry['plugins'] = [];
   const others: OtherPlugin[] = [];
-  const add = (fullName: string, klass: ConnectorClass): void => {
+  const add = (fullName: string, klass: ConnectorClass, compatibleNames: readonly string[] = []): void => {
     if (!plugins.some((p) => p.klass === klass)) plugins.push({ fullName, klass });
-    for (const alias of aliasesFor(fullName)) if (!registry.has(alias)) registry.set(alias, klass);
+    for (const name of [fullName, ...compatibleNames]) for (const alias of aliasesFor(name)) if (!registry.has(alias)) registry.set(alias, klass);
   };
   for (const builtIn of BUILT_INS) {
     const mod = (await import(new URL(builtIn.module, import.meta.url).href)) as Record<string, unknown>;
     const klass = mod[builtIn.exportName];
     if (!isConnectorClass(klass)) throw new Error(`built-in plugin ${builtIn.fullName} did not load`);
-    add(builtIn.fullName, klass);
+    add(builtIn.fullName, klass, builtIn.compatibleNames);
   }
   for (const entry of pluginPath) {
     for (const { file, namespace } of await pluginModules(path.resolve(entry))) {
