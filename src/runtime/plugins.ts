@@ -27,6 +27,11 @@ const BUILT_INS: readonly BuiltIn[] = [
     module: '../connectors/generator/generator-source-connector.js',
     exportName: 'GeneratorSourceConnector',
   },
+  {
+    fullName: 'io.connectd.connectors.s3.S3SourceConnector',
+    module: '../connectors/s3/s3-source-connector.js',
+    exportName: 'S3SourceConnector',
+  },
 ];
 
 /** Names a connector class answers to: its full name, its simple name, and that minus "Connector". */
