@@ -76,15 +76,9 @@ export class LocalObjectStore implements ObjectStore {
         return 'changed';
       }
       const start = Math.min(request.fromByte ?? 0, Number(stats.size));
-      const body = createReadStream('', { fd: handle.fd, start, highWaterMark: 64 * 1024, autoClose: false });
-      let closed = false;
-      const close = (): void => {
-        if (closed) return;
-        closed = true;
-        void handle.close().catch(() => undefined);
-      };
-      body.once('close', close);
-      return { etag, start, body, destroy: () => { body.destroy(); close(); } };
+      // The stream owns the handle from here on and closes it when it ends or is destroyed.
+      const body = createReadStream('', { fd: handle, start, highWaterMark: 64 * 1024, autoClose: true });
+      return { etag, start, body, destroy: () => body.destroy() };
     } catch (err) {
       await handle.close().catch(() => undefined);
       throw err;
