@@ -39,6 +39,8 @@ export class S3SourceTask extends SourceTask {
   #turn = 0;
   #stopping = new AbortController();
   #polling: Promise<unknown> | undefined;
+  /** A unit that could not become a record, after records that could: thrown at the next poll. */
+  #failure: Error | undefined;
 
   version(): string {
     return VERSION;
@@ -71,6 +73,7 @@ export class S3SourceTask extends SourceTask {
   }
 
   async #poll(): Promise<SourceRecord[] | null> {
+    if (this.#failure !== undefined) throw this.#failure;
     const max = this.#settings.batchSize;
     const records: SourceRecord[] = [];
     // Each source in turn, starting with the one after the last that gave records, so all advance.
@@ -78,7 +81,15 @@ export class S3SourceTask extends SourceTask {
       const source = this.#sources[(this.#turn + n) % this.#sources.length]!;
       const units = await source.reader.read(max - records.length);
       for (const unit of units) {
-        const record = this.#toRecord(source.partition, unit);
+        let record;
+        try {
+          record = this.#toRecord(source.partition, unit);
+        } catch (err) {
+          // The records before it go out (and their offsets commit), so a restart begins at this unit.
+          if (records.length === 0) throw err;
+          this.#failure = err as Error;
+          return records;
+        }
         if (record !== null) records.push(record);
       }
       if (units.length > 0) this.#turn = (this.#turn + n + 1) % this.#sources.length;
