@@ -3,6 +3,7 @@
  * spreads prefixes over tasks, prefix discovery, and the monitoring loop asking for
  * reconfiguration when a new prefix appears.
  */
+import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,7 +13,8 @@ import { ConfigException } from '../../../src/sdk/index.js';
 import { LocalObjectStore } from '../../../src/connectors/s3/local-object-store.js';
 import { decodeSpecs, discoverPartitions, encodeSpecs } from '../../../src/connectors/s3/prefix-discovery.js';
 import { S3SourceConnector } from '../../../src/connectors/s3/s3-source-connector.js';
-import { parseSettings } from '../../../src/connectors/s3/s3-source-config.js';
+import { S3_SOURCE_CONFIG_DEF, parseSettings } from '../../../src/connectors/s3/s3-source-config.js';
+import { DOC, withCurrentTable } from '../../../tools/s3/config-table.js';
 import { waitFor } from '../../fixtures/wait.js';
 
 const root = await mkdtemp(path.join(os.tmpdir(), 'connectd-s3-connector-'));
@@ -114,4 +116,10 @@ t.test('start fails clearly when the bucket cannot be listed', async (t) => {
   const connector = new S3SourceConnector();
   connector.initialize({ requestTaskReconfiguration: () => undefined, raiseError: () => undefined });
   await t.rejects(connector.start({ bucket: pathToFileURL(path.join(root, 'missing')).href, topic: 'out' }), /cannot list file:\/\/\/.*missing: no such directory/);
+});
+
+t.test('the config table in docs/connectors/s3-source.md is the ConfigDef\'s (node dist/tools/s3/config-table.js)', async (t) => {
+  const doc = readFileSync(DOC, 'utf8');
+  t.equal(doc, withCurrentTable(doc), 'up to date');
+  for (const key of S3_SOURCE_CONFIG_DEF.names()) t.match(doc, `| \`${key}\` |`, `${key} documented`);
 });
