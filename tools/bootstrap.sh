@@ -4,6 +4,7 @@
 #   a. Debian packages: the -dev libraries librdkafka links against, a Java 17 JDK, Maven
 #   b. npm packages from package-lock.json (librdkafka is compiled from source: CKJS_LINKING=dynamic)
 #   c. Apache Kafka jars (version pinned in tools/kafka/pom.xml) into .cache/kafka/<version>/libs
+#   c2. S3Proxy jars (version pinned in tools/s3/pom.xml) into .cache/s3proxy/<version>/libs
 #   d. tsc -p tsconfig.json (fails on type errors)
 set -euo pipefail
 
@@ -101,6 +102,28 @@ else
   trap - EXIT
   echo "$POM_SUM" > "$KAFKA_DIR/pom.sha256"
   say "Kafka $KAFKA_VERSION: $(ls "$LIBS" | wc -l) jars in .cache/kafka/$KAFKA_VERSION/libs"
+fi
+
+# --- c2. S3Proxy jars (the S3-compatible server of the S3 source connector's tests) -------------
+S3PROXY_VERSION=$(sed -n 's:.*<s3proxy\.version>[[:space:]]*\([^<[:space:]]*\)[[:space:]]*</s3proxy\.version>.*:\1:p' tools/s3/pom.xml | head -n1)
+[ -n "$S3PROXY_VERSION" ] || die "no <s3proxy.version> in tools/s3/pom.xml"
+S3PROXY_DIR="$ROOT/.cache/s3proxy/$S3PROXY_VERSION"
+S3PROXY_POM_SUM=$(sha256sum tools/s3/pom.xml | cut -d' ' -f1)
+if [ -f "$S3PROXY_DIR/libs/s3proxy-$S3PROXY_VERSION.jar" ] && [ "$(cat "$S3PROXY_DIR/pom.sha256" 2>/dev/null)" = "$S3PROXY_POM_SUM" ]; then
+  say "S3Proxy $S3PROXY_VERSION jars cached in .cache/s3proxy/$S3PROXY_VERSION/libs"
+else
+  say "resolving S3Proxy $S3PROXY_VERSION jars with Maven"
+  mkdir -p "$S3PROXY_DIR"
+  tmp=$(mktemp -d "$S3PROXY_DIR/libs.tmp.XXXXXX")
+  trap 'rm -rf "$tmp"' EXIT
+  mvn -q -B -f tools/s3/pom.xml dependency:copy-dependencies -DoutputDirectory="$tmp" -DincludeScope=runtime 2>&1 \
+    | sed 's/\x1b\[[0-9;]*m//g' || die "Maven could not resolve the S3Proxy jars (see above)"
+  [ -f "$tmp/s3proxy-$S3PROXY_VERSION.jar" ] || die "Maven finished but s3proxy-$S3PROXY_VERSION.jar is not among the jars"
+  rm -rf "$S3PROXY_DIR/libs"
+  mv "$tmp" "$S3PROXY_DIR/libs"
+  trap - EXIT
+  echo "$S3PROXY_POM_SUM" > "$S3PROXY_DIR/pom.sha256"
+  say "S3Proxy $S3PROXY_VERSION: $(ls "$S3PROXY_DIR/libs" | wc -l) jars in .cache/s3proxy/$S3PROXY_VERSION/libs"
 fi
 
 # --- d. Build -------------------------------------------------------------------------------

@@ -44,6 +44,11 @@ const BUILT_INS: readonly BuiltIn[] = [
     exportName: 'FileStreamSinkConnector',
     compatibleNames: ['org.apache.kafka.connect.file.FileStreamSinkConnector'],
   },
+  {
+    fullName: 'io.connectd.connectors.s3.S3SourceConnector',
+    module: '../connectors/s3/s3-source-connector.js',
+    exportName: 'S3SourceConnector',
+  },
 ];
 
 /**
