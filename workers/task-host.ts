@@ -14,6 +14,11 @@ import { TransformationChain } from '../src/transforms/chain.js';
 import { SourceRecord } from '../src/sdk/records.js';
 import { connectorTypeOf, fullNameOf, listConnectorPlugins, listOtherPlugins, loadConnectorClass } from '../src/runtime/plugins.js';
 import { hostSinkTask } from './sink-task-host.js';
+import { RetryWithToleranceOperator, SKIPPED, ToleranceExceededError, errorHandlingConfig } from '../src/runtime/error-handling.js';
+import type { Stage } from '../src/runtime/error-handling.js';
+import type { Converter, HeaderConverter } from '../src/data/converter.js';
+import { convertToString } from '../src/data/values.js';
+import { TransformationError } from '../src/transforms/chain.js';
 import { pluginConverter, pluginHeaderConverter, usePluginPath } from '../src/runtime/plugin-path.js';
 import { transformationConfigProblems } from '../src/transforms/chain.js';
 import { connectorConfigDef, sinkTopicProblems } from '../src/runtime/connector-config.js';
@@ -177,6 +182,21 @@ async function hostSourceTask(request: SourceTaskHostRequest): Promise<HostResul
     const headerConverter = pluginHeaderConverter(plugins, request.connectorConfig) ?? createHeaderConverter(request.connectorConfig);
     const chain = TransformationChain.fromConfig(request.connectorConfig);
     closeChain = () => chain.close();
+    const operator = new RetryWithToleranceOperator(errorHandlingConfig(request.connectorConfig));
+    const report = (record: SourceRecord, stage: Stage, className: string, error: unknown): void => {
+      const cause = error instanceof TransformationError && error.cause !== undefined ? error.cause : error;
+      send({
+        t: 'errant',
+        stage,
+        className: error instanceof TransformationError ? error.className : className,
+        error: toErrorInfo(cause),
+        topic: record.topic,
+        sourcePartition: JSON.stringify(record.sourcePartition),
+        sourceOffset: JSON.stringify(record.sourceOffset),
+        key: safeText(record.keySchema, record.key),
+        value: safeText(record.valueSchema, record.value),
+      });
+    };
     const wantsRecordCommits = task.commitRecord !== SourceTask.prototype.commitRecord;
     const session = new SourceTaskSession(task, port, request, wantsRecordCommits);
     task.initialize({
@@ -211,15 +231,24 @@ async function hostSourceTask(request: SourceTaskHostRequest): Promise<HostResul
         continue;
       }
       checkPartitions(records);
-      const transformed = chain.isEmpty ? records : applyTransforms(chain, records);
+      const transformed = chain.isEmpty ? records : applyTransforms(chain, records, operator, report);
       // A poll larger than a batch may hold is sent as several batches, in order.
       for (let from = 0; from < transformed.length; from += MAX_BATCH_RECORDS) {
         const whole = from === 0 && transformed.length <= MAX_BATCH_RECORDS;
         const chunk = whole ? transformed : transformed.slice(from, from + MAX_BATCH_RECORDS);
         const originals = whole ? records : records.slice(from, from + MAX_BATCH_RECORDS);
         // A Promise only when a converter has to wait (a schema registry lookup on a cache miss).
-        const encoded = encodeBatch(chunk, keyConverter, valueConverter, headerConverter);
-        const batch = encoded instanceof Promise ? await encoded : encoded;
+        let batch;
+        try {
+          const encoded = encodeBatch(chunk, keyConverter, valueConverter, headerConverter);
+          batch = encoded instanceof Promise ? await encoded : encoded;
+        } catch {
+          // Some record does not convert: find it (and any other) under the error handling, then
+          // encode the rest. errors.tolerance=none throws here, naming the stage.
+          const screened = await screenConversions(chunk, keyConverter, valueConverter, headerConverter, operator, report);
+          const encoded = encodeBatch(screened, keyConverter, valueConverter, headerConverter);
+          batch = encoded instanceof Promise ? await encoded : encoded;
+        }
         const id = batchId++;
         session.spend(batch.count, batch.payloadBytes, id, originals);
         send(
@@ -269,17 +298,77 @@ function checkPartitions(records: readonly SourceRecord[]): void {
  * drops is replaced by an empty marker in the dropped partition: it is not produced, but its offset
  * still commits in order (Kafka Connect's recordDropped), and commitRecord sees the original.
  */
-function applyTransforms(chain: TransformationChain, records: readonly SourceRecord[]): SourceRecord[] {
+function applyTransforms(chain: TransformationChain, records: readonly SourceRecord[], operator: RetryWithToleranceOperator, report: Reporter): SourceRecord[] {
   const out = new Array<SourceRecord>(records.length);
   for (let i = 0; i < records.length; i++) {
     const record = records[i]!;
-    const result = chain.apply(record);
-    out[i] =
-      result === null
-        ? new SourceRecord({ sourcePartition: record.sourcePartition, sourceOffset: record.sourceOffset, topic: record.topic, kafkaPartition: DROPPED_PARTITION, value: null })
-        : (result);
+    let result: SourceRecord | null;
+    try {
+      result = chain.apply(record);
+    } catch (err) {
+      // Transformations are synchronous and deterministic: tolerated or fatal at once, not retried.
+      const className = err instanceof TransformationError ? err.className : 'TransformationChain';
+      if (!operator.toleratesAll) throw new ToleranceExceededError('TRANSFORMATION', className, err instanceof TransformationError && err.cause !== undefined ? err.cause : err);
+      report(record, 'TRANSFORMATION', className, err);
+      result = null;
+    }
+    out[i] = result ?? dropped(record);
   }
   return out;
+}
+
+type Reporter = (record: SourceRecord, stage: Stage, className: string, error: unknown) => void;
+
+/** The marker of a record that is not produced but whose offset still commits in order. */
+function dropped(record: SourceRecord): SourceRecord {
+  return new SourceRecord({ sourcePartition: record.sourcePartition, sourceOffset: record.sourceOffset, topic: record.topic, kafkaPartition: DROPPED_PARTITION, value: null });
+}
+
+/**
+ * Converts each record's key, value and headers under the connector's error handling; a record
+ * that fails (and is tolerated) becomes a dropped marker and is reported. Used only for a batch
+ * that did not convert as a whole, so the common path converts once.
+ */
+async function screenConversions(
+  records: readonly SourceRecord[],
+  keyConverter: Converter,
+  valueConverter: Converter,
+  headerConverter: HeaderConverter,
+  operator: RetryWithToleranceOperator,
+  report: Reporter,
+): Promise<SourceRecord[]> {
+  const out: SourceRecord[] = [];
+  for (const record of records) {
+    if (record.kafkaPartition === DROPPED_PARTITION) {
+      out.push(record);
+      continue;
+    }
+    const stages: [Stage, object, () => unknown][] = [
+      ['KEY_CONVERTER', keyConverter, () => keyConverter.fromConnectData(record.topic, record.keySchema ?? null, record.key)],
+      ['VALUE_CONVERTER', valueConverter, () => valueConverter.fromConnectData(record.topic, record.valueSchema ?? null, record.value)],
+      ...record.headers.map((h): [Stage, object, () => unknown] => ['HEADER_CONVERTER', headerConverter, () => headerConverter.fromConnectHeader(record.topic, h.key, null, h.value)]),
+    ];
+    let ok = true;
+    for (const [stage, converter, convert] of stages) {
+      const className = converter.constructor.name;
+      if ((await operator.execute(stage, className, convert)) === SKIPPED) {
+        report(record, stage, className, operator.lastFailure?.error);
+        ok = false;
+        break;
+      }
+    }
+    out.push(ok ? record : dropped(record));
+  }
+  return out;
+}
+
+/** A Connect value as text for an error report; never throws. */
+function safeText(schema: SourceRecord['valueSchema'], value: unknown): string | null {
+  try {
+    return convertToString(schema, value);
+  } catch {
+    return String(value);
+  }
 }
 
 /** The task side of one task's channel: credit, offset lookups, commit callbacks, stop. */

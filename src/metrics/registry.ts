@@ -152,8 +152,23 @@ export function createMetricsRegistry(sources: MetricsSources): Registry {
   perSinkTask('connectd_sink_offset_commit_skip_total', 'Commits with nothing new to commit (Kafka Connect: offset-commit-skip-total).', (m) => m.offsetCommitSkip);
   perSinkTask('connectd_sink_backpressure_seconds_total', 'Time consumption was paused because put() could not keep up.', (m) => m.backpressureSeconds);
   perSinkTask('connectd_sink_task_restarts_total', 'Restarts connectd made by itself of sink tasks.', (m) => m.restarts);
-  const errorCounter = (name: string, help: string, read: (e: TaskErrorMetrics) => number, type: 'counter' | 'gauge' = 'counter'): void =>
-    perSinkTask(name, help, (m) => read(m.errors), type);
+  // Error metrics of source and sink tasks alike.
+  const errorCounter = (name: string, help: string, read: (e: TaskErrorMetrics) => number, type: 'counter' | 'gauge' = 'counter'): void => {
+    const Klass = type === 'gauge' ? Gauge : Counter;
+    new Klass({
+      name,
+      help,
+      labelNames: taskLabels,
+      registers: [registry],
+      collect(this: Gauge | Counter) {
+        this.reset();
+        for (const m of [...sources.taskMetrics(), ...sinkMetrics()]) {
+          if (this instanceof Gauge) this.labels(m.connector, String(m.task)).set(read(m.errors));
+          else this.labels(m.connector, String(m.task)).inc(read(m.errors));
+        }
+      },
+    });
+  };
   errorCounter('connectd_task_error_record_errors_total', 'Operations that failed (Kafka Connect: total-record-errors).', (e) => e.recordErrors);
   errorCounter('connectd_task_error_record_failures_total', 'Records that failed in some stage (Kafka Connect: total-record-failures).', (e) => e.recordFailures);
   errorCounter('connectd_task_error_records_skipped_total', 'Records skipped under errors.tolerance=all (Kafka Connect: total-records-skipped).', (e) => e.recordsSkipped);

@@ -4,6 +4,7 @@
  * acknowledged them, not where they were attempted. Every metric is listed in docs/metrics.md.
  */
 import { BucketHistogram } from './bucket-histogram.js';
+import { TaskErrorMetrics } from './sink-task-metrics.js';
 
 export class SourceTaskMetrics {
   /** Records the task returned from poll() and sent to the supervisor. */
@@ -23,6 +24,8 @@ export class SourceTaskMetrics {
   restarts = 0;
   /** Time the task's poll loop waited for credit (backpressure). */
   creditWaitSeconds = 0;
+  /** Kafka Connect's task-error-metrics: records skipped by errors.tolerance=all, DLQ writes. */
+  readonly errors = new TaskErrorMetrics();
   /** From a batch reaching the supervisor to Kafka acknowledging its last record. */
   readonly batchAckSeconds = new BucketHistogram();
   /** How long the task's poll() took for each non-empty batch (Kafka Connect: poll-batch-*-time-ms). */

@@ -161,7 +161,13 @@ export type FromSourceTask =
       pollMs: number;
     }
   | { t: 'offsets-request'; id: number; partitions: string[] }
-  | { t: 'poll-stopped' };
+  | { t: 'poll-stopped' }
+  /**
+   * A polled record that failed conversion or a transform and was skipped (errors.tolerance=all):
+   * logged and written to the connector's dead letter queue (connectd's extension) by the
+   * supervisor. Key and value are the Connect values as text; the record itself never had bytes.
+   */
+  | { t: 'errant'; stage: string; className: string; error: ErrorInfo; topic: string; sourcePartition: string; sourceOffset: string; key: string | null; value: string | null };
 
 // ---- Sink tasks. A Kafka partition and an offset travel as [topic, partition, offset].
 export type PartitionOffset = [topic: string, partition: number, offset: number];

@@ -21,6 +21,8 @@ import type { State } from './status.js';
 import { SubmittedBatch, SubmittedRecords } from './submitted-records.js';
 import { TopicCreation } from './topic-creation.js';
 import type { SourceTaskMetrics } from '../metrics/source-task-metrics.js';
+import type { DeadLetterQueue } from '../kafka/dead-letter-queue.js';
+import type { ErrorHandlingConfig } from './error-handling.js';
 
 export interface WorkerSourceTaskOptions {
   connectorName: string;
@@ -41,6 +43,10 @@ export interface WorkerSourceTaskOptions {
   onTopicsUsed: (topics: readonly string[]) => void;
   logger: Logger;
   onStateChange: (state: State, error?: ErrorInfo) => void;
+  /** The connector's error handling; a record skipped by it is logged and written to the DLQ here. */
+  errors?: ErrorHandlingConfig;
+  /** Creates the dead letter queue's producer (and topic) on first use, when the connector has one. */
+  deadLetterQueue?: () => Promise<DeadLetterQueue>;
 }
 
 export class WorkerSourceTask implements DeliveryTarget {
@@ -137,7 +143,62 @@ export class WorkerSourceTask implements DeliveryTarget {
       case 'poll-stopped':
         this.#onPollStopped();
         break;
+      case 'errant':
+        this.#errant(msg);
+        break;
     }
+  }
+
+  #dlq: Promise<DeadLetterQueue> | undefined;
+  readonly #pendingDlq = new Set<Promise<void>>();
+
+  /** A polled record skipped by errors.tolerance=all: count it, log it, write it to the DLQ. */
+  #errant(msg: Extract<FromSourceTask, { t: 'errant' }>): void {
+    const errors = this.#opts.metrics.errors;
+    errors.recordErrors++;
+    errors.recordFailures++;
+    errors.recordsSkipped++;
+    errors.lastErrorTimestamp = Date.now();
+    const cfg = this.#opts.errors;
+    if (cfg?.logEnable) {
+      errors.errorsLogged++;
+      const record = cfg.logIncludeMessages ? { key: msg.key, value: msg.value, sourcePartition: msg.sourcePartition, sourceOffset: msg.sourceOffset } : {};
+      this.#opts.logger.error(
+        { stage: msg.stage, className: msg.className, err: msg.error, topic: msg.topic, ...record },
+        `Error encountered in task ${this.label}. Executing stage '${msg.stage}' with class '${msg.className}', where source record is for topic '${msg.topic}'.`,
+      );
+    }
+    if (this.#opts.deadLetterQueue === undefined) return;
+    errors.dlqProduceRequests++;
+    this.#dlq ??= this.#opts.deadLetterQueue();
+    const written = this.#dlq.then((dlq) =>
+      dlq.write({
+        topic: null,
+        partition: null,
+        offset: null,
+        key: msg.key === null ? null : Buffer.from(msg.key),
+        value: Buffer.from(JSON.stringify({ topic: msg.topic, sourcePartition: JSON.parse(msg.sourcePartition) as unknown, sourceOffset: JSON.parse(msg.sourceOffset) as unknown, key: msg.key, value: msg.value })),
+        timestamp: Date.now(),
+        headers: [],
+        stage: msg.stage,
+        className: msg.className,
+        error: msg.error,
+      }),
+    );
+    const tracked = written.catch((err: unknown) => {
+      errors.dlqProduceFailures++;
+      this.#opts.logger.error({ err }, 'dead letter queue write failed; failing the task so the record is not lost');
+      this.#fail(err);
+      this.#send({ t: 'stop' });
+    });
+    this.#pendingDlq.add(tracked);
+    void tracked.finally(() => this.#pendingDlq.delete(tracked));
+  }
+
+  /** Closes the dead letter queue's producer, if one was made. */
+  async closeDeadLetterQueue(): Promise<void> {
+    const dlq = await this.#dlq?.catch(() => undefined);
+    await dlq?.disconnect();
   }
 
   #keepMetadata = false;
@@ -239,6 +300,9 @@ export class WorkerSourceTask implements DeliveryTarget {
   async #commit(): Promise<void> {
     const snapshot = this.#submitted.takeSnapshot();
     if (snapshot.offsets.size === 0 && snapshot.released.length === 0) return;
+    // A skipped record's offset commits only once its DLQ write is in Kafka. Its report crossed the
+    // channel before its batch did, so the write is already pending here.
+    await Promise.all([...this.#pendingDlq]);
     const started = performance.now();
     const entries = new Map<string, string>();
     for (const [partition, offset] of snapshot.offsets) entries.set(offsetKey(this.connectorName, partition), offset);

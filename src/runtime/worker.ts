@@ -188,6 +188,8 @@ export class Worker {
       onTopicsUsed,
       logger: this.#loggers?.get(`connectd.task.${connectorName}`, { connector: connectorName, task: taskId }) ?? this.#logger.child({ connector: connectorName, task: taskId }),
       onStateChange,
+      errors: errorHandlingConfig(connectorConfig),
+      deadLetterQueue: this.#deadLetterQueueFactory(connectorName, taskId, connectorConfig),
     });
     this.#tasks.set(label, task);
     await task.start();
@@ -226,19 +228,7 @@ export class Worker {
     const pollRecords = Number.isInteger(maxPollRecords) && maxPollRecords > 0 ? maxPollRecords : 500;
     const errors = errorHandlingConfig(connectorConfig);
     const logger = this.#loggers?.get(`connectd.task.${connectorName}`, { connector: connectorName, task: taskId }) ?? this.#logger.child({ connector: connectorName, task: taskId });
-    const deadLetterQueue =
-      errors.dlqTopic === ''
-        ? undefined
-        : async (): Promise<DeadLetterQueue> => {
-            // Kafka Connect creates the DLQ topic with one partition when it does not exist.
-            await this.#admin.createTopic({ name: errors.dlqTopic, partitions: 1, replicationFactor: errors.dlqReplicationFactor, configs: {} });
-            const dlq = new DeadLetterQueue(
-              { topic: errors.dlqTopic, connectorName, taskId, contextHeaders: errors.dlqContextHeaders },
-              this.#producerConfig(`connector-dlq-producer-${connectorName}-${taskId}`, producerOverrides(connectorConfig, this.config.clientOverridePolicy)),
-            );
-            await dlq.connect(30000);
-            return dlq;
-          };
+    const deadLetterQueue = this.#deadLetterQueueFactory(connectorName, taskId, connectorConfig);
     const task = new WorkerSinkTask({
       connectorName,
       taskId,
@@ -262,6 +252,22 @@ export class Worker {
     if (task.state === 'FAILED') this.startups.taskFailure++;
     else this.startups.taskSuccess++;
     return task;
+  }
+
+  /** Makes a task's dead letter queue (topic and producer), or undefined when the connector has none. */
+  #deadLetterQueueFactory(connectorName: string, taskId: number, connectorConfig: Readonly<Record<string, string>>): (() => Promise<DeadLetterQueue>) | undefined {
+    const errors = errorHandlingConfig(connectorConfig);
+    if (errors.dlqTopic === '') return undefined;
+    return async () => {
+      // Kafka Connect creates the DLQ topic with one partition when it does not exist.
+      await this.#admin.createTopic({ name: errors.dlqTopic, partitions: 1, replicationFactor: errors.dlqReplicationFactor, configs: {} });
+      const dlq = new DeadLetterQueue(
+        { topic: errors.dlqTopic, connectorName, taskId, contextHeaders: errors.dlqContextHeaders },
+        this.#producerConfig(`connector-dlq-producer-${connectorName}-${taskId}`, producerOverrides(connectorConfig, this.config.clientOverridePolicy)),
+      );
+      await dlq.connect(30000);
+      return dlq;
+    };
   }
 
   sinkMetricsFor(connectorName: string, taskId: number): SinkTaskMetrics {
@@ -344,7 +350,10 @@ export class Worker {
         const stopped = await task.stop(this.config.taskShutdownGracefulTimeoutMs);
         if (this.#tasks.get(task.label) === task) this.#tasks.delete(task.label);
         if (this.#sinkTasks.get(task.label) === task) this.#sinkTasks.delete(task.label);
-        if (task instanceof WorkerSourceTask) await this.#releaseProducer(task.connectorName, task.label);
+        if (task instanceof WorkerSourceTask) {
+          await this.#releaseProducer(task.connectorName, task.label);
+          await task.closeDeadLetterQueue();
+        }
         if (!stopped && task.threadId !== undefined) abandonedThreads.add(task.threadId);
       }),
     );
