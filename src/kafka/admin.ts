@@ -44,6 +44,40 @@ export class KafkaAdmin {
     });
   }
 
+  /** Deletes a consumer group and its offsets; resolves false when there was no such group. */
+  async deleteGroup(groupId: string, timeoutMs = 10000): Promise<boolean> {
+    // The coordinator may be loading or moving (NOT_COORDINATOR 16, COORDINATOR_NOT_AVAILABLE 15,
+    // COORDINATOR_LOAD_IN_PROGRESS 14): ask again, a few times.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#deleteGroupOnce(groupId, timeoutMs);
+      } catch (err) {
+        const code = (err as { code?: number }).code;
+        if (attempt >= 20 || (code !== 14 && code !== 15 && code !== 16)) throw err;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
+  }
+
+  #deleteGroupOnce(groupId: string, timeoutMs: number): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      (this.#client as unknown as { deleteGroups(groups: string[], opts: unknown, cb: (err: LibrdKafkaError | undefined, res: { errorCode?: number; error?: { code?: number; message?: string } }[]) => void): void }).deleteGroups(
+        [groupId],
+        { timeout: timeoutMs },
+        (err, result) => {
+          if (err) {
+            reject(new Error(`deleting group ${groupId}: ${err.message}`));
+            return;
+          }
+          const error = result[0]?.error;
+          // GROUP_ID_NOT_FOUND (69): nothing to delete.
+          if (error && error.code !== 69) reject(Object.assign(new Error(`deleting group ${groupId}: ${error.message ?? 'failed'}`), { code: error.code }));
+          else resolve(!error);
+        },
+      );
+    });
+  }
+
   disconnect(): void {
     this.#client.disconnect();
   }

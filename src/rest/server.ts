@@ -198,7 +198,7 @@ export function createRestServer(opts: RestServerOptions): FastifyInstance {
     return reply.code(202).send();
   });
 
-  app.get<NameParams>('/connectors/:name/offsets', async (req) => ({ offsets: herder.offsets(req.params.name) }));
+  app.get<NameParams>('/connectors/:name/offsets', async (req) => ({ offsets: await herder.offsets(req.params.name) }));
   app.patch<NameParams & { Body: unknown }>('/connectors/:name/offsets', async (req) => {
     const body = req.body as { offsets?: unknown } | null;
     if (typeof body !== 'object' || body === null || !Array.isArray(body.offsets) || body.offsets.length === 0) {

@@ -321,9 +321,23 @@ export class StandaloneHerder {
     return out;
   }
 
-  /** The connector's committed source offsets (KIP-875 GET /connectors/{name}/offsets). */
-  offsets(name: string): ConnectorOffset[] {
-    this.#entry(name);
+  /**
+   * The connector's committed offsets (KIP-875 GET /connectors/{name}/offsets): a source's from the
+   * offset store; a sink's from its consumer group, as `{kafka_topic, kafka_partition}` →
+   * `{kafka_offset}` like Kafka Connect's SinkUtils.
+   */
+  async offsets(name: string): Promise<ConnectorOffset[]> {
+    const entry = this.#entry(name);
+    if (entry.type === 'sink') {
+      const committed = await this.#worker.sinkOffsets(name, entry.effectiveConfig);
+      return committed
+        .sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition)
+        .map((o) => ({ partition: { kafka_topic: o.topic, kafka_partition: o.partition }, offset: { kafka_offset: o.offset } }));
+    }
+    return this.#sourceOffsets(name);
+  }
+
+  #sourceOffsets(name: string): ConnectorOffset[] {
     const result: ConnectorOffset[] = [];
     for (const [key, value] of this.#offsetStore.entries()) {
       const parsed = parseOffsetKey(key);
@@ -344,7 +358,14 @@ export class StandaloneHerder {
       }
       const changes = new Map<string, string | null>();
       if (offsets === null) {
-        for (const { partition } of this.offsets(name)) changes.set(offsetKey(name, JSON.stringify(partition)), null);
+        if (entry.type === 'sink') {
+          await this.#worker.resetSinkOffsets(name, entry.effectiveConfig);
+          return;
+        }
+        for (const { partition } of this.#sourceOffsets(name)) changes.set(offsetKey(name, JSON.stringify(partition)), null);
+      } else if (entry.type === 'sink') {
+        await this.#worker.alterSinkOffsets(name, entry.effectiveConfig, sinkOffsetsFrom(offsets));
+        return;
       } else {
         for (const [i, entryOffset] of offsets.entries()) {
           if (typeof entryOffset.partition !== 'object' || entryOffset.partition === null || Array.isArray(entryOffset.partition)) {
@@ -619,6 +640,27 @@ export class StandaloneHerder {
     entry.tasks.clear();
     entry.taskConfigs = [];
   }
+}
+
+/** Kafka Connect's sink offsets in a KIP-875 request: `{kafka_topic, kafka_partition}` → `{kafka_offset}`. */
+function sinkOffsetsFrom(offsets: ConnectorOffset[]): { topic: string; partition: number; offset: number }[] {
+  return offsets.map((o, i) => {
+    const p = o.partition as { kafka_topic?: unknown; kafka_partition?: unknown } | null;
+    if (p === null || typeof p !== 'object' || typeof p.kafka_topic !== 'string' || p.kafka_topic === '') {
+      throw new HerderError(400, 'CONNECTD_ERR_BAD_REQUEST', `offsets[${i}].partition.kafka_topic must be a topic name`);
+    }
+    if (!Number.isInteger(p.kafka_partition) || (p.kafka_partition as number) < 0) {
+      throw new HerderError(400, 'CONNECTD_ERR_BAD_REQUEST', `offsets[${i}].partition.kafka_partition must be a partition number (an integer >= 0)`);
+    }
+    if (o.offset === null) {
+      throw new HerderError(400, 'CONNECTD_ERR_BAD_REQUEST', `offsets[${i}].offset: resetting single partitions of a sink connector is not supported yet; DELETE /connectors/{name}/offsets resets them all`);
+    }
+    const offset = (o.offset as { kafka_offset?: unknown }).kafka_offset;
+    if (!Number.isInteger(offset) || (offset as number) < 0) {
+      throw new HerderError(400, 'CONNECTD_ERR_BAD_REQUEST', `offsets[${i}].offset.kafka_offset must be an offset (an integer >= 0)`);
+    }
+    return { topic: p.kafka_topic, partition: p.kafka_partition as number, offset: offset as number };
+  });
 }
 
 function sameConfig(a: TaskConfig, b: TaskConfig): boolean {

@@ -17,6 +17,7 @@ import { SourceTaskMetrics } from '../metrics/source-task-metrics.js';
 import { SinkTaskMetrics } from '../metrics/sink-task-metrics.js';
 import { DeadLetterQueue } from '../kafka/dead-letter-queue.js';
 import { errorHandlingConfig } from './error-handling.js';
+import { commitGroupOffsets, readGroupOffsets } from '../kafka/group-offsets.js';
 import { WorkerSinkTask } from './worker-sink-task.js';
 import type { TaskConfig } from '../sdk/connector.js';
 import type { OffsetBackingStore } from '../storage/offset-backing-store.js';
@@ -252,6 +253,35 @@ export class Worker {
     if (task.state === 'FAILED') this.startups.taskFailure++;
     else this.startups.taskSuccess++;
     return task;
+  }
+
+  /** The consumer group of a sink connector: `connect-<name>`, or `consumer.override.group.id`. */
+  sinkGroupId(connectorName: string, connectorConfig: Readonly<Record<string, string>>): string {
+    return consumerOverrides(connectorConfig, this.config.clientOverridePolicy)['group.id'] ?? `connect-${connectorName}`;
+  }
+
+  /** A sink connector's committed consumer offsets (KIP-875 GET offsets). */
+  sinkOffsets(connectorName: string, connectorConfig: Readonly<Record<string, string>>): Promise<{ topic: string; partition: number; offset: number }[]> {
+    const regex = (connectorConfig['topics.regex'] ?? '').trim();
+    const names = (connectorConfig.topics ?? '').split(',').map((t) => t.trim()).filter((t) => t !== '');
+    return readGroupOffsets(this.#groupClientConfig(connectorConfig), this.sinkGroupId(connectorName, connectorConfig), regex !== '' ? { regex: new RegExp(`^(?:${regex})$`) } : { names });
+  }
+
+  /** Commits offsets for a stopped sink connector's group (KIP-875 PATCH offsets). */
+  alterSinkOffsets(connectorName: string, connectorConfig: Readonly<Record<string, string>>, offsets: { topic: string; partition: number; offset: number }[]): Promise<void> {
+    return commitGroupOffsets(this.#groupClientConfig(connectorConfig), this.sinkGroupId(connectorName, connectorConfig), offsets);
+  }
+
+  #groupClientConfig(connectorConfig: Readonly<Record<string, string>>): Record<string, string | number | boolean> {
+    const overrides = consumerOverrides(connectorConfig, this.config.clientOverridePolicy);
+    const config: Record<string, string | number | boolean> = { ...this.config.kafkaClientDefaults, ...this.config.consumer, ...overrides, 'bootstrap.servers': overrides['bootstrap.servers'] ?? this.config.bootstrapServers };
+    delete config['max.poll.records'];
+    return config;
+  }
+
+  /** Deletes a stopped sink connector's group and its offsets (KIP-875 DELETE offsets). */
+  async resetSinkOffsets(connectorName: string, connectorConfig: Readonly<Record<string, string>>): Promise<void> {
+    await this.#admin.deleteGroup(this.sinkGroupId(connectorName, connectorConfig));
   }
 
   /** Makes a task's dead letter queue (topic and producer), or undefined when the connector has none. */

@@ -183,3 +183,37 @@ t.test('pause stops put() without leaving the group; resume continues', async (t
   t.equal(readSinkOutput(output).length, 200);
   t.equal(await proc.stop(), 0);
 });
+
+t.test('KIP-875 offsets of a sink connector: read from its group, altered and reset while STOPPED', async (t) => {
+  await cluster.createTopic('ledger', { partitions: 2 });
+  await writeTopic(cluster.bootstrapServers, 'ledger', records(200, 2));
+  const output = path.join(root, 'ledger.jsonl');
+  const proc = await startConnectd('ledger', [sink('ledger-sink', 'ledger', output)], WORKER);
+  const offsets = async (): Promise<unknown> => ((await proc.request('GET', '/connectors/ledger-sink/offsets')).body as { offsets: unknown }).offsets;
+  const atEnd = [
+    { partition: { kafka_topic: 'ledger', kafka_partition: 0 }, offset: { kafka_offset: 100 } },
+    { partition: { kafka_topic: 'ledger', kafka_partition: 1 }, offset: { kafka_offset: 100 } },
+  ];
+  await waitFor('GET offsets shows the group at the end', async () => JSON.stringify(await offsets()) === JSON.stringify(atEnd));
+  t.same(await offsets(), atEnd, "Kafka Connect's sink offset shape");
+
+  const refused = await proc.request('PATCH', '/connectors/ledger-sink/offsets', { offsets: [{ partition: { kafka_topic: 'ledger', kafka_partition: 0 }, offset: { kafka_offset: 90 } }] });
+  t.equal(refused.status, 400, 'altering needs the connector STOPPED');
+  t.equal((await proc.request('PUT', '/connectors/ledger-sink/stop')).status, 204);
+  const bad = await proc.request('PATCH', '/connectors/ledger-sink/offsets', { offsets: [{ partition: { kafka_topic: 'ledger', kafka_partition: -1 }, offset: { kafka_offset: 90 } }] });
+  t.equal(bad.status, 400);
+  t.match((bad.body as { message: string }).message, /offsets\[0\]\.partition\.kafka_partition/, 'a bad partition is named');
+  const altered = await proc.request('PATCH', '/connectors/ledger-sink/offsets', { offsets: [{ partition: { kafka_topic: 'ledger', kafka_partition: 0 }, offset: { kafka_offset: 90 } }] });
+  t.equal(altered.status, 200, JSON.stringify(altered.body));
+  t.same(await offsets(), [{ ...atEnd[0], offset: { kafka_offset: 90 } }, atEnd[1]], 'partition 0 moved back to 90');
+  t.equal((await proc.request('PUT', '/connectors/ledger-sink/resume')).status, 202);
+  await waitFor('the last 10 records of partition 0 put again', () => readSinkOutput(output).length >= 210);
+  const again = readSinkOutput(output).slice(200);
+  t.same(again.map((r) => `${r.partition}/${r.offset}`), Array.from({ length: 10 }, (_, i) => `0/${90 + i}`), 'exactly offsets 90..99 of partition 0 again');
+
+  t.equal((await proc.request('PUT', '/connectors/ledger-sink/stop')).status, 204);
+  const reset = await proc.request('DELETE', '/connectors/ledger-sink/offsets');
+  t.equal(reset.status, 200, JSON.stringify(reset.body));
+  t.same(await offsets(), [], 'reset: the group has no offsets');
+  t.equal(await proc.stop(), 0);
+});
