@@ -71,7 +71,11 @@ t.test('restart?includeTasks=true&onlyFailed=true restarts only the failed task;
   const proc = await startConnectd('restarts', [
     { name: 'flaky', 'connector.class': 'FlakySource', 'tasks.max': '2', topic: 'restarts', 'fail.task': '1', 'fail.after.polls': '2' },
   ]);
-  await waitFor('task 1 FAILED', async () => (await proc.status('flaky')).tasks[1]?.state === 'FAILED');
+  // On a loaded machine task 1 can fail before task 0 has even started: wait for both.
+  await waitFor('task 1 FAILED and task 0 RUNNING', async () => {
+    const tasks = (await proc.status('flaky')).tasks;
+    return tasks[1]?.state === 'FAILED' && tasks[0]?.state === 'RUNNING';
+  });
   const task0Before = await written(proc, 'flaky');
 
   const res = await proc.request('POST', '/connectors/flaky/restart?includeTasks=true&onlyFailed=true');
