@@ -1,13 +1,15 @@
 /**
  * `npm run demo`: a local single-node Kafka on 127.0.0.1, then connectd in standalone mode with the
- * built-in generator streaming into a topic. Prints progress every two seconds and where the REST
- * API and /metrics are; stops after `--seconds N` (default 30) or on Ctrl-C, then counts the topic.
+ * built-in generator streaming into a topic and the file sink copying that topic into a file (both
+ * halves of Kafka Connect in one daemon). Prints progress every two seconds and where the REST API
+ * and /metrics are; stops after `--seconds N` (default 30) or on Ctrl-C, then counts the topic and
+ * checks the sink's file against it.
  *
  *   npm run demo                       # 30 s
  *   npm run demo -- --seconds 0        # until Ctrl-C
  *   npm run demo -- --tasks 4 --value-size 1024
  */
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +28,8 @@ const { values: args } = parseArgs({
 const seconds = Number(args.seconds);
 const TOPIC = 'connectd-demo';
 const dir = path.resolve(fileURLToPath(new URL('../../.cache/demo', import.meta.url)));
+
+const SINK_FILE = path.join(dir, 'sink.txt');
 
 const say = (line: string): void => console.log(`demo | ${line}`);
 
@@ -57,12 +61,20 @@ try {
         'source.partitions': String(Math.max(4, Number(args.tasks))),
         'value.size': args['value-size'],
       },
+      {
+        name: 'demo-file-sink',
+        'connector.class': 'FileStreamSink',
+        'tasks.max': '1',
+        topics: TOPIC,
+        file: SINK_FILE,
+      },
     ],
   });
   say(`connectd is running (pid ${connectd.pid}); its log: ${connectd.logFile}`);
   say(`REST API:  ${connectd.url}/connectors/demo-generator/status`);
   say(`metrics:   ${connectd.url}/metrics`);
   say(`offsets:   ${connectd.offsetsFile}`);
+  say(`sink file: ${SINK_FILE}`);
   say(seconds > 0 ? `streaming into topic '${TOPIC}' for ${seconds} s (Ctrl-C stops early) …` : `streaming into topic '${TOPIC}' until Ctrl-C …`);
 
   const proc = connectd;
@@ -81,11 +93,13 @@ try {
     const written = await proc.metric('connectd_source_record_write_total');
     const inFlight = await proc.metric('connectd_source_record_active_count');
     const status = await proc.status('demo-generator');
+    const sunk = await proc.metric('connectd_sink_record_send_total');
     const now = Date.now();
     const rate = ((written - last) / ((now - lastAt) / 1000)) | 0;
     say(
       `${((now - t0) / 1000).toFixed(0).padStart(3)} s  acked ${written.toLocaleString('en')} records  ` +
-        `(${rate.toLocaleString('en')}/s)  in flight ${inFlight}  tasks ${status.tasks.map((t) => `${t.id}:${t.state}`).join(' ')}`,
+        `(${rate.toLocaleString('en')}/s)  in flight ${inFlight}  tasks ${status.tasks.map((t) => `${t.id}:${t.state}`).join(' ')}  ` +
+        `sink put ${sunk.toLocaleString('en')}`,
     );
     last = written;
     lastAt = now;
@@ -100,6 +114,11 @@ try {
   const distinct = new Set(inTopic.map((r) => r.key)).size;
   say(`topic '${TOPIC}' holds ${inTopic.length.toLocaleString('en')} records, ${distinct.toLocaleString('en')} distinct; the committed offsets account for ${expected.toLocaleString('en')}.`);
   say(inTopic.length === expected && distinct === expected ? 'every record is there exactly once.' : 'MISMATCH between the topic and the committed offsets!');
+  // The sink copies values: every line of its file is a value of the topic (at least once).
+  const lines = (await readFile(SINK_FILE, 'utf8').catch(() => '')).split('\n').filter((l) => l !== '');
+  const values = new Set(inTopic.map((r) => r.value));
+  const foreign = lines.filter((l) => !values.has(l)).length;
+  say(`the file sink wrote ${lines.length.toLocaleString('en')} lines (${new Set(lines).size.toLocaleString('en')} distinct) of the topic's ${inTopic.length.toLocaleString('en')} records${foreign === 0 ? '; every line is a record of the topic' : `; ${foreign} lines are NOT in the topic!`}.`);
   const sample = inTopic[0];
   if (sample) say(`first record: key=${sample.key} value=${sample.value?.slice(0, 80)}… headers=${JSON.stringify(sample.headers)}`);
 } finally {

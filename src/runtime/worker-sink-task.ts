@@ -442,7 +442,7 @@ export class WorkerSinkTask {
 
   async #onRevoked(partitions: TopicPartition[], lost: boolean): Promise<void> {
     await this.#drained();
-    if (!lost && !this.#runEnded && this.state !== 'FAILED') await this.commitOffsets();
+    if (!lost && !this.#runEnded && this.state !== 'FAILED') await this.commitOffsets(true);
     if (!this.#runEnded && partitions.length > 0) await this.#request({ t: 'close-partitions', id: this.#nextRequestId++, partitions }).catch(() => undefined);
     for (const p of partitions) {
       const k = tpKey(p.topic, p.partition);
@@ -462,8 +462,13 @@ export class WorkerSinkTask {
 
   // ---- offsets -----------------------------------------------------------------------------
 
-  /** preCommit → wait for DLQ writes → commit to the group. One at a time. */
-  commitOffsets(): Promise<void> {
+  /**
+   * preCommit → wait for DLQ writes → commit to the group. One at a time: a call during a commit
+   * joins it, unless `fresh`, which waits for it and commits again (a revocation or a stop must
+   * commit what was put up to now, not what a commit begun earlier saw).
+   */
+  commitOffsets(fresh = false): Promise<void> {
+    if (fresh && this.#committing !== undefined) return this.#committing.then(() => this.commitOffsets());
     this.#committing ??= this.#commit().finally(() => (this.#committing = undefined));
     return this.#committing;
   }
@@ -582,7 +587,7 @@ export class WorkerSinkTask {
     let stopped = true;
     if (!this.#runEnded) {
       await withTimeout(this.#drained(), remaining());
-      if (this.state !== 'FAILED') await withTimeout(this.commitOffsets(), remaining());
+      if (this.state !== 'FAILED') await withTimeout(this.commitOffsets(true), remaining());
       const partitions = [...this.#assigned.values()];
       if (partitions.length > 0 && !this.#runEnded) await withTimeout(this.#request({ t: 'close-partitions', id: this.#nextRequestId++, partitions }).catch(() => undefined), remaining());
       this.#send({ t: 'stop' });

@@ -291,8 +291,14 @@ export class WorkerSourceTask implements DeliveryTarget {
     this.#send({ t: 'stop' });
   }
 
-  /** Persists what can be committed, then tells the task. One commit at a time per task. */
-  commitOffsets(): Promise<void> {
+  /**
+   * Persists what can be committed, then tells the task. One commit at a time per task: a call
+   * during a commit joins it, unless `fresh`, which waits for it and then commits again — the final
+   * commit of a stop must see every acknowledgement up to now, not the snapshot of a commit that
+   * began before the drain ended.
+   */
+  commitOffsets(fresh = false): Promise<void> {
+    if (fresh && this.#committing !== undefined) return this.#committing.then(() => this.commitOffsets());
     this.#committing ??= this.#commit().finally(() => (this.#committing = undefined));
     return this.#committing;
   }
@@ -332,7 +338,7 @@ export class WorkerSourceTask implements DeliveryTarget {
     const runEnded = this.#run ?? Promise.resolve();
     await withTimeout(Promise.race([this.#pollStopped, runEnded]), remaining());
     await withTimeout(this.#drained(), remaining());
-    await this.commitOffsets();
+    await this.commitOffsets(true);
     this.#send({ t: 'close' });
     const stopped = await withTimeout(runEnded.then(() => true), remaining());
     if (stopped !== true) {
