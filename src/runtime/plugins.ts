@@ -27,6 +27,16 @@ const BUILT_INS: readonly BuiltIn[] = [
     module: '../connectors/generator/generator-source-connector.js',
     exportName: 'GeneratorSourceConnector',
   },
+  {
+    fullName: 'io.connectd.connectors.postgres.PostgresSourceConnector',
+    module: '../connectors/postgres/source-connector.js',
+    exportName: 'PostgresSourceConnector',
+  },
+  {
+    fullName: 'io.connectd.connectors.postgres.PostgresSinkConnector',
+    module: '../connectors/postgres/sink-connector.js',
+    exportName: 'PostgresSinkConnector',
+  },
 ];
 
 /** Names a connector class answers to: its full name, its simple name, and that minus "Connector". */
