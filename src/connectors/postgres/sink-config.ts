@@ -3,8 +3,8 @@
  * (insert.mode, pk.mode, pk.fields, table.name.format, auto.create, auto.evolve, batch.size,
  * delete.enabled, fields.whitelist, max.retries, retry.backoff.ms), so its configs move unchanged.
  */
-import { ConfigDef, ConfigException, Validators } from '../../sdk/index.js';
-import type { ConfigProblem, ConfigProps, ConfigValue, ParsedConfig } from '../../sdk/index.js';
+import { ConfigDef, ConfigException, ParsedConfig, Validators } from '../../sdk/index.js';
+import type { ConfigProblem, ConfigProps, ConfigValue } from '../../sdk/index.js';
 import { defineConnectionKeys } from './connection.js';
 
 export const INSERT_MODE = 'insert.mode';
@@ -190,12 +190,8 @@ export function parseSinkConfig(props: ConfigProps, context?: string): ParsedCon
 
 export function validateSinkConfig(props: ConfigProps): Map<string, ConfigValue> {
   const values = SINK_CONFIG_DEF.validateAll(props);
-  let config: ParsedConfig;
-  try {
-    config = SINK_CONFIG_DEF.parse(props);
-  } catch {
-    return values;
-  }
-  for (const p of sinkCrossKeyProblems(config)) values.get(p.name)?.addErrorMessage(p.message);
+  // Checked on what did parse, so that one bad key does not hide the others' problems.
+  const parsed = new ParsedConfig(new Map([...values].map(([name, v]) => [name, v.value])), props);
+  for (const p of sinkCrossKeyProblems(parsed)) values.get(p.name)?.addErrorMessage(p.message);
   return values;
 }

@@ -3,8 +3,8 @@
  * defaults, so that a JDBC source config moves to connectd unchanged (the keys of other databases
  * and of features not built here, such as numeric.mapping, are not defined and so are ignored).
  */
-import { ConfigDef, ConfigException, Validators } from '../../sdk/index.js';
-import type { ConfigProblem, ConfigProps, ConfigValue, ParsedConfig } from '../../sdk/index.js';
+import { ConfigDef, ConfigException, ParsedConfig, Validators } from '../../sdk/index.js';
+import type { ConfigProblem, ConfigProps, ConfigValue } from '../../sdk/index.js';
 import { TABLE_TYPES } from './catalog.js';
 import { defineConnectionKeys } from './connection.js';
 
@@ -270,12 +270,8 @@ export function parseSourceConfig(props: ConfigProps, context?: string): ParsedC
 /** `validateAll` with the cross-key problems added to their keys (for the validate endpoint). */
 export function validateSourceConfig(props: ConfigProps): Map<string, ConfigValue> {
   const values = SOURCE_CONFIG_DEF.validateAll(props);
-  let config: ParsedConfig;
-  try {
-    config = SOURCE_CONFIG_DEF.parse(props);
-  } catch {
-    return values;
-  }
-  for (const p of crossKeyProblems(config)) values.get(p.name)?.addErrorMessage(p.message);
+  // Checked on what did parse, so that one bad key does not hide the others' problems.
+  const parsed = new ParsedConfig(new Map([...values].map(([name, v]) => [name, v.value])), props);
+  for (const p of crossKeyProblems(parsed)) values.get(p.name)?.addErrorMessage(p.message);
   return values;
 }
