@@ -11,7 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import { SourceTask } from '../../sdk/index.js';
 import type { ParsedConfig, SourceOffset, SourceRecord, TaskConfig } from '../../sdk/index.js';
-import { DB_TIMEZONE, connect, connectionSettings, isTransient } from './connection.js';
+import { ConnectException, DB_TIMEZONE, connect, connectionSettings, describeError, isTransient } from './connection.js';
 import type { ConnectionSettings, TableId } from './connection.js';
 import {
   BATCH_MAX_ROWS,
@@ -55,6 +55,8 @@ export class PostgresSourceTask extends SourceTask {
   /** A poll is using the connection: stop() leaves closing it to that poll. */
   #polling = false;
   #consecutiveFailures = 0;
+  /** Counts fetches, to order tables due at the same time. */
+  #served = 0;
 
   version(): string {
     return VERSION;
@@ -123,7 +125,8 @@ export class PostgresSourceTask extends SourceTask {
     const inTransaction = this.#queriers.find((q) => q.inTransaction);
     if (inTransaction !== undefined) return inTransaction;
     let next: TableQuerier | undefined;
-    for (const q of this.#queriers) if (next === undefined || q.nextDue < next.nextDue) next = q;
+    // Due at the same millisecond: the one served longer ago goes first, so tables take turns.
+    for (const q of this.#queriers) if (next === undefined || q.nextDue < next.nextDue || (q.nextDue === next.nextDue && q.lastServed < next.lastServed)) next = q;
     return next;
   }
 
@@ -132,6 +135,7 @@ export class PostgresSourceTask extends SourceTask {
     const pollInterval = this.#config.getInt(POLL_INTERVAL_MS);
     try {
       const client = await this.#connection();
+      querier.lastServed = ++this.#served;
       const page = await querier.fetch(client);
       this.#consecutiveFailures = 0;
       querier.nextDue = page.more ? Date.now() : Date.now() + pollInterval;
@@ -144,7 +148,7 @@ export class PostgresSourceTask extends SourceTask {
         querier.nextDue = Date.now() + pollInterval;
         return [];
       }
-      if (!isTransient(err)) throw err;
+      if (!isTransient(err)) throw new ConnectException(`Reading ${querier.name} failed: ${describeError(err)}`, { cause: err });
       // The connection failed: a new one next time, after connection.backoff.ms, up to
       // connection.attempts times in a row.
       await this.#dropConnection();

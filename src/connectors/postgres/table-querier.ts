@@ -83,6 +83,8 @@ export class TableQuerier {
   readonly topic: string;
   /** When this table is to be queried next (ms since the epoch). */
   nextDue = 0;
+  /** When this table was last queried, as the task counts its queries. */
+  lastServed = 0;
 
   #incrementingColumn: string | null = null;
   #timestampType: number = Oid.TIMESTAMPTZ;
