@@ -3,7 +3,7 @@
  * Names are always bound as parameters, never spliced into the SQL.
  */
 import type pg from 'pg';
-import type { TableId } from './connection.js';
+import type { TableId } from './identifiers.js';
 
 /** JDBC's table types (what `table.types` accepts) and the pg_class.relkind each stands for. */
 export const TABLE_TYPES: Readonly<Record<string, string>> = {

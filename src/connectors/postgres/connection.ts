@@ -12,6 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { Password, Validators } from '../../sdk/index.js';
 import type { ConfigDef, ParsedConfig } from '../../sdk/index.js';
+import { describeError } from './errors.js';
 
 export const CONNECTION_URL = 'connection.url';
 export const CONNECTION_USER = 'connection.user';
@@ -248,110 +249,4 @@ export async function connect(settings: ConnectionSettings, signal?: AbortSignal
   }
   const where = `${target.host}:${target.port}${target.database === undefined ? '' : `/${target.database}`}`;
   throw new Error(`Could not connect to PostgreSQL at ${where} after ${settings.attempts} attempt(s): ${describeError(lastError)}`, { cause: lastError });
-}
-
-export function describeError(err: unknown): string {
-  if (err instanceof Error) {
-    const code = (err as { code?: unknown }).code;
-    return typeof code === 'string' && code !== '' ? `${err.message} (${code})` : err.message;
-  }
-  return String(err);
-}
-
-/** SQLSTATE classes that say "try again": connection lost, server shutting down, conflicts. */
-const TRANSIENT_SQLSTATE = /^(08|53|57P0[1-3]|40001|40P01)/;
-
-/** Whether an error is the connection (or the server) failing rather than the statement being wrong. */
-export function isTransient(err: unknown): boolean {
-  if (!(err instanceof Error)) return false;
-  const code = (err as { code?: unknown }).code;
-  if (typeof code === 'string') {
-    if (/^[0-9A-Z]{5}$/.test(code)) return TRANSIENT_SQLSTATE.test(code);
-    // Node's socket errors: ECONNREFUSED, ECONNRESET, EPIPE, ETIMEDOUT…
-    if (code.startsWith('E')) return true;
-  }
-  return /Connection terminated|Client has encountered a connection error|not queryable|Connection ended/i.test(err.message);
-}
-
-/**
- * Kafka Connect's RetriableException as the framework recognises it (by its code and name): a
- * sink task's put that throws it gets the same records again, after `context.timeout(ms)`.
- */
-export class RetriableException extends Error {
-  readonly code = 'CONNECTD_ERR_RETRIABLE';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'RetriableException';
-  }
-}
-
-/** Kafka Connect's ConnectException: a failure retrying will not fix. */
-export class ConnectException extends Error {
-  readonly code = 'CONNECTD_ERR_CONNECT';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'ConnectException';
-  }
-}
-
-/** PostgreSQL truncates longer identifiers (NAMEDATALEN - 1 bytes), which would silently rename. */
-const MAX_IDENTIFIER_BYTES = 63;
-
-/** A quoted SQL identifier: every name the connectors put in SQL goes through here. */
-export function quoteIdent(name: string): string {
-  if (name === '' || name.includes('\u0000')) throw new ConnectException(`Invalid SQL identifier ${JSON.stringify(name)}: empty or containing a NUL character`);
-  if (Buffer.byteLength(name) > MAX_IDENTIFIER_BYTES) {
-    throw new ConnectException(`SQL identifier ${JSON.stringify(name)} is longer than PostgreSQL's ${MAX_IDENTIFIER_BYTES} bytes and would be truncated`);
-  }
-  return `"${name.replaceAll('"', '""')}"`;
-}
-
-/** A table, schema-qualified. */
-export interface TableId {
-  readonly schema: string;
-  readonly table: string;
-}
-
-export function quoteTable(id: TableId): string {
-  return `${quoteIdent(id.schema)}.${quoteIdent(id.table)}`;
-}
-
-/** `schema.table`, unquoted: how Confluent's offsets (and people) name a table. */
-export function tableName(id: TableId): string {
-  return `${id.schema}.${id.table}`;
-}
-
-/**
- * Splits a possibly qualified, possibly quoted name (`users`, `public.users`, `"My.Table"`,
- * `"s"."t"`) into its parts. Unquoted parts keep their case: every name is quoted in SQL.
- */
-export function parseQualifiedName(text: string): string[] {
-  const parts: string[] = [];
-  let i = 0;
-  for (;;) {
-    let part = '';
-    if (text[i] === '"') {
-      i++;
-      for (;;) {
-        if (i >= text.length) throw new Error(`unterminated quoted identifier in ${JSON.stringify(text)}`);
-        if (text[i] === '"') {
-          if (text[i + 1] === '"') {
-            part += '"';
-            i += 2;
-            continue;
-          }
-          i++;
-          break;
-        }
-        part += text[i++];
-      }
-    } else {
-      while (i < text.length && text[i] !== '.') part += text[i++];
-    }
-    if (part === '') throw new Error(`empty name part in ${JSON.stringify(text)}`);
-    parts.push(part);
-    if (i >= text.length) return parts;
-    if (text[i] !== '.') throw new Error(`expected "." after a quoted identifier in ${JSON.stringify(text)}`);
-    i++;
-  }
 }

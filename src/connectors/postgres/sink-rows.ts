@@ -6,8 +6,9 @@
  */
 import { Schema, SchemaType, Struct } from '../../sdk/index.js';
 import type { SinkRecord } from '../../sdk/index.js';
-import { ConnectException, parseQualifiedName } from './connection.js';
-import type { TableId } from './connection.js';
+import { ConnectException } from './errors.js';
+import { parseQualifiedName } from './identifiers.js';
+import type { TableId } from './identifiers.js';
 import { KAFKA_PK_FIELDS, PK_FIELDS, TABLE_NAME_FORMAT } from './sink-config.js';
 import type { PkMode } from './sink-config.js';
 import { inferSchema, schemaSignature } from './sink-types.js';

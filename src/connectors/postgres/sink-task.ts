@@ -15,7 +15,9 @@ import type pg from 'pg';
 import { SinkTask } from '../../sdk/index.js';
 import type { ParsedConfig, SinkRecord, TaskConfig } from '../../sdk/index.js';
 import { currentSchema } from './catalog.js';
-import { ConnectException, DB_TIMEZONE, RetriableException, connect, connectionSettings, describeError, isTransient, quoteTable } from './connection.js';
+import { DB_TIMEZONE, connect, connectionSettings } from './connection.js';
+import { ConnectException, RetriableException, describeError, isTransient } from './errors.js';
+import { quoteTable } from './identifiers.js';
 import type { ConnectionSettings } from './connection.js';
 import {
   AUTO_CREATE,

@@ -17,7 +17,7 @@
  * (or bytes): PostgreSQL converts them to the column's type, so nothing is lost on the way.
  */
 import { BigDecimal, Decimal, LogicalTypeName, Schema, SchemaType, Timestamp } from '../../sdk/index.js';
-import { ConnectException } from './connection.js';
+import { ConnectException } from './errors.js';
 import { formatDate, formatInstant, formatTime, formatWallTimestamp } from './time.js';
 
 /** The PostgreSQL type of a Connect schema, or undefined when there is none. */

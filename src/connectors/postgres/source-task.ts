@@ -11,8 +11,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import { SourceTask } from '../../sdk/index.js';
 import type { ParsedConfig, SourceOffset, SourceRecord, TaskConfig } from '../../sdk/index.js';
-import { ConnectException, DB_TIMEZONE, connect, connectionSettings, describeError, isTransient } from './connection.js';
-import type { ConnectionSettings, TableId } from './connection.js';
+import { DB_TIMEZONE, connect, connectionSettings } from './connection.js';
+import { ConnectException, describeError, isTransient } from './errors.js';
+import type { ConnectionSettings } from './connection.js';
+import type { TableId } from './identifiers.js';
 import {
   BATCH_MAX_ROWS,
   INCREMENTING_COLUMN_NAME,
