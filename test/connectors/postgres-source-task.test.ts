@@ -9,7 +9,7 @@ import type { Test } from 'tap';
 import { PostgresSourceTask } from '../../src/connectors/postgres/source-task.js';
 import { encodeTaskTables } from '../../src/connectors/postgres/source-task.js';
 import { SOURCE_CONFIG_DEF } from '../../src/connectors/postgres/source-config.js';
-import { ConfigException } from '../../src/sdk/index.js';
+import { BigDecimal, ConfigException } from '../../src/sdk/index.js';
 import type { SourceOffset, SourcePartition, SourceRecord, Struct } from '../../src/sdk/index.js';
 import { testDatabase } from '../fixtures/postgres.js';
 
@@ -136,12 +136,15 @@ t.test('timestamp.initial: where the timestamp modes start without an offset', a
   t.same(fromNow, [], '-1: from the time the task started');
 });
 
-t.test('values Connect has no exact type for are text; values it cannot hold fail naming the column', async (t) => {
+t.test('numerics without a scale, types Connect lacks as text; values it cannot hold fail naming the column', async (t) => {
   await db.sql.query(`CREATE TABLE odd (id int PRIMARY KEY, free numeric, span interval, born date, at timestamptz, price numeric(6,2))`);
   await db.sql.query(`INSERT INTO odd VALUES (1, 3.14159265358979323846264338327950288, '1 day 02:03:04', '0044-03-15 BC', '2024-01-01 00:00:00+00', 1.5)`);
   const records = await drain(await startTask(t, 'odd', { mode: 'incrementing', 'incrementing.column.name': 'id' }));
   const value = records[0]!.value as Struct;
-  t.equal(value.get('free'), '3.14159265358979323846264338327950288', 'a numeric without a scale: its exact text');
+  const free = value.get('free') as BigDecimal;
+  t.equal(free.scale, 127, "a numeric without a scale: Confluent's scale 127");
+  t.equal(free.compareTo(BigDecimal.parse('3.14159265358979323846264338327950288')), 0, 'and its exact value');
+  t.equal((records[0]!.valueSchema!.field('free')!.schema.parameters?.get('scale')), '127');
   t.equal(value.get('span'), '1 day 02:03:04');
   t.equal((value.get('born') as Date).toISOString(), '-000043-03-15T00:00:00.000Z', '44 BC is year -43');
   t.equal(String(value.get('price')), '1.50');

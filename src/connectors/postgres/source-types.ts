@@ -7,14 +7,15 @@
  * | boolean                             | BOOLEAN                                  |
  * | smallint / integer / bigint, oid    | INT16 / INT32 / INT64, INT64             |
  * | real / double precision             | FLOAT32 / FLOAT64                        |
- * | numeric(p,s)                        | Decimal (scale s)                        |
+ * | numeric(p,s) / numeric              | Decimal (scale s) / Decimal (scale 127)  |
  * | date / time, timetz / timestamp(tz) | Date / Time / Timestamp                  |
  * | bytea                               | BYTES                                    |
  * | text, varchar, char, json, jsonb, uuid, xml, enums and every other type | STRING (PostgreSQL's text) |
  *
- * A numeric without a declared scale has no fixed Connect scale (Confluent rounds its values to
- * integers); it is written as its exact text. Arrays, intervals, ranges and other types are their
- * PostgreSQL text too, which loses nothing. A column is optional unless it is NOT NULL.
+ * A numeric without a declared scale gets scale 127, as Confluent's PostgreSQL dialect gives it
+ * (so schemas already registered for such columns stay the same); a value with more fraction
+ * digits fails naming the column. Arrays, intervals, ranges and other types are their PostgreSQL
+ * text, which loses nothing. A column is optional unless it is NOT NULL.
  */
 import { BigDecimal, ConnectDate, DataException, Decimal, SchemaBuilder, Time, Timestamp } from '../../sdk/index.js';
 import type { Schema } from '../../sdk/index.js';
@@ -36,6 +37,9 @@ export const Oid = {
   TIMETZ: 1266,
   NUMERIC: 1700,
 } as const;
+
+/** Confluent's scale for a numeric column without one (NUMERIC_TYPE_SCALE_HIGH). */
+export const UNCONSTRAINED_NUMERIC_SCALE = 127;
 
 /** The declared scale of a numeric type modifier, or undefined for an unconstrained numeric. */
 export function numericScale(typmod: number): number | undefined {
@@ -72,11 +76,11 @@ export function columnReader(name: string, oid: number, typmod: number, notNull:
     case Oid.FLOAT8:
       return make(SchemaBuilder.float64(), Number);
     case Oid.NUMERIC: {
-      const scale = numericScale(typmod);
-      if (scale === undefined) return make(SchemaBuilder.string(), (t) => t);
+      const scale = numericScale(typmod) ?? UNCONSTRAINED_NUMERIC_SCALE;
       return make(Decimal.builder(scale), (t) => {
         const value = BigDecimal.tryParse(t);
         if (value === undefined) throw new DataException(`Column "${name}": ${t} has no Connect Decimal value`);
+        if (value.scale > scale) throw new DataException(`Column "${name}": ${t} has more than ${scale} digits after the point, the column's Connect Decimal scale`);
         return value.setScale(scale);
       });
     }
