@@ -49,6 +49,16 @@ const BUILT_INS: readonly BuiltIn[] = [
     module: '../connectors/s3/s3-source-connector.js',
     exportName: 'S3SourceConnector',
   },
+  {
+    fullName: 'io.connectd.connectors.postgres.PostgresSourceConnector',
+    module: '../connectors/postgres/source-connector.js',
+    exportName: 'PostgresSourceConnector',
+  },
+  {
+    fullName: 'io.connectd.connectors.postgres.PostgresSinkConnector',
+    module: '../connectors/postgres/sink-connector.js',
+    exportName: 'PostgresSinkConnector',
+  },
 ];
 
 /**
