@@ -28,6 +28,9 @@ export async function readTopic(bootstrapServers: string, topic: string, opts: {
     { 'auto.offset.reset': 'earliest' },
   );
   await call<unknown>((cb) => consumer.connect({ timeout: 30000 }, cb));
+  // Return a batch as soon as the queue is empty: otherwise a topic that keeps receiving records
+  // slowly holds each consume call open until it has 10000 of them.
+  (consumer as unknown as { setDefaultIsTimeoutOnlyForFirstMessage(v: boolean): void }).setDefaultIsTimeoutOnlyForFirstMessage(true);
   const records: ConsumedRecord[] = [];
   try {
     const metadata = await call<kafka.Metadata>((cb) => consumer.getMetadata({ topic, timeout: 10000 }, cb));
