@@ -217,3 +217,28 @@ t.test('KIP-875 offsets of a sink connector: read from its group, altered and re
   t.same(await offsets(), [], 'reset: the group has no offsets');
   t.equal(await proc.stop(), 0);
 });
+
+t.test('topics.regex, a task pausing and resuming partitions, requestCommit, and the sink metrics', async (t) => {
+  await cluster.createTopic('metrics-a', { partitions: 2 });
+  await cluster.createTopic('metrics-b', { partitions: 1 });
+  await writeTopic(cluster.bootstrapServers, 'metrics-a', records(400, 2));
+  await writeTopic(cluster.bootstrapServers, 'metrics-b', records(100, 1, (i) => ({ key: `b${i}` })));
+  const output = path.join(root, 'metrics.jsonl');
+  const config = sink('metrics-sink', '', output, { 'topics.regex': 'metrics-.*', 'pause.topic': 'metrics-b', 'resume.after.records': '400' });
+  delete config.topics;
+  // A long flush interval: only requestCommit() can commit before the test ends.
+  const proc = await startConnectd('metrics', [config], { 'offset.flush.interval.ms': '600000' });
+  await waitFor('every record of both topics put', () => readSinkOutput(output).length >= 500, 60000);
+  const out = readSinkOutput(output);
+  const firstB = out.findIndex((r) => r.topic === 'metrics-b');
+  t.equal(firstB, 400, "the paused topic's records came only after the task resumed it, after all 400 of the other");
+  await waitFor('requestCommit() committed', async () => (await cluster.committedOffsets('connect-metrics-sink', 'metrics-a')).get(0) === 200);
+  const metric = (name: string): Promise<number> => proc.metric(name, 'connector="metrics-sink"');
+  t.equal(await metric('connectd_sink_record_read_total'), 500, 'records read');
+  t.equal(await metric('connectd_sink_record_send_total'), 500, 'records put');
+  t.equal(await metric('connectd_sink_partition_count'), 3, 'partitions assigned (two topics by regex)');
+  t.equal(await metric('connectd_sink_record_active_count'), 0, 'nothing in flight');
+  t.ok((await metric('connectd_sink_put_batch_seconds_count')) > 0, 'put batches timed');
+  t.ok((await metric('connectd_sink_offset_commit_success_total')) >= 1, 'commits counted');
+  t.equal(await proc.stop(), 0);
+});
