@@ -77,7 +77,7 @@ const OFFSET_EARLIEST = -2;
 
 function asError(err: unknown): Error {
   if (err instanceof Error) return err;
-  return new Error(typeof err === 'object' && err !== null && 'message' in err ? String((err as { message: unknown }).message) : String(err));
+  return new Error(typeof err === 'object' && err !== null && 'message' in err ? String((err).message) : String(err));
 }
 
 function sleep(ms: number): Promise<void> {
