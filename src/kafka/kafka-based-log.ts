@@ -46,6 +46,45 @@ export interface LogRecord {
   value: Buffer | null;
 }
 
+/**
+ * How a store names and reaches its topic: Kafka Connect's `<x>.storage.topic`, `.partitions` and
+ * `.replication.factor` worker settings (-1: the broker's default), plus the clients' settings.
+ */
+export interface StoreTopicOptions {
+  topic: string;
+  /** Default: the store's (Kafka Connect's) default. */
+  partitions?: number;
+  /** Default: the store's (Kafka Connect's) default, 3. */
+  replicationFactor?: number;
+  /** Further configs for the topic when it is created (`cleanup.policy` is always compact). */
+  topicConfigs?: Record<string, string>;
+  /** librdkafka settings: bootstrap.servers, security. */
+  clientConfig: ClientConfig;
+  /** Prefix of the clients' client.id; default `connectd-<store>`. */
+  clientId?: string;
+  logger: Logger;
+  startTimeoutMs?: number;
+}
+
+/** The log behind a store: its options with the store's defaults filled in. */
+export function storeLog(
+  options: StoreTopicOptions,
+  defaults: { clientId: string; partitions: number; replicationFactor: number },
+  onRecord: (record: LogRecord) => void,
+  logger: Logger,
+): KafkaBasedLog {
+  return new KafkaBasedLog({
+    topic: options.topic,
+    clientConfig: options.clientConfig,
+    clientId: options.clientId ?? defaults.clientId,
+    partitions: options.partitions ?? defaults.partitions,
+    replicationFactor: options.replicationFactor ?? defaults.replicationFactor,
+    topicConfigs: options.topicConfigs ?? {},
+    onRecord,
+    logger,
+  });
+}
+
 /** Where Kafka put an acknowledged record. */
 export interface RecordPosition {
   partition: number;

@@ -19,8 +19,8 @@
  */
 import type { Logger } from 'pino';
 import { quoteJson } from '../data/json/json-text.js';
-import { KafkaBasedLog } from '../kafka/kafka-based-log.js';
-import type { LogRecord } from '../kafka/kafka-based-log.js';
+import { storeLog } from '../kafka/kafka-based-log.js';
+import type { KafkaBasedLog, LogRecord, StoreTopicOptions } from '../kafka/kafka-based-log.js';
 
 export type TargetState = 'STARTED' | 'PAUSED' | 'STOPPED';
 const TARGET_STATES: readonly string[] = ['STARTED', 'PAUSED', 'STOPPED'];
@@ -163,17 +163,8 @@ export class ClusterConfigState {
   }
 }
 
-export interface KafkaConfigBackingStoreOptions {
-  /** `config.storage.topic`. */
-  topic: string;
-  /** `config.storage.replication.factor`; Kafka Connect's default 3. -1: the broker's default. */
-  replicationFactor?: number;
-  topicConfigs?: Record<string, string>;
-  clientConfig: Record<string, string | number | boolean>;
-  /** Prefix of the clients' client.id; default `connectd-configs`. */
-  clientId?: string;
-  logger: Logger;
-  startTimeoutMs?: number;
+/** `config.storage.topic` and `.replication.factor` (Kafka Connect's default 3); the topic has one partition. */
+export interface KafkaConfigBackingStoreOptions extends Omit<StoreTopicOptions, 'partitions'> {
   /** Bound on each write, acknowledgement and read-back included (Kafka Connect: 30 s). */
   writeTimeoutMs?: number;
 }
@@ -214,16 +205,12 @@ export class KafkaConfigBackingStore {
     this.#logger = options.logger.child({ store: 'configs' });
     this.#startTimeoutMs = options.startTimeoutMs ?? 60_000;
     this.#writeTimeoutMs = options.writeTimeoutMs ?? 30_000;
-    this.#log = new KafkaBasedLog({
-      topic: options.topic,
-      clientConfig: options.clientConfig,
-      clientId: options.clientId ?? 'connectd-configs',
-      partitions: 1,
-      replicationFactor: options.replicationFactor ?? CONFIG_STORAGE_DEFAULT_REPLICATION_FACTOR,
-      topicConfigs: options.topicConfigs ?? {},
-      onRecord: (record) => this.#onRecord(record),
-      logger: this.#logger,
-    });
+    this.#log = storeLog(
+      { ...options, partitions: 1 },
+      { clientId: 'connectd-configs', partitions: 1, replicationFactor: CONFIG_STORAGE_DEFAULT_REPLICATION_FACTOR },
+      (record) => this.#onRecord(record),
+      this.#logger,
+    );
   }
 
   setUpdateListener(listener: ConfigUpdateListener): void {

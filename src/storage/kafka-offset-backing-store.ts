@@ -9,27 +9,12 @@
  * appear as soon as Kafka acknowledged them: an older record of the same key consumed later (another
  * worker's, written before ours) does not hide the newer one.
  */
-import type { Logger } from 'pino';
-import { KafkaBasedLog } from '../kafka/kafka-based-log.js';
-import type { LogRecord, RecordPosition } from '../kafka/kafka-based-log.js';
+import { storeLog } from '../kafka/kafka-based-log.js';
+import type { KafkaBasedLog, LogRecord, RecordPosition, StoreTopicOptions } from '../kafka/kafka-based-log.js';
 import type { OffsetBackingStore } from './offset-backing-store.js';
 
-export interface KafkaOffsetBackingStoreOptions {
-  /** `offset.storage.topic`. */
-  topic: string;
-  /** `offset.storage.partitions`; Kafka Connect's default 25. -1: the broker's default. */
-  partitions?: number;
-  /** `offset.storage.replication.factor`; Kafka Connect's default 3. -1: the broker's default. */
-  replicationFactor?: number;
-  /** Further configs for the topic when it is created (`cleanup.policy` is always compact). */
-  topicConfigs?: Record<string, string>;
-  /** librdkafka settings: bootstrap.servers, security. */
-  clientConfig: Record<string, string | number | boolean>;
-  /** Prefix of the clients' client.id; default `connectd-offsets`. */
-  clientId?: string;
-  logger: Logger;
-  startTimeoutMs?: number;
-}
+/** `offset.storage.topic`, `.partitions` (Kafka Connect's default 25), `.replication.factor` (3). */
+export type KafkaOffsetBackingStoreOptions = StoreTopicOptions;
 
 export const OFFSET_STORAGE_DEFAULT_PARTITIONS = 25;
 export const OFFSET_STORAGE_DEFAULT_REPLICATION_FACTOR = 3;
@@ -46,16 +31,12 @@ export class KafkaOffsetBackingStore implements OffsetBackingStore {
 
   constructor(options: KafkaOffsetBackingStoreOptions) {
     this.#startTimeoutMs = options.startTimeoutMs ?? 60_000;
-    this.#log = new KafkaBasedLog({
-      topic: options.topic,
-      clientConfig: options.clientConfig,
-      clientId: options.clientId ?? 'connectd-offsets',
-      partitions: options.partitions ?? OFFSET_STORAGE_DEFAULT_PARTITIONS,
-      replicationFactor: options.replicationFactor ?? OFFSET_STORAGE_DEFAULT_REPLICATION_FACTOR,
-      topicConfigs: options.topicConfigs ?? {},
-      onRecord: (record) => this.#onRecord(record),
-      logger: options.logger.child({ store: 'offsets' }),
-    });
+    this.#log = storeLog(
+      options,
+      { clientId: 'connectd-offsets', partitions: OFFSET_STORAGE_DEFAULT_PARTITIONS, replicationFactor: OFFSET_STORAGE_DEFAULT_REPLICATION_FACTOR },
+      (record) => this.#onRecord(record),
+      options.logger.child({ store: 'offsets' }),
+    );
   }
 
   get topic(): string {

@@ -17,8 +17,9 @@
  */
 import type { Logger } from 'pino';
 import { quoteJson } from '../data/json/json-text.js';
-import { KafkaBasedLog } from '../kafka/kafka-based-log.js';
-import type { LogRecord } from '../kafka/kafka-based-log.js';
+import { storeLog } from '../kafka/kafka-based-log.js';
+import type { KafkaBasedLog, LogRecord, StoreTopicOptions } from '../kafka/kafka-based-log.js';
+import { parseTaskKey } from './kafka-config-backing-store.js';
 import type { ConnectorTaskId } from './kafka-config-backing-store.js';
 
 /** Kafka Connect's AbstractStatus.State. */
@@ -76,11 +77,7 @@ export function topicStatusValue(status: TopicStatus): string {
 
 /** `status-task-<connector>-<n>` → its id, or null. As Kafka Connect's parseConnectorTaskId. */
 export function parseTaskStatusKey(key: string): ConnectorTaskId | null {
-  const parts = key.split('-');
-  if (parts.length < 4 || !/^[+-]?\d+$/.test(parts[parts.length - 1]!)) return null;
-  const task = Number(parts[parts.length - 1]);
-  if (!Number.isSafeInteger(task) || task > 2 ** 31 - 1 || task < -(2 ** 31)) return null;
-  return { connector: parts.slice(2, -1).join('-'), task };
+  return key.startsWith(TASK_STATUS_PREFIX) ? parseTaskKey(key.slice('status-'.length)) : null;
 }
 
 /** `status-topic-<topic>:connector-<connector>` → its parts, or null. */
@@ -92,20 +89,8 @@ export function parseTopicStatusKey(key: string): { topic: string; connector: st
   return topic === '' || connector === '' ? null : { topic, connector };
 }
 
-export interface KafkaStatusBackingStoreOptions {
-  /** `status.storage.topic`. */
-  topic: string;
-  /** `status.storage.partitions`; Kafka Connect's default 5. -1: the broker's default. */
-  partitions?: number;
-  /** `status.storage.replication.factor`; Kafka Connect's default 3. -1: the broker's default. */
-  replicationFactor?: number;
-  topicConfigs?: Record<string, string>;
-  clientConfig: Record<string, string | number | boolean>;
-  /** Prefix of the clients' client.id; default `connectd-statuses`. */
-  clientId?: string;
-  logger: Logger;
-  startTimeoutMs?: number;
-}
+/** `status.storage.topic`, `.partitions` (Kafka Connect's default 5), `.replication.factor` (3). */
+export type KafkaStatusBackingStoreOptions = StoreTopicOptions;
 
 export const STATUS_STORAGE_DEFAULT_PARTITIONS = 5;
 export const STATUS_STORAGE_DEFAULT_REPLICATION_FACTOR = 3;
@@ -128,16 +113,12 @@ export class KafkaStatusBackingStore {
   constructor(options: KafkaStatusBackingStoreOptions) {
     this.#logger = options.logger.child({ store: 'statuses' });
     this.#startTimeoutMs = options.startTimeoutMs ?? 60_000;
-    this.#log = new KafkaBasedLog({
-      topic: options.topic,
-      clientConfig: options.clientConfig,
-      clientId: options.clientId ?? 'connectd-statuses',
-      partitions: options.partitions ?? STATUS_STORAGE_DEFAULT_PARTITIONS,
-      replicationFactor: options.replicationFactor ?? STATUS_STORAGE_DEFAULT_REPLICATION_FACTOR,
-      topicConfigs: options.topicConfigs ?? {},
-      onRecord: (record) => this.#onRecord(record),
-      logger: this.#logger,
-    });
+    this.#log = storeLog(
+      options,
+      { clientId: 'connectd-statuses', partitions: STATUS_STORAGE_DEFAULT_PARTITIONS, replicationFactor: STATUS_STORAGE_DEFAULT_REPLICATION_FACTOR },
+      (record) => this.#onRecord(record),
+      this.#logger,
+    );
   }
 
   async start(): Promise<void> {
@@ -255,10 +236,7 @@ export class KafkaStatusBackingStore {
       return;
     }
     const parsed = this.#parseStatus(key, value);
-    if (parsed === undefined) return;
-    let tasks = this.#tasks.get(id.connector);
-    if (tasks === undefined) this.#tasks.set(id.connector, (tasks = new Map()));
-    tasks.set(id.task, { id, ...parsed });
+    if (parsed !== undefined) setNested(this.#tasks, id.connector, id.task, { id, ...parsed });
   }
 
   #readTopicStatus(key: string, value: Buffer | null): void {
@@ -282,9 +260,7 @@ export class KafkaStatusBackingStore {
       this.#logger.warn({ key }, 'topic status record skipped: not {"topic":{"name","connector","task","discoverTimestamp"}}');
       return;
     }
-    let topics = this.#topics.get(parts.connector);
-    if (topics === undefined) this.#topics.set(parts.connector, (topics = new Map()));
-    topics.set(parts.topic, { topic: t.name, connector: t.connector, task: t.task as number, discoverTimestamp: t.discoverTimestamp as number });
+    setNested(this.#topics, parts.connector, parts.topic, { topic: t.name, connector: t.connector, task: t.task as number, discoverTimestamp: t.discoverTimestamp as number });
   }
 
   #parseStatus(key: string, value: Buffer): AbstractStatus | undefined {
@@ -310,6 +286,12 @@ export class KafkaStatusBackingStore {
     }
     return { state: s.state as StatusState, trace: s.trace ?? null, workerId: s.worker_id, generation: s.generation as number, version: s.version ?? null };
   }
+}
+
+function setNested<K1, K2, V>(map: Map<K1, Map<K2, V>>, outer: K1, inner: K2, value: V): void {
+  let nested = map.get(outer);
+  if (nested === undefined) map.set(outer, (nested = new Map()));
+  nested.set(inner, value);
 }
 
 function checkStatus(what: string, status: AbstractStatus): void {
