@@ -184,6 +184,11 @@ export class KafkaBasedLog {
     consumer.setDefaultIsTimeoutOnlyForFirstMessage(true);
   }
 
+  /** The offset after the last record of the partition handed to onRecord (0 before any). */
+  consumedUpTo(partition: number): number {
+    return this.#next.get(partition) ?? 0;
+  }
+
   /** The topic's partition count, known after start(). */
   get partitionCount(): number {
     return this.#partitionCount;

@@ -83,6 +83,8 @@ export class KafkaOffsetBackingStore implements OffsetBackingStore {
   }
 
   #applyAcknowledged(key: string, value: string | null, position: RecordPosition): void {
+    // Already consumed (the fetch beat the acknowledgement): the view holds it, or something newer.
+    if (this.#log.consumedUpTo(position.partition) > position.offset) return;
     const ahead = this.#acknowledgedAhead.get(key);
     if (ahead !== undefined && ahead.partition === position.partition && ahead.offset > position.offset) return;
     this.#acknowledgedAhead.set(key, position);
