@@ -116,7 +116,7 @@ const OFFSET_EARLIEST = -2;
 
 function asError(err: unknown): Error {
   if (err instanceof Error) return err;
-  return new Error(typeof err === 'object' && err !== null && 'message' in err ? String((err).message) : String(err));
+  return new Error(typeof err === 'object' && err !== null && 'message' in err ? String(err.message) : String(err));
 }
 
 function sleep(ms: number): Promise<void> {
@@ -218,7 +218,7 @@ export class KafkaBasedLog {
     }
   }
 
-  /** Resolves once every record below the topic's end offsets, as they stand now, was consumed. */
+  /** Resolves once every record below the partitions' high watermarks, as they stand now, was consumed. */
   async readToEnd(timeoutMs = 30_000): Promise<void> {
     this.#assertRunning('readToEnd');
     const deadline = Date.now() + timeoutMs;
@@ -227,6 +227,7 @@ export class KafkaBasedLog {
       // A partition whose records are all gone (log start = end) has nothing left to read.
       if (high > low) ends.set(partition, high);
     }
+    this.#assertRunning('readToEnd');
     await new Promise<void>((resolve, reject) => {
       const waiter: EndWaiter = {
         ends,
