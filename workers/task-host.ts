@@ -38,6 +38,7 @@ import type {
   ValidateResult,
 } from '../src/runtime/protocol.js';
 import { toErrorInfo } from '../src/runtime/protocol.js';
+import { connectJson } from '../src/storage/offset-backing-store.js';
 import { SourceTask } from '../src/sdk/connector.js';
 import type { Connector } from '../src/sdk/connector.js';
 import { ConfigException, configInfos as buildConfigInfos, configKeyInfo } from '../src/sdk/config-def.js';
@@ -468,7 +469,7 @@ class SourceTaskSession {
   async #lookup(partitions: readonly SourcePartition[]): Promise<(SourceOffset | null)[]> {
     const id = this.#nextRequestId++;
     const answer = new Promise<(string | null)[]>((resolve) => this.#pendingOffsets.set(id, resolve));
-    this.port.postMessage({ t: 'offsets-request', id, partitions: partitions.map((p) => JSON.stringify(p)) } satisfies FromSourceTask);
+    this.port.postMessage({ t: 'offsets-request', id, partitions: partitions.map((p) => connectJson(p)) } satisfies FromSourceTask);
     return (await answer).map((json) => (json === null ? null : (JSON.parse(json) as SourceOffset)));
   }
 

@@ -14,6 +14,7 @@
  */
 import type { Converter, HeaderConverter, SyncConverter } from '../data/converters.js';
 import type { SourceRecord } from '../sdk/records.js';
+import { connectJson } from '../storage/offset-backing-store.js';
 
 export const BATCH_MAGIC = 0x43444232; // "CDB2"
 /**
@@ -147,7 +148,7 @@ class BatchBuilder {
 
     let p = this.#partitionByIdentity.get(record.sourcePartition);
     if (p === undefined) {
-      const json = JSON.stringify(record.sourcePartition);
+      const json = connectJson(record.sourcePartition);
       p = this.#partitionByJson.get(json);
       if (p === undefined) {
         p = this.#sourcePartitions.length;
@@ -160,7 +161,7 @@ class BatchBuilder {
 
     this.#keys[i] = key;
     this.#values[i] = value;
-    const offset = JSON.stringify(record.sourceOffset);
+    const offset = connectJson(record.sourceOffset);
     this.#offsets[i] = offset;
     let recordPayload = byteLength(key) + byteLength(value);
     const headerConverter = this.#headerConverter;

@@ -12,7 +12,7 @@ import type { ConfigInfos } from '../sdk/config-def.js';
 import { aliasesFor } from './plugins.js';
 import { CONNECTOR_CONFIG_DEF } from './connector-config.js';
 import type { OffsetBackingStore } from '../storage/offset-backing-store.js';
-import { offsetKey, parseOffsetKey } from '../storage/offset-backing-store.js';
+import { connectJson, offsetKey, parseOffsetKey } from '../storage/offset-backing-store.js';
 import type { TaskConfig } from '../sdk/connector.js';
 import { HerderError, alreadyExists, notFound, taskNotFound } from './errors.js';
 import { TopicCreation } from './topic-creation.js';
@@ -362,7 +362,7 @@ export class StandaloneHerder {
           await this.#worker.resetSinkOffsets(name, entry.effectiveConfig);
           return;
         }
-        for (const { partition } of this.#sourceOffsets(name)) changes.set(offsetKey(name, JSON.stringify(partition)), null);
+        for (const { partition } of this.#sourceOffsets(name)) changes.set(offsetKey(name, connectJson(partition)), null);
       } else if (entry.type === 'sink') {
         await this.#worker.alterSinkOffsets(name, entry.effectiveConfig, sinkOffsetsFrom(offsets));
         return;
@@ -381,7 +381,7 @@ export class StandaloneHerder {
               }
             }
           }
-          changes.set(offsetKey(name, JSON.stringify(entryOffset.partition)), entryOffset.offset === null ? null : JSON.stringify(entryOffset.offset));
+          changes.set(offsetKey(name, connectJson(entryOffset.partition)), entryOffset.offset === null ? null : connectJson(entryOffset.offset));
         }
       }
       await this.#offsetStore.set(changes);

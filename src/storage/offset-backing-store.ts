@@ -1,3 +1,5 @@
+import { quoteJson } from '../data/json/json-text.js';
+
 /**
  * Where source offsets live. Keys and values are the bytes Kafka Connect writes to its offsets
  * topic, as text: key `["<connector>",{<source partition>}]`, value the offset as JSON. The file
@@ -17,9 +19,37 @@ export interface OffsetBackingStore {
   stop(): Promise<void>;
 }
 
-/** The offsets-topic key for a connector's source partition (given as compact JSON). */
+/** The offsets-topic key for a connector's source partition (given as compact JSON, see connectJson). */
 export function offsetKey(connectorName: string, sourcePartitionJson: string): string {
-  return `[${JSON.stringify(connectorName)},${sourcePartitionJson}]`;
+  return `[${connectJson(connectorName)},${sourcePartitionJson}]`;
+}
+
+/** Output of JSON.stringify that Jackson may write differently: a raw surrogate (a character outside
+ * the BMP) or a control character escaped in lower-case hex. */
+const MAYBE_NOT_JACKSON = /[\ud800-\udfff]|\\u00[01][0-9a-f]/;
+
+/**
+ * A source partition or offset (or a name) as compact JSON exactly as Kafka Connect's Jackson writes
+ * it, so offsets keys are byte for byte Kafka Connect's (it looks keys up by their bytes): fields in
+ * their original order, and Jackson's escapes — `\uD83D\uDE00` for characters outside the BMP,
+ * upper-case hex for control characters. JSON.stringify agrees on everything else, so it is the fast
+ * path; a value whose output may differ is written again with the JsonConverter's Jackson quoting.
+ */
+export function connectJson(value: unknown): string {
+  const json = JSON.stringify(value);
+  return MAYBE_NOT_JACKSON.test(json) ? jacksonJson(value) : json;
+}
+
+function jacksonJson(value: unknown): string {
+  if (typeof value === 'string') return quoteJson(value);
+  if (Array.isArray(value)) return `[${value.map(jacksonJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    return `{${Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => `${quoteJson(k)}:${jacksonJson(v)}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value);
 }
 
 /** The connector name and source partition JSON of an offsets key, or null if it is not one. */

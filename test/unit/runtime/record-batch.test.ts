@@ -7,6 +7,7 @@ import { BATCH_MAGIC, RecordBatchReader, decodeOffsetJson, encodeBatch } from '.
 import type { EncodedBatch } from '../../../src/runtime/record-batch.js';
 import { SourceRecord } from '../../../src/sdk/records.js';
 import type { SourceOffset, SourceRecordInit } from '../../../src/sdk/records.js';
+import { connectJson } from '../../../src/storage/offset-backing-store.js';
 
 const str = new StringConverter();
 const bytes = new ByteArrayConverter();
@@ -150,7 +151,7 @@ t.test('topic and source partition tables are deduplicated', async (t) => {
   t.same(d.map((r) => r.sourcePartition), ['{"file":"a.txt"}', '{"file":"a.txt"}', '{"file":"a.txt"}', '{"file":"b.txt"}', '{"file":"a.txt"}', '{"file":"a.txt"}']);
 });
 
-t.test('decodeOffsetJson gives back JSON.stringify(sourceOffset)', async (t) => {
+t.test("decodeOffsetJson gives back the offset as Kafka Connect's Jackson writes it (connectJson)", async (t) => {
   const offsets: SourceOffset[] = [
     { pos: 1 },
     { file: 'naïve 🚀.txt', line: 12345678901, done: false, cursor: null },
@@ -159,7 +160,8 @@ t.test('decodeOffsetJson gives back JSON.stringify(sourceOffset)', async (t) => 
   ];
   const records = offsets.map((o, i) => rec({ sourceOffset: o, value: i % 2 === 0 ? null : 'x'.repeat(i * 100) }));
   const d = decodeAll(encodeBatch(records, str, str));
-  t.same(d.map((r) => r.offset), offsets.map((o) => JSON.stringify(o)));
+  t.same(d.map((r) => r.offset), offsets.map((o) => connectJson(o)));
+  t.equal(d[1]!.offset, '{"file":"naïve \\uD83D\\uDE80.txt","line":12345678901,"done":false,"cursor":null}', 'a character outside the BMP escaped as Jackson does');
   t.same(d.map((r) => JSON.parse(r.offset) as unknown), offsets);
 });
 

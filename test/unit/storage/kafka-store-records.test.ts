@@ -116,3 +116,12 @@ t.test('putSafe rules: no status yet, same worker, or a generation at least as n
   t.ok(canWriteSafely(current, { ...current, workerId: 'b:1', generation: 5 }), 'another worker, same generation');
   t.notOk(canWriteSafely(current, { ...current, workerId: 'b:1', generation: 4 }), 'another worker, older generation');
 });
+
+t.test("offset keys and values as Kafka Connect's Jackson writes them (connectJson)", async (t) => {
+  const { connectJson, offsetKey } = await import('../../../src/storage/offset-backing-store.js');
+  t.equal(offsetKey('local-file-source', connectJson({ file: 'café 😀 \u0007' })), '["local-file-source",{"file":"café \\uD83D\\uDE00 \\u0007"}]', 'the key Kafka Connect 4.1.1 wrote for this partition');
+  t.equal(connectJson({ zeta: 'z', alpha: 1, mid: true }), '{"zeta":"z","alpha":1,"mid":true}', 'fields in their original order');
+  t.equal(connectJson({ s: 'té\u0001/😀"' }), '{"s":"té\\u0001/\\uD83D\\uDE00\\""}', 'control characters in upper-case hex, quotes escaped');
+  t.equal(connectJson({ s: '\\u001f text' }), '{"s":"\\\\u001f text"}', 'a literal backslash-u in the text stays as it is');
+  t.equal(connectJson({ s: '\u001f' }), '{"s":"\\u001F"}', 'upper-case hex digits');
+});
