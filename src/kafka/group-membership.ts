@@ -140,6 +140,14 @@ export class GroupMembership {
     }
   }
 
+  /** Forces a rebalance of the whole group (leave and rejoin): every member revokes, then is assigned. */
+  rejoin(): void {
+    this.#safe(() => {
+      this.#consumer.unsubscribe();
+      this.#consumer.subscribe([this.#opts.topic]);
+    });
+  }
+
   /** Leaves the group (the others rebalance at once, without waiting for the session timeout). */
   async stop(): Promise<void> {
     this.#stopped = true;

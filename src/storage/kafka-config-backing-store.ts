@@ -56,6 +56,8 @@ export interface ConfigUpdateListener {
   onConnectorTargetStateChange?(connector: string): void;
   onSessionKeyUpdate?(key: SessionKey): void;
   onRestartRequest?(request: RestartRequest): void;
+  /** A connectd cluster record (`connectd-*`: membership and assignments), with its offset. */
+  onConnectdRecord?(key: string, value: unknown, offset: number): void;
 }
 
 export const CONNECTOR_PREFIX = 'connector-';
@@ -66,6 +68,8 @@ export const RESTART_PREFIX = 'restart-connector-';
 export const TASK_COUNT_RECORD_PREFIX = 'tasks-fencing-';
 export const LOGGER_CLUSTER_PREFIX = 'logger-cluster-';
 export const SESSION_KEY_KEY = 'session-key';
+/** connectd's own records (distributed membership and assignments); Kafka Connect skips them. */
+export const CONNECTD_PREFIX = 'connectd-';
 
 export const taskKey = (id: ConnectorTaskId): string => `${TASK_PREFIX}${id.connector}-${id.task}`;
 
@@ -303,6 +307,14 @@ export class KafkaConfigBackingStore {
     await this.#write('the session key', [[SESSION_KEY_KEY, sessionKeyValue(key)]], true);
   }
 
+  /** Writes a connectd cluster record (key `connectd-…`, a JSON value); resolves with its offset once acknowledged. */
+  async putConnectdRecord(key: string, value: unknown): Promise<number> {
+    if (!key.startsWith(CONNECTD_PREFIX)) throw new Error(`a connectd record's key must start with ${CONNECTD_PREFIX}, got ${key}`);
+    const deadline = Date.now() + this.#writeTimeoutMs;
+    const position = await this.#withDeadline(this.#log.send(key, JSON.stringify(value)), deadline, `the cluster record ${key}`);
+    return position.offset;
+  }
+
   async #write(what: string, records: [string, string | null][], readBack: boolean): Promise<void> {
     const deadline = Date.now() + this.#writeTimeoutMs;
     await this.#withDeadline(Promise.all(records.map(([key, value]) => this.#log.send(key, value))), deadline, what);
@@ -350,6 +362,7 @@ export class KafkaConfigBackingStore {
     else if (key.startsWith(COMMIT_TASKS_PREFIX)) this.#readTasksCommit(key.slice(COMMIT_TASKS_PREFIX.length), value);
     else if (key.startsWith(RESTART_PREFIX)) this.#readRestartRequest(key.slice(RESTART_PREFIX.length), value);
     else if (key === SESSION_KEY_KEY) this.#readSessionKey(value);
+    else if (key.startsWith(CONNECTD_PREFIX)) this.#notify((l) => l.onConnectdRecord?.(key, value, record.offset));
     else if (key.startsWith(TASK_COUNT_RECORD_PREFIX) || key.startsWith(LOGGER_CLUSTER_PREFIX)) this.#logger.debug({ key }, 'config record not used by connectd');
     else this.#logger.error({ key }, 'config record with an unknown key skipped');
   }

@@ -1,0 +1,204 @@
+/**
+ * The distributed cluster protocol (docs/design/2026-11-25-distributed-mode.md, "The protocol to
+ * build next"): membership and leadership from Kafka's group coordinator (GroupMembership), the
+ * assignment carried by the config topic.
+ *
+ * 1. Revoke (every member): the worker stops all its work (`onRevoke`); pending cluster writes are
+ *    awaited; the config topic is read to its end `E`. Eager rebalancing guarantees every member
+ *    finished this before any member of the next generation is assigned.
+ * 2. Assign (position i of K): write `connectd-member-<i>` = {worker, url, size K}.
+ * 3. Leader (position 0): once the config topic holds, after its own `E`, a member record with size
+ *    K for every position, compute the assignment (sticky: the previous assignment record is the
+ *    `previous`) and write `connectd-assignment`.
+ * 4. Every member applies the first assignment after its `E` that lists it at its position.
+ * 5. The leader forces a rebalance when the set of units (connectors, tasks) changes.
+ */
+import type { Logger } from 'pino';
+import { GroupMembership } from '../../kafka/group-membership.js';
+import type { GroupMembershipOptions, Position } from '../../kafka/group-membership.js';
+import type { ClusterConfigState, KafkaConfigBackingStore } from '../../storage/kafka-config-backing-store.js';
+import { assign, owners } from './assignor.js';
+import type { WorkerAssignment } from './assignor.js';
+
+export const MEMBER_PREFIX = 'connectd-member-';
+export const ASSIGNMENT_KEY = 'connectd-assignment';
+
+export interface ClusterAssignment {
+  size: number;
+  /** The config topic offset the unit list was read at. */
+  configOffset: number;
+  leader: string;
+  leaderUrl: string;
+  /** Worker id by position. */
+  members: string[];
+  urls: Record<string, string>;
+  assignments: Record<string, WorkerAssignment>;
+}
+
+export interface ClusterCoordinatorOptions {
+  membership: Omit<GroupMembershipOptions, 'workerId'>;
+  workerId: string;
+  url: string;
+  configStore: KafkaConfigBackingStore;
+  logger: Logger;
+  /** Stop every connector and task this worker runs (flushing offsets) before resolving. */
+  onRevoke(): Promise<void>;
+  /** This worker's share of a new generation (applied after the config view reached configOffset). */
+  onAssignment(mine: WorkerAssignment, assignment: ClusterAssignment): void;
+  /**
+   * How long a member waits for an assignment that lists it before it makes the group rebalance
+   * again (default 30 s). The safety net for a leader that joined during a rebalance and counted a
+   * member record of the previous generation.
+   */
+  assignmentTimeoutMs?: number;
+}
+
+/** The units of a config snapshot: connector instances and their tasks (`<connector>-<n>`). */
+export function unitsOf(state: ClusterConfigState): { connectors: string[]; tasks: string[] } {
+  const connectors = state.connectors().filter((c) => state.targetState(c) !== 'STOPPED');
+  return { connectors, tasks: connectors.flatMap((c) => state.tasks(c).map((t) => `${t.connector}-${t.task}`)) };
+}
+
+const unitsKey = (u: { connectors: string[]; tasks: string[] }): string => JSON.stringify([[...u.connectors].sort(), [...u.tasks].sort()]);
+
+export class ClusterCoordinator {
+  readonly #opts: ClusterCoordinatorOptions;
+  readonly #membership: GroupMembership;
+  /** The config topic's end at this member's last revocation: records after it belong to this generation. */
+  #barrier = Number.POSITIVE_INFINITY;
+  #position: Position | null = null;
+  readonly #members = new Map<number, { worker: string; url: string; size: number }>();
+  #previous = new Map<string, string>();
+  #current: ClusterAssignment | undefined;
+  #applied = false;
+  #pendingWrites = new Set<Promise<unknown>>();
+  #assignedUnits: string | undefined;
+  #assignmentTimer: NodeJS.Timeout | undefined;
+  /** Rebalances that ended with an assignment applied here. */
+  generations = 0;
+
+  constructor(opts: ClusterCoordinatorOptions) {
+    this.#opts = opts;
+    this.#membership = new GroupMembership({ ...opts.membership, workerId: opts.workerId }, {
+      onRevoked: (lost) => this.#revoked(lost),
+      onAssigned: (position) => this.#assigned(position),
+    });
+  }
+
+  get isLeader(): boolean {
+    return this.#position?.index === 0 && this.#applied;
+  }
+
+  /** The assignment this worker runs now, if any (null during a rebalance). */
+  get assignment(): ClusterAssignment | undefined {
+    return this.#applied ? this.#current : undefined;
+  }
+
+  async start(): Promise<void> {
+    // A member that has not been through a revocation yet: records from now on may be this generation's.
+    await this.#opts.configStore.refresh();
+    this.#barrier = this.#opts.configStore.snapshot().offset;
+    this.#opts.configStore.setUpdateListener({
+      onConnectdRecord: (key, value, offset) => this.#onRecord(key, value, offset),
+      onConnectorConfigUpdate: () => this.#unitsMayHaveChanged(),
+      onConnectorConfigRemove: () => this.#unitsMayHaveChanged(),
+      onTaskConfigUpdate: () => this.#unitsMayHaveChanged(),
+      onConnectorTargetStateChange: () => this.#unitsMayHaveChanged(),
+    });
+    await this.#membership.start();
+  }
+
+  async stop(): Promise<void> {
+    clearTimeout(this.#assignmentTimer);
+    await this.#membership.stop();
+  }
+
+  async #revoked(lost: boolean): Promise<void> {
+    this.#applied = false;
+    this.#position = null;
+    this.#members.clear();
+    await this.#opts.onRevoke();
+    await Promise.all([...this.#pendingWrites]);
+    await this.#opts.configStore.refresh();
+    this.#barrier = this.#opts.configStore.snapshot().offset;
+    this.#opts.logger.info({ lost, barrier: this.#barrier }, 'rebalance: work stopped');
+  }
+
+  #assigned(position: Position): void {
+    this.#position = position;
+    clearTimeout(this.#assignmentTimer);
+    this.#assignmentTimer = setTimeout(() => {
+      if (this.#applied || this.#position !== position) return;
+      this.#opts.logger.warn({ position }, 'no assignment for this generation in time; rebalancing again');
+      this.#membership.rejoin();
+    }, this.#opts.assignmentTimeoutMs ?? 30_000);
+    this.#assignmentTimer.unref();
+    this.#write(`${MEMBER_PREFIX}${position.index}`, { worker: this.#opts.workerId, url: this.#opts.url, size: position.size });
+  }
+
+  #write(key: string, value: unknown): void {
+    const write = this.#opts.configStore.putConnectdRecord(key, value).catch((err: unknown) => this.#opts.logger.error({ err, key }, 'writing a cluster record failed'));
+    this.#pendingWrites.add(write);
+    void write.finally(() => this.#pendingWrites.delete(write));
+  }
+
+  #onRecord(key: string, value: unknown, offset: number): void {
+    if (key === ASSIGNMENT_KEY) {
+      const a = value as ClusterAssignment;
+      this.#previous = new Map(Object.entries(a.assignments).length > 0 ? owners(new Map(Object.entries(a.assignments))) : []);
+      const pos = this.#position;
+      if (offset < this.#barrier || pos === null || this.#applied || a.size !== pos.size || a.members[pos.index] !== this.#opts.workerId) return;
+      this.#current = a;
+      this.#applied = true;
+      clearTimeout(this.#assignmentTimer);
+      this.#assignedUnits = unitsKey({ connectors: Object.values(a.assignments).flatMap((w) => w.connectors), tasks: Object.values(a.assignments).flatMap((w) => w.tasks) });
+      this.generations++;
+      const mine = a.assignments[this.#opts.workerId] ?? { connectors: [], tasks: [] };
+      void this.#opts.configStore.refresh().then(() => this.#opts.onAssignment(mine, a));
+      return;
+    }
+    if (!key.startsWith(MEMBER_PREFIX) || offset < this.#barrier) return;
+    const index = Number(key.slice(MEMBER_PREFIX.length));
+    const member = value as { worker: string; url: string; size: number };
+    this.#members.set(index, member);
+    this.#maybeAssign();
+  }
+
+  /** The leader's step 3: all members of this generation announced themselves. */
+  #maybeAssign(): void {
+    const pos = this.#position;
+    if (pos === null || pos.index !== 0 || this.#applied) return;
+    const members: string[] = [];
+    const urls: Record<string, string> = {};
+    for (let i = 0; i < pos.size; i++) {
+      const m = this.#members.get(i);
+      if (m === undefined || m.size !== pos.size) return;
+      members.push(m.worker);
+      urls[m.worker] = m.url;
+    }
+    const state = this.#opts.configStore.snapshot();
+    const units = unitsOf(state);
+    const assignment = assign({ members, connectors: units.connectors, tasks: units.tasks, previous: this.#previous });
+    const record: ClusterAssignment = {
+      size: pos.size,
+      configOffset: state.offset,
+      leader: this.#opts.workerId,
+      leaderUrl: this.#opts.url,
+      members,
+      urls,
+      assignments: Object.fromEntries(assignment),
+    };
+    this.#opts.logger.info({ members, connectors: units.connectors.length, tasks: units.tasks.length }, 'leader: assignment written');
+    this.#write(ASSIGNMENT_KEY, record);
+  }
+
+  /** Step 5: the leader makes the group rebalance when the units no longer match the assignment. */
+  #unitsMayHaveChanged(): void {
+    if (!this.isLeader || this.#assignedUnits === undefined) return;
+    const now = unitsKey(unitsOf(this.#opts.configStore.snapshot()));
+    if (now === this.#assignedUnits) return;
+    this.#opts.logger.info('leader: the set of connectors and tasks changed; rebalancing');
+    this.#assignedUnits = undefined;
+    this.#membership.rejoin();
+  }
+}
