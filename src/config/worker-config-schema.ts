@@ -132,7 +132,7 @@ export const WORKER_CONFIG_SCHEMA = {
     group: 'Connectors and tasks',
   },
   'connector.client.config.override.policy': {
-    doc: 'Which producer.override.* keys connectors may set: All, None or Principal (sasl.jaas.config, sasl.mechanism, security.protocol).',
+    doc: 'Which producer.override.* and consumer.override.* keys connectors may set: All, None or Principal (sasl.jaas.config, sasl.mechanism, security.protocol).',
     format: ['All', 'None', 'Principal'],
     default: 'All',
     group: 'Connectors and tasks',
