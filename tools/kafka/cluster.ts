@@ -15,7 +15,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import kafka from '@confluentinc/kafka-javascript';
 import type { LibrdKafkaError, Metadata, NewTopic, Producer as ProducerT, TopicDescription } from '@confluentinc/kafka-javascript';
-import { KAFKA_JVM_PERFORMANCE_OPTS, spawnTied } from './jvm.js';
+import { KAFKA_JVM_PERFORMANCE_OPTS, log4j2Config, spawnTied } from './jvm.js';
 
 const { Producer, AdminClient } = kafka;
 
@@ -683,26 +683,4 @@ function metadata(p: ProducerT, topic: string | undefined, deadline: number): Pr
 
 function describeTopic(admin: ReturnType<typeof AdminClient.create>, name: string): Promise<TopicDescription | undefined> {
   return new Promise((res, rej) => admin.describeTopics([name], { timeout: 5000 }, (err, result) => (err ? rej(new Error(err.message)) : res(result[0]))));
-}
-
-function log4j2Config(file: string): string {
-  return [
-    'status = warn',
-    'appender.file.type = File',
-    'appender.file.name = file',
-    `appender.file.fileName = ${file}`,
-    'appender.file.append = true',
-    'appender.file.layout.type = PatternLayout',
-    'appender.file.layout.pattern = [%d] %p %m (%c)%n',
-    'rootLogger.level = INFO',
-    'rootLogger.appenderRef.file.ref = file',
-    // Very chatty at INFO, and rarely what a failing test needs.
-    'logger.request.name = kafka.request.logger',
-    'logger.request.level = WARN',
-    'logger.state.name = state.change.logger',
-    'logger.state.level = WARN',
-    'logger.zk.name = org.apache.zookeeper',
-    'logger.zk.level = WARN',
-    '',
-  ].join('\n');
 }

@@ -79,3 +79,26 @@ export function spawnTied(name: string, logFile: string, cleanupDir: string, com
   );
   return { wrapper, pid };
 }
+
+/** A log4j2 configuration (properties format) that logs `level` (INFO) and up to `file`, Kafka's chattiest loggers at WARN. */
+export function log4j2Config(file: string, level = 'INFO'): string {
+  return [
+    'status = warn',
+    'appender.file.type = File',
+    'appender.file.name = file',
+    `appender.file.fileName = ${file}`,
+    'appender.file.append = true',
+    'appender.file.layout.type = PatternLayout',
+    'appender.file.layout.pattern = [%d] %p %m (%c)%n',
+    `rootLogger.level = ${level}`,
+    'rootLogger.appenderRef.file.ref = file',
+    // Very chatty at INFO, and rarely what a failing test needs.
+    'logger.request.name = kafka.request.logger',
+    'logger.request.level = WARN',
+    'logger.state.name = state.change.logger',
+    'logger.state.level = WARN',
+    'logger.zk.name = org.apache.zookeeper',
+    'logger.zk.level = WARN',
+    '',
+  ].join('\n');
+}
