@@ -17,7 +17,7 @@
  * Results: bench/results/compare[-quick].{json,md,svg} and compare-idle[-quick].svg.
  */
 import { createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -29,7 +29,7 @@ import { runConnectd, runPerf, runRaw } from './lib/contenders.js';
 import type { RunOptions, RunWindow } from './lib/contenders.js';
 import { plannedTotal, SEED } from './lib/generator-records.js';
 import type { RecordPlan } from './lib/generator-records.js';
-import { FOREIGN_LOAD_LIMIT_CORES, QUIET_CORES, QuietRunner, brokerPid, freshTopic, log, machineInfo, perMillion } from './lib/harness.js';
+import { FOREIGN_LOAD_LIMIT_CORES, QUIET_CORES, QuietRunner, brokerPid, freshTopic, log, machineInfo, makeWorkDir, perMillion } from './lib/harness.js';
 import type { Disturbable } from './lib/harness.js';
 import { kafkaConnectLibsDir, loggedClientSettings } from './lib/java-contenders.js';
 import { latencyRun, slowBatches } from './lib/latency.js';
@@ -829,7 +829,7 @@ async function main(): Promise<number> {
   kafkaConnectLibsDir(); // fail now, not an hour in, when the Java contenders' jars are missing
   const began = performance.now();
   const cluster = await KafkaCluster.start();
-  const work = await mkdtemp(path.join(os.tmpdir(), 'connectd-bench-'));
+  const work = await makeWorkDir();
   log(`broker ${cluster.bootstrapServers} (pid ${brokerPid(cluster)}) up after ${round((performance.now() - began) / 1000, 1)} s; work dir ${work}`);
   const runner = new QuietRunner(cluster, QUIET);
   const rows: Row[] = [];

@@ -213,7 +213,9 @@ export async function runPerf(opts: RunOptions): Promise<RunWindow> {
   try {
     // It exits right after its last ack: sampled meanwhile, so its CPU and RSS are known then.
     const window = toRunWindow(await measure(opts, proc.pid, { mayExit: true }, () => proc.logTail(20)));
-    const code = await Promise.race([proc.exited, new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 60000))]);
+    let timer: NodeJS.Timeout | undefined;
+    const code = await Promise.race([proc.exited, new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), 60000)))]);
+    clearTimeout(timer);
     if (code !== 0) throw new Error(`ProducerPerformance ${code === 'timeout' ? 'did not exit within 60 s of its last record' : `exited with code ${code}`}; log ${proc.logFile}:\n${await proc.logTail(20)}`);
     const report = await producerPerformanceReport(proc);
     if (report !== undefined) window.perfReport = report;

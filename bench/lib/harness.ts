@@ -4,7 +4,8 @@
  * versions it ran on (Conduit benchi METHODOLOGY; STYLE.md lesson 12).
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -156,4 +157,36 @@ export function machineInfo(cluster: KafkaCluster, repo: string): Record<string,
     java,
     connectd: gitDescribe(repo),
   };
+}
+
+const WORK_PREFIX = 'connectd-bench-';
+
+/**
+ * The harness's scratch folder (input files, sink outputs, worker configs and logs), with its
+ * owner's pid in it; folders of harnesses that died without cleaning up (SIGKILL) are deleted.
+ */
+export async function makeWorkDir(): Promise<string> {
+  for (const name of readdirSync(os.tmpdir()).filter((n) => n.startsWith(WORK_PREFIX))) {
+    const dir = path.join(os.tmpdir(), name);
+    try {
+      const owner = Number(readFileSync(path.join(dir, 'owner'), 'utf8').trim());
+      if (Date.now() - statSync(dir).mtimeMs < 60_000 || pidAlive(owner)) continue;
+      rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // No owner file (not ours), or gone meanwhile.
+    }
+  }
+  const dir = await mkdtemp(path.join(os.tmpdir(), WORK_PREFIX));
+  writeFileSync(path.join(dir, 'owner'), `${process.pid}\n`);
+  return dir;
+}
+
+function pidAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
