@@ -35,7 +35,7 @@ import { kafkaConnectLibsDir, loggedClientSettings } from './lib/java-contenders
 import { latencyRun, slowBatches } from './lib/latency.js';
 import type { LatencyKind, LatencyRun, LatencySettings } from './lib/latency.js';
 import { runIdle, runPipeline } from './lib/pipelines.js';
-import type { IdleWindow, PipelineWindow, WorkerFamily } from './lib/pipelines.js';
+import type { IdleWindow, PipelineWindow, Progress, WorkerFamily } from './lib/pipelines.js';
 import { CONNECTD_PRODUCER_DEFAULTS, JAVA_PRODUCER_EQUIVALENT, checkProducerDefaults } from './lib/producer-settings.js';
 import { profileFlags, profileMarkdown, profileText, summarizeProfiles } from './lib/profiles.js';
 import type { ProfileResult } from './lib/profiles.js';
@@ -345,15 +345,9 @@ async function generatorRun(cluster: KafkaCluster, work: string, s: Scenario, c:
   return row;
 }
 
-/** connectd or Kafka Connect running FileStreamSource on the scenario's input file into a fresh topic. */
-async function fileSourceRun(cluster: KafkaCluster, work: string, s: Scenario, c: Contender, roundNo: number, nodeArgs?: string[]): Promise<Row & { window: PipelineWindow }> {
-  const file = await inputFile(work, s.size, s.records);
-  const topic = await freshTopic(cluster, `${s.id}-${c.name}`, PARTITIONS);
-  const dir = path.join(work, topic);
-  const json = s.kind === 'json-file';
-  const family = c.family as WorkerFamily;
-  const connector = { name: `file-source-${runSeq++}`, 'connector.class': 'FileStreamSource', 'tasks.max': '1', file, topic, ...(json ? JSON_CONNECTOR : {}) };
-  const w = await runPipeline({
+/** One worker (connectd or Kafka Connect) running `connector` with the common worker keys, watched until the scenario's records are through. */
+function pipeline(cluster: KafkaCluster, s: Scenario, family: WorkerFamily, dir: string, connector: Record<string, string>, progress: Progress, nodeArgs?: string[]): Promise<PipelineWindow> {
+  return runPipeline({
     family,
     dir,
     bootstrapServers: cluster.bootstrapServers,
@@ -363,9 +357,20 @@ async function fileSourceRun(cluster: KafkaCluster, work: string, s: Scenario, c
     connectors: [connector],
     total: s.records,
     from: Math.round(s.records * WARMUP_SHARE),
-    progress: { topic, partitions: PARTITIONS },
+    progress,
     ...(nodeArgs === undefined ? {} : { nodeArgs }),
   });
+}
+
+/** connectd or Kafka Connect running FileStreamSource on the scenario's input file into a fresh topic. */
+async function fileSourceRun(cluster: KafkaCluster, work: string, s: Scenario, c: Contender, roundNo: number, nodeArgs?: string[]): Promise<Row & { window: PipelineWindow }> {
+  const file = await inputFile(work, s.size, s.records);
+  const topic = await freshTopic(cluster, `${s.id}-${c.name}`, PARTITIONS);
+  const dir = path.join(work, topic);
+  const json = s.kind === 'json-file';
+  const family = c.family as WorkerFamily;
+  const connector = { name: `file-source-${runSeq++}`, 'connector.class': 'FileStreamSource', 'tasks.max': '1', file, topic, ...(json ? JSON_CONNECTOR : {}) };
+  const w = await pipeline(cluster, s, family, dir, connector, { topic, partitions: PARTITIONS }, nodeArgs);
   if (family === 'kafka-connect' && kafkaConnectSettings.producer === undefined) {
     kafkaConnectSettings = {
       producer: await loggedClientSettings(dir, 'ProducerConfig', ['acks', 'batch.size', 'linger.ms', 'max.in.flight.requests.per.connection', 'enable.idempotence', 'buffer.memory', 'compression.type']),
@@ -397,18 +402,7 @@ async function sinkRun(cluster: KafkaCluster, work: string, s: Scenario, c: Cont
   await mkdir(dir, { recursive: true });
   const file = path.join(dir, 'out.txt');
   const family = c.family as WorkerFamily;
-  const w = await runPipeline({
-    family,
-    dir,
-    bootstrapServers: cluster.bootstrapServers,
-    brokerPid: brokerPid(cluster),
-    worker: COMMON_WORKER,
-    connectdWorker: WORKER_OVERRIDES,
-    connectors: [{ name, 'connector.class': 'FileStreamSink', 'tasks.max': '1', file, topics: input.topic }],
-    total: s.records,
-    from: Math.round(s.records * WARMUP_SHARE),
-    progress: { file, lineBytes: s.size + 1 },
-  });
+  const w = await pipeline(cluster, s, family, dir, { name, 'connector.class': 'FileStreamSink', 'tasks.max': '1', file, topics: input.topic }, { file, lineBytes: s.size + 1 });
   if (family === 'kafka-connect' && kafkaConnectSettings.consumer === undefined) {
     kafkaConnectSettings.consumer = await loggedClientSettings(dir, 'ConsumerConfig', ['max.poll.records', 'fetch.min.bytes', 'fetch.max.wait.ms', 'max.partition.fetch.bytes', 'auto.offset.reset', 'enable.auto.commit']);
   }
@@ -557,6 +551,9 @@ interface IdleRow extends Disturbable {
   /** The worker's CPU by thread group, in cores: where an idle worker spends it. */
   cpuCoresByThread: Record<string, number>;
   startupSeconds: number;
+  /** SIGTERM → exit; "killed" when it took longer than the stop timeout (30 s connectd, 60 s Kafka Connect). */
+  stopSeconds: number;
+  stoppedCleanly: boolean;
 }
 
 async function idleRun(cluster: KafkaCluster, work: string, family: WorkerFamily, connectors: number, roundNo: number): Promise<IdleRow> {
@@ -581,16 +578,18 @@ async function idleRun(cluster: KafkaCluster, work: string, family: WorkerFamily
       brokerCpuCores: round(w.brokerCpu.total / (w.wallMs / 1000), 4),
       cpuCoresByThread: Object.fromEntries(Object.entries(w.cpu.byThread).map(([t, sec]) => [t, round(sec / (w.wallMs / 1000), 4)])),
       startupSeconds: round(w.startupMs / 1000, 1),
+      stopSeconds: round(w.stopMs / 1000, 1),
+      stoppedCleanly: w.stoppedCleanly,
     };
   } catch (err) {
     log(`idle ${connectors} ${family} FAILED: ${(err as Error).message}`);
-    row = { contender: family, connectors, round: roundNo, ok: false, problem: (err as Error).message.split('\n')[0]!, foreign: { otherCores: 0, otherTop: '', kernelCores: 0, stealCores: 0 }, rssMiB: 0, peakRssMiB: 0, threads: 0, cpuCores: 0, brokerCpuCores: 0, cpuCoresByThread: {}, startupSeconds: 0 };
+    row = { contender: family, connectors, round: roundNo, ok: false, problem: (err as Error).message.split('\n')[0]!, foreign: { otherCores: 0, otherTop: '', kernelCores: 0, stealCores: 0 }, rssMiB: 0, peakRssMiB: 0, threads: 0, cpuCores: 0, brokerCpuCores: 0, cpuCoresByThread: {}, startupSeconds: 0, stopSeconds: 0, stoppedCleanly: false };
   }
   await deleteTopic(cluster.bootstrapServers, topic);
   await rm(dir, { recursive: true, force: true });
   log(
     `idle ${String(connectors).padStart(3)} ${family.padEnd(13)}: RSS ${row.rssMiB} MiB (peak ${row.peakRssMiB}), ${row.threads} threads, CPU ${round(row.cpuCores * 100, 2)} % of a core, broker ${round(row.brokerCpuCores * 100, 2)} %, ` +
-      `up in ${row.startupSeconds} s, other load ${row.foreign.otherCores} cores${row.ok ? '' : `  FAILED: ${row.problem}`}`,
+      `up in ${row.startupSeconds} s, stopped in ${row.stopSeconds} s${row.stoppedCleanly ? '' : ' (SIGKILL: too slow)'}, other load ${row.foreign.otherCores} cores${row.ok ? '' : `  FAILED: ${row.problem}`}`,
   );
   return row;
 }
@@ -756,11 +755,11 @@ function markdown(out: Results, svgName: string, idleSvgName: string): string {
     lines.push('');
     lines.push(`N file source connectors, each on its own one-line file (it reads the line, produces it, then waits at the end of the file: a caught-up connector), in one worker. Measured ${IDLE.settleMs / 1000} s after the last connector's line reached the topic, over ${IDLE.measureMs / 1000} s.`);
     lines.push('');
-    lines.push('| connectors | contender | round | RSS MiB | peak RSS MiB | threads | CPU % of a core | of which (top threads, %) | broker CPU % | all lines in the topic after | other load |');
-    lines.push('|--:|---|--:|--:|--:|--:|--:|---|--:|--:|--:|');
+    lines.push('| connectors | contender | round | RSS MiB | peak RSS MiB | threads | CPU % of a core | of which (top threads, %) | broker CPU % | all lines in the topic after | stop (SIGTERM → exit) | other load |');
+    lines.push('|--:|---|--:|--:|--:|--:|--:|---|--:|--:|--:|--:|');
     for (const r of out.idle) {
       const top = Object.entries(r.cpuCoresByThread).sort((a, b) => b[1] - a[1]).slice(0, 3).map(([t, c]) => `${t} ${round(c * 100, 2)}`).join(', ');
-      lines.push(`| ${r.connectors} | ${r.contender} | ${r.round} | ${r.rssMiB} | ${r.peakRssMiB} | ${r.threads} | ${round(r.cpuCores * 100, 2)} | ${top} | ${round(r.brokerCpuCores * 100, 2)} | ${r.startupSeconds} s | ${r.foreign.otherCores}${r.ok ? '' : ` FAILED: ${r.problem}`} |`);
+      lines.push(`| ${r.connectors} | ${r.contender} | ${r.round} | ${r.rssMiB} | ${r.peakRssMiB} | ${r.threads} | ${round(r.cpuCores * 100, 2)} | ${top} | ${round(r.brokerCpuCores * 100, 2)} | ${r.startupSeconds} s | ${r.stoppedCleanly ? `${r.stopSeconds} s` : `killed after ${r.stopSeconds} s`} | ${r.foreign.otherCores}${r.ok ? '' : ` FAILED: ${r.problem}`} |`);
     }
   }
   if (out.latency.length > 0) {
@@ -960,13 +959,29 @@ async function profileRuns(cluster: KafkaCluster, work: string, runner: QuietRun
     } else {
       row = await fileSourceRun(cluster, work, s, job.contender, 0, nodeArgs);
     }
-    const { main, workers } = await summarizeProfiles(dir, s.records, REPO);
-    const p: ProfileResult = { label: job.label, contender: job.contender.name, records: s.records, recordsPerSecond: row.recordsPerSecond, cpuSecondsPerMillion: row.cpuSecondsPerMillion, threadCpuSecondsPerMillion: row.threadCpuSecondsPerMillion, main, workers };
-    log(`profile ${job.label}: ${row.recordsPerSecond.toLocaleString('en')} rec/s under the profiler, main thread busy ${main.busyMicrosPerRecord} µs/record`);
-    await writeFile(path.join(profileDir, `${job.file}.txt`), profileText(p));
-    out.push(p);
+    out.push(await keepProfile(dir, job.file, { label: job.label, contender: job.contender.name, records: s.records, recordsPerSecond: row.recordsPerSecond, cpuSecondsPerMillion: row.cpuSecondsPerMillion, threadCpuSecondsPerMillion: row.threadCpuSecondsPerMillion }));
+  }
+  // Idle: where an idle connectd's CPU goes (per record figures are per connector here).
+  const idleCount = Math.max(...IDLE_COUNTS);
+  if (wanted('idle')) {
+    await runner.waitForQuiet();
+    const file = `compare-idle-${idleCount}-connectd`;
+    const dir = path.join(REPO, 'bench/results/tmp/profiles', file);
+    const nodeArgs = await profileFlags(dir);
+    const topic = await freshTopic(cluster, `prof-idle-${idleCount}`, PARTITIONS);
+    const w = await runIdle({ family: 'connectd', dir: path.join(work, topic), bootstrapServers: cluster.bootstrapServers, brokerPid: brokerPid(cluster), worker: COMMON_WORKER, connectdWorker: WORKER_OVERRIDES, topic, partitions: PARTITIONS, connectors: idleCount, ...IDLE, nodeArgs });
+    await deleteTopic(cluster.bootstrapServers, topic);
+    const threads = Object.fromEntries(Object.entries(w.cpu.byThread).map(([t, sec]) => [t, round(sec / (w.wallMs / 1000), 4)]));
+    out.push(await keepProfile(dir, file, { label: `connectd, ${idleCount} idle file sources (per "record" = per connector; whole life of the process)`, contender: 'connectd', records: idleCount, recordsPerSecond: 0, cpuSecondsPerMillion: 0, threadCpuSecondsPerMillion: threads }));
   }
   return out;
+
+  async function keepProfile(dir: string, file: string, p: Omit<ProfileResult, 'main' | 'workers'>): Promise<ProfileResult> {
+    const result: ProfileResult = { ...p, ...(await summarizeProfiles(dir, p.records, REPO)) };
+    log(`profile ${p.label}: ${p.recordsPerSecond.toLocaleString('en')} rec/s under the profiler, main thread busy ${result.main.busyMicrosPerRecord} µs/record`);
+    await writeFile(path.join(profileDir, `${file}.txt`), profileText(result));
+    return result;
+  }
 
   function list100(kind: Kind): Scenario | undefined {
     return scenarios().find((x) => x.kind === kind && x.size === 100) ?? (kind === 'generator' ? { id: 'generator-100', kind, group: 'generator', title: 'generator source, 100 B values', size: 100, records: 1_000_000, baseline: 'raw', contenders: [] } : undefined);

@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { kafkaVersion } from '../../tools/kafka/cluster.js';
 import { KAFKA_JVM_PERFORMANCE_OPTS, log4j2Config, spawnTied } from '../../tools/kafka/jvm.js';
 import { freePort, toProperties } from '../../tools/connectd-process.js';
+import type { ConnectdProcessOptions } from '../../tools/connectd-process.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -101,14 +102,8 @@ export function cleanJavaExit(code: number | null): boolean {
   return code === 0 || code === 143;
 }
 
-export interface KafkaConnectOptions {
-  dir: string;
-  bootstrapServers: string;
-  /** Extra or overriding worker keys. */
-  worker?: Record<string, string>;
-  connectors: Record<string, string>[];
-  startTimeoutMs?: number;
-}
+/** What connectd's runner takes (folder, broker, worker keys, connector configs), minus its node flags and port. */
+export type KafkaConnectOptions = Pick<ConnectdProcessOptions, 'dir' | 'bootstrapServers' | 'worker' | 'connectors' | 'startTimeoutMs'>;
 
 /** Apache Kafka Connect in standalone mode, the way connect-standalone.sh runs it. */
 export class KafkaConnectProcess {

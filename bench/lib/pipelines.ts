@@ -67,10 +67,14 @@ async function startWorker(opts: WorkerStart): Promise<WorkerHandle> {
   return { pid: proc.pid, logFile: proc.logFile, stop: () => proc.stop(), kill: () => proc.kill(), logTail: (lines) => proc.logTail(lines) };
 }
 
-async function stopCleanly(family: WorkerFamily, worker: WorkerHandle): Promise<void> {
+/** SIGTERM; true when the worker shut down cleanly (it is SIGKILLed when it takes too long: 30 s connectd, 60 s Kafka Connect). */
+async function stopWorker(family: WorkerFamily, worker: WorkerHandle): Promise<boolean> {
   const code = await worker.stop();
-  const clean = family === 'connectd' ? code === 0 : cleanJavaExit(code);
-  if (!clean) throw new Error(`${family} exited with code ${code} when stopped; log ${worker.logFile}:\n${await worker.logTail(20)}`);
+  return family === 'connectd' ? code === 0 : cleanJavaExit(code);
+}
+
+async function stopCleanly(family: WorkerFamily, worker: WorkerHandle): Promise<void> {
+  if (!(await stopWorker(family, worker))) throw new Error(`${family} did not stop cleanly; log ${worker.logFile}:\n${await worker.logTail(20)}`);
 }
 
 export type Progress = { topic: string; partitions: number } | { file: string; lineBytes: number };
@@ -139,6 +143,8 @@ export interface IdleOptions {
   /** After every connector's record is in the topic, wait this long, then measure this long. */
   settleMs: number;
   measureMs: number;
+  /** connectd: extra node flags (--cpu-prof). */
+  nodeArgs?: string[];
 }
 
 export interface IdleWindow extends CpuWindow {
@@ -149,6 +155,9 @@ export interface IdleWindow extends CpuWindow {
   threads: number;
   /** From the worker's start to every connector's line in the topic. */
   startupMs: number;
+  /** From SIGTERM to the worker's exit, and whether it shut down cleanly (else it was SIGKILLed). */
+  stopMs: number;
+  stoppedCleanly: boolean;
 }
 
 /**
@@ -165,7 +174,7 @@ export async function runIdle(opts: IdleOptions): Promise<IdleWindow> {
     connectors.push({ name: `idle-${i}`, 'connector.class': 'FileStreamSource', 'tasks.max': '1', file, topic: opts.topic });
   }
   const started = performance.now();
-  const worker = await startWorker({ family: opts.family, dir: opts.dir, bootstrapServers: opts.bootstrapServers, worker: opts.worker, connectdWorker: opts.connectdWorker, connectors, startTimeoutMs: 600000 });
+  const worker = await startWorker({ family: opts.family, dir: opts.dir, bootstrapServers: opts.bootstrapServers, worker: opts.worker, connectdWorker: opts.connectdWorker, connectors, startTimeoutMs: 600000, ...(opts.nodeArgs === undefined ? {} : { nodeArgs: opts.nodeArgs }) });
   let stopped = false;
   try {
     const reader = await openWatermarkReader(opts.bootstrapServers, opts.topic, opts.partitions);
@@ -185,9 +194,10 @@ export async function runIdle(opts: IdleOptions): Promise<IdleWindow> {
     await sleep(opts.measureMs);
     const w = window.end();
     const now = rssNow(worker.pid);
-    await stopCleanly(opts.family, worker);
+    const stopping = performance.now();
+    const stoppedCleanly = await stopWorker(opts.family, worker);
     stopped = true;
-    return { ...w, connectors: opts.connectors, records, rssMiB: now.rssMiB, threads: now.threads, startupMs };
+    return { ...w, connectors: opts.connectors, records, rssMiB: now.rssMiB, threads: now.threads, startupMs, stopMs: performance.now() - stopping, stoppedCleanly };
   } finally {
     if (!stopped) await worker.kill();
   }
