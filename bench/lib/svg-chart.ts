@@ -39,8 +39,10 @@ export function barChartSvg(chart: Chart): string {
   const barMax = 210;
   const rowHeight = 17;
   const groupGap = 24;
-  const top = 78;
   const width = labelWidth + chart.panels.length * panelWidth + 10;
+  const subtitle = wrap(chart.subtitle, Math.floor((width - 16) / 6.1));
+  const shift = (subtitle.length - 1) * 15;
+  const top = 78 + shift;
   const groups: string[] = [];
   for (const r of chart.rows) if (!groups.includes(r.group)) groups.push(r.group);
   const out: string[] = [];
@@ -72,11 +74,11 @@ export function barChartSvg(chart: Chart): string {
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`);
   out.push(`<rect width="100%" height="100%" fill="#fff"/>`);
   out.push(`<text x="8" y="22" ${FONT} font-size="17" font-weight="bold" fill="#111">${esc(chart.title)}</text>`);
-  out.push(`<text x="8" y="40" ${FONT} font-size="11.5" fill="#555">${esc(chart.subtitle)}</text>`);
+  subtitle.forEach((line, i) => out.push(`<text x="8" y="${40 + i * 15}" ${FONT} font-size="11.5" fill="#555">${esc(line)}</text>`));
   let lx = 8;
   for (const [family, label] of Object.entries(chart.legend)) {
-    out.push(`<rect x="${lx}" y="49" width="11" height="11" fill="${chart.colors[family] ?? '#888'}" rx="2"/>`);
-    out.push(`<text x="${lx + 15}" y="59" ${FONT} font-size="11.5" fill="#333">${esc(label)}</text>`);
+    out.push(`<rect x="${lx}" y="${49 + shift}" width="11" height="11" fill="${chart.colors[family] ?? '#888'}" rx="2"/>`);
+    out.push(`<text x="${lx + 15}" y="${59 + shift}" ${FONT} font-size="11.5" fill="#333">${esc(label)}</text>`);
     lx += 24 + label.length * 6.4;
   }
   chart.panels.forEach((title, p) => {
@@ -86,4 +88,18 @@ export function barChartSvg(chart: Chart): string {
   if (chart.footnote !== undefined) out.push(`<text x="8" y="${height - 12}" ${FONT} font-size="10.5" fill="#666">${esc(chart.footnote)}</text>`);
   out.push('</svg>');
   return out.join('\n') + '\n';
+}
+
+/** Lines of at most `max` characters, broken at spaces. */
+function wrap(text: string, max: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && line.length + 1 + word.length > max) {
+      lines.push(line);
+      line = word;
+    } else line = line === '' ? word : `${line} ${word}`;
+  }
+  if (line !== '') lines.push(line);
+  return lines;
 }
