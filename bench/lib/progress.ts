@@ -75,7 +75,9 @@ export function startCpuWindow(pid: number, brokerPid: number, opts: CpuWindowOp
   let last = { cpu, rss: peakRssMiB(pid) };
   const track = (): void => {
     try {
-      last = { cpu: sampleCpu(pid), rss: peakRssMiB(pid) };
+      // An exiting process (a zombie) has no VmHWM any more: keep the last one seen.
+      const rss = peakRssMiB(pid);
+      last = { cpu: sampleCpu(pid), rss: Number.isFinite(rss) ? rss : last.rss };
     } catch {
       // Gone: keep the last sample.
     }
