@@ -62,6 +62,8 @@ const { values: args } = parseArgs({
     worker: { type: 'string', multiple: true },
     /** Latency at this rate (records/s) instead of half of connectd-2t's measured rate. */
     'latency-rate': { type: 'string' },
+    /** Measure nothing: recompute the medians, targets, Markdown and SVG of an earlier run's JSON. */
+    render: { type: 'string' },
   },
 });
 
@@ -496,7 +498,7 @@ function aggregate(list: Scenario[], rows: Row[]): Aggregate[] {
       const mine = counted.filter((r) => r.scenario === s.id && r.contender === c.name);
       if (mine.length === 0) continue;
       const rates = mine.map((r) => r.recordsPerSecond);
-      const med = (f: (r: Row) => number, digits = 2): number => round(median(mine.map(f)), digits);
+      const med = (f: (r: Row) => number, digits = 2): number => round(median(mine.map(f).filter(Number.isFinite)), digits);
       const threads: Record<string, number> = {};
       for (const name of new Set(mine.flatMap((r) => Object.keys(r.threadCpuSecondsPerMillion)))) threads[name] = med((r) => r.threadCpuSecondsPerMillion[name] ?? 0);
       const rate = median(rates);
@@ -637,11 +639,25 @@ function targets(agg: Aggregate[], idle: IdleRow[]): Target[] {
   return out;
 }
 
+interface ResultsConfig {
+  rounds: number;
+  warmupShare: number;
+  topicPartitions: number;
+  generatorSourcePartitions: number;
+  scenarios: { id: string; title: string; records: number; size: number; baseline: string; contenders: string[] }[];
+  idle: { counts: number[]; settleMs: number; measureMs: number };
+  latency: LatencySettings & { runs: number; rate: number | string };
+  workerOverrides: Record<string, string>;
+  kafkaConnect: Record<string, unknown>;
+  quiet: typeof QUIET & { foreignLoadLimitCores: number; quietCores: number };
+  [key: string]: unknown;
+}
+
 interface Results {
   date: string;
   quick: boolean;
   machine: Record<string, string | number>;
-  config: Record<string, unknown>;
+  config: ResultsConfig;
   conditions: Record<string, unknown>;
   targets: Target[];
   throughput: Aggregate[];
@@ -666,7 +682,7 @@ function chartSvg(out: Results): string {
   }));
   return barChartSvg({
     title: `connectd benchmark${out.quick ? ' (quick run: small, one round)' : ''}`,
-    subtitle: `${out.date.slice(0, 10)} · ${out.machine.cpus} × ${out.machine.model} (shared) · Kafka ${out.machine.kafka} · connectd ${out.machine.connectd} · medians of ${ROUNDS} interleaved run(s); × = ratio to the scenario's first contender`,
+    subtitle: `${out.date.slice(0, 10)} · ${out.machine.cpus} × ${out.machine.model} (shared) · Kafka ${out.machine.kafka} · connectd ${out.machine.connectd} · medians of ${out.config.rounds} interleaved run(s); × = ratio to the scenario's first contender`,
     panels: ['records/s (median, after warm-up)', 'CPU seconds per million records (contender)'],
     rows,
     colors: FAMILY_COLORS,
@@ -698,18 +714,19 @@ function idleSvg(out: Results): string {
 
 function markdown(out: Results, svgName: string, idleSvgName: string): string {
   const fmt = (n: number): string => (Number.isFinite(n) ? n.toLocaleString('en') : '—');
+  const cfg = out.config;
   const lines: string[] = [];
   lines.push(`# connectd benchmark${out.quick ? ' (quick run: small runs, one round — a smoke check, not a measurement)' : ''}`);
   lines.push('');
   lines.push(
     `${out.date} · ${out.machine.cpus} × ${out.machine.model}, ${out.machine.memoryGiB} GiB · Node ${out.machine.node} · librdkafka ${out.machine.librdkafka} · ${out.machine.java} · Kafka ${out.machine.kafka} (1 broker, same machine) · connectd ${out.machine.connectd}` +
-      `${Object.keys(WORKER_OVERRIDES).length > 0 ? ` · connectd with ${Object.entries(WORKER_OVERRIDES).map(([k, v]) => `${k}=${v}`).join(', ')}` : ''}`,
+      `${Object.keys(cfg.workerOverrides ?? {}).length > 0 ? ` · connectd with ${Object.entries(cfg.workerOverrides ?? {}).map(([k, v]) => `${k}=${v}`).join(', ')}` : ''}`,
   );
   lines.push('');
   const c = out.conditions;
   lines.push(
     `**Conditions.** The machine is shared with other engineers' test runs. Median CPU used by other processes during the counted runs: ${String(c.medianOtherLoadCores)} cores (max ${String(c.maxOtherLoadCores)}); ` +
-      `${String(c.repeatedRuns)} run(s) repeated because others used more than ${FOREIGN_LOAD_LIMIT_CORES} cores meanwhile; ${String(c.secondsWaitingForAQuietMachine)} s spent waiting for quiet half-seconds (< ${QUIET_CORES} cores); whole run ${String(c.seconds)} s.`,
+      `${String(c.repeatedRuns)} run(s) repeated because others used more than ${cfg.quiet.foreignLoadLimitCores} cores meanwhile; ${String(c.secondsWaitingForAQuietMachine)} s spent waiting for quiet half-seconds (< ${cfg.quiet.quietCores} cores); whole run ${String(c.seconds)} s.`,
   );
   lines.push('');
   if (out.targets.length > 0) {
@@ -753,7 +770,7 @@ function markdown(out: Results, svgName: string, idleSvgName: string): string {
     lines.push('');
     lines.push(`![idle cost](${idleSvgName})`);
     lines.push('');
-    lines.push(`N file source connectors, each on its own one-line file (it reads the line, produces it, then waits at the end of the file: a caught-up connector), in one worker. Measured ${IDLE.settleMs / 1000} s after the last connector's line reached the topic, over ${IDLE.measureMs / 1000} s.`);
+    lines.push(`N file source connectors, each on its own one-line file (it reads the line, produces it, then waits at the end of the file: a caught-up connector), in one worker. Measured ${cfg.idle.settleMs / 1000} s after the last connector's line reached the topic, over ${cfg.idle.measureMs / 1000} s.`);
     lines.push('');
     lines.push('| connectors | contender | round | RSS MiB | peak RSS MiB | threads | CPU % of a core | of which (top threads, %) | broker CPU % | all lines in the topic after | stop (SIGTERM → exit) | other load |');
     lines.push('|--:|---|--:|--:|--:|--:|--:|---|--:|--:|--:|--:|');
@@ -767,8 +784,8 @@ function markdown(out: Results, svgName: string, idleSvgName: string): string {
     lines.push('## End-to-end latency at half load');
     lines.push('');
     lines.push(
-      `At half of connectd-2t's median generator rate (or --latency-rate): raw and connectd paced alike (2 tasks / 2 producer loops, each sleeping ${LATENCY.paceIntervalMs} ms then producing one batch), ProducerPerformance by its own --throughput; ` +
-        `a consumer in the harness notes receive time − CreateTime, the first ${LATENCY.warmupMs} ms left out. "Own ack" is the producing client's send → ack (raw: per delivery report; ProducerPerformance: its summary).`,
+      `At half of connectd-2t's median generator rate (or --latency-rate): raw and connectd paced alike (2 tasks / 2 producer loops, each sleeping ${cfg.latency.paceIntervalMs} ms then producing one batch), ProducerPerformance by its own --throughput; ` +
+        `a consumer in the harness notes receive time − CreateTime, the first ${cfg.latency.warmupMs} ms left out. "Own ack" is the producing client's send → ack (raw: per delivery report; ProducerPerformance: its summary).`,
     );
     lines.push('');
     lines.push('| value | contender | run | target rec/s | achieved rec/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | own ack p50/p99/p99.9 ms | connectd batches acked > 100 ms | other load |');
@@ -801,10 +818,10 @@ function markdown(out: Results, svgName: string, idleSvgName: string): string {
   lines.push('## Method');
   lines.push('');
   lines.push(
-    `- One Kafka ${out.machine.kafka} broker on this machine (tools/kafka/cluster.ts), warmed up by an uncounted run; a fresh ${PARTITIONS}-partition topic per run. Contenders alternate (A B A B), the order rotated each round; medians of ${ROUNDS} round(s); "vs baseline" = median / the scenario's baseline median (records/s: above 1 is faster; CPU: below 1 is cheaper). A/A pairs (raw-aa, kafka-connect-aa) show the noise.`,
+    `- One Kafka ${out.machine.kafka} broker on this machine (tools/kafka/cluster.ts), warmed up by an uncounted run; a fresh ${cfg.topicPartitions}-partition topic per run. Contenders alternate (A B A B), the order rotated each round; medians of ${cfg.rounds} round(s); "vs baseline" = median / the scenario's baseline median (records/s: above 1 is faster; CPU: below 1 is cheaper). A/A pairs (raw-aa, kafka-connect-aa) show the noise.`,
   );
   lines.push(
-    `- records/s: the records that arrived after the first ${WARMUP_SHARE * 100} % (warm-up: connections, JIT — both workers are daemons) / the time they took, seen from outside: the topic's watermarks polled every 50 ms (sources), the sink's output file (and, for connectd, its count of records put: it writes 1 MiB at a time and the rest at the next commit, where Kafka's sink writes each line at once). The moment the last record arrived is interpolated between the last two samples. "cold" in the JSON counts every record from the first one's CreateTime.`,
+    `- records/s: the records that arrived after the first ${cfg.warmupShare * 100} % (warm-up: connections, JIT — both workers are daemons) / the time they took, seen from outside: the topic's watermarks polled every 50 ms (sources), the sink's output file (and, for connectd, its count of records put: it writes 1 MiB at a time and the rest at the next commit, where Kafka's sink writes each line at once). The moment the last record arrived is interpolated between the last two samples. "cold" in the JSON counts every record from the first one's CreateTime.`,
   );
   lines.push(
     `- CPU: user+sys from /proc of the contender's process (all threads) and of the broker over the same window, per million records. RSS: the contender's peak (VmHWM; JVMs with their scripts' heaps: Connect -Xms256M -Xmx2G, ProducerPerformance -Xmx512M). connectd credit wait: connectd_source_credit_wait_seconds_total from GET /metrics, as a share of tasks × run time.`,
@@ -814,16 +831,47 @@ function markdown(out: Results, svgName: string, idleSvgName: string): string {
   );
   lines.push(
     `- Settings: connectd's producer defaults (${Object.entries(CONNECTD_PRODUCER_DEFAULTS).map(([k, v]) => `${k}=${v}`).join(', ')}) for connectd and the raw producer; ProducerPerformance with ${Object.entries(JAVA_PRODUCER_EQUIVALENT).map(([k, v]) => `${k}=${String(v)}`).join(', ')} (its records: no key, no headers, one random payload); ` +
-      `Kafka Connect with its defaults and plugin.discovery=service_load (Kafka's recommended setting when every plugin has a manifest: no classpath scan), connect-standalone.sh's heap (its source producer ran with ${Object.entries((out.config.kafkaConnect as Record<string, Record<string, string>> | undefined)?.producer ?? {}).map(([k, v]) => `${k}=${v}`).join(', ') || 'n/a'}). Both workers: ByteArrayConverter keys, StringConverter values (JsonConverter with schemas.enable=true in the JSON scenarios), offset.flush.interval.ms=60000, the same connector configs.`,
+      `Kafka Connect with its defaults and plugin.discovery=service_load (Kafka's recommended setting when every plugin has a manifest: no classpath scan), connect-standalone.sh's heap (its source producer ran with ${Object.entries((cfg.kafkaConnect.producer as Record<string, string> | undefined) ?? {}).map(([k, v]) => `${k}=${v}`).join(', ') || 'n/a'}). Both workers: ByteArrayConverter keys, StringConverter values (JsonConverter with schemas.enable=true in the JSON scenarios), offset.flush.interval.ms=60000, the same connector configs.`,
   );
   lines.push(
-    `- The machine is shared: before each run the harness waits (up to ${QUIET.quietWaitMaxMs / 1000} s) for half a second in which other processes use < ${QUIET_CORES} cores, measures their CPU during the run ("other load", cores) and repeats a run above ${FOREIGN_LOAD_LIMIT_CORES} cores (up to ${QUIET.perRun} times each, ${QUIET.maxRepeats} in all).`,
+    `- The machine is shared: before each run the harness waits (up to ${cfg.quiet.quietWaitMaxMs / 1000} s) for half a second in which other processes use < ${cfg.quiet.quietCores} cores, measures their CPU during the run ("other load", cores) and repeats a run above ${cfg.quiet.foreignLoadLimitCores} cores (up to ${cfg.quiet.perRun} times each, ${cfg.quiet.maxRepeats} in all).`,
   );
   lines.push('');
   return lines.join('\n');
 }
 
+async function writeResults(out: Results, tuned: string): Promise<void> {
+  const name = `compare${out.quick ? '-quick' : ''}${tuned}`;
+  const idleName = name.replace('compare', 'compare-idle');
+  await mkdir(RESULTS, { recursive: true });
+  await writeFile(path.join(RESULTS, `${name}.json`), JSON.stringify(out, null, 2) + '\n');
+  if (out.throughput.length > 0) await writeFile(path.join(RESULTS, `${name}.svg`), chartSvg(out));
+  if (out.idle.length > 0) await writeFile(path.join(RESULTS, `${idleName}.svg`), idleSvg(out));
+  await writeFile(path.join(RESULTS, `${name}.md`), markdown(out, `${name}.svg`, `${idleName}.svg`));
+  log(`wrote bench/results/${name}.{json,md,svg}`);
+  process.stdout.write('\n' + markdown(out, `${name}.svg`, `${idleName}.svg`));
+}
+
+/** --render: an earlier run's JSON, its medians, targets, Markdown and SVG computed again (by this code). */
+async function render(file: string): Promise<number> {
+  const out = JSON.parse(await readFile(file, 'utf8')) as Results;
+  const list: Scenario[] = out.config.scenarios.map((d) => {
+    const mine = out.runs.filter((r) => r.scenario === d.id);
+    const contenders = d.contenders.map((name): Contender => {
+      const r = mine.find((x) => x.contender === name);
+      return { name, family: r?.family ?? 'connectd', tasks: r?.tasks ?? 1 };
+    });
+    return { ...d, kind: mine[0]?.kind ?? 'generator', group: 'generator', contenders };
+  });
+  out.throughput = aggregate(list, out.runs);
+  out.targets = targets(out.throughput, out.idle);
+  const tuned = Object.keys(out.config.workerOverrides ?? {}).length > 0 ? `-${Object.entries(out.config.workerOverrides).map(([k, v]) => `${k}=${v}`).join('-')}` : '';
+  await writeResults(out, tuned);
+  return 0;
+}
+
 async function main(): Promise<number> {
+  if (args.render !== undefined) return render(args.render);
   checkProducerDefaults(REPO);
   kafkaConnectLibsDir(); // fail now, not an hour in, when the Java contenders' jars are missing
   const began = performance.now();
@@ -894,6 +942,7 @@ async function main(): Promise<number> {
         producerPerformance: JAVA_PRODUCER_EQUIVALENT,
         workers: COMMON_WORKER,
         connectdWorker: { 'worker.threads': 'default (available parallelism)', 'task.max.inflight.records': 'default', ...WORKER_OVERRIDES },
+        workerOverrides: WORKER_OVERRIDES,
         kafkaConnect: { ...kafkaConnectSettings, heap: '-Xms256M -Xmx2G', producerPerformanceHeap: '-Xmx512M' },
         quiet: { ...QUIET, foreignLoadLimitCores: FOREIGN_LOAD_LIMIT_CORES, quietCores: QUIET_CORES },
       },
@@ -913,15 +962,7 @@ async function main(): Promise<number> {
       failedRuns: [...rows.filter((r) => !r.ok), ...idle.filter((r) => !r.ok)],
       runs: rows,
     };
-    const tuned = Object.keys(WORKER_OVERRIDES).length > 0 ? `-${Object.entries(WORKER_OVERRIDES).map(([k, v]) => `${k}=${v}`).join('-')}` : '';
-    const name = `compare${QUICK ? '-quick' : ''}${tuned}`;
-    await mkdir(RESULTS, { recursive: true });
-    await writeFile(path.join(RESULTS, `${name}.json`), JSON.stringify(out, null, 2) + '\n');
-    if (out.throughput.length > 0) await writeFile(path.join(RESULTS, `${name}.svg`), chartSvg(out));
-    if (out.idle.length > 0) await writeFile(path.join(RESULTS, `${name.replace('compare', 'compare-idle')}.svg`), idleSvg(out));
-    await writeFile(path.join(RESULTS, `${name}.md`), markdown(out, `${name}.svg`, `${name.replace('compare', 'compare-idle')}.svg`));
-    log(`wrote bench/results/${name}.{json,md,svg} after ${round((performance.now() - began) / 1000)} s`);
-    process.stdout.write('\n' + markdown(out, `${name}.svg`, `${name.replace('compare', 'compare-idle')}.svg`));
+    await writeResults(out, Object.keys(WORKER_OVERRIDES).length > 0 ? `-${Object.entries(WORKER_OVERRIDES).map(([k, v]) => `${k}=${v}`).join('-')}` : '');
     return out.failedRuns.length > 0 || latency.some((l) => !l.countOk) ? 1 : 0;
   } finally {
     await cluster.stop();
