@@ -131,7 +131,8 @@ const connectd = (tasks: number, name = `connectd-${tasks}t`): Contender => ({ n
 const kafkaConnect = (name = 'kafka-connect'): Contender => ({ name, family: 'kafka-connect', tasks: 1 });
 const sizeLabel = (size: number): string => (size === 1024 ? '1 KiB' : `${size} B`);
 
-function scenarios(): Scenario[] {
+/** The scenarios to run (of the wanted groups), or all of them. */
+function scenarios(all = false): Scenario[] {
   const out: Scenario[] = [];
   const n = (full: number, quick: number): number => (QUICK ? quick : full);
   for (const size of SIZES) {
@@ -166,7 +167,7 @@ function scenarios(): Scenario[] {
     baseline: 'raw',
     contenders: [raw(), ...(QUICK ? [connectd(2)] : [connectd(1), connectd(2)])],
   });
-  return out.filter((s) => wanted(s.group));
+  return out.filter((s) => all || wanted(s.group));
 }
 
 /** Contenders alternating (baseline side, connectd side: A B A B), the order rotated by round. */
@@ -397,14 +398,14 @@ async function fileSourceRun(cluster: KafkaCluster, work: string, s: Scenario, c
 }
 
 /** connectd or Kafka Connect running FileStreamSink from the scenario's topic into a fresh file. */
-async function sinkRun(cluster: KafkaCluster, work: string, s: Scenario, c: Contender, roundNo: number): Promise<Row> {
+async function sinkRun(cluster: KafkaCluster, work: string, s: Scenario, c: Contender, roundNo: number, nodeArgs?: string[]): Promise<Row> {
   const input = await sinkTopic(cluster, s.size, s.records);
   const name = `file-sink-${runSeq++}`;
   const dir = path.join(work, name);
   await mkdir(dir, { recursive: true });
   const file = path.join(dir, 'out.txt');
   const family = c.family as WorkerFamily;
-  const w = await pipeline(cluster, s, family, dir, { name, 'connector.class': 'FileStreamSink', 'tasks.max': '1', file, topics: input.topic }, { file, lineBytes: s.size + 1 });
+  const w = await pipeline(cluster, s, family, dir, { name, 'connector.class': 'FileStreamSink', 'tasks.max': '1', file, topics: input.topic }, { file, lineBytes: s.size + 1 }, nodeArgs);
   if (family === 'kafka-connect' && kafkaConnectSettings.consumer === undefined) {
     kafkaConnectSettings.consumer = await loggedClientSettings(dir, 'ConsumerConfig', ['max.poll.records', 'fetch.min.bytes', 'fetch.max.wait.ms', 'max.partition.fetch.bytes', 'auto.offset.reset', 'enable.auto.commit']);
   }
@@ -413,7 +414,7 @@ async function sinkRun(cluster: KafkaCluster, work: string, s: Scenario, c: Cont
   const bytes = (await stat(file)).size;
   let lines = Math.floor(bytes / (s.size + 1));
   if (bytes !== s.records * (s.size + 1)) problems.push(`${bytes} bytes in the file, ${s.records * (s.size + 1)} expected`);
-  const readBack = roundNo === 1;
+  const readBack = roundNo === 1 && nodeArgs === undefined;
   if (readBack) {
     const text = await readFile(file, 'utf8');
     const all = text.split('\n');
@@ -792,7 +793,7 @@ function markdown(out: Results, svgName: string, idleSvgName: string): string {
     lines.push('|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|');
     for (const l of out.latency) {
       const own = l.ownAck === undefined ? '—' : `${l.ownAck.p50} / ${l.ownAck.p99} / ${l.ownAck.p999}`;
-      lines.push(`| ${sizeLabel(l.size)} | ${l.contender} | ${l.round} | ${fmt(l.targetRecordsPerSecond)} | ${fmt(l.achievedRecordsPerSecond)} | ${l.steady.p50} | ${l.steady.p90} | ${l.steady.p99} | ${l.steady.p999} | ${l.steady.max} | ${own} | ${slowBatches(l)} | ${l.foreign.otherCores}${l.countOk ? '' : ' COUNT MISMATCH'} |`);
+      lines.push(`| ${sizeLabel(l.size)} | ${l.contender} | ${l.round}${l.discarded === undefined ? '' : ' (disturbed, repeated)'} | ${fmt(l.targetRecordsPerSecond)} | ${fmt(l.achievedRecordsPerSecond)} | ${l.steady.p50} | ${l.steady.p90} | ${l.steady.p99} | ${l.steady.p999} | ${l.steady.max} | ${own} | ${slowBatches(l)} | ${l.foreign.otherCores}${l.countOk ? '' : ' COUNT MISMATCH'} |`);
     }
   }
   if (out.profiles.length > 0) {
@@ -805,10 +806,11 @@ function markdown(out: Results, svgName: string, idleSvgName: string): string {
       lines.push(...profileMarkdown(p, fmt));
     }
   }
-  const discarded = [...out.runs, ...out.idle].filter((r) => r.discarded !== undefined);
+  const discarded = [...out.runs, ...out.idle, ...out.latency].filter((r) => r.discarded !== undefined);
   if (discarded.length > 0) {
+    const what = (r: Row | IdleRow | LatencyRun): string => ('scenario' in r ? `${r.scenario} ${r.contender} round ${r.round}` : 'connectors' in r ? `idle ${r.connectors} ${r.contender}` : `latency ${sizeLabel(r.size)} ${r.contender} run ${r.round}`);
     lines.push('');
-    lines.push(`Repeated because other processes loaded the machine: ${discarded.map((r) => ('scenario' in r ? `${r.scenario} ${r.contender} round ${r.round}` : `idle ${r.connectors} ${r.contender}`) + ` (${r.foreign.otherCores} cores: ${r.foreign.otherTop})`).join('; ')}.`);
+    lines.push(`Repeated because other processes loaded the machine: ${discarded.map((r) => `${what(r)} (${r.foreign.otherCores} cores: ${r.foreign.otherTop})`).join('; ')}.`);
   }
   if (out.failedRuns.length > 0) {
     lines.push('');
@@ -840,8 +842,8 @@ function markdown(out: Results, svgName: string, idleSvgName: string): string {
   return lines.join('\n');
 }
 
-async function writeResults(out: Results, tuned: string): Promise<void> {
-  const name = `compare${out.quick ? '-quick' : ''}${tuned}`;
+/** Writes bench/results/<name>.{json,md,svg} (name: compare[-quick][-groups][-worker settings]). */
+async function writeResults(out: Results, name: string): Promise<void> {
   const idleName = name.replace('compare', 'compare-idle');
   await mkdir(RESULTS, { recursive: true });
   await writeFile(path.join(RESULTS, `${name}.json`), JSON.stringify(out, null, 2) + '\n');
@@ -852,7 +854,7 @@ async function writeResults(out: Results, tuned: string): Promise<void> {
   process.stdout.write('\n' + markdown(out, `${name}.svg`, `${idleName}.svg`));
 }
 
-/** --render: an earlier run's JSON, its medians, targets, Markdown and SVG computed again (by this code). */
+/** --render: an earlier run's JSON, its medians, targets, Markdown and SVG computed again (by this code), written under its own name in bench/results/. */
 async function render(file: string): Promise<number> {
   const out = JSON.parse(await readFile(file, 'utf8')) as Results;
   const list: Scenario[] = out.config.scenarios.map((d) => {
@@ -865,8 +867,7 @@ async function render(file: string): Promise<number> {
   });
   out.throughput = aggregate(list, out.runs);
   out.targets = targets(out.throughput, out.idle);
-  const tuned = Object.keys(out.config.workerOverrides ?? {}).length > 0 ? `-${Object.entries(out.config.workerOverrides).map(([k, v]) => `${k}=${v}`).join('-')}` : '';
-  await writeResults(out, tuned);
+  await writeResults(out, path.basename(file, '.json'));
   return 0;
 }
 
@@ -916,10 +917,7 @@ async function main(): Promise<number> {
         }
         for (let r = 0; r < LATENCY_RUNS; r++) {
           const kinds: LatencyKind[] = r % 2 === 0 ? ['raw', 'connectd', 'perf'] : ['perf', 'connectd', 'raw'];
-          for (const kind of kinds) {
-            await runner.waitForQuiet();
-            latency.push(await latencyRun(cluster, work, size, kind, target, r + 1, LATENCY));
-          }
+          for (const kind of kinds) latency.push(...(await runner.run(() => latencyRun(cluster, work, size, kind, target, r + 1, LATENCY))));
         }
       }
     }
@@ -962,7 +960,9 @@ async function main(): Promise<number> {
       failedRuns: [...rows.filter((r) => !r.ok), ...idle.filter((r) => !r.ok)],
       runs: rows,
     };
-    await writeResults(out, Object.keys(WORKER_OVERRIDES).length > 0 ? `-${Object.entries(WORKER_OVERRIDES).map(([k, v]) => `${k}=${v}`).join('-')}` : '');
+    // A partial run (--only/--skip) does not overwrite the full run's results.
+    const partial = args.only !== undefined || args.skip !== undefined ? `-${GROUPS.filter((g) => wanted(g)).join('-')}` : '';
+    await writeResults(out, `compare${QUICK ? '-quick' : ''}${partial}${Object.keys(WORKER_OVERRIDES).length > 0 ? `-${Object.entries(WORKER_OVERRIDES).map(([k, v]) => `${k}=${v}`).join('-')}` : ''}`);
     return out.failedRuns.length > 0 || latency.some((l) => !l.countOk) ? 1 : 0;
   } finally {
     await cluster.stop();
@@ -970,17 +970,17 @@ async function main(): Promise<number> {
   }
 }
 
-/** connectd under --cpu-prof where targets are read: the generator (vs raw) at 100 B, 2 tasks, and the file source. */
+/** connectd under --cpu-prof where targets are read: the generator (vs raw) at 100 B, 2 tasks, the file source and sink at 100 B, and idle. */
 async function profileRuns(cluster: KafkaCluster, work: string, runner: QuietRunner): Promise<ProfileResult[]> {
   const out: ProfileResult[] = [];
   const profileDir = path.join(RESULTS, 'profiles');
   await mkdir(profileDir, { recursive: true });
-  const generator = list100('generator');
-  const file = list100('file-source');
+  const at100 = (kind: Kind): Scenario | undefined => scenarios(true).find((x) => x.kind === kind && x.size === 100);
   const jobs: { label: string; file: string; contender: Contender; scenario: Scenario | undefined }[] = [
-    { label: 'connectd-2t, generator 100 B', file: 'compare-generator-100B-connectd-2t', contender: connectd(2), scenario: generator },
-    { label: 'raw producer, generator 100 B', file: 'compare-generator-100B-raw', contender: raw(), scenario: generator },
-    { label: 'connectd, file source 100 B lines', file: 'compare-file-source-100B-connectd', contender: connectd(1, 'connectd'), scenario: file },
+    { label: 'connectd-2t, generator 100 B', file: 'compare-generator-100B-connectd-2t', contender: connectd(2), scenario: at100('generator') },
+    { label: 'raw producer, generator 100 B', file: 'compare-generator-100B-raw', contender: raw(), scenario: at100('generator') },
+    { label: 'connectd, file source 100 B lines', file: 'compare-file-source-100B-connectd', contender: connectd(1, 'connectd'), scenario: at100('file-source') },
+    { label: 'connectd, file sink 100 B records', file: 'compare-sink-100B-connectd', contender: connectd(1, 'connectd'), scenario: at100('sink') },
   ];
   for (const job of jobs) {
     if (job.scenario === undefined) continue;
@@ -997,6 +997,8 @@ async function profileRuns(cluster: KafkaCluster, work: string, runner: QuietRun
       const count = await countByWatermarks(cluster.bootstrapServers, topic, PARTITIONS);
       await deleteTopic(cluster.bootstrapServers, topic);
       row = rowFrom(s, job.contender, 0, topic, { ...w, lastAt: w.lastAckAt }, { records: count.records, method: 'watermarks', problems: [], firstTimestamp: count.firstTimestamp });
+    } else if (s.kind === 'sink') {
+      row = await sinkRun(cluster, work, s, job.contender, 0, nodeArgs);
     } else {
       row = await fileSourceRun(cluster, work, s, job.contender, 0, nodeArgs);
     }
@@ -1004,7 +1006,7 @@ async function profileRuns(cluster: KafkaCluster, work: string, runner: QuietRun
   }
   // Idle: where an idle connectd's CPU goes (per record figures are per connector here).
   const idleCount = Math.max(...IDLE_COUNTS);
-  if (wanted('idle')) {
+  {
     await runner.waitForQuiet();
     const file = `compare-idle-${idleCount}-connectd`;
     const dir = path.join(REPO, 'bench/results/tmp/profiles', file);
@@ -1024,9 +1026,6 @@ async function profileRuns(cluster: KafkaCluster, work: string, runner: QuietRun
     return result;
   }
 
-  function list100(kind: Kind): Scenario | undefined {
-    return scenarios().find((x) => x.kind === kind && x.size === 100) ?? (kind === 'generator' ? { id: 'generator-100', kind, group: 'generator', title: 'generator source, 100 B values', size: 100, records: 1_000_000, baseline: 'raw', contenders: [] } : undefined);
-  }
 }
 
 process.exitCode = await main();

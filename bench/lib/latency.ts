@@ -46,6 +46,8 @@ export interface LatencyRun {
   ownAck?: { p50: number; p99: number; p999: number };
   countOk: boolean;
   foreign: ForeignLoad;
+  /** Set when other load on the machine spoiled the run (it was repeated). */
+  discarded?: string;
   /** Contender CPU per thread group (seconds over the run), and main-thread preemptions per second. */
   cpuByThread: Record<string, number>;
   mainPreemptionsPerSecond: number;
