@@ -25,7 +25,7 @@ import { KafkaCluster } from '../tools/kafka/cluster.js';
 import { readTopic } from '../tools/topic-reader.js';
 import { writeTopic } from '../tools/topic-writer.js';
 import { generatedValue } from '../src/connectors/generator/generator-source-connector.js';
-import { runConnectd, runPerf, runRaw } from './lib/contenders.js';
+import { runConnectd, runPerf, runRaw, runRawSink } from './lib/contenders.js';
 import type { RunOptions, RunWindow } from './lib/contenders.js';
 import { plannedTotal, SEED } from './lib/generator-records.js';
 import type { RecordPlan } from './lib/generator-records.js';
@@ -154,7 +154,7 @@ function scenarios(all = false): Scenario[] {
   }
   for (const size of SIZES) {
     const records = size === 100 ? n(1_000_000, 100_000) : n(300_000, 30_000);
-    out.push({ id: `sink-${size}`, kind: 'sink', group: 'sink', title: `file sink, ${sizeLabel(size)} records`, size, records, baseline: 'kafka-connect', contenders: [kafkaConnect(), connectd(1, 'connectd')] });
+    out.push({ id: `sink-${size}`, kind: 'sink', group: 'sink', title: `file sink, ${sizeLabel(size)} records`, size, records, baseline: 'kafka-connect', contenders: [kafkaConnect(), connectd(1, 'connectd'), raw('raw-consumer')] });
   }
   out.push({ id: 'json-file-100', kind: 'json-file', group: 'json', title: 'file source, 100 B lines, JsonConverter with schemas', size: 100, records: n(500_000, 50_000), baseline: 'kafka-connect', contenders: [kafkaConnect(), connectd(1, 'connectd')] });
   out.push({
@@ -404,8 +404,11 @@ async function sinkRun(cluster: KafkaCluster, work: string, s: Scenario, c: Cont
   const dir = path.join(work, name);
   await mkdir(dir, { recursive: true });
   const file = path.join(dir, 'out.txt');
-  const family = c.family as WorkerFamily;
-  const w = await pipeline(cluster, s, family, dir, { name, 'connector.class': 'FileStreamSink', 'tasks.max': '1', file, topics: input.topic }, { file, lineBytes: s.size + 1 }, nodeArgs);
+  const family = c.family as WorkerFamily | 'raw';
+  const w: PipelineWindow =
+    family === 'raw'
+      ? await runRawSink({ bootstrapServers: cluster.bootstrapServers, topic: input.topic, partitions: PARTITIONS, groupId: `connect-${name}`, file, expected: s.records, batch: 500 }, s.size + 1, brokerPid(cluster), Math.round(s.records * WARMUP_SHARE), nodeArgs)
+      : await pipeline(cluster, s, family, dir, { name, 'connector.class': 'FileStreamSink', 'tasks.max': '1', file, topics: input.topic }, { file, lineBytes: s.size + 1 }, nodeArgs);
   if (family === 'kafka-connect' && kafkaConnectSettings.consumer === undefined) {
     kafkaConnectSettings.consumer = await loggedClientSettings(dir, 'ConsumerConfig', ['max.poll.records', 'fetch.min.bytes', 'fetch.max.wait.ms', 'max.partition.fetch.bytes', 'auto.offset.reset', 'enable.auto.commit']);
   }

@@ -13,20 +13,23 @@
  * Latency runs (`until`) are not watched: the window ends when the latency consumer has every record.
  */
 import { fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { ConnectdProcess } from '../../tools/connectd-process.js';
 import { plannedTotal } from './generator-records.js';
 import type { RecordPlan } from './generator-records.js';
 import type { CpuSample, ForeignLoad } from './proc-stats.js';
-import { measureProgress, startCpuWindow } from './progress.js';
+import { fileLines, measureProgress, startCpuWindow } from './progress.js';
 import type { CpuWindowOptions, ProgressWindow } from './progress.js';
 import type { RawProducerJob, RawProducerResult } from './raw-producer.js';
+import type { RawConsumerJob, RawConsumerResult } from './raw-consumer.js';
 import { producerPerformanceReport, startProducerPerformance } from './java-contenders.js';
 import type { ProducerPerformanceReport } from './java-contenders.js';
 import { JAVA_PRODUCER_EQUIVALENT } from './producer-settings.js';
 import { openWatermarkReader } from './topics.js';
 
 const RAW_PRODUCER = fileURLToPath(new URL('./raw-producer.js', import.meta.url));
+const RAW_CONSUMER = fileURLToPath(new URL('./raw-consumer.js', import.meta.url));
 /** How often the topic's watermarks are polled (one ListOffsets request per partition). */
 export const PROGRESS_POLL_MS = 50;
 
@@ -118,14 +121,9 @@ function toRunWindow(w: ProgressWindow): RunWindow {
   return { records: w.records, wallMs: w.wallMs, firstAt: w.firstAt, lastAckAt: w.lastAt, cpu: w.cpu, brokerCpu: w.brokerCpu, foreign: w.foreign, peakRssMiB: w.peakRssMiB };
 }
 
-export async function runRaw(opts: RunOptions): Promise<RunWindow> {
-  const job: RawProducerJob = { bootstrapServers: opts.bootstrapServers, topic: opts.topic, plan: opts.plan, chunk: 500 };
-  if (opts.pace !== undefined) job.pace = opts.pace;
-  if (opts.ackLatency !== undefined) {
-    job.ackLatency = true;
-    job.ackLatencyWarmupMs = opts.ackLatency.warmupMs;
-  }
-  const child = fork(RAW_PRODUCER, [JSON.stringify(job)], { execArgv: opts.nodeArgs ?? [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+/** A forked contender speaking raw-producer.ts's IPC protocol (ready, go, done, bye). */
+function forkContender(script: string, job: unknown, nodeArgs: string[] = []): { child: ChildProcess; next: () => Promise<{ t: string }>; exited: Promise<number | null> } {
+  const child = fork(script, [JSON.stringify(job)], { execArgv: nodeArgs, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const next = (): Promise<{ t: string }> =>
     new Promise((resolve, reject) => {
@@ -135,11 +133,22 @@ export async function runRaw(opts: RunOptions): Promise<RunWindow> {
       };
       const onExit = (code: number | null): void => {
         child.off('message', onMessage);
-        reject(new Error(`raw producer exited (code ${code}) before answering`));
+        reject(new Error(`${script} exited (code ${code}) before answering`));
       };
       child.once('message', onMessage);
       child.once('exit', onExit);
     });
+  return { child, next, exited };
+}
+
+export async function runRaw(opts: RunOptions): Promise<RunWindow> {
+  const job: RawProducerJob = { bootstrapServers: opts.bootstrapServers, topic: opts.topic, plan: opts.plan, chunk: 500 };
+  if (opts.pace !== undefined) job.pace = opts.pace;
+  if (opts.ackLatency !== undefined) {
+    job.ackLatency = true;
+    job.ackLatencyWarmupMs = opts.ackLatency.warmupMs;
+  }
+  const { child, next, exited } = forkContender(RAW_PRODUCER, job, opts.nodeArgs);
   try {
     await next(); // ready
     const pid = child.pid!;
@@ -155,6 +164,28 @@ export async function runRaw(opts: RunOptions): Promise<RunWindow> {
     const window: RunWindow = { ...toRunWindow(w), queueFullEvents: done.queueFullEvents };
     if (done.ack !== undefined) window.ack = done.ack;
     return window;
+  } finally {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  }
+}
+
+/**
+ * The raw sink (raw-consumer.ts) reading `job.topic` into `job.file`, watched like the workers'
+ * file sinks (whole lines in the file) from `from` records to `job.expected`.
+ */
+export async function runRawSink(job: RawConsumerJob, lineBytes: number, brokerPid: number, from: number, nodeArgs?: string[]): Promise<ProgressWindow> {
+  const { child, next, exited } = forkContender(RAW_CONSUMER, job, nodeArgs);
+  try {
+    await next(); // ready
+    const result = next() as Promise<RawConsumerResult>;
+    result.catch(() => undefined);
+    child.send({ t: 'go' });
+    const w = await measureProgress({ pid: child.pid!, brokerPid, total: job.expected, from, pollMs: PROGRESS_POLL_MS, read: fileLines(job.file, lineBytes), describe: async () => 'raw consumer' });
+    await result;
+    child.send({ t: 'bye' });
+    const code = await exited;
+    if (code !== 0) throw new Error(`raw consumer exited with code ${code}`);
+    return w;
   } finally {
     if (child.exitCode === null) child.kill('SIGKILL');
   }

@@ -7,14 +7,14 @@
  *   (the topic's watermarks, the file's size) until every record is there, then stopped gracefully.
  * - `runIdle`: N file sources on files that do not grow; RSS, threads and CPU once they are idle.
  */
-import { stat, writeFile, mkdir } from 'node:fs/promises';
+import { writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConnectdProcess } from '../../tools/connectd-process.js';
 import { readDiagnostics } from './contenders.js';
 import type { ConnectdDiagnostics } from './contenders.js';
 import { KafkaConnectProcess, cleanJavaExit } from './java-contenders.js';
-import { measureProgress, startCpuWindow } from './progress.js';
+import { fileLines, measureProgress, startCpuWindow } from './progress.js';
 import type { CpuWindow, ProgressWindow } from './progress.js';
 import { rssNow } from './proc-stats.js';
 import { openWatermarkReader } from './topics.js';
@@ -109,7 +109,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineWindow
       read = () => reader.read();
       close = () => reader.close();
     } else {
-      const lines = async (): Promise<number> => Math.floor(((await stat(p.file).catch(() => null))?.size ?? 0) / p.lineBytes);
+      const lines = fileLines(p.file, p.lineBytes);
       const proc = worker.connectd;
       // connectd's file sink writes 1 MiB at a time (and the rest at the next commit): records put()
       // count as done, as Kafka's sink writes each line as it is put.

@@ -8,6 +8,7 @@
  * between them, rather than polling often (a /metrics render costs connectd's main thread, and a
  * watermark query costs the broker).
  */
+import { stat } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { cpuDelta, foreignLoad, peakRssMiB, sampleCpu, sampleMachine } from './proc-stats.js';
 import type { CpuSample, ForeignLoad } from './proc-stats.js';
@@ -133,4 +134,9 @@ export async function measureProgress(opts: ProgressOptions): Promise<ProgressWi
     }
     await sleep(pollMs);
   }
+}
+
+/** Progress of a file sink writing fixed-size lines: whole lines in the file so far. */
+export function fileLines(file: string, lineBytes: number): () => Promise<number> {
+  return async () => Math.floor(((await stat(file).catch(() => null))?.size ?? 0) / lineBytes);
 }
