@@ -5,6 +5,8 @@
 #   b. npm packages from package-lock.json (librdkafka is compiled from source: CKJS_LINKING=dynamic)
 #   c. Apache Kafka jars (version pinned in tools/kafka/pom.xml) into .cache/kafka/<version>/libs
 #   c2. S3Proxy jars (version pinned in tools/s3/pom.xml) into .cache/s3proxy/<version>/libs
+#   c3. Kafka Connect + ProducerPerformance jars (tools/kafka-connect/pom.xml, the broker's version)
+#       into .cache/kafka-connect/<version>/libs, for the benchmark's Java contenders
 #   d. tsc -p tsconfig.json (fails on type errors)
 set -euo pipefail
 
@@ -124,6 +126,29 @@ else
   trap - EXIT
   echo "$S3PROXY_POM_SUM" > "$S3PROXY_DIR/pom.sha256"
   say "S3Proxy $S3PROXY_VERSION: $(ls "$S3PROXY_DIR/libs" | wc -l) jars in .cache/s3proxy/$S3PROXY_VERSION/libs"
+fi
+
+# --- c3. Kafka Connect and kafka-tools jars (the benchmark's Java contenders, bench/compare.ts) --
+CONNECT_VERSION=$(sed -n 's:.*<kafka\.version>[[:space:]]*\([^<[:space:]]*\)[[:space:]]*</kafka\.version>.*:\1:p' tools/kafka-connect/pom.xml | head -n1)
+[ "$CONNECT_VERSION" = "$KAFKA_VERSION" ] || die "tools/kafka-connect/pom.xml pins Kafka ${CONNECT_VERSION:-nothing}, the broker (tools/kafka/pom.xml) $KAFKA_VERSION: they must be the same"
+CONNECT_DIR="$ROOT/.cache/kafka-connect/$CONNECT_VERSION"
+CONNECT_POM_SUM=$(sha256sum tools/kafka-connect/pom.xml | cut -d' ' -f1)
+if [ -f "$CONNECT_DIR/libs/connect-file-$CONNECT_VERSION.jar" ] && [ -f "$CONNECT_DIR/libs/kafka-tools-$CONNECT_VERSION.jar" ] \
+  && [ "$(cat "$CONNECT_DIR/pom.sha256" 2>/dev/null)" = "$CONNECT_POM_SUM" ]; then
+  say "Kafka Connect $CONNECT_VERSION jars cached in .cache/kafka-connect/$CONNECT_VERSION/libs"
+else
+  say "resolving Kafka Connect $CONNECT_VERSION jars with Maven"
+  mkdir -p "$CONNECT_DIR"
+  tmp=$(mktemp -d "$CONNECT_DIR/libs.tmp.XXXXXX")
+  trap 'rm -rf "$tmp"' EXIT
+  mvn -q -B -f tools/kafka-connect/pom.xml dependency:copy-dependencies -DoutputDirectory="$tmp" -DincludeScope=runtime 2>&1 \
+    | sed 's/\x1b\[[0-9;]*m//g' || die "Maven could not resolve the Kafka Connect jars (see above)"
+  [ -f "$tmp/connect-file-$CONNECT_VERSION.jar" ] || die "Maven finished but connect-file-$CONNECT_VERSION.jar is not among the jars"
+  rm -rf "$CONNECT_DIR/libs"
+  mv "$tmp" "$CONNECT_DIR/libs"
+  trap - EXIT
+  echo "$CONNECT_POM_SUM" > "$CONNECT_DIR/pom.sha256"
+  say "Kafka Connect $CONNECT_VERSION: $(ls "$CONNECT_DIR/libs" | wc -l) jars in .cache/kafka-connect/$CONNECT_VERSION/libs"
 fi
 
 # --- d. Build -------------------------------------------------------------------------------

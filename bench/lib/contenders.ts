@@ -1,44 +1,71 @@
 /**
- * The two contenders, run the same way: on a fresh topic, CPU of the contender and of the broker
- * sampled at the start and end of the measured window, peak RSS at the end.
+ * The producing contenders of the generator scenarios, run the same way: on a fresh topic whose
+ * watermarks the harness polls every 50 ms (records in the topic, not a contender's counter),
+ * the CPU of the contender and of the broker sampled when the first `warmup` records are in the
+ * topic and when all are, peak RSS at the end.
  *
- * - raw: bench/lib/raw-producer.ts in a forked Node process. Window: 'go' → last delivery report.
- * - connectd: the daemon (tools/connectd-process.ts) running the generator. Window: the first
- *   /metrics sample (every 100 ms) that shows an acknowledged record → the sample that shows all;
- *   the moment of the last ack is interpolated between the last two samples.
+ * - raw: bench/lib/raw-producer.ts in a forked Node process.
+ * - connectd: the daemon (tools/connectd-process.ts) running the generator.
+ * - perf: Apache Kafka's ProducerPerformance (the Java client), tuned alike (JAVA_PRODUCER_EQUIVALENT).
+ *   Its records have the same size but no key and no headers (the tool sends one random payload
+ *   over and over).
+ *
+ * Latency runs (`until`) are not watched: the window ends when the latency consumer has every record.
  */
 import { fork } from 'node:child_process';
-import { setTimeout as sleep } from 'node:timers/promises';
+import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { ConnectdProcess } from '../../tools/connectd-process.js';
 import { plannedTotal } from './generator-records.js';
 import type { RecordPlan } from './generator-records.js';
-import { cpuDelta, foreignLoad, peakRssMiB, sampleCpu, sampleMachine } from './proc-stats.js';
-import type { CpuSample, ForeignLoad, MachineSample } from './proc-stats.js';
+import type { CpuSample, ForeignLoad } from './proc-stats.js';
+import { fileLines, measureProgress, startCpuWindow } from './progress.js';
+import type { CpuWindowOptions, ProgressWindow } from './progress.js';
 import type { RawProducerJob, RawProducerResult } from './raw-producer.js';
+import type { RawConsumerJob, RawConsumerResult } from './raw-consumer.js';
+import { producerPerformanceReport, startProducerPerformance } from './java-contenders.js';
+import type { ProducerPerformanceReport } from './java-contenders.js';
+import { JAVA_PRODUCER_EQUIVALENT } from './producer-settings.js';
+import { openWatermarkReader } from './topics.js';
 
 const RAW_PRODUCER = fileURLToPath(new URL('./raw-producer.js', import.meta.url));
-/** Each /metrics render costs connectd's main thread ~0.5–1 ms: 10 a second is < 1 % of it. */
-const METRIC_POLL_MS = 100;
+const RAW_CONSUMER = fileURLToPath(new URL('./raw-consumer.js', import.meta.url));
+/** How often the topic's watermarks are polled (one ListOffsets request per partition). */
+export const PROGRESS_POLL_MS = 50;
 
 export interface RunWindow {
-  /** Records acknowledged inside the CPU window. */
+  /** Records acknowledged inside the CPU window (after the warm-up). */
   records: number;
-  /** Wall ms of the window as the harness saw it (metric polling for connectd, in-process for raw). */
+  /** Wall ms of the window. */
   wallMs: number;
+  /** Wall clock (ms since epoch) of the window's start: the sample that first showed the warm-up done. */
+  firstAt: number;
+  /** Wall clock (ms since epoch) when the last record was in the topic (interpolated). */
+  lastAckAt: number;
   cpu: CpuSample;
   brokerCpu: CpuSample;
   peakRssMiB: number;
-  /** Wall clock (ms since epoch) when the last record was known acknowledged. */
-  lastAckAt: number;
-  /** Times produce() answered QUEUE_FULL (raw only: connectd's count is not exported). */
+  /** Times produce() answered QUEUE_FULL (raw only: connectd's count is in connectdMetrics). */
   queueFullEvents?: number;
   /** What else ran on the machine meanwhile (the machine is shared; 2 cores). */
   foreign: ForeignLoad;
   /** connectd: its own view of the run from /metrics (backpressure, batch ack latency, QUEUE_FULL). */
-  connectdMetrics?: { creditWaitSeconds: number; batchAckMeanMs: number; batches: number; queueFullEvents: number; batchAckHistogram: Record<string, number> };
+  connectdMetrics?: ConnectdDiagnostics;
   /** Raw, latency runs: produce() → delivery report percentiles (ms). */
   ack?: RawProducerResult['ack'];
+  /** perf: the tool's own summary (its rate counts its start-up; its latency is send → ack). */
+  perfReport?: ProducerPerformanceReport;
+}
+
+export interface ConnectdDiagnostics {
+  /** Source tasks: time their poll loops waited for credit (connectd_source_credit_wait_seconds_total). */
+  creditWaitSeconds: number;
+  batchAckMeanMs: number;
+  batches: number;
+  queueFullEvents: number;
+  batchAckHistogram: Record<string, number>;
+  /** Sink tasks: time consumption was paused because put() could not keep up. */
+  sinkBackpressureSeconds: number;
 }
 
 export interface Pace {
@@ -51,33 +78,52 @@ export interface RunOptions {
   bootstrapServers: string;
   brokerPid: number;
   topic: string;
+  /** The topic's partition count (watermarks). */
+  partitions: number;
   plan: RecordPlan;
+  /** Records in the topic before the measured window starts (JIT and connection warm-up); default 1. */
+  warmup?: number;
   /** connectd: tasks.max; raw: ignored unless paced. */
   tasks: number;
   pace?: Pace;
   /** Extra node flags for the contender's process (profiling). */
   nodeArgs?: string[];
-  /** connectd's working directory (configs, offsets, log). */
+  /** The contender's working directory (configs, offsets, logs). */
   dir: string;
   /** Extra connectd worker settings (e.g. task.max.inflight.records), to explore what its defaults cost. */
   worker?: Record<string, string>;
-  /**
-   * connectd: resolves once every record arrived (the latency consumer). Replaces /metrics polling,
-   * which would load connectd's main thread and the harness's (where the consumer runs) meanwhile.
-   */
+  /** Latency runs: resolves once every record arrived (the latency consumer); no watching meanwhile. */
   until?: Promise<unknown>;
   /** Raw: measure produce() → delivery report latency, leaving out records produced in the first `warmupMs`. */
   ackLatency?: { warmupMs: number };
+  /** perf: records per second (paced runs). */
+  rate?: number;
 }
 
-export async function runRaw(opts: RunOptions): Promise<RunWindow> {
-  const job: RawProducerJob = { bootstrapServers: opts.bootstrapServers, topic: opts.topic, plan: opts.plan, chunk: 500 };
-  if (opts.pace !== undefined) job.pace = opts.pace;
-  if (opts.ackLatency !== undefined) {
-    job.ackLatency = true;
-    job.ackLatencyWarmupMs = opts.ackLatency.warmupMs;
+/** The measured window: watched through the topic's watermarks, or up to `until` (latency runs). */
+async function measure(opts: RunOptions, pid: number, cpuOpts: CpuWindowOptions, describe: () => Promise<string>): Promise<ProgressWindow> {
+  const total = plannedTotal(opts.plan);
+  if (opts.until !== undefined) {
+    const firstAt = Date.now();
+    const window = startCpuWindow(pid, opts.brokerPid, cpuOpts);
+    await opts.until;
+    return { ...window.end(), records: total, recordsAtFirst: 0, firstAt, firstProgressAt: firstAt, lastAt: Date.now() };
   }
-  const child = fork(RAW_PRODUCER, [JSON.stringify(job)], { execArgv: opts.nodeArgs ?? [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const reader = await openWatermarkReader(opts.bootstrapServers, opts.topic, opts.partitions);
+  try {
+    return await measureProgress({ ...cpuOpts, pid, brokerPid: opts.brokerPid, total, from: opts.warmup ?? 1, pollMs: PROGRESS_POLL_MS, read: () => reader.read(), describe });
+  } finally {
+    await reader.close();
+  }
+}
+
+function toRunWindow(w: ProgressWindow): RunWindow {
+  return { records: w.records, wallMs: w.wallMs, firstAt: w.firstAt, lastAckAt: w.lastAt, cpu: w.cpu, brokerCpu: w.brokerCpu, foreign: w.foreign, peakRssMiB: w.peakRssMiB };
+}
+
+/** A forked contender speaking raw-producer.ts's IPC protocol (ready, go, done, bye). */
+function forkContender(script: string, job: unknown, nodeArgs: string[] = []): { child: ChildProcess; next: () => Promise<{ t: string }>; exited: Promise<number | null> } {
+  const child = fork(script, [JSON.stringify(job)], { execArgv: nodeArgs, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const next = (): Promise<{ t: string }> =>
     new Promise((resolve, reject) => {
@@ -87,42 +133,65 @@ export async function runRaw(opts: RunOptions): Promise<RunWindow> {
       };
       const onExit = (code: number | null): void => {
         child.off('message', onMessage);
-        reject(new Error(`raw producer exited (code ${code}) before answering`));
+        reject(new Error(`${script} exited (code ${code}) before answering`));
       };
       child.once('message', onMessage);
       child.once('exit', onExit);
     });
+  return { child, next, exited };
+}
+
+export async function runRaw(opts: RunOptions): Promise<RunWindow> {
+  const job: RawProducerJob = { bootstrapServers: opts.bootstrapServers, topic: opts.topic, plan: opts.plan, chunk: 500 };
+  if (opts.pace !== undefined) job.pace = opts.pace;
+  if (opts.ackLatency !== undefined) {
+    job.ackLatency = true;
+    job.ackLatencyWarmupMs = opts.ackLatency.warmupMs;
+  }
+  const { child, next, exited } = forkContender(RAW_PRODUCER, job, opts.nodeArgs);
   try {
     await next(); // ready
     const pid = child.pid!;
-    const machine0 = sampleMachine();
-    const cpu0 = sampleCpu(pid);
-    const broker0 = sampleCpu(opts.brokerPid);
-    const started = performance.now();
+    const result = next() as Promise<RawProducerResult>;
+    result.catch(() => undefined); // awaited below, unless watching fails first
     child.send({ t: 'go' });
-    const result = (await next()) as RawProducerResult;
-    const wallMs = performance.now() - started;
-    const cpu1 = sampleCpu(pid);
-    const broker1 = sampleCpu(opts.brokerPid);
-    const machine1 = sampleMachine();
-    const rss = peakRssMiB(pid);
+    const w = await measure(opts, pid, {}, async () => 'raw producer');
+    const done = await result;
     child.send({ t: 'bye' });
     const code = await exited;
     if (code !== 0) throw new Error(`raw producer exited with code ${code}`);
-    if (result.failed > 0) throw new Error(`raw producer: ${result.failed} records failed delivery`);
-    const cpu = cpuDelta(cpu0, cpu1);
-    const brokerCpu = cpuDelta(broker0, broker1);
-    const foreign = foreignLoad(machine0, machine1, [pid, opts.brokerPid, process.pid], wallMs / 1000);
-    const window: RunWindow = { records: result.acked, wallMs, lastAckAt: result.lastAckAt, cpu, brokerCpu, foreign, peakRssMiB: rss, queueFullEvents: result.queueFullEvents };
-    if (result.ack !== undefined) window.ack = result.ack;
+    if (done.failed > 0) throw new Error(`raw producer: ${done.failed} records failed delivery`);
+    const window: RunWindow = { ...toRunWindow(w), queueFullEvents: done.queueFullEvents };
+    if (done.ack !== undefined) window.ack = done.ack;
     return window;
   } finally {
     if (child.exitCode === null) child.kill('SIGKILL');
   }
 }
 
+/**
+ * The raw sink (raw-consumer.ts) reading `job.topic` into `job.file`, watched like the workers'
+ * file sinks (whole lines in the file) from `from` records to `job.expected`.
+ */
+export async function runRawSink(job: RawConsumerJob, lineBytes: number, brokerPid: number, from: number, nodeArgs?: string[]): Promise<ProgressWindow> {
+  const { child, next, exited } = forkContender(RAW_CONSUMER, job, nodeArgs);
+  try {
+    await next(); // ready
+    const result = next() as Promise<RawConsumerResult>;
+    result.catch(() => undefined);
+    child.send({ t: 'go' });
+    const w = await measureProgress({ pid: child.pid!, brokerPid, total: job.expected, from, pollMs: PROGRESS_POLL_MS, read: fileLines(job.file, lineBytes), describe: async () => 'raw consumer' });
+    await result;
+    child.send({ t: 'bye' });
+    const code = await exited;
+    if (code !== 0) throw new Error(`raw consumer exited with code ${code}`);
+    return w;
+  } finally {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  }
+}
+
 export async function runConnectd(opts: RunOptions): Promise<RunWindow> {
-  const total = plannedTotal(opts.plan);
   const connector: Record<string, string> = {
     name: 'bench',
     'connector.class': 'GeneratorSource',
@@ -132,6 +201,11 @@ export async function runConnectd(opts: RunOptions): Promise<RunWindow> {
     'records.per.partition': String(opts.plan.perPartition),
     'value.size': String(opts.plan.valueSize),
   };
+  if (opts.plan.valueFormat === 'struct-json') {
+    connector['value.format'] = 'struct';
+    connector['value.converter'] = 'org.apache.kafka.connect.json.JsonConverter';
+    connector['value.converter.schemas.enable'] = 'true';
+  }
   if (opts.pace !== undefined) {
     connector['poll.interval.ms'] = String(opts.pace.intervalMs);
     connector['batch.size'] = String(opts.pace.batchSize);
@@ -146,75 +220,44 @@ export async function runConnectd(opts: RunOptions): Promise<RunWindow> {
   });
   let stopped = false;
   try {
-    const pid = proc.pid!;
-    if (opts.until !== undefined) {
-      const machine0 = sampleMachine();
-      const cpu0 = sampleCpu(pid);
-      const broker0 = sampleCpu(opts.brokerPid);
-      const started = performance.now();
-      await opts.until;
-      const wallMs = performance.now() - started;
-      const cpu = cpuDelta(cpu0, sampleCpu(pid));
-      const brokerCpu = cpuDelta(broker0, sampleCpu(opts.brokerPid));
-      const window: RunWindow = {
-        records: total,
-        wallMs,
-        lastAckAt: Date.now(),
-        cpu,
-        brokerCpu,
-        foreign: foreignLoad(machine0, sampleMachine(), [pid, opts.brokerPid, process.pid], wallMs / 1000),
-        peakRssMiB: peakRssMiB(pid),
-        connectdMetrics: await readDiagnostics(proc),
-      };
-      const code = await proc.stop();
-      stopped = true;
-      if (code !== 0) throw new Error(`connectd exited with code ${code}; log ${proc.logFile}`);
-      return window;
-    }
-    let first: { at: number; written: number; cpu: CpuSample; broker: CpuSample; machine: MachineSample } | undefined;
-    let previous = { at: 0, wallClock: 0, written: 0 };
-    let lastProgress = { at: performance.now(), written: -1 };
-    for (;;) {
-      const written = await proc.metric('connectd_source_record_write_total');
-      const at = performance.now();
-      const wallClock = Date.now();
-      if (written > 0 && first === undefined) first = { at, written, machine: sampleMachine(), cpu: sampleCpu(pid), broker: sampleCpu(opts.brokerPid) };
-      if (written >= total) {
-        // The last ack happened between the previous sample and this one: interpolate at the rate
-        // seen between them rather than poll often (rendering /metrics costs connectd's main thread).
-        const fraction = previous.written > 0 && written > previous.written ? (total - previous.written) / (written - previous.written) : 1;
-        const cpu = cpuDelta(first!.cpu, sampleCpu(pid));
-        const brokerCpu = cpuDelta(first!.broker, sampleCpu(opts.brokerPid));
-        const connectdMetrics = await readDiagnostics(proc);
-        const window: RunWindow = {
-          records: written - first!.written,
-          wallMs: at - first!.at,
-          lastAckAt: previous.wallClock > 0 ? previous.wallClock + fraction * (wallClock - previous.wallClock) : wallClock,
-          cpu,
-          brokerCpu,
-          foreign: foreignLoad(first!.machine, sampleMachine(), [pid, opts.brokerPid, process.pid], (at - first!.at) / 1000),
-          peakRssMiB: peakRssMiB(pid),
-          connectdMetrics,
-        };
-        const code = await proc.stop();
-        stopped = true;
-        if (code !== 0) throw new Error(`connectd exited with code ${code}; log ${proc.logFile}`);
-        return window;
-      }
-      previous = { at, wallClock, written };
-      if (written !== lastProgress.written) lastProgress = { at, written };
-      else if (at - lastProgress.at > 30000) {
-        const failed = await proc.metric('connectd_source_record_failed_total');
-        throw new Error(`connectd made no progress for 30 s at ${written}/${total} records (${failed} failed); log ${proc.logFile}:\n${await proc.logTail(20)}`);
-      }
-      await sleep(METRIC_POLL_MS);
-    }
+    const w = await measure(opts, proc.pid!, {}, async () => `${await proc.metric('connectd_source_record_failed_total')} failed; log ${proc.logFile}:\n${await proc.logTail(20)}`);
+    const window: RunWindow = { ...toRunWindow(w), connectdMetrics: await readDiagnostics(proc) };
+    const code = await proc.stop();
+    stopped = true;
+    if (code !== 0) throw new Error(`connectd exited with code ${code}; log ${proc.logFile}`);
+    return window;
   } finally {
     if (!stopped) await proc.kill();
   }
 }
 
-async function readDiagnostics(proc: ConnectdProcess): Promise<NonNullable<RunWindow['connectdMetrics']>> {
+export async function runPerf(opts: RunOptions): Promise<RunWindow> {
+  const proc = await startProducerPerformance({
+    dir: opts.dir,
+    bootstrapServers: opts.bootstrapServers,
+    topic: opts.topic,
+    records: plannedTotal(opts.plan),
+    recordSize: opts.plan.valueSize,
+    throughput: opts.rate ?? -1,
+    producerProps: JAVA_PRODUCER_EQUIVALENT,
+  });
+  try {
+    // It exits right after its last ack: sampled meanwhile, so its CPU and RSS are known then.
+    const window = toRunWindow(await measure(opts, proc.pid, { mayExit: true }, () => proc.logTail(20)));
+    let timer: NodeJS.Timeout | undefined;
+    const code = await Promise.race([proc.exited, new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), 60000)))]);
+    clearTimeout(timer);
+    if (code !== 0) throw new Error(`ProducerPerformance ${code === 'timeout' ? 'did not exit within 60 s of its last record' : `exited with code ${code}`}; log ${proc.logFile}:\n${await proc.logTail(20)}`);
+    const report = await producerPerformanceReport(proc);
+    if (report !== undefined) window.perfReport = report;
+    return window;
+  } finally {
+    await proc.kill();
+  }
+}
+
+/** connectd's own view of a run, from its /metrics: backpressure, batch ack times, QUEUE_FULL. */
+export async function readDiagnostics(proc: ConnectdProcess): Promise<ConnectdDiagnostics> {
   const text = await (await fetch(`${proc.url}/metrics`)).text();
   const sum = (name: string): number => {
     let total = 0;
@@ -234,5 +277,6 @@ async function readDiagnostics(proc: ConnectdProcess): Promise<NonNullable<RunWi
     batches,
     queueFullEvents: sum('connectd_producer_queue_full_total'),
     batchAckHistogram,
+    sinkBackpressureSeconds: Math.round(sum('connectd_sink_backpressure_seconds_total') * 100) / 100,
   };
 }

@@ -4,7 +4,8 @@
  * `generator.partition` and `generator.seq`, no explicit timestamp (librdkafka stamps produce time).
  * Streams are walked round-robin, as a generator task walks its source partitions.
  */
-import { generatedValue } from '../../src/connectors/generator/generator-source-connector.js';
+import { GENERATOR_VALUE_SCHEMA, generatedStruct, generatedValue } from '../../src/connectors/generator/generator-source-connector.js';
+import { JsonConverter } from '../../src/data/json/json-converter.js';
 import { groupPartitions } from '../../src/sdk/connector-utils.js';
 
 export const SEED = 'connectd';
@@ -15,6 +16,12 @@ export interface RecordPlan {
   /** Generator `records.per.partition`. */
   perPartition: number;
   valueSize: number;
+  /**
+   * `string` (default): the generator's string values. `struct-json`: `value.format=struct` through
+   * the JsonConverter with schemas on (the raw producer converts on its own main thread what
+   * connectd converts in its tasks' worker threads).
+   */
+  valueFormat?: 'string' | 'struct-json';
 }
 
 export function plannedTotal(plan: RecordPlan): number {
@@ -38,12 +45,15 @@ export class RecordCursor {
   readonly #live: { partition: number; next: number }[];
   readonly #limit: number;
   readonly #valueSize: number;
+  readonly #json: JsonConverter | undefined;
   #cursor = 0;
 
   constructor(plan: RecordPlan, partitions: readonly number[]) {
     this.#live = partitions.map((partition) => ({ partition, next: 0 }));
     this.#limit = plan.perPartition;
     this.#valueSize = plan.valueSize;
+    // Kafka's defaults: schemas.enable=true.
+    this.#json = plan.valueFormat === 'struct-json' ? new JsonConverter() : undefined;
   }
 
   next(): GeneratedRecord | null {
@@ -55,8 +65,16 @@ export class RecordCursor {
     if (stream.next >= this.#limit) live.splice(live.indexOf(stream), 1);
     return {
       key: `p${p}-${seq}`,
-      value: Buffer.from(generatedValue(p, seq, SEED, this.#valueSize)),
+      value:
+        this.#json === undefined
+          ? Buffer.from(generatedValue(p, seq, SEED, this.#valueSize))
+          : asBuffer(this.#json.fromConnectData('', GENERATOR_VALUE_SCHEMA, generatedStruct(p, seq, SEED, this.#valueSize))!),
       headers: [{ 'generator.partition': String(p) }, { 'generator.seq': String(seq) }],
     };
   }
+}
+
+/** A Buffer view of the converter's bytes (no copy). */
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }

@@ -141,3 +141,11 @@ export function foreignLoad(before: MachineSample, after: MachineSample, own: re
   const top = [...byName.entries()].sort((a, b) => b[1] - a[1]).slice(0, 2).map(([n, s]) => `${n} ${cores(s)}`).join(', ');
   return { otherCores: cores(other), otherTop: top, kernelCores: cores(kernel), stealCores: cores(after.steal - before.steal) };
 }
+
+/** Resident set size now (VmRSS) in MiB, and the process's thread count. */
+export function rssNow(pid: number): { rssMiB: number; threads: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const rss = /^VmRSS:\s+(\d+) kB/m.exec(status);
+  const threads = /^Threads:\s+(\d+)/m.exec(status);
+  return { rssMiB: rss ? Math.round(Number(rss[1]) / 1024) : Number.NaN, threads: threads ? Number(threads[1]) : Number.NaN };
+}

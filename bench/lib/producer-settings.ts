@@ -28,3 +28,16 @@ export function checkProducerDefaults(repoRoot: string): void {
     }
   }
 }
+
+/**
+ * ProducerPerformance (the Java client) tuned like connectd's producer where the two clients have
+ * the same knob: acks=all and idempotence, the same linger, librdkafka's default batch.size (1 MB;
+ * Java's is 16 KiB) and queue.buffering.max.kbytes as buffer.memory.
+ */
+export const JAVA_PRODUCER_EQUIVALENT = {
+  acks: 'all',
+  'enable.idempotence': true,
+  'linger.ms': CONNECTD_PRODUCER_DEFAULTS['linger.ms'],
+  'batch.size': 1_000_000,
+  'buffer.memory': CONNECTD_PRODUCER_DEFAULTS['queue.buffering.max.kbytes'] * 1024,
+} as const;

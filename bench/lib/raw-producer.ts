@@ -148,8 +148,14 @@ async function run(job: RawProducerJob, ready: () => void, report: (result: RawP
 if (process.send !== undefined) {
   const job = JSON.parse(process.argv[2] ?? '{}') as RawProducerJob;
   const send = process.send.bind(process);
+  let finished = false;
+  // The harness is gone (even SIGKILLed): so is its IPC channel. Do not produce on for nobody.
+  process.once('disconnect', () => {
+    if (!finished) process.exit(2);
+  });
   try {
     await run(job, () => send({ t: 'ready' }), (result) => send(result));
+    finished = true;
     // Leave by an empty event loop rather than process.exit(), so --cpu-prof can write its profile.
     process.disconnect();
   } catch (err) {

@@ -87,6 +87,29 @@ export async function countByWatermarks(bootstrapServers: string, topic: string,
   }
 }
 
+export interface WatermarkReader {
+  /** Σ high watermarks of the topic's partitions now: the records stored so far in a fresh topic. */
+  read(): Promise<number>;
+  close(): Promise<void>;
+}
+
+/**
+ * Polls a topic's high watermarks with one connected client: how the harness watches a contender
+ * it cannot ask (Kafka Connect, ProducerPerformance), counting what is in the topic, not what the
+ * contender says it wrote.
+ */
+export async function openWatermarkReader(bootstrapServers: string, topic: string, partitions: number): Promise<WatermarkReader> {
+  const consumer = new kafka.KafkaConsumer({ 'bootstrap.servers': bootstrapServers, 'group.id': 'bench-progress', 'enable.auto.commit': false, log_level: 0 }, {});
+  await call<unknown>((cb) => consumer.connect({ timeout: 30000 }, cb));
+  return {
+    read: async () => {
+      const highs = await Promise.all(Array.from({ length: partitions }, (_, partition) => call<kafka.WatermarkOffsets>((cb) => consumer.queryWatermarkOffsets(topic, partition, 10000, cb))));
+      return highs.reduce((sum, w) => sum + w.highOffset, 0);
+    },
+    close: () => new Promise<void>((resolve) => consumer.disconnect(() => resolve())),
+  };
+}
+
 /** Deletes a run's topic so that a long bench does not fill the disk (best effort). */
 export async function deleteTopic(bootstrapServers: string, topic: string): Promise<void> {
   const admin = kafka.AdminClient.create({ 'bootstrap.servers': bootstrapServers, log_level: 0 });

@@ -15,6 +15,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import kafka from '@confluentinc/kafka-javascript';
 import type { LibrdKafkaError, Metadata, NewTopic, Producer as ProducerT, TopicDescription } from '@confluentinc/kafka-javascript';
+import { KAFKA_JVM_PERFORMANCE_OPTS, log4j2Config, spawnTied } from './jvm.js';
 
 const { Producer, AdminClient } = kafka;
 
@@ -199,38 +200,6 @@ function installExitHandler(): void {
     for (const c of liveClusters) c.killAllSync();
   });
 }
-
-// The wrapper: $1 = file for stdout/stderr, $2 = the node's folder to delete if we die (empty:
-// keep it), rest = the java command. Prints the JVM's pid on its stdout and closes it; exits with
-// the JVM's status. A background reader holds our stdin pipe (as fd 3: bash gives background jobs
-// /dev/null as stdin) and SIGKILLs the JVM on EOF, i.e. when this Node process is gone, even by
-// SIGKILL. EOF on the pipe is also how the wrapper tells, afterwards, that we are gone (our pid
-// may still be a zombie then) and that it should delete the node's folder (and the cluster's, once
-// empty).
-const WRAPPER = `
-exec 3<&0 2>>"$1"
-log=$1; cleanup=$2; shift 2
-"$@" </dev/null >>"$log" 2>&1 &
-c=$!
-echo "$c"
-( read -r _ <&3; kill -9 "$c" 2>/dev/null ) &
-w=$!
-exec 1>&- 0</dev/null
-wait "$c"; rc=$?
-gone=
-if read -r -t 0 -u 3; then gone=1; fi
-kill "$w" 2>/dev/null
-if [ -n "$gone" ] && [ -n "$cleanup" ]; then
-  exec 2>/dev/null
-  rm -rf "$cleanup"
-  for _ in 1 2 3 4 5 6 7 8 9 10; do
-    rm -f "\${cleanup%/*}/owner"; rmdir "\${cleanup%/*}" && break
-    ls -d "\${cleanup%/*}"/node-* >/dev/null || break
-    sleep 0.5
-  done
-fi
-exit $rc
-`;
 
 interface NodeState extends KafkaNode {
   wrapper: ChildProcess | undefined;
@@ -540,7 +509,7 @@ export class KafkaCluster {
     // Kafka's own (kafka-server-start.sh) G1 settings, unless jvmArgs picks another collector.
     const gc = this.#jvmArgs.some((a) => /^-XX:\+Use\w+GC$/.test(a))
       ? []
-      : ['-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', '-XX:InitiatingHeapOccupancyPercent=35', '-XX:+ExplicitGCInvokesConcurrent'];
+      : KAFKA_JVM_PERFORMANCE_OPTS;
     return [
       `-Xms${this.#heapMb}m`, `-Xmx${this.#heapMb}m`,
       ...gc, '-XX:+ExitOnOutOfMemoryError', '-XX:-UsePerfData',
@@ -570,11 +539,8 @@ export class KafkaCluster {
 
   async #spawn(n: NodeState): Promise<void> {
     const out = join(n.dir, 'stdout.log');
-    const child = spawn('bash', ['-c', WRAPPER, 'kafka-node', out, this.#ownsDataDir ? n.dir : '', 'java', ...this.#javaArgs(n), 'kafka.Kafka', join(n.dir, 'server.properties')], {
-      stdio: ['pipe', 'pipe', 'ignore'],
-      detached: true, // own process group: a Ctrl-C at the terminal reaches us, and we stop the nodes
-    });
-    child.stdin.on('error', () => undefined);
+    // The JVM dies with this process, even by SIGKILL (tools/kafka/jvm.ts).
+    const { wrapper: child, pid: started } = spawnTied('kafka-node', out, this.#ownsDataDir ? n.dir : '', ['java', ...this.#javaArgs(n), 'kafka.Kafka', join(n.dir, 'server.properties')]);
     n.wrapper = child;
     n.exitInfo = undefined;
     n.exited = new Promise<void>((res) => {
@@ -590,24 +556,15 @@ export class KafkaCluster {
         res();
       });
     });
-    const pid = await new Promise<number>((res, rej) => {
-      let buf = '';
-      child.once('error', rej);
-      child.stdout.on('data', (d: Buffer) => {
-        buf += d.toString();
-        const line = buf.split('\n')[0];
-        if (buf.includes('\n') && line) res(Number(line));
-      });
-      child.stdout.once('end', () => rej(new Error(`node ${n.nodeId}: wrapper exited before starting java\n${tail(out, 40)}`)));
+    const pid = await started.catch((e: unknown) => {
+      throw new Error(`node ${n.nodeId}: ${errText(e)}\n${tail(out, 40)}`);
     });
     n.pid = pid;
     n.running = true;
     n.paused = false;
     n.expected = true;
-    // Do not keep the event loop alive for the broker (stop()/exit handler and the wrapper's
-    // stdin watch take care of it); waits on it always hold a timer of their own.
-    child.unref();
-    (child.stdin as unknown as { unref?: () => void }).unref?.();
+    // The wrapper is unref'd (spawnTied): stop()/the exit handler and its stdin watch end the
+    // broker, and waits on it always hold a timer of their own.
   }
 
   #throwIfCrashed(): void {
@@ -726,26 +683,4 @@ function metadata(p: ProducerT, topic: string | undefined, deadline: number): Pr
 
 function describeTopic(admin: ReturnType<typeof AdminClient.create>, name: string): Promise<TopicDescription | undefined> {
   return new Promise((res, rej) => admin.describeTopics([name], { timeout: 5000 }, (err, result) => (err ? rej(new Error(err.message)) : res(result[0]))));
-}
-
-function log4j2Config(file: string): string {
-  return [
-    'status = warn',
-    'appender.file.type = File',
-    'appender.file.name = file',
-    `appender.file.fileName = ${file}`,
-    'appender.file.append = true',
-    'appender.file.layout.type = PatternLayout',
-    'appender.file.layout.pattern = [%d] %p %m (%c)%n',
-    'rootLogger.level = INFO',
-    'rootLogger.appenderRef.file.ref = file',
-    // Very chatty at INFO, and rarely what a failing test needs.
-    'logger.request.name = kafka.request.logger',
-    'logger.request.level = WARN',
-    'logger.state.name = state.change.logger',
-    'logger.state.level = WARN',
-    'logger.zk.name = org.apache.zookeeper',
-    'logger.zk.level = WARN',
-    '',
-  ].join('\n');
 }

@@ -1,0 +1,142 @@
+/**
+ * End-to-end latency at a set rate: the contender produces paced records into a fresh topic while a
+ * consumer in the harness notes, per record, receive time − CreateTime (set by the producing client
+ * when the record is handed to it). Percentiles leave out the first `warmupMs` (connection set-up,
+ * JIT warm-up).
+ *
+ * Pacing: raw and connectd alike, 2 tasks (or 2 producer loops) each sleeping `paceIntervalMs` then
+ * producing one batch (the generator's poll.interval.ms and batch.size); ProducerPerformance by its
+ * own throttle (--throughput), which spreads sends evenly.
+ */
+import path from 'node:path';
+import type { KafkaCluster } from '../../tools/kafka/cluster.js';
+import { runConnectd, runPerf, runRaw } from './contenders.js';
+import type { Pace, RunOptions, RunWindow } from './contenders.js';
+import { plannedTotal } from './generator-records.js';
+import type { RecordPlan } from './generator-records.js';
+import { brokerPid, freshTopic, log } from './harness.js';
+import type { ForeignLoad } from './proc-stats.js';
+import { percentileSorted, round } from './stats.js';
+import { countByWatermarks, deleteTopic, startLatencyConsumer } from './topics.js';
+
+export type LatencyKind = 'raw' | 'connectd' | 'perf';
+
+export interface LatencySettings {
+  seconds: number;
+  warmupMs: number;
+  paceIntervalMs: number;
+  partitions: number;
+  sourcePartitions: number;
+  /** connectd worker overrides. */
+  worker?: Record<string, string>;
+}
+
+export interface LatencyRun {
+  size: number;
+  contender: string;
+  round: number;
+  targetRecordsPerSecond: number;
+  achievedRecordsPerSecond: number;
+  pace?: Pace;
+  records: number;
+  /** After the warm-up. */
+  steady: { records: number; p50: number; p90: number; p99: number; p999: number; max: number };
+  all: { p50: number; p99: number; max: number };
+  /** The producing client's own view, send → ack (raw: per delivery report; perf: its summary), ms. */
+  ownAck?: { p50: number; p99: number; p999: number };
+  countOk: boolean;
+  foreign: ForeignLoad;
+  /** Set when other load on the machine spoiled the run (it was repeated). */
+  discarded?: string;
+  /** Contender CPU per thread group (seconds over the run), and main-thread preemptions per second. */
+  cpuByThread: Record<string, number>;
+  mainPreemptionsPerSecond: number;
+  /** connectd: its batch-ack histogram (le → count), from its /metrics. */
+  batchAckHistogram?: Record<string, number>;
+  /** Per second of the run (by receive time): records, p50 and p99 in ms: where the tail comes from. */
+  timeline: { second: number; records: number; p50: number; p99: number }[];
+}
+
+export function latencyContenderName(kind: LatencyKind): string {
+  return kind === 'connectd' ? 'connectd-2t' : kind === 'perf' ? 'producer-perf' : 'raw';
+}
+
+export async function latencyRun(cluster: KafkaCluster, work: string, size: number, kind: LatencyKind, target: number, roundNo: number, s: LatencySettings): Promise<LatencyRun> {
+  const tasks = 2;
+  // A generator task's poll cycle is the interval plus ~1 ms of timer slack and work.
+  const batchSize = Math.max(1, Math.round((target * (s.paceIntervalMs + 1)) / 1000 / tasks));
+  const pace: Pace = { tasks, intervalMs: s.paceIntervalMs, batchSize };
+  const plan: RecordPlan = { sourcePartitions: s.sourcePartitions, perPartition: Math.ceil((target * s.seconds) / s.sourcePartitions), valueSize: size };
+  const total = plannedTotal(plan);
+  const topic = await freshTopic(cluster, `lat-${size}b-${kind}`, s.partitions);
+  const consumer = await startLatencyConsumer(cluster.bootstrapServers, topic, s.partitions, total);
+  try {
+    const received = Promise.race([
+      consumer.done,
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('latency consumer did not see every record within the time allowed')), (s.seconds + 60) * 1000).unref()),
+    ]);
+    const opts: RunOptions = { bootstrapServers: cluster.bootstrapServers, brokerPid: brokerPid(cluster), topic, plan, tasks, dir: path.join(work, topic), until: received, partitions: s.partitions };
+    if (kind === 'perf') opts.rate = Math.round(target);
+    else opts.pace = pace;
+    if (kind === 'raw') opts.ackLatency = { warmupMs: s.warmupMs };
+    if (kind === 'connectd' && s.worker !== undefined) opts.worker = s.worker;
+    const window: RunWindow = kind === 'raw' ? await runRaw(opts) : kind === 'perf' ? await runPerf(opts) : await runConnectd(opts);
+    const { latencies, receivedAt } = await received;
+    const start = receivedAt[0]!;
+    const steady = Array.from(latencies).filter((_, i) => receivedAt[i]! >= start + s.warmupMs).sort((a, b) => a - b);
+    const all = Array.from(latencies).sort((a, b) => a - b);
+    const count = await countByWatermarks(cluster.bootstrapServers, topic, s.partitions);
+    const achieved = (total * 1000) / Math.max(1, receivedAt[total - 1]! - receivedAt[0]!);
+    const run: LatencyRun = {
+      size,
+      contender: latencyContenderName(kind),
+      round: roundNo,
+      targetRecordsPerSecond: round(target),
+      achievedRecordsPerSecond: round(achieved),
+      records: total,
+      steady: {
+        records: steady.length,
+        p50: percentileSorted(steady, 50),
+        p90: percentileSorted(steady, 90),
+        p99: percentileSorted(steady, 99),
+        p999: percentileSorted(steady, 99.9),
+        max: steady.at(-1) ?? Number.NaN,
+      },
+      all: { p50: percentileSorted(all, 50), p99: percentileSorted(all, 99), max: all.at(-1) ?? Number.NaN },
+      countOk: count.records === total,
+      foreign: window.foreign,
+      cpuByThread: window.cpu.byThread,
+      mainPreemptionsPerSecond: round((window.cpu.mainPreemptions * 1000) / window.wallMs),
+      timeline: timelineOf(latencies, receivedAt),
+    };
+    if (kind !== 'perf') run.pace = pace;
+    if (window.ack !== undefined) run.ownAck = { p50: window.ack.p50, p99: window.ack.p99, p999: window.ack.p999 };
+    if (window.perfReport !== undefined) run.ownAck = { p50: window.perfReport.p50Ms, p99: window.perfReport.p99Ms, p999: window.perfReport.p999Ms };
+    if (window.connectdMetrics !== undefined) run.batchAckHistogram = window.connectdMetrics.batchAckHistogram;
+    log(
+      `latency ${String(size).padStart(4)} B ${run.contender.padEnd(13)} at ${run.achievedRecordsPerSecond.toLocaleString('en')} rec/s (target ${run.targetRecordsPerSecond.toLocaleString('en')}): ` +
+        `p50 ${run.steady.p50} ms, p99 ${run.steady.p99} ms, p99.9 ${run.steady.p999} ms, max ${run.steady.max} ms, other load ${run.foreign.otherCores} cores${run.countOk ? '' : '  COUNT MISMATCH'}`,
+    );
+    return run;
+  } finally {
+    await consumer.close();
+    await deleteTopic(cluster.bootstrapServers, topic);
+  }
+}
+
+function timelineOf(latencies: Int32Array, receivedAt: Float64Array): LatencyRun['timeline'] {
+  const start = receivedAt[0] ?? 0;
+  const buckets: number[][] = [];
+  for (let i = 0; i < latencies.length; i++) (buckets[Math.floor((receivedAt[i]! - start) / 1000)] ??= []).push(latencies[i]!);
+  return Array.from(buckets, (b, second) => {
+    const sorted = (b ?? []).sort((x, y) => x - y);
+    return { second, records: sorted.length, p50: percentileSorted(sorted, 50), p99: percentileSorted(sorted, 99) };
+  });
+}
+
+/** From connectd's cumulative batch-ack histogram: the share of batches whose last ack took over 100 ms. */
+export function slowBatches(l: LatencyRun): string {
+  const h = l.batchAckHistogram;
+  if (h === undefined || !(h['+Inf'] ?? 0)) return '—';
+  return `${Math.round((100 * (h['+Inf']! - (h['0.1'] ?? 0))) / h['+Inf']!)} %`;
+}
