@@ -674,7 +674,7 @@ interface Results {
 }
 
 const FAMILY_COLORS: Record<string, string> = { connectd: '#2f6fd0', 'kafka-connect': '#e07b26', raw: '#7a7a7a', perf: '#a0522d' };
-const FAMILY_LEGEND: Record<string, string> = { connectd: 'connectd', 'kafka-connect': 'Apache Kafka Connect', raw: 'raw librdkafka producer (Node)', perf: 'Kafka ProducerPerformance (Java)' };
+const FAMILY_LEGEND: Record<string, string> = { connectd: 'connectd', 'kafka-connect': 'Apache Kafka Connect', raw: 'raw librdkafka producer or consumer (Node)', perf: 'Kafka ProducerPerformance (Java)' };
 
 function chartSvg(out: Results): string {
   const fmt = (n: number): string => n.toLocaleString('en');
