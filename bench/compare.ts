@@ -631,10 +631,11 @@ function targets(agg: Aggregate[], idle: IdleRow[]): Target[] {
     });
   }
   for (const n of [...new Set(idle.map((r) => r.connectors))]) {
-    const cd = median(idle.filter((r) => r.ok && r.contender === 'connectd' && r.connectors === n).map((r) => r.rssMiB));
-    const cdCpu = median(idle.filter((r) => r.ok && r.contender === 'connectd' && r.connectors === n).map((r) => r.cpuCores));
-    const kc = median(idle.filter((r) => r.ok && r.contender === 'kafka-connect' && r.connectors === n).map((r) => r.rssMiB));
-    const kcCpu = median(idle.filter((r) => r.ok && r.contender === 'kafka-connect' && r.connectors === n).map((r) => r.cpuCores));
+    const counted = (family: Family): IdleRow[] => idle.filter((r) => r.ok && r.discarded === undefined && r.contender === family && r.connectors === n);
+    const cd = median(counted('connectd').map((r) => r.rssMiB));
+    const cdCpu = median(counted('connectd').map((r) => r.cpuCores));
+    const kc = median(counted('kafka-connect').map((r) => r.rssMiB));
+    const kcCpu = median(counted('kafka-connect').map((r) => r.cpuCores));
     if (Number.isFinite(cd) && Number.isFinite(kc)) {
       out.push({ target: `connectd ahead of Kafka Connect: ${n} idle connector(s)`, measured: `RSS ${cd} vs ${kc} MiB, CPU ${round(cdCpu * 100, 2)} vs ${round(kcCpu * 100, 2)} % of a core`, met: cd < kc && cdCpu < kcCpu });
     }
@@ -673,7 +674,7 @@ interface Results {
 }
 
 const FAMILY_COLORS: Record<string, string> = { connectd: '#2f6fd0', 'kafka-connect': '#e07b26', raw: '#7a7a7a', perf: '#a0522d' };
-const FAMILY_LEGEND: Record<string, string> = { connectd: 'connectd', 'kafka-connect': 'Apache Kafka Connect', raw: 'raw librdkafka producer (Node)', perf: 'Kafka ProducerPerformance (Java)' };
+const FAMILY_LEGEND: Record<string, string> = { connectd: 'connectd', 'kafka-connect': 'Apache Kafka Connect', raw: 'raw librdkafka producer or consumer (Node)', perf: 'Kafka ProducerPerformance (Java)' };
 
 function chartSvg(out: Results): string {
   const fmt = (n: number): string => n.toLocaleString('en');
@@ -699,7 +700,7 @@ function idleSvg(out: Results): string {
   const rows: ChartRow[] = [];
   for (const n of [...new Set(out.idle.map((r) => r.connectors))]) {
     for (const family of ['kafka-connect', 'connectd'] as const) {
-      const mine = out.idle.filter((r) => r.ok && r.connectors === n && r.contender === family);
+      const mine = out.idle.filter((r) => r.ok && r.discarded === undefined && r.connectors === n && r.contender === family);
       if (mine.length === 0) continue;
       const rss = median(mine.map((r) => r.rssMiB));
       const cpu = median(mine.map((r) => r.cpuCores)) * 100;
@@ -780,7 +781,7 @@ function markdown(out: Results, svgName: string, idleSvgName: string): string {
     lines.push('|--:|---|--:|--:|--:|--:|--:|---|--:|--:|--:|--:|');
     for (const r of out.idle) {
       const top = Object.entries(r.cpuCoresByThread).sort((a, b) => b[1] - a[1]).slice(0, 3).map(([t, c]) => `${t} ${round(c * 100, 2)}`).join(', ');
-      lines.push(`| ${r.connectors} | ${r.contender} | ${r.round} | ${r.rssMiB} | ${r.peakRssMiB} | ${r.threads} | ${round(r.cpuCores * 100, 2)} | ${top} | ${round(r.brokerCpuCores * 100, 2)} | ${r.startupSeconds} s | ${r.stoppedCleanly ? `${r.stopSeconds} s` : `killed after ${r.stopSeconds} s`} | ${r.foreign.otherCores}${r.ok ? '' : ` FAILED: ${r.problem}`} |`);
+      lines.push(`| ${r.connectors} | ${r.contender} | ${r.round}${r.discarded === undefined ? '' : ' (disturbed, repeated)'} | ${r.rssMiB} | ${r.peakRssMiB} | ${r.threads} | ${round(r.cpuCores * 100, 2)} | ${top} | ${round(r.brokerCpuCores * 100, 2)} | ${r.startupSeconds} s | ${r.stoppedCleanly ? `${r.stopSeconds} s` : `killed after ${r.stopSeconds} s`} | ${r.foreign.otherCores}${r.ok ? '' : ` FAILED: ${r.problem}`} |`);
     }
   }
   if (out.latency.length > 0) {

@@ -10,6 +10,7 @@
  */
 import { openSync, writeSync, closeSync, fsyncSync } from 'node:fs';
 import kafka from '@confluentinc/kafka-javascript';
+import { runForked } from './forked-contender.js';
 
 export interface RawConsumerJob {
   bootstrapServers: string;
@@ -69,20 +70,4 @@ async function run(job: RawConsumerJob, ready: () => void, report: (result: RawC
   await new Promise<void>((resolve) => consumer.disconnect(() => resolve()));
 }
 
-if (process.send !== undefined) {
-  const job = JSON.parse(process.argv[2] ?? '{}') as RawConsumerJob;
-  const send = process.send.bind(process);
-  let finished = false;
-  // The harness is gone (even SIGKILLed): so is its IPC channel.
-  process.once('disconnect', () => {
-    if (!finished) process.exit(2);
-  });
-  try {
-    await run(job, () => send({ t: 'ready' }), (result) => send(result));
-    finished = true;
-    process.disconnect();
-  } catch (err) {
-    process.stderr.write(`raw consumer failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exit(1);
-  }
-}
+await runForked<RawConsumerJob, RawConsumerResult>('raw consumer', run);

@@ -13,6 +13,7 @@
  */
 import { setImmediate as yieldToEventLoop, setTimeout as sleep } from 'node:timers/promises';
 import kafka from '@confluentinc/kafka-javascript';
+import { runForked } from './forked-contender.js';
 import type { LibrdKafkaError } from '@confluentinc/kafka-javascript';
 import { CONNECTD_PRODUCER_DEFAULTS } from './producer-settings.js';
 import { RecordCursor, plannedTotal, streamsOfTasks } from './generator-records.js';
@@ -145,21 +146,4 @@ async function run(job: RawProducerJob, ready: () => void, report: (result: RawP
   await new Promise<void>((resolve) => producer.disconnect(10000, () => resolve()));
 }
 
-if (process.send !== undefined) {
-  const job = JSON.parse(process.argv[2] ?? '{}') as RawProducerJob;
-  const send = process.send.bind(process);
-  let finished = false;
-  // The harness is gone (even SIGKILLed): so is its IPC channel. Do not produce on for nobody.
-  process.once('disconnect', () => {
-    if (!finished) process.exit(2);
-  });
-  try {
-    await run(job, () => send({ t: 'ready' }), (result) => send(result));
-    finished = true;
-    // Leave by an empty event loop rather than process.exit(), so --cpu-prof can write its profile.
-    process.disconnect();
-  } catch (err) {
-    process.stderr.write(`raw producer failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exit(1);
-  }
-}
+await runForked<RawProducerJob, RawProducerResult>('raw producer', run);
