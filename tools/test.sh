@@ -48,6 +48,12 @@ if [ "$tap_rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
 fi
 failed=$((failed + extra_failed))
 
+# The failing points again, at the end where a truncated CI log still shows them: each `not ok`
+# line with the test file it belongs to (the top-level `# Subtest: dist/test/...` above it).
+if grep -qE '^\s*not ok' "$out"; then
+  echo "test: failing points (file: point):"
+  awk '/^# Subtest: dist\/test\//{file=$3} /^[[:space:]]*not ok/{sub(/^[[:space:]]*/, ""); print "  " file ": " $0}' "$out" | head -n 40
+fi
 if [ $((skipped + todo)) -gt 0 ]; then
   echo "test: $skipped skipped, $todo todo"
 fi
