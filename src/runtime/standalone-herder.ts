@@ -7,18 +7,28 @@
  * overtakes the start it follows and a reconfiguration never races a delete.
  */
 import type { Logger } from 'pino';
-import { ConfigException, Password } from '../sdk/config-def.js';
 import type { ConfigInfos } from '../sdk/config-def.js';
-import { aliasesFor } from './plugins.js';
-import { CONNECTOR_CONFIG_DEF } from './connector-config.js';
 import type { OffsetBackingStore } from '../storage/offset-backing-store.js';
 import { connectJson, offsetKey, parseOffsetKey } from '../storage/offset-backing-store.js';
 import type { TaskConfig } from '../sdk/connector.js';
 import { HerderError, alreadyExists, notFound, taskNotFound } from './errors.js';
-import { TopicCreation } from './topic-creation.js';
-import { consumerOverrides, producerOverrides } from './client-overrides.js';
-import { resolveConfig } from './config-providers.js';
 import type { ConfigProvider } from './config-providers.js';
+import {
+  autoRestart,
+  maskConfig,
+  notStopped,
+  restartDelay,
+  reverseTransform,
+  sameConfig,
+  sinkOffsetsFrom,
+  sinkOffsetsView,
+  sourceOffsetChanges,
+  unmaskConfig,
+  validateConnector,
+  validateForPlugin,
+  withWorkerDefaults,
+} from './herder.js';
+import type { ConnectorInfo, ConnectorOffset, ConnectorStatus, Herder, RestartOptions, TargetState } from './herder.js';
 import type { ErrorInfo } from './protocol.js';
 import type { State } from './status.js';
 import type { Worker } from './worker.js';
@@ -27,8 +37,7 @@ import type { WorkerSourceTask } from './worker-source-task.js';
 import type { WorkerSinkTask } from './worker-sink-task.js';
 
 export { CONNECTOR_CONFIG_DEF } from './connector-config.js';
-
-export type TargetState = 'STARTED' | 'PAUSED' | 'STOPPED';
+export type { ConnectorInfo, ConnectorOffset, ConnectorStatus, RestartOptions, TargetState } from './herder.js';
 
 interface TaskSlot {
   state: State;
@@ -60,35 +69,7 @@ interface ConnectorEntry {
   activeTopics: Set<string>;
 }
 
-/** A source partition and its offset, as Kafka Connect's offsets REST API shows them. */
-export interface ConnectorOffset {
-  partition: Record<string, unknown>;
-  offset: Record<string, unknown> | null;
-}
-
-/** Client settings that are secrets whatever the connector's ConfigDef says. */
-const SECRET_KEY = /(password|secret|sasl\.jaas\.config|\.key$)/i;
-
-export interface ConnectorStatus {
-  name: string;
-  connector: { state: State; worker_id: string; trace?: string };
-  tasks: { id: number; state: State; worker_id: string; trace?: string }[];
-  type: 'source' | 'sink';
-}
-
-export interface ConnectorInfo {
-  name: string;
-  config: Record<string, string>;
-  tasks: { connector: string; task: number }[];
-  type: 'source' | 'sink';
-}
-
-export interface RestartOptions {
-  includeTasks: boolean;
-  onlyFailed: boolean;
-}
-
-export class StandaloneHerder {
+export class StandaloneHerder implements Herder {
   readonly #worker: Worker;
   readonly #logger: Logger;
   readonly #offsetStore: OffsetBackingStore;
@@ -123,14 +104,8 @@ export class StandaloneHerder {
     return this.#masked(entry, entry.config);
   }
 
-  #isSecret(entry: ConnectorEntry, key: string): boolean {
-    return entry.passwordKeys.has(key) || SECRET_KEY.test(key);
-  }
-
   #masked(entry: ConnectorEntry, config: Record<string, string>): Record<string, string> {
-    const out: Record<string, string> = {};
-    for (const [k, v] of Object.entries(config)) out[k] = this.#isSecret(entry, k) ? Password.HIDDEN : v;
-    return out;
+    return maskConfig(entry.passwordKeys, config);
   }
 
   activeTopics(name: string): string[] {
@@ -146,19 +121,7 @@ export class StandaloneHerder {
   /** Kafka Connect's TaskInfo list: `[{id: {connector, task}, config}]`. */
   taskInfos(name: string): { id: { connector: string; task: number }; config: TaskConfig }[] {
     const entry = this.#entry(name);
-    return entry.taskConfigs.map((config, task) => ({ id: { connector: name, task }, config: this.#masked(entry, this.#reverseTransform(entry, config)) }));
-  }
-
-  /**
-   * Kafka Connect's reverseTransform: a task config value that a config provider resolved is shown
-   * as the connector's placeholder again, so a resolved secret never comes back through the API.
-   */
-  #reverseTransform(entry: ConnectorEntry, config: TaskConfig): TaskConfig {
-    const out: TaskConfig = { ...config };
-    for (const [k, raw] of Object.entries(entry.config)) {
-      if (raw.includes('${') && out[k] !== undefined && out[k] === entry.effectiveConfig[k] && raw !== out[k]) out[k] = raw;
-    }
-    return out;
+    return entry.taskConfigs.map((config, task) => ({ id: { connector: name, task }, config: this.#masked(entry, reverseTransform(entry.config, entry.effectiveConfig, config)) }));
   }
 
   /** Tasks assigned to this worker (Kafka Connect's worker task-count). */
@@ -232,47 +195,13 @@ export class StandaloneHerder {
     return (await this.#validated(rawConfig)).passwordKeys;
   }
 
-  async #validated(rawConfig: Record<string, string>): Promise<{ passwordKeys: Set<string>; connectorType: 'source' | 'sink' }> {
-    const { config, problems } = resolveConfig(rawConfig, this.#providers);
-    const collect = (check: () => unknown): void => {
-      try {
-        check();
-      } catch (err) {
-        if (err instanceof ConfigException) problems.push(...err.problems);
-        else throw err;
-      }
-    };
-    collect(() => CONNECTOR_CONFIG_DEF.parse(config));
-    collect(() => TopicCreation.fromConfig(config, this.#worker.config.topicCreationEnable));
-    collect(() => producerOverrides(config, this.#worker.config.clientOverridePolicy));
-    collect(() => consumerOverrides(config, this.#worker.config.clientOverridePolicy));
-    let passwordKeys: string[] = [];
-    let connectorType: 'source' | 'sink' = 'source';
-    if ((config['connector.class'] ?? '').trim() !== '') {
-      try {
-        const result = await this.#worker.validateConnectorConfig(config);
-        problems.push(...result.problems);
-        passwordKeys = result.passwordKeys;
-        connectorType = result.connectorType;
-      } catch (err) {
-        problems.push({ name: 'connector.class', value: config['connector.class'] ?? null, message: (err as Error).message });
-      }
-    }
-    if (problems.length > 0) throw new ConfigException(problems, `configuration of connector ${config.name ?? '(no name)'}`);
-    return { passwordKeys: new Set(passwordKeys), connectorType };
+  #validated(rawConfig: Record<string, string>): Promise<{ passwordKeys: Set<string>; connectorType: 'source' | 'sink' }> {
+    return validateConnector(this.#worker, this.#providers, rawConfig);
   }
 
   /** PUT /connector-plugins/{plugin}/config/validate: Kafka Connect's ConfigInfos, errors and all. */
-  async validateForPlugin(plugin: string, config: Record<string, string>): Promise<ConfigInfos> {
-    const given = config['connector.class'];
-    if (given !== undefined && given !== plugin && !aliasesFor(given).includes(plugin) && !aliasesFor(plugin).includes(given)) {
-      throw new HerderError(400, 'CONNECTD_ERR_BAD_REQUEST', `Included connector type ${given} does not match request type ${plugin}`);
-    }
-    try {
-      return (await this.#worker.validateConnectorConfig({ ...config, 'connector.class': given ?? plugin })).configInfos;
-    } catch (err) {
-      throw new HerderError(400, 'CONNECTD_ERR_PLUGIN_NOT_FOUND', (err as Error).message);
-    }
+  validateForPlugin(plugin: string, config: Record<string, string>): Promise<ConfigInfos> {
+    return validateForPlugin(this.#worker, plugin, config);
   }
 
   /**
@@ -285,7 +214,7 @@ export class StandaloneHerder {
       await this.createConnector({ ...config, name });
       return { created: true };
     }
-    const next = this.#unmask(existing, { ...config, name });
+    const next = unmaskConfig(existing.passwordKeys, existing.config, { ...config, name });
     const { passwordKeys, connectorType } = await this.#validated(next);
     await this.#enqueue(existing, async () => {
       await this.#shutDown(existing);
@@ -312,14 +241,6 @@ export class StandaloneHerder {
     await this.putConnectorConfig(name, merged);
   }
 
-  /** Secrets sent back as the mask keep their stored values: a read-modify-write loses nothing. */
-  #unmask(entry: ConnectorEntry, config: Record<string, string>): Record<string, string> {
-    const out = { ...config };
-    for (const [k, v] of Object.entries(out)) {
-      if (v === Password.HIDDEN && this.#isSecret(entry, k) && entry.config[k] !== undefined) out[k] = entry.config[k];
-    }
-    return out;
-  }
 
   /**
    * The connector's committed offsets (KIP-875 GET /connectors/{name}/offsets): a source's from the
@@ -329,10 +250,7 @@ export class StandaloneHerder {
   async offsets(name: string): Promise<ConnectorOffset[]> {
     const entry = this.#entry(name);
     if (entry.type === 'sink') {
-      const committed = await this.#worker.sinkOffsets(name, entry.effectiveConfig);
-      return committed
-        .sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition)
-        .map((o) => ({ partition: { kafka_topic: o.topic, kafka_partition: o.partition }, offset: { kafka_offset: o.offset } }));
+      return sinkOffsetsView(await this.#worker.sinkOffsets(name, entry.effectiveConfig));
     }
     return this.#sourceOffsets(name);
   }
@@ -353,10 +271,8 @@ export class StandaloneHerder {
   async alterOffsets(name: string, offsets: ConnectorOffset[] | null): Promise<void> {
     const entry = this.#entry(name);
     await this.#enqueue(entry, async () => {
-      if (entry.targetState !== 'STOPPED' || entry.tasks.size > 0) {
-        throw new HerderError(400, 'CONNECTD_ERR_NOT_STOPPED', 'Connectors must be in the STOPPED state before their offsets can be modified. This can be done for the specified connector by issuing a \'PUT\' request to the \'/connectors/' + name + '/stop\' endpoint');
-      }
-      const changes = new Map<string, string | null>();
+      if (entry.targetState !== 'STOPPED' || entry.tasks.size > 0) throw notStopped(name);
+      let changes = new Map<string, string | null>();
       if (offsets === null) {
         if (entry.type === 'sink') {
           await this.#worker.resetSinkOffsets(name, entry.effectiveConfig);
@@ -367,22 +283,7 @@ export class StandaloneHerder {
         await this.#worker.alterSinkOffsets(name, entry.effectiveConfig, sinkOffsetsFrom(offsets));
         return;
       } else {
-        for (const [i, entryOffset] of offsets.entries()) {
-          if (typeof entryOffset.partition !== 'object' || entryOffset.partition === null || Array.isArray(entryOffset.partition)) {
-            throw new HerderError(400, 'CONNECTD_ERR_BAD_REQUEST', `offsets[${i}].partition must be a JSON object`);
-          }
-          if (entryOffset.offset !== null && (typeof entryOffset.offset !== 'object' || Array.isArray(entryOffset.offset))) {
-            throw new HerderError(400, 'CONNECTD_ERR_BAD_REQUEST', `offsets[${i}].offset must be a JSON object or null`);
-          }
-          for (const [field, map] of [['partition', entryOffset.partition], ['offset', entryOffset.offset ?? {}]] as const) {
-            for (const [k, v] of Object.entries(map)) {
-              if (v !== null && typeof v === 'object') {
-                throw new HerderError(400, 'CONNECTD_ERR_BAD_REQUEST', `offsets[${i}].${field}.${k}: values must be primitive (string, number, boolean or null), as in Kafka Connect`);
-              }
-            }
-          }
-          changes.set(offsetKey(name, connectJson(entryOffset.partition)), entryOffset.offset === null ? null : connectJson(entryOffset.offset));
-        }
+        changes = sourceOffsetChanges(name, offsets);
       }
       await this.#offsetStore.set(changes);
     });
@@ -482,18 +383,8 @@ export class StandaloneHerder {
     return run;
   }
 
-  /** Converter keys: the connector's own when it names a converter, else the worker's defaults. */
   #withWorkerDefaults(config: Record<string, string>): Record<string, string> {
-    const effective: Record<string, string> = {};
-    const defaults = this.#worker.config.converterDefaults;
-    for (const prefix of ['key.converter', 'value.converter']) {
-      if (config[prefix] !== undefined) continue;
-      for (const [k, v] of Object.entries(defaults)) if (k === prefix || k.startsWith(`${prefix}.`)) effective[k] = v;
-    }
-    effective['key.converter'] ??= this.#worker.config.keyConverter;
-    effective['value.converter'] ??= this.#worker.config.valueConverter;
-    // Placeholders resolve here, for the connector and its tasks only; the stored config keeps them.
-    return resolveConfig({ ...effective, ...config }, this.#providers).config;
+    return withWorkerDefaults(this.#worker, this.#providers, config);
   }
 
   async #startConnector(entry: ConnectorEntry): Promise<void> {
@@ -602,9 +493,8 @@ export class StandaloneHerder {
       void this.#enqueue(entry, () => this.#restartTask(entry, id));
       return;
     }
-    if (!this.#autoRestart(entry)) return;
-    const { taskRestartBackoffInitialMs: initial, taskRestartBackoffMaxMs: max } = this.#worker.config;
-    const delay = Math.min(max, initial * 2 ** slot.consecutiveRestarts);
+    if (!autoRestart(this.#worker, entry.config)) return;
+    const delay = restartDelay(this.#worker, slot.consecutiveRestarts);
     slot.consecutiveRestarts++;
     slot.trace = `${slot.trace ?? ''}\n(connectd: automatic restart ${slot.consecutiveRestarts} in ${delay} ms)`;
     this.#logger.warn({ connector: entry.name, task: id, delayMs: delay, restart: slot.consecutiveRestarts }, 'task failed; restarting it after a backoff');
@@ -617,10 +507,6 @@ export class StandaloneHerder {
     slot.restartTimer.unref();
   }
 
-  #autoRestart(entry: ConnectorEntry): boolean {
-    const own = entry.config['task.restart.on.failure'];
-    return own === 'true' || ((own === undefined || own === '') && this.#worker.config.taskRestartOnFailure);
-  }
 
   #connectorFailed(entry: ConnectorEntry, error: ErrorInfo): void {
     entry.state = 'FAILED';
@@ -640,30 +526,4 @@ export class StandaloneHerder {
     entry.tasks.clear();
     entry.taskConfigs = [];
   }
-}
-
-/** Kafka Connect's sink offsets in a KIP-875 request: `{kafka_topic, kafka_partition}` → `{kafka_offset}`. */
-function sinkOffsetsFrom(offsets: ConnectorOffset[]): { topic: string; partition: number; offset: number }[] {
-  return offsets.map((o, i) => {
-    const p = o.partition as { kafka_topic?: unknown; kafka_partition?: unknown } | null;
-    if (p === null || typeof p !== 'object' || typeof p.kafka_topic !== 'string' || p.kafka_topic === '') {
-      throw new HerderError(400, 'CONNECTD_ERR_BAD_REQUEST', `offsets[${i}].partition.kafka_topic must be a topic name`);
-    }
-    if (!Number.isInteger(p.kafka_partition) || (p.kafka_partition as number) < 0) {
-      throw new HerderError(400, 'CONNECTD_ERR_BAD_REQUEST', `offsets[${i}].partition.kafka_partition must be a partition number (an integer >= 0)`);
-    }
-    if (o.offset === null) {
-      throw new HerderError(400, 'CONNECTD_ERR_BAD_REQUEST', `offsets[${i}].offset: resetting single partitions of a sink connector is not supported yet; DELETE /connectors/{name}/offsets resets them all`);
-    }
-    const offset = (o.offset as { kafka_offset?: unknown }).kafka_offset;
-    if (!Number.isInteger(offset) || (offset as number) < 0) {
-      throw new HerderError(400, 'CONNECTD_ERR_BAD_REQUEST', `offsets[${i}].offset.kafka_offset must be an offset (an integer >= 0)`);
-    }
-    return { topic: p.kafka_topic, partition: p.kafka_partition as number, offset: offset as number };
-  });
-}
-
-function sameConfig(a: TaskConfig, b: TaskConfig): boolean {
-  const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
 }

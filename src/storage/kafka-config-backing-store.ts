@@ -192,7 +192,7 @@ export class KafkaConfigBackingStore {
   readonly #logger: Logger;
   readonly #startTimeoutMs: number;
   readonly #writeTimeoutMs: number;
-  #listener: ConfigUpdateListener = {};
+  readonly #listeners: ConfigUpdateListener[] = [];
   #started = false;
 
   #offset = -1;
@@ -217,8 +217,9 @@ export class KafkaConfigBackingStore {
     );
   }
 
-  setUpdateListener(listener: ConfigUpdateListener): void {
-    this.#listener = listener;
+  /** Listeners hear of records in the order they were added (the cluster coordinator, then the herder). */
+  addUpdateListener(listener: ConfigUpdateListener): void {
+    this.#listeners.push(listener);
   }
 
   /** Reads the whole topic; listeners hear only of records read after that. */
@@ -369,12 +370,15 @@ export class KafkaConfigBackingStore {
 
   #notify(call: (listener: ConfigUpdateListener) => void): void {
     if (!this.#started) return;
-    try {
-      call(this.#listener);
-    } catch (err) {
-      this.#logger.error({ err: (err as Error).message }, 'a config update listener failed');
+    for (const listener of this.#listeners) {
+      try {
+        call(listener);
+      } catch (err) {
+        this.#logger.error({ err: (err as Error).message }, 'a config update listener failed');
+      }
     }
   }
+
 
   #readTargetState(connector: string, value: unknown): void {
     if (value === null) {

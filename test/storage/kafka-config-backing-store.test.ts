@@ -35,7 +35,7 @@ async function openStore(t: Test, topic: string): Promise<OpenedStore> {
     onSessionKeyUpdate: (key) => events.push(`session key ${key.algorithm}`),
     onRestartRequest: (r) => events.push(`restart ${r.connector} onlyFailed=${r.onlyFailed} includeTasks=${r.includeTasks}`),
   };
-  store.setUpdateListener(listener);
+  store.addUpdateListener(listener);
   t.teardown(() => store.stop());
   await store.start();
   return { store, events, logLines: lines };

@@ -24,6 +24,8 @@ export const MEMBER_PREFIX = 'connectd-member-';
 export const ASSIGNMENT_KEY = 'connectd-assignment';
 
 export interface ClusterAssignment {
+  /** One more than the previous assignment's: Kafka Connect's generation, for status writes. */
+  generation: number;
   size: number;
   /** The config topic offset the unit list was read at. */
   configOffset: number;
@@ -74,8 +76,12 @@ export class ClusterCoordinator {
   #pendingWrites = new Set<Promise<unknown>>();
   #assignedUnits: string | undefined;
   #assignmentTimer: NodeJS.Timeout | undefined;
+  /** The generation of the newest assignment record read (the next one is one more). */
+  #lastGeneration = 0;
   /** Rebalances that ended with an assignment applied here. */
   generations = 0;
+  /** Kafka Connect's connect-worker-rebalance-metrics, in milliseconds. */
+  readonly rebalance = { completed: 0, totalMs: 0, lastMs: 0, startedAt: undefined as number | undefined, lastCompletedAt: undefined as number | undefined };
 
   constructor(opts: ClusterCoordinatorOptions) {
     this.#opts = opts;
@@ -96,9 +102,10 @@ export class ClusterCoordinator {
 
   async start(): Promise<void> {
     // A member that has not been through a revocation yet: records from now on may be this generation's.
+    this.rebalance.startedAt = Date.now();
     await this.#opts.configStore.refresh();
     this.#barrier = this.#opts.configStore.snapshot().offset;
-    this.#opts.configStore.setUpdateListener({
+    this.#opts.configStore.addUpdateListener({
       onConnectdRecord: (key, value, offset) => this.#onRecord(key, value, offset),
       onConnectorConfigUpdate: () => this.#unitsMayHaveChanged(),
       onConnectorConfigRemove: () => this.#unitsMayHaveChanged(),
@@ -113,7 +120,12 @@ export class ClusterCoordinator {
     await this.#membership.stop();
   }
 
+  get rebalancing(): boolean {
+    return !this.#applied;
+  }
+
   async #revoked(lost: boolean): Promise<void> {
+    this.rebalance.startedAt ??= Date.now();
     this.#applied = false;
     this.#position = null;
     this.#members.clear();
@@ -145,6 +157,7 @@ export class ClusterCoordinator {
   #onRecord(key: string, value: unknown, offset: number): void {
     if (key === ASSIGNMENT_KEY) {
       const a = value as ClusterAssignment;
+      this.#lastGeneration = Math.max(this.#lastGeneration, a.generation ?? 0);
       this.#previous = new Map(Object.entries(a.assignments).length > 0 ? owners(new Map(Object.entries(a.assignments))) : []);
       const pos = this.#position;
       if (offset < this.#barrier || pos === null || this.#applied || a.size !== pos.size || a.members[pos.index] !== this.#opts.workerId) return;
@@ -153,6 +166,13 @@ export class ClusterCoordinator {
       clearTimeout(this.#assignmentTimer);
       this.#assignedUnits = unitsKey({ connectors: Object.values(a.assignments).flatMap((w) => w.connectors), tasks: Object.values(a.assignments).flatMap((w) => w.tasks) });
       this.generations++;
+      if (this.rebalance.startedAt !== undefined) {
+        this.rebalance.lastMs = Date.now() - this.rebalance.startedAt;
+        this.rebalance.totalMs += this.rebalance.lastMs;
+        this.rebalance.completed++;
+        this.rebalance.lastCompletedAt = Date.now();
+        this.rebalance.startedAt = undefined;
+      }
       const mine = a.assignments[this.#opts.workerId] ?? { connectors: [], tasks: [] };
       void this.#opts.configStore.refresh().then(() => this.#opts.onAssignment(mine, a));
       return;
@@ -180,6 +200,7 @@ export class ClusterCoordinator {
     const units = unitsOf(state);
     const assignment = assign({ members, connectors: units.connectors, tasks: units.tasks, previous: this.#previous });
     const record: ClusterAssignment = {
+      generation: this.#lastGeneration + 1,
       size: pos.size,
       configOffset: state.offset,
       leader: this.#opts.workerId,

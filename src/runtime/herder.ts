@@ -1,0 +1,245 @@
+/**
+ * What the REST API asks of a herder (Kafka Connect's `Herder`), and the parts both herders share
+ * (Kafka Connect's AbstractHerder): validation, secrets masking, worker defaults, the KIP-875 offset
+ * request checks. StandaloneHerder keeps its state in memory; DistributedHerder in Kafka topics.
+ */
+import { ConfigException, Password } from '../sdk/config-def.js';
+import type { ConfigInfos } from '../sdk/config-def.js';
+import type { TaskConfig } from '../sdk/connector.js';
+import { aliasesFor } from './plugins.js';
+import { CONNECTOR_CONFIG_DEF } from './connector-config.js';
+import { TopicCreation } from './topic-creation.js';
+import { consumerOverrides, producerOverrides } from './client-overrides.js';
+import { resolveConfig } from './config-providers.js';
+import type { ConfigProvider } from './config-providers.js';
+import { HerderError } from './errors.js';
+import { connectJson, offsetKey } from '../storage/offset-backing-store.js';
+import type { State } from './status.js';
+import type { Worker } from './worker.js';
+
+export type TargetState = 'STARTED' | 'PAUSED' | 'STOPPED';
+
+/** A source partition and its offset, as Kafka Connect's offsets REST API shows them. */
+export interface ConnectorOffset {
+  partition: Record<string, unknown>;
+  offset: Record<string, unknown> | null;
+}
+
+export interface ConnectorStatus {
+  name: string;
+  connector: { state: State; worker_id: string; trace?: string };
+  tasks: { id: number; state: State; worker_id: string; trace?: string }[];
+  type: 'source' | 'sink';
+}
+
+export interface ConnectorInfo {
+  name: string;
+  config: Record<string, string>;
+  tasks: { connector: string; task: number }[];
+  type: 'source' | 'sink';
+}
+
+export interface RestartOptions {
+  includeTasks: boolean;
+  onlyFailed: boolean;
+}
+
+type MaybeAsync<T> = T | Promise<T>;
+
+/** The operations behind the REST API. Reads may answer at once or after a lookup. */
+export interface Herder {
+  connectorNames(): string[];
+  connectorInfo(name: string): MaybeAsync<ConnectorInfo>;
+  connectorConfig(name: string): MaybeAsync<Record<string, string>>;
+  taskInfos(name: string): MaybeAsync<{ id: { connector: string; task: number }; config: TaskConfig }[]>;
+  status(name: string): ConnectorStatus;
+  taskStatus(name: string, task: number): ConnectorStatus['tasks'][number];
+  activeTopics(name: string): string[];
+  resetActiveTopics(name: string): MaybeAsync<void>;
+  createConnector(config: Record<string, string>, initialState?: TargetState): Promise<void>;
+  putConnectorConfig(name: string, config: Record<string, string>): Promise<{ created: boolean }>;
+  patchConnectorConfig(name: string, patch: Record<string, string | null>): Promise<void>;
+  deleteConnector(name: string): Promise<void>;
+  pauseConnector(name: string): Promise<void>;
+  resumeConnector(name: string): Promise<void>;
+  stopConnector(name: string): Promise<void>;
+  restartConnector(name: string, opts: RestartOptions): Promise<void>;
+  restartTask(name: string, task: number): Promise<void>;
+  offsets(name: string): Promise<ConnectorOffset[]>;
+  alterOffsets(name: string, offsets: ConnectorOffset[] | null): Promise<void>;
+  validateForPlugin(plugin: string, config: Record<string, string>): Promise<ConfigInfos>;
+}
+
+/** Client settings that are secrets whatever the connector's ConfigDef says. */
+const SECRET_KEY = /(password|secret|sasl\.jaas\.config|\.key$)/i;
+
+export const isSecret = (passwordKeys: ReadonlySet<string>, key: string): boolean => passwordKeys.has(key) || SECRET_KEY.test(key);
+
+/** The config with secret values replaced by the mask (as Kafka Connect's validate output shows them). */
+export function maskConfig(passwordKeys: ReadonlySet<string>, config: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(config)) out[k] = isSecret(passwordKeys, k) ? Password.HIDDEN : v;
+  return out;
+}
+
+/** Secrets sent back as the mask keep their stored values: a read-modify-write loses nothing. */
+export function unmaskConfig(passwordKeys: ReadonlySet<string>, stored: Readonly<Record<string, string>>, config: Record<string, string>): Record<string, string> {
+  const out = { ...config };
+  for (const [k, v] of Object.entries(out)) {
+    if (v === Password.HIDDEN && isSecret(passwordKeys, k) && stored[k] !== undefined) out[k] = stored[k];
+  }
+  return out;
+}
+
+/**
+ * Kafka Connect's reverseTransform: a task config value that a config provider resolved is shown
+ * (and stored) as the connector's placeholder again, so a resolved secret never leaves the worker.
+ */
+export function reverseTransform(raw: Readonly<Record<string, string>>, effective: Readonly<Record<string, string>>, config: TaskConfig): TaskConfig {
+  const out: TaskConfig = { ...config };
+  for (const [k, value] of Object.entries(raw)) {
+    if (value.includes('${') && out[k] !== undefined && out[k] === effective[k] && value !== out[k]) out[k] = value;
+  }
+  return out;
+}
+
+/** Converter keys: the connector's own when it names a converter, else the worker's defaults; placeholders resolved. */
+export function withWorkerDefaults(worker: Worker, providers: ReadonlyMap<string, ConfigProvider>, config: Readonly<Record<string, string>>): Record<string, string> {
+  const effective: Record<string, string> = {};
+  const defaults = worker.config.converterDefaults;
+  for (const prefix of ['key.converter', 'value.converter']) {
+    if (config[prefix] !== undefined) continue;
+    for (const [k, v] of Object.entries(defaults)) if (k === prefix || k.startsWith(`${prefix}.`)) effective[k] = v;
+  }
+  effective['key.converter'] ??= worker.config.keyConverter;
+  effective['value.converter'] ??= worker.config.valueConverter;
+  // Placeholders resolve here, for the connector and its tasks only; the stored config keeps them.
+  return resolveConfig({ ...effective, ...config }, providers).config;
+}
+
+/**
+ * Validates a connector config: the framework's keys here, the connector's own keys (and that its
+ * class exists) in a worker thread. Throws ConfigException with every problem; returns the
+ * connector's PASSWORD keys and whether it is a source or a sink.
+ */
+export async function validateConnector(
+  worker: Worker,
+  providers: ReadonlyMap<string, ConfigProvider>,
+  rawConfig: Record<string, string>,
+): Promise<{ passwordKeys: Set<string>; connectorType: 'source' | 'sink' }> {
+  const { config, problems } = resolveConfig(rawConfig, providers);
+  const collect = (check: () => unknown): void => {
+    try {
+      check();
+    } catch (err) {
+      if (err instanceof ConfigException) problems.push(...err.problems);
+      else throw err;
+    }
+  };
+  collect(() => CONNECTOR_CONFIG_DEF.parse(config));
+  collect(() => TopicCreation.fromConfig(config, worker.config.topicCreationEnable));
+  collect(() => producerOverrides(config, worker.config.clientOverridePolicy));
+  collect(() => consumerOverrides(config, worker.config.clientOverridePolicy));
+  let passwordKeys: string[] = [];
+  let connectorType: 'source' | 'sink' = 'source';
+  if ((config['connector.class'] ?? '').trim() !== '') {
+    try {
+      const result = await worker.validateConnectorConfig(config);
+      problems.push(...result.problems);
+      passwordKeys = result.passwordKeys;
+      connectorType = result.connectorType;
+    } catch (err) {
+      problems.push({ name: 'connector.class', value: config['connector.class'] ?? null, message: (err as Error).message });
+    }
+  }
+  if (problems.length > 0) throw new ConfigException(problems, `configuration of connector ${config.name ?? '(no name)'}`);
+  return { passwordKeys: new Set(passwordKeys), connectorType };
+}
+
+/** PUT /connector-plugins/{plugin}/config/validate: Kafka Connect's ConfigInfos, errors and all. */
+export async function validateForPlugin(worker: Worker, plugin: string, config: Record<string, string>): Promise<ConfigInfos> {
+  const given = config['connector.class'];
+  if (given !== undefined && given !== plugin && !aliasesFor(given).includes(plugin) && !aliasesFor(plugin).includes(given)) {
+    throw new HerderError(400, 'CONNECTD_ERR_BAD_REQUEST', `Included connector type ${given} does not match request type ${plugin}`);
+  }
+  try {
+    return (await worker.validateConnectorConfig({ ...config, 'connector.class': given ?? plugin })).configInfos;
+  } catch (err) {
+    throw new HerderError(400, 'CONNECTD_ERR_PLUGIN_NOT_FOUND', (err as Error).message);
+  }
+}
+
+/** KIP-875: offsets may change only while the connector is STOPPED (no task can commit over them). */
+export const notStopped = (name: string): HerderError =>
+  new HerderError(
+    400,
+    'CONNECTD_ERR_NOT_STOPPED',
+    `Connectors must be in the STOPPED state before their offsets can be modified. This can be done for the specified connector by issuing a 'PUT' request to the '/connectors/${name}/stop' endpoint`,
+  );
+
+/** The offsets-store changes of a KIP-875 request for a source connector: key → offset JSON (null deletes). */
+export function sourceOffsetChanges(name: string, offsets: ConnectorOffset[]): Map<string, string | null> {
+  const changes = new Map<string, string | null>();
+  for (const [i, entryOffset] of offsets.entries()) {
+    if (typeof entryOffset.partition !== 'object' || entryOffset.partition === null || Array.isArray(entryOffset.partition)) {
+      throw new HerderError(400, 'CONNECTD_ERR_BAD_REQUEST', `offsets[${i}].partition must be a JSON object`);
+    }
+    if (entryOffset.offset !== null && (typeof entryOffset.offset !== 'object' || Array.isArray(entryOffset.offset))) {
+      throw new HerderError(400, 'CONNECTD_ERR_BAD_REQUEST', `offsets[${i}].offset must be a JSON object or null`);
+    }
+    for (const [field, map] of [['partition', entryOffset.partition], ['offset', entryOffset.offset ?? {}]] as const) {
+      for (const [k, v] of Object.entries(map)) {
+        if (v !== null && typeof v === 'object') {
+          throw new HerderError(400, 'CONNECTD_ERR_BAD_REQUEST', `offsets[${i}].${field}.${k}: values must be primitive (string, number, boolean or null), as in Kafka Connect`);
+        }
+      }
+    }
+    changes.set(offsetKey(name, connectJson(entryOffset.partition)), entryOffset.offset === null ? null : connectJson(entryOffset.offset));
+  }
+  return changes;
+}
+
+/** Kafka Connect's sink offsets in a KIP-875 request: `{kafka_topic, kafka_partition}` → `{kafka_offset}`. */
+export function sinkOffsetsFrom(offsets: ConnectorOffset[]): { topic: string; partition: number; offset: number }[] {
+  return offsets.map((o, i) => {
+    const p = o.partition as { kafka_topic?: unknown; kafka_partition?: unknown } | null;
+    if (p === null || typeof p !== 'object' || typeof p.kafka_topic !== 'string' || p.kafka_topic === '') {
+      throw new HerderError(400, 'CONNECTD_ERR_BAD_REQUEST', `offsets[${i}].partition.kafka_topic must be a topic name`);
+    }
+    if (!Number.isInteger(p.kafka_partition) || (p.kafka_partition as number) < 0) {
+      throw new HerderError(400, 'CONNECTD_ERR_BAD_REQUEST', `offsets[${i}].partition.kafka_partition must be a partition number (an integer >= 0)`);
+    }
+    if (o.offset === null) {
+      throw new HerderError(400, 'CONNECTD_ERR_BAD_REQUEST', `offsets[${i}].offset: resetting single partitions of a sink connector is not supported yet; DELETE /connectors/{name}/offsets resets them all`);
+    }
+    const offset = (o.offset as { kafka_offset?: unknown }).kafka_offset;
+    if (!Number.isInteger(offset) || (offset as number) < 0) {
+      throw new HerderError(400, 'CONNECTD_ERR_BAD_REQUEST', `offsets[${i}].offset.kafka_offset must be an offset (an integer >= 0)`);
+    }
+    return { topic: p.kafka_topic, partition: p.kafka_partition as number, offset: offset as number };
+  });
+}
+
+/** The sink connector's committed offsets as Kafka Connect's SinkUtils shows them. */
+export function sinkOffsetsView(committed: { topic: string; partition: number; offset: number }[]): ConnectorOffset[] {
+  return committed
+    .sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition)
+    .map((o) => ({ partition: { kafka_topic: o.topic, kafka_partition: o.partition }, offset: { kafka_offset: o.offset } }));
+}
+
+export function sameConfig(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
+}
+
+/** The automatic-restart delay after `consecutive` restarts: doubling from the initial, capped. */
+export function restartDelay(worker: Worker, consecutive: number): number {
+  const { taskRestartBackoffInitialMs: initial, taskRestartBackoffMaxMs: max } = worker.config;
+  return Math.min(max, initial * 2 ** consecutive);
+}
+
+/** Whether failed tasks of this connector restart by themselves (its own setting, else the worker's). */
+export function autoRestart(worker: Worker, config: Readonly<Record<string, string>>): boolean {
+  const own = config['task.restart.on.failure'];
+  return own === 'true' || ((own === undefined || own === '') && worker.config.taskRestartOnFailure);
+}
