@@ -1,5 +1,5 @@
 /**
- * Runs the real connectd daemon (`dist/src/cli/main.js standalone …`) as a child process, for the
+ * Runs the real connectd daemon (`dist/src/cli/main.js standalone|distributed …`) as a child process, for the
  * demo, the tests and the benchmarks: write the configs, start, wait for REST, read status and
  * metrics, stop with SIGTERM or kill with SIGKILL.
  */
@@ -22,6 +22,8 @@ export interface ConnectdProcessOptions {
   connectors: Record<string, string>[];
   /** REST port; default: a free one. */
   port?: number;
+  /** `distributed`: a cluster worker (give group.id and the storage topics in `worker`; no connector files). */
+  mode?: 'standalone' | 'distributed';
   startTimeoutMs?: number;
   /** Extra node flags, e.g. ['--cpu-prof', '--cpu-prof-dir=…'] for profiling. */
   nodeArgs?: string[];
@@ -81,7 +83,7 @@ export class ConnectdProcess {
       'bootstrap.servers': opts.bootstrapServers,
       'key.converter': 'org.apache.kafka.connect.storage.StringConverter',
       'value.converter': 'org.apache.kafka.connect.storage.StringConverter',
-      'offset.storage.file.filename': offsetsFile,
+      ...(opts.mode === 'distributed' ? {} : { 'offset.storage.file.filename': offsetsFile }),
       'offset.flush.interval.ms': '1000',
       listeners: `http://127.0.0.1:${port}`,
       ...opts.worker,
@@ -96,7 +98,7 @@ export class ConnectdProcess {
     }
     const logFile = path.join(opts.dir, 'connectd.log');
     const log = createWriteStream(logFile, { flags: 'a' });
-    const child = spawn(process.execPath, ['--enable-source-maps', ...(opts.nodeArgs ?? []), MAIN, 'standalone', workerFile, ...connectorFiles], {
+    const child = spawn(process.execPath, ['--enable-source-maps', ...(opts.nodeArgs ?? []), MAIN, opts.mode ?? 'standalone', workerFile, ...connectorFiles], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout.pipe(log);

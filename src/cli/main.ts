@@ -9,12 +9,17 @@ import { VERSION } from '../version.js';
 import { EXIT_INVALID_CONFIG, EXIT_OK, EXIT_USAGE, formatProblem } from './problems.js';
 
 const USAGE = `Usage: connectd standalone <worker-config> [<connector-config>...] [-o <key>=<value>...]
+       connectd distributed <worker-config> [-o <key>=<value>...]
        connectd validate <worker-config> [<connector-config>...] [-o <key>=<value>...]
        connectd --help | --help-config [--markdown] | --version
 
 Commands:
   standalone  Run a worker: offsets in a local file, connectors from the given files. SIGTERM or
               SIGINT stops it gracefully (stop polling, drain in-flight records, commit offsets).
+  distributed Run a worker of a cluster: the workers with the same group.id share connectors and
+              tasks; configs, offsets and statuses live in Kafka topics (config.storage.topic,
+              offset.storage.topic, status.storage.topic). Connectors are created through the
+              REST API of any worker. SIGTERM or SIGINT stops it gracefully and its work moves on.
   validate    Check the worker config and each connector config, starting and connecting to
               nothing: worker keys, connector framework keys, each connector's own keys (its
               plugin loaded in a worker thread) and converters. Prints every problem, one per line.
@@ -101,20 +106,28 @@ async function main(argv: readonly string[]): Promise<number> {
     return EXIT_OK;
   }
   if (command === undefined) return usageError('missing command');
-  if (command !== 'standalone' && command !== 'validate') return usageError(`unknown command '${command}'`);
+  if (command !== 'standalone' && command !== 'distributed' && command !== 'validate') return usageError(`unknown command '${command}'`);
   const [workerFile, ...connectorFiles] = files;
   if (workerFile === undefined) return usageError(`${command}: missing <worker-config>`);
+  if (command === 'distributed' && connectorFiles.length > 0) {
+    return usageError('distributed: connectors are not given on the command line; create them through the REST API (POST /connectors) of any worker');
+  }
 
   const { checkConfigs, runValidate } = await import('./validate.js');
   if (command === 'validate') return runValidate({ workerFile, connectorFiles, overrides });
 
   // The daemon checks what validate checks before it starts anything: a bad config exits 3 at once.
-  const { problems, config, connectors, restSecurity } = await checkConfigs({ workerFile, connectorFiles, overrides });
+  const mode = command === 'distributed' ? 'distributed' : 'standalone';
+  const { problems, config, connectors, restSecurity } = await checkConfigs({ workerFile, connectorFiles, overrides, mode });
   if (problems.length > 0 || config === null) {
     process.stderr.write(`connectd: invalid configuration, not starting:\n${problems.map((p) => `  ${formatProblem(p)}\n`).join('')}`);
     return EXIT_INVALID_CONFIG;
   }
   // Loaded only now: the daemon's modules load the Kafka binding, which --help and validate do not need.
+  if (mode === 'distributed') {
+    const { runDistributed } = await import('./distributed.js');
+    return runDistributed(config, restSecurity);
+  }
   const { runStandalone } = await import('./standalone.js');
   return runStandalone(config, connectors.map((c) => c.config), restSecurity);
 }

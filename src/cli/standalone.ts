@@ -10,6 +10,8 @@ import { createLogger } from '../log.js';
 import { fetchClusterId } from '../kafka/cluster-id.js';
 import { LoggerRegistry } from '../logging/logger-registry.js';
 import { createMetricsRegistry } from '../metrics/registry.js';
+import type { MetricsSources } from '../metrics/registry.js';
+import type { State } from '../runtime/status.js';
 import { createRestServer } from '../rest/server.js';
 import { configProvidersFrom } from '../runtime/config-providers.js';
 import { StandaloneHerder } from '../runtime/standalone-herder.js';
@@ -30,20 +32,7 @@ export async function runStandalone(config: WorkerConfig, connectorConfigs: Reco
   const loggers = new LoggerRegistry(logger);
   const worker = new Worker({ config, offsetStore, logger: loggers.get('connectd.runtime.Worker'), loggers });
   const herder = new StandaloneHerder(worker, offsetStore, loggers.get('connectd.runtime.Herder'), configProvidersFrom(config.configProviders, config.configProviderClasses));
-  const metrics = createMetricsRegistry({
-    sourceTasks: () => worker.sourceTasks(),
-    taskMetrics: () => worker.taskMetrics(),
-    sinkTasks: () => worker.sinkTasks(),
-    sinkTaskMetrics: () => {
-      // The consumer lag comes from librdkafka's statistics; read it at scrape time.
-      for (const t of worker.sinkTasks()) t.metrics.maxLag = t.consumerLag() ?? t.metrics.maxLag;
-      return worker.sinkTaskMetrics();
-    },
-    producers: () => worker.producers(),
-    worker: () => ({ taskCount: herder.taskCount(), startups: worker.startups }),
-    threads: () => worker.threads(),
-    connectors: () => herder.connectorStates(),
-  });
+  const metrics = workerMetrics(worker, herder);
   let health: 'starting' | 'healthy' | 'unhealthy' = 'starting';
   let clusterId: string | null = null;
   const rest = createRestServer({ herder, loggers, worker, metrics, kafkaClusterId: () => clusterId, health: () => health, ...restSecurity });
@@ -93,4 +82,27 @@ export async function runStandalone(config: WorkerConfig, connectorConfigs: Reco
   logger.info({ connectors: herder.connectorNames() }, 'connectd started');
   systemd?.ready(`running: ${herder.connectorNames().length} connector(s), REST API on ${address}`);
   return stopped;
+}
+
+/** The worker's Prometheus registry: its tasks, producers and threads, and what the herder runs here. */
+export function workerMetrics(
+  worker: Worker,
+  herder: { taskCount(): number; connectorStates(): { name: string; state: State }[] },
+  rebalance?: MetricsSources['rebalance'],
+): ReturnType<typeof createMetricsRegistry> {
+  return createMetricsRegistry({
+    sourceTasks: () => worker.sourceTasks(),
+    taskMetrics: () => worker.taskMetrics(),
+    sinkTasks: () => worker.sinkTasks(),
+    sinkTaskMetrics: () => {
+      // The consumer lag comes from librdkafka's statistics; read it at scrape time.
+      for (const t of worker.sinkTasks()) t.metrics.maxLag = t.consumerLag() ?? t.metrics.maxLag;
+      return worker.sinkTaskMetrics();
+    },
+    producers: () => worker.producers(),
+    worker: () => ({ taskCount: herder.taskCount(), startups: worker.startups }),
+    threads: () => worker.threads(),
+    connectors: () => herder.connectorStates(),
+    ...(rebalance === undefined ? {} : { rebalance }),
+  });
 }

@@ -12,7 +12,7 @@ import { Worker } from 'node:worker_threads';
 import { ConfigFileError, readConfigFile } from '../config/config-files.js';
 import { displayValue } from '../config/secrets.js';
 import { WorkerConfigException, layerWorkerConfig, parseWorkerConfig } from '../config/worker-config.js';
-import type { LayeredWorkerConfig, WorkerConfig } from '../config/worker-config.js';
+import type { LayeredWorkerConfig, WorkerConfig, WorkerMode } from '../config/worker-config.js';
 import { OVERRIDE_POLICIES, producerOverrides } from '../runtime/client-overrides.js';
 import { configProvidersFrom, resolveConfig } from '../runtime/config-providers.js';
 import type { OverridePolicy } from '../runtime/client-overrides.js';
@@ -31,6 +31,8 @@ const THREAD_TIMEOUT_MS = 60_000;
 export interface ValidateOptions {
   workerFile: string;
   connectorFiles: readonly string[];
+  /** Which mode's required keys apply (default standalone). */
+  mode?: WorkerMode;
   overrides?: Readonly<Record<string, string>>;
   env?: Readonly<Record<string, string | undefined>>;
   stdout?: NodeJS.WritableStream;
@@ -69,7 +71,7 @@ export async function runValidate(opts: ValidateOptions): Promise<number> {
     stderr.write(`connectd validate: ${problems.length} problem${problems.length === 1 ? '' : 's'} in ${sources} source${sources === 1 ? '' : 's'}\n`);
     return EXIT_INVALID_CONFIG;
   }
-  stdout.write(`${opts.workerFile}: valid worker configuration (standalone; Kafka ${config.bootstrapServers})\n`);
+  stdout.write(`${opts.workerFile}: valid worker configuration (${opts.mode ?? 'standalone'}; Kafka ${config.bootstrapServers})\n`);
   for (const { file, config: c, version } of connectors) {
     stdout.write(`${file}: valid connector ${c.name} (${c['connector.class']}${version === null ? '' : ` ${version}`})\n`);
   }
@@ -164,7 +166,7 @@ async function validateWorker(
   try {
     const props = await readConfigFile(opts.workerFile);
     layered = layerWorkerConfig({ file: { path: opts.workerFile, props }, env: opts.env ?? process.env, overrides: opts.overrides });
-    config = parseWorkerConfig(layered.props, 'standalone', path.dirname(path.resolve(opts.workerFile)), layered.origins);
+    config = parseWorkerConfig(layered.props, opts.mode ?? 'standalone', path.dirname(path.resolve(opts.workerFile)), layered.origins);
   } catch (err) {
     if (err instanceof ConfigFileError) problems.push({ source: opts.workerFile, name: null, value: null, message: err.message.slice(opts.workerFile.length + 2) });
     else if (err instanceof WorkerConfigException) {

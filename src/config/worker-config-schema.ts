@@ -7,7 +7,7 @@
  */
 import os from 'node:os';
 
-export type WorkerConfigGroup = 'Kafka' | 'Converters' | 'Offsets' | 'Connectors and tasks' | 'Config providers' | 'REST' | 'Logging';
+export type WorkerConfigGroup = 'Kafka' | 'Converters' | 'Offsets' | 'Distributed' | 'Connectors and tasks' | 'Config providers' | 'REST' | 'Logging';
 
 export interface WorkerKeyDefinition {
   readonly doc: string;
@@ -19,12 +19,17 @@ export interface WorkerKeyDefinition {
   readonly defaultText?: string;
   /** A relative path is resolved against the directory of the file that set it. */
   readonly isPath?: boolean;
-  /** Must be set (no usable default). `standalone`: in standalone mode. */
-  readonly required?: true | 'standalone';
+  /** Must be set (no usable default). `standalone`, `distributed`: in that mode. */
+  readonly required?: true | 'standalone' | 'distributed';
 }
 
 const positiveInt = (name: string) => (value: unknown): void => {
   if (!Number.isInteger(value) || (value as number) <= 0) throw new Error(`${name} must be a positive integer`);
+};
+
+/** A replication factor or partition count for a new topic: a positive integer, or -1 for the broker's default. */
+const topicSize = (name: string) => (value: unknown): void => {
+  if (!Number.isInteger(value) || ((value as number) <= 0 && value !== -1)) throw new Error(`${name} must be a positive integer, or -1 for the broker's default`);
 };
 
 /** `host:port` entries; a `proto://` prefix is tolerated, as librdkafka and Java's client do. */
@@ -80,6 +85,106 @@ export const WORKER_CONFIG_SCHEMA = {
     format: 'nat',
     default: 5000,
     group: 'Offsets',
+  },
+  'group.id': {
+    doc: 'Distributed mode: the cluster this worker belongs to. Workers with the same group.id share connectors and tasks (a Kafka consumer group of that name coordinates them).',
+    format: String,
+    default: '',
+    group: 'Distributed',
+    required: 'distributed',
+  },
+  'config.storage.topic': {
+    doc: "Distributed mode: the compacted topic of connector configs, task configs and target states (one partition), in Kafka Connect's record format.",
+    format: String,
+    default: '',
+    group: 'Distributed',
+    required: 'distributed',
+  },
+  'config.storage.replication.factor': {
+    doc: 'Replication factor of config.storage.topic when connectd creates it (-1: the broker default).',
+    format: topicSize('config.storage.replication.factor'),
+    default: 3,
+    group: 'Distributed',
+  },
+  'offset.storage.topic': {
+    doc: "Distributed mode: the compacted topic of source offsets, in Kafka Connect's record format (offsets can move between the two).",
+    format: String,
+    default: '',
+    group: 'Distributed',
+    required: 'distributed',
+  },
+  'offset.storage.replication.factor': {
+    doc: 'Replication factor of offset.storage.topic when connectd creates it (-1: the broker default).',
+    format: topicSize('offset.storage.replication.factor'),
+    default: 3,
+    group: 'Distributed',
+  },
+  'offset.storage.partitions': {
+    doc: 'Partitions of offset.storage.topic when connectd creates it (-1: the broker default).',
+    format: topicSize('offset.storage.partitions'),
+    default: 25,
+    group: 'Distributed',
+  },
+  'status.storage.topic': {
+    doc: 'Distributed mode: the compacted topic of connector and task statuses.',
+    format: String,
+    default: '',
+    group: 'Distributed',
+    required: 'distributed',
+  },
+  'status.storage.replication.factor': {
+    doc: 'Replication factor of status.storage.topic when connectd creates it (-1: the broker default).',
+    format: topicSize('status.storage.replication.factor'),
+    default: 3,
+    group: 'Distributed',
+  },
+  'status.storage.partitions': {
+    doc: 'Partitions of status.storage.topic when connectd creates it (-1: the broker default).',
+    format: topicSize('status.storage.partitions'),
+    default: 5,
+    group: 'Distributed',
+  },
+  'session.timeout.ms': {
+    doc: "Distributed mode: how long the group coordinator waits for a worker's heartbeat before it declares the worker dead and its connectors and tasks move to the others.",
+    format: positiveInt('session.timeout.ms'),
+    default: 10000,
+    group: 'Distributed',
+  },
+  'heartbeat.interval.ms': {
+    doc: 'Distributed mode: how often a worker sends heartbeats to the group coordinator (well under session.timeout.ms).',
+    format: positiveInt('heartbeat.interval.ms'),
+    default: 3000,
+    group: 'Distributed',
+  },
+  'membership.topic': {
+    doc: 'connectd, distributed mode: the topic whose partition assignment tells each worker its place in the cluster (never written to). Default: connectd-members-<group.id>.',
+    format: String,
+    default: '',
+    group: 'Distributed',
+  },
+  'membership.topic.partitions': {
+    doc: 'connectd, distributed mode: partitions of membership.topic when connectd creates it; a cluster may have at most half as many workers.',
+    format: positiveInt('membership.topic.partitions'),
+    default: 64,
+    group: 'Distributed',
+  },
+  'rest.advertised.host.name': {
+    doc: 'Distributed mode: the host name other workers use to reach this REST API (requests are forwarded to the worker that runs a connector or task). Default: the listener host, else this machine\'s host name.',
+    format: String,
+    default: '',
+    group: 'REST',
+  },
+  'rest.advertised.port': {
+    doc: 'Distributed mode: the port other workers use to reach this REST API (0: the listener port).',
+    format: 'port',
+    default: 0,
+    group: 'REST',
+  },
+  'rest.advertised.listener': {
+    doc: 'Distributed mode: http or https, as other workers reach this REST API (default: the listener protocol).',
+    format: ['', 'http', 'https'],
+    default: '',
+    group: 'REST',
   },
   'plugin.path': {
     doc: 'Comma-separated directories or modules with connector plugins (.js modules or npm packages).',

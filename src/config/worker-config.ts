@@ -16,6 +16,7 @@
  * With `config.providers`, values may hold `${provider:[path:]key}` placeholders, resolved here as
  * Kafka resolves its worker config; problems show the placeholder, never the resolved value.
  */
+import os from 'node:os';
 import path from 'node:path';
 import convict from 'convict';
 import { ConfigException } from '../sdk/config-def.js';
@@ -30,6 +31,27 @@ import { NON_CONFIG_ENV_VARS, PASS_THROUGH_PREFIXES, WORKER_CONFIG_KEYS, WORKER_
 import type { WorkerConfigKey } from './worker-config-schema.js';
 
 export type LogFormat = 'auto' | 'json' | 'pretty';
+
+export type WorkerMode = 'standalone' | 'distributed';
+
+/** Distributed mode's settings (Kafka Connect's DistributedConfig). */
+export interface DistributedSettings {
+  readonly groupId: string;
+  readonly configTopic: string;
+  readonly configReplicationFactor: number;
+  readonly offsetTopic: string;
+  readonly offsetReplicationFactor: number;
+  readonly offsetPartitions: number;
+  readonly statusTopic: string;
+  readonly statusReplicationFactor: number;
+  readonly statusPartitions: number;
+  readonly sessionTimeoutMs: number;
+  readonly heartbeatIntervalMs: number;
+  readonly membershipTopic: string;
+  readonly membershipPartitions: number;
+  /** This worker's REST URL as other workers reach it. */
+  readonly advertisedUrl: string;
+}
 
 export interface WorkerConfig {
   readonly bootstrapServers: string;
@@ -55,6 +77,7 @@ export interface WorkerConfig {
   readonly taskRestartBackoffMaxMs: number;
   readonly logLevel: string;
   readonly logFormat: LogFormat;
+  readonly distributed: DistributedSettings;
   /**
    * `producer.*` keys, prefix stripped, for librdkafka; security settings among them translated to
    * librdkafka's names as in kafkaClientDefaults.
@@ -136,7 +159,7 @@ export function layerWorkerConfig(sources: WorkerConfigSources): LayeredWorkerCo
 /** Reads the worker config file, layers the environment and overrides on it, validates. */
 export async function loadWorkerConfig(
   file: string,
-  mode: 'standalone',
+  mode: WorkerMode,
   opts: { env?: Readonly<Record<string, string | undefined>>; overrides?: Readonly<Record<string, string>> } = {},
 ): Promise<WorkerConfig> {
   const props = await readConfigFile(file);
@@ -151,7 +174,7 @@ export async function loadWorkerConfig(
  */
 export function parseWorkerConfig(
   rawProps: Readonly<Record<string, string>>,
-  mode: 'standalone',
+  mode: WorkerMode,
   baseDir = process.cwd(),
   origins: Readonly<Record<string, ValueOrigin>> = {},
 ): WorkerConfig {
@@ -227,7 +250,7 @@ export function parseWorkerConfig(
   for (const key of WORKER_CONFIG_KEYS) {
     const required = workerKeyDefinition(key)!.required;
     if ((required === true || required === mode) && String(get(key)).trim() === '') {
-      const why = required === 'standalone' ? ' (standalone mode needs it)' : '';
+      const why = required === true ? '' : ` (${required} mode needs it)`;
       problems.push({ name: key, value: null, message: `Missing required configuration with no default value${why}` });
     }
   }
@@ -281,6 +304,22 @@ export function parseWorkerConfig(
     taskRestartBackoffMaxMs: get<number>('task.restart.backoff.max.ms'),
     logLevel: get<string>('log.level'),
     logFormat: get<LogFormat>('log.format'),
+    distributed: Object.freeze({
+      groupId: get<string>('group.id'),
+      configTopic: get<string>('config.storage.topic'),
+      configReplicationFactor: get<number>('config.storage.replication.factor'),
+      offsetTopic: get<string>('offset.storage.topic'),
+      offsetReplicationFactor: get<number>('offset.storage.replication.factor'),
+      offsetPartitions: get<number>('offset.storage.partitions'),
+      statusTopic: get<string>('status.storage.topic'),
+      statusReplicationFactor: get<number>('status.storage.replication.factor'),
+      statusPartitions: get<number>('status.storage.partitions'),
+      sessionTimeoutMs: get<number>('session.timeout.ms'),
+      heartbeatIntervalMs: get<number>('heartbeat.interval.ms'),
+      membershipTopic: get<string>('membership.topic') || `connectd-members-${get<string>('group.id')}`,
+      membershipPartitions: get<number>('membership.topic.partitions'),
+      advertisedUrl: advertisedUrl(listener!, get<string>('rest.advertised.listener'), get<string>('rest.advertised.host.name'), get<number>('rest.advertised.port')),
+    }),
     producer: Object.freeze(producer),
     consumer: Object.freeze(consumer),
     kafkaClientDefaults: Object.freeze(clientDefaults.config),
@@ -288,6 +327,13 @@ export function parseWorkerConfig(
     configProviders: Object.freeze(providers.names),
     configProviderClasses: Object.freeze(providers.classes),
   });
+}
+
+/** Kafka Connect's advertised URL: rest.advertised.* where set, else the listener, else this host's name. */
+function advertisedUrl(listener: WorkerConfig['listener'], protocol: string, host: string, port: number): string {
+  const name = host || (listener.host === '' || listener.host === '0.0.0.0' || listener.host === '::' ? os.hostname() : listener.host);
+  const bracketed = name.includes(':') && !name.startsWith('[') ? `[${name}]` : name;
+  return `${protocol || listener.protocol}://${bracketed}:${port || listener.port}`;
 }
 
 /** `config.providers` and `config.providers.<name>.class`, checked by building the providers. */

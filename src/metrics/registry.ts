@@ -25,6 +25,20 @@ export interface MetricsSources {
   threads(): Iterable<{ threadId: number; performance: { eventLoopUtilization: typeof performance.eventLoopUtilization } }>;
   /** Producers in use: `name` is 'worker' or the connector of an overriding producer. */
   producers(): Iterable<{ name: string; statistics: ProducerStatistics | undefined; queueFullEvents: number }>;
+  /** Distributed mode (Kafka Connect's connect-worker-rebalance-metrics); absent in standalone. */
+  rebalance?(): RebalanceStats;
+}
+
+export interface RebalanceStats {
+  completed: number;
+  /** Time spent in completed rebalances, and in the last one, in ms. */
+  totalMs: number;
+  lastMs: number;
+  /** When the last rebalance completed (ms since the epoch), if one did. */
+  lastCompletedAt: number | undefined;
+  rebalancing: boolean;
+  generation: number;
+  leader: boolean;
 }
 
 const STATES: readonly State[] = ['UNASSIGNED', 'RUNNING', 'PAUSED', 'STOPPED', 'FAILED', 'RESTARTING'];
@@ -274,6 +288,43 @@ export function createMetricsRegistry(sources: MetricsSources): Registry {
   startup('connectd_worker_connector_startup_failure_total', 'Connector starts that failed.', (s) => s.connectorFailure);
   startup('connectd_worker_task_startup_success_total', 'Task starts that succeeded.', (s) => s.taskSuccess);
   startup('connectd_worker_task_startup_failure_total', 'Task starts that failed.', (s) => s.taskFailure);
+
+  if (sources.rebalance !== undefined) {
+    const rebalance = (): RebalanceStats => sources.rebalance!();
+    const gauge = (name: string, help: string, read: (r: RebalanceStats) => number): void => {
+      new Gauge({
+        name,
+        help,
+        registers: [registry],
+        collect() {
+          this.set(read(rebalance()));
+        },
+      });
+    };
+    new Counter({
+      name: 'connectd_worker_rebalance_completed_total',
+      help: 'Rebalances this worker completed (an assignment applied).',
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc(rebalance().completed);
+      },
+    });
+    new Counter({
+      name: 'connectd_worker_rebalance_seconds_total',
+      help: 'Time spent in completed rebalances: from stopping work to running the new assignment.',
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc(rebalance().totalMs / 1000);
+      },
+    });
+    gauge('connectd_worker_rebalance_last_duration_seconds', 'Duration of the last completed rebalance.', (r) => r.lastMs / 1000);
+    gauge('connectd_worker_rebalance_time_since_last_seconds', 'Time since the last rebalance completed (-1: none yet).', (r) => (r.lastCompletedAt === undefined ? -1 : (Date.now() - r.lastCompletedAt) / 1000));
+    gauge('connectd_worker_rebalancing', '1 while a rebalance is under way (this worker runs nothing then).', (r) => (r.rebalancing ? 1 : 0));
+    gauge('connectd_worker_rebalance_generation', "The generation of the assignment this worker runs (Kafka Connect's epoch).", (r) => r.generation);
+    gauge('connectd_worker_leader', '1 on the worker that leads the cluster (computes assignments).', (r) => (r.leader ? 1 : 0));
+  }
 
   // Event-loop utilisation since the previous scrape, per thread: the main thread and each worker.
   const lastElu = new Map<string, ReturnType<typeof performance.eventLoopUtilization>>();

@@ -11,8 +11,8 @@ import Fastify from 'fastify';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Registry } from 'prom-client';
 import { ConfigException } from '../sdk/config-def.js';
-import { HerderError } from '../runtime/errors.js';
-import type { ConnectorOffset, StandaloneHerder, TargetState } from '../runtime/standalone-herder.js';
+import { ForwardRequest, HerderError } from '../runtime/errors.js';
+import type { ConnectorOffset, Herder, TargetState } from '../runtime/herder.js';
 import { VERSION } from '../version.js';
 import { knownConverterClasses, knownHeaderConverterClasses } from '../data/converters.js';
 import { findTransformPlugin, listTransformPlugins } from '../transforms/registry.js';
@@ -21,7 +21,7 @@ import type { Worker } from '../runtime/worker.js';
 import type { LoggerRegistry } from '../logging/logger-registry.js';
 
 export interface RestServerOptions {
-  herder: StandaloneHerder;
+  herder: Herder;
   /** Named loggers for /admin/loggers; without it those endpoints answer 404. */
   loggers?: LoggerRegistry;
   worker: Pick<Worker, 'listConnectorPlugins' | 'connectorPluginConfig'>;
@@ -117,11 +117,11 @@ export function createRestServer(opts: RestServerOptions): FastifyInstance {
       throw err;
     }
   };
-  const created = (reply: FastifyReply, name: string) =>
+  const created = async (reply: FastifyReply, name: string) =>
     reply
       .code(201)
       .header('location', `/connectors/${encodeURIComponent(name)}`)
-      .send(herder.connectorInfo(name));
+      .send(await herder.connectorInfo(name));
 
   app.get('/', async () => ({ version: VERSION, commit: process.env.CONNECTD_COMMIT ?? 'unknown', kafka_cluster_id: opts.kafkaClusterId() }));
   app.get('/health', async (_req, reply) => {
@@ -144,8 +144,8 @@ export function createRestServer(opts: RestServerOptions): FastifyInstance {
     for (const name of names) {
       try {
         const item: { status?: unknown; info?: unknown } = {};
-        if (expand.has('status')) item.status = herder.status(name);
-        if (expand.has('info')) item.info = herder.connectorInfo(name);
+        if (expand.has('status')) item.status = await herder.status(name);
+        if (expand.has('info')) item.info = await herder.connectorInfo(name);
         out[name] = item;
       } catch (err) {
         // Deleted while listing: omitted, as Kafka Connect does.
@@ -181,7 +181,7 @@ export function createRestServer(opts: RestServerOptions): FastifyInstance {
     const config = nonNull(configMap(req.body, 'config'));
     if (config.name !== undefined && config.name !== name) throw badRequest(`Connector name configuration (${config.name}) doesn't match connector name in the URL (${name})`);
     const result = await withValidation(config, () => herder.putConnectorConfig(name, config));
-    return result.created ? created(reply, name) : reply.code(200).send(herder.connectorInfo(name));
+    return result.created ? created(reply, name) : reply.code(200).send(await herder.connectorInfo(name));
   });
   app.patch<NameParams & { Body: unknown }>('/connectors/:name/config', async (req) => {
     const patch = configMap(req.body, 'config patch', true);
@@ -194,7 +194,7 @@ export function createRestServer(opts: RestServerOptions): FastifyInstance {
 
   app.get<NameParams>('/connectors/:name/topics', async (req) => ({ [req.params.name]: { topics: herder.activeTopics(req.params.name) } }));
   app.put<NameParams>('/connectors/:name/topics/reset', async (req, reply) => {
-    herder.resetActiveTopics(req.params.name);
+    await herder.resetActiveTopics(req.params.name);
     return reply.code(202).send();
   });
 
@@ -236,7 +236,7 @@ export function createRestServer(opts: RestServerOptions): FastifyInstance {
       return reply.code(204).send();
     }
     done.catch(() => undefined);
-    return reply.code(202).send(herder.status(req.params.name));
+    return reply.code(202).send(await herder.status(req.params.name));
   });
   app.post<TaskParams>('/connectors/:name/tasks/:task/restart', async (req, reply) => {
     await herder.restartTask(req.params.name, taskId(req.params.task));
@@ -305,7 +305,25 @@ export function createRestServer(opts: RestServerOptions): FastifyInstance {
   });
 
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ error_code: 404, message: `HTTP ${req.method} ${req.url} not found` }));
-  app.setErrorHandler((err: { statusCode?: number; message: string; code?: string }, _req, reply) => {
+  app.setErrorHandler(async (err: { statusCode?: number; message: string; code?: string }, req, reply) => {
+    // Distributed mode: the call runs on the worker that owns the connector or task. Forwarded once
+    // (`forward=false` on the hop, as Kafka Connect marks it), with the caller's credentials.
+    if (err instanceof ForwardRequest && (req.query as { forward?: string }).forward !== 'false') {
+      const target = new URL(req.url, err.url);
+      target.searchParams.set('forward', 'false');
+      const headers: Record<string, string> = {};
+      if (req.headers.authorization !== undefined) headers.authorization = req.headers.authorization;
+      if (req.body !== undefined && req.body !== null) headers['content-type'] = 'application/json';
+      try {
+        const res = await fetch(target, { method: req.method, headers, body: req.body === undefined || req.body === null ? undefined : JSON.stringify(req.body), signal: AbortSignal.timeout(90_000) });
+        const text = await res.text();
+        reply.code(res.status);
+        if (res.headers.get('content-type') !== null) reply.type(res.headers.get('content-type')!);
+        return reply.send(text === '' ? undefined : text);
+      } catch (cause) {
+        return reply.code(500).send({ error_code: 500, message: `forwarding the request to ${err.url} failed: ${(cause as Error).message}` });
+      }
+    }
     let status = err instanceof HerderError ? err.statusCode : (err.statusCode ?? 500);
     let message = err.message;
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') message = `Request body is larger than the limit of ${opts.bodyLimit ?? 1024 * 1024} bytes`;

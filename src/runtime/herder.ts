@@ -52,7 +52,7 @@ export interface Herder {
   connectorInfo(name: string): MaybeAsync<ConnectorInfo>;
   connectorConfig(name: string): MaybeAsync<Record<string, string>>;
   taskInfos(name: string): MaybeAsync<{ id: { connector: string; task: number }; config: TaskConfig }[]>;
-  status(name: string): ConnectorStatus;
+  status(name: string): MaybeAsync<ConnectorStatus>;
   taskStatus(name: string, task: number): ConnectorStatus['tasks'][number];
   activeTopics(name: string): string[];
   resetActiveTopics(name: string): MaybeAsync<void>;

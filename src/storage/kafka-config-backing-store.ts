@@ -204,6 +204,8 @@ export class KafkaConfigBackingStore {
   /** Task configs read but not yet committed, per connector. */
   readonly #deferredTaskConfigs = new Map<string, Map<number, ConnectorProperties>>();
   readonly #inconsistent = new Set<string>();
+  /** The newest value of each connectd cluster record, also those read before start() ended. */
+  readonly #connectdRecords = new Map<string, { value: unknown; offset: number }>();
 
   constructor(options: KafkaConfigBackingStoreOptions) {
     this.#logger = options.logger.child({ store: 'configs' });
@@ -254,6 +256,11 @@ export class KafkaConfigBackingStore {
 
   contains(connector: string): boolean {
     return this.#connectorConfigs.has(connector);
+  }
+
+  /** The newest connectd cluster record of `key` read so far (e.g. the last assignment, for its generation). */
+  connectdRecord(key: string): { value: unknown; offset: number } | undefined {
+    return this.#connectdRecords.get(key);
   }
 
   /** Reads every record written so far (Kafka Connect's refresh). */
@@ -363,7 +370,10 @@ export class KafkaConfigBackingStore {
     else if (key.startsWith(COMMIT_TASKS_PREFIX)) this.#readTasksCommit(key.slice(COMMIT_TASKS_PREFIX.length), value);
     else if (key.startsWith(RESTART_PREFIX)) this.#readRestartRequest(key.slice(RESTART_PREFIX.length), value);
     else if (key === SESSION_KEY_KEY) this.#readSessionKey(value);
-    else if (key.startsWith(CONNECTD_PREFIX)) this.#notify((l) => l.onConnectdRecord?.(key, value, record.offset));
+    else if (key.startsWith(CONNECTD_PREFIX)) {
+      this.#connectdRecords.set(key, { value, offset: record.offset });
+      this.#notify((l) => l.onConnectdRecord?.(key, value, record.offset));
+    }
     else if (key.startsWith(TASK_COUNT_RECORD_PREFIX) || key.startsWith(LOGGER_CLUSTER_PREFIX)) this.#logger.debug({ key }, 'config record not used by connectd');
     else this.#logger.error({ key }, 'config record with an unknown key skipped');
   }

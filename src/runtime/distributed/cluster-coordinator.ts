@@ -55,10 +55,14 @@ export interface ClusterCoordinatorOptions {
   assignmentTimeoutMs?: number;
 }
 
-/** The units of a config snapshot: connector instances and their tasks (`<connector>-<n>`). */
+/**
+ * The units of a config snapshot: connector instances and their tasks (`<connector>-<n>`). A
+ * STOPPED connector keeps its instance unit (its owner reports it STOPPED) but runs no tasks.
+ */
 export function unitsOf(state: ClusterConfigState): { connectors: string[]; tasks: string[] } {
-  const connectors = state.connectors().filter((c) => state.targetState(c) !== 'STOPPED');
-  return { connectors, tasks: connectors.flatMap((c) => state.tasks(c).map((t) => `${t.connector}-${t.task}`)) };
+  const connectors = state.connectors();
+  const running = connectors.filter((c) => state.targetState(c) !== 'STOPPED');
+  return { connectors, tasks: running.flatMap((c) => state.tasks(c).map((t) => `${t.connector}-${t.task}`)) };
 }
 
 const unitsKey = (u: { connectors: string[]; tasks: string[] }): string => JSON.stringify([[...u.connectors].sort(), [...u.tasks].sort()]);
@@ -105,6 +109,10 @@ export class ClusterCoordinator {
     this.rebalance.startedAt = Date.now();
     await this.#opts.configStore.refresh();
     this.#barrier = this.#opts.configStore.snapshot().offset;
+    // The generation and owners so far, from the last assignment in the topic: generations keep
+    // growing across restarts of the whole cluster (status writes compare them).
+    const last = this.#opts.configStore.connectdRecord(ASSIGNMENT_KEY)?.value as ClusterAssignment | undefined;
+    if (last !== undefined) this.#noteAssignment(last);
     this.#opts.configStore.addUpdateListener({
       onConnectdRecord: (key, value, offset) => this.#onRecord(key, value, offset),
       onConnectorConfigUpdate: () => this.#unitsMayHaveChanged(),
@@ -157,8 +165,7 @@ export class ClusterCoordinator {
   #onRecord(key: string, value: unknown, offset: number): void {
     if (key === ASSIGNMENT_KEY) {
       const a = value as ClusterAssignment;
-      this.#lastGeneration = Math.max(this.#lastGeneration, a.generation ?? 0);
-      this.#previous = new Map(Object.entries(a.assignments).length > 0 ? owners(new Map(Object.entries(a.assignments))) : []);
+      this.#noteAssignment(a);
       const pos = this.#position;
       if (offset < this.#barrier || pos === null || this.#applied || a.size !== pos.size || a.members[pos.index] !== this.#opts.workerId) return;
       this.#current = a;
@@ -182,6 +189,12 @@ export class ClusterCoordinator {
     const member = value as { worker: string; url: string; size: number };
     this.#members.set(index, member);
     this.#maybeAssign();
+  }
+
+  /** An assignment record read: its generation and its owners (the `previous` of the next one). */
+  #noteAssignment(a: ClusterAssignment): void {
+    this.#lastGeneration = Math.max(this.#lastGeneration, a.generation ?? 0);
+    this.#previous = owners(new Map(Object.entries(a.assignments)));
   }
 
   /** The leader's step 3: all members of this generation announced themselves. */

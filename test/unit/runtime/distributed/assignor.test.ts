@@ -82,3 +82,17 @@ t.test('random clusters: always balanced and complete, and sticky when nothing c
   }
   t.pass('50 random clusters');
 });
+
+t.test("one connector's tasks spread over the workers, also next to other connectors' tasks", async (t) => {
+  // 3 workers; `gen` 0 tasks (stopped), `paused` 2 tasks, `sink` 3 tasks: the sink's tasks on 3 workers.
+  const all = tasks('paused', 2).concat(tasks('sink', 3));
+  const a = assign({ members: ['w1', 'w2', 'w3'], connectors: ['gen', 'paused', 'sink'], tasks: all, previous: new Map() });
+  check(t, a, ['gen', 'paused', 'sink'], all);
+  const sinkWorkers = [...a.entries()].filter(([, w]) => w.tasks.some((x) => x.startsWith('sink-'))).length;
+  t.equal(sinkWorkers, 3, 'the three sink tasks on three workers');
+  // Sticky placements that pile one connector's tasks on one worker are spread out.
+  const piled = new Map(tasks('sink', 3).map((x) => [x, 'w1']));
+  const b = assign({ members: ['w1', 'w2', 'w3'], connectors: ['sink'], tasks: tasks('sink', 3), previous: piled });
+  t.same([...b.values()].map((w) => w.tasks.length), [1, 1, 1]);
+  t.same(b.get('w1')!.tasks, ['sink-0'], 'the first stays where it was');
+});
