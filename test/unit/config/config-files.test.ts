@@ -10,7 +10,7 @@ import { configHelpMarkdown, configHelpText } from '../../../src/config/config-h
 import { ConfigFileError, parseJsonConfig } from '../../../src/config/config-files.js';
 import { parseProperties } from '../../../src/config/properties.js';
 import { parseWorkerConfig } from '../../../src/config/worker-config.js';
-import { WORKER_CONFIG_KEYS } from '../../../src/config/worker-config-schema.js';
+import { WORKER_CONFIG_KEYS, workerKeyDefinition } from '../../../src/config/worker-config-schema.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../../../..');
 
@@ -24,11 +24,14 @@ t.test('JSON configs', async (t) => {
   t.throws(() => parseJsonConfig('null', 'f.json'), /f\.json: expected a JSON object/);
 });
 
+/** Keys only distributed mode reads: config/connect-distributed.properties shows them. */
+const DISTRIBUTED_ONLY = (key: string): boolean => workerKeyDefinition(key)?.group === 'Distributed' || key.startsWith('rest.advertised.');
+
 t.test('config/connect-standalone.properties lists every worker key and is valid with every example on', async (t) => {
   const text = readFileSync(path.join(ROOT, 'config', 'connect-standalone.properties'), 'utf8');
   const active = parseProperties(text);
   const withExamples = parseProperties(text.replace(/^#([a-z][a-z.]*=)/gm, '$1'));
-  for (const key of WORKER_CONFIG_KEYS) t.ok(key in withExamples, `${key} is in the example`);
+  for (const key of WORKER_CONFIG_KEYS.filter((k) => !DISTRIBUTED_ONLY(k))) t.ok(key in withExamples, `${key} is in the example`);
   t.doesNotThrow(() => parseWorkerConfig(active, 'standalone', ROOT), 'valid as shipped');
   // The HTTPS key and chain as text are the alternative to the keystore file: one or the other.
   delete withExamples['listeners.https.ssl.keystore.key'];
@@ -36,6 +39,20 @@ t.test('config/connect-standalone.properties lists every worker key and is valid
   const cfg = parseWorkerConfig({ ...withExamples, 'plugin.path': '' }, 'standalone', ROOT);
   t.equal(cfg.listener.protocol, 'https');
   t.ok(Object.keys(cfg.kafkaClientDefaults).length > 0, 'the commented security examples translate');
+});
+
+t.test('config/connect-distributed.properties lists every distributed-mode key and is valid in distributed mode', async (t) => {
+  const text = readFileSync(path.join(ROOT, 'config', 'connect-distributed.properties'), 'utf8');
+  const active = parseProperties(text);
+  const withExamples = parseProperties(text.replace(/^#([a-z][a-z.]*=)/gm, '$1'));
+  for (const key of WORKER_CONFIG_KEYS.filter(DISTRIBUTED_ONLY)) t.ok(key in withExamples, `${key} is in the example`);
+  const cfg = parseWorkerConfig(active, 'distributed', ROOT);
+  t.equal(cfg.distributed.groupId, 'connectd-cluster');
+  t.equal(cfg.distributed.membershipTopic, 'connectd-members-connectd-cluster');
+  t.match(cfg.distributed.advertisedUrl, /^http:\/\/[^/]+:8083$/, 'advertised: this host, the listener port');
+  const advertised = parseWorkerConfig(withExamples, 'distributed', ROOT);
+  t.equal(advertised.distributed.advertisedUrl, 'http://worker-1.example.com:8083');
+  t.throws(() => parseWorkerConfig(active, 'standalone', ROOT), /offset\.storage\.file\.filename/, 'not a standalone config');
 });
 
 t.test("the README's key table is the one the schema generates", async (t) => {

@@ -18,6 +18,7 @@ const registry = createMetricsRegistry({
   producers: () => [],
   worker: () => ({ taskCount: 0, startups: { connectorSuccess: 0, connectorFailure: 0, taskSuccess: 0, taskFailure: 0 } }),
   threads: () => [],
+  rebalance: () => ({ completed: 0, totalMs: 0, lastMs: 0, lastCompletedAt: undefined, rebalancing: false, generation: 0, leader: false }),
 });
 const exported = new Set((await registry.getMetricsAsJSON()).map((m) => m.name));
 
