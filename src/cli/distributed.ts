@@ -52,7 +52,7 @@ export async function runDistributed(config: WorkerConfig, restSecurity: RestSec
       groupId: d.groupId,
       topic: d.membershipTopic,
       partitions: d.membershipPartitions,
-      clientConfig: { ...config.kafkaClientDefaults, 'session.timeout.ms': d.sessionTimeoutMs, 'heartbeat.interval.ms': d.heartbeatIntervalMs },
+      clientConfig: { ...config.kafkaClientDefaults, 'session.timeout.ms': d.sessionTimeoutMs, 'heartbeat.interval.ms': d.heartbeatIntervalMs, 'max.poll.interval.ms': d.rebalanceTimeoutMs },
     },
   });
   const coordinator = herder.coordinator;

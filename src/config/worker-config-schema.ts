@@ -156,6 +156,12 @@ export const WORKER_CONFIG_SCHEMA = {
     default: 3000,
     group: 'Distributed',
   },
+  'rebalance.timeout.ms': {
+    doc: "Distributed mode: how long a rebalance waits for every worker to stop its tasks and rejoin; a worker slower than this is dropped from the group (librdkafka's max.poll.interval.ms of the membership consumer).",
+    format: positiveInt('rebalance.timeout.ms'),
+    default: 60000,
+    group: 'Distributed',
+  },
   'membership.topic': {
     doc: 'connectd, distributed mode: the topic whose partition assignment tells each worker its place in the cluster (never written to). Default: connectd-members-<group.id>.',
     format: String,

@@ -47,6 +47,7 @@ export interface DistributedSettings {
   readonly statusPartitions: number;
   readonly sessionTimeoutMs: number;
   readonly heartbeatIntervalMs: number;
+  readonly rebalanceTimeoutMs: number;
   readonly membershipTopic: string;
   readonly membershipPartitions: number;
   /** This worker's REST URL as other workers reach it. */
@@ -316,6 +317,7 @@ export function parseWorkerConfig(
       statusPartitions: get<number>('status.storage.partitions'),
       sessionTimeoutMs: get<number>('session.timeout.ms'),
       heartbeatIntervalMs: get<number>('heartbeat.interval.ms'),
+      rebalanceTimeoutMs: get<number>('rebalance.timeout.ms'),
       membershipTopic: get<string>('membership.topic') || `connectd-members-${get<string>('group.id')}`,
       membershipPartitions: get<number>('membership.topic.partitions'),
       advertisedUrl: advertisedUrl(listener!, get<string>('rest.advertised.listener'), get<string>('rest.advertised.host.name'), get<number>('rest.advertised.port')),

@@ -4,6 +4,7 @@
  *
  * - Three workers and a 6-task generator: 2 tasks each. SIGKILL one: its tasks run on the other two
  *   within session.timeout.ms plus a few seconds. A fourth worker joins: 2/2/2 again.
+ * - Connectors created and deleted during rebalances: every unit runs exactly once.
  * - Every operation through a worker that does not run the connector instance: create, update,
  *   pause, resume, restart (forwarded to the owner), task restart, stop, offsets, delete.
  * - The topic holds every generated record, in order per source partition; duplicates only where a
@@ -169,6 +170,26 @@ let d: ConnectdProcess;
 t.test('a fourth worker joins: some tasks move to it, balanced again', async () => {
   d = await worker();
   await balanced(a, 'gen', 6, [a, b, d]);
+});
+
+t.test('connectors created and deleted while the cluster rebalances: each unit runs exactly once', async (t) => {
+  const burst = (i: number): Record<string, string> => ({ ...generator, 'tasks.max': '2', 'source.partitions': '2', 'records.per.second': '20', topic: `it-burst-${i}` });
+  // Three creates through three workers at once (each makes the leader rebalance), a delete, and
+  // a worker restart in the middle.
+  const created = await Promise.all([a, b, d].map((w, i) => w.request('POST', '/connectors', { name: `burst-${i}`, config: burst(i) })));
+  t.same(created.map((r) => r.status), [201, 201, 201]);
+  t.equal((await d.request('DELETE', '/connectors/burst-1')).status, 204);
+  await balanced(a, 'burst-0', 2, [a, b, d]);
+  await balanced(b, 'burst-2', 2, [a, b, d]);
+  await balanced(d, 'gen', 6, [a, b, d]);
+  for (const w of [a, b, d]) await waitFor(`${w.url} forgot burst-1`, async () => !(await w.get<string[]>('/connectors')).includes('burst-1'));
+  // A unit running on two workers would count twice.
+  await waitFor('10 tasks running in the cluster, each once', async () => {
+    const counts = await Promise.all([a, b, d].map((w) => w.metric('connectd_worker_task_count')));
+    return counts.reduce((x, y) => x + y, 0) === 10 && Math.max(...counts) - Math.min(...counts) <= 1;
+  });
+  for (const name of ['burst-0', 'burst-2']) t.equal((await a.request('DELETE', `/connectors/${name}`)).status, 204);
+  await waitFor('the burst connectors gone', async () => (await Promise.all([a, b, d].map((w) => w.metric('connectd_worker_task_count')))).reduce((x, y) => x + y, 0) === 6);
 });
 
 t.test('operations through a worker that does not run the connector', async (t) => {

@@ -13,6 +13,7 @@
  * 4. Every member applies the first assignment after its `E` that lists it at its position.
  * 5. The leader forces a rebalance when the set of units (connectors, tasks) changes.
  */
+import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { GroupMembership } from '../../kafka/group-membership.js';
 import type { GroupMembershipOptions, Position } from '../../kafka/group-membership.js';
@@ -33,6 +34,12 @@ export interface ClusterAssignment {
   leaderUrl: string;
   /** Worker id by position. */
   members: string[];
+  /**
+   * The nonce of each position's member record this assignment was built from: a member applies
+   * only an assignment that cites its own record of this generation, never a late one of an
+   * earlier generation that happens to list it at the same position.
+   */
+  nonces: string[];
   urls: Record<string, string>;
   assignments: Record<string, WorkerAssignment>;
 }
@@ -73,10 +80,14 @@ export class ClusterCoordinator {
   /** The config topic's end at this member's last revocation: records after it belong to this generation. */
   #barrier = Number.POSITIVE_INFINITY;
   #position: Position | null = null;
-  readonly #members = new Map<number, { worker: string; url: string; size: number }>();
+  readonly #members = new Map<number, { worker: string; url: string; size: number; nonce: string }>();
   #previous = new Map<string, string>();
   #current: ClusterAssignment | undefined;
   #applied = false;
+  /** The assignment being applied (the config view catching up to its offset). */
+  #accepted: ClusterAssignment | undefined;
+  /** This member's record of the current generation carries this nonce. */
+  #nonce = '';
   #pendingWrites = new Set<Promise<unknown>>();
   #assignedUnits: string | undefined;
   #assignmentTimer: NodeJS.Timeout | undefined;
@@ -132,9 +143,15 @@ export class ClusterCoordinator {
     return !this.#applied;
   }
 
+  /** Generations continue from at least `generation` (e.g. the newest in the status topic). */
+  atLeastGeneration(generation: number): void {
+    this.#lastGeneration = Math.max(this.#lastGeneration, generation);
+  }
+
   async #revoked(lost: boolean): Promise<void> {
     this.rebalance.startedAt ??= Date.now();
     this.#applied = false;
+    this.#accepted = undefined;
     this.#position = null;
     this.#members.clear();
     await this.#opts.onRevoke();
@@ -153,7 +170,8 @@ export class ClusterCoordinator {
       this.#membership.rejoin();
     }, this.#opts.assignmentTimeoutMs ?? 30_000);
     this.#assignmentTimer.unref();
-    this.#write(`${MEMBER_PREFIX}${position.index}`, { worker: this.#opts.workerId, url: this.#opts.url, size: position.size });
+    this.#nonce = randomUUID();
+    this.#write(`${MEMBER_PREFIX}${position.index}`, { worker: this.#opts.workerId, url: this.#opts.url, size: position.size, nonce: this.#nonce });
   }
 
   #write(key: string, value: unknown): void {
@@ -167,28 +185,45 @@ export class ClusterCoordinator {
       const a = value as ClusterAssignment;
       this.#noteAssignment(a);
       const pos = this.#position;
-      if (offset < this.#barrier || pos === null || this.#applied || a.size !== pos.size || a.members[pos.index] !== this.#opts.workerId) return;
-      this.#current = a;
-      this.#applied = true;
-      clearTimeout(this.#assignmentTimer);
-      this.#assignedUnits = unitsKey({ connectors: Object.values(a.assignments).flatMap((w) => w.connectors), tasks: Object.values(a.assignments).flatMap((w) => w.tasks) });
-      this.generations++;
-      if (this.rebalance.startedAt !== undefined) {
-        this.rebalance.lastMs = Date.now() - this.rebalance.startedAt;
-        this.rebalance.totalMs += this.rebalance.lastMs;
-        this.rebalance.completed++;
-        this.rebalance.lastCompletedAt = Date.now();
-        this.rebalance.startedAt = undefined;
-      }
-      const mine = a.assignments[this.#opts.workerId] ?? { connectors: [], tasks: [] };
-      void this.#opts.configStore.refresh().then(() => this.#opts.onAssignment(mine, a));
+      if (offset < this.#barrier || pos === null || this.#applied || this.#accepted !== undefined) return;
+      if (a.size !== pos.size || a.members[pos.index] !== this.#opts.workerId || a.nonces?.[pos.index] !== this.#nonce) return;
+      this.#accepted = a;
+      // Units start once this worker's config view holds what the leader assigned from.
+      this.#opts.configStore.refresh().then(
+        () => this.#apply(a, pos),
+        (err: unknown) => {
+          if (this.#accepted !== a) return;
+          this.#accepted = undefined;
+          this.#opts.logger.error({ err }, 'reading the config topic up to the assignment failed; rebalancing again');
+          this.#membership.rejoin();
+        },
+      );
       return;
     }
     if (!key.startsWith(MEMBER_PREFIX) || offset < this.#barrier) return;
     const index = Number(key.slice(MEMBER_PREFIX.length));
-    const member = value as { worker: string; url: string; size: number };
+    const member = value as { worker: string; url: string; size: number; nonce: string };
     this.#members.set(index, member);
     this.#maybeAssign();
+  }
+
+  #apply(a: ClusterAssignment, pos: Position): void {
+    if (this.#accepted !== a || this.#position !== pos) return;
+    this.#current = a;
+    this.#applied = true;
+    clearTimeout(this.#assignmentTimer);
+    this.#assignedUnits = unitsKey({ connectors: Object.values(a.assignments).flatMap((w) => w.connectors), tasks: Object.values(a.assignments).flatMap((w) => w.tasks) });
+    this.generations++;
+    if (this.rebalance.startedAt !== undefined) {
+      this.rebalance.lastMs = Date.now() - this.rebalance.startedAt;
+      this.rebalance.totalMs += this.rebalance.lastMs;
+      this.rebalance.completed++;
+      this.rebalance.lastCompletedAt = Date.now();
+      this.rebalance.startedAt = undefined;
+    }
+    this.#opts.onAssignment(a.assignments[this.#opts.workerId] ?? { connectors: [], tasks: [] }, a);
+    // A change read while the leader assigned (a connector created, stopped, deleted) went unnoticed.
+    this.#unitsMayHaveChanged();
   }
 
   /** An assignment record read: its generation and its owners (the `previous` of the next one). */
@@ -202,11 +237,13 @@ export class ClusterCoordinator {
     const pos = this.#position;
     if (pos === null || pos.index !== 0 || this.#applied) return;
     const members: string[] = [];
+    const nonces: string[] = [];
     const urls: Record<string, string> = {};
     for (let i = 0; i < pos.size; i++) {
       const m = this.#members.get(i);
       if (m === undefined || m.size !== pos.size) return;
       members.push(m.worker);
+      nonces.push(m.nonce);
       urls[m.worker] = m.url;
     }
     const state = this.#opts.configStore.snapshot();
@@ -219,6 +256,7 @@ export class ClusterCoordinator {
       leader: this.#opts.workerId,
       leaderUrl: this.#opts.url,
       members,
+      nonces,
       urls,
       assignments: Object.fromEntries(assignment),
     };

@@ -75,6 +75,8 @@ export interface DistributedHerderOptions {
 
 interface LocalConnector {
   name: string;
+  /** The generation it was started in: its status writes carry it. */
+  generation: number;
   instance?: WorkerConnector;
   state: State;
   trace?: string;
@@ -84,6 +86,8 @@ interface LocalConnector {
 
 interface LocalTask {
   id: ConnectorTaskId;
+  /** The generation it was started in: its status writes carry it. */
+  generation: number;
   state: State;
   trace?: string;
   handle?: WorkerSourceTask | WorkerSinkTask;
@@ -159,6 +163,13 @@ export class DistributedHerder implements Herder {
       for (const alias of aliasesFor(plugin.class)) this.#pluginTypes.set(alias, plugin.type);
     }
     await this.#statuses.start();
+    // Generations continue above every status written so far (also by Kafka Connect's workers):
+    // status writes of a lower generation by another worker are refused.
+    let newest = 0;
+    for (const connector of this.#statuses.connectors()) {
+      newest = Math.max(newest, this.#statuses.getConnector(connector)?.generation ?? 0, ...this.#statuses.getAllTasks(connector).map((s) => s.generation));
+    }
+    this.#coordinator.atLeastGeneration(newest);
     await this.#configs.start();
     this.#configs.addUpdateListener({
       onConnectorConfigUpdate: (name) => this.#onConnectorConfig(name),
@@ -227,7 +238,7 @@ export class DistributedHerder implements Herder {
     const stored = this.#statuses.getConnector(name);
     const connector =
       stored === undefined
-        ? { state: 'UNASSIGNED' as State, worker_id: this.#ownerOf(name) ?? '' }
+        ? { state: 'UNASSIGNED' as State, worker_id: this.#ownerOf('connectors', name) ?? '' }
         : withTrace({ state: stored.state as State, worker_id: stored.workerId }, stored.trace ?? undefined);
     return { name, connector, tasks, type };
   }
@@ -239,7 +250,7 @@ export class DistributedHerder implements Herder {
     const local = this.#tasks.get(unitKey(id));
     if (local !== undefined) return { id: task, state: local.state, worker_id: this.#worker.workerId, ...(local.trace === undefined ? {} : { trace: local.trace }) };
     const stored = this.#statuses.getTask(id);
-    if (stored === undefined) return { id: task, state: 'UNASSIGNED', worker_id: this.#ownerOf(unitKey(id)) ?? '' };
+    if (stored === undefined) return { id: task, state: 'UNASSIGNED', worker_id: this.#ownerOf('tasks', unitKey(id)) ?? '' };
     return { id: task, state: stored.state as State, worker_id: stored.workerId, ...(stored.trace === null ? {} : { trace: stored.trace }) };
   }
 
@@ -320,6 +331,8 @@ export class DistributedHerder implements Herder {
     this.#stored(name);
     await this.#configs.removeConnectorConfig(name);
     this.#meta.delete(name);
+    // KIP-558: the connector's active topics go with it.
+    await Promise.all(this.#statuses.getAllTopics(name).map((topic) => this.#statuses.deleteTopic(name, topic.topic)));
   }
 
   async pauseConnector(name: string): Promise<void> {
@@ -357,7 +370,7 @@ export class DistributedHerder implements Herder {
       return;
     }
     const local = this.#connectors.get(name);
-    if (local === undefined) throw this.#forwardTo(name, `connector ${name}`);
+    if (local === undefined) throw this.#forwardTo('connectors', name, `connector ${name}`);
     await this.#enqueue(name, () => this.#restartConnectorInstance(name));
   }
 
@@ -366,25 +379,24 @@ export class DistributedHerder implements Herder {
     const id = { connector: name, task };
     if (task >= this.#configs.snapshot().taskCount(name)) throw taskNotFound(name, task);
     const local = this.#tasks.get(unitKey(id));
-    if (local === undefined) throw this.#forwardTo(unitKey(id), `task ${unitKey(id)}`);
+    if (local === undefined) throw this.#forwardTo('tasks', unitKey(id), `task ${unitKey(id)}`);
     local.state = 'RESTARTING';
     await this.#enqueue(name, () => this.#restartTask(id));
   }
 
   /** The unit's owner, to forward to; 409 while a rebalance leaves it unknown. */
-  #forwardTo(unit: string, what: string): HerderError {
-    const owner = this.#ownerOf(unit);
+  #forwardTo(kind: 'connectors' | 'tasks', unit: string, what: string): HerderError {
+    const owner = this.#ownerOf(kind, unit);
     const url = owner === undefined ? undefined : this.assignment?.urls[owner];
     if (url === undefined || owner === this.#worker.workerId) return rebalanceUnderway();
     return new ForwardRequest(url, what);
   }
 
-  #ownerOf(unit: string): string | undefined {
+  /** The worker the current assignment gives a connector instance or a task (`<connector>-<n>`). */
+  #ownerOf(kind: 'connectors' | 'tasks', unit: string): string | undefined {
     const assignment = this.assignment;
     if (assignment === undefined) return undefined;
-    for (const [worker, units] of Object.entries(assignment.assignments)) {
-      if (units.connectors.includes(unit) || units.tasks.includes(unit)) return worker;
-    }
+    for (const [worker, units] of Object.entries(assignment.assignments)) if (units[kind].includes(unit)) return worker;
     return undefined;
   }
 
@@ -405,17 +417,12 @@ export class DistributedHerder implements Herder {
     return result;
   }
 
-  /**
-   * KIP-875 alter/reset: only while STOPPED, with no task configs and no task of the connector
-   * running anywhere in the cluster (the status topic shows none RUNNING or PAUSED).
-   */
+  /** KIP-875 alter/reset: only while STOPPED and without task configs (Kafka Connect's check). */
   async alterOffsets(name: string, offsets: ConnectorOffset[] | null): Promise<void> {
     await this.#configs.refresh();
     const config = this.#stored(name);
     const snapshot = this.#configs.snapshot();
-    await this.#statuses.readToEnd();
-    const running = this.#statuses.getAllTasks(name).some((s) => s.state === 'RUNNING' || s.state === 'PAUSED');
-    if (snapshot.targetState(name) !== 'STOPPED' || snapshot.taskCount(name) > 0 || running) throw notStopped(name);
+    if (snapshot.targetState(name) !== 'STOPPED' || snapshot.taskCount(name) > 0) throw notStopped(name);
     const { type } = await this.#metaFor(name, config);
     const effective = this.#effective(config);
     if (type === 'sink') {
@@ -477,28 +484,31 @@ export class DistributedHerder implements Herder {
 
   /** A new generation: start this worker's share (every other member stopped its old units first). */
   async #apply(mine: WorkerAssignment, assignment: ClusterAssignment): Promise<void> {
-    this.#generation = assignment.generation;
     this.#logger.info({ generation: assignment.generation, leader: assignment.leader, connectors: mine.connectors, tasks: mine.tasks }, 'rebalance: assignment applied');
     // The previous owners committed their offsets before they released these tasks; read them.
     await this.#offsets.readToEnd().catch((err: unknown) => this.#logger.error({ err }, 'reading the offsets topic before starting tasks failed'));
     if (this.#stopping || this.#coordinator.assignment !== assignment) return;
+    this.#generation = assignment.generation;
+    // A start still queued when the next rebalance begins must not run: the generation moved on.
+    const current = (): boolean => !this.#stopping && this.#coordinator.assignment === assignment;
     const started: Promise<void>[] = [];
-    for (const name of mine.connectors) started.push(this.#enqueue(name, () => this.#startConnector(name)));
+    for (const name of mine.connectors) started.push(this.#enqueue(name, async () => (current() ? this.#startConnector(name) : undefined)));
     for (const unit of mine.tasks) {
       const id = parseUnit(unit);
-      started.push(this.#enqueue(id.connector, () => this.#startTask(id)));
+      started.push(this.#enqueue(id.connector, async () => (current() ? this.#startTask(id) : undefined)));
     }
     await Promise.allSettled(started);
   }
 
   /** Revocation (and shutdown): every unit of this worker stops; source tasks commit their offsets. */
   async #stopAll(): Promise<void> {
-    const names = new Set([...this.#connectors.keys(), ...[...this.#tasks.values()].map((t) => t.id.connector)]);
+    // Every connector with a queue: a start queued but not yet run is stopped (or skipped) too.
+    const names = new Set([...this.#queues.keys(), ...this.#connectors.keys(), ...[...this.#tasks.values()].map((t) => t.id.connector)]);
     await Promise.allSettled([...names].map((name) => this.#enqueue(name, () => this.#stopUnitsOf(name, () => true))));
   }
 
   /** Stops the connector's units here that `which` selects (the instance is selected by its name). */
-  async #stopUnitsOf(name: string, which: (unit: string) => boolean): Promise<void> {
+  async #stopUnitsOf(name: string, which: (unit: string) => boolean, finalState: StatusState = 'UNASSIGNED'): Promise<void> {
     const tasks = [...this.#tasks.values()].filter((t) => t.id.connector === name && which(unitKey(t.id)));
     for (const t of tasks) clearTimeout(t.restartTimer);
     await this.#worker.stopTasks(tasks.flatMap((t) => (t.handle === undefined ? [] : [t.handle])));
@@ -506,13 +516,13 @@ export class DistributedHerder implements Herder {
     const reports: Promise<void>[] = [];
     for (const t of tasks) {
       this.#tasks.delete(unitKey(t.id));
-      reports.push(this.#reportTask(t.id, 'UNASSIGNED'));
+      reports.push(this.#reportTask(t.id, finalState, undefined, t.generation));
     }
     const local = this.#connectors.get(name);
     if (local !== undefined && which(name)) {
       await local.instance?.stop(this.#worker.config.taskShutdownGracefulTimeoutMs);
       this.#connectors.delete(name);
-      reports.push(this.#reportConnector(name, 'UNASSIGNED'));
+      reports.push(this.#reportConnector(name, finalState, undefined, local.generation));
     }
     await Promise.all(reports);
   }
@@ -521,7 +531,7 @@ export class DistributedHerder implements Herder {
     const snapshot = this.#configs.snapshot();
     const config = snapshot.connectorConfig(name);
     if (config === undefined || this.#connectors.has(name)) return;
-    const local: LocalConnector = { name, state: 'UNASSIGNED', config };
+    const local: LocalConnector = { name, generation: this.#generation, state: 'UNASSIGNED', config };
     this.#connectors.set(name, local);
     if (snapshot.targetState(name) === 'STOPPED') {
       this.#setConnectorState(local, 'STOPPED');
@@ -535,7 +545,9 @@ export class DistributedHerder implements Herder {
       local.name,
       this.#effective(local.config),
       () => void this.#enqueue(local.name, () => this.#reconfigure(local.name)),
-      (error) => this.#setConnectorState(local, 'FAILED', error),
+      (error) => {
+        if (this.#connectors.get(local.name) === local && local.instance === connector) this.#setConnectorState(local, 'FAILED', error);
+      },
     );
     local.instance = connector;
     try {
@@ -590,16 +602,18 @@ export class DistributedHerder implements Herder {
     const connectorConfig = snapshot.connectorConfig(id.connector);
     const taskConfig = snapshot.taskConfig(id);
     const key = unitKey(id);
+    // Not for a task the connector no longer has, nor of a connector stopped meanwhile.
     if (connectorConfig === undefined || taskConfig === undefined || this.#stopping) return;
+    if (id.task >= snapshot.taskCount(id.connector) || snapshot.targetState(id.connector) === 'STOPPED') return;
     if (this.#tasks.has(key) && this.#tasks.get(key) !== previous) return;
-    const local: LocalTask = { id, state: 'UNASSIGNED', taskConfig, connectorConfig, consecutiveRestarts: previous?.consecutiveRestarts ?? 0 };
+    const local: LocalTask = { id, generation: this.#generation, state: 'UNASSIGNED', taskConfig, connectorConfig, consecutiveRestarts: previous?.consecutiveRestarts ?? 0 };
     this.#tasks.set(key, local);
     const onStateChange = (state: State, error?: ErrorInfo): void => {
       if (this.#tasks.get(key) !== local) return;
       local.state = state;
       if (error !== undefined) local.trace = error.stack ?? error.message;
       else if (state === 'RUNNING') delete local.trace;
-      void this.#reportTask(id, state, local.trace);
+      void this.#reportTask(id, state, local.trace, local.generation);
       if (state === 'FAILED') this.#taskFailed(local, error);
     };
     const effective = this.#effective(connectorConfig);
@@ -668,9 +682,13 @@ export class DistributedHerder implements Herder {
     }
   }
 
+  /** Deleted: its units here stop, and their statuses go (DESTROYED is a tombstone, as in Kafka Connect). */
   #onConnectorRemoved(name: string): void {
     this.#meta.delete(name);
-    void this.#enqueue(name, () => this.#stopUnitsOf(name, () => true));
+    void this.#enqueue(name, async () => {
+      await this.#stopUnitsOf(name, () => true, 'DESTROYED');
+      this.#queues.delete(name);
+    });
   }
 
   /** Committed task configs: the tasks here whose config changed restart with the new one. */
@@ -706,7 +724,7 @@ export class DistributedHerder implements Herder {
           t.handle?.pause();
           if (t.state === 'RUNNING') {
             t.state = 'PAUSED';
-            void this.#reportTask(t.id, 'PAUSED');
+            void this.#reportTask(t.id, 'PAUSED', undefined, t.generation);
           }
         }
         return;
@@ -720,7 +738,7 @@ export class DistributedHerder implements Herder {
         t.handle?.resume();
         if (t.state === 'PAUSED') {
           t.state = 'RUNNING';
-          void this.#reportTask(t.id, 'RUNNING');
+          void this.#reportTask(t.id, 'RUNNING', undefined, t.generation);
         }
       }
     });
@@ -736,7 +754,7 @@ export class DistributedHerder implements Herder {
       const tasks = [...this.#tasks.values()].filter((t) => t.id.connector === name && (!request.onlyFailed || t.state === 'FAILED'));
       for (const t of tasks) {
         t.state = 'RESTARTING';
-        void this.#reportTask(t.id, 'RESTARTING');
+        void this.#reportTask(t.id, 'RESTARTING', undefined, t.generation);
       }
       for (const t of tasks) await this.#restartTask(t.id);
     });
@@ -749,16 +767,16 @@ export class DistributedHerder implements Herder {
     if (error !== undefined) local.trace = error.stack ?? error.message;
     else delete local.trace;
     if (state === 'FAILED') this.#logger.error({ connector: local.name, error: error?.message }, 'connector failed');
-    void this.#reportConnector(local.name, state, local.trace);
+    void this.#reportConnector(local.name, state, local.trace, local.generation);
   }
 
-  #reportConnector(connector: string, state: StatusState, trace?: string): Promise<void> {
-    const status = { connector, state, trace: trace ?? null, workerId: this.#worker.workerId, generation: this.#generation, version: null };
+  #reportConnector(connector: string, state: StatusState, trace: string | undefined, generation: number): Promise<void> {
+    const status = { connector, state, trace: trace ?? null, workerId: this.#worker.workerId, generation, version: null };
     return this.#statuses.putConnectorSafe(status).then(() => undefined, (err: unknown) => this.#logger.warn({ err, connector }, 'writing the connector status failed'));
   }
 
-  #reportTask(id: ConnectorTaskId, state: StatusState, trace?: string): Promise<void> {
-    const status = { id, state, trace: trace ?? null, workerId: this.#worker.workerId, generation: this.#generation, version: null };
+  #reportTask(id: ConnectorTaskId, state: StatusState, trace: string | undefined, generation: number): Promise<void> {
+    const status = { id, state, trace: trace ?? null, workerId: this.#worker.workerId, generation, version: null };
     return this.#statuses.putTaskSafe(status).then(() => undefined, (err: unknown) => this.#logger.warn({ err, task: unitKey(id) }, 'writing the task status failed'));
   }
 
