@@ -36,11 +36,8 @@ export const POSITION_FIELD = 'position';
 
 /** How long a poll waits at the end of the file (or for the file to appear) before returning nothing (Kafka's task: 1 s). */
 const IDLE_WAIT_MS = 1000;
-/**
- * A watched file is read again after this long even without a notification: a watch can miss a
- * change (another host writing to a network file system, an inotify queue overflow).
- */
-const UNNOTIFIED_REREAD_MS = 10_000;
+/** A watched file is read again after this long even without a notification: a watch can miss a change (an inotify queue overflow). */
+const UNNOTIFIED_REREAD_MS = 60_000;
 
 const singleTopic = Validators.lambda(
   (_name, value) => (typeof value === 'string' && value.includes(',') ? 'must name exactly one topic: the file is written to one topic, in order' : undefined),
@@ -137,8 +134,7 @@ export class FileStreamSourceTask extends SourceTask {
         }
         // At the end of the file, or the file is not there yet: wait for a change, so that polling
         // does not spin; a poll that saw none for IDLE_WAIT_MS returns nothing, as Kafka's does.
-        const remaining = idleUntil - performance.now();
-        if (remaining <= 0 || !(await this.#changes.wait(remaining, stopping))) return null;
+        if (performance.now() >= idleUntil || !(await this.#changes.wait(idleUntil, stopping))) return null;
       }
     } catch (err) {
       throw new Error(`FileStreamSourceTask: reading ${this.#file}: ${(err as Error).message}`, { cause: err });
@@ -165,7 +161,7 @@ export class FileStreamSourceTask extends SourceTask {
     let reader = this.#reader;
     if (reader === null) {
       // The directory is watched before the file is looked for: a file created in between is notified.
-      if (this.#changes.watched === null) this.#changes.watchDirectory();
+      if (this.#changes.watched === null) await this.#changes.watchDirectory();
       this.#changes.takeChange();
       reader = await this.#open();
       if (reader === null) {
@@ -175,7 +171,7 @@ export class FileStreamSourceTask extends SourceTask {
         return [];
       }
       // Watched before it is read: a line appended after the read below is notified.
-      this.#changes.watchFile();
+      await this.#changes.watchFile();
     }
     this.#changes.takeChange();
     this.#lastReadAt = performance.now();
