@@ -16,7 +16,8 @@
  * - At the end of the file, Kafka's task waits a second and checks again; connectd's waits for a
  *   change notification (`fs.watch`, file-change-watch.ts) and reads only then, so an idle task
  *   costs no file read a second, and a line appended during the wait is returned at once. A poll
- *   still returns null after a second without new lines, as Kafka's does.
+ *   still returns null after about a second without new lines, as Kafka's does (1 to 1.25 s: idle
+ *   polls end on a tick shared by the thread's tasks, idle-ticker.ts).
  *
  * Not handled, as in Kafka: truncation and rotation. A file cut shorter than the committed
  * position yields nothing until it grows past it again.
