@@ -4,9 +4,9 @@
  *
  *   npm run bench                  # the full run (~45 min on the 2-core machine)
  *   npm run bench:quick            # < 3 min smoke run: every scenario once, small, nothing asserted
- *   node dist/bench/compare.js [--quick] [--only generator,file,sink,json,latency,idle,profile]
+ *   node dist/bench/compare.js [--quick | --smoke] [--only generator,file,sink,json,latency,idle,profile]
  *        [--skip …] [--rounds N] [--sizes 100,1024] [--tasks 1,2,4] [--idle 1,100,500]
- *        [--worker key=value …] [--latency-rate N]
+ *        [--worker key=value …] [--latency-rate N] [--results DIR]
  *
  * Method: bench/README.md. In short: a fresh topic (3 partitions) per run, the same topic settings
  * for every contender; contenders interleaved (A B A B), the order rotated each round, medians of
@@ -48,6 +48,8 @@ import { countByWatermarks, countTopic, deleteTopic } from './lib/topics.js';
 const { values: args } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
+    /** Lighter still, for the CI smoke test (test/bench/quick.test.ts): --quick with a tenth of its records, 3 idle connectors only, no waiting for a quiet machine. */
+    smoke: { type: 'boolean', default: false },
     /** Scenario groups to run (default all): generator, file, sink, json, latency, idle, profile. */
     only: { type: 'string' },
     skip: { type: 'string' },
@@ -64,12 +66,15 @@ const { values: args } = parseArgs({
     'latency-rate': { type: 'string' },
     /** Measure nothing: recompute the medians, targets, Markdown and SVG of an earlier run's JSON. */
     render: { type: 'string' },
+    /** The folder for the results (default bench/results), e.g. a temporary one for a smoke run in CI. */
+    results: { type: 'string' },
   },
 });
 
-const QUICK = args.quick;
+const SMOKE = args.smoke;
+const QUICK = args.quick || SMOKE;
 const REPO = path.resolve(import.meta.dirname, '../..');
-const RESULTS = path.join(REPO, 'bench/results');
+const RESULTS = args.results === undefined ? path.join(REPO, 'bench/results') : path.resolve(args.results);
 const PARTITIONS = 3;
 const SOURCE_PARTITIONS = 4;
 const ROUNDS = Number(args.rounds ?? (QUICK ? 1 : 3));
@@ -83,22 +88,23 @@ for (const g of [...only, ...skip]) if (!(GROUPS as readonly string[]).includes(
 const wanted = (g: Group): boolean => only.includes(g) && !skip.includes(g) && !(QUICK && g === 'profile');
 const SIZES = (QUICK && args.sizes === undefined ? [100] : [100, 1024]).filter((s) => args.sizes === undefined || args.sizes.split(',').map(Number).includes(s));
 const TASKS = args.tasks !== undefined ? args.tasks.split(',').map(Number) : QUICK ? [2] : [1, 2, 4];
-const IDLE_COUNTS = args.idle !== undefined ? args.idle.split(',').map(Number) : QUICK ? [1, 20] : [1, 100, 500];
+const IDLE_COUNTS = args.idle !== undefined ? args.idle.split(',').map(Number) : SMOKE ? [3] : QUICK ? [1, 20] : [1, 100, 500];
 const WORKER_OVERRIDES: Record<string, string> = Object.fromEntries((args.worker ?? []).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
 const LATENCY_RATE = args['latency-rate'] === undefined ? undefined : Number(args['latency-rate']);
 const LATENCY: LatencySettings = {
-  seconds: QUICK ? 3 : 12,
-  warmupMs: QUICK ? 1000 : 2000,
+  seconds: SMOKE ? 2 : QUICK ? 3 : 12,
+  warmupMs: SMOKE ? 500 : QUICK ? 1000 : 2000,
   paceIntervalMs: 10,
   partitions: PARTITIONS,
   sourcePartitions: SOURCE_PARTITIONS,
   worker: WORKER_OVERRIDES,
 };
 const LATENCY_RUNS = QUICK ? 1 : 2;
-const IDLE = { settleMs: QUICK ? 1000 : 5000, measureMs: QUICK ? 3000 : 20000 };
+const IDLE = { settleMs: SMOKE ? 500 : QUICK ? 1000 : 5000, measureMs: SMOKE ? 1000 : QUICK ? 3000 : 20000 };
 /** A first, uncounted run so that no contender meets a cold broker JVM (JIT, page cache). */
-const BROKER_WARMUP_RECORDS = QUICK ? 100_000 : 1_000_000;
-const QUIET = { perRun: 2, maxRepeats: QUICK ? 0 : 16, quietWaitMaxMs: QUICK ? 1000 : 20000 };
+const BROKER_WARMUP_RECORDS = SMOKE ? 20_000 : QUICK ? 100_000 : 1_000_000;
+/** A smoke run measures nothing worth a quiet machine: it does not wait for one. */
+const QUIET = { perRun: 2, maxRepeats: QUICK ? 0 : 16, quietWaitMaxMs: SMOKE ? 0 : QUICK ? 1000 : 20000 };
 
 /** Worker keys both workers get: the same converters and offset flush interval (connectd's and Kafka's default). */
 const COMMON_WORKER = {
@@ -134,7 +140,7 @@ const sizeLabel = (size: number): string => (size === 1024 ? '1 KiB' : `${size} 
 /** The scenarios to run (of the wanted groups), or all of them. */
 function scenarios(all = false): Scenario[] {
   const out: Scenario[] = [];
-  const n = (full: number, quick: number): number => (QUICK ? quick : full);
+  const n = (full: number, quick: number): number => (SMOKE ? quick / 10 : QUICK ? quick : full);
   for (const size of SIZES) {
     const records = size === 100 ? n(1_000_000, 200_000) : n(300_000, 60_000);
     out.push({
@@ -661,6 +667,7 @@ interface ResultsConfig {
 interface Results {
   date: string;
   quick: boolean;
+  smoke?: boolean;
   machine: Record<string, string | number>;
   config: ResultsConfig;
   conditions: Record<string, unknown>;
@@ -846,7 +853,7 @@ function markdown(out: Results, svgName: string, idleSvgName: string): string {
   return lines.join('\n');
 }
 
-/** Writes bench/results/<name>.{json,md,svg} (name: compare[-quick][-groups][-worker settings]). */
+/** Writes <results>/<name>.{json,md,svg} (name: compare[-quick][-groups][-worker settings]; results: bench/results or --results). */
 async function writeResults(out: Results, name: string): Promise<void> {
   const idleName = name.replace('compare', 'compare-idle');
   await mkdir(RESULTS, { recursive: true });
@@ -854,11 +861,11 @@ async function writeResults(out: Results, name: string): Promise<void> {
   if (out.throughput.length > 0) await writeFile(path.join(RESULTS, `${name}.svg`), chartSvg(out));
   if (out.idle.length > 0) await writeFile(path.join(RESULTS, `${idleName}.svg`), idleSvg(out));
   await writeFile(path.join(RESULTS, `${name}.md`), markdown(out, `${name}.svg`, `${idleName}.svg`));
-  log(`wrote bench/results/${name}.{json,md,svg}`);
+  log(`wrote ${path.relative(process.cwd(), path.join(RESULTS, name))}.{json,md,svg}`);
   process.stdout.write('\n' + markdown(out, `${name}.svg`, `${idleName}.svg`));
 }
 
-/** --render: an earlier run's JSON, its medians, targets, Markdown and SVG computed again (by this code), written under its own name in bench/results/. */
+/** --render: an earlier run's JSON, its medians, targets, Markdown and SVG computed again (by this code), written under its own name in the results folder. */
 async function render(file: string): Promise<number> {
   const out = JSON.parse(await readFile(file, 'utf8')) as Results;
   const list: Scenario[] = out.config.scenarios.map((d) => {
@@ -931,6 +938,7 @@ async function main(): Promise<number> {
     const out: Results = {
       date: new Date().toISOString(),
       quick: QUICK,
+      smoke: SMOKE,
       machine: machineInfo(cluster, REPO),
       config: {
         rounds: ROUNDS,
@@ -966,7 +974,7 @@ async function main(): Promise<number> {
     };
     // A partial run (--only/--skip) does not overwrite the full run's results.
     const partial = args.only !== undefined || args.skip !== undefined ? `-${GROUPS.filter((g) => wanted(g)).join('-')}` : '';
-    await writeResults(out, `compare${QUICK ? '-quick' : ''}${partial}${Object.keys(WORKER_OVERRIDES).length > 0 ? `-${Object.entries(WORKER_OVERRIDES).map(([k, v]) => `${k}=${v}`).join('-')}` : ''}`);
+    await writeResults(out, `compare${SMOKE ? '-smoke' : QUICK ? '-quick' : ''}${partial}${Object.keys(WORKER_OVERRIDES).length > 0 ? `-${Object.entries(WORKER_OVERRIDES).map(([k, v]) => `${k}=${v}`).join('-')}` : ''}`);
     return out.failedRuns.length > 0 || latency.some((l) => !l.countOk) ? 1 : 0;
   } finally {
     await cluster.stop();
@@ -990,7 +998,7 @@ async function profileRuns(cluster: KafkaCluster, work: string, runner: QuietRun
     if (job.scenario === undefined) continue;
     const s = job.scenario;
     await runner.waitForQuiet();
-    const dir = path.join(REPO, 'bench/results/tmp/profiles', job.file);
+    const dir = path.join(RESULTS, 'tmp/profiles', job.file);
     const nodeArgs = await profileFlags(dir);
     let row: Row;
     if (s.kind === 'generator') {
@@ -1013,7 +1021,7 @@ async function profileRuns(cluster: KafkaCluster, work: string, runner: QuietRun
   {
     await runner.waitForQuiet();
     const file = `compare-idle-${idleCount}-connectd`;
-    const dir = path.join(REPO, 'bench/results/tmp/profiles', file);
+    const dir = path.join(RESULTS, 'tmp/profiles', file);
     const nodeArgs = await profileFlags(dir);
     const topic = await freshTopic(cluster, `prof-idle-${idleCount}`, PARTITIONS);
     const w = await runIdle({ family: 'connectd', dir: path.join(work, topic), bootstrapServers: cluster.bootstrapServers, brokerPid: brokerPid(cluster), worker: COMMON_WORKER, connectdWorker: WORKER_OVERRIDES, topic, partitions: PARTITIONS, connectors: idleCount, ...IDLE, nodeArgs });

@@ -2,14 +2,16 @@
  * Runs the real connectd daemon (`dist/src/cli/main.js standalone|distributed …`) as a child process, for the
  * demo, the tests and the benchmarks: write the configs, start, wait for REST, read status and
  * metrics, stop with SIGTERM or kill with SIGKILL.
+ *
+ * The daemon never outlives the process that started it: it runs under tools/tied-process.ts's
+ * wrapper, which SIGKILLs it when we are gone, even by SIGKILL (a test file killed by tap's timeout,
+ * a benchmark stopped with kill -9).
  */
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { spawnTied } from './tied-process.js';
 
 const MAIN = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 
@@ -63,16 +65,21 @@ export class ConnectdProcess {
   readonly dir: string;
   readonly offsetsFile: string;
   readonly logFile: string;
-  #child: ChildProcess;
-  #exit: Promise<number | null>;
+  /** The daemon's own pid (not its wrapper's): signals go there, and /proc/<pid> is connectd's. */
+  readonly pid: number;
+  readonly #exit: Promise<number | null>;
+  #exited = false;
 
-  private constructor(child: ChildProcess, url: string, dir: string, offsetsFile: string, logFile: string) {
-    this.#child = child;
+  private constructor(pid: number, exit: Promise<number | null>, url: string, dir: string, offsetsFile: string, logFile: string) {
+    this.pid = pid;
     this.url = url;
     this.dir = dir;
     this.offsetsFile = offsetsFile;
     this.logFile = logFile;
-    this.#exit = new Promise((resolve) => child.once('exit', (code, signal) => resolve(signal === null ? code : null)));
+    this.#exit = exit.then((code) => {
+      this.#exited = true;
+      return code;
+    });
   }
 
   static async start(opts: ConnectdProcessOptions): Promise<ConnectdProcess> {
@@ -97,13 +104,11 @@ export class ConnectdProcess {
       connectorFiles.push(file);
     }
     const logFile = path.join(opts.dir, 'connectd.log');
-    const log = createWriteStream(logFile, { flags: 'a' });
-    const child = spawn(process.execPath, ['--enable-source-maps', ...(opts.nodeArgs ?? []), MAIN, opts.mode ?? 'standalone', workerFile, ...connectorFiles], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout.pipe(log);
-    child.stderr.pipe(log);
-    const proc = new ConnectdProcess(child, `http://127.0.0.1:${port}`, opts.dir, offsetsFile, logFile);
+    const { wrapper, pid } = spawnTied('connectd', logFile, '', [process.execPath, '--enable-source-maps', ...(opts.nodeArgs ?? []), MAIN, opts.mode ?? 'standalone', workerFile, ...connectorFiles]);
+    // The wrapper exits with the daemon's status, 128 + N when signal N ended it (null here, as a
+    // ChildProcess killed by a signal says).
+    const exit = new Promise<number | null>((resolve) => wrapper.once('exit', (code) => resolve(code === null || code > 128 ? null : code)));
+    const proc = new ConnectdProcess(await pid, exit, `http://127.0.0.1:${port}`, opts.dir, offsetsFile, logFile);
     const deadline = Date.now() + (opts.startTimeoutMs ?? 30000);
     let exited = false;
     void proc.#exit.then(() => (exited = true));
@@ -117,10 +122,6 @@ export class ConnectdProcess {
       }
       await new Promise((r) => setTimeout(r, 100));
     }
-  }
-
-  get pid(): number | undefined {
-    return this.#child.pid;
   }
 
   async get<T>(urlPath: string): Promise<T> {
@@ -160,8 +161,9 @@ export class ConnectdProcess {
 
   /** SIGTERM and wait; returns the exit code (null if killed by a signal). */
   async stop(timeoutMs = 30000): Promise<number | null> {
-    this.#child.kill('SIGTERM');
-    const timer = setTimeout(() => this.#child.kill('SIGKILL'), timeoutMs);
+    this.#signal('SIGTERM');
+    // The timer also keeps our event loop alive while we wait: the wrapper is unref'd.
+    const timer = setTimeout(() => this.#signal('SIGKILL'), timeoutMs);
     const code = await this.#exit;
     clearTimeout(timer);
     return code;
@@ -169,8 +171,20 @@ export class ConnectdProcess {
 
   /** SIGKILL: no shutdown at all, as a crash. */
   async kill(): Promise<void> {
-    this.#child.kill('SIGKILL');
+    this.#signal('SIGKILL');
+    const keepAlive = setInterval(() => undefined, 1000);
     await this.#exit;
+    clearInterval(keepAlive);
+  }
+
+  #signal(signal: NodeJS.Signals): void {
+    // Once it has exited, its pid may be another process's.
+    if (this.#exited) return;
+    try {
+      process.kill(this.pid, signal);
+    } catch {
+      // Gone meanwhile: its wrapper's exit resolves #exit.
+    }
   }
 
   exited(): Promise<number | null> {

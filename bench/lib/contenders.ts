@@ -220,7 +220,7 @@ export async function runConnectd(opts: RunOptions): Promise<RunWindow> {
   });
   let stopped = false;
   try {
-    const w = await measure(opts, proc.pid!, {}, async () => `${await proc.metric('connectd_source_record_failed_total')} failed; log ${proc.logFile}:\n${await proc.logTail(20)}`);
+    const w = await measure(opts, proc.pid, {}, async () => `${await proc.metric('connectd_source_record_failed_total')} failed; log ${proc.logFile}:\n${await proc.logTail(20)}`);
     const window: RunWindow = { ...toRunWindow(w), connectdMetrics: await readDiagnostics(proc) };
     const code = await proc.stop();
     stopped = true;

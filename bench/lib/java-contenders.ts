@@ -8,14 +8,15 @@
  * - ProducerPerformance (`org.apache.kafka.tools.ProducerPerformance`, kafka-producer-perf-test.sh)
  *   with its script's heap (-Xmx512M).
  *
- * Every JVM runs under tools/kafka/jvm.ts's wrapper: it dies with the harness, even by SIGKILL.
+ * Every JVM runs under tools/tied-process.ts's wrapper: it dies with the harness, even by SIGKILL.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { kafkaVersion } from '../../tools/kafka/cluster.js';
-import { KAFKA_JVM_PERFORMANCE_OPTS, log4j2Config, spawnTied } from '../../tools/kafka/jvm.js';
+import { KAFKA_JVM_PERFORMANCE_OPTS, log4j2Config } from '../../tools/kafka/jvm.js';
+import { spawnTied } from '../../tools/tied-process.js';
 import { freePort, toProperties } from '../../tools/connectd-process.js';
 import type { ConnectdProcessOptions } from '../../tools/connectd-process.js';
 

@@ -55,7 +55,7 @@ async function startWorker(opts: WorkerStart): Promise<WorkerHandle> {
       startTimeoutMs: opts.startTimeoutMs ?? 60000,
     });
     return {
-      pid: proc.pid!,
+      pid: proc.pid,
       logFile: proc.logFile,
       stop: () => proc.stop(),
       kill: () => proc.kill(),

@@ -55,14 +55,14 @@ t.test('a frozen broker stops polling, not memory; the stream resumes without lo
     { 'task.max.inflight.records': String(inflightRecords), 'task.max.inflight.bytes': String(8 * 1024 * 1024), 'offset.flush.interval.ms': '500' },
   );
   await waitFor('records flowing', async () => (await proc.metric('connectd_source_record_write_total')) > 20000);
-  const baseline = await rssMiB(proc.pid!);
+  const baseline = await rssMiB(proc.pid);
 
   cluster.pauseNode(1);
   const samples: number[] = [];
   const polled: number[] = [];
   for (let i = 0; i < 16; i++) {
     await new Promise((r) => setTimeout(r, 500));
-    samples.push(await rssMiB(proc.pid!));
+    samples.push(await rssMiB(proc.pid));
     polled.push(await proc.metric('connectd_source_record_poll_total'));
   }
   const active = await proc.metric('connectd_source_record_active_count');

@@ -6,7 +6,7 @@
 // goes away (the wrapper's stdin is a pipe from us: EOF means we died, even by SIGKILL), so a
 // crashed or killed test never leaves brokers behind. Signals from the fixture (SIGSTOP, SIGCONT,
 // SIGTERM, SIGKILL) go to the JVM's own pid, which the wrapper reports first thing.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -15,7 +15,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import kafka from '@confluentinc/kafka-javascript';
 import type { LibrdKafkaError, Metadata, NewTopic, Producer as ProducerT, TopicDescription } from '@confluentinc/kafka-javascript';
-import { KAFKA_JVM_PERFORMANCE_OPTS, log4j2Config, spawnTied } from './jvm.js';
+import { KAFKA_JVM_PERFORMANCE_OPTS, log4j2Config } from './jvm.js';
+import { spawnTied } from '../tied-process.js';
 
 const { Producer, AdminClient } = kafka;
 
@@ -527,11 +528,14 @@ export class KafkaCluster {
     const out = join(n.dir, 'stdout.log');
     const args = [...this.#javaArgs(n).filter((a) => !a.startsWith('-Xm')), '-Xmx256m',
       'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', join(n.dir, 'server.properties')];
+    // Tied as the broker is: a harness killed while it formats leaves no JVM behind.
+    const { wrapper } = spawnTied('kafka-format', out, '', ['java', ...args]);
+    // The wrapper is unref'd once started: this timer keeps us alive until it exits.
+    const keepAlive = setInterval(() => undefined, 1000);
     const code = await new Promise<number | null>((res, rej) => {
-      const p = spawn('bash', ['-c', 'log=$1; shift; exec "$@" </dev/null >>"$log" 2>&1', 'format', out, 'java', ...args], { stdio: 'ignore' });
-      p.once('error', rej);
-      p.once('exit', (c) => res(c));
-    });
+      wrapper.once('error', rej);
+      wrapper.once('exit', (c) => res(c));
+    }).finally(() => clearInterval(keepAlive));
     if (code !== 0) {
       throw new Error(`formatting ${n.logDir} failed (exit ${String(code)}):\n${tail(out, 40)}\n${tail(join(n.dir, 'server.log'), 40)}`);
     }
@@ -539,7 +543,7 @@ export class KafkaCluster {
 
   async #spawn(n: NodeState): Promise<void> {
     const out = join(n.dir, 'stdout.log');
-    // The JVM dies with this process, even by SIGKILL (tools/kafka/jvm.ts).
+    // The JVM dies with this process, even by SIGKILL (tools/tied-process.ts).
     const { wrapper: child, pid: started } = spawnTied('kafka-node', out, this.#ownsDataDir ? n.dir : '', ['java', ...this.#javaArgs(n), 'kafka.Kafka', join(n.dir, 'server.properties')]);
     n.wrapper = child;
     n.exitInfo = undefined;

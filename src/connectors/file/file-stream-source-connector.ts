@@ -13,15 +13,20 @@
  * - The position counts bytes. Kafka's task counts UTF-16 chars but seeks by bytes on restart, so
  *   it resumes at the wrong place in a file with non-ASCII text; connectd resumes exactly.
  * - The file is read in 1 MiB chunks and split with Buffer.indexOf, not a char at a time.
+ * - At the end of the file, Kafka's task waits a second and checks again; connectd's waits for a
+ *   change notification (`fs.watch`, file-change-watch.ts) and reads only then, so an idle task
+ *   costs no file read a second, and a line appended during the wait is returned at once. A poll
+ *   still returns null after about a second without new lines, as Kafka's does (1 to 1.25 s: idle
+ *   polls end on a tick shared by the thread's tasks, idle-ticker.ts).
  *
  * Not handled, as in Kafka: truncation and rotation. A file cut shorter than the committed
  * position yields nothing until it grows past it again.
  */
 import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { ConfigDef, Schema, SourceConnector, SourceRecord, SourceTask, Validators } from '../../sdk/index.js';
 import type { SourceOffset, SourcePartition, TaskConfig } from '../../sdk/index.js';
+import { FileChangeWatch } from './file-change-watch.js';
 import { LineReader } from './line-reader.js';
 
 const VERSION = '0.1.0';
@@ -30,8 +35,10 @@ const VERSION = '0.1.0';
 export const FILENAME_FIELD = 'filename';
 export const POSITION_FIELD = 'position';
 
-/** How long a poll waits at the end of the file (or for the file to appear) before returning nothing. */
+/** How long a poll waits at the end of the file (or for the file to appear) before returning nothing (Kafka's task: 1 s). */
 const IDLE_WAIT_MS = 1000;
+/** A watched file is read again after this long even without a notification: a watch can miss a change (an inotify queue overflow). */
+const UNNOTIFIED_REREAD_MS = 60_000;
 
 const singleTopic = Validators.lambda(
   (_name, value) => (typeof value === 'string' && value.includes(',') ? 'must name exactly one topic: the file is written to one topic, in order' : undefined),
@@ -96,6 +103,10 @@ export class FileStreamSourceTask extends SourceTask {
   #reader: LineReader | null = null;
   #stopping = new AbortController();
   #polling = false;
+  #changes = new FileChangeWatch('');
+  /** When the file was last read (performance.now()), and whether that read reached its end. */
+  #lastReadAt = 0;
+  #caughtUp = false;
 
   version(): string {
     return VERSION;
@@ -107,47 +118,82 @@ export class FileStreamSourceTask extends SourceTask {
     this.#topic = config.getString('topic');
     this.#batchSize = config.getInt('batch.size');
     this.#partition = { [FILENAME_FIELD]: this.#file };
+    this.#changes = new FileChangeWatch(this.#file);
   }
 
   async poll(): Promise<SourceRecord[] | null> {
-    if (this.#stopping.signal.aborted) return null;
+    const stopping = this.#stopping.signal;
+    if (stopping.aborted) return null;
     this.#polling = true;
     try {
-      const reader = this.#reader ?? (await this.#open());
-      if (reader !== null) {
-        const records: SourceRecord[] = [];
-        // Kafka stamps each record with the time it was read; one clock read per poll is enough.
-        const now = Date.now();
-        await reader.read(this.#batchSize, (line, position) => {
-          records.push(
-            new SourceRecord({
-              sourcePartition: this.#partition,
-              sourceOffset: { [POSITION_FIELD]: position },
-              topic: this.#topic,
-              valueSchema: Schema.STRING_SCHEMA,
-              value: line,
-              timestamp: now,
-            }),
-          );
-        });
-        if (this.#stopping.signal.aborted) return null;
-        if (records.length > 0) return records;
+      const idleUntil = performance.now() + IDLE_WAIT_MS;
+      for (;;) {
+        if (this.#mustRead()) {
+          const records = await this.#readLines();
+          if (stopping.aborted) return null;
+          if (records.length > 0) return records;
+        }
+        // At the end of the file, or the file is not there yet: wait for a change, so that polling
+        // does not spin; a poll that saw none for IDLE_WAIT_MS returns nothing, as Kafka's does.
+        if (performance.now() >= idleUntil || !(await this.#changes.wait(idleUntil, stopping))) return null;
       }
-      // At the end of the file, or the file is not there yet: wait, so that polling does not spin.
-      await sleep(IDLE_WAIT_MS, undefined, { signal: this.#stopping.signal }).catch(() => undefined);
-      return null;
     } catch (err) {
       throw new Error(`FileStreamSourceTask: reading ${this.#file}: ${(err as Error).message}`, { cause: err });
     } finally {
       this.#polling = false;
-      if (this.#stopping.signal.aborted) await this.#close();
+      if (stopping.aborted) await this.#close();
     }
   }
 
   async stop(): Promise<void> {
     this.#stopping.abort();
-    // A pending poll closes the file itself when it returns.
+    // A pending poll closes the file (and its watch) itself when it returns.
     if (!this.#polling) await this.#close();
+  }
+
+  /** Whether the file may hold lines not read yet. Unwatched (no watch could be set up), every poll reads, as Kafka's task does. */
+  #mustRead(): boolean {
+    if (!this.#caughtUp || this.#changes.watched === null) return true;
+    return this.#changes.takeChange() || performance.now() - this.#lastReadAt >= UNNOTIFIED_REREAD_MS;
+  }
+
+  /** The complete lines after the position, up to batch.size; none while the file does not exist. */
+  async #readLines(): Promise<SourceRecord[]> {
+    let reader = this.#reader;
+    if (reader === null) {
+      // The directory is watched before the file is looked for: a file created in between is notified.
+      if (this.#changes.watched === null) await this.#changes.watchDirectory();
+      this.#changes.takeChange();
+      reader = await this.#open();
+      if (reader === null) {
+        // Nothing to read until the file appears.
+        this.#caughtUp = true;
+        this.#lastReadAt = performance.now();
+        return [];
+      }
+      // Watched before it is read: a line appended after the read below is notified.
+      await this.#changes.watchFile();
+    }
+    this.#changes.takeChange();
+    this.#lastReadAt = performance.now();
+    const records: SourceRecord[] = [];
+    // Kafka stamps each record with the time it was read; one clock read per poll is enough.
+    const now = Date.now();
+    const count = await reader.read(this.#batchSize, (line, position) => {
+      records.push(
+        new SourceRecord({
+          sourcePartition: this.#partition,
+          sourceOffset: { [POSITION_FIELD]: position },
+          topic: this.#topic,
+          valueSchema: Schema.STRING_SCHEMA,
+          value: line,
+          timestamp: now,
+        }),
+      );
+    });
+    // Fewer lines than asked for: the end of the file, for now.
+    this.#caughtUp = count < this.#batchSize;
+    return records;
   }
 
   /** Opens the file at the committed position; null while the file does not exist (Kafka waits for it too). */
@@ -171,6 +217,7 @@ export class FileStreamSourceTask extends SourceTask {
   }
 
   async #close(): Promise<void> {
+    this.#changes.close();
     const handle = this.#handle;
     this.#handle = null;
     this.#reader = null;

@@ -7,36 +7,17 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
-import { FileStreamSourceConnector, FileStreamSourceTask } from '../../../src/connectors/file/file-stream-source-connector.js';
+import { FileStreamSourceConnector } from '../../../src/connectors/file/file-stream-source-connector.js';
 import { Schema } from '../../../src/sdk/index.js';
-import type { SourceOffset, SourcePartition } from '../../../src/sdk/index.js';
+import { startFileSourceTask } from '../../fixtures/file-source-task.js';
 
 const root = await mkdtemp(path.join(os.tmpdir(), 'connectd-file-source-task-'));
 t.teardown(() => rm(root, { recursive: true, force: true }));
 
-/** A started task whose offset reader answers `committed` and records what it was asked. */
-async function startTask(file: string, committed: SourceOffset | null, extra: Record<string, string> = {}): Promise<{ task: FileStreamSourceTask; asked: SourcePartition[] }> {
-  const asked: SourcePartition[] = [];
-  const config = { name: 'fs', 'connector.class': 'FileStreamSource', file, topic: 'out', ...extra };
-  const task = new FileStreamSourceTask();
-  task.initialize({
-    configs: () => config,
-    offsetStorageReader: () => ({
-      offset: async (partition) => {
-        asked.push(partition);
-        return committed;
-      },
-      offsets: async (partitions) => new Map(partitions.map((p) => [p, committed])),
-    }),
-  });
-  task.start(config);
-  return { task, asked };
-}
-
 t.test("records in Kafka's shape: key null, STRING value, {filename} → {position}, batch.size per poll", async (t) => {
   const file = path.join(root, 'shape.txt');
   await writeFile(file, 'a\nbb\nccc\n');
-  const { task, asked } = await startTask(file, null, { 'batch.size': '2' });
+  const { task, asked } = startFileSourceTask(file, null, { 'batch.size': '2' });
   const first = (await task.poll())!;
   t.same(asked, [{ filename: file }], 'the committed offset is looked up under {"filename": file}');
   t.equal(first.length, 2, 'batch.size lines per poll');
@@ -55,7 +36,7 @@ t.test("records in Kafka's shape: key null, STRING value, {filename} → {positi
 t.test('a committed position: reading goes on from the line after it', async (t) => {
   const file = path.join(root, 'resume.txt');
   await writeFile(file, 'done\nalso done\nnext\nlast\n');
-  const { task } = await startTask(file, { position: 15 });
+  const { task } = startFileSourceTask(file, { position: 15 });
   t.same((await task.poll())!.map((r) => r.value), ['next', 'last']);
   await task.stop();
 });
@@ -64,7 +45,7 @@ t.test('a committed position that is not a byte position fails the poll, naming 
   const file = path.join(root, 'bad-offset.txt');
   await writeFile(file, 'x\n');
   for (const position of ['12', -1, 1.5]) {
-    const { task } = await startTask(file, { position });
+    const { task } = startFileSourceTask(file, { position });
     await t.rejects(task.poll(), { message: `FileStreamSourceTask: reading ${file}: the committed offset of {"filename":"${file}"} has position=${JSON.stringify(position)}: it must be a non-negative integer (a byte position)` });
     await task.stop();
   }
@@ -73,7 +54,7 @@ t.test('a committed position that is not a byte position fails the poll, naming 
 t.test('stop while a poll waits at the end of the file: that poll resolves to null without an error, and so do later ones', async (t) => {
   const file = path.join(root, 'idle.txt');
   await writeFile(file, 'only\n');
-  const { task } = await startTask(file, null);
+  const { task } = startFileSourceTask(file, null);
   t.equal((await task.poll())!.length, 1);
   const waiting = task.poll();
   await task.stop();
