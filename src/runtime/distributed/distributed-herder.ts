@@ -335,7 +335,10 @@ export class DistributedHerder implements Herder {
     await Promise.all(this.#statuses.getAllTopics(name).map((topic) => this.#statuses.deleteTopic(name, topic.topic)));
   }
 
+  /** As in standalone: pausing a STOPPED connector leaves it STOPPED (resume starts it). */
   async pauseConnector(name: string): Promise<void> {
+    await this.#configs.refresh();
+    if (this.#configs.snapshot().targetState(name) === 'STOPPED') return;
     await this.#putTargetState(name, 'PAUSED');
   }
 
