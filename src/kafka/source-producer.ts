@@ -321,7 +321,12 @@ export class SourceProducer {
   disconnect(timeoutMs = 5000): Promise<void> {
     if (this.#retryTimer !== undefined) clearTimeout(this.#retryTimer);
     return new Promise((resolve) => {
-      this.#producer.disconnect(timeoutMs, () => resolve());
+      this.#producer.disconnect(timeoutMs, () => {
+        // The native side holds the callback (and through it this producer) by a persistent
+        // handle: let go of it, or every connector-owned producer would outlive its connector.
+        this.#native?.setDeliveryBatchCallback(null);
+        resolve();
+      });
     });
   }
 }
