@@ -1004,7 +1004,7 @@ async function profileRuns(cluster: KafkaCluster, work: string, runner: QuietRun
     if (s.kind === 'generator') {
       const plan: RecordPlan = { sourcePartitions: SOURCE_PARTITIONS, perPartition: Math.ceil(s.records / SOURCE_PARTITIONS), valueSize: s.size };
       const topic = await freshTopic(cluster, `prof-${job.file}`, PARTITIONS);
-      const opts: RunOptions = { bootstrapServers: cluster.bootstrapServers, brokerPid: brokerPid(cluster), topic, partitions: PARTITIONS, plan, warmup: Math.round(s.records * WARMUP_SHARE), tasks: job.contender.tasks, dir: path.join(work, topic), nodeArgs };
+      const opts: RunOptions = { bootstrapServers: cluster.bootstrapServers, brokerPid: brokerPid(cluster), topic, partitions: PARTITIONS, plan, warmup: Math.round(s.records * WARMUP_SHARE), tasks: job.contender.tasks, dir: path.join(work, topic), nodeArgs, worker: WORKER_OVERRIDES };
       const w = job.contender.family === 'raw' ? await runRaw(opts) : await runConnectd(opts);
       const count = await countByWatermarks(cluster.bootstrapServers, topic, PARTITIONS);
       await deleteTopic(cluster.bootstrapServers, topic);

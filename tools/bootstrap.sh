@@ -2,7 +2,8 @@
 # Installs whatever connectd's build, tests and demo need and is missing, then compiles.
 # Idempotent: with everything in place it only checks (a few seconds) and runs an incremental tsc.
 #   a. Debian packages: the -dev libraries librdkafka links against, a Java 17 JDK, Maven
-#   b. npm packages from package-lock.json (librdkafka is compiled from source: CKJS_LINKING=dynamic)
+#   b. npm packages from package-lock.json (librdkafka is compiled from source: CKJS_LINKING=dynamic),
+#      the Kafka binding patched with patches/kafka-javascript-batch-produce.patch before it is built
 #   c. Apache Kafka jars (version pinned in tools/kafka/pom.xml) into .cache/kafka/<version>/libs
 #   c2. S3Proxy jars (version pinned in tools/s3/pom.xml) into .cache/s3proxy/<version>/libs
 #   c3. Kafka Connect + ProducerPerformance jars (tools/kafka-connect/pom.xml, the broker's version)
@@ -16,6 +17,9 @@ ROOT=$PWD
 # The binding's build reads this from the environment only (not from .npmrc): link librdkafka
 # against the system's zlib/OpenSSL/zstd/curl instead of downloading their sources (no network).
 export CKJS_LINKING=dynamic
+# Never a prebuilt binary for the binding (node-pre-gyp downloads one when it can reach GitHub): it
+# would lack patches/kafka-javascript-batch-produce.patch. Read by node-pre-gyp for this package only.
+export npm_config_build_from_source=@confluentinc/kafka-javascript
 
 say() { printf 'bootstrap: %s\n' "$*"; }
 die() { printf 'bootstrap: ERROR: %s\n' "$*" >&2; exit 1; }
@@ -67,19 +71,44 @@ npm_up_to_date() {
   '
 }
 binding_loads() { node -e "require('@confluentinc/kafka-javascript')" >/dev/null 2>&1; }
+# The built binding has the patch's native methods (connectd falls back to produce() without them).
+binding_has_batch() {
+  node -e "
+    const { Producer } = require('@confluentinc/kafka-javascript');
+    const client = new Producer({ 'bootstrap.servers': '127.0.0.1:1' }).getClient();
+    process.exit(typeof client.produceBatch === 'function' && typeof client.setDeliveryBatchCallback === 'function' ? 0 : 1);
+  " >/dev/null 2>&1
+}
+# The binding's C++ sources, patched in place (git apply works in a clone and in an export alike).
+BINDING_DIR=node_modules/@confluentinc/kafka-javascript
+BINDING_PATCH=patches/kafka-javascript-batch-produce.patch
+patch_binding_sources() {
+  if git apply --check -R --directory="$BINDING_DIR" "$BINDING_PATCH" 2>/dev/null; then
+    return 0
+  fi
+  git apply --directory="$BINDING_DIR" "$BINDING_PATCH" \
+    || die "$BINDING_PATCH does not apply to $BINDING_DIR (has @confluentinc/kafka-javascript moved? update the patch)"
+  say "patched the Kafka binding's sources ($BINDING_PATCH)"
+}
 
 if npm_up_to_date 2>/dev/null; then
   say "npm packages up to date"
 else
-  say "installing npm packages (npm ci; compiles librdkafka, ~4 min the first time)"
-  npm ci --no-audit --no-fund
+  # Install without running install scripts, patch the binding, then run them all (npm rebuild
+  # runs every package's install script as npm ci would): the binding is compiled once, patched.
+  say "installing npm packages (npm ci, then the patched binding is compiled: ~4 min the first time)"
+  npm ci --no-audit --no-fund --ignore-scripts
+  patch_binding_sources
+  npm rebuild
 fi
-if ! binding_loads; then
-  say "the Kafka binding does not load: rebuilding it"
+patch_binding_sources
+if ! binding_loads || ! binding_has_batch; then
+  say "the Kafka binding does not load or lacks the patch's batch methods: rebuilding it (~4 min)"
   npm rebuild @confluentinc/kafka-javascript
   binding_loads || die "@confluentinc/kafka-javascript still does not load: $(node -e "require('@confluentinc/kafka-javascript')" 2>&1 | grep -m1 -i error)"
+  binding_has_batch || die "@confluentinc/kafka-javascript was rebuilt but lacks produceBatch: is $BINDING_PATCH applied to $BINDING_DIR/src?"
 fi
-say "Kafka binding loads (librdkafka $(node -p "require('@confluentinc/kafka-javascript').librdkafkaVersion"))"
+say "Kafka binding loads, with native batch produce (librdkafka $(node -p "require('@confluentinc/kafka-javascript').librdkafkaVersion"))"
 
 # --- c. Kafka jars --------------------------------------------------------------------------
 KAFKA_VERSION=$(sed -n 's:.*<kafka\.version>[[:space:]]*\([^<[:space:]]*\)[[:space:]]*</kafka\.version>.*:\1:p' tools/kafka/pom.xml | head -n1)

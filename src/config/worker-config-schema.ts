@@ -224,6 +224,12 @@ export const WORKER_CONFIG_SCHEMA = {
     default: 5000,
     group: 'Connectors and tasks',
   },
+  'task.produce.native.batch': {
+    doc: 'connectd: hand each polled batch to librdkafka in one native call and take its delivery reports in batches, when the Kafka binding was built with patches/kafka-javascript-batch-produce.patch (else, and when false: one produce() per record).',
+    format: Boolean,
+    default: true,
+    group: 'Connectors and tasks',
+  },
   'task.restart.on.failure': {
     doc: 'connectd: restart FAILED tasks by themselves (Kafka Connect never does), with capped exponential backoff.',
     format: Boolean,

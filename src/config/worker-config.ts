@@ -73,6 +73,8 @@ export interface WorkerConfig {
   readonly taskMaxInflightBytes: number;
   readonly clientOverridePolicy: OverridePolicy;
   readonly topicCreationEnable: boolean;
+  /** Use the binding's native batch produce when it has it (task.produce.native.batch). */
+  readonly taskProduceNativeBatch: boolean;
   readonly taskRestartOnFailure: boolean;
   readonly taskRestartBackoffInitialMs: number;
   readonly taskRestartBackoffMaxMs: number;
@@ -300,6 +302,7 @@ export function parseWorkerConfig(
     taskMaxInflightBytes: get<number>('task.max.inflight.bytes'),
     clientOverridePolicy: get<OverridePolicy>('connector.client.config.override.policy'),
     topicCreationEnable: get<boolean>('topic.creation.enable'),
+    taskProduceNativeBatch: get<boolean>('task.produce.native.batch'),
     taskRestartOnFailure: get<boolean>('task.restart.on.failure'),
     taskRestartBackoffInitialMs: get<number>('task.restart.backoff.initial.ms'),
     taskRestartBackoffMaxMs: get<number>('task.restart.backoff.max.ms'),

@@ -6,10 +6,18 @@
  * in a FIFO; only the head is produced; on QUEUE_FULL the drain stops and resumes after delivery
  * reports have freed space. Nothing is dropped, nothing retries concurrently, nothing spins, and
  * records of one task reach librdkafka in the order they were polled.
+ *
+ * Two ways to hand records over, the same guarantees: with a binding that has the native batch
+ * methods (patches/kafka-javascript-batch-produce.patch), a batch goes to librdkafka in one call
+ * and its delivery reports come back many per call as typed arrays; without them, one produce()
+ * and one delivery-report event per record. Design: docs/design/2026-11-26-native-batch-produce.md.
  */
 import { CODES, Producer } from './binding.js';
 import type { DeliveryReport, LibrdKafkaError, ProducerGlobalConfig } from './binding.js';
-import { DROPPED_PARTITION, MAX_BATCH_RECORDS, RecordBatchReader } from '../runtime/record-batch.js';
+import { nativeBatchOf } from './native-batch.js';
+import type { NativeBatchProducer } from './native-batch.js';
+import { DROPPED_PARTITION, MAX_BATCH_RECORDS, RecordBatchReader, assertRecordBatch } from '../runtime/record-batch.js';
+import { LAYOUT_OPAQUE_FIELD, LAYOUT_RECORD_FIELDS, RecordBatchLayout } from '../runtime/record-batch-layout.js';
 import type { SubmittedBatch } from '../runtime/submitted-records.js';
 
 /** Receives the fate of each record it submitted. */
@@ -27,15 +35,21 @@ export interface DeliveryTarget {
  * heap number per record, kept alive until its ack.
  */
 const INDEX_BITS = 16;
+const INDEX_MASK = (1 << INDEX_BITS) - 1;
 const MAX_SLOTS = 1 << 15;
 
 interface PendingBatch {
   target: DeliveryTarget;
   batch: SubmittedBatch;
   topics: readonly string[];
-  reader: RecordBatchReader;
+  buffer: ArrayBuffer;
+  /** Per-record path: the batch's reader, made when the batch is first produced. */
+  reader: RecordBatchReader | undefined;
   /** The reader's current record was read but not yet accepted by librdkafka. */
   holding: boolean;
+  /** Native path: laid out (once it became the head), and the next layout row to produce. */
+  laidOut: boolean;
+  nextRow: number;
   /** The batch's in-flight slot, taken when its first record is produced; -1 before. */
   slot: number;
 }
@@ -62,6 +76,10 @@ export interface ProducerStatistics {
 
 export class SourceProducer {
   readonly #producer: InstanceType<typeof Producer>;
+  /** The binding's batch methods, or undefined: the per-record path. */
+  readonly #native: NativeBatchProducer | undefined;
+  readonly #layout = new RecordBatchLayout();
+  readonly #produceResult = new Int32Array(1);
   readonly #queue: PendingBatch[] = [];
   /** In-flight batches by slot; freed slots are reused. */
   readonly #slots: (InFlight | undefined)[] = [];
@@ -75,10 +93,13 @@ export class SourceProducer {
   statistics: ProducerStatistics | undefined;
   readonly name: string;
 
-  constructor(name: string, config: ProducerGlobalConfig) {
+  /** `nativeBatch: false` keeps the per-record path even with a patched binding. */
+  constructor(name: string, config: ProducerGlobalConfig, options: { nativeBatch?: boolean } = {}) {
     this.name = name;
     this.#producer = new Producer({ 'statistics.interval.ms': 5000, ...config, dr_cb: true });
     this.#producer.on('delivery-report', (err, report) => this.#onDeliveryReport(err, report));
+    this.#native = options.nativeBatch === false ? undefined : nativeBatchOf(this.#producer);
+    this.#native?.setDeliveryBatchCallback((opaques, errors, partitions, offsets) => this.#onDeliveryBatch(opaques, errors, partitions, offsets));
     this.#producer.on('event.stats', (event: unknown) => {
       const text = typeof event === 'string' ? event : (event as { message?: string }).message;
       if (text !== undefined) this.statistics = parseStatistics(text);
@@ -98,6 +119,11 @@ export class SourceProducer {
     });
   }
 
+  /** True when batches go to librdkafka through the binding's native batch methods. */
+  get nativeBatch(): boolean {
+    return this.#native !== undefined;
+  }
+
   /** Records in librdkafka or waiting for it, across all tasks. */
   get queuedBatches(): number {
     return this.#queue.length;
@@ -105,7 +131,9 @@ export class SourceProducer {
 
   submit(target: DeliveryTarget, batch: SubmittedBatch, topics: readonly string[], buffer: ArrayBuffer): void {
     if (batch.count > MAX_BATCH_RECORDS) throw new RangeError(`a batch holds at most ${MAX_BATCH_RECORDS} records`);
-    this.#queue.push({ target, batch, topics, reader: new RecordBatchReader(buffer), holding: false, slot: -1 });
+    // A malformed batch is refused here, to its task, not later in a drain on a timer.
+    assertRecordBatch(buffer);
+    this.#queue.push({ target, batch, topics, buffer, reader: undefined, holding: false, laidOut: false, nextRow: 0, slot: -1 });
     if (!this.#blocked) this.#drain();
   }
 
@@ -122,7 +150,8 @@ export class SourceProducer {
   discard(target: DeliveryTarget): void {
     for (let i = this.#queue.length - 1; i >= 0; i--) {
       const pending = this.#queue[i]!;
-      if (pending.target === target && !pending.holding && pending.reader.index < 0) {
+      const untouched = pending.reader === undefined ? !pending.laidOut : !pending.holding && pending.reader.index < 0;
+      if (pending.target === target && untouched) {
         this.#queue.splice(i, 1);
         if (pending.slot >= 0) this.#freeSlot(pending.slot);
       }
@@ -135,7 +164,7 @@ export class SourceProducer {
     try {
       while (this.#queue.length > 0) {
         const head = this.#queue[0]!;
-        if (!this.#produceBatch(head)) {
+        if (!(this.#native === undefined ? this.#produceEach(head) : this.#produceNative(head, this.#native))) {
           this.#block();
           return;
         }
@@ -147,10 +176,50 @@ export class SourceProducer {
     }
   }
 
-  /** Produces what remains of a batch; false when librdkafka's queue is full. */
-  #produceBatch(pending: PendingBatch): boolean {
-    const { reader, batch, topics, target } = pending;
+  /**
+   * Produces what remains of a batch in native calls; false when librdkafka's queue is full. The
+   * batch is laid out once, when it first reaches the head (its rows then wait here across
+   * QUEUE_FULL pauses: nothing else is laid out until it is done).
+   */
+  #produceNative(pending: PendingBatch, native: NativeBatchProducer): boolean {
+    const { batch, topics, target } = pending;
     if (pending.slot < 0 && !this.#takeSlot(pending)) return false;
+    const layout = this.#layout;
+    const slot = pending.slot;
+    if (!pending.laidOut) {
+      layout.fill(pending.buffer, slot << INDEX_BITS, batch);
+      pending.laidOut = true;
+      // Dropped records count as acknowledged; their order against the produced ones does not
+      // matter (acks are out of order anyway), only that each is settled once.
+      for (let d = 0; d < layout.droppedCount; d++) {
+        this.#settle(slot);
+        target.onDropped(batch, layout.dropped[d]!);
+      }
+    }
+    const result = this.#produceResult;
+    while (pending.nextRow < layout.count) {
+      pending.nextRow += native.produceBatch(layout.data, topics, layout.records, layout.timestamps, layout.headers, pending.nextRow, layout.count, result);
+      if (pending.nextRow === layout.count) break;
+      const code = result[0]!;
+      if (code === CODES.ERRORS.ERR__QUEUE_FULL) {
+        this.queueFullEvents++;
+        return false;
+      }
+      // Rejected outright (too large, unknown partition...): that record fails, the rest go on.
+      const row = pending.nextRow++;
+      const index = layout.records[row * LAYOUT_RECORD_FIELDS + LAYOUT_OPAQUE_FIELD]! & INDEX_MASK;
+      const topic = topics[layout.records[row * LAYOUT_RECORD_FIELDS]!];
+      this.#settle(slot);
+      target.onDeliveryFailed(batch, index, new Error(`produce to ${topic} refused: ${errorName(code)}`));
+    }
+    return true;
+  }
+
+  /** Produces what remains of a batch record by record; false when librdkafka's queue is full. */
+  #produceEach(pending: PendingBatch): boolean {
+    const { batch, topics, target } = pending;
+    if (pending.slot < 0 && !this.#takeSlot(pending)) return false;
+    const reader = (pending.reader ??= new RecordBatchReader(pending.buffer));
     const base = pending.slot << INDEX_BITS;
     while (pending.holding || reader.next()) {
       const index = reader.index;
@@ -198,13 +267,33 @@ export class SourceProducer {
   #onDeliveryReport(err: LibrdKafkaError | null, report: DeliveryReport): void {
     const opaque = report.opaque as number;
     const slot = opaque >>> INDEX_BITS;
-    const index = opaque & ((1 << INDEX_BITS) - 1);
+    const index = opaque & INDEX_MASK;
     const inFlight = this.#slots[slot];
     if (inFlight !== undefined) {
       this.#settle(slot);
       if (err) inFlight.target.onDeliveryFailed(inFlight.batch, index, new Error(`delivery to ${report.topic} failed: ${err.message}`));
       else inFlight.target.onDelivered(inFlight.batch, index, report.partition, report.offset);
     }
+    this.#resumeAfterReports();
+  }
+
+  /** The native path's delivery reports: many records per call, columns of typed arrays. */
+  #onDeliveryBatch(opaques: Int32Array, errors: Int32Array, partitions: Int32Array, offsets: Float64Array): void {
+    for (let i = 0; i < opaques.length; i++) {
+      const opaque = opaques[i]!;
+      const slot = opaque >>> INDEX_BITS;
+      const inFlight = this.#slots[slot];
+      if (inFlight === undefined) continue;
+      this.#settle(slot);
+      const code = errors[i]!;
+      if (code !== 0) inFlight.target.onDeliveryFailed(inFlight.batch, opaque & INDEX_MASK, new Error(`delivery failed: ${errorName(code)}`));
+      else inFlight.target.onDelivered(inFlight.batch, opaque & INDEX_MASK, partitions[i]!, offsets[i]!);
+    }
+    this.#resumeAfterReports();
+  }
+
+  /** Reports freed space in librdkafka's queue: a drain paused by QUEUE_FULL goes on. */
+  #resumeAfterReports(): void {
     if (this.#blocked && this.#retryTimer !== undefined) {
       clearTimeout(this.#retryTimer);
       this.#retryTimer = undefined;
@@ -232,9 +321,22 @@ export class SourceProducer {
   disconnect(timeoutMs = 5000): Promise<void> {
     if (this.#retryTimer !== undefined) clearTimeout(this.#retryTimer);
     return new Promise((resolve) => {
-      this.#producer.disconnect(timeoutMs, () => resolve());
+      this.#producer.disconnect(timeoutMs, () => {
+        // The native side holds the callback (and through it this producer) by a persistent
+        // handle: let go of it, or every connector-owned producer would outlive its connector.
+        this.#native?.setDeliveryBatchCallback(null);
+        resolve();
+      });
     });
   }
+}
+
+let errorNames: Map<number, string> | undefined;
+
+/** librdkafka's name for an error code (ERR_MSG_SIZE_TOO_LARGE…), with the code. */
+function errorName(code: number): string {
+  errorNames ??= new Map(Object.entries(CODES.ERRORS as Record<string, number>).map(([name, value]) => [value, name]));
+  return `${errorNames.get(code) ?? 'error'} (${code})`;
 }
 
 interface RawStatistics {

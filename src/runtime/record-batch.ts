@@ -26,8 +26,8 @@ export const DROPPED_PARTITION = -2;
 /** Most records in one batch (the producer addresses them with 16 bits); larger polls are split. */
 export const MAX_BATCH_RECORDS = 1 << 16;
 /** magic, record count, byte position of the header-key table. */
-const HEADER_BYTES = 12;
-const RECORD_FIXED_BYTES = 36;
+export const HEADER_BYTES = 12;
+export const RECORD_FIXED_BYTES = 36;
 
 
 export interface EncodedBatch {
@@ -258,6 +258,13 @@ function writeValue(bytes: Buffer, pos: number, value: string | Uint8Array | nul
   return value.byteLength;
 }
 
+/** Throws unless `buffer` starts like a batch of this format. */
+export function assertRecordBatch(buffer: ArrayBuffer): void {
+  if (buffer.byteLength < HEADER_BYTES || new DataView(buffer).getUint32(0, true) !== BATCH_MAGIC) {
+    throw new Error('record batch: bad magic (not a connectd batch, or a protocol version mismatch)');
+  }
+}
+
 /** One decoded header, as the Kafka client's produce() takes it: `{ [key]: value }`. */
 export type ProducerHeader = Record<string, Buffer>;
 
@@ -289,9 +296,7 @@ export class RecordBatchReader {
   constructor(buffer: ArrayBuffer) {
     this.#buffer = buffer;
     this.#view = new DataView(buffer);
-    if (buffer.byteLength < HEADER_BYTES || this.#view.getUint32(0, true) !== BATCH_MAGIC) {
-      throw new Error('record batch: bad magic (not a connectd batch, or a protocol version mismatch)');
-    }
+    assertRecordBatch(buffer);
     this.count = this.#view.getUint32(4, true);
     let pos = this.#view.getUint32(8, true);
     const keys = this.#view.getUint32(pos, true);

@@ -69,7 +69,7 @@ export class Worker {
     this.#loggers = opts.loggers;
     this.#offsetStore = opts.offsetStore;
     this.workerId = opts.workerId ?? `${os.hostname()}:${opts.config.listener.port}`;
-    this.#producer = new SourceProducer('worker', this.#producerConfig(`connectd-${this.workerId}`, {}));
+    this.#producer = new SourceProducer('worker', this.#producerConfig(`connectd-${this.workerId}`, {}), { nativeBatch: opts.config.taskProduceNativeBatch });
     this.#admin = new KafkaAdmin({ ...opts.config.kafkaClientDefaults, 'bootstrap.servers': opts.config.bootstrapServers, 'client.id': `connectd-${this.workerId}-admin` });
     const threads = opts.config.workerThreads;
     this.#pool = new Piscina({
@@ -110,7 +110,7 @@ export class Worker {
     if (Object.keys(overrides).length === 0) return this.#producer;
     let own = this.#connectorProducers.get(connectorName);
     if (own === undefined) {
-      const producer = new SourceProducer(connectorName, this.#producerConfig(`connectd-${this.workerId}-${connectorName}`, overrides));
+      const producer = new SourceProducer(connectorName, this.#producerConfig(`connectd-${this.workerId}-${connectorName}`, overrides), { nativeBatch: this.config.taskProduceNativeBatch });
       this.#connectedProducers.add(producer);
       own = { producer: producer.connect(30000).then(() => producer), tasks: new Set() };
       this.#connectorProducers.set(connectorName, own);
@@ -133,6 +133,10 @@ export class Worker {
   async start(): Promise<void> {
     await this.#offsetStore.start();
     await this.#producer.connect(30000);
+    this.#logger.info(
+      { nativeBatch: this.#producer.nativeBatch },
+      this.#producer.nativeBatch ? 'source records go to librdkafka in native batches' : 'source records go to librdkafka one produce() at a time',
+    );
     this.#commitTimer = setInterval(() => void this.commitAllOffsets(), this.config.offsetFlushIntervalMs);
     this.#commitTimer.unref();
   }

@@ -49,32 +49,39 @@ t.test('commitRecord and commit run only after the offsets are persisted', async
   t.equal(wrong.length, 0, 'every commitRecord metadata points at that record in Kafka');
 });
 
-t.test('QUEUE_FULL: a small librdkafka queue pauses producing; nothing lost, duplicated or reordered', async (t) => {
-  await cluster.createTopic('queue-full', { partitions: 3 });
-  const perPartition = 20000;
-  const proc = await start(
-    'queue-full',
-    [{ name: 'gen', 'connector.class': 'GeneratorSource', 'tasks.max': '2', topic: 'queue-full', 'source.partitions': '4', 'records.per.partition': String(perPartition), 'batch.size': '1000' }],
-    { 'producer.queue.buffering.max.messages': '500', 'producer.linger.ms': '20', 'task.max.inflight.records': '20000' },
-  );
-  await waitFor('all records acknowledged', async () => (await proc.metric('connectd_source_record_write_total')) === 4 * perPartition, 120000);
-  const queueFull = await proc.metric('connectd_producer_queue_full_total');
-  t.ok(queueFull > 0, `librdkafka's queue was full ${queueFull} times`);
-  t.equal(await proc.stop(), 0);
-  const records = await readTopic(cluster.bootstrapServers, 'queue-full');
-  t.equal(records.length, 4 * perPartition, 'all records, none twice');
-  t.equal(new Set(records.map((r) => r.key)).size, 4 * perPartition);
-  // Within each Kafka partition, a source partition's records keep their poll order.
-  let outOfOrder = 0;
-  const last = new Map<string, number>();
-  for (const r of records.sort((a, b) => a.partition - b.partition || a.offset - b.offset)) {
-    const [p, seq] = r.key!.slice(1).split('-').map(Number) as [number, number];
-    const k = `${r.partition}/${p}`;
-    if ((last.get(k) ?? -1) > seq) outOfOrder++;
-    last.set(k, seq);
-  }
-  t.equal(outOfOrder, 0, 'no reordering within a Kafka partition');
-});
+// Both ways of handing records to librdkafka: native batches (the patched binding) and one
+// produce() per record (an unpatched binding, or task.produce.native.batch=false).
+for (const nativeBatch of ['true', 'false']) {
+  t.test(`QUEUE_FULL (task.produce.native.batch=${nativeBatch}): a small librdkafka queue pauses producing; nothing lost, duplicated or reordered`, async (t) => {
+    const topic = `queue-full-${nativeBatch}`;
+    await cluster.createTopic(topic, { partitions: 3 });
+    const perPartition = 20000;
+    const proc = await start(
+      topic,
+      [{ name: 'gen', 'connector.class': 'GeneratorSource', 'tasks.max': '2', topic, 'source.partitions': '4', 'records.per.partition': String(perPartition), 'batch.size': '1000' }],
+      { 'producer.queue.buffering.max.messages': '500', 'producer.linger.ms': '20', 'task.max.inflight.records': '20000', 'task.produce.native.batch': nativeBatch },
+    );
+    await waitFor('all records acknowledged', async () => (await proc.metric('connectd_source_record_write_total')) === 4 * perPartition, 120000);
+    const queueFull = await proc.metric('connectd_producer_queue_full_total');
+    t.ok(queueFull > 0, `librdkafka's queue was full ${queueFull} times`);
+    const log = await readFile(proc.logFile, 'utf8');
+    t.match(log, nativeBatch === 'true' ? 'source records go to librdkafka in native batches' : 'one produce() at a time', 'the path asked for (the binding is patched by tools/bootstrap.sh)');
+    t.equal(await proc.stop(), 0);
+    const records = await readTopic(cluster.bootstrapServers, topic);
+    t.equal(records.length, 4 * perPartition, 'all records, none twice');
+    t.equal(new Set(records.map((r) => r.key)).size, 4 * perPartition);
+    // Within each Kafka partition, a source partition's records keep their poll order.
+    let outOfOrder = 0;
+    const last = new Map<string, number>();
+    for (const r of records.sort((a, b) => a.partition - b.partition || a.offset - b.offset)) {
+      const [p, seq] = r.key!.slice(1).split('-').map(Number) as [number, number];
+      const k = `${r.partition}/${p}`;
+      if ((last.get(k) ?? -1) > seq) outOfOrder++;
+      last.set(k, seq);
+    }
+    t.equal(outOfOrder, 0, 'no reordering within a Kafka partition');
+  });
+}
 
 t.test('a worker thread that dies takes down only its own tasks; the pool replaces it', async (t) => {
   await cluster.createTopic('crashing', { partitions: 1 });
