@@ -90,6 +90,10 @@ class SinkTaskSession {
     const errors = errorHandlingConfig(config);
     this.#operator = new RetryWithToleranceOperator(errors);
 
+    // Messages wait for start() to return: the supervisor may ask for a commit (pre-commit) or
+    // stop the task while start() is still running, and a task is only called once started.
+    let startReturned!: () => void;
+    this.#queue = new Promise<void>((resolve) => (startReturned = resolve));
     const ended = new Promise<void>((resolve, reject) => {
       this.#port.on('message', (msg: ToSinkTask) => {
         if (msg.t === 'errant-reported') {
@@ -110,6 +114,7 @@ class SinkTaskSession {
     try {
       await this.#task.start(request.taskConfig);
       this.#send({ t: 'started', version: this.#task.version(), threadId });
+      startReturned();
       await ended;
     } catch (err) {
       if (!this.#stopping) await Promise.resolve(this.#task.stop()).catch(() => undefined);
@@ -134,7 +139,17 @@ class SinkTaskSession {
       case 'pre-commit': {
         const current = new Map<TopicPartition, number>();
         for (const [topic, partition, offset] of msg.offsets) current.set(this.#partition(topic, partition), offset);
-        const answer = await this.#task.preCommit(current);
+        let answer: ReadonlyMap<TopicPartition, number>;
+        try {
+          answer = await this.#task.preCommit(current);
+        } catch (err) {
+          // Kafka Connect does not fail the task: the supervisor rewinds to the last committed
+          // offsets (or, while closing, commits nothing), so what was put since is put again. The
+          // batches already sent are from before that rewind: skip them.
+          this.#epoch++;
+          this.#send({ t: 'pre-committed', id: msg.id, offsets: [], error: toErrorInfo(err) });
+          break;
+        }
         const offsets: PartitionOffset[] = [];
         for (const [tp, offset] of answer) offsets.push([tp.topic, tp.partition, offset]);
         this.#send({ t: 'pre-committed', id: msg.id, offsets });

@@ -473,8 +473,15 @@ class SourceTaskSession {
     return (await answer).map((json) => (json === null ? null : (JSON.parse(json) as SourceOffset)));
   }
 
+  /**
+   * After offsets were persisted: commitRecord for each released record, then commit. What they
+   * throw is reported to the supervisor's log and the task goes on, as Kafka Connect's
+   * WorkerSourceTask does: the records are in Kafka and their offsets committed either way.
+   */
   async #committed(released: readonly ReleasedBatch[]): Promise<void> {
     if (this.#retained !== undefined) {
+      let failed = 0;
+      let first: unknown;
       for (const batch of released) {
         const records = this.#retained.get(batch.id);
         this.#retained.delete(batch.id);
@@ -484,10 +491,19 @@ class SourceTaskSession {
           const partition = batch.kafkaPartitions?.[i];
           const offset = batch.kafkaOffsets?.[i];
           const metadata = partition === undefined || offset === undefined ? null : { topic: record.topic, partition, offset };
-          await this.task.commitRecord(record, metadata);
+          try {
+            await this.task.commitRecord(record, metadata);
+          } catch (err) {
+            if (failed++ === 0) first = err;
+          }
         }
       }
+      if (failed > 0) this.port.postMessage({ t: 'commit-failed', method: 'commitRecord', count: failed, error: toErrorInfo(first) } satisfies FromSourceTask);
     }
-    await this.task.commit();
+    try {
+      await this.task.commit();
+    } catch (err) {
+      this.port.postMessage({ t: 'commit-failed', method: 'commit', count: 1, error: toErrorInfo(err) } satisfies FromSourceTask);
+    }
   }
 }

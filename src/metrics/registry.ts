@@ -162,7 +162,7 @@ export function createMetricsRegistry(sources: MetricsSources): Registry {
   perSinkTask('connectd_sink_partition_count', 'Partitions assigned to the task (Kafka Connect: partition-count).', (m) => m.partitionCount, 'gauge');
   perSinkTask('connectd_sink_record_lag_max', "Largest consumer lag over the task's partitions, from librdkafka's statistics (Kafka Connect: sink-record-lag-max).", (m) => m.maxLag, 'gauge');
   perSinkTask('connectd_sink_offset_commit_success_total', 'Consumer offset commits that succeeded (Kafka Connect: offset-commit-completion-total).', (m) => m.offsetCommitSuccess);
-  perSinkTask('connectd_sink_offset_commit_failure_total', 'Consumer offset commits that failed (retried at the next flush).', (m) => m.offsetCommitFailure);
+  perSinkTask('connectd_sink_offset_commit_failure_total', 'Consumer offset commits that failed, a preCommit that threw included (retried at the next flush).', (m) => m.offsetCommitFailure);
   perSinkTask('connectd_sink_offset_commit_skip_total', 'Commits with nothing new to commit (Kafka Connect: offset-commit-skip-total).', (m) => m.offsetCommitSkip);
   perSinkTask('connectd_sink_backpressure_seconds_total', 'Time consumption was paused because put() could not keep up.', (m) => m.backpressureSeconds);
   perSinkTask('connectd_sink_task_restarts_total', 'Restarts connectd made by itself of sink tasks.', (m) => m.restarts);

@@ -163,6 +163,11 @@ export type FromSourceTask =
   | { t: 'offsets-request'; id: number; partitions: string[] }
   | { t: 'poll-stopped' }
   /**
+   * The task's commitRecord() or commit() threw after offsets were persisted. Logged, the task goes
+   * on (as in Kafka Connect): `count` calls threw since the last report, `error` is the first.
+   */
+  | { t: 'commit-failed'; method: 'commitRecord' | 'commit'; count: number; error: ErrorInfo }
+  /**
    * A polled record that failed conversion or a transform and was skipped (errors.tolerance=all):
    * logged and written to the connector's dead letter queue (connectd's extension) by the
    * supervisor. Key and value are the Connect values as text; the record itself never had bytes.
@@ -218,7 +223,8 @@ export type FromSinkTask =
       putMs: number;
     }
   | { t: 'opened'; id: number; rewinds?: PartitionOffset[] }
-  | { t: 'pre-committed'; id: number; offsets: PartitionOffset[] }
+  /** `error`: preCommit threw; nothing may be committed, and the task skips the batches sent before this answer. */
+  | { t: 'pre-committed'; id: number; offsets: PartitionOffset[]; error?: ErrorInfo }
   | { t: 'closed-partitions'; id: number }
   /** A record skipped by errors.tolerance=all, or reported by the task; `reportId` wants an answer. */
   | ({ t: 'errant'; reportId?: number } & ErrantRecord)

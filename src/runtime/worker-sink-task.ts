@@ -99,6 +99,8 @@ export class WorkerSinkTask {
   /** Per assigned partition: the first offset sent to the task since assignment (a rewind's fallback). */
   readonly #firstSent = new Map<string, TopicPartitionOffset>();
   readonly #lastCommitted = new Map<string, number>();
+  /** Per assigned partition: the offset this task began reading it from (a failed preCommit's fallback when it committed nothing yet). */
+  readonly #readFrom = new Map<string, number>();
   readonly #assigned = new Map<string, TopicPartition>();
   readonly #taskPaused = new Set<string>();
   #connectorPaused = false;
@@ -327,6 +329,7 @@ export class WorkerSinkTask {
       const k = tpKey(m.topic, m.partition);
       lastOffsets.set(k, { topic: m.topic, partition: m.partition, offset: m.offset });
       if (!this.#firstSent.has(k)) this.#firstSent.set(k, { topic: m.topic, partition: m.partition, offset: m.offset });
+      if (!this.#readFrom.has(k)) this.#readFrom.set(k, m.offset);
     }
     const keep = this.#opts.errors.logEnable || this.#opts.errors.dlqTopic !== '';
     this.#inFlight.set(id, { id, count: encoded.count, bytes: encoded.payloadBytes, sentAt: performance.now(), messages: keep ? messages : undefined, lastOffsets });
@@ -434,6 +437,7 @@ export class WorkerSinkTask {
         if (!this.#assigned.has(k)) continue;
         start.set(k, offset);
         this.#currentOffsets.set(k, { topic, partition, offset });
+        this.#readFrom.set(k, offset);
       }
     }
     this.#opts.logger.info({ partitions: partitions.map((p) => `${p.topic}-${p.partition}`) }, 'partitions assigned');
@@ -450,6 +454,7 @@ export class WorkerSinkTask {
       this.#currentOffsets.delete(k);
       this.#firstSent.delete(k);
       this.#lastCommitted.delete(k);
+      this.#readFrom.delete(k);
     }
     this.metrics.partitionCount = this.#assigned.size;
     this.#opts.logger.info({ partitions: partitions.map((p) => `${p.topic}-${p.partition}`), lost }, 'partitions revoked');
@@ -468,19 +473,25 @@ export class WorkerSinkTask {
    * commit what was put up to now, not what a commit begun earlier saw).
    */
   commitOffsets(fresh = false): Promise<void> {
-    if (fresh && this.#committing !== undefined) return this.#committing.then(() => this.commitOffsets());
-    this.#committing ??= this.#commit().finally(() => (this.#committing = undefined));
+    if (fresh && this.#committing !== undefined) return this.#committing.then(() => this.commitOffsets(true));
+    this.#committing ??= this.#commit(fresh).finally(() => (this.#committing = undefined));
     return this.#committing;
   }
 
-  async #commit(): Promise<void> {
-    if (this.#runEnded || this.state === 'FAILED' || this.#port === undefined) return;
+  /** `closing`: the partitions are being revoked or the task stopped (a failed preCommit then rewinds nothing). */
+  async #commit(closing: boolean): Promise<void> {
+    // Nothing assigned (the task may not even have returned from start() yet): nothing to commit.
+    if (this.#runEnded || this.state === 'FAILED' || this.#port === undefined || this.#assigned.size === 0) return;
     const current: PartitionOffset[] = [];
     for (const [k, o] of this.#currentOffsets) if (this.#assigned.has(k)) current.push([o.topic, o.partition, o.offset]);
     const started = performance.now();
     try {
       const reply = await this.#request({ t: 'pre-commit', id: this.#nextRequestId++, offsets: current });
       if (reply.t !== 'pre-committed') return;
+      if (reply.error !== undefined) {
+        this.#preCommitFailed(reply.error, closing);
+        return;
+      }
       const toCommit: TopicPartitionOffset[] = [];
       for (const [topic, partition, offset] of reply.offsets) {
         const k = tpKey(topic, partition);
@@ -501,6 +512,29 @@ export class WorkerSinkTask {
       this.metrics.offsetCommitFailure++;
       this.#opts.logger.error({ err }, 'offset commit failed; will retry at the next flush');
     }
+  }
+
+  /**
+   * preCommit (the task's flush) threw. As Kafka Connect's WorkerSinkTask: the task keeps running
+   * and every partition goes back to its last committed offset (or where this task began reading
+   * it), so what was put since is put again; while closing, nothing is committed and nothing
+   * rewound (the partitions' next owner starts from the last commit). The task host has already
+   * moved to a new epoch: the batches sent before its answer are skipped.
+   */
+  #preCommitFailed(error: ErrorInfo, closing: boolean): void {
+    this.metrics.offsetCommitFailure++;
+    if (closing) {
+      this.#epoch++;
+      this.#opts.logger.warn({ err: error }, 'Offset commit failed during close');
+      return;
+    }
+    this.#opts.logger.error({ err: error }, 'Offset commit failed, rewinding to last committed offsets');
+    const targets: PartitionOffset[] = [];
+    for (const [k, p] of this.#assigned) {
+      const at = this.#lastCommitted.get(k) ?? this.#readFrom.get(k);
+      if (at !== undefined) targets.push([p.topic, p.partition, at]);
+    }
+    this.#rewind(targets);
   }
 
   // ---- errors ------------------------------------------------------------------------------

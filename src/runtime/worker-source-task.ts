@@ -146,6 +146,10 @@ export class WorkerSourceTask implements DeliveryTarget {
       case 'errant':
         this.#errant(msg);
         break;
+      case 'commit-failed':
+        // Kafka Connect logs these and goes on: the records are in Kafka, their offsets committed.
+        this.#opts.logger.error({ err: msg.error, calls: msg.count }, `Exception thrown while calling task.${msg.method}()`);
+        break;
     }
   }
 

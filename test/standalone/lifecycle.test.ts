@@ -3,7 +3,7 @@
  * resume from STOPPED, restart of failed tasks only, automatic restarts, a task that ignores stop,
  * and dynamic reconfiguration that leaves unchanged tasks alone.
  */
-import { rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import t from 'tap';
 import type { ConnectdProcess } from '../../tools/connectd-process.js';
@@ -141,6 +141,33 @@ t.test('a task that ignores stop is abandoned and its thread replaced; a task sh
   const before = await written(proc, 'bystander');
   await waitFor('the bystander producing again', async () => (await written(proc, 'bystander')) > before + 100);
   t.equal(await proc.stop(), 0, 'the process stops cleanly');
+});
+
+t.test('commitRecord() and commit() that throw are logged; the task, its thread and its offset commits go on (as Kafka Connect)', async (t) => {
+  await cluster.createTopic('commit-throws', { partitions: 1 });
+  const commits = path.join(root, 'commit-throws.commits');
+  const proc = await startConnectd(
+    'commit-throws',
+    [
+      { name: 'commit-throws', 'connector.class': 'RecordingSourceConnector', topic: 'commit-throws', 'commits.file': commits, 'commit.throws': 'true' },
+      { name: 'neighbour', 'connector.class': 'GeneratorSource', topic: 'commit-throws', 'poll.interval.ms': '20', 'batch.size': '20' },
+    ],
+    // One thread: an error escaping a task's commit callbacks would take the neighbour down too.
+    { 'worker.threads': '1', 'offset.flush.interval.ms': '200' },
+  );
+  const calls = async (): Promise<string[]> => (await readFile(commits, 'utf8').catch(() => '')).split('\n').filter((l) => l !== '');
+  await waitFor('five flushes, each with commit()', async () => (await calls()).filter((l) => l === 'commit').length >= 5);
+  const recorded = (await calls()).filter((l) => l.startsWith('record ')).map((l) => Number(l.split(' ')[1]));
+  t.ok(recorded.includes(1) && recorded.includes(2) && recorded.includes(3), 'commitRecord is called for the records after one that threw');
+  t.equal(states(await proc.status('commit-throws')), 'RUNNING 0:RUNNING');
+  t.equal(states(await proc.status('neighbour')), 'RUNNING 0:RUNNING', 'the thread the task shares did not die');
+  t.equal(await proc.metric('connectd_task_restarts_total', 'connector="neighbour"'), 0, 'nor was it replaced');
+  const offsets = [...(await proc.committedOffsets('commit-throws')).values()];
+  t.ok(offsets.length === 1 && Number(offsets[0]!.seq) > 100, `the offsets commit (${JSON.stringify(offsets)})`);
+  const log = await readFile(proc.logFile, 'utf8');
+  t.match(log, /Exception thrown while calling task\.commitRecord\(\)/);
+  t.match(log, /Exception thrown while calling task\.commit\(\)/);
+  t.equal(await proc.stop(), 0);
 });
 
 t.test('dynamic reconfiguration: a new source partition starts a new task and leaves the others alone', async (t) => {

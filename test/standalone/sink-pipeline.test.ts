@@ -3,6 +3,7 @@
  * sink task's put() through the connector's consumer group, converted on the task's worker thread;
  * offsets commit only for what was put; rebalances, crashes and rewinds lose nothing.
  */
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import t from 'tap';
 import { writeTopic } from '../../tools/topic-writer.js';
@@ -240,5 +241,50 @@ t.test('topics.regex, a task pausing and resuming partitions, requestCommit, and
   t.equal(await metric('connectd_sink_record_active_count'), 0, 'nothing in flight');
   t.ok((await metric('connectd_sink_put_batch_seconds_count')) > 0, 'put batches timed');
   t.ok((await metric('connectd_sink_offset_commit_success_total')) >= 1, 'commits counted');
+  t.equal(await proc.stop(), 0);
+});
+
+t.test('a task still in start() when the first offset flush is due: nothing reaches it before start() returns', async (t) => {
+  await cluster.createTopic('slow-start', { partitions: 2 });
+  await writeTopic(cluster.bootstrapServers, 'slow-start', records(200, 2));
+  const output = path.join(root, 'slow-start.jsonl');
+  const events = path.join(root, 'slow-start.events.jsonl');
+  // Flushes every 100 ms while start() takes 3 s.
+  const proc = await startConnectd('slow-start', [sink('slow-start-sink', 'slow-start', output, { 'start.delay.ms': '3000', 'events.file': events })], { 'offset.flush.interval.ms': '100' });
+  await waitFor('every record put', () => readSinkOutput(output).length >= 200, 60000);
+  await waitFor('offsets committed to the end', async () => {
+    const committed = await cluster.committedOffsets('connect-slow-start-sink', 'slow-start');
+    return committed.get(0) === 100 && committed.get(1) === 100;
+  });
+  const seenEvents = (await readFile(events, 'utf8')).split('\n').filter((l) => l !== '').map((l) => (JSON.parse(l) as { event: string }).event);
+  t.same(seenEvents.slice(0, 3), ['start', 'started', 'open'], 'open, preCommit and put only after start() returned');
+  t.same((await proc.status('slow-start-sink')).tasks.map((x) => x.state), ['RUNNING']);
+  t.equal(readSinkOutput(output).length, 200, 'every record once');
+  t.equal(await proc.stop(), 0);
+});
+
+t.test('a preCommit that throws does not fail the task: it rewinds to the last commit and the records are put again (as Kafka Connect)', async (t) => {
+  await cluster.createTopic('flaky-flush', { partitions: 1 });
+  await writeTopic(cluster.bootstrapServers, 'flaky-flush', records(300, 1));
+  const output = path.join(root, 'flaky-flush.jsonl');
+  const events = path.join(root, 'flaky-flush.events.jsonl');
+  const unavailable = path.join(root, 'flaky-flush.unavailable');
+  await writeFile(unavailable, '');
+  const proc = await startConnectd('flaky-flush', [sink('flaky-flush-sink', 'flaky-flush', output, { 'fail.precommit.while.file.exists': unavailable, 'events.file': events })], WORKER);
+  type Event = { event: string; offsets?: [string, number][] };
+  const readEvents = async (): Promise<Event[]> => (await readFile(events, 'utf8').catch(() => '')).split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Event);
+  // A failed preCommit that was asked to commit all 300: every record had been put once by then.
+  await waitFor('a preCommit failed after every record was put', async () => (await readEvents()).some((e) => e.event === 'preCommitFailed' && e.offsets?.[0]?.[1] === 300), 60000);
+  t.same((await proc.status('flaky-flush-sink')).tasks.map((x) => x.state), ['RUNNING'], 'the task keeps running');
+  t.equal((await cluster.committedOffsets('connect-flaky-flush-sink', 'flaky-flush')).size, 0, 'nothing committed while preCommit fails');
+  t.ok((await proc.metric('connectd_sink_offset_commit_failure_total', 'connector="flaky-flush-sink"')) >= 1, 'the failures are counted');
+  t.match(await readFile(proc.logFile, 'utf8'), /Offset commit failed, rewinding to last committed offsets/, 'and logged');
+
+  await rm(unavailable);
+  await waitFor('offsets committed to the end', async () => (await cluster.committedOffsets('connect-flaky-flush-sink', 'flaky-flush')).get(0) === 300, 60000);
+  // The commit of 300 came from puts made after the last rewind (to offset 0): each record was put again.
+  const counts = seen(readSinkOutput(output));
+  t.equal(counts.size, 300, 'every record put');
+  t.ok([...counts.values()].every((n) => n >= 2), 'every record put again after the rewind');
   t.equal(await proc.stop(), 0);
 });
