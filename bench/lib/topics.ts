@@ -93,6 +93,9 @@ export interface WatermarkReader {
   close(): Promise<void>;
 }
 
+/** How long a partition's watermark query may keep failing before a progress read fails the run. */
+const WATERMARK_FAILURE_MAX_MS = 30_000;
+
 /**
  * Polls a topic's high watermarks with one connected client: how the harness watches a contender
  * it cannot ask (Kafka Connect, ProducerPerformance), counting what is in the topic, not what the
@@ -101,10 +104,25 @@ export interface WatermarkReader {
 export async function openWatermarkReader(bootstrapServers: string, topic: string, partitions: number): Promise<WatermarkReader> {
   const consumer = new kafka.KafkaConsumer({ 'bootstrap.servers': bootstrapServers, 'group.id': 'bench-progress', 'enable.auto.commit': false, log_level: 0 }, {});
   await call<unknown>((cb) => consumer.connect({ timeout: 30000 }, cb));
+  // A query can fail while a fresh topic's partitions are still being loaded by the broker (Not
+  // leader for partition, although the metadata already names the leader): that partition's last
+  // known watermark stands until a query answers, for up to WATERMARK_FAILURE_MAX_MS.
+  const highs = new Array<number>(partitions).fill(0);
+  const failingSince = new Array<number | undefined>(partitions).fill(undefined);
   return {
     read: async () => {
-      const highs = await Promise.all(Array.from({ length: partitions }, (_, partition) => call<kafka.WatermarkOffsets>((cb) => consumer.queryWatermarkOffsets(topic, partition, 10000, cb))));
-      return highs.reduce((sum, w) => sum + w.highOffset, 0);
+      await Promise.all(
+        highs.map(async (_, partition) => {
+          try {
+            highs[partition] = (await call<kafka.WatermarkOffsets>((cb) => consumer.queryWatermarkOffsets(topic, partition, 10000, cb))).highOffset;
+            failingSince[partition] = undefined;
+          } catch (err) {
+            const since = (failingSince[partition] ??= Date.now());
+            if (Date.now() - since > WATERMARK_FAILURE_MAX_MS) throw new Error(`watermarks of ${topic}-${partition}: failing for ${Date.now() - since} ms: ${(err as Error).message}`, { cause: err });
+          }
+        }),
+      );
+      return highs.reduce((sum, high) => sum + high, 0);
     },
     close: () => new Promise<void>((resolve) => consumer.disconnect(() => resolve())),
   };
