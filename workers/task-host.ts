@@ -223,7 +223,8 @@ async function hostSourceTask(request: SourceTaskHostRequest): Promise<HostResul
       }
       const pollStarted = performance.now();
       const records = await task.poll();
-      const pollMs = performance.now() - pollStarted;
+      const polledAt = performance.now();
+      const pollMs = polledAt - pollStarted;
       // Records polled while stopping are dropped: their offsets were never committed, so the next
       // run of the task polls them again. Nothing is lost and nothing is duplicated.
       if (session.stopping) break;
@@ -263,6 +264,7 @@ async function hostSourceTask(request: SourceTaskHostRequest): Promise<HostResul
             buffer: batch.buffer,
             creditWaitMs,
             pollMs: from === 0 ? pollMs : 0,
+            polledAt: performance.timeOrigin + polledAt,
           },
           [batch.buffer],
         );

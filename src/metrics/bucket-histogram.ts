@@ -16,11 +16,12 @@ export class BucketHistogram {
     this.counts = new Float64Array(bounds.length + 1);
   }
 
-  observe(value: number): void {
+  /** `weight`: how many observations of `value` (e.g. the records of a batch that share one latency). */
+  observe(value: number, weight = 1): void {
     let i = 0;
     while (i < this.bounds.length && value > this.bounds[i]!) i++;
-    this.counts[i]!++;
-    this.sum += value;
-    this.count++;
+    this.counts[i]! += weight;
+    this.sum += value * weight;
+    this.count += weight;
   }
 }

@@ -132,6 +132,11 @@ export function createMetricsRegistry(sources: MetricsSources): Registry {
       reset() {},
     } as unknown as Metric);
   };
+  perTaskHistogram(
+    'connectd_source_record_ack_seconds',
+    "Produce latency per record: from the task's poll() returning it to Kafka acknowledging it (at most its batch's last acknowledgement).",
+    (m) => m.recordAckSeconds,
+  );
   perTaskHistogram('connectd_source_batch_ack_seconds', 'Time from a polled batch reaching the supervisor to Kafka acknowledging its last record.', (m) => m.batchAckSeconds);
   perTaskHistogram('connectd_source_poll_batch_seconds', "Time the task's poll() took for each non-empty batch (Kafka Connect: poll-batch-avg/max-time-ms).", (m) => m.pollBatchSeconds);
   perTaskHistogram('connectd_source_poll_batch_records', 'Records per non-empty poll (Kafka Connect: batch-size-avg/max).', (m) => m.pollBatchRecords);

@@ -28,6 +28,11 @@ export class SourceTaskMetrics {
   readonly errors = new TaskErrorMetrics();
   /** From a batch reaching the supervisor to Kafka acknowledging its last record. */
   readonly batchAckSeconds = new BucketHistogram();
+  /**
+   * Produce latency per record: from the task's poll() returning it to Kafka acknowledging it, as
+   * at most its batch's last acknowledgement (one observation per batch, weighted by its records).
+   */
+  readonly recordAckSeconds = new BucketHistogram();
   /** How long the task's poll() took for each non-empty batch (Kafka Connect: poll-batch-*-time-ms). */
   readonly pollBatchSeconds = new BucketHistogram();
   /** How long each offset commit took to persist. */
@@ -59,9 +64,10 @@ export class SourceTaskMetrics {
     this.failedRecords++;
   }
 
-  /** Seconds from a batch reaching the supervisor to Kafka acknowledging its last record. */
-  batchAcknowledged(seconds: number): void {
+  /** A batch of `records` fully acknowledged: seconds since it reached the supervisor, and since poll() returned it. */
+  batchAcknowledged(seconds: number, sincePolled: number, records: number): void {
     this.batchAckSeconds.observe(seconds);
+    this.recordAckSeconds.observe(sincePolled, records);
   }
 
   offsetCommit(ok: boolean, millis: number): void {

@@ -159,6 +159,8 @@ export type FromSourceTask =
       creditWaitMs: number;
       /** How long the task's poll() that returned this batch took. */
       pollMs: number;
+      /** When that poll() returned: performance.timeOrigin + performance.now() in the worker thread (ms since the epoch, sub-ms). */
+      polledAt: number;
     }
   | { t: 'offsets-request'; id: number; partitions: string[] }
   | { t: 'poll-stopped' }

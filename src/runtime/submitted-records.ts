@@ -31,8 +31,11 @@ export class SubmittedBatch {
   pending: number;
   /** performance.now() when the batch reached the supervisor. */
   readonly receivedAt = performance.now();
+  /** performance.now() (this thread's clock) when the task's poll() returned the batch's records. */
+  readonly polledAt: number;
 
-  constructor(id: number, count: number, payloadBytes: number, buffer: ArrayBuffer, sourcePartitions: readonly string[], keepMetadata: boolean) {
+  constructor(id: number, count: number, payloadBytes: number, buffer: ArrayBuffer, sourcePartitions: readonly string[], keepMetadata: boolean, polledAt = this.receivedAt) {
+    this.polledAt = Math.min(polledAt, this.receivedAt);
     this.id = id;
     this.count = count;
     this.payloadBytes = payloadBytes;

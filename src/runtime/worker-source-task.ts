@@ -124,7 +124,7 @@ export class WorkerSourceTask implements DeliveryTarget {
         onStarted();
         break;
       case 'batch': {
-        const batch = new SubmittedBatch(msg.id, msg.count, msg.payloadBytes, msg.buffer, msg.sourcePartitions, this.#keepMetadata);
+        const batch = new SubmittedBatch(msg.id, msg.count, msg.payloadBytes, msg.buffer, msg.sourcePartitions, this.#keepMetadata, msg.polledAt - performance.timeOrigin);
         this.#submitted.submit(batch);
         this.#opts.metrics.batchPolled(msg.count, msg.payloadBytes);
         this.#noteTopics(msg.topics);
@@ -275,7 +275,8 @@ export class WorkerSourceTask implements DeliveryTarget {
 
   #acknowledge(batch: SubmittedBatch, index: number, partition: number, offset: number): void {
     if (!batch.ack(index, partition, offset)) return;
-    this.#opts.metrics.batchAcknowledged((performance.now() - batch.receivedAt) / 1000);
+    const now = performance.now();
+    this.#opts.metrics.batchAcknowledged((now - batch.receivedAt) / 1000, (now - batch.polledAt) / 1000, batch.count);
     this.#submitted.foldCompleted();
     this.#send({ t: 'credit', records: batch.count, bytes: batch.payloadBytes });
     if (this.#drainWaiter !== undefined && this.#submitted.inFlightRecords() === 0) this.#drainWaiter();

@@ -50,6 +50,15 @@ t.test('counters move while the pipeline runs and agree with each other', async 
   t.equal(value(late, /^connectd_source_poll_batch_total\{connector="gen",task="0"\}/), total / 100, 'one batch per poll of 100');
   t.equal(value(late, /^connectd_source_batch_ack_seconds_count\{connector="gen",task="0"\}/), total / 100, 'one latency observation per batch');
   t.equal(value(late, /^connectd_source_batch_ack_seconds_bucket\{connector="gen",task="0",le="\+Inf"\}/), total / 100);
+  // Produce latency per record: one observation per batch weighted by its 100 records, measured
+  // from poll() returning in the worker thread, so never shorter than the batch's own ack time, and
+  // longer only by the hop to the supervisor (the two threads' clocks agree).
+  t.equal(value(late, /^connectd_source_record_ack_seconds_count\{connector="gen",task="0"\}/), total, 'one produce-latency observation per record');
+  t.equal(value(late, /^connectd_source_record_ack_seconds_bucket\{connector="gen",task="0",le="\+Inf"\}/), total);
+  const batchAckSum = value(late, /^connectd_source_batch_ack_seconds_sum\{connector="gen",task="0"\}/);
+  const recordAckSum = value(late, /^connectd_source_record_ack_seconds_sum\{connector="gen",task="0"\}/);
+  t.ok(recordAckSum >= batchAckSum * 100 * 0.999, `a record's latency includes its batch's ack time (${recordAckSum} vs ${batchAckSum} × 100)`);
+  t.ok(recordAckSum / total - batchAckSum / (total / 100) < 0.5, `and the hop from the worker thread, not a clock mismatch (${recordAckSum / total} vs ${batchAckSum / (total / 100)} s)`);
   t.equal(value(late, /^connectd_source_poll_batch_records_sum\{connector="gen",task="0"\}/), total, 'batch sizes add up to the records');
   t.equal(value(late, /^connectd_source_poll_batch_records_bucket\{connector="gen",task="0",le="50"\}/), 0, 'no batch under 100 records');
   t.equal(value(late, /^connectd_source_poll_batch_records_bucket\{connector="gen",task="0",le="100"\}/), total / 100, 'every batch is 100 records');
