@@ -4,7 +4,7 @@
  *
  *   npm run bench                  # the full run (~45 min on the 2-core machine)
  *   npm run bench:quick            # < 3 min smoke run: every scenario once, small, nothing asserted
- *   node dist/bench/compare.js [--quick | --smoke] [--only generator,file,sink,json,latency,idle,profile]
+ *   node dist/bench/compare.js [--quick | --smoke] [--only generator,file,sink,json,latency,produce-latency,idle,profile]
  *        [--skip …] [--rounds N] [--sizes 100,1024] [--tasks 1,2,4] [--idle 1,100,500]
  *        [--worker key=value …] [--latency-rate N] [--results DIR]
  *
@@ -32,8 +32,8 @@ import type { RecordPlan } from './lib/generator-records.js';
 import { FOREIGN_LOAD_LIMIT_CORES, QUIET_CORES, QuietRunner, brokerPid, freshTopic, log, machineInfo, makeWorkDir, perMillion } from './lib/harness.js';
 import type { Disturbable } from './lib/harness.js';
 import { kafkaConnectLibsDir, loggedClientSettings } from './lib/java-contenders.js';
-import { latencyRun, slowBatches } from './lib/latency.js';
-import type { LatencyKind, LatencyRun, LatencySettings } from './lib/latency.js';
+import { latencyRun, produceLatencyRun, slowBatches } from './lib/latency.js';
+import type { LatencyKind, LatencyRun, LatencySettings, ProduceLatencyRun } from './lib/latency.js';
 import { runIdle, runPipeline } from './lib/pipelines.js';
 import type { IdleWindow, PipelineWindow, Progress, WorkerFamily } from './lib/pipelines.js';
 import { CONNECTD_PRODUCER_DEFAULTS, JAVA_PRODUCER_EQUIVALENT, checkProducerDefaults } from './lib/producer-settings.js';
@@ -50,7 +50,7 @@ const { values: args } = parseArgs({
     quick: { type: 'boolean', default: false },
     /** Lighter still, for the CI smoke test (test/bench/quick.test.ts): --quick with a tenth of its records, 3 idle connectors only, no waiting for a quiet machine. */
     smoke: { type: 'boolean', default: false },
-    /** Scenario groups to run (default all): generator, file, sink, json, latency, idle, profile. */
+    /** Scenario groups to run (default all): generator, file, sink, json, latency, produce-latency, idle, profile. */
     only: { type: 'string' },
     skip: { type: 'string' },
     rounds: { type: 'string' },
@@ -80,7 +80,7 @@ const SOURCE_PARTITIONS = 4;
 const ROUNDS = Number(args.rounds ?? (QUICK ? 1 : 3));
 /** The first fifth of every run's records is a warm-up (connections, JIT) left out of its window. */
 const WARMUP_SHARE = 0.2;
-const GROUPS = ['generator', 'file', 'sink', 'json', 'latency', 'idle', 'profile'] as const;
+const GROUPS = ['generator', 'file', 'sink', 'json', 'latency', 'produce-latency', 'idle', 'profile'] as const;
 type Group = (typeof GROUPS)[number];
 const only = args.only?.split(',') ?? [...GROUPS];
 const skip = args.skip?.split(',') ?? [];
@@ -612,8 +612,18 @@ interface Target {
   met: boolean | undefined;
 }
 
-function targets(agg: Aggregate[], idle: IdleRow[]): Target[] {
+function targets(agg: Aggregate[], idle: IdleRow[], produceLatency: ProduceLatencyRun[]): Target[] {
   const out: Target[] = [];
+  for (const size of [...new Set(produceLatency.map((l) => l.size))]) {
+    const runs = produceLatency.filter((l) => l.size === size && l.contender === 'connectd-2t' && l.discarded === undefined && l.ack.within50msShare !== null);
+    if (runs.length === 0) continue;
+    const worst = Math.min(...runs.map((l) => l.ack.within50msShare!));
+    out.push({
+      target: `connectd p99 produce latency at half load < 50 ms (${sizeLabel(size)})`,
+      measured: `p99 ${runs.map((l) => l.ack.p99).join(' / ')} ms at ${runs.map((l) => l.achievedRecordsPerSecond.toLocaleString('en')).join(' / ')} rec/s; ${round(worst * 100, 2)} % of records within 50 ms (worst run)`,
+      met: worst >= 0.99,
+    });
+  }
   for (const [size, goal] of [
     [100, 0.85],
     [1024, 0.95],
@@ -675,6 +685,7 @@ interface Results {
   throughput: Aggregate[];
   idle: IdleRow[];
   latency: LatencyRun[];
+  produceLatency: ProduceLatencyRun[];
   profiles: ProfileResult[];
   failedRuns: (Row | IdleRow)[];
   runs: Row[];
@@ -807,6 +818,22 @@ function markdown(out: Results, svgName: string, idleSvgName: string): string {
       lines.push(`| ${sizeLabel(l.size)} | ${l.contender} | ${l.round}${l.discarded === undefined ? '' : ' (disturbed, repeated)'} | ${fmt(l.targetRecordsPerSecond)} | ${fmt(l.achievedRecordsPerSecond)} | ${l.steady.p50} | ${l.steady.p90} | ${l.steady.p99} | ${l.steady.p999} | ${l.steady.max} | ${own} | ${slowBatches(l)} | ${l.foreign.otherCores}${l.countOk ? '' : ' COUNT MISMATCH'} |`);
     }
   }
+  if (out.produceLatency.length > 0) {
+    lines.push('');
+    lines.push('## Produce latency at half load (send → ack, no consumer)');
+    lines.push('');
+    lines.push(
+      `The same rate and pacing as the end-to-end runs, with no consumer on the machine. connectd: \`connectd_source_record_ack_seconds\` over the measured window (poll() returning a record → Kafka's ack of its batch's last record; percentiles interpolated in the histogram's buckets as Prometheus' histogram_quantile does; the share within 50 ms is exact, 50 ms being a bucket bound). ` +
+        `raw: produce() → delivery report per record, the first ${cfg.latency.warmupMs} ms left out. ProducerPerformance: its own summary (its whole run).`,
+    );
+    lines.push('');
+    lines.push('| value | contender | run | target rec/s | achieved rec/s | p50 ms | p90 ms | p99 ms | p99.9 ms | within 50 ms | measured by | other load |');
+    lines.push('|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|---|--:|');
+    for (const l of out.produceLatency) {
+      const share = l.ack.within50msShare === null ? '—' : `${round(l.ack.within50msShare * 100, 2)} %`;
+      lines.push(`| ${sizeLabel(l.size)} | ${l.contender} | ${l.round}${l.discarded === undefined ? '' : ' (disturbed, repeated)'} | ${fmt(l.targetRecordsPerSecond)} | ${fmt(l.achievedRecordsPerSecond)} | ${l.ack.p50} | ${Number.isNaN(l.ack.p90) ? '—' : l.ack.p90} | ${l.ack.p99} | ${l.ack.p999} | ${share} | ${l.ack.how} | ${l.foreign.otherCores}${l.countOk ? '' : ' COUNT MISMATCH'} |`);
+    }
+  }
   if (out.profiles.length > 0) {
     lines.push('');
     lines.push('## Where the time goes (--cpu-prof)');
@@ -817,9 +844,10 @@ function markdown(out: Results, svgName: string, idleSvgName: string): string {
       lines.push(...profileMarkdown(p, fmt));
     }
   }
-  const discarded = [...out.runs, ...out.idle, ...out.latency].filter((r) => r.discarded !== undefined);
+  const discarded = [...out.runs, ...out.idle, ...out.latency, ...out.produceLatency].filter((r) => r.discarded !== undefined);
   if (discarded.length > 0) {
-    const what = (r: Row | IdleRow | LatencyRun): string => ('scenario' in r ? `${r.scenario} ${r.contender} round ${r.round}` : 'connectors' in r ? `idle ${r.connectors} ${r.contender}` : `latency ${sizeLabel(r.size)} ${r.contender} run ${r.round}`);
+    const what = (r: Row | IdleRow | LatencyRun | ProduceLatencyRun): string =>
+      'scenario' in r ? `${r.scenario} ${r.contender} round ${r.round}` : 'connectors' in r ? `idle ${r.connectors} ${r.contender}` : `${'ack' in r ? 'produce latency' : 'latency'} ${sizeLabel(r.size)} ${r.contender} run ${r.round}`;
     lines.push('');
     lines.push(`Repeated because other processes loaded the machine: ${discarded.map((r) => `${what(r)} (${r.foreign.otherCores} cores: ${r.foreign.otherTop})`).join('; ')}.`);
   }
@@ -877,7 +905,8 @@ async function render(file: string): Promise<number> {
     return { ...d, kind: mine[0]?.kind ?? 'generator', group: 'generator', contenders };
   });
   out.throughput = aggregate(list, out.runs);
-  out.targets = targets(out.throughput, out.idle);
+  out.produceLatency ??= [];
+  out.targets = targets(out.throughput, out.idle, out.produceLatency);
   await writeResults(out, path.basename(file, '.json'));
   return 0;
 }
@@ -894,6 +923,7 @@ async function main(): Promise<number> {
   const rows: Row[] = [];
   const idle: IdleRow[] = [];
   const latency: LatencyRun[] = [];
+  const produceLatency: ProduceLatencyRun[] = [];
   const profiles: ProfileResult[] = [];
   const list = scenarios();
   try {
@@ -932,6 +962,20 @@ async function main(): Promise<number> {
         }
       }
     }
+    if (wanted('produce-latency')) {
+      for (const size of QUICK ? SIZES.slice(0, 1) : SIZES) {
+        const connectd2 = agg.find((a) => a.scenario === `generator-${size}` && a.contender === 'connectd-2t');
+        const target = LATENCY_RATE ?? (connectd2 === undefined ? undefined : connectd2.recordsPerSecond / 2);
+        if (target === undefined) {
+          log(`produce latency ${size} B: no connectd-2t rate measured (run the generator scenario or give --latency-rate)`);
+          continue;
+        }
+        for (let r = 0; r < LATENCY_RUNS; r++) {
+          const kinds: LatencyKind[] = r % 2 === 0 ? ['connectd', 'raw', 'perf'] : ['perf', 'raw', 'connectd'];
+          for (const kind of kinds) produceLatency.push(...(await runner.run(() => produceLatencyRun(cluster, work, size, kind, target, r + 1, LATENCY))));
+        }
+      }
+    }
     if (wanted('profile')) profiles.push(...(await profileRuns(cluster, work, runner)));
     const counted = rows.filter((r) => r.discarded === undefined && r.ok);
     const loads = [...counted.map((r) => r.foreign.otherCores), ...idle.filter((r) => r.discarded === undefined).map((r) => r.foreign.otherCores)];
@@ -964,10 +1008,11 @@ async function main(): Promise<number> {
         maxOtherLoadCores: round(Math.max(0, ...loads), 3),
         loadAverageAtEnd: os.loadavg().map((l) => round(l, 2)),
       },
-      targets: targets(agg, idle),
+      targets: targets(agg, idle, produceLatency),
       throughput: agg,
       idle,
       latency,
+      produceLatency,
       profiles,
       failedRuns: [...rows.filter((r) => !r.ok), ...idle.filter((r) => !r.ok)],
       runs: rows,
@@ -975,7 +1020,7 @@ async function main(): Promise<number> {
     // A partial run (--only/--skip) does not overwrite the full run's results.
     const partial = args.only !== undefined || args.skip !== undefined ? `-${GROUPS.filter((g) => wanted(g)).join('-')}` : '';
     await writeResults(out, `compare${SMOKE ? '-smoke' : QUICK ? '-quick' : ''}${partial}${Object.keys(WORKER_OVERRIDES).length > 0 ? `-${Object.entries(WORKER_OVERRIDES).map(([k, v]) => `${k}=${v}`).join('-')}` : ''}`);
-    return out.failedRuns.length > 0 || latency.some((l) => !l.countOk) ? 1 : 0;
+    return out.failedRuns.length > 0 || latency.some((l) => !l.countOk) || produceLatency.some((l) => !l.countOk) ? 1 : 0;
   } finally {
     await cluster.stop();
     await rm(work, { recursive: true, force: true });

@@ -55,6 +55,8 @@ export interface RunWindow {
   ack?: RawProducerResult['ack'];
   /** perf: the tool's own summary (its rate counts its start-up; its latency is send → ack). */
   perfReport?: ProducerPerformanceReport;
+  /** connectd with `recordAckHistogram`: cumulative counts by upper bound (s), over the measured window only. */
+  recordAckHistogram?: Record<string, number>;
 }
 
 export interface ConnectdDiagnostics {
@@ -98,10 +100,12 @@ export interface RunOptions {
   ackLatency?: { warmupMs: number };
   /** perf: records per second (paced runs). */
   rate?: number;
+  /** connectd: its produce-latency histogram (connectd_source_record_ack_seconds) over the measured window. */
+  recordAckHistogram?: boolean;
 }
 
 /** The measured window: watched through the topic's watermarks, or up to `until` (latency runs). */
-async function measure(opts: RunOptions, pid: number, cpuOpts: CpuWindowOptions, describe: () => Promise<string>): Promise<ProgressWindow> {
+async function measure(opts: RunOptions, pid: number, cpuOpts: CpuWindowOptions, describe: () => Promise<string>, onWindowStart?: () => void): Promise<ProgressWindow> {
   const total = plannedTotal(opts.plan);
   if (opts.until !== undefined) {
     const firstAt = Date.now();
@@ -111,7 +115,7 @@ async function measure(opts: RunOptions, pid: number, cpuOpts: CpuWindowOptions,
   }
   const reader = await openWatermarkReader(opts.bootstrapServers, opts.topic, opts.partitions);
   try {
-    return await measureProgress({ ...cpuOpts, pid, brokerPid: opts.brokerPid, total, from: opts.warmup ?? 1, pollMs: PROGRESS_POLL_MS, read: () => reader.read(), describe });
+    return await measureProgress({ ...cpuOpts, pid, brokerPid: opts.brokerPid, total, from: opts.warmup ?? 1, pollMs: PROGRESS_POLL_MS, read: () => reader.read(), describe, ...(onWindowStart === undefined ? {} : { onWindowStart }) });
   } finally {
     await reader.close();
   }
@@ -220,8 +224,15 @@ export async function runConnectd(opts: RunOptions): Promise<RunWindow> {
   });
   let stopped = false;
   try {
-    const w = await measure(opts, proc.pid, {}, async () => `${await proc.metric('connectd_source_record_failed_total')} failed; log ${proc.logFile}:\n${await proc.logTail(20)}`);
+    // The histogram as the window starts, to leave the warm-up out.
+    let atStart: Promise<Record<string, number>> | undefined;
+    const onWindowStart = opts.recordAckHistogram === true ? () => void (atStart = readHistogram(proc, 'connectd_source_record_ack_seconds')).catch(() => undefined) : undefined;
+    const w = await measure(opts, proc.pid, {}, async () => `${await proc.metric('connectd_source_record_failed_total')} failed; log ${proc.logFile}:\n${await proc.logTail(20)}`, onWindowStart);
     const window: RunWindow = { ...toRunWindow(w), connectdMetrics: await readDiagnostics(proc) };
+    if (atStart !== undefined) {
+      const [before, after] = [await atStart, await readHistogram(proc, 'connectd_source_record_ack_seconds')];
+      window.recordAckHistogram = Object.fromEntries(Object.entries(after).map(([le, n]) => [le, n - (before[le] ?? 0)]));
+    }
     const code = await proc.stop();
     stopped = true;
     if (code !== 0) throw new Error(`connectd exited with code ${code}; log ${proc.logFile}`);
@@ -254,6 +265,18 @@ export async function runPerf(opts: RunOptions): Promise<RunWindow> {
   } finally {
     await proc.kill();
   }
+}
+
+/** A histogram from connectd's /metrics: cumulative bucket counts summed over its series, by upper bound in seconds. */
+export async function readHistogram(proc: ConnectdProcess, name: string): Promise<Record<string, number>> {
+  const text = await (await fetch(`${proc.url}/metrics`)).text();
+  const buckets: Record<string, number> = {};
+  const pattern = new RegExp(`^${name}_bucket\\{.*le="([^"]+)".*\\} (\\S+)$`);
+  for (const line of text.split('\n')) {
+    const m = pattern.exec(line);
+    if (m) buckets[m[1]!] = (buckets[m[1]!] ?? 0) + Number(m[2]);
+  }
+  return buckets;
 }
 
 /** connectd's own view of a run, from its /metrics: backpressure, batch ack times, QUEUE_FULL. */

@@ -140,3 +140,111 @@ export function slowBatches(l: LatencyRun): string {
   if (h === undefined || !(h['+Inf'] ?? 0)) return '—';
   return `${Math.round((100 * (h['+Inf']! - (h['0.1'] ?? 0))) / h['+Inf']!)} %`;
 }
+
+/**
+ * Produce latency at a set rate, with no consumer: each contender's own send → ack. On this 2-core
+ * machine a consumer reading at connectd's half load saturates it for every contender (README,
+ * "Latency with native batch produce"), so the end-to-end figure measures the machine; the produce
+ * latency is what Kafka's ProducerPerformance reports and what issue 4's target names.
+ * - connectd: `connectd_source_record_ack_seconds` from its /metrics, over the measured window
+ *   (poll() returning a record → Kafka's ack of its batch's last record, an upper bound per record);
+ *   percentiles interpolated inside the histogram's buckets as Prometheus' histogram_quantile does,
+ *   the share within 50 ms exact (a bucket bound).
+ * - raw: produce() → delivery report, per record, after the warm-up.
+ * - ProducerPerformance: its own summary (send → ack, its whole run).
+ */
+export interface ProduceLatencyRun {
+  size: number;
+  contender: string;
+  round: number;
+  targetRecordsPerSecond: number;
+  achievedRecordsPerSecond: number;
+  pace?: Pace;
+  records: number;
+  ack: { p50: number; p90: number; p99: number; p999: number; within50msShare: number | null; how: 'histogram' | 'per record' | 'tool summary' };
+  countOk: boolean;
+  foreign: ForeignLoad;
+  discarded?: string;
+  cpuByThread: Record<string, number>;
+  /** connectd: the histogram over the window (cumulative counts by upper bound, s). */
+  histogram?: Record<string, number>;
+}
+
+export async function produceLatencyRun(cluster: KafkaCluster, work: string, size: number, kind: LatencyKind, target: number, roundNo: number, s: LatencySettings): Promise<ProduceLatencyRun> {
+  const tasks = 2;
+  const batchSize = Math.max(1, Math.round((target * (s.paceIntervalMs + 1)) / 1000 / tasks));
+  const pace: Pace = { tasks, intervalMs: s.paceIntervalMs, batchSize };
+  const plan: RecordPlan = { sourcePartitions: s.sourcePartitions, perPartition: Math.ceil((target * s.seconds) / s.sourcePartitions), valueSize: size };
+  const total = plannedTotal(plan);
+  const topic = await freshTopic(cluster, `plat-${size}b-${kind}`, s.partitions);
+  try {
+    const opts: RunOptions = { bootstrapServers: cluster.bootstrapServers, brokerPid: brokerPid(cluster), topic, plan, tasks, dir: path.join(work, topic), partitions: s.partitions, warmup: Math.round((target * s.warmupMs) / 1000) };
+    if (kind === 'perf') opts.rate = Math.round(target);
+    else opts.pace = pace;
+    if (kind === 'raw') opts.ackLatency = { warmupMs: s.warmupMs };
+    if (kind === 'connectd') {
+      opts.recordAckHistogram = true;
+      if (s.worker !== undefined) opts.worker = s.worker;
+    }
+    const window: RunWindow = kind === 'raw' ? await runRaw(opts) : kind === 'perf' ? await runPerf(opts) : await runConnectd(opts);
+    const count = await countByWatermarks(cluster.bootstrapServers, topic, s.partitions);
+    let ack: ProduceLatencyRun['ack'];
+    if (window.recordAckHistogram !== undefined) {
+      const h = window.recordAckHistogram;
+      const q = (p: number): number => round(histogramQuantile(h, p / 100) * 1000, 1);
+      ack = { p50: q(50), p90: q(90), p99: q(99), p999: q(99.9), within50msShare: (h['0.05'] ?? 0) / Math.max(1, h['+Inf'] ?? 0), how: 'histogram' };
+    } else if (window.ack !== undefined) {
+      ack = { p50: window.ack.p50, p90: window.ack.p90, p99: window.ack.p99, p999: window.ack.p999, within50msShare: null, how: 'per record' };
+    } else if (window.perfReport !== undefined) {
+      const r = window.perfReport;
+      ack = { p50: r.p50Ms, p90: Number.NaN, p99: r.p99Ms, p999: r.p999Ms, within50msShare: null, how: 'tool summary' };
+    } else {
+      throw new Error(`${kind}: no produce latency measured`);
+    }
+    const run: ProduceLatencyRun = {
+      size,
+      contender: latencyContenderName(kind),
+      round: roundNo,
+      targetRecordsPerSecond: round(target),
+      achievedRecordsPerSecond: round((window.records * 1000) / Math.max(1, window.lastAckAt - window.firstAt)),
+      records: window.records,
+      ack,
+      countOk: count.records === total,
+      foreign: window.foreign,
+      cpuByThread: window.cpu.byThread,
+    };
+    if (kind !== 'perf') run.pace = pace;
+    if (window.recordAckHistogram !== undefined) run.histogram = window.recordAckHistogram;
+    log(
+      `produce latency ${String(size).padStart(4)} B ${run.contender.padEnd(13)} at ${run.achievedRecordsPerSecond.toLocaleString('en')} rec/s (target ${run.targetRecordsPerSecond.toLocaleString('en')}): ` +
+        `p50 ${ack.p50} ms, p99 ${ack.p99} ms, p99.9 ${ack.p999} ms (${ack.how})${ack.within50msShare === null ? '' : `, ${round(ack.within50msShare * 100, 2)} % within 50 ms`}, other load ${run.foreign.otherCores} cores${run.countOk ? '' : '  COUNT MISMATCH'}`,
+    );
+    return run;
+  } finally {
+    await deleteTopic(cluster.bootstrapServers, topic);
+  }
+}
+
+/**
+ * The q-quantile (0..1) of a cumulative histogram (upper bound in seconds → count, `+Inf` the
+ * total), interpolated linearly inside its bucket as Prometheus' histogram_quantile does; in the
+ * `+Inf` bucket, the largest finite bound.
+ */
+export function histogramQuantile(cumulative: Readonly<Record<string, number>>, q: number): number {
+  const bounds = Object.keys(cumulative)
+    .filter((le) => le !== '+Inf')
+    .map(Number)
+    .sort((a, b) => a - b);
+  const total = cumulative['+Inf'] ?? 0;
+  if (total <= 0 || bounds.length === 0) return Number.NaN;
+  const rank = q * total;
+  let lower = 0;
+  let below = 0;
+  for (const bound of bounds) {
+    const count = cumulative[String(bound)] ?? below;
+    if (count >= rank) return count === below ? bound : lower + ((bound - lower) * (rank - below)) / (count - below);
+    lower = bound;
+    below = count;
+  }
+  return bounds.at(-1)!;
+}

@@ -40,6 +40,8 @@ export interface ProgressOptions extends CpuWindowOptions {
   stallMs?: number;
   /** Text for a stall error: e.g. the contender's log tail. */
   describe?: () => Promise<string>;
+  /** Called once, when the window starts (the sample that showed `from`). */
+  onWindowStart?: () => void;
   /** Processes whose CPU is not "other load" besides the contender, the broker and the harness. */
   ownPids?: readonly number[];
 }
@@ -114,7 +116,10 @@ export async function measureProgress(opts: ProgressOptions): Promise<ProgressWi
     const at = performance.now();
     const wallClock = Date.now();
     if (done > 0 && firstProgressAt === 0) firstProgressAt = wallClock;
-    if (done >= Math.max(1, opts.from ?? 1) && first === undefined) first = { wallClock, done, window: startCpuWindow(opts.pid, opts.brokerPid, opts) };
+    if (done >= Math.max(1, opts.from ?? 1) && first === undefined) {
+      first = { wallClock, done, window: startCpuWindow(opts.pid, opts.brokerPid, opts) };
+      opts.onWindowStart?.();
+    }
     if (done >= opts.total) {
       const w = first!.window.end();
       const fraction = previous.done > 0 && done > previous.done ? (opts.total - previous.done) / (done - previous.done) : 1;

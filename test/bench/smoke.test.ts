@@ -27,6 +27,7 @@ interface Results {
   runs: { scenario: string; contender: string; asked: number; counted: number; countMethod: string; ok: boolean; problem?: string }[];
   idle: { contender: string; connectors: number; ok: boolean; problem?: string }[];
   latency: { size: number; contender: string; records: number; countOk: boolean }[];
+  produceLatency: { size: number; contender: string; countOk: boolean; ack: { p99: number; within50msShare: number | null }; histogram?: Record<string, number> }[];
   failedRuns: unknown[];
 }
 
@@ -76,6 +77,13 @@ t.test('bench/compare.js --smoke: every scenario runs once and counts every reco
 
   t.ok(out.latency.length > 0, 'latency runs');
   t.same(out.latency.filter((l) => !l.countOk).map((l) => `${l.contender} ${l.size} B`), [], 'every latency run received every record it sent');
+  t.same(
+    ['connectd-2t', 'raw', 'producer-perf'].filter((c) => !out.produceLatency.some((l) => l.contender === c && l.countOk && Number.isFinite(l.ack.p99))),
+    [],
+    'produce latency runs: every contender wrote every record and reported a p99',
+  );
+  const connectdLatency = out.produceLatency.find((l) => l.contender === 'connectd-2t');
+  t.ok((connectdLatency?.histogram?.['+Inf'] ?? 0) > 0 && connectdLatency?.ack.within50msShare !== null, "connectd's produce latency comes from its own histogram, over the measured window");
   t.same(out.failedRuns, [], 'no failed runs');
 
   t.same(committed(), committedBefore, 'bench/results/ is left alone');
