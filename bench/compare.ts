@@ -823,7 +823,7 @@ function markdown(out: Results, svgName: string, idleSvgName: string): string {
     lines.push('## Produce latency at half load (send → ack, no consumer)');
     lines.push('');
     lines.push(
-      `The same rate and pacing as the end-to-end runs, with no consumer on the machine. connectd: \`connectd_source_record_ack_seconds\` over the measured window (poll() returning a record → Kafka's ack of its batch's last record; percentiles interpolated in the histogram's buckets as Prometheus' histogram_quantile does; the share within 50 ms is exact, 50 ms being a bucket bound). ` +
+      `The same rate as the end-to-end runs, with no consumer on the machine. connectd: held at the rate by the generator's records.per.second (batches of the end-to-end runs' size), \`connectd_source_record_ack_seconds\` over the measured window (poll() returning a record → Kafka's ack of its batch's last record; percentiles interpolated in the histogram's buckets as Prometheus' histogram_quantile does; the share within 50 ms is exact, 50 ms being a bucket bound). ` +
         `raw: produce() → delivery report per record, the first ${cfg.latency.warmupMs} ms left out. ProducerPerformance: its own summary (its whole run).`,
     );
     lines.push('');

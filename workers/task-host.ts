@@ -205,6 +205,7 @@ async function hostSourceTask(request: SourceTaskHostRequest): Promise<HostResul
       offsetStorageReader: () => session.offsetReader,
     });
     await task.start(request.taskConfig);
+    session.markStarted();
     send({ t: 'started', version: task.version(), wantsRecordCommits, threadId });
 
     let batchId = 0;
@@ -379,6 +380,9 @@ class SourceTaskSession {
   stopping = false;
   paused = false;
   readonly closed: Promise<void>;
+  /** Resolved once the task's start() returned: a stop that comes earlier waits for it. */
+  readonly #started: Promise<void>;
+  #startReturned!: () => void;
   readonly offsetReader;
 
   #creditRecords: number;
@@ -401,6 +405,7 @@ class SourceTaskSession {
     this.#retained = wantsRecordCommits ? new Map() : undefined;
     let onClose!: () => void;
     this.closed = new Promise((resolve) => (onClose = resolve));
+    this.#started = new Promise((resolve) => (this.#startReturned = resolve));
     this.offsetReader = {
       offset: async (partition: SourcePartition): Promise<SourceOffset | null> => (await this.#lookup([partition]))[0] ?? null,
       offsets: async (partitions: readonly SourcePartition[]) => {
@@ -454,11 +459,19 @@ class SourceTaskSession {
     this.#retained?.set(batchId, polled);
   }
 
-  /** Stops polling and calls the task's stop() once; tells the supervisor polling has ended. */
+  /** The task's start() returned. */
+  markStarted(): void {
+    this.#startReturned();
+  }
+
+  /**
+   * Stops polling and calls the task's stop() once, never before its start() returned (as Kafka
+   * Connect: a task is not stopped while it starts); tells the supervisor polling has ended.
+   */
   stopTask(): Promise<void> {
     this.stopping = true;
     this.#wake();
-    this.#stopPromise ??= Promise.resolve(this.task.stop()).then(() => this.port.postMessage({ t: 'poll-stopped' } satisfies FromSourceTask));
+    this.#stopPromise ??= this.#started.then(() => this.task.stop()).then(() => this.port.postMessage({ t: 'poll-stopped' } satisfies FromSourceTask));
     return this.#stopPromise;
   }
 

@@ -98,7 +98,10 @@ export interface RunOptions {
   until?: Promise<unknown>;
   /** Raw: measure produce() → delivery report latency, leaving out records produced in the first `warmupMs`. */
   ackLatency?: { warmupMs: number };
-  /** perf: records per second (paced runs). */
+  /**
+   * Records per second. perf: its --throughput. connectd: the generator's records.per.second
+   * (a token bucket: the rate holds whatever a poll costs), in batches of `pace.batchSize`.
+   */
   rate?: number;
   /** connectd: its produce-latency histogram (connectd_source_record_ack_seconds) over the measured window. */
   recordAckHistogram?: boolean;
@@ -210,7 +213,10 @@ export async function runConnectd(opts: RunOptions): Promise<RunWindow> {
     connector['value.converter'] = 'org.apache.kafka.connect.json.JsonConverter';
     connector['value.converter.schemas.enable'] = 'true';
   }
-  if (opts.pace !== undefined) {
+  if (opts.rate !== undefined) {
+    connector['records.per.second'] = String(opts.rate);
+    if (opts.pace !== undefined) connector['batch.size'] = String(opts.pace.batchSize);
+  } else if (opts.pace !== undefined) {
     connector['poll.interval.ms'] = String(opts.pace.intervalMs);
     connector['batch.size'] = String(opts.pace.batchSize);
   }

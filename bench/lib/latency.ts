@@ -150,7 +150,9 @@ export function slowBatches(l: LatencyRun): string {
  *   (poll() returning a record → Kafka's ack of its batch's last record, an upper bound per record);
  *   percentiles interpolated inside the histogram's buckets as Prometheus' histogram_quantile does,
  *   the share within 50 ms exact (a bucket bound).
- * - raw: produce() → delivery report, per record, after the warm-up.
+ *   Paced by the generator's records.per.second, in batches of the end-to-end runs' size.
+ * - raw: produce() → delivery report, per record, after the warm-up; paced as in the end-to-end
+ *   runs (it cannot reach connectd's half load here anyway: its per-record produce() is the limit).
  * - ProducerPerformance: its own summary (send → ack, its whole run).
  */
 export interface ProduceLatencyRun {
@@ -183,6 +185,9 @@ export async function produceLatencyRun(cluster: KafkaCluster, work: string, siz
     else opts.pace = pace;
     if (kind === 'raw') opts.ackLatency = { warmupMs: s.warmupMs };
     if (kind === 'connectd') {
+      // Held at the target by the generator's token bucket (its poll-interval pacing undershoots
+      // at these rates: a poll of ~1000 records takes a few ms on top of the interval).
+      opts.rate = Math.round(target);
       opts.recordAckHistogram = true;
       if (s.worker !== undefined) opts.worker = s.worker;
     }
