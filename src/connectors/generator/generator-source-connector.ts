@@ -133,9 +133,14 @@ function fnv1a(text: string): number {
   return hash >>> 0;
 }
 
-/** Tokens a rate-limited task may spend at once: about 100 ms of its rate, within one batch. */
-function burstFor(ratePerSecond: number, batchSize: number): number {
-  return Math.max(1, Math.min(batchSize, Math.ceil(ratePerSecond / 10)));
+/**
+ * Tokens a rate-limited task may hold: about 100 ms of its rate. A poll takes at most `batch.size`
+ * of them, so a poll that came late (a slow cycle on a busy machine, a wait for credit) is made up
+ * by the next ones and the rate holds on average; capped at the poll size, the lost time was lost
+ * for good (the bench saw 92 % of the rate at 80 k–180 k records/s).
+ */
+function burstFor(ratePerSecond: number): number {
+  return Math.max(1, Math.ceil(ratePerSecond / 10));
 }
 
 export class GeneratorSourceTask extends SourceTask {
@@ -158,7 +163,7 @@ export class GeneratorSourceTask extends SourceTask {
     const rate = this.#config.getDouble('records.per.second');
     if (rate > 0 && partitions.length > 0) {
       const share = (rate * partitions.length) / this.#config.getInt('source.partitions');
-      this.#bucket = new TokenBucket(share, burstFor(share, this.#config.getInt('batch.size')));
+      this.#bucket = new TokenBucket(share, burstFor(share));
     }
     const sourcePartitions = partitions.map((partition) => ({ partition }));
     const offsets = await this.context.offsetStorageReader().offsets(sourcePartitions);
