@@ -47,8 +47,9 @@ const STATES: readonly State[] = ['UNASSIGNED', 'RUNNING', 'PAUSED', 'STOPPED', 
  * How often prom-client's event-loop-lag histogram samples the main thread (ms). Its default, 10,
  * is a timer that wakes an idle connectd 100 times a second (the main thread's 103 wake-ups/s with
  * one idle file source, strace: epoll_pwait with a 10 ms timeout, nothing else). Each sample
- * measures how late its timer fired, so a stall still shows whole at 100 ms; the summary is over
- * 10 samples a second instead of 100.
+ * records the time between two of its timer callbacks, so a stall still shows whole; the values
+ * are 0.1 s plus the lag (they were 0.01 s plus the lag), which docs/metrics.md and the Grafana
+ * panel account for.
  */
 const EVENT_LOOP_SAMPLE_MS = 100;
 
