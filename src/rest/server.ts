@@ -88,11 +88,26 @@ function invalidConfigMessage(err: ConfigException, connectorClass: string | und
   );
 }
 
+/** A too-large body up to this many times the limit is read and discarded rather than cut off. */
+const LINGER_BODY_FACTOR = 16;
+
 const INITIAL_STATES: readonly TargetState[] = ['STARTED', 'PAUSED', 'STOPPED'];
 
 export function createRestServer(opts: RestServerOptions): FastifyInstance {
   const { herder } = opts;
-  const app = (opts.tls === undefined ? Fastify({ logger: false, bodyLimit: opts.bodyLimit ?? 1024 * 1024 }) : Fastify({ logger: false, bodyLimit: opts.bodyLimit ?? 1024 * 1024, https: opts.tls })) as unknown as FastifyInstance;
+  const bodyLimit = opts.bodyLimit ?? 1024 * 1024;
+  const app = (opts.tls === undefined ? Fastify({ logger: false, bodyLimit }) : Fastify({ logger: false, bodyLimit, https: opts.tls })) as unknown as FastifyInstance;
+  // Kafka Connect's clients send `Content-Type: application/json` on every request, bodyless ones
+  // too (pause, resume, restart, DELETE…); Jersey answers those as if no content type was sent.
+  // fastify's parser refuses an empty JSON body (FST_ERR_CTP_EMPTY_JSON_BODY), so an empty or
+  // blank body parses as no body here, and the routes that need one say so in their own 400.
+  // Anything else goes through fastify's own parser (its __proto__/constructor poisoning checks).
+  const jsonParser = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    if ((body as string).trim() === '') done(null, undefined);
+    else void jsonParser(req, body as string, done);
+  });
   const credentials = opts.basicAuth;
   if (credentials !== undefined) {
     app.addHook('onRequest', async (req, reply) => {
@@ -326,7 +341,16 @@ export function createRestServer(opts: RestServerOptions): FastifyInstance {
     }
     let status = err instanceof HerderError ? err.statusCode : (err.statusCode ?? 500);
     let message = err.message;
-    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') message = `Request body is larger than the limit of ${opts.bodyLimit ?? 1024 * 1024} bytes`;
+    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      message = `Request body is larger than the limit of ${bodyLimit} bytes`;
+      // fastify closes the connection on a parse error while the client may still be sending; the
+      // unread body then makes the kernel answer with a reset that can destroy the 413 before the
+      // client reads it (seen as `fetch failed`/EPIPE). For a body of a declared, moderate length
+      // the connection stays open and Node discards the rest of the body (it bounds the wait by
+      // its requestTimeout); a larger or undeclared one is still cut off.
+      const declared = Number(req.headers['content-length']);
+      if (Number.isFinite(declared) && declared <= bodyLimit * LINGER_BODY_FACTOR) reply.removeHeader('connection');
+    }
     else if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') status = 415;
     return reply.code(status).send({ error_code: status, message });
   });
