@@ -81,6 +81,7 @@ export async function runDistributed(config: WorkerConfig, restSecurity: RestSec
   });
 
   logger.info({ version: VERSION, bootstrapServers: config.bootstrapServers, groupId: d.groupId, workerId, url: d.advertisedUrl }, 'connectd starting in distributed mode');
+  for (const { key, reason } of config.ignoredKeys) logger.warn({ key }, `worker config key ${key} is a Kafka Connect setting that connectd does not apply: ${reason}`);
   systemd?.status(`starting: connecting to Kafka (${config.bootstrapServers})`);
   // The membership topic is never written; its partitions are how members learn their place.
   const admin = new KafkaAdmin({ ...clientConfig, 'client.id': `connectd-${workerId}-setup` });

@@ -58,6 +58,7 @@ export async function runStandalone(config: WorkerConfig, connectorConfigs: Reco
   });
 
   logger.info({ version: VERSION, bootstrapServers: config.bootstrapServers }, 'connectd starting in standalone mode');
+  for (const { key, reason } of config.ignoredKeys) logger.warn({ key }, `worker config key ${key} is a Kafka Connect setting that connectd does not apply: ${reason}`);
   systemd?.status(`starting: connecting to Kafka (${config.bootstrapServers})`);
   await worker.start();
   clusterId = await fetchClusterId(config.bootstrapServers, config.kafkaClientDefaults['security.protocol']);

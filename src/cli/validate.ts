@@ -72,6 +72,7 @@ export async function runValidate(opts: ValidateOptions): Promise<number> {
     return EXIT_INVALID_CONFIG;
   }
   stdout.write(`${opts.workerFile}: valid worker configuration (${opts.mode ?? 'standalone'}; Kafka ${config.bootstrapServers})\n`);
+  for (const { key, reason } of config.ignoredKeys) stderr.write(`${opts.workerFile}: warning: ${key} is a Kafka Connect setting that connectd does not apply: ${reason}\n`);
   for (const { file, config: c, version } of connectors) {
     stdout.write(`${file}: valid connector ${c.name} (${c['connector.class']}${version === null ? '' : ` ${version}`})\n`);
   }

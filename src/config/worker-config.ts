@@ -25,6 +25,7 @@ import type { OverridePolicy } from '../runtime/client-overrides.js';
 import { configProvidersFrom, resolveConfig } from '../runtime/config-providers.js';
 import type { ConfigProvider } from '../runtime/config-providers.js';
 import { readConfigFile } from './config-files.js';
+import { IGNORED_WORKER_KEYS, ignoredWorkerKey } from './kafka-connect-keys.js';
 import { isSecurityKey, translateSecurity } from './kafka-security.js';
 import { displayValue } from './secrets.js';
 import { NON_CONFIG_ENV_VARS, PASS_THROUGH_PREFIXES, WORKER_CONFIG_KEYS, WORKER_CONFIG_SCHEMA, keyForEnvVar, workerKeyDefinition } from './worker-config-schema.js';
@@ -94,12 +95,20 @@ export interface WorkerConfig {
    * below `producer.*` and connectors' `producer.override.*`.
    */
   readonly kafkaClientDefaults: Readonly<Record<string, string>>;
-  /** `key.converter*` and `value.converter*` keys as written: connector configs inherit them. */
+  /** `key.converter*`, `value.converter*` and `header.converter*` keys as written: connector configs inherit them. */
   readonly converterDefaults: Readonly<Record<string, string>>;
+  /** Kafka Connect keys that were set but do not apply in connectd (kafka-connect-keys.ts): warned about at start. */
+  readonly ignoredKeys: readonly IgnoredKeyWarning[];
   /** `config.providers`: the enabled config provider names (for configProvidersFrom). */
   readonly configProviders: readonly string[];
   /** `config.providers.<name>.class` keys, by name. */
   readonly configProviderClasses: Readonly<Record<string, string>>;
+}
+
+/** A Kafka Connect worker key that was set and that connectd does not apply, with the reason. */
+export interface IgnoredKeyWarning {
+  readonly key: string;
+  readonly reason: string;
 }
 
 /** A problem, with where the offending value came from (a file, an environment variable, the command line). */
@@ -192,16 +201,29 @@ export function parseWorkerConfig(
   const consumerRaw: Record<string, string> = {};
   const security: Record<string, string> = {};
   const converterDefaults: Record<string, string> = {};
+  const ignored: string[] = [];
   if (rawProps['config.providers'] !== undefined) known['config.providers'] = rawProps['config.providers'];
   for (const [key, value] of Object.entries(props)) {
     if (key.startsWith('producer.')) producerRaw[key.slice('producer.'.length)] = value;
     else if (key.startsWith('consumer.')) consumerRaw[key.slice('consumer.'.length)] = value;
+    else if (ignoredWorkerKey(key) !== undefined && (key.endsWith('.plugin.version') || key.startsWith('admin.'))) ignored.push(key);
     else if (key === 'key.converter' || key === 'value.converter' || key.startsWith('key.converter.') || key.startsWith('value.converter.')) {
       converterDefaults[key] = value;
       if (key === 'key.converter' || key === 'value.converter') known[key] = value;
-    } else if (workerKeyDefinition(key) !== undefined) known[key as WorkerConfigKey] = value;
+    } else if (key === 'header.converter' || key.startsWith('header.converter.')) converterDefaults[key] = value;
+    else if (workerKeyDefinition(key) !== undefined) known[key as WorkerConfigKey] = value;
     else if (isSecurityKey(key)) security[key] = value;
+    else if (ignoredWorkerKey(key) !== undefined) ignored.push(key);
     else problems.push({ name: key, value: displayValue(key, value), message: unknownKeyMessage(key) });
+  }
+  // Kafka Connect keys connectd does not implement: a warning each, or a problem where ignoring
+  // the value would give the operator less than they asked for.
+  const ignoredKeys: IgnoredKeyWarning[] = [];
+  for (const key of ignored) {
+    const entry = ignoredWorkerKey(key)!;
+    const refusal = entry.refuse?.(props[key]!);
+    if (refusal !== undefined) problems.push({ name: key, value: displayValue(key, rawProps[key] ?? props[key]!), message: refusal });
+    else ignoredKeys.push({ key, reason: entry.reason });
   }
 
   // Kafka client settings: the unprefixed security keys, and those among producer.*.
@@ -329,6 +351,7 @@ export function parseWorkerConfig(
     consumer: Object.freeze(consumer),
     kafkaClientDefaults: Object.freeze(clientDefaults.config),
     converterDefaults: Object.freeze(converterDefaults),
+    ignoredKeys: Object.freeze(ignoredKeys),
     configProviders: Object.freeze(providers.names),
     configProviderClasses: Object.freeze(providers.classes),
   });
@@ -366,7 +389,7 @@ function parseConfigProviders(props: Readonly<Record<string, string>>, problems:
 }
 
 function unknownKeyMessage(key: string): string {
-  const candidates = [...WORKER_CONFIG_KEYS, ...PASS_THROUGH_PREFIXES.map((p) => `${p}…`)];
+  const candidates = [...WORKER_CONFIG_KEYS, ...Object.keys(IGNORED_WORKER_KEYS), ...PASS_THROUGH_PREFIXES.map((p) => `${p}…`)];
   let best: string | undefined;
   let bestDistance = Number.POSITIVE_INFINITY;
   for (const candidate of candidates) {

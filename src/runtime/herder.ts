@@ -107,7 +107,7 @@ export function reverseTransform(raw: Readonly<Record<string, string>>, effectiv
 export function withWorkerDefaults(worker: Worker, providers: ReadonlyMap<string, ConfigProvider>, config: Readonly<Record<string, string>>): Record<string, string> {
   const effective: Record<string, string> = {};
   const defaults = worker.config.converterDefaults;
-  for (const prefix of ['key.converter', 'value.converter']) {
+  for (const prefix of ['key.converter', 'value.converter', 'header.converter']) {
     if (config[prefix] !== undefined) continue;
     for (const [k, v] of Object.entries(defaults)) if (k === prefix || k.startsWith(`${prefix}.`)) effective[k] = v;
   }

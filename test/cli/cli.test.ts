@@ -102,6 +102,20 @@ t.test('validate: a valid worker and connectors (built-in, plugin, JSON REST sha
   ].join('\n'));
 });
 
+t.test("validate: a Kafka Connect worker config is valid; each key connectd does not apply gets one warning", async (t) => {
+  const kc = await file('kafka-connect-worker.properties', `${WORKER}scheduled.rebalance.max.delay.ms=0\nmetric.reporters=\nheader.converter=org.apache.kafka.connect.storage.SimpleHeaderConverter\nadmin.retries=3\n`);
+  const run = await connectd(['validate', kc, generator]);
+  t.equal(run.code, 0, run.stderr);
+  const warnings = run.stderr.trimEnd().split('\n');
+  t.equal(warnings.length, 3, 'one line per ignored key (header.converter is applied)');
+  t.match(warnings.find((l) => l.includes('scheduled.rebalance.max.delay.ms')), `${kc}: warning: scheduled.rebalance.max.delay.ms is a Kafka Connect setting that connectd does not apply: `);
+  t.ok(warnings.some((l) => l.includes('metric.reporters')) && warnings.some((l) => l.includes('admin.retries')));
+  const refused = await file('kafka-connect-eos.properties', `${WORKER}exactly.once.source.support=enabled\n`);
+  const eos = await connectd(['validate', refused]);
+  t.equal(eos.code, 3, 'a guarantee connectd does not give is refused');
+  t.match(eos.stderr, /exactly\.once\.source\.support="enabled": connectd does not implement exactly-once source support yet/);
+});
+
 t.test('validate: invalid worker keys exit 3, each named with its source', async (t) => {
   const bad = await file('bad-worker.properties', `${WORKER}offset.flush.intervall.ms=1000\nworker.threads=0\nvalue.converter.schemas.enable=maybe\nsasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="u" password="hunter2"\n`);
   const run = await connectd(['validate', bad, generator, '-o', 'listeners=ftp://nowhere'], { CONNECTD_LOG_LEVEL: 'loud' });
