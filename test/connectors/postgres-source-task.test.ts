@@ -185,3 +185,31 @@ t.test('configuration and schema problems name the key, the column and the reaso
     ],
   );
 });
+
+t.test('query mode runs exactly one statement, read-only, in every mode', async (t) => {
+  await db.sql.query('CREATE TABLE orders_q (id int PRIMARY KEY, label text NOT NULL)');
+  await db.sql.query(`INSERT INTO orders_q SELECT g, 'o' || g FROM generate_series(1, 3) g`);
+  await db.sql.query('CREATE TABLE victim (id int)');
+  await db.sql.query('INSERT INTO victim VALUES (1)');
+  // A function that writes: only a read-only transaction stops it (a single statement can call it).
+  await db.sql.query(`CREATE FUNCTION sneaky_write() RETURNS int LANGUAGE sql VOLATILE AS 'INSERT INTO victim VALUES (2) RETURNING 0'`);
+  const victimRows = async () => (await db.sql.query<{ n: string }>('SELECT count(*) AS n FROM victim')).rows[0]!.n;
+
+  for (const mode of ['bulk', 'incrementing']) {
+    const props = { mode, 'incrementing.column.name': 'id', tables: '' };
+    // A second statement smuggled after the subquery the connector wraps the query in.
+    const smuggled = { ...props, query: 'SELECT * FROM orders_q) AS a; DROP TABLE victim; SELECT * FROM (SELECT * FROM orders_q' };
+    const failure = await startTask(t, 'orders_q', smuggled).then(drain).then(() => null, (err: unknown) => err as Error);
+    t.ok(failure !== null, `${mode}: a query with a second statement fails`);
+    t.equal(await victimRows(), '1', `${mode}: and the second statement never ran`);
+
+    const writing = { ...props, query: 'SELECT id, label, sneaky_write() AS w FROM orders_q' };
+    const readOnly = await startTask(t, 'orders_q', writing).then(drain).then(() => null, (err: unknown) => err as Error);
+    t.match(readOnly?.message ?? '', /read-only transaction/, `${mode}: a query that writes through a function fails: the transaction is read-only`);
+    t.equal(await victimRows(), '1', `${mode}: nothing was written`);
+
+    const plain = await startTask(t, 'orders_q', { ...props, query: 'SELECT id, label FROM orders_q' });
+    const records = mode === 'bulk' ? ((await plain.poll()) ?? []) : await drain(plain);
+    t.same(records.map((r) => field(r, 'id')), [1, 2, 3], `${mode}: an ordinary query still reads every row`);
+  }
+});

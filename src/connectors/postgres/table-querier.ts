@@ -66,6 +66,29 @@ interface RowShape {
 const CURSOR = quoteIdent('connectd_bulk');
 const QUERY_ALIAS = quoteIdent('connectd_query');
 
+/**
+ * Runs `fn` in a READ ONLY transaction. With every statement that carries the user's `query` sent
+ * through the extended protocol (one statement per message: a smuggled `; DROP TABLE …` is a syntax
+ * error, not a second statement), nothing the connector runs can write, whatever its query calls
+ * (a function that writes, nextval) and whatever role it connects as.
+ */
+/** The query config sent through the extended protocol (@types/pg does not declare queryMode). */
+function extended<T extends object>(config: T): T {
+  return Object.assign(config, { queryMode: 'extended' });
+}
+
+async function readOnly<T>(client: pg.Client, fn: () => Promise<T>): Promise<T> {
+  await client.query('BEGIN TRANSACTION READ ONLY');
+  try {
+    const result = await fn();
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  }
+}
+
 /** Builds a statement's parameter list as its SQL is written. */
 class Params {
   readonly values: unknown[] = [];
@@ -131,8 +154,12 @@ export class TableQuerier {
    * takes the committed offset, or timestamp.initial.
    */
   async prepare(client: pg.Client, offset: SourceOffset | null): Promise<void> {
+    await readOnly(client, () => this.#prepare(client, offset));
+  }
+
+  async #prepare(client: pg.Client, offset: SourceOffset | null): Promise<void> {
     const { mode, source } = this.options;
-    const described = await client.query({ text: `SELECT * FROM ${this.#from()} LIMIT 0`, rowMode: 'array' });
+    const described = await client.query(extended({ text: `SELECT * FROM ${this.#from()} LIMIT 0`, rowMode: 'array' }));
     const fields = new Map(described.fields.map((f) => [f.name, f]));
     const columns = source.kind === 'table' ? await describeTable(client, source.id) : null;
     const notNull = source.kind === 'table' ? new Set((columns ?? []).filter((c) => c.notNull).map((c) => c.name)) : null;
@@ -182,7 +209,7 @@ export class TableQuerier {
       this.#lastTimestamp = fromOffsetFields(millis, typeof nanos === 'number' ? nanos : undefined);
     } else if (offset === null && this.options.timestampInitial !== null && (this.options.mode === MODE_TIMESTAMP || this.options.mode === MODE_TIMESTAMP_INCREMENTING)) {
       if (this.options.timestampInitial === -1) {
-        const now = await client.query<[string]>({ text: 'SELECT now()', rowMode: 'array' });
+        const now = await client.query<[string]>(extended({ text: 'SELECT now()', rowMode: 'array' }));
         this.#lastTimestamp = parseTimestamp(now.rows[0]![0], 'UTC', 'now()');
       } else {
         this.#lastTimestamp = BigInt(this.options.timestampInitial) * 1000n;
@@ -193,8 +220,12 @@ export class TableQuerier {
   /** The next page of rows, as records. */
   async fetch(client: pg.Client): Promise<Page> {
     if (this.options.mode === MODE_BULK) return this.#fetchBulk(client);
+    return readOnly(client, () => this.#fetchPage(client));
+  }
+
+  async #fetchPage(client: pg.Client): Promise<Page> {
     const { sql, params } = this.#pageQuery();
-    const result = await client.query({ text: sql, values: params, rowMode: 'array' });
+    const result = await client.query(extended({ text: sql, values: params, rowMode: 'array' }));
     let rows = result.rows as (string | null)[][];
     const shape = await this.#shapeOf(client, result.fields);
     const full = rows.length >= this.options.batchMaxRows;
@@ -214,7 +245,7 @@ export class TableQuerier {
       if (!this.#cursorOpen) {
         await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
         this.#cursorOpen = true;
-        await client.query(`DECLARE ${CURSOR} NO SCROLL CURSOR FOR SELECT * FROM ${this.#from()}`);
+        await client.query(extended({ text: `DECLARE ${CURSOR} NO SCROLL CURSOR FOR SELECT * FROM ${this.#from()}` }));
       }
       const result = await client.query({ text: `FETCH FORWARD ${this.options.batchMaxRows} FROM ${CURSOR}`, rowMode: 'array' });
       const rows = result.rows as (string | null)[][];
@@ -290,7 +321,7 @@ export class TableQuerier {
     const params = new Params();
     const type = this.#timestampType === Oid.TIMESTAMPTZ ? 'timestamptz' : 'timestamp';
     const ts = this.#timestampExpression();
-    const sameTimestamp = await client.query({ text: `SELECT * FROM ${this.#from()} WHERE ${ts} = ${params.add(lastText)}::${type}`, values: params.values, rowMode: 'array' });
+    const sameTimestamp = await client.query(extended({ text: `SELECT * FROM ${this.#from()} WHERE ${ts} = ${params.add(lastText)}::${type}`, values: params.values, rowMode: 'array' }));
     const kept = rows.filter((row) => this.#rowTimestampText(row, shape) !== lastText);
     return [...kept, ...(sameTimestamp.rows as (string | null)[][])];
   }
