@@ -7,7 +7,7 @@
  * wrapper, which SIGKILLs it when we are gone, even by SIGKILL (a test file killed by tap's timeout,
  * a benchmark stopped with kill -9).
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +29,11 @@ export interface ConnectdProcessOptions {
   startTimeoutMs?: number;
   /** Extra node flags, e.g. ['--cpu-prof', '--cpu-prof-dir=…'] for profiling. */
   nodeArgs?: string[];
+  /**
+   * A command that runs node, e.g. ['strace', '-f', '-o', file, '--'] or an `unshare …` that sets a
+   * namespace up first: the daemon's pid is then that of the node process below it.
+   */
+  wrap?: string[];
 }
 
 export interface TaskStatus {
@@ -58,6 +63,26 @@ export async function freePort(): Promise<number> {
 
 export function toProperties(props: Record<string, string>): string {
   return Object.entries(props).map(([k, v]) => `${k}=${v.replaceAll('\\', '\\\\')}`).join('\n') + '\n';
+}
+
+/** The first process named node below `pid` (breadth first), once it is there. */
+async function nodeBelow(pid: number, timeoutMs: number): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const queue = [pid];
+    while (queue.length > 0) {
+      const p = queue.shift()!;
+      const comm = await readFile(`/proc/${p}/comm`, 'utf8').catch(() => '');
+      if (p !== pid && comm.trim() === 'node') return p;
+      const tasks = await readdir(`/proc/${p}/task`).catch(() => [] as string[]);
+      for (const task of tasks) {
+        const children = await readFile(`/proc/${p}/task/${task}/children`, 'utf8').catch(() => '');
+        for (const child of children.trim().split(/\s+/)) if (child !== '') queue.push(Number(child));
+      }
+    }
+    if (Date.now() > deadline) throw new Error(`no node process below pid ${pid} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 export class ConnectdProcess {
@@ -104,11 +129,12 @@ export class ConnectdProcess {
       connectorFiles.push(file);
     }
     const logFile = path.join(opts.dir, 'connectd.log');
-    const { wrapper, pid } = spawnTied('connectd', logFile, '', [process.execPath, '--enable-source-maps', ...(opts.nodeArgs ?? []), MAIN, opts.mode ?? 'standalone', workerFile, ...connectorFiles]);
+    const { wrapper, pid } = spawnTied('connectd', logFile, '', [...(opts.wrap ?? []), process.execPath, '--enable-source-maps', ...(opts.nodeArgs ?? []), MAIN, opts.mode ?? 'standalone', workerFile, ...connectorFiles]);
     // The wrapper exits with the daemon's status, 128 + N when signal N ended it (null here, as a
     // ChildProcess killed by a signal says).
     const exit = new Promise<number | null>((resolve) => wrapper.once('exit', (code) => resolve(code === null || code > 128 ? null : code)));
-    const proc = new ConnectdProcess(await pid, exit, `http://127.0.0.1:${port}`, opts.dir, offsetsFile, logFile);
+    const daemonPid = opts.wrap === undefined || opts.wrap.length === 0 ? await pid : await nodeBelow(await pid, 10000);
+    const proc = new ConnectdProcess(daemonPid, exit, `http://127.0.0.1:${port}`, opts.dir, offsetsFile, logFile);
     const deadline = Date.now() + (opts.startTimeoutMs ?? 30000);
     let exited = false;
     void proc.#exit.then(() => (exited = true));
