@@ -1,0 +1,141 @@
+/**
+ * A full disk (ENOSPC from a real tmpfs, mounted by the test) under the two writers that must not
+ * lose or tear anything: the standalone offsets file and the file sink. While the disk is full the
+ * offsets file keeps its last good content and no temp file stays; the file sink's output holds
+ * only whole lines, each once; the tasks stay RUNNING (as Kafka Connect's: a failed offset commit
+ * or flush is logged and retried). Once space is back, everything is written exactly once.
+ *
+ * Needs root (mount); skipped otherwise, saying so.
+ */
+import { readFile, readdir } from 'node:fs/promises';
+import path from 'node:path';
+import t from 'tap';
+import { FileStreamSinkTask } from '../../src/connectors/file/file-stream-sink-connector.js';
+import { SinkRecord } from '../../src/sdk/index.js';
+import type { SinkTaskContext, TaskConfig, TopicPartition } from '../../src/sdk/index.js';
+import { FileOffsetBackingStore } from '../../src/storage/file-offset-backing-store.js';
+import { connectJson, offsetKey } from '../../src/storage/offset-backing-store.js';
+import { fillDisk, mountTmpfs } from '../fixtures/tmpfs.js';
+
+if (process.getuid?.() !== 0) {
+  t.plan(0, 'mounting a tmpfs needs root; the full-disk tests cannot run as this user');
+  process.exit(0);
+}
+
+const readLines = async (file: string): Promise<string[]> => {
+  const text = await readFile(file, 'utf8').catch(() => '');
+  return text === '' ? [] : text.split('\n');
+};
+
+/** Every element once: the ones that are there more than once. */
+function repeated(items: readonly string[]): string[] {
+  const seen = new Set<string>();
+  const twice = new Set<string>();
+  for (const i of items) (seen.has(i) ? twice : seen).add(i);
+  return [...twice];
+}
+
+t.test('offsets file: a write that fails with ENOSPC leaves the old file and no temp file; the next one carries everything', async (t) => {
+  const disk = (await mountTmpfs(t, '256k'))!;
+  const file = path.join(disk, 'connect.offsets');
+  const key = (i: number): string => offsetKey('orders-📦', connectJson({ filename: `in-${i}.txt` }));
+  const store = new FileOffsetBackingStore(file);
+  await store.start();
+  await store.set(new Map([[key(0), '{"position":10}']]));
+  const before = await readFile(file, 'utf8');
+
+  const free = await fillDisk(disk);
+  // About 60 KB of offsets: more than the disk has left, whatever the filler could not take.
+  const many = new Map(Array.from({ length: 600 }, (_, i) => [key(i), connectJson({ position: 1000 + i, padding: 'p'.repeat(40) })] as [string, string]));
+  await t.rejects(store.set(many), { code: 'ENOSPC' }, 'the commit fails with ENOSPC');
+  t.same((await readdir(disk)).sort(), ['connect.offsets', 'filler'], 'no temp file left behind');
+  t.equal(await readFile(file, 'utf8'), before, 'the previous offsets file is intact');
+  await t.rejects(store.set(new Map([[key(0), '{"position":20}']])), { code: 'ENOSPC' }, 'and again while the disk stays full');
+  t.same((await readdir(disk)).sort(), ['connect.offsets', 'filler']);
+
+  await free();
+  await store.set(new Map([[key(1), '{"position":30}']]));
+  await store.stop();
+  const again = new FileOffsetBackingStore(file);
+  await again.start();
+  t.same(again.get([key(0), key(1), key(599)]), ['{"position":20}', '{"position":30}', many.get(key(599))], 'the first write after space is back carries what the failed ones had');
+  t.same(await readdir(disk), ['connect.offsets']);
+  await again.stop();
+});
+
+const TP0: TopicPartition = { topic: 'in', partition: 0 };
+
+function context(config: TaskConfig): SinkTaskContext {
+  return {
+    configs: () => config,
+    offset: () => undefined,
+    timeout: () => undefined,
+    assignment: () => [TP0],
+    pause: () => undefined,
+    resume: () => undefined,
+    requestCommit: () => undefined,
+    errantRecordReporter: () => null,
+  };
+}
+
+const line = (i: number): string => `record ${i} ${'é'.repeat(i % 5)}${'x'.repeat(i % 97)}`;
+const sinkRecords = (from: number, to: number): SinkRecord[] => Array.from({ length: to - from }, (_, k) => new SinkRecord({ topic: 'in', kafkaPartition: 0, kafkaOffset: from + k, value: line(from + k) }));
+const expectedLines = (to: number): string[] => Array.from({ length: to }, (_, i) => line(i));
+
+t.test('file sink: a flush that fails part-way leaves whole lines only; what the framework puts again after its rewind is not written twice', async (t) => {
+  const disk = (await mountTmpfs(t, '256k'))!;
+  const file = path.join(disk, 'out.txt');
+  const config = { name: 'sink', 'connector.class': 'FileStreamSink', topics: 'in', file };
+  const task = new FileStreamSinkTask();
+  task.initialize(context(config));
+  await task.start(config);
+  await task.open([TP0]);
+  await task.put(sinkRecords(0, 100));
+  await task.flush(new Map([[TP0, 100]]));
+
+  // Room for part of the next flush only: the kernel writes what fits, then says ENOSPC.
+  const free = await fillDisk(disk, 8192);
+  await task.put(sinkRecords(100, 1100));
+  await t.rejects(task.flush(new Map([[TP0, 1100]])), { name: 'RetriableException', message: /ENOSPC/ }, 'flush fails, saying why');
+  const during = await readLines(file);
+  t.equal(during.at(-1), '', 'the file ends with a whole line (no torn tail)');
+  const written = during.slice(0, -1);
+  t.ok(written.length > 100 && written.length < 1100, `part of the flush reached the file (${written.length} lines)`);
+  t.same(written, expectedLines(written.length), 'what is there is each line once, in order, whole');
+
+  // As WorkerSinkTask after a failed preCommit: back to the last committed offset (100), put again, then more.
+  await task.put(sinkRecords(100, 600));
+  await task.put(sinkRecords(600, 1100));
+  await task.put(sinkRecords(1100, 1200));
+  await t.rejects(task.flush(new Map([[TP0, 1200]])), { name: 'RetriableException' }, 'still full: fails again');
+  t.same(repeated(await readLines(file)), [], 'no line twice while full');
+
+  await free();
+  await task.put(sinkRecords(1200, 1300));
+  await task.flush(new Map([[TP0, 1300]]));
+  t.same(await readLines(file), [...expectedLines(1300), ''], 'space back: every line once, in order, none torn');
+  await task.stop();
+});
+
+t.test('file sink: a put whose write fails asks to be retried; the retried put writes nothing twice', async (t) => {
+  // Larger than the 1 MiB at which put() writes without waiting for flush().
+  const disk = (await mountTmpfs(t, '4m'))!;
+  const file = path.join(disk, 'out.txt');
+  const config = { name: 'sink', 'connector.class': 'FileStreamSink', topics: 'in', file };
+  const task = new FileStreamSinkTask();
+  task.initialize(context(config));
+  await task.start(config);
+  await task.open([TP0]);
+  const free = await fillDisk(disk, 64 * 1024);
+  const batch = sinkRecords(0, 20000);
+  await t.rejects(task.put(batch), { name: 'RetriableException', message: /ENOSPC/ }, 'put fails with a RetriableException: the framework puts the same records again');
+  const during = await readLines(file);
+  t.equal(during.at(-1), '', 'no torn tail');
+  t.same(during.slice(0, -1), expectedLines(during.length - 1), 'whole lines, once, in order');
+  await t.rejects(task.put(batch), { name: 'RetriableException' }, 'the retry fails too while the disk is full');
+  await free();
+  await task.put(batch);
+  await task.flush(new Map([[TP0, 20000]]));
+  t.same(await readLines(file), [...expectedLines(20000), ''], 'space back: every line once');
+  await task.stop();
+});
