@@ -7,7 +7,7 @@
  *
  * Needs root (mount); skipped otherwise, saying so.
  */
-import { readFile, readdir } from 'node:fs/promises';
+import { appendFile, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import t from 'tap';
 import { FileStreamSinkTask } from '../../src/connectors/file/file-stream-sink-connector.js';
@@ -15,7 +15,11 @@ import { SinkRecord } from '../../src/sdk/index.js';
 import type { SinkTaskContext, TaskConfig, TopicPartition } from '../../src/sdk/index.js';
 import { FileOffsetBackingStore } from '../../src/storage/file-offset-backing-store.js';
 import { connectJson, offsetKey } from '../../src/storage/offset-backing-store.js';
+import { readTopic } from '../../tools/topic-reader.js';
+import type { ConnectdProcess } from '../../tools/connectd-process.js';
+import { connectdHarness } from '../fixtures/connectd-harness.js';
 import { fillDisk, mountTmpfs } from '../fixtures/tmpfs.js';
+import { waitFor } from '../fixtures/wait.js';
 
 if (process.getuid?.() !== 0) {
   t.plan(0, 'mounting a tmpfs needs root; the full-disk tests cannot run as this user');
@@ -138,4 +142,57 @@ t.test('file sink: a put whose write fails asks to be retried; the retried put w
   await task.flush(new Map([[TP0, 20000]]));
   t.same(await readLines(file), [...expectedLines(20000), ''], 'space back: every line once');
   await task.stop();
+});
+
+t.test('the daemon with its offsets file and a file sink on a full disk: tasks stay RUNNING, nothing is lost, repeated or torn', async (t) => {
+  const { cluster, root, startConnectd } = await connectdHarness(t, 'disk-full');
+  const disk = (await mountTmpfs(t, '256k'))!;
+  const offsetsFile = path.join(disk, 'offsets.json');
+  const input = path.join(root, 'in.txt');
+  const output = path.join(disk, 'out.txt');
+  const text = (i: number): string => `line ${i} ${'x'.repeat(i % 50)}`;
+  const lines = (n: number, from = 0): string[] => Array.from({ length: n }, (_, k) => text(from + k));
+  await cluster.createTopic('full', { partitions: 1 });
+  await writeFile(input, `${lines(1000).join('\n')}\n`);
+  const connectors: Record<string, string>[] = [
+    { name: 'src', 'connector.class': 'FileStreamSource', 'tasks.max': '1', file: input, topic: 'full' },
+    { name: 'sink', 'connector.class': 'FileStreamSink', 'tasks.max': '1', file: output, topics: 'full' },
+  ];
+  const worker = { 'offset.storage.file.filename': offsetsFile, 'offset.flush.interval.ms': '500', 'consumer.session.timeout.ms': '6000', 'consumer.heartbeat.interval.ms': '1000' };
+  const proc = await startConnectd('disk-full', connectors, worker);
+  const sourcePosition = async (): Promise<unknown> => {
+    const res = await proc.request('GET', '/connectors/src/offsets');
+    return (res.body as { offsets: { offset: { position?: number } }[] }).offsets[0]?.offset.position;
+  };
+  const states = async (p: ConnectdProcess): Promise<string[]> => [...(await p.status('src')).tasks, ...(await p.status('sink')).tasks].map((task) => task.state);
+  const firstSize = (await stat(input)).size;
+  await waitFor('the first 1000 lines in the sink file', async () => (await readLines(output)).length === 1001, 120000);
+  await waitFor('the source position committed', async () => (await sourcePosition()) === firstSize, 60000);
+  const offsetsBefore = await readFile(offsetsFile, 'utf8');
+
+  const free = await fillDisk(disk);
+  await appendFile(input, `${lines(1500, 1000).join('\n')}\n`);
+  const log = (): Promise<string> => readFile(proc.logFile, 'utf8');
+  await waitFor('the source task’s offset commit failed', async () => (await log()).includes('offset commit failed; will retry at the next flush'), 60000);
+  await waitFor('the sink task’s flush failed', async () => (await log()).includes('Offset commit failed, rewinding to last committed offsets'), 60000);
+  t.match(await log(), /ENOSPC/, 'the log says why');
+  // A few more flush intervals on the full disk.
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  t.same(await states(proc), ['RUNNING', 'RUNNING'], 'both tasks RUNNING while the disk is full');
+  t.same((await readdir(disk)).filter((n) => n.includes('.tmp-')), [], 'no temp file left behind');
+  t.equal(await readFile(offsetsFile, 'utf8'), offsetsBefore, 'the offsets file is its last good version');
+  const during = await readLines(output);
+  t.equal(during.at(-1), '', 'the sink file ends with a whole line');
+  t.same(during.slice(0, -1), lines(during.length - 1), 'the sink file holds whole lines, each once, in order');
+
+  await free();
+  const fullSize = (await stat(input)).size;
+  await waitFor('every line in the sink file', async () => (await readLines(output)).length >= 2501, 120000);
+  await waitFor('the source position committed to the end', async () => (await sourcePosition()) === fullSize, 60000);
+  t.same(await readLines(output), [...lines(2500), ''], 'space back: every line once, in order, none torn');
+  t.same(await states(proc), ['RUNNING', 'RUNNING'], 'both tasks RUNNING');
+  t.equal(await proc.stop(), 0);
+  t.same(await readdir(disk), ['offsets.json', 'out.txt'], 'no temp file at the end');
+  const records = await readTopic(cluster.bootstrapServers, 'full');
+  t.same(records.map((r) => r.value), lines(2500), 'the topic has every line once (the source committed nothing twice)');
 });
