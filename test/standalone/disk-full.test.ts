@@ -146,11 +146,12 @@ t.test('file sink: a put whose write fails asks to be retried; the retried put w
 
 t.test('the daemon with its offsets file and a file sink on a full disk: tasks stay RUNNING, nothing is lost, repeated or torn', async (t) => {
   const { cluster, root, startConnectd } = await connectdHarness(t, 'disk-full');
-  const disk = (await mountTmpfs(t, '256k'))!;
+  // Room for more than the 1 MiB the sink buffers before put() itself writes.
+  const disk = (await mountTmpfs(t, '4m'))!;
   const offsetsFile = path.join(disk, 'offsets.json');
   const input = path.join(root, 'in.txt');
   const output = path.join(disk, 'out.txt');
-  const text = (i: number): string => `line ${i} ${'x'.repeat(i % 50)}`;
+  const text = (i: number): string => `line ${i} ${'x'.repeat(60 + (i % 50))}`;
   const lines = (n: number, from = 0): string[] => Array.from({ length: n }, (_, k) => text(from + k));
   await cluster.createTopic('full', { partitions: 1 });
   await writeFile(input, `${lines(1000).join('\n')}\n`);
@@ -171,10 +172,12 @@ t.test('the daemon with its offsets file and a file sink on a full disk: tasks s
   const offsetsBefore = await readFile(offsetsFile, 'utf8');
 
   const free = await fillDisk(disk);
-  await appendFile(input, `${lines(1500, 1000).join('\n')}\n`);
+  // About 1.4 MB: the flushes fail, the buffer grows past 1 MiB, and then put() fails too.
+  await appendFile(input, `${lines(15000, 1000).join('\n')}\n`);
   const log = (): Promise<string> => readFile(proc.logFile, 'utf8');
   await waitFor('the source task’s offset commit failed', async () => (await log()).includes('offset commit failed; will retry at the next flush'), 60000);
   await waitFor('the sink task’s flush failed', async () => (await log()).includes('Offset commit failed, rewinding to last committed offsets'), 60000);
+  await waitFor('the sink task’s put failed and is retried', async () => (await log()).includes('RetriableException from SinkTask'), 120000);
   t.match(await log(), /ENOSPC/, 'the log says why');
   // A few more flush intervals on the full disk.
   await new Promise((resolve) => setTimeout(resolve, 3000));
@@ -185,14 +188,19 @@ t.test('the daemon with its offsets file and a file sink on a full disk: tasks s
   t.equal(during.at(-1), '', 'the sink file ends with a whole line');
   t.same(during.slice(0, -1), lines(during.length - 1), 'the sink file holds whole lines, each once, in order');
 
+  const count = (text: string, what: string): number => text.split(what).length - 1;
+  const fullLog = await log();
+  t.comment(
+    `while full: ${count(fullLog, 'offset commit failed; will retry')} failed source commits, ${count(fullLog, 'Offset commit failed, rewinding')} failed sink flushes, ${count(fullLog, 'RetriableException from SinkTask')} retried puts, ${during.length - 1} lines in the sink file`,
+  );
   await free();
   const fullSize = (await stat(input)).size;
-  await waitFor('every line in the sink file', async () => (await readLines(output)).length >= 2501, 120000);
+  await waitFor('every line in the sink file', async () => (await readLines(output)).length >= 16001, 120000);
   await waitFor('the source position committed to the end', async () => (await sourcePosition()) === fullSize, 60000);
-  t.same(await readLines(output), [...lines(2500), ''], 'space back: every line once, in order, none torn');
+  t.same(await readLines(output), [...lines(16000), ''], 'space back: every line once, in order, none torn');
   t.same(await states(proc), ['RUNNING', 'RUNNING'], 'both tasks RUNNING');
   t.equal(await proc.stop(), 0);
   t.same(await readdir(disk), ['offsets.json', 'out.txt'], 'no temp file at the end');
   const records = await readTopic(cluster.bootstrapServers, 'full');
-  t.same(records.map((r) => r.value), lines(2500), 'the topic has every line once (the source committed nothing twice)');
+  t.same(records.map((r) => r.value), lines(16000), 'the topic has every line once (the source committed nothing twice)');
 });
