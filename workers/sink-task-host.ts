@@ -215,6 +215,8 @@ class SinkTaskSession {
         this.#putRetries++;
         const wait = this.#putRetryMs ?? DEFAULT_PUT_RETRY_MS;
         this.#putRetryMs = undefined;
+        // Kafka Connect logs each one: it may be the only sign of a full disk or a down target.
+        this.#send({ t: 'put-retry', error: toErrorInfo(err), retryInMs: wait });
         await sleep(wait);
         if (this.#stopping) throw err;
       }

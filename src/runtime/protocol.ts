@@ -232,4 +232,6 @@ export type FromSinkTask =
   | ({ t: 'errant'; reportId?: number } & ErrantRecord)
   | { t: 'pause-partitions'; partitions: WireTopicPartition[] }
   | { t: 'resume-partitions'; partitions: WireTopicPartition[] }
-  | { t: 'request-commit' };
+  | { t: 'request-commit' }
+  /** put() threw a RetriableException: the same records are put again in `retryInMs` (for the log). */
+  | { t: 'put-retry'; error: ErrorInfo; retryInMs: number };

@@ -207,6 +207,9 @@ export class WorkerSinkTask {
       case 'errant':
         this.#errant(msg, msg.reportId);
         break;
+      case 'put-retry':
+        this.#opts.logger.error({ err: msg.error, retryInMs: msg.retryInMs }, 'RetriableException from SinkTask; the same records are put again');
+        break;
       case 'pause-partitions':
         for (const p of msg.partitions) this.#taskPaused.add(tpKey(p.topic, p.partition));
         this.#safeConsumer(() => this.#consumer.pause(msg.partitions.filter((p) => this.#assigned.has(tpKey(p.topic, p.partition)))));

@@ -24,6 +24,20 @@ export function offsetKey(connectorName: string, sourcePartitionJson: string): s
   return `[${connectJson(connectorName)},${sourcePartitionJson}]`;
 }
 
+/**
+ * The text the runtime would build for an offsets key or value read back as JSON (e.g. from the
+ * standalone offsets file): an offsets key `[name, partition]` exactly as offsetKey(name,
+ * connectJson(partition)) builds it, name and partition serialised apart as the runtime does,
+ * anything else as connectJson writes it. Stores compare keys by their text, so what they read
+ * must come back in this one form, whatever form it was stored in.
+ */
+export function canonicalOffsetJson(parsed: unknown): string {
+  if (Array.isArray(parsed) && parsed.length === 2 && typeof parsed[0] === 'string' && typeof parsed[1] === 'object' && parsed[1] !== null && !Array.isArray(parsed[1])) {
+    return offsetKey(parsed[0], connectJson(parsed[1]));
+  }
+  return connectJson(parsed);
+}
+
 /** Output of JSON.stringify that Jackson may write differently: a raw surrogate (a character outside
  * the BMP) or a control character escaped in lower-case hex. */
 const MAYBE_NOT_JACKSON = /[\ud800-\udfff]|\\u00[01][0-9a-f]/;

@@ -16,11 +16,25 @@
  * Like Kafka's, `taskConfigs(maxTasks)` gives `tasks.max` identical tasks, all appending to the same
  * file. Each write holds whole lines only and the file is opened in append mode, so lines of
  * different tasks never mix within a line; their order across partitions is not defined.
+ *
+ * A failed write (ENOSPC, EIO) loses nothing and tears no line, and the task stays RUNNING:
+ * - What was not written stays buffered. A partial write is cut back to its last complete line
+ *   (ftruncate of the torn tail, only if the file still ends with exactly those bytes, i.e. no other
+ *   task appended since), so the file never shows a torn line, even if the process dies while the
+ *   disk is still full, and the buffer keeps the rest from that line on.
+ * - The write is retried: a put() that had to write throws RetriableException (the framework puts
+ *   the same records again later and reads nothing new meanwhile, so the buffer stays bounded); a
+ *   failed flush() makes the framework rewind to the last committed offsets, as Kafka Connect's
+ *   WorkerSinkTask does after preCommit throws. Either way records come again that this task has
+ *   already buffered or written: after a failed write, a record of a partition below the offset it
+ *   had reached there is skipped, until that partition's redelivery catches up.
+ * - A failed fsync is different: what it covered may not be on disk, so nothing is skipped after
+ *   it; the redelivered records are written again (at least once, never lost).
  */
 import { open, stat } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { ConfigDef, SinkConnector, SinkTask, Validators } from '../../sdk/index.js';
+import { ConfigDef, RetriableException, SinkConnector, SinkTask, Validators } from '../../sdk/index.js';
 import type { SinkRecord, TaskConfig, TopicPartition } from '../../sdk/index.js';
 import { renderValue } from './render-value.js';
 
@@ -63,10 +77,14 @@ export class FileStreamSinkConnector extends SinkConnector {
 export class FileStreamSinkTask extends SinkTask {
   #file = '';
   #handle: FileHandle | null = null;
-  /** Output not yet written: whole chunks, then the text after the last one. */
+  /** Output not yet written: whole chunks (the first may be what a failed write left), then the text after the last one. */
   #chunks: Buffer[] = [];
   #text = '';
   #buffered = 0;
+  /** topic → partition → the offset after the last record buffered or written (original, as consumed). */
+  readonly #reached = new Map<string, Map<number, number>>();
+  /** After a failed write: topic → partition → records below this offset are already ours, so skipped when they come again. */
+  #alreadyTaken: Map<string, Map<number, number>> | null = null;
 
   version(): string {
     return VERSION;
@@ -79,7 +97,8 @@ export class FileStreamSinkTask extends SinkTask {
       () => false,
     );
     try {
-      this.#handle = await open(this.#file, 'a');
+      // a+ rather than a: after a partial write the task reads its own torn tail back before cutting it.
+      this.#handle = await open(this.#file, 'a+');
     } catch (err) {
       throw new Error(`FileStreamSinkTask: cannot open ${this.#file} for appending: ${(err as Error).message}`, { cause: err });
     }
@@ -88,7 +107,26 @@ export class FileStreamSinkTask extends SinkTask {
   }
 
   async put(records: readonly SinkRecord[]): Promise<void> {
+    let topic: string | undefined;
+    let reached: Map<number, number> | undefined;
+    let taken: Map<number, number> | undefined;
     for (const record of records) {
+      if (record.originalTopic !== topic) {
+        topic = record.originalTopic;
+        reached = this.#reached.get(topic);
+        if (reached === undefined) this.#reached.set(topic, (reached = new Map()));
+        taken = this.#alreadyTaken?.get(topic);
+      }
+      const partition = record.originalKafkaPartition;
+      const offset = record.originalKafkaOffset;
+      if (taken !== undefined) {
+        const below = taken.get(partition);
+        if (below !== undefined) {
+          if (offset < below) continue;
+          taken.delete(partition);
+        }
+      }
+      reached!.set(partition, offset + 1);
       const line = renderValue(record.value, record.valueSchema);
       if (typeof line === 'string') {
         this.#text += `${line}\n`;
@@ -126,14 +164,44 @@ export class FileStreamSinkTask extends SinkTask {
     const handle = this.#requireOpen();
     if (this.#text !== '') this.#chunks.push(Buffer.from(this.#text));
     const data = this.#chunks.length === 1 ? this.#chunks[0]! : Buffer.concat(this.#chunks);
-    this.#chunks = [];
+    // Until the file has it, the buffer holds it.
+    this.#chunks = [data];
     this.#text = '';
-    this.#buffered = 0;
+    let at = 0;
     try {
       // In append mode every write goes to the end; a short write is followed by the rest.
-      for (let at = 0; at < data.length; ) at += (await handle.write(data, at, data.length - at)).bytesWritten;
+      while (at < data.length) at += (await handle.write(data, at, data.length - at)).bytesWritten;
     } catch (err) {
-      throw new Error(`FileStreamSinkTask: writing ${this.#file}: ${(err as Error).message}`, { cause: err });
+      const keepFrom = await this.#cutTornLine(handle, data, at);
+      this.#chunks = [data.subarray(keepFrom)];
+      this.#buffered = data.length - keepFrom;
+      this.#alreadyTaken = new Map([...this.#reached].map(([topic, partitions]) => [topic, new Map(partitions)]));
+      throw new RetriableException(`FileStreamSinkTask: writing ${this.#file}: ${(err as Error).message} (${this.#buffered} bytes kept to write again)`, { cause: err });
+    }
+    this.#chunks = [];
+    this.#buffered = 0;
+  }
+
+  /**
+   * A write that failed after `written` bytes of `data` (whole lines) reached the file: removes the
+   * torn last line from the file and says where in `data` to go on from. If the file no longer ends
+   * with those bytes (another task appended after them) or cannot be cut, nothing is removed and the
+   * rest goes on from `written`, so no byte is written twice.
+   */
+  async #cutTornLine(handle: FileHandle, data: Buffer, written: number): Promise<number> {
+    const lineStart = written === 0 ? 0 : data.lastIndexOf(0x0a, written - 1) + 1;
+    const torn = written - lineStart;
+    if (torn === 0) return written;
+    try {
+      const { size } = await handle.stat();
+      if (size < torn) return written;
+      const tail = Buffer.alloc(torn);
+      const { bytesRead } = await handle.read(tail, 0, torn, size - torn);
+      if (bytesRead !== torn || !tail.equals(data.subarray(lineStart, written))) return written;
+      await handle.truncate(size - torn);
+      return lineStart;
+    } catch {
+      return written;
     }
   }
 
@@ -141,6 +209,9 @@ export class FileStreamSinkTask extends SinkTask {
     try {
       await this.#requireOpen().sync();
     } catch (err) {
+      // What this fsync covered may be lost (Linux may drop the dirty pages it failed on and report
+      // success next time): the records the framework puts again must be written again.
+      this.#alreadyTaken = null;
       throw new Error(`FileStreamSinkTask: fsync of ${this.#file}: ${(err as Error).message}`, { cause: err });
     }
   }
