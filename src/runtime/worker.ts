@@ -13,6 +13,7 @@ import { KafkaAdmin } from '../kafka/admin.js';
 import { SourceProducer } from '../kafka/source-producer.js';
 import type { TopicCreation } from './topic-creation.js';
 import { consumerOverrides, producerOverrides } from './client-overrides.js';
+import { taskProducerConfig } from './producer-config.js';
 import { SourceTaskMetrics } from '../metrics/source-task-metrics.js';
 import { SinkTaskMetrics } from '../metrics/sink-task-metrics.js';
 import { DeadLetterQueue } from '../kafka/dead-letter-queue.js';
@@ -84,24 +85,9 @@ export class Worker {
     });
   }
 
-  /**
-   * Producer settings: connectd's defaults < the worker's Kafka security settings < worker
-   * `producer.*` < connector `producer.override.*`.
-   */
+  /** Producer settings of source tasks and dead letter queues: see taskProducerConfig. */
   #producerConfig(clientId: string, overrides: Record<string, string>): Record<string, string | number | boolean> {
-    return {
-      // Defaults tuned for throughput with bounded latency.
-      'linger.ms': 5,
-      'batch.num.messages': 10000,
-      'queue.buffering.max.messages': 500000,
-      'queue.buffering.max.kbytes': 512 * 1024,
-      'enable.idempotence': true,
-      ...this.config.kafkaClientDefaults,
-      ...this.config.producer,
-      'client.id': clientId,
-      ...overrides,
-      'bootstrap.servers': overrides['bootstrap.servers'] ?? this.config.bootstrapServers,
-    };
+    return taskProducerConfig(this.config, clientId, overrides);
   }
 
   /** The producer for a connector's tasks: the worker's, or the connector's own when it overrides settings. */
