@@ -17,6 +17,7 @@ import { taskProducerConfig } from './producer-config.js';
 import { SourceTaskMetrics } from '../metrics/source-task-metrics.js';
 import { SinkTaskMetrics } from '../metrics/sink-task-metrics.js';
 import { DeadLetterQueue } from '../kafka/dead-letter-queue.js';
+import { KafkaClientHealth } from '../kafka/client-health.js';
 import { errorHandlingConfig } from './error-handling.js';
 import { commitGroupOffsets, readGroupOffsets } from '../kafka/group-offsets.js';
 import { WorkerSinkTask } from './worker-sink-task.js';
@@ -61,6 +62,8 @@ export class Worker {
   /** Topics known to exist (created here or found existing), and creations under way. */
   readonly #topics = new Map<string, Promise<void>>();
   #commitTimer: NodeJS.Timeout | undefined;
+  /** The source producers', sink consumers' and DLQ producers' errors: logged, counted, /health. */
+  readonly clientHealth: KafkaClientHealth;
   /** Kafka Connect's worker startup metrics (connector-startup-*, task-startup-*). */
   readonly startups = { connectorSuccess: 0, connectorFailure: 0, taskSuccess: 0, taskFailure: 0 };
 
@@ -70,7 +73,8 @@ export class Worker {
     this.#loggers = opts.loggers;
     this.#offsetStore = opts.offsetStore;
     this.workerId = opts.workerId ?? `${os.hostname()}:${opts.config.listener.port}`;
-    this.#producer = new SourceProducer('worker', this.#producerConfig(`connectd-${this.workerId}`, {}), { nativeBatch: opts.config.taskProduceNativeBatch });
+    this.clientHealth = new KafkaClientHealth(opts.loggers?.get('connectd.kafka.Clients') ?? opts.logger, opts.config.healthKafkaUnreachableThresholdMs);
+    this.#producer = new SourceProducer('worker', this.#producerConfig(`connectd-${this.workerId}`, {}), { nativeBatch: opts.config.taskProduceNativeBatch, health: this.clientHealth });
     this.#admin = new KafkaAdmin({ ...opts.config.kafkaClientDefaults, 'bootstrap.servers': opts.config.bootstrapServers, 'client.id': `connectd-${this.workerId}-admin` });
     const threads = opts.config.workerThreads;
     this.#pool = new Piscina({
@@ -96,7 +100,7 @@ export class Worker {
     if (Object.keys(overrides).length === 0) return this.#producer;
     let own = this.#connectorProducers.get(connectorName);
     if (own === undefined) {
-      const producer = new SourceProducer(connectorName, this.#producerConfig(`connectd-${this.workerId}-${connectorName}`, overrides), { nativeBatch: this.config.taskProduceNativeBatch });
+      const producer = new SourceProducer(connectorName, this.#producerConfig(`connectd-${this.workerId}-${connectorName}`, overrides), { nativeBatch: this.config.taskProduceNativeBatch, health: this.clientHealth });
       this.#connectedProducers.add(producer);
       own = { producer: producer.connect(30000).then(() => producer), tasks: new Set() };
       this.#connectorProducers.set(connectorName, own);
@@ -228,6 +232,7 @@ export class Worker {
       pluginPath: this.config.pluginPath,
       pool: this.#pool,
       consumerConfig: merged,
+      clientHealth: this.clientHealth,
       maxPollRecords: pollRecords,
       // A few batches in flight keep put() busy; more would only delay offset commits (a preCommit
       // waits behind every batch sent before it) and grow the duplicates after a crash.
@@ -284,6 +289,7 @@ export class Worker {
       const dlq = new DeadLetterQueue(
         { topic: errors.dlqTopic, connectorName, taskId, contextHeaders: errors.dlqContextHeaders },
         this.#producerConfig(`connector-dlq-producer-${connectorName}-${taskId}`, producerOverrides(connectorConfig, this.config.clientOverridePolicy)),
+        this.clientHealth,
       );
       await dlq.connect(30000);
       return dlq;

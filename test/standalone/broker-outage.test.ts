@@ -9,12 +9,14 @@
  *   connectd_kafka_client_errors_total, and /health turns unhealthy after
  *   health.kafka.unreachable.threshold.ms, healthy again on reconnection.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
 import kafka from '@confluentinc/kafka-javascript';
 import { KafkaCluster } from '../../tools/kafka/cluster.js';
+import { ConnectdProcess } from '../../tools/connectd-process.js';
+import { readTopic } from '../../tools/topic-reader.js';
 import { parseWorkerConfig } from '../../src/config/worker-config.js';
 import { taskProducerConfig } from '../../src/runtime/producer-config.js';
 import type { ClientConfig } from '../../src/runtime/producer-config.js';
@@ -54,4 +56,114 @@ t.test("source producers: librdkafka's effective message.timeout.ms is 0 (infini
     '20000',
     "a connector's producer.override.delivery.timeout.ms wins over the worker's alias",
   );
+});
+
+interface LogLine {
+  level: number;
+  msg: string;
+  client?: string;
+  code?: string;
+}
+
+t.test('a broker outage: tasks ride it out within their in-flight bound, errors are logged once, /health follows', async (t) => {
+  const topic = 'outage';
+  await cluster.createTopic(topic, { partitions: 1 });
+  const total = 10000;
+  const inflightLimit = 500;
+  const batchSize = 100;
+  const proc = await ConnectdProcess.start({
+    dir: path.join(root, 'proc'),
+    bootstrapServers: cluster.bootstrapServers,
+    worker: { 'task.max.inflight.records': String(inflightLimit), 'health.kafka.unreachable.threshold.ms': '5000', 'worker.threads': '2' },
+    connectors: [
+      { name: 'gen', 'connector.class': 'GeneratorSource', topic, 'records.per.partition': String(total), 'records.per.second': '1000', 'batch.size': String(batchSize) },
+      // A sink consumer and a dead letter queue producer: the other clients that must see the outage.
+      {
+        name: 'sink',
+        'connector.class': 'FileStreamSink',
+        topics: topic,
+        file: path.join(root, 'sink.txt'),
+        'errors.tolerance': 'all',
+        'errors.deadletterqueue.topic.name': 'outage-dlq',
+        'errors.deadletterqueue.topic.replication.factor': '1',
+      },
+    ],
+  });
+  t.teardown(() => proc.kill());
+  const health = async (): Promise<{ code: number; status: string; message: string }> => {
+    const res = await fetch(`${proc.url}/health`);
+    return { code: res.status, ...((await res.json()) as { status: string; message: string }) };
+  };
+  const logLines = async (): Promise<LogLine[]> =>
+    (await readFile(proc.logFile, 'utf8'))
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as LogLine);
+
+  await waitFor('the source wrote records and the sink task runs', async () => (await proc.metric('connectd_source_record_write_total')) >= 1000 && (await proc.status('sink')).tasks[0]?.state === 'RUNNING', 60000);
+  // The sink's DLQ producer is made when its task starts; give every client a statistics report first.
+  await new Promise((r) => setTimeout(r, 6000));
+  t.equal((await health()).code, 200, 'healthy before the outage');
+  t.equal(await proc.metric('connectd_kafka_client_errors_total'), 0, 'no client errors before the outage');
+
+  const node = cluster.nodes[0]!.nodeId;
+  await cluster.stopNode(node);
+  const outageStarted = Date.now();
+  const writtenAtStop = await proc.metric('connectd_source_record_write_total');
+  const polledAtStop = await proc.metric('connectd_source_record_poll_total');
+  const rss = (): Promise<number> => readFile(`/proc/${proc.pid}/status`, 'utf8').then((s) => Number(/VmRSS:\s+(\d+)/.exec(s)![1]) * 1024);
+  let maxActive = 0;
+  let rssEarly = 0;
+  let rssLate = 0;
+  let unhealthy: { code: number; status: string; message: string } | undefined;
+  while (Date.now() - outageStarted < 30000) {
+    const active = await proc.metric('connectd_source_record_active_count', 'connector="gen"');
+    maxActive = Math.max(maxActive, active);
+    t.equal((await proc.status('gen')).tasks[0]!.state, 'RUNNING', `source task RUNNING ${Math.round((Date.now() - outageStarted) / 1000)} s into the outage`);
+    const h = await health();
+    if (h.code !== 200) unhealthy ??= h;
+    if (rssEarly === 0 && Date.now() - outageStarted > 5000) rssEarly = await rss();
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  rssLate = await rss();
+  const polledDuring = (await proc.metric('connectd_source_record_poll_total')) - polledAtStop;
+  t.ok(maxActive <= inflightLimit + batchSize, `records in flight stayed within the bound: at most ${maxActive} (task.max.inflight.records=${inflightLimit})`);
+  t.ok(polledDuring <= inflightLimit + batchSize, `poll() stalled: ${polledDuring} records polled in a 30 s outage at 1000/s`);
+  t.ok(rssLate - rssEarly < 64 * 1024 * 1024, `RSS grew ${((rssLate - rssEarly) / 1048576).toFixed(1)} MiB over the outage's last 25 s`);
+  t.equal(await proc.metric('connectd_source_record_write_total'), writtenAtStop, 'nothing acknowledged while the broker was down');
+  t.equal(await proc.metric('connectd_source_record_failed_total'), 0, 'no record failed');
+
+  t.ok(unhealthy !== undefined, '/health turned unhealthy during the outage');
+  t.equal(unhealthy?.code, 500);
+  t.equal(unhealthy?.status, 'unhealthy');
+  t.match(unhealthy?.message ?? '', /^Kafka cluster unreachable for \d+ s from all 3 Kafka clients \(.+\): all broker connections are down$/, `the message names the reason: ${unhealthy?.message}`);
+  for (const client of ['connectd-', 'connector-consumer-sink-0', 'connector-dlq-producer-sink-0']) t.match(unhealthy?.message ?? '', client, `the message names ${client}`);
+  const allDown = await proc.metric('connectd_kafka_client_errors_total', 'code="ERR__ALL_BROKERS_DOWN"');
+  t.ok(allDown > 0, `ERR__ALL_BROKERS_DOWN counted: ${allDown} events, ${await proc.metric('connectd_kafka_client_errors_total')} errors in all`);
+  const clients = ['connector-consumer-sink-0', 'connector-dlq-producer-sink-0'];
+  const during = await logLines();
+  const producerClient = during.find((l) => l.msg?.includes('source producer') && l.client !== undefined)?.client;
+  t.ok(producerClient?.startsWith('connectd-'), `the source producer's errors are logged (${producerClient})`);
+  clients.push(producerClient ?? 'source producer');
+
+  await cluster.startNode(node);
+  await waitFor('/health healthy again', async () => (await health()).code === 200, 60000);
+  await waitFor('every record written', async () => (await proc.metric('connectd_source_record_write_total')) === total, 120000);
+  await waitFor('every client logged its recovery', async () => {
+    const lines = await logLines();
+    return clients.every((c) => lines.some((l) => l.client === c && l.msg.includes('reached the cluster again')));
+  }, 30000);
+  const lines = await logLines();
+  for (const client of clients) {
+    const ofClient = lines.filter((l) => l.client === client && l.level === 40);
+    t.equal(ofClient.filter((l) => l.msg.includes('cannot reach the cluster')).length, 1, `${client}: one WARN for the outage`);
+    t.ok(ofClient.length <= 3, `${client}: ${ofClient.length} WARN lines in all (${[...new Set(ofClient.map((l) => l.code))].join(', ')}), not one per retry`);
+    t.equal(lines.filter((l) => l.client === client && l.level === 30 && l.msg.includes('reached the cluster again')).length, 1, `${client}: one INFO on recovery`);
+  }
+  t.equal((await proc.status('gen')).tasks[0]!.state, 'RUNNING');
+  t.equal(await proc.stop(), 0);
+
+  const records = await readTopic(cluster.bootstrapServers, topic);
+  t.equal(records.length, total, 'every record in the topic, none twice (idempotent producer)');
+  t.equal(new Set(records.map((r) => r.key)).size, total, 'every generator sequence number once');
 });
