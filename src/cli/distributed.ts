@@ -59,7 +59,7 @@ export async function runDistributed(config: WorkerConfig, restSecurity: RestSec
   const metrics = workerMetrics(worker, herder, () => ({ ...coordinator.rebalance, rebalancing: coordinator.rebalancing, generation: coordinator.assignment?.generation ?? 0, leader: coordinator.isLeader }));
   let health: 'starting' | 'healthy' | 'unhealthy' = 'starting';
   let clusterId: string | null = null;
-  const rest = createRestServer({ herder, loggers, worker, metrics, kafkaClusterId: () => clusterId, health: () => health, ...restSecurity });
+  const rest = createRestServer({ herder, loggers, worker, metrics, kafkaClusterId: () => clusterId, health: () => (health === 'healthy' ? worker.clientHealth.health() : health), ...restSecurity });
 
   let stopping: Promise<number> | undefined;
   const shutdown = (signal: string): Promise<number> => {

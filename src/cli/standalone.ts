@@ -35,7 +35,7 @@ export async function runStandalone(config: WorkerConfig, connectorConfigs: Reco
   const metrics = workerMetrics(worker, herder);
   let health: 'starting' | 'healthy' | 'unhealthy' = 'starting';
   let clusterId: string | null = null;
-  const rest = createRestServer({ herder, loggers, worker, metrics, kafkaClusterId: () => clusterId, health: () => health, ...restSecurity });
+  const rest = createRestServer({ herder, loggers, worker, metrics, kafkaClusterId: () => clusterId, health: () => (health === 'healthy' ? worker.clientHealth.health() : health), ...restSecurity });
 
   let stopping: Promise<number> | undefined;
   const shutdown = (signal: string): Promise<number> => {
@@ -101,6 +101,7 @@ export function workerMetrics(
       return worker.sinkTaskMetrics();
     },
     producers: () => worker.producers(),
+    kafkaClientErrors: () => worker.clientHealth.errorCounts(),
     worker: () => ({ taskCount: herder.taskCount(), startups: worker.startups }),
     threads: () => worker.threads(),
     connectors: () => herder.connectorStates(),

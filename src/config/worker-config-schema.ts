@@ -52,6 +52,12 @@ export const WORKER_CONFIG_SCHEMA = {
     default: 'localhost:9092',
     group: 'Kafka',
   },
+  'health.kafka.unreachable.threshold.ms': {
+    doc: 'connectd: GET /health answers unhealthy (500, naming the reason) once every Kafka client of the worker (source producers, sink consumers, dead letter queue producers) has had no broker for this long; healthy again when one reconnects. The clients keep retrying meanwhile, and source producers keep every record (no delivery timeout by default: see producer.delivery.timeout.ms).',
+    format: 'nat',
+    default: 30000,
+    group: 'Kafka',
+  },
   'key.converter': {
     doc: 'Converter class for record keys, e.g. org.apache.kafka.connect.json.JsonConverter; key.converter.* configures it. Connectors may override it.',
     format: String,

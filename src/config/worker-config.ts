@@ -76,6 +76,8 @@ export interface WorkerConfig {
   readonly topicCreationEnable: boolean;
   /** Use the binding's native batch produce when it has it (task.produce.native.batch). */
   readonly taskProduceNativeBatch: boolean;
+  /** `health.kafka.unreachable.threshold.ms`: every Kafka client without a broker this long → /health unhealthy. */
+  readonly healthKafkaUnreachableThresholdMs: number;
   readonly taskRestartOnFailure: boolean;
   readonly taskRestartBackoffInitialMs: number;
   readonly taskRestartBackoffMaxMs: number;
@@ -325,6 +327,7 @@ export function parseWorkerConfig(
     clientOverridePolicy: get<OverridePolicy>('connector.client.config.override.policy'),
     topicCreationEnable: get<boolean>('topic.creation.enable'),
     taskProduceNativeBatch: get<boolean>('task.produce.native.batch'),
+    healthKafkaUnreachableThresholdMs: get<number>('health.kafka.unreachable.threshold.ms'),
     taskRestartOnFailure: get<boolean>('task.restart.on.failure'),
     taskRestartBackoffInitialMs: get<number>('task.restart.backoff.initial.ms'),
     taskRestartBackoffMaxMs: get<number>('task.restart.backoff.max.ms'),

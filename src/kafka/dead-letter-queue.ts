@@ -9,6 +9,7 @@
 import { Producer } from './binding.js';
 import type { DeliveryReport, LibrdKafkaError } from './binding.js';
 import type { ErrorInfo } from '../runtime/protocol.js';
+import type { KafkaClientHealth } from './client-health.js';
 
 export const ERROR_HEADER_PREFIX = '__connect.errors.';
 
@@ -39,12 +40,16 @@ export class DeadLetterQueue {
   #nextId = 0;
   produceRequests = 0;
   produceFailures = 0;
+  readonly #unwatch: () => void;
 
   constructor(
     readonly options: DeadLetterQueueOptions,
     producerConfig: Record<string, string | number | boolean>,
+    health?: KafkaClientHealth,
   ) {
-    this.#producer = new Producer({ ...producerConfig, dr_cb: true });
+    // Statistics let `health` see the producer reconnect after an outage.
+    this.#producer = new Producer({ 'statistics.interval.ms': 5000, ...producerConfig, dr_cb: true });
+    this.#unwatch = health?.watch(this.#producer, String(producerConfig['client.id'] ?? options.topic), 'dead letter queue producer') ?? (() => undefined);
     this.#producer.on('delivery-report', (err: LibrdKafkaError | null, report: DeliveryReport) => {
       const id = report.opaque as number;
       const pending = this.#pending.get(id);
@@ -111,6 +116,7 @@ export class DeadLetterQueue {
   }
 
   disconnect(timeoutMs = 10000): Promise<void> {
+    this.#unwatch();
     return new Promise((resolve) => {
       this.#producer.flush(timeoutMs, () => this.#producer.disconnect(timeoutMs, () => resolve()));
     });

@@ -11,6 +11,7 @@
 import { CODES, KafkaConsumer } from './binding.js';
 import type { LibrdKafkaError } from './binding.js';
 import type { ConsumedMessage } from '../runtime/sink-batch.js';
+import type { KafkaClientHealth } from './client-health.js';
 
 export interface TopicPartition {
   topic: string;
@@ -54,7 +55,10 @@ export class SinkConsumer {
   #connected = false;
   #closing = false;
 
-  constructor(config: Record<string, string | number | boolean>, private readonly handler: RebalanceHandler) {
+  readonly #unwatch: () => void;
+
+  /** `health` follows the client's errors (logged once per state change, counted, reflected in /health). */
+  constructor(config: Record<string, string | number | boolean>, private readonly handler: RebalanceHandler, health?: KafkaClientHealth) {
     this.#consumer = new KafkaConsumer(
       {
         'statistics.interval.ms': 5000,
@@ -71,6 +75,7 @@ export class SinkConsumer {
       const text = typeof event === 'string' ? event : (event as { message?: string }).message;
       if (text !== undefined) this.lag = parseLag(text);
     });
+    this.#unwatch = health?.watch(this.#consumer, String(config['client.id'] ?? 'sink consumer'), 'sink consumer') ?? (() => undefined);
   }
 
   connect(timeoutMs: number): Promise<void> {
@@ -186,6 +191,7 @@ export class SinkConsumer {
   /** Leaves the group (the revocation it causes is not handed to the runtime: it already closed). */
   disconnect(timeoutMs = 10000): Promise<void> {
     this.#closing = true;
+    this.#unwatch();
     if (!this.#connected) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(resolve, timeoutMs);

@@ -14,6 +14,7 @@
  */
 import { CODES, Producer } from './binding.js';
 import type { DeliveryReport, LibrdKafkaError, ProducerGlobalConfig } from './binding.js';
+import type { KafkaClientHealth } from './client-health.js';
 import { nativeBatchOf } from './native-batch.js';
 import type { NativeBatchProducer } from './native-batch.js';
 import { DROPPED_PARTITION, MAX_BATCH_RECORDS, RecordBatchReader, assertRecordBatch } from '../runtime/record-batch.js';
@@ -92,11 +93,16 @@ export class SourceProducer {
   /** The latest librdkafka statistics, or undefined before the first report. */
   statistics: ProducerStatistics | undefined;
   readonly name: string;
+  readonly #unwatch: () => void;
 
-  /** `nativeBatch: false` keeps the per-record path even with a patched binding. */
-  constructor(name: string, config: ProducerGlobalConfig, options: { nativeBatch?: boolean } = {}) {
+  /**
+   * `nativeBatch: false` keeps the per-record path even with a patched binding; `health` follows
+   * the client's errors (logged once per state change, counted, reflected in /health).
+   */
+  constructor(name: string, config: ProducerGlobalConfig, options: { nativeBatch?: boolean; health?: KafkaClientHealth } = {}) {
     this.name = name;
     this.#producer = new Producer({ 'statistics.interval.ms': 5000, ...config, dr_cb: true });
+    this.#unwatch = options.health?.watch(this.#producer, String(config['client.id'] ?? name), 'source producer') ?? (() => undefined);
     this.#producer.on('delivery-report', (err, report) => this.#onDeliveryReport(err, report));
     this.#native = options.nativeBatch === false ? undefined : nativeBatchOf(this.#producer);
     this.#native?.setDeliveryBatchCallback((opaques, errors, partitions, offsets) => this.#onDeliveryBatch(opaques, errors, partitions, offsets));
@@ -320,6 +326,7 @@ export class SourceProducer {
 
   disconnect(timeoutMs = 5000): Promise<void> {
     if (this.#retryTimer !== undefined) clearTimeout(this.#retryTimer);
+    this.#unwatch();
     return new Promise((resolve) => {
       this.#producer.disconnect(timeoutMs, () => {
         // The native side holds the callback (and through it this producer) by a persistent

@@ -25,6 +25,8 @@ export interface MetricsSources {
   threads(): Iterable<{ threadId: number; performance: { eventLoopUtilization: typeof performance.eventLoopUtilization } }>;
   /** Producers in use: `name` is 'worker' or the connector of an overriding producer. */
   producers(): Iterable<{ name: string; statistics: ProducerStatistics | undefined; queueFullEvents: number }>;
+  /** Error events of the worker's Kafka clients, per client.id and librdkafka error code. */
+  kafkaClientErrors?(): Iterable<{ client: string; code: string; count: number }>;
   /** Distributed mode (Kafka Connect's connect-worker-rebalance-metrics); absent in standalone. */
   rebalance?(): RebalanceStats;
 }
@@ -260,6 +262,16 @@ export function createMetricsRegistry(sources: MetricsSources): Registry {
     collect() {
       this.reset();
       for (const p of sources.producers()) for (const [broker, rtt] of p.statistics?.brokerRtt ?? []) this.labels(p.name, broker).set(rtt);
+    },
+  });
+  new Counter({
+    name: 'connectd_kafka_client_errors_total',
+    help: "Errors librdkafka reported from the worker's Kafka clients (source and dead letter queue producers, sink consumers), per client.id and error code; retries of one failure count each.",
+    labelNames: ['client', 'code'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const e of sources.kafkaClientErrors?.() ?? []) this.labels(e.client, e.code).inc(e.count);
     },
   });
   new Counter({

@@ -27,8 +27,8 @@ export interface RestServerOptions {
   worker: Pick<Worker, 'listConnectorPlugins' | 'connectorPluginConfig'>;
   metrics: Registry;
   kafkaClusterId: () => string | null;
-  /** KIP-1017: 'starting' until the worker is up and its initial connectors started. */
-  health: () => 'starting' | 'healthy' | 'unhealthy';
+  /** KIP-1017: 'starting' until the worker is up and its initial connectors started; a message names the reason. */
+  health: () => 'starting' | 'healthy' | 'unhealthy' | { status: 'healthy' | 'unhealthy'; message?: string };
   /** Request body limit in bytes (default 1 MiB). */
   bodyLimit?: number;
   /** Serve HTTPS with this PEM key and certificate. */
@@ -140,14 +140,16 @@ export function createRestServer(opts: RestServerOptions): FastifyInstance {
 
   app.get('/', async () => ({ version: VERSION, commit: process.env.CONNECTD_COMMIT ?? 'unknown', kafka_cluster_id: opts.kafkaClusterId() }));
   app.get('/health', async (_req, reply) => {
-    const status = opts.health();
+    const reported = opts.health();
+    const status = typeof reported === 'string' ? reported : reported.status;
     const code = status === 'healthy' ? 200 : status === 'starting' ? 503 : 500;
-    const message =
+    const standard =
       status === 'healthy'
         ? 'Worker has completed startup and is ready to handle requests.'
         : status === 'starting'
           ? 'Worker is still starting up.'
           : 'Worker is unhealthy.';
+    const message = typeof reported === 'string' ? standard : (reported.message ?? standard);
     return reply.code(code).send({ status, message });
   });
 

@@ -24,6 +24,7 @@ import type { Piscina } from 'piscina';
 import type { Logger } from 'pino';
 import type { DeadLetterQueue } from '../kafka/dead-letter-queue.js';
 import { SinkConsumer, tpKey } from '../kafka/sink-consumer.js';
+import type { KafkaClientHealth } from '../kafka/client-health.js';
 import type { TopicPartition, TopicPartitionOffset } from '../kafka/sink-consumer.js';
 import type { SinkTaskMetrics } from '../metrics/sink-task-metrics.js';
 import type { TaskConfig } from '../sdk/connector.js';
@@ -47,6 +48,8 @@ export interface WorkerSinkTaskOptions {
   pool: Piscina;
   /** librdkafka consumer settings (group.id, client.id, overrides) prepared by the Worker. */
   consumerConfig: Record<string, string | number | boolean>;
+  /** Follows the consumer's errors (logging, metrics, /health). */
+  clientHealth?: KafkaClientHealth;
   /** Records per consume call (Kafka's max.poll.records). */
   maxPollRecords: number;
   limits: Credit;
@@ -172,7 +175,7 @@ export class WorkerSinkTask {
         onAssigned: (partitions) => this.#onAssigned(partitions),
         onRevoked: (partitions, lost) => this.#onRevoked(partitions, lost),
         onAssignApplied: () => this.#applyPauses(),
-      });
+      }, this.#opts.clientHealth);
       await this.#consumer.connect(30000);
       this.#consumer.subscribe(subscription(this.#opts.connectorConfig));
     } catch (err) {

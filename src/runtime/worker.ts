@@ -13,9 +13,11 @@ import { KafkaAdmin } from '../kafka/admin.js';
 import { SourceProducer } from '../kafka/source-producer.js';
 import type { TopicCreation } from './topic-creation.js';
 import { consumerOverrides, producerOverrides } from './client-overrides.js';
+import { taskProducerConfig } from './producer-config.js';
 import { SourceTaskMetrics } from '../metrics/source-task-metrics.js';
 import { SinkTaskMetrics } from '../metrics/sink-task-metrics.js';
 import { DeadLetterQueue } from '../kafka/dead-letter-queue.js';
+import { KafkaClientHealth } from '../kafka/client-health.js';
 import { errorHandlingConfig } from './error-handling.js';
 import { commitGroupOffsets, readGroupOffsets } from '../kafka/group-offsets.js';
 import { WorkerSinkTask } from './worker-sink-task.js';
@@ -60,6 +62,8 @@ export class Worker {
   /** Topics known to exist (created here or found existing), and creations under way. */
   readonly #topics = new Map<string, Promise<void>>();
   #commitTimer: NodeJS.Timeout | undefined;
+  /** The source producers', sink consumers' and DLQ producers' errors: logged, counted, /health. */
+  readonly clientHealth: KafkaClientHealth;
   /** Kafka Connect's worker startup metrics (connector-startup-*, task-startup-*). */
   readonly startups = { connectorSuccess: 0, connectorFailure: 0, taskSuccess: 0, taskFailure: 0 };
 
@@ -69,7 +73,8 @@ export class Worker {
     this.#loggers = opts.loggers;
     this.#offsetStore = opts.offsetStore;
     this.workerId = opts.workerId ?? `${os.hostname()}:${opts.config.listener.port}`;
-    this.#producer = new SourceProducer('worker', this.#producerConfig(`connectd-${this.workerId}`, {}), { nativeBatch: opts.config.taskProduceNativeBatch });
+    this.clientHealth = new KafkaClientHealth(opts.loggers?.get('connectd.kafka.Clients') ?? opts.logger, opts.config.healthKafkaUnreachableThresholdMs);
+    this.#producer = new SourceProducer('worker', this.#producerConfig(`connectd-${this.workerId}`, {}), { nativeBatch: opts.config.taskProduceNativeBatch, health: this.clientHealth });
     this.#admin = new KafkaAdmin({ ...opts.config.kafkaClientDefaults, 'bootstrap.servers': opts.config.bootstrapServers, 'client.id': `connectd-${this.workerId}-admin` });
     const threads = opts.config.workerThreads;
     this.#pool = new Piscina({
@@ -84,24 +89,9 @@ export class Worker {
     });
   }
 
-  /**
-   * Producer settings: connectd's defaults < the worker's Kafka security settings < worker
-   * `producer.*` < connector `producer.override.*`.
-   */
+  /** Producer settings of source tasks and dead letter queues: see taskProducerConfig. */
   #producerConfig(clientId: string, overrides: Record<string, string>): Record<string, string | number | boolean> {
-    return {
-      // Defaults tuned for throughput with bounded latency.
-      'linger.ms': 5,
-      'batch.num.messages': 10000,
-      'queue.buffering.max.messages': 500000,
-      'queue.buffering.max.kbytes': 512 * 1024,
-      'enable.idempotence': true,
-      ...this.config.kafkaClientDefaults,
-      ...this.config.producer,
-      'client.id': clientId,
-      ...overrides,
-      'bootstrap.servers': overrides['bootstrap.servers'] ?? this.config.bootstrapServers,
-    };
+    return taskProducerConfig(this.config, clientId, overrides);
   }
 
   /** The producer for a connector's tasks: the worker's, or the connector's own when it overrides settings. */
@@ -110,7 +100,7 @@ export class Worker {
     if (Object.keys(overrides).length === 0) return this.#producer;
     let own = this.#connectorProducers.get(connectorName);
     if (own === undefined) {
-      const producer = new SourceProducer(connectorName, this.#producerConfig(`connectd-${this.workerId}-${connectorName}`, overrides), { nativeBatch: this.config.taskProduceNativeBatch });
+      const producer = new SourceProducer(connectorName, this.#producerConfig(`connectd-${this.workerId}-${connectorName}`, overrides), { nativeBatch: this.config.taskProduceNativeBatch, health: this.clientHealth });
       this.#connectedProducers.add(producer);
       own = { producer: producer.connect(30000).then(() => producer), tasks: new Set() };
       this.#connectorProducers.set(connectorName, own);
@@ -242,6 +232,7 @@ export class Worker {
       pluginPath: this.config.pluginPath,
       pool: this.#pool,
       consumerConfig: merged,
+      clientHealth: this.clientHealth,
       maxPollRecords: pollRecords,
       // A few batches in flight keep put() busy; more would only delay offset commits (a preCommit
       // waits behind every batch sent before it) and grow the duplicates after a crash.
@@ -298,6 +289,7 @@ export class Worker {
       const dlq = new DeadLetterQueue(
         { topic: errors.dlqTopic, connectorName, taskId, contextHeaders: errors.dlqContextHeaders },
         this.#producerConfig(`connector-dlq-producer-${connectorName}-${taskId}`, producerOverrides(connectorConfig, this.config.clientOverridePolicy)),
+        this.clientHealth,
       );
       await dlq.connect(30000);
       return dlq;
