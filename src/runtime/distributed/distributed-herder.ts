@@ -688,9 +688,12 @@ export class DistributedHerder implements Herder {
   /** Deleted: its units here stop, and their statuses go (DESTROYED is a tombstone, as in Kafka Connect). */
   #onConnectorRemoved(name: string): void {
     this.#meta.delete(name);
-    void this.#enqueue(name, async () => {
-      await this.#stopUnitsOf(name, () => true, 'DESTROYED');
-      this.#queues.delete(name);
+    void this.#enqueue(name, () => this.#stopUnitsOf(name, () => true, 'DESTROYED'));
+    // The queue goes once it is idle. Not from within the operation: an operation queued behind
+    // it would then run beside the next one queued (a start of the re-created connector, say).
+    const tail = this.#queues.get(name)!;
+    void tail.then(() => {
+      if (this.#queues.get(name) === tail) this.#queues.delete(name);
     });
   }
 
