@@ -207,6 +207,9 @@ export class WorkerSinkTask {
       case 'errant':
         this.#errant(msg, msg.reportId);
         break;
+      case 'stop-failed':
+        this.#opts.logger.warn({ err: msg.error }, 'Could not stop task');
+        break;
       case 'pause-partitions':
         for (const p of msg.partitions) this.#taskPaused.add(tpKey(p.topic, p.partition));
         this.#safeConsumer(() => this.#consumer.pause(msg.partitions.filter((p) => this.#assigned.has(tpKey(p.topic, p.partition)))));

@@ -20,7 +20,7 @@ const NAMES = ['a', 'b', 'c'];
 /** Config variants per name: each writes to its own topic. */
 const VARIANTS = 3;
 const ROUNDS = Number(process.env.LIFECYCLE_RACE_ROUNDS ?? 8);
-const OPS_PER_ROUND = 12;
+const OPS_PER_ROUND = 16;
 const seed = Number(process.env.LIFECYCLE_RACE_SEED ?? Math.floor(Math.random() * 2 ** 31));
 t.comment(`seed ${seed} (replay with LIFECYCLE_RACE_SEED=${seed})`);
 
