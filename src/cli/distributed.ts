@@ -62,12 +62,15 @@ export async function runDistributed(config: WorkerConfig, restSecurity: RestSec
   let clusterId: string | null = null;
   const rest = createRestServer({ herder, loggers, worker, metrics, kafkaClusterId: () => clusterId, health: () => health, ...restSecurity });
 
+  // Whether herder.start() was entered: only then may herder.stop() run. Before, its group
+  // consumer never connected, and disconnecting such a consumer crashes the Kafka binding (SIGSEGV).
+  let herderStarted = false;
   let stopping: Promise<number> | undefined;
   const shutdown = (signal: string): Promise<number> => {
     stopping ??= (async () => {
       logger.info({ signal }, 'stopping: draining in-flight records, committing offsets, leaving the cluster');
       systemd?.stopping('stopping: draining in-flight records, committing offsets', config.taskShutdownGracefulTimeoutMs + 2 * config.offsetFlushTimeoutMs + 10_000);
-      await herder.stop();
+      if (herderStarted) await herder.stop();
       await worker.stop();
       await rest.close();
       systemd?.stopWatchdog();
@@ -103,6 +106,7 @@ export async function runDistributed(config: WorkerConfig, restSecurity: RestSec
       (err) => `listeners=${config.listener.protocol}://${config.listener.host}:${config.listener.port}: cannot listen for the REST API (${err.message})`,
     );
     logger.info({ rest: address, metrics: `${address}/metrics` }, 'REST API listening');
+    herderStarted = true;
     await herder.start();
     health = 'healthy';
     logger.info('connectd joined the cluster');

@@ -27,13 +27,13 @@ interface Run {
 }
 
 /** Runs `connectd standalone`; SIGKILLed after `limitMs` (then code is null): the bound under test. */
-function standalone(worker: Record<string, string>, connectorFiles: string[], limitMs: number): Promise<Run> {
+function standalone(worker: Record<string, string>, connectorFiles: string[], limitMs: number, mode: 'standalone' | 'distributed' = 'standalone'): Promise<Run> {
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('CONNECTD_') && k !== 'NOTIFY_SOCKET'));
   return new Promise((resolve, reject) => {
     const workerFile = path.join(dir, `worker-${++runs}.properties`);
     writeFile(workerFile, toProperties(worker)).then(() => {
       const started = Date.now();
-      execFile(process.execPath, [MAIN, 'standalone', workerFile, ...connectorFiles], { env: base, timeout: limitMs, killSignal: 'SIGKILL' }, (err, stdout, stderr) => {
+      execFile(process.execPath, [MAIN, mode, workerFile, ...connectorFiles], { env: base, timeout: limitMs, killSignal: 'SIGKILL' }, (err, stdout, stderr) => {
         const code = err === null ? 0 : typeof err.code === 'number' ? err.code : null;
         resolve({ code, stdout, stderr, ms: Date.now() - started });
       });
@@ -44,6 +44,21 @@ function standalone(worker: Record<string, string>, connectorFiles: string[], li
 let runs = 0;
 const dir = await mkdtemp(path.join(os.tmpdir(), 'connectd-start-failures-'));
 t.teardown(() => rm(dir, { recursive: true, force: true }));
+
+const distributedKeys = (bootstrapServers: string, port = 0): Record<string, string> => ({
+  'bootstrap.servers': bootstrapServers,
+  'key.converter': 'org.apache.kafka.connect.storage.StringConverter',
+  'value.converter': 'org.apache.kafka.connect.storage.StringConverter',
+  'group.id': `start-failures-${runs}`,
+  'config.storage.topic': `start-failures-configs-${runs}`,
+  'offset.storage.topic': `start-failures-offsets-${runs}`,
+  'status.storage.topic': `start-failures-status-${runs}`,
+  'config.storage.replication.factor': '1',
+  'offset.storage.replication.factor': '1',
+  'status.storage.replication.factor': '1',
+  listeners: `http://127.0.0.1:${port}`,
+  'log.format': 'json',
+});
 
 const workerKeys = (bootstrapServers: string, offsetsFile: string, port = 0): Record<string, string> => ({
   'bootstrap.servers': bootstrapServers,
@@ -109,6 +124,13 @@ t.test('Kafka unreachable at start: exit 1 after the 30 s connect timeout, not a
   t.equal(fatalLine(run.stdout)?.msg, 'connectd could not start');
 });
 
+t.test('distributed, Kafka unreachable at start: exit 1 within a bound', async (t) => {
+  const run = await standalone(distributedKeys('127.0.0.1:1'), [], 90000, 'distributed');
+  t.equal(run.code, EXIT_FAILURE, `exit 1, not killed by the test's limit nor crashed; stderr: ${run.stderr}`);
+  t.match(run.stderr, 'connectd: not starting: bootstrap.servers=127.0.0.1:1: Kafka not reachable (');
+  t.ok(run.ms < 60000, `exited in ${run.ms} ms`);
+});
+
 t.test('the REST port in use: exit 1 within a bound, Kafka clients and threads released', async (t) => {
   const cluster = await KafkaCluster.start();
   t.teardown(() => cluster.stop());
@@ -123,4 +145,9 @@ t.test('the REST port in use: exit 1 within a bound, Kafka clients and threads r
   t.match(run.stderr, `connectd: not starting: listeners=http://127.0.0.1:${port}: cannot listen for the REST API (listen EADDRINUSE`);
   t.ok(run.ms < 45000, `exited in ${run.ms} ms`);
   t.equal(fatalLine(run.stdout)?.msg, 'connectd could not start');
+
+  const distributed = await standalone(distributedKeys(cluster.bootstrapServers, port), [], 60000, 'distributed');
+  t.equal(distributed.code, EXIT_FAILURE, `distributed: exit 1; stderr: ${distributed.stderr}`);
+  t.match(distributed.stderr, `connectd: not starting: listeners=http://127.0.0.1:${port}: cannot listen for the REST API (listen EADDRINUSE`);
+  t.ok(distributed.ms < 45000, `distributed: exited in ${distributed.ms} ms`);
 });
