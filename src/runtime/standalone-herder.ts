@@ -348,9 +348,13 @@ export class StandaloneHerder implements Herder {
     const entry = this.#entry(name);
     await this.#enqueue(entry, async () => {
       entry.deleted = true;
-      await this.#shutDown(entry);
-      // Within the operation: by the time anything queued behind it runs, the name is free.
-      if (this.#connectors.get(name) === entry) this.#connectors.delete(name);
+      try {
+        await this.#shutDown(entry);
+      } finally {
+        // Within the operation (and even if the shutdown failed): by the time anything queued
+        // behind it runs, the name is free.
+        if (this.#connectors.get(name) === entry) this.#connectors.delete(name);
+      }
     });
   }
 
