@@ -117,7 +117,8 @@ class SinkTaskSession {
       startReturned();
       await ended;
     } catch (err) {
-      if (!this.#stopping) await Promise.resolve(this.#task.stop()).catch(() => undefined);
+      // The task failed: stop() must not replace that error, even by throwing synchronously.
+      if (!this.#stopping) await Promise.resolve().then(() => this.#task.stop()).catch(() => undefined);
       throw err;
     } finally {
       this.#chain.close();
@@ -163,7 +164,13 @@ class SinkTaskSession {
         break;
       }
       case 'stop':
-        await this.#task.stop();
+        // A stop() that throws or rejects is reported and the stop completes (Kafka Connect logs
+        // "Could not stop task"): the task is done either way.
+        try {
+          await this.#task.stop();
+        } catch (err) {
+          this.#send({ t: 'stop-failed', error: toErrorInfo(err) });
+        }
         end();
         break;
       case 'errant-reported':

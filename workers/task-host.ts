@@ -277,7 +277,10 @@ async function hostSourceTask(request: SourceTaskHostRequest): Promise<HostResul
     return { stopped: true };
   } catch (err) {
     closeChain();
-    if (task !== undefined) await Promise.resolve(task.stop()).catch(() => undefined);
+    // The task failed (its start() threw, or poll()): stop() must not replace that error, even by
+    // throwing synchronously.
+    const failed = task;
+    if (failed !== undefined) await Promise.resolve().then(() => failed.stop()).catch(() => undefined);
     throw err;
   } finally {
     port.close();
@@ -471,7 +474,12 @@ class SourceTaskSession {
   stopTask(): Promise<void> {
     this.stopping = true;
     this.#wake();
-    this.#stopPromise ??= this.#started.then(() => this.task.stop()).then(() => this.port.postMessage({ t: 'poll-stopped' } satisfies FromSourceTask));
+    // A stop() that throws or rejects is reported and the stop goes on (Kafka Connect logs "Could
+    // not stop task"): left unhandled, the rejection would end this thread and every task on it.
+    this.#stopPromise ??= this.#started
+      .then(() => this.task.stop())
+      .catch((err: unknown) => this.port.postMessage({ t: 'stop-failed', error: toErrorInfo(err) } satisfies FromSourceTask))
+      .then(() => this.port.postMessage({ t: 'poll-stopped' } satisfies FromSourceTask));
     return this.#stopPromise;
   }
 

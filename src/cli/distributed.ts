@@ -21,6 +21,7 @@ import { KafkaConfigBackingStore } from '../storage/kafka-config-backing-store.j
 import { KafkaOffsetBackingStore } from '../storage/kafka-offset-backing-store.js';
 import { KafkaStatusBackingStore } from '../storage/kafka-status-backing-store.js';
 import { VERSION } from '../version.js';
+import { fatalExit, fatalReport, onUncaught, releaseWithin, startupStep } from './fatal.js';
 import type { RestSecurity } from './rest-security.js';
 import { workerMetrics } from './standalone.js';
 import { SystemdNotifier } from './systemd-notify.js';
@@ -61,12 +62,15 @@ export async function runDistributed(config: WorkerConfig, restSecurity: RestSec
   let clusterId: string | null = null;
   const rest = createRestServer({ herder, loggers, worker, metrics, kafkaClusterId: () => clusterId, health: () => (health === 'healthy' ? worker.clientHealth.health() : health), ...restSecurity });
 
+  // Whether herder.start() was entered: only then may herder.stop() run. Before, its group
+  // consumer never connected, and disconnecting such a consumer crashes the Kafka binding (SIGSEGV).
+  let herderStarted = false;
   let stopping: Promise<number> | undefined;
   const shutdown = (signal: string): Promise<number> => {
     stopping ??= (async () => {
       logger.info({ signal }, 'stopping: draining in-flight records, committing offsets, leaving the cluster');
       systemd?.stopping('stopping: draining in-flight records, committing offsets', config.taskShutdownGracefulTimeoutMs + 2 * config.offsetFlushTimeoutMs + 10_000);
-      await herder.stop();
+      if (herderStarted) await herder.stop();
       await worker.stop();
       await rest.close();
       systemd?.stopWatchdog();
@@ -80,23 +84,41 @@ export async function runDistributed(config: WorkerConfig, restSecurity: RestSec
     for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void shutdown(signal).then(resolve));
   });
 
+  // From here on, an error nothing handled stops the daemon: logged, clients released, exit 1.
+  const releaseTimeoutMs = config.taskShutdownGracefulTimeoutMs + 2 * config.offsetFlushTimeoutMs + 10_000;
+  onUncaught(fatalExit(logger, () => shutdown('fatal-error'), releaseTimeoutMs));
+
   logger.info({ version: VERSION, bootstrapServers: config.bootstrapServers, groupId: d.groupId, workerId, url: d.advertisedUrl }, 'connectd starting in distributed mode');
   for (const { key, reason } of config.ignoredKeys) logger.warn({ key }, `worker config key ${key} is a Kafka Connect setting that connectd does not apply: ${reason}`);
   systemd?.status(`starting: connecting to Kafka (${config.bootstrapServers})`);
-  // The membership topic is never written; its partitions are how members learn their place.
-  const admin = new KafkaAdmin({ ...clientConfig, 'client.id': `connectd-${workerId}-setup` });
   try {
-    await admin.createTopic({ name: d.membershipTopic, partitions: d.membershipPartitions, replicationFactor: d.configReplicationFactor, configs: {} });
-  } finally {
-    admin.disconnect();
+    const unreachable = (err: Error): string => `bootstrap.servers=${config.bootstrapServers}: Kafka not reachable (${err.message})`;
+    // The membership topic is never written; its partitions are how members learn their place.
+    const admin = new KafkaAdmin({ ...clientConfig, 'client.id': `connectd-${workerId}-setup` });
+    try {
+      await startupStep(() => admin.createTopic({ name: d.membershipTopic, partitions: d.membershipPartitions, replicationFactor: d.configReplicationFactor, configs: {} }), unreachable);
+    } finally {
+      admin.disconnect();
+    }
+    await startupStep(() => worker.start(), unreachable);
+    clusterId = await fetchClusterId(config.bootstrapServers, config.kafkaClientDefaults['security.protocol']);
+    const address = await startupStep(
+      () => rest.listen({ host: config.listener.host, port: config.listener.port }),
+      (err) => `listeners=${config.listener.protocol}://${config.listener.host}:${config.listener.port}: cannot listen for the REST API (${err.message})`,
+    );
+    logger.info({ rest: address, metrics: `${address}/metrics` }, 'REST API listening');
+    herderStarted = true;
+    await herder.start();
+    health = 'healthy';
+    logger.info('connectd joined the cluster');
+    systemd?.ready(`running: cluster ${d.groupId}, REST API on ${address}`);
+  } catch (err) {
+    // A failed start releases what it holds and ends: a half-started worker helps nobody.
+    const { code, text } = fatalReport(err);
+    logger.fatal({ err }, 'connectd could not start');
+    process.stderr.write(text);
+    await releaseWithin(() => shutdown('start-failure'), releaseTimeoutMs, logger);
+    return code;
   }
-  await worker.start();
-  clusterId = await fetchClusterId(config.bootstrapServers, config.kafkaClientDefaults['security.protocol']);
-  const address = await rest.listen({ host: config.listener.host, port: config.listener.port });
-  logger.info({ rest: address, metrics: `${address}/metrics` }, 'REST API listening');
-  await herder.start();
-  health = 'healthy';
-  logger.info('connectd joined the cluster');
-  systemd?.ready(`running: cluster ${d.groupId}, REST API on ${address}`);
   return stopped;
 }

@@ -6,7 +6,8 @@
 import { parseArgs } from 'node:util';
 import { configHelpMarkdown, configHelpText } from '../config/config-help.js';
 import { VERSION } from '../version.js';
-import { EXIT_INVALID_CONFIG, EXIT_OK, EXIT_USAGE, formatProblem } from './problems.js';
+import { fatalReport, onUncaught } from './fatal.js';
+import { EXIT_FAILURE, EXIT_INVALID_CONFIG, EXIT_OK, EXIT_USAGE, formatProblem } from './problems.js';
 
 const USAGE = `Usage: connectd standalone <worker-config> [<connector-config>...] [-o <key>=<value>...]
        connectd distributed <worker-config> [-o <key>=<value>...]
@@ -43,8 +44,10 @@ Environment:
                    CONNECTD_COMMIT and CONNECTD_CONNECTOR_CONFIGS.
   NOTIFY_SOCKET, WATCHDOG_USEC   Set by systemd (Type=notify): readiness and watchdog.
 
-Exit status: 0 stopped cleanly, or configuration valid; 1 runtime failure; 2 usage error;
-3 invalid configuration (the daemon does not start; validate found problems).`;
+Exit status: 0 stopped cleanly, or configuration valid; 1 runtime failure (Kafka unreachable at
+start, REST port in use, a crash: restarting may help); 2 usage error; 3 invalid configuration
+(the daemon does not start; validate found problems); 4 the offsets file is corrupt or unreadable
+(the message says how to recover). systemd restarts only on 1.`;
 
 interface Invocation {
   command: string | undefined;
@@ -137,12 +140,24 @@ function usageError(message: string): number {
   return EXIT_USAGE;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    console.error('connectd: fatal:', err);
-    process.exitCode = 1;
-  },
-);
+// Until a daemon has its logger (and its own handlers, see fatal.ts), an error nothing caught is
+// reported here and ends the process.
+onUncaught((err) => {
+  process.stderr.write(fatalReport(err).text);
+  process.exit(EXIT_FAILURE);
+});
+
+main(process.argv.slice(2)).then(exitWith, (err: unknown) => {
+  process.stderr.write(fatalReport(err).text);
+  exitWith(EXIT_FAILURE);
+});
+
+/**
+ * Exits with `code` once the event loop is empty; should anything still hold it (a Kafka client, a
+ * worker thread that a failed start left behind), exits anyway shortly after: a command that
+ * finished never lingers.
+ */
+function exitWith(code: number): void {
+  process.exitCode = code;
+  setTimeout(() => process.exit(code), 3000).unref();
+}

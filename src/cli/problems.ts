@@ -5,12 +5,17 @@
 import { displayValue } from '../config/secrets.js';
 
 export const EXIT_OK = 0;
-/** The daemon failed at run time (Kafka unreachable at start, a crash). */
+/** The daemon failed at run time (Kafka unreachable at start, the REST port in use, a crash): restarting may help. */
 export const EXIT_FAILURE = 1;
 /** The command line itself is wrong. */
 export const EXIT_USAGE = 2;
 /** A configuration is invalid: the daemon refused to start, or `connectd validate` found problems. */
 export const EXIT_INVALID_CONFIG = 3;
+/**
+ * Stored data the daemon needs cannot be used: the standalone offsets file is corrupt or
+ * unreadable. An operator must act (the message says how); systemd does not restart it.
+ */
+export const EXIT_DATA_ERROR = 4;
 
 export interface ReportedProblem {
   /** The file, `environment CONNECTD_…` or `command line`. */

@@ -19,6 +19,7 @@ import { Worker } from '../runtime/worker.js';
 import { ConfigException } from '../sdk/config-def.js';
 import { FileOffsetBackingStore } from '../storage/file-offset-backing-store.js';
 import { VERSION } from '../version.js';
+import { fatalExit, fatalReport, onUncaught, releaseWithin, startupStep } from './fatal.js';
 import { EXIT_INVALID_CONFIG, formatProblem } from './problems.js';
 import type { RestSecurity } from './rest-security.js';
 import { SystemdNotifier } from './systemd-notify.js';
@@ -57,31 +58,47 @@ export async function runStandalone(config: WorkerConfig, connectorConfigs: Reco
     for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void shutdown(signal).then(resolve));
   });
 
+  // From here on, an error nothing handled stops the daemon: logged, clients released, exit 1.
+  const releaseTimeoutMs = config.taskShutdownGracefulTimeoutMs + 2 * config.offsetFlushTimeoutMs + 10_000;
+  onUncaught(fatalExit(logger, () => shutdown('fatal-error'), releaseTimeoutMs));
+
   logger.info({ version: VERSION, bootstrapServers: config.bootstrapServers }, 'connectd starting in standalone mode');
   for (const { key, reason } of config.ignoredKeys) logger.warn({ key }, `worker config key ${key} is a Kafka Connect setting that connectd does not apply: ${reason}`);
   systemd?.status(`starting: connecting to Kafka (${config.bootstrapServers})`);
-  await worker.start();
-  clusterId = await fetchClusterId(config.bootstrapServers, config.kafkaClientDefaults['security.protocol']);
-  const address = await rest.listen({ host: config.listener.host, port: config.listener.port });
-  logger.info({ rest: address, metrics: `${address}/metrics` }, 'REST API listening');
+  try {
+    await startupStep(() => worker.start(), (err) => `bootstrap.servers=${config.bootstrapServers}: Kafka not reachable (${err.message})`);
+    clusterId = await fetchClusterId(config.bootstrapServers, config.kafkaClientDefaults['security.protocol']);
+    const address = await startupStep(
+      () => rest.listen({ host: config.listener.host, port: config.listener.port }),
+      (err) => `listeners=${config.listener.protocol}://${config.listener.host}:${config.listener.port}: cannot listen for the REST API (${err.message})`,
+    );
+    logger.info({ rest: address, metrics: `${address}/metrics` }, 'REST API listening');
 
-  for (const connectorConfig of connectorConfigs) {
-    try {
-      await herder.createConnector(connectorConfig);
-    } catch (err) {
-      if (err instanceof ConfigException) {
-        logger.error({ problems: err.problems }, err.message);
-        const source = `connector ${connectorConfig.name ?? '(no name)'}`;
-        process.stderr.write(`connectd: invalid configuration, stopping:\n${err.problems.map((p) => `  ${formatProblem({ source, ...p })}\n`).join('')}`);
-        await shutdown('config-error');
-        return EXIT_INVALID_CONFIG;
+    for (const connectorConfig of connectorConfigs) {
+      try {
+        await herder.createConnector(connectorConfig);
+      } catch (err) {
+        if (err instanceof ConfigException) {
+          logger.error({ problems: err.problems }, err.message);
+          const source = `connector ${connectorConfig.name ?? '(no name)'}`;
+          process.stderr.write(`connectd: invalid configuration, stopping:\n${err.problems.map((p) => `  ${formatProblem({ source, ...p })}\n`).join('')}`);
+          await releaseWithin(() => shutdown('config-error'), releaseTimeoutMs, logger);
+          return EXIT_INVALID_CONFIG;
+        }
+        throw err;
       }
-      throw err;
     }
+    health = 'healthy';
+    logger.info({ connectors: herder.connectorNames() }, 'connectd started');
+    systemd?.ready(`running: ${herder.connectorNames().length} connector(s), REST API on ${address}`);
+  } catch (err) {
+    // A failed start releases what it holds and ends: a half-started daemon helps nobody.
+    const { code, text } = fatalReport(err);
+    logger.fatal({ err }, 'connectd could not start');
+    process.stderr.write(text);
+    await releaseWithin(() => shutdown('start-failure'), releaseTimeoutMs, logger);
+    return code;
   }
-  health = 'healthy';
-  logger.info({ connectors: herder.connectorNames() }, 'connectd started');
-  systemd?.ready(`running: ${herder.connectorNames().length} connector(s), REST API on ${address}`);
   return stopped;
 }
 

@@ -165,6 +165,11 @@ export type FromSourceTask =
   | { t: 'offsets-request'; id: number; partitions: string[] }
   | { t: 'poll-stopped' }
   /**
+   * The task's stop() threw or rejected. Logged (Kafka Connect's "Could not stop task"); the stop
+   * goes on: the task is done either way, and the thread it shares with other tasks lives on.
+   */
+  | { t: 'stop-failed'; error: ErrorInfo }
+  /**
    * The task's commitRecord() or commit() threw after offsets were persisted. Logged, the task goes
    * on (as in Kafka Connect): `count` calls threw since the last report, `error` is the first.
    */
@@ -232,6 +237,11 @@ export type FromSinkTask =
   | ({ t: 'errant'; reportId?: number } & ErrantRecord)
   | { t: 'pause-partitions'; partitions: WireTopicPartition[] }
   | { t: 'resume-partitions'; partitions: WireTopicPartition[] }
+  /**
+   * The task's stop() threw or rejected. Logged (Kafka Connect's "Could not stop task"); the stop
+   * goes on: the task is done either way, and the thread it shares with other tasks lives on.
+   */
+  | { t: 'stop-failed'; error: ErrorInfo }
   | { t: 'request-commit' }
   /** put() threw a RetriableException: the same records are put again in `retryInMs` (for the log). */
   | { t: 'put-retry'; error: ErrorInfo; retryInMs: number };

@@ -4,7 +4,10 @@
  * starts its tasks, restarts what is asked to restart, and reports status.
  *
  * Every operation on one connector runs in order on that connector's queue, so a pause never
- * overtakes the start it follows and a reconfiguration never races a delete.
+ * overtakes the start it follows and a reconfiguration never races a delete. As Kafka Connect's
+ * synchronized StandaloneHerder re-checks that the connector still exists, an operation that runs
+ * after a DELETE of its connector does nothing and answers 404: nothing may start a connector that
+ * is no longer listed, because nothing could stop it again.
  */
 import type { Logger } from 'pino';
 import type { ConfigInfos } from '../sdk/config-def.js';
@@ -62,11 +65,20 @@ interface ConnectorEntry {
   tasks: Map<number, TaskSlot>;
   /** The connector's operation queue (see the file comment). */
   queue: Promise<void>;
+  /** Set by the DELETE as it runs; every operation queued behind it then finds the connector gone. */
   deleted: boolean;
   /** Keys whose values are secrets: the connector's PASSWORD keys and client secrets. */
   passwordKeys: Set<string>;
   /** Topics the connector's tasks wrote to since the last reset (KIP-558). */
   activeTopics: Set<string>;
+}
+
+/** An operation that reached the head of its connector's queue after a DELETE of the connector. */
+class DeletedMeanwhile extends HerderError {
+  constructor(name: string) {
+    const { statusCode, code, message } = notFound(name);
+    super(statusCode, code, message);
+  }
 }
 
 export class StandaloneHerder implements Herder {
@@ -165,8 +177,10 @@ export class StandaloneHerder implements Herder {
    */
   async createConnector(config: Record<string, string>, initialState: TargetState = 'STARTED'): Promise<void> {
     const name = config.name ?? '';
+    await this.#deletionOf(name);
     if (this.#connectors.has(name)) throw alreadyExists(name);
     const { passwordKeys, connectorType } = await this.#validated(config);
+    await this.#deletionOf(name);
     if (this.#connectors.has(name)) throw alreadyExists(name);
     const entry: ConnectorEntry = {
       type: connectorType,
@@ -216,14 +230,20 @@ export class StandaloneHerder implements Herder {
     }
     const next = unmaskConfig(existing.passwordKeys, existing.config, { ...config, name });
     const { passwordKeys, connectorType } = await this.#validated(next);
-    await this.#enqueue(existing, async () => {
-      await this.#shutDown(existing);
-      existing.type = connectorType;
-      existing.config = next;
-      existing.effectiveConfig = this.#withWorkerDefaults(next);
-      existing.passwordKeys = passwordKeys;
-      if (existing.targetState !== 'STOPPED') await this.#startConnector(existing);
-    });
+    try {
+      await this.#enqueue(existing, async () => {
+        await this.#shutDown(existing);
+        existing.type = connectorType;
+        existing.config = next;
+        existing.effectiveConfig = this.#withWorkerDefaults(next);
+        existing.passwordKeys = passwordKeys;
+        if (existing.targetState !== 'STOPPED') await this.#startConnector(existing);
+      });
+    } catch (err) {
+      // Deleted while this config was validated: as in Kafka Connect, the PUT then creates it.
+      if (err instanceof DeletedMeanwhile) return this.putConnectorConfig(name, config);
+      throw err;
+    }
     return { created: false };
   }
 
@@ -328,9 +348,14 @@ export class StandaloneHerder implements Herder {
     const entry = this.#entry(name);
     await this.#enqueue(entry, async () => {
       entry.deleted = true;
-      await this.#shutDown(entry);
+      try {
+        await this.#shutDown(entry);
+      } finally {
+        // Within the operation (and even if the shutdown failed): by the time anything queued
+        // behind it runs, the name is free.
+        if (this.#connectors.get(name) === entry) this.#connectors.delete(name);
+      }
     });
-    this.#connectors.delete(name);
   }
 
   /**
@@ -344,7 +369,11 @@ export class StandaloneHerder implements Herder {
     if (restartConnector) entry.state = 'RESTARTING';
     for (const id of tasks) entry.tasks.get(id)!.state = 'RESTARTING';
     return this.#enqueue(entry, async () => {
-      if (entry.targetState === 'STOPPED') return;
+      if (entry.targetState === 'STOPPED') {
+        // Stopped meanwhile: nothing to restart, and the RESTARTING shown above is not true.
+        if (restartConnector) entry.state = 'STOPPED';
+        return;
+      }
       if (restartConnector) {
         await entry.connector?.stop(this.#worker.config.taskShutdownGracefulTimeoutMs);
         entry.connector = undefined;
@@ -365,7 +394,7 @@ export class StandaloneHerder implements Herder {
   /** Stops every task (drain, commit) and every connector, for shutdown. */
   async stop(): Promise<void> {
     this.#stopping = true;
-    await Promise.all([...this.#connectors.values()].map((entry) => this.#enqueue(entry, () => this.#shutDown(entry))));
+    await Promise.all([...this.#connectors.values()].map((entry) => this.#enqueue(entry, () => this.#shutDown(entry), 'skip')));
     for (const entry of this.#connectors.values()) if (entry.state !== 'FAILED') entry.state = 'UNASSIGNED';
   }
 
@@ -377,10 +406,25 @@ export class StandaloneHerder implements Herder {
     return entry;
   }
 
-  #enqueue(entry: ConnectorEntry, op: () => Promise<void>): Promise<void> {
-    const run = entry.queue.then(op);
-    entry.queue = run.catch((err: unknown) => this.#logger.error({ err, connector: entry.name }, 'connector operation failed'));
+  /**
+   * Runs `op` after every operation queued before it, unless the connector was deleted meanwhile:
+   * then it rejects with 404 (DeletedMeanwhile), or with `ifDeleted` 'skip' resolves doing nothing.
+   */
+  #enqueue(entry: ConnectorEntry, op: () => Promise<void>, ifDeleted: 'notFound' | 'skip' = 'notFound'): Promise<void> {
+    const run = entry.queue.then(() => {
+      if (!entry.deleted) return op();
+      if (ifDeleted === 'notFound') throw new DeletedMeanwhile(entry.name);
+      return undefined;
+    });
+    entry.queue = run.catch((err: unknown) => {
+      if (!(err instanceof DeletedMeanwhile)) this.#logger.error({ err, connector: entry.name }, 'connector operation failed');
+    });
     return run;
+  }
+
+  /** Resolves once no DELETE of `name` is under way (its name is free or taken by a new connector). */
+  async #deletionOf(name: string): Promise<void> {
+    for (let entry = this.#connectors.get(name); entry?.deleted === true; entry = this.#connectors.get(name)) await entry.queue;
   }
 
   #withWorkerDefaults(config: Record<string, string>): Record<string, string> {
@@ -394,6 +438,8 @@ export class StandaloneHerder implements Herder {
 
   /** Starts the connector instance; false if it failed (then it is FAILED with its trace). */
   async #startConnectorInstance(entry: ConnectorEntry): Promise<boolean> {
+    // The worker stops: herder.stop() already shut this connector down, or will find it stopped.
+    if (this.#stopping) return false;
     const { connector, started } = this.#worker.startConnector(
       entry.name,
       entry.effectiveConfig,
@@ -419,7 +465,7 @@ export class StandaloneHerder implements Herder {
 
   #requestReconfiguration(entry: ConnectorEntry): void {
     if (this.#stopping || entry.deleted) return;
-    void this.#enqueue(entry, () => this.#reconfigure(entry));
+    void this.#enqueue(entry, () => this.#reconfigure(entry), 'skip');
   }
 
   /** Asks the connector for task configs; restarts only the tasks whose config changed. */
@@ -490,7 +536,7 @@ export class StandaloneHerder implements Herder {
     // A task that lost its thread because another task on it had to be abandoned did nothing wrong.
     if (error?.code === 'CONNECTD_ERR_THREAD_REPLACED') {
       (entry.type === 'sink' ? this.#worker.sinkMetricsFor(entry.name, id) : this.#worker.metricsFor(entry.name, id)).restarts++;
-      void this.#enqueue(entry, () => this.#restartTask(entry, id));
+      void this.#enqueue(entry, () => this.#restartTask(entry, id), 'skip');
       return;
     }
     if (!autoRestart(this.#worker, entry.config)) return;
@@ -502,7 +548,7 @@ export class StandaloneHerder implements Herder {
       if (entry.tasks.get(id) !== slot || slot.state !== 'FAILED') return;
       slot.state = 'RESTARTING';
       (entry.type === 'sink' ? this.#worker.sinkMetricsFor(entry.name, id) : this.#worker.metricsFor(entry.name, id)).restarts++;
-      void this.#enqueue(entry, () => this.#restartTask(entry, id));
+      void this.#enqueue(entry, () => this.#restartTask(entry, id), 'skip');
     }, delay);
     slot.restartTimer.unref();
   }

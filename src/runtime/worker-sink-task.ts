@@ -213,6 +213,9 @@ export class WorkerSinkTask {
       case 'put-retry':
         this.#opts.logger.error({ err: msg.error, retryInMs: msg.retryInMs }, 'RetriableException from SinkTask; the same records are put again');
         break;
+      case 'stop-failed':
+        this.#opts.logger.warn({ err: msg.error }, 'Could not stop task');
+        break;
       case 'pause-partitions':
         for (const p of msg.partitions) this.#taskPaused.add(tpKey(p.topic, p.partition));
         this.#safeConsumer(() => this.#consumer.pause(msg.partitions.filter((p) => this.#assigned.has(tpKey(p.topic, p.partition)))));

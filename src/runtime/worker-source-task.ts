@@ -146,6 +146,9 @@ export class WorkerSourceTask implements DeliveryTarget {
       case 'errant':
         this.#errant(msg);
         break;
+      case 'stop-failed':
+        this.#opts.logger.warn({ err: msg.error }, 'Could not stop task');
+        break;
       case 'commit-failed':
         // Kafka Connect logs these and goes on: the records are in Kafka, their offsets committed.
         this.#opts.logger.error({ err: msg.error, calls: msg.count }, `Exception thrown while calling task.${msg.method}()`);

@@ -407,8 +407,13 @@ export class Worker {
   async stop(): Promise<void> {
     clearInterval(this.#commitTimer);
     await this.#producer.flush(this.config.offsetFlushTimeoutMs).catch((err: unknown) => this.#logger.warn({ err }, 'producer flush at shutdown did not complete'));
-    await this.#producer.disconnect();
-    this.#admin.disconnect();
+    // After a failed start the producer never connected, and librdkafka's disconnect throws then.
+    await this.#producer.disconnect().catch((err: unknown) => this.#logger.warn({ err }, 'producer disconnect failed'));
+    try {
+      this.#admin.disconnect();
+    } catch (err) {
+      this.#logger.warn({ err }, 'admin client disconnect failed');
+    }
     await this.#pool.destroy();
     await this.#offsetStore.stop();
   }

@@ -20,6 +20,22 @@ import path from 'node:path';
 import { canonicalOffsetJson } from './offset-backing-store.js';
 import type { OffsetBackingStore } from './offset-backing-store.js';
 
+/**
+ * The offsets file cannot be used: `corrupt` (not a connectd offsets file) or unreadable (`corrupt`
+ * false: permissions, a directory…). Restarting cannot fix either: the daemon exits with
+ * EXIT_DATA_ERROR (src/cli/problems.ts), which systemd does not restart.
+ */
+export class OffsetsFileError extends Error {
+  readonly code = 'CONNECTD_ERR_OFFSETS_FILE';
+  constructor(
+    message: string,
+    readonly corrupt: boolean,
+  ) {
+    super(message);
+    this.name = 'OffsetsFileError';
+  }
+}
+
 interface OffsetFile {
   version: 1;
   /** [key, value] pairs: the offsets topic's key and value JSON, embedded as JSON. */
@@ -42,20 +58,20 @@ export class FileOffsetBackingStore implements OffsetBackingStore {
       text = await readFile(this.#file, 'utf8');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-      throw err;
+      throw new OffsetsFileError(`offset.storage.file.filename=${this.#file}: cannot read it (${(err as Error).message})`, false);
     }
     let parsed: OffsetFile | null;
     try {
       parsed = JSON.parse(text) as OffsetFile | null;
     } catch (err) {
-      throw new Error(`offset.storage.file.filename=${this.#file}: not a connectd offsets file (${(err as Error).message})`);
+      throw new OffsetsFileError(`offset.storage.file.filename=${this.#file}: not a connectd offsets file (${(err as Error).message})`, true);
     }
     if (parsed?.version !== 1 || !Array.isArray(parsed.offsets)) {
-      throw new Error(`offset.storage.file.filename=${this.#file}: unsupported offsets file version ${String(parsed?.version)}`);
+      throw new OffsetsFileError(`offset.storage.file.filename=${this.#file}: unsupported offsets file version ${String(parsed?.version)}`, true);
     }
     for (const entry of parsed.offsets as unknown[]) {
       if (!Array.isArray(entry) || entry.length !== 2) {
-        throw new Error(`offset.storage.file.filename=${this.#file}: not a [key, value] pair: ${JSON.stringify(entry)}`);
+        throw new OffsetsFileError(`offset.storage.file.filename=${this.#file}: not a [key, value] pair: ${JSON.stringify(entry)}`, true);
       }
       // Back to the runtime's canonical text: a file of an older version may hold a key as
       // JSON.stringify wrote it (the raw 📦) and again as connectJson does (`\uD83D\uDCE6`). Those

@@ -10,6 +10,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
+import { EXIT_DATA_ERROR, EXIT_FAILURE, EXIT_INVALID_CONFIG, EXIT_USAGE } from '../../src/cli/problems.js';
 import { SystemdNotifier } from '../../src/cli/systemd-notify.js';
 import { isSecurityKey } from '../../src/config/kafka-security.js';
 import { NON_CONFIG_ENV_VARS, keyForEnvVar, workerKeyDefinition } from '../../src/config/worker-config-schema.js';
@@ -52,7 +53,6 @@ t.test('the unit: readiness, watchdog, graceful stop, restarts, state, hardening
     NotifyAccess: 'main',
     User: 'connectd',
     Restart: 'on-failure',
-    RestartPreventExitStatus: '2 3',
     KillSignal: 'SIGTERM',
     StateDirectory: 'connectd',
     NoNewPrivileges: 'yes',
@@ -63,6 +63,11 @@ t.test('the unit: readiness, watchdog, graceful stop, restarts, state, hardening
   });
   t.ok(Number(service.WatchdogSec) >= 10, 'a watchdog');
   t.ok(Number(service.RestartSec) > 0, 'a delay between restarts');
+  // What a restart cannot fix must not loop every RestartSec: usage, configuration, a corrupt or
+  // unreadable offsets file. A runtime failure (Kafka down at start) is restarted.
+  const prevented = (service.RestartPreventExitStatus ?? '').split(/\s+/).map(Number);
+  t.same(prevented.sort(), [EXIT_USAGE, EXIT_INVALID_CONFIG, EXIT_DATA_ERROR].sort(), 'RestartPreventExitStatus: exit 2, 3 and 4');
+  t.notOk(prevented.includes(EXIT_FAILURE), 'exit 1 (runtime failure) is restarted');
   // The default stop budget: task.shutdown.graceful.timeout.ms + 2 × offset.flush.timeout.ms.
   t.ok(Number(service.TimeoutStopSec) >= (5000 + 2 * 5000) / 1000 + 10, 'TimeoutStopSec covers a graceful stop with the default settings');
   t.match(service.ExecStart, /^\/usr\/bin\/node .*\/dist\/src\/cli\/main\.js standalone \/etc\/connectd\/worker\.properties \$CONNECTD_CONNECTOR_CONFIGS$/);

@@ -350,8 +350,12 @@ export class DistributedHerder implements Herder {
   async stopConnector(name: string): Promise<void> {
     await this.#configs.refresh();
     this.#stored(name);
-    await this.#configs.putTaskConfigs(name, []);
-    await this.#putTargetState(name, 'STOPPED');
+    // On the connector's queue: a reconfiguration of its instance here either wrote its task
+    // configs before these writes or sees STOPPED after them, never writes them in between.
+    await this.#enqueue(name, async () => {
+      await this.#configs.putTaskConfigs(name, []);
+      await this.#putTargetState(name, 'STOPPED');
+    });
   }
 
   async #putTargetState(name: string, state: TargetState): Promise<void> {
@@ -592,9 +596,14 @@ export class DistributedHerder implements Herder {
       this.#setConnectorState(local, 'FAILED', errorInfo(err));
       return;
     }
+    // Stopped or deleted meanwhile (by a REST call on any worker)? Then these configs must not be
+    // written: a STOPPED connector would list tasks that nothing runs.
+    await this.#configs.refresh();
+    const now = this.#configs.snapshot();
+    if (this.#connectors.get(name) !== local || local.instance === undefined || now.connectorConfig(name) === undefined || now.targetState(name) === 'STOPPED') return;
     const effective = this.#effective(local.config);
     const stored = configs.map((c) => reverseTransform(local.config, effective, c));
-    const current = snapshot.taskConfigs(name);
+    const current = now.taskConfigs(name);
     if (current.length === stored.length && current.every((c, i) => sameConfig(c, stored[i]!))) return;
     this.#logger.info({ connector: name, tasks: stored.length }, 'task configs changed; writing them');
     await this.#configs.putTaskConfigs(name, stored);
@@ -688,15 +697,28 @@ export class DistributedHerder implements Herder {
   /** Deleted: its units here stop, and their statuses go (DESTROYED is a tombstone, as in Kafka Connect). */
   #onConnectorRemoved(name: string): void {
     this.#meta.delete(name);
-    void this.#enqueue(name, async () => {
-      await this.#stopUnitsOf(name, () => true, 'DESTROYED');
-      this.#queues.delete(name);
+    void this.#enqueue(name, () => this.#stopUnitsOf(name, () => true, 'DESTROYED'));
+    // The queue goes once it is idle. Not from within the operation: an operation queued behind
+    // it would then run beside the next one queued (a start of the re-created connector, say).
+    const tail = this.#queues.get(name)!;
+    void tail.then(() => {
+      if (this.#queues.get(name) === tail) this.#queues.delete(name);
     });
   }
 
   /** Committed task configs: the tasks here whose config changed restart with the new one. */
   #onTaskConfigs(ids: ConnectorTaskId[]): void {
     const snapshot = this.#configs.snapshot();
+    // Task configs that a reconfiguration on another worker wrote after a stop: the connector's
+    // owner takes them back, so a STOPPED connector lists no task.
+    for (const name of new Set(ids.map((id) => id.connector))) {
+      if (!this.#connectors.has(name) || snapshot.targetState(name) !== 'STOPPED' || snapshot.taskCount(name) === 0) continue;
+      void this.#enqueue(name, async () => {
+        await this.#configs.refresh();
+        const now = this.#configs.snapshot();
+        if (now.connectorConfig(name) !== undefined && now.targetState(name) === 'STOPPED' && now.taskCount(name) > 0) await this.#configs.putTaskConfigs(name, []);
+      });
+    }
     for (const id of ids) {
       const local = this.#tasks.get(unitKey(id));
       const config = snapshot.taskConfig(id);
