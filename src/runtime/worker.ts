@@ -9,7 +9,7 @@ import type { Worker as Worker_ } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type { LoggerRegistry } from '../logging/logger-registry.js';
 import type { WorkerConfig } from '../config/worker-config.js';
-import { knownSecrets, secretValues } from '../config/secrets.js';
+import { knownSecrets, maskConfig, secretValues } from '../config/secrets.js';
 import { KafkaAdmin } from '../kafka/admin.js';
 import { SourceProducer } from '../kafka/source-producer.js';
 import type { TopicCreation } from './topic-creation.js';
@@ -147,11 +147,14 @@ export class Worker {
     // Known before any of its code runs, so its errors and log lines are redacted (config/secrets.ts);
     // its PASSWORD keys' values once it told which keys those are.
     knownSecrets.remember(name, secretValues(config));
-    // As Kafka Connect logs its ConnectorConfig values; the logger masks secrets (config/secrets.ts).
-    this.#logger.debug({ connector: name, config }, 'starting connector');
     const connector = new WorkerConnector({ name, config, pluginPath: this.config.pluginPath, pool: this.#pool, onReconfigurationRequest, onFailure });
     const started = connector.start();
-    void started.then(() => knownSecrets.remember(name, secretValues(config, new Set(connector.passwordKeys))), () => undefined);
+    void started.then(() => {
+      const passwordKeys = new Set(connector.passwordKeys);
+      knownSecrets.remember(name, secretValues(config, passwordKeys));
+      // As Kafka Connect logs its ConnectorConfig values, PASSWORD keys masked (now that they are known).
+      this.#logger.debug({ connector: name, config: maskConfig(passwordKeys, config) }, 'connector config');
+    }, () => undefined);
     return { connector, started };
   }
 
