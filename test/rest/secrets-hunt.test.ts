@@ -248,6 +248,7 @@ t.test('connectd validate and --help-config print no secret', async (t) => {
   const help = await cli(['--help-config']);
   answers.push(`connectd --help-config → ${help.code}: ${help.out}`);
   t.match(help.out, 'log.level');
+  t.match(help.out, /listeners\.https\.ssl\.keystore\.key .*\[secret\]/, 'the secret worker key is marked');
 });
 
 t.test('the hunt: no secret in any answer or log line', async (t) => {
