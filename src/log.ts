@@ -6,7 +6,7 @@
  */
 import { destination as pinoDestination, pino } from 'pino';
 import type { DestinationStream, Logger } from 'pino';
-import { maskSecrets } from './config/secrets.js';
+import { knownSecrets, maskSecrets } from './config/secrets.js';
 import type { LogFormat } from './config/worker-config.js';
 
 export interface LoggerOptions {
@@ -27,9 +27,11 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream,
     {
       level,
       base: { pid: process.pid },
-      formatters: { log: (object) => maskSecrets(object) as Record<string, unknown> },
-      // Belt and braces for the common shapes, should a caller bypass the formatter (bindings).
-      redact: { paths: ['*.password', '*["*.password"]', 'config["*.password"]', 'config["sasl.jaas.config"]'], censor: '[hidden]' },
+      // The one rule (config/secrets.ts): secret keys' values masked in the fields of a record and
+      // of a child logger, then every known secret value redacted from the whole line — its
+      // message, its error's message and stack — as it is written.
+      formatters: { log: (object) => maskSecrets(object) as Record<string, unknown>, bindings: (bindings) => maskSecrets(bindings) as Record<string, unknown> },
+      hooks: { streamWrite: (line) => knownSecrets.redactJsonLine(line) },
     },
     stream,
   );

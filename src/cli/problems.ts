@@ -2,7 +2,7 @@
  * Exit codes of every connectd command, and how configuration problems are printed: one line
  * each, naming where the value came from, the key, the value (secrets masked) and the reason.
  */
-import { displayValue } from '../config/secrets.js';
+import { displayValue, knownSecrets } from '../config/secrets.js';
 
 export const EXIT_OK = 0;
 /** The daemon failed at run time (Kafka unreachable at start, the REST port in use, a crash): restarting may help. */
@@ -28,7 +28,9 @@ export interface ReportedProblem {
 
 /** `worker.properties: offset.flush.interval.ms="often": must be an integer` */
 export function formatProblem(p: ReportedProblem): string {
-  if (p.name === null) return `${p.source}: ${p.message}`;
+  // The one rule (config/secrets.ts): the value masked by its key, and no known secret value in
+  // the line (a message may quote a resolved placeholder or another key's password).
+  if (p.name === null) return knownSecrets.redact(`${p.source}: ${p.message}`);
   const value = displayValue(p.name, p.value);
-  return `${p.source}: ${p.name}${value === null ? '' : `=${JSON.stringify(value)}`}: ${p.message}`;
+  return knownSecrets.redact(`${p.source}: ${p.name}${value === null ? '' : `=${JSON.stringify(value)}`}: ${p.message}`);
 }

@@ -10,7 +10,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { ConfigFileError, readConfigFile } from '../config/config-files.js';
-import { displayValue } from '../config/secrets.js';
+import { HIDDEN, displayValue, knownSecrets, secretValues } from '../config/secrets.js';
 import { WorkerConfigException, layerWorkerConfig, parseWorkerConfig } from '../config/worker-config.js';
 import type { LayeredWorkerConfig, WorkerConfig, WorkerMode } from '../config/worker-config.js';
 import { OVERRIDE_POLICIES, producerOverrides } from '../runtime/client-overrides.js';
@@ -107,6 +107,8 @@ export async function checkConfigs(opts: ValidateOptions): Promise<ConfigCheck> 
     // As the Herder validates: with config provider placeholders resolved.
     const resolved = resolveConfig(props, providers);
     connectors.push({ file, config: props, resolved: resolved.config });
+    // Its secrets, for redaction by value wherever a problem is printed (cli/problems.ts).
+    knownSecrets.remember(file, secretValues(props));
     const report = (p: { name: string; value: string | null; message: string }): void => {
       // A value that held a placeholder is shown as written: the resolved value may be a secret.
       const value = props[p.name]?.includes('${') ? props[p.name]! : p.value;
@@ -145,9 +147,10 @@ export async function checkConfigs(opts: ValidateOptions): Promise<ConfigCheck> 
     for (const p of thread.worker) problems.push({ source: origins[p.name]?.source ?? opts.workerFile, ...masked(p, []) });
     thread.connectors.forEach((result, i) => {
       const { file, config: written } = connectors[i]!;
+      knownSecrets.remember(file, secretValues(written, new Set(result.passwordKeys)));
       for (const p of result.problems) {
         const problem = masked(p, result.passwordKeys);
-        problems.push({ source: file, ...problem, value: written[p.name]?.includes('${') && problem.value !== '[hidden]' ? written[p.name]! : problem.value });
+        problems.push({ source: file, ...problem, value: written[p.name]?.includes('${') && problem.value !== HIDDEN ? displayValue(p.name, written[p.name]!) : problem.value });
       }
       versions.push(result.version);
     });
@@ -221,7 +224,7 @@ function withWorkerConverters(config: Record<string, string>, defaults: Readonly
 }
 
 function masked(p: ThreadProblem, passwordKeys: readonly string[]): Omit<ReportedProblem, 'source'> {
-  return { name: p.name, value: passwordKeys.includes(p.name) && p.value !== null ? '[hidden]' : displayValue(p.name, p.value), message: p.message };
+  return { name: p.name, value: displayValue(p.name, p.value, new Set(passwordKeys)), message: p.message };
 }
 
 function validateInWorkerThread(input: ValidateThreadInput): Promise<ValidateThreadOutput | { error: string }> {

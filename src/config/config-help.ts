@@ -4,6 +4,7 @@
  */
 import { WORKER_CONFIG_KEYS, envVarFor, workerKeyDefinition } from './worker-config-schema.js';
 import type { WorkerKeyDefinition } from './worker-config-schema.js';
+import { isSecretKey } from './secrets.js';
 
 function defaultText(def: WorkerKeyDefinition): string {
   if (def.defaultText !== undefined) return def.defaultText;
@@ -47,7 +48,7 @@ export function configHelpText(width = 100): string {
     out.push(`${group}:`);
     for (const key of keys) {
       const def = workerKeyDefinition(key)!;
-      out.push(`  ${key}  [default: ${defaultText(def)}]  ${envVarFor(key)}`);
+      out.push(`  ${key}  [default: ${defaultText(def)}]  ${envVarFor(key)}${isSecretKey(key) ? '  [secret]' : ''}`);
       out.push(...wrap(def.doc + allowedValues(def), width - 6).map((l) => `      ${l}`));
     }
     out.push('');
@@ -58,6 +59,11 @@ export function configHelpText(width = 100): string {
     '(converter settings). Kafka security settings (security.protocol, sasl.*, ssl.*) go unprefixed,',
     'in Java or librdkafka spelling; Java-only forms are translated (sasl.jaas.config, JKS-free',
     'ssl.truststore.*/ssl.keystore.*) or refused with what to do instead.',
+    '',
+    'Secrets: [secret] keys, every key whose name says it holds one (…password…, …passphrase…,',
+    '…secret…, …credentials…, sasl.jaas.config, …user.info, ….token, ….key) and the passwords in URLs',
+    'show as [hidden] in log lines, REST answers and `connectd validate`, and their values are',
+    'redacted from any message that quotes them (docs/rest.md, "Beyond Kafka Connect: secrets").',
   );
   return out.join('\n') + '\n';
 }

@@ -27,7 +27,7 @@ import type { ConfigProvider } from '../runtime/config-providers.js';
 import { readConfigFile } from './config-files.js';
 import { IGNORED_WORKER_KEYS, ignoredWorkerKey } from './kafka-connect-keys.js';
 import { isSecurityKey, translateSecurity } from './kafka-security.js';
-import { displayValue } from './secrets.js';
+import { displayValue, knownSecrets, secretValues } from './secrets.js';
 import { NON_CONFIG_ENV_VARS, PASS_THROUGH_PREFIXES, WORKER_CONFIG_KEYS, WORKER_CONFIG_SCHEMA, keyForEnvVar, workerKeyDefinition } from './worker-config-schema.js';
 import type { WorkerConfigKey } from './worker-config-schema.js';
 
@@ -198,6 +198,9 @@ export function parseWorkerConfig(
   const resolved = resolveConfig(withoutProviderKeys, providers.enabled);
   problems.push(...resolved.problems);
   const props = resolved.config;
+  // The worker's secrets (client passwords, JAAS configs, converter credentials) are redacted by
+  // value from every log line, trace and answer from here on (config/secrets.ts).
+  knownSecrets.remember('worker', [...secretValues(rawProps), ...secretValues(props)]);
   const known: Partial<Record<WorkerConfigKey, string>> = {};
   const producerRaw: Record<string, string> = {};
   const consumerRaw: Record<string, string> = {};

@@ -3,14 +3,16 @@
  * shapes and error body (`{"error_code": …, "message": …}`), so that its clients, UIs and Terraform
  * providers work unchanged. Shapes: ../../docs/rest.md and Kafka Connect's ConnectorsResource.
  *
- * Beyond Kafka Connect: values of secret keys come back masked in every GET, and a PUT or PATCH
- * that sends the mask back keeps the stored value.
+ * Beyond Kafka Connect: values of secret keys and URL passwords come back masked in every GET, a
+ * PUT or PATCH that sends the masked value back keeps the stored one, and no answer shows a secret
+ * value the worker knows (config/secrets.ts).
  */
 import { timingSafeEqual } from 'node:crypto';
 import Fastify from 'fastify';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Registry } from 'prom-client';
 import { ConfigException } from '../sdk/config-def.js';
+import { knownSecrets } from '../config/secrets.js';
 import { ForwardRequest, HerderError } from '../runtime/errors.js';
 import type { ConnectorOffset, Herder, TargetState } from '../runtime/herder.js';
 import { VERSION } from '../version.js';
@@ -108,6 +110,10 @@ export function createRestServer(opts: RestServerOptions): FastifyInstance {
     if ((body as string).trim() === '') done(null, undefined);
     else void jsonParser(req, body as string, done);
   });
+  // The one rule for secrets (config/secrets.ts), by value: no answer — a status trace, an error
+  // message, a config — shows a secret value the process knows, whichever code path produced it.
+  // Strings only are rewritten, so the JSON stays valid. Values are masked by key where they are shown.
+  app.addHook('preSerialization', async (_req, _reply, payload) => knownSecrets.redactDeep(payload, 64));
   const credentials = opts.basicAuth;
   if (credentials !== undefined) {
     app.addHook('onRequest', async (req, reply) => {

@@ -7,6 +7,7 @@
 import { ConfigException } from '../sdk/config-def.js';
 import type { ConfigProblem } from '../sdk/config-def.js';
 import { isSecurityKey, translateSecurity } from '../config/kafka-security.js';
+import { maskValue } from '../config/secrets.js';
 
 export type OverridePolicy = 'All' | 'None' | 'Principal';
 export const OVERRIDE_POLICIES: readonly OverridePolicy[] = ['All', 'None', 'Principal'];
@@ -36,7 +37,7 @@ function clientOverrides(connectorConfig: Readonly<Record<string, string>>, poli
     else {
       problems.push({
         name: key,
-        value: /password|secret|jaas/i.test(key) ? '[hidden]' : value,
+        value: maskValue(key, value),
         message: `The '${policy}' policy does not allow '${clientKey}' to be overridden in the connector configuration (worker: connector.client.config.override.policy)`,
       });
     }

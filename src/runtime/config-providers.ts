@@ -15,6 +15,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseProperties } from '../config/properties.js';
 import type { ConfigProblem } from '../sdk/config-def.js';
+import { knownSecrets } from '../config/secrets.js';
 
 export interface ConfigProvider {
   /** The value of `key` under `path` ('' when the placeholder has no path); throws naming what is missing. */
@@ -64,10 +65,17 @@ function defaultClass(name: string): string | undefined {
   return { env: 'org.apache.kafka.common.config.provider.EnvVarConfigProvider', file: 'org.apache.kafka.common.config.provider.FileConfigProvider', directory: 'org.apache.kafka.common.config.provider.DirectoryConfigProvider' }[name];
 }
 
-/** Resolves every placeholder of enabled providers; problems name the key and what was missing. */
-export function resolveConfig(config: Readonly<Record<string, string>>, providers: ReadonlyMap<string, ConfigProvider>): { config: Record<string, string>; problems: ConfigProblem[] } {
+/**
+ * Resolves every placeholder of enabled providers; problems name the key and what was missing.
+ * `secrets`: every value a provider gave, each a secret (config/secrets.ts), wherever it ends up.
+ */
+export function resolveConfig(
+  config: Readonly<Record<string, string>>,
+  providers: ReadonlyMap<string, ConfigProvider>,
+): { config: Record<string, string>; problems: ConfigProblem[]; secrets: string[] } {
   const resolved: Record<string, string> = {};
   const problems: ConfigProblem[] = [];
+  const secrets: string[] = [];
   for (const [key, value] of Object.entries(config)) {
     if (providers.size === 0 || !value.includes('${')) {
       resolved[key] = value;
@@ -77,7 +85,9 @@ export function resolveConfig(config: Readonly<Record<string, string>>, provider
       const p = providers.get(provider);
       if (p === undefined) return whole;
       try {
-        return p.get(where ?? '', name);
+        const value = p.get(where ?? '', name);
+        secrets.push(value);
+        return value;
       } catch (err) {
         // The placeholder, not a secret, is what the message shows.
         problems.push({ name: key, value, message: `cannot resolve ${whole}: ${(err as Error).message}` });
@@ -85,5 +95,7 @@ export function resolveConfig(config: Readonly<Record<string, string>>, provider
       }
     });
   }
-  return { config: resolved, problems };
+  // From here on no trace, message or log line may show them.
+  knownSecrets.remember('config-providers', secrets);
+  return { config: resolved, problems, secrets };
 }

@@ -3,8 +3,9 @@
  * (Kafka Connect's AbstractHerder): validation, secrets masking, worker defaults, the KIP-875 offset
  * request checks. StandaloneHerder keeps its state in memory; DistributedHerder in Kafka topics.
  */
-import { ConfigException, Password } from '../sdk/config-def.js';
-import type { ConfigInfos } from '../sdk/config-def.js';
+import { ConfigException } from '../sdk/config-def.js';
+import type { ConfigInfos, ConfigProblem } from '../sdk/config-def.js';
+import { SecretValues, displayValue, knownSecrets, maskValue, secretValues } from '../config/secrets.js';
 import type { TaskConfig } from '../sdk/connector.js';
 import { aliasesFor } from './plugins.js';
 import { CONNECTOR_CONFIG_DEF } from './connector-config.js';
@@ -70,26 +71,8 @@ export interface Herder {
   validateForPlugin(plugin: string, config: Record<string, string>): Promise<ConfigInfos>;
 }
 
-/** Client settings that are secrets whatever the connector's ConfigDef says. */
-const SECRET_KEY = /(password|secret|sasl\.jaas\.config|\.key$)/i;
-
-export const isSecret = (passwordKeys: ReadonlySet<string>, key: string): boolean => passwordKeys.has(key) || SECRET_KEY.test(key);
-
-/** The config with secret values replaced by the mask (as Kafka Connect's validate output shows them). */
-export function maskConfig(passwordKeys: ReadonlySet<string>, config: Readonly<Record<string, string>>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(config)) out[k] = isSecret(passwordKeys, k) ? Password.HIDDEN : v;
-  return out;
-}
-
-/** Secrets sent back as the mask keep their stored values: a read-modify-write loses nothing. */
-export function unmaskConfig(passwordKeys: ReadonlySet<string>, stored: Readonly<Record<string, string>>, config: Record<string, string>): Record<string, string> {
-  const out = { ...config };
-  for (const [k, v] of Object.entries(out)) {
-    if (v === Password.HIDDEN && isSecret(passwordKeys, k) && stored[k] !== undefined) out[k] = stored[k];
-  }
-  return out;
-}
+// The one rule for secrets lives in config/secrets.ts; the herders mask with it.
+export { isSecret, maskConfig, unmaskConfig } from '../config/secrets.js';
 
 /**
  * Kafka Connect's reverseTransform: a task config value that a config provider resolved is shown
@@ -127,7 +110,8 @@ export async function validateConnector(
   providers: ReadonlyMap<string, ConfigProvider>,
   rawConfig: Record<string, string>,
 ): Promise<{ passwordKeys: Set<string>; connectorType: 'source' | 'sink' }> {
-  const { config, problems } = resolveConfig(rawConfig, providers);
+  const { config, problems, secrets } = resolveConfig(rawConfig, providers);
+  knownSecrets.remember(rawConfig.name ?? '(validated)', secretValues(rawConfig));
   const collect = (check: () => unknown): void => {
     try {
       check();
@@ -152,8 +136,24 @@ export async function validateConnector(
       problems.push({ name: 'connector.class', value: config['connector.class'] ?? null, message: (err as Error).message });
     }
   }
-  if (problems.length > 0) throw new ConfigException(problems, `configuration of connector ${config.name ?? '(no name)'}`);
-  return { passwordKeys: new Set(passwordKeys), connectorType };
+  const keys = new Set(passwordKeys);
+  if (problems.length > 0) throw new ConfigException(problems.map((p) => shownProblem(p, rawConfig, keys, secrets)), `configuration of connector ${config.name ?? '(no name)'}`);
+  return { passwordKeys: keys, connectorType };
+}
+
+/**
+ * A problem as the 400 shows it: a value that held a placeholder as written (the resolved value
+ * may be a secret, as Kafka Connect's reverse transform shows task configs), every value masked by
+ * the one rule, and the message without this config's secrets — checked here, so the answer does
+ * not depend on the REST layer's redaction of remembered secrets.
+ */
+function shownProblem(p: ConfigProblem, raw: Readonly<Record<string, string>>, passwordKeys: ReadonlySet<string>, resolved: readonly string[]): ConfigProblem {
+  const own = new SecretValues();
+  own.remember('config', [...secretValues(raw, passwordKeys), ...resolved]);
+  const written = raw[p.name];
+  const value = written?.includes('${') ? written : p.value;
+  const shown = displayValue(p.name, value, passwordKeys);
+  return { ...p, value: shown === null ? null : own.redact(shown), message: own.redact(p.message) };
 }
 
 /** PUT /connector-plugins/{plugin}/config/validate: Kafka Connect's ConfigInfos, errors and all. */
@@ -162,11 +162,23 @@ export async function validateForPlugin(worker: Worker, plugin: string, config: 
   if (given !== undefined && given !== plugin && !aliasesFor(given).includes(plugin) && !aliasesFor(plugin).includes(given)) {
     throw new HerderError(400, 'CONNECTD_ERR_BAD_REQUEST', `Included connector type ${given} does not match request type ${plugin}`);
   }
+  let result;
   try {
-    return (await worker.validateConnectorConfig({ ...config, 'connector.class': given ?? plugin })).configInfos;
+    result = await worker.validateConnectorConfig({ ...config, 'connector.class': given ?? plugin });
   } catch (err) {
     throw new HerderError(400, 'CONNECTD_ERR_PLUGIN_NOT_FOUND', (err as Error).message);
   }
+  // The ConfigDef shows PASSWORD values as `[hidden]`; the one rule masks the rest (secrets by
+  // name, URL passwords) and keeps this config's secrets out of the error texts.
+  const passwordKeys = new Set(result.passwordKeys);
+  const own = new SecretValues();
+  own.remember('config', secretValues(config, passwordKeys));
+  const configs = result.configInfos.configs.map((info) =>
+    info.value === null
+      ? info
+      : { ...info, value: { ...info.value, value: info.value.value === null ? null : own.redact(maskValue(info.value.name, info.value.value, passwordKeys)), errors: info.value.errors.map((e) => own.redact(e)) } },
+  );
+  return { ...result.configInfos, configs };
 }
 
 /** KIP-875: offsets may change only while the connector is STOPPED (no task can commit over them). */

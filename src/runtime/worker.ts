@@ -9,6 +9,7 @@ import type { Worker as Worker_ } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type { LoggerRegistry } from '../logging/logger-registry.js';
 import type { WorkerConfig } from '../config/worker-config.js';
+import { knownSecrets, maskConfig, secretValues } from '../config/secrets.js';
 import { KafkaAdmin } from '../kafka/admin.js';
 import { SourceProducer } from '../kafka/source-producer.js';
 import type { TopicCreation } from './topic-creation.js';
@@ -133,14 +134,32 @@ export class Worker {
 
 
   startConnector(name: string, config: Record<string, string>, onReconfigurationRequest: () => void, onFailure: (e: ErrorInfo) => void): { connector: WorkerConnector; started: Promise<string> } {
+    // Known before any of its code runs, so its errors and log lines are redacted (config/secrets.ts);
+    // its PASSWORD keys' values once it told which keys those are.
+    knownSecrets.remember(name, secretValues(config));
     const connector = new WorkerConnector({ name, config, pluginPath: this.config.pluginPath, pool: this.#pool, onReconfigurationRequest, onFailure });
-    return { connector, started: connector.start() };
+    const started = connector.start();
+    void started.then(() => {
+      const passwordKeys = new Set(connector.passwordKeys);
+      knownSecrets.remember(name, secretValues(config, passwordKeys));
+      // As Kafka Connect logs its ConnectorConfig values, PASSWORD keys masked (now that they are known).
+      this.#logger.debug({ connector: name, config: maskConfig(passwordKeys, config) }, 'connector config');
+    }, () => undefined);
+    return { connector, started };
   }
 
-  /** Validates a config against its connector's ConfigDef, in a worker thread (plugin code never runs here). */
+  /**
+   * Validates a config against its connector's ConfigDef, in a worker thread (plugin code never
+   * runs here). The config's secret values are remembered for redaction, valid or not: a rejected
+   * config's secrets must not show in its 400 or in log lines either.
+   */
   async validateConnectorConfig(config: Record<string, string>): Promise<ValidateResult> {
+    const owner = config.name ?? '(validated)';
+    knownSecrets.remember(owner, secretValues(config));
     const request: ValidateHostRequest = { kind: 'validate', config, pluginPath: this.config.pluginPath };
-    return (await this.#pool.run(request)) as ValidateResult;
+    const result = (await this.#pool.run(request)) as ValidateResult;
+    knownSecrets.remember(owner, secretValues(config, new Set(result.passwordKeys)));
+    return result;
   }
 
   /** GET /connector-plugins: the connector plugins on this worker (loaded in a worker thread). */
@@ -164,6 +183,7 @@ export class Worker {
     onTopicsUsed: (topics: readonly string[]) => void = () => undefined,
   ): Promise<WorkerSourceTask> {
     const label = `${connectorName}-${taskId}`;
+    knownSecrets.remember(connectorName, [...secretValues(connectorConfig), ...secretValues(taskConfig)]);
     const metrics = this.metricsFor(connectorName, taskId);
     const producer = await this.#producerFor(connectorName, connectorConfig, label);
     const task = new WorkerSourceTask({
@@ -206,6 +226,7 @@ export class Worker {
     onStateChange: (state: State, error?: ErrorInfo) => void,
   ): Promise<WorkerSinkTask> {
     const label = `${connectorName}-${taskId}`;
+    knownSecrets.remember(connectorName, [...secretValues(connectorConfig), ...secretValues(taskConfig)]);
     const overrides = consumerOverrides(connectorConfig, this.config.clientOverridePolicy);
     const merged: Record<string, string | number | boolean> = {
       'auto.offset.reset': 'earliest',

@@ -20,6 +20,7 @@
  *
  * Every operation on one connector's units on this worker runs in order on that connector's queue.
  */
+import { knownSecrets } from '../../config/secrets.js';
 import type { Logger } from 'pino';
 import type { ConfigInfos } from '../../sdk/config-def.js';
 import type { TaskConfig } from '../../sdk/connector.js';
@@ -796,12 +797,13 @@ export class DistributedHerder implements Herder {
   }
 
   #reportConnector(connector: string, state: StatusState, trace: string | undefined, generation: number): Promise<void> {
-    const status = { connector, state, trace: trace ?? null, workerId: this.#worker.workerId, generation, version: null };
+    // The status topic is read by every worker and any consumer: no secret value in a trace.
+    const status = { connector, state, trace: trace === undefined ? null : knownSecrets.redact(trace), workerId: this.#worker.workerId, generation, version: null };
     return this.#statuses.putConnectorSafe(status).then(() => undefined, (err: unknown) => this.#logger.warn({ err, connector }, 'writing the connector status failed'));
   }
 
   #reportTask(id: ConnectorTaskId, state: StatusState, trace: string | undefined, generation: number): Promise<void> {
-    const status = { id, state, trace: trace ?? null, workerId: this.#worker.workerId, generation, version: null };
+    const status = { id, state, trace: trace === undefined ? null : knownSecrets.redact(trace), workerId: this.#worker.workerId, generation, version: null };
     return this.#statuses.putTaskSafe(status).then(() => undefined, (err: unknown) => this.#logger.warn({ err, task: unitKey(id) }, 'writing the task status failed'));
   }
 
