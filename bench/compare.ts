@@ -913,7 +913,7 @@ async function render(file: string): Promise<number> {
 
 async function main(): Promise<number> {
   if (args.render !== undefined) return render(args.render);
-  checkProducerDefaults(REPO);
+  checkProducerDefaults();
   kafkaConnectLibsDir(); // fail now, not an hour in, when the Java contenders' jars are missing
   const began = performance.now();
   const cluster = await KafkaCluster.start();

@@ -1,10 +1,10 @@
 /**
- * connectd's producer defaults (src/runtime/worker.ts `#producerConfig`), which the raw contender
- * must use too. They are private there, so they are repeated here and checked against the source
- * text at every run: a change in src/ that this copy missed fails the bench instead of skewing it.
+ * connectd's producer defaults (src/runtime/producer-config.ts `taskProducerConfig`), which the raw
+ * contender must use too. They are repeated here as constants the harness can print, and checked
+ * against what connectd actually builds at every run: a change in src/ that this copy missed fails
+ * the bench instead of skewing it.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
+import { taskProducerConfig } from '../../src/runtime/producer-config.js';
 
 export const CONNECTD_PRODUCER_DEFAULTS = {
   'linger.ms': 5,
@@ -14,17 +14,12 @@ export const CONNECTD_PRODUCER_DEFAULTS = {
   'enable.idempotence': true,
 } as const;
 
-/** Throws when src/runtime/worker.ts no longer sets exactly these defaults. */
-export function checkProducerDefaults(repoRoot: string): void {
-  const source = readFileSync(path.join(repoRoot, 'src/runtime/worker.ts'), 'utf8');
-  const body = /\n {2}#producerConfig\([^)]*\)[^{]*\{([\s\S]*?)\n {2}\}/.exec(source)?.[1];
-  if (body === undefined) throw new Error('bench: #producerConfig not found in src/runtime/worker.ts; update bench/lib/producer-settings.ts');
+/** Throws when connectd's source producers no longer get exactly these defaults. */
+export function checkProducerDefaults(): void {
+  const built = taskProducerConfig({ kafkaClientDefaults: {}, producer: {}, bootstrapServers: '127.0.0.1:9092' }, 'bench-check', {});
   for (const [key, value] of Object.entries(CONNECTD_PRODUCER_DEFAULTS)) {
-    const m = new RegExp(`'${key.replaceAll('.', '\\.')}':\\s*([^,\\n]+),`).exec(body);
-    // eslint-disable-next-line @typescript-eslint/no-implied-eval -- evaluates a numeric literal like `512 * 1024` from our own source
-    const found = m ? (new Function(`return (${m[1]});`) as () => unknown)() : undefined;
-    if (found !== value) {
-      throw new Error(`bench: connectd's producer default ${key} is ${String(found)} in src/runtime/worker.ts, bench/lib/producer-settings.ts says ${String(value)}`);
+    if (built[key] !== value) {
+      throw new Error(`bench: connectd's producer default ${key} is ${String(built[key])} in src/runtime/producer-config.ts, bench/lib/producer-settings.ts says ${String(value)}`);
     }
   }
 }
