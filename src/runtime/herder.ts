@@ -12,6 +12,7 @@ import { CONNECTOR_CONFIG_DEF } from './connector-config.js';
 import { TopicCreation } from './topic-creation.js';
 import { consumerOverrides, producerOverrides } from './client-overrides.js';
 import { resolveConfig } from './config-providers.js';
+import { AllowedPaths, pathProblems } from './allowed-paths.js';
 import type { ConfigProvider } from './config-providers.js';
 import { HerderError } from './errors.js';
 import { connectJson, offsetKey } from '../storage/offset-backing-store.js';
@@ -124,6 +125,9 @@ export async function validateConnector(
   collect(() => TopicCreation.fromConfig(config, worker.config.topicCreationEnable));
   collect(() => producerOverrides(config, worker.config.clientOverridePolicy));
   collect(() => consumerOverrides(config, worker.config.clientOverridePolicy));
+  // Here, not in the connector's ConfigDef: the allowlist is the worker's, and plugin code (in a
+  // worker thread) has no say in it.
+  problems.push(...pathProblems(config['connector.class'] ?? '', config, new AllowedPaths(worker.config.allowedPaths, 'allowed.paths')));
   let passwordKeys: string[] = [];
   let connectorType: 'source' | 'sink' = 'source';
   if ((config['connector.class'] ?? '').trim() !== '') {
