@@ -400,7 +400,6 @@ function parseConfigProviders(props: Readonly<Record<string, string>>, problems:
     else paramKeys.push([key, match[1]!, match[3]!]);
   }
   const params: Record<string, Record<string, string>> = {};
-  const badParams = new Set<string>();
   for (const [key, name, param] of paramKeys) {
     const className = classes[name] ?? defaultClass(name) ?? '';
     const known = PROVIDER_PARAMS[className];
@@ -410,13 +409,12 @@ function parseConfigProviders(props: Readonly<Record<string, string>>, problems:
       : !known.includes(param) ? `unknown parameter ${param} of ${className} (connectd's takes: ${known.join(', ')})`
       : paramProblem(param, value);
     if (refusal !== undefined) {
+      // Left out, so the provider still builds and its placeholders are still checked.
       problems.push({ name: key, value: displayValue(key, value), message: refusal });
-      badParams.add(name);
     } else (params[name] ??= {})[param] = param === 'allowed.paths' ? value.trim() : value;
   }
   const enabled = new Map<string, ConfigProvider>();
   for (const name of names) {
-    if (badParams.has(name)) continue;
     try {
       for (const [n, provider] of configProvidersFrom([name], classes, { params })) enabled.set(n, provider);
     } catch (err) {
