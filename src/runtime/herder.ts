@@ -177,12 +177,18 @@ export async function validateForPlugin(worker: Worker, plugin: string, config: 
   const passwordKeys = new Set(result.passwordKeys);
   const own = new SecretValues();
   own.remember('config', secretValues(config, passwordKeys));
-  const configs = result.configInfos.configs.map((info) =>
+  // The path keys refused as a create would refuse them, so this answer lists what its 400 does.
+  const refused = pathProblems(given ?? plugin, config, new AllowedPaths(worker.config.allowedPaths, 'allowed.paths'));
+  const withPaths = result.configInfos.configs.map((info) => {
+    const mine = refused.filter((p) => p.name === info.value?.name);
+    return mine.length === 0 || info.value === null ? info : { ...info, value: { ...info.value, errors: [...info.value.errors, ...mine.map((p) => p.message)] } };
+  });
+  const configs = withPaths.map((info) =>
     info.value === null
       ? info
       : { ...info, value: { ...info.value, value: info.value.value === null ? null : own.redact(maskValue(info.value.name, info.value.value, passwordKeys)), errors: info.value.errors.map((e) => own.redact(e)) } },
   );
-  return { ...result.configInfos, configs };
+  return { ...result.configInfos, error_count: result.configInfos.error_count + refused.length, configs };
 }
 
 /** KIP-875: offsets may change only while the connector is STOPPED (no task can commit over them). */

@@ -47,6 +47,11 @@ t.test("a FileStreamSource reading the worker's own worker.properties is refused
   await refused(t, 'write-anywhere', { 'connector.class': 'FileStreamSink', file: path.join(root, 'evil.txt'), topics: 'x' }, ['file=', 'not under allowed.paths']);
   await refused(t, 'bucket-outside', { 'connector.class': 'S3Source', bucket: `file://${root}`, topic: 'x' }, ['bucket=', 'not under allowed.paths']);
   t.same(await readTopic(cluster.bootstrapServers, 'stolen', { timeoutMs: 2000 }).catch(() => []), [], 'nothing was written');
+  type Infos = { error_count: number; configs: { value: { name: string; errors: string[] } }[] };
+  const validate = async (file: string): Promise<Infos> => (await proc.request('PUT', '/connector-plugins/FileStreamSource/config/validate', { 'connector.class': 'FileStreamSource', file, topic: 'stolen' })).body as Infos;
+  const [outside, inside] = [await validate(workerFile), await validate(path.join(data, 'x.txt'))];
+  t.equal(outside.error_count, inside.error_count + 1, 'the validate endpoint counts what the 400 says');
+  t.same(outside.configs.find((c) => c.value.name === 'file')?.value.errors, [`not under allowed.paths (${data}); set allowed.paths to allow it`]);
 });
 
 t.test('a symbolic link inside the allowed directory that leads out of it is refused', async (t) => {
