@@ -51,7 +51,8 @@ try {
     dir: path.join(dir, 'connectd'),
     bootstrapServers: cluster.bootstrapServers,
     port: Number(args['rest-port']),
-    worker: { 'offset.flush.interval.ms': '2000' },
+    // The sink writes below the demo's directory, and nowhere else (allowed.paths, docs/security.md).
+    worker: { 'offset.flush.interval.ms': '2000', 'allowed.paths': dir },
     connectors: [
       {
         name: 'demo-generator',

@@ -49,7 +49,8 @@ async function startWorker(opts: WorkerStart): Promise<WorkerHandle> {
     const proc = await ConnectdProcess.start({
       dir: opts.dir,
       bootstrapServers: opts.bootstrapServers,
-      worker: { ...opts.worker, ...opts.connectdWorker },
+      // The run's work directory (its parent) holds every input and output file of the scenarios.
+      worker: { 'allowed.paths': path.dirname(path.resolve(opts.dir)), ...opts.worker, ...opts.connectdWorker },
       connectors: opts.connectors,
       nodeArgs: opts.nodeArgs ?? [],
       startTimeoutMs: opts.startTimeoutMs ?? 60000,

@@ -14,7 +14,7 @@ import { fetchClusterId } from '../kafka/cluster-id.js';
 import { KafkaAdmin } from '../kafka/admin.js';
 import { LoggerRegistry } from '../logging/logger-registry.js';
 import { createRestServer } from '../rest/server.js';
-import { configProvidersFrom } from '../runtime/config-providers.js';
+import { connectorConfigProviders } from '../runtime/config-providers.js';
 import { DistributedHerder } from '../runtime/distributed/distributed-herder.js';
 import { Worker } from '../runtime/worker.js';
 import { KafkaConfigBackingStore } from '../storage/kafka-config-backing-store.js';
@@ -47,7 +47,7 @@ export async function runDistributed(config: WorkerConfig, restSecurity: RestSec
     offsetStore,
     url: d.advertisedUrl,
     logger: loggers.get('connectd.runtime.Herder'),
-    providers: configProvidersFrom(config.configProviders, config.configProviderClasses),
+    providers: connectorConfigProviders(config),
     membership: {
       bootstrapServers: config.bootstrapServers,
       groupId: d.groupId,

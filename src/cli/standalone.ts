@@ -13,7 +13,7 @@ import { createMetricsRegistry } from '../metrics/registry.js';
 import type { MetricsSources } from '../metrics/registry.js';
 import type { State } from '../runtime/status.js';
 import { createRestServer } from '../rest/server.js';
-import { configProvidersFrom } from '../runtime/config-providers.js';
+import { connectorConfigProviders } from '../runtime/config-providers.js';
 import { StandaloneHerder } from '../runtime/standalone-herder.js';
 import { Worker } from '../runtime/worker.js';
 import { ConfigException } from '../sdk/config-def.js';
@@ -32,7 +32,7 @@ export async function runStandalone(config: WorkerConfig, connectorConfigs: Reco
   const offsetStore = new FileOffsetBackingStore(config.offsetStorageFile);
   const loggers = new LoggerRegistry(logger);
   const worker = new Worker({ config, offsetStore, logger: loggers.get('connectd.runtime.Worker'), loggers });
-  const herder = new StandaloneHerder(worker, offsetStore, loggers.get('connectd.runtime.Herder'), configProvidersFrom(config.configProviders, config.configProviderClasses));
+  const herder = new StandaloneHerder(worker, offsetStore, loggers.get('connectd.runtime.Herder'), connectorConfigProviders(config));
   const metrics = workerMetrics(worker, herder);
   let health: 'starting' | 'healthy' | 'unhealthy' = 'starting';
   let clusterId: string | null = null;

@@ -14,7 +14,8 @@ import { HIDDEN, displayValue, knownSecrets, secretValues } from '../config/secr
 import { WorkerConfigException, layerWorkerConfig, parseWorkerConfig } from '../config/worker-config.js';
 import type { LayeredWorkerConfig, WorkerConfig, WorkerMode } from '../config/worker-config.js';
 import { OVERRIDE_POLICIES, producerOverrides } from '../runtime/client-overrides.js';
-import { configProvidersFrom, resolveConfig } from '../runtime/config-providers.js';
+import { AllowedPaths, pathProblems } from '../runtime/allowed-paths.js';
+import { connectorConfigProviders, resolveConfig } from '../runtime/config-providers.js';
 import type { OverridePolicy } from '../runtime/client-overrides.js';
 import { CONNECTOR_CONFIG_DEF } from '../runtime/standalone-herder.js';
 import { TopicCreation } from '../runtime/topic-creation.js';
@@ -44,6 +45,8 @@ interface WorkerContext {
   readonly pluginPath: readonly string[];
   readonly configProviders: readonly string[];
   readonly configProviderClasses: Readonly<Record<string, string>>;
+  readonly configProviderParams: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  readonly allowedPaths: readonly string[];
   readonly topicCreationEnable: boolean;
   readonly clientOverridePolicy: OverridePolicy;
   readonly converterDefaults: Readonly<Record<string, string>>;
@@ -90,7 +93,8 @@ export async function checkConfigs(opts: ValidateOptions): Promise<ConfigCheck> 
     for (const p of loaded.problems) problems.push({ source: origins[p.name]?.source ?? opts.workerFile, ...p });
   }
   // The worker config was checked, so its providers build (none when it is invalid).
-  const providers = configProvidersFrom(context.configProviders, context.configProviderClasses);
+  const providers = connectorConfigProviders(context);
+  const allowedPaths = new AllowedPaths(context.allowedPaths, 'allowed.paths');
 
   // Connector files: framework keys here, on the main thread.
   const connectors: { file: string; config: Record<string, string>; resolved: Record<string, string> }[] = [];
@@ -126,6 +130,7 @@ export async function checkConfigs(opts: ValidateOptions): Promise<ConfigCheck> 
     add(() => CONNECTOR_CONFIG_DEF.parse(resolved.config));
     add(() => TopicCreation.fromConfig(resolved.config, context.topicCreationEnable));
     add(() => producerOverrides(resolved.config, context.clientOverridePolicy));
+    pathProblems(resolved.config['connector.class'] ?? '', resolved.config, allowedPaths).forEach(report);
     const name = props.name?.trim();
     if (name !== undefined && name !== '') {
       const other = names.get(name);
@@ -205,6 +210,9 @@ function lenientContext(layered: LayeredWorkerConfig, workerFile: string): Worke
     pluginPath: (props['plugin.path'] ?? '').split(',').map((p) => p.trim()).filter((p) => p !== '').map((p) => path.resolve(baseDir, p)),
     configProviders: [],
     configProviderClasses: {},
+    configProviderParams: {},
+    // Its absolute entries, so a file connector is not refused for the worker config's other faults.
+    allowedPaths: (props['allowed.paths'] ?? '').split(',').map((p) => p.trim()).filter((p) => path.isAbsolute(p)),
     topicCreationEnable: props['topic.creation.enable']?.trim().toLowerCase() !== 'false',
     clientOverridePolicy: policy !== undefined && OVERRIDE_POLICIES.includes(policy) ? policy : 'All',
     converterDefaults,

@@ -7,7 +7,7 @@
  */
 import os from 'node:os';
 
-export type WorkerConfigGroup = 'Kafka' | 'Converters' | 'Offsets' | 'Distributed' | 'Connectors and tasks' | 'Config providers' | 'REST' | 'Logging';
+export type WorkerConfigGroup = 'Kafka' | 'Converters' | 'Offsets' | 'Distributed' | 'Connectors and tasks' | 'Paths' | 'Config providers' | 'REST' | 'Logging';
 
 export interface WorkerKeyDefinition {
   readonly doc: string;
@@ -31,6 +31,12 @@ const positiveInt = (name: string) => (value: unknown): void => {
 const topicSize = (name: string) => (value: unknown): void => {
   if (!Number.isInteger(value) || ((value as number) <= 0 && value !== -1)) throw new Error(`${name} must be a positive integer, or -1 for the broker's default`);
 };
+
+/** Comma-separated absolute directories (Kafka's AllowedPaths takes absolute paths only). */
+function absoluteDirectories(value: unknown): void {
+  const relative = String(value).split(',').map((e) => e.trim()).filter((e) => e !== '' && !e.startsWith('/'));
+  if (relative.length > 0) throw new Error(`every entry must be an absolute directory; not absolute: ${relative.join(', ')}`);
+}
 
 /** `host:port` entries; a `proto://` prefix is tolerated, as librdkafka and Java's client do. */
 const BOOTSTRAP_ENTRY = /^([a-zA-Z_]+:\/\/)?(\[[0-9a-fA-F:.%]+\]|[A-Za-z0-9._-]+):(\d{1,5})$/;
@@ -265,6 +271,12 @@ export const WORKER_CONFIG_SCHEMA = {
     format: Boolean,
     default: true,
     group: 'Connectors and tasks',
+  },
+  'allowed.paths': {
+    doc: "Directories connector configs may make the worker read or write, comma-separated, absolute: the file source's and sink's `file`, the S3 source's `file://` bucket, and `${file:…}` / `${directory:…}` placeholders in connector configs (unless the provider's own `config.providers.<name>.param.allowed.paths`, Kafka's KIP-993, is set). A path counts as under a directory after `..` and symbolic links are resolved. Empty: connectors may use no path at all (Kafka: any). `/`: any path. Checked when a config is submitted (400 naming the key) and again when a connector or task starts. Never list a directory holding the worker's own files (its config, offsets, credentials): docs/security.md.",
+    format: absoluteDirectories,
+    default: '',
+    group: 'Paths',
   },
   'config.providers': {
     doc: "Config providers to enable, comma-separated: env, file, directory (Kafka's EnvVar, File and DirectoryConfigProvider), or names given a class by config.providers.<name>.class. Values may then hold ${provider:[path:]key} placeholders: connector configs (resolved when a connector starts; REST shows the placeholder) and this worker config.",

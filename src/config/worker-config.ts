@@ -9,7 +9,8 @@
  * where it came from) in one WorkerConfigException, and frozen.
  *
  * Keys outside the schema: `producer.*` (librdkafka settings of the producers),
- * `key.converter.*` / `value.converter.*` (converter settings), `config.providers.<name>.class`,
+ * `key.converter.*` / `value.converter.*` (converter settings), `config.providers.<name>.class`
+ * and the providers' own parameters `config.providers.<name>.param.*` (config-providers.ts),
  * and the Kafka client security settings `security.protocol`, `sasl.*`, `ssl.*` (translated to
  * librdkafka, see kafka-security.ts). Anything else is an error.
  *
@@ -22,7 +23,8 @@ import convict from 'convict';
 import { ConfigException } from '../sdk/config-def.js';
 import type { ConfigProblem } from '../sdk/config-def.js';
 import type { OverridePolicy } from '../runtime/client-overrides.js';
-import { configProvidersFrom, resolveConfig } from '../runtime/config-providers.js';
+import { AllowedPaths } from '../runtime/allowed-paths.js';
+import { PROVIDER_PARAMS, configProvidersFrom, defaultClass, resolveConfig } from '../runtime/config-providers.js';
 import type { ConfigProvider } from '../runtime/config-providers.js';
 import { readConfigFile } from './config-files.js';
 import { IGNORED_WORKER_KEYS, ignoredWorkerKey } from './kafka-connect-keys.js';
@@ -105,6 +107,10 @@ export interface WorkerConfig {
   readonly configProviders: readonly string[];
   /** `config.providers.<name>.class` keys, by name. */
   readonly configProviderClasses: Readonly<Record<string, string>>;
+  /** `config.providers.<name>.param.<param>` keys, by name and parameter (Kafka's allowed.paths, allowlist.pattern). */
+  readonly configProviderParams: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** `allowed.paths`: the directories connector configs may reach (none when empty), see runtime/allowed-paths.ts. */
+  readonly allowedPaths: readonly string[];
 }
 
 /** A Kafka Connect worker key that was set and that connectd does not apply, with the reason. */
@@ -360,6 +366,8 @@ export function parseWorkerConfig(
     ignoredKeys: Object.freeze(ignoredKeys),
     configProviders: Object.freeze(providers.names),
     configProviderClasses: Object.freeze(providers.classes),
+    configProviderParams: Object.freeze(providers.params),
+    allowedPaths: Object.freeze(new AllowedPaths(get<string>('allowed.paths').split(',').map((p) => p.trim()).filter((p) => p !== ''), 'allowed.paths').dirs),
   });
 }
 
@@ -370,28 +378,72 @@ function advertisedUrl(listener: WorkerConfig['listener'], protocol: string, hos
   return `${protocol || listener.protocol}://${bracketed}:${port || listener.port}`;
 }
 
-/** `config.providers` and `config.providers.<name>.class`, checked by building the providers. */
-function parseConfigProviders(props: Readonly<Record<string, string>>, problems: ConfigProblem[]): { names: string[]; classes: Record<string, string>; enabled: Map<string, ConfigProvider> } {
+/**
+ * `config.providers`, `config.providers.<name>.class` and `config.providers.<name>.param.*`,
+ * checked by building the providers (for this worker config: bound by their parameters only).
+ */
+function parseConfigProviders(props: Readonly<Record<string, string>>, problems: ConfigProblem[]): {
+  names: string[];
+  classes: Record<string, string>;
+  params: Record<string, Record<string, string>>;
+  enabled: Map<string, ConfigProvider>;
+} {
   const names = (props['config.providers'] ?? '').split(',').map((n) => n.trim()).filter((n) => n !== '');
   const classes: Record<string, string> = {};
+  const paramKeys: [key: string, name: string, param: string][] = [];
   for (const [key, value] of Object.entries(props)) {
     if (!key.startsWith('config.providers.')) continue;
-    const match = /^config\.providers\.([^.]+)\.(class|param\..+)$/.exec(key);
-    if (match === null) problems.push({ name: key, value, message: 'unknown worker configuration key (config.providers.<name>.class names a provider class)' });
-    else if (match[2] !== 'class') problems.push({ name: key, value: displayValue(key, value), message: "provider parameters are not supported: connectd's env, file and directory providers take none" });
-    else if (!names.includes(match[1]!)) problems.push({ name: key, value, message: `provider ${match[1]} is not enabled in config.providers` });
-    else classes[match[1]!] = value.trim();
+    const match = /^config\.providers\.([^.]+)\.(class|param\.(.+))$/.exec(key);
+    if (match === null) problems.push({ name: key, value, message: 'unknown worker configuration key (config.providers.<name>.class names a provider class, config.providers.<name>.param.<param> sets its parameters)' });
+    else if (!names.includes(match[1]!)) problems.push({ name: key, value: displayValue(key, value), message: `provider ${match[1]} is not enabled in config.providers` });
+    else if (match[2] === 'class') classes[match[1]!] = value.trim();
+    else paramKeys.push([key, match[1]!, match[3]!]);
+  }
+  const params: Record<string, Record<string, string>> = {};
+  for (const [key, name, param] of paramKeys) {
+    const className = classes[name] ?? defaultClass(name) ?? '';
+    const known = PROVIDER_PARAMS[className];
+    const value = props[key]!;
+    const refusal =
+      known === undefined ? undefined
+      : !known.includes(param) ? `unknown parameter ${param} of ${className} (connectd's takes: ${known.join(', ')})`
+      : paramProblem(param, value);
+    if (refusal !== undefined) {
+      // Left out, so the provider still builds and its placeholders are still checked.
+      problems.push({ name: key, value: displayValue(key, value), message: refusal });
+    } else (params[name] ??= {})[param] = param === 'allowed.paths' ? value.trim() : value;
   }
   const enabled = new Map<string, ConfigProvider>();
   for (const name of names) {
     try {
-      for (const [n, provider] of configProvidersFrom([name], classes)) enabled.set(n, provider);
+      for (const [n, provider] of configProvidersFrom([name], classes, { params })) enabled.set(n, provider);
     } catch (err) {
       const key = classes[name] === undefined ? 'config.providers' : `config.providers.${name}.class`;
       problems.push({ name: key, value: classes[name] ?? props['config.providers'] ?? '', message: `${(err as Error).message.replace(/^config\.providers\.[^:]*: /, '')}${classes[name] === undefined ? ` (name its class with config.providers.${name}.class)` : ''}` });
     }
   }
-  return { names, classes, enabled };
+  return { names, classes, params, enabled };
+}
+
+/** What is wrong with a provider parameter's value, if anything. */
+function paramProblem(param: string, value: string): string | undefined {
+  if (param === 'allowed.paths') {
+    // Kafka reads an empty list as "any path"; connectd never does: `/` says so.
+    if (value.trim() === '') return 'must list at least one absolute directory (`/` allows every path)';
+    try {
+      AllowedPaths.parse(value, param);
+    } catch (err) {
+      return (err as Error).message;
+    }
+  }
+  if (param === 'allowlist.pattern') {
+    try {
+      new RegExp(value);
+    } catch (err) {
+      return `not a regular expression: ${(err as Error).message}`;
+    }
+  }
+  return undefined;
 }
 
 function unknownKeyMessage(key: string): string {

@@ -12,6 +12,7 @@ import { CONNECTOR_CONFIG_DEF } from './connector-config.js';
 import { TopicCreation } from './topic-creation.js';
 import { consumerOverrides, producerOverrides } from './client-overrides.js';
 import { resolveConfig } from './config-providers.js';
+import { AllowedPaths, pathProblems } from './allowed-paths.js';
 import type { ConfigProvider } from './config-providers.js';
 import { HerderError } from './errors.js';
 import { connectJson, offsetKey } from '../storage/offset-backing-store.js';
@@ -124,6 +125,9 @@ export async function validateConnector(
   collect(() => TopicCreation.fromConfig(config, worker.config.topicCreationEnable));
   collect(() => producerOverrides(config, worker.config.clientOverridePolicy));
   collect(() => consumerOverrides(config, worker.config.clientOverridePolicy));
+  // Here, not in the connector's ConfigDef: the allowlist is the worker's, and plugin code (in a
+  // worker thread) has no say in it.
+  problems.push(...pathProblems(config['connector.class'] ?? '', config, new AllowedPaths(worker.config.allowedPaths, 'allowed.paths')));
   let passwordKeys: string[] = [];
   let connectorType: 'source' | 'sink' = 'source';
   if ((config['connector.class'] ?? '').trim() !== '') {
@@ -173,12 +177,18 @@ export async function validateForPlugin(worker: Worker, plugin: string, config: 
   const passwordKeys = new Set(result.passwordKeys);
   const own = new SecretValues();
   own.remember('config', secretValues(config, passwordKeys));
-  const configs = result.configInfos.configs.map((info) =>
+  // The path keys refused as a create would refuse them, so this answer lists what its 400 does.
+  const refused = pathProblems(given ?? plugin, config, new AllowedPaths(worker.config.allowedPaths, 'allowed.paths'));
+  const withPaths = result.configInfos.configs.map((info) => {
+    const mine = refused.filter((p) => p.name === info.value?.name);
+    return mine.length === 0 || info.value === null ? info : { ...info, value: { ...info.value, errors: [...info.value.errors, ...mine.map((p) => p.message)] } };
+  });
+  const configs = withPaths.map((info) =>
     info.value === null
       ? info
       : { ...info, value: { ...info.value, value: info.value.value === null ? null : own.redact(maskValue(info.value.name, info.value.value, passwordKeys)), errors: info.value.errors.map((e) => own.redact(e)) } },
   );
-  return { ...result.configInfos, configs };
+  return { ...result.configInfos, error_count: result.configInfos.error_count + refused.length, configs };
 }
 
 /** KIP-875: offsets may change only while the connector is STOPPED (no task can commit over them). */

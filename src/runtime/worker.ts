@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import type { LoggerRegistry } from '../logging/logger-registry.js';
 import type { WorkerConfig } from '../config/worker-config.js';
 import { knownSecrets, maskConfig, secretValues } from '../config/secrets.js';
+import { ConfigException } from '../sdk/config-def.js';
 import { KafkaAdmin } from '../kafka/admin.js';
 import { SourceProducer } from '../kafka/source-producer.js';
 import type { TopicCreation } from './topic-creation.js';
@@ -27,6 +28,7 @@ import type { OffsetBackingStore } from '../storage/offset-backing-store.js';
 import type { ConfigKeyInfo, ErrorInfo, PluginConfigHostRequest, PluginInfo, PluginsHostRequest, ValidateHostRequest, ValidateResult } from './protocol.js';
 import type { State } from './status.js';
 import { WorkerConnector } from './worker-connector.js';
+import { AllowedPaths, pathProblems } from './allowed-paths.js';
 import { WorkerSourceTask } from './worker-source-task.js';
 
 /** Consumed batches a sink task may have in flight to its thread (within task.max.inflight.*). */
@@ -138,7 +140,8 @@ export class Worker {
     // its PASSWORD keys' values once it told which keys those are.
     knownSecrets.remember(name, secretValues(config));
     const connector = new WorkerConnector({ name, config, pluginPath: this.config.pluginPath, pool: this.#pool, onReconfigurationRequest, onFailure });
-    const started = connector.start();
+    const refused = this.#pathRefusal(name, config['connector.class'] ?? '', config);
+    const started = refused === undefined ? connector.start() : Promise.reject(refused);
     void started.then(() => {
       const passwordKeys = new Set(connector.passwordKeys);
       knownSecrets.remember(name, secretValues(config, passwordKeys));
@@ -146,6 +149,22 @@ export class Worker {
       this.#logger.debug({ connector: name, config: maskConfig(passwordKeys, config) }, 'connector config');
     }, () => undefined);
     return { connector, started };
+  }
+
+  /**
+   * A config stored before `allowed.paths` changed (or written to the config topic by another
+   * worker) was never checked against this worker's list: it is checked again before any connector
+   * or task code runs, and refused as at validation.
+   */
+  #pathRefusal(owner: string, connectorClass: string, config: Readonly<Record<string, string>>): ConfigException | undefined {
+    const problems = pathProblems(connectorClass, config, new AllowedPaths(this.config.allowedPaths, 'allowed.paths'));
+    return problems.length === 0 ? undefined : new ConfigException(problems, `configuration of ${owner}`);
+  }
+
+  #checkTaskPaths(connectorName: string, taskId: number, connectorConfig: Readonly<Record<string, string>>, taskConfig: Readonly<TaskConfig>): void {
+    // The task config is what the task opens; the connector's class says which keys are paths.
+    const refused = this.#pathRefusal(`task ${connectorName}-${taskId}`, connectorConfig['connector.class'] ?? '', taskConfig);
+    if (refused !== undefined) throw refused;
   }
 
   /**
@@ -184,6 +203,7 @@ export class Worker {
   ): Promise<WorkerSourceTask> {
     const label = `${connectorName}-${taskId}`;
     knownSecrets.remember(connectorName, [...secretValues(connectorConfig), ...secretValues(taskConfig)]);
+    this.#checkTaskPaths(connectorName, taskId, connectorConfig, taskConfig);
     const metrics = this.metricsFor(connectorName, taskId);
     const producer = await this.#producerFor(connectorName, connectorConfig, label);
     const task = new WorkerSourceTask({
@@ -227,6 +247,7 @@ export class Worker {
   ): Promise<WorkerSinkTask> {
     const label = `${connectorName}-${taskId}`;
     knownSecrets.remember(connectorName, [...secretValues(connectorConfig), ...secretValues(taskConfig)]);
+    this.#checkTaskPaths(connectorName, taskId, connectorConfig, taskConfig);
     const overrides = consumerOverrides(connectorConfig, this.config.clientOverridePolicy);
     const merged: Record<string, string | number | boolean> = {
       'auto.offset.reset': 'earliest',

@@ -223,14 +223,26 @@ t.test('standalone: an invalid configuration exits 3 at once, naming every probl
 t.test('validate: config provider placeholders are resolved as the daemon resolves them, and never printed resolved', async (t) => {
   const secrets = await file('secrets.properties', 'url=postgres://db\npassword=long-enough-secret\nshort=abc\n');
   const good = await file('provided.properties', `name=p\nconnector.class=DatabaseSource\ndb.url=\${file:${secrets}:url}\ndb.password=\${file:${secrets}:password}\n`);
-  const run = await connectd(['validate', worker, good, '-o', 'config.providers=file']);
+  const run = await connectd(['validate', worker, good, '-o', 'config.providers=file', '-o', `allowed.paths=${dir}`]);
   t.equal(run.code, 0, run.stderr);
   const bad = await file('provided-bad.properties', `name=p\nconnector.class=DatabaseSource\ndb.url=\${file:${secrets}:nope}\ndb.password=\${file:${secrets}:short}\n`);
-  const badRun = await connectd(['validate', worker, bad, '-o', 'config.providers=file']);
+  const badRun = await connectd(['validate', worker, bad, '-o', 'config.providers=file', '-o', `allowed.paths=${dir}`]);
   t.equal(badRun.code, 3);
   t.match(badRun.stderr, `${bad}: db.url="\${file:${secrets}:nope}": cannot resolve \${file:${secrets}:nope}: ${secrets} has no key nope`);
   t.match(badRun.stderr, `${bad}: db.password="[hidden]": must be at least 8 characters`);
   t.notMatch(badRun.stderr, /abc/);
+  const outside = await connectd(['validate', worker, good, '-o', 'config.providers=file']);
+  t.equal(outside.code, 3, 'without allowed.paths, no file');
+  t.match(outside.stderr, `${good}: db.url="\${file:${secrets}:url}": cannot resolve \${file:${secrets}:url}: ${secrets}: not under allowed.paths (none set); set allowed.paths to allow it`);
+});
+
+t.test('validate: a file connector outside allowed.paths is refused, naming the key, the path and the allowlist', async (t) => {
+  const source = await file('etc-source.properties', 'name=etc\nconnector.class=FileStreamSource\nfile=/etc/passwd\ntopic=t\n');
+  const run = await connectd(['validate', worker, source, '-o', `allowed.paths=${dir}`]);
+  t.equal(run.code, 3);
+  t.match(run.stderr, `${source}: file="/etc/passwd": not under allowed.paths (${dir}); set allowed.paths to allow it`);
+  const inside = await file('inside-source.properties', `name=in\nconnector.class=FileStreamSource\nfile=${dir}/in.txt\ntopic=t\n`);
+  t.equal((await connectd(['validate', worker, inside, '-o', `allowed.paths=${dir}`])).code, 0);
 });
 
 t.test('validate: the HTTPS listener key and certificate, and the basic auth users file, are read and checked', async (t) => {

@@ -68,6 +68,7 @@ async function exercise(t: Test, name: string, wrap: string[]): Promise<void> {
     bootstrapServers: cluster.bootstrapServers,
     wrap,
     startTimeoutMs: 60000,
+    worker: { 'allowed.paths': dir },
     connectors: [
       { name: 'gen', 'connector.class': 'GeneratorSource', topic, 'source.partitions': '2', 'tasks.max': '2', 'batch.size': '50', 'records.per.second': '2000' },
       { name: 'sink', 'connector.class': 'FileStreamSink', topics: topic, file: sinkFile },

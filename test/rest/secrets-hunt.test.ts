@@ -89,6 +89,9 @@ const worker = {
   'log.level': 'debug',
   'log.format': 'json',
   'config.providers': 'env,file',
+  // What connector configs may read: the secrets file's directory, the HUNT_ variables.
+  'allowed.paths': root,
+  'config.providers.env.param.allowlist.pattern': '^HUNT_',
   // Stored, used by sink tasks only (there are none): the worker must still start.
   'consumer.sasl.jaas.config': `org.apache.kafka.common.security.plain.PlainLoginModule required username="connect" password="${workerJaas}";`,
   'consumer.ssl.key.password': workerSslKey,

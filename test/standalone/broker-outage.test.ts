@@ -74,7 +74,7 @@ t.test('a broker outage: tasks ride it out within their in-flight bound, errors 
   const proc = await ConnectdProcess.start({
     dir: path.join(root, 'proc'),
     bootstrapServers: cluster.bootstrapServers,
-    worker: { 'task.max.inflight.records': String(inflightLimit), 'health.kafka.unreachable.threshold.ms': '5000', 'worker.threads': '2' },
+    worker: { 'task.max.inflight.records': String(inflightLimit), 'health.kafka.unreachable.threshold.ms': '5000', 'worker.threads': '2', 'allowed.paths': root },
     connectors: [
       { name: 'gen', 'connector.class': 'GeneratorSource', topic, 'records.per.partition': String(total), 'records.per.second': '1000', 'batch.size': String(batchSize) },
       // A sink consumer and a dead letter queue producer: the other clients that must see the outage.

@@ -156,7 +156,7 @@ t.test('the daemon with its offsets file and a file sink on a full disk: tasks s
     { name: 'src', 'connector.class': 'FileStreamSource', 'tasks.max': '1', file: input, topic: 'full' },
     { name: 'sink', 'connector.class': 'FileStreamSink', 'tasks.max': '1', file: output, topics: 'full' },
   ];
-  const worker = { 'offset.storage.file.filename': offsetsFile, 'offset.flush.interval.ms': '500', 'consumer.session.timeout.ms': '6000', 'consumer.heartbeat.interval.ms': '1000' };
+  const worker = { 'allowed.paths': `${root},${disk}`, 'offset.storage.file.filename': offsetsFile, 'offset.flush.interval.ms': '500', 'consumer.session.timeout.ms': '6000', 'consumer.heartbeat.interval.ms': '1000' };
   const proc = await startConnectd('disk-full', connectors, worker);
   const sourcePosition = async (): Promise<unknown> => {
     const res = await proc.request('GET', '/connectors/src/offsets');

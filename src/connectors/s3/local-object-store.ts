@@ -8,9 +8,12 @@
  *   file gets a new one, as an overwritten S3 object does. Computing a digest would mean reading
  *   every file at every listing.
  * - Byte ranges are served directly (a read from an offset).
+ * - Nothing outside the directory is served: a key whose file a symbolic link places elsewhere is
+ *   missing, and a prefix whose folder does is empty. The worker's `allowed.paths` admits the
+ *   directory, so a link inside it must not reach further (docs/security.md, "Paths").
  */
 import { createReadStream } from 'node:fs';
-import { open, readdir, stat } from 'node:fs/promises';
+import { open, readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compareKeys } from './object-store.js';
@@ -61,6 +64,7 @@ export class LocalObjectStore implements ObjectStore {
   async open(key: string, request: OpenRequest = {}): Promise<OpenResult> {
     const file = path.resolve(this.#root, key);
     if (!file.startsWith(this.#root + path.sep)) return 'missing';
+    if (!(await this.#inside(file))) return 'missing';
     let handle;
     try {
       handle = await open(file, 'r');
@@ -87,9 +91,17 @@ export class LocalObjectStore implements ObjectStore {
 
   close(): void {}
 
+  /** Whether `file`, every symbolic link followed, is still below the directory (itself resolved). */
+  async #inside(file: string): Promise<boolean> {
+    const [root, real] = await Promise.all([realpath(this.#root).catch(() => this.#root), realpath(file).catch(() => null)]);
+    // A file that is gone is missing anyway; opening it will say so.
+    return real === null || real === root || real.startsWith(root + path.sep);
+  }
+
   async #walk(folder: string): Promise<{ key: string; summary: ObjectSummary }[]> {
     const found: { key: string; summary: ObjectSummary }[] = [];
     const visit = async (relative: string): Promise<void> => {
+      if (!(await this.#inside(path.join(this.#root, relative)))) return;
       let entries;
       try {
         entries = await readdir(path.join(this.#root, relative), { withFileTypes: true });

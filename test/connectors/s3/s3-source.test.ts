@@ -173,7 +173,7 @@ t.test('file:// bucket: a local directory, new files while running, a restart wi
   await writeFile(path.join(dir, 'in', '001.txt'), lines('f1', 1, 40));
   await cluster.createTopic('local', { partitions: 1 });
   const config = { name: 'local', 'connector.class': 'S3Source', 'tasks.max': '1', bucket: pathToFileURL(dir).href, topic: 'local', 'prefix.whitelist': 'in/', 'poll.interval.ms': '200' };
-  const first = await startConnectd('local', [config]);
+  const first = await startConnectd('local', [config], { 'allowed.paths': dir });
   await waitFor('the first file', async () => (await written(first, 'local')) === 40);
   // Written under a dot-name, then renamed into place: a half-written file is never listed.
   await writeFile(path.join(dir, 'in', '.002.txt.tmp'), lines('f2', 1, 25));
@@ -182,7 +182,7 @@ t.test('file:// bucket: a local directory, new files while running, a restart wi
   t.equal(await first.stop(), 0);
 
   await writeFile(path.join(dir, 'in', '003.txt'), lines('f3', 1, 5));
-  const second = await startConnectd('local', [config]);
+  const second = await startConnectd('local', [config], { 'allowed.paths': dir });
   await waitFor('the file added while stopped', async () => (await written(second, 'local')) === 5);
   t.equal(await second.stop(), 0);
   const found = linesByObject(await readTopic(cluster.bootstrapServers, 'local'));

@@ -251,6 +251,44 @@ t.test('config.providers: enabled by name, classes checked, placeholders resolve
   t.match(err.problems.filter((p) => p.name === 'task.max.inflight.records'), [{ message: /cannot resolve .*CONNECTD_NOT_SET_ANYWHERE is not set/ }, { message: /integer/ }]);
 });
 
+t.test("allowed.paths and Kafka's provider parameters (allowed.paths, allowlist.pattern)", async (t) => {
+  t.same(parseWorkerConfig(MINIMAL, 'standalone', BASE_DIR).allowedPaths, [], 'default: no path');
+  t.same(parseWorkerConfig({ ...MINIMAL, 'allowed.paths': ' /var/lib/connectd/data/ , /tmp/x/../y' }, 'standalone', BASE_DIR).allowedPaths, ['/var/lib/connectd/data', '/tmp/y']);
+  t.match(rejected({ ...MINIMAL, 'allowed.paths': '/ok,data' }).problems, [{ name: 'allowed.paths', message: /absolute directory; not absolute: data/ }]);
+
+  const cfg = parseWorkerConfig({
+    ...MINIMAL,
+    'config.providers': 'env,file,dir',
+    'config.providers.dir.class': 'org.apache.kafka.common.config.provider.DirectoryConfigProvider',
+    'config.providers.env.param.allowlist.pattern': '^APP_',
+    'config.providers.file.param.allowed.paths': '/etc/connectd/connector-secrets',
+    'config.providers.dir.param.allowed.paths': '/run/secrets,/var/run/secrets',
+  }, 'standalone', BASE_DIR);
+  t.same(cfg.configProviderParams, {
+    env: { 'allowlist.pattern': '^APP_' },
+    file: { 'allowed.paths': '/etc/connectd/connector-secrets' },
+    dir: { 'allowed.paths': '/run/secrets,/var/run/secrets' },
+  });
+
+  const err = rejected({
+    ...MINIMAL,
+    'config.providers': 'env,file',
+    'config.providers.env.param.allowlist.pattern': '(unclosed',
+    'config.providers.file.param.allowed.paths': 'relative',
+    'config.providers.file.param.bogus': 'x',
+    'config.providers.directory.param.allowed.paths': '/x',
+  });
+  t.same(err.problems.map((p) => [p.name, p.message]).sort(), [
+    ['config.providers.directory.param.allowed.paths', 'provider directory is not enabled in config.providers'],
+    ['config.providers.env.param.allowlist.pattern', 'not a regular expression: Invalid regular expression: /(unclosed/: Unterminated group'],
+    ['config.providers.file.param.allowed.paths', 'every entry must be an absolute directory; not absolute: relative'],
+    ['config.providers.file.param.bogus', "unknown parameter bogus of org.apache.kafka.common.config.provider.FileConfigProvider (connectd's takes: allowed.paths)"],
+  ]);
+  t.match(rejected({ ...MINIMAL, 'config.providers': 'file', 'config.providers.file.param.allowed.paths': ' ' }).problems, [{ message: /at least one absolute directory \(`\/` allows every path\)/ }], 'empty is not "any path", unlike Kafka');
+  // The worker config's own placeholders are bound by the param.
+  t.match(rejected({ ...MINIMAL, 'config.providers': 'file', 'config.providers.file.param.allowed.paths': '/nowhere', 'sasl.password': '${file:/etc/hostname:x}' }).problems, [{ name: 'sasl.password', message: /not under config\.providers\.file\.param\.allowed\.paths \(\/nowhere\)/ }]);
+});
+
 t.test('an https listener with its PEM keystore; https keys only with an https listener; basic auth file', async (t) => {
   const cfg = parseWorkerConfig({ ...MINIMAL, listeners: 'https://:8443', 'listeners.https.ssl.keystore.location': 'tls/rest.pem', 'rest.basic.auth.credentials.file': 'users.properties' }, 'standalone', BASE_DIR);
   t.same(cfg.listener, { protocol: 'https', host: '0.0.0.0', port: 8443 });
