@@ -7,7 +7,9 @@
  * lists, traces and messages by type only).
  *
  * Every difference that remains is accepted in ACCEPTED with its reason (docs/rest.md lists them
- * too): a new difference, or an accepted one that is gone, fails the test.
+ * too): a new difference, or an accepted one that is gone, fails the test. To see both answers
+ * of every step, set CONTRACT_TRANSCRIPT=<file.json>. Without the Kafka Connect jars the test
+ * fails at once, naming tools/bootstrap.sh (CI runs it).
  */
 import { appendFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
