@@ -12,6 +12,7 @@ import { createConverter, createHeaderConverter } from '../src/data/converters.j
 import { DROPPED_PARTITION, MAX_BATCH_RECORDS, encodeBatch } from '../src/runtime/record-batch.js';
 import { TransformationChain } from '../src/transforms/chain.js';
 import { SourceRecord } from '../src/sdk/records.js';
+import { pluginVersionProblem } from '../src/runtime/plugin-version.js';
 import { connectorTypeOf, fullNameOf, listConnectorPlugins, listOtherPlugins, loadConnectorClass } from '../src/runtime/plugins.js';
 import { hostSinkTask } from './sink-task-host.js';
 import { RetryWithToleranceOperator, SKIPPED, ToleranceExceededError, errorHandlingConfig } from '../src/runtime/error-handling.js';
@@ -79,7 +80,14 @@ export default async function host(request: HostRequest): Promise<HostResult | V
     }
     case 'plugin-config': {
       const ConnectorClass = await loadConnectorClass(request.plugin, request.pluginPath);
-      return new ConnectorClass().config().keys().map(configKeyInfo);
+      const connector = new ConnectorClass();
+      const versionProblem = pluginVersionProblem(await fullNameOf(ConnectorClass, request.pluginPath), connector.version(), request.version);
+      if (versionProblem !== undefined) throw Object.assign(new Error(versionProblem), { code: 'CONNECTD_ERR_PLUGIN_VERSION' });
+      // Kafka Connect 4.1's PluginsResource: the plugin's own keys, then the framework's (Source- or
+      // SinkConnectorConfig) that the plugin does not define itself.
+      const own = connector.config();
+      const framework = connectorConfigDef(connectorTypeOf(ConnectorClass)).keys().filter((k) => !own.names().has(k.name));
+      return [...own.keys(), ...framework].map(configKeyInfo);
     }
   }
 }
@@ -108,8 +116,15 @@ async function validate(request: ValidateHostRequest): Promise<ValidateResult> {
   const frameworkValues = frameworkDef.validateAll(request.config);
   for (const p of topicProblems) frameworkValues.get(p.name)?.addErrorMessage(p.message);
   const connectorValues = connector.validate(request.config);
+  const fullName = await fullNameOf(ConnectorClass, request.pluginPath);
+  // KIP-891: the one version of this plugin must satisfy the requested one.
+  const versionProblem = pluginVersionProblem(fullName, connector.version(), request.config['connector.plugin.version']);
+  if (versionProblem !== undefined) {
+    problems.push({ name: 'connector.plugin.version', value: request.config['connector.plugin.version'] ?? null, message: versionProblem });
+    frameworkValues.get('connector.plugin.version')?.addErrorMessage(versionProblem);
+  }
   const configInfos = buildConfigInfos(
-    await fullNameOf(ConnectorClass, request.pluginPath),
+    fullName,
     [...frameworkDef.keys(), ...def.keys().filter((k) => !frameworkDef.names().has(k.name))],
     [...frameworkValues.values(), ...[...connectorValues.values()].filter((v) => !frameworkValues.has(v.name))],
     [...new Set([...frameworkDef.groups(), ...def.groups()])],
@@ -138,6 +153,10 @@ async function hostConnector(request: ConnectorHostRequest): Promise<HostResult>
     connector.config().parse(request.config, `configuration of connector ${request.connectorName}`);
     await connector.start(request.config);
     send({ t: 'started', version: connector.version(), passwordKeys: passwordKeysOf(connector), connectorType: connectorTypeOf(ConnectorClass) });
+    // Kafka Connect's Worker.connectorTaskConfigs adds `task.class` to every task config; the task
+    // class is named in its connector's package (JS classes know only their own short name).
+    const connectorName = await fullNameOf(ConnectorClass, request.pluginPath);
+    const taskClass = `${connectorName.slice(0, connectorName.lastIndexOf('.') + 1)}${connector.taskClass().name}`;
 
     await new Promise<void>((resolve, reject) => {
       // Requests are handled one at a time, in order: a connector's calls never overlap.
@@ -147,7 +166,7 @@ async function hostConnector(request: ConnectorHostRequest): Promise<HostResult>
           if (msg.t === 'task-configs') {
             try {
               const configs = await connector.taskConfigs(msg.maxTasks);
-              send({ t: 'task-configs', id: msg.id, configs: configs.slice(0, msg.maxTasks) });
+              send({ t: 'task-configs', id: msg.id, configs: configs.slice(0, msg.maxTasks).map((c) => ({ ...c, 'task.class': taskClass })) });
             } catch (err) {
               send({ t: 'task-configs', id: msg.id, error: toErrorInfo(err) });
             }

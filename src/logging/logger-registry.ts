@@ -45,11 +45,16 @@ export class LoggerRegistry {
     this.#loggers.get(name)?.delete(logger);
   }
 
-  /** Loggers with an explicitly set level, plus `root`. */
+  /**
+   * Every logger in use, every level set through the API, and `root`, each with its effective
+   * level: as Kafka Connect's Loggers.allLevels lists every logger log4j knows (last_modified null
+   * for those never set through the API).
+   */
   levels(): Record<string, LoggerLevel> {
+    const names = new Set(['root', ...this.#explicit.keys()]);
+    for (const [name, loggers] of this.#loggers) if (loggers.size > 0) names.add(name);
     const out: Record<string, LoggerLevel> = {};
-    for (const [name, level] of [...this.#explicit].sort(([a], [b]) => a.localeCompare(b))) out[name] = level;
-    out.root ??= { level: toLog4j(this.#root.level), last_modified: null };
+    for (const name of [...names].sort()) out[name] = this.level(name)!;
     return out;
   }
 

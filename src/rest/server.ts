@@ -93,6 +93,10 @@ function invalidConfigMessage(err: ConfigException, connectorClass: string | und
 /** A too-large body up to this many times the limit is read and discarded rather than cut off. */
 const LINGER_BODY_FACTOR = 16;
 
+/** pluginVersionProblem's messages (runtime/plugin-version.ts), as they come back from the worker thread. */
+const PLUGIN_VERSION_MISMATCH = /not found that matches the version range|^Invalid version range/;
+const PLUGIN_VERSION_STATUS = 400;
+
 const INITIAL_STATES: readonly TargetState[] = ['STARTED', 'PAUSED', 'STOPPED'];
 
 export function createRestServer(opts: RestServerOptions): FastifyInstance {
@@ -287,13 +291,16 @@ export function createRestServer(opts: RestServerOptions): FastifyInstance {
         .map((c) => ({ class: c, type: 'header_converter', version: VERSION })),
     ];
   });
-  app.get<{ Params: { plugin: string } }>('/connector-plugins/:plugin/config', async (req) => {
+  app.get<{ Params: { plugin: string }; Querystring: { version?: string } }>('/connector-plugins/:plugin/config', async (req) => {
     const transform = findTransformPlugin(req.params.plugin);
     if (transform !== undefined) return transform.configDef.keys().map(configKeyInfo);
     try {
-      return await opts.worker.connectorPluginConfig(req.params.plugin);
+      return await opts.worker.connectorPluginConfig(req.params.plugin, req.query.version);
     } catch (err) {
-      throw new HerderError(404, 'CONNECTD_ERR_PLUGIN_NOT_FOUND', (err as Error).message);
+      const message = (err as Error).message;
+      // KIP-891: the plugin is there, in another version than the one asked for.
+      if (PLUGIN_VERSION_MISMATCH.test(message)) throw new HerderError(PLUGIN_VERSION_STATUS, 'CONNECTD_ERR_PLUGIN_VERSION', message);
+      throw new HerderError(404, 'CONNECTD_ERR_PLUGIN_NOT_FOUND', message);
     }
   });
   app.put<{ Params: { plugin: string }; Body: unknown }>('/connector-plugins/:plugin/config/validate', async (req) =>

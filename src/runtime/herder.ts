@@ -29,8 +29,9 @@ export interface ConnectorOffset {
 
 export interface ConnectorStatus {
   name: string;
-  connector: { state: State; worker_id: string; trace?: string };
-  tasks: { id: number; state: State; worker_id: string; trace?: string }[];
+  /** `version`: the plugin's version() (Kafka Connect 4.1, KIP-891); null until it started. */
+  connector: { state: State; worker_id: string; version: string | null; trace?: string };
+  tasks: { id: number; state: State; worker_id: string; version: string | null; trace?: string }[];
   type: 'source' | 'sink';
 }
 
@@ -99,6 +100,16 @@ export function withWorkerDefaults(worker: Worker, providers: ReadonlyMap<string
   effective['value.converter'] ??= worker.config.valueConverter;
   // Placeholders resolve here, for the connector and its tasks only; the stored config keeps them.
   return resolveConfig({ ...effective, ...config }, providers).config;
+}
+
+/**
+ * The config a connector instance starts with: its own, placeholders resolved, without the
+ * worker's converter defaults. As in Kafka Connect, where the worker's converters are the tasks'
+ * business: a connector that hands its config on as task configs (FileStreamSource) then shows
+ * no worker keys in GET /connectors/{c}/tasks.
+ */
+export function connectorStartConfig(providers: ReadonlyMap<string, ConfigProvider>, config: Readonly<Record<string, string>>): Record<string, string> {
+  return resolveConfig({ ...config }, providers).config;
 }
 
 /**

@@ -84,6 +84,8 @@ export interface PluginInfo {
 export interface PluginConfigHostRequest extends PluginLocation {
   kind: 'plugin-config';
   plugin: string;
+  /** `?version=`: the version (or Maven range) asked for; the plugin's one version must match it. */
+  version?: string;
 }
 
 /** The payload of the piscina `run()` that hosts one sink task for its whole life. */

@@ -18,6 +18,7 @@ import { HerderError, alreadyExists, notFound, taskNotFound } from './errors.js'
 import type { ConfigProvider } from './config-providers.js';
 import {
   autoRestart,
+  connectorStartConfig,
   maskConfig,
   notStopped,
   restartDelay,
@@ -71,6 +72,8 @@ interface ConnectorEntry {
   passwordKeys: Set<string>;
   /** Topics the connector's tasks wrote to since the last reset (KIP-558). */
   activeTopics: Set<string>;
+  /** The connector's version() from its last start (kept while STOPPED, as Kafka Connect shows it). */
+  version: string | null;
 }
 
 /** An operation that reached the head of its connector's queue after a DELETE of the connector. */
@@ -153,8 +156,9 @@ export class StandaloneHerder implements Herder {
     const withTrace = <T extends object>(o: T, trace?: string): T & { trace?: string } => (trace === undefined ? o : { ...o, trace });
     return {
       name,
-      connector: withTrace({ state: entry.state, worker_id: workerId }, entry.trace),
-      tasks: [...entry.tasks.entries()].sort(([a], [b]) => a - b).map(([id, t]) => withTrace({ id, state: t.state, worker_id: workerId }, t.trace)),
+      // Kafka Connect 4.1 (KIP-891): the plugin's version after worker_id, null while not known.
+      connector: withTrace({ state: entry.state, worker_id: workerId, version: entry.version }, entry.trace),
+      tasks: [...entry.tasks.entries()].sort(([a], [b]) => a - b).map(([id, t]) => withTrace({ id, state: t.state, worker_id: workerId, version: t.handle?.version ?? null }, t.trace)),
       type: entry.type,
     };
   }
@@ -186,6 +190,7 @@ export class StandaloneHerder implements Herder {
       type: connectorType,
       passwordKeys,
       activeTopics: new Set(),
+      version: null,
       name,
       config: { ...config },
       effectiveConfig: this.#withWorkerDefaults(config),
@@ -442,13 +447,14 @@ export class StandaloneHerder implements Herder {
     if (this.#stopping) return false;
     const { connector, started } = this.#worker.startConnector(
       entry.name,
-      entry.effectiveConfig,
+      connectorStartConfig(this.#providers, entry.config),
       () => this.#requestReconfiguration(entry),
       (error) => this.#connectorFailed(entry, error),
     );
     entry.connector = connector;
     try {
       const version = await started;
+      entry.version = version;
       this.#worker.startups.connectorSuccess++;
       entry.state = entry.targetState === 'PAUSED' ? 'PAUSED' : 'RUNNING';
       for (const key of connector.passwordKeys) entry.passwordKeys.add(key);

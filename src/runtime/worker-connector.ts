@@ -35,6 +35,8 @@ export class WorkerConnector {
 
   /** Keys the connector declares PASSWORD (known once it started). */
   passwordKeys: readonly string[] = [];
+  /** The connector's version(), once started: the status shows it (KIP-891). */
+  version: string | null = null;
 
   /** Resolves with its version once the connector's start() returned; rejects with its error. */
   start(): Promise<string> {
@@ -54,6 +56,7 @@ export class WorkerConnector {
           case 'started':
             started = true;
             this.passwordKeys = msg.passwordKeys;
+            this.version = msg.version;
             resolve(msg.version);
             break;
           case 'task-configs': {

@@ -79,6 +79,8 @@ export class WorkerSinkTask {
   state: State = 'UNASSIGNED';
   failure: ErrorInfo | undefined;
   threadId: number | undefined;
+  /** The task's version(), once started: the status shows it (KIP-891). */
+  version: string | null = null;
 
   readonly #opts: WorkerSinkTaskOptions;
   #consumer!: SinkConsumer;
@@ -194,6 +196,7 @@ export class WorkerSinkTask {
     switch (msg.t) {
       case 'started':
         this.threadId = msg.threadId;
+        this.version = msg.version;
         onStarted();
         break;
       case 'put-done':

@@ -57,6 +57,8 @@ export class WorkerSourceTask implements DeliveryTarget {
   failure: ErrorInfo | undefined;
   /** The worker thread hosting the task, known once it started. */
   threadId: number | undefined;
+  /** The task's version(), once started: the status shows it (KIP-891). */
+  version: string | null = null;
 
   readonly #opts: WorkerSourceTaskOptions;
   readonly #submitted = new SubmittedRecords();
@@ -119,6 +121,7 @@ export class WorkerSourceTask implements DeliveryTarget {
       case 'started':
         this.#keepMetadata = msg.wantsRecordCommits;
         this.threadId = msg.threadId;
+        this.version = msg.version;
         if (this.#pausedBeforeStart) this.pause();
         else this.#setState('RUNNING');
         onStarted();

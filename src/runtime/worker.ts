@@ -187,9 +187,9 @@ export class Worker {
     return (await this.#pool.run(request)) as PluginInfo[];
   }
 
-  /** GET /connector-plugins/{plugin}/config. Rejects with PluginNotFoundError's message for an unknown plugin. */
-  async connectorPluginConfig(plugin: string): Promise<ConfigKeyInfo[]> {
-    const request: PluginConfigHostRequest = { kind: 'plugin-config', plugin, pluginPath: this.config.pluginPath };
+  /** GET /connector-plugins/{plugin}/config[?version=]. Rejects with PluginNotFoundError's message for an unknown plugin, or the KIP-891 message for another version. */
+  async connectorPluginConfig(plugin: string, version?: string): Promise<ConfigKeyInfo[]> {
+    const request: PluginConfigHostRequest = { kind: 'plugin-config', plugin, pluginPath: this.config.pluginPath, ...(version === undefined ? {} : { version }) };
     return (await this.#pool.run(request)) as ConfigKeyInfo[];
   }
 

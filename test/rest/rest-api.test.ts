@@ -69,7 +69,9 @@ t.test('create, read, update, patch, list, delete', async (t) => {
   const tasks = (await call('GET', '/connectors/a/tasks')).body as { id: { connector: string; task: number }; config: Record<string, string> }[];
   t.same(tasks.map((x) => x.id), [{ connector: 'a', task: 0 }], 'TaskInfo ids');
   t.equal(tasks[0]!.config['task.partitions'], '0', 'TaskInfo carries the task config');
-  t.same((await call('GET', '/connectors/a/tasks/0/status')).body, { id: 0, state: 'RUNNING', worker_id: (await proc.status('a')).tasks[0]!.worker_id });
+  t.same((await call('GET', '/connectors/a/tasks/0/status')).body, { id: 0, state: 'RUNNING', worker_id: (await proc.status('a')).tasks[0]!.worker_id, version: ((await call('GET', '/')).body as { version: string }).version }, "with the task's version(), as Kafka Connect 4.1");
+  t.equal(tasks[0]!.config['task.class'], 'io.connectd.connectors.generator.GeneratorSourceTask', 'task.class, as Kafka Connect adds it');
+  t.equal(tasks[0]!.config['key.converter'], undefined, "no worker converter defaults: the connector's task config only");
 
   const put = await call('PUT', '/connectors/a/config', generator('rest-a', { 'batch.size': '20' }));
   t.equal(put.status, 200, 'PUT on an existing connector → 200');
@@ -303,5 +305,7 @@ t.test('admin/loggers: list, read, set with hierarchy', async (t) => {
   t.equal((await call('PUT', '/admin/loggers/connectd.runtime', {})).status, 400);
   t.equal((await call('GET', '/admin/loggers/no.such.logger')).status, 404);
   t.equal((await call('PUT', '/admin/loggers/root', { level: 'INFO' })).status, 200);
-  t.same(Object.keys((await call('GET', '/admin/loggers')).body as object), ['root'], 'root replaces the more specific setting');
+  const after = (await call('GET', '/admin/loggers')).body as Record<string, { level: string; last_modified: number | null }>;
+  t.same(Object.keys(after).filter((name) => after[name]!.last_modified !== null), ['root'], 'root replaces the more specific setting');
+  t.equal(after['connectd.runtime.Worker']?.level, 'INFO', 'loggers in use are listed with their effective level');
 });

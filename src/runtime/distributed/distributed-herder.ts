@@ -46,6 +46,7 @@ import {
   validateConnector,
   validateForPlugin,
   withWorkerDefaults,
+  connectorStartConfig,
 } from '../herder.js';
 import type { ConnectorInfo, ConnectorOffset, ConnectorStatus, Herder, RestartOptions, TargetState } from '../herder.js';
 import { aliasesFor } from '../plugins.js';
@@ -235,12 +236,12 @@ export class DistributedHerder implements Herder {
     const withTrace = <T extends object>(o: T, trace?: string): T & { trace?: string } => (trace === undefined ? o : { ...o, trace });
     const tasks = this.#configs.snapshot().tasks(name).map((id) => this.taskStatus(name, id.task));
     const local = this.#connectors.get(name);
-    if (local !== undefined) return { name, connector: withTrace({ state: local.state, worker_id: this.#worker.workerId }, local.trace), tasks, type };
+    if (local !== undefined) return { name, connector: withTrace({ state: local.state, worker_id: this.#worker.workerId, version: local.instance?.version ?? null }, local.trace), tasks, type };
     const stored = this.#statuses.getConnector(name);
     const connector =
       stored === undefined
-        ? { state: 'UNASSIGNED' as State, worker_id: this.#ownerOf('connectors', name) ?? '' }
-        : withTrace({ state: stored.state as State, worker_id: stored.workerId }, stored.trace ?? undefined);
+        ? { state: 'UNASSIGNED' as State, worker_id: this.#ownerOf('connectors', name) ?? '', version: null }
+        : withTrace({ state: stored.state as State, worker_id: stored.workerId, version: stored.version }, stored.trace ?? undefined);
     return { name, connector, tasks, type };
   }
 
@@ -249,10 +250,10 @@ export class DistributedHerder implements Herder {
     const id = { connector: name, task };
     if (task >= this.#configs.snapshot().taskCount(name)) throw taskNotFound(name, task);
     const local = this.#tasks.get(unitKey(id));
-    if (local !== undefined) return { id: task, state: local.state, worker_id: this.#worker.workerId, ...(local.trace === undefined ? {} : { trace: local.trace }) };
+    if (local !== undefined) return { id: task, state: local.state, worker_id: this.#worker.workerId, version: local.handle?.version ?? null, ...(local.trace === undefined ? {} : { trace: local.trace }) };
     const stored = this.#statuses.getTask(id);
-    if (stored === undefined) return { id: task, state: 'UNASSIGNED', worker_id: this.#ownerOf('tasks', unitKey(id)) ?? '' };
-    return { id: task, state: stored.state as State, worker_id: stored.workerId, ...(stored.trace === null ? {} : { trace: stored.trace }) };
+    if (stored === undefined) return { id: task, state: 'UNASSIGNED', worker_id: this.#ownerOf('tasks', unitKey(id)) ?? '', version: null };
+    return { id: task, state: stored.state as State, worker_id: stored.workerId, version: stored.version, ...(stored.trace === null ? {} : { trace: stored.trace }) };
   }
 
   activeTopics(name: string): string[] {
@@ -551,7 +552,7 @@ export class DistributedHerder implements Herder {
   async #startConnectorInstance(local: LocalConnector): Promise<boolean> {
     const { connector, started } = this.#worker.startConnector(
       local.name,
-      this.#effective(local.config),
+      connectorStartConfig(this.#providers, local.config),
       () => void this.#enqueue(local.name, () => this.#reconfigure(local.name)),
       (error) => {
         if (this.#connectors.get(local.name) === local && local.instance === connector) this.#setConnectorState(local, 'FAILED', error);
@@ -798,12 +799,14 @@ export class DistributedHerder implements Herder {
 
   #reportConnector(connector: string, state: StatusState, trace: string | undefined, generation: number): Promise<void> {
     // The status topic is read by every worker and any consumer: no secret value in a trace.
-    const status = { connector, state, trace: trace === undefined ? null : knownSecrets.redact(trace), workerId: this.#worker.workerId, generation, version: null };
+    const version = this.#connectors.get(connector)?.instance?.version ?? null;
+    const status = { connector, state, trace: trace === undefined ? null : knownSecrets.redact(trace), workerId: this.#worker.workerId, generation, version };
     return this.#statuses.putConnectorSafe(status).then(() => undefined, (err: unknown) => this.#logger.warn({ err, connector }, 'writing the connector status failed'));
   }
 
   #reportTask(id: ConnectorTaskId, state: StatusState, trace: string | undefined, generation: number): Promise<void> {
-    const status = { id, state, trace: trace === undefined ? null : knownSecrets.redact(trace), workerId: this.#worker.workerId, generation, version: null };
+    const version = this.#tasks.get(unitKey(id))?.handle?.version ?? null;
+    const status = { id, state, trace: trace === undefined ? null : knownSecrets.redact(trace), workerId: this.#worker.workerId, generation, version };
     return this.#statuses.putTaskSafe(status).then(() => undefined, (err: unknown) => this.#logger.warn({ err, task: unitKey(id) }, 'writing the task status failed'));
   }
 
