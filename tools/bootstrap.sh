@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs whatever connectd's build, tests and demo need and is missing, then compiles.
 # Idempotent: with everything in place it only checks (a few seconds) and runs an incremental tsc.
-#   a. Debian packages: the -dev libraries librdkafka links against, a Java 17 JDK, Maven
+#   a. Debian packages: the -dev libraries librdkafka links against, a Java 17 JDK, Maven, and
+#      Prometheus (for its promtool only: test/metrics/promtool.test.ts lints /metrics with it)
 #   b. npm packages from package-lock.json (librdkafka is compiled from source: CKJS_LINKING=dynamic),
 #      the Kafka binding patched with patches/kafka-javascript-batch-produce.patch before it is built
 #   c. Apache Kafka jars (version pinned in tools/kafka/pom.xml) into .cache/kafka/<version>/libs
@@ -35,6 +36,10 @@ if ! command -v java >/dev/null 2>&1 || [ "$(java_major)" -lt 17 ] 2>/dev/null |
   missing+=(openjdk-17-jdk-headless)
 fi
 command -v mvn >/dev/null 2>&1 || missing+=(maven)
+# Debian ships promtool only in the server's package (~19 MB download, ~96 MB installed); where
+# services start on install (not in a container with policy-rc.d), it also starts a Prometheus
+# server on :9090, which nothing of connectd's uses.
+command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
 if [ ${#missing[@]} -gt 0 ]; then
   say "installing Debian packages: ${missing[*]}"
   if [ "$(id -u)" -eq 0 ]; then
@@ -48,8 +53,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   "${SUDO[@]}" apt-get update -q
   "${SUDO[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
   command -v java >/dev/null 2>&1 && [ "$(java_major)" -ge 17 ] || die "Java 17+ is still not the default java: $(java -version 2>&1 | head -n1)"
+  command -v promtool >/dev/null 2>&1 || die "promtool is still not on PATH after installing Debian's prometheus package"
 else
-  say "Debian packages present (java $(java_major), $(mvn -v 2>/dev/null | sed -n '1s/\x1b\[[0-9;]*m//g; 1s/^Apache Maven \([^ ]*\).*/maven \1/p'))"
+  say "Debian packages present (java $(java_major), $(mvn -v 2>/dev/null | sed -n '1s/\x1b\[[0-9;]*m//g; 1s/^Apache Maven \([^ ]*\).*/maven \1/p'), $(promtool --version 2>&1 | sed -n '1s/^promtool, version \([^ ]*\).*/promtool \1/p'))"
 fi
 
 # --- b. npm packages ------------------------------------------------------------------------

@@ -92,7 +92,7 @@ try {
   while (!interrupted && (seconds <= 0 || Date.now() - t0 < seconds * 1000)) {
     await Promise.race([new Promise((r) => setTimeout(r, 2000)), interrupt]);
     const written = await proc.metric('connectd_source_record_write_total');
-    const inFlight = await proc.metric('connectd_source_record_active_count');
+    const inFlight = await proc.metric('connectd_source_active_records');
     const status = await proc.status('demo-generator');
     const sunk = await proc.metric('connectd_sink_record_send_total');
     const now = Date.now();

@@ -2,6 +2,10 @@
  * The Prometheus registry of a connectd worker: one place that defines every metric. Names and
  * meanings: docs/metrics.md. Hot-path numbers live in plain fields (SourceTaskMetrics) and are
  * read here at scrape time, so producing a record costs no metric bookkeeping beyond `+= 1`.
+ * Names follow Prometheus' conventions (counters end in `_total` and nothing else does; a unit,
+ * in base units, as the suffix; `_count`/`_sum`/`_bucket` only from histograms): the output passes
+ * `promtool check metrics` (test/metrics/promtool.test.ts), and a rename is listed for users in
+ * docs/migrating-from-kafka-connect.md.
  */
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Metric } from 'prom-client';
@@ -55,9 +59,15 @@ const STATES: readonly State[] = ['UNASSIGNED', 'RUNNING', 'PAUSED', 'STOPPED', 
  */
 const EVENT_LOOP_SAMPLE_MS = 100;
 
+const REDUNDANT_DEFAULT_METRICS = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'] as const;
+
 export function createMetricsRegistry(sources: MetricsSources): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'connectd_', eventLoopMonitoringPrecision: EVENT_LOOP_SAMPLE_MS });
+  // prom-client's `nodejs_active_{handles,requests,resources}_total` are gauges named as counters
+  // (`promtool check metrics` rejects them) and only sum the per-type gauges of the same name
+  // without `_total`: sum(connectd_nodejs_active_handles) is the same number.
+  for (const name of REDUNDANT_DEFAULT_METRICS) registry.removeSingleMetric(`connectd_${name}`);
   const taskLabels = ['connector', 'task'] as const;
 
   const perTaskCounter = (name: string, help: string, read: (m: SourceTaskMetrics) => number): void => {
@@ -84,8 +94,8 @@ export function createMetricsRegistry(sources: MetricsSources): Registry {
   perTaskCounter('connectd_offset_commit_seconds_total', 'Time spent persisting offsets.', (m) => m.offsetCommitSecondsTotal);
 
   new Gauge({
-    name: 'connectd_source_record_active_count',
-    help: 'Records handed to the producer and not yet acknowledged by Kafka.',
+    name: 'connectd_source_active_records',
+    help: 'Records handed to the producer and not yet acknowledged by Kafka (Kafka Connect: source-record-active-count).',
     labelNames: taskLabels,
     registers: [registry],
     collect() {
@@ -175,8 +185,8 @@ export function createMetricsRegistry(sources: MetricsSources): Registry {
   perSinkTask('connectd_sink_record_read_total', 'Records consumed from Kafka and handed to the task (Kafka Connect: sink-record-read-total).', (m) => m.readRecords);
   perSinkTask('connectd_sink_record_read_bytes_total', 'Key, value and header bytes consumed.', (m) => m.readBytes);
   perSinkTask('connectd_sink_record_send_total', 'Records handed to put() after conversion and transforms (Kafka Connect: sink-record-send-total).', (m) => m.sendRecords);
-  perSinkTask('connectd_sink_record_active_count', 'Records consumed and not yet put (Kafka Connect: sink-record-active-count).', (m) => m.activeRecords, 'gauge');
-  perSinkTask('connectd_sink_partition_count', 'Partitions assigned to the task (Kafka Connect: partition-count).', (m) => m.partitionCount, 'gauge');
+  perSinkTask('connectd_sink_active_records', 'Records consumed and not yet put (Kafka Connect: sink-record-active-count).', (m) => m.activeRecords, 'gauge');
+  perSinkTask('connectd_sink_assigned_partitions', 'Partitions assigned to the task (Kafka Connect: partition-count).', (m) => m.partitionCount, 'gauge');
   perSinkTask('connectd_sink_record_lag_max', "Largest consumer lag over the task's partitions, from librdkafka's statistics (Kafka Connect: sink-record-lag-max).", (m) => m.maxLag, 'gauge');
   perSinkTask('connectd_sink_offset_commit_success_total', 'Consumer offset commits that succeeded (Kafka Connect: offset-commit-completion-total).', (m) => m.offsetCommitSuccess);
   perSinkTask('connectd_sink_offset_commit_failure_total', 'Consumer offset commits that failed, a preCommit that threw included (retried at the next flush).', (m) => m.offsetCommitFailure);
@@ -285,7 +295,7 @@ export function createMetricsRegistry(sources: MetricsSources): Registry {
     },
   });
   new Gauge({
-    name: 'connectd_worker_connector_count',
+    name: 'connectd_worker_connectors',
     help: 'Connectors on this worker.',
     registers: [registry],
     collect() {
@@ -293,7 +303,7 @@ export function createMetricsRegistry(sources: MetricsSources): Registry {
     },
   });
   new Gauge({
-    name: 'connectd_worker_task_count',
+    name: 'connectd_worker_tasks',
     help: 'Tasks assigned to this worker.',
     registers: [registry],
     collect() {

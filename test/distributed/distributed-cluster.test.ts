@@ -147,7 +147,7 @@ t.test('three workers share a 6-task source connector, 2 tasks each', async (t) 
   for (const w of [a, b, c]) t.same((await w.get<string[]>('/connectors')).sort(), ['gen'], `${w.url} lists the connector`);
   const info = await c.get<{ tasks: unknown[] }>('/connectors/gen');
   t.equal(info.tasks.length, 6);
-  t.equal(await a.metric('connectd_worker_task_count'), 2);
+  t.equal(await a.metric('connectd_worker_tasks'), 2);
   t.ok((await a.metric('connectd_worker_rebalance_completed_total')) >= 1, 'rebalances are counted');
   t.equal((await a.metric('connectd_worker_leader')) + (await b.metric('connectd_worker_leader')) + (await c.metric('connectd_worker_leader')), 1, 'one leader');
 });
@@ -185,11 +185,11 @@ t.test('connectors created and deleted while the cluster rebalances: each unit r
   for (const w of [a, b, d]) await waitFor(`${w.url} forgot burst-1`, async () => !(await w.get<string[]>('/connectors')).includes('burst-1'));
   // A unit running on two workers would count twice.
   await waitFor('10 tasks running in the cluster, each once', async () => {
-    const counts = await Promise.all([a, b, d].map((w) => w.metric('connectd_worker_task_count')));
+    const counts = await Promise.all([a, b, d].map((w) => w.metric('connectd_worker_tasks')));
     return counts.reduce((x, y) => x + y, 0) === 10 && Math.max(...counts) - Math.min(...counts) <= 1;
   });
   for (const name of ['burst-0', 'burst-2']) t.equal((await a.request('DELETE', `/connectors/${name}`)).status, 204);
-  await waitFor('the burst connectors gone', async () => (await Promise.all([a, b, d].map((w) => w.metric('connectd_worker_task_count')))).reduce((x, y) => x + y, 0) === 6);
+  await waitFor('the burst connectors gone', async () => (await Promise.all([a, b, d].map((w) => w.metric('connectd_worker_tasks')))).reduce((x, y) => x + y, 0) === 6);
 });
 
 t.test('operations through a worker that does not run the connector', async (t) => {

@@ -65,7 +65,7 @@ t.test('a frozen broker stops polling, not memory; the stream resumes without lo
     samples.push(await rssMiB(proc.pid));
     polled.push(await proc.metric('connectd_source_record_poll_total'));
   }
-  const active = await proc.metric('connectd_source_record_active_count');
+  const active = await proc.metric('connectd_source_active_records');
   t.comment(`RSS baseline ${baseline.toFixed(0)} MiB, while frozen ${samples.map((s) => s.toFixed(0)).join(' ')}; in flight ${active}`);
   t.ok(active <= 2 * (inflightRecords + 500), `in-flight records stay within the credit (+ one poll) per task: ${active}`);
   t.equal(polled.at(-1), polled.at(-8), 'polling stopped: no record polled in the last 3.5 s of the freeze');
@@ -108,7 +108,7 @@ t.test('acks out of order across Kafka partitions: committed offsets never pass 
     return (await proc.metric('connectd_source_record_write_total')) > a;
   });
   await new Promise((r) => setTimeout(r, 1500)); // several offset flushes with a gap in every source partition
-  const stalled = await proc.metric('connectd_source_record_active_count');
+  const stalled = await proc.metric('connectd_source_active_records');
   await proc.kill();
   const committed = await proc.committedOffsets('gen');
   cluster.resumeNode(2);

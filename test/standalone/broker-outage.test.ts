@@ -117,7 +117,7 @@ t.test('a broker outage: tasks ride it out within their in-flight bound, errors 
   let rssLate = 0;
   let unhealthy: { code: number; status: string; message: string } | undefined;
   while (Date.now() - outageStarted < 30000) {
-    const active = await proc.metric('connectd_source_record_active_count', 'connector="gen"');
+    const active = await proc.metric('connectd_source_active_records', 'connector="gen"');
     maxActive = Math.max(maxActive, active);
     t.equal((await proc.status('gen')).tasks[0]!.state, 'RUNNING', `source task RUNNING ${Math.round((Date.now() - outageStarted) / 1000)} s into the outage`);
     const h = await health();

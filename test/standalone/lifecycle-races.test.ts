@@ -173,7 +173,7 @@ for (const mode of MODES) t.test(`${mode}: concurrent lifecycle calls leave what
   for (const name of await proc.get<string[]>('/connectors')) t.equal((await proc.request('DELETE', `/connectors/${name}`)).status, 204);
   t.same(await proc.get<string[]>('/connectors'), []);
   await new Promise((r) => setTimeout(r, 1500));
-  await waitFor(`${mode}: no task left after every connector was deleted`, async () => (await proc.metric('connectd_worker_task_count')) === 0);
+  await waitFor(`${mode}: no task left after every connector was deleted`, async () => (await proc.metric('connectd_worker_tasks')) === 0);
   t.same([...(await growing(mode))], [], `${mode}, seed ${seed}: with every connector deleted, nothing produces`);
   t.equal(await proc.stop(), 0);
 });

@@ -30,7 +30,7 @@ t.test('pause stops polling and resume continues; stop frees the tasks and resum
   t.equal((await proc.request('PUT', '/connectors/gen/pause')).status, 202);
   t.equal(states(await proc.status('gen')), 'PAUSED 0:PAUSED 1:PAUSED');
   // Records polled before the pause are still acknowledged: wait until none is in flight.
-  await waitFor('in-flight records acknowledged', async () => (await proc.metric('connectd_source_record_active_count', 'connector="gen"')) === 0);
+  await waitFor('in-flight records acknowledged', async () => (await proc.metric('connectd_source_active_records', 'connector="gen"')) === 0);
   const paused = await written(proc, 'gen');
   await new Promise((r) => setTimeout(r, 1000));
   t.equal(await written(proc, 'gen'), paused, 'nothing produced while paused');

@@ -46,7 +46,7 @@ t.test('counters move while the pipeline runs and agree with each other', async 
   t.ok(written(early) > 0 && written(early) < total, `write_total moved: ${written(early)} then ${written(late)}`);
   t.equal(written(late), total, 'every record counted once, when acknowledged');
   t.equal(value(late, /^connectd_source_record_poll_total\{connector="gen",task="0"\}/), total);
-  t.equal(value(late, /^connectd_source_record_active_count\{connector="gen",task="0"\}/), 0, 'nothing in flight at the end');
+  t.equal(value(late, /^connectd_source_active_records\{connector="gen",task="0"\}/), 0, 'nothing in flight at the end');
   t.equal(value(late, /^connectd_source_poll_batch_total\{connector="gen",task="0"\}/), total / 100, 'one batch per poll of 100');
   t.equal(value(late, /^connectd_source_batch_ack_seconds_count\{connector="gen",task="0"\}/), total / 100, 'one latency observation per batch');
   t.equal(value(late, /^connectd_source_batch_ack_seconds_bucket\{connector="gen",task="0",le="\+Inf"\}/), total / 100);
@@ -77,8 +77,8 @@ t.test('counters move while the pipeline runs and agree with each other', async 
   t.equal(value(late, /^connectd_producer_queue_messages\{producer="worker"\}/), 0, 'librdkafka queue empty');
   t.ok(value(late, /^connectd_producer_broker_rtt_seconds\{producer="worker",broker="/) >= 0, 'broker rtt exposed');
   t.ok(value(late, /^connectd_process_resident_memory_bytes/) > 0, 'process metrics');
-  t.equal(value(late, /^connectd_worker_connector_count /), 1);
-  t.equal(value(late, /^connectd_worker_task_count /), 1);
+  t.equal(value(late, /^connectd_worker_connectors /), 1);
+  t.equal(value(late, /^connectd_worker_tasks /), 1);
   t.equal(value(late, /^connectd_worker_connector_startup_success_total /), 1);
   t.equal(value(late, /^connectd_worker_task_startup_success_total /), 1);
   const elu = late.split('\n').filter((l) => l.startsWith('connectd_event_loop_utilization{'));

@@ -237,8 +237,8 @@ t.test('topics.regex, a task pausing and resuming partitions, requestCommit, and
   const metric = (name: string): Promise<number> => proc.metric(name, 'connector="metrics-sink"');
   t.equal(await metric('connectd_sink_record_read_total'), 500, 'records read');
   t.equal(await metric('connectd_sink_record_send_total'), 500, 'records put');
-  t.equal(await metric('connectd_sink_partition_count'), 3, 'partitions assigned (two topics by regex)');
-  t.equal(await metric('connectd_sink_record_active_count'), 0, 'nothing in flight');
+  t.equal(await metric('connectd_sink_assigned_partitions'), 3, 'partitions assigned (two topics by regex)');
+  t.equal(await metric('connectd_sink_active_records'), 0, 'nothing in flight');
   t.ok((await metric('connectd_sink_put_batch_seconds_count')) > 0, 'put batches timed');
   t.ok((await metric('connectd_sink_offset_commit_success_total')) >= 1, 'commits counted');
   t.equal(await proc.stop(), 0);

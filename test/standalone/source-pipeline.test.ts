@@ -149,7 +149,7 @@ t.test('a task whose poll throws is FAILED; the other tasks keep producing and t
     (await proc.metric('connectd_source_record_write_total', 'task="0"')) + (await proc.metric('connectd_source_record_write_total', 'task="2"'));
   const before = await healthy();
   // Records the task polled before failing may still be acknowledged; wait for those.
-  await waitFor('the failed task has nothing in flight', async () => (await proc.metric('connectd_source_record_active_count', 'task="1"')) === 0);
+  await waitFor('the failed task has nothing in flight', async () => (await proc.metric('connectd_source_active_records', 'task="1"')) === 0);
   const failedBefore = await proc.metric('connectd_source_record_write_total', 'task="1"');
   await waitFor('the healthy tasks to produce more', async () => (await healthy()) > before + 100);
   const after = await proc.status('flaky');

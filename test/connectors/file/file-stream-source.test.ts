@@ -29,7 +29,7 @@ const written = (proc: ConnectdProcess, connector: string): Promise<number> => m
  */
 async function settled(proc: ConnectdProcess, connector: string, count: number): Promise<number> {
   await waitFor(`${count} records acknowledged`, async () => (await written(proc, connector)) >= count);
-  await waitFor('nothing in flight', async () => (await metric(proc, 'connectd_source_record_active_count', connector)) === 0);
+  await waitFor('nothing in flight', async () => (await metric(proc, 'connectd_source_active_records', connector)) === 0);
   return metric(proc, 'connectd_source_record_poll_total', connector);
 }
 
