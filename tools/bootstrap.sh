@@ -2,7 +2,7 @@
 # Installs whatever connectd's build, tests and demo need and is missing, then compiles.
 # Idempotent: with everything in place it only checks (a few seconds) and runs an incremental tsc.
 #   a. Debian packages: the -dev libraries librdkafka links against, a Java 17 JDK, Maven, and
-#      Prometheus (for its promtool only: test/metrics/promtool.test.ts lints /metrics with it)
+#      Prometheus (for its promtool only: test/metrics/promtool.test.ts lints /metrics with it), strace
 #   b. npm packages from package-lock.json (librdkafka is compiled from source: CKJS_LINKING=dynamic),
 #      the Kafka binding patched with patches/kafka-javascript-batch-produce.patch before it is built
 #   c. Apache Kafka jars (version pinned in tools/kafka/pom.xml) into .cache/kafka/<version>/libs
@@ -40,6 +40,8 @@ command -v mvn >/dev/null 2>&1 || missing+=(maven)
 # services start on install (not in a container with policy-rc.d), it also starts a Prometheus
 # server on :9090, which nothing of connectd's uses.
 command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
+# strace: test/cli/systemd-hardening.test.ts lists the daemon's system calls against the unit's filter.
+command -v strace >/dev/null 2>&1 || missing+=(strace)
 if [ ${#missing[@]} -gt 0 ]; then
   say "installing Debian packages: ${missing[*]}"
   if [ "$(id -u)" -eq 0 ]; then
