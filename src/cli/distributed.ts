@@ -21,7 +21,7 @@ import { KafkaConfigBackingStore } from '../storage/kafka-config-backing-store.j
 import { KafkaOffsetBackingStore } from '../storage/kafka-offset-backing-store.js';
 import { KafkaStatusBackingStore } from '../storage/kafka-status-backing-store.js';
 import { VERSION } from '../version.js';
-import { fatalExit, fatalReport, onUncaught, releaseWithin, startupStep } from './fatal.js';
+import { failedStart, fatalExit, onUncaught, startupStep } from './fatal.js';
 import type { RestSecurity } from './rest-security.js';
 import { workerMetrics } from './standalone.js';
 import { SystemdNotifier } from './systemd-notify.js';
@@ -113,12 +113,7 @@ export async function runDistributed(config: WorkerConfig, restSecurity: RestSec
     logger.info('connectd joined the cluster');
     systemd?.ready(`running: cluster ${d.groupId}, REST API on ${address}`);
   } catch (err) {
-    // A failed start releases what it holds and ends: a half-started worker helps nobody.
-    const { code, text } = fatalReport(err);
-    logger.fatal({ err }, 'connectd could not start');
-    process.stderr.write(text);
-    await releaseWithin(() => shutdown('start-failure'), releaseTimeoutMs, logger);
-    return code;
+    return failedStart(err, logger, () => shutdown('start-failure'), releaseTimeoutMs);
   }
   return stopped;
 }

@@ -75,6 +75,19 @@ export function fatalExit(logger: Logger, release: () => Promise<unknown>, relea
 }
 
 /** `release()`, but never longer than `timeoutMs`: a fatal path must end. False if it timed out. */
+/**
+ * A start that failed: logs it (FATAL, and a plain report on stderr for whoever started the
+ * daemon), releases what the start had taken within `timeoutMs`, and gives the exit status.
+ * A half-started daemon helps nobody.
+ */
+export async function failedStart(err: unknown, logger: Logger, release: () => Promise<unknown>, timeoutMs: number): Promise<number> {
+  const { code, text } = fatalReport(err);
+  logger.fatal({ err }, 'connectd could not start');
+  process.stderr.write(text);
+  await releaseWithin(release, timeoutMs, logger);
+  return code;
+}
+
 export async function releaseWithin(release: () => Promise<unknown>, timeoutMs: number, logger: Logger): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<boolean>((resolve) => {

@@ -19,7 +19,7 @@ import { Worker } from '../runtime/worker.js';
 import { ConfigException } from '../sdk/config-def.js';
 import { FileOffsetBackingStore } from '../storage/file-offset-backing-store.js';
 import { VERSION } from '../version.js';
-import { fatalExit, fatalReport, onUncaught, releaseWithin, startupStep } from './fatal.js';
+import { failedStart, fatalExit, onUncaught, releaseWithin, startupStep } from './fatal.js';
 import { EXIT_INVALID_CONFIG, formatProblem } from './problems.js';
 import type { RestSecurity } from './rest-security.js';
 import { SystemdNotifier } from './systemd-notify.js';
@@ -92,12 +92,7 @@ export async function runStandalone(config: WorkerConfig, connectorConfigs: Reco
     logger.info({ connectors: herder.connectorNames() }, 'connectd started');
     systemd?.ready(`running: ${herder.connectorNames().length} connector(s), REST API on ${address}`);
   } catch (err) {
-    // A failed start releases what it holds and ends: a half-started daemon helps nobody.
-    const { code, text } = fatalReport(err);
-    logger.fatal({ err }, 'connectd could not start');
-    process.stderr.write(text);
-    await releaseWithin(() => shutdown('start-failure'), releaseTimeoutMs, logger);
-    return code;
+    return failedStart(err, logger, () => shutdown('start-failure'), releaseTimeoutMs);
   }
   return stopped;
 }
