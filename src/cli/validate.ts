@@ -13,7 +13,7 @@ import { ConfigFileError, readConfigFile } from '../config/config-files.js';
 import { HIDDEN, displayValue, knownSecrets, secretValues } from '../config/secrets.js';
 import { WorkerConfigException, layerWorkerConfig, parseWorkerConfig } from '../config/worker-config.js';
 import type { LayeredWorkerConfig, WorkerConfig, WorkerMode } from '../config/worker-config.js';
-import { OVERRIDE_POLICIES, producerOverrides } from '../runtime/client-overrides.js';
+import { OVERRIDE_POLICIES, consumerOverrides, producerOverrides } from '../runtime/client-overrides.js';
 import { configProvidersFrom, resolveConfig } from '../runtime/config-providers.js';
 import type { OverridePolicy } from '../runtime/client-overrides.js';
 import { CONNECTOR_CONFIG_DEF } from '../runtime/standalone-herder.js';
@@ -46,6 +46,7 @@ interface WorkerContext {
   readonly configProviderClasses: Readonly<Record<string, string>>;
   readonly topicCreationEnable: boolean;
   readonly clientOverridePolicy: OverridePolicy;
+  readonly clientOverrideDestinationEnable: boolean;
   readonly converterDefaults: Readonly<Record<string, string>>;
 }
 
@@ -125,7 +126,9 @@ export async function checkConfigs(opts: ValidateOptions): Promise<ConfigCheck> 
     };
     add(() => CONNECTOR_CONFIG_DEF.parse(resolved.config));
     add(() => TopicCreation.fromConfig(resolved.config, context.topicCreationEnable));
-    add(() => producerOverrides(resolved.config, context.clientOverridePolicy));
+    const overrideRules = { policy: context.clientOverridePolicy, destinations: context.clientOverrideDestinationEnable };
+    add(() => producerOverrides(resolved.config, overrideRules));
+    add(() => consumerOverrides(resolved.config, overrideRules));
     const name = props.name?.trim();
     if (name !== undefined && name !== '') {
       const other = names.get(name);
@@ -207,6 +210,7 @@ function lenientContext(layered: LayeredWorkerConfig, workerFile: string): Worke
     configProviderClasses: {},
     topicCreationEnable: props['topic.creation.enable']?.trim().toLowerCase() !== 'false',
     clientOverridePolicy: policy !== undefined && OVERRIDE_POLICIES.includes(policy) ? policy : 'All',
+    clientOverrideDestinationEnable: props['connector.client.config.override.destination.enable']?.trim().toLowerCase() !== 'false',
     converterDefaults,
   };
 }

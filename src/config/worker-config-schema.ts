@@ -260,6 +260,12 @@ export const WORKER_CONFIG_SCHEMA = {
     default: 'All',
     group: 'Connectors and tasks',
   },
+  'connector.client.config.override.destination.enable': {
+    doc: "connectd: let connectors override where their clients connect or authenticate (bootstrap.servers, metadata.broker.list, client.dns.lookup, sasl.oauthbearer.token.endpoint.url). Such a client never inherits the worker's security settings (security.protocol, sasl.*, ssl.*); false refuses these overrides.",
+    format: Boolean,
+    default: true,
+    group: 'Connectors and tasks',
+  },
   'topic.creation.enable': {
     doc: "Let source connectors create their topics (Kafka Connect's KIP-158 topic.creation.* keys).",
     format: Boolean,

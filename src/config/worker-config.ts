@@ -73,6 +73,8 @@ export interface WorkerConfig {
   readonly taskMaxInflightRecords: number;
   readonly taskMaxInflightBytes: number;
   readonly clientOverridePolicy: OverridePolicy;
+  /** `connector.client.config.override.destination.enable`: connectors may point their clients elsewhere (with their own security settings). */
+  readonly clientOverrideDestinationEnable: boolean;
   readonly topicCreationEnable: boolean;
   /** Use the binding's native batch produce when it has it (task.produce.native.batch). */
   readonly taskProduceNativeBatch: boolean;
@@ -328,6 +330,7 @@ export function parseWorkerConfig(
     taskMaxInflightRecords: get<number>('task.max.inflight.records'),
     taskMaxInflightBytes: get<number>('task.max.inflight.bytes'),
     clientOverridePolicy: get<OverridePolicy>('connector.client.config.override.policy'),
+    clientOverrideDestinationEnable: get<boolean>('connector.client.config.override.destination.enable'),
     topicCreationEnable: get<boolean>('topic.creation.enable'),
     taskProduceNativeBatch: get<boolean>('task.produce.native.batch'),
     healthKafkaUnreachableThresholdMs: get<number>('health.kafka.unreachable.threshold.ms'),

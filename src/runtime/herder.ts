@@ -122,8 +122,9 @@ export async function validateConnector(
   };
   collect(() => CONNECTOR_CONFIG_DEF.parse(config));
   collect(() => TopicCreation.fromConfig(config, worker.config.topicCreationEnable));
-  collect(() => producerOverrides(config, worker.config.clientOverridePolicy));
-  collect(() => consumerOverrides(config, worker.config.clientOverridePolicy));
+  const overrideRules = { policy: worker.config.clientOverridePolicy, destinations: worker.config.clientOverrideDestinationEnable };
+  collect(() => producerOverrides(config, overrideRules));
+  collect(() => consumerOverrides(config, overrideRules));
   let passwordKeys: string[] = [];
   let connectorType: 'source' | 'sink' = 'source';
   if ((config['connector.class'] ?? '').trim() !== '') {
