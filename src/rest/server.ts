@@ -7,11 +7,11 @@
  * PUT or PATCH that sends the masked value back keeps the stored one, and no answer shows a secret
  * value the worker knows (config/secrets.ts).
  */
-import { timingSafeEqual } from 'node:crypto';
 import Fastify from 'fastify';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Registry } from 'prom-client';
 import { ConfigException } from '../sdk/config-def.js';
+import { BasicAuthenticator, crossSiteRefusal } from './request-guards.js';
 import { knownSecrets } from '../config/secrets.js';
 import { ForwardRequest, HerderError } from '../runtime/errors.js';
 import type { ConnectorOffset, Herder, TargetState } from '../runtime/herder.js';
@@ -40,13 +40,6 @@ export interface RestServerOptions {
    * PropertyFileLoginModule file). Every request needs valid credentials.
    */
   basicAuth?: ReadonlyMap<string, string>;
-}
-
-/** Constant-time comparison, so response timing does not reveal how much of a secret matched. */
-function sameSecret(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 type NameParams = { Params: { name: string } };
@@ -98,7 +91,12 @@ const INITIAL_STATES: readonly TargetState[] = ['STARTED', 'PAUSED', 'STOPPED'];
 export function createRestServer(opts: RestServerOptions): FastifyInstance {
   const { herder } = opts;
   const bodyLimit = opts.bodyLimit ?? 1024 * 1024;
-  const app = (opts.tls === undefined ? Fastify({ logger: false, bodyLimit }) : Fastify({ logger: false, bodyLimit, https: opts.tls })) as unknown as FastifyInstance;
+  // fastify matches no route when a path parameter is over maxParamLength (default 100): a
+  // connector with a longer name was created and then answered 404 on every /connectors/{name}
+  // call, DELETE included. Node's request-line bound (its 16 KiB header limit) is the only one
+  // here; names are capped on create (CONNECTOR_NAME_MAX_LENGTH, 3060 bytes percent-encoded at most).
+  const routing = { maxParamLength: 16 * 1024 };
+  const app = (opts.tls === undefined ? Fastify({ logger: false, bodyLimit, ...routing }) : Fastify({ logger: false, bodyLimit, ...routing, https: opts.tls })) as unknown as FastifyInstance;
   // Kafka Connect's clients send `Content-Type: application/json` on every request, bodyless ones
   // too (pause, resume, restart, DELETE…); Jersey answers those as if no content type was sent.
   // fastify's parser refuses an empty JSON body (FST_ERR_CTP_EMPTY_JSON_BODY), so an empty or
@@ -114,16 +112,17 @@ export function createRestServer(opts: RestServerOptions): FastifyInstance {
   // message, a config — shows a secret value the process knows, whichever code path produced it.
   // Strings only are rewritten, so the JSON stays valid. Values are masked by key where they are shown.
   app.addHook('preSerialization', async (_req, _reply, payload) => knownSecrets.redactDeep(payload, 64));
-  const credentials = opts.basicAuth;
-  if (credentials !== undefined) {
+  // A browser on another site must not change anything here, with or without the user's cached
+  // basic auth credentials: refused before they are even checked (request-guards.ts).
+  app.addHook('onRequest', async (req, reply) => {
+    const refusal = crossSiteRefusal(req.method, req.headers);
+    if (refusal === undefined) return undefined;
+    return reply.code(refusal.status).send({ error_code: refusal.status, message: refusal.message });
+  });
+  if (opts.basicAuth !== undefined) {
+    const authenticator = new BasicAuthenticator(opts.basicAuth);
     app.addHook('onRequest', async (req, reply) => {
-      const header = req.headers.authorization ?? '';
-      const match = /^Basic ([A-Za-z0-9+/=]+)$/.exec(header);
-      const decoded = match ? Buffer.from(match[1]!, 'base64').toString('utf8') : '';
-      const colon = decoded.indexOf(':');
-      const user = colon < 0 ? '' : decoded.slice(0, colon);
-      const expected = credentials.get(user);
-      if (colon < 0 || expected === undefined || !sameSecret(decoded.slice(colon + 1), expected)) {
+      if (!authenticator.authenticate(req.headers.authorization)) {
         return reply.code(401).header('www-authenticate', 'Basic realm="connectd"').send({ error_code: 401, message: 'Unauthorized: valid HTTP basic auth credentials are required' });
       }
       return undefined;
