@@ -10,7 +10,7 @@ import { parseProperties } from '../config/properties.js';
 import type { ThreadProblem } from './validate-thread.js';
 
 export interface RestSecurity {
-  tls?: { key: Buffer; cert: Buffer };
+  tls?: { key: Buffer; cert: Buffer; ca?: Buffer; clientAuthentication?: 'none' | 'requested' | 'required' };
   basicAuth?: ReadonlyMap<string, string>;
 }
 
@@ -37,9 +37,21 @@ export async function loadRestSecurity(config: WorkerConfig): Promise<{ security
       try {
         // Parses both and checks that the key belongs to the certificate, as the server will.
         createSecureContext({ key, cert });
-        security.tls = { key, cert };
+        security.tls = { key, cert, clientAuthentication: https.clientAuthentication };
       } catch (err) {
         problems.push({ name, value: location, message: `not a usable PEM private key and certificate chain: ${(err as Error).message}` });
+      }
+    }
+    if (https.truststoreLocation !== null) {
+      const ca = await read('listeners.https.ssl.truststore.location', https.truststoreLocation);
+      if (ca !== null) {
+        try {
+          createSecureContext({ ca });
+          if (!ca.toString('latin1').includes('-----BEGIN CERTIFICATE-----')) throw new Error('no PEM certificate in it');
+          if (security.tls !== undefined) security.tls.ca = ca;
+        } catch (err) {
+          problems.push({ name: 'listeners.https.ssl.truststore.location', value: https.truststoreLocation, message: `not usable PEM CA certificates: ${(err as Error).message}` });
+        }
       }
     }
   }

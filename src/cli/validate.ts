@@ -13,7 +13,7 @@ import { ConfigFileError, readConfigFile } from '../config/config-files.js';
 import { HIDDEN, displayValue, knownSecrets, secretValues } from '../config/secrets.js';
 import { WorkerConfigException, layerWorkerConfig, parseWorkerConfig } from '../config/worker-config.js';
 import type { LayeredWorkerConfig, WorkerConfig, WorkerMode } from '../config/worker-config.js';
-import { OVERRIDE_POLICIES, producerOverrides } from '../runtime/client-overrides.js';
+import { OVERRIDE_POLICIES, consumerOverrides, producerOverrides } from '../runtime/client-overrides.js';
 import { AllowedPaths, pathProblems } from '../runtime/allowed-paths.js';
 import { connectorConfigProviders, resolveConfig } from '../runtime/config-providers.js';
 import type { OverridePolicy } from '../runtime/client-overrides.js';
@@ -49,6 +49,7 @@ interface WorkerContext {
   readonly allowedPaths: readonly string[];
   readonly topicCreationEnable: boolean;
   readonly clientOverridePolicy: OverridePolicy;
+  readonly clientOverrideDestinationEnable: boolean;
   readonly converterDefaults: Readonly<Record<string, string>>;
 }
 
@@ -129,7 +130,9 @@ export async function checkConfigs(opts: ValidateOptions): Promise<ConfigCheck> 
     };
     add(() => CONNECTOR_CONFIG_DEF.parse(resolved.config));
     add(() => TopicCreation.fromConfig(resolved.config, context.topicCreationEnable));
-    add(() => producerOverrides(resolved.config, context.clientOverridePolicy));
+    const overrideRules = { policy: context.clientOverridePolicy, destinations: context.clientOverrideDestinationEnable };
+    add(() => producerOverrides(resolved.config, overrideRules));
+    add(() => consumerOverrides(resolved.config, overrideRules));
     pathProblems(resolved.config['connector.class'] ?? '', resolved.config, allowedPaths).forEach(report);
     const name = props.name?.trim();
     if (name !== undefined && name !== '') {
@@ -215,6 +218,7 @@ function lenientContext(layered: LayeredWorkerConfig, workerFile: string): Worke
     allowedPaths: (props['allowed.paths'] ?? '').split(',').map((p) => p.trim()).filter((p) => path.isAbsolute(p)),
     topicCreationEnable: props['topic.creation.enable']?.trim().toLowerCase() !== 'false',
     clientOverridePolicy: policy !== undefined && OVERRIDE_POLICIES.includes(policy) ? policy : 'All',
+    clientOverrideDestinationEnable: props['connector.client.config.override.destination.enable']?.trim().toLowerCase() !== 'false',
     converterDefaults,
   };
 }

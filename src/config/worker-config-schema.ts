@@ -266,6 +266,12 @@ export const WORKER_CONFIG_SCHEMA = {
     default: 'All',
     group: 'Connectors and tasks',
   },
+  'connector.client.config.override.destination.enable': {
+    doc: "connectd: let connectors override where their clients connect or authenticate (bootstrap.servers, metadata.broker.list, client.dns.lookup, sasl.oauthbearer.token.endpoint.url). Such a client never inherits the worker's security settings (security.protocol, sasl.*, ssl.*); false refuses these overrides.",
+    format: Boolean,
+    default: true,
+    group: 'Connectors and tasks',
+  },
   'topic.creation.enable': {
     doc: "Let source connectors create their topics (Kafka Connect's KIP-158 topic.creation.* keys).",
     format: Boolean,
@@ -314,6 +320,25 @@ export const WORKER_CONFIG_SCHEMA = {
     format: String,
     default: '',
     group: 'REST',
+  },
+  'listeners.https.ssl.client.authentication': {
+    doc: "HTTPS listener: client certificates, as Kafka Connect's ssl.client.authentication: required (no request without a certificate the truststore's CAs signed), requested (a certificate, when sent, must be valid), none.",
+    format: ['none', 'requested', 'required'],
+    default: 'none',
+    group: 'REST',
+  },
+  'listeners.https.ssl.truststore.type': {
+    doc: "Format of the HTTPS listener's truststore: PEM.",
+    format: ['PEM'],
+    default: 'PEM',
+    group: 'REST',
+  },
+  'listeners.https.ssl.truststore.location': {
+    doc: "HTTPS listener: a PEM file of CA certificates. Clients' certificates must be signed by one (with ssl.client.authentication); requests forwarded to other workers trust only these CAs and present this listener's certificate.",
+    format: String,
+    default: '',
+    group: 'REST',
+    isPath: true,
   },
   'rest.basic.auth.credentials.file': {
     doc: "When set, every REST request needs HTTP basic auth: a .properties file of user=password lines, as Kafka Connect's BasicAuthSecurityRestExtension reads with PropertyFileLoginModule.",

@@ -68,13 +68,23 @@ export interface WorkerConfig {
   readonly pluginPath: readonly string[];
   readonly listener: { readonly protocol: 'http' | 'https'; readonly host: string; readonly port: number };
   /** With an https listener: its PEM key and certificate chain, as a file holding both or as text. */
-  readonly restHttps: { readonly keystoreLocation: string | null; readonly keyPem: string | null; readonly certificateChainPem: string | null } | null;
+  readonly restHttps: {
+    readonly keystoreLocation: string | null;
+    readonly keyPem: string | null;
+    readonly certificateChainPem: string | null;
+    /** `listeners.https.ssl.client.authentication`. */
+    readonly clientAuthentication: 'none' | 'requested' | 'required';
+    /** `listeners.https.ssl.truststore.location`: PEM CA certificates, or null for the system's. */
+    readonly truststoreLocation: string | null;
+  } | null;
   /** `rest.basic.auth.credentials.file`: user=password lines; null when REST needs no auth. */
   readonly restBasicAuthCredentialsFile: string | null;
   readonly workerThreads: number;
   readonly taskMaxInflightRecords: number;
   readonly taskMaxInflightBytes: number;
   readonly clientOverridePolicy: OverridePolicy;
+  /** `connector.client.config.override.destination.enable`: connectors may point their clients elsewhere (with their own security settings). */
+  readonly clientOverrideDestinationEnable: boolean;
   readonly topicCreationEnable: boolean;
   /** Use the binding's native batch produce when it has it (task.produce.native.batch). */
   readonly taskProduceNativeBatch: boolean;
@@ -300,7 +310,12 @@ export function parseWorkerConfig(
     keyPem: get<string>('listeners.https.ssl.keystore.key') || null,
     certificateChainPem: get<string>('listeners.https.ssl.keystore.certificate.chain') || null,
   };
-  const httpsKeys = ['listeners.https.ssl.keystore.location', 'listeners.https.ssl.keystore.key', 'listeners.https.ssl.keystore.certificate.chain'] as const;
+  const clientAuthentication = get<'none' | 'requested' | 'required'>('listeners.https.ssl.client.authentication');
+  const truststoreLocation = get<string>('listeners.https.ssl.truststore.location') || null;
+  const httpsKeys = ['listeners.https.ssl.keystore.location', 'listeners.https.ssl.keystore.key', 'listeners.https.ssl.keystore.certificate.chain', 'listeners.https.ssl.client.authentication', 'listeners.https.ssl.truststore.location'] as const;
+  if (listener?.protocol === 'https' && clientAuthentication !== 'none' && truststoreLocation === null) {
+    problems.push({ name: 'listeners.https.ssl.client.authentication', value: clientAuthentication, message: 'needs listeners.https.ssl.truststore.location (a PEM file of the CA certificates that sign client certificates)' });
+  }
   if (listener?.protocol === 'https') {
     if (https.keystoreLocation === null && (https.keyPem === null || https.certificateChainPem === null)) {
       problems.push({ name: 'listeners', value: get<string>('listeners'), message: 'an https listener needs listeners.https.ssl.keystore.location (a PEM file with key and certificate chain), or listeners.https.ssl.keystore.key and listeners.https.ssl.keystore.certificate.chain' });
@@ -328,12 +343,21 @@ export function parseWorkerConfig(
     taskShutdownGracefulTimeoutMs: get<number>('task.shutdown.graceful.timeout.ms'),
     pluginPath: Object.freeze(pluginPath),
     listener: Object.freeze(listener!),
-    restHttps: listener!.protocol === 'https' ? Object.freeze({ ...https, keystoreLocation: https.keystoreLocation === null ? null : path.resolve(dirFor('listeners.https.ssl.keystore.location'), https.keystoreLocation) }) : null,
+    restHttps:
+      listener!.protocol === 'https'
+        ? Object.freeze({
+            ...https,
+            keystoreLocation: https.keystoreLocation === null ? null : path.resolve(dirFor('listeners.https.ssl.keystore.location'), https.keystoreLocation),
+            clientAuthentication,
+            truststoreLocation: truststoreLocation === null ? null : path.resolve(dirFor('listeners.https.ssl.truststore.location'), truststoreLocation),
+          })
+        : null,
     restBasicAuthCredentialsFile: get<string>('rest.basic.auth.credentials.file') === '' ? null : path.resolve(dirFor('rest.basic.auth.credentials.file'), get<string>('rest.basic.auth.credentials.file')),
     workerThreads: get<number>('worker.threads'),
     taskMaxInflightRecords: get<number>('task.max.inflight.records'),
     taskMaxInflightBytes: get<number>('task.max.inflight.bytes'),
     clientOverridePolicy: get<OverridePolicy>('connector.client.config.override.policy'),
+    clientOverrideDestinationEnable: get<boolean>('connector.client.config.override.destination.enable'),
     topicCreationEnable: get<boolean>('topic.creation.enable'),
     taskProduceNativeBatch: get<boolean>('task.produce.native.batch'),
     healthKafkaUnreachableThresholdMs: get<number>('health.kafka.unreachable.threshold.ms'),

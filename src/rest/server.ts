@@ -7,11 +7,13 @@
  * PUT or PATCH that sends the masked value back keeps the stored one, and no answer shows a secret
  * value the worker knows (config/secrets.ts).
  */
-import { timingSafeEqual } from 'node:crypto';
+import type { TLSSocket } from 'node:tls';
 import Fastify from 'fastify';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Registry } from 'prom-client';
 import { ConfigException } from '../sdk/config-def.js';
+import { BasicAuthenticator, crossSiteRefusal } from './request-guards.js';
+import { forward } from './forward.js';
 import { knownSecrets } from '../config/secrets.js';
 import { ForwardRequest, HerderError } from '../runtime/errors.js';
 import type { ConnectorOffset, Herder, TargetState } from '../runtime/herder.js';
@@ -33,20 +35,17 @@ export interface RestServerOptions {
   health: () => 'starting' | 'healthy' | 'unhealthy' | { status: 'healthy' | 'unhealthy'; message?: string };
   /** Request body limit in bytes (default 1 MiB). */
   bodyLimit?: number;
-  /** Serve HTTPS with this PEM key and certificate. */
-  tls?: { key: Buffer; cert: Buffer };
+  /**
+   * Serve HTTPS with this PEM key and certificate; `ca`: the CAs trusted for client certificates
+   * (with `clientAuthentication`) and for other workers when forwarding, to which this key and
+   * certificate are presented.
+   */
+  tls?: { key: Buffer; cert: Buffer; ca?: Buffer; clientAuthentication?: 'none' | 'requested' | 'required' };
   /**
    * HTTP basic auth: user → password (as Kafka Connect's BasicAuthSecurityRestExtension with a
    * PropertyFileLoginModule file). Every request needs valid credentials.
    */
   basicAuth?: ReadonlyMap<string, string>;
-}
-
-/** Constant-time comparison, so response timing does not reveal how much of a secret matched. */
-function sameSecret(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 type NameParams = { Params: { name: string } };
@@ -102,7 +101,27 @@ const INITIAL_STATES: readonly TargetState[] = ['STARTED', 'PAUSED', 'STOPPED'];
 export function createRestServer(opts: RestServerOptions): FastifyInstance {
   const { herder } = opts;
   const bodyLimit = opts.bodyLimit ?? 1024 * 1024;
-  const app = (opts.tls === undefined ? Fastify({ logger: false, bodyLimit }) : Fastify({ logger: false, bodyLimit, https: opts.tls })) as unknown as FastifyInstance;
+  // fastify matches no route when a path parameter is over maxParamLength (default 100): a
+  // connector with a longer name was created and then answered 404 on every /connectors/{name}
+  // call, DELETE included. Node's request-line bound (its 16 KiB header limit) is the only one
+  // here; names are capped on create (CONNECTOR_NAME_MAX_LENGTH, 3060 bytes percent-encoded at most).
+  const routing = { maxParamLength: 16 * 1024 };
+  const clientAuthentication = opts.tls?.clientAuthentication ?? 'none';
+  const https =
+    opts.tls === undefined
+      ? undefined
+      : { key: opts.tls.key, cert: opts.tls.cert, ca: opts.tls.ca, requestCert: clientAuthentication !== 'none', rejectUnauthorized: clientAuthentication === 'required' };
+  const app = (https === undefined ? Fastify({ logger: false, bodyLimit, ...routing }) : Fastify({ logger: false, bodyLimit, ...routing, https })) as unknown as FastifyInstance;
+  if (clientAuthentication === 'requested') {
+    // Node lets the handshake through whatever the client sent (rejectUnauthorized: false, or a
+    // client without a certificate could not connect); a certificate that was sent must be valid,
+    // as Kafka Connect's `requested` (JSSE's wantClientAuth) has it.
+    app.addHook('onRequest', async (req, reply) => {
+      const socket = req.raw.socket as TLSSocket;
+      if (socket.authorized || Object.keys(socket.getPeerCertificate()).length === 0) return undefined;
+      return reply.code(401).send({ error_code: 401, message: `Unauthorized: the client certificate is not trusted (${String(socket.authorizationError)})` });
+    });
+  }
   // Kafka Connect's clients send `Content-Type: application/json` on every request, bodyless ones
   // too (pause, resume, restart, DELETE…); Jersey answers those as if no content type was sent.
   // fastify's parser refuses an empty JSON body (FST_ERR_CTP_EMPTY_JSON_BODY), so an empty or
@@ -118,16 +137,17 @@ export function createRestServer(opts: RestServerOptions): FastifyInstance {
   // message, a config — shows a secret value the process knows, whichever code path produced it.
   // Strings only are rewritten, so the JSON stays valid. Values are masked by key where they are shown.
   app.addHook('preSerialization', async (_req, _reply, payload) => knownSecrets.redactDeep(payload, 64));
-  const credentials = opts.basicAuth;
-  if (credentials !== undefined) {
+  // A browser on another site must not change anything here, with or without the user's cached
+  // basic auth credentials: refused before they are even checked (request-guards.ts).
+  app.addHook('onRequest', async (req, reply) => {
+    const refusal = crossSiteRefusal(req.method, req.headers);
+    if (refusal === undefined) return undefined;
+    return reply.code(refusal.status).send({ error_code: refusal.status, message: refusal.message });
+  });
+  if (opts.basicAuth !== undefined) {
+    const authenticator = new BasicAuthenticator(opts.basicAuth);
     app.addHook('onRequest', async (req, reply) => {
-      const header = req.headers.authorization ?? '';
-      const match = /^Basic ([A-Za-z0-9+/=]+)$/.exec(header);
-      const decoded = match ? Buffer.from(match[1]!, 'base64').toString('utf8') : '';
-      const colon = decoded.indexOf(':');
-      const user = colon < 0 ? '' : decoded.slice(0, colon);
-      const expected = credentials.get(user);
-      if (colon < 0 || expected === undefined || !sameSecret(decoded.slice(colon + 1), expected)) {
+      if (!authenticator.authenticate(req.headers.authorization)) {
         return reply.code(401).header('www-authenticate', 'Basic realm="connectd"').send({ error_code: 401, message: 'Unauthorized: valid HTTP basic auth credentials are required' });
       }
       return undefined;
@@ -345,11 +365,11 @@ export function createRestServer(opts: RestServerOptions): FastifyInstance {
       if (req.headers.authorization !== undefined) headers.authorization = req.headers.authorization;
       if (req.body !== undefined && req.body !== null) headers['content-type'] = 'application/json';
       try {
-        const res = await fetch(target, { method: req.method, headers, body: req.body === undefined || req.body === null ? undefined : JSON.stringify(req.body), signal: AbortSignal.timeout(90_000) });
-        const text = await res.text();
+        const body = req.body === undefined || req.body === null ? undefined : JSON.stringify(req.body);
+        const res = await forward(target, { method: req.method, headers, body, timeoutMs: 90_000, tls: opts.tls });
         reply.code(res.status);
-        if (res.headers.get('content-type') !== null) reply.type(res.headers.get('content-type')!);
-        return reply.send(text === '' ? undefined : text);
+        if (res.contentType !== undefined) reply.type(res.contentType);
+        return reply.send(res.text === '' ? undefined : res.text);
       } catch (cause) {
         return reply.code(500).send({ error_code: 500, message: `forwarding the request to ${err.url} failed: ${(cause as Error).message}` });
       }

@@ -8,6 +8,14 @@ import { defineTransformsAndPredicates } from '../transforms/transforms-config.j
 
 const COMMON = 'Common';
 
+/**
+ * The longest connector name, in Unicode code points. Kafka Connect has none, but a name must fit in
+ * the request line of every `/connectors/{name}/…` call; the REST server admits path parameters of
+ * this many code points percent-encoded at their worst (12 bytes each: 4 UTF-8 bytes as `%XX`), so
+ * every name that can be created can also be read, paused and deleted.
+ */
+export const CONNECTOR_NAME_MAX_LENGTH = 255;
+
 const COMMON_KEYS = new ConfigDef()
   .define({
     name: 'name',
@@ -18,9 +26,15 @@ const COMMON_KEYS = new ConfigDef()
     orderInGroup: 1,
     width: 'MEDIUM',
     displayName: 'Connector name',
-    // Beyond Kafka Connect: no "/" either, or the connector could not be addressed in the REST API.
-    validator: CompositeValidator.of(new NonEmptyStringWithoutControlChars(), (_name, value) =>
-      typeof value === 'string' && value.includes('/') ? 'String may not contain "/" (it could not be addressed in the REST API)' : undefined,
+    // Beyond Kafka Connect: no "/" and no more than CONNECTOR_NAME_MAX_LENGTH code points, or the
+    // connector could not be addressed in the REST API.
+    validator: CompositeValidator.of(
+      new NonEmptyStringWithoutControlChars(),
+      (_name, value) => (typeof value === 'string' && value.includes('/') ? 'String may not contain "/" (it could not be addressed in the REST API)' : undefined),
+      (_name, value) => {
+        const length = typeof value === 'string' ? [...value].length : 0;
+        return length > CONNECTOR_NAME_MAX_LENGTH ? `must be at most ${CONNECTOR_NAME_MAX_LENGTH} characters (Unicode code points) long, got ${length}` : undefined;
+      },
     ),
   })
   .define({

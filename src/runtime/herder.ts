@@ -134,8 +134,9 @@ export async function validateConnector(
   };
   collect(() => CONNECTOR_CONFIG_DEF.parse(config));
   collect(() => TopicCreation.fromConfig(config, worker.config.topicCreationEnable));
-  collect(() => producerOverrides(config, worker.config.clientOverridePolicy));
-  collect(() => consumerOverrides(config, worker.config.clientOverridePolicy));
+  const overrideRules = { policy: worker.config.clientOverridePolicy, destinations: worker.config.clientOverrideDestinationEnable };
+  collect(() => producerOverrides(config, overrideRules));
+  collect(() => consumerOverrides(config, overrideRules));
   // Here, not in the connector's ConfigDef: the allowlist is the worker's, and plugin code (in a
   // worker thread) has no say in it.
   problems.push(...pathProblems(config['connector.class'] ?? '', config, new AllowedPaths(worker.config.allowedPaths, 'allowed.paths')));

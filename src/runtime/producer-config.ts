@@ -9,9 +9,12 @@
  *
  * Precedence: connectd's defaults < the worker's Kafka security settings < worker `producer.*` <
  * connector `producer.override.*`. A user who wants a bound sets `producer.delivery.timeout.ms` or
- * `producer.message.timeout.ms` (librdkafka's alias pair), and that value wins.
+ * `producer.message.timeout.ms` (librdkafka's alias pair), and that value wins. A connector whose
+ * overrides change the destination (`producer.override.bootstrap.servers`…) inherits none of the
+ * worker's security settings (client-overrides.ts).
  */
 import type { WorkerConfig } from '../config/worker-config.js';
+import { inheritedClientSettings } from './client-overrides.js';
 
 /** librdkafka's two names for the one setting (`delivery.timeout.ms` is the alias of the Java name). */
 export const MESSAGE_TIMEOUT_KEYS = ['message.timeout.ms', 'delivery.timeout.ms'] as const;
@@ -23,7 +26,8 @@ export function taskProducerConfig(
   clientId: string,
   overrides: Readonly<Record<string, string>>,
 ): ClientConfig {
-  const userSet = (key: string): boolean => key in config.kafkaClientDefaults || key in config.producer || key in overrides;
+  const inherited = inheritedClientSettings([config.kafkaClientDefaults, config.producer], overrides);
+  const userSet = (key: string): boolean => key in inherited || key in overrides;
   // Only when neither alias is set: with both in one config, librdkafka keeps whichever comes last.
   const unboundedDelivery: ClientConfig = MESSAGE_TIMEOUT_KEYS.some(userSet) ? {} : { 'message.timeout.ms': 0 };
   return {
@@ -34,8 +38,29 @@ export function taskProducerConfig(
     'queue.buffering.max.kbytes': 512 * 1024,
     'enable.idempotence': true,
     ...unboundedDelivery,
-    ...config.kafkaClientDefaults,
-    ...config.producer,
+    ...inherited,
+    'client.id': clientId,
+    ...overrides,
+    'bootstrap.servers': overrides['bootstrap.servers'] ?? config.bootstrapServers,
+  };
+}
+
+/**
+ * Kafka Connect's `Worker.baseConsumerConfigs` for a sink task: earliest offsets when the group
+ * has none, the group `connect-<name>`; the worker's settings below `consumer.override.*`, with the
+ * same rule on security settings as producers.
+ */
+export function taskConsumerConfig(
+  config: Pick<WorkerConfig, 'kafkaClientDefaults' | 'consumer' | 'bootstrapServers'>,
+  connectorName: string,
+  clientId: string,
+  overrides: Readonly<Record<string, string>>,
+): ClientConfig {
+  return {
+    'auto.offset.reset': 'earliest',
+    'fetch.wait.max.ms': 100,
+    ...inheritedClientSettings([config.kafkaClientDefaults, config.consumer], overrides),
+    'group.id': `connect-${connectorName}`,
     'client.id': clientId,
     ...overrides,
     'bootstrap.servers': overrides['bootstrap.servers'] ?? config.bootstrapServers,

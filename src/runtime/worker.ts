@@ -14,8 +14,9 @@ import { ConfigException } from '../sdk/config-def.js';
 import { KafkaAdmin } from '../kafka/admin.js';
 import { SourceProducer } from '../kafka/source-producer.js';
 import type { TopicCreation } from './topic-creation.js';
-import { consumerOverrides, producerOverrides } from './client-overrides.js';
-import { taskProducerConfig } from './producer-config.js';
+import { consumerOverrides, inheritedClientSettings, producerOverrides } from './client-overrides.js';
+import { taskConsumerConfig, taskProducerConfig } from './producer-config.js';
+import type { ClientOverrideRules } from './client-overrides.js';
 import { SourceTaskMetrics } from '../metrics/source-task-metrics.js';
 import { SinkTaskMetrics } from '../metrics/sink-task-metrics.js';
 import { DeadLetterQueue } from '../kafka/dead-letter-queue.js';
@@ -92,6 +93,11 @@ export class Worker {
     });
   }
 
+  /** The worker's limits on connectors' `producer.override.*` and `consumer.override.*`. */
+  get #overrideRules(): ClientOverrideRules {
+    return { policy: this.config.clientOverridePolicy, destinations: this.config.clientOverrideDestinationEnable };
+  }
+
   /** Producer settings of source tasks and dead letter queues: see taskProducerConfig. */
   #producerConfig(clientId: string, overrides: Record<string, string>): Record<string, string | number | boolean> {
     return taskProducerConfig(this.config, clientId, overrides);
@@ -99,7 +105,7 @@ export class Worker {
 
   /** The producer for a connector's tasks: the worker's, or the connector's own when it overrides settings. */
   async #producerFor(connectorName: string, connectorConfig: Readonly<Record<string, string>>, taskLabel: string): Promise<SourceProducer> {
-    const overrides = producerOverrides(connectorConfig, this.config.clientOverridePolicy);
+    const overrides = producerOverrides(connectorConfig, this.#overrideRules);
     if (Object.keys(overrides).length === 0) return this.#producer;
     let own = this.#connectorProducers.get(connectorName);
     if (own === undefined) {
@@ -248,17 +254,8 @@ export class Worker {
     const label = `${connectorName}-${taskId}`;
     knownSecrets.remember(connectorName, [...secretValues(connectorConfig), ...secretValues(taskConfig)]);
     this.#checkTaskPaths(connectorName, taskId, connectorConfig, taskConfig);
-    const overrides = consumerOverrides(connectorConfig, this.config.clientOverridePolicy);
-    const merged: Record<string, string | number | boolean> = {
-      'auto.offset.reset': 'earliest',
-      'fetch.wait.max.ms': 100,
-      ...this.config.kafkaClientDefaults,
-      ...this.config.consumer,
-      'group.id': `connect-${connectorName}`,
-      'client.id': `connector-consumer-${connectorName}-${taskId}`,
-      ...overrides,
-      'bootstrap.servers': overrides['bootstrap.servers'] ?? this.config.bootstrapServers,
-    };
+    const overrides = consumerOverrides(connectorConfig, this.#overrideRules);
+    const merged = taskConsumerConfig(this.config, connectorName, `connector-consumer-${connectorName}-${taskId}`, overrides);
     // Kafka's max.poll.records is not a librdkafka setting: connectd applies it itself.
     const maxPollRecords = Number(merged['max.poll.records'] ?? 500);
     delete merged['max.poll.records'];
@@ -294,7 +291,7 @@ export class Worker {
 
   /** The consumer group of a sink connector: `connect-<name>`, or `consumer.override.group.id`. */
   sinkGroupId(connectorName: string, connectorConfig: Readonly<Record<string, string>>): string {
-    return consumerOverrides(connectorConfig, this.config.clientOverridePolicy)['group.id'] ?? `connect-${connectorName}`;
+    return consumerOverrides(connectorConfig, this.#overrideRules)['group.id'] ?? `connect-${connectorName}`;
   }
 
   /** A sink connector's committed consumer offsets (KIP-875 GET offsets). */
@@ -310,8 +307,8 @@ export class Worker {
   }
 
   #groupClientConfig(connectorConfig: Readonly<Record<string, string>>): Record<string, string | number | boolean> {
-    const overrides = consumerOverrides(connectorConfig, this.config.clientOverridePolicy);
-    const config: Record<string, string | number | boolean> = { ...this.config.kafkaClientDefaults, ...this.config.consumer, ...overrides, 'bootstrap.servers': overrides['bootstrap.servers'] ?? this.config.bootstrapServers };
+    const overrides = consumerOverrides(connectorConfig, this.#overrideRules);
+    const config: Record<string, string | number | boolean> = { ...inheritedClientSettings([this.config.kafkaClientDefaults, this.config.consumer], overrides), ...overrides, 'bootstrap.servers': overrides['bootstrap.servers'] ?? this.config.bootstrapServers };
     delete config['max.poll.records'];
     return config;
   }
@@ -330,7 +327,7 @@ export class Worker {
       await this.#admin.createTopic({ name: errors.dlqTopic, partitions: 1, replicationFactor: errors.dlqReplicationFactor, configs: {} });
       const dlq = new DeadLetterQueue(
         { topic: errors.dlqTopic, connectorName, taskId, contextHeaders: errors.dlqContextHeaders },
-        this.#producerConfig(`connector-dlq-producer-${connectorName}-${taskId}`, producerOverrides(connectorConfig, this.config.clientOverridePolicy)),
+        this.#producerConfig(`connector-dlq-producer-${connectorName}-${taskId}`, producerOverrides(connectorConfig, this.#overrideRules)),
         this.clientHealth,
       );
       await dlq.connect(30000);

@@ -32,9 +32,9 @@ await app.listen({ host: '127.0.0.1', port: 0 });
 t.teardown(() => app.close());
 const port = (app.server.address() as AddressInfo).port;
 
-function get(pathname: string, auth?: string): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+function get(pathname: string, auth?: string, scheme = 'Basic '): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = https.request({ host: '127.0.0.1', port, path: pathname, ca: cert, headers: auth === undefined ? {} : { authorization: `Basic ${Buffer.from(auth).toString('base64')}` } }, (res) => {
+    const req = https.request({ host: '127.0.0.1', port, path: pathname, ca: cert, headers: auth === undefined ? {} : { authorization: `${scheme}${Buffer.from(auth).toString('base64')}` } }, (res) => {
       let body = '';
       res.on('data', (c: Buffer) => (body += c.toString()));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
@@ -59,4 +59,11 @@ t.test('basic auth: missing, wrong and right credentials', async (t) => {
   t.equal((await get('/', 'nobody:s3cret')).status, 401);
   t.equal((await get('/', 'admin')).status, 401, 'no colon');
   t.equal((await get('/health', 'admin:s3cret')).status, 200);
+});
+
+t.test('basic auth: the scheme in any case, spaces before the credentials (RFC 7617, RFC 7235)', async (t) => {
+  for (const scheme of ['basic ', 'BASIC ', 'Basic   ']) {
+    t.equal((await get('/', 'admin:s3cret', scheme)).status, 200, JSON.stringify(scheme));
+    t.equal((await get('/', 'admin:wrong', scheme)).status, 401, `${JSON.stringify(scheme)}, wrong password`);
+  }
 });

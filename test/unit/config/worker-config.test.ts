@@ -292,10 +292,10 @@ t.test("allowed.paths and Kafka's provider parameters (allowed.paths, allowlist.
 t.test('an https listener with its PEM keystore; https keys only with an https listener; basic auth file', async (t) => {
   const cfg = parseWorkerConfig({ ...MINIMAL, listeners: 'https://:8443', 'listeners.https.ssl.keystore.location': 'tls/rest.pem', 'rest.basic.auth.credentials.file': 'users.properties' }, 'standalone', BASE_DIR);
   t.same(cfg.listener, { protocol: 'https', host: '0.0.0.0', port: 8443 });
-  t.same(cfg.restHttps, { keystoreLocation: path.join(BASE_DIR, 'tls/rest.pem'), keyPem: null, certificateChainPem: null });
+  t.same(cfg.restHttps, { keystoreLocation: path.join(BASE_DIR, 'tls/rest.pem'), keyPem: null, certificateChainPem: null, clientAuthentication: 'none', truststoreLocation: null });
   t.equal(cfg.restBasicAuthCredentialsFile, path.join(BASE_DIR, 'users.properties'));
   const text = parseWorkerConfig({ ...MINIMAL, listeners: 'https://:8443', 'listeners.https.ssl.keystore.key': 'KEY', 'listeners.https.ssl.keystore.certificate.chain': 'CHAIN' }, 'standalone', BASE_DIR);
-  t.same(text.restHttps, { keystoreLocation: null, keyPem: 'KEY', certificateChainPem: 'CHAIN' });
+  t.same(text.restHttps, { keystoreLocation: null, keyPem: 'KEY', certificateChainPem: 'CHAIN', clientAuthentication: 'none', truststoreLocation: null });
   const plain = parseWorkerConfig({ ...MINIMAL }, 'standalone', BASE_DIR);
   t.equal(plain.restHttps, null);
   t.equal(plain.restBasicAuthCredentialsFile, null);
