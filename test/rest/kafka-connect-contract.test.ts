@@ -303,7 +303,7 @@ const [kcVars, cdVars] = await Promise.all([sideDir('kafka-connect'), sideDir('c
 await Promise.all([cluster.createTopic(kcVars.topic!, { partitions: 1 }), cluster.createTopic(cdVars.topic!, { partitions: 1 })]);
 const [kafkaConnect, connectd] = await Promise.all([
   KafkaConnectProcess.start({ dir: path.join(root, 'kafka-connect'), bootstrapServers: cluster.bootstrapServers, worker: converters, connectors: [] }),
-  ConnectdProcess.start({ dir: path.join(root, 'connectd'), bootstrapServers: cluster.bootstrapServers, worker: converters, connectors: [] }),
+  ConnectdProcess.start({ dir: path.join(root, 'connectd'), bootstrapServers: cluster.bootstrapServers, worker: { ...converters, 'allowed.paths': root }, connectors: [] }),
 ]);
 t.teardown(() => kafkaConnect.kill());
 t.teardown(() => connectd.kill());
