@@ -13,7 +13,7 @@ import { ConfigFileError, readConfigFile } from '../config/config-files.js';
 import { HIDDEN, displayValue, knownSecrets, secretValues } from '../config/secrets.js';
 import { WorkerConfigException, layerWorkerConfig, parseWorkerConfig } from '../config/worker-config.js';
 import type { LayeredWorkerConfig, WorkerConfig, WorkerMode } from '../config/worker-config.js';
-import { OVERRIDE_POLICIES, producerOverrides } from '../runtime/client-overrides.js';
+import { OVERRIDE_POLICIES, consumerOverrides, producerOverrides } from '../runtime/client-overrides.js';
 import { AllowedPaths, pathProblems } from '../runtime/allowed-paths.js';
 import { connectorConfigProviders, resolveConfig } from '../runtime/config-providers.js';
 import type { OverridePolicy } from '../runtime/client-overrides.js';
@@ -130,6 +130,7 @@ export async function checkConfigs(opts: ValidateOptions): Promise<ConfigCheck> 
     add(() => CONNECTOR_CONFIG_DEF.parse(resolved.config));
     add(() => TopicCreation.fromConfig(resolved.config, context.topicCreationEnable));
     add(() => producerOverrides(resolved.config, context.clientOverridePolicy));
+    add(() => consumerOverrides(resolved.config, context.clientOverridePolicy));
     pathProblems(resolved.config['connector.class'] ?? '', resolved.config, allowedPaths).forEach(report);
     const name = props.name?.trim();
     if (name !== undefined && name !== '') {
