@@ -413,3 +413,24 @@ function assignors(text: string): string {
     throw new Error(`${name} is not an assignor librdkafka has (RangeAssignor, RoundRobinAssignor, CooperativeStickyAssignor, or librdkafka's range, roundrobin, cooperative-sticky)`);
   }).join(',');
 }
+
+/** The README's table of Java names (generated, checked by test/unit/config/java-client-keys.test.ts). */
+export function javaClientKeysMarkdown(): string {
+  const rows: string[] = ['| Java client setting | Client | librdkafka |', '|---|---|---|'];
+  const keys = [...new Set([...Object.keys(PRODUCER), ...Object.keys(CONSUMER)])].sort();
+  for (const key of keys) {
+    const producer = Object.hasOwn(PRODUCER, key) ? PRODUCER[key] : undefined;
+    const consumer = Object.hasOwn(CONSUMER, key) ? CONSUMER[key] : undefined;
+    const describe = (entry: JavaClientKey): string =>
+      entry.refused !== undefined ? `refused: ${entry.refused}`
+      : entry.ignored !== undefined ? `ignored with a warning: ${entry.ignored}`
+      : key === 'max.poll.records' ? 'applied by connectd (not a librdkafka setting)'
+      : `\`${entry.librdkafka!}\`${entry.valueNote === undefined ? '' : ` (${entry.valueNote})`}`;
+    if (producer !== undefined && consumer !== undefined && describe(producer) === describe(consumer)) rows.push(`| \`${key}\` | both | ${describe(producer)} |`);
+    else {
+      if (producer !== undefined) rows.push(`| \`${key}\` | producer | ${describe(producer)} |`);
+      if (consumer !== undefined) rows.push(`| \`${key}\` | consumer | ${describe(consumer)} |`);
+    }
+  }
+  return `${rows.join('\n')}\n`;
+}

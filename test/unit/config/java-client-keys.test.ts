@@ -10,7 +10,7 @@ import path from 'node:path';
 import t from 'tap';
 import { parseWorkerConfig } from '../../../src/config/worker-config.js';
 import { WorkerConfigException } from '../../../src/config/worker-config.js';
-import { JAVA_CLIENT_KEYS, LIBRDKAFKA_KEYS, translateClientKeys } from '../../../src/config/java-client-keys.js';
+import { JAVA_CLIENT_KEYS, LIBRDKAFKA_KEYS, javaClientKeysMarkdown, translateClientKeys } from '../../../src/config/java-client-keys.js';
 import { consumerOverrides, producerOverrides } from '../../../src/runtime/client-overrides.js';
 import { taskProducerConfig } from '../../../src/runtime/producer-config.js';
 import { ConfigException } from '../../../src/sdk/config-def.js';
@@ -170,4 +170,13 @@ t.test("the table's librdkafka names, and the pass-through list, are the bundled
     }
   }
   t.same(translateClientKeys({ 'compression.type': 'LZ4' }, 'producer', 'producer.').config, { 'compression.type': 'lz4' });
+});
+
+t.test("the README's Java client table is the one the module generates", async (t) => {
+  const readme = readFileSync(path.join(import.meta.dirname, '..', '..', '..', '..', 'README.md'), 'utf8');
+  const begin = '<!-- generated from src/config/java-client-keys.ts (javaClientKeysMarkdown): do not edit -->\n';
+  const start = readme.indexOf(begin);
+  t.ok(start >= 0, 'the README has the generated table');
+  const end = readme.indexOf('<!-- end of generated Java client table -->', start);
+  t.equal(readme.slice(start + begin.length, end), javaClientKeysMarkdown(), "regenerate with: node -e \"import('./dist/src/config/java-client-keys.js').then((m) => process.stdout.write(m.javaClientKeysMarkdown()))\"");
 });
