@@ -21,7 +21,7 @@ export interface IgnoredWorkerKey {
 }
 
 const CLIENT =
-  "a setting of Kafka Connect's own Java clients; connectd's clients are librdkafka's: set it under producer.* or consumer.* in librdkafka's spelling where librdkafka has it";
+  "a setting of Kafka Connect's own Java clients; connectd's clients are librdkafka's: set it under producer.* or consumer.* (in Java's spelling where java-client-keys.ts translates it, else in librdkafka's)";
 const JMX = 'connectd has no JMX: every metric is on GET /metrics in the Prometheus format (docs/metrics.md)';
 const INTER_WORKER =
   "Kafka Connect signs the task configs a follower forwards to its leader; connectd's workers forward only REST calls (with the caller's credentials) and write task configs to the config topic themselves";

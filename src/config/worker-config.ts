@@ -8,7 +8,8 @@
  * checks every schema key; the result is validated once, with every problem named (key, value,
  * where it came from) in one WorkerConfigException, and frozen.
  *
- * Keys outside the schema: `producer.*` (librdkafka settings of the producers),
+ * Keys outside the schema: `producer.*` (settings of the producers, in Java's or librdkafka's
+ * names: java-client-keys.ts), `consumer.*` (of sink tasks' consumers, likewise),
  * `key.converter.*` / `value.converter.*` (converter settings), `config.providers.<name>.class`
  * and the providers' own parameters `config.providers.<name>.param.*` (config-providers.ts),
  * and the Kafka client security settings `security.protocol`, `sasl.*`, `ssl.*` (translated to
@@ -28,6 +29,7 @@ import { PROVIDER_PARAMS, configProvidersFrom, defaultClass, resolveConfig } fro
 import type { ConfigProvider } from '../runtime/config-providers.js';
 import { readConfigFile } from './config-files.js';
 import { IGNORED_WORKER_KEYS, ignoredWorkerKey } from './kafka-connect-keys.js';
+import { translateClientKeys } from './java-client-keys.js';
 import { isSecurityKey, translateSecurity } from './kafka-security.js';
 import { displayValue, knownSecrets, secretValues } from './secrets.js';
 import { NON_CONFIG_ENV_VARS, PASS_THROUGH_PREFIXES, WORKER_CONFIG_KEYS, WORKER_CONFIG_SCHEMA, keyForEnvVar, workerKeyDefinition } from './worker-config-schema.js';
@@ -256,6 +258,16 @@ export function parseWorkerConfig(
     if (isSecurityKey(key)) producerSecurity[key] = value;
     else producer[key] = value;
   }
+  // The rest in Java's names (buffer.memory, fetch.max.wait.ms…) become librdkafka's, see java-client-keys.ts.
+  const clientKeysIgnored: IgnoredKeyWarning[] = [];
+  const clientKeys = (raw: Record<string, string>, kind: 'producer' | 'consumer'): void => {
+    const translated = translateClientKeys(raw, kind, `${kind}.`);
+    problems.push(...translated.problems);
+    clientKeysIgnored.push(...translated.ignored);
+    for (const key of Object.keys(raw)) delete raw[key];
+    Object.assign(raw, translated.config);
+  };
+  clientKeys(producer, 'producer');
   const producerTranslated = translateSecurity(producerSecurity, 'producer.');
   problems.push(...producerTranslated.problems);
   Object.assign(producer, producerTranslated.config);
@@ -265,6 +277,7 @@ export function parseWorkerConfig(
     if (isSecurityKey(key)) consumerSecurity[key] = value;
     else consumer[key] = value;
   }
+  clientKeys(consumer, 'consumer');
   const consumerTranslated = translateSecurity(consumerSecurity, 'consumer.');
   problems.push(...consumerTranslated.problems);
   Object.assign(consumer, consumerTranslated.config);
@@ -387,7 +400,7 @@ export function parseWorkerConfig(
     consumer: Object.freeze(consumer),
     kafkaClientDefaults: Object.freeze(clientDefaults.config),
     converterDefaults: Object.freeze(converterDefaults),
-    ignoredKeys: Object.freeze(ignoredKeys),
+    ignoredKeys: Object.freeze([...ignoredKeys, ...clientKeysIgnored]),
     configProviders: Object.freeze(providers.names),
     configProviderClasses: Object.freeze(providers.classes),
     configProviderParams: Object.freeze(providers.params),

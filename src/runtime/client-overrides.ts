@@ -18,6 +18,7 @@
  */
 import { ConfigException } from '../sdk/config-def.js';
 import type { ConfigProblem } from '../sdk/config-def.js';
+import { translateClientKeys } from '../config/java-client-keys.js';
 import { isSecurityKey, translateSecurity } from '../config/kafka-security.js';
 import { maskValue } from '../config/secrets.js';
 
@@ -115,8 +116,12 @@ function clientOverrides(connectorConfig: Readonly<Record<string, string>>, rule
   // worker's own security settings do.
   const security = translateSecurity(overrides, PREFIX);
   problems.push(...security.problems);
+  const others: Record<string, string> = {};
+  for (const [k, v] of Object.entries(overrides)) if (!isSecurityKey(k)) others[k] = v;
+  // And the others in Java's names (buffer.memory, fetch.max.wait.ms…). Java-only ones (serializers,
+  // max.block.ms…) are dropped: Kafka Connect too overrides or ignores them for its own clients.
+  const clientKeys = translateClientKeys(others, PREFIX === PRODUCER_OVERRIDE ? 'producer' : 'consumer', PREFIX);
+  problems.push(...clientKeys.problems);
   if (problems.length > 0) throw new ConfigException(problems, 'client overrides');
-  const result: Record<string, string> = {};
-  for (const [k, v] of Object.entries(overrides)) if (!isSecurityKey(k)) result[k] = v;
-  return { ...result, ...security.config };
+  return { ...clientKeys.config, ...security.config };
 }

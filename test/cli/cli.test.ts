@@ -163,6 +163,20 @@ t.test('validate: invalid connector keys (framework and plugin) exit 3, named wi
   t.notMatch(run.stderr, /short/, 'the password is never printed');
 });
 
+t.test('validate: client keys in neither Java nor librdkafka names are refused by name, without the Kafka binding', async (t) => {
+  const overrides = await file('overrides.properties', 'name=ov\nconnector.class=GeneratorSource\ntopic=t\nproducer.override.max.request.size=2000000\nproducer.override.batch.sise=1\nconsumer.override.fetch.max.wait=5\n');
+  const run = await connectd(['validate', worker, overrides, '-o', 'producer.linger.msec=5', '-o', 'consumer.fetch.max.wait.ms=100']);
+  t.equal(run.code, 3, run.stderr);
+  const lines = run.stderr.trimEnd().split('\n');
+  t.match(lines, [
+    /^command line: producer\.linger\.msec="5": unknown Kafka producer setting/,
+    /^.*overrides\.properties: producer\.override\.batch\.sise="1": unknown Kafka producer setting/,
+    /^.*overrides\.properties: consumer\.override\.fetch\.max\.wait="5": unknown Kafka consumer setting/,
+    'connectd validate: 3 problems in 2 sources',
+  ]);
+  t.equal(lines.length, 4, 'the Java names (max.request.size, fetch.max.wait.ms) pass');
+});
+
 t.test('validate: an unknown connector class, a missing file, a missing plugin.path entry', async (t) => {
   const unknown = await file('unknown.properties', 'name=x\nconnector.class=com.example.NoSuchConnector\n');
   const run = await connectd(['validate', worker, unknown, path.join(dir, 'missing.properties')], { CONNECTD_PLUGIN__PATH: 'x' });

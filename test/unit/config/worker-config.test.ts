@@ -177,7 +177,7 @@ t.test('new fields: kafkaClientDefaults, logFormat; producer security keys trans
     'log.format': 'json',
   }, 'standalone', BASE_DIR);
   t.same(cfg.kafkaClientDefaults, { 'security.protocol': 'sasl_ssl', 'sasl.mechanisms': 'PLAIN', 'sasl.username': 'alice', 'sasl.password': 'pw' });
-  t.same(cfg.producer, { acks: 'all', 'security.protocol': 'ssl', 'ssl.ca.location': '/etc/ca.pem' });
+  t.same(cfg.producer, { acks: '-1', 'security.protocol': 'ssl', 'ssl.ca.location': '/etc/ca.pem' }, 'acks=all as librdkafka -1 (java-client-keys.ts)');
   t.equal(cfg.logFormat, 'json');
   t.ok(Object.isFrozen(cfg.kafkaClientDefaults));
   t.same(parseWorkerConfig({ ...MINIMAL }, 'standalone', BASE_DIR).kafkaClientDefaults, {}, 'empty without security settings');
