@@ -123,7 +123,16 @@ t.test('connectd offsets import: writes, refuses to overwrite, merges with --for
   t.equal(notKc.code, 4, 'a file that is not Kafka Connect’s: exit 4');
   t.match(notKc.stderr, /not a Kafka Connect standalone offsets file: it does not start with the Java serialization magic number/);
 
-  const usage = await connectd(['offsets', 'import', from]);
-  t.equal(usage.code, 2);
-  t.match(usage.stderr, /offsets import: give <kafka-connect-offsets-file> <connectd-offsets-file>/);
+  for (const [args, reason] of [
+    [['offsets', 'import', from], /offsets import: give <kafka-connect-offsets-file> <connectd-offsets-file>/],
+    [['offsets'], /offsets: missing subcommand \(import\)/],
+    [['offsets', 'export', from, to], /offsets: unknown subcommand 'export'/],
+    [['offsets', 'import', from, to, 'extra'], /offsets import: unexpected argument 'extra'/],
+    [['validate', to, '--force'], /validate: --force applies only to offsets import/],
+  ] as [string[], RegExp][]) {
+    const usage = await connectd(args);
+    t.equal(usage.code, 2, `connectd ${args.join(' ')}: exit 2`);
+    t.match(usage.stderr, reason);
+  }
+  t.match((await connectd(['--help'])).stdout, 'connectd offsets import <kafka-connect-offsets-file> <connectd-offsets-file> [--force]');
 });
