@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * connectd's command line: `standalone` (the daemon, like Kafka's connect-standalone), `validate`
- * (a dry run), `--help`, `--help-config`, `--version`. Exit codes: see problems.ts.
+ * (a dry run), `offsets import` (from Kafka Connect's standalone offsets file), `--help`,
+ * `--help-config`, `--version`. Exit codes: see problems.ts.
  */
 import { parseArgs } from 'node:util';
 import { configHelpMarkdown, configHelpText } from '../config/config-help.js';
@@ -12,6 +13,7 @@ import { EXIT_FAILURE, EXIT_INVALID_CONFIG, EXIT_OK, EXIT_USAGE, formatProblem }
 const USAGE = `Usage: connectd standalone <worker-config> [<connector-config>...] [-o <key>=<value>...]
        connectd distributed <worker-config> [-o <key>=<value>...]
        connectd validate <worker-config> [<connector-config>...] [-o <key>=<value>...]
+       connectd offsets import <kafka-connect-offsets-file> <connectd-offsets-file> [--force]
        connectd --help | --help-config [--markdown] | --version
 
 Commands:
@@ -24,6 +26,13 @@ Commands:
   validate    Check the worker config and each connector config, starting and connecting to
               nothing: worker keys, connector framework keys, each connector's own keys (its
               plugin loaded in a worker thread) and converters. Prints every problem, one per line.
+  offsets import
+              Copy the source offsets of a Kafka Connect standalone worker (its
+              offset.storage.file.filename, a Java-serialized file) into a connectd offsets file,
+              so its source connectors resume where Kafka Connect stopped. A connectd file that
+              already holds offsets is not changed unless --force, which merges into it (an
+              imported partition replaces connectd's offset). Distributed mode needs no import:
+              connectd reads Kafka Connect's offsets topic as it is.
 
 Config files are Java .properties files, as Kafka Connect's (connect-standalone.properties and
 connector .properties work unchanged), or JSON objects; a connector may also be given in Kafka
@@ -32,6 +41,7 @@ Connect's REST form {"name": ..., "config": {...}}.
 Options:
   -o, --override <key>=<value>  Set a worker config key (repeatable). The command line wins over
                                 the environment, which wins over the worker config file.
+      --force                   offsets import: merge into a connectd offsets file that holds offsets.
   -h, --help                    Show this help.
       --help-config             List every worker config key with its default and meaning
                                 (--markdown: as a markdown table).
@@ -47,13 +57,15 @@ Environment:
 Exit status: 0 stopped cleanly, or configuration valid; 1 runtime failure (Kafka unreachable at
 start, REST port in use, a crash: restarting may help); 2 usage error; 3 invalid configuration
 (the daemon does not start; validate found problems); 4 the offsets file is corrupt or unreadable
-(the message says how to recover). systemd restarts only on 1.`;
+(the message says how to recover). systemd restarts only on 1. offsets import: 0 imported;
+1 not written (the connectd file holds offsets and --force was not given, or a write failed);
+4 a file is not what it should be (not Kafka Connect's offsets file, not connectd's).`;
 
 interface Invocation {
   command: string | undefined;
   files: string[];
   overrides: Record<string, string>;
-  values: { help?: boolean; version?: boolean; 'help-config'?: boolean; markdown?: boolean };
+  values: { help?: boolean; version?: boolean; 'help-config'?: boolean; markdown?: boolean; force?: boolean };
 }
 
 class UsageError extends Error {}
@@ -71,6 +83,7 @@ function parseCommandLine(argv: readonly string[]): Invocation {
         version: { type: 'boolean', short: 'v' },
         'help-config': { type: 'boolean' },
         markdown: { type: 'boolean' },
+        force: { type: 'boolean' },
       },
     });
   } catch (err) {
@@ -109,6 +122,16 @@ async function main(argv: readonly string[]): Promise<number> {
     return EXIT_OK;
   }
   if (command === undefined) return usageError('missing command');
+  if (command === 'offsets') {
+    const [sub, from, to, ...extra] = files;
+    if (sub !== 'import') return usageError(sub === undefined ? 'offsets: missing subcommand (import)' : `offsets: unknown subcommand '${sub}'`);
+    if (from === undefined || to === undefined) return usageError('offsets import: give <kafka-connect-offsets-file> <connectd-offsets-file>');
+    if (extra.length > 0) return usageError(`offsets import: unexpected argument '${extra[0]}'`);
+    if (Object.keys(overrides).length > 0) return usageError('offsets import: --override does not apply');
+    const { runOffsetsImport } = await import('./offsets-import.js');
+    return runOffsetsImport({ from, to, force: values.force === true });
+  }
+  if (values.force === true) return usageError(`${command}: --force applies only to offsets import`);
   if (command !== 'standalone' && command !== 'distributed' && command !== 'validate') return usageError(`unknown command '${command}'`);
   const [workerFile, ...connectorFiles] = files;
   if (workerFile === undefined) return usageError(`${command}: missing <worker-config>`);
