@@ -8,6 +8,8 @@
  * value the worker knows (config/secrets.ts).
  */
 import { timingSafeEqual } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import Fastify from 'fastify';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Registry } from 'prom-client';
@@ -99,10 +101,31 @@ const PLUGIN_VERSION_STATUS = 400;
 
 const INITIAL_STATES: readonly TargetState[] = ['STARTED', 'PAUSED', 'STOPPED'];
 
+/**
+ * A request Node's HTTP parser refuses (a raw non-ASCII byte in the path, a bad header, a timeout)
+ * never reaches a route: fastify's own answer to it has another shape than every other error, and
+ * it destroys the socket right after writing, which can lose the answer (the client sees
+ * `socket hang up`). Kafka Connect's error body, and the connection ended after the answer is out.
+ */
+function clientErrorHandler(err: Error & { code?: string; rawPacket?: unknown }, socket: Duplex): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+  const message =
+    status === 408 ? 'Request timed out'
+    : status === 431 ? 'Request headers are too large'
+    : err.code === 'HPE_INVALID_URL' ? 'Malformed HTTP request: the path is not a valid URL (non-ASCII bytes and control characters must be percent-encoded)'
+    : `Malformed HTTP request (${err.code ?? 'unknown'}): the request line or a header is not valid HTTP/1.1`;
+  const body = JSON.stringify({ error_code: status, message });
+  if (!socket.writable) return void socket.destroy();
+  // An answer to HEAD has no body: a client would read it as the start of the next answer.
+  const head = Buffer.isBuffer(err.rawPacket) && err.rawPacket.subarray(0, 5).toString('latin1') === 'HEAD ';
+  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${head ? '' : body}`);
+}
+
 export function createRestServer(opts: RestServerOptions): FastifyInstance {
   const { herder } = opts;
   const bodyLimit = opts.bodyLimit ?? 1024 * 1024;
-  const app = (opts.tls === undefined ? Fastify({ logger: false, bodyLimit }) : Fastify({ logger: false, bodyLimit, https: opts.tls })) as unknown as FastifyInstance;
+  const app = (opts.tls === undefined ? Fastify({ logger: false, bodyLimit, clientErrorHandler }) : Fastify({ logger: false, bodyLimit, clientErrorHandler, https: opts.tls })) as unknown as FastifyInstance;
   // Kafka Connect's clients send `Content-Type: application/json` on every request, bodyless ones
   // too (pause, resume, restart, DELETE…); Jersey answers those as if no content type was sent.
   // fastify's parser refuses an empty JSON body (FST_ERR_CTP_EMPTY_JSON_BODY), so an empty or
