@@ -11,7 +11,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import Fastify from 'fastify';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Registry } from 'prom-client';
 import { ConfigException } from '../sdk/config-def.js';
 import { knownSecrets } from '../config/secrets.js';
@@ -92,6 +92,15 @@ function invalidConfigMessage(err: ConfigException, connectorClass: string | und
   );
 }
 
+/**
+ * Errors fastify raises before routing (a path that does not percent-decode, a too-long path
+ * parameter): its default answer has another shape than every other error.
+ */
+function frameworkErrors(err: Error & { statusCode?: number }, _req: FastifyRequest, reply: FastifyReply): void {
+  const status = err.statusCode ?? 400;
+  void reply.code(status).send({ error_code: status, message: err.message });
+}
+
 /** A too-large body up to this many times the limit is read and discarded rather than cut off. */
 const LINGER_BODY_FACTOR = 16;
 
@@ -107,7 +116,7 @@ const INITIAL_STATES: readonly TargetState[] = ['STARTED', 'PAUSED', 'STOPPED'];
  * it destroys the socket right after writing, which can lose the answer (the client sees
  * `socket hang up`). Kafka Connect's error body, and the connection ended after the answer is out.
  */
-function clientErrorHandler(err: Error & { code?: string; rawPacket?: unknown }, socket: Duplex): void {
+function clientErrorHandler(err: Error & { code?: string; rawPacket?: unknown; bytesParsed?: number }, socket: Duplex): void {
   if (err.code === 'ECONNRESET' || socket.destroyed) return;
   const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
   const message =
@@ -117,15 +126,19 @@ function clientErrorHandler(err: Error & { code?: string; rawPacket?: unknown },
     : `Malformed HTTP request (${err.code ?? 'unknown'}): the request line or a header is not valid HTTP/1.1`;
   const body = JSON.stringify({ error_code: status, message });
   if (!socket.writable) return void socket.destroy();
-  // An answer to HEAD has no body: a client would read it as the start of the next answer.
-  const head = Buffer.isBuffer(err.rawPacket) && err.rawPacket.subarray(0, 5).toString('latin1') === 'HEAD ';
+  // An answer to HEAD has no body: a client would read it as the start of the next answer. The
+  // packet may begin with the tail of the previous request's body (one refused unread, 413, and
+  // discarded as it comes), even on the same line: the method is that of the last request line
+  // begun before the point where parsing failed.
+  const parsed = Buffer.isBuffer(err.rawPacket) ? err.rawPacket.subarray(0, err.bytesParsed).toString('latin1') : '';
+  const head = parsed.match(/(?:GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS) \//g)?.at(-1) === 'HEAD /';
   socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${head ? '' : body}`);
 }
 
 export function createRestServer(opts: RestServerOptions): FastifyInstance {
   const { herder } = opts;
   const bodyLimit = opts.bodyLimit ?? 1024 * 1024;
-  const app = (opts.tls === undefined ? Fastify({ logger: false, bodyLimit, clientErrorHandler }) : Fastify({ logger: false, bodyLimit, clientErrorHandler, https: opts.tls })) as unknown as FastifyInstance;
+  const app = (opts.tls === undefined ? Fastify({ logger: false, bodyLimit, clientErrorHandler, frameworkErrors }) : Fastify({ logger: false, bodyLimit, clientErrorHandler, frameworkErrors, https: opts.tls })) as unknown as FastifyInstance;
   // Kafka Connect's clients send `Content-Type: application/json` on every request, bodyless ones
   // too (pause, resume, restart, DELETE…); Jersey answers those as if no content type was sent.
   // fastify's parser refuses an empty JSON body (FST_ERR_CTP_EMPTY_JSON_BODY), so an empty or
