@@ -116,8 +116,18 @@ const INITIAL_STATES: readonly TargetState[] = ['STARTED', 'PAUSED', 'STOPPED'];
  * it destroys the socket right after writing, which can lose the answer (the client sees
  * `socket hang up`). Kafka Connect's error body, and the connection ended after the answer is out.
  */
+const answeredClientErrors = new WeakSet<Duplex>();
+/** How long the rest of a request refused by the HTTP parser is read and dropped before the connection is cut. */
+const CLIENT_ERROR_LINGER_MS = 10_000;
+
 function clientErrorHandler(err: Error & { code?: string; rawPacket?: unknown; bytesParsed?: number }, socket: Duplex): void {
   if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  // Answered already: this is the rest of the request arriving (Node's parser fails again on each
+  // packet). It is read and dropped for a while, as a too-large body is: destroying the socket while
+  // the client still sends makes the kernel reset the connection, and the answer is lost with it.
+  if (answeredClientErrors.has(socket)) return;
+  answeredClientErrors.add(socket);
+  setTimeout(() => socket.destroy(), CLIENT_ERROR_LINGER_MS).unref();
   const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
   const message =
     status === 408 ? 'Request timed out'
