@@ -303,7 +303,7 @@ t.test('a path that does not percent-decode gets a 400 in Kafka Connect shape', 
 
 t.test('generated bad requests: no crash, no 5xx, errors in Kafka Connect shape, nothing changed', async (t) => {
   const seed = process.env.REST_FUZZ_SEED === undefined ? Date.now() ^ (Math.random() * 0x7fffffff) : Number(process.env.REST_FUZZ_SEED);
-  const numRuns = Number(process.env.REST_FUZZ_RUNS ?? 3000);
+  const numRuns = Number(process.env.REST_FUZZ_RUNS ?? 5000);
   t.comment(`REST_FUZZ_SEED=${seed} (numRuns ${numRuns}): set it to replay this run`);
   const before = await state();
   const started = Date.now();
