@@ -7,9 +7,11 @@
  * PUT or PATCH that sends the masked value back keeps the stored one, and no answer shows a secret
  * value the worker knows (config/secrets.ts).
  */
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import Fastify from 'fastify';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Registry } from 'prom-client';
 import { ConfigException } from '../sdk/config-def.js';
 import { BasicAuthenticator, crossSiteRefusal } from './request-guards.js';
@@ -89,6 +91,15 @@ function invalidConfigMessage(err: ConfigException, connectorClass: string | und
   );
 }
 
+/**
+ * Errors fastify raises before routing (a path that does not percent-decode, a too-long path
+ * parameter): its default answer has another shape than every other error.
+ */
+function frameworkErrors(err: Error & { statusCode?: number }, _req: FastifyRequest, reply: FastifyReply): void {
+  const status = err.statusCode ?? 400;
+  void reply.code(status).send({ error_code: status, message: err.message });
+}
+
 /** A too-large body up to this many times the limit is read and discarded rather than cut off. */
 const LINGER_BODY_FACTOR = 16;
 
@@ -97,6 +108,41 @@ const PLUGIN_VERSION_MISMATCH = /not found that matches the version range|^Inval
 const PLUGIN_VERSION_STATUS = 400;
 
 const INITIAL_STATES: readonly TargetState[] = ['STARTED', 'PAUSED', 'STOPPED'];
+
+/**
+ * A request Node's HTTP parser refuses (a raw non-ASCII byte in the path, a bad header, a timeout)
+ * never reaches a route: fastify's own answer to it has another shape than every other error, and
+ * it destroys the socket right after writing, which can lose the answer (the client sees
+ * `socket hang up`). Kafka Connect's error body, and the connection ended after the answer is out.
+ */
+const answeredClientErrors = new WeakSet<Duplex>();
+/** How long the rest of a request refused by the HTTP parser is read and dropped before the connection is cut. */
+const CLIENT_ERROR_LINGER_MS = 10_000;
+
+function clientErrorHandler(err: Error & { code?: string; rawPacket?: unknown; bytesParsed?: number }, socket: Duplex): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  // Answered already: this is the rest of the request arriving (Node's parser fails again on each
+  // packet). It is read and dropped for a while, as a too-large body is: destroying the socket while
+  // the client still sends makes the kernel reset the connection, and the answer is lost with it.
+  if (answeredClientErrors.has(socket)) return;
+  answeredClientErrors.add(socket);
+  setTimeout(() => socket.destroy(), CLIENT_ERROR_LINGER_MS).unref();
+  const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+  const message =
+    status === 408 ? 'Request timed out'
+    : status === 431 ? 'Request headers are too large'
+    : err.code === 'HPE_INVALID_URL' ? 'Malformed HTTP request: the path is not a valid URL (non-ASCII bytes and control characters must be percent-encoded)'
+    : `Malformed HTTP request (${err.code ?? 'unknown'}): the request line or a header is not valid HTTP/1.1`;
+  const body = JSON.stringify({ error_code: status, message });
+  if (!socket.writable) return void socket.destroy();
+  // An answer to HEAD has no body: a client would read it as the start of the next answer. The
+  // packet may begin with the tail of the previous request's body (one refused unread, 413, and
+  // discarded as it comes), even on the same line: the method is that of the last request line
+  // begun before the point where parsing failed.
+  const parsed = Buffer.isBuffer(err.rawPacket) ? err.rawPacket.subarray(0, err.bytesParsed).toString('latin1') : '';
+  const head = parsed.match(/(?:GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS) \//g)?.at(-1) === 'HEAD /';
+  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${head ? '' : body}`);
+}
 
 export function createRestServer(opts: RestServerOptions): FastifyInstance {
   const { herder } = opts;
@@ -111,7 +157,7 @@ export function createRestServer(opts: RestServerOptions): FastifyInstance {
     opts.tls === undefined
       ? undefined
       : { key: opts.tls.key, cert: opts.tls.cert, ca: opts.tls.ca, requestCert: clientAuthentication !== 'none', rejectUnauthorized: clientAuthentication === 'required' };
-  const app = (https === undefined ? Fastify({ logger: false, bodyLimit, ...routing }) : Fastify({ logger: false, bodyLimit, ...routing, https })) as unknown as FastifyInstance;
+  const app = (https === undefined ? Fastify({ logger: false, bodyLimit, clientErrorHandler, frameworkErrors, ...routing }) : Fastify({ logger: false, bodyLimit, clientErrorHandler, frameworkErrors, ...routing, https })) as unknown as FastifyInstance;
   if (clientAuthentication === 'requested') {
     // Node lets the handshake through whatever the client sent (rejectUnauthorized: false, or a
     // client without a certificate could not connect); a certificate that was sent must be valid,
