@@ -169,11 +169,15 @@ t.test('the daemon with its offsets file and a file sink on a full disk: tasks s
   const offsetsBefore = await readFile(offsetsFile, 'utf8');
 
   const free = await fillDisk(disk);
-  // About 1.4 MB: the flushes fail, the buffer grows past 1 MiB, and then put() fails too.
-  await appendFile(input, `${lines(15000, 1000).join('\n')}\n`);
+  // First about 200 kB, well under the sink's 1 MiB buffer: its flushes fail (and rewind). Only
+  // then the rest, about 1.2 MB: the buffer grows past 1 MiB and put() fails too. In one go, a
+  // quiet machine delivers more than 1 MiB before the first flush, and put() fails first: once
+  // put() is being retried, no flush comes, so the flush path would go untested.
+  await appendFile(input, `${lines(2000, 1000).join('\n')}\n`);
   const log = (): Promise<string> => readFile(proc.logFile, 'utf8');
   await waitFor('the source task’s offset commit failed', async () => (await log()).includes('offset commit failed; will retry at the next flush'), 60000);
   await waitFor('the sink task’s flush failed', async () => (await log()).includes('Offset commit failed, rewinding to last committed offsets'), 60000);
+  await appendFile(input, `${lines(13000, 3000).join('\n')}\n`);
   await waitFor('the sink task’s put failed and is retried', async () => (await log()).includes('RetriableException from SinkTask'), 120000);
   t.match(await log(), /ENOSPC/, 'the log says why');
   // A few more flush intervals on the full disk.
