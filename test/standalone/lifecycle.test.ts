@@ -3,7 +3,7 @@
  * resume from STOPPED, restart of failed tasks only, automatic restarts, a task that ignores stop,
  * and dynamic reconfiguration that leaves unchanged tasks alone.
  */
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import t from 'tap';
 import type { ConnectdProcess } from '../../tools/connectd-process.js';
@@ -174,7 +174,7 @@ t.test('commitRecord() and commit() that throw are logged; the task, its thread 
 // 2026-12-07 (an existing task's partition was served by a second instance, i.e. the task was
 // restarted), passing alone and in the other runs; cause not found yet (see the session note on
 // issue 13). Remove the todo once the cause is fixed.
-t.test('dynamic reconfiguration: a new source partition starts a new task and leaves the others alone', { todo: 'flaky: an existing task was restarted once in 3 suite runs (2026-12-07); cause not found yet' }, async (t) => {
+t.test('dynamic reconfiguration: a new source partition starts a new task and leaves the others alone', async (t) => {
   await cluster.createTopic('dynamic', { partitions: 1 });
   const countFile = path.join(root, 'dynamic-partitions');
   await writeFile(countFile, '2');
@@ -182,7 +182,10 @@ t.test('dynamic reconfiguration: a new source partition starts a new task and le
     { name: 'dyn', 'connector.class': 'DynamicSource', 'tasks.max': '4', topic: 'dynamic', 'partitions.file': countFile, 'poll.interval.ms': '100' },
   ]);
   await waitFor('two tasks producing', async () => (await proc.status('dyn')).tasks.length === 2 && (await written(proc, 'dyn')) > 20);
-  await writeFile(countFile, '3');
+  // Atomically: writeFile truncates before it writes, and the connector's monitor (another thread,
+  // every 100 ms) once read the empty file in between as 0 partitions, stopping every task.
+  await writeFile(`${countFile}.tmp`, '3');
+  await rename(`${countFile}.tmp`, countFile);
   await waitFor('a third task', async () => (await proc.status('dyn')).tasks.length === 3);
   await waitFor('all three running and the new partition produced', async () => {
     const s = await proc.status('dyn');
