@@ -69,6 +69,12 @@ const workerKeys = (bootstrapServers: string, offsetsFile: string, port = 0): Re
   'log.format': 'json',
 });
 
+// The two Kafka-unreachable runs each wait out the 30 s connect timeout doing nothing: they start
+// now, beside the other tests, and their tests below only await them.
+const unreachableRun = standalone(workerKeys('127.0.0.1:1', path.join(dir, 'offsets-unreachable.json')), [], 90000);
+const unreachableDistributedRun = standalone(distributedKeys('127.0.0.1:1'), [], 90000, 'distributed');
+for (const run of [unreachableRun, unreachableDistributedRun]) run.catch(() => undefined); // awaited (and reported) by their tests
+
 /** The FATAL line pino wrote on stdout, parsed. */
 const fatalLine = (stdout: string): Record<string, unknown> | undefined =>
   stdout
@@ -117,7 +123,7 @@ t.test('a plugin that throws as it loads: exit 3 at once with its error', async 
 
 t.test('Kafka unreachable at start: exit 1 after the 30 s connect timeout, not a process left running', async (t) => {
   // Port 1 refuses connections: librdkafka retries until connectd's 30 s connect timeout.
-  const run = await standalone(workerKeys('127.0.0.1:1', path.join(dir, 'offsets-unreachable.json')), [], 90000);
+  const run = await unreachableRun;
   t.equal(run.code, EXIT_FAILURE, `exit 1, not killed by the test's limit; stderr: ${run.stderr}`);
   t.match(run.stderr, 'connectd: not starting: bootstrap.servers=127.0.0.1:1: Kafka not reachable (producer could not connect');
   t.ok(run.ms >= 25000 && run.ms < 60000, `exited in ${run.ms} ms: the connect timeout, then a bounded release`);
@@ -125,7 +131,7 @@ t.test('Kafka unreachable at start: exit 1 after the 30 s connect timeout, not a
 });
 
 t.test('distributed, Kafka unreachable at start: exit 1 within a bound', async (t) => {
-  const run = await standalone(distributedKeys('127.0.0.1:1'), [], 90000, 'distributed');
+  const run = await unreachableDistributedRun;
   t.equal(run.code, EXIT_FAILURE, `exit 1, not killed by the test's limit nor crashed; stderr: ${run.stderr}`);
   t.match(run.stderr, 'connectd: not starting: bootstrap.servers=127.0.0.1:1: Kafka not reachable (');
   t.ok(run.ms < 60000, `exited in ${run.ms} ms`);
