@@ -136,7 +136,7 @@ else
   mvn -q -B -f tools/kafka/pom.xml dependency:copy-dependencies -DoutputDirectory="$tmp" -DincludeScope=runtime 2>&1 \
     | sed 's/\x1b\[[0-9;]*m//g' || die "Maven could not resolve the Kafka jars (see above)"
   [ -f "$tmp/kafka_2.13-$KAFKA_VERSION.jar" ] || die "Maven finished but kafka_2.13-$KAFKA_VERSION.jar is not among the jars"
-  rm -rf "$LIBS"
+  rm -rf "$LIBS" "$KAFKA_DIR/broker.jsa"
   mv "$tmp" "$LIBS"
   trap - EXIT
   echo "$POM_SUM" > "$KAFKA_DIR/pom.sha256"
@@ -192,5 +192,13 @@ fi
 say "compiling (tsc)"
 if ! npx --no-install tsc -p tsconfig.json; then
   die "TypeScript compilation failed (type errors above)"
+fi
+
+# --- e. The broker's class-data-sharing archive (tools/kafka/cds.ts) ----------------------------
+# Test brokers boot on ~45 % less CPU with it, and most test files start one. Made once per Kafka
+# version (~15 s); removed above when the jars are resolved again. Without it brokers boot as usual.
+if [ ! -f "$KAFKA_DIR/broker.jsa" ]; then
+  say "making the Kafka broker's class-data-sharing archive"
+  node dist/tools/kafka/cds.js || say "no class-data-sharing archive: brokers boot without one"
 fi
 say "ready"

@@ -89,6 +89,16 @@ export function kafkaLibsDir(): string {
   return libs;
 }
 
+/**
+ * The broker's class-data-sharing archive (tools/kafka/cds.ts, made once by tools/bootstrap.sh):
+ * the classes a broker loads as it boots, pre-parsed. Measured on the 2-core machine, a broker
+ * boots on 3.2 s of CPU with it instead of 5.8 s, and the suite starts a broker in almost every
+ * integration test file. Absent or made by another JVM, the JVM just loads classes as usual.
+ */
+export function kafkaCdsArchive(): string {
+  return join(repoRoot(), '.cache', 'kafka', kafkaVersion(), 'broker.jsa');
+}
+
 // ---------------------------------------------------------------------------------------------
 // Small helpers
 
@@ -506,6 +516,14 @@ export class KafkaCluster {
     } catch { /* leave it */ }
   }
 
+  /** Use the CDS archive, unless it is missing or these very JVMs are the ones that make one. */
+  #cdsArgs(): string[] {
+    if (this.#jvmArgs.some((a) => a.startsWith('-XX:ArchiveClassesAtExit') || a.startsWith('-XX:SharedArchiveFile') || a.startsWith('-Xshare'))) return [];
+    const archive = kafkaCdsArchive();
+    // -Xlog:cds=off: an archive of another JDK build is skipped with a warning we need not read.
+    return existsSync(archive) ? [`-XX:SharedArchiveFile=${archive}`, '-Xlog:cds=off', '-Xlog:cds+dynamic=off'] : [];
+  }
+
   #javaArgs(n: NodeState): string[] {
     // Kafka's own (kafka-server-start.sh) G1 settings, unless jvmArgs picks another collector.
     const gc = this.#jvmArgs.some((a) => /^-XX:\+Use\w+GC$/.test(a))
@@ -519,6 +537,7 @@ export class KafkaCluster {
       ...(this.#nodes.length > 1 ? ['-XX:TieredStopAtLevel=1'] : []),
       '-Djava.awt.headless=true',
       `-Dlog4j2.configurationFile=${join(n.dir, 'log4j2.properties')}`,
+      ...this.#cdsArgs(),
       ...this.#jvmArgs,
       '-cp', `${this.#libs}/*`,
     ];
