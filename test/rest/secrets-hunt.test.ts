@@ -52,6 +52,8 @@ const rejectedPassword = secret('PASSWORD of a rejected config (400)');
 const rejectedUrl = secret('URL of a rejected config (400)');
 const validatePassword = secret('PASSWORD in PUT …/config/validate');
 const validateUrl = secret('URL in PUT …/config/validate');
+const validateFileToken = secret('${file:…} resolved into tasks.max in PUT …/config/validate');
+const validateEnvUrl = secret('${env:…} resolved into a URL password in PUT …/config/validate');
 const roundTripPassword = secret('PASSWORD + URL kept by a PUT round trip');
 const cliPassword = secret('connectd validate: PASSWORD in a connector file');
 const cliUrl = secret('connectd validate: URL in a connector file');
@@ -81,8 +83,9 @@ await db.sql.query("INSERT INTO items (name) VALUES ('a'), ('b')");
 const root = await mkdtemp(path.join(os.tmpdir(), 'connectd-secrets-'));
 t.teardown(() => rm(root, { recursive: true, force: true }));
 const secretsFile = path.join(root, 'secrets.properties');
-await writeFile(secretsFile, toProperties({ token: fileToken, 'tasks-max': tasksMaxToken, 'cli-token': cliToken }));
+await writeFile(secretsFile, toProperties({ token: fileToken, 'tasks-max': tasksMaxToken, 'cli-token': cliToken, 'validate-token': validateFileToken, 'tasks-two': '2' }));
 process.env.HUNT_SECRET_PASSWORD = envPassword;
+process.env.HUNT_VALIDATE_URL_PASSWORD = validateEnvUrl;
 
 const worker = {
   'plugin.path': PLUGINS,
@@ -201,6 +204,41 @@ t.test('REST answers, status traces and error messages hold no secret', async (t
     t.notMatch(res.text, 'pw!', `${p}: no short password`);
   }
   await call('PUT', '/connector-plugins/PostgresSourceConnector/config/validate', { ...pgBase, 'connection.url': `jdbc:postgresql://h/db?password=${validateUrl}`, 'tasks.max': 'x' });
+
+  // Placeholders resolve before validation, as in Kafka Connect and in a create: a valid resolved
+  // value passes, a resolved secret that is invalid is an error without the secret, a placeholder
+  // that cannot be resolved (or may not be read) is an error naming it; every value shows as written.
+  type Infos = { error_count: number; configs: { value: { name: string; value: string | null; errors: string[] } | null }[] };
+  const byName = (body: unknown) => Object.fromEntries((body as Infos).configs.filter((c) => c.value !== null).map((c) => [c.value!.name, c.value!]));
+  const tasksTwo = `\${file:${secretsFile}:tasks-two}`;
+  const resolvedOk = await call('PUT', '/connector-plugins/LeakySource/config/validate', { 'connector.class': 'LeakySource', name: 'v', topic: 't', 'api.password': 'x'.repeat(8), 'tasks.max': tasksTwo });
+  t.same(byName(resolvedOk.body)['tasks.max'], { name: 'tasks.max', value: tasksTwo, recommended_values: [], errors: [], visible: true }, 'validate: tasks.max resolved to 2 is valid; the placeholder shows');
+  const tokenPlaceholder = `\${file:${secretsFile}:validate-token}`;
+  const urlPlaceholder = `postgres://u:\${env:HUNT_VALIDATE_URL_PASSWORD}@h/db`;
+  const missing = `\${file:${secretsFile}:no-such-key}`;
+  const outside = '${file:/etc/hostname:x}';
+  const resolvedBad = await call('PUT', '/connector-plugins/LeakySource/config/validate', {
+    'connector.class': 'LeakySource',
+    name: tokenPlaceholder,
+    topic: tokenPlaceholder,
+    'tasks.max': tokenPlaceholder,
+    'connection.url': urlPlaceholder,
+    'extra.detail': missing,
+    'not.defined': outside,
+  });
+  t.equal(resolvedBad.status, 200);
+  const badValues = byName(resolvedBad.body);
+  t.equal(badValues['tasks.max']?.value, tokenPlaceholder, 'validate: a resolved invalid value shows as written');
+  t.ok(badValues['tasks.max']!.errors.length > 0, 'validate: the resolved secret is validated (not a number)');
+  t.equal(badValues['connection.url']?.value, 'postgres://u:[hidden]@h/db', 'validate: a URL with a placeholder password: masked');
+  t.match(badValues['extra.detail']?.errors, [`cannot resolve ${missing}`], 'validate: an unresolvable placeholder is an error naming it');
+  t.match(badValues['not.defined'], { value: outside, errors: [/cannot resolve \$\{file:\/etc\/hostname:x\}.*allowed\.paths/] }, 'validate: a placeholder outside allowed.paths is an error naming the allowlist key');
+  t.ok((resolvedBad.body as Infos).error_count >= 3);
+  // The same config created: the 400 lists the same problems, without the secrets.
+  const created = await call('POST', '/connectors', { name: 'resolved-bad', config: { 'connector.class': 'LeakySource', topic: tokenPlaceholder, 'tasks.max': tokenPlaceholder, 'connection.url': urlPlaceholder, 'extra.detail': missing } });
+  t.equal(created.status, 400);
+  t.match((created.body as { message: string }).message, `tasks.max=${JSON.stringify(tokenPlaceholder)}`, 'create: the 400 shows the placeholder');
+  t.match((created.body as { message: string }).message, `cannot resolve ${missing}`, 'create: the 400 names the unresolvable placeholder');
 });
 
 t.test('a read-modify-write round trip keeps the stored secrets, URL passwords included', async (t) => {
