@@ -4,8 +4,9 @@
  * `connection.url` passwords (libpq and JDBC forms, on the real PostgreSQL), a JAAS config, SSL key
  * passwords, the Avro converter's registry credentials (worker and connector), `${env:…}` and
  * `${file:…}` provider values — then every REST answer, the status traces of a connector and a
- * task that fail with their secrets in the message, `connectd validate`, `--help-config` and
- * every log line at DEBUG are searched for each secret, raw, URL-encoded and base64-encoded.
+ * task that fail with their secrets in the message, `connectd validate`, `--help-config`,
+ * every log line at DEBUG and the `__connect.errors.*` headers of a dead letter queue are searched
+ * for each secret, raw, URL-encoded and base64-encoded.
  * Each surface is also checked to hold what the probe meant to reach (the mask, the trace, the
  * placeholder), so the hunt cannot pass because nothing was exercised.
  */
@@ -19,6 +20,8 @@ import t from 'tap';
 import { KafkaCluster } from '../../tools/kafka/cluster.js';
 import { ConnectdProcess, toProperties } from '../../tools/connectd-process.js';
 import type { ConnectorStatus } from '../../tools/connectd-process.js';
+import { readTopic } from '../../tools/topic-reader.js';
+import { writeTopic } from '../../tools/topic-writer.js';
 import { testDatabase } from '../fixtures/postgres.js';
 import { waitFor } from '../fixtures/wait.js';
 
@@ -58,6 +61,8 @@ const roundTripPassword = secret('PASSWORD + URL kept by a PUT round trip');
 const cliPassword = secret('connectd validate: PASSWORD in a connector file');
 const cliUrl = secret('connectd validate: URL in a connector file');
 const cliToken = secret('connectd validate: ${file:…} in tasks.max');
+const dlqPassword = secret('RecordingSink api.password (DLQ exception headers)');
+const dlqUrlPassword = secret('${file:…} resolved into a URL password (DLQ exception headers)');
 
 /** Every form a secret could be written in. */
 function forms(value: string): string[] {
@@ -83,7 +88,7 @@ await db.sql.query("INSERT INTO items (name) VALUES ('a'), ('b')");
 const root = await mkdtemp(path.join(os.tmpdir(), 'connectd-secrets-'));
 t.teardown(() => rm(root, { recursive: true, force: true }));
 const secretsFile = path.join(root, 'secrets.properties');
-await writeFile(secretsFile, toProperties({ token: fileToken, 'tasks-max': tasksMaxToken, 'cli-token': cliToken, 'validate-token': validateFileToken, 'tasks-two': '2' }));
+await writeFile(secretsFile, toProperties({ token: fileToken, 'tasks-max': tasksMaxToken, 'cli-token': cliToken, 'validate-token': validateFileToken, 'tasks-two': '2', 'dlq-url': dlqUrlPassword }));
 process.env.HUNT_SECRET_PASSWORD = envPassword;
 process.env.HUNT_VALIDATE_URL_PASSWORD = validateEnvUrl;
 
@@ -261,6 +266,47 @@ t.test('a read-modify-write round trip keeps the stored secrets, URL passwords i
   t.equal(settled.tasks[0]?.state, 'RUNNING', `the stored URL password and PASSWORD were kept (${JSON.stringify(after.tasks[0])})`);
   const patched = await call('PATCH', '/connectors/round-trip/config', { 'connection.url': 'postgres://app:[hidden]@db.example/app' });
   t.equal(patched.status, 200);
+});
+
+t.test('dead letter queue error headers hold no secret', async (t) => {
+  // A sink task whose errant record reporter gets an exception quoting its config's secrets, as a
+  // careless driver's would: the __connect.errors.* headers go to Kafka, readable by whoever may
+  // consume the DLQ topic.
+  const topic = `dlq-in-${run}`;
+  const dlqTopic = `dlq-${run}`;
+  await cluster.createTopic(topic, { partitions: 1 });
+  await writeTopic(cluster.bootstrapServers, topic, [{ key: 'k', value: '{"report":true}' }, { key: 'k2', value: '{"report":true}' }]);
+  const res = await call('POST', '/connectors', {
+    name: 'dlq-sink',
+    config: {
+      'connector.class': 'RecordingSinkConnector',
+      topics: topic,
+      'output.file': path.join(root, 'dlq-sink.jsonl'),
+      'key.converter': 'org.apache.kafka.connect.storage.StringConverter',
+      'value.converter': 'org.apache.kafka.connect.storage.StringConverter',
+      'report.on.value.regex': 'report',
+      'api.password': dlqPassword,
+      'connection.url': `postgres://app:\${file:${secretsFile}:dlq-url}@db.example/app`,
+      'errors.tolerance': 'all',
+      'errors.log.enable': 'true',
+      'errors.log.include.messages': 'true',
+      'errors.deadletterqueue.topic.name': dlqTopic,
+      'errors.deadletterqueue.topic.replication.factor': '1',
+      'errors.deadletterqueue.context.headers.enable': 'true',
+    },
+  });
+  t.equal(res.status, 201, res.text);
+  const dlq = await waitFor('both records in the DLQ', async () => {
+    const records = await readTopic(cluster.bootstrapServers, dlqTopic).catch(() => []);
+    return records.length === 2 ? records : undefined;
+  });
+  for (const r of dlq) answers.push(`DLQ ${dlqTopic}@${r.offset}: ${JSON.stringify(r)}`);
+  const message = dlq[0]!.headers['__connect.errors.exception.message'] ?? '';
+  t.match(message, 'login to postgres://app:[hidden]@db.example/app refused for password [hidden]', 'the exception message: secrets redacted, the rest kept');
+  t.match(dlq[0]!.headers['__connect.errors.exception.stacktrace'], /refused for password \[hidden\]/, 'the stack trace too');
+  t.equal(dlq[0]!.value, '{"report":true}', "the record's own value is kept");
+  t.same(hits(dlq.map((r) => JSON.stringify(r)).join('\n')), [], 'no secret in the DLQ records');
+  await call('DELETE', '/connectors/dlq-sink');
 });
 
 t.test('connectd validate and --help-config print no secret', async (t) => {
