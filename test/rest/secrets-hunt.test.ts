@@ -61,6 +61,8 @@ const roundTripPassword = secret('PASSWORD + URL kept by a PUT round trip');
 const cliPassword = secret('connectd validate: PASSWORD in a connector file');
 const cliUrl = secret('connectd validate: URL in a connector file');
 const cliToken = secret('connectd validate: ${file:…} in tasks.max');
+const printedPassword = secret('LeakySource api.password printed by plugin code (console.log/console.error)');
+const printedUrl = secret('LeakySource URL password printed by plugin code (console.error)');
 const dlqPassword = secret('RecordingSink api.password (DLQ exception headers)');
 const dlqUrlPassword = secret('${file:…} resolved into a URL password (DLQ exception headers)');
 
@@ -266,6 +268,20 @@ t.test('a read-modify-write round trip keeps the stored secrets, URL passwords i
   t.equal(settled.tasks[0]?.state, 'RUNNING', `the stored URL password and PASSWORD were kept (${JSON.stringify(after.tasks[0])})`);
   const patched = await call('PATCH', '/connectors/round-trip/config', { 'connection.url': 'postgres://app:[hidden]@db.example/app' });
   t.equal(patched.status, 200);
+});
+
+t.test("plugin code's console output holds no secret", async (t) => {
+  // Plugin code runs in worker threads, whose stdout and stderr Node pipes into the daemon's.
+  const config = { 'connector.class': 'LeakySource', topic: `t-${run}`, 'print.config': 'true', 'api.password': printedPassword, 'connection.url': `postgres://app:${printedUrl}@db.example/app` };
+  t.equal((await call('POST', '/connectors', { name: 'printing', config })).status, 201);
+  await waitFor('the printing task failed', async () => (await proc.status('printing')).tasks[0]?.state === 'FAILED');
+  const log = await waitFor('both prints in the output', async () => {
+    const text = await readFile(proc.logFile, 'utf8');
+    return text.includes('LeakySource connector config') && text.includes('LeakySource task login') ? text : undefined;
+  });
+  t.match(log, "'api.password': '[hidden]'", 'console.log of the connector: the password redacted');
+  t.match(log, 'LeakySource task login to postgres://app:[hidden]@db.example/app with password [hidden]', 'console.error of the task: redacted');
+  // The hunt at the end greps the whole output.
 });
 
 t.test('dead letter queue error headers hold no secret', async (t) => {
