@@ -190,7 +190,8 @@ export async function validateForPlugin(worker: Worker, providers: ReadonlyMap<s
   const { config, problems: unresolved, secrets } = resolveConfig(rawConfig, providers);
   let result;
   try {
-    result = await worker.validateConnectorConfig({ ...config, 'connector.class': given ?? plugin });
+    // The request's plugin unless the config names it (checked above as written, validated resolved).
+    result = await worker.validateConnectorConfig({ 'connector.class': plugin, ...config });
   } catch (err) {
     throw new HerderError(400, 'CONNECTD_ERR_PLUGIN_NOT_FOUND', (err as Error).message);
   }

@@ -123,10 +123,10 @@ t.test('cross-site requests change nothing; what Kafka Connect clients send stil
   t.equal((await call('DELETE', `/connectors/${name}`, { headers: { 'sec-fetch-site': 'same-origin' } })).status, 204, 'Sec-Fetch-Site: same-origin');
 });
 
-/** Serves `handler` on a free port of every local address (the page is opened as `localhost`, which may be ::1 or 127.0.0.1). */
-async function serve(t: Test, handler: http.RequestListener): Promise<number> {
+/** Serves `handler` on a free port of `host` (every address when undefined: `localhost` may be ::1 or 127.0.0.1). */
+async function serve(t: Test, host: string | undefined, handler: http.RequestListener): Promise<number> {
   const server = http.createServer(handler);
-  await new Promise<void>((resolve) => server.listen(0, resolve));
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())));
   return (server.address() as AddressInfo).port;
 }
@@ -143,7 +143,7 @@ t.test('in headless Chromium, a page on another site cannot restart or create a 
   // The browser reaches connectd through a proxy that records each request and connectd's answer,
   // so the test sees that every attempt arrived (an opaque no-cors answer tells the page nothing).
   const seen: { method: string; url: string; contentType: string; secFetchSite: string; origin: string; status: number }[] = [];
-  const target = await serve(t, (req, res) => {
+  const target = await serve(t, '127.0.0.1', (req, res) => {
     const upstream = http.request(proc.url + (req.url ?? '/'), { method: req.method, headers: req.headers }, (answer) => {
       const h = req.headers;
       seen.push({ method: req.method ?? '', url: req.url ?? '', contentType: h['content-type'] ?? '', secFetchSite: String(h['sec-fetch-site'] ?? ''), origin: h.origin ?? '', status: answer.statusCode ?? 0 });
@@ -174,7 +174,7 @@ Promise.allSettled([
   document.getElementById('out').textContent = 'fetches: ' + results.map((r) => r.status === 'fulfilled' ? r.value.type : 'rejected').join(',');
 });
 </script></body></html>`;
-  const pagePort = await serve(t, (_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(page));
+  const pagePort = await serve(t, undefined, (_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(page));
 
   const profile = await mkdtemp(path.join(os.tmpdir(), 'connectd-chromium-'));
   t.teardown(() => rm(profile, { recursive: true, force: true }));
