@@ -2,7 +2,8 @@
  * Logs: pino, one JSON object per line, with `connector` and `task` fields from child loggers
  * (`logger.child({ connector, task })`). On a terminal (log.format=auto) or with log.format=pretty,
  * the same records are printed for people: `12:00:01.234 INFO  [connector/task] message key=value`.
- * Secret values never reach a line, whatever a caller passes (see config/secrets.ts).
+ * Secret values never reach a line, whatever a caller passes (see config/secrets.ts), nor the
+ * daemon's stdout and stderr when plugin code prints them ({@link redactProcessOutput}).
  */
 import { destination as pinoDestination, pino } from 'pino';
 import type { DestinationStream, Logger } from 'pino';
@@ -35,6 +36,33 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream,
     },
     stream,
   );
+}
+
+const REDACTING = Symbol('connectd.redactingWrite');
+type WriteCallback = (err?: Error | null) => void;
+type Write = (chunk: string | Uint8Array, encoding?: BufferEncoding | WriteCallback, cb?: WriteCallback) => boolean;
+
+/**
+ * Redacts by value (config/secrets.ts) what reaches the daemon's stdout and stderr without the
+ * logger: plugin code calling console.log or console.error runs in a worker thread, whose output
+ * Node pipes into the main thread's process.stdout and process.stderr, one chunk per write (a
+ * console call is one write). A secret a plugin writes in pieces, over several writes, is not
+ * found. The logger's own lines are redacted as they are written and reach fd 1 directly.
+ */
+export function redactProcessOutput(streams: readonly NodeJS.WriteStream[] = [process.stdout, process.stderr]): void {
+  for (const stream of streams) {
+    const target = stream as NodeJS.WriteStream & { [REDACTING]?: true };
+    if (target[REDACTING]) continue;
+    target[REDACTING] = true;
+    const write = stream.write.bind(stream) as Write;
+    const redacting: Write = (chunk, encoding, cb) => {
+      const callback = typeof encoding === 'function' ? encoding : cb;
+      const text = typeof chunk === 'string' ? (typeof encoding === 'string' && encoding !== 'utf8' && encoding !== 'utf-8' ? null : chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('utf8');
+      if (text === null || !knownSecrets.leaks(text)) return write(chunk, encoding, cb);
+      return write(knownSecrets.redact(text), 'utf8', callback);
+    };
+    stream.write = redacting;
+  }
 }
 
 const LEVELS: Readonly<Record<number, [string, string]>> = {

@@ -2,7 +2,8 @@
 # Installs whatever connectd's build, tests and demo need and is missing, then compiles.
 # Idempotent: with everything in place it only checks (a few seconds) and runs an incremental tsc.
 #   a. Debian packages: the -dev libraries librdkafka links against, a Java 17 JDK, Maven, and
-#      Prometheus (for its promtool only: test/metrics/promtool.test.ts lints /metrics with it), strace
+#      Prometheus (for its promtool only: test/metrics/promtool.test.ts lints /metrics with it), strace,
+#      Chromium (headless, for the browser-level cross-site request test)
 #   b. npm packages from package-lock.json (librdkafka is compiled from source: CKJS_LINKING=dynamic),
 #      the Kafka binding patched with patches/kafka-javascript-batch-produce.patch before it is built
 #   c. Apache Kafka jars (version pinned in tools/kafka/pom.xml) into .cache/kafka/<version>/libs
@@ -42,6 +43,10 @@ command -v mvn >/dev/null 2>&1 || missing+=(maven)
 command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
 # strace: test/cli/systemd-hardening.test.ts lists the daemon's system calls against the unit's filter.
 command -v strace >/dev/null 2>&1 || missing+=(strace)
+# chromium: test/rest/rest-hardening.test.ts drives it headless, as a page on another site trying
+# cross-site requests against the REST API. The largest package here: ~113 MB to download, ~414 MB
+# installed, 25 packages with --no-install-recommends (42 s on the 2-core dev machine).
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
   say "installing Debian packages: ${missing[*]}"
   if [ "$(id -u)" -eq 0 ]; then

@@ -9,7 +9,7 @@
  * listens; STOPPING=1 when a stop begins; WATCHDOG=1 meanwhile.
  */
 import type { WorkerConfig } from '../config/worker-config.js';
-import { createLogger } from '../log.js';
+import { createLogger, redactProcessOutput } from '../log.js';
 import { fetchClusterId } from '../kafka/cluster-id.js';
 import { KafkaAdmin } from '../kafka/admin.js';
 import { LoggerRegistry } from '../logging/logger-registry.js';
@@ -28,6 +28,8 @@ import { SystemdNotifier } from './systemd-notify.js';
 
 export async function runDistributed(config: WorkerConfig, restSecurity: RestSecurity = {}): Promise<number> {
   const logger = createLogger(config.logLevel, undefined, { format: config.logFormat });
+  // Plugin code's console output reaches the daemon's stdout and stderr beside the logger.
+  redactProcessOutput();
   const systemd = SystemdNotifier.fromEnvironment(process.env, logger);
   systemd?.startWatchdog();
   const d = config.distributed;

@@ -6,7 +6,7 @@
  * listens and every connector started; STOPPING=1 when a stop begins; WATCHDOG=1 meanwhile.
  */
 import type { WorkerConfig } from '../config/worker-config.js';
-import { createLogger } from '../log.js';
+import { createLogger, redactProcessOutput } from '../log.js';
 import { fetchClusterId } from '../kafka/cluster-id.js';
 import { LoggerRegistry } from '../logging/logger-registry.js';
 import { createMetricsRegistry } from '../metrics/registry.js';
@@ -27,6 +27,8 @@ import { SystemdNotifier } from './systemd-notify.js';
 /** `restSecurity`: the REST API's TLS key and certificate and basic-auth users (see rest-security.ts). */
 export async function runStandalone(config: WorkerConfig, connectorConfigs: Record<string, string>[], restSecurity: RestSecurity = {}): Promise<number> {
   const logger = createLogger(config.logLevel, undefined, { format: config.logFormat });
+  // Plugin code's console output reaches the daemon's stdout and stderr beside the logger.
+  redactProcessOutput();
   const systemd = SystemdNotifier.fromEnvironment(process.env, logger);
   systemd?.startWatchdog();
   const offsetStore = new FileOffsetBackingStore(config.offsetStorageFile);

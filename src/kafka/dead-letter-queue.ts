@@ -4,12 +4,14 @@
  * plus (with `errors.deadletterqueue.context.headers.enable`) the `__connect.errors.*` headers that
  * say where and why it failed. One producer per task that has a DLQ, as in Kafka Connect; each
  * write resolves when Kafka acknowledged it, and the sink runtime waits for every write before it
- * commits the offsets that cover the record, so a skipped record is never lost.
+ * commits the offsets that cover the record, so a skipped record is never lost. The context
+ * headers carry no known secret value (config/secrets.ts), as status traces and log lines do not.
  */
 import { Producer } from './binding.js';
 import type { DeliveryReport, LibrdKafkaError } from './binding.js';
 import type { ErrorInfo } from '../runtime/protocol.js';
 import type { KafkaClientHealth } from './client-health.js';
+import { knownSecrets } from '../config/secrets.js';
 
 export const ERROR_HEADER_PREFIX = '__connect.errors.';
 
@@ -79,8 +81,12 @@ export class DeadLetterQueue {
     const headers: Record<string, Buffer | string>[] = [];
     for (const h of letter.headers) headers.push({ [h.key]: h.value === null ? Buffer.alloc(0) : typeof h.value === 'string' ? h.value : Buffer.from(h.value) });
     if (this.options.contextHeaders) {
+      // Secrets never leave the process (config/secrets.ts): an exception's message and stack may
+      // quote the connector's config (a driver's "login to postgres://u:pw@… refused"), and these
+      // headers are readable by whoever may consume the DLQ topic. Redacted by the one rule, as
+      // status traces and log lines are; the record's own key, value and headers are data, kept.
       const add = (name: string, value: string | null | undefined): void => {
-        if (value !== null && value !== undefined) headers.push({ [ERROR_HEADER_PREFIX + name]: value });
+        if (value !== null && value !== undefined) headers.push({ [ERROR_HEADER_PREFIX + name]: knownSecrets.redact(value) });
       };
       if (letter.topic !== null) {
         add('topic', letter.topic);

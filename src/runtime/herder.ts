@@ -172,35 +172,57 @@ function shownProblem(p: ConfigProblem, raw: Readonly<Record<string, string>>, p
   return { ...p, value: shown === null ? null : own.redact(shown), message: own.redact(p.message) };
 }
 
-/** PUT /connector-plugins/{plugin}/config/validate: Kafka Connect's ConfigInfos, errors and all. */
-export async function validateForPlugin(worker: Worker, plugin: string, config: Record<string, string>): Promise<ConfigInfos> {
-  const given = config['connector.class'];
+/**
+ * PUT /connector-plugins/{plugin}/config/validate: Kafka Connect's ConfigInfos, errors and all.
+ *
+ * Placeholders are resolved before validation, as Kafka Connect does (its
+ * AbstractHerder.validateConnectorConfig runs the worker's ConfigTransformer first) and as a create
+ * does here: the answer lists what a create's 400 would, a placeholder the providers cannot resolve
+ * or may not read included. What it shows differs from Kafka Connect's, which quotes the resolved
+ * values: a value that held a placeholder shows as written, and the resolved values are redacted
+ * from every error text.
+ */
+export async function validateForPlugin(worker: Worker, providers: ReadonlyMap<string, ConfigProvider>, plugin: string, rawConfig: Record<string, string>): Promise<ConfigInfos> {
+  const given = rawConfig['connector.class'];
   if (given !== undefined && given !== plugin && !aliasesFor(given).includes(plugin) && !aliasesFor(plugin).includes(given)) {
     throw new HerderError(400, 'CONNECTD_ERR_BAD_REQUEST', `Included connector type ${given} does not match request type ${plugin}`);
   }
+  const { config, problems: unresolved, secrets } = resolveConfig(rawConfig, providers);
   let result;
   try {
-    result = await worker.validateConnectorConfig({ ...config, 'connector.class': given ?? plugin });
+    // The request's plugin unless the config names it (checked above as written, validated resolved).
+    result = await worker.validateConnectorConfig({ 'connector.class': plugin, ...config });
   } catch (err) {
     throw new HerderError(400, 'CONNECTD_ERR_PLUGIN_NOT_FOUND', (err as Error).message);
   }
   // The ConfigDef shows PASSWORD values as `[hidden]`; the one rule masks the rest (secrets by
-  // name, URL passwords) and keeps this config's secrets out of the error texts.
+  // name, URL passwords) and keeps this config's secrets, resolved ones included, out of the error
+  // texts: checked here, so the answer does not depend on what the process remembered.
   const passwordKeys = new Set(result.passwordKeys);
   const own = new SecretValues();
-  own.remember('config', secretValues(config, passwordKeys));
-  // The path keys refused as a create would refuse them, so this answer lists what its 400 does.
-  const refused = pathProblems(given ?? plugin, config, new AllowedPaths(worker.config.allowedPaths, 'allowed.paths'));
-  const withPaths = result.configInfos.configs.map((info) => {
-    const mine = refused.filter((p) => p.name === info.value?.name);
+  own.remember('config', [...secretValues(rawConfig, passwordKeys), ...secretValues(config, passwordKeys), ...secrets]);
+  // Problems found here rather than by the plugin: unresolvable placeholders, and path keys refused
+  // as a create would refuse them.
+  const extra = [...unresolved, ...pathProblems(given ?? plugin, config, new AllowedPaths(worker.config.allowedPaths, 'allowed.paths'))];
+  const configs = result.configInfos.configs.map((info) => {
+    const mine = extra.filter((p) => p.name === info.value?.name);
     return mine.length === 0 || info.value === null ? info : { ...info, value: { ...info.value, errors: [...info.value.errors, ...mine.map((p) => p.message)] } };
   });
-  const configs = withPaths.map((info) =>
-    info.value === null
-      ? info
-      : { ...info, value: { ...info.value, value: info.value.value === null ? null : own.redact(maskValue(info.value.name, info.value.value, passwordKeys)), errors: info.value.errors.map((e) => own.redact(e)) } },
-  );
-  return { ...result.configInfos, error_count: result.configInfos.error_count + refused.length, configs };
+  // A problem on a key the plugin does not define gets an entry of its own, as Kafka Connect's
+  // generateResult lists a value without a definition.
+  for (const p of extra) {
+    if (configs.some((info) => info.value?.name === p.name)) continue;
+    configs.push({ definition: null, value: { name: p.name, value: p.value, recommended_values: [], errors: extra.filter((q) => q.name === p.name).map((q) => q.message), visible: true } });
+  }
+  const shown = configs.map((info) => {
+    if (info.value === null) return info;
+    const written = rawConfig[info.value.name];
+    const value = written?.includes('${') ? written : info.value.value;
+    // A recommender computes its values from the (resolved) config: redacted as the errors are.
+    const shownValue = value === null ? null : own.redact(maskValue(info.value.name, value, passwordKeys));
+    return { ...info, value: { ...info.value, value: shownValue, recommended_values: own.redactDeep(info.value.recommended_values), errors: info.value.errors.map((e) => own.redact(e)) } };
+  });
+  return { ...result.configInfos, error_count: result.configInfos.error_count + extra.length, configs: shown };
 }
 
 /** KIP-875: offsets may change only while the connector is STOPPED (no task can commit over them). */

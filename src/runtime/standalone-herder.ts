@@ -220,7 +220,7 @@ export class StandaloneHerder implements Herder {
 
   /** PUT /connector-plugins/{plugin}/config/validate: Kafka Connect's ConfigInfos, errors and all. */
   validateForPlugin(plugin: string, config: Record<string, string>): Promise<ConfigInfos> {
-    return validateForPlugin(this.#worker, plugin, config);
+    return validateForPlugin(this.#worker, this.#providers, plugin, config);
   }
 
   /**

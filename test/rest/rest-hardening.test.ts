@@ -5,22 +5,30 @@
  *   path parameter made longer names unreachable, and undeletable, after a successful create);
  * - a browser on another site cannot change anything (form or text/plain content types: 415;
  *   a foreign Origin or Sec-Fetch-Site: cross-site: 403), while what Kafka Connect clients send —
- *   no content type, or application/json with or without a body, no Origin — works.
+ *   no content type, or application/json with or without a body, no Origin — works;
+ * - the same in a real browser: a page on another site, opened in headless Chromium, posts forms and
+ *   no-cors fetches (and a beacon) to `…/restart` and `/connectors`; every one reaches connectd and
+ *   is refused, and the connector's task never restarts.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
+import type { Test } from 'tap';
 import { KafkaCluster } from '../../tools/kafka/cluster.js';
 import { ConnectdProcess } from '../../tools/connectd-process.js';
 import { CONNECTOR_NAME_MAX_LENGTH } from '../../src/runtime/connector-config.js';
 import { waitFor } from '../fixtures/wait.js';
+import { TEST_PLUGINS } from '../fixtures/connectd-harness.js';
 
 const cluster = await KafkaCluster.start();
 t.teardown(() => cluster.stop());
 const root = await mkdtemp(path.join(os.tmpdir(), 'connectd-rest-hardening-'));
 t.teardown(() => rm(root, { recursive: true, force: true }));
-const proc = await ConnectdProcess.start({ dir: root, bootstrapServers: cluster.bootstrapServers, connectors: [] });
+const proc = await ConnectdProcess.start({ dir: root, bootstrapServers: cluster.bootstrapServers, connectors: [], worker: { 'plugin.path': TEST_PLUGINS } });
 t.teardown(() => proc.kill());
 
 const generator = (topic: string) => ({ 'connector.class': 'GeneratorSource', topic, 'records.per.partition': '1000000', 'records.per.second': '10' });
@@ -113,4 +121,93 @@ t.test('cross-site requests change nothing; what Kafka Connect clients send stil
   t.equal((await call('POST', `/connectors/${name}/restart`, { headers: { ...json, origin: proc.url } })).status, 204, "the server's own origin");
   t.equal((await call('PUT', `/connectors/${name}/config`, { headers: json, body: JSON.stringify({ ...generator('csrf'), name }) })).status, 200, 'application/json with a body');
   t.equal((await call('DELETE', `/connectors/${name}`, { headers: { 'sec-fetch-site': 'same-origin' } })).status, 204, 'Sec-Fetch-Site: same-origin');
+});
+
+/** Serves `handler` on a free port of `host` (every address when undefined: `localhost` may be ::1 or 127.0.0.1). */
+async function serve(t: Test, host: string | undefined, handler: http.RequestListener): Promise<number> {
+  const server = http.createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
+  t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  return (server.address() as AddressInfo).port;
+}
+
+t.test('in headless Chromium, a page on another site cannot restart or create a connector', async (t) => {
+  const name = 'browser-target';
+  const events = path.join(root, 'browser-events.jsonl');
+  await cluster.createTopic(name, { partitions: 1 });
+  const config = { 'connector.class': 'RecordingSinkConnector', topics: name, 'output.file': path.join(root, 'browser-out.jsonl'), 'events.file': events };
+  t.equal((await call('POST', '/connectors', { headers: json, body: JSON.stringify({ name, config }) })).status, 201);
+  const taskEvents = async (): Promise<string[]> => ((await readFile(events, 'utf8').catch(() => '')).match(/"event":"(start|stop)"/g) ?? []).map((e) => e.slice(9, -1));
+  await waitFor('the task started', async () => (await taskEvents()).length === 1 && (await proc.status(name)).tasks[0]?.state === 'RUNNING');
+
+  // The browser reaches connectd through a proxy that records each request and connectd's answer,
+  // so the test sees that every attempt arrived (an opaque no-cors answer tells the page nothing).
+  const seen: { method: string; url: string; contentType: string; secFetchSite: string; origin: string; status: number }[] = [];
+  const target = await serve(t, '127.0.0.1', (req, res) => {
+    const upstream = http.request(proc.url + (req.url ?? '/'), { method: req.method, headers: req.headers }, (answer) => {
+      const h = req.headers;
+      seen.push({ method: req.method ?? '', url: req.url ?? '', contentType: h['content-type'] ?? '', secFetchSite: String(h['sec-fetch-site'] ?? ''), origin: h.origin ?? '', status: answer.statusCode ?? 0 });
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    upstream.on('error', () => res.writeHead(502).end());
+    req.pipe(upstream);
+  });
+  const connectd = `http://127.0.0.1:${target}`;
+  const restart = `${connectd}/connectors/${name}/restart?includeTasks=true`;
+  const evil = (n: string) => JSON.stringify({ name: n, config: { 'connector.class': 'GeneratorSource', topic: 'evil' } });
+  // The other site: localhost, while connectd is 127.0.0.1 (another host, so another site).
+  const page = `<!doctype html><html><body>
+<iframe name="f1"></iframe><iframe name="f2"></iframe>
+<form id="restart" target="f1" method="POST" action="${restart}"><input name="a" value="b"></form>
+<form id="create" target="f2" method="POST" enctype="text/plain" action="${connectd}/connectors"><input name='${evil('browser-evil-form').slice(0, -2)},"x":"' value='"}}'></form>
+<p id="out">running</p>
+<script>
+document.getElementById('restart').submit();
+document.getElementById('create').submit();
+Promise.allSettled([
+  fetch(${JSON.stringify(restart)}, { method: 'POST', mode: 'no-cors', headers: { 'content-type': 'text/plain' }, body: '{}' }),
+  fetch(${JSON.stringify(restart)}, { method: 'POST', mode: 'no-cors' }),
+  fetch(${JSON.stringify(`${connectd}/connectors`)}, { method: 'POST', mode: 'no-cors', headers: { 'content-type': 'text/plain' }, body: ${JSON.stringify(evil('browser-evil-fetch'))} }),
+]).then((results) => {
+  navigator.sendBeacon(${JSON.stringify(restart)}, '{}');
+  document.getElementById('out').textContent = 'fetches: ' + results.map((r) => r.status === 'fulfilled' ? r.value.type : 'rejected').join(',');
+});
+</script></body></html>`;
+  const pagePort = await serve(t, undefined, (_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(page));
+
+  const profile = await mkdtemp(path.join(os.tmpdir(), 'connectd-chromium-'));
+  t.teardown(() => rm(profile, { recursive: true, force: true }));
+  // --no-sandbox: the tests run as root (CI), where Chromium's sandbox refuses to start. The
+  // virtual time budget lets the page's requests finish before the DOM is dumped.
+  const args = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', `--user-data-dir=${profile}`, '--virtual-time-budget=15000', '--dump-dom', `http://localhost:${pagePort}/`];
+  const dom = await new Promise<string>((resolve, reject) =>
+    execFile('chromium', args, { timeout: 120000 }, (err, stdout, stderr) => (err ? reject(new Error(`chromium (Debian's package, installed by tools/bootstrap.sh): ${err.message}\n${stderr.slice(-2000)}`)) : resolve(stdout))),
+  );
+  t.match(dom, 'fetches: opaque,opaque,opaque', 'the page ran: each no-cors fetch got its opaque answer');
+  await waitFor('the six requests reached connectd', () => seen.length >= 6);
+  const summary = seen.map((r) => `${r.method} ${r.url} [${r.contentType || 'no content type'}] ${r.secFetchSite} → ${r.status}`).sort();
+  t.same(
+    summary,
+    [
+      // The text/plain form (the JSON-in-a-form-field trick) and the no-cors fetch.
+      `POST /connectors [text/plain] cross-site → 415`,
+      `POST /connectors [text/plain] cross-site → 415`,
+      `POST /connectors/${name}/restart?includeTasks=true [application/x-www-form-urlencoded] cross-site → 415`,
+      `POST /connectors/${name}/restart?includeTasks=true [no content type] cross-site → 403`,
+      // The beacon.
+      `POST /connectors/${name}/restart?includeTasks=true [text/plain;charset=UTF-8] cross-site → 415`,
+      `POST /connectors/${name}/restart?includeTasks=true [text/plain] cross-site → 415`,
+    ].sort(),
+    'every request arrived from the other site and was refused',
+  );
+  t.ok(seen.every((r) => r.origin === `http://localhost:${pagePort}`), 'each with the page\'s Origin');
+  t.same((await call('GET', '/connectors')).body, [name], 'nothing created');
+  t.same(await taskEvents(), ['start'], 'the task never restarted');
+
+  // The control: the same restart from a Kafka Connect client restarts the task, so the events
+  // above would have shown a browser's restart.
+  t.equal((await call('POST', `/connectors/${name}/restart?includeTasks=true`)).status, 202);
+  await waitFor('the task restarted', async () => (await taskEvents()).join(',') === 'start,stop,start');
+  t.equal((await call('DELETE', `/connectors/${name}`)).status, 204);
 });

@@ -4,8 +4,9 @@
  * `connection.url` passwords (libpq and JDBC forms, on the real PostgreSQL), a JAAS config, SSL key
  * passwords, the Avro converter's registry credentials (worker and connector), `${env:…}` and
  * `${file:…}` provider values — then every REST answer, the status traces of a connector and a
- * task that fail with their secrets in the message, `connectd validate`, `--help-config` and
- * every log line at DEBUG are searched for each secret, raw, URL-encoded and base64-encoded.
+ * task that fail with their secrets in the message, `connectd validate`, `--help-config`,
+ * every log line at DEBUG and the `__connect.errors.*` headers of a dead letter queue are searched
+ * for each secret, raw, URL-encoded and base64-encoded.
  * Each surface is also checked to hold what the probe meant to reach (the mask, the trace, the
  * placeholder), so the hunt cannot pass because nothing was exercised.
  */
@@ -19,6 +20,8 @@ import t from 'tap';
 import { KafkaCluster } from '../../tools/kafka/cluster.js';
 import { ConnectdProcess, toProperties } from '../../tools/connectd-process.js';
 import type { ConnectorStatus } from '../../tools/connectd-process.js';
+import { readTopic } from '../../tools/topic-reader.js';
+import { writeTopic } from '../../tools/topic-writer.js';
 import { testDatabase } from '../fixtures/postgres.js';
 import { waitFor } from '../fixtures/wait.js';
 
@@ -52,10 +55,16 @@ const rejectedPassword = secret('PASSWORD of a rejected config (400)');
 const rejectedUrl = secret('URL of a rejected config (400)');
 const validatePassword = secret('PASSWORD in PUT …/config/validate');
 const validateUrl = secret('URL in PUT …/config/validate');
+const validateFileToken = secret('${file:…} resolved into tasks.max in PUT …/config/validate');
+const validateEnvUrl = secret('${env:…} resolved into a URL password in PUT …/config/validate');
 const roundTripPassword = secret('PASSWORD + URL kept by a PUT round trip');
 const cliPassword = secret('connectd validate: PASSWORD in a connector file');
 const cliUrl = secret('connectd validate: URL in a connector file');
 const cliToken = secret('connectd validate: ${file:…} in tasks.max');
+const printedPassword = secret('LeakySource api.password printed by plugin code (console.log/console.error)');
+const printedUrl = secret('LeakySource URL password printed by plugin code (console.error)');
+const dlqPassword = secret('RecordingSink api.password (DLQ exception headers)');
+const dlqUrlPassword = secret('${file:…} resolved into a URL password (DLQ exception headers)');
 
 /** Every form a secret could be written in. */
 function forms(value: string): string[] {
@@ -81,8 +90,9 @@ await db.sql.query("INSERT INTO items (name) VALUES ('a'), ('b')");
 const root = await mkdtemp(path.join(os.tmpdir(), 'connectd-secrets-'));
 t.teardown(() => rm(root, { recursive: true, force: true }));
 const secretsFile = path.join(root, 'secrets.properties');
-await writeFile(secretsFile, toProperties({ token: fileToken, 'tasks-max': tasksMaxToken, 'cli-token': cliToken }));
+await writeFile(secretsFile, toProperties({ token: fileToken, 'tasks-max': tasksMaxToken, 'cli-token': cliToken, 'validate-token': validateFileToken, 'tasks-two': '2', 'dlq-url': dlqUrlPassword }));
 process.env.HUNT_SECRET_PASSWORD = envPassword;
+process.env.HUNT_VALIDATE_URL_PASSWORD = validateEnvUrl;
 
 const worker = {
   'plugin.path': PLUGINS,
@@ -201,6 +211,41 @@ t.test('REST answers, status traces and error messages hold no secret', async (t
     t.notMatch(res.text, 'pw!', `${p}: no short password`);
   }
   await call('PUT', '/connector-plugins/PostgresSourceConnector/config/validate', { ...pgBase, 'connection.url': `jdbc:postgresql://h/db?password=${validateUrl}`, 'tasks.max': 'x' });
+
+  // Placeholders resolve before validation, as in Kafka Connect and in a create: a valid resolved
+  // value passes, a resolved secret that is invalid is an error without the secret, a placeholder
+  // that cannot be resolved (or may not be read) is an error naming it; every value shows as written.
+  type Infos = { error_count: number; configs: { value: { name: string; value: string | null; errors: string[] } | null }[] };
+  const byName = (body: unknown) => Object.fromEntries((body as Infos).configs.filter((c) => c.value !== null).map((c) => [c.value!.name, c.value!]));
+  const tasksTwo = `\${file:${secretsFile}:tasks-two}`;
+  const resolvedOk = await call('PUT', '/connector-plugins/LeakySource/config/validate', { 'connector.class': 'LeakySource', name: 'v', topic: 't', 'api.password': 'x'.repeat(8), 'tasks.max': tasksTwo });
+  t.same(byName(resolvedOk.body)['tasks.max'], { name: 'tasks.max', value: tasksTwo, recommended_values: [], errors: [], visible: true }, 'validate: tasks.max resolved to 2 is valid; the placeholder shows');
+  const tokenPlaceholder = `\${file:${secretsFile}:validate-token}`;
+  const urlPlaceholder = `postgres://u:\${env:HUNT_VALIDATE_URL_PASSWORD}@h/db`;
+  const missing = `\${file:${secretsFile}:no-such-key}`;
+  const outside = '${file:/etc/hostname:x}';
+  const resolvedBad = await call('PUT', '/connector-plugins/LeakySource/config/validate', {
+    'connector.class': 'LeakySource',
+    name: tokenPlaceholder,
+    topic: tokenPlaceholder,
+    'tasks.max': tokenPlaceholder,
+    'connection.url': urlPlaceholder,
+    'extra.detail': missing,
+    'not.defined': outside,
+  });
+  t.equal(resolvedBad.status, 200);
+  const badValues = byName(resolvedBad.body);
+  t.equal(badValues['tasks.max']?.value, tokenPlaceholder, 'validate: a resolved invalid value shows as written');
+  t.ok(badValues['tasks.max']!.errors.length > 0, 'validate: the resolved secret is validated (not a number)');
+  t.equal(badValues['connection.url']?.value, 'postgres://u:[hidden]@h/db', 'validate: a URL with a placeholder password: masked');
+  t.match(badValues['extra.detail']?.errors, [`cannot resolve ${missing}`], 'validate: an unresolvable placeholder is an error naming it');
+  t.match(badValues['not.defined'], { value: outside, errors: [/cannot resolve \$\{file:\/etc\/hostname:x\}.*allowed\.paths/] }, 'validate: a placeholder outside allowed.paths is an error naming the allowlist key');
+  t.ok((resolvedBad.body as Infos).error_count >= 3);
+  // The same config created: the 400 lists the same problems, without the secrets.
+  const created = await call('POST', '/connectors', { name: 'resolved-bad', config: { 'connector.class': 'LeakySource', topic: tokenPlaceholder, 'tasks.max': tokenPlaceholder, 'connection.url': urlPlaceholder, 'extra.detail': missing } });
+  t.equal(created.status, 400);
+  t.match((created.body as { message: string }).message, `tasks.max=${JSON.stringify(tokenPlaceholder)}`, 'create: the 400 shows the placeholder');
+  t.match((created.body as { message: string }).message, `cannot resolve ${missing}`, 'create: the 400 names the unresolvable placeholder');
 });
 
 t.test('a read-modify-write round trip keeps the stored secrets, URL passwords included', async (t) => {
@@ -223,6 +268,61 @@ t.test('a read-modify-write round trip keeps the stored secrets, URL passwords i
   t.equal(settled.tasks[0]?.state, 'RUNNING', `the stored URL password and PASSWORD were kept (${JSON.stringify(after.tasks[0])})`);
   const patched = await call('PATCH', '/connectors/round-trip/config', { 'connection.url': 'postgres://app:[hidden]@db.example/app' });
   t.equal(patched.status, 200);
+});
+
+t.test("plugin code's console output holds no secret", async (t) => {
+  // Plugin code runs in worker threads, whose stdout and stderr Node pipes into the daemon's.
+  const config = { 'connector.class': 'LeakySource', topic: `t-${run}`, 'print.config': 'true', 'api.password': printedPassword, 'connection.url': `postgres://app:${printedUrl}@db.example/app` };
+  t.equal((await call('POST', '/connectors', { name: 'printing', config })).status, 201);
+  await waitFor('the printing task failed', async () => (await proc.status('printing')).tasks[0]?.state === 'FAILED');
+  const log = await waitFor('both prints in the output', async () => {
+    const text = await readFile(proc.logFile, 'utf8');
+    return text.includes('LeakySource connector config') && text.includes('LeakySource task login') ? text : undefined;
+  });
+  t.match(log, "'api.password': '[hidden]'", 'console.log of the connector: the password redacted');
+  t.match(log, 'LeakySource task login to postgres://app:[hidden]@db.example/app with password [hidden]', 'console.error of the task: redacted');
+  // The hunt at the end greps the whole output.
+});
+
+t.test('dead letter queue error headers hold no secret', async (t) => {
+  // A sink task whose errant record reporter gets an exception quoting its config's secrets, as a
+  // careless driver's would: the __connect.errors.* headers go to Kafka, readable by whoever may
+  // consume the DLQ topic.
+  const topic = `dlq-in-${run}`;
+  const dlqTopic = `dlq-${run}`;
+  await cluster.createTopic(topic, { partitions: 1 });
+  await writeTopic(cluster.bootstrapServers, topic, [{ key: 'k', value: '{"report":true}' }, { key: 'k2', value: '{"report":true}' }]);
+  const res = await call('POST', '/connectors', {
+    name: 'dlq-sink',
+    config: {
+      'connector.class': 'RecordingSinkConnector',
+      topics: topic,
+      'output.file': path.join(root, 'dlq-sink.jsonl'),
+      'key.converter': 'org.apache.kafka.connect.storage.StringConverter',
+      'value.converter': 'org.apache.kafka.connect.storage.StringConverter',
+      'report.on.value.regex': 'report',
+      'api.password': dlqPassword,
+      'connection.url': `postgres://app:\${file:${secretsFile}:dlq-url}@db.example/app`,
+      'errors.tolerance': 'all',
+      'errors.log.enable': 'true',
+      'errors.log.include.messages': 'true',
+      'errors.deadletterqueue.topic.name': dlqTopic,
+      'errors.deadletterqueue.topic.replication.factor': '1',
+      'errors.deadletterqueue.context.headers.enable': 'true',
+    },
+  });
+  t.equal(res.status, 201, res.text);
+  const dlq = await waitFor('both records in the DLQ', async () => {
+    const records = await readTopic(cluster.bootstrapServers, dlqTopic).catch(() => []);
+    return records.length === 2 ? records : undefined;
+  });
+  for (const r of dlq) answers.push(`DLQ ${dlqTopic}@${r.offset}: ${JSON.stringify(r)}`);
+  const message = dlq[0]!.headers['__connect.errors.exception.message'] ?? '';
+  t.match(message, 'login to postgres://app:[hidden]@db.example/app refused for password [hidden]', 'the exception message: secrets redacted, the rest kept');
+  t.match(dlq[0]!.headers['__connect.errors.exception.stacktrace'], /refused for password \[hidden\]/, 'the stack trace too');
+  t.equal(dlq[0]!.value, '{"report":true}', "the record's own value is kept");
+  t.same(hits(dlq.map((r) => JSON.stringify(r)).join('\n')), [], 'no secret in the DLQ records');
+  await call('DELETE', '/connectors/dlq-sink');
 });
 
 t.test('connectd validate and --help-config print no secret', async (t) => {

@@ -450,7 +450,7 @@ export class DistributedHerder implements Herder {
   }
 
   validateForPlugin(plugin: string, config: Record<string, string>): Promise<ConfigInfos> {
-    return validateForPlugin(this.#worker, plugin, config);
+    return validateForPlugin(this.#worker, this.#providers, plugin, config);
   }
 
   // ---- connector facts -------------------------------------------------------------------
