@@ -149,6 +149,7 @@ async function hostConnector(request: ConnectorHostRequest): Promise<HostResult>
     connector.initialize({
       requestTaskReconfiguration: () => send({ t: 'request-reconfiguration' }),
       raiseError: (error) => send({ t: 'raise-error', error: toErrorInfo(error) }),
+      warn: (message) => send({ t: 'warn', message: String(message) }),
     });
     connector.config().parse(request.config, `configuration of connector ${request.connectorName}`);
     await connector.start(request.config);
