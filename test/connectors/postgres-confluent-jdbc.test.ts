@@ -148,6 +148,10 @@ t.test('a Confluent JDBC source (incrementing) and sink (upsert) copy rows end t
   const created = await proc.request('POST', '/connectors', { name: 'mysql', config: { ...source, name: 'mysql', 'connection.url': 'jdbc:mysql://localhost:3306/shop' } });
   t.equal(created.status, 400);
   t.match((created.body as { message: string }).message, /connection\.url.*jdbc:mysql: is another database/);
+  // A cross-key problem (connector.validate()) refuses a create too, as in Kafka Connect.
+  const mixed = await proc.request('POST', '/connectors', { name: 'mixed', config: { ...source, name: 'mixed', 'table.include.list': 'public\\.orders' } });
+  t.equal(mixed.status, 400);
+  t.match((mixed.body as { message: string }).message, /table\.include\.list.*may not be combined with table\.whitelist/);
   const never = await proc.request('PUT', '/connectors/never/config', { ...sink, name: 'never', 'quote.sql.identifiers': 'never' });
   t.equal(never.status, 400);
   t.match((never.body as { message: string }).message, /quote\.sql\.identifiers.*fold them to lower case/);
