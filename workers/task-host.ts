@@ -23,6 +23,7 @@ import { TransformationError } from '../src/transforms/chain.js';
 import { pluginConverter, pluginHeaderConverter, usePluginPath } from '../src/runtime/plugin-path.js';
 import { transformationConfigProblems } from '../src/transforms/chain.js';
 import { connectorConfigDef, sinkTopicProblems } from '../src/runtime/connector-config.js';
+import { connectorConfigProblems } from '../src/runtime/connector-validation.js';
 import { transformsConfigDef } from '../src/transforms/transforms-config.js';
 import type {
   ConnectorHostRequest,
@@ -42,7 +43,7 @@ import { toErrorInfo } from '../src/runtime/protocol.js';
 import { connectJson } from '../src/storage/offset-backing-store.js';
 import { SourceTask } from '../src/sdk/connector.js';
 import type { Connector } from '../src/sdk/connector.js';
-import { ConfigException, configInfos as buildConfigInfos, configKeyInfo } from '../src/sdk/config-def.js';
+import { configInfos as buildConfigInfos, configKeyInfo } from '../src/sdk/config-def.js';
 import type { ConfigKeyInfo } from '../src/sdk/config-def.js';
 import type { SourceOffset, SourcePartition } from '../src/sdk/records.js';
 
@@ -100,13 +101,7 @@ async function validate(request: ValidateHostRequest): Promise<ValidateResult> {
   const connectorType = connectorTypeOf(ConnectorClass);
   const def = connector.config();
   const passwordKeys = def.keys().filter((k) => k.type === 'PASSWORD').map((k) => k.name);
-  let problems: ValidateResult['problems'] = [];
-  try {
-    def.parse(request.config);
-  } catch (err) {
-    if (!(err instanceof ConfigException)) throw err;
-    problems = err.problems.map((p) => ({ name: p.name, value: p.value, message: p.message }));
-  }
+  const problems: ValidateResult['problems'] = connectorConfigProblems(connector, request.config);
   // Transform problems are checked here, where plugin-path transforms are loaded.
   problems.push(...transformationConfigProblems(request.config).map((p) => ({ name: p.name, value: p.value, message: p.message })));
   const topicProblems = connectorType === 'sink' ? sinkTopicProblems(request.config) : [];
@@ -149,6 +144,7 @@ async function hostConnector(request: ConnectorHostRequest): Promise<HostResult>
     connector.initialize({
       requestTaskReconfiguration: () => send({ t: 'request-reconfiguration' }),
       raiseError: (error) => send({ t: 'raise-error', error: toErrorInfo(error) }),
+      warn: (message) => send({ t: 'warn', message: String(message) }),
     });
     connector.config().parse(request.config, `configuration of connector ${request.connectorName}`);
     await connector.start(request.config);

@@ -26,6 +26,8 @@ Commands:
   validate    Check the worker config and each connector config, starting and connecting to
               nothing: worker keys, connector framework keys, each connector's own keys (its
               plugin loaded in a worker thread) and converters. Prints every problem, one per line.
+              A worker config with group.id and no offset.storage.file.filename is checked as a
+              distributed worker's.
   offsets import
               Copy the source offsets of a Kafka Connect standalone worker (its
               offset.storage.file.filename, a Java-serialized file) into a connectd offsets file,

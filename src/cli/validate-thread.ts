@@ -7,6 +7,7 @@
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { createConverter } from '../data/converters.js';
 import { loadConnectorClass } from '../runtime/plugins.js';
+import { connectorConfigProblems } from '../runtime/connector-validation.js';
 import type { OtherPlugin } from '../runtime/plugins.js';
 import { pluginConverter, usePluginPath } from '../runtime/plugin-path.js';
 import { transformationConfigProblems } from '../transforms/chain.js';
@@ -77,7 +78,13 @@ export async function validateInThread(input: ValidateThreadInput): Promise<Vali
         const connector = new Klass();
         const def = connector.config();
         passwordKeys = def.keys().filter((k) => k.type === 'PASSWORD').map((k) => k.name);
-        problems.push(...problemsOf(() => def.parse(config)));
+        try {
+          problems.push(...connectorConfigProblems(connector, config));
+        } catch (err) {
+          problems.push(...problemsOf(() => {
+            throw err;
+          }));
+        }
         version = connector.version();
       } catch (err) {
         const message = (err as Error).message.replace(`connector.class=${className}: `, '');

@@ -32,7 +32,11 @@ const THREAD_TIMEOUT_MS = 60_000;
 export interface ValidateOptions {
   workerFile: string;
   connectorFiles: readonly string[];
-  /** Which mode's required keys apply (default standalone). */
+  /**
+   * Which mode's required keys apply. Default (`connectd validate`): distributed for a config with
+   * `group.id` and no `offset.storage.file.filename`, as connect-distributed.properties is; else
+   * standalone.
+   */
   mode?: WorkerMode;
   overrides?: Readonly<Record<string, string>>;
   env?: Readonly<Record<string, string | undefined>>;
@@ -62,20 +66,27 @@ export interface ConfigCheck {
   readonly connectors: { file: string; config: Record<string, string>; version: string | null }[];
   /** The REST API's TLS key and certificate and basic-auth users, read from their files. */
   readonly restSecurity: RestSecurity;
+  /** The mode whose required keys were checked. */
+  readonly mode: WorkerMode;
+}
+
+/** The mode a worker config is for, when the command does not say: a distributed worker's has a group.id and no offsets file. */
+function inferredMode(props: Readonly<Record<string, string>>): WorkerMode {
+  return props['group.id'] !== undefined && props['offset.storage.file.filename'] === undefined ? 'distributed' : 'standalone';
 }
 
 /** `connectd validate`: prints every problem (stderr) or what is valid (stdout); returns the exit code. */
 export async function runValidate(opts: ValidateOptions): Promise<number> {
   const stdout = opts.stdout ?? process.stdout;
   const stderr = opts.stderr ?? process.stderr;
-  const { problems, config, connectors } = await checkConfigs(opts);
+  const { problems, config, connectors, mode } = await checkConfigs(opts);
   for (const p of problems) stderr.write(`${formatProblem(p)}\n`);
   if (problems.length > 0 || config === null) {
     const sources = new Set(problems.map((p) => p.source)).size;
     stderr.write(`connectd validate: ${problems.length} problem${problems.length === 1 ? '' : 's'} in ${sources} source${sources === 1 ? '' : 's'}\n`);
     return EXIT_INVALID_CONFIG;
   }
-  stdout.write(`${opts.workerFile}: valid worker configuration (${opts.mode ?? 'standalone'}; Kafka ${config.bootstrapServers})\n`);
+  stdout.write(`${opts.workerFile}: valid worker configuration (${mode}; Kafka ${config.bootstrapServers})\n`);
   for (const { key, reason } of config.ignoredKeys) stderr.write(`${opts.workerFile}: warning: ${key} is a Kafka Connect setting that connectd does not apply: ${reason}\n`);
   for (const { file, config: c, version } of connectors) {
     stdout.write(`${file}: valid connector ${c.name} (${c['connector.class']}${version === null ? '' : ` ${version}`})\n`);
@@ -86,7 +97,7 @@ export async function runValidate(opts: ValidateOptions): Promise<number> {
 /** Everything `connectd validate` checks; the daemon runs it too before it starts anything. */
 export async function checkConfigs(opts: ValidateOptions): Promise<ConfigCheck> {
   const problems: ReportedProblem[] = [];
-  const { config, context, origins } = await validateWorker(opts, problems);
+  const { config, context, origins, mode } = await validateWorker(opts, problems);
   let restSecurity: RestSecurity = {};
   if (config !== null) {
     const loaded = await loadRestSecurity(config);
@@ -166,19 +177,21 @@ export async function checkConfigs(opts: ValidateOptions): Promise<ConfigCheck> 
   // Worker problems first (file, environment, command line), then each connector file in order.
   const rank = (p: ReportedProblem): number => opts.connectorFiles.indexOf(p.source) + 1;
   problems.sort((a, b) => rank(a) - rank(b));
-  return { problems, config, connectors: connectors.map(({ file, config: c }, i) => ({ file, config: c, version: versions[i] ?? null })), restSecurity };
+  return { problems, config, connectors: connectors.map(({ file, config: c }, i) => ({ file, config: c, version: versions[i] ?? null })), restSecurity, mode };
 }
 
 async function validateWorker(
   opts: ValidateOptions,
   problems: ReportedProblem[],
-): Promise<{ config: WorkerConfig | null; context: WorkerContext; origins: LayeredWorkerConfig['origins'] }> {
+): Promise<{ config: WorkerConfig | null; context: WorkerContext; origins: LayeredWorkerConfig['origins']; mode: WorkerMode }> {
   let layered: LayeredWorkerConfig = { props: {}, origins: {} };
   let config: WorkerConfig | null = null;
+  let mode: WorkerMode = opts.mode ?? 'standalone';
   try {
     const props = await readConfigFile(opts.workerFile);
     layered = layerWorkerConfig({ file: { path: opts.workerFile, props }, env: opts.env ?? process.env, overrides: opts.overrides });
-    config = parseWorkerConfig(layered.props, opts.mode ?? 'standalone', path.dirname(path.resolve(opts.workerFile)), layered.origins);
+    mode = opts.mode ?? inferredMode(layered.props);
+    config = parseWorkerConfig(layered.props, mode, path.dirname(path.resolve(opts.workerFile)), layered.origins);
   } catch (err) {
     if (err instanceof ConfigFileError) problems.push({ source: opts.workerFile, name: null, value: null, message: err.message.slice(opts.workerFile.length + 2) });
     else if (err instanceof WorkerConfigException) {
@@ -190,7 +203,7 @@ async function validateWorker(
   for (const p of missing) problems.push({ source: layered.origins['plugin.path']?.source ?? opts.workerFile, ...p });
   // The entries that exist, so that connectors are still checked against them.
   const pluginPath = context.pluginPath.filter((entry) => !missing.some((p) => p.message.startsWith(`${entry} `)));
-  return { config, context: { ...context, pluginPath }, origins: layered.origins };
+  return { config, context: { ...context, pluginPath }, origins: layered.origins, mode };
 }
 
 /** Missing plugin.path entries, which would fail every connector at start. */

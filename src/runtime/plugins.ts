@@ -53,11 +53,14 @@ const BUILT_INS: readonly BuiltIn[] = [
     fullName: 'io.connectd.connectors.postgres.PostgresSourceConnector',
     module: '../connectors/postgres/source-connector.js',
     exportName: 'PostgresSourceConnector',
+    // Confluent's JDBC source, whose keys it shares; a URL of another database is refused.
+    compatibleNames: ['io.confluent.connect.jdbc.JdbcSourceConnector'],
   },
   {
     fullName: 'io.connectd.connectors.postgres.PostgresSinkConnector',
     module: '../connectors/postgres/sink-connector.js',
     exportName: 'PostgresSinkConnector',
+    compatibleNames: ['io.confluent.connect.jdbc.JdbcSinkConnector'],
   },
 ];
 

@@ -120,7 +120,8 @@ export type FromConnector =
   | { t: 'started'; version: string; passwordKeys: string[]; connectorType: 'source' | 'sink' }
   | { t: 'task-configs'; id: number; configs?: TaskConfig[]; error?: ErrorInfo }
   | { t: 'request-reconfiguration' }
-  | { t: 'raise-error'; error: ErrorInfo };
+  | { t: 'raise-error'; error: ErrorInfo }
+  | { t: 'warn'; message: string };
 
 // ---- Supervisor → source task host
 export type ToSourceTask =

@@ -17,6 +17,8 @@ export interface WorkerConnectorOptions {
   pool: Piscina;
   onReconfigurationRequest: () => void;
   onFailure: (error: ErrorInfo) => void;
+  /** A warning the connector logs (ConnectorContext.warn). */
+  onWarning: (message: string) => void;
 }
 
 export class WorkerConnector {
@@ -71,6 +73,9 @@ export class WorkerConnector {
             break;
           case 'raise-error':
             this.#opts.onFailure(msg.error);
+            break;
+          case 'warn':
+            this.#opts.onWarning(msg.message);
             break;
         }
       });

@@ -145,7 +145,8 @@ export class Worker {
     // Known before any of its code runs, so its errors and log lines are redacted (config/secrets.ts);
     // its PASSWORD keys' values once it told which keys those are.
     knownSecrets.remember(name, secretValues(config));
-    const connector = new WorkerConnector({ name, config, pluginPath: this.config.pluginPath, pool: this.#pool, onReconfigurationRequest, onFailure });
+    const onWarning = (message: string): void => this.#logger.warn({ connector: name }, message);
+    const connector = new WorkerConnector({ name, config, pluginPath: this.config.pluginPath, pool: this.#pool, onReconfigurationRequest, onFailure, onWarning });
     const refused = this.#pathRefusal(name, config['connector.class'] ?? '', config);
     const started = refused === undefined ? connector.start() : Promise.reject(refused);
     void started.then(() => {

@@ -14,6 +14,11 @@ export interface ConnectorContext {
   requestTaskReconfiguration(): void;
   /** An unrecoverable error in a background thread of the connector: it is marked FAILED. */
   raiseError(error: Error): void;
+  /**
+   * Logs a warning on the worker's log, under the connector's name (connector code runs in a worker
+   * thread; the log is the supervisor's). For what a user should act on, such as settings ignored.
+   */
+  warn(message: string): void;
 }
 
 /**

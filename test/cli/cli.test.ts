@@ -102,6 +102,24 @@ t.test('validate: a valid worker and connectors (built-in, plugin, JSON REST sha
   ].join('\n'));
 });
 
+t.test('validate: a distributed worker config (group.id, no offsets file) is checked as one', async (t) => {
+  const distributed = path.join(ROOT, 'config/connect-distributed.properties');
+  const run = await connectd(['validate', distributed]);
+  t.equal(run.code, 0, run.stderr);
+  t.match(run.stdout, `${distributed}: valid worker configuration (distributed; Kafka `);
+  const noGroup = await file('distributed-no-topics.properties', 'bootstrap.servers=127.0.0.1:1\ngroup.id=g\n');
+  const missing = await connectd(['validate', noGroup]);
+  t.equal(missing.code, 3);
+  t.match(missing.stderr, /config\.storage\.topic/, "distributed mode's required keys are checked");
+});
+
+t.test("validate: a connector's cross-key problems (its validate()) are problems", async (t) => {
+  const upsert = await file('upsert.json', JSON.stringify({ name: 'up', 'connector.class': 'JdbcSink', topics: 't', 'connection.url': 'jdbc:postgresql://db/x', 'insert.mode': 'upsert' }));
+  const run = await connectd(['validate', worker, upsert]);
+  t.equal(run.code, 3);
+  t.match(run.stderr, `${upsert}: insert.mode="upsert": upsert needs a primary key`);
+});
+
 t.test("validate: a Kafka Connect worker config is valid; each key connectd does not apply gets one warning", async (t) => {
   const kc = await file('kafka-connect-worker.properties', `${WORKER}scheduled.rebalance.max.delay.ms=0\nmetric.reporters=\nheader.converter=org.apache.kafka.connect.storage.SimpleHeaderConverter\nadmin.retries=3\n`);
   const run = await connectd(['validate', kc, generator]);

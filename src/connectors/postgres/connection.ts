@@ -53,7 +53,13 @@ export function parseConnectionUrl(url: string): ConnectionTarget {
   let text = url.trim();
   if (text.startsWith('jdbc:')) {
     text = text.slice('jdbc:'.length);
-    if (!text.startsWith('postgresql:')) throw new ConnectionUrlError('a JDBC URL must start with jdbc:postgresql:');
+    if (!text.startsWith('postgresql:')) {
+      // A Confluent JDBC config for another database: say why rather than fail to connect later.
+      const subprotocol = /^([a-zA-Z0-9-]+):/.exec(text)?.[1];
+      throw new ConnectionUrlError(
+        `a JDBC URL must start with jdbc:postgresql:${subprotocol === undefined ? '' : ` (jdbc:${subprotocol}: is another database)`}: connectd's JDBC connectors, io.confluent.connect.jdbc.* included, connect only to PostgreSQL`,
+      );
+    }
     // jdbc:postgresql:database and jdbc:postgresql:/ name no host: localhost, as pgjdbc does.
     if (!text.startsWith('postgresql://')) text = `postgresql://localhost/${text.slice('postgresql:'.length).replace(/^\//, '')}`;
   } else if (!text.startsWith('postgres://') && !text.startsWith('postgresql://')) {

@@ -6,6 +6,7 @@
 import { ConfigDef, ConfigException, ParsedConfig, Validators } from '../../sdk/index.js';
 import type { ConfigProblem, ConfigProps, ConfigValue } from '../../sdk/index.js';
 import { defineConnectionKeys } from './connection.js';
+import { defineSinkCompatKeys } from './jdbc-compat.js';
 
 export const INSERT_MODE = 'insert.mode';
 export const BATCH_SIZE = 'batch.size';
@@ -166,7 +167,7 @@ function defineSinkKeys(def: ConfigDef): ConfigDef {
     });
 }
 
-export const SINK_CONFIG_DEF: ConfigDef = defineSinkKeys(defineConnectionKeys(new ConfigDef()));
+export const SINK_CONFIG_DEF: ConfigDef = defineSinkCompatKeys(defineSinkKeys(defineConnectionKeys(new ConfigDef())));
 
 export function sinkCrossKeyProblems(config: ParsedConfig): ConfigProblem[] {
   const problems: ConfigProblem[] = [];

@@ -5,6 +5,7 @@
  */
 import { SinkConnector } from '../../sdk/index.js';
 import type { ConfigDef, ConfigValue, SinkTask, TaskConfig } from '../../sdk/index.js';
+import { ignoredKeysWarning } from './jdbc-compat.js';
 import { SINK_CONFIG_DEF, parseSinkConfig, validateSinkConfig } from './sink-config.js';
 import { PostgresSinkTask } from './sink-task.js';
 import { VERSION } from './version.js';
@@ -26,6 +27,8 @@ export class PostgresSinkConnector extends SinkConnector {
 
   start(props: Readonly<Record<string, string>>): void {
     parseSinkConfig(props, 'configuration of a PostgresSinkConnector');
+    const warning = ignoredKeysWarning(props, 'sink');
+    if (warning !== undefined) this.context.warn(warning);
     this.#props = props;
   }
 

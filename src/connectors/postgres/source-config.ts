@@ -7,6 +7,7 @@ import { ConfigDef, ConfigException, ParsedConfig, Validators } from '../../sdk/
 import type { ConfigProblem, ConfigProps, ConfigValue } from '../../sdk/index.js';
 import { TABLE_TYPES } from './catalog.js';
 import { defineConnectionKeys } from './connection.js';
+import { defineSourceCompatKeys } from './jdbc-compat.js';
 
 export const MODE = 'mode';
 export const MODE_BULK = 'bulk';
@@ -17,6 +18,11 @@ export type Mode = typeof MODE_BULK | typeof MODE_INCREMENTING | typeof MODE_TIM
 
 export const TABLE_WHITELIST = 'table.whitelist';
 export const TABLE_BLACKLIST = 'table.blacklist';
+export const TABLE_INCLUDE_LIST = 'table.include.list';
+export const TABLE_EXCLUDE_LIST = 'table.exclude.list';
+export const TIMESTAMP_COLUMNS_MAPPING = 'timestamp.columns.mapping';
+export const INCREMENTING_COLUMN_MAPPING = 'incrementing.column.mapping';
+export const QUERY_MASKED = 'query.masked';
 export const SCHEMA_PATTERN = 'schema.pattern';
 export const TABLE_TYPES_KEY = 'table.types';
 export const INCREMENTING_COLUMN_NAME = 'incrementing.column.name';
@@ -34,6 +40,78 @@ export const TIMESTAMP_DELAY_INTERVAL_MS = 'timestamp.delay.interval.ms';
 export const TASK_TABLES = 'tables';
 
 const TOPIC_PREFIX_CHARS = /^[a-zA-Z0-9._-]*$/;
+
+/**
+ * A table.include.list / mapping regex as Confluent applies it (Java's Pattern.matches): the whole
+ * unquoted schema.table name must match.
+ */
+export function tableRegex(source: string): RegExp {
+  return new RegExp(`^(?:${source.trim()})$`);
+}
+
+function regexProblem(source: string): string | undefined {
+  try {
+    tableRegex(source);
+    return undefined;
+  } catch (err) {
+    return `${source}: not a valid regular expression (${(err as Error).message})`;
+  }
+}
+
+const regexListValidator = Validators.lambda(
+  (_name, value) => (Array.isArray(value) ? value.map((v) => regexProblem(String(v))).find((p) => p !== undefined) : undefined),
+  () => 'regular expressions',
+);
+
+/** One entry of timestamp.columns.mapping (`regex:[a|b]`) or incrementing.column.mapping (`regex:col`). */
+export interface ColumnMapping {
+  regex: RegExp;
+  source: string;
+  columns: string[];
+}
+
+/** Splits at the first colon, as Confluent does; the problem with the entry, as a string, if any. */
+export function parseColumnMapping(entry: string, bracketed: boolean): ColumnMapping | string {
+  const colon = entry.indexOf(':');
+  const shape = bracketed ? 'regex:[column|column…]' : 'regex:column';
+  if (colon < 0) return `${entry}: expected ${shape}`;
+  const source = entry.slice(0, colon).trim();
+  let columns = entry.slice(colon + 1).trim();
+  if (bracketed) {
+    if (!columns.startsWith('[') || !columns.endsWith(']')) return `${entry}: expected ${shape}`;
+    columns = columns.slice(1, -1);
+  }
+  const names = (bracketed ? columns.split('|') : [columns]).map((c) => c.trim());
+  if (source === '' || names.some((c) => c === '')) return `${entry}: expected ${shape}`;
+  const problem = regexProblem(source);
+  return problem ?? { regex: tableRegex(source), source, columns: names };
+}
+
+const mappingValidator = (bracketed: boolean): ReturnType<typeof Validators.lambda> =>
+  Validators.lambda(
+    (_name, value) => {
+      if (!Array.isArray(value)) return undefined;
+      for (const entry of value) {
+        const parsed = parseColumnMapping(String(entry), bracketed);
+        if (typeof parsed === 'string') return parsed;
+      }
+      return undefined;
+    },
+    () => (bracketed ? 'regex:[column|column…], …' : 'regex:column, …'),
+  );
+
+/** The query to read: `query`, or `query.masked` (the same, kept out of sight). '' for tables. */
+export function effectiveQuery(config: ParsedConfig): string {
+  const query = config.getString(QUERY);
+  if (query !== '') return query;
+  const masked = config.getPassword(QUERY_MASKED);
+  return masked === null ? '' : masked.value();
+}
+
+/** Whether tables are chosen by Confluent's newer keys (regexes and per-table columns). */
+export function usesIncludeLists(config: ParsedConfig): boolean {
+  return config.getList(TABLE_INCLUDE_LIST).length > 0;
+}
 
 const MODE_GROUP = 'Mode';
 const CONNECTOR_GROUP = 'Connector';
@@ -74,6 +152,31 @@ function defineSourceKeys(def: ConfigDef): ConfigDef {
       orderInGroup: ++database,
       width: 'SHORT',
       displayName: 'Schema pattern',
+    })
+    .define({
+      name: TABLE_INCLUDE_LIST,
+      type: 'LIST',
+      default: '',
+      importance: 'MEDIUM',
+      documentation:
+        'Regular expressions matched against the whole schema.table name of each table (public\\.orders, app\\..*): the tables to copy (Confluent 10.8\'s alternative to table.whitelist, which may then not be set).',
+      validator: regexListValidator,
+      group: 'Database',
+      orderInGroup: ++database,
+      width: 'LONG',
+      displayName: 'Tables Included (Regex)',
+    })
+    .define({
+      name: TABLE_EXCLUDE_LIST,
+      type: 'LIST',
+      default: '',
+      importance: 'MEDIUM',
+      documentation: 'Regular expressions as in table.include.list: the tables it includes that are not copied. Needs table.include.list.',
+      validator: regexListValidator,
+      group: 'Database',
+      orderInGroup: ++database,
+      width: 'LONG',
+      displayName: 'Tables Excluded (Regex)',
     });
 
   let mode = 0;
@@ -149,6 +252,43 @@ function defineSourceKeys(def: ConfigDef): ConfigDef {
       orderInGroup: ++mode,
       width: 'SHORT',
       displayName: 'Query',
+    })
+    .define({
+      name: QUERY_MASKED,
+      type: 'PASSWORD',
+      default: null,
+      importance: 'MEDIUM',
+      documentation: 'The same as query, masked in the REST API and the logs. Only one of query and query.masked may be set.',
+      group: MODE_GROUP,
+      orderInGroup: ++mode,
+      width: 'SHORT',
+      displayName: 'Query (Masked)',
+    })
+    .define({
+      name: TIMESTAMP_COLUMNS_MAPPING,
+      type: 'LIST',
+      default: '',
+      importance: 'MEDIUM',
+      documentation:
+        'With table.include.list: each table\'s timestamp columns, as regex:[col1|col2] entries (public\\.orders:[updated_at|created_at]); every table copied must match exactly one regex. Replaces timestamp.column.name, which may then not be set.',
+      validator: mappingValidator(true),
+      group: MODE_GROUP,
+      orderInGroup: ++mode,
+      width: 'LONG',
+      displayName: 'Table to timestamp columns mappings',
+    })
+    .define({
+      name: INCREMENTING_COLUMN_MAPPING,
+      type: 'LIST',
+      default: '',
+      importance: 'MEDIUM',
+      documentation:
+        'With table.include.list: each table\'s incrementing column, as regex:column entries (public\\.orders:id); every table copied must match exactly one regex (none at all: each table\'s identity column). Replaces incrementing.column.name, which may then not be set.',
+      validator: mappingValidator(false),
+      group: MODE_GROUP,
+      orderInGroup: ++mode,
+      width: 'LONG',
+      displayName: 'Table to incrementing column mappings',
     });
 
   let connector = 0;
@@ -232,7 +372,7 @@ function defineSourceKeys(def: ConfigDef): ConfigDef {
     });
 }
 
-export const SOURCE_CONFIG_DEF: ConfigDef = defineSourceKeys(defineConnectionKeys(new ConfigDef()));
+export const SOURCE_CONFIG_DEF: ConfigDef = defineSourceCompatKeys(defineSourceKeys(defineConnectionKeys(new ConfigDef())));
 
 /**
  * The checks that involve several keys (Confluent makes some at start, some in validate): each a
@@ -245,15 +385,39 @@ export function crossKeyProblems(config: ParsedConfig): ConfigProblem[] {
   };
   const whitelist = config.getList(TABLE_WHITELIST);
   const blacklist = config.getList(TABLE_BLACKLIST);
+  const includeList = config.getList(TABLE_INCLUDE_LIST);
+  const excludeList = config.getList(TABLE_EXCLUDE_LIST);
   const query = config.getString(QUERY);
+  const masked = config.getPassword(QUERY_MASKED);
   const mode = config.getString(MODE);
+  if (query !== '' && masked !== null && masked.value() !== '') problem(QUERY_MASKED, `${QUERY} and ${QUERY_MASKED} are exclusive: set one of them`);
   if (whitelist.length > 0 && blacklist.length > 0) problem(TABLE_BLACKLIST, `${TABLE_WHITELIST} and ${TABLE_BLACKLIST} are exclusive: set one of them`);
-  if (query !== '' && (whitelist.length > 0 || blacklist.length > 0)) problem(QUERY, `${QUERY} may not be combined with ${whitelist.length > 0 ? TABLE_WHITELIST : TABLE_BLACKLIST}`);
-  const timestampColumns = config.getList(TIMESTAMP_COLUMN_NAME).filter((c) => c !== '');
-  if ((mode === MODE_TIMESTAMP || mode === MODE_TIMESTAMP_INCREMENTING) && timestampColumns.length === 0) {
-    problem(TIMESTAMP_COLUMN_NAME, `mode=${mode} needs at least one timestamp column`);
+  const tableKeys = [[TABLE_WHITELIST, whitelist], [TABLE_BLACKLIST, blacklist], [TABLE_INCLUDE_LIST, includeList], [TABLE_EXCLUDE_LIST, excludeList]] as const;
+  const setTableKey = tableKeys.find(([, list]) => list.length > 0)?.[0];
+  if (effectiveQuery(config) !== '' && setTableKey !== undefined) problem(query !== '' ? QUERY : QUERY_MASKED, `${query !== '' ? QUERY : QUERY_MASKED} may not be combined with ${setTableKey}`);
+  // Confluent's rule: the regex keys and the name keys are two ways to say one thing.
+  const newKeys = [TABLE_INCLUDE_LIST, TABLE_EXCLUDE_LIST, TIMESTAMP_COLUMNS_MAPPING, INCREMENTING_COLUMN_MAPPING].filter((k) => config.getList(k).length > 0);
+  const oldKeys = [
+    ...(whitelist.length > 0 ? [TABLE_WHITELIST] : []),
+    ...(blacklist.length > 0 ? [TABLE_BLACKLIST] : []),
+    ...(config.getList(TIMESTAMP_COLUMN_NAME).some((c) => c !== '') ? [TIMESTAMP_COLUMN_NAME] : []),
+    ...(config.getString(INCREMENTING_COLUMN_NAME) !== '' ? [INCREMENTING_COLUMN_NAME] : []),
+  ];
+  if (newKeys.length > 0 && oldKeys.length > 0) {
+    problem(newKeys[0]!, `${newKeys.join(', ')} may not be combined with ${oldKeys.join(', ')}: use table.include.list with the mappings, or table.whitelist/blacklist with the column names`);
   }
-  if (query !== '' && (mode === MODE_INCREMENTING || mode === MODE_TIMESTAMP_INCREMENTING) && config.getString(INCREMENTING_COLUMN_NAME) === '') {
+  if (excludeList.length > 0 && includeList.length === 0) problem(TABLE_EXCLUDE_LIST, `${TABLE_EXCLUDE_LIST} needs ${TABLE_INCLUDE_LIST}: it removes tables from those included`);
+  for (const key of [TIMESTAMP_COLUMNS_MAPPING, INCREMENTING_COLUMN_MAPPING]) {
+    if (config.getList(key).length > 0 && includeList.length === 0) problem(key, `${key} applies to the tables of ${TABLE_INCLUDE_LIST}: set it`);
+  }
+  const timestampModes = mode === MODE_TIMESTAMP || mode === MODE_TIMESTAMP_INCREMENTING;
+  if (includeList.length > 0) {
+    if (timestampModes && config.getList(TIMESTAMP_COLUMNS_MAPPING).length === 0) problem(TIMESTAMP_COLUMNS_MAPPING, `mode=${mode} with ${TABLE_INCLUDE_LIST} needs ${TIMESTAMP_COLUMNS_MAPPING}`);
+  } else {
+    const timestampColumns = config.getList(TIMESTAMP_COLUMN_NAME).filter((c) => c !== '');
+    if (timestampModes && timestampColumns.length === 0 && newKeys.length === 0) problem(TIMESTAMP_COLUMN_NAME, `mode=${mode} needs at least one timestamp column`);
+  }
+  if (effectiveQuery(config) !== '' && (mode === MODE_INCREMENTING || mode === MODE_TIMESTAMP_INCREMENTING) && config.getString(INCREMENTING_COLUMN_NAME) === '') {
     problem(INCREMENTING_COLUMN_NAME, `mode=${mode} with a query needs the incrementing column named (a query has no identity column to find)`);
   }
   return problems;

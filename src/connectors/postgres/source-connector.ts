@@ -14,7 +14,22 @@ import { ConnectException, describeError } from './errors.js';
 import { parseQualifiedName, quoteTable } from './identifiers.js';
 import type { ConnectionSettings } from './connection.js';
 import type { TableId } from './identifiers.js';
-import { QUERY, SCHEMA_PATTERN, SOURCE_CONFIG_DEF, TABLE_BLACKLIST, TABLE_POLL_INTERVAL_MS, TABLE_TYPES_KEY, TABLE_WHITELIST, TASK_TABLES, parseSourceConfig, validateSourceConfig } from './source-config.js';
+import { ignoredKeysWarning } from './jdbc-compat.js';
+import {
+  SCHEMA_PATTERN,
+  SOURCE_CONFIG_DEF,
+  TABLE_BLACKLIST,
+  TABLE_EXCLUDE_LIST,
+  TABLE_INCLUDE_LIST,
+  TABLE_POLL_INTERVAL_MS,
+  TABLE_TYPES_KEY,
+  TABLE_WHITELIST,
+  TASK_TABLES,
+  effectiveQuery,
+  parseSourceConfig,
+  tableRegex,
+  validateSourceConfig,
+} from './source-config.js';
 import { PostgresSourceTask, encodeTaskTables } from './source-task.js';
 import { VERSION } from './version.js';
 
@@ -61,10 +76,12 @@ export class PostgresSourceConnector extends SourceConnector {
   async start(props: Readonly<Record<string, string>>): Promise<void> {
     this.#props = props;
     this.#config = parseSourceConfig(props, 'configuration of a PostgresSourceConnector');
+    const warning = ignoredKeysWarning(props, 'source');
+    if (warning !== undefined) this.context.warn(warning);
     this.#settings = connectionSettings(this.#config);
     // Connect now, so that a wrong URL or password fails the connector rather than each task.
     this.#client = await connect(this.#settings);
-    if (this.#config.getString(QUERY) !== '') return;
+    if (effectiveQuery(this.#config) !== '') return;
     this.#tables = await this.#listTables();
     this.#scheduleMonitor();
   }
@@ -74,7 +91,7 @@ export class PostgresSourceConnector extends SourceConnector {
   }
 
   taskConfigs(maxTasks: number): TaskConfig[] {
-    if (this.#config.getString(QUERY) !== '') return [{ ...this.#props, [TASK_TABLES]: '' }];
+    if (effectiveQuery(this.#config) !== '') return [{ ...this.#props, [TASK_TABLES]: '' }];
     if (this.#tables.length === 0) return [];
     return groupPartitions(this.#tables, Math.min(this.#tables.length, maxTasks)).map((tables) => ({ ...this.#props, [TASK_TABLES]: encodeTaskTables(tables) }));
   }
@@ -94,7 +111,11 @@ export class PostgresSourceConnector extends SourceConnector {
     const all = await listTables(this.#client, this.#config.getList(TABLE_TYPES_KEY), typeof schemaPattern === 'string' ? schemaPattern : null);
     const whitelist = parseFilters(this.#config, TABLE_WHITELIST);
     const blacklist = parseFilters(this.#config, TABLE_BLACKLIST);
-    const tables = all.filter((id) => (whitelist.length === 0 || whitelist.some((f) => matches(f, id))) && !blacklist.some((f) => matches(f, id)));
+    // Confluent's table.include.list / table.exclude.list: regexes over the unquoted schema.table.
+    const include = this.#config.getList(TABLE_INCLUDE_LIST).map(tableRegex);
+    const exclude = this.#config.getList(TABLE_EXCLUDE_LIST).map(tableRegex);
+    const byRegex = (id: TableId): boolean => include.length === 0 || (include.some((r) => r.test(`${id.schema}.${id.table}`)) && !exclude.some((r) => r.test(`${id.schema}.${id.table}`)));
+    const tables = all.filter((id) => (whitelist.length === 0 || whitelist.some((f) => matches(f, id))) && !blacklist.some((f) => matches(f, id)) && byRegex(id));
     const byName = new Map<string, TableId[]>();
     for (const id of tables) byName.set(id.table, [...(byName.get(id.table) ?? []), id]);
     const duplicates = [...byName.values()].filter((ids) => ids.length > 1);

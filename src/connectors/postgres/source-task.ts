@@ -17,18 +17,23 @@ import type { ConnectionSettings } from './connection.js';
 import type { TableId } from './identifiers.js';
 import {
   BATCH_MAX_ROWS,
+  INCREMENTING_COLUMN_MAPPING,
   INCREMENTING_COLUMN_NAME,
   MODE,
   POLL_INTERVAL_MS,
-  QUERY,
   TASK_TABLES,
+  TIMESTAMP_COLUMNS_MAPPING,
   TIMESTAMP_COLUMN_NAME,
   TIMESTAMP_DELAY_INTERVAL_MS,
   TIMESTAMP_INITIAL,
   TOPIC_PREFIX,
   VALIDATE_NON_NULL,
+  effectiveQuery,
+  parseColumnMapping,
   parseSourceConfig,
+  usesIncludeLists,
 } from './source-config.js';
+import type { ColumnMapping } from './source-config.js';
 import type { Mode } from './source-config.js';
 import { TableQuerier } from './table-querier.js';
 import type { QuerySource } from './table-querier.js';
@@ -67,17 +72,17 @@ export class PostgresSourceTask extends SourceTask {
   async start(props: Readonly<TaskConfig>): Promise<void> {
     this.#config = parseSourceConfig(props, 'configuration of a PostgresSourceTask');
     this.#settings = connectionSettings(this.#config);
-    const query = this.#config.getString(QUERY);
+    const query = effectiveQuery(this.#config);
     const sources: QuerySource[] = query !== '' ? [{ kind: 'query', sql: query }] : decodeTaskTables(props[TASK_TABLES]).map((id) => ({ kind: 'table', id }));
     const timestampInitial = this.#config.get(TIMESTAMP_INITIAL);
+    const mode = this.#config.getString(MODE) as Mode;
     this.#queriers = sources.map(
       (source) =>
         new TableQuerier({
-          mode: this.#config.getString(MODE) as Mode,
+          mode,
           source,
           topicPrefix: this.#config.getString(TOPIC_PREFIX),
-          incrementingColumn: this.#config.getString(INCREMENTING_COLUMN_NAME),
-          timestampColumns: this.#config.getList(TIMESTAMP_COLUMN_NAME).filter((c) => c !== ''),
+          ...this.#offsetColumns(source, mode),
           delayMs: Number(this.#config.getLong(TIMESTAMP_DELAY_INTERVAL_MS)),
           zone: this.#config.getString(DB_TIMEZONE),
           batchMaxRows: this.#config.getInt(BATCH_MAX_ROWS),
@@ -92,6 +97,31 @@ export class PostgresSourceTask extends SourceTask {
       const offset: SourceOffset | null = offsets.get(querier.partition) ?? (querier.legacyPartition === null ? null : (offsets.get(querier.legacyPartition) ?? null));
       await querier.prepare(client, offset);
     }
+  }
+
+  /**
+   * A table's offset columns: the column keys, or with table.include.list Confluent's per-table
+   * mappings, where a table must match exactly one regex (none at all in incrementing.column.mapping:
+   * its identity column).
+   */
+  #offsetColumns(source: QuerySource, mode: Mode): { incrementingColumn: string; timestampColumns: string[] } {
+    if (source.kind !== 'table' || !usesIncludeLists(this.#config)) {
+      return { incrementingColumn: this.#config.getString(INCREMENTING_COLUMN_NAME), timestampColumns: this.#config.getList(TIMESTAMP_COLUMN_NAME).filter((c) => c !== '') };
+    }
+    const name = `${source.id.schema}.${source.id.table}`;
+    const columnsOf = (key: string, bracketed: boolean, needed: boolean): string[] => {
+      const entries = this.#config.getList(key);
+      if (entries.length === 0 || !needed) return [];
+      const matching = entries.map((e) => parseColumnMapping(e, bracketed) as ColumnMapping).filter((m) => m.regex.test(name));
+      if (matching.length !== 1) {
+        throw new ConnectException(`${key}: table ${name} ${matching.length === 0 ? 'matches none' : `matches more than one (${matching.map((m) => m.source).join(', ')})`} of its regexes; each table copied must match exactly one`);
+      }
+      return matching[0]!.columns;
+    };
+    return {
+      incrementingColumn: columnsOf(INCREMENTING_COLUMN_MAPPING, false, mode === 'incrementing' || mode === 'timestamp+incrementing')[0] ?? '',
+      timestampColumns: columnsOf(TIMESTAMP_COLUMNS_MAPPING, true, mode === 'timestamp' || mode === 'timestamp+incrementing'),
+    };
   }
 
   async #connection(): Promise<pg.Client> {

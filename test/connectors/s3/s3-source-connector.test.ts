@@ -65,7 +65,7 @@ t.test('an empty whitelist is the whole bucket', async (t) => {
 t.test('taskConfigs spreads the prefixes over min(prefixes, tasks.max) tasks, each its own', async (t) => {
   const { url } = await bucket(['a/1', 'b/1']);
   const connector = new S3SourceConnector();
-  connector.initialize({ requestTaskReconfiguration: () => undefined, raiseError: () => undefined });
+  connector.initialize({ requestTaskReconfiguration: () => undefined, raiseError: () => undefined, warn: () => undefined });
   await connector.start({ bucket: url, topic: 'out', 'prefix.whitelist': 'd/,a/,c/,b/,e/' });
   t.teardown(() => connector.stop());
   const two = connector.taskConfigs(2);
@@ -89,7 +89,7 @@ t.test('the monitoring loop asks for reconfiguration when a new prefix appears, 
   let requests = 0;
   const errors: Error[] = [];
   const connector = new S3SourceConnector();
-  connector.initialize({ requestTaskReconfiguration: () => requests++, raiseError: (e) => errors.push(e) });
+  connector.initialize({ requestTaskReconfiguration: () => requests++, raiseError: (e) => errors.push(e), warn: () => undefined });
   await connector.start({ bucket: url, topic: 'out', 'prefix.whitelist': 'tenants/', 'prefix.discovery.delimiter': '/', 'poll.interval.ms': '20' });
   t.teardown(() => connector.stop());
   t.same(connector.taskConfigs(4).map((c) => c['task.partitions']), [encodeSpecs([{ prefix: 'tenants/acme/' }])]);
@@ -114,7 +114,7 @@ t.test('the monitoring loop asks for reconfiguration when a new prefix appears, 
 
 t.test('start fails clearly when the bucket cannot be listed', async (t) => {
   const connector = new S3SourceConnector();
-  connector.initialize({ requestTaskReconfiguration: () => undefined, raiseError: () => undefined });
+  connector.initialize({ requestTaskReconfiguration: () => undefined, raiseError: () => undefined, warn: () => undefined });
   await t.rejects(connector.start({ bucket: pathToFileURL(path.join(root, 'missing')).href, topic: 'out' }), /cannot list file:\/\/\/.*missing: no such directory/);
 });
 
