@@ -49,6 +49,8 @@ class SinkTaskSession {
   #chain: TransformationChain = TransformationChain.EMPTY;
   #operator!: RetryWithToleranceOperator;
   #stopping = false;
+  /** A handled message threw: the task failed, and the messages behind it are dropped. */
+  #failed = false;
   #queue: Promise<void> = Promise.resolve();
   /** context.offset() calls not yet handed to the supervisor. */
   readonly #rewinds = new Map<string, PartitionOffset>();
@@ -104,9 +106,16 @@ class SinkTaskSession {
           return;
         }
         if (msg.t === 'stop') this.#stopping = true;
-        this.#queue = this.#queue.then(() => this.#handle(msg, resolve)).catch((err: unknown) => {
-          reject(err instanceof Error ? err : new Error(String(err)));
-        });
+        // Once a message failed the task, the ones queued behind it are not handled: a batch
+        // consumed after the record that failed must never reach put() (with errors.tolerance=none
+        // the task fails at that record, and nothing after it is put or committed), nor any call
+        // reach a task that is being stopped for its failure.
+        this.#queue = this.#queue
+          .then(() => (this.#failed ? undefined : this.#handle(msg, resolve)))
+          .catch((err: unknown) => {
+            this.#failed = true;
+            reject(err instanceof Error ? err : new Error(String(err)));
+          });
       });
     });
 

@@ -19,6 +19,7 @@ import { RetryWithToleranceOperator, SKIPPED, ToleranceExceededError, errorHandl
 import type { Stage } from '../src/runtime/error-handling.js';
 import type { Converter, HeaderConverter } from '../src/data/converter.js';
 import { convertToString } from '../src/data/values.js';
+import { DataException } from '../src/data/errors.js';
 import { TransformationError } from '../src/transforms/chain.js';
 import { pluginConverter, pluginHeaderConverter, usePluginPath } from '../src/runtime/plugin-path.js';
 import { transformationConfigProblems } from '../src/transforms/chain.js';
@@ -366,9 +367,9 @@ async function screenConversions(
       continue;
     }
     const stages: [Stage, object, () => unknown][] = [
-      ['KEY_CONVERTER', keyConverter, () => keyConverter.fromConnectData(record.topic, record.keySchema ?? null, record.key)],
-      ['VALUE_CONVERTER', valueConverter, () => valueConverter.fromConnectData(record.topic, record.valueSchema ?? null, record.value)],
-      ...record.headers.map((h): [Stage, object, () => unknown] => ['HEADER_CONVERTER', headerConverter, () => headerConverter.fromConnectHeader(record.topic, h.key, null, h.value)]),
+      ['KEY_CONVERTER', keyConverter, guardDepth(record, 'key', () => keyConverter.fromConnectData(record.topic, record.keySchema ?? null, record.key))],
+      ['VALUE_CONVERTER', valueConverter, guardDepth(record, 'value', () => valueConverter.fromConnectData(record.topic, record.valueSchema ?? null, record.value))],
+      ...record.headers.map((h): [Stage, object, () => unknown] => ['HEADER_CONVERTER', headerConverter, guardDepth(record, `header ${h.key}`, () => headerConverter.fromConnectHeader(record.topic, h.key, null, h.value))]),
     ];
     let ok = true;
     for (const [stage, converter, convert] of stages) {
@@ -384,12 +385,40 @@ async function screenConversions(
   return out;
 }
 
-/** A Connect value as text for an error report; never throws. */
+/**
+ * A converter walks a value recursively: one nested deeper than the stack allows (an array in an
+ * array 100,000 times) throws V8's RangeError, which says nothing of the record. Named as what it
+ * is, a value that cannot be converted, it reads as any other conversion error.
+ */
+function guardDepth(record: SourceRecord, what: string, convert: () => unknown): () => unknown {
+  return () => {
+    try {
+      return convert();
+    } catch (err) {
+      if (!isStackOverflow(err)) throw err;
+      throw new DataException(`the ${what} of a record for topic ${record.topic} is nested too deeply to convert (${err.message})`, { cause: err });
+    }
+  };
+}
+
+function isStackOverflow(err: unknown): err is RangeError {
+  return err instanceof RangeError && err.message.includes('call stack size exceeded');
+}
+
+/**
+ * A Connect value as text for an error report; never throws. A value too deep for
+ * convertToString is too deep for String() as well when it is an array (join recurses): the report
+ * then says so instead of failing the task it reports for.
+ */
 function safeText(schema: SourceRecord['valueSchema'], value: unknown): string | null {
   try {
     return convertToString(schema, value);
   } catch {
-    return String(value);
+    try {
+      return String(value);
+    } catch (err) {
+      return `(a ${Array.isArray(value) ? 'array' : typeof value} that cannot be shown: ${err instanceof Error ? err.message : 'unknown error'})`;
+    }
   }
 }
 

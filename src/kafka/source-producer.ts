@@ -26,7 +26,8 @@ export interface DeliveryTarget {
   onDelivered(batch: SubmittedBatch, index: number, partition: number, offset: number): void;
   /** A record a transform dropped: not produced, its offset counts as acknowledged. */
   onDropped(batch: SubmittedBatch, index: number): void;
-  onDeliveryFailed(batch: SubmittedBatch, index: number, error: Error): void;
+  /** `topic`: the record's, when the failure says (a delivery report of the native path does not). */
+  onDeliveryFailed(batch: SubmittedBatch, index: number, error: Error, topic?: string): void;
 }
 
 /**
@@ -216,7 +217,7 @@ export class SourceProducer {
       const index = layout.records[row * LAYOUT_RECORD_FIELDS + LAYOUT_OPAQUE_FIELD]! & INDEX_MASK;
       const topic = topics[layout.records[row * LAYOUT_RECORD_FIELDS]!];
       this.#settle(slot);
-      target.onDeliveryFailed(batch, index, new Error(`produce to ${topic} refused: ${errorName(code)}`));
+      target.onDeliveryFailed(batch, index, new Error(`produce to ${topic} refused: ${errorName(code)}`), topic);
     }
     return true;
   }
@@ -255,7 +256,11 @@ export class SourceProducer {
         // Rejected outright (too large, unknown partition...): that record fails, the rest go on.
         pending.holding = false;
         this.#settle(pending.slot);
-        target.onDeliveryFailed(batch, index, err instanceof Error ? err : new Error(String(err)));
+        const topic = topics[reader.topicIndex]!;
+        const code = (err as LibrdKafkaError).code;
+        // Named as the native path names it, so a trace reads the same whichever path ran.
+        const refused = typeof code === 'number' ? new Error(`produce to ${topic} refused: ${errorName(code)}: ${(err as Error).message}`, { cause: err }) : err instanceof Error ? err : new Error(String(err));
+        target.onDeliveryFailed(batch, index, refused, topic);
       }
     }
     return true;
@@ -277,7 +282,7 @@ export class SourceProducer {
     const inFlight = this.#slots[slot];
     if (inFlight !== undefined) {
       this.#settle(slot);
-      if (err) inFlight.target.onDeliveryFailed(inFlight.batch, index, new Error(`delivery to ${report.topic} failed: ${err.message}`));
+      if (err) inFlight.target.onDeliveryFailed(inFlight.batch, index, new Error(`delivery to ${report.topic} failed: ${err.message}`), report.topic);
       else inFlight.target.onDelivered(inFlight.batch, index, report.partition, report.offset);
     }
     this.#resumeAfterReports();

@@ -293,8 +293,29 @@ export class WorkerSourceTask implements DeliveryTarget {
     this.#acknowledge(batch, index, -1, -1);
   }
 
-  onDeliveryFailed(batch: SubmittedBatch, index: number, error: Error): void {
+  onDeliveryFailed(batch: SubmittedBatch, index: number, error: Error, topic?: string): void {
     this.#opts.metrics.recordFailed();
+    if (this.#opts.errors?.tolerance === 'all') {
+      // Kafka Connect since KIP-779 (WorkerSourceTask.producerSendFailed): with errors.tolerance=all
+      // a record the producer could not send (too large for message.max.bytes, say) is reported at
+      // stage KAFKA_PRODUCE and skipped, its offset committed. librdkafka refuses some records at
+      // produce() that Java's producer fails in its callback: the same record, the same answer. The
+      // DLQ record names the source partition and offset, not the value Kafka just refused.
+      const partitionIndex = batch.sourcePartitionIndex[index]!;
+      this.#errant({
+        t: 'errant',
+        stage: 'KAFKA_PRODUCE',
+        className: 'WorkerSourceTask',
+        error: toErrorInfo(error),
+        topic: topic ?? '',
+        sourcePartition: batch.sourcePartitions[partitionIndex] ?? 'null',
+        sourceOffset: batch.offsetJson(index) ?? 'null',
+        key: null,
+        value: null,
+      });
+      this.#acknowledge(batch, index, -1, -1);
+      return;
+    }
     // The record stays unacknowledged: no offset at or after it in its source partition is ever
     // committed, so a restart polls it again.
     this.#opts.logger.error({ err: error, batch: batch.id, index }, 'record delivery failed; failing the task');
