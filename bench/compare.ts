@@ -1110,7 +1110,10 @@ async function soak(cluster: KafkaCluster, work: string, runner: QuietRunner, be
     samples: run.samples,
   };
   await mkdir(RESULTS, { recursive: true });
-  await writeFile(path.join(RESULTS, 'soak.json'), JSON.stringify(out, null, 2) + '\n');
+  // One line per sample: a 10-minute soak has 600 or more of them.
+  const { samples, ...rest } = out;
+  const json = JSON.stringify({ ...rest, samples: [] }, null, 2).replace('"samples": []', () => `"samples": [\n${samples.map((x) => `    ${JSON.stringify(x)}`).join(',\n')}\n  ]`);
+  await writeFile(path.join(RESULTS, 'soak.json'), json + '\n');
   await writeFile(path.join(RESULTS, 'soak.svg'), soakSvg(out));
   const md = soakMarkdown(out, 'soak.svg');
   await writeFile(path.join(RESULTS, 'soak.md'), md);
