@@ -198,7 +198,8 @@ export async function runRawSink(job: RawConsumerJob, lineBytes: number, brokerP
   }
 }
 
-export async function runConnectd(opts: RunOptions): Promise<RunWindow> {
+/** The GeneratorSource connector of a connectd run: the plan's streams, rate and pace (the soak scenario runs it too). */
+export function generatorConnector(opts: RunOptions): Record<string, string> {
   const connector: Record<string, string> = {
     name: 'bench',
     'connector.class': 'GeneratorSource',
@@ -220,6 +221,11 @@ export async function runConnectd(opts: RunOptions): Promise<RunWindow> {
     connector['poll.interval.ms'] = String(opts.pace.intervalMs);
     connector['batch.size'] = String(opts.pace.batchSize);
   }
+  return connector;
+}
+
+export async function runConnectd(opts: RunOptions): Promise<RunWindow> {
+  const connector = generatorConnector(opts);
   const proc = await ConnectdProcess.start({
     dir: opts.dir,
     bootstrapServers: opts.bootstrapServers,

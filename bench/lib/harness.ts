@@ -114,10 +114,10 @@ export class QuietRunner {
 }
 
 let topicSeq = 0;
-/** A new topic with a unique name (a run never sees another run's records). */
-export async function freshTopic(cluster: KafkaCluster, label: string, partitions: number): Promise<string> {
+/** A new topic with a unique name (a run never sees another run's records); `configs`: topic settings (e.g. retention). */
+export async function freshTopic(cluster: KafkaCluster, label: string, partitions: number, configs?: Record<string, string>): Promise<string> {
   const topic = `bench-${Date.now().toString(36)}-${topicSeq++}-${label}`;
-  await cluster.createTopic(topic, { partitions });
+  await cluster.createTopic(topic, { partitions, ...(configs === undefined ? {} : { configs }) });
   return topic;
 }
 

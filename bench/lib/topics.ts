@@ -191,3 +191,72 @@ export async function startLatencyConsumer(bootstrapServers: string, topic: stri
     },
   };
 }
+
+export interface GeneratorAudit {
+  /** Records read (every offset from each partition's low to its high watermark). */
+  records: number;
+  /** Distinct generator records (`p<stream>-<seq>` keys within the plan). */
+  distinct: number;
+  /** Records whose key was already seen: duplicates. */
+  duplicates: number;
+  /** Planned records not found. */
+  missing: number;
+  /** Records whose key is not one of the plan's. */
+  unexpected: number;
+}
+
+/**
+ * Reads a generator run's topic back, keys only, streaming: each planned record (`p<stream>-<seq>`,
+ * seq below `perStream`) is marked in one bitmap per stream, so tens of millions of records are
+ * checked for loss and duplicates in a few MiB, where readTopic would hold them all.
+ */
+export async function auditGeneratorTopic(bootstrapServers: string, topic: string, streams: number, perStream: number, timeoutMs: number): Promise<GeneratorAudit> {
+  const seen = Array.from({ length: streams }, () => new Uint8Array(Math.ceil(perStream / 8)));
+  const consumer = new kafka.KafkaConsumer({ 'bootstrap.servers': bootstrapServers, 'group.id': `bench-audit-${process.pid}`, 'enable.auto.commit': false, 'fetch.wait.max.ms': 100, log_level: 0 }, { 'auto.offset.reset': 'earliest' });
+  await call<unknown>((cb) => consumer.connect({ timeout: 30000 }, cb));
+  (consumer as unknown as { setDefaultIsTimeoutOnlyForFirstMessage(v: boolean): void }).setDefaultIsTimeoutOnlyForFirstMessage(true);
+  const out: GeneratorAudit = { records: 0, distinct: 0, duplicates: 0, missing: 0, unexpected: 0 };
+  try {
+    const metadata = await call<kafka.Metadata>((cb) => consumer.getMetadata({ topic, timeout: 10000 }, cb));
+    const partitions = metadata.topics.find((t) => t.name === topic)?.partitions.map((p) => p.id) ?? [];
+    const remaining = new Map<number, number>();
+    const assignments: kafka.Assignment[] = [];
+    for (const partition of partitions) {
+      const { lowOffset, highOffset } = await call<kafka.WatermarkOffsets>((cb) => consumer.queryWatermarkOffsets(topic, partition, 10000, cb));
+      if (highOffset > lowOffset) {
+        remaining.set(partition, highOffset);
+        assignments.push({ topic, partition, offset: lowOffset });
+      }
+    }
+    if (assignments.length > 0) consumer.assign(assignments);
+    const deadline = Date.now() + timeoutMs;
+    while (remaining.size > 0) {
+      if (Date.now() > deadline) throw new Error(`auditing ${topic}: timed out after ${out.records} records, partitions ${[...remaining.keys()].join(',')} unfinished`);
+      const batch = await call<kafka.Message[]>((cb) => consumer.consume(10000, cb));
+      for (const m of batch) {
+        out.records++;
+        const key = m.key === undefined || m.key === null ? '' : m.key.toString('latin1');
+        const dash = key.indexOf('-');
+        const stream = key.startsWith('p') && dash > 1 ? Number(key.slice(1, dash)) : Number.NaN;
+        const seq = dash > 0 ? Number(key.slice(dash + 1)) : Number.NaN;
+        if (!Number.isInteger(stream) || !Number.isInteger(seq) || stream < 0 || stream >= streams || seq < 0 || seq >= perStream) out.unexpected++;
+        else {
+          const bits = seen[stream]!;
+          const bit = 1 << (seq & 7);
+          const byte = bits[seq >> 3]!;
+          if ((byte & bit) !== 0) out.duplicates++;
+          else {
+            bits[seq >> 3] = byte | bit;
+            out.distinct++;
+          }
+        }
+        const end = remaining.get(m.partition);
+        if (end !== undefined && m.offset + 1 >= end) remaining.delete(m.partition);
+      }
+    }
+  } finally {
+    await new Promise<void>((resolve) => consumer.disconnect(() => resolve()));
+  }
+  out.missing = streams * perStream - out.distinct;
+  return out;
+}
