@@ -303,7 +303,7 @@ t.test('another member joining and leaving the group again and again while recor
     sink('churn-sink', 'churn', output, { 'value.converter': 'org.apache.kafka.connect.storage.StringConverter' }),
   ], WORKER);
   await waitFor('records put', () => readSinkOutput(output).length >= 500);
-  for (let round = 0; round < 6; round++) {
+  for (let round = 0; round < 4; round++) {
     const other = new kafka.KafkaConsumer({ 'bootstrap.servers': cluster.bootstrapServers, 'group.id': 'connect-churn-sink', 'enable.auto.commit': false, 'log_level': 0 }, { 'auto.offset.reset': 'earliest' });
     await new Promise<void>((resolve, reject) => other.connect({ timeout: 10000 }, (err) => (err ? reject(new Error(err.message)) : resolve())));
     other.subscribe(['churn']);
