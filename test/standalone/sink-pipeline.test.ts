@@ -6,6 +6,8 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import t from 'tap';
+import kafka from '@confluentinc/kafka-javascript';
+import { readTopic } from '../../tools/topic-reader.js';
 import { writeTopic } from '../../tools/topic-writer.js';
 import type { RecordToWrite } from '../../tools/topic-writer.js';
 import { waitFor } from '../fixtures/wait.js';
@@ -286,5 +288,41 @@ t.test('a preCommit that throws does not fail the task: it rewinds to the last c
   const counts = seen(readSinkOutput(output));
   t.equal(counts.size, 300, 'every record put');
   t.ok([...counts.values()].every((n) => n >= 2), 'every record put again after the rewind');
+  t.equal(await proc.stop(), 0);
+});
+
+t.test('another member joining and leaving the group again and again while records flow: no record skipped', async (t) => {
+  // Each join and each leave is an eager rebalance in which the task's consumer gets some of its
+  // partitions back. A consume call in flight when the revocation came can span the re-assignment
+  // and return the re-assigned partitions' first records; they were dropped with the rest, and the
+  // consumer went on after them: up to hundreds of records never put, with their offsets committed.
+  await cluster.createTopic('churn', { partitions: 3 });
+  const output = path.join(root, 'churn.jsonl');
+  const proc = await startConnectd('churn', [
+    { name: 'churn-gen', 'connector.class': 'GeneratorSource', 'source.partitions': '3', 'tasks.max': '1', 'records.per.second': '1000', 'batch.size': '20', topic: 'churn' },
+    sink('churn-sink', 'churn', output, { 'value.converter': 'org.apache.kafka.connect.storage.StringConverter' }),
+  ], WORKER);
+  await waitFor('records put', () => readSinkOutput(output).length >= 500);
+  for (let round = 0; round < 4; round++) {
+    const other = new kafka.KafkaConsumer({ 'bootstrap.servers': cluster.bootstrapServers, 'group.id': 'connect-churn-sink', 'enable.auto.commit': false, 'log_level': 0 }, { 'auto.offset.reset': 'earliest' });
+    await new Promise<void>((resolve, reject) => other.connect({ timeout: 10000 }, (err) => (err ? reject(new Error(err.message)) : resolve())));
+    other.subscribe(['churn']);
+    await waitFor('the other member has partitions', async () => {
+      await new Promise<void>((resolve) => other.consume(1, () => resolve()));
+      return other.assignments().length > 0;
+    }, 30000, 0);
+    await new Promise<void>((resolve) => other.disconnect(() => resolve()));
+    await waitFor('the task holds every partition again', async () => (await proc.metric('connectd_sink_assigned_partitions', 'connector="churn-sink"')) === 3, 30000, 50).catch(() => undefined);
+  }
+  t.equal((await proc.request('PUT', '/connectors/churn-gen/stop')).status, 204);
+  await waitFor('the generator stopped', async () => (await proc.status('churn-gen')).tasks.length === 0);
+  const inTopic = await readTopic(cluster.bootstrapServers, 'churn');
+  const missing = (): string[] => {
+    const put = seen(readSinkOutput(output));
+    return inTopic.filter((r) => !put.has(`${r.partition}/${r.offset}`)).map((r) => `${r.partition}/${r.offset}`);
+  };
+  await waitFor('every record in the topic put', () => missing().length === 0, 60000, 500).catch(() => undefined);
+  const left = missing();
+  t.same(left.slice(0, 20), [], `every one of the ${inTopic.length} records put (${left.length} never were)`);
   t.equal(await proc.stop(), 0);
 });
