@@ -27,6 +27,12 @@ export interface ConnectdProcessOptions {
   /** `distributed`: a cluster worker (give group.id and the storage topics in `worker`; no connector files). */
   mode?: 'standalone' | 'distributed';
   startTimeoutMs?: number;
+  /**
+   * When start() returns: `connectors` (default) once GET /connectors answers and lists `connectors`;
+   * `listening` as soon as the REST port accepts connections, before the worker may be ready (to
+   * test what the API answers while a worker starts).
+   */
+  readyWhen?: 'connectors' | 'listening';
   /** Extra node flags, e.g. ['--cpu-prof', '--cpu-prof-dir=…'] for profiling. */
   nodeArgs?: string[];
   /**
@@ -63,6 +69,18 @@ export async function freePort(): Promise<number> {
 
 export function toProperties(props: Record<string, string>): string {
   return Object.entries(props).map(([k, v]) => `${k}=${v.replaceAll('\\', '\\\\')}`).join('\n') + '\n';
+}
+
+/** Whether a TCP connection to 127.0.0.1:port is accepted (and then closed at once). */
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
 }
 
 /** The first process named node below `pid` (breadth first), once it is there. */
@@ -140,13 +158,17 @@ export class ConnectdProcess {
     void proc.#exit.then(() => (exited = true));
     for (;;) {
       if (exited) throw new Error(`connectd exited during start-up; log ${logFile}:\n${await proc.logTail()}`);
-      const names = await proc.get<string[]>('/connectors').catch(() => null);
-      if (names !== null && opts.connectors.every((c) => names.includes(c.name ?? ''))) return proc;
+      if (opts.readyWhen === 'listening') {
+        if (await accepts(port)) return proc;
+      } else {
+        const names = await proc.get<string[]>('/connectors').catch(() => null);
+        if (names !== null && opts.connectors.every((c) => names.includes(c.name ?? ''))) return proc;
+      }
       if (Date.now() > deadline) {
         await proc.kill();
         throw new Error(`connectd did not start within the timeout; log ${logFile}:\n${await proc.logTail()}`);
       }
-      await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, opts.readyWhen === 'listening' ? 10 : 100));
     }
   }
 

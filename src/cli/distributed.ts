@@ -62,7 +62,17 @@ export async function runDistributed(config: WorkerConfig, restSecurity: RestSec
   const metrics = workerMetrics(worker, herder, () => ({ ...coordinator.rebalance, rebalancing: coordinator.rebalancing, generation: coordinator.assignment?.generation ?? 0, leader: coordinator.isLeader }));
   let health: 'starting' | 'healthy' | 'unhealthy' = 'starting';
   let clusterId: string | null = null;
-  const rest = createRestServer({ herder, loggers, worker, metrics, kafkaClusterId: () => clusterId, health: () => (health === 'healthy' ? worker.clientHealth.health() : health), ...restSecurity });
+  const rest = createRestServer({
+    herder,
+    loggers,
+    worker,
+    metrics,
+    kafkaClusterId: () => clusterId,
+    health: () => (health === 'healthy' ? worker.clientHealth.health() : health),
+    // Requests on connectors wait until the config topic is read and the worker joined.
+    herderStart: { started: herder.started, stage: () => herder.startupStage },
+    ...restSecurity,
+  });
 
   // Whether herder.start() was entered: only then may herder.stop() run. Before, its group
   // consumer never connected, and disconnecting such a consumer crashes the Kafka binding (SIGSEGV).

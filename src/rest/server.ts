@@ -35,6 +35,15 @@ export interface RestServerOptions {
   kafkaClusterId: () => string | null;
   /** KIP-1017: 'starting' until the worker is up and its initial connectors started; a message names the reason. */
   health: () => 'starting' | 'healthy' | 'unhealthy' | { status: 'healthy' | 'unhealthy'; message?: string };
+  /**
+   * Distributed mode: the herder's start, which settles once the config topic is read to its end
+   * and the first join is done, and the stage it is in meanwhile. Until then every request on herder
+   * state (every /connectors path) waits for it, as Kafka Connect's wait in its herder thread's
+   * queue, up to `requestTimeoutMs`; then 500 "Request timed out. The worker is currently …".
+   */
+  herderStart?: { started: Promise<void>; stage: () => { description: string; began: number } };
+  /** How long a request waits for the herder (Kafka Connect's REST request timeout, 90 s). */
+  requestTimeoutMs?: number;
   /** Request body limit in bytes (default 1 MiB). */
   bodyLimit?: number;
   /**
@@ -108,6 +117,38 @@ const PLUGIN_VERSION_MISMATCH = /not found that matches the version range|^Inval
 const PLUGIN_VERSION_STATUS = 400;
 
 const INITIAL_STATES: readonly TargetState[] = ['STARTED', 'PAUSED', 'STOPPED'];
+
+/** Kafka Connect's RestServer.DEFAULT_REST_REQUEST_TIMEOUT_MS. */
+const REST_REQUEST_TIMEOUT_MS = 90_000;
+
+/**
+ * Holds requests on herder state until the herder has started (`RestServerOptions.herderStart`).
+ * Kafka Connect answers a request that waited out its timeout with 500 and the herder's stage
+ * (HerderRequestHandler.completeRequest, StagedTimeoutException).
+ */
+function herderStartGate(start: NonNullable<RestServerOptions['herderStart']>, timeoutMs: number): (req: FastifyRequest) => Promise<void> {
+  let started = false;
+  let failure: Error | undefined;
+  start.started.then(
+    () => (started = true),
+    (err: unknown) => (failure = err instanceof Error ? err : new Error(String(err))),
+  );
+  return async (req) => {
+    if (started || !req.routeOptions.url?.startsWith('/connectors')) return;
+    if (failure === undefined) {
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
+      const outcome = await Promise.race([start.started.then(() => 'started' as const, () => 'failed' as const), timedOut]);
+      clearTimeout(timer);
+      if (outcome === 'started') return;
+      if (outcome === 'timeout') {
+        const stage = start.stage();
+        throw new HerderError(500, 'CONNECTD_ERR_REQUEST_TIMEOUT', `Request timed out. The worker is currently ${stage.description}, which began at ${new Date(stage.began).toISOString()}`);
+      }
+    }
+    throw new HerderError(500, 'CONNECTD_ERR_NOT_STARTED', `The worker did not start: ${failure?.message ?? 'unknown error'}`);
+  };
+}
 
 /**
  * A request Node's HTTP parser refuses (a raw non-ASCII byte in the path, a bad header, a timeout)
@@ -199,6 +240,8 @@ export function createRestServer(opts: RestServerOptions): FastifyInstance {
       return undefined;
     });
   }
+
+  if (opts.herderStart !== undefined) app.addHook('preHandler', herderStartGate(opts.herderStart, opts.requestTimeoutMs ?? REST_REQUEST_TIMEOUT_MS));
 
   const withValidation = async <T>(config: Record<string, string>, op: () => Promise<T>): Promise<T> => {
     try {

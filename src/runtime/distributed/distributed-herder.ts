@@ -134,6 +134,20 @@ export class DistributedHerder implements Herder {
   readonly #topicsRecorded = new Map<string, Set<string>>();
   #generation = 0;
   #stopping = false;
+  /** What start() is doing and since when (epoch ms), as Kafka Connect's tick-thread stage. */
+  #startupStage = { description: 'awaiting startup', began: Date.now() };
+  #startedResolve!: () => void;
+  #startedReject!: (err: unknown) => void;
+  /**
+   * Settles when start() does: the config topic read to its end and the first join done. Until
+   * then this worker's view of the cluster is empty or partial (a GET /connectors would answer [],
+   * a write would find the config log not running): the REST API waits on it, as Kafka Connect's
+   * requests wait in its herder thread's queue behind startServices() and the first ensureActive().
+   */
+  readonly started = new Promise<void>((resolve, reject) => {
+    this.#startedResolve = resolve;
+    this.#startedReject = reject;
+  });
 
   constructor(opts: DistributedHerderOptions) {
     this.#worker = opts.worker;
@@ -158,8 +172,28 @@ export class DistributedHerder implements Herder {
     return this.#coordinator;
   }
 
+  /** The stage start() is in, while it runs (Kafka Connect's words for the same stages). */
+  get startupStage(): { description: string; began: number } {
+    return { ...this.#startupStage };
+  }
+
   /** Reads the config and status topics, then joins the cluster. Resolves once joined, not once assigned. */
   async start(): Promise<void> {
+    // Nobody may be waiting on `started`: its rejection is the caller's to handle through start().
+    this.started.catch(() => undefined);
+    try {
+      this.#startupStage = { description: 'initializing and reading to the end of internal topics', began: Date.now() };
+      await this.#startServices();
+      this.#startupStage = { description: 'ensuring membership in the cluster', began: Date.now() };
+      await this.#coordinator.start();
+      this.#startedResolve();
+    } catch (err) {
+      this.#startedReject(err);
+      throw err;
+    }
+  }
+
+  async #startServices(): Promise<void> {
     for (const plugin of await this.#worker.listConnectorPlugins()) {
       if (plugin.type !== 'source' && plugin.type !== 'sink') continue;
       for (const alias of aliasesFor(plugin.class)) this.#pluginTypes.set(alias, plugin.type);
@@ -180,12 +214,13 @@ export class DistributedHerder implements Herder {
       onConnectorTargetStateChange: (name) => this.#onTargetState(name),
       onRestartRequest: (request) => this.#onRestartRequest(request),
     });
-    await this.#coordinator.start();
   }
 
   /** Stops this worker's units (source tasks commit), leaves the group, closes the stores. */
   async stop(): Promise<void> {
     this.#stopping = true;
+    // Requests still waiting for the start are released (no-op once settled), as Kafka Connect's halt() fails its queue.
+    this.#startedReject(new Error('Worker is shutting down'));
     await this.#stopAll();
     await this.#coordinator.stop();
     await this.#configs.stop();
