@@ -13,8 +13,9 @@ export interface RecordToWrite {
   timestamp?: number;
 }
 
-export async function writeTopic(bootstrapServers: string, topic: string, records: readonly RecordToWrite[]): Promise<void> {
-  const producer = new kafka.Producer({ 'bootstrap.servers': bootstrapServers, 'enable.idempotence': true, 'linger.ms': 5, dr_cb: true, 'queue.buffering.max.messages': 1_000_000 });
+/** `producerConfig`: librdkafka settings over the defaults (e.g. `batch.num.messages` for small batches). */
+export async function writeTopic(bootstrapServers: string, topic: string, records: readonly RecordToWrite[], producerConfig: Record<string, string | number | boolean> = {}): Promise<void> {
+  const producer = new kafka.Producer({ 'bootstrap.servers': bootstrapServers, 'enable.idempotence': true, 'linger.ms': 5, dr_cb: true, 'queue.buffering.max.messages': 1_000_000, ...producerConfig });
   await new Promise<void>((resolve, reject) => producer.connect({ timeout: 30000 }, (err) => (err ? reject(new Error(err.message)) : resolve())));
   producer.setPollInBackground(true);
   let pending = records.length;
