@@ -177,7 +177,10 @@ async function scenario(t: Test, mode: 'standalone' | 'distributed'): Promise<vo
   }, 180000, 1000);
   for (const name of [SOURCE, SINK]) t.same((await proc.status(name)).tasks.map((task) => task.state), ['RUNNING'], `${name}: its task RUNNING after the outage`);
   t.equal(await proc.metric('connectd_source_record_failed_total'), 0, 'no source record failed');
-  t.equal(await proc.stop(), 0, 'stops gracefully');
+  const stopStarted = Date.now();
+  const code = await proc.stop();
+  t.equal(code, 0, `stops gracefully (in ${Date.now() - stopStarted} ms)`);
+  if (code !== 0) t.comment(`connectd's log:\n${await proc.logTail(60)}`);
 
   const expected = new Map([['p0', TOTAL]]);
   const topicRecords = await readTopic(cluster.bootstrapServers, TOPIC);
