@@ -13,7 +13,7 @@ export interface RecordToWrite {
   timestamp?: number;
 }
 
-/** `producerConfig`: librdkafka keys added to (or replacing) the defaults, e.g. a larger `message.max.bytes`. */
+/** `producerConfig`: librdkafka settings over the defaults (a larger `message.max.bytes`, a small `batch.num.messages`…). */
 export async function writeTopic(bootstrapServers: string, topic: string, records: readonly RecordToWrite[], producerConfig: Record<string, string | number | boolean> = {}): Promise<void> {
   const producer = new kafka.Producer({ 'bootstrap.servers': bootstrapServers, 'enable.idempotence': true, 'linger.ms': 5, dr_cb: true, 'queue.buffering.max.messages': 1_000_000, ...producerConfig });
   await new Promise<void>((resolve, reject) => producer.connect({ timeout: 30000 }, (err) => (err ? reject(new Error(err.message)) : resolve())));

@@ -6,7 +6,10 @@
  * Durability is the difference from Kafka's, which only flushes a PrintStream: `flush()` (called by
  * the default `preCommit()` before the framework commits offsets) writes what is buffered and
  * fsyncs the file, so every record whose offset is committed is on disk. Records put since the last
- * commit may be written again after a crash (at least once), never lost.
+ * commit may be written again after a crash (at least once), never lost. A crash in the middle of
+ * a write (SIGKILL, the OOM killer) can leave the file ending inside a line: a task cuts such a torn
+ * tail when it starts (so an existing file that does not end with a line end loses its unfinished
+ * last line), and the records it held come again.
  *
  * Other differences: `file` is required (Kafka writes to standard output when it is unset); values
  * are rendered as `render-value.ts` says (text as is, structured values as JSON, where Kafka prints
@@ -104,6 +107,7 @@ export class FileStreamSinkTask extends SinkTask {
     }
     // A new file's directory entry must be on disk too, or a crash could lose the whole file.
     if (!existed) await syncDirectory(path.dirname(path.resolve(this.#file)));
+    else await this.#cutTornTail(this.#handle);
   }
 
   async put(records: readonly SinkRecord[]): Promise<void> {
@@ -203,6 +207,42 @@ export class FileStreamSinkTask extends SinkTask {
     } catch {
       return written;
     }
+  }
+
+  /**
+   * A process killed in the middle of a write leaves the file ending inside a line: Linux stops a
+   * write() to a regular file at a page boundary once a fatal signal is pending (SIGKILL, the OOM
+   * killer), whatever is left of the buffer unwritten. That write never completed, so no flush()
+   * covered it and the framework committed none of its offsets: its records come again from the
+   * last committed offsets, and the torn tail after the file's last line end is cut, or the next
+   * line written would be glued to it.
+   *
+   * Same caveat as #cutTornLine: another task appending to the same file at this very moment (a task
+   * restarted while its siblings run) could be seen mid-write; the size is read again just before
+   * the cut, which narrows that to the instant between the two calls.
+   */
+  async #cutTornTail(handle: FileHandle): Promise<void> {
+    const { size } = await handle.stat();
+    if (size === 0) return;
+    const last = Buffer.alloc(1);
+    await handle.read(last, 0, 1, size - 1);
+    if (last[0] === 0x0a) return;
+    // Back to the last line end (or the start of the file: a torn first line).
+    let keep = 0;
+    const chunk = Buffer.alloc(64 * 1024);
+    for (let end = size; end > 0; ) {
+      const start = Math.max(0, end - chunk.length);
+      const { bytesRead } = await handle.read(chunk, 0, end - start, start);
+      const at = chunk.subarray(0, bytesRead).lastIndexOf(0x0a);
+      if (at >= 0) {
+        keep = start + at + 1;
+        break;
+      }
+      end = start;
+    }
+    if ((await handle.stat()).size !== size) return;
+    await handle.truncate(keep);
+    await handle.sync();
   }
 
   async #sync(): Promise<void> {

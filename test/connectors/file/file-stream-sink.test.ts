@@ -109,6 +109,33 @@ t.test('appends to an existing file and creates a missing one', async (t) => {
   await second.stop();
 });
 
+t.test('a line torn by a crash in the middle of a write is cut at start; its records come again whole', async (t) => {
+  // What SIGKILL leaves: Linux stops a write() to a regular file at a page boundary once the signal
+  // is pending, so the file ends inside a line. Those records were never flushed, hence never
+  // committed: the restarted task gets them again from the committed offset (2 here).
+  const file = path.join(root, 'torn.txt');
+  await writeFile(file, 'first\nsecond\nthi');
+  const task = await startedTask(file);
+  t.equal(await readFile(file, 'utf8'), 'first\nsecond\n', 'the torn tail is gone at start');
+  await task.put(records(['third', 'fourth'], 2));
+  await task.preCommit(new Map([[TP0, 4]]));
+  await task.stop();
+  t.equal(await readFile(file, 'utf8'), 'first\nsecond\nthird\nfourth\n', 'no line glued to a fragment');
+
+  // A torn first line, longer than one read back: nothing of it is left.
+  const long = path.join(root, 'torn-long.txt');
+  await writeFile(long, 'x'.repeat(200_000));
+  const second = await startedTask(long);
+  t.equal(await readFile(long, 'utf8'), '', 'a file holding only a torn line is emptied');
+  await second.stop();
+  // A long torn line after whole ones.
+  const after = path.join(root, 'torn-after.txt');
+  await writeFile(after, `kept\n${'y'.repeat(150_000)}`);
+  const third = await startedTask(after);
+  t.equal(await readFile(after, 'utf8'), 'kept\n');
+  await third.stop();
+});
+
 t.test('values: text as is, null as "null", numbers as Java prints them, bytes raw, structured values as JSON', async (t) => {
   const file = path.join(root, 'values.txt');
   const task = await startedTask(file);
