@@ -109,6 +109,39 @@ const JAVA_ONLY: Readonly<Record<string, string>> = {
   'sasl.kerberos.ticket.renew.jitter': KERBEROS_RENEW,
 };
 
+/**
+ * Java's defaults of the Java-only keys (Kafka 4.1's SslConfigs/SaslConfigs): a file that spells a
+ * default out asks for nothing librdkafka does not do anyway, so the key is accepted with a warning
+ * (a real deployment's worker.properties often lists `ssl.protocol=TLSv1.3` or
+ * `ssl.keymanager.algorithm=SunX509`). Any other value is refused, as dropping it would change what
+ * is enforced. Lists compare as sets, names case-insensitively, numbers by value.
+ */
+const JAVA_DEFAULTS: Readonly<Record<string, string>> = {
+  'ssl.protocol': 'TLSv1.3',
+  'ssl.enabled.protocols': 'TLSv1.2,TLSv1.3',
+  'ssl.keymanager.algorithm': 'SunX509',
+  'ssl.trustmanager.algorithm': 'PKIX',
+  'sasl.login.refresh.window.factor': '0.8',
+  'sasl.login.refresh.window.jitter': '0.05',
+  'sasl.login.refresh.min.period.seconds': '60',
+  'sasl.login.refresh.buffer.seconds': '300',
+  'sasl.login.retry.backoff.ms': '100',
+  'sasl.login.retry.backoff.max.ms': '10000',
+  'sasl.kerberos.ticket.renew.window.factor': '0.8',
+  'sasl.kerberos.ticket.renew.jitter': '0.05',
+};
+
+/** Whether `value` is Java's default for `key` (see JAVA_DEFAULTS); an empty value is Java's null default of the others. */
+function isJavaDefault(key: string, value: string): boolean {
+  const javaDefault = JAVA_DEFAULTS[key];
+  if (javaDefault === undefined) return false;
+  const norm = (v: string): string => {
+    const items = v.split(',').map((x) => x.trim().toLowerCase()).filter((x) => x !== '');
+    return items.map((x) => (x !== '' && Number.isFinite(Number(x)) ? String(Number(x)) : x)).sort().join(',');
+  };
+  return norm(value) === norm(javaDefault);
+}
+
 /** Java's OIDC login handlers: with them, Java fetches tokens from the endpoint, as librdkafka's `oidc` method does. */
 const OIDC_LOGIN_HANDLERS = new Set([
   'org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginCallbackHandler',
@@ -139,6 +172,8 @@ export interface SecurityTranslation {
   /** librdkafka names and values. */
   readonly config: Record<string, string>;
   readonly problems: ConfigProblem[];
+  /** Java-only keys set to Java's default: accepted, not applied, one warning each (`key` with its prefix). */
+  readonly ignored: { key: string; reason: string }[];
 }
 
 /**
@@ -152,11 +187,13 @@ export function translateSecurity(props: Readonly<Record<string, string>>, keyPr
     problems.push({ name: keyPrefix + key, value: displayValue(key, props[key] ?? null), message });
   };
   const get = (key: string): string | undefined => props[key];
+  const ignored: { key: string; reason: string }[] = [];
 
   for (const [key, value] of Object.entries(props)) {
     if (!isSecurityKey(key) || JAVA_TRANSLATED.has(key)) continue;
     const javaOnly = JAVA_ONLY[key];
-    if (javaOnly !== undefined) problem(key, `not supported: ${javaOnly}`);
+    if (javaOnly !== undefined && isJavaDefault(key, value)) ignored.push({ key: keyPrefix + key, reason: `Java's default value; ${javaOnly.replace(/: remove it.*$/, '').replace(/; remove it.*$/, '')}, which does what this default asks` });
+    else if (javaOnly !== undefined) problem(key, `not supported${JAVA_DEFAULTS[key] === undefined ? '' : ` (only Java's default, ${JAVA_DEFAULTS[key]}, is accepted)`}: ${javaOnly}`);
     else if (!LIBRDKAFKA_SECURITY_KEYS.has(key)) problem(key, 'unknown Kafka client security setting (neither a Java client nor a librdkafka name)');
     else if (key === 'security.protocol') {
       const upper = value.trim().toUpperCase();
@@ -189,7 +226,7 @@ export function translateSecurity(props: Readonly<Record<string, string>>, keyPr
   }
   const jaas = get('sasl.jaas.config');
   if (jaas !== undefined) translateJaas(jaas, config, problem);
-  return { config, problems };
+  return { config, problems, ignored };
 }
 
 type Problem = (key: string, message: string) => void;

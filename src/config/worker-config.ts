@@ -252,6 +252,7 @@ export function parseWorkerConfig(
   // Kafka client settings: the unprefixed security keys, and those among producer.*.
   const clientDefaults = translateSecurity(security);
   problems.push(...clientDefaults.problems);
+  const securityIgnored: IgnoredKeyWarning[] = [...clientDefaults.ignored];
   const producer: Record<string, string> = {};
   const producerSecurity: Record<string, string> = {};
   for (const [key, value] of Object.entries(producerRaw)) {
@@ -270,6 +271,7 @@ export function parseWorkerConfig(
   clientKeys(producer, 'producer');
   const producerTranslated = translateSecurity(producerSecurity, 'producer.');
   problems.push(...producerTranslated.problems);
+  securityIgnored.push(...producerTranslated.ignored);
   Object.assign(producer, producerTranslated.config);
   const consumer: Record<string, string> = {};
   const consumerSecurity: Record<string, string> = {};
@@ -280,6 +282,7 @@ export function parseWorkerConfig(
   clientKeys(consumer, 'consumer');
   const consumerTranslated = translateSecurity(consumerSecurity, 'consumer.');
   problems.push(...consumerTranslated.problems);
+  securityIgnored.push(...consumerTranslated.ignored);
   Object.assign(consumer, consumerTranslated.config);
 
   // convict treats dots as nesting; the schema keys are flat names, so give it a flat view.
@@ -400,7 +403,7 @@ export function parseWorkerConfig(
     consumer: Object.freeze(consumer),
     kafkaClientDefaults: Object.freeze(clientDefaults.config),
     converterDefaults: Object.freeze(converterDefaults),
-    ignoredKeys: Object.freeze([...ignoredKeys, ...clientKeysIgnored]),
+    ignoredKeys: Object.freeze([...ignoredKeys, ...clientKeysIgnored, ...securityIgnored]),
     configProviders: Object.freeze(providers.names),
     configProviderClasses: Object.freeze(providers.classes),
     configProviderParams: Object.freeze(providers.params),

@@ -92,11 +92,11 @@ t.test('what librdkafka cannot do is refused, each with a reason, all at once', 
     'ssl.truststore.location': '/etc/kafka/truststore.jks',
     'ssl.truststore.password': 'changeit',
     'ssl.keystore.location': '/etc/kafka/keystore.jks',
-    'ssl.enabled.protocols': 'TLSv1.2,TLSv1.3',
-    'ssl.protocol': 'TLSv1.3',
-    'ssl.keymanager.algorithm': 'SunX509',
+    'ssl.enabled.protocols': 'TLSv1.2',
+    'ssl.protocol': 'TLSv1.2',
+    'ssl.keymanager.algorithm': 'NewSunX509',
     'ssl.cipher.suites': 'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384',
-    'sasl.login.refresh.window.factor': '0.8',
+    'sasl.login.refresh.window.factor': '0.5',
     'sasl.kerberos.kinit.cmd': '/usr/bin/kinit',
     'sasl.client.callback.handler.class': 'com.example.Handler',
     'ssl.bogus.setting': 'x',
@@ -125,6 +125,25 @@ t.test('what librdkafka cannot do is refused, each with a reason, all at once', 
   t.match(byName.get('ssl.bogus.setting'), { message: /unknown Kafka client security setting/ });
   t.match(byName.get('sasl.jaas.config'), { message: /login module com.example.CustomLoginModule is not supported/ });
   t.match(byName.get('ssl.cipher.suites'), { message: /OpenSSL cipher list/ });
+  t.match(byName.get('ssl.protocol'), { message: /only Java's default, TLSv1.3, is accepted/ });
+});
+
+t.test("Java-only keys at Java's default are accepted with a warning, applied nowhere", async (t) => {
+  const props = {
+    'security.protocol': 'SSL',
+    'ssl.protocol': 'TLSv1.3',
+    'ssl.enabled.protocols': 'TLSv1.3, TLSv1.2',
+    'ssl.keymanager.algorithm': 'SunX509',
+    'ssl.trustmanager.algorithm': 'pkix',
+    'sasl.login.refresh.window.factor': '0.80',
+    'sasl.kerberos.ticket.renew.jitter': '0.05',
+  };
+  const out = translateSecurity(props, 'producer.');
+  t.same(out.problems, []);
+  t.same(out.config, { 'security.protocol': 'ssl' }, 'none reaches librdkafka');
+  t.same(out.ignored.map((i) => i.key).sort(), Object.keys(props).filter((k) => k !== 'security.protocol').map((k) => `producer.${k}`).sort());
+  t.match(out.ignored.find((i) => i.key === 'producer.ssl.protocol'), { reason: /Java's default value; librdkafka negotiates the highest TLS version/ });
+  t.notMatch(out.ignored.map((i) => i.reason).join(' '), /remove it/, 'no advice to remove a key that is accepted');
 });
 
 t.test('JAAS problems: a wrong mechanism, missing credentials, extra options, bad syntax', async (t) => {
@@ -134,7 +153,7 @@ t.test('JAAS problems: a wrong mechanism, missing credentials, extra options, ba
   t.match(problemsOf({ 'sasl.jaas.config': 'org.apache.kafka.common.security.plain.PlainLoginModule required username="u" password="p" user_admin="x";' }), [{ message: /option user_admin .* not supported/ }]);
   t.match(problemsOf({ 'sasl.jaas.config': 'org.apache.kafka.common.security.plain.PlainLoginModule required username="u"' }), [{ message: /not valid JAAS configuration: missing ';'/ }]);
   t.match(problemsOf({ 'sasl.jaas.config': 'org.apache.kafka.common.security.plain.PlainLoginModule username="u";' }), [{ message: /expected required, requisite/ }]);
-  t.match(problemsOf({ 'producer.x': 'y', 'ssl.protocol': 'TLSv1.3' }, 'producer.'), [{ name: 'producer.ssl.protocol' }], 'names carry the prefix');
+  t.match(problemsOf({ 'producer.x': 'y', 'ssl.protocol': 'TLSv1.2' }, 'producer.'), [{ name: 'producer.ssl.protocol' }], 'names carry the prefix');
 });
 
 t.test('parseJaas', async (t) => {
