@@ -18,6 +18,7 @@ import { connectJson, offsetKey } from '../../src/storage/offset-backing-store.j
 import { readTopic } from '../../tools/topic-reader.js';
 import type { ConnectdProcess } from '../../tools/connectd-process.js';
 import { connectdHarness } from '../fixtures/connectd-harness.js';
+import { audit, recordReliability } from '../fixtures/fault-audit.js';
 import { fillDisk, mountTmpfs } from '../fixtures/tmpfs.js';
 import { waitFor } from '../fixtures/wait.js';
 
@@ -195,8 +196,10 @@ t.test('the daemon with its offsets file and a file sink on a full disk: tasks s
     `while full: ${count(fullLog, 'offset commit failed; will retry')} failed source commits, ${count(fullLog, 'Offset commit failed, rewinding')} failed sink flushes, ${count(fullLog, 'RetriableException from SinkTask')} retried puts, ${during.length - 1} lines in the sink file`,
   );
   await free();
+  const freedAt = Date.now();
   const fullSize = (await stat(input)).size;
   await waitFor('every line in the sink file', async () => (await readLines(output)).length >= 16001, 120000);
+  const recoverySeconds = Math.round((Date.now() - freedAt) / 100) / 10;
   await waitFor('the source position committed to the end', async () => (await sourcePosition()) === fullSize, 60000);
   t.same(await readLines(output), [...lines(16000), ''], 'space back: every line once, in order, none torn');
   t.same(await states(proc), ['RUNNING', 'RUNNING'], 'both tasks RUNNING');
@@ -204,4 +207,12 @@ t.test('the daemon with its offsets file and a file sink on a full disk: tasks s
   t.same(await readdir(disk), ['offsets.json', 'out.txt'], 'no temp file at the end');
   const records = await readTopic(cluster.bootstrapServers, 'full');
   t.same(records.map((r) => r.value), lines(16000), 'the topic has every line once (the source committed nothing twice)');
+
+  // The fault suite's rows (docs/reliability.md): the topic, and the sink's file.
+  const lineNo = (l: string | null | undefined): [string, number] => ['in.txt', Number(/^line (\d+) /.exec(l ?? '')?.[1] ?? -1)];
+  const expected = new Map([['in.txt', 16000]]);
+  const injected = 'the disk of the standalone offsets file and the file sink full (a 4 MiB tmpfs filled) while 15,000 lines arrive, then space back';
+  await recordReliability({ scenario: 'disk-full-source', test: 'test/standalone/disk-full.test.ts', injected: `${injected}: FileStreamSource → topic`, bound: 'none (offsets kept, committed once space is back)', maxDuplicates: 0, recoverySeconds, ...audit(expected, records.map((r) => lineNo(r.value))) });
+  const sinkLines = (await readLines(output)).slice(0, -1);
+  await recordReliability({ scenario: 'disk-full-sink', test: 'test/standalone/disk-full.test.ts', injected: `${injected}: topic → FileStreamSink`, bound: 'none (failed flushes rewind; nothing torn or written twice)', maxDuplicates: 0, recoverySeconds, ...audit(expected, sinkLines.map(lineNo)) });
 });
