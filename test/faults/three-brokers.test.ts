@@ -79,7 +79,7 @@ t.teardown(async () => {
 const admin = kafka.AdminClient.create({ 'bootstrap.servers': cluster.bootstrapServers, log_level: 0 });
 t.teardown(() => admin.disconnect());
 
-async function describe(topic: string): Promise<{ leader: number | undefined; isr: number[] }> {
+async function describeOnce(topic: string): Promise<{ leader: number | undefined; isr: number[] }> {
   const described = await new Promise<kafka.TopicDescription[]>((resolve, reject) =>
     admin.describeTopics([topic], { timeout: 5000 }, (err, result) => (err ? reject(new Error(err.message)) : resolve(result))),
   );
@@ -87,9 +87,14 @@ async function describe(topic: string): Promise<{ leader: number | undefined; is
   return { leader: p?.leader?.id, isr: (p?.isr ?? []).map((n) => n.id) };
 }
 
+/** The partition's leader and ISR; one query can time out on a loaded machine (seen in a full run), so it is asked again. */
+function describe(topic: string): Promise<{ leader: number | undefined; isr: number[] }> {
+  return waitFor(`${topic} described`, () => describeOnce(topic), 60_000, 250);
+}
+
 /** Every node back in the ISR of the topic's partition and of connectd's own topics. */
 async function fullIsr(topics: string[]): Promise<void> {
-  await waitFor(`${topics.join(', ')}: ISR of 3`, async () => (await Promise.all(topics.map(describe))).every((d) => d.isr.length === 3), 120_000, 250);
+  await waitFor(`${topics.join(', ')}: ISR of 3`, async () => (await Promise.all(topics.map(describeOnce))).every((d) => d.isr.length === 3), 120_000, 250);
 }
 const INTERNAL = ['faults-3b-configs', 'faults-3b-offsets', 'faults-3b-status'];
 
