@@ -242,8 +242,8 @@ async function scenario(t: Test, mode: 'standalone' | 'distributed'): Promise<vo
 
 // todo until the two problems this test found are fixed (issue 13): the source producer stalled for
 // good after the outage once in 7 standalone runs (records queued, none acknowledged, task RUNNING,
-// /health 200), and a distributed worker did not stop within 30 s once in 4. The scenarios run and
-// report; their failures do not fail the suite meanwhile.
+// /health 200), and a distributed worker did not stop within 30 s once in 4. tap does not run a
+// todo test: run them by hand (remove the mark) while working on those two.
 const TODO = 'issue 13: a source producer that never recovers after a SIGSTOP outage (1 in 7 runs), a distributed worker that does not stop (1 in 4)';
 t.test(`standalone: the broker frozen (SIGSTOP) for ${PAUSE_MS / 1000} s, longer than every client timeout, with a source and a sink running`, { todo: TODO }, (t) => scenario(t, 'standalone'));
 // Distributed: the worker's own group session expires during the outage too. It gives up its work
