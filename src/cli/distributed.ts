@@ -68,7 +68,7 @@ export async function runDistributed(config: WorkerConfig, restSecurity: RestSec
     worker,
     metrics,
     kafkaClusterId: () => clusterId,
-    health: () => (health === 'healthy' ? worker.clientHealth.health() : health),
+    health: () => (health === 'healthy' ? worker.kafkaHealth() : health),
     // Requests on connectors wait until the config topic is read and the worker joined.
     herderStart: { started: herder.started, stage: () => herder.startupStage },
     ...restSecurity,

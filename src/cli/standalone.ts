@@ -38,7 +38,7 @@ export async function runStandalone(config: WorkerConfig, connectorConfigs: Reco
   const metrics = workerMetrics(worker, herder);
   let health: 'starting' | 'healthy' | 'unhealthy' = 'starting';
   let clusterId: string | null = null;
-  const rest = createRestServer({ herder, loggers, worker, metrics, kafkaClusterId: () => clusterId, health: () => (health === 'healthy' ? worker.clientHealth.health() : health), ...restSecurity });
+  const rest = createRestServer({ herder, loggers, worker, metrics, kafkaClusterId: () => clusterId, health: () => (health === 'healthy' ? worker.kafkaHealth() : health), ...restSecurity });
 
   let stopping: Promise<number> | undefined;
   const shutdown = (signal: string): Promise<number> => {

@@ -64,6 +64,12 @@ export const WORKER_CONFIG_SCHEMA = {
     default: 30000,
     group: 'Kafka',
   },
+  'health.producer.unacknowledged.threshold.ms': {
+    doc: 'connectd: GET /health answers unhealthy (500, naming the producer) while a source producer holds a record that Kafka has not acknowledged for this long: a cluster out of reach, or a producer that stopped delivering (it still counts as connected). 0 turns the check off. connectd_producer_oldest_unacknowledged_seconds shows the age.',
+    format: 'nat',
+    default: 120000,
+    group: 'Kafka',
+  },
   'key.converter': {
     doc: 'Converter class for record keys, e.g. org.apache.kafka.connect.json.JsonConverter; key.converter.* configures it. Connectors may override it.',
     format: String,

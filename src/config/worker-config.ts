@@ -92,6 +92,8 @@ export interface WorkerConfig {
   readonly taskProduceNativeBatch: boolean;
   /** `health.kafka.unreachable.threshold.ms`: every Kafka client without a broker this long → /health unhealthy. */
   readonly healthKafkaUnreachableThresholdMs: number;
+  /** `health.producer.unacknowledged.threshold.ms`: a source producer's oldest unacknowledged record this old → /health unhealthy (0: off). */
+  readonly healthProducerUnacknowledgedThresholdMs: number;
   readonly taskRestartOnFailure: boolean;
   readonly taskRestartBackoffInitialMs: number;
   readonly taskRestartBackoffMaxMs: number;
@@ -377,6 +379,7 @@ export function parseWorkerConfig(
     topicCreationEnable: get<boolean>('topic.creation.enable'),
     taskProduceNativeBatch: get<boolean>('task.produce.native.batch'),
     healthKafkaUnreachableThresholdMs: get<number>('health.kafka.unreachable.threshold.ms'),
+    healthProducerUnacknowledgedThresholdMs: get<number>('health.producer.unacknowledged.threshold.ms'),
     taskRestartOnFailure: get<boolean>('task.restart.on.failure'),
     taskRestartBackoffInitialMs: get<number>('task.restart.backoff.initial.ms'),
     taskRestartBackoffMaxMs: get<number>('task.restart.backoff.max.ms'),

@@ -54,12 +54,22 @@ interface PendingBatch {
   nextRow: number;
   /** The batch's in-flight slot, taken when its first record is produced; -1 before. */
   slot: number;
+  /** When submit() took it (ms since the epoch): how long its records wait for Kafka. */
+  submittedAt: number;
 }
 
 interface InFlight {
   target: DeliveryTarget;
   batch: SubmittedBatch;
   remaining: number;
+  submittedAt: number;
+}
+
+/** What a producer holds that Kafka has not acknowledged yet: see SourceProducer.unacknowledged. */
+export interface UnacknowledgedRecords {
+  records: number;
+  /** How long the oldest of them has waited (ms); 0 when there is none. */
+  oldestMs: number;
 }
 
 const QUEUE_FULL_RETRY_MS = 10;
@@ -126,6 +136,30 @@ export class SourceProducer {
     });
   }
 
+  /**
+   * Records submitted and not settled yet (no delivery report, not refused, not dropped), queued
+   * here or in librdkafka, and the age of the oldest. A producer that stopped delivering (issue
+   * 13: after a broker outage, records queued and none acknowledged, while librdkafka reported
+   * nothing) shows here as an age that only grows: the worker's /health and
+   * `connectd_producer_oldest_unacknowledged_seconds` read it.
+   */
+  unacknowledged(now = Date.now()): UnacknowledgedRecords {
+    let records = 0;
+    let oldest = Number.POSITIVE_INFINITY;
+    for (const inFlight of this.#slots) {
+      if (inFlight === undefined) continue;
+      records += inFlight.remaining;
+      oldest = Math.min(oldest, inFlight.submittedAt);
+    }
+    // Batches with a slot are counted above (the head keeps its slot across QUEUE_FULL pauses).
+    for (const pending of this.#queue) {
+      if (pending.slot >= 0) continue;
+      records += pending.batch.count;
+      oldest = Math.min(oldest, pending.submittedAt);
+    }
+    return { records, oldestMs: records === 0 ? 0 : Math.max(0, now - oldest) };
+  }
+
   /** True when batches go to librdkafka through the binding's native batch methods. */
   get nativeBatch(): boolean {
     return this.#native !== undefined;
@@ -140,7 +174,7 @@ export class SourceProducer {
     if (batch.count > MAX_BATCH_RECORDS) throw new RangeError(`a batch holds at most ${MAX_BATCH_RECORDS} records`);
     // A malformed batch is refused here, to its task, not later in a drain on a timer.
     assertRecordBatch(buffer);
-    this.#queue.push({ target, batch, topics, buffer, reader: undefined, holding: false, laidOut: false, nextRow: 0, slot: -1 });
+    this.#queue.push({ target, batch, topics, buffer, reader: undefined, holding: false, laidOut: false, nextRow: 0, slot: -1, submittedAt: Date.now() });
     if (!this.#blocked) this.#drain();
   }
 
@@ -148,7 +182,7 @@ export class SourceProducer {
   #takeSlot(pending: PendingBatch): boolean {
     const slot = this.#freeSlots.pop() ?? (this.#slots.length < MAX_SLOTS ? this.#slots.length : -1);
     if (slot < 0) return false;
-    this.#slots[slot] = { target: pending.target, batch: pending.batch, remaining: pending.batch.count };
+    this.#slots[slot] = { target: pending.target, batch: pending.batch, remaining: pending.batch.count, submittedAt: pending.submittedAt };
     pending.slot = slot;
     return true;
   }

@@ -13,7 +13,7 @@ import type { BucketHistogram } from './bucket-histogram.js';
 import type { SourceTaskMetrics } from './source-task-metrics.js';
 import type { SinkTaskMetrics, TaskErrorMetrics } from './sink-task-metrics.js';
 import type { State } from '../runtime/status.js';
-import type { ProducerStatistics } from '../kafka/source-producer.js';
+import type { ProducerStatistics, UnacknowledgedRecords } from '../kafka/source-producer.js';
 
 export interface MetricsSources {
   sourceTasks(): Iterable<{ metrics: SourceTaskMetrics; state: State; inFlightRecords(): number }>;
@@ -28,7 +28,7 @@ export interface MetricsSources {
   /** Worker threads, for event-loop utilisation. */
   threads(): Iterable<{ threadId: number; performance: { eventLoopUtilization: typeof performance.eventLoopUtilization } }>;
   /** Producers in use: `name` is 'worker' or the connector of an overriding producer. */
-  producers(): Iterable<{ name: string; statistics: ProducerStatistics | undefined; queueFullEvents: number }>;
+  producers(): Iterable<{ name: string; statistics: ProducerStatistics | undefined; queueFullEvents: number; unacknowledged?(now?: number): UnacknowledgedRecords }>;
   /** Error events of the worker's Kafka clients, per client.id and librdkafka error code. */
   kafkaClientErrors?(): Iterable<{ client: string; code: string; count: number }>;
   /** Distributed mode (Kafka Connect's connect-worker-rebalance-metrics); absent in standalone. */
@@ -264,6 +264,24 @@ export function createMetricsRegistry(sources: MetricsSources): Registry {
   producerGauge('connectd_producer_queue_bytes', "Bytes in librdkafka's queues (msg_size).", (s) => s.queueBytes);
   producerGauge('connectd_producer_tx_messages_total', 'Messages sent to brokers, retries included (txmsgs).', (s) => s.txMessages, 'counter');
   producerGauge('connectd_producer_tx_bytes_total', 'Bytes sent to brokers (tx_bytes).', (s) => s.txBytes, 'counter');
+  const unacknowledgedGauge = (name: string, help: string, read: (u: UnacknowledgedRecords) => number): void => {
+    new Gauge({
+      name,
+      help,
+      labelNames: ['producer'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        const now = Date.now();
+        for (const p of sources.producers()) {
+          const unacknowledged = p.unacknowledged?.(now);
+          if (unacknowledged !== undefined) this.labels(p.name).set(read(unacknowledged));
+        }
+      },
+    });
+  };
+  unacknowledgedGauge('connectd_producer_unacknowledged_records', 'Records handed to the producer (queued in connectd or librdkafka, or sent) that Kafka has not acknowledged yet.', (u) => u.records);
+  unacknowledgedGauge('connectd_producer_oldest_unacknowledged_seconds', "How long the producer's oldest unacknowledged record has waited (0 when none waits); it only grows while the cluster is out of reach or the producer stopped delivering (health.producer.unacknowledged.threshold.ms).", (u) => u.oldestMs / 1000);
   new Gauge({
     name: 'connectd_producer_broker_rtt_seconds',
     help: 'Average request round-trip time to each broker over the last statistics window.',

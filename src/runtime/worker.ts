@@ -21,6 +21,7 @@ import { SourceTaskMetrics } from '../metrics/source-task-metrics.js';
 import { SinkTaskMetrics } from '../metrics/sink-task-metrics.js';
 import { DeadLetterQueue } from '../kafka/dead-letter-queue.js';
 import { KafkaClientHealth } from '../kafka/client-health.js';
+import type { KafkaHealth } from '../kafka/client-health.js';
 import { errorHandlingConfig } from './error-handling.js';
 import { commitGroupOffsets, readGroupOffsets } from '../kafka/group-offsets.js';
 import { WorkerSinkTask } from './worker-sink-task.js';
@@ -397,6 +398,29 @@ export class Worker {
 
   producers(): SourceProducer[] {
     return [this.#producer, ...this.#connectedProducers];
+  }
+
+  /**
+   * The worker's Kafka health for /health: first its clients' reach (KafkaClientHealth), then each
+   * source producer's oldest unacknowledged record against
+   * `health.producer.unacknowledged.threshold.ms`. A producer can stop delivering while librdkafka
+   * reports nothing that makes it look unreachable (issue 13: records queued, none acknowledged,
+   * the task RUNNING): without this, such a worker answered healthy for as long as it lasted.
+   */
+  kafkaHealth(now = Date.now()): KafkaHealth {
+    const reach = this.clientHealth.health();
+    const threshold = this.config.healthProducerUnacknowledgedThresholdMs;
+    if (reach.status !== 'healthy' || threshold <= 0) return reach;
+    for (const producer of this.producers()) {
+      const { records, oldestMs } = producer.unacknowledged(now);
+      if (oldestMs < threshold) continue;
+      const which = producer === this.#producer ? "the worker's source producer" : `connector ${producer.name}'s source producer`;
+      return {
+        status: 'unhealthy',
+        message: `${which} has held ${records} record(s) that Kafka has not acknowledged, the oldest for ${Math.floor(oldestMs / 1000)} s (health.producer.unacknowledged.threshold.ms=${threshold}): the cluster is out of its reach or it stopped delivering`,
+      };
+    }
+    return reach;
   }
 
   taskMetrics(): IterableIterator<SourceTaskMetrics> {

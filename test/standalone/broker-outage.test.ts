@@ -7,7 +7,10 @@
  *   and everything polled is delivered once, after it is back;
  * - the clients' errors are logged once per state change (not per retry), counted in
  *   connectd_kafka_client_errors_total, and /health turns unhealthy after
- *   health.kafka.unreachable.threshold.ms, healthy again on reconnection.
+ *   health.kafka.unreachable.threshold.ms, healthy again on reconnection;
+ * - records a source producer holds unacknowledged longer than
+ *   health.producer.unacknowledged.threshold.ms make /health unhealthy even while the producer
+ *   reports no error (a frozen broker), and show in connectd_producer_oldest_unacknowledged_seconds.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -166,4 +169,56 @@ t.test('a broker outage: tasks ride it out within their in-flight bound, errors 
   const records = await readTopic(cluster.bootstrapServers, topic);
   t.equal(records.length, total, 'every record in the topic, none twice (idempotent producer)');
   t.equal(new Set(records.map((r) => r.key)).size, total, 'every generator sequence number once');
+});
+
+// Issue 13: a producer can stop delivering while librdkafka reports nothing that makes it look
+// unreachable (after a SIGSTOP outage, records queued, none acknowledged, the task RUNNING, and
+// /health said healthy). A frozen broker is the cheap way to hold records unacknowledged with the
+// producer still connected: its requests wait on socket.timeout.ms (60 s), so for the first
+// seconds it reports no error at all, exactly what such a producer looks like from outside.
+t.test('records a source producer holds unacknowledged too long make /health unhealthy and show in a metric', async (t) => {
+  const topic = 'frozen';
+  await cluster.createTopic(topic, { partitions: 1 });
+  const total = 4000;
+  const thresholdMs = 3000;
+  const proc = await ConnectdProcess.start({
+    dir: path.join(root, 'frozen'),
+    bootstrapServers: cluster.bootstrapServers,
+    worker: { 'health.producer.unacknowledged.threshold.ms': String(thresholdMs), 'worker.threads': '1', 'allowed.paths': root },
+    connectors: [{ name: 'gen-frozen', 'connector.class': 'GeneratorSource', topic, 'records.per.partition': String(total), 'records.per.second': '500', 'batch.size': '50' }],
+  });
+  t.teardown(() => proc.kill());
+  const health = async (): Promise<{ code: number; message: string }> => {
+    const res = await fetch(`${proc.url}/health`);
+    return { code: res.status, ...((await res.json()) as { message: string }) };
+  };
+  await waitFor('the source writes', async () => (await proc.metric('connectd_source_record_write_total')) >= 500, 60000);
+  t.equal((await health()).code, 200, 'healthy while records are acknowledged');
+  t.ok((await proc.metric('connectd_producer_oldest_unacknowledged_seconds')) < thresholdMs / 1000, 'no record waits long while the broker answers');
+
+  const node = cluster.nodes[0]!.nodeId;
+  cluster.pauseNode(node);
+  let unhealthy: { code: number; message: string } | undefined;
+  let oldest = 0;
+  let waiting = 0;
+  try {
+    unhealthy = await waitFor('/health unhealthy while the records wait', async () => {
+      const h = await health();
+      return h.code === 200 ? undefined : h;
+    }, 20000, 250);
+    oldest = await proc.metric('connectd_producer_oldest_unacknowledged_seconds');
+    waiting = await proc.metric('connectd_producer_unacknowledged_records');
+  } finally {
+    cluster.resumeNode(node);
+  }
+  t.equal(unhealthy.code, 500);
+  t.match(unhealthy.message, /^the worker's source producer has held \d+ record\(s\) that Kafka has not acknowledged, the oldest for \d+ s \(health\.producer\.unacknowledged\.threshold\.ms=3000\)/, `the message says why: ${unhealthy.message}`);
+  t.ok(oldest >= thresholdMs / 1000, `connectd_producer_oldest_unacknowledged_seconds ${oldest} ≥ the threshold`);
+  t.ok(waiting > 0, `connectd_producer_unacknowledged_records ${waiting}`);
+
+  await waitFor('/health healthy again once the broker answers', async () => (await health()).code === 200, 90000);
+  await waitFor('every record written', async () => (await proc.metric('connectd_source_record_write_total')) === total, 120000);
+  t.equal(await proc.metric('connectd_producer_unacknowledged_records'), 0, 'nothing waits at the end');
+  t.equal(await proc.metric('connectd_producer_oldest_unacknowledged_seconds'), 0);
+  t.equal(await proc.stop(), 0);
 });
