@@ -6,6 +6,7 @@
  * - the source registers its schema, and every record in the topic carries the id the registry
  *   assigned (magic byte 0, the id big-endian, then Avro that the registry's schema text decodes);
  * - the sink, a converter of its own, reads those ids back through the registry and writes the rows;
+ * - with auto.register.schemas=false, a source looks the schema up (POST /subjects/{subject});
  * - a compatible change (a nullable column) registers version 2 and flows through;
  * - an incompatible one under BACKWARD (a NOT NULL column: a required field without a default) is
  *   refused by the registry, and the source task fails saying so;
@@ -153,6 +154,24 @@ t.test('the source registers its schema, the records carry the registry\'s id, t
   const registrations = registry.accessLog().filter((a) => a.method === 'POST' && a.path === `/apis/ccompat/v7/subjects/${SUBJECT}/versions`);
   t.ok(registrations.length >= 1 && registrations.every((a) => a.status === 200 && a.user === USER), 'the source registered it, authenticated as the configured user');
   t.ok(await logged(() => schemaReads(v1.id).some((a) => a.user === USER)), `the sink fetched schema ${v1.id} from the registry (its converter did not register it)`);
+});
+
+t.test('auto.register.schemas=false: the source looks up the schema registered beforehand and writes with its id', async (t) => {
+  const v1 = await version(1);
+  // Registered as the converter would send it: Apicurio's look-up compares the text.
+  const { id } = (await registry.request('POST', '/subjects/look-items-value/versions', { schema: v1.schema, schemaType: 'AVRO' })) as { id: number };
+  t.equal(id, v1.id, 'the same schema under another subject has the same id');
+  await cluster.createTopic('look-items', { partitions: 1 });
+  const config = { ...source('items-lookup', 'look-', `${USER}:${PASSWORD}`), 'value.converter.auto.register.schemas': 'false' };
+  t.equal((await proc.request('PUT', '/connectors/items-lookup/config', config)).status, 201);
+  await waitFor('100 records in look-items', async () => (await proc.metric('connectd_source_record_write_total', 'connector="items-lookup"')) === 100, 120_000);
+  const records = await readTopic(cluster.bootstrapServers, 'look-items');
+  t.same(records.filter((r) => r.valueBytes![0] !== 0 || r.valueBytes!.readUInt32BE(1) !== id), [], `every record carries id ${id}`);
+  t.ok(await logged((log) => log.some((a) => a.method === 'POST' && a.path === '/apis/ccompat/v7/subjects/look-items-value' && a.status === 200)), 'looked up (POST /subjects/{subject})');
+  t.equal(registry.accessLog().filter((a) => a.method === 'POST' && a.path === '/apis/ccompat/v7/subjects/look-items-value/versions').length, 1, 'registered once, by the test: not by the converter');
+  t.same(await registry.request('GET', '/subjects/look-items-value/versions'), [1]);
+  // Before the table changes (next tests): its next schema is not registered, so it would fail.
+  t.equal((await proc.request('DELETE', '/connectors/items-lookup')).status, 204);
 });
 
 t.test('wrong credentials: the task fails with the registry\'s 401, the password shown nowhere', async (t) => {
