@@ -10,6 +10,8 @@
 #   c2. S3Proxy jars (version pinned in tools/s3/pom.xml) into .cache/s3proxy/<version>/libs
 #   c3. Kafka Connect + ProducerPerformance jars (tools/kafka-connect/pom.xml, the broker's version)
 #       into .cache/kafka-connect/<version>/libs, for the benchmark's Java contenders
+#   c4. Apicurio Registry (tools/schema-registry/pom.xml), a Schema Registry with Confluent's API,
+#       into .cache/apicurio-registry/<version>/app, for the AvroConverter's real-registry test
 #   d. tsc -p tsconfig.json (fails on type errors)
 set -euo pipefail
 
@@ -191,6 +193,36 @@ else
   trap - EXIT
   echo "$CONNECT_POM_SUM" > "$CONNECT_DIR/pom.sha256"
   say "Kafka Connect $CONNECT_VERSION: $(ls "$CONNECT_DIR/libs" | wc -l) jars in .cache/kafka-connect/$CONNECT_VERSION/libs"
+fi
+
+# --- c4. Apicurio Registry (a real Schema Registry API for the AvroConverter's test) -------------
+# Maven Central's ready-to-run assembly (a 104 MiB tar.gz, 115 MiB unpacked: ~25 s to fetch and
+# unpack here), unpacked with tar: see tools/schema-registry/pom.xml.
+REGISTRY_VERSION=$(sed -n 's:.*<apicurio\.version>[[:space:]]*\([^<[:space:]]*\)[[:space:]]*</apicurio\.version>.*:\1:p' tools/schema-registry/pom.xml | head -n1)
+[ -n "$REGISTRY_VERSION" ] || die "no <apicurio.version> in tools/schema-registry/pom.xml"
+REGISTRY_DIR="$ROOT/.cache/apicurio-registry/$REGISTRY_VERSION"
+REGISTRY_JAR="apicurio-registry-app-$REGISTRY_VERSION-runner.jar"
+REGISTRY_POM_SUM=$(sha256sum tools/schema-registry/pom.xml | cut -d' ' -f1)
+if [ -f "$REGISTRY_DIR/app/$REGISTRY_JAR" ] && [ "$(cat "$REGISTRY_DIR/pom.sha256" 2>/dev/null)" = "$REGISTRY_POM_SUM" ]; then
+  say "Apicurio Registry $REGISTRY_VERSION cached in .cache/apicurio-registry/$REGISTRY_VERSION/app"
+else
+  say "fetching Apicurio Registry $REGISTRY_VERSION with Maven"
+  mkdir -p "$REGISTRY_DIR"
+  tmp=$(mktemp -d "$REGISTRY_DIR/app.tmp.XXXXXX")
+  trap 'rm -rf "$tmp"' EXIT
+  mvn -q -B -f tools/schema-registry/pom.xml dependency:copy -Dregistry.dir="$tmp/download" 2>&1 \
+    | sed 's/\x1b\[[0-9;]*m//g' || die "Maven could not fetch the Apicurio Registry assembly (see above)"
+  archive="$tmp/download/apicurio-registry-app-$REGISTRY_VERSION-all.tar.gz"
+  [ -f "$archive" ] || die "Maven finished but $(basename "$archive") is not there"
+  mkdir "$tmp/app"
+  tar -xzf "$archive" -C "$tmp/app" || die "could not unpack $(basename "$archive")"
+  [ -f "$tmp/app/$REGISTRY_JAR" ] || die "the Apicurio Registry assembly has no $REGISTRY_JAR"
+  rm -rf "$REGISTRY_DIR/app"
+  mv "$tmp/app" "$REGISTRY_DIR/app"
+  rm -rf "$tmp"
+  trap - EXIT
+  echo "$REGISTRY_POM_SUM" > "$REGISTRY_DIR/pom.sha256"
+  say "Apicurio Registry $REGISTRY_VERSION: $(ls "$REGISTRY_DIR/app/lib" | wc -l) jars in .cache/apicurio-registry/$REGISTRY_VERSION/app"
 fi
 
 # --- d. Build -------------------------------------------------------------------------------

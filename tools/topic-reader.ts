@@ -12,6 +12,8 @@ export interface ConsumedRecord {
   offset: number;
   key: string | null;
   value: string | null;
+  /** The value's bytes as they are in the topic (binary formats: Avro's wire format, …). */
+  valueBytes: Buffer | null;
   timestamp: number | undefined;
   headers: Record<string, string>;
 }
@@ -59,6 +61,7 @@ export async function readTopic(bootstrapServers: string, topic: string, opts: {
           offset: m.offset,
           key: m.key === undefined || m.key === null ? null : m.key.toString(),
           value: m.value === null ? null : m.value.toString('utf8'),
+          valueBytes: m.value,
           timestamp: m.timestamp,
           headers,
         });

@@ -24,6 +24,9 @@ import { DataException } from '../errors.js';
 export const SCHEMA_REGISTRY_CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json';
 const ACCEPT = 'application/vnd.schemaregistry.v1+json, application/vnd.schemaregistry+json; q=0.9, application/json; q=0.5';
 
+const AUTH_HINT =
+  ' (the registry refused the credentials: check basic.auth.credentials.source and basic.auth.user.info, or the user info in schema.registry.url)';
+
 /** Registry error codes the converter tells apart. */
 export const RegistryErrorCode = {
   SUBJECT_NOT_FOUND: 40401,
@@ -153,8 +156,12 @@ export class SchemaRegistryClient {
         return parsed;
       }
       const errorCode = typeof (parsed as { error_code?: unknown } | undefined)?.error_code === 'number' ? (parsed as { error_code: number }).error_code : response.status;
-      const message = typeof (parsed as { message?: unknown } | undefined)?.message === 'string' ? (parsed as { message: string }).message : text.slice(0, 200);
-      throw new SchemaRegistryException(`${method} ${target.shown}${path} answered ${response.status}: ${message}; error code: ${errorCode}`, response.status, errorCode);
+      const given = typeof (parsed as { message?: unknown } | undefined)?.message === 'string' ? (parsed as { message: string }).message : text.slice(0, 200);
+      // A registry behind an HTTP server's own authentication (Apicurio on Quarkus, a proxy)
+      // answers 401/403 with an empty body: the status line's reason is all there is.
+      const message = given.trim() === '' ? response.statusText || 'no message' : given;
+      const hint = response.status === 401 || response.status === 403 ? AUTH_HINT : '';
+      throw new SchemaRegistryException(`${method} ${target.shown}${path} answered ${response.status}: ${message}; error code: ${errorCode}${hint}`, response.status, errorCode);
     }
     throw new SchemaRegistryException(`Schema Registry unreachable: ${method} ${path} failed at ${failures.join(', ')}`, 0, 0);
   }
