@@ -22,6 +22,15 @@
  * most once more each record after the consumer offset committed before the outage (a lost group
  * membership makes it read again from its last commit that succeeded, not older than that one).
  * That bound is loose (it allows the whole rest of the topic once); the test reports the count.
+ *
+ * What this test found (issue 13; the Addendum of docs/design/2026-12-07-broker-outages.md): a
+ * source producer whose librdkafka client never delivered again after the outage (1 run in 7), and
+ * a distributed worker that did not stop within 30 s (1 in 4). The first is what
+ * `task.produce.stall.timeout.ms` is for (a fresh client takes over and sends again what the stuck
+ * one held): made short here, so that a run that meets it recovers within the waits below. A
+ * takeover may write again what the stuck client had written already, so the standalone source's
+ * duplicates are bounded by the records handed to fresh clients
+ * (`connectd_producer_resent_records_total`), 0 when none took over; the test reports the count.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -48,6 +57,8 @@ const TIMEOUTS = {
   'broker.session.timeout.ms (fixture)': 6000,
 };
 const PAUSE_MS = Math.max(...Object.values(TIMEOUTS)) * 2.5;
+/** task.produce.stall.timeout.ms: a stuck producer client is replaced within about twice this once the broker is back. */
+const STALL_TIMEOUT_MS = 20000;
 
 /** Per source task: at most this many records unacknowledged (and one batch more polled). */
 const INFLIGHT_LIMIT = 1000;
@@ -61,6 +72,9 @@ const WORKER = {
   'consumer.session.timeout.ms': String(TIMEOUTS['consumer.session.timeout.ms']),
   'consumer.heartbeat.interval.ms': '1000',
   'consumer.request.timeout.ms': String(TIMEOUTS['consumer.request.timeout.ms']),
+  // Longer than the pause: during it, and in the seconds after it while the old client recovers
+  // by itself, no fresh client takes over.
+  'task.produce.stall.timeout.ms': String(STALL_TIMEOUT_MS),
 };
 
 /** Distributed mode: the config, offset and status stores are Kafka topics, and the worker is a group member. */
@@ -177,6 +191,9 @@ async function scenario(t: Test, mode: 'standalone' | 'distributed'): Promise<vo
   }, 180000, 1000);
   for (const name of [SOURCE, SINK]) t.same((await proc.status(name)).tasks.map((task) => task.state), ['RUNNING'], `${name}: its task RUNNING after the outage`);
   t.equal(await proc.metric('connectd_source_record_failed_total'), 0, 'no source record failed');
+  const resent = await proc.metric('connectd_producer_resent_records_total');
+  const replacements = await proc.metric('connectd_producer_replacements_total');
+  t.comment(`producer clients replaced after delivering nothing for ${STALL_TIMEOUT_MS} ms: ${replacements}, records sent again through them: ${resent}`);
   const stopStarted = Date.now();
   const code = await proc.stop();
   t.equal(code, 0, `stops gracefully (in ${Date.now() - stopStarted} ms)`);
@@ -191,10 +208,10 @@ async function scenario(t: Test, mode: 'standalone' | 'distributed'): Promise<vo
     injected,
     ...audit(expected, topicRecords.map((r) => generatorKey(r.key))),
     ...(mode === 'standalone'
-      ? { bound: 'none (no restart; idempotent producer)', maxDuplicates: 0 }
+      ? { bound: 'none (no restart; idempotent producer), but for the records a fresh producer client sent again if one replaced a stuck one (task.produce.stall.timeout.ms)', maxDuplicates: resent }
       : {
-          bound: '≤ records not committed when the outage began: acknowledged since the last offset commit, plus in flight (task.max.inflight.records + one batch)',
-          maxDuplicates: writtenBefore - (sourceSeqBefore + 1) + INFLIGHT_LIMIT + SOURCE_BATCH,
+          bound: '≤ records not committed when the outage began: acknowledged since the last offset commit, plus in flight (task.max.inflight.records + one batch), plus any record a fresh producer client sent again (task.produce.stall.timeout.ms)',
+          maxDuplicates: writtenBefore - (sourceSeqBefore + 1) + INFLIGHT_LIMIT + SOURCE_BATCH + resent,
         }),
     recoverySeconds,
   };
@@ -240,12 +257,7 @@ async function scenario(t: Test, mode: 'standalone' | 'distributed'): Promise<vo
   t.same(sink.torn.slice(0, 3), [], `sink: no torn line (${sink.torn.length})`);
 }
 
-// todo until the two problems this test found are fixed (issue 13): the source producer stalled for
-// good after the outage once in 7 standalone runs (records queued, none acknowledged, task RUNNING,
-// /health 200), and a distributed worker did not stop within 30 s once in 4. tap does not run a
-// todo test: run them by hand (remove the mark) while working on those two.
-const TODO = 'issue 13: a source producer that never recovers after a SIGSTOP outage (1 in 7 runs), a distributed worker that does not stop (1 in 4)';
-t.test(`standalone: the broker frozen (SIGSTOP) for ${PAUSE_MS / 1000} s, longer than every client timeout, with a source and a sink running`, { todo: TODO }, (t) => scenario(t, 'standalone'));
+t.test(`standalone: the broker frozen (SIGSTOP) for ${PAUSE_MS / 1000} s, longer than every client timeout, with a source and a sink running`, (t) => scenario(t, 'standalone'));
 // Distributed: the worker's own group session expires during the outage too. It gives up its work
 // while the broker is still frozen: its source task stops with records in flight that it cannot
 // commit (the offset store is a topic on the frozen broker), and the worker's producer delivers
@@ -253,4 +265,4 @@ t.test(`standalone: the broker frozen (SIGSTOP) for ${PAUSE_MS / 1000} s, longer
 // the outage and produces them again: at least once, as Kafka Connect (whose task producer, closed
 // without waiting, loses only what it had not sent yet). The bound is what was not committed when
 // the outage began: acknowledged since the last commit, plus the in-flight window.
-t.test(`distributed (Kafka-based config, offset and status stores; one worker): the same outage`, { todo: TODO }, (t) => scenario(t, 'distributed'));
+t.test(`distributed (Kafka-based config, offset and status stores; one worker): the same outage`, (t) => scenario(t, 'distributed'));
