@@ -288,6 +288,34 @@ export class SourceProducer {
     }
   }
 
+  /**
+   * Connects a fresh client that can take this producer's place: `takeOver()` hands it every
+   * unsettled record, the old client closed unheard (what the watchdog does once its checks
+   * passed, see #checkStall); `close()` lets it go unused. Undefined when it could not connect.
+   */
+  async connectReplacement(timeoutMs: number): Promise<{ takeOver: () => void; close: () => void } | undefined> {
+    const client = this.#open();
+    try {
+      await this.#connectClient(client, timeoutMs);
+    } catch {
+      client.detach();
+      return undefined;
+    }
+    let used = false;
+    return {
+      takeOver: () => {
+        if (used || this.#closed) throw new Error('this replacement client was used already, or the producer is closed');
+        used = true;
+        this.#replaceWith(client);
+      },
+      close: () => {
+        if (used) return;
+        used = true;
+        this.#close(client);
+      },
+    };
+  }
+
   /** Records unsettled, the oldest waiting `stallMs` or longer, and no delivery report for as long. */
   #stalled(stallMs: number, now: number): boolean {
     if (now - this.#lastReportAt < stallMs) return false;
