@@ -46,8 +46,13 @@ export async function runStandalone(config: WorkerConfig, connectorConfigs: Reco
       logger.info({ signal }, 'stopping: draining in-flight records and committing offsets');
       // Tasks get the graceful timeout, then offsets and the producer one flush timeout each.
       systemd?.stopping('stopping: draining in-flight records, committing offsets', config.taskShutdownGracefulTimeoutMs + 2 * config.offsetFlushTimeoutMs + 10_000);
-      await herder.stop();
-      await worker.stop();
+      // Bounded by the time systemd is told: a Kafka client that stopped delivering (issue 13) must
+      // not hold the stop for ever. Past it, what is still closing is left behind (offsets that
+      // were not committed by then are polled again at the next start: at least once).
+      await releaseWithin(async () => {
+        await herder.stop();
+        await worker.stop();
+      }, releaseTimeoutMs, logger);
       await rest.close();
       systemd?.stopWatchdog();
       logger.info('stopped');

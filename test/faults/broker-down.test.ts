@@ -188,7 +188,12 @@ async function scenario(t: Test, mode: 'standalone' | 'distributed'): Promise<vo
     // The sink is done at the topic's end, duplicates included (the distributed case has some).
     const end = (await readTopic(cluster.bootstrapServers, TOPIC)).length;
     return (await sinkCommitted()) === end;
-  }, 180000, 1000);
+  }, 180000, 1000).catch(async (err: unknown) => {
+    const held = await proc.metric('connectd_producer_unacknowledged_records').catch(() => Number.NaN);
+    t.comment(`source committed seq ${await sourceSeq().catch(() => Number.NaN)}, written ${await proc.metric('connectd_source_record_write_total').catch(() => Number.NaN)}, producer holds ${held} unacknowledged; sink committed ${await sinkCommitted()}`);
+    t.comment(`connectd's log:\n${await proc.logTail(120)}`);
+    throw err;
+  });
   for (const name of [SOURCE, SINK]) t.same((await proc.status(name)).tasks.map((task) => task.state), ['RUNNING'], `${name}: its task RUNNING after the outage`);
   t.equal(await proc.metric('connectd_source_record_failed_total'), 0, 'no source record failed');
   const resent = await proc.metric('connectd_producer_resent_records_total');
