@@ -43,7 +43,7 @@ import { audit, generatorKey, keepsPromise, recordReliability } from '../fixture
 import type { ReliabilityRow } from '../fixtures/fault-audit.js';
 import { waitFor } from '../fixtures/wait.js';
 
-const { cluster, root, startConnectd } = await connectdHarness(t, 'broker-down');
+const { cluster, root } = await connectdHarness(t, 'broker-down');
 
 const TOTAL = 12000;
 
@@ -126,8 +126,12 @@ async function scenario(t: Test, mode: 'standalone' | 'distributed'): Promise<vo
     { name: SINK, 'connector.class': 'FileStreamSink', topics: TOPIC, file: SINK_FILE },
   ];
   let proc: ConnectdProcess;
-  if (mode === 'standalone') proc = await startConnectd(mode, connectors, WORKER);
-  else {
+  if (mode === 'standalone') {
+    // 60 s to start, as the distributed worker below: on a loaded machine (the whole suite beside
+    // other builds) a daemon once took longer than the harness's 30 s.
+    proc = await ConnectdProcess.start({ dir: path.join(root, mode), bootstrapServers: cluster.bootstrapServers, connectors, worker: { 'plugin.path': TEST_PLUGINS, 'worker.threads': '2', 'allowed.paths': root, ...WORKER }, startTimeoutMs: 60000 });
+    t.teardown(() => proc.kill());
+  } else {
     proc = await ConnectdProcess.start({ dir: path.join(root, mode), bootstrapServers: cluster.bootstrapServers, connectors: [], worker: DISTRIBUTED_WORKER, mode, startTimeoutMs: 60000 });
     t.teardown(() => proc.kill());
     for (const config of connectors) {
