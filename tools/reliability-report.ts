@@ -21,7 +21,6 @@ const OUT = path.join(REPO, 'docs/reliability.md');
 
 /** Failure classes the suite does not inject yet, with why it matters. */
 export const NOT_COVERED: readonly string[] = [
-  'All brokers unreachable longer than every client timeout (the broker frozen with SIGSTOP): `test/faults/broker-down.test.ts` is built but marked todo (tap does not run it) while the two problems it found are open: a source producer that never recovered after the outage (1 run in 7) and a distributed worker that did not stop within 30 s (1 in 4).',
   'A network partition between connectd and some brokers only (network namespaces on test-created addresses): the issue welcomes it; not built.',
   'Clock jumps (NTP steps) during offset commits and timestamp-based PostgreSQL polling.',
   'A corrupt Kafka log segment or a truncated offsets topic (unclean leader election).',

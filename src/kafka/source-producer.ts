@@ -503,9 +503,11 @@ export class SourceProducer {
     const base = pending.slot << INDEX_BITS;
     while (pending.holding || reader.next()) {
       const index = reader.index;
+      // Every record located, in order, also when resent (locate is idempotent, and the batch's
+      // last index per source partition must stay its last record's).
+      if (!pending.holding) batch.locate(index, reader.sourcePartitionIndex, reader.offsetStart, reader.offsetLength);
       // Resent by a replacement client: what was settled through the old one is skipped.
       if (pending.settled?.[index] === 1) continue;
-      if (!pending.holding) batch.locate(index, reader.sourcePartitionIndex, reader.offsetStart, reader.offsetLength);
       if (reader.kafkaPartition === DROPPED_PARTITION) {
         this.#settle(pending.slot, index);
         target.onDropped(batch, index);
