@@ -28,13 +28,36 @@ export default tseslint.config(
     files: ['test/**/*.ts'],
     rules: { '@typescript-eslint/no-floating-promises': 'off' },
   },
+  // The thread boundary, checked at build time (docs/design/2026-12-07-thread-layout.md):
+  // src/main-thread/ may load the Kafka binding; src/shared/, src/worker-thread/ and workers/ are
+  // loaded by worker threads and may not reach it, directly or through src/main-thread/.
   {
-    files: ['workers/**/*.ts', 'src/sdk/**/*.ts', 'src/connectors/**/*.ts'],
+    files: ['workers/**/*.ts', 'src/shared/**/*.ts', 'src/worker-thread/**/*.ts', 'examples/**/*.ts'],
     rules: {
-      // Code that runs in worker threads must never load the Kafka binding (it is not thread-safe).
-      'no-restricted-imports': ['error', { paths: [
-        { name: '@confluentinc/kafka-javascript', message: 'The Kafka binding is main-thread only.' },
-      ], patterns: ['**/kafka/**'] }],
+      'no-restricted-imports': ['error', {
+        paths: [{ name: '@confluentinc/kafka-javascript', message: 'The Kafka binding is main-thread only: this module is loaded by worker threads.' }],
+        patterns: [
+          { group: ['**/main-thread/**', '**/main-thread'], message: 'Worker-thread and shared code may not import src/main-thread/ (it owns the Kafka binding).' },
+          { group: ['@confluentinc/kafka-javascript/**'], message: 'The Kafka binding is main-thread only: this module is loaded by worker threads.' },
+        ],
+      }],
+    },
+  },
+  {
+    files: ['src/main-thread/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['**/workers/**'], message: 'The main thread starts worker-thread entries by URL (piscina, Worker), never imports them; shared types live in src/shared/.' },
+      ] }],
+    },
+  },
+  {
+    files: ['src/main-thread/kafka/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['**/workers/**'], message: 'The main thread starts worker-thread entries by URL (piscina, Worker), never imports them; shared types live in src/shared/.' },
+        { group: ['**/runtime/*herder*', '**/runtime/distributed/**', '**/runtime/worker', '**/runtime/worker.js', '**/runtime/worker-*'], message: 'src/main-thread/kafka/ holds Kafka clients; the herders, the Worker and its tasks use them, not the other way round.' },
+      ] }],
     },
   },
 );

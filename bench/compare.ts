@@ -26,7 +26,7 @@ import { parseArgs } from 'node:util';
 import { KafkaCluster } from '../tools/kafka/cluster.js';
 import { readTopic } from '../tools/topic-reader.js';
 import { writeTopic } from '../tools/topic-writer.js';
-import { generatedValue } from '../src/connectors/generator/generator-source-connector.js';
+import { generatedValue } from '../src/worker-thread/connectors/generator/generator-source-connector.js';
 import { runConnectd, runPerf, runRaw, runRawSink } from './lib/contenders.js';
 import type { RunOptions, RunWindow } from './lib/contenders.js';
 import { plannedTotal, SEED } from './lib/generator-records.js';

@@ -1,5 +1,5 @@
 /**
- * Runs the real connectd daemon (`dist/src/cli/main.js standalone|distributed …`) as a child process, for the
+ * Runs the real connectd daemon (`dist/src/main-thread/cli/main.js standalone|distributed …`) as a child process, for the
  * demo, the tests and the benchmarks: write the configs, start, wait for REST, read status and
  * metrics, stop with SIGTERM or kill with SIGKILL.
  *
@@ -13,7 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnTied } from './tied-process.js';
 
-const MAIN = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+const MAIN = fileURLToPath(new URL('../src/main-thread/cli/main.js', import.meta.url));
 
 export interface ConnectdProcessOptions {
   /** Directory for configs, offsets file and log; created if missing. */

@@ -7,13 +7,13 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FileStreamSinkConnector } from '../src/connectors/file/file-stream-sink-connector.js';
-import { FileStreamSourceConnector } from '../src/connectors/file/file-stream-source-connector.js';
-import { GeneratorSourceConnector } from '../src/connectors/generator/generator-source-connector.js';
-import { PostgresSinkConnector } from '../src/connectors/postgres/sink-connector.js';
-import { PostgresSourceConnector } from '../src/connectors/postgres/source-connector.js';
-import { S3SourceConnector } from '../src/connectors/s3/s3-source-connector.js';
-import type { Connector } from '../src/sdk/connector.js';
+import { FileStreamSinkConnector } from '../src/worker-thread/connectors/file/file-stream-sink-connector.js';
+import { FileStreamSourceConnector } from '../src/worker-thread/connectors/file/file-stream-source-connector.js';
+import { GeneratorSourceConnector } from '../src/worker-thread/connectors/generator/generator-source-connector.js';
+import { PostgresSinkConnector } from '../src/worker-thread/connectors/postgres/sink-connector.js';
+import { PostgresSourceConnector } from '../src/worker-thread/connectors/postgres/source-connector.js';
+import { S3SourceConnector } from '../src/worker-thread/connectors/s3/s3-source-connector.js';
+import type { Connector } from '../src/worker-thread/sdk/connector.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 

@@ -3,29 +3,31 @@
  * for its whole life: a long-lived loop on its own MessageChannel, because a piscina round trip per
  * poll would cost 50–90 µs. Many connectors and tasks share a thread; they are async.
  *
- * The Kafka binding is not safe in worker threads, so this thread refuses to load it at all.
+ * The Kafka binding is not safe in worker threads: kafka-guard.js, imported first, makes this thread
+ * refuse to load it at all.
  */
-import { isMainThread, threadId } from 'node:worker_threads';
+import './kafka-guard.js';
+import { threadId } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { createConverter, createHeaderConverter } from '../src/data/converters.js';
-import { DROPPED_PARTITION, MAX_BATCH_RECORDS, encodeBatch } from '../src/runtime/record-batch.js';
-import { TransformationChain } from '../src/transforms/chain.js';
-import { SourceRecord } from '../src/sdk/records.js';
-import { pluginVersionProblem } from '../src/runtime/plugin-version.js';
-import { connectorTypeOf, fullNameOf, listConnectorPlugins, listOtherPlugins, loadConnectorClass } from '../src/runtime/plugins.js';
+import { createConverter, createHeaderConverter } from '../src/worker-thread/data/converters.js';
+import { DROPPED_PARTITION, MAX_BATCH_RECORDS, encodeBatch } from '../src/shared/record-batch.js';
+import { TransformationChain } from '../src/worker-thread/transforms/chain.js';
+import { SourceRecord } from '../src/worker-thread/sdk/records.js';
+import { pluginVersionProblem } from '../src/shared/plugin-version.js';
+import { connectorTypeOf, fullNameOf, listConnectorPlugins, listOtherPlugins, loadConnectorClass } from '../src/shared/plugins.js';
 import { hostSinkTask } from './sink-task-host.js';
-import { RetryWithToleranceOperator, SKIPPED, ToleranceExceededError, errorHandlingConfig } from '../src/runtime/error-handling.js';
-import type { Stage } from '../src/runtime/error-handling.js';
-import type { Converter, HeaderConverter } from '../src/data/converter.js';
-import { convertToString } from '../src/data/values.js';
-import { DataException } from '../src/data/errors.js';
-import { TransformationError } from '../src/transforms/chain.js';
-import { pluginConverter, pluginHeaderConverter, usePluginPath } from '../src/runtime/plugin-path.js';
-import { transformationConfigProblems } from '../src/transforms/chain.js';
-import { connectorConfigDef, sinkTopicProblems } from '../src/runtime/connector-config.js';
-import { connectorConfigProblems } from '../src/runtime/connector-validation.js';
-import { transformsConfigDef } from '../src/transforms/transforms-config.js';
+import { RetryWithToleranceOperator, SKIPPED, ToleranceExceededError, errorHandlingConfig } from '../src/shared/error-handling.js';
+import type { Stage } from '../src/shared/error-handling.js';
+import type { Converter, HeaderConverter } from '../src/worker-thread/data/converter.js';
+import { convertToString } from '../src/worker-thread/data/values.js';
+import { DataException } from '../src/worker-thread/data/errors.js';
+import { TransformationError } from '../src/worker-thread/transforms/chain.js';
+import { pluginConverter, pluginHeaderConverter, usePluginPath } from '../src/shared/plugin-path.js';
+import { transformationConfigProblems } from '../src/worker-thread/transforms/chain.js';
+import { connectorConfigDef, sinkTopicProblems } from '../src/shared/connector-config.js';
+import { connectorConfigProblems } from '../src/shared/connector-validation.js';
+import { transformsConfigDef } from '../src/worker-thread/transforms/transforms-config.js';
 import type {
   ConnectorHostRequest,
   FromConnector,
@@ -39,29 +41,14 @@ import type {
   PluginInfo,
   ValidateHostRequest,
   ValidateResult,
-} from '../src/runtime/protocol.js';
-import { toErrorInfo } from '../src/runtime/protocol.js';
-import { connectJson } from '../src/storage/offset-backing-store.js';
-import { SourceTask } from '../src/sdk/connector.js';
-import type { Connector } from '../src/sdk/connector.js';
-import { configInfos as buildConfigInfos, configKeyInfo } from '../src/sdk/config-def.js';
-import type { ConfigKeyInfo } from '../src/sdk/config-def.js';
-import type { SourceOffset, SourcePartition } from '../src/sdk/records.js';
-
-// Matches the binding's .node file (written so a text search for the package name finds no import here).
-const KAFKA_BINDING = /kafka[-]javascript|node-librdkafka|rdkafka/i;
-
-if (!isMainThread) {
-  const dlopen = process.dlopen.bind(process);
-  process.dlopen = (module: { exports: unknown }, filename: string, flags?: number): void => {
-    if (KAFKA_BINDING.test(filename)) {
-      const err = new Error(`the Kafka binding (${filename}) must not be loaded in a worker thread: Kafka clients live on the supervisor's thread`);
-      (err as Error & { code: string }).code = 'CONNECTD_ERR_KAFKA_IN_WORKER';
-      throw err;
-    }
-    dlopen(module, filename, flags);
-  };
-}
+} from '../src/shared/protocol.js';
+import { toErrorInfo } from '../src/shared/protocol.js';
+import { connectJson } from '../src/shared/offset-json.js';
+import { SourceTask } from '../src/worker-thread/sdk/connector.js';
+import type { Connector } from '../src/worker-thread/sdk/connector.js';
+import { configInfos as buildConfigInfos, configKeyInfo } from '../src/worker-thread/sdk/config-def.js';
+import type { ConfigKeyInfo } from '../src/worker-thread/sdk/config-def.js';
+import type { SourceOffset, SourcePartition } from '../src/worker-thread/sdk/records.js';
 
 export default async function host(request: HostRequest): Promise<HostResult | ValidateResult | PluginInfo[] | ConfigKeyInfo[]> {
   switch (request.kind) {

@@ -16,10 +16,10 @@
  * `produceBatch`, 1000 per call, its rows filled in the timed loop as connectd fills them.
  */
 import kafka from '@confluentinc/kafka-javascript';
-import { generatedValue } from '../../src/connectors/generator/generator-source-connector.js';
+import { generatedValue } from '../../src/worker-thread/connectors/generator/generator-source-connector.js';
 import { KafkaCluster } from '../../tools/kafka/cluster.js';
-import { nativeBatchOf } from '../../src/kafka/native-batch.js';
-import { LAYOUT_HEADER_FIELDS, LAYOUT_RECORD_FIELDS } from '../../src/runtime/record-batch-layout.js';
+import { nativeBatchOf } from '../../src/main-thread/kafka/native-batch.js';
+import { LAYOUT_HEADER_FIELDS, LAYOUT_RECORD_FIELDS } from '../../src/main-thread/kafka/record-batch-layout.js';
 import { CONNECTD_PRODUCER_DEFAULTS } from './producer-settings.js';
 import { median } from './stats.js';
 

@@ -1,10 +1,10 @@
 /**
- * connectd's producer defaults (src/runtime/producer-config.ts `taskProducerConfig`), which the raw
+ * connectd's producer defaults (src/main-thread/runtime/producer-config.ts `taskProducerConfig`), which the raw
  * contender must use too. They are repeated here as constants the harness can print, and checked
  * against what connectd actually builds at every run: a change in src/ that this copy missed fails
  * the bench instead of skewing it.
  */
-import { taskProducerConfig } from '../../src/runtime/producer-config.js';
+import { taskProducerConfig } from '../../src/main-thread/runtime/producer-config.js';
 
 export const CONNECTD_PRODUCER_DEFAULTS = {
   'linger.ms': 5,
@@ -19,7 +19,7 @@ export function checkProducerDefaults(): void {
   const built = taskProducerConfig({ kafkaClientDefaults: {}, producer: {}, bootstrapServers: '127.0.0.1:9092' }, 'bench-check', {});
   for (const [key, value] of Object.entries(CONNECTD_PRODUCER_DEFAULTS)) {
     if (built[key] !== value) {
-      throw new Error(`bench: connectd's producer default ${key} is ${String(built[key])} in src/runtime/producer-config.ts, bench/lib/producer-settings.ts says ${String(value)}`);
+      throw new Error(`bench: connectd's producer default ${key} is ${String(built[key])} in src/main-thread/runtime/producer-config.ts, bench/lib/producer-settings.ts says ${String(value)}`);
     }
   }
 }

@@ -23,7 +23,7 @@ import { auditGeneratorTopic, deleteTopic, openWatermarkReader } from './topics.
 import type { GeneratorAudit } from './topics.js';
 
 /**
- * prom-client's event-loop histogram samples every 100 ms in connectd (src/metrics/registry.ts) and
+ * prom-client's event-loop histogram samples every 100 ms in connectd (src/main-thread/metrics/registry.ts) and
  * records each interval whole: a value is 100 ms plus the lag.
  */
 const EVENT_LOOP_SAMPLE_MS = 100;

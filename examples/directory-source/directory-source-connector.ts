@@ -14,8 +14,8 @@ import { readdirSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ConfigDef, Schema, SourceConnector, SourceRecord, SourceTask, Validators, groupPartitions } from '../../src/sdk/index.js';
-import type { ParsedConfig, TaskConfig } from '../../src/sdk/index.js';
+import { ConfigDef, Schema, SourceConnector, SourceRecord, SourceTask, Validators, groupPartitions } from '../../src/worker-thread/sdk/index.js';
+import type { ParsedConfig, TaskConfig } from '../../src/worker-thread/sdk/index.js';
 
 const CONFIG_DEF = new ConfigDef()
   .define({ name: 'directory', type: 'STRING', importance: 'HIGH', documentation: 'Directory whose files are read, line by line.', validator: Validators.nonEmptyString() })

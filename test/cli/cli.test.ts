@@ -12,9 +12,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import ts from 'typescript';
-import { configHelpMarkdown } from '../../src/config/config-help.js';
+import { configHelpMarkdown } from '../../src/main-thread/config/config-help.js';
 
-const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+const MAIN = fileURLToPath(new URL('../../src/main-thread/cli/main.js', import.meta.url));
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 const PLUGINS = path.resolve(import.meta.dirname, 'fixtures/plugins');
 const KAFKA_PLUGIN = path.resolve(import.meta.dirname, 'fixtures/kafka-plugin');
@@ -221,7 +221,7 @@ t.test('validate loads plugins in a worker thread where the Kafka binding is ref
 t.test('validate and its thread never reach the Kafka binding (static imports)', async (t) => {
   const seen = new Set<string>();
   const packages = new Set<string>();
-  const queue = ['src/cli/validate.js', 'src/cli/validate-thread.js'].map((f) => path.join(ROOT, 'dist', f));
+  const queue = ['src/main-thread/cli/validate.js', 'workers/validate-thread.js'].map((f) => path.join(ROOT, 'dist', f));
   while (queue.length > 0) {
     const f = queue.shift()!;
     if (seen.has(f)) continue;
@@ -231,7 +231,7 @@ t.test('validate and its thread never reach the Kafka binding (static imports)',
       else packages.add(fileName);
     }
   }
-  t.ok(seen.has(path.join(ROOT, 'dist/src/runtime/plugins.js')), 'the walk reaches the plugin loader');
+  t.ok(seen.has(path.join(ROOT, 'dist/src/shared/plugins.js')), 'the walk reaches the plugin loader');
   t.same([...seen].filter((f) => f.includes(`${path.sep}kafka${path.sep}`)), []);
   t.notOk([...packages].some((p) => p.includes('kafka')), [...packages].join(', '));
 });

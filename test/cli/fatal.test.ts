@@ -1,5 +1,5 @@
 /**
- * An error nothing handles on a daemon's main thread (src/cli/fatal.ts): logged at FATAL through
+ * An error nothing handles on a daemon's main thread (src/main-thread/cli/fatal.ts): logged at FATAL through
  * pino, reported on stderr, what the daemon holds released (within a bound), then exit 1. Before,
  * there were no such handlers: Node printed a stack and died without the log line or the release.
  */
@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
-import { EXIT_FAILURE } from '../../src/cli/problems.js';
+import { EXIT_FAILURE } from '../../src/main-thread/cli/problems.js';
 
 const FIXTURE = path.resolve(import.meta.dirname, 'fixtures/uncaught.js');
 const dir = await mkdtemp(path.join(os.tmpdir(), 'connectd-fatal-'));

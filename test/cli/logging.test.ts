@@ -4,8 +4,8 @@
  */
 import { Writable } from 'node:stream';
 import t from 'tap';
-import { createLogger, formatPretty } from '../../src/log.js';
-import { maskSecrets } from '../../src/config/secrets.js';
+import { createLogger, formatPretty } from '../../src/main-thread/log.js';
+import { maskSecrets } from '../../src/main-thread/config/secrets.js';
 
 class Capture extends Writable {
   readonly chunks: string[] = [];

@@ -17,7 +17,7 @@ import { readTopic } from '../../tools/topic-reader.js';
 import { connectdHarness } from '../fixtures/connectd-harness.js';
 import { waitFor } from '../fixtures/wait.js';
 
-const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+const MAIN = fileURLToPath(new URL('../../src/main-thread/cli/main.js', import.meta.url));
 const { cluster, root, startConnectd } = await connectdHarness(t, 'offsets-import');
 
 const NAME = 'moved-file-source';

@@ -1,6 +1,6 @@
 /**
  * A daemon that cannot start says why and exits, within a bound, with a status systemd acts on
- * (src/cli/problems.ts): 4 for a corrupt or unreadable offsets file (operator action, not
+ * (src/main-thread/cli/problems.ts): 4 for a corrupt or unreadable offsets file (operator action, not
  * restarted), 1 for Kafka unreachable or the REST port in use (restarted), 3 for a plugin that
  * cannot be loaded. Before, a start failure printed "connectd: fatal: …" and the process stayed
  * up, holding its Kafka clients and worker threads, until someone killed it.
@@ -12,11 +12,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
-import { EXIT_DATA_ERROR, EXIT_FAILURE, EXIT_INVALID_CONFIG } from '../../src/cli/problems.js';
+import { EXIT_DATA_ERROR, EXIT_FAILURE, EXIT_INVALID_CONFIG } from '../../src/main-thread/cli/problems.js';
 import { KafkaCluster } from '../../tools/kafka/cluster.js';
 import { toProperties } from '../../tools/connectd-process.js';
 
-const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+const MAIN = fileURLToPath(new URL('../../src/main-thread/cli/main.js', import.meta.url));
 const THROWING_PLUGIN = path.resolve(import.meta.dirname, 'fixtures/throwing-plugin');
 
 interface Run {

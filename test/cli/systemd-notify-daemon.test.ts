@@ -16,7 +16,7 @@ import { KafkaCluster } from '../../tools/kafka/cluster.js';
 import { freePort, toProperties } from '../../tools/connectd-process.js';
 import { NotifyListener } from './fixtures/notify-listener.js';
 
-const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+const MAIN = fileURLToPath(new URL('../../src/main-thread/cli/main.js', import.meta.url));
 
 const cluster = await KafkaCluster.start();
 t.teardown(() => cluster.stop());

@@ -10,10 +10,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
-import { EXIT_DATA_ERROR, EXIT_FAILURE, EXIT_INVALID_CONFIG, EXIT_USAGE } from '../../src/cli/problems.js';
-import { SystemdNotifier } from '../../src/cli/systemd-notify.js';
-import { isSecurityKey } from '../../src/config/kafka-security.js';
-import { NON_CONFIG_ENV_VARS, keyForEnvVar, workerKeyDefinition } from '../../src/config/worker-config-schema.js';
+import { EXIT_DATA_ERROR, EXIT_FAILURE, EXIT_INVALID_CONFIG, EXIT_USAGE } from '../../src/main-thread/cli/problems.js';
+import { SystemdNotifier } from '../../src/main-thread/cli/systemd-notify.js';
+import { isSecurityKey } from '../../src/main-thread/config/kafka-security.js';
+import { NON_CONFIG_ENV_VARS, keyForEnvVar, workerKeyDefinition } from '../../src/main-thread/config/worker-config-schema.js';
 import { NotifyListener } from './fixtures/notify-listener.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');

@@ -7,11 +7,11 @@
  */
 import t from 'tap';
 import type { Test } from 'tap';
-import { JsonConverter } from '../../src/data/json/json-converter.js';
-import { PostgresSinkConnector } from '../../src/connectors/postgres/sink-connector.js';
-import { PostgresSinkTask } from '../../src/connectors/postgres/sink-task.js';
-import { BigDecimal, ConfigException, ConnectDate, Decimal, Schema, SchemaBuilder, SinkRecord, Struct, Time, Timestamp } from '../../src/sdk/index.js';
-import type { ErrantRecordReporter, SinkTaskContext, TaskConfig, TopicPartition } from '../../src/sdk/index.js';
+import { JsonConverter } from '../../src/worker-thread/data/json/json-converter.js';
+import { PostgresSinkConnector } from '../../src/worker-thread/connectors/postgres/sink-connector.js';
+import { PostgresSinkTask } from '../../src/worker-thread/connectors/postgres/sink-task.js';
+import { BigDecimal, ConfigException, ConnectDate, Decimal, Schema, SchemaBuilder, SinkRecord, Struct, Time, Timestamp } from '../../src/worker-thread/sdk/index.js';
+import type { ErrantRecordReporter, SinkTaskContext, TaskConfig, TopicPartition } from '../../src/worker-thread/sdk/index.js';
 import { testDatabase } from '../fixtures/postgres.js';
 
 const db = await testDatabase(t, 'sink');

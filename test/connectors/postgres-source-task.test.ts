@@ -6,11 +6,11 @@
  */
 import t from 'tap';
 import type { Test } from 'tap';
-import { PostgresSourceTask } from '../../src/connectors/postgres/source-task.js';
-import { encodeTaskTables } from '../../src/connectors/postgres/source-task.js';
-import { SOURCE_CONFIG_DEF } from '../../src/connectors/postgres/source-config.js';
-import { BigDecimal, ConfigException } from '../../src/sdk/index.js';
-import type { SourceOffset, SourcePartition, SourceRecord, Struct } from '../../src/sdk/index.js';
+import { PostgresSourceTask } from '../../src/worker-thread/connectors/postgres/source-task.js';
+import { encodeTaskTables } from '../../src/worker-thread/connectors/postgres/source-task.js';
+import { SOURCE_CONFIG_DEF } from '../../src/worker-thread/connectors/postgres/source-config.js';
+import { BigDecimal, ConfigException } from '../../src/worker-thread/sdk/index.js';
+import type { SourceOffset, SourcePartition, SourceRecord, Struct } from '../../src/worker-thread/sdk/index.js';
 import { testDatabase } from '../fixtures/postgres.js';
 
 const db = await testDatabase(t, 'source_task');

@@ -7,10 +7,10 @@
  */
 import t from 'tap';
 import { KafkaCluster } from '../../tools/kafka/cluster.js';
-import { KafkaConfigBackingStore } from '../../src/storage/kafka-config-backing-store.js';
-import { ClusterCoordinator } from '../../src/runtime/distributed/cluster-coordinator.js';
-import type { ClusterAssignment } from '../../src/runtime/distributed/cluster-coordinator.js';
-import type { WorkerAssignment } from '../../src/runtime/distributed/assignor.js';
+import { KafkaConfigBackingStore } from '../../src/main-thread/storage/kafka-config-backing-store.js';
+import { ClusterCoordinator } from '../../src/main-thread/runtime/distributed/cluster-coordinator.js';
+import type { ClusterAssignment } from '../../src/main-thread/runtime/distributed/cluster-coordinator.js';
+import type { WorkerAssignment } from '../../src/main-thread/runtime/distributed/assignor.js';
 import { waitFor } from '../fixtures/wait.js';
 import { captureLogger } from '../storage/store-fixture.js';
 

@@ -5,8 +5,8 @@
  */
 import t from 'tap';
 import { KafkaCluster } from '../../tools/kafka/cluster.js';
-import { GroupMembership, positionOf } from '../../src/kafka/group-membership.js';
-import type { Position } from '../../src/kafka/group-membership.js';
+import { GroupMembership, positionOf } from '../../src/main-thread/kafka/group-membership.js';
+import type { Position } from '../../src/main-thread/kafka/group-membership.js';
 import { waitFor } from '../fixtures/wait.js';
 
 t.test('positionOf reads a roundrobin assignment', async (t) => {

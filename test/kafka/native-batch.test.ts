@@ -10,9 +10,9 @@ import type { Test } from 'tap';
 import kafka from '@confluentinc/kafka-javascript';
 import { KafkaCluster } from '../../tools/kafka/cluster.js';
 import { readTopic } from '../../tools/topic-reader.js';
-import { nativeBatchOf } from '../../src/kafka/native-batch.js';
-import type { NativeBatchProducer } from '../../src/kafka/native-batch.js';
-import { LAYOUT_HEADER_FIELDS, LAYOUT_RECORD_FIELDS } from '../../src/runtime/record-batch-layout.js';
+import { nativeBatchOf } from '../../src/main-thread/kafka/native-batch.js';
+import type { NativeBatchProducer } from '../../src/main-thread/kafka/native-batch.js';
+import { LAYOUT_HEADER_FIELDS, LAYOUT_RECORD_FIELDS } from '../../src/main-thread/kafka/record-batch-layout.js';
 import { waitFor } from '../fixtures/wait.js';
 
 const QUEUE_FULL = kafka.CODES.ERRORS.ERR__QUEUE_FULL;

@@ -11,12 +11,12 @@
 import t from 'tap';
 import { KafkaCluster } from '../../tools/kafka/cluster.js';
 import { readTopic } from '../../tools/topic-reader.js';
-import { StringConverter } from '../../src/data/converters.js';
-import { SourceProducer } from '../../src/kafka/source-producer.js';
-import type { DeliveryTarget } from '../../src/kafka/source-producer.js';
-import { encodeBatch } from '../../src/runtime/record-batch.js';
-import { SubmittedBatch } from '../../src/runtime/submitted-records.js';
-import { SourceRecord } from '../../src/sdk/records.js';
+import { StringConverter } from '../../src/worker-thread/data/converters.js';
+import { SourceProducer } from '../../src/main-thread/kafka/source-producer.js';
+import type { DeliveryTarget } from '../../src/main-thread/kafka/source-producer.js';
+import { encodeBatch } from '../../src/shared/record-batch.js';
+import { SubmittedBatch } from '../../src/main-thread/runtime/submitted-records.js';
+import { SourceRecord } from '../../src/worker-thread/sdk/records.js';
 import { waitFor } from '../fixtures/wait.js';
 
 const cluster = await KafkaCluster.start();

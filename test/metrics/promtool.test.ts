@@ -7,7 +7,7 @@
  * TYPE line alone), so the scrape comes from a real distributed worker (the rebalance metrics exist
  * only there) running a source, a sink with a dead letter queue, and a connector whose producer
  * loses its broker (client errors); the test first waits until every family that
- * src/metrics/registry.ts defines has a sample, so none escapes the check.
+ * src/main-thread/metrics/registry.ts defines has a sample, so none escapes the check.
  */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
@@ -18,7 +18,7 @@ import { KafkaCluster } from '../../tools/kafka/cluster.js';
 import { writeTopic } from '../../tools/topic-writer.js';
 import { connectdHarness, TEST_PLUGINS } from '../fixtures/connectd-harness.js';
 import { waitFor } from '../fixtures/wait.js';
-import { createMetricsRegistry } from '../../src/metrics/registry.js';
+import { createMetricsRegistry } from '../../src/main-thread/metrics/registry.js';
 
 const PROMTOOL_MISSING = 'promtool is not on PATH: install Debian\'s `prometheus` package (tools/bootstrap.sh does: apt-get install prometheus)';
 
@@ -130,7 +130,7 @@ t.test('promtool check metrics finds no problem in a worker scrape that has ever
   await elsewhere.stop();
 
   const families = await connectdFamilies();
-  t.ok(families.length >= 50, `${families.length} families defined by src/metrics/registry.ts`);
+  t.ok(families.length >= 50, `${families.length} families defined by src/main-thread/metrics/registry.ts`);
   let scrape = '';
   let missing: string[] = [];
   await waitFor(

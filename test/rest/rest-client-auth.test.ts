@@ -13,11 +13,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { Registry } from 'prom-client';
 import t from 'tap';
-import { createRestServer } from '../../src/rest/server.js';
-import type { RestServerOptions } from '../../src/rest/server.js';
-import { ForwardRequest } from '../../src/runtime/errors.js';
-import { parseWorkerConfig } from '../../src/config/worker-config.js';
-import { loadRestSecurity } from '../../src/cli/rest-security.js';
+import { createRestServer } from '../../src/main-thread/rest/server.js';
+import type { RestServerOptions } from '../../src/main-thread/rest/server.js';
+import { ForwardRequest } from '../../src/main-thread/runtime/errors.js';
+import { parseWorkerConfig } from '../../src/main-thread/config/worker-config.js';
+import { loadRestSecurity } from '../../src/main-thread/cli/rest-security.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'connectd-client-auth-'));
 t.teardown(() => rmSync(dir, { recursive: true, force: true }));

@@ -20,7 +20,7 @@ import t from 'tap';
 import type { Test } from 'tap';
 import { KafkaCluster } from '../../tools/kafka/cluster.js';
 import { ConnectdProcess } from '../../tools/connectd-process.js';
-import { CONNECTOR_NAME_MAX_LENGTH } from '../../src/runtime/connector-config.js';
+import { CONNECTOR_NAME_MAX_LENGTH } from '../../src/shared/connector-config.js';
 import { waitFor } from '../fixtures/wait.js';
 import { TEST_PLUGINS } from '../fixtures/connectd-harness.js';
 

@@ -7,8 +7,8 @@
  */
 import { Registry } from 'prom-client';
 import t from 'tap';
-import { createRestServer } from '../../src/rest/server.js';
-import type { RestServerOptions } from '../../src/rest/server.js';
+import { createRestServer } from '../../src/main-thread/rest/server.js';
+import type { RestServerOptions } from '../../src/main-thread/rest/server.js';
 
 const began = Date.UTC(2026, 0, 2, 3, 4, 5, 678);
 

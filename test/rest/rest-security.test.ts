@@ -10,8 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { Registry } from 'prom-client';
 import t from 'tap';
-import { createRestServer } from '../../src/rest/server.js';
-import type { RestServerOptions } from '../../src/rest/server.js';
+import { createRestServer } from '../../src/main-thread/rest/server.js';
+import type { RestServerOptions } from '../../src/main-thread/rest/server.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'connectd-tls-'));
 t.teardown(() => rmSync(dir, { recursive: true, force: true }));

@@ -26,7 +26,7 @@ import { testDatabase } from '../fixtures/postgres.js';
 import { waitFor } from '../fixtures/wait.js';
 
 const PLUGINS = path.resolve(import.meta.dirname, '../fixtures/plugins');
-const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+const MAIN = fileURLToPath(new URL('../../src/main-thread/cli/main.js', import.meta.url));
 
 const run = randomBytes(4).toString('hex');
 const secrets = new Map<string, string>();

@@ -20,9 +20,9 @@ import kafka from '@confluentinc/kafka-javascript';
 import { KafkaCluster } from '../../tools/kafka/cluster.js';
 import { ConnectdProcess } from '../../tools/connectd-process.js';
 import { readTopic } from '../../tools/topic-reader.js';
-import { parseWorkerConfig } from '../../src/config/worker-config.js';
-import { taskProducerConfig } from '../../src/runtime/producer-config.js';
-import type { ClientConfig } from '../../src/runtime/producer-config.js';
+import { parseWorkerConfig } from '../../src/main-thread/config/worker-config.js';
+import { taskProducerConfig } from '../../src/main-thread/runtime/producer-config.js';
+import type { ClientConfig } from '../../src/main-thread/runtime/producer-config.js';
 import { waitFor } from '../fixtures/wait.js';
 
 const cluster = await KafkaCluster.start();

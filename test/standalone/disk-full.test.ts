@@ -10,11 +10,11 @@
 import { appendFile, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import t from 'tap';
-import { FileStreamSinkTask } from '../../src/connectors/file/file-stream-sink-connector.js';
-import { SinkRecord } from '../../src/sdk/index.js';
-import type { SinkTaskContext, TaskConfig, TopicPartition } from '../../src/sdk/index.js';
-import { FileOffsetBackingStore } from '../../src/storage/file-offset-backing-store.js';
-import { connectJson, offsetKey } from '../../src/storage/offset-backing-store.js';
+import { FileStreamSinkTask } from '../../src/worker-thread/connectors/file/file-stream-sink-connector.js';
+import { SinkRecord } from '../../src/worker-thread/sdk/index.js';
+import type { SinkTaskContext, TaskConfig, TopicPartition } from '../../src/worker-thread/sdk/index.js';
+import { FileOffsetBackingStore } from '../../src/main-thread/storage/file-offset-backing-store.js';
+import { connectJson, offsetKey } from '../../src/shared/offset-json.js';
 import { readTopic } from '../../tools/topic-reader.js';
 import type { ConnectdProcess } from '../../tools/connectd-process.js';
 import { connectdHarness } from '../fixtures/connectd-harness.js';

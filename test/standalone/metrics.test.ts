@@ -59,7 +59,7 @@ t.test('counters move while the pipeline runs and agree with each other', async 
   const recordAckSum = value(late, /^connectd_source_record_ack_seconds_sum\{connector="gen",task="0"\}/);
   t.ok(recordAckSum >= batchAckSum * 100 * 0.999, `a record's latency includes its batch's ack time (${recordAckSum} vs ${batchAckSum} × 100)`);
   t.ok(recordAckSum / total - batchAckSum / (total / 100) < 0.5, `and the hop from the worker thread, not a clock mismatch (${recordAckSum / total} vs ${batchAckSum / (total / 100)} s)`);
-  // prom-client's event-loop-lag histogram samples every 100 ms (src/metrics/registry.ts): each
+  // prom-client's event-loop-lag histogram samples every 100 ms (src/main-thread/metrics/registry.ts): each
   // sample is the whole interval, 0.1 s plus the lag.
   const lagP99 = value(late, /^connectd_nodejs_eventloop_lag_p99_seconds /);
   const lagMin = value(late, /^connectd_nodejs_eventloop_lag_min_seconds /);

@@ -6,7 +6,7 @@ import t from 'tap';
 import type { ConnectdProcess } from '../../tools/connectd-process.js';
 import { readTopic } from '../../tools/topic-reader.js';
 import type { ConsumedRecord } from '../../tools/topic-reader.js';
-import { generatedValue } from '../../src/connectors/generator/generator-source-connector.js';
+import { generatedValue } from '../../src/worker-thread/connectors/generator/generator-source-connector.js';
 import { waitFor } from '../fixtures/wait.js';
 import { connectdHarness } from '../fixtures/connectd-harness.js';
 

@@ -8,8 +8,8 @@ import kafka from '@confluentinc/kafka-javascript';
 import t from 'tap';
 import { KafkaCluster } from '../../tools/kafka/cluster.js';
 import { readTopic } from '../../tools/topic-reader.js';
-import { KafkaOffsetBackingStore } from '../../src/storage/kafka-offset-backing-store.js';
-import { offsetKey } from '../../src/storage/offset-backing-store.js';
+import { KafkaOffsetBackingStore } from '../../src/main-thread/storage/kafka-offset-backing-store.js';
+import { offsetKey } from '../../src/shared/offset-json.js';
 import { waitFor } from '../fixtures/wait.js';
 import { captureLogger } from './store-fixture.js';
 

@@ -8,8 +8,8 @@ import type { Test } from 'tap';
 import { KafkaCluster } from '../../tools/kafka/cluster.js';
 import { readTopic } from '../../tools/topic-reader.js';
 import { writeTopic } from '../../tools/topic-writer.js';
-import { KafkaConfigBackingStore } from '../../src/storage/kafka-config-backing-store.js';
-import type { ConfigUpdateListener } from '../../src/storage/kafka-config-backing-store.js';
+import { KafkaConfigBackingStore } from '../../src/main-thread/storage/kafka-config-backing-store.js';
+import type { ConfigUpdateListener } from '../../src/main-thread/storage/kafka-config-backing-store.js';
 import { captureLogger, describeTopic, describeTopicConfigs } from './store-fixture.js';
 import type { LogLine } from './store-fixture.js';
 

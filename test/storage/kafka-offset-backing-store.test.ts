@@ -9,9 +9,9 @@ import type { Test } from 'tap';
 import { KafkaCluster } from '../../tools/kafka/cluster.js';
 import { readTopic } from '../../tools/topic-reader.js';
 import { writeTopic } from '../../tools/topic-writer.js';
-import { KafkaOffsetBackingStore } from '../../src/storage/kafka-offset-backing-store.js';
-import type { KafkaOffsetBackingStoreOptions } from '../../src/storage/kafka-offset-backing-store.js';
-import { offsetKey } from '../../src/storage/offset-backing-store.js';
+import { KafkaOffsetBackingStore } from '../../src/main-thread/storage/kafka-offset-backing-store.js';
+import type { KafkaOffsetBackingStoreOptions } from '../../src/main-thread/storage/kafka-offset-backing-store.js';
+import { offsetKey } from '../../src/shared/offset-json.js';
 import { javaPartition } from '../unit/storage/java-murmur2.js';
 import { captureLogger, describeTopic, describeTopicConfigs } from './store-fixture.js';
 

@@ -8,8 +8,8 @@ import type { Test } from 'tap';
 import { KafkaCluster } from '../../tools/kafka/cluster.js';
 import { readTopic } from '../../tools/topic-reader.js';
 import { writeTopic } from '../../tools/topic-writer.js';
-import { KafkaStatusBackingStore } from '../../src/storage/kafka-status-backing-store.js';
-import type { ConnectorStatus, TaskStatus } from '../../src/storage/kafka-status-backing-store.js';
+import { KafkaStatusBackingStore } from '../../src/main-thread/storage/kafka-status-backing-store.js';
+import type { ConnectorStatus, TaskStatus } from '../../src/main-thread/storage/kafka-status-backing-store.js';
 import { captureLogger, describeTopic, describeTopicConfigs } from './store-fixture.js';
 import type { LogLine } from './store-fixture.js';
 

@@ -2,7 +2,7 @@
 // between the config-table markers: `node dist/tools/s3/config-table.js` after a build.
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { S3_SOURCE_CONFIG_DEF } from '../../src/connectors/s3/s3-source-config.js';
+import { S3_SOURCE_CONFIG_DEF } from '../../src/worker-thread/connectors/s3/s3-source-config.js';
 
 export const DOC = path.resolve(import.meta.dirname, '../../../docs/connectors/s3-source.md');
 const BEGIN = '<!-- config-table:begin -->';

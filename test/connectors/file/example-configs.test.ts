@@ -5,8 +5,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
-import { parseProperties } from '../../../src/config/properties.js';
-import { loadConnectorClass } from '../../../src/runtime/plugins.js';
+import { parseProperties } from '../../../src/main-thread/config/properties.js';
+import { loadConnectorClass } from '../../../src/shared/plugins.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../../../..');
 

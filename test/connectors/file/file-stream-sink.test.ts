@@ -10,9 +10,9 @@ import type { FileHandle } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
-import { FileStreamSinkConnector, FileStreamSinkTask } from '../../../src/connectors/file/file-stream-sink-connector.js';
-import { BigDecimal, Decimal, Schema, SchemaBuilder, SinkRecord, Struct, Timestamp } from '../../../src/sdk/index.js';
-import type { SinkTaskContext, TaskConfig, TopicPartition } from '../../../src/sdk/index.js';
+import { FileStreamSinkConnector, FileStreamSinkTask } from '../../../src/worker-thread/connectors/file/file-stream-sink-connector.js';
+import { BigDecimal, Decimal, Schema, SchemaBuilder, SinkRecord, Struct, Timestamp } from '../../../src/worker-thread/sdk/index.js';
+import type { SinkTaskContext, TaskConfig, TopicPartition } from '../../../src/worker-thread/sdk/index.js';
 
 const root = await mkdtemp(path.join(os.tmpdir(), 'connectd-file-sink-'));
 t.teardown(() => rm(root, { recursive: true, force: true }));

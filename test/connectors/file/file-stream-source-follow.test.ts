@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import t from 'tap';
-import type { FileStreamSourceTask } from '../../../src/connectors/file/file-stream-source-connector.js';
+import type { FileStreamSourceTask } from '../../../src/worker-thread/connectors/file/file-stream-source-connector.js';
 import { startFileSourceTask } from '../../fixtures/file-source-task.js';
 
 const root = await mkdtemp(path.join(os.tmpdir(), 'connectd-file-source-follow-'));

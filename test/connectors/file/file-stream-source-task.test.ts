@@ -7,8 +7,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
-import { FileStreamSourceConnector } from '../../../src/connectors/file/file-stream-source-connector.js';
-import { Schema } from '../../../src/sdk/index.js';
+import { FileStreamSourceConnector } from '../../../src/worker-thread/connectors/file/file-stream-source-connector.js';
+import { Schema } from '../../../src/worker-thread/sdk/index.js';
 import { startFileSourceTask } from '../../fixtures/file-source-task.js';
 
 const root = await mkdtemp(path.join(os.tmpdir(), 'connectd-file-source-task-'));

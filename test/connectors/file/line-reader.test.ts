@@ -8,7 +8,7 @@ import { appendFile, mkdtemp, open, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
-import { LineReader } from '../../../src/connectors/file/line-reader.js';
+import { LineReader } from '../../../src/worker-thread/connectors/file/line-reader.js';
 
 const root = await mkdtemp(path.join(os.tmpdir(), 'connectd-line-reader-'));
 t.teardown(() => rm(root, { recursive: true, force: true }));

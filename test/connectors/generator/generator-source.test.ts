@@ -12,9 +12,9 @@ import {
   generatedKey,
   generatedStruct,
   generatedValue,
-} from '../../../src/connectors/generator/generator-source-connector.js';
-import { Struct, schemasEqual } from '../../../src/sdk/index.js';
-import type { SourceRecord } from '../../../src/sdk/index.js';
+} from '../../../src/worker-thread/connectors/generator/generator-source-connector.js';
+import { Struct, schemasEqual } from '../../../src/worker-thread/sdk/index.js';
+import type { SourceRecord } from '../../../src/worker-thread/sdk/index.js';
 import { readTopic } from '../../../tools/topic-reader.js';
 import { connectdHarness } from '../../fixtures/connectd-harness.js';
 import { waitFor } from '../../fixtures/wait.js';

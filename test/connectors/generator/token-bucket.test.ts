@@ -4,8 +4,8 @@
  * waiting) and a stop that ends a wait.
  */
 import t from 'tap';
-import { TokenBucket } from '../../../src/connectors/generator/token-bucket.js';
-import type { Clock } from '../../../src/connectors/generator/token-bucket.js';
+import { TokenBucket } from '../../../src/worker-thread/connectors/generator/token-bucket.js';
+import type { Clock } from '../../../src/worker-thread/connectors/generator/token-bucket.js';
 
 /** A clock whose sleeps advance simulated time; records every sleep asked for. */
 function simulatedClock(): Clock & { time: number; sleeps: number[] } {

@@ -1,6 +1,6 @@
 // LineSplitter: lines and their end positions come out the same however the bytes are cut into chunks.
 import t from 'tap';
-import { LineSplitter } from '../../../src/connectors/s3/line-splitter.js';
+import { LineSplitter } from '../../../src/worker-thread/connectors/s3/line-splitter.js';
 
 // CRLF, an empty line, multi-byte UTF-8 (2, 3 and 4 bytes), a CR that is not before a LF, no final newline.
 const TEXT = 'alpha\nbeta\r\n\nhéllo wörld €𝄞\ncarriage\rreturn\nlast line without newline';

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import t from 'tap';
-import { LocalObjectStore } from '../../../src/connectors/s3/local-object-store.js';
+import { LocalObjectStore } from '../../../src/worker-thread/connectors/s3/local-object-store.js';
 
 const root = await realpath(await mkdtemp(path.join(os.tmpdir(), 'connectd-local-store-')));
 t.teardown(() => rm(root, { recursive: true, force: true }));

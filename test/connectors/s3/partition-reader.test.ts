@@ -9,10 +9,10 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import t from 'tap';
-import { LocalObjectStore } from '../../../src/connectors/s3/local-object-store.js';
-import type { ListPage, ListRequest, ObjectStore, OpenRequest, OpenResult } from '../../../src/connectors/s3/object-store.js';
-import { PartitionReader } from '../../../src/connectors/s3/partition-reader.js';
-import type { ObjectUnit, PartitionReaderOptions, PartitionSpec, S3Offset } from '../../../src/connectors/s3/partition-reader.js';
+import { LocalObjectStore } from '../../../src/worker-thread/connectors/s3/local-object-store.js';
+import type { ListPage, ListRequest, ObjectStore, OpenRequest, OpenResult } from '../../../src/worker-thread/connectors/s3/object-store.js';
+import { PartitionReader } from '../../../src/worker-thread/connectors/s3/partition-reader.js';
+import type { ObjectUnit, PartitionReaderOptions, PartitionSpec, S3Offset } from '../../../src/worker-thread/connectors/s3/partition-reader.js';
 
 const root = await mkdtemp(path.join(os.tmpdir(), 'connectd-s3-reader-'));
 t.teardown(() => rm(root, { recursive: true, force: true }));

@@ -6,11 +6,11 @@
 import { gzipSync } from 'node:zlib';
 import t from 'tap';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { listAll } from '../../../src/connectors/s3/object-store.js';
-import type { ObjectStore, OpenRequest, OpenResult } from '../../../src/connectors/s3/object-store.js';
-import { PartitionReader } from '../../../src/connectors/s3/partition-reader.js';
-import type { ObjectUnit, PartitionReaderOptions } from '../../../src/connectors/s3/partition-reader.js';
-import { S3ObjectStore } from '../../../src/connectors/s3/s3-object-store.js';
+import { listAll } from '../../../src/worker-thread/connectors/s3/object-store.js';
+import type { ObjectStore, OpenRequest, OpenResult } from '../../../src/worker-thread/connectors/s3/object-store.js';
+import { PartitionReader } from '../../../src/worker-thread/connectors/s3/partition-reader.js';
+import type { ObjectUnit, PartitionReaderOptions } from '../../../src/worker-thread/connectors/s3/partition-reader.js';
+import { S3ObjectStore } from '../../../src/worker-thread/connectors/s3/s3-object-store.js';
 import { S3Server } from '../../../tools/s3/server.js';
 
 const server = await S3Server.start();

@@ -9,11 +9,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import t from 'tap';
-import { ConfigException } from '../../../src/sdk/index.js';
-import { LocalObjectStore } from '../../../src/connectors/s3/local-object-store.js';
-import { decodeSpecs, discoverPartitions, encodeSpecs } from '../../../src/connectors/s3/prefix-discovery.js';
-import { S3SourceConnector } from '../../../src/connectors/s3/s3-source-connector.js';
-import { S3_SOURCE_CONFIG_DEF, parseSettings } from '../../../src/connectors/s3/s3-source-config.js';
+import { ConfigException } from '../../../src/worker-thread/sdk/index.js';
+import { LocalObjectStore } from '../../../src/worker-thread/connectors/s3/local-object-store.js';
+import { decodeSpecs, discoverPartitions, encodeSpecs } from '../../../src/worker-thread/connectors/s3/prefix-discovery.js';
+import { S3SourceConnector } from '../../../src/worker-thread/connectors/s3/s3-source-connector.js';
+import { S3_SOURCE_CONFIG_DEF, parseSettings } from '../../../src/worker-thread/connectors/s3/s3-source-config.js';
 import { DOC, withCurrentTable } from '../../../tools/s3/config-table.js';
 import { waitFor } from '../../fixtures/wait.js';
 

@@ -6,11 +6,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
-import { configHelpMarkdown, configHelpText } from '../../../src/config/config-help.js';
-import { ConfigFileError, parseJsonConfig } from '../../../src/config/config-files.js';
-import { parseProperties } from '../../../src/config/properties.js';
-import { parseWorkerConfig } from '../../../src/config/worker-config.js';
-import { WORKER_CONFIG_KEYS, workerKeyDefinition } from '../../../src/config/worker-config-schema.js';
+import { configHelpMarkdown, configHelpText } from '../../../src/main-thread/config/config-help.js';
+import { ConfigFileError, parseJsonConfig } from '../../../src/main-thread/config/config-files.js';
+import { parseProperties } from '../../../src/main-thread/config/properties.js';
+import { parseWorkerConfig } from '../../../src/main-thread/config/worker-config.js';
+import { WORKER_CONFIG_KEYS, workerKeyDefinition } from '../../../src/main-thread/config/worker-config-schema.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../../../..');
 
@@ -61,7 +61,7 @@ t.test("the README's key table is the one the schema generates", async (t) => {
   const start = readme.indexOf(begin);
   t.ok(start >= 0, 'the README has the generated table');
   const end = readme.indexOf('<!-- end of generated table -->', start);
-  t.equal(readme.slice(start + begin.length, end), configHelpMarkdown(), 'regenerate with: node dist/src/cli/main.js --help-config --markdown');
+  t.equal(readme.slice(start + begin.length, end), configHelpMarkdown(), 'regenerate with: node dist/src/main-thread/cli/main.js --help-config --markdown');
 });
 
 t.test('--help-config text names every key with its environment variable', async (t) => {

@@ -8,12 +8,12 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import t from 'tap';
-import { parseWorkerConfig } from '../../../src/config/worker-config.js';
-import { WorkerConfigException } from '../../../src/config/worker-config.js';
-import { JAVA_CLIENT_KEYS, LIBRDKAFKA_KEYS, javaClientKeysMarkdown, translateClientKeys } from '../../../src/config/java-client-keys.js';
-import { consumerOverrides, producerOverrides } from '../../../src/runtime/client-overrides.js';
-import { taskProducerConfig } from '../../../src/runtime/producer-config.js';
-import { ConfigException } from '../../../src/sdk/config-def.js';
+import { parseWorkerConfig } from '../../../src/main-thread/config/worker-config.js';
+import { WorkerConfigException } from '../../../src/main-thread/config/worker-config.js';
+import { JAVA_CLIENT_KEYS, LIBRDKAFKA_KEYS, javaClientKeysMarkdown, translateClientKeys } from '../../../src/main-thread/config/java-client-keys.js';
+import { consumerOverrides, producerOverrides } from '../../../src/main-thread/runtime/client-overrides.js';
+import { taskProducerConfig } from '../../../src/main-thread/runtime/producer-config.js';
+import { ConfigException } from '../../../src/worker-thread/sdk/config-def.js';
 import { effectiveConfig } from '../../fixtures/librdkafka-config.js';
 
 const BASE = { 'bootstrap.servers': '127.0.0.1:1', 'offset.storage.file.filename': '/tmp/o', 'key.converter': 'x', 'value.converter': 'x' };
@@ -174,9 +174,9 @@ t.test("the table's librdkafka names, and the pass-through list, are the bundled
 
 t.test("the README's Java client table is the one the module generates", async (t) => {
   const readme = readFileSync(path.join(import.meta.dirname, '..', '..', '..', '..', 'README.md'), 'utf8');
-  const begin = '<!-- generated from src/config/java-client-keys.ts (javaClientKeysMarkdown): do not edit -->\n';
+  const begin = '<!-- generated from src/main-thread/config/java-client-keys.ts (javaClientKeysMarkdown): do not edit -->\n';
   const start = readme.indexOf(begin);
   t.ok(start >= 0, 'the README has the generated table');
   const end = readme.indexOf('<!-- end of generated Java client table -->', start);
-  t.equal(readme.slice(start + begin.length, end), javaClientKeysMarkdown(), "regenerate with: node -e \"import('./dist/src/config/java-client-keys.js').then((m) => process.stdout.write(m.javaClientKeysMarkdown()))\"");
+  t.equal(readme.slice(start + begin.length, end), javaClientKeysMarkdown(), "regenerate with: node -e \"import('./dist/src/main-thread/config/java-client-keys.js').then((m) => process.stdout.write(m.javaClientKeysMarkdown()))\"");
 });

@@ -10,10 +10,10 @@ import { tmpdir } from 'node:os';
 import path, { join } from 'node:path';
 import { promisify } from 'node:util';
 import t from 'tap';
-import { IGNORED_WORKER_KEYS, ignoredWorkerKeysMarkdown } from '../../../src/config/kafka-connect-keys.js';
-import { isSecurityKey } from '../../../src/config/kafka-security.js';
-import { WorkerConfigException, parseWorkerConfig } from '../../../src/config/worker-config.js';
-import type { WorkerConfig } from '../../../src/config/worker-config.js';
+import { IGNORED_WORKER_KEYS, ignoredWorkerKeysMarkdown } from '../../../src/main-thread/config/kafka-connect-keys.js';
+import { isSecurityKey } from '../../../src/main-thread/config/kafka-security.js';
+import { WorkerConfigException, parseWorkerConfig } from '../../../src/main-thread/config/worker-config.js';
+import type { WorkerConfig } from '../../../src/main-thread/config/worker-config.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../../../..');
 const STANDALONE = { 'bootstrap.servers': '127.0.0.1:9092', 'key.converter': 'org.apache.kafka.connect.storage.StringConverter', 'value.converter': 'org.apache.kafka.connect.storage.StringConverter', 'offset.storage.file.filename': '/tmp/connectd-test.offsets', 'plugin.path': '' };
@@ -58,7 +58,7 @@ t.test('typos and keys that exist nowhere are still errors, with "did you mean"'
 
 t.test("the README's table of these keys is the one the code generates", async (t) => {
   const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-  const begin = '<!-- generated from src/config/kafka-connect-keys.ts (ignoredWorkerKeysMarkdown): do not edit -->\n';
+  const begin = '<!-- generated from src/main-thread/config/kafka-connect-keys.ts (ignoredWorkerKeysMarkdown): do not edit -->\n';
   const start = readme.indexOf(begin);
   t.ok(start >= 0, 'the README has the generated table');
   const end = readme.indexOf('<!-- end of generated table -->', start);

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import t from 'tap';
-import { LIBRDKAFKA_SECURITY_KEYS, parseJaas, translateSecurity } from '../../../src/config/kafka-security.js';
+import { LIBRDKAFKA_SECURITY_KEYS, parseJaas, translateSecurity } from '../../../src/main-thread/config/kafka-security.js';
 
 const ok = (props: Record<string, string>): Record<string, string> => {
   const { config, problems } = translateSecurity(props);

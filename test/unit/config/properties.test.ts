@@ -3,7 +3,7 @@
  * running the same text through `Properties.load(Reader)` on OpenJDK 17.
  */
 import t from 'tap';
-import { parseProperties } from '../../../src/config/properties.js';
+import { parseProperties } from '../../../src/main-thread/config/properties.js';
 
 t.test('separators: =, :, whitespace, and combinations', async (t) => {
   const text = 'a=1\nb:2\nc 3\nd\t4\ne = 5\nf : 6\ng  =  7  \nh=:8\ni:=9\nj = = 10\nk\f11\n';

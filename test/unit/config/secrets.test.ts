@@ -1,10 +1,10 @@
 /**
- * The one rule for secrets (src/config/secrets.ts): which keys are secrets, URL passwords, the
+ * The one rule for secrets (src/main-thread/config/secrets.ts): which keys are secrets, URL passwords, the
  * round trip of masked values, and redaction by value. The daemon-wide hunt is
  * test/rest/secrets-hunt.test.ts.
  */
 import t from 'tap';
-import { HIDDEN, SecretValues, isSecretKey, maskConfig, maskUrlSecrets, secretValues, unmaskConfig } from '../../../src/config/secrets.js';
+import { HIDDEN, SecretValues, isSecretKey, maskConfig, maskUrlSecrets, secretValues, unmaskConfig } from '../../../src/main-thread/config/secrets.js';
 
 t.test('secret keys by name: one list for REST, logs and the CLI', async (t) => {
   for (const key of [

@@ -7,9 +7,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
-import { ConfigFileError } from '../../../src/config/config-files.js';
-import { WorkerConfigException, layerWorkerConfig, loadWorkerConfig, parseWorkerConfig } from '../../../src/config/worker-config.js';
-import { envVarFor, keyForEnvVar, WORKER_CONFIG_KEYS } from '../../../src/config/worker-config-schema.js';
+import { ConfigFileError } from '../../../src/main-thread/config/config-files.js';
+import { WorkerConfigException, layerWorkerConfig, loadWorkerConfig, parseWorkerConfig } from '../../../src/main-thread/config/worker-config.js';
+import { envVarFor, keyForEnvVar, WORKER_CONFIG_KEYS } from '../../../src/main-thread/config/worker-config-schema.js';
 
 const dir = await mkdtemp(path.join(os.tmpdir(), 'connectd-config-'));
 t.teardown(() => rm(dir, { recursive: true, force: true }));

@@ -7,9 +7,9 @@
  */
 import path from 'node:path';
 import t from 'tap';
-import { parseProperties } from '../../../src/config/properties.js';
-import { layerWorkerConfig, parseWorkerConfig } from '../../../src/config/worker-config.js';
-import { ConfigException } from '../../../src/sdk/config-def.js';
+import { parseProperties } from '../../../src/main-thread/config/properties.js';
+import { layerWorkerConfig, parseWorkerConfig } from '../../../src/main-thread/config/worker-config.js';
+import { ConfigException } from '../../../src/worker-thread/sdk/config-def.js';
 
 const savedEnv = Object.entries(process.env).filter(([k]) => k.startsWith('CONNECTD_'));
 for (const [k] of savedEnv) delete process.env[k];

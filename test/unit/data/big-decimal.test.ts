@@ -4,8 +4,8 @@
  * Decimal encoding as BigInteger.toByteArray writes them.
  */
 import t from 'tap';
-import { BigDecimal, fromTwosComplement, toTwosComplement } from '../../../src/data/big-decimal.js';
-import { DataException } from '../../../src/data/errors.js';
+import { BigDecimal, fromTwosComplement, toTwosComplement } from '../../../src/worker-thread/data/big-decimal.js';
+import { DataException } from '../../../src/worker-thread/data/errors.js';
 
 t.test("Java's toString: plain unless the exponent is below -6 or the scale negative", async (t) => {
   const cases: [bigint, number, string][] = [

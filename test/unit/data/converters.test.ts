@@ -3,9 +3,9 @@
  * errors that name the key.
  */
 import t from 'tap';
-import { ByteArrayConverter, JsonConverter, LongConverter, SimpleHeaderConverter, StringConverter, createConverter, createHeaderConverter, knownConverterClasses } from '../../../src/data/converters.js';
-import { Schema } from '../../../src/data/schema.js';
-import { ConfigException } from '../../../src/sdk/config-def.js';
+import { ByteArrayConverter, JsonConverter, LongConverter, SimpleHeaderConverter, StringConverter, createConverter, createHeaderConverter, knownConverterClasses } from '../../../src/worker-thread/data/converters.js';
+import { Schema } from '../../../src/worker-thread/data/schema.js';
+import { ConfigException } from '../../../src/worker-thread/sdk/config-def.js';
 
 t.test("Kafka's full names, simple names and plugin aliases", async (t) => {
   const cases: [string, unknown][] = [

@@ -4,8 +4,8 @@
  * the real JVMs printed (test/fixtures/vectors/java-number-text-*.json).
  */
 import t from 'tap';
-import { decimalToFloat32, decimalToIntN, doubleToLong, javaDoubleToString, javaFloatToString } from '../../../src/data/java-numbers.js';
-import { BigDecimal } from '../../../src/data/big-decimal.js';
+import { decimalToFloat32, decimalToIntN, doubleToLong, javaDoubleToString, javaFloatToString } from '../../../src/worker-thread/data/java-numbers.js';
+import { BigDecimal } from '../../../src/worker-thread/data/big-decimal.js';
 import { float32FromBits, float64FromBits, loadVectors } from './vectors.js';
 
 interface NumberText {

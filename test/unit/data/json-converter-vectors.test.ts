@@ -5,13 +5,13 @@
  * Kafka read. Every exception to byte-exactness is listed below with its reason.
  */
 import t from 'tap';
-import { JsonConverter } from '../../../src/data/json/json-converter.js';
-import { JsonNumber, JsonObject, parseJson } from '../../../src/data/json/json-text.js';
-import type { JsonValue } from '../../../src/data/json/json-text.js';
-import { BigDecimal } from '../../../src/data/big-decimal.js';
-import { schemasEqual } from '../../../src/data/schema.js';
-import { SchemaBuilder } from '../../../src/data/schema-builder.js';
-import { Struct } from '../../../src/data/struct.js';
+import { JsonConverter } from '../../../src/worker-thread/data/json/json-converter.js';
+import { JsonNumber, JsonObject, parseJson } from '../../../src/worker-thread/data/json/json-text.js';
+import type { JsonValue } from '../../../src/worker-thread/data/json/json-text.js';
+import { BigDecimal } from '../../../src/worker-thread/data/big-decimal.js';
+import { schemasEqual } from '../../../src/worker-thread/data/schema.js';
+import { SchemaBuilder } from '../../../src/worker-thread/data/schema-builder.js';
+import { Struct } from '../../../src/worker-thread/data/struct.js';
 import { decodeSchema, decodeValue, differenceBetween, loadVectors } from './vectors.js';
 import type { ErrorDescription, SchemaAndValueDescription, SchemaDescription, TaggedValue } from './vectors.js';
 

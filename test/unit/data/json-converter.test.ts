@@ -4,13 +4,13 @@
  * messages that say where in the value the problem is, and the parser's limits.
  */
 import t from 'tap';
-import { BigDecimal } from '../../../src/data/big-decimal.js';
-import { JsonConverter } from '../../../src/data/json/json-converter.js';
-import { Decimal, Timestamp } from '../../../src/data/logical-types.js';
-import { Schema } from '../../../src/data/schema.js';
-import { SchemaBuilder } from '../../../src/data/schema-builder.js';
-import { Struct } from '../../../src/data/struct.js';
-import { ConfigException } from '../../../src/sdk/config-def.js';
+import { BigDecimal } from '../../../src/worker-thread/data/big-decimal.js';
+import { JsonConverter } from '../../../src/worker-thread/data/json/json-converter.js';
+import { Decimal, Timestamp } from '../../../src/worker-thread/data/logical-types.js';
+import { Schema } from '../../../src/worker-thread/data/schema.js';
+import { SchemaBuilder } from '../../../src/worker-thread/data/schema-builder.js';
+import { Struct } from '../../../src/worker-thread/data/struct.js';
+import { ConfigException } from '../../../src/worker-thread/sdk/config-def.js';
 
 const TOPIC = 't';
 const text = (bytes: Uint8Array | null): string | null => (bytes === null ? null : Buffer.from(bytes).toString('utf8'));

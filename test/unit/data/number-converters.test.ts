@@ -4,10 +4,10 @@
  * same refusals of byte strings of the wrong length.
  */
 import t from 'tap';
-import type { SyncConverter } from '../../../src/data/converter.js';
-import { BooleanConverter, DoubleConverter, FloatConverter, IntegerConverter, LongConverter, ShortConverter } from '../../../src/data/number-converters.js';
-import { Schema } from '../../../src/data/schema.js';
-import { schemasEqual } from '../../../src/data/schema.js';
+import type { SyncConverter } from '../../../src/worker-thread/data/converter.js';
+import { BooleanConverter, DoubleConverter, FloatConverter, IntegerConverter, LongConverter, ShortConverter } from '../../../src/worker-thread/data/number-converters.js';
+import { Schema } from '../../../src/worker-thread/data/schema.js';
+import { schemasEqual } from '../../../src/worker-thread/data/schema.js';
 import { decodeSchema, decodeValue, differenceBetween, loadVectors } from './vectors.js';
 import type { ErrorDescription, SchemaAndValueDescription, SchemaDescription, TaggedValue } from './vectors.js';
 

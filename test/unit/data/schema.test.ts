@@ -3,12 +3,12 @@
  * (which JavaScript values fit which schema, and errors that say where and why), and the INT64 rule.
  */
 import t from 'tap';
-import { BigDecimal } from '../../../src/data/big-decimal.js';
-import { DataException, DataTypeError, SchemaBuilderException } from '../../../src/data/errors.js';
-import { ConnectDate, Decimal, Time, Timestamp } from '../../../src/data/logical-types.js';
-import { ConnectSchema, Field, Schema, SchemaAndValue, SchemaType, schemasEqual } from '../../../src/data/schema.js';
-import { SchemaBuilder } from '../../../src/data/schema-builder.js';
-import { Struct, validateValue } from '../../../src/data/struct.js';
+import { BigDecimal } from '../../../src/worker-thread/data/big-decimal.js';
+import { DataException, DataTypeError, SchemaBuilderException } from '../../../src/worker-thread/data/errors.js';
+import { ConnectDate, Decimal, Time, Timestamp } from '../../../src/worker-thread/data/logical-types.js';
+import { ConnectSchema, Field, Schema, SchemaAndValue, SchemaType, schemasEqual } from '../../../src/worker-thread/data/schema.js';
+import { SchemaBuilder } from '../../../src/worker-thread/data/schema-builder.js';
+import { Struct, validateValue } from '../../../src/worker-thread/data/struct.js';
 
 t.test('predefined schemas', async (t) => {
   t.equal(Schema.STRING_SCHEMA.type, 'STRING');

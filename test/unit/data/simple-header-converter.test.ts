@@ -4,10 +4,10 @@
  * reading a header's text, quirks included.
  */
 import t from 'tap';
-import { ConnectDate, Time, Timestamp } from '../../../src/data/logical-types.js';
-import { Schema, SchemaAndValue, schemasEqual } from '../../../src/data/schema.js';
-import { SimpleHeaderConverter } from '../../../src/data/simple-header-converter.js';
-import { parseString } from '../../../src/data/values.js';
+import { ConnectDate, Time, Timestamp } from '../../../src/worker-thread/data/logical-types.js';
+import { Schema, SchemaAndValue, schemasEqual } from '../../../src/worker-thread/data/schema.js';
+import { SimpleHeaderConverter } from '../../../src/worker-thread/data/simple-header-converter.js';
+import { parseString } from '../../../src/worker-thread/data/values.js';
 import { decodeSchema, decodeValue, differenceBetween, loadVectors } from './vectors.js';
 import type { ErrorDescription, SchemaAndValueDescription, SchemaDescription, TaggedValue } from './vectors.js';
 

@@ -4,14 +4,14 @@
  * init object as before) still convert.
  */
 import t from 'tap';
-import { BigDecimal } from '../../../src/data/big-decimal.js';
-import { createConverter } from '../../../src/data/converters.js';
-import { Decimal, Timestamp } from '../../../src/data/logical-types.js';
-import { Schema } from '../../../src/data/schema.js';
-import { SchemaBuilder } from '../../../src/data/schema-builder.js';
-import { Struct } from '../../../src/data/struct.js';
-import { RecordBatchReader, encodeBatch } from '../../../src/runtime/record-batch.js';
-import { SourceRecord } from '../../../src/sdk/records.js';
+import { BigDecimal } from '../../../src/worker-thread/data/big-decimal.js';
+import { createConverter } from '../../../src/worker-thread/data/converters.js';
+import { Decimal, Timestamp } from '../../../src/worker-thread/data/logical-types.js';
+import { Schema } from '../../../src/worker-thread/data/schema.js';
+import { SchemaBuilder } from '../../../src/worker-thread/data/schema-builder.js';
+import { Struct } from '../../../src/worker-thread/data/struct.js';
+import { RecordBatchReader, encodeBatch } from '../../../src/shared/record-batch.js';
+import { SourceRecord } from '../../../src/worker-thread/sdk/records.js';
 
 const config = {
   'key.converter': 'org.apache.kafka.connect.json.JsonConverter',

@@ -3,12 +3,12 @@
  * checked against Kafka's own output (test/fixtures/vectors/string-converter.json).
  */
 import t from 'tap';
-import { BigDecimal } from '../../../src/data/big-decimal.js';
-import { ByteArrayConverter } from '../../../src/data/byte-array-converter.js';
-import { Schema, schemasEqual } from '../../../src/data/schema.js';
-import { SchemaBuilder } from '../../../src/data/schema-builder.js';
-import { StringConverter } from '../../../src/data/string-converter.js';
-import { Struct } from '../../../src/data/struct.js';
+import { BigDecimal } from '../../../src/worker-thread/data/big-decimal.js';
+import { ByteArrayConverter } from '../../../src/worker-thread/data/byte-array-converter.js';
+import { Schema, schemasEqual } from '../../../src/worker-thread/data/schema.js';
+import { SchemaBuilder } from '../../../src/worker-thread/data/schema-builder.js';
+import { StringConverter } from '../../../src/worker-thread/data/string-converter.js';
+import { Struct } from '../../../src/worker-thread/data/struct.js';
 import { decodeSchema, decodeValue, loadVectors } from './vectors.js';
 import type { SchemaAndValueDescription, SchemaDescription, TaggedValue } from './vectors.js';
 

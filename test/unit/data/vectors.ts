@@ -7,11 +7,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BigDecimal } from '../../../src/data/big-decimal.js';
-import { mapEntries } from '../../../src/data/equality.js';
-import { ConnectSchema, Field, SchemaType, schemasEqual } from '../../../src/data/schema.js';
-import type { Schema } from '../../../src/data/schema.js';
-import { Struct } from '../../../src/data/struct.js';
+import { BigDecimal } from '../../../src/worker-thread/data/big-decimal.js';
+import { mapEntries } from '../../../src/worker-thread/data/equality.js';
+import { ConnectSchema, Field, SchemaType, schemasEqual } from '../../../src/worker-thread/data/schema.js';
+import type { Schema } from '../../../src/worker-thread/data/schema.js';
+import { Struct } from '../../../src/worker-thread/data/struct.js';
 
 function vectorsDir(): string {
   for (let dir = dirname(fileURLToPath(import.meta.url)); dir !== dirname(dir); dir = dirname(dir)) {

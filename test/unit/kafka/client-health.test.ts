@@ -7,8 +7,8 @@ import { EventEmitter } from 'node:events';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import t from 'tap';
-import { KafkaClientHealth, REPEAT_QUIET_MS } from '../../../src/kafka/client-health.js';
-import type { LibrdKafkaError } from '../../../src/kafka/binding.js';
+import { KafkaClientHealth, REPEAT_QUIET_MS } from '../../../src/main-thread/kafka/client-health.js';
+import type { LibrdKafkaError } from '../../../src/main-thread/kafka/binding.js';
 
 interface Line {
   level: number;

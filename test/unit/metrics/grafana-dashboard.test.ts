@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import t from 'tap';
-import { createMetricsRegistry } from '../../../src/metrics/registry.js';
+import { createMetricsRegistry } from '../../../src/main-thread/metrics/registry.js';
 
 const root = path.resolve(import.meta.dirname, '../../../..');
 const dashboard = JSON.parse(await readFile(path.join(root, 'docs/grafana/connectd.json'), 'utf8')) as { panels: { type: string; targets?: { expr: string }[] }[] };

@@ -3,7 +3,7 @@
  * as for a wrong password, and takes the scheme in any case; cross-site state changes are refused.
  */
 import t from 'tap';
-import { BasicAuthenticator, crossSiteRefusal } from '../../../src/rest/request-guards.js';
+import { BasicAuthenticator, crossSiteRefusal } from '../../../src/main-thread/rest/request-guards.js';
 
 const basic = (text: string, scheme = 'Basic', gap = ' '): string => `${scheme}${gap}${Buffer.from(text).toString('base64')}`;
 

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import t from 'tap';
-import { AllowedPaths, pathProblems, realPath } from '../../../src/runtime/allowed-paths.js';
+import { AllowedPaths, pathProblems, realPath } from '../../../src/main-thread/runtime/allowed-paths.js';
 
 const root = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'connectd-allowed-')));
 t.teardown(() => rmSync(root, { recursive: true, force: true }));

@@ -1,8 +1,8 @@
 import t from 'tap';
-import { consumerOverrides, producerOverrides } from '../../../src/runtime/client-overrides.js';
-import { taskConsumerConfig, taskProducerConfig } from '../../../src/runtime/producer-config.js';
-import { parseWorkerConfig } from '../../../src/config/worker-config.js';
-import { ConfigException } from '../../../src/sdk/config-def.js';
+import { consumerOverrides, producerOverrides } from '../../../src/main-thread/runtime/client-overrides.js';
+import { taskConsumerConfig, taskProducerConfig } from '../../../src/main-thread/runtime/producer-config.js';
+import { parseWorkerConfig } from '../../../src/main-thread/config/worker-config.js';
+import { ConfigException } from '../../../src/worker-thread/sdk/config-def.js';
 
 t.test('overrides pass through; security keys become librdkafka names', async (t) => {
   const result = producerOverrides({ 'producer.override.linger.ms': '20', 'producer.override.sasl.mechanism': 'PLAIN', 'producer.override.security.protocol': 'SASL_PLAINTEXT', topic: 'x' }, 'All');

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { fetchClusterId, parseClusterId } from '../../../src/kafka/cluster-id.js';
+import { fetchClusterId, parseClusterId } from '../../../src/main-thread/kafka/cluster-id.js';
 
 /** A Metadata v4 response body after the correlation id: throttle, brokers, cluster_id. */
 function body(clusterId: string | null, racks: (string | null)[]): Buffer {

@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSyn
 import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
-import { AllowedPaths } from '../../../src/runtime/allowed-paths.js';
-import { configProvidersFrom, resolveConfig } from '../../../src/runtime/config-providers.js';
+import { AllowedPaths } from '../../../src/main-thread/runtime/allowed-paths.js';
+import { configProvidersFrom, resolveConfig } from '../../../src/main-thread/runtime/config-providers.js';
 
 const dir = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'connectd-providers-')));
 t.teardown(() => rmSync(dir, { recursive: true, force: true }));

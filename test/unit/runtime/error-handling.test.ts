@@ -3,8 +3,8 @@
  * record, with a fake clock where time matters.
  */
 import t from 'tap';
-import { RetryWithToleranceOperator, SKIPPED, ToleranceExceededError, errorHandlingConfig } from '../../../src/runtime/error-handling.js';
-import { RetriableException } from '../../../src/sdk/errors.js';
+import { RetryWithToleranceOperator, SKIPPED, ToleranceExceededError, errorHandlingConfig } from '../../../src/shared/error-handling.js';
+import { RetriableException } from '../../../src/worker-thread/sdk/errors.js';
 
 const config = (extra: Record<string, string> = {}) => errorHandlingConfig({ 'errors.retry.delay.max.ms': '1', ...extra });
 

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import t from 'tap';
-import { LoggerRegistry } from '../../../src/logging/logger-registry.js';
+import { LoggerRegistry } from '../../../src/main-thread/logging/logger-registry.js';
 
 function capture(): { stream: Writable; lines: () => { logger?: string; msg: string; level: number }[] } {
   const chunks: string[] = [];

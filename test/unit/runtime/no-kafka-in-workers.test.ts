@@ -1,7 +1,7 @@
 /**
  * The Kafka binding is not safe in worker threads. Static check on the compiled code: nothing a
  * worker thread loads (the task host, the SDK, the bundled connectors) may reach
- * '@confluentinc/kafka-javascript' or dist/src/kafka/ through static imports or literal import().
+ * '@confluentinc/kafka-javascript' or dist/src/main-thread/kafka/ through static imports or literal import().
  * Connector plugins loaded at run time by URL are outside what a static walk can see.
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
@@ -11,7 +11,7 @@ import ts from 'typescript';
 
 const DIST = path.resolve(import.meta.dirname, '../../..');
 const KAFKA_PACKAGE = '@confluentinc/kafka-javascript';
-const KAFKA_DIR = path.join(DIST, 'src', 'kafka') + path.sep;
+const KAFKA_DIR = path.join(DIST, 'src', 'main-thread', 'kafka') + path.sep;
 
 /**
  * Module specifiers written as string literals in `import … from`, `export … from`, bare
@@ -105,13 +105,13 @@ const taskHost = path.join(DIST, 'workers', 'task-host.js');
 if (!existsSync(taskHost)) throw new Error(`${taskHost} is missing: build first (npx tsc -p tsconfig.json)`);
 
 t.test('worker-thread code never reaches the Kafka binding', async (t) => {
-  const roots = [taskHost, ...jsFilesUnder(path.join(DIST, 'src', 'connectors')), ...jsFilesUnder(path.join(DIST, 'src', 'sdk'))];
-  t.ok(roots.some((r) => r.endsWith(path.join('src', 'connectors', 'generator', 'generator-source-connector.js'))), 'the bundled connector is a root');
-  t.ok(roots.some((r) => r.endsWith(path.join('src', 'sdk', 'index.js'))), 'the SDK is a root');
+  const roots = [taskHost, ...jsFilesUnder(path.join(DIST, 'src', 'worker-thread', 'connectors')), ...jsFilesUnder(path.join(DIST, 'src', 'worker-thread', 'sdk'))];
+  t.ok(roots.some((r) => r.endsWith(path.join('src', 'worker-thread', 'connectors', 'generator', 'generator-source-connector.js'))), 'the bundled connector is a root');
+  t.ok(roots.some((r) => r.endsWith(path.join('src', 'worker-thread', 'sdk', 'index.js'))), 'the SDK is a root');
   const graph = walk(roots);
 
   // Not vacuous: the walk follows imports well beyond its roots.
-  for (const expected of ['src/runtime/record-batch.js', 'src/data/converters.js', 'src/runtime/protocol.js', 'src/runtime/plugins.js', 'src/sdk/config-def.js']) {
+  for (const expected of ['src/shared/record-batch.js', 'src/worker-thread/data/converters.js', 'src/shared/protocol.js', 'src/shared/plugins.js', 'src/worker-thread/sdk/config-def.js']) {
     t.ok(graph.modules.has(path.join(DIST, expected)), `reaches ${expected}`);
   }
   t.ok(graph.modules.size >= 10, `a reasonable number of modules (${graph.modules.size})`);
@@ -121,8 +121,8 @@ t.test('worker-thread code never reaches the Kafka binding', async (t) => {
 });
 
 t.test('control: the same walk from the supervisor-side worker does reach the binding', async (t) => {
-  const graph = walk([path.join(DIST, 'src', 'runtime', 'worker.js')]);
-  t.ok(graph.modules.has(path.join(DIST, 'src', 'kafka', 'binding.js')), `reaches dist/src/kafka/binding.js via ${chain(graph, path.join(DIST, 'src', 'kafka', 'binding.js'))}`);
+  const graph = walk([path.join(DIST, 'src', 'main-thread', 'runtime', 'worker.js')]);
+  t.ok(graph.modules.has(path.join(DIST, 'src', 'main-thread', 'kafka', 'binding.js')), `reaches dist/src/main-thread/kafka/binding.js via ${chain(graph, path.join(DIST, 'src', 'main-thread', 'kafka', 'binding.js'))}`);
   t.ok(graph.packages.has(KAFKA_PACKAGE), `reaches ${KAFKA_PACKAGE}`);
   t.not(kafkaReach(graph).length, 0, 'the check reports it');
 });

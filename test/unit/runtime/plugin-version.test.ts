@@ -1,5 +1,5 @@
 import t from 'tap';
-import { pluginVersionProblem } from '../../../src/runtime/plugin-version.js';
+import { pluginVersionProblem } from '../../../src/shared/plugin-version.js';
 
 const NAME = 'org.example.Conn';
 

@@ -5,11 +5,11 @@
  */
 import t from 'tap';
 import type { Test } from 'tap';
-import { StringConverter } from '../../../src/data/converters.js';
-import { DROPPED_PARTITION, RecordBatchReader, encodeBatch } from '../../../src/runtime/record-batch.js';
-import { LAYOUT_HEADER_FIELDS, LAYOUT_RECORD_FIELDS, RecordBatchLayout } from '../../../src/runtime/record-batch-layout.js';
-import { SourceRecord } from '../../../src/sdk/records.js';
-import type { SourceRecordInit } from '../../../src/sdk/records.js';
+import { StringConverter } from '../../../src/worker-thread/data/converters.js';
+import { DROPPED_PARTITION, RecordBatchReader, encodeBatch } from '../../../src/shared/record-batch.js';
+import { LAYOUT_HEADER_FIELDS, LAYOUT_RECORD_FIELDS, RecordBatchLayout } from '../../../src/main-thread/kafka/record-batch-layout.js';
+import { SourceRecord } from '../../../src/worker-thread/sdk/records.js';
+import type { SourceRecordInit } from '../../../src/worker-thread/sdk/records.js';
 
 const str = new StringConverter();
 const rec = (init: Partial<SourceRecordInit>): SourceRecord =>

@@ -2,12 +2,12 @@
  * The worker → supervisor batch codec: what encodeBatch writes, RecordBatchReader must give back.
  */
 import t from 'tap';
-import { ByteArrayConverter, StringConverter } from '../../../src/data/converters.js';
-import { BATCH_MAGIC, RecordBatchReader, decodeOffsetJson, encodeBatch } from '../../../src/runtime/record-batch.js';
-import type { EncodedBatch } from '../../../src/runtime/record-batch.js';
-import { SourceRecord } from '../../../src/sdk/records.js';
-import type { SourceOffset, SourceRecordInit } from '../../../src/sdk/records.js';
-import { connectJson } from '../../../src/storage/offset-backing-store.js';
+import { ByteArrayConverter, StringConverter } from '../../../src/worker-thread/data/converters.js';
+import { BATCH_MAGIC, RecordBatchReader, decodeOffsetJson, encodeBatch } from '../../../src/shared/record-batch.js';
+import type { EncodedBatch } from '../../../src/shared/record-batch.js';
+import { SourceRecord } from '../../../src/worker-thread/sdk/records.js';
+import type { SourceOffset, SourceRecordInit } from '../../../src/worker-thread/sdk/records.js';
+import { connectJson } from '../../../src/shared/offset-json.js';
 
 const str = new StringConverter();
 const bytes = new ByteArrayConverter();

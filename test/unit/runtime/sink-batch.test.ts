@@ -3,8 +3,8 @@
  * decodes, field for field, including nulls, empty values, headers with null values and UTF-8.
  */
 import t from 'tap';
-import { decodeSinkBatch, encodeSinkBatch } from '../../../src/runtime/sink-batch.js';
-import type { ConsumedMessage } from '../../../src/runtime/sink-batch.js';
+import { decodeSinkBatch, encodeSinkBatch } from '../../../src/shared/sink-batch.js';
+import type { ConsumedMessage } from '../../../src/shared/sink-batch.js';
 
 t.test('round trip of keys, values, headers, offsets, timestamps and topics', async (t) => {
   const messages: ConsumedMessage[] = [

@@ -4,11 +4,11 @@
  * `locate` per record while walking the buffer with RecordBatchReader.
  */
 import t from 'tap';
-import { StringConverter } from '../../../src/data/converters.js';
-import { RecordBatchReader, encodeBatch } from '../../../src/runtime/record-batch.js';
-import { SubmittedBatch, SubmittedRecords } from '../../../src/runtime/submitted-records.js';
-import type { CommitSnapshot } from '../../../src/runtime/submitted-records.js';
-import { SourceRecord } from '../../../src/sdk/records.js';
+import { StringConverter } from '../../../src/worker-thread/data/converters.js';
+import { RecordBatchReader, encodeBatch } from '../../../src/shared/record-batch.js';
+import { SubmittedBatch, SubmittedRecords } from '../../../src/main-thread/runtime/submitted-records.js';
+import type { CommitSnapshot } from '../../../src/main-thread/runtime/submitted-records.js';
+import { SourceRecord } from '../../../src/worker-thread/sdk/records.js';
 
 const conv = new StringConverter();
 

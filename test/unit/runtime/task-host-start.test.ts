@@ -11,7 +11,7 @@ import { MessageChannel } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import t from 'tap';
 import host from '../../../workers/task-host.js';
-import type { FromSinkTask, FromSourceTask, SinkTaskHostRequest, SourceTaskHostRequest } from '../../../src/runtime/protocol.js';
+import type { FromSinkTask, FromSourceTask, SinkTaskHostRequest, SourceTaskHostRequest } from '../../../src/shared/protocol.js';
 import { TEST_PLUGINS } from '../../fixtures/connectd-harness.js';
 
 const dir = await mkdtemp(path.join(os.tmpdir(), 'connectd-task-host-'));

@@ -1,6 +1,6 @@
 import t from 'tap';
-import { TopicCreation } from '../../../src/runtime/topic-creation.js';
-import { ConfigException } from '../../../src/sdk/config-def.js';
+import { TopicCreation } from '../../../src/main-thread/runtime/topic-creation.js';
+import { ConfigException } from '../../../src/worker-thread/sdk/config-def.js';
 
 t.test('off unless the default group sets replication factor and partitions, or when the worker disables it', async (t) => {
   t.equal(TopicCreation.fromConfig({ topic: 'x' }, true), null);

@@ -4,8 +4,8 @@
  * .ms defaults, the dynamic update mode column, and Markdown that survives pipes and newlines.
  */
 import t from 'tap';
-import { ConfigDef } from '../../../src/sdk/config-def.js';
-import type { ConfigKeyDefinition } from '../../../src/sdk/config-def.js';
+import { ConfigDef } from '../../../src/worker-thread/sdk/config-def.js';
+import type { ConfigKeyDefinition } from '../../../src/worker-thread/sdk/config-def.js';
 
 const key = (name: string, extra: Partial<ConfigKeyDefinition> = {}): ConfigKeyDefinition => ({ name, type: 'STRING', importance: 'LOW', documentation: `About ${name}.`, ...extra });
 

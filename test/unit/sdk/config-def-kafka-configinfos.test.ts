@@ -12,8 +12,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import t from 'tap';
-import { ConfigDef, NonEmptyString, Range, ValidList, ValidString } from '../../../src/sdk/config-def.js';
-import type { ConfigInfos, Recommender } from '../../../src/sdk/config-def.js';
+import { ConfigDef, NonEmptyString, Range, ValidList, ValidString } from '../../../src/worker-thread/sdk/config-def.js';
+import type { ConfigInfos, Recommender } from '../../../src/worker-thread/sdk/config-def.js';
 
 const column: Recommender = {
   validValues: (_name, parsed) => (parsed['mode'] === 'incrementing' ? ['id', 'seq'] : []),

@@ -24,8 +24,8 @@ import {
   Range,
   ValidList,
   ValidString,
-} from '../../../src/sdk/config-def.js';
-import type { ConfigType, ConfigValidator } from '../../../src/sdk/config-def.js';
+} from '../../../src/worker-thread/sdk/config-def.js';
+import type { ConfigType, ConfigValidator } from '../../../src/worker-thread/sdk/config-def.js';
 
 /** A validator as both sides build it; numbers with a fraction are Doubles in Java, others Integers. */
 type Spec =

@@ -3,8 +3,8 @@
  * values(), originals and originalsWithPrefix; and what define() fills in, accepts and rejects.
  */
 import t from 'tap';
-import { ConfigDef, ConfigException, ParsedConfig, Password } from '../../../src/sdk/config-def.js';
-import type { ConfigKeyDefinition } from '../../../src/sdk/config-def.js';
+import { ConfigDef, ConfigException, ParsedConfig, Password } from '../../../src/worker-thread/sdk/config-def.js';
+import type { ConfigKeyDefinition } from '../../../src/worker-thread/sdk/config-def.js';
 
 function caught(fn: () => unknown): unknown {
   try {

@@ -9,8 +9,8 @@ import util from 'node:util';
 import pino from 'pino';
 import t from 'tap';
 import type { Test } from 'tap';
-import { CompositeValidator, ConfigDef, ConfigException, LambdaValidator, NonEmptyString, Password, ValidString } from '../../../src/sdk/config-def.js';
-import type { ConfigValidator, ParsedValue } from '../../../src/sdk/config-def.js';
+import { CompositeValidator, ConfigDef, ConfigException, LambdaValidator, NonEmptyString, Password, ValidString } from '../../../src/worker-thread/sdk/config-def.js';
+import type { ConfigValidator, ParsedValue } from '../../../src/worker-thread/sdk/config-def.js';
 
 const SECRET = 'hunter2-Sup3r-s3cret';
 

@@ -4,8 +4,8 @@
  * as Kafka Connect's herder does, and embedding a child ConfigDef under a prefix.
  */
 import t from 'tap';
-import { ConfigDef, ConfigException, ConfigValue, Range, ValidString, configInfos, configKeyInfo } from '../../../src/sdk/config-def.js';
-import type { ConfigKeyDefinition, ParsedConfigMap, Recommender } from '../../../src/sdk/config-def.js';
+import { ConfigDef, ConfigException, ConfigValue, Range, ValidString, configInfos, configKeyInfo } from '../../../src/worker-thread/sdk/config-def.js';
+import type { ConfigKeyDefinition, ParsedConfigMap, Recommender } from '../../../src/worker-thread/sdk/config-def.js';
 
 const key = (name: string, extra: Partial<ConfigKeyDefinition> = {}): ConfigKeyDefinition => ({ name, type: 'STRING', importance: 'LOW', documentation: '', ...extra });
 

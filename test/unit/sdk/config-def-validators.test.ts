@@ -20,8 +20,8 @@ import {
   ValidList,
   ValidString,
   Validators,
-} from '../../../src/sdk/config-def.js';
-import type { ConfigType, ConfigValidator, Validator } from '../../../src/sdk/config-def.js';
+} from '../../../src/worker-thread/sdk/config-def.js';
+import type { ConfigType, ConfigValidator, Validator } from '../../../src/worker-thread/sdk/config-def.js';
 
 function one(type: ConfigType, validator: Validator, extra: { default?: string } = {}): ConfigDef {
   return new ConfigDef().define({ name: 'k', type, validator, importance: 'LOW', documentation: '', ...extra });

@@ -4,8 +4,8 @@
  */
 import util from 'node:util';
 import t from 'tap';
-import { ConfigDef, ConfigException, Password, Validators } from '../../../src/sdk/config-def.js';
-import type { ConfigKeyDefinition, ConfigType, ParsedValue } from '../../../src/sdk/config-def.js';
+import { ConfigDef, ConfigException, Password, Validators } from '../../../src/worker-thread/sdk/config-def.js';
+import type { ConfigKeyDefinition, ConfigType, ParsedValue } from '../../../src/worker-thread/sdk/config-def.js';
 
 function one(type: ConfigType, extra: Partial<ConfigKeyDefinition> = {}): ConfigDef {
   return new ConfigDef().define({ name: 'k', type, importance: 'HIGH', documentation: 'test key', ...extra });

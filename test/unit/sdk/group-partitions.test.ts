@@ -3,7 +3,7 @@
  * ported from Java rely on the same task-to-partition assignment.
  */
 import t from 'tap';
-import { groupPartitions } from '../../../src/sdk/connector-utils.js';
+import { groupPartitions } from '../../../src/worker-thread/sdk/connector-utils.js';
 
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 

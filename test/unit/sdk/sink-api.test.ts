@@ -1,6 +1,6 @@
 import t from 'tap';
-import { SinkRecord, SinkTask } from '../../../src/sdk/index.js';
-import type { TopicPartition } from '../../../src/sdk/index.js';
+import { SinkRecord, SinkTask } from '../../../src/worker-thread/sdk/index.js';
+import type { TopicPartition } from '../../../src/worker-thread/sdk/index.js';
 
 t.test('SinkRecord: defaults and original coordinates', async (t) => {
   const r = new SinkRecord({ topic: 't', kafkaPartition: 2, kafkaOffset: 41, value: 'v' });

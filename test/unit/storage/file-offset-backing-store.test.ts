@@ -9,8 +9,8 @@ import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promis
 import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
-import { FileOffsetBackingStore } from '../../../src/storage/file-offset-backing-store.js';
-import { connectJson, offsetKey } from '../../../src/storage/offset-backing-store.js';
+import { FileOffsetBackingStore } from '../../../src/main-thread/storage/file-offset-backing-store.js';
+import { connectJson, offsetKey } from '../../../src/shared/offset-json.js';
 
 const root = await mkdtemp(path.join(os.tmpdir(), 'connectd-offsets-unit-'));
 t.teardown(() => rm(root, { recursive: true, force: true }));

@@ -12,12 +12,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
-import { FileOffsetBackingStore } from '../../../src/storage/file-offset-backing-store.js';
-import { kafkaConnectOffsets, readKafkaConnectOffsetsFile } from '../../../src/storage/kafka-connect-offsets-file.js';
-import { connectJson, offsetKey } from '../../../src/storage/offset-backing-store.js';
+import { FileOffsetBackingStore } from '../../../src/main-thread/storage/file-offset-backing-store.js';
+import { kafkaConnectOffsets, readKafkaConnectOffsetsFile } from '../../../src/main-thread/storage/kafka-connect-offsets-file.js';
+import { connectJson, offsetKey } from '../../../src/shared/offset-json.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../../../..');
-const MAIN = fileURLToPath(new URL('../../../src/cli/main.js', import.meta.url));
+const MAIN = fileURLToPath(new URL('../../../src/main-thread/cli/main.js', import.meta.url));
 const real = await readFile(path.join(ROOT, 'test/fixtures/vectors/kafka-connect-4.1.1-standalone.offsets'));
 const root = await mkdtemp(path.join(os.tmpdir(), 'connectd-kc-offsets-'));
 t.teardown(() => rm(root, { recursive: true, force: true }));

@@ -15,7 +15,7 @@ import {
   taskConfigValue,
   taskKey,
   tasksCommitValue,
-} from '../../../src/storage/kafka-config-backing-store.js';
+} from '../../../src/main-thread/storage/kafka-config-backing-store.js';
 import {
   canWriteSafely,
   connectorStatusKey,
@@ -25,7 +25,7 @@ import {
   taskStatusKey,
   topicStatusKey,
   topicStatusValue,
-} from '../../../src/storage/kafka-status-backing-store.js';
+} from '../../../src/main-thread/storage/kafka-status-backing-store.js';
 import { javaPartition, murmur2 } from './java-murmur2.js';
 
 t.test('murmur2 is Kafka Utils.murmur2 (the vectors of Kafka UtilsTest, checked against kafka-clients 4.1.1)', async (t) => {
@@ -118,7 +118,7 @@ t.test('putSafe rules: no status yet, same worker, or a generation at least as n
 });
 
 t.test("offset keys and values as Kafka Connect's Jackson writes them (connectJson)", async (t) => {
-  const { connectJson, offsetKey } = await import('../../../src/storage/offset-backing-store.js');
+  const { connectJson, offsetKey } = await import('../../../src/shared/offset-json.js');
   t.equal(offsetKey('local-file-source', connectJson({ file: 'café 😀 \u0007' })), '["local-file-source",{"file":"café \\uD83D\\uDE00 \\u0007"}]', 'the key Kafka Connect 4.1.1 wrote for this partition');
   t.equal(connectJson({ zeta: 'z', alpha: 1, mid: true }), '{"zeta":"z","alpha":1,"mid":true}', 'fields in their original order');
   t.equal(connectJson({ s: 'té\u0001/😀"' }), '{"s":"té\\u0001/\\uD83D\\uDE00\\""}', 'control characters in upper-case hex, quotes escaped');

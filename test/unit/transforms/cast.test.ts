@@ -4,13 +4,13 @@
  * edge cases value by value; these tests cover what connectd adds and the config.)
  */
 import t from 'tap';
-import { BigDecimal } from '../../../src/data/big-decimal.js';
-import { Decimal, Timestamp } from '../../../src/data/logical-types.js';
-import { Schema, schemasEqual } from '../../../src/data/schema.js';
-import { SchemaBuilder } from '../../../src/data/schema-builder.js';
-import { Struct } from '../../../src/data/struct.js';
-import { Cast } from '../../../src/transforms/cast.js';
-import { castValueToType } from '../../../src/transforms/cast-values.js';
+import { BigDecimal } from '../../../src/worker-thread/data/big-decimal.js';
+import { Decimal, Timestamp } from '../../../src/worker-thread/data/logical-types.js';
+import { Schema, schemasEqual } from '../../../src/worker-thread/data/schema.js';
+import { SchemaBuilder } from '../../../src/worker-thread/data/schema-builder.js';
+import { Struct } from '../../../src/worker-thread/data/struct.js';
+import { Cast } from '../../../src/worker-thread/transforms/cast.js';
+import { castValueToType } from '../../../src/worker-thread/transforms/cast-values.js';
 import { configProblems, configured, sourceRecord } from './helpers.js';
 
 t.test('whole values with a schema: the schema keeps its name, optionality and (cast) default', async (t) => {

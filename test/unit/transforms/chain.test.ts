@@ -4,15 +4,15 @@
  * by Filter, errors wrapped with their stage, the empty chain, and both record kinds.
  */
 import t from 'tap';
-import { DataException } from '../../../src/data/errors.js';
-import { Schema } from '../../../src/data/schema.js';
-import { SchemaBuilder } from '../../../src/data/schema-builder.js';
-import { Struct } from '../../../src/data/struct.js';
-import { ConfigException } from '../../../src/sdk/config-def.js';
-import { SourceRecord } from '../../../src/sdk/records.js';
-import { SinkRecord } from '../../../src/sdk/sink.js';
-import { TransformationChain, TransformationError, transformationConfigProblems } from '../../../src/transforms/chain.js';
-import { transformsConfigDef } from '../../../src/transforms/transforms-config.js';
+import { DataException } from '../../../src/worker-thread/data/errors.js';
+import { Schema } from '../../../src/worker-thread/data/schema.js';
+import { SchemaBuilder } from '../../../src/worker-thread/data/schema-builder.js';
+import { Struct } from '../../../src/worker-thread/data/struct.js';
+import { ConfigException } from '../../../src/worker-thread/sdk/config-def.js';
+import { SourceRecord } from '../../../src/worker-thread/sdk/records.js';
+import { SinkRecord } from '../../../src/worker-thread/sdk/sink.js';
+import { TransformationChain, TransformationError, transformationConfigProblems } from '../../../src/worker-thread/transforms/chain.js';
+import { transformsConfigDef } from '../../../src/worker-thread/transforms/transforms-config.js';
 import { sinkRecord, sourceRecord } from './helpers.js';
 
 const problemsOf = (config: Record<string, string>): [string, string][] => transformationConfigProblems(config).map((p) => [p.name, p.message]);

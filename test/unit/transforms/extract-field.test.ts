@@ -1,10 +1,10 @@
 /** ExtractField$Key / $Value, with V1 and V2 (dotted, backticked) field paths. */
 import t from 'tap';
-import { Schema } from '../../../src/data/schema.js';
-import { SchemaBuilder } from '../../../src/data/schema-builder.js';
-import { Struct } from '../../../src/data/struct.js';
-import { ExtractField } from '../../../src/transforms/extract-field.js';
-import { SingleFieldPath } from '../../../src/transforms/util/field-path.js';
+import { Schema } from '../../../src/worker-thread/data/schema.js';
+import { SchemaBuilder } from '../../../src/worker-thread/data/schema-builder.js';
+import { Struct } from '../../../src/worker-thread/data/struct.js';
+import { ExtractField } from '../../../src/worker-thread/transforms/extract-field.js';
+import { SingleFieldPath } from '../../../src/worker-thread/transforms/util/field-path.js';
 import { configProblems, configured, sourceRecord } from './helpers.js';
 
 const address = SchemaBuilder.struct().optional().field('city', SchemaBuilder.string().optional().defaultValue('?').build()).build();

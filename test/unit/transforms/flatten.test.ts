@@ -1,9 +1,9 @@
 /** Flatten$Key / $Value: nested structs and maps, optional parents and defaults, arrays kept, what it refuses. */
 import t from 'tap';
-import { Schema, schemasEqual } from '../../../src/data/schema.js';
-import { SchemaBuilder } from '../../../src/data/schema-builder.js';
-import { Struct } from '../../../src/data/struct.js';
-import { Flatten } from '../../../src/transforms/flatten.js';
+import { Schema, schemasEqual } from '../../../src/worker-thread/data/schema.js';
+import { SchemaBuilder } from '../../../src/worker-thread/data/schema-builder.js';
+import { Struct } from '../../../src/worker-thread/data/struct.js';
+import { Flatten } from '../../../src/worker-thread/transforms/flatten.js';
 import { configured, sourceRecord } from './helpers.js';
 
 const leaf = SchemaBuilder.struct().optional().field('x', Schema.INT32_SCHEMA).field('tags', SchemaBuilder.array(Schema.STRING_SCHEMA)).build();

@@ -1,12 +1,12 @@
 /** InsertHeader, DropHeaders and HeaderFrom$Key / $Value, and the text a transform writes for a header. */
 import t from 'tap';
-import { Schema } from '../../../src/data/schema.js';
-import { SchemaBuilder } from '../../../src/data/schema-builder.js';
-import { Struct } from '../../../src/data/struct.js';
-import { DropHeaders } from '../../../src/transforms/drop-headers.js';
-import { HeaderFrom } from '../../../src/transforms/header-from.js';
-import { InsertHeader } from '../../../src/transforms/insert-header.js';
-import { connectHeader } from '../../../src/transforms/util/headers.js';
+import { Schema } from '../../../src/worker-thread/data/schema.js';
+import { SchemaBuilder } from '../../../src/worker-thread/data/schema-builder.js';
+import { Struct } from '../../../src/worker-thread/data/struct.js';
+import { DropHeaders } from '../../../src/worker-thread/transforms/drop-headers.js';
+import { HeaderFrom } from '../../../src/worker-thread/transforms/header-from.js';
+import { InsertHeader } from '../../../src/worker-thread/transforms/insert-header.js';
+import { connectHeader } from '../../../src/worker-thread/transforms/util/headers.js';
 import { configProblems, configured, sourceRecord } from './helpers.js';
 
 const headers = [

@@ -1,9 +1,9 @@
 /** Records and configured plugins for the transform tests. */
-import type { Schema } from '../../../src/data/schema.js';
-import { SourceRecord } from '../../../src/sdk/records.js';
-import type { Header } from '../../../src/sdk/records.js';
-import { SinkRecord } from '../../../src/sdk/sink.js';
-import type { Predicate, Transformation } from '../../../src/transforms/transformation.js';
+import type { Schema } from '../../../src/worker-thread/data/schema.js';
+import { SourceRecord } from '../../../src/worker-thread/sdk/records.js';
+import type { Header } from '../../../src/worker-thread/sdk/records.js';
+import { SinkRecord } from '../../../src/worker-thread/sdk/sink.js';
+import type { Predicate, Transformation } from '../../../src/worker-thread/transforms/transformation.js';
 
 export interface RecordParts {
   topic?: string;

@@ -1,9 +1,9 @@
 /** HoistField$Key / $Value. */
 import t from 'tap';
-import { Schema, schemasEqual } from '../../../src/data/schema.js';
-import { SchemaBuilder } from '../../../src/data/schema-builder.js';
-import type { Struct } from '../../../src/data/struct.js';
-import { HoistField } from '../../../src/transforms/hoist-field.js';
+import { Schema, schemasEqual } from '../../../src/worker-thread/data/schema.js';
+import { SchemaBuilder } from '../../../src/worker-thread/data/schema-builder.js';
+import type { Struct } from '../../../src/worker-thread/data/struct.js';
+import { HoistField } from '../../../src/worker-thread/transforms/hoist-field.js';
 import { configProblems, configured, sourceRecord } from './helpers.js';
 
 t.test('with a schema: a Struct of one field, its schema cached', async (t) => {

@@ -1,10 +1,10 @@
 /** InsertField$Key / $Value: schemaless and with schemas, the `!`/`?` suffixes, sink-only offsets, config errors. */
 import t from 'tap';
-import { Timestamp } from '../../../src/data/logical-types.js';
-import { Schema, schemasEqual } from '../../../src/data/schema.js';
-import { SchemaBuilder } from '../../../src/data/schema-builder.js';
-import { Struct } from '../../../src/data/struct.js';
-import { InsertField } from '../../../src/transforms/insert-field.js';
+import { Timestamp } from '../../../src/worker-thread/data/logical-types.js';
+import { Schema, schemasEqual } from '../../../src/worker-thread/data/schema.js';
+import { SchemaBuilder } from '../../../src/worker-thread/data/schema-builder.js';
+import { Struct } from '../../../src/worker-thread/data/struct.js';
+import { InsertField } from '../../../src/worker-thread/transforms/insert-field.js';
 import { configProblems, configured, sinkRecord, sourceRecord, TIMESTAMP } from './helpers.js';
 
 const all = { 'topic.field': 'topic', 'partition.field': 'partition!', 'timestamp.field': 'ts?', 'static.field': 'origin', 'static.value': 'connectd' };

@@ -1,6 +1,6 @@
 /** Java regular expressions translated to JavaScript, and what cannot be. */
 import t from 'tap';
-import { compileJavaRegex, JavaRegexError } from '../../../src/transforms/util/java-regex.js';
+import { compileJavaRegex, JavaRegexError } from '../../../src/worker-thread/transforms/util/java-regex.js';
 
 const matches = (pattern: string, input: string): boolean => compileJavaRegex(pattern).whole.test(input);
 

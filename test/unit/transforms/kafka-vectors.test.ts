@@ -8,14 +8,14 @@
  */
 import t from 'tap';
 import type { Test } from 'tap';
-import { mapEntries } from '../../../src/data/equality.js';
-import { schemasEqual } from '../../../src/data/schema.js';
-import type { Schema } from '../../../src/data/schema.js';
-import { Struct } from '../../../src/data/struct.js';
-import { SourceRecord } from '../../../src/sdk/records.js';
-import { SinkRecord } from '../../../src/sdk/sink.js';
-import { findTransformPlugin, transformPlugins } from '../../../src/transforms/registry.js';
-import type { ConnectRecord, Predicate, Transformation } from '../../../src/transforms/transformation.js';
+import { mapEntries } from '../../../src/worker-thread/data/equality.js';
+import { schemasEqual } from '../../../src/worker-thread/data/schema.js';
+import type { Schema } from '../../../src/worker-thread/data/schema.js';
+import { Struct } from '../../../src/worker-thread/data/struct.js';
+import { SourceRecord } from '../../../src/worker-thread/sdk/records.js';
+import { SinkRecord } from '../../../src/worker-thread/sdk/sink.js';
+import { findTransformPlugin, transformPlugins } from '../../../src/worker-thread/transforms/registry.js';
+import type { ConnectRecord, Predicate, Transformation } from '../../../src/worker-thread/transforms/transformation.js';
 import { decodeSchema, decodeValue, differenceBetween, show } from '../data/vectors.js';
 import { transformVectors } from './vectors.js';
 import type { RecordDescription } from './vectors.js';

@@ -1,11 +1,11 @@
 /** MaskField$Key / $Value: the empty value of each type, replacements converted to the field's type, errors. */
 import t from 'tap';
-import { BigDecimal } from '../../../src/data/big-decimal.js';
-import { ConnectDate, Decimal } from '../../../src/data/logical-types.js';
-import { Schema } from '../../../src/data/schema.js';
-import { SchemaBuilder } from '../../../src/data/schema-builder.js';
-import { Struct } from '../../../src/data/struct.js';
-import { MaskField } from '../../../src/transforms/mask-field.js';
+import { BigDecimal } from '../../../src/worker-thread/data/big-decimal.js';
+import { ConnectDate, Decimal } from '../../../src/worker-thread/data/logical-types.js';
+import { Schema } from '../../../src/worker-thread/data/schema.js';
+import { SchemaBuilder } from '../../../src/worker-thread/data/schema-builder.js';
+import { Struct } from '../../../src/worker-thread/data/struct.js';
+import { MaskField } from '../../../src/worker-thread/transforms/mask-field.js';
 import { configProblems, configured, sourceRecord } from './helpers.js';
 
 const schema = SchemaBuilder.struct()

@@ -1,7 +1,7 @@
 /** The predicates, and Filter. */
 import t from 'tap';
-import { Filter } from '../../../src/transforms/filter.js';
-import { HasHeaderKey, RecordIsTombstone, TopicNameMatches } from '../../../src/transforms/predicates/predicates.js';
+import { Filter } from '../../../src/worker-thread/transforms/filter.js';
+import { HasHeaderKey, RecordIsTombstone, TopicNameMatches } from '../../../src/worker-thread/transforms/predicates/predicates.js';
 import { configProblems, configured, sourceRecord } from './helpers.js';
 
 t.test('TopicNameMatches: the whole topic name', async (t) => {

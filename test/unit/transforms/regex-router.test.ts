@@ -1,6 +1,6 @@
 /** RegexRouter: a whole-topic match, then Matcher.replaceFirst with Java's replacement syntax. */
 import t from 'tap';
-import { RegexRouter } from '../../../src/transforms/regex-router.js';
+import { RegexRouter } from '../../../src/worker-thread/transforms/regex-router.js';
 import { configProblems, configured, sourceRecord } from './helpers.js';
 
 const route = (regex: string, replacement: string, topic: string): string =>

@@ -4,10 +4,10 @@
  * defaults, importance, documentation, valid values: compared with connect-transforms 4.1.1).
  */
 import t from 'tap';
-import { configKeyInfo } from '../../../src/sdk/config-def.js';
-import { InsertField } from '../../../src/transforms/insert-field.js';
-import { findTransformPlugin, listTransformPlugins, resolveTransformPlugin, transformPlugins } from '../../../src/transforms/registry.js';
-import { VERSION } from '../../../src/version.js';
+import { configKeyInfo } from '../../../src/worker-thread/sdk/config-def.js';
+import { InsertField } from '../../../src/worker-thread/transforms/insert-field.js';
+import { findTransformPlugin, listTransformPlugins, resolveTransformPlugin, transformPlugins } from '../../../src/worker-thread/transforms/registry.js';
+import { VERSION } from '../../../src/shared/version.js';
 import { transformVectors } from './vectors.js';
 
 const kafkaConfigDefs = transformVectors().configDefs;

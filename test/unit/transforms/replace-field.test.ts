@@ -1,9 +1,9 @@
 /** ReplaceField$Key / $Value: include, exclude (which wins), renames, schemaless and with schemas, config errors. */
 import t from 'tap';
-import { Schema, schemasEqual } from '../../../src/data/schema.js';
-import { SchemaBuilder } from '../../../src/data/schema-builder.js';
-import { Struct } from '../../../src/data/struct.js';
-import { ReplaceField } from '../../../src/transforms/replace-field.js';
+import { Schema, schemasEqual } from '../../../src/worker-thread/data/schema.js';
+import { SchemaBuilder } from '../../../src/worker-thread/data/schema-builder.js';
+import { Struct } from '../../../src/worker-thread/data/struct.js';
+import { ReplaceField } from '../../../src/worker-thread/transforms/replace-field.js';
 import { configProblems, configured, sourceRecord } from './helpers.js';
 
 const schema = SchemaBuilder.struct()

@@ -1,9 +1,9 @@
 /** SetSchemaMetadata$Key / $Value. */
 import t from 'tap';
-import { Schema } from '../../../src/data/schema.js';
-import { SchemaBuilder } from '../../../src/data/schema-builder.js';
-import { Struct } from '../../../src/data/struct.js';
-import { SetSchemaMetadata } from '../../../src/transforms/set-schema-metadata.js';
+import { Schema } from '../../../src/worker-thread/data/schema.js';
+import { SchemaBuilder } from '../../../src/worker-thread/data/schema-builder.js';
+import { Struct } from '../../../src/worker-thread/data/struct.js';
+import { SetSchemaMetadata } from '../../../src/worker-thread/transforms/set-schema-metadata.js';
 import { configProblems, configured, sourceRecord } from './helpers.js';
 
 const schema = SchemaBuilder.struct().name('old').version(1).doc('d').field('a', SchemaBuilder.int32().optional().defaultValue(4).build()).build();

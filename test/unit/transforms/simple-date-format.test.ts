@@ -1,11 +1,11 @@
 /**
- * SimpleDateFormat (src/transforms/util/simple-date-format.ts) against java.text.SimpleDateFormat in
+ * SimpleDateFormat (src/worker-thread/transforms/util/simple-date-format.ts) against java.text.SimpleDateFormat in
  * UTC and Locale.US (vectors from TransformVectors.java): formatting of every pattern letter across
  * eras, the Julian/Gregorian cutover of 1582 and week-year edges; lenient parsing, abutting fields,
  * two-digit years, zones; and the patterns Java refuses.
  */
 import t from 'tap';
-import { DateParseError, IllegalPatternError, SimpleDateFormat } from '../../../src/transforms/util/simple-date-format.js';
+import { DateParseError, IllegalPatternError, SimpleDateFormat } from '../../../src/worker-thread/transforms/util/simple-date-format.js';
 import { transformVectors } from './vectors.js';
 
 const vectors = transformVectors().simpleDateFormat;

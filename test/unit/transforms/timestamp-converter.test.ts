@@ -1,10 +1,10 @@
 /** TimestampConverter$Key / $Value: every source and target type, fields and whole values, schemas and not. */
 import t from 'tap';
-import { ConnectDate, Time, Timestamp } from '../../../src/data/logical-types.js';
-import { Schema, schemasEqual } from '../../../src/data/schema.js';
-import { SchemaBuilder } from '../../../src/data/schema-builder.js';
-import { Struct } from '../../../src/data/struct.js';
-import { TimestampConverter } from '../../../src/transforms/timestamp-converter.js';
+import { ConnectDate, Time, Timestamp } from '../../../src/worker-thread/data/logical-types.js';
+import { Schema, schemasEqual } from '../../../src/worker-thread/data/schema.js';
+import { SchemaBuilder } from '../../../src/worker-thread/data/schema-builder.js';
+import { Struct } from '../../../src/worker-thread/data/struct.js';
+import { TimestampConverter } from '../../../src/worker-thread/transforms/timestamp-converter.js';
 import { configProblems, configured, sourceRecord, TIMESTAMP } from './helpers.js';
 
 const date = new Date(TIMESTAMP);

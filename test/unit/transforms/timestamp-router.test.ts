@@ -1,6 +1,6 @@
 /** TimestampRouter: the topic from `topic.format` and the record's timestamp in UTC. */
 import t from 'tap';
-import { TimestampRouter } from '../../../src/transforms/timestamp-router.js';
+import { TimestampRouter } from '../../../src/worker-thread/transforms/timestamp-router.js';
 import { configProblems, configured, sinkRecord, sourceRecord } from './helpers.js';
 
 t.test('routes by topic and timestamp', async (t) => {

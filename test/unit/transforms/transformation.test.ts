@@ -1,10 +1,10 @@
 /** newRecord: Kafka's ConnectRecord.newRecord for source, sink and other records. */
 import t from 'tap';
-import { Schema } from '../../../src/data/schema.js';
-import { SourceRecord } from '../../../src/sdk/records.js';
-import { SinkRecord } from '../../../src/sdk/sink.js';
-import { describeRecord, newRecord } from '../../../src/transforms/transformation.js';
-import type { ConnectRecord } from '../../../src/transforms/transformation.js';
+import { Schema } from '../../../src/worker-thread/data/schema.js';
+import { SourceRecord } from '../../../src/worker-thread/sdk/records.js';
+import { SinkRecord } from '../../../src/worker-thread/sdk/sink.js';
+import { describeRecord, newRecord } from '../../../src/worker-thread/transforms/transformation.js';
+import type { ConnectRecord } from '../../../src/worker-thread/transforms/transformation.js';
 import { sinkRecord, sourceRecord, TIMESTAMP } from './helpers.js';
 
 t.test('a source record keeps its source partition and offset, partition and timestamp', async (t) => {

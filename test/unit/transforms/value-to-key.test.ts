@@ -1,9 +1,9 @@
 /** ValueToKey: a key of some value fields, with a schema (cached) or without; a missing field; a null value. */
 import t from 'tap';
-import { Schema, schemasEqual } from '../../../src/data/schema.js';
-import { SchemaBuilder } from '../../../src/data/schema-builder.js';
-import { Struct } from '../../../src/data/struct.js';
-import { ValueToKey } from '../../../src/transforms/value-to-key.js';
+import { Schema, schemasEqual } from '../../../src/worker-thread/data/schema.js';
+import { SchemaBuilder } from '../../../src/worker-thread/data/schema-builder.js';
+import { Struct } from '../../../src/worker-thread/data/struct.js';
+import { ValueToKey } from '../../../src/worker-thread/transforms/value-to-key.js';
 import { configProblems, configured, sourceRecord } from './helpers.js';
 
 const schema = SchemaBuilder.struct().field('id', Schema.INT32_SCHEMA).field('region', SchemaBuilder.string().optional().defaultValue('eu').build()).build();

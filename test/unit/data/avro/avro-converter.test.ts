@@ -7,14 +7,14 @@
 import t from 'tap';
 import type { Test } from 'tap';
 import avro from 'avsc';
-import { AvroConverter } from '../../../../src/data/avro/avro-converter.js';
-import { decodeLong, encodeLong } from '../../../../src/data/avro/avro-long.js';
-import { BigDecimal } from '../../../../src/data/big-decimal.js';
-import { ConnectDate, Decimal, Time, Timestamp } from '../../../../src/data/logical-types.js';
-import { Schema, SchemaAndValue, schemasEqual } from '../../../../src/data/schema.js';
-import { SchemaBuilder } from '../../../../src/data/schema-builder.js';
-import { Struct } from '../../../../src/data/struct.js';
-import { valuesEqual } from '../../../../src/data/equality.js';
+import { AvroConverter } from '../../../../src/worker-thread/data/avro/avro-converter.js';
+import { decodeLong, encodeLong } from '../../../../src/worker-thread/data/avro/avro-long.js';
+import { BigDecimal } from '../../../../src/worker-thread/data/big-decimal.js';
+import { ConnectDate, Decimal, Time, Timestamp } from '../../../../src/worker-thread/data/logical-types.js';
+import { Schema, SchemaAndValue, schemasEqual } from '../../../../src/worker-thread/data/schema.js';
+import { SchemaBuilder } from '../../../../src/worker-thread/data/schema-builder.js';
+import { Struct } from '../../../../src/worker-thread/data/struct.js';
+import { valuesEqual } from '../../../../src/worker-thread/data/equality.js';
 import { FakeSchemaRegistry } from '../../../fixtures/avro/fake-schema-registry.js';
 
 async function setup(t: Test, configs: Record<string, string> = {}, isKey = false): Promise<{ registry: FakeSchemaRegistry; converter: AvroConverter }> {

@@ -4,16 +4,16 @@
  * only where they change), e.g. the Decimal and Timestamp schemas every Debezium topic carries.
  */
 import t from 'tap';
-import { BigDecimal } from '../../../../src/data/big-decimal.js';
-import { DEFAULT_AVRO_DATA_OPTIONS } from '../../../../src/data/avro/avro-data-names.js';
-import type { AvroDataOptions } from '../../../../src/data/avro/avro-data-names.js';
-import { avroSchemaText, parseAvroSchema } from '../../../../src/data/avro/avro-types.js';
-import { fromConnectSchema } from '../../../../src/data/avro/from-connect-schema.js';
-import { toConnectSchema } from '../../../../src/data/avro/to-connect-schema.js';
-import { ConnectDate, Decimal, Time, Timestamp } from '../../../../src/data/logical-types.js';
-import { Schema, schemasEqual } from '../../../../src/data/schema.js';
-import { SchemaBuilder } from '../../../../src/data/schema-builder.js';
-import { Struct } from '../../../../src/data/struct.js';
+import { BigDecimal } from '../../../../src/worker-thread/data/big-decimal.js';
+import { DEFAULT_AVRO_DATA_OPTIONS } from '../../../../src/worker-thread/data/avro/avro-data-names.js';
+import type { AvroDataOptions } from '../../../../src/worker-thread/data/avro/avro-data-names.js';
+import { avroSchemaText, parseAvroSchema } from '../../../../src/worker-thread/data/avro/avro-types.js';
+import { fromConnectSchema } from '../../../../src/worker-thread/data/avro/from-connect-schema.js';
+import { toConnectSchema } from '../../../../src/worker-thread/data/avro/to-connect-schema.js';
+import { ConnectDate, Decimal, Time, Timestamp } from '../../../../src/worker-thread/data/logical-types.js';
+import { Schema, schemasEqual } from '../../../../src/worker-thread/data/schema.js';
+import { SchemaBuilder } from '../../../../src/worker-thread/data/schema-builder.js';
+import { Struct } from '../../../../src/worker-thread/data/struct.js';
 
 const avro = (schema: Schema, options: AvroDataOptions = DEFAULT_AVRO_DATA_OPTIONS): string => avroSchemaText(fromConnectSchema(schema, options));
 const connect = (text: string, options: AvroDataOptions = DEFAULT_AVRO_DATA_OPTIONS): Schema => toConnectSchema(parseAvroSchema(text), options);

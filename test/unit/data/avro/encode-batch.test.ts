@@ -7,16 +7,16 @@
  */
 import t from 'tap';
 import type { Test } from 'tap';
-import { AvroConverter } from '../../../../src/data/avro/avro-converter.js';
-import { StringConverter, createConverter, createHeaderConverter, knownConverterClasses } from '../../../../src/data/converters.js';
-import { Timestamp } from '../../../../src/data/logical-types.js';
-import { Schema, schemasEqual } from '../../../../src/data/schema.js';
-import { SchemaBuilder } from '../../../../src/data/schema-builder.js';
-import { Struct } from '../../../../src/data/struct.js';
-import { RecordBatchReader, encodeBatch } from '../../../../src/runtime/record-batch.js';
-import type { EncodedBatch } from '../../../../src/runtime/record-batch.js';
-import { SourceRecord } from '../../../../src/sdk/records.js';
-import { ConfigException } from '../../../../src/sdk/config-def.js';
+import { AvroConverter } from '../../../../src/worker-thread/data/avro/avro-converter.js';
+import { StringConverter, createConverter, createHeaderConverter, knownConverterClasses } from '../../../../src/worker-thread/data/converters.js';
+import { Timestamp } from '../../../../src/worker-thread/data/logical-types.js';
+import { Schema, schemasEqual } from '../../../../src/worker-thread/data/schema.js';
+import { SchemaBuilder } from '../../../../src/worker-thread/data/schema-builder.js';
+import { Struct } from '../../../../src/worker-thread/data/struct.js';
+import { RecordBatchReader, encodeBatch } from '../../../../src/shared/record-batch.js';
+import type { EncodedBatch } from '../../../../src/shared/record-batch.js';
+import { SourceRecord } from '../../../../src/worker-thread/sdk/records.js';
+import { ConfigException } from '../../../../src/worker-thread/sdk/config-def.js';
 import { FakeSchemaRegistry } from '../../../fixtures/avro/fake-schema-registry.js';
 
 const orderSchema = SchemaBuilder.struct().name('shop.Order').field('id', Schema.INT64_SCHEMA).field('at', Timestamp.SCHEMA).field('note', Schema.OPTIONAL_STRING_SCHEMA).build();

@@ -4,8 +4,8 @@
  */
 import t from 'tap';
 import type { Test } from 'tap';
-import { assign, owners } from '../../../../src/runtime/distributed/assignor.js';
-import type { WorkerAssignment } from '../../../../src/runtime/distributed/assignor.js';
+import { assign, owners } from '../../../../src/main-thread/runtime/distributed/assignor.js';
+import type { WorkerAssignment } from '../../../../src/main-thread/runtime/distributed/assignor.js';
 
 const tasks = (connector: string, n: number): string[] => Array.from({ length: n }, (_, i) => `${connector}-${i}`);
 
