@@ -18,6 +18,15 @@ else
   extra_failed=$((extra_failed + 1))
 fi
 
+# The formatter (.prettierrc.json): `npx prettier --write "**/*.ts" eslint.config.js` fixes what this reports.
+echo "test: format (prettier --check)"
+if npx --no-install prettier --check --log-level=warn "**/*.ts" eslint.config.js; then
+  echo "test: format ok"
+else
+  echo "test: format FAILED (run: npx prettier --write \"**/*.ts\" eslint.config.js)"
+  extra_failed=$((extra_failed + 1))
+fi
+
 # The compiled counterparts of the test sources that exist now (dist/ may still hold the output
 # of a test file that was deleted or renamed since).
 mapfile -t files < <(find test -name '*.test.ts' -not -path '*/node_modules/*' | LC_ALL=C sort | sed 's#^#dist/#; s#\.ts$#.js#')
