@@ -122,25 +122,50 @@ async function scenario(t: Test, mode: 'standalone' | 'distributed'): Promise<vo
   // One source partition into one topic partition: the sink's Kafka offset of a record is its seq.
   await cluster.createTopic(TOPIC, { partitions: 1 });
   const connectors: Record<string, string>[] = [
-    { name: SOURCE, 'connector.class': 'GeneratorSource', topic: TOPIC, 'records.per.partition': String(TOTAL), 'records.per.second': '500', 'batch.size': String(SOURCE_BATCH) },
+    {
+      name: SOURCE,
+      'connector.class': 'GeneratorSource',
+      topic: TOPIC,
+      'records.per.partition': String(TOTAL),
+      'records.per.second': '500',
+      'batch.size': String(SOURCE_BATCH),
+    },
     { name: SINK, 'connector.class': 'FileStreamSink', topics: TOPIC, file: SINK_FILE },
   ];
   let proc: ConnectdProcess;
   if (mode === 'standalone') {
     // 60 s to start, as the distributed worker below: on a loaded machine (the whole suite beside
     // other builds) a daemon once took longer than the harness's 30 s.
-    proc = await ConnectdProcess.start({ dir: path.join(root, mode), bootstrapServers: cluster.bootstrapServers, connectors, worker: { 'plugin.path': TEST_PLUGINS, 'worker.threads': '2', 'allowed.paths': root, ...WORKER }, startTimeoutMs: 60000 });
+    proc = await ConnectdProcess.start({
+      dir: path.join(root, mode),
+      bootstrapServers: cluster.bootstrapServers,
+      connectors,
+      worker: { 'plugin.path': TEST_PLUGINS, 'worker.threads': '2', 'allowed.paths': root, ...WORKER },
+      startTimeoutMs: 60000,
+    });
     t.teardown(() => proc.kill());
   } else {
-    proc = await ConnectdProcess.start({ dir: path.join(root, mode), bootstrapServers: cluster.bootstrapServers, connectors: [], worker: DISTRIBUTED_WORKER, mode, startTimeoutMs: 60000 });
+    proc = await ConnectdProcess.start({
+      dir: path.join(root, mode),
+      bootstrapServers: cluster.bootstrapServers,
+      connectors: [],
+      worker: DISTRIBUTED_WORKER,
+      mode,
+      startTimeoutMs: 60000,
+    });
     t.teardown(() => proc.kill());
     for (const config of connectors) {
       // A worker just started answers 409 until it has joined its group, and 500 until its config
       // log has started ("KafkaBasedLog … is not running (new)"): retried until then.
-      const res = await waitFor(`${config.name} created`, async () => {
-        const r = await proc.request('POST', '/connectors', { name: config.name, config });
-        return r.status === 409 || r.status === 500 ? undefined : r;
-      }, 60000, 500);
+      const res = await waitFor(
+        `${config.name} created`,
+        async () => {
+          const r = await proc.request('POST', '/connectors', { name: config.name, config });
+          return r.status === 409 || r.status === 500 ? undefined : r;
+        },
+        60000,
+        500,
+      );
       t.equal(res.status, 201, `${config.name} created: ${JSON.stringify(res.body)}`);
     }
   }
@@ -165,7 +190,10 @@ async function scenario(t: Test, mode: 'standalone' | 'distributed'): Promise<vo
     while (mode === 'standalone' && Date.now() - pausedAt < PAUSE_MS) {
       for (const name of [SOURCE, SINK]) {
         const states = (await proc.status(name)).tasks.map((task) => task.state);
-        t.ok(states.every((s) => s === 'RUNNING'), `${name}: tasks RUNNING ${Math.round((Date.now() - pausedAt) / 1000)} s into the outage (${states.join(', ')})`);
+        t.ok(
+          states.every((s) => s === 'RUNNING'),
+          `${name}: tasks RUNNING ${Math.round((Date.now() - pausedAt) / 1000)} s into the outage (${states.join(', ')})`,
+        );
       }
       await new Promise((r) => setTimeout(r, 2000));
     }
@@ -174,35 +202,60 @@ async function scenario(t: Test, mode: 'standalone' | 'distributed'): Promise<vo
     cluster.resumeNode(node);
   }
   const resumedAt = Date.now();
-  t.comment(`paused ${resumedAt - pausedAt} ms; source had written ${writtenBefore} and committed seq ${sourceSeqBefore}, sink had committed ${committedBefore}`);
+  t.comment(
+    `paused ${resumedAt - pausedAt} ms; source had written ${writtenBefore} and committed seq ${sourceSeqBefore}, sink had committed ${committedBefore}`,
+  );
 
   // Recovered once both write again.
   const [sinkBack, sourceBack] = await Promise.all([
-    waitFor('the sink commits again after the outage', async () => (await sinkCommitted()) > committedBefore, 120000, 500).then(() => ({ at: Date.now() })),
-    waitFor('the source writes again after the outage', async () => (await proc.metric('connectd_source_record_write_total')) > writtenBefore, 120000, 500).then(() => Date.now()),
+    waitFor('the sink commits again after the outage', async () => (await sinkCommitted()) > committedBefore, 120000, 500).then(() => ({
+      at: Date.now(),
+    })),
+    waitFor(
+      'the source writes again after the outage',
+      async () => (await proc.metric('connectd_source_record_write_total')) > writtenBefore,
+      120000,
+      500,
+    ).then(() => Date.now()),
   ]).catch(async (err: unknown) => {
     t.comment(`connectd's log:\n${await proc.logTail(80)}`);
     throw err;
   });
   const recoverySeconds = (Math.max(sinkBack.at, sourceBack) - resumedAt) / 1000;
-  t.comment(`the source wrote again ${sourceBack - resumedAt} ms after the resume, the sink committed again after ${sinkBack.at - resumedAt} ms`);
+  t.comment(
+    `the source wrote again ${sourceBack - resumedAt} ms after the resume, the sink committed again after ${sinkBack.at - resumedAt} ms`,
+  );
 
-  await waitFor('every record written and put', async () => {
-    if ((await sourceSeq()) !== TOTAL - 1) return false;
-    // The sink is done at the topic's end, duplicates included (the distributed case has some).
-    const end = (await readTopic(cluster.bootstrapServers, TOPIC)).length;
-    return (await sinkCommitted()) === end;
-  }, 180000, 1000).catch(async (err: unknown) => {
+  await waitFor(
+    'every record written and put',
+    async () => {
+      if ((await sourceSeq()) !== TOTAL - 1) return false;
+      // The sink is done at the topic's end, duplicates included (the distributed case has some).
+      const end = (await readTopic(cluster.bootstrapServers, TOPIC)).length;
+      return (await sinkCommitted()) === end;
+    },
+    180000,
+    1000,
+  ).catch(async (err: unknown) => {
     const held = await proc.metric('connectd_producer_unacknowledged_records').catch(() => Number.NaN);
-    t.comment(`source committed seq ${await sourceSeq().catch(() => Number.NaN)}, written ${await proc.metric('connectd_source_record_write_total').catch(() => Number.NaN)}, producer holds ${held} unacknowledged; sink committed ${await sinkCommitted()}`);
+    t.comment(
+      `source committed seq ${await sourceSeq().catch(() => Number.NaN)}, written ${await proc.metric('connectd_source_record_write_total').catch(() => Number.NaN)}, producer holds ${held} unacknowledged; sink committed ${await sinkCommitted()}`,
+    );
     t.comment(`connectd's log:\n${await proc.logTail(120)}`);
     throw err;
   });
-  for (const name of [SOURCE, SINK]) t.same((await proc.status(name)).tasks.map((task) => task.state), ['RUNNING'], `${name}: its task RUNNING after the outage`);
+  for (const name of [SOURCE, SINK])
+    t.same(
+      (await proc.status(name)).tasks.map((task) => task.state),
+      ['RUNNING'],
+      `${name}: its task RUNNING after the outage`,
+    );
   t.equal(await proc.metric('connectd_source_record_failed_total'), 0, 'no source record failed');
   const resent = await proc.metric('connectd_producer_resent_records_total');
   const replacements = await proc.metric('connectd_producer_replacements_total');
-  t.comment(`producer clients replaced after delivering nothing for ${STALL_TIMEOUT_MS} ms: ${replacements}, records sent again through them: ${resent}`);
+  t.comment(
+    `producer clients replaced after delivering nothing for ${STALL_TIMEOUT_MS} ms: ${replacements}, records sent again through them: ${resent}`,
+  );
   const stopStarted = Date.now();
   const code = await proc.stop();
   t.equal(code, 0, `stops gracefully (in ${Date.now() - stopStarted} ms)`);
@@ -210,16 +263,26 @@ async function scenario(t: Test, mode: 'standalone' | 'distributed'): Promise<vo
 
   const expected = new Map([['p0', TOTAL]]);
   const topicRecords = await readTopic(cluster.bootstrapServers, TOPIC);
-  const injected = `broker frozen with SIGSTOP for ${PAUSE_MS / 1000} s (longer than ${Object.entries(TIMEOUTS).map(([k, v]) => `${k}=${v}`).join(', ')}), then SIGCONT; connectd ${mode}; GeneratorSource at 500 records/s into a topic that a FileStreamSink reads`;
+  const injected = `broker frozen with SIGSTOP for ${PAUSE_MS / 1000} s (longer than ${Object.entries(TIMEOUTS)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', ')}), then SIGCONT; connectd ${mode}; GeneratorSource at 500 records/s into a topic that a FileStreamSink reads`;
   const sourceRow: ReliabilityRow = {
     scenario: `broker-sigstop-${mode}-source`,
     test: 'test/faults/broker-down.test.ts',
     injected,
-    ...audit(expected, topicRecords.map((r) => generatorKey(r.key))),
+    ...audit(
+      expected,
+      topicRecords.map((r) => generatorKey(r.key)),
+    ),
     ...(mode === 'standalone'
-      ? { bound: 'none (no restart; idempotent producer), but for the records a fresh producer client sent again if one replaced a stuck one (task.produce.stall.timeout.ms)', maxDuplicates: resent }
+      ? {
+          bound:
+            'none (no restart; idempotent producer), but for the records a fresh producer client sent again if one replaced a stuck one (task.produce.stall.timeout.ms)',
+          maxDuplicates: resent,
+        }
       : {
-          bound: '≤ records not committed when the outage began: acknowledged since the last offset commit, plus in flight (task.max.inflight.records + one batch), plus any record a fresh producer client sent again (task.produce.stall.timeout.ms)',
+          bound:
+            '≤ records not committed when the outage began: acknowledged since the last offset commit, plus in flight (task.max.inflight.records + one batch), plus any record a fresh producer client sent again (task.produce.stall.timeout.ms)',
           maxDuplicates: writtenBefore - (sourceSeqBefore + 1) + INFLIGHT_LIMIT + SOURCE_BATCH + resent,
         }),
     recoverySeconds,
@@ -256,8 +319,13 @@ async function scenario(t: Test, mode: 'standalone' | 'distributed'): Promise<vo
   };
   await recordReliability(sourceRow);
   await recordReliability(sinkRow);
-  for (const [name, row] of [[`${mode} source`, sourceRow], [`${mode} sink`, sinkRow]] as const) {
-    t.comment(`${name}: in ${row.recordsIn}, out ${row.recordsOut}, lost ${row.lost}, duplicated ${row.duplicated} (bound ${row.maxDuplicates}), unexpected ${row.unexpected}; recovered in ${recoverySeconds} s`);
+  for (const [name, row] of [
+    [`${mode} source`, sourceRow],
+    [`${mode} sink`, sinkRow],
+  ] as const) {
+    t.comment(
+      `${name}: in ${row.recordsIn}, out ${row.recordsOut}, lost ${row.lost}, duplicated ${row.duplicated} (bound ${row.maxDuplicates}), unexpected ${row.unexpected}; recovered in ${recoverySeconds} s`,
+    );
     t.equal(row.lost, 0, `${name}: nothing lost (e.g. ${row.lostExamples.join(', ')})`);
     t.equal(row.unexpected, 0, `${name}: nothing unexpected`);
     t.ok(row.duplicated <= row.maxDuplicates, `${name}: ${row.duplicated} duplicates within the bound ${row.maxDuplicates}`);
@@ -266,7 +334,10 @@ async function scenario(t: Test, mode: 'standalone' | 'distributed'): Promise<vo
   t.same(sink.torn.slice(0, 3), [], `sink: no torn line (${sink.torn.length})`);
 }
 
-t.test(`standalone: the broker frozen (SIGSTOP) for ${PAUSE_MS / 1000} s, longer than every client timeout, with a source and a sink running`, (t) => scenario(t, 'standalone'));
+t.test(
+  `standalone: the broker frozen (SIGSTOP) for ${PAUSE_MS / 1000} s, longer than every client timeout, with a source and a sink running`,
+  (t) => scenario(t, 'standalone'),
+);
 // Distributed: the worker's own group session expires during the outage too. It gives up its work
 // while the broker is still frozen: its source task stops with records in flight that it cannot
 // commit (the offset store is a topic on the frozen broker), and the worker's producer delivers

@@ -42,9 +42,17 @@ class Owner implements DeliveryTarget {
 }
 
 function submit(producer: SourceProducer, owner: Owner, topic: string, id: number): void {
-  const records = Array.from({ length: BATCH }, (_, i) => new SourceRecord({ sourcePartition: { p: 0 }, sourceOffset: { seq: id * BATCH + i }, topic, value: String(id * BATCH + i) }));
+  const records = Array.from(
+    { length: BATCH },
+    (_, i) => new SourceRecord({ sourcePartition: { p: 0 }, sourceOffset: { seq: id * BATCH + i }, topic, value: String(id * BATCH + i) }),
+  );
   const encoded = encodeBatch(records, conv, conv);
-  producer.submit(owner, new SubmittedBatch(id, encoded.count, encoded.payloadBytes, encoded.buffer, encoded.sourcePartitions, false), encoded.topics, encoded.buffer);
+  producer.submit(
+    owner,
+    new SubmittedBatch(id, encoded.count, encoded.payloadBytes, encoded.buffer, encoded.sourcePartitions, false),
+    encoded.topics,
+    encoded.buffer,
+  );
 }
 
 /** The topic's values: none missing, and how many are there more than once. */
@@ -68,47 +76,63 @@ async function auditTopic(topic: string, total: number): Promise<{ missing: numb
 
 function producerFor(stallTimeoutMs: number, nativeBatch: boolean): SourceProducer {
   // As the worker configures source producers (producer-config.ts): no delivery timeout, idempotent.
-  const config: Record<string, string | number | boolean> = { 'bootstrap.servers': cluster.bootstrapServers, 'message.timeout.ms': 0, 'enable.idempotence': true, 'linger.ms': 5 };
+  const config: Record<string, string | number | boolean> = {
+    'bootstrap.servers': cluster.bootstrapServers,
+    'message.timeout.ms': 0,
+    'enable.idempotence': true,
+    'linger.ms': 5,
+  };
   return new SourceProducer('stall-test', config, { stallTimeoutMs, nativeBatch });
 }
 
 for (const nativeBatch of [true, false]) {
-  t.test(`a fresh client takes over while records are in flight to a frozen broker (${nativeBatch ? 'native batches' : 'record by record'}): nothing lost, each record reported once`, async (t) => {
-    const topic = `replaced-${nativeBatch ? 'native' : 'each'}`;
-    await cluster.createTopic(topic, { partitions: 1 });
-    const producer = producerFor(0, nativeBatch);
-    await producer.connect(30000);
-    t.teardown(() => producer.disconnect(1000));
-    const owner = new Owner();
-    let id = 0;
-    for (; id < 10; id++) submit(producer, owner, topic, id);
-    await waitFor('the first batches acknowledged', () => owner.reports.size === 10 * BATCH, 30000, 50);
-    const replacement = await producer.connectReplacement(30000);
-    if (replacement === undefined) throw new Error('the fresh client did not connect');
-    cluster.pauseNode(node);
-    try {
-      for (; id < 20; id++) submit(producer, owner, topic, id);
-      await new Promise((r) => setTimeout(r, 1000));
-      t.equal(producer.unacknowledged().records, 10 * BATCH, 'the old client holds what was submitted during the freeze (some of it sent)');
-      // The old client's requests already on the wire are still written once the broker runs
-      // again: those records end up in the topic twice.
-      replacement.takeOver();
-      t.equal(producer.unacknowledged().records, 10 * BATCH, 'the fresh client holds them all');
-      for (; id < 25; id++) submit(producer, owner, topic, id);
-    } finally {
-      cluster.resumeNode(node);
-    }
-    for (; id < 30; id++) submit(producer, owner, topic, id);
-    await waitFor('every record acknowledged', () => producer.unacknowledged().records === 0, 60000, 100);
-    t.same(owner.failures, [], 'no record failed');
-    t.equal(owner.reports.size, 30 * BATCH, 'every record reported to its owner');
-    t.same([...owner.reports.values()].filter((n) => n !== 1), [], 'each exactly once');
-    t.equal(producer.replacements, 1, 'one replacement counted');
-    t.equal(producer.resentRecords, 10 * BATCH, 'what was unsettled at the takeover was sent again');
-    const { missing, duplicated } = await auditTopic(topic, 30 * BATCH);
-    t.same(missing.slice(0, 5), [], `none missing from the topic (${missing.length})`);
-    t.ok(duplicated <= producer.resentRecords, `${duplicated} duplicates within the ${producer.resentRecords} records sent again`);
-  });
+  t.test(
+    `a fresh client takes over while records are in flight to a frozen broker (${nativeBatch ? 'native batches' : 'record by record'}): nothing lost, each record reported once`,
+    async (t) => {
+      const topic = `replaced-${nativeBatch ? 'native' : 'each'}`;
+      await cluster.createTopic(topic, { partitions: 1 });
+      const producer = producerFor(0, nativeBatch);
+      await producer.connect(30000);
+      t.teardown(() => producer.disconnect(1000));
+      const owner = new Owner();
+      let id = 0;
+      for (; id < 10; id++) submit(producer, owner, topic, id);
+      await waitFor('the first batches acknowledged', () => owner.reports.size === 10 * BATCH, 30000, 50);
+      const replacement = await producer.connectReplacement(30000);
+      if (replacement === undefined) throw new Error('the fresh client did not connect');
+      cluster.pauseNode(node);
+      try {
+        for (; id < 20; id++) submit(producer, owner, topic, id);
+        await new Promise((r) => setTimeout(r, 1000));
+        t.equal(
+          producer.unacknowledged().records,
+          10 * BATCH,
+          'the old client holds what was submitted during the freeze (some of it sent)',
+        );
+        // The old client's requests already on the wire are still written once the broker runs
+        // again: those records end up in the topic twice.
+        replacement.takeOver();
+        t.equal(producer.unacknowledged().records, 10 * BATCH, 'the fresh client holds them all');
+        for (; id < 25; id++) submit(producer, owner, topic, id);
+      } finally {
+        cluster.resumeNode(node);
+      }
+      for (; id < 30; id++) submit(producer, owner, topic, id);
+      await waitFor('every record acknowledged', () => producer.unacknowledged().records === 0, 60000, 100);
+      t.same(owner.failures, [], 'no record failed');
+      t.equal(owner.reports.size, 30 * BATCH, 'every record reported to its owner');
+      t.same(
+        [...owner.reports.values()].filter((n) => n !== 1),
+        [],
+        'each exactly once',
+      );
+      t.equal(producer.replacements, 1, 'one replacement counted');
+      t.equal(producer.resentRecords, 10 * BATCH, 'what was unsettled at the takeover was sent again');
+      const { missing, duplicated } = await auditTopic(topic, 30 * BATCH);
+      t.same(missing.slice(0, 5), [], `none missing from the topic (${missing.length})`);
+      t.ok(duplicated <= producer.resentRecords, `${duplicated} duplicates within the ${producer.resentRecords} records sent again`);
+    },
+  );
 }
 
 t.test('the watchdog through a plain outage: no takeover while the broker is frozen, everything delivered after', async (t) => {
@@ -132,9 +156,16 @@ t.test('the watchdog through a plain outage: no takeover while the broker is fro
   }
   await waitFor('every record acknowledged', () => producer.unacknowledged().records === 0, 60000, 100);
   t.same(owner.failures, [], 'no record failed');
-  t.same([...owner.reports.values()].filter((n) => n !== 1), [], 'each record reported once');
+  t.same(
+    [...owner.reports.values()].filter((n) => n !== 1),
+    [],
+    'each record reported once',
+  );
   t.equal(owner.reports.size, 10 * BATCH, 'every record reported');
   const { missing, duplicated } = await auditTopic(topic, 10 * BATCH);
   t.same(missing.slice(0, 5), [], `none missing from the topic (${missing.length})`);
-  t.ok(duplicated <= producer.resentRecords, `${duplicated} duplicates within the ${producer.resentRecords} records sent again (${producer.replacements} takeovers after the resume)`);
+  t.ok(
+    duplicated <= producer.resentRecords,
+    `${duplicated} duplicates within the ${producer.resentRecords} records sent again (${producer.replacements} takeovers after the resume)`,
+  );
 });

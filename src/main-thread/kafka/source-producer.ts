@@ -200,7 +200,8 @@ export class SourceProducer {
       producer,
       native,
       watch: () => {
-        unwatch = this.#options.health?.watch(producer, String(this.#config['client.id'] ?? this.name), 'source producer') ?? (() => undefined);
+        unwatch =
+          this.#options.health?.watch(producer, String(this.#config['client.id'] ?? this.name), 'source producer') ?? (() => undefined);
       },
       detach: () => {
         detached = true;
@@ -342,7 +343,19 @@ export class SourceProducer {
     let records = 0;
     const resend: PendingBatch[] = inFlight.map(([slot, f]) => {
       records += f.remaining;
-      return { target: f.target, batch: f.batch, topics: f.topics, buffer: f.buffer, reader: undefined, holding: false, laidOut: true, nextRow: 0, slot, submittedAt: f.submittedAt, settled: f.settled };
+      return {
+        target: f.target,
+        batch: f.batch,
+        topics: f.topics,
+        buffer: f.buffer,
+        reader: undefined,
+        holding: false,
+        laidOut: true,
+        nextRow: 0,
+        slot,
+        submittedAt: f.submittedAt,
+        settled: f.settled,
+      };
     });
     // A batch with a slot is among the in-flight ones (only the head can have one): it is resent whole.
     const waiting = this.#queue.filter((p) => p.slot < 0);
@@ -411,7 +424,19 @@ export class SourceProducer {
     if (batch.count > MAX_BATCH_RECORDS) throw new RangeError(`a batch holds at most ${MAX_BATCH_RECORDS} records`);
     // A malformed batch is refused here, to its task, not later in a drain on a timer.
     assertRecordBatch(buffer);
-    this.#queue.push({ target, batch, topics, buffer, reader: undefined, holding: false, laidOut: false, nextRow: 0, slot: -1, submittedAt: Date.now(), settled: undefined });
+    this.#queue.push({
+      target,
+      batch,
+      topics,
+      buffer,
+      reader: undefined,
+      holding: false,
+      laidOut: false,
+      nextRow: 0,
+      slot: -1,
+      submittedAt: Date.now(),
+      settled: undefined,
+    });
     if (!this.#blocked) this.#drain();
   }
 
@@ -420,7 +445,16 @@ export class SourceProducer {
     const slot = this.#freeSlots.pop() ?? (this.#slots.length < MAX_SLOTS ? this.#slots.length : -1);
     if (slot < 0) return false;
     const { target, batch, topics, buffer, submittedAt } = pending;
-    this.#slots[slot] = { target, batch, topics, buffer, remaining: batch.count, settled: new Uint8Array(batch.count), submittedAt, sequence: this.#nextSequence++ };
+    this.#slots[slot] = {
+      target,
+      batch,
+      topics,
+      buffer,
+      remaining: batch.count,
+      settled: new Uint8Array(batch.count),
+      submittedAt,
+      sequence: this.#nextSequence++,
+    };
     pending.slot = slot;
     return true;
   }
@@ -443,7 +477,9 @@ export class SourceProducer {
     try {
       while (this.#queue.length > 0) {
         const head = this.#queue[0]!;
-        if (!(this.#native === undefined || head.settled !== undefined ? this.#produceEach(head) : this.#produceNative(head, this.#native))) {
+        if (
+          !(this.#native === undefined || head.settled !== undefined ? this.#produceEach(head) : this.#produceNative(head, this.#native))
+        ) {
           this.#block();
           return;
         }
@@ -478,7 +514,16 @@ export class SourceProducer {
     }
     const result = this.#produceResult;
     while (pending.nextRow < layout.count) {
-      pending.nextRow += native.produceBatch(layout.data, topics, layout.records, layout.timestamps, layout.headers, pending.nextRow, layout.count, result);
+      pending.nextRow += native.produceBatch(
+        layout.data,
+        topics,
+        layout.records,
+        layout.timestamps,
+        layout.headers,
+        pending.nextRow,
+        layout.count,
+        result,
+      );
       if (pending.nextRow === layout.count) break;
       const code = result[0]!;
       if (code === CODES.ERRORS.ERR__QUEUE_FULL) {
@@ -536,7 +581,12 @@ export class SourceProducer {
         const topic = topics[reader.topicIndex]!;
         const code = (err as LibrdKafkaError).code;
         // Named as the native path names it, so a trace reads the same whichever path ran.
-        const refused = typeof code === 'number' ? new Error(`produce to ${topic} refused: ${errorName(code)}: ${(err as Error).message}`, { cause: err }) : err instanceof Error ? err : new Error(String(err));
+        const refused =
+          typeof code === 'number'
+            ? new Error(`produce to ${topic} refused: ${errorName(code)}: ${(err as Error).message}`, { cause: err })
+            : err instanceof Error
+              ? err
+              : new Error(String(err));
         target.onDeliveryFailed(batch, index, refused, topic);
       }
     }
@@ -560,7 +610,13 @@ export class SourceProducer {
     this.#lastReportAt = Date.now();
     if (inFlight !== undefined && inFlight.settled[index] === 0) {
       this.#settle(slot, index);
-      if (err) inFlight.target.onDeliveryFailed(inFlight.batch, index, new Error(`delivery to ${report.topic} failed: ${err.message}`), report.topic);
+      if (err)
+        inFlight.target.onDeliveryFailed(
+          inFlight.batch,
+          index,
+          new Error(`delivery to ${report.topic} failed: ${err.message}`),
+          report.topic,
+        );
       else inFlight.target.onDelivered(inFlight.batch, index, report.partition, report.offset);
     }
     this.#resumeAfterReports();
@@ -659,5 +715,11 @@ function parseStatistics(json: string): ProducerStatistics | undefined {
     // Bootstrap placeholders have node id -1; rtt is in microseconds.
     if ((broker.nodeid ?? -1) >= 0 && broker.rtt?.avg !== undefined) brokerRtt.set(name, broker.rtt.avg / 1e6);
   }
-  return { queueMessages: raw.msg_cnt ?? 0, queueBytes: raw.msg_size ?? 0, txMessages: raw.txmsgs ?? 0, txBytes: raw.tx_bytes ?? 0, brokerRtt };
+  return {
+    queueMessages: raw.msg_cnt ?? 0,
+    queueBytes: raw.msg_size ?? 0,
+    txMessages: raw.txmsgs ?? 0,
+    txBytes: raw.tx_bytes ?? 0,
+    brokerRtt,
+  };
 }
