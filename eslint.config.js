@@ -34,30 +34,72 @@ export default tseslint.config(
   {
     files: ['workers/**/*.ts', 'src/shared/**/*.ts', 'src/worker-thread/**/*.ts', 'examples/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: [{ name: '@confluentinc/kafka-javascript', message: 'The Kafka binding is main-thread only: this module is loaded by worker threads.' }],
-        patterns: [
-          { group: ['**/main-thread/**', '**/main-thread'], message: 'Worker-thread and shared code may not import src/main-thread/ (it owns the Kafka binding).' },
-          { group: ['@confluentinc/kafka-javascript/**'], message: 'The Kafka binding is main-thread only: this module is loaded by worker threads.' },
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: '@confluentinc/kafka-javascript',
+              message: 'The Kafka binding is main-thread only: this module is loaded by worker threads.',
+            },
+          ],
+          patterns: [
+            {
+              group: ['**/main-thread/**', '**/main-thread'],
+              message: 'Worker-thread and shared code may not import src/main-thread/ (it owns the Kafka binding).',
+            },
+            {
+              group: ['@confluentinc/kafka-javascript/**'],
+              message: 'The Kafka binding is main-thread only: this module is loaded by worker threads.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['src/main-thread/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [
-        { group: ['**/workers/**'], message: 'The main thread starts worker-thread entries by URL (piscina, Worker), never imports them; shared types live in src/shared/.' },
-      ] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/workers/**'],
+              message:
+                'The main thread starts worker-thread entries by URL (piscina, Worker), never imports them; shared types live in src/shared/.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['src/main-thread/kafka/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [
-        { group: ['**/workers/**'], message: 'The main thread starts worker-thread entries by URL (piscina, Worker), never imports them; shared types live in src/shared/.' },
-        { group: ['**/runtime/*herder*', '**/runtime/distributed/**', '**/runtime/worker', '**/runtime/worker.js', '**/runtime/worker-*'], message: 'src/main-thread/kafka/ holds Kafka clients; the herders, the Worker and its tasks use them, not the other way round.' },
-      ] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/workers/**'],
+              message:
+                'The main thread starts worker-thread entries by URL (piscina, Worker), never imports them; shared types live in src/shared/.',
+            },
+            {
+              group: [
+                '**/runtime/*herder*',
+                '**/runtime/distributed/**',
+                '**/runtime/worker',
+                '**/runtime/worker.js',
+                '**/runtime/worker-*',
+              ],
+              message:
+                'src/main-thread/kafka/ holds Kafka clients; the herders, the Worker and its tasks use them, not the other way round.',
+            },
+          ],
+        },
+      ],
     },
   },
 );

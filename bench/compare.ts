@@ -31,7 +31,17 @@ import { runConnectd, runPerf, runRaw, runRawSink } from './lib/contenders.js';
 import type { RunOptions, RunWindow } from './lib/contenders.js';
 import { plannedTotal, SEED } from './lib/generator-records.js';
 import type { RecordPlan } from './lib/generator-records.js';
-import { FOREIGN_LOAD_LIMIT_CORES, QUIET_CORES, QuietRunner, brokerPid, freshTopic, log, machineInfo, makeWorkDir, perMillion } from './lib/harness.js';
+import {
+  FOREIGN_LOAD_LIMIT_CORES,
+  QUIET_CORES,
+  QuietRunner,
+  brokerPid,
+  freshTopic,
+  log,
+  machineInfo,
+  makeWorkDir,
+  perMillion,
+} from './lib/harness.js';
 import type { Disturbable } from './lib/harness.js';
 import { kafkaConnectLibsDir, loggedClientSettings } from './lib/java-contenders.js';
 import { latencyRun, produceLatencyRun, slowBatches } from './lib/latency.js';
@@ -96,12 +106,17 @@ type Group = (typeof GROUPS)[number];
 const ON_REQUEST: readonly Group[] = ['soak'];
 const only = args.only?.split(',') ?? GROUPS.filter((g) => !ON_REQUEST.includes(g));
 const skip = args.skip?.split(',') ?? [];
-for (const g of [...only, ...skip]) if (!(GROUPS as readonly string[]).includes(g)) throw new Error(`unknown scenario group ${g}: one of ${GROUPS.join(', ')}`);
+for (const g of [...only, ...skip])
+  if (!(GROUPS as readonly string[]).includes(g)) throw new Error(`unknown scenario group ${g}: one of ${GROUPS.join(', ')}`);
 const wanted = (g: Group): boolean => only.includes(g) && !skip.includes(g) && !(QUICK && g === 'profile');
-const SIZES = (QUICK && args.sizes === undefined ? [100] : [100, 1024]).filter((s) => args.sizes === undefined || args.sizes.split(',').map(Number).includes(s));
+const SIZES = (QUICK && args.sizes === undefined ? [100] : [100, 1024]).filter(
+  (s) => args.sizes === undefined || args.sizes.split(',').map(Number).includes(s),
+);
 const TASKS = args.tasks !== undefined ? args.tasks.split(',').map(Number) : QUICK ? [2] : [1, 2, 4];
 const IDLE_COUNTS = args.idle !== undefined ? args.idle.split(',').map(Number) : SMOKE ? [3] : QUICK ? [1, 20] : [1, 100, 500];
-const WORKER_OVERRIDES: Record<string, string> = Object.fromEntries((args.worker ?? []).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+const WORKER_OVERRIDES: Record<string, string> = Object.fromEntries(
+  (args.worker ?? []).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+);
 const LATENCY_RATE = args['latency-rate'] === undefined ? undefined : Number(args['latency-rate']);
 const LATENCY: LatencySettings = {
   seconds: SMOKE ? 2 : QUICK ? 3 : 12,
@@ -175,18 +190,50 @@ function scenarios(all = false): Scenario[] {
       size,
       records,
       baseline: 'raw',
-      contenders: [raw(), { name: 'producer-perf', family: 'perf', tasks: 1 }, ...TASKS.map((t) => connectd(t)), ...(QUICK ? [] : [raw('raw-aa')])],
+      contenders: [
+        raw(),
+        { name: 'producer-perf', family: 'perf', tasks: 1 },
+        ...TASKS.map((t) => connectd(t)),
+        ...(QUICK ? [] : [raw('raw-aa')]),
+      ],
     });
   }
   for (const size of SIZES) {
     const records = size === 100 ? n(1_000_000, 100_000) : n(300_000, 30_000);
-    out.push({ id: `file-source-${size}`, kind: 'file-source', group: 'file', title: `file source, ${sizeLabel(size)} lines`, size, records, baseline: 'kafka-connect', contenders: [kafkaConnect(), connectd(1, 'connectd'), ...(QUICK ? [] : [kafkaConnect('kafka-connect-aa')])] });
+    out.push({
+      id: `file-source-${size}`,
+      kind: 'file-source',
+      group: 'file',
+      title: `file source, ${sizeLabel(size)} lines`,
+      size,
+      records,
+      baseline: 'kafka-connect',
+      contenders: [kafkaConnect(), connectd(1, 'connectd'), ...(QUICK ? [] : [kafkaConnect('kafka-connect-aa')])],
+    });
   }
   for (const size of SIZES) {
     const records = size === 100 ? n(1_000_000, 100_000) : n(300_000, 30_000);
-    out.push({ id: `sink-${size}`, kind: 'sink', group: 'sink', title: `file sink, ${sizeLabel(size)} records`, size, records, baseline: 'kafka-connect', contenders: [kafkaConnect(), connectd(1, 'connectd'), raw('raw-consumer')] });
+    out.push({
+      id: `sink-${size}`,
+      kind: 'sink',
+      group: 'sink',
+      title: `file sink, ${sizeLabel(size)} records`,
+      size,
+      records,
+      baseline: 'kafka-connect',
+      contenders: [kafkaConnect(), connectd(1, 'connectd'), raw('raw-consumer')],
+    });
   }
-  out.push({ id: 'json-file-100', kind: 'json-file', group: 'json', title: 'file source, 100 B lines, JsonConverter with schemas', size: 100, records: n(500_000, 50_000), baseline: 'kafka-connect', contenders: [kafkaConnect(), connectd(1, 'connectd')] });
+  out.push({
+    id: 'json-file-100',
+    kind: 'json-file',
+    group: 'json',
+    title: 'file source, 100 B lines, JsonConverter with schemas',
+    size: 100,
+    records: n(500_000, 50_000),
+    baseline: 'kafka-connect',
+    contenders: [kafkaConnect(), connectd(1, 'connectd')],
+  });
   out.push({
     id: 'json-generator-100',
     kind: 'json-generator',
@@ -268,7 +315,7 @@ async function inputFile(work: string, size: number, records: number): Promise<s
   if (existing !== undefined) return existing;
   const file = path.join(work, `input-${size}b-${records}.txt`);
   const out = createWriteStream(file);
-  for (let i = 0; i < records; ) {
+  for (let i = 0; i < records;) {
     const chunk: string[] = [];
     for (let j = 0; j < 10000 && i < records; j++, i++) chunk.push(generatedValue(0, i, SEED, size));
     if (!out.write(chunk.join('\n') + '\n')) await new Promise<void>((r) => out.once('drain', () => r()));
@@ -285,7 +332,10 @@ async function sinkTopic(cluster: KafkaCluster, size: number, records: number): 
   const topic = await freshTopic(cluster, `sink-input-${size}b`, PARTITIONS);
   const started = performance.now();
   for (let i = 0; i < records; i += 100_000) {
-    const batch = Array.from({ length: Math.min(100_000, records - i) }, (_, j) => ({ partition: (i + j) % PARTITIONS, value: generatedValue(0, i + j, SEED, size) }));
+    const batch = Array.from({ length: Math.min(100_000, records - i) }, (_, j) => ({
+      partition: (i + j) % PARTITIONS,
+      value: generatedValue(0, i + j, SEED, size),
+    }));
     await writeTopic(cluster.bootstrapServers, topic, batch);
   }
   const count = await countByWatermarks(cluster.bootstrapServers, topic, PARTITIONS);
@@ -317,7 +367,14 @@ function checkValues(values: Iterable<string | null>, n: number, size: number, j
   return problems;
 }
 
-function rowFrom(s: Scenario, c: Contender, roundNo: number, topic: string, w: Window, counted: { records: number; method: string; problems: string[]; firstTimestamp?: number }): Row {
+function rowFrom(
+  s: Scenario,
+  c: Contender,
+  roundNo: number,
+  topic: string,
+  w: Window,
+  counted: { records: number; method: string; problems: string[]; firstTimestamp?: number },
+): Row {
   const threads: Record<string, number> = {};
   for (const [name, sec] of Object.entries(w.cpu.byThread)) threads[name] = perMillion(sec, w.records);
   const rate = (w.records * 1000) / Math.max(1, w.lastAt - w.firstAt);
@@ -353,11 +410,26 @@ function rowFrom(s: Scenario, c: Contender, roundNo: number, topic: string, w: W
 
 /** A producing contender (raw, perf, connectd generator) into a fresh topic; counted there. */
 async function generatorRun(cluster: KafkaCluster, work: string, s: Scenario, c: Contender, roundNo: number): Promise<Row> {
-  const plan: RecordPlan = { sourcePartitions: SOURCE_PARTITIONS, perPartition: Math.ceil(s.records / SOURCE_PARTITIONS), valueSize: s.size, valueFormat: s.kind === 'json-generator' ? 'struct-json' : 'string' };
+  const plan: RecordPlan = {
+    sourcePartitions: SOURCE_PARTITIONS,
+    perPartition: Math.ceil(s.records / SOURCE_PARTITIONS),
+    valueSize: s.size,
+    valueFormat: s.kind === 'json-generator' ? 'struct-json' : 'string',
+  };
   const asked = plannedTotal(plan);
   const topic = await freshTopic(cluster, `${s.id}-${c.name}`, PARTITIONS);
   const dir = path.join(work, topic);
-  const opts: RunOptions = { bootstrapServers: cluster.bootstrapServers, brokerPid: brokerPid(cluster), topic, partitions: PARTITIONS, plan, warmup: Math.round(asked * WARMUP_SHARE), tasks: c.tasks, dir, worker: WORKER_OVERRIDES };
+  const opts: RunOptions = {
+    bootstrapServers: cluster.bootstrapServers,
+    brokerPid: brokerPid(cluster),
+    topic,
+    partitions: PARTITIONS,
+    plan,
+    warmup: Math.round(asked * WARMUP_SHARE),
+    tasks: c.tasks,
+    dir,
+    worker: WORKER_OVERRIDES,
+  };
   const w = c.family === 'raw' ? await runRaw(opts) : c.family === 'perf' ? await runPerf(opts) : await runConnectd(opts);
   // Round 1 reads every record back (keys and headers checked); ProducerPerformance's records have neither.
   const readBack = roundNo === 1 && c.family !== 'perf';
@@ -371,7 +443,14 @@ async function generatorRun(cluster: KafkaCluster, work: string, s: Scenario, c:
     if (full.distinctKeys !== asked) problems.push(`${full.distinctKeys} distinct keys, ${asked} asked`);
     if (full.badHeaders > 0) problems.push(`${full.badHeaders} records with wrong generator headers`);
   }
-  const row = rowFrom({ ...s, records: asked }, c, roundNo, topic, { ...w, lastAt: w.lastAckAt }, { records: count.records, method: readBack ? 'read back' : 'watermarks', problems, firstTimestamp: count.firstTimestamp });
+  const row = rowFrom(
+    { ...s, records: asked },
+    c,
+    roundNo,
+    topic,
+    { ...w, lastAt: w.lastAckAt },
+    { records: count.records, method: readBack ? 'read back' : 'watermarks', problems, firstTimestamp: count.firstTimestamp },
+  );
   if (w.connectdMetrics !== undefined) row.creditWaitSeconds = w.connectdMetrics.creditWaitSeconds;
   if (w.queueFullEvents !== undefined) row.queueFullEvents = w.queueFullEvents;
   if (w.perfReport !== undefined) row.perfReport = w.perfReport;
@@ -379,7 +458,15 @@ async function generatorRun(cluster: KafkaCluster, work: string, s: Scenario, c:
 }
 
 /** One worker (connectd or Kafka Connect) running `connector` with the common worker keys, watched until the scenario's records are through. */
-function pipeline(cluster: KafkaCluster, s: Scenario, family: WorkerFamily, dir: string, connector: Record<string, string>, progress: Progress, nodeArgs?: string[]): Promise<PipelineWindow> {
+function pipeline(
+  cluster: KafkaCluster,
+  s: Scenario,
+  family: WorkerFamily,
+  dir: string,
+  connector: Record<string, string>,
+  progress: Progress,
+  nodeArgs?: string[],
+): Promise<PipelineWindow> {
   return runPipeline({
     family,
     dir,
@@ -396,17 +483,39 @@ function pipeline(cluster: KafkaCluster, s: Scenario, family: WorkerFamily, dir:
 }
 
 /** connectd or Kafka Connect running FileStreamSource on the scenario's input file into a fresh topic. */
-async function fileSourceRun(cluster: KafkaCluster, work: string, s: Scenario, c: Contender, roundNo: number, nodeArgs?: string[]): Promise<Row & { window: PipelineWindow }> {
+async function fileSourceRun(
+  cluster: KafkaCluster,
+  work: string,
+  s: Scenario,
+  c: Contender,
+  roundNo: number,
+  nodeArgs?: string[],
+): Promise<Row & { window: PipelineWindow }> {
   const file = await inputFile(work, s.size, s.records);
   const topic = await freshTopic(cluster, `${s.id}-${c.name}`, PARTITIONS);
   const dir = path.join(work, topic);
   const json = s.kind === 'json-file';
   const family = c.family as WorkerFamily;
-  const connector = { name: `file-source-${runSeq++}`, 'connector.class': 'FileStreamSource', 'tasks.max': '1', file, topic, ...(json ? JSON_CONNECTOR : {}) };
+  const connector = {
+    name: `file-source-${runSeq++}`,
+    'connector.class': 'FileStreamSource',
+    'tasks.max': '1',
+    file,
+    topic,
+    ...(json ? JSON_CONNECTOR : {}),
+  };
   const w = await pipeline(cluster, s, family, dir, connector, { topic, partitions: PARTITIONS }, nodeArgs);
   if (family === 'kafka-connect' && kafkaConnectSettings.producer === undefined) {
     kafkaConnectSettings = {
-      producer: await loggedClientSettings(dir, 'ProducerConfig', ['acks', 'batch.size', 'linger.ms', 'max.in.flight.requests.per.connection', 'enable.idempotence', 'buffer.memory', 'compression.type']),
+      producer: await loggedClientSettings(dir, 'ProducerConfig', [
+        'acks',
+        'batch.size',
+        'linger.ms',
+        'max.in.flight.requests.per.connection',
+        'enable.idempotence',
+        'buffer.memory',
+        'compression.type',
+      ]),
     };
   }
   const readBack = roundNo === 1 && nodeArgs === undefined;
@@ -415,10 +524,27 @@ async function fileSourceRun(cluster: KafkaCluster, work: string, s: Scenario, c
     const records = await readTopic(cluster.bootstrapServers, topic, { timeoutMs: 300000 });
     let first = Number.POSITIVE_INFINITY;
     for (const r of records) if ((r.timestamp ?? first) < first) first = r.timestamp!;
-    counted = { records: records.length, method: 'read back', problems: checkValues((function* () { for (const r of records) yield r.value; })(), s.records, s.size, json), firstTimestamp: first };
+    counted = {
+      records: records.length,
+      method: 'read back',
+      problems: checkValues(
+        (function* () {
+          for (const r of records) yield r.value;
+        })(),
+        s.records,
+        s.size,
+        json,
+      ),
+      firstTimestamp: first,
+    };
   } else {
     const count = await countByWatermarks(cluster.bootstrapServers, topic, PARTITIONS);
-    counted = { records: count.records, method: 'watermarks', problems: count.records === s.records ? [] : [`${count.records} records in the topic, ${s.records} lines in the file`], firstTimestamp: count.firstTimestamp };
+    counted = {
+      records: count.records,
+      method: 'watermarks',
+      problems: count.records === s.records ? [] : [`${count.records} records in the topic, ${s.records} lines in the file`],
+      firstTimestamp: count.firstTimestamp,
+    };
   }
   await deleteTopic(cluster.bootstrapServers, topic);
   await rm(dir, { recursive: true, force: true });
@@ -437,10 +563,39 @@ async function sinkRun(cluster: KafkaCluster, work: string, s: Scenario, c: Cont
   const family = c.family as WorkerFamily | 'raw';
   const w: PipelineWindow =
     family === 'raw'
-      ? await runRawSink({ bootstrapServers: cluster.bootstrapServers, topic: input.topic, partitions: PARTITIONS, groupId: `connect-${name}`, file, expected: s.records, batch: 500 }, s.size + 1, brokerPid(cluster), Math.round(s.records * WARMUP_SHARE), nodeArgs)
-      : await pipeline(cluster, s, family, dir, { name, 'connector.class': 'FileStreamSink', 'tasks.max': '1', file, topics: input.topic }, { file, lineBytes: s.size + 1 }, nodeArgs);
+      ? await runRawSink(
+          {
+            bootstrapServers: cluster.bootstrapServers,
+            topic: input.topic,
+            partitions: PARTITIONS,
+            groupId: `connect-${name}`,
+            file,
+            expected: s.records,
+            batch: 500,
+          },
+          s.size + 1,
+          brokerPid(cluster),
+          Math.round(s.records * WARMUP_SHARE),
+          nodeArgs,
+        )
+      : await pipeline(
+          cluster,
+          s,
+          family,
+          dir,
+          { name, 'connector.class': 'FileStreamSink', 'tasks.max': '1', file, topics: input.topic },
+          { file, lineBytes: s.size + 1 },
+          nodeArgs,
+        );
   if (family === 'kafka-connect' && kafkaConnectSettings.consumer === undefined) {
-    kafkaConnectSettings.consumer = await loggedClientSettings(dir, 'ConsumerConfig', ['max.poll.records', 'fetch.min.bytes', 'fetch.max.wait.ms', 'max.partition.fetch.bytes', 'auto.offset.reset', 'enable.auto.commit']);
+    kafkaConnectSettings.consumer = await loggedClientSettings(dir, 'ConsumerConfig', [
+      'max.poll.records',
+      'fetch.min.bytes',
+      'fetch.max.wait.ms',
+      'max.partition.fetch.bytes',
+      'auto.offset.reset',
+      'enable.auto.commit',
+    ]);
   }
   // Ground truth, after a graceful stop: the lines in the file, and the group's committed offsets.
   const problems: string[] = [];
@@ -458,9 +613,24 @@ async function sinkRun(cluster: KafkaCluster, work: string, s: Scenario, c: Cont
   const committed = await cluster.committedOffsets(`connect-${name}`, input.topic, PARTITIONS);
   const committedTotal = [...committed.values()].reduce((a, b) => a + b, 0);
   const behind = input.perPartition.filter((n, p) => committed.get(p) !== n);
-  if (behind.length > 0) problems.push(`group connect-${name} committed ${committedTotal} of ${s.records} (partitions ${JSON.stringify(Object.fromEntries(committed))}, end offsets ${JSON.stringify(input.perPartition)})`);
+  if (behind.length > 0)
+    problems.push(
+      `group connect-${name} committed ${committedTotal} of ${s.records} (partitions ${JSON.stringify(Object.fromEntries(committed))}, end offsets ${JSON.stringify(input.perPartition)})`,
+    );
   await rm(dir, { recursive: true, force: true });
-  const row = rowFrom(s, c, roundNo, input.topic, { ...w, firstAt: w.firstAt }, { records: lines, method: `${readBack ? 'file read back' : 'file size'} + committed offsets`, problems, firstTimestamp: w.firstProgressAt });
+  const row = rowFrom(
+    s,
+    c,
+    roundNo,
+    input.topic,
+    { ...w, firstAt: w.firstAt },
+    {
+      records: lines,
+      method: `${readBack ? 'file read back' : 'file size'} + committed offsets`,
+      problems,
+      firstTimestamp: w.firstProgressAt,
+    },
+  );
   if (w.connectdMetrics !== undefined) row.sinkBackpressureSeconds = w.connectdMetrics.sinkBackpressureSeconds;
   return row;
 }
@@ -478,7 +648,23 @@ async function runOnce(cluster: KafkaCluster, work: string, s: Scenario, c: Cont
     // A contender that fails is a result too (the others still run); it is reported, not counted.
     log(`${s.id} ${c.name} round ${roundNo} FAILED: ${(err as Error).message}`);
     const zero: CpuSample = { total: 0, mainPreemptions: 0, byThread: {} };
-    row = rowFrom(s, c, roundNo, '', { records: 0, wallMs: 0, firstAt: 0, lastAt: 0, cpu: zero, brokerCpu: zero, foreign: { otherCores: 0, otherTop: '', kernelCores: 0, stealCores: 0 }, peakRssMiB: 0 }, { records: 0, method: 'none', problems: [(err as Error).message.split('\n')[0]!] });
+    row = rowFrom(
+      s,
+      c,
+      roundNo,
+      '',
+      {
+        records: 0,
+        wallMs: 0,
+        firstAt: 0,
+        lastAt: 0,
+        cpu: zero,
+        brokerCpu: zero,
+        foreign: { otherCores: 0, otherTop: '', kernelCores: 0, stealCores: 0 },
+        peakRssMiB: 0,
+      },
+      { records: 0, method: 'none', problems: [(err as Error).message.split('\n')[0]!] },
+    );
   }
   const fmt = (n: number): string => n.toLocaleString('en');
   log(
@@ -534,7 +720,8 @@ function aggregate(list: Scenario[], rows: Row[]): Aggregate[] {
       const rates = mine.map((r) => r.recordsPerSecond);
       const med = (f: (r: Row) => number, digits = 2): number => round(median(mine.map(f).filter(Number.isFinite)), digits);
       const threads: Record<string, number> = {};
-      for (const name of new Set(mine.flatMap((r) => Object.keys(r.threadCpuSecondsPerMillion)))) threads[name] = med((r) => r.threadCpuSecondsPerMillion[name] ?? 0);
+      for (const name of new Set(mine.flatMap((r) => Object.keys(r.threadCpuSecondsPerMillion))))
+        threads[name] = med((r) => r.threadCpuSecondsPerMillion[name] ?? 0);
       const rate = median(rates);
       const cpu = median(mine.map((r) => r.cpuSecondsPerMillion));
       const a: Aggregate = {
@@ -597,7 +784,18 @@ async function idleRun(cluster: KafkaCluster, work: string, family: WorkerFamily
   const dir = path.join(work, topic);
   let row: IdleRow;
   try {
-    const w: IdleWindow = await runIdle({ family, dir, bootstrapServers: cluster.bootstrapServers, brokerPid: brokerPid(cluster), worker: COMMON_WORKER, connectdWorker: WORKER_OVERRIDES, topic, partitions: PARTITIONS, connectors, ...IDLE });
+    const w: IdleWindow = await runIdle({
+      family,
+      dir,
+      bootstrapServers: cluster.bootstrapServers,
+      brokerPid: brokerPid(cluster),
+      worker: COMMON_WORKER,
+      connectdWorker: WORKER_OVERRIDES,
+      topic,
+      partitions: PARTITIONS,
+      connectors,
+      ...IDLE,
+    });
     const count = await countByWatermarks(cluster.bootstrapServers, topic, PARTITIONS);
     const ok = count.records === connectors;
     row = {
@@ -619,7 +817,23 @@ async function idleRun(cluster: KafkaCluster, work: string, family: WorkerFamily
     };
   } catch (err) {
     log(`idle ${connectors} ${family} FAILED: ${(err as Error).message}`);
-    row = { contender: family, connectors, round: roundNo, ok: false, problem: (err as Error).message.split('\n')[0]!, foreign: { otherCores: 0, otherTop: '', kernelCores: 0, stealCores: 0 }, rssMiB: 0, peakRssMiB: 0, threads: 0, cpuCores: 0, brokerCpuCores: 0, cpuCoresByThread: {}, startupSeconds: 0, stopSeconds: 0, stoppedCleanly: false };
+    row = {
+      contender: family,
+      connectors,
+      round: roundNo,
+      ok: false,
+      problem: (err as Error).message.split('\n')[0]!,
+      foreign: { otherCores: 0, otherTop: '', kernelCores: 0, stealCores: 0 },
+      rssMiB: 0,
+      peakRssMiB: 0,
+      threads: 0,
+      cpuCores: 0,
+      brokerCpuCores: 0,
+      cpuCoresByThread: {},
+      startupSeconds: 0,
+      stopSeconds: 0,
+      stoppedCleanly: false,
+    };
   }
   await deleteTopic(cluster.bootstrapServers, topic);
   await rm(dir, { recursive: true, force: true });
@@ -639,7 +853,9 @@ interface Target {
 function targets(agg: Aggregate[], idle: IdleRow[], produceLatency: ProduceLatencyRun[]): Target[] {
   const out: Target[] = [];
   for (const size of [...new Set(produceLatency.map((l) => l.size))]) {
-    const runs = produceLatency.filter((l) => l.size === size && l.contender === 'connectd-2t' && l.discarded === undefined && l.ack.within50msShare !== null);
+    const runs = produceLatency.filter(
+      (l) => l.size === size && l.contender === 'connectd-2t' && l.discarded === undefined && l.ack.within50msShare !== null,
+    );
     if (runs.length === 0) continue;
     const worst = Math.min(...runs.map((l) => l.ack.within50msShare!));
     out.push({
@@ -671,15 +887,21 @@ function targets(agg: Aggregate[], idle: IdleRow[], produceLatency: ProduceLaten
     });
   }
   for (const n of [...new Set(idle.map((r) => r.connectors))]) {
-    const counted = (family: Family): IdleRow[] => idle.filter((r) => r.ok && r.discarded === undefined && r.contender === family && r.connectors === n);
+    const counted = (family: Family): IdleRow[] =>
+      idle.filter((r) => r.ok && r.discarded === undefined && r.contender === family && r.connectors === n);
     const cd = median(counted('connectd').map((r) => r.rssMiB));
     const cdCpu = median(counted('connectd').map((r) => r.cpuCores));
     const kc = median(counted('kafka-connect').map((r) => r.rssMiB));
     const kcCpu = median(counted('kafka-connect').map((r) => r.cpuCores));
     if (Number.isFinite(cd) && Number.isFinite(kc)) {
-      out.push({ target: `connectd ahead of Kafka Connect: ${n} idle connector(s)`, measured: `RSS ${cd} vs ${kc} MiB, CPU ${round(cdCpu * 100, 2)} vs ${round(kcCpu * 100, 2)} % of a core`, met: cd < kc && cdCpu < kcCpu });
+      out.push({
+        target: `connectd ahead of Kafka Connect: ${n} idle connector(s)`,
+        measured: `RSS ${cd} vs ${kc} MiB, CPU ${round(cdCpu * 100, 2)} vs ${round(kcCpu * 100, 2)} % of a core`,
+        met: cd < kc && cdCpu < kcCpu,
+      });
     }
-    if (n === 500 && Number.isFinite(cd)) out.push({ target: '500 idle connectors in one connectd under 500 MiB RSS', measured: `${cd} MiB`, met: cd < 500 });
+    if (n === 500 && Number.isFinite(cd))
+      out.push({ target: '500 idle connectors in one connectd under 500 MiB RSS', measured: `${cd} MiB`, met: cd < 500 });
   }
   return out;
 }
@@ -716,7 +938,12 @@ interface Results {
 }
 
 const FAMILY_COLORS: Record<string, string> = { connectd: '#2f6fd0', 'kafka-connect': '#e07b26', raw: '#7a7a7a', perf: '#a0522d' };
-const FAMILY_LEGEND: Record<string, string> = { connectd: 'connectd', 'kafka-connect': 'Apache Kafka Connect', raw: 'raw librdkafka producer or consumer (Node)', perf: 'Kafka ProducerPerformance (Java)' };
+const FAMILY_LEGEND: Record<string, string> = {
+  connectd: 'connectd',
+  'kafka-connect': 'Apache Kafka Connect',
+  raw: 'raw librdkafka producer or consumer (Node)',
+  perf: 'Kafka ProducerPerformance (Java)',
+};
 
 function chartSvg(out: Results): string {
   const fmt = (n: number): string => n.toLocaleString('en');
@@ -725,7 +952,10 @@ function chartSvg(out: Results): string {
     label: a.contender,
     family: a.family,
     values: [a.recordsPerSecond, a.cpuSecondsPerMillion],
-    texts: [`${fmt(a.recordsPerSecond)}${a.contender === a.baseline ? '' : ` (×${a.ratioToBaseline.toFixed(2)})`}`, `${a.cpuSecondsPerMillion}${a.contender === a.baseline ? '' : ` (×${a.cpuRatioToBaseline.toFixed(2)})`}`],
+    texts: [
+      `${fmt(a.recordsPerSecond)}${a.contender === a.baseline ? '' : ` (×${a.ratioToBaseline.toFixed(2)})`}`,
+      `${a.cpuSecondsPerMillion}${a.contender === a.baseline ? '' : ` (×${a.cpuRatioToBaseline.toFixed(2)})`}`,
+    ],
   }));
   return barChartSvg({
     title: `connectd benchmark${out.quick ? ' (quick run: small, one round)' : ''}`,
@@ -746,7 +976,13 @@ function idleSvg(out: Results): string {
       if (mine.length === 0) continue;
       const rss = median(mine.map((r) => r.rssMiB));
       const cpu = median(mine.map((r) => r.cpuCores)) * 100;
-      rows.push({ group: `${n} idle file source connector${n === 1 ? '' : 's'}`, label: family, family, values: [rss, cpu], texts: [`${round(rss)} MiB`, `${round(cpu, 2)} %`] });
+      rows.push({
+        group: `${n} idle file source connector${n === 1 ? '' : 's'}`,
+        label: family,
+        family,
+        values: [rss, cpu],
+        texts: [`${round(rss)} MiB`, `${round(cpu, 2)} %`],
+      });
     }
   }
   return barChartSvg({
@@ -767,7 +1003,13 @@ function markdown(out: Results, svgName: string, idleSvgName: string): string {
   lines.push('');
   lines.push(
     `${out.date} · ${out.machine.cpus} × ${out.machine.model}, ${out.machine.memoryGiB} GiB · Node ${out.machine.node} · librdkafka ${out.machine.librdkafka} · ${out.machine.java} · Kafka ${out.machine.kafka} (1 broker, same machine) · connectd ${out.machine.connectd}` +
-      `${Object.keys(cfg.workerOverrides ?? {}).length > 0 ? ` · connectd with ${Object.entries(cfg.workerOverrides ?? {}).map(([k, v]) => `${k}=${v}`).join(', ')}` : ''}`,
+      `${
+        Object.keys(cfg.workerOverrides ?? {}).length > 0
+          ? ` · connectd with ${Object.entries(cfg.workerOverrides ?? {})
+              .map(([k, v]) => `${k}=${v}`)
+              .join(', ')}`
+          : ''
+      }`,
   );
   lines.push('');
   const c = out.conditions;
@@ -789,26 +1031,41 @@ function markdown(out: Results, svgName: string, idleSvgName: string): string {
     lines.push('');
     lines.push(`![throughput and CPU per record](${svgName})`);
     lines.push('');
-    lines.push('| scenario | contender | runs | records/s | min–max | MB/s | vs baseline | CPU s/M rec | vs baseline | broker CPU s/M rec | peak RSS MiB | connectd credit wait | other load |');
+    lines.push(
+      '| scenario | contender | runs | records/s | min–max | MB/s | vs baseline | CPU s/M rec | vs baseline | broker CPU s/M rec | peak RSS MiB | connectd credit wait | other load |',
+    );
     lines.push('|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|');
     for (const a of out.throughput) {
-      const wait = a.creditWaitShare !== undefined ? `${Math.round(a.creditWaitShare * 100)} % (${a.creditWaitSeconds} s)` : a.sinkBackpressureSeconds !== undefined ? `sink paused ${a.sinkBackpressureSeconds} s` : '';
+      const wait =
+        a.creditWaitShare !== undefined
+          ? `${Math.round(a.creditWaitShare * 100)} % (${a.creditWaitSeconds} s)`
+          : a.sinkBackpressureSeconds !== undefined
+            ? `sink paused ${a.sinkBackpressureSeconds} s`
+            : '';
       const base = a.contender === a.baseline;
       lines.push(
         `| ${a.title} | ${a.contender}${base ? ' (baseline)' : ''} | ${a.runs} | ${fmt(a.recordsPerSecond)} | ${fmt(a.minRecordsPerSecond)}–${fmt(a.maxRecordsPerSecond)} | ${a.megabytesPerSecond} | ${base ? '1' : `×${a.ratioToBaseline.toFixed(2)}`} | ${a.cpuSecondsPerMillion} | ${base ? '1' : `×${a.cpuRatioToBaseline.toFixed(2)}`} | ${a.brokerCpuSecondsPerMillion} | ${a.peakRssMiB} | ${wait} | ${a.otherLoadCores} |`,
       );
     }
     lines.push('');
-    lines.push('CPU seconds per million records by thread (medians; `main` = the main thread, `rdk:*` = librdkafka, `node` = worker threads and V8/libuv helpers; Java threads by name):');
+    lines.push(
+      'CPU seconds per million records by thread (medians; `main` = the main thread, `rdk:*` = librdkafka, `node` = worker threads and V8/libuv helpers; Java threads by name):',
+    );
     lines.push('');
     for (const a of out.throughput) {
-      const parts = Object.entries(a.threadCpuSecondsPerMillion).filter(([, s]) => s >= 0.05).sort((x, y) => y[1] - x[1]).slice(0, 8).map(([n, s]) => `${n} ${s}`);
+      const parts = Object.entries(a.threadCpuSecondsPerMillion)
+        .filter(([, s]) => s >= 0.05)
+        .sort((x, y) => y[1] - x[1])
+        .slice(0, 8)
+        .map(([n, s]) => `${n} ${s}`);
       lines.push(`- ${a.title}, ${a.contender}: ${parts.join(', ')}`);
     }
     const perf = out.runs.filter((r) => r.perfReport !== undefined && r.discarded === undefined && r.ok);
     if (perf.length > 0) {
       lines.push('');
-      lines.push(`ProducerPerformance's own summary (its rate counts its whole run, JVM warm-up included; its latency is send → ack): ${perf.map((r) => `${sizeLabel(r.size)} round ${r.round}: ${fmt(r.perfReport!.recordsPerSecond)} rec/s, p99 ${r.perfReport!.p99Ms} ms`).join('; ')}.`);
+      lines.push(
+        `ProducerPerformance's own summary (its rate counts its whole run, JVM warm-up included; its latency is send → ack): ${perf.map((r) => `${sizeLabel(r.size)} round ${r.round}: ${fmt(r.perfReport!.recordsPerSecond)} rec/s, p99 ${r.perfReport!.p99Ms} ms`).join('; ')}.`,
+      );
     }
   }
   if (out.idle.length > 0) {
@@ -817,13 +1074,23 @@ function markdown(out: Results, svgName: string, idleSvgName: string): string {
     lines.push('');
     lines.push(`![idle cost](${idleSvgName})`);
     lines.push('');
-    lines.push(`N file source connectors, each on its own one-line file (it reads the line, produces it, then waits at the end of the file: a caught-up connector), in one worker. Measured ${cfg.idle.settleMs / 1000} s after the last connector's line reached the topic, over ${cfg.idle.measureMs / 1000} s.`);
+    lines.push(
+      `N file source connectors, each on its own one-line file (it reads the line, produces it, then waits at the end of the file: a caught-up connector), in one worker. Measured ${cfg.idle.settleMs / 1000} s after the last connector's line reached the topic, over ${cfg.idle.measureMs / 1000} s.`,
+    );
     lines.push('');
-    lines.push('| connectors | contender | round | RSS MiB | peak RSS MiB | threads | CPU % of a core | of which (top threads, %) | broker CPU % | all lines in the topic after | stop (SIGTERM → exit) | other load |');
+    lines.push(
+      '| connectors | contender | round | RSS MiB | peak RSS MiB | threads | CPU % of a core | of which (top threads, %) | broker CPU % | all lines in the topic after | stop (SIGTERM → exit) | other load |',
+    );
     lines.push('|--:|---|--:|--:|--:|--:|--:|---|--:|--:|--:|--:|');
     for (const r of out.idle) {
-      const top = Object.entries(r.cpuCoresByThread).sort((a, b) => b[1] - a[1]).slice(0, 3).map(([t, c]) => `${t} ${round(c * 100, 2)}`).join(', ');
-      lines.push(`| ${r.connectors} | ${r.contender} | ${r.round}${r.discarded === undefined ? '' : ' (disturbed, repeated)'} | ${r.rssMiB} | ${r.peakRssMiB} | ${r.threads} | ${round(r.cpuCores * 100, 2)} | ${top} | ${round(r.brokerCpuCores * 100, 2)} | ${r.startupSeconds} s | ${r.stoppedCleanly ? `${r.stopSeconds} s` : `killed after ${r.stopSeconds} s`} | ${r.foreign.otherCores}${r.ok ? '' : ` FAILED: ${r.problem}`} |`);
+      const top = Object.entries(r.cpuCoresByThread)
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 3)
+        .map(([t, c]) => `${t} ${round(c * 100, 2)}`)
+        .join(', ');
+      lines.push(
+        `| ${r.connectors} | ${r.contender} | ${r.round}${r.discarded === undefined ? '' : ' (disturbed, repeated)'} | ${r.rssMiB} | ${r.peakRssMiB} | ${r.threads} | ${round(r.cpuCores * 100, 2)} | ${top} | ${round(r.brokerCpuCores * 100, 2)} | ${r.startupSeconds} s | ${r.stoppedCleanly ? `${r.stopSeconds} s` : `killed after ${r.stopSeconds} s`} | ${r.foreign.otherCores}${r.ok ? '' : ` FAILED: ${r.problem}`} |`,
+      );
     }
   }
   if (out.latency.length > 0) {
@@ -835,11 +1102,15 @@ function markdown(out: Results, svgName: string, idleSvgName: string): string {
         `a consumer in the harness notes receive time − CreateTime, the first ${cfg.latency.warmupMs} ms left out. "Own ack" is the producing client's send → ack (raw: per delivery report; ProducerPerformance: its summary).`,
     );
     lines.push('');
-    lines.push('| value | contender | run | target rec/s | achieved rec/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | own ack p50/p99/p99.9 ms | connectd batches acked > 100 ms | other load |');
+    lines.push(
+      '| value | contender | run | target rec/s | achieved rec/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | own ack p50/p99/p99.9 ms | connectd batches acked > 100 ms | other load |',
+    );
     lines.push('|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|');
     for (const l of out.latency) {
       const own = l.ownAck === undefined ? '—' : `${l.ownAck.p50} / ${l.ownAck.p99} / ${l.ownAck.p999}`;
-      lines.push(`| ${sizeLabel(l.size)} | ${l.contender} | ${l.round}${l.discarded === undefined ? '' : ' (disturbed, repeated)'} | ${fmt(l.targetRecordsPerSecond)} | ${fmt(l.achievedRecordsPerSecond)} | ${l.steady.p50} | ${l.steady.p90} | ${l.steady.p99} | ${l.steady.p999} | ${l.steady.max} | ${own} | ${slowBatches(l)} | ${l.foreign.otherCores}${l.countOk ? '' : ' COUNT MISMATCH'} |`);
+      lines.push(
+        `| ${sizeLabel(l.size)} | ${l.contender} | ${l.round}${l.discarded === undefined ? '' : ' (disturbed, repeated)'} | ${fmt(l.targetRecordsPerSecond)} | ${fmt(l.achievedRecordsPerSecond)} | ${l.steady.p50} | ${l.steady.p90} | ${l.steady.p99} | ${l.steady.p999} | ${l.steady.max} | ${own} | ${slowBatches(l)} | ${l.foreign.otherCores}${l.countOk ? '' : ' COUNT MISMATCH'} |`,
+      );
     }
   }
   if (out.produceLatency.length > 0) {
@@ -851,11 +1122,15 @@ function markdown(out: Results, svgName: string, idleSvgName: string): string {
         `raw: produce() → delivery report per record, the first ${cfg.latency.warmupMs} ms left out. ProducerPerformance: its own summary (its whole run).`,
     );
     lines.push('');
-    lines.push('| value | contender | run | target rec/s | achieved rec/s | p50 ms | p90 ms | p99 ms | p99.9 ms | within 50 ms | measured by | other load |');
+    lines.push(
+      '| value | contender | run | target rec/s | achieved rec/s | p50 ms | p90 ms | p99 ms | p99.9 ms | within 50 ms | measured by | other load |',
+    );
     lines.push('|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|---|--:|');
     for (const l of out.produceLatency) {
       const share = l.ack.within50msShare === null ? '—' : `${round(l.ack.within50msShare * 100, 2)} %`;
-      lines.push(`| ${sizeLabel(l.size)} | ${l.contender} | ${l.round}${l.discarded === undefined ? '' : ' (disturbed, repeated)'} | ${fmt(l.targetRecordsPerSecond)} | ${fmt(l.achievedRecordsPerSecond)} | ${l.ack.p50} | ${Number.isNaN(l.ack.p90) ? '—' : l.ack.p90} | ${l.ack.p99} | ${l.ack.p999} | ${share} | ${l.ack.how} | ${l.foreign.otherCores}${l.countOk ? '' : ' COUNT MISMATCH'} |`);
+      lines.push(
+        `| ${sizeLabel(l.size)} | ${l.contender} | ${l.round}${l.discarded === undefined ? '' : ' (disturbed, repeated)'} | ${fmt(l.targetRecordsPerSecond)} | ${fmt(l.achievedRecordsPerSecond)} | ${l.ack.p50} | ${Number.isNaN(l.ack.p90) ? '—' : l.ack.p90} | ${l.ack.p99} | ${l.ack.p999} | ${share} | ${l.ack.how} | ${l.foreign.otherCores}${l.countOk ? '' : ' COUNT MISMATCH'} |`,
+      );
     }
   }
   if (out.profiles.length > 0) {
@@ -871,13 +1146,21 @@ function markdown(out: Results, svgName: string, idleSvgName: string): string {
   const discarded = [...out.runs, ...out.idle, ...out.latency, ...out.produceLatency].filter((r) => r.discarded !== undefined);
   if (discarded.length > 0) {
     const what = (r: Row | IdleRow | LatencyRun | ProduceLatencyRun): string =>
-      'scenario' in r ? `${r.scenario} ${r.contender} round ${r.round}` : 'connectors' in r ? `idle ${r.connectors} ${r.contender}` : `${'ack' in r ? 'produce latency' : 'latency'} ${sizeLabel(r.size)} ${r.contender} run ${r.round}`;
+      'scenario' in r
+        ? `${r.scenario} ${r.contender} round ${r.round}`
+        : 'connectors' in r
+          ? `idle ${r.connectors} ${r.contender}`
+          : `${'ack' in r ? 'produce latency' : 'latency'} ${sizeLabel(r.size)} ${r.contender} run ${r.round}`;
     lines.push('');
-    lines.push(`Repeated because other processes loaded the machine: ${discarded.map((r) => `${what(r)} (${r.foreign.otherCores} cores: ${r.foreign.otherTop})`).join('; ')}.`);
+    lines.push(
+      `Repeated because other processes loaded the machine: ${discarded.map((r) => `${what(r)} (${r.foreign.otherCores} cores: ${r.foreign.otherTop})`).join('; ')}.`,
+    );
   }
   if (out.failedRuns.length > 0) {
     lines.push('');
-    lines.push(`**${out.failedRuns.length} run(s) failed their ground-truth check** and are left out of the medians: ${out.failedRuns.map((r) => `${'scenario' in r ? `${r.scenario} ${r.contender} round ${r.round}` : `idle ${r.connectors} ${r.contender}`}: ${r.problem}`).join('; ')}`);
+    lines.push(
+      `**${out.failedRuns.length} run(s) failed their ground-truth check** and are left out of the medians: ${out.failedRuns.map((r) => `${'scenario' in r ? `${r.scenario} ${r.contender} round ${r.round}` : `idle ${r.connectors} ${r.contender}`}: ${r.problem}`).join('; ')}`,
+    );
   }
   lines.push('');
   lines.push('## Method');
@@ -895,8 +1178,16 @@ function markdown(out: Results, svgName: string, idleSvgName: string): string {
     `- Ground truth: round 1 reads every record back (generator: count, distinct keys, headers; file source: every line's value, once; sink: every line of the output file, once) and checks the sink group's committed offsets (connect-<name>) equal the topic's end offsets after a graceful stop; later rounds count watermarks (sources) or file size + committed offsets (sink). A run that fails its check is reported and left out.`,
   );
   lines.push(
-    `- Settings: connectd's producer defaults (${Object.entries(CONNECTD_PRODUCER_DEFAULTS).map(([k, v]) => `${k}=${v}`).join(', ')}) for connectd and the raw producer; ProducerPerformance with ${Object.entries(JAVA_PRODUCER_EQUIVALENT).map(([k, v]) => `${k}=${String(v)}`).join(', ')} (its records: no key, no headers, one random payload); ` +
-      `Kafka Connect with its defaults and plugin.discovery=service_load (Kafka's recommended setting when every plugin has a manifest: no classpath scan), connect-standalone.sh's heap (its source producer ran with ${Object.entries((cfg.kafkaConnect.producer as Record<string, string> | undefined) ?? {}).map(([k, v]) => `${k}=${v}`).join(', ') || 'n/a'}). Both workers: ByteArrayConverter keys, StringConverter values (JsonConverter with schemas.enable=true in the JSON scenarios), offset.flush.interval.ms=60000, the same connector configs.`,
+    `- Settings: connectd's producer defaults (${Object.entries(CONNECTD_PRODUCER_DEFAULTS)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(', ')}) for connectd and the raw producer; ProducerPerformance with ${Object.entries(JAVA_PRODUCER_EQUIVALENT)
+      .map(([k, v]) => `${k}=${String(v)}`)
+      .join(', ')} (its records: no key, no headers, one random payload); ` +
+      `Kafka Connect with its defaults and plugin.discovery=service_load (Kafka's recommended setting when every plugin has a manifest: no classpath scan), connect-standalone.sh's heap (its source producer ran with ${
+        Object.entries((cfg.kafkaConnect.producer as Record<string, string> | undefined) ?? {})
+          .map(([k, v]) => `${k}=${v}`)
+          .join(', ') || 'n/a'
+      }). Both workers: ByteArrayConverter keys, StringConverter values (JsonConverter with schemas.enable=true in the JSON scenarios), offset.flush.interval.ms=60000, the same connector configs.`,
   );
   lines.push(
     `- The machine is shared: before each run the harness waits (up to ${cfg.quiet.quietWaitMaxMs / 1000} s) for half a second in which other processes use < ${cfg.quiet.quietCores} cores, measures their CPU during the run ("other load", cores) and repeats a run above ${cfg.quiet.foreignLoadLimitCores} cores (up to ${cfg.quiet.perRun} times each, ${cfg.quiet.maxRepeats} in all).`,
@@ -942,7 +1233,9 @@ async function main(): Promise<number> {
   const began = performance.now();
   const cluster = await KafkaCluster.start();
   const work = await makeWorkDir();
-  log(`broker ${cluster.bootstrapServers} (pid ${brokerPid(cluster)}) up after ${round((performance.now() - began) / 1000, 1)} s; work dir ${work}`);
+  log(
+    `broker ${cluster.bootstrapServers} (pid ${brokerPid(cluster)}) up after ${round((performance.now() - began) / 1000, 1)} s; work dir ${work}`,
+  );
   const runner = new QuietRunner(cluster, QUIET);
   const rows: Row[] = [];
   const idle: IdleRow[] = [];
@@ -953,8 +1246,20 @@ async function main(): Promise<number> {
   try {
     {
       const topic = await freshTopic(cluster, 'warmup', PARTITIONS);
-      const plan: RecordPlan = { sourcePartitions: SOURCE_PARTITIONS, perPartition: BROKER_WARMUP_RECORDS / SOURCE_PARTITIONS, valueSize: 100 };
-      await runRaw({ bootstrapServers: cluster.bootstrapServers, brokerPid: brokerPid(cluster), topic, partitions: PARTITIONS, plan, tasks: 1, dir: path.join(work, topic) });
+      const plan: RecordPlan = {
+        sourcePartitions: SOURCE_PARTITIONS,
+        perPartition: BROKER_WARMUP_RECORDS / SOURCE_PARTITIONS,
+        valueSize: 100,
+      };
+      await runRaw({
+        bootstrapServers: cluster.bootstrapServers,
+        brokerPid: brokerPid(cluster),
+        topic,
+        partitions: PARTITIONS,
+        plan,
+        tasks: 1,
+        dir: path.join(work, topic),
+      });
       await deleteTopic(cluster.bootstrapServers, topic);
       log(`broker warmed up with ${BROKER_WARMUP_RECORDS.toLocaleString('en')} records (not counted)`);
     }
@@ -982,7 +1287,8 @@ async function main(): Promise<number> {
         }
         for (let r = 0; r < LATENCY_RUNS; r++) {
           const kinds: LatencyKind[] = r % 2 === 0 ? ['raw', 'connectd', 'perf'] : ['perf', 'connectd', 'raw'];
-          for (const kind of kinds) latency.push(...(await runner.run(() => latencyRun(cluster, work, size, kind, target, r + 1, LATENCY))));
+          for (const kind of kinds)
+            latency.push(...(await runner.run(() => latencyRun(cluster, work, size, kind, target, r + 1, LATENCY))));
         }
       }
     }
@@ -996,7 +1302,8 @@ async function main(): Promise<number> {
         }
         for (let r = 0; r < LATENCY_RUNS; r++) {
           const kinds: LatencyKind[] = r % 2 === 0 ? ['connectd', 'raw', 'perf'] : ['perf', 'raw', 'connectd'];
-          for (const kind of kinds) produceLatency.push(...(await runner.run(() => produceLatencyRun(cluster, work, size, kind, target, r + 1, LATENCY))));
+          for (const kind of kinds)
+            produceLatency.push(...(await runner.run(() => produceLatencyRun(cluster, work, size, kind, target, r + 1, LATENCY))));
         }
       }
     }
@@ -1004,7 +1311,10 @@ async function main(): Promise<number> {
     const soakOk = wanted('soak') ? await soak(cluster, work, runner, began) : true;
     if (GROUPS.every((g) => ON_REQUEST.includes(g) || !wanted(g))) return soakOk ? 0 : 1;
     const counted = rows.filter((r) => r.discarded === undefined && r.ok);
-    const loads = [...counted.map((r) => r.foreign.otherCores), ...idle.filter((r) => r.discarded === undefined).map((r) => r.foreign.otherCores)];
+    const loads = [
+      ...counted.map((r) => r.foreign.otherCores),
+      ...idle.filter((r) => r.discarded === undefined).map((r) => r.foreign.otherCores),
+    ];
     const out: Results = {
       date: new Date().toISOString(),
       quick: QUICK,
@@ -1015,13 +1325,24 @@ async function main(): Promise<number> {
         warmupShare: WARMUP_SHARE,
         topicPartitions: PARTITIONS,
         generatorSourcePartitions: SOURCE_PARTITIONS,
-        scenarios: list.map((s) => ({ id: s.id, title: s.title, records: s.records, size: s.size, baseline: s.baseline, contenders: s.contenders.map((c) => c.name) })),
+        scenarios: list.map((s) => ({
+          id: s.id,
+          title: s.title,
+          records: s.records,
+          size: s.size,
+          baseline: s.baseline,
+          contenders: s.contenders.map((c) => c.name),
+        })),
         idle: { counts: IDLE_COUNTS, ...IDLE },
         latency: { ...LATENCY, runs: LATENCY_RUNS, rate: LATENCY_RATE ?? 'half of connectd-2t' },
         connectdProducer: CONNECTD_PRODUCER_DEFAULTS,
         producerPerformance: JAVA_PRODUCER_EQUIVALENT,
         workers: COMMON_WORKER,
-        connectdWorker: { 'worker.threads': 'default (available parallelism)', 'task.max.inflight.records': 'default', ...WORKER_OVERRIDES },
+        connectdWorker: {
+          'worker.threads': 'default (available parallelism)',
+          'task.max.inflight.records': 'default',
+          ...WORKER_OVERRIDES,
+        },
         workerOverrides: WORKER_OVERRIDES,
         kafkaConnect: { ...kafkaConnectSettings, heap: '-Xms256M -Xmx2G', producerPerformanceHeap: '-Xmx512M' },
         quiet: { ...QUIET, foreignLoadLimitCores: FOREIGN_LOAD_LIMIT_CORES, quietCores: QUIET_CORES },
@@ -1045,7 +1366,16 @@ async function main(): Promise<number> {
     };
     // A partial run (--only/--skip) does not overwrite the full run's results.
     const partial = args.only !== undefined || args.skip !== undefined ? `-${GROUPS.filter((g) => wanted(g)).join('-')}` : '';
-    await writeResults(out, `compare${SMOKE ? '-smoke' : QUICK ? '-quick' : ''}${partial}${Object.keys(WORKER_OVERRIDES).length > 0 ? `-${Object.entries(WORKER_OVERRIDES).map(([k, v]) => `${k}=${v}`).join('-')}` : ''}`);
+    await writeResults(
+      out,
+      `compare${SMOKE ? '-smoke' : QUICK ? '-quick' : ''}${partial}${
+        Object.keys(WORKER_OVERRIDES).length > 0
+          ? `-${Object.entries(WORKER_OVERRIDES)
+              .map(([k, v]) => `${k}=${v}`)
+              .join('-')}`
+          : ''
+      }`,
+    );
     return !soakOk || out.failedRuns.length > 0 || latency.some((l) => !l.countOk) || produceLatency.some((l) => !l.countOk) ? 1 : 0;
   } finally {
     await cluster.stop();
@@ -1064,14 +1394,30 @@ async function soak(cluster: KafkaCluster, work: string, runner: QuietRunner, be
   const tasks = args.tasks === undefined ? 1 : TASKS[0]!;
   let maxRate: SoakResults['settings']['maxRate'] = null;
   if (SOAK_RATE === undefined) {
-    const s: Scenario = { id: `soak-max-rate-${size}`, kind: 'generator', group: 'soak', title: 'soak: maximum rate', size, records: SOAK_MAX_RATE_RECORDS(size), baseline: `connectd-${tasks}t`, contenders: [connectd(tasks)] };
+    const s: Scenario = {
+      id: `soak-max-rate-${size}`,
+      kind: 'generator',
+      group: 'soak',
+      title: 'soak: maximum rate',
+      size,
+      records: SOAK_MAX_RATE_RECORDS(size),
+      baseline: `connectd-${tasks}t`,
+      contenders: [connectd(tasks)],
+    };
     // Other load only slows a run down: the fastest attempt that counted right is the maximum.
     const attempts = (await runner.run(() => runOnce(cluster, work, s, connectd(tasks), 2))).filter((r) => r.ok);
     if (attempts.length === 0) throw new Error('soak: the maximum-rate run failed its count (see above)');
     const row = attempts.reduce((x, y) => (y.recordsPerSecond > x.recordsPerSecond ? y : x));
     maxRate = {
       recordsPerSecond: row.recordsPerSecond,
-      measured: `connectd-${tasks}t's generator rate measured just before, ${row.windowRecords.toLocaleString('en')} records after a ${WARMUP_SHARE * 100} % warm-up (${row.asked.toLocaleString('en')} in all), other load ${row.foreign.otherCores} cores${attempts.length > 1 ? `; the fastest of ${attempts.length} attempts (the others were disturbed: ${attempts.filter((r) => r !== row).map((r) => `${r.recordsPerSecond.toLocaleString('en')} rec/s with ${r.foreign.otherCores} cores of other load`).join(', ')})` : ''}`,
+      measured: `connectd-${tasks}t's generator rate measured just before, ${row.windowRecords.toLocaleString('en')} records after a ${WARMUP_SHARE * 100} % warm-up (${row.asked.toLocaleString('en')} in all), other load ${row.foreign.otherCores} cores${
+        attempts.length > 1
+          ? `; the fastest of ${attempts.length} attempts (the others were disturbed: ${attempts
+              .filter((r) => r !== row)
+              .map((r) => `${r.recordsPerSecond.toLocaleString('en')} rec/s with ${r.foreign.otherCores} cores of other load`)
+              .join(', ')})`
+          : ''
+      }`,
     };
   }
   const rate = SOAK_RATE ?? Math.round(maxRate!.recordsPerSecond * SOAK_RATE_SHARE);
@@ -1112,7 +1458,10 @@ async function soak(cluster: KafkaCluster, work: string, runner: QuietRunner, be
   await mkdir(RESULTS, { recursive: true });
   // One line per sample: a 10-minute soak has 600 or more of them.
   const { samples, ...rest } = out;
-  const json = JSON.stringify({ ...rest, samples: [] }, null, 2).replace('"samples": []', () => `"samples": [\n${samples.map((x) => `    ${JSON.stringify(x)}`).join(',\n')}\n  ]`);
+  const json = JSON.stringify({ ...rest, samples: [] }, null, 2).replace(
+    '"samples": []',
+    () => `"samples": [\n${samples.map((x) => `    ${JSON.stringify(x)}`).join(',\n')}\n  ]`,
+  );
   await writeFile(path.join(RESULTS, 'soak.json'), json + '\n');
   await writeFile(path.join(RESULTS, 'soak.svg'), soakSvg(out));
   const md = soakMarkdown(out, 'soak.svg');
@@ -1129,10 +1478,25 @@ async function profileRuns(cluster: KafkaCluster, work: string, runner: QuietRun
   await mkdir(profileDir, { recursive: true });
   const at100 = (kind: Kind): Scenario | undefined => scenarios(true).find((x) => x.kind === kind && x.size === 100);
   const jobs: { label: string; file: string; contender: Contender; scenario: Scenario | undefined }[] = [
-    { label: 'connectd-2t, generator 100 B', file: 'compare-generator-100B-connectd-2t', contender: connectd(2), scenario: at100('generator') },
+    {
+      label: 'connectd-2t, generator 100 B',
+      file: 'compare-generator-100B-connectd-2t',
+      contender: connectd(2),
+      scenario: at100('generator'),
+    },
     { label: 'raw producer, generator 100 B', file: 'compare-generator-100B-raw', contender: raw(), scenario: at100('generator') },
-    { label: 'connectd, file source 100 B lines', file: 'compare-file-source-100B-connectd', contender: connectd(1, 'connectd'), scenario: at100('file-source') },
-    { label: 'connectd, file sink 100 B records', file: 'compare-sink-100B-connectd', contender: connectd(1, 'connectd'), scenario: at100('sink') },
+    {
+      label: 'connectd, file source 100 B lines',
+      file: 'compare-file-source-100B-connectd',
+      contender: connectd(1, 'connectd'),
+      scenario: at100('file-source'),
+    },
+    {
+      label: 'connectd, file sink 100 B records',
+      file: 'compare-sink-100B-connectd',
+      contender: connectd(1, 'connectd'),
+      scenario: at100('sink'),
+    },
   ];
   for (const job of jobs) {
     if (job.scenario === undefined) continue;
@@ -1142,19 +1506,50 @@ async function profileRuns(cluster: KafkaCluster, work: string, runner: QuietRun
     const nodeArgs = await profileFlags(dir);
     let row: Row;
     if (s.kind === 'generator') {
-      const plan: RecordPlan = { sourcePartitions: SOURCE_PARTITIONS, perPartition: Math.ceil(s.records / SOURCE_PARTITIONS), valueSize: s.size };
+      const plan: RecordPlan = {
+        sourcePartitions: SOURCE_PARTITIONS,
+        perPartition: Math.ceil(s.records / SOURCE_PARTITIONS),
+        valueSize: s.size,
+      };
       const topic = await freshTopic(cluster, `prof-${job.file}`, PARTITIONS);
-      const opts: RunOptions = { bootstrapServers: cluster.bootstrapServers, brokerPid: brokerPid(cluster), topic, partitions: PARTITIONS, plan, warmup: Math.round(s.records * WARMUP_SHARE), tasks: job.contender.tasks, dir: path.join(work, topic), nodeArgs, worker: WORKER_OVERRIDES };
+      const opts: RunOptions = {
+        bootstrapServers: cluster.bootstrapServers,
+        brokerPid: brokerPid(cluster),
+        topic,
+        partitions: PARTITIONS,
+        plan,
+        warmup: Math.round(s.records * WARMUP_SHARE),
+        tasks: job.contender.tasks,
+        dir: path.join(work, topic),
+        nodeArgs,
+        worker: WORKER_OVERRIDES,
+      };
       const w = job.contender.family === 'raw' ? await runRaw(opts) : await runConnectd(opts);
       const count = await countByWatermarks(cluster.bootstrapServers, topic, PARTITIONS);
       await deleteTopic(cluster.bootstrapServers, topic);
-      row = rowFrom(s, job.contender, 0, topic, { ...w, lastAt: w.lastAckAt }, { records: count.records, method: 'watermarks', problems: [], firstTimestamp: count.firstTimestamp });
+      row = rowFrom(
+        s,
+        job.contender,
+        0,
+        topic,
+        { ...w, lastAt: w.lastAckAt },
+        { records: count.records, method: 'watermarks', problems: [], firstTimestamp: count.firstTimestamp },
+      );
     } else if (s.kind === 'sink') {
       row = await sinkRun(cluster, work, s, job.contender, 0, nodeArgs);
     } else {
       row = await fileSourceRun(cluster, work, s, job.contender, 0, nodeArgs);
     }
-    out.push(await keepProfile(dir, job.file, { label: job.label, contender: job.contender.name, records: s.records, recordsPerSecond: row.recordsPerSecond, cpuSecondsPerMillion: row.cpuSecondsPerMillion, threadCpuSecondsPerMillion: row.threadCpuSecondsPerMillion }));
+    out.push(
+      await keepProfile(dir, job.file, {
+        label: job.label,
+        contender: job.contender.name,
+        records: s.records,
+        recordsPerSecond: row.recordsPerSecond,
+        cpuSecondsPerMillion: row.cpuSecondsPerMillion,
+        threadCpuSecondsPerMillion: row.threadCpuSecondsPerMillion,
+      }),
+    );
   }
   // Idle: where an idle connectd's CPU goes (per record figures are per connector here).
   const idleCount = Math.max(...IDLE_COUNTS);
@@ -1164,20 +1559,42 @@ async function profileRuns(cluster: KafkaCluster, work: string, runner: QuietRun
     const dir = path.join(RESULTS, 'tmp/profiles', file);
     const nodeArgs = await profileFlags(dir);
     const topic = await freshTopic(cluster, `prof-idle-${idleCount}`, PARTITIONS);
-    const w = await runIdle({ family: 'connectd', dir: path.join(work, topic), bootstrapServers: cluster.bootstrapServers, brokerPid: brokerPid(cluster), worker: COMMON_WORKER, connectdWorker: WORKER_OVERRIDES, topic, partitions: PARTITIONS, connectors: idleCount, ...IDLE, nodeArgs });
+    const w = await runIdle({
+      family: 'connectd',
+      dir: path.join(work, topic),
+      bootstrapServers: cluster.bootstrapServers,
+      brokerPid: brokerPid(cluster),
+      worker: COMMON_WORKER,
+      connectdWorker: WORKER_OVERRIDES,
+      topic,
+      partitions: PARTITIONS,
+      connectors: idleCount,
+      ...IDLE,
+      nodeArgs,
+    });
     await deleteTopic(cluster.bootstrapServers, topic);
     const threads = Object.fromEntries(Object.entries(w.cpu.byThread).map(([t, sec]) => [t, round(sec / (w.wallMs / 1000), 4)]));
-    out.push(await keepProfile(dir, file, { label: `connectd, ${idleCount} idle file sources (per "record" = per connector; whole life of the process)`, contender: 'connectd', records: idleCount, recordsPerSecond: 0, cpuSecondsPerMillion: 0, threadCpuSecondsPerMillion: threads }));
+    out.push(
+      await keepProfile(dir, file, {
+        label: `connectd, ${idleCount} idle file sources (per "record" = per connector; whole life of the process)`,
+        contender: 'connectd',
+        records: idleCount,
+        recordsPerSecond: 0,
+        cpuSecondsPerMillion: 0,
+        threadCpuSecondsPerMillion: threads,
+      }),
+    );
   }
   return out;
 
   async function keepProfile(dir: string, file: string, p: Omit<ProfileResult, 'main' | 'workers'>): Promise<ProfileResult> {
     const result: ProfileResult = { ...p, ...(await summarizeProfiles(dir, p.records, REPO)) };
-    log(`profile ${p.label}: ${p.recordsPerSecond.toLocaleString('en')} rec/s under the profiler, main thread busy ${result.main.busyMicrosPerRecord} µs/record`);
+    log(
+      `profile ${p.label}: ${p.recordsPerSecond.toLocaleString('en')} rec/s under the profiler, main thread busy ${result.main.busyMicrosPerRecord} µs/record`,
+    );
     await writeFile(path.join(profileDir, `${file}.txt`), profileText(result));
     return result;
   }
-
 }
 
 process.exitCode = await main();

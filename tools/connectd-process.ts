@@ -68,7 +68,11 @@ export async function freePort(): Promise<number> {
 }
 
 export function toProperties(props: Record<string, string>): string {
-  return Object.entries(props).map(([k, v]) => `${k}=${v.replaceAll('\\', '\\\\')}`).join('\n') + '\n';
+  return (
+    Object.entries(props)
+      .map(([k, v]) => `${k}=${v.replaceAll('\\', '\\\\')}`)
+      .join('\n') + '\n'
+  );
 }
 
 /** Whether a TCP connection to 127.0.0.1:port is accepted (and then closed at once). */
@@ -147,10 +151,21 @@ export class ConnectdProcess {
       connectorFiles.push(file);
     }
     const logFile = path.join(opts.dir, 'connectd.log');
-    const { wrapper, pid } = spawnTied('connectd', logFile, '', [...(opts.wrap ?? []), process.execPath, '--enable-source-maps', ...(opts.nodeArgs ?? []), MAIN, opts.mode ?? 'standalone', workerFile, ...connectorFiles]);
+    const { wrapper, pid } = spawnTied('connectd', logFile, '', [
+      ...(opts.wrap ?? []),
+      process.execPath,
+      '--enable-source-maps',
+      ...(opts.nodeArgs ?? []),
+      MAIN,
+      opts.mode ?? 'standalone',
+      workerFile,
+      ...connectorFiles,
+    ]);
     // The wrapper exits with the daemon's status, 128 + N when signal N ended it (null here, as a
     // ChildProcess killed by a signal says).
-    const exit = new Promise<number | null>((resolve) => wrapper.once('exit', (code) => resolve(code === null || code > 128 ? null : code)));
+    const exit = new Promise<number | null>((resolve) =>
+      wrapper.once('exit', (code) => resolve(code === null || code > 128 ? null : code)),
+    );
     const daemonPid = opts.wrap === undefined || opts.wrap.length === 0 ? await pid : await nodeBelow(await pid, 10000);
     const proc = new ConnectdProcess(daemonPid, exit, `http://127.0.0.1:${port}`, opts.dir, offsetsFile, logFile);
     const deadline = Date.now() + (opts.startTimeoutMs ?? 30000);

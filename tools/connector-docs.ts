@@ -18,13 +18,59 @@ import type { Connector } from '../src/worker-thread/sdk/connector.js';
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** Where each connector's table goes: the README (named marker) and its own page. */
-export const CONNECTOR_TABLES: readonly { name: string; connector: () => Connector; places: { file: string; marker: string; nth?: number }[] }[] = [
-  { name: 'FileStreamSourceConnector', connector: () => new FileStreamSourceConnector(), places: [{ file: 'README.md', marker: 'FileStreamSourceConnector' }, { file: 'docs/connectors/file.md', marker: '', nth: 0 }] },
-  { name: 'FileStreamSinkConnector', connector: () => new FileStreamSinkConnector(), places: [{ file: 'README.md', marker: 'FileStreamSinkConnector' }, { file: 'docs/connectors/file.md', marker: '', nth: 1 }] },
-  { name: 'S3SourceConnector', connector: () => new S3SourceConnector(), places: [{ file: 'README.md', marker: 'S3SourceConnector' }, { file: 'docs/connectors/s3-source.md', marker: '' }] },
-  { name: 'PostgresSourceConnector', connector: () => new PostgresSourceConnector(), places: [{ file: 'README.md', marker: 'PostgresSourceConnector' }, { file: 'docs/connectors/postgres.md', marker: 'PostgresSourceConnector' }] },
-  { name: 'PostgresSinkConnector', connector: () => new PostgresSinkConnector(), places: [{ file: 'README.md', marker: 'PostgresSinkConnector' }, { file: 'docs/connectors/postgres.md', marker: 'PostgresSinkConnector' }] },
-  { name: 'GeneratorSourceConnector', connector: () => new GeneratorSourceConnector(), places: [{ file: 'README.md', marker: 'GeneratorSourceConnector' }, { file: 'docs/connectors/generator.md', marker: '' }] },
+export const CONNECTOR_TABLES: readonly {
+  name: string;
+  connector: () => Connector;
+  places: { file: string; marker: string; nth?: number }[];
+}[] = [
+  {
+    name: 'FileStreamSourceConnector',
+    connector: () => new FileStreamSourceConnector(),
+    places: [
+      { file: 'README.md', marker: 'FileStreamSourceConnector' },
+      { file: 'docs/connectors/file.md', marker: '', nth: 0 },
+    ],
+  },
+  {
+    name: 'FileStreamSinkConnector',
+    connector: () => new FileStreamSinkConnector(),
+    places: [
+      { file: 'README.md', marker: 'FileStreamSinkConnector' },
+      { file: 'docs/connectors/file.md', marker: '', nth: 1 },
+    ],
+  },
+  {
+    name: 'S3SourceConnector',
+    connector: () => new S3SourceConnector(),
+    places: [
+      { file: 'README.md', marker: 'S3SourceConnector' },
+      { file: 'docs/connectors/s3-source.md', marker: '' },
+    ],
+  },
+  {
+    name: 'PostgresSourceConnector',
+    connector: () => new PostgresSourceConnector(),
+    places: [
+      { file: 'README.md', marker: 'PostgresSourceConnector' },
+      { file: 'docs/connectors/postgres.md', marker: 'PostgresSourceConnector' },
+    ],
+  },
+  {
+    name: 'PostgresSinkConnector',
+    connector: () => new PostgresSinkConnector(),
+    places: [
+      { file: 'README.md', marker: 'PostgresSinkConnector' },
+      { file: 'docs/connectors/postgres.md', marker: 'PostgresSinkConnector' },
+    ],
+  },
+  {
+    name: 'GeneratorSourceConnector',
+    connector: () => new GeneratorSourceConnector(),
+    places: [
+      { file: 'README.md', marker: 'GeneratorSourceConnector' },
+      { file: 'docs/connectors/generator.md', marker: '' },
+    ],
+  },
 ];
 
 const begin = (marker: string): string => (marker === '' ? '<!-- config-table:begin -->' : `<!-- config-table:begin ${marker} -->`);

@@ -76,7 +76,11 @@ try {
   say(`metrics:   ${connectd.url}/metrics`);
   say(`offsets:   ${connectd.offsetsFile}`);
   say(`sink file: ${SINK_FILE}`);
-  say(seconds > 0 ? `streaming into topic '${TOPIC}' for ${seconds} s (Ctrl-C stops early) …` : `streaming into topic '${TOPIC}' until Ctrl-C …`);
+  say(
+    seconds > 0
+      ? `streaming into topic '${TOPIC}' for ${seconds} s (Ctrl-C stops early) …`
+      : `streaming into topic '${TOPIC}' until Ctrl-C …`,
+  );
 
   const proc = connectd;
   let interrupted = false;
@@ -113,13 +117,21 @@ try {
   const inTopic = await readTopic(cluster.bootstrapServers, TOPIC);
   const expected = [...committed.values()].reduce((sum, o) => sum + Number(o.seq) + 1, 0);
   const distinct = new Set(inTopic.map((r) => r.key)).size;
-  say(`topic '${TOPIC}' holds ${inTopic.length.toLocaleString('en')} records, ${distinct.toLocaleString('en')} distinct; the committed offsets account for ${expected.toLocaleString('en')}.`);
-  say(inTopic.length === expected && distinct === expected ? 'every record is there exactly once.' : 'MISMATCH between the topic and the committed offsets!');
+  say(
+    `topic '${TOPIC}' holds ${inTopic.length.toLocaleString('en')} records, ${distinct.toLocaleString('en')} distinct; the committed offsets account for ${expected.toLocaleString('en')}.`,
+  );
+  say(
+    inTopic.length === expected && distinct === expected
+      ? 'every record is there exactly once.'
+      : 'MISMATCH between the topic and the committed offsets!',
+  );
   // The sink copies values: every line of its file is a value of the topic (at least once).
   const lines = (await readFile(SINK_FILE, 'utf8').catch(() => '')).split('\n').filter((l) => l !== '');
   const values = new Set(inTopic.map((r) => r.value));
   const foreign = lines.filter((l) => !values.has(l)).length;
-  say(`the file sink wrote ${lines.length.toLocaleString('en')} lines (${new Set(lines).size.toLocaleString('en')} distinct) of the topic's ${inTopic.length.toLocaleString('en')} records${foreign === 0 ? '; every line is a record of the topic' : `; ${foreign} lines are NOT in the topic!`}.`);
+  say(
+    `the file sink wrote ${lines.length.toLocaleString('en')} lines (${new Set(lines).size.toLocaleString('en')} distinct) of the topic's ${inTopic.length.toLocaleString('en')} records${foreign === 0 ? '; every line is a record of the topic' : `; ${foreign} lines are NOT in the topic!`}.`,
+  );
   const sample = inTopic[0];
   if (sample) say(`first record: key=${sample.key} value=${sample.value?.slice(0, 80)}… headers=${JSON.stringify(sample.headers)}`);
 } finally {

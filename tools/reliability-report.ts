@@ -70,7 +70,8 @@ function main(): number {
   const rows = loadRows();
   const broken = rows.filter((r) => !keepsPromise(r));
   if (process.argv.includes('--check')) {
-    for (const r of broken) console.error(`${r.scenario}: ${r.lost} lost, ${r.duplicated} duplicated (bound ${r.maxDuplicates}), ${r.unexpected} unexpected`);
+    for (const r of broken)
+      console.error(`${r.scenario}: ${r.lost} lost, ${r.duplicated} duplicated (bound ${r.maxDuplicates}), ${r.unexpected} unexpected`);
     return broken.length === 0 ? 0 : 1;
   }
   let commit = 'unknown';
@@ -80,7 +81,9 @@ function main(): number {
     // not a git checkout
   }
   writeFileSync(OUT, render(rows, commit));
-  console.log(`reliability-report: ${rows.length} scenario(s) → ${path.relative(REPO, OUT)}${broken.length > 0 ? `; ${broken.length} broke their promise` : ''}`);
+  console.log(
+    `reliability-report: ${rows.length} scenario(s) → ${path.relative(REPO, OUT)}${broken.length > 0 ? `; ${broken.length} broke their promise` : ''}`,
+  );
   return 0;
 }
 

@@ -19,13 +19,20 @@ export interface ConsumedRecord {
 }
 
 function call<T>(fn: (cb: (err: unknown, value: T) => void) => void): Promise<T> {
-  return new Promise((resolve, reject) => fn((err, value) => (err ? reject(err instanceof Error ? err : new Error(JSON.stringify(err))) : resolve(value))));
+  return new Promise((resolve, reject) =>
+    fn((err, value) => (err ? reject(err instanceof Error ? err : new Error(JSON.stringify(err))) : resolve(value))),
+  );
 }
 
 /** Reads all of `topic` as it stands now. */
 export async function readTopic(bootstrapServers: string, topic: string, opts: { timeoutMs?: number } = {}): Promise<ConsumedRecord[]> {
   const consumer = new kafka.KafkaConsumer(
-    { 'bootstrap.servers': bootstrapServers, 'group.id': `connectd-reader-${process.pid}`, 'enable.auto.commit': false, 'fetch.wait.max.ms': 100 },
+    {
+      'bootstrap.servers': bootstrapServers,
+      'group.id': `connectd-reader-${process.pid}`,
+      'enable.auto.commit': false,
+      'fetch.wait.max.ms': 100,
+    },
     // Should retention move a partition's start while reading, go to its new start, not its end.
     { 'auto.offset.reset': 'earliest' },
   );
@@ -41,7 +48,9 @@ export async function readTopic(bootstrapServers: string, topic: string, opts: {
     const remaining = new Map<number, number>();
     const assignments: kafka.Assignment[] = [];
     for (const partition of partitions) {
-      const { lowOffset, highOffset } = await call<kafka.WatermarkOffsets>((cb) => consumer.queryWatermarkOffsets(topic, partition, 10000, cb));
+      const { lowOffset, highOffset } = await call<kafka.WatermarkOffsets>((cb) =>
+        consumer.queryWatermarkOffsets(topic, partition, 10000, cb),
+      );
       if (highOffset > lowOffset) {
         remaining.set(partition, highOffset);
         assignments.push({ topic, partition, offset: lowOffset });
@@ -51,11 +60,13 @@ export async function readTopic(bootstrapServers: string, topic: string, opts: {
     consumer.assign(assignments);
     const deadline = Date.now() + (opts.timeoutMs ?? 120000);
     while (remaining.size > 0) {
-      if (Date.now() > deadline) throw new Error(`reading ${topic}: timed out with partitions ${[...remaining.keys()].join(',')} unfinished`);
+      if (Date.now() > deadline)
+        throw new Error(`reading ${topic}: timed out with partitions ${[...remaining.keys()].join(',')} unfinished`);
       const batch = await call<kafka.Message[]>((cb) => consumer.consume(10000, cb));
       for (const m of batch) {
         const headers: Record<string, string> = {};
-        for (const h of m.headers ?? []) for (const [k, v] of Object.entries(h)) headers[k] = Buffer.isBuffer(v) ? v.toString('utf8') : String(v);
+        for (const h of m.headers ?? [])
+          for (const [k, v] of Object.entries(h)) headers[k] = Buffer.isBuffer(v) ? v.toString('utf8') : String(v);
         records.push({
           partition: m.partition,
           offset: m.offset,

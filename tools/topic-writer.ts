@@ -14,9 +14,23 @@ export interface RecordToWrite {
 }
 
 /** `producerConfig`: librdkafka settings over the defaults (a larger `message.max.bytes`, a small `batch.num.messages`…). */
-export async function writeTopic(bootstrapServers: string, topic: string, records: readonly RecordToWrite[], producerConfig: Record<string, string | number | boolean> = {}): Promise<void> {
-  const producer = new kafka.Producer({ 'bootstrap.servers': bootstrapServers, 'enable.idempotence': true, 'linger.ms': 5, dr_cb: true, 'queue.buffering.max.messages': 1_000_000, ...producerConfig });
-  await new Promise<void>((resolve, reject) => producer.connect({ timeout: 30000 }, (err) => (err ? reject(new Error(err.message)) : resolve())));
+export async function writeTopic(
+  bootstrapServers: string,
+  topic: string,
+  records: readonly RecordToWrite[],
+  producerConfig: Record<string, string | number | boolean> = {},
+): Promise<void> {
+  const producer = new kafka.Producer({
+    'bootstrap.servers': bootstrapServers,
+    'enable.idempotence': true,
+    'linger.ms': 5,
+    dr_cb: true,
+    'queue.buffering.max.messages': 1_000_000,
+    ...producerConfig,
+  });
+  await new Promise<void>((resolve, reject) =>
+    producer.connect({ timeout: 30000 }, (err) => (err ? reject(new Error(err.message)) : resolve())),
+  );
   producer.setPollInBackground(true);
   let pending = records.length;
   let failure: Error | undefined;
@@ -31,7 +45,15 @@ export async function writeTopic(bootstrapServers: string, topic: string, record
     const headers = r.headers === undefined ? undefined : Object.entries(r.headers).map(([k, v]) => ({ [k]: v }));
     for (;;) {
       try {
-        producer.produce(topic, r.partition ?? null, r.value === null ? null : Buffer.from(r.value), r.key === undefined || r.key === null ? null : Buffer.from(r.key), r.timestamp ?? null, undefined, headers);
+        producer.produce(
+          topic,
+          r.partition ?? null,
+          r.value === null ? null : Buffer.from(r.value),
+          r.key === undefined || r.key === null ? null : Buffer.from(r.key),
+          r.timestamp ?? null,
+          undefined,
+          headers,
+        );
         break;
       } catch (err) {
         if ((err as { code?: number }).code !== kafka.CODES.ERRORS.ERR__QUEUE_FULL) throw err;

@@ -18,7 +18,9 @@ if (!isMainThread) {
   const dlopen = process.dlopen.bind(process);
   process.dlopen = (module: { exports: unknown }, filename: string, flags?: number): void => {
     if (KAFKA_BINDING.test(filename)) {
-      const err = new Error(`the Kafka binding (${filename}) must not be loaded in a worker thread: Kafka clients live on the supervisor's thread`);
+      const err = new Error(
+        `the Kafka binding (${filename}) must not be loaded in a worker thread: Kafka clients live on the supervisor's thread`,
+      );
       (err as Error & { code: string }).code = KAFKA_IN_WORKER;
       throw err;
     }

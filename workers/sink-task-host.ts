@@ -14,11 +14,25 @@ import { convertToString } from '../src/worker-thread/data/values.js';
 import type { SchemaAndValue } from '../src/worker-thread/data/schema.js';
 import { decodeSinkBatch } from '../src/shared/sink-batch.js';
 import type { DecodedSinkRecord } from '../src/shared/sink-batch.js';
-import { RetryWithToleranceOperator, SKIPPED, ToleranceExceededError, errorHandlingConfig, reportsErrors } from '../src/shared/error-handling.js';
+import {
+  RetryWithToleranceOperator,
+  SKIPPED,
+  ToleranceExceededError,
+  errorHandlingConfig,
+  reportsErrors,
+} from '../src/shared/error-handling.js';
 import type { Stage } from '../src/shared/error-handling.js';
 import { loadConnectorClass } from '../src/shared/plugins.js';
 import { pluginConverter, pluginHeaderConverter, usePluginPath } from '../src/shared/plugin-path.js';
-import type { ErrorInfo, FromSinkTask, HostResult, PartitionOffset, SinkTaskHostRequest, ToSinkTask, WireTopicPartition } from '../src/shared/protocol.js';
+import type {
+  ErrorInfo,
+  FromSinkTask,
+  HostResult,
+  PartitionOffset,
+  SinkTaskHostRequest,
+  ToSinkTask,
+  WireTopicPartition,
+} from '../src/shared/protocol.js';
 import { toErrorInfo } from '../src/shared/protocol.js';
 import { TransformationChain, TransformationError } from '../src/worker-thread/transforms/chain.js';
 import { isRetriable } from '../src/worker-thread/sdk/errors.js';
@@ -127,7 +141,10 @@ class SinkTaskSession {
       await ended;
     } catch (err) {
       // The task failed: stop() must not replace that error, even by throwing synchronously.
-      if (!this.#stopping) await Promise.resolve().then(() => this.#task.stop()).catch(() => undefined);
+      if (!this.#stopping)
+        await Promise.resolve()
+          .then(() => this.#task.stop())
+          .catch(() => undefined);
       throw err;
     } finally {
       this.#chain.close();
@@ -216,7 +233,15 @@ class SinkTaskSession {
     }
     await this.#put(records);
     const retries = this.#operator.retries + this.#putRetries;
-    this.#send({ t: 'put-done', id, put: records.length, skipped: false, retries: retries - this.#retriesReported, putMs: performance.now() - started, ...this.#takeRewinds() });
+    this.#send({
+      t: 'put-done',
+      id,
+      put: records.length,
+      skipped: false,
+      retries: retries - this.#retriesReported,
+      putMs: performance.now() - started,
+      ...this.#takeRewinds(),
+    });
     this.#retriesReported = retries;
   }
 
@@ -247,15 +272,21 @@ class SinkTaskSession {
   #toSinkRecord(r: DecodedSinkRecord, batch: number, index: number): SinkRecord | null | Promise<SinkRecord | null> {
     const converterHeaders: ConverterHeaders = r.headers;
     const op = this.#operator;
-    const keyResult = op.execute('KEY_CONVERTER', className(this.#keyConverter), () => this.#keyConverter.toConnectData(r.topic, r.key, converterHeaders));
+    const keyResult = op.execute('KEY_CONVERTER', className(this.#keyConverter), () =>
+      this.#keyConverter.toConnectData(r.topic, r.key, converterHeaders),
+    );
     const continueWithKey = (key: SchemaAndValue | typeof SKIPPED): SinkRecord | null | Promise<SinkRecord | null> => {
       if (key === SKIPPED) return this.#skipped(batch, index);
-      const valueResult = op.execute('VALUE_CONVERTER', className(this.#valueConverter), () => this.#valueConverter.toConnectData(r.topic, r.value, converterHeaders));
+      const valueResult = op.execute('VALUE_CONVERTER', className(this.#valueConverter), () =>
+        this.#valueConverter.toConnectData(r.topic, r.value, converterHeaders),
+      );
       const continueWithValue = (value: SchemaAndValue | typeof SKIPPED): SinkRecord | null => {
         if (value === SKIPPED) return this.#skipped(batch, index);
         const headers: Header[] = [];
         for (const h of r.headers) {
-          const converted = op.execute('HEADER_CONVERTER', className(this.#headerConverter), () => connectHeader(this.#headerConverter, r.topic, h.key, h.value));
+          const converted = op.execute('HEADER_CONVERTER', className(this.#headerConverter), () =>
+            connectHeader(this.#headerConverter, r.topic, h.key, h.value),
+          );
           if (converted === SKIPPED) return this.#skipped(batch, index);
           headers.push(converted as Header);
         }
@@ -289,7 +320,8 @@ class SinkTaskSession {
   /** A failure errors.tolerance=all skipped: reported for the log, the DLQ and the metrics. */
   #skipped(batch: number, index: number): null {
     const failure = this.#operator.lastFailure!;
-    const { stage, className: cls } = failure.error instanceof TransformationError ? { stage: 'TRANSFORMATION' as Stage, className: failure.error.className } : failure;
+    const { stage, className: cls } =
+      failure.error instanceof TransformationError ? { stage: 'TRANSFORMATION' as Stage, className: failure.error.className } : failure;
     const cause = failure.error instanceof TransformationError && failure.error.cause !== undefined ? failure.error.cause : failure.error;
     this.#send({ t: 'errant', batch, index, stage, className: cls, error: toErrorInfo(cause) });
     return null;
@@ -303,9 +335,11 @@ class SinkTaskSession {
     function offset(offsets: ReadonlyMap<TopicPartition, number>): void;
     function offset(partition: TopicPartition, offset: number): void;
     function offset(a: ReadonlyMap<TopicPartition, number> | TopicPartition, b?: number): void {
-      const entries: [TopicPartition, number][] = a instanceof Map ? [...(a as ReadonlyMap<TopicPartition, number>)] : [[a as TopicPartition, b!]];
+      const entries: [TopicPartition, number][] =
+        a instanceof Map ? [...(a as ReadonlyMap<TopicPartition, number>)] : [[a as TopicPartition, b!]];
       for (const [tp, o] of entries) {
-        if (!Number.isInteger(o) || o < 0) throw new RangeError(`context.offset(): offset for ${tp.topic}-${tp.partition} must be a non-negative integer, got ${String(o)}`);
+        if (!Number.isInteger(o) || o < 0)
+          throw new RangeError(`context.offset(): offset for ${tp.topic}-${tp.partition} must be a non-negative integer, got ${String(o)}`);
         rewinds.set(key(tp.topic, tp.partition), [tp.topic, tp.partition, o]);
       }
     }
@@ -328,11 +362,24 @@ class SinkTaskSession {
   #report(record: SinkRecord, error: Error): Promise<void> {
     if (!this.#operator.toleratesAll) return Promise.reject(new ToleranceExceededError('TASK_PUT', this.#task.constructor.name, error));
     const origin = this.#origins.get(record);
-    if (origin === undefined) return Promise.reject(new Error('errantRecordReporter().report(): the record was not handed to put() by this task (report the SinkRecord instance you received)'));
+    if (origin === undefined)
+      return Promise.reject(
+        new Error(
+          'errantRecordReporter().report(): the record was not handed to put() by this task (report the SinkRecord instance you received)',
+        ),
+      );
     const reportId = this.#nextReportId++;
     const answered = new Promise<void>((resolve, reject) => this.#reports.set(reportId, { resolve, reject }));
     const info: ErrorInfo = toErrorInfo(error);
-    this.#send({ t: 'errant', reportId, batch: origin.batch, index: origin.index, stage: 'TASK_PUT', className: this.#task.constructor.name, error: info });
+    this.#send({
+      t: 'errant',
+      reportId,
+      batch: origin.batch,
+      index: origin.index,
+      stage: 'TASK_PUT',
+      className: this.#task.constructor.name,
+      error: info,
+    });
     return answered;
   }
 }

@@ -62,20 +62,34 @@ export default async function host(request: HostRequest): Promise<HostResult | V
       return validate(request);
     case 'plugins': {
       const connectors = await Promise.all(
-        (await listConnectorPlugins(request.pluginPath)).map(async ({ fullName, klass }) => ({ class: fullName, type: connectorTypeOf(klass), version: new klass().version() })),
+        (await listConnectorPlugins(request.pluginPath)).map(async ({ fullName, klass }) => ({
+          class: fullName,
+          type: connectorTypeOf(klass),
+          version: new klass().version(),
+        })),
       );
-      const others = (await listOtherPlugins(request.pluginPath)).map(({ fullName, type }) => ({ class: fullName, type, version: 'undefined' }));
+      const others = (await listOtherPlugins(request.pluginPath)).map(({ fullName, type }) => ({
+        class: fullName,
+        type,
+        version: 'undefined',
+      }));
       return [...connectors, ...others];
     }
     case 'plugin-config': {
       const ConnectorClass = await loadConnectorClass(request.plugin, request.pluginPath);
       const connector = new ConnectorClass();
-      const versionProblem = pluginVersionProblem(await fullNameOf(ConnectorClass, request.pluginPath), connector.version(), request.version);
+      const versionProblem = pluginVersionProblem(
+        await fullNameOf(ConnectorClass, request.pluginPath),
+        connector.version(),
+        request.version,
+      );
       if (versionProblem !== undefined) throw Object.assign(new Error(versionProblem), { code: 'CONNECTD_ERR_PLUGIN_VERSION' });
       // Kafka Connect 4.1's PluginsResource: the plugin's own keys, then the framework's (Source- or
       // SinkConnectorConfig) that the plugin does not define itself.
       const own = connector.config();
-      const framework = connectorConfigDef(connectorTypeOf(ConnectorClass)).keys().filter((k) => !own.names().has(k.name));
+      const framework = connectorConfigDef(connectorTypeOf(ConnectorClass))
+        .keys()
+        .filter((k) => !own.names().has(k.name));
       return [...own.keys(), ...framework].map(configKeyInfo);
     }
   }
@@ -88,7 +102,10 @@ async function validate(request: ValidateHostRequest): Promise<ValidateResult> {
   const connector = new ConnectorClass();
   const connectorType = connectorTypeOf(ConnectorClass);
   const def = connector.config();
-  const passwordKeys = def.keys().filter((k) => k.type === 'PASSWORD').map((k) => k.name);
+  const passwordKeys = def
+    .keys()
+    .filter((k) => k.type === 'PASSWORD')
+    .map((k) => k.name);
   const problems: ValidateResult['problems'] = connectorConfigProblems(connector, request.config);
   // Transform problems are checked here, where plugin-path transforms are loaded.
   problems.push(...transformationConfigProblems(request.config).map((p) => ({ name: p.name, value: p.value, message: p.message })));
@@ -136,7 +153,12 @@ async function hostConnector(request: ConnectorHostRequest): Promise<HostResult>
     });
     connector.config().parse(request.config, `configuration of connector ${request.connectorName}`);
     await connector.start(request.config);
-    send({ t: 'started', version: connector.version(), passwordKeys: passwordKeysOf(connector), connectorType: connectorTypeOf(ConnectorClass) });
+    send({
+      t: 'started',
+      version: connector.version(),
+      passwordKeys: passwordKeysOf(connector),
+      connectorType: connectorTypeOf(ConnectorClass),
+    });
     // Kafka Connect's Worker.connectorTaskConfigs adds `task.class` to every task config; the task
     // class is named in its connector's package (JS classes know only their own short name).
     const connectorName = await fullNameOf(ConnectorClass, request.pluginPath);
@@ -146,19 +168,25 @@ async function hostConnector(request: ConnectorHostRequest): Promise<HostResult>
       // Requests are handled one at a time, in order: a connector's calls never overlap.
       let chain = Promise.resolve();
       port.on('message', (msg: ToConnector) => {
-        chain = chain.then(async () => {
-          if (msg.t === 'task-configs') {
-            try {
-              const configs = await connector.taskConfigs(msg.maxTasks);
-              send({ t: 'task-configs', id: msg.id, configs: configs.slice(0, msg.maxTasks).map((c) => ({ ...c, 'task.class': taskClass })) });
-            } catch (err) {
-              send({ t: 'task-configs', id: msg.id, error: toErrorInfo(err) });
+        chain = chain
+          .then(async () => {
+            if (msg.t === 'task-configs') {
+              try {
+                const configs = await connector.taskConfigs(msg.maxTasks);
+                send({
+                  t: 'task-configs',
+                  id: msg.id,
+                  configs: configs.slice(0, msg.maxTasks).map((c) => ({ ...c, 'task.class': taskClass })),
+                });
+              } catch (err) {
+                send({ t: 'task-configs', id: msg.id, error: toErrorInfo(err) });
+              }
+            } else if (msg.t === 'stop') {
+              await connector.stop();
+              resolve();
             }
-          } else if (msg.t === 'stop') {
-            await connector.stop();
-            resolve();
-          }
-        }).catch(reject);
+          })
+          .catch(reject);
       });
     });
     return { stopped: true };
@@ -177,12 +205,16 @@ async function hostSourceTask(request: SourceTaskHostRequest): Promise<HostResul
     const TaskClass = new ConnectorClass().taskClass();
     const instance = new TaskClass();
     if (!(instance instanceof SourceTask) && typeof (instance as unknown as Partial<SourceTask>).poll !== 'function') {
-      throw new Error(`connector.class=${request.connectorConfig['connector.class']}: its task class ${TaskClass.name} is not a SourceTask`);
+      throw new Error(
+        `connector.class=${request.connectorConfig['connector.class']}: its task class ${TaskClass.name} is not a SourceTask`,
+      );
     }
     task = instance as SourceTask;
     const plugins = await usePluginPath(request.pluginPath);
-    const keyConverter = pluginConverter(plugins, request.connectorConfig, 'key.converter') ?? createConverter(request.connectorConfig, 'key.converter');
-    const valueConverter = pluginConverter(plugins, request.connectorConfig, 'value.converter') ?? createConverter(request.connectorConfig, 'value.converter');
+    const keyConverter =
+      pluginConverter(plugins, request.connectorConfig, 'key.converter') ?? createConverter(request.connectorConfig, 'key.converter');
+    const valueConverter =
+      pluginConverter(plugins, request.connectorConfig, 'value.converter') ?? createConverter(request.connectorConfig, 'value.converter');
     const headerConverter = pluginHeaderConverter(plugins, request.connectorConfig) ?? createHeaderConverter(request.connectorConfig);
     const chain = TransformationChain.fromConfig(request.connectorConfig);
     closeChain = () => chain.close();
@@ -283,7 +315,10 @@ async function hostSourceTask(request: SourceTaskHostRequest): Promise<HostResul
     // The task failed (its start() threw, or poll()): stop() must not replace that error, even by
     // throwing synchronously.
     const failed = task;
-    if (failed !== undefined) await Promise.resolve().then(() => failed.stop()).catch(() => undefined);
+    if (failed !== undefined)
+      await Promise.resolve()
+        .then(() => failed.stop())
+        .catch(() => undefined);
     throw err;
   } finally {
     port.close();
@@ -308,7 +343,12 @@ function checkPartitions(records: readonly SourceRecord[]): void {
  * drops is replaced by an empty marker in the dropped partition: it is not produced, but its offset
  * still commits in order (Kafka Connect's recordDropped), and commitRecord sees the original.
  */
-function applyTransforms(chain: TransformationChain, records: readonly SourceRecord[], operator: RetryWithToleranceOperator, report: Reporter): SourceRecord[] {
+function applyTransforms(
+  chain: TransformationChain,
+  records: readonly SourceRecord[],
+  operator: RetryWithToleranceOperator,
+  report: Reporter,
+): SourceRecord[] {
   const out = new Array<SourceRecord>(records.length);
   for (let i = 0; i < records.length; i++) {
     const record = records[i]!;
@@ -318,7 +358,12 @@ function applyTransforms(chain: TransformationChain, records: readonly SourceRec
     } catch (err) {
       // Transformations are synchronous and deterministic: tolerated or fatal at once, not retried.
       const className = err instanceof TransformationError ? err.className : 'TransformationChain';
-      if (!operator.toleratesAll) throw new ToleranceExceededError('TRANSFORMATION', className, err instanceof TransformationError && err.cause !== undefined ? err.cause : err);
+      if (!operator.toleratesAll)
+        throw new ToleranceExceededError(
+          'TRANSFORMATION',
+          className,
+          err instanceof TransformationError && err.cause !== undefined ? err.cause : err,
+        );
       report(record, 'TRANSFORMATION', className, err);
       result = null;
     }
@@ -331,7 +376,13 @@ type Reporter = (record: SourceRecord, stage: Stage, className: string, error: u
 
 /** The marker of a record that is not produced but whose offset still commits in order. */
 function dropped(record: SourceRecord): SourceRecord {
-  return new SourceRecord({ sourcePartition: record.sourcePartition, sourceOffset: record.sourceOffset, topic: record.topic, kafkaPartition: DROPPED_PARTITION, value: null });
+  return new SourceRecord({
+    sourcePartition: record.sourcePartition,
+    sourceOffset: record.sourceOffset,
+    topic: record.topic,
+    kafkaPartition: DROPPED_PARTITION,
+    value: null,
+  });
 }
 
 /**
@@ -354,9 +405,21 @@ async function screenConversions(
       continue;
     }
     const stages: [Stage, object, () => unknown][] = [
-      ['KEY_CONVERTER', keyConverter, guardDepth(record, 'key', () => keyConverter.fromConnectData(record.topic, record.keySchema ?? null, record.key))],
-      ['VALUE_CONVERTER', valueConverter, guardDepth(record, 'value', () => valueConverter.fromConnectData(record.topic, record.valueSchema ?? null, record.value))],
-      ...record.headers.map((h): [Stage, object, () => unknown] => ['HEADER_CONVERTER', headerConverter, guardDepth(record, `header ${h.key}`, () => headerConverter.fromConnectHeader(record.topic, h.key, null, h.value))]),
+      [
+        'KEY_CONVERTER',
+        keyConverter,
+        guardDepth(record, 'key', () => keyConverter.fromConnectData(record.topic, record.keySchema ?? null, record.key)),
+      ],
+      [
+        'VALUE_CONVERTER',
+        valueConverter,
+        guardDepth(record, 'value', () => valueConverter.fromConnectData(record.topic, record.valueSchema ?? null, record.value)),
+      ],
+      ...record.headers.map((h): [Stage, object, () => unknown] => [
+        'HEADER_CONVERTER',
+        headerConverter,
+        guardDepth(record, `header ${h.key}`, () => headerConverter.fromConnectHeader(record.topic, h.key, null, h.value)),
+      ]),
     ];
     let ok = true;
     for (const [stage, converter, convert] of stages) {
@@ -383,7 +446,9 @@ function guardDepth(record: SourceRecord, what: string, convert: () => unknown):
       return convert();
     } catch (err) {
       if (!isStackOverflow(err)) throw err;
-      throw new DataException(`the ${what} of a record for topic ${record.topic} is nested too deeply to convert (${err.message})`, { cause: err });
+      throw new DataException(`the ${what} of a record for topic ${record.topic} is nested too deeply to convert (${err.message})`, {
+        cause: err,
+      });
     }
   };
 }
@@ -552,7 +617,13 @@ class SourceTaskSession {
           }
         }
       }
-      if (failed > 0) this.port.postMessage({ t: 'commit-failed', method: 'commitRecord', count: failed, error: toErrorInfo(first) } satisfies FromSourceTask);
+      if (failed > 0)
+        this.port.postMessage({
+          t: 'commit-failed',
+          method: 'commitRecord',
+          count: failed,
+          error: toErrorInfo(first),
+        } satisfies FromSourceTask);
     }
     try {
       await this.task.commit();

@@ -50,13 +50,18 @@ export async function validateInThread(input: ValidateThreadInput): Promise<Vali
         const Klass = await loadConnectorClass(className, input.pluginPath);
         const connector = new Klass();
         const def = connector.config();
-        passwordKeys = def.keys().filter((k) => k.type === 'PASSWORD').map((k) => k.name);
+        passwordKeys = def
+          .keys()
+          .filter((k) => k.type === 'PASSWORD')
+          .map((k) => k.name);
         try {
           problems.push(...connectorConfigProblems(connector, config));
         } catch (err) {
-          problems.push(...problemsOf(() => {
-            throw err;
-          }));
+          problems.push(
+            ...problemsOf(() => {
+              throw err;
+            }),
+          );
         }
         version = connector.version();
       } catch (err) {

@@ -108,7 +108,13 @@ export interface RunOptions {
 }
 
 /** The measured window: watched through the topic's watermarks, or up to `until` (latency runs). */
-async function measure(opts: RunOptions, pid: number, cpuOpts: CpuWindowOptions, describe: () => Promise<string>, onWindowStart?: () => void): Promise<ProgressWindow> {
+async function measure(
+  opts: RunOptions,
+  pid: number,
+  cpuOpts: CpuWindowOptions,
+  describe: () => Promise<string>,
+  onWindowStart?: () => void,
+): Promise<ProgressWindow> {
   const total = plannedTotal(opts.plan);
   if (opts.until !== undefined) {
     const firstAt = Date.now();
@@ -118,18 +124,41 @@ async function measure(opts: RunOptions, pid: number, cpuOpts: CpuWindowOptions,
   }
   const reader = await openWatermarkReader(opts.bootstrapServers, opts.topic, opts.partitions);
   try {
-    return await measureProgress({ ...cpuOpts, pid, brokerPid: opts.brokerPid, total, from: opts.warmup ?? 1, pollMs: PROGRESS_POLL_MS, read: () => reader.read(), describe, ...(onWindowStart === undefined ? {} : { onWindowStart }) });
+    return await measureProgress({
+      ...cpuOpts,
+      pid,
+      brokerPid: opts.brokerPid,
+      total,
+      from: opts.warmup ?? 1,
+      pollMs: PROGRESS_POLL_MS,
+      read: () => reader.read(),
+      describe,
+      ...(onWindowStart === undefined ? {} : { onWindowStart }),
+    });
   } finally {
     await reader.close();
   }
 }
 
 function toRunWindow(w: ProgressWindow): RunWindow {
-  return { records: w.records, wallMs: w.wallMs, firstAt: w.firstAt, lastAckAt: w.lastAt, cpu: w.cpu, brokerCpu: w.brokerCpu, foreign: w.foreign, peakRssMiB: w.peakRssMiB };
+  return {
+    records: w.records,
+    wallMs: w.wallMs,
+    firstAt: w.firstAt,
+    lastAckAt: w.lastAt,
+    cpu: w.cpu,
+    brokerCpu: w.brokerCpu,
+    foreign: w.foreign,
+    peakRssMiB: w.peakRssMiB,
+  };
 }
 
 /** A forked contender speaking raw-producer.ts's IPC protocol (ready, go, done, bye). */
-function forkContender(script: string, job: unknown, nodeArgs: string[] = []): { child: ChildProcess; next: () => Promise<{ t: string }>; exited: Promise<number | null> } {
+function forkContender(
+  script: string,
+  job: unknown,
+  nodeArgs: string[] = [],
+): { child: ChildProcess; next: () => Promise<{ t: string }>; exited: Promise<number | null> } {
   const child = fork(script, [JSON.stringify(job)], { execArgv: nodeArgs, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const next = (): Promise<{ t: string }> =>
@@ -180,14 +209,28 @@ export async function runRaw(opts: RunOptions): Promise<RunWindow> {
  * The raw sink (raw-consumer.ts) reading `job.topic` into `job.file`, watched like the workers'
  * file sinks (whole lines in the file) from `from` records to `job.expected`.
  */
-export async function runRawSink(job: RawConsumerJob, lineBytes: number, brokerPid: number, from: number, nodeArgs?: string[]): Promise<ProgressWindow> {
+export async function runRawSink(
+  job: RawConsumerJob,
+  lineBytes: number,
+  brokerPid: number,
+  from: number,
+  nodeArgs?: string[],
+): Promise<ProgressWindow> {
   const { child, next, exited } = forkContender(RAW_CONSUMER, job, nodeArgs);
   try {
     await next(); // ready
     const result = next() as Promise<RawConsumerResult>;
     result.catch(() => undefined);
     child.send({ t: 'go' });
-    const w = await measureProgress({ pid: child.pid!, brokerPid, total: job.expected, from, pollMs: PROGRESS_POLL_MS, read: fileLines(job.file, lineBytes), describe: async () => 'raw consumer' });
+    const w = await measureProgress({
+      pid: child.pid!,
+      brokerPid,
+      total: job.expected,
+      from,
+      pollMs: PROGRESS_POLL_MS,
+      read: fileLines(job.file, lineBytes),
+      describe: async () => 'raw consumer',
+    });
     await result;
     child.send({ t: 'bye' });
     const code = await exited;
@@ -238,8 +281,17 @@ export async function runConnectd(opts: RunOptions): Promise<RunWindow> {
   try {
     // The histogram as the window starts, to leave the warm-up out.
     let atStart: Promise<Record<string, number>> | undefined;
-    const onWindowStart = opts.recordAckHistogram === true ? () => void (atStart = readHistogram(proc, 'connectd_source_record_ack_seconds')).catch(() => undefined) : undefined;
-    const w = await measure(opts, proc.pid, {}, async () => `${await proc.metric('connectd_source_record_failed_total')} failed; log ${proc.logFile}:\n${await proc.logTail(20)}`, onWindowStart);
+    const onWindowStart =
+      opts.recordAckHistogram === true
+        ? () => void (atStart = readHistogram(proc, 'connectd_source_record_ack_seconds')).catch(() => undefined)
+        : undefined;
+    const w = await measure(
+      opts,
+      proc.pid,
+      {},
+      async () => `${await proc.metric('connectd_source_record_failed_total')} failed; log ${proc.logFile}:\n${await proc.logTail(20)}`,
+      onWindowStart,
+    );
     const window: RunWindow = { ...toRunWindow(w), connectdMetrics: await readDiagnostics(proc) };
     if (atStart !== undefined) {
       const [before, after] = [await atStart, await readHistogram(proc, 'connectd_source_record_ack_seconds')];
@@ -268,9 +320,15 @@ export async function runPerf(opts: RunOptions): Promise<RunWindow> {
     // It exits right after its last ack: sampled meanwhile, so its CPU and RSS are known then.
     const window = toRunWindow(await measure(opts, proc.pid, { mayExit: true }, () => proc.logTail(20)));
     let timer: NodeJS.Timeout | undefined;
-    const code = await Promise.race([proc.exited, new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), 60000)))]);
+    const code = await Promise.race([
+      proc.exited,
+      new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), 60000))),
+    ]);
     clearTimeout(timer);
-    if (code !== 0) throw new Error(`ProducerPerformance ${code === 'timeout' ? 'did not exit within 60 s of its last record' : `exited with code ${code}`}; log ${proc.logFile}:\n${await proc.logTail(20)}`);
+    if (code !== 0)
+      throw new Error(
+        `ProducerPerformance ${code === 'timeout' ? 'did not exit within 60 s of its last record' : `exited with code ${code}`}; log ${proc.logFile}:\n${await proc.logTail(20)}`,
+      );
     const report = await producerPerformanceReport(proc);
     if (report !== undefined) window.perfReport = report;
     return window;
@@ -296,7 +354,8 @@ export async function readDiagnostics(proc: ConnectdProcess): Promise<ConnectdDi
   const text = await (await fetch(`${proc.url}/metrics`)).text();
   const sum = (name: string): number => {
     let total = 0;
-    for (const line of text.split('\n')) if (line.startsWith(`${name}{`) || line.startsWith(`${name} `)) total += Number(line.slice(line.lastIndexOf(' ') + 1));
+    for (const line of text.split('\n'))
+      if (line.startsWith(`${name}{`) || line.startsWith(`${name} `)) total += Number(line.slice(line.lastIndexOf(' ') + 1));
     return total;
   };
   // Cumulative bucket counts summed over tasks, by upper bound in seconds.

@@ -91,7 +91,9 @@ function locate(frame: CallFrame, repoRoot: string): string {
   if (map !== null && lineNumber >= 0) {
     const entry = map.findEntry(lineNumber, Math.max(0, columnNumber)) as { originalSource?: string; originalLine?: number };
     if (entry.originalSource !== undefined && entry.originalLine !== undefined) {
-      const source = entry.originalSource.startsWith('file://') ? fileURLToPath(entry.originalSource) : path.resolve(path.dirname(fileURLToPath(url)), entry.originalSource);
+      const source = entry.originalSource.startsWith('file://')
+        ? fileURLToPath(entry.originalSource)
+        : path.resolve(path.dirname(fileURLToPath(url)), entry.originalSource);
       return `${displayPath(pathToFileURL(source).href, repoRoot)}:${entry.originalLine + 1}`;
     }
   }
@@ -118,7 +120,8 @@ export function summarizeProfile(file: string, repoRoot: string, top = 25): Prof
     byId.set(node.id, node);
     for (const child of node.children ?? []) parent.set(child, node.id);
   }
-  const keyOf = (frame: CallFrame): string => `${frame.functionName || '(anonymous)'}\u0000${SPECIAL.has(frame.functionName) ? '' : locate(frame, repoRoot)}`;
+  const keyOf = (frame: CallFrame): string =>
+    `${frame.functionName || '(anonymous)'}\u0000${SPECIAL.has(frame.functionName) ? '' : locate(frame, repoRoot)}`;
   const nodeKey = new Map<number, string>();
   for (const node of profile.nodes) nodeKey.set(node.id, keyOf(node.callFrame));
 
@@ -177,7 +180,10 @@ export function summarizeProfile(file: string, repoRoot: string, top = 25): Prof
     programMs: round1(programMs),
     topSelf: rank(self),
     topInclusive: rank(inclusive),
-    byOrigin: [...originMs.entries()].sort((a, b) => b[1] - a[1]).slice(0, 15).map(([o, ms]) => ({ origin: o, ms: round1(ms), pct: round1((100 * ms) / busyMs) })),
+    byOrigin: [...originMs.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 15)
+      .map(([o, ms]) => ({ origin: o, ms: round1(ms), pct: round1((100 * ms) / busyMs) })),
   };
 }
 
@@ -192,14 +198,14 @@ export function profileThreadId(file: string): number {
 }
 
 export function formatSummary(s: ProfileSummary, perRecordDivisor?: number): string {
-  const lines = [
-    `${s.file}: wall ${s.wallMs} ms, busy ${s.busyMs} ms (GC ${s.gcMs}, program ${s.programMs}), idle ${s.idleMs} ms`,
-  ];
+  const lines = [`${s.file}: wall ${s.wallMs} ms, busy ${s.busyMs} ms (GC ${s.gcMs}, program ${s.programMs}), idle ${s.idleMs} ms`];
   if (perRecordDivisor !== undefined) lines.push(`busy per record: ${((s.busyMs * 1000) / perRecordDivisor).toFixed(2)} µs`);
   lines.push('self time:');
-  for (const f of s.topSelf) lines.push(`  ${f.pct.toFixed(1).padStart(5)}%  ${f.ms.toFixed(0).padStart(7)} ms  ${f.function}  ${f.location}`);
+  for (const f of s.topSelf)
+    lines.push(`  ${f.pct.toFixed(1).padStart(5)}%  ${f.ms.toFixed(0).padStart(7)} ms  ${f.function}  ${f.location}`);
   lines.push('inclusive time:');
-  for (const f of s.topInclusive) lines.push(`  ${f.pct.toFixed(1).padStart(5)}%  ${f.ms.toFixed(0).padStart(7)} ms  ${f.function}  ${f.location}`);
+  for (const f of s.topInclusive)
+    lines.push(`  ${f.pct.toFixed(1).padStart(5)}%  ${f.ms.toFixed(0).padStart(7)} ms  ${f.function}  ${f.location}`);
   lines.push('self time by origin:');
   for (const o of s.byOrigin) lines.push(`  ${o.pct.toFixed(1).padStart(5)}%  ${o.ms.toFixed(0).padStart(7)} ms  ${o.origin}`);
   return lines.join('\n');

@@ -8,7 +8,10 @@
  * 2, JSON) and two senders, `ready` and `report`. The child exits when the harness's IPC channel
  * closes before `run` is done (the harness died, even by SIGKILL: nobody is waiting for it).
  */
-export async function runForked<Job, Result>(name: string, run: (job: Job, ready: () => void, report: (result: Result) => void) => Promise<void>): Promise<void> {
+export async function runForked<Job, Result>(
+  name: string,
+  run: (job: Job, ready: () => void, report: (result: Result) => void) => Promise<void>,
+): Promise<void> {
   if (process.send === undefined) return;
   const job = JSON.parse(process.argv[2] ?? '{}') as Job;
   const send = process.send.bind(process);
@@ -17,7 +20,11 @@ export async function runForked<Job, Result>(name: string, run: (job: Job, ready
     if (!finished) process.exit(2);
   });
   try {
-    await run(job, () => send({ t: 'ready' }), (result) => send(result));
+    await run(
+      job,
+      () => send({ t: 'ready' }),
+      (result) => send(result),
+    );
     finished = true;
     // Leave by an empty event loop rather than process.exit(), so --cpu-prof can write its profile.
     process.disconnect();

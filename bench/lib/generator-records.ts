@@ -4,7 +4,11 @@
  * `generator.partition` and `generator.seq`, no explicit timestamp (librdkafka stamps produce time).
  * Streams are walked round-robin, as a generator task walks its source partitions.
  */
-import { GENERATOR_VALUE_SCHEMA, generatedStruct, generatedValue } from '../../src/worker-thread/connectors/generator/generator-source-connector.js';
+import {
+  GENERATOR_VALUE_SCHEMA,
+  generatedStruct,
+  generatedValue,
+} from '../../src/worker-thread/connectors/generator/generator-source-connector.js';
 import { JsonConverter } from '../../src/worker-thread/data/json/json-converter.js';
 import { groupPartitions } from '../../src/worker-thread/sdk/connector-utils.js';
 

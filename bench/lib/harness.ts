@@ -100,7 +100,11 @@ export class QuietRunner {
     const attempts: R[] = [];
     await this.waitForQuiet();
     let result = await once();
-    for (let again = 0; result.foreign.otherCores > FOREIGN_LOAD_LIMIT_CORES && again < this.#perRun && this.repeats < this.#maxRepeats; again++) {
+    for (
+      let again = 0;
+      result.foreign.otherCores > FOREIGN_LOAD_LIMIT_CORES && again < this.#perRun && this.repeats < this.#maxRepeats;
+      again++
+    ) {
       this.repeats++;
       result.discarded = `other processes used ${result.foreign.otherCores} cores meanwhile (${result.foreign.otherTop}); repeated`;
       log(`  ${result.discarded}`);
@@ -115,7 +119,12 @@ export class QuietRunner {
 
 let topicSeq = 0;
 /** A new topic with a unique name (a run never sees another run's records); `configs`: topic settings (e.g. retention). */
-export async function freshTopic(cluster: KafkaCluster, label: string, partitions: number, configs?: Record<string, string>): Promise<string> {
+export async function freshTopic(
+  cluster: KafkaCluster,
+  label: string,
+  partitions: number,
+  configs?: Record<string, string>,
+): Promise<string> {
   const topic = `bench-${Date.now().toString(36)}-${topicSeq++}-${label}`;
   await cluster.createTopic(topic, { partitions, ...(configs === undefined ? {} : { configs }) });
   return topic;
@@ -153,7 +162,9 @@ export function machineInfo(cluster: KafkaCluster, repo: string): Record<string,
     memoryGiB: round(os.totalmem() / 2 ** 30, 1),
     node: process.version,
     librdkafka: kafka.librdkafkaVersion,
-    kafkaJavascript: (JSON.parse(readFileSync(path.join(repo, 'node_modules/@confluentinc/kafka-javascript/package.json'), 'utf8')) as { version: string }).version,
+    kafkaJavascript: (
+      JSON.parse(readFileSync(path.join(repo, 'node_modules/@confluentinc/kafka-javascript/package.json'), 'utf8')) as { version: string }
+    ).version,
     kafka: cluster.kafkaVersion,
     java,
     connectd: gitDescribe(repo),

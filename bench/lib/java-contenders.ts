@@ -52,12 +52,29 @@ export class JavaProcess {
   }
 
   /** Starts `java <jvmArgs> -cp <libs>/* <mainClass> <args>` with its output in `<dir>/<name>.log`. */
-  static async start(name: string, dir: string, jvmArgs: readonly string[], mainClass: string, args: readonly string[]): Promise<JavaProcess> {
+  static async start(
+    name: string,
+    dir: string,
+    jvmArgs: readonly string[],
+    mainClass: string,
+    args: readonly string[],
+  ): Promise<JavaProcess> {
     await mkdir(dir, { recursive: true });
     const logFile = path.join(dir, `${name}.log`);
     const log4j = path.join(dir, `${name}-log4j2.properties`);
     await writeFile(log4j, log4j2Config(path.join(dir, `${name}-server.log`)));
-    const java = ['java', ...jvmArgs, ...KAFKA_JVM_PERFORMANCE_OPTS, '-XX:+ExitOnOutOfMemoryError', '-Djava.awt.headless=true', `-Dlog4j2.configurationFile=${log4j}`, '-cp', `${kafkaConnectLibsDir()}/*`, mainClass, ...args];
+    const java = [
+      'java',
+      ...jvmArgs,
+      ...KAFKA_JVM_PERFORMANCE_OPTS,
+      '-XX:+ExitOnOutOfMemoryError',
+      '-Djava.awt.headless=true',
+      `-Dlog4j2.configurationFile=${log4j}`,
+      '-cp',
+      `${kafkaConnectLibsDir()}/*`,
+      mainClass,
+      ...args,
+    ];
     const { wrapper, pid } = spawnTied(name, logFile, '', java);
     const exited = new Promise<number | null>((resolve) => wrapper.once('exit', (code) => resolve(code)));
     return new JavaProcess(await pid, logFile, exited);
@@ -149,7 +166,13 @@ export class KafkaConnectProcess {
       await writeFile(file, toProperties(c));
       files.push(file);
     }
-    const java = await JavaProcess.start('connect-standalone', opts.dir, ['-Xms256M', '-Xmx2G'], 'org.apache.kafka.connect.cli.ConnectStandalone', [workerFile, ...files]);
+    const java = await JavaProcess.start(
+      'connect-standalone',
+      opts.dir,
+      ['-Xms256M', '-Xmx2G'],
+      'org.apache.kafka.connect.cli.ConnectStandalone',
+      [workerFile, ...files],
+    );
     const proc = new KafkaConnectProcess(java, `http://127.0.0.1:${port}`, offsetsFile);
     const deadline = Date.now() + (opts.startTimeoutMs ?? 120000);
     const names = opts.connectors.map((c) => c.name ?? '');
@@ -205,23 +228,47 @@ export interface ProducerPerformanceReport {
 /** Starts ProducerPerformance; it begins sending at once and exits when every record is acknowledged. */
 export function startProducerPerformance(job: ProducerPerformanceJob): Promise<JavaProcess> {
   const props = Object.entries({ 'bootstrap.servers': job.bootstrapServers, ...job.producerProps }).map(([k, v]) => `${k}=${String(v)}`);
-  const args = ['--topic', job.topic, '--num-records', String(job.records), '--record-size', String(job.recordSize), '--throughput', String(job.throughput), '--producer-props', ...props];
+  const args = [
+    '--topic',
+    job.topic,
+    '--num-records',
+    String(job.records),
+    '--record-size',
+    String(job.recordSize),
+    '--throughput',
+    String(job.throughput),
+    '--producer-props',
+    ...props,
+  ];
   return JavaProcess.start('producer-performance', job.dir, ['-Xmx512M'], 'org.apache.kafka.tools.ProducerPerformance', args);
 }
 
 /** Reads ProducerPerformance's final summary from its log, once it has exited. */
 export async function producerPerformanceReport(proc: JavaProcess): Promise<ProducerPerformanceReport | undefined> {
   const text = await readFile(proc.logFile, 'utf8').catch(() => '');
-  const m = /(\d+) records sent, ([\d.]+) records\/sec \([\d.]+ MB\/sec\), ([\d.]+) ms avg latency, [\d.]+ ms max latency, (\d+) ms 50th, \d+ ms 95th, (\d+) ms 99th, (\d+) ms 99\.9th/.exec(text);
+  const m =
+    /(\d+) records sent, ([\d.]+) records\/sec \([\d.]+ MB\/sec\), ([\d.]+) ms avg latency, [\d.]+ ms max latency, (\d+) ms 50th, \d+ ms 95th, (\d+) ms 99th, (\d+) ms 99\.9th/.exec(
+      text,
+    );
   if (m === null) return undefined;
-  return { recordsPerSecond: Math.round(Number(m[2])), avgLatencyMs: Number(m[3]), p50Ms: Number(m[4]), p99Ms: Number(m[5]), p999Ms: Number(m[6]) };
+  return {
+    recordsPerSecond: Math.round(Number(m[2])),
+    avgLatencyMs: Number(m[3]),
+    p50Ms: Number(m[4]),
+    p99Ms: Number(m[5]),
+    p999Ms: Number(m[6]),
+  };
 }
 
 /**
  * The settings a Kafka client of Kafka Connect's ran with, from the first "<Client>Config values:"
  * block in its log (e.g. 'ProducerConfig'): what "Kafka Connect's defaults" were in a run.
  */
-export async function loggedClientSettings(dir: string, client: 'ProducerConfig' | 'ConsumerConfig', keys: readonly string[]): Promise<Record<string, string>> {
+export async function loggedClientSettings(
+  dir: string,
+  client: 'ProducerConfig' | 'ConsumerConfig',
+  keys: readonly string[],
+): Promise<Record<string, string>> {
   const text = await readFile(path.join(dir, 'connect-standalone-server.log'), 'utf8').catch(() => '');
   const start = text.indexOf(`${client} values:`);
   const out: Record<string, string> = {};

@@ -61,21 +61,47 @@ export function latencyContenderName(kind: LatencyKind): string {
   return kind === 'connectd' ? 'connectd-2t' : kind === 'perf' ? 'producer-perf' : 'raw';
 }
 
-export async function latencyRun(cluster: KafkaCluster, work: string, size: number, kind: LatencyKind, target: number, roundNo: number, s: LatencySettings): Promise<LatencyRun> {
+export async function latencyRun(
+  cluster: KafkaCluster,
+  work: string,
+  size: number,
+  kind: LatencyKind,
+  target: number,
+  roundNo: number,
+  s: LatencySettings,
+): Promise<LatencyRun> {
   const tasks = 2;
   // A generator task's poll cycle is the interval plus ~1 ms of timer slack and work.
   const batchSize = Math.max(1, Math.round((target * (s.paceIntervalMs + 1)) / 1000 / tasks));
   const pace: Pace = { tasks, intervalMs: s.paceIntervalMs, batchSize };
-  const plan: RecordPlan = { sourcePartitions: s.sourcePartitions, perPartition: Math.ceil((target * s.seconds) / s.sourcePartitions), valueSize: size };
+  const plan: RecordPlan = {
+    sourcePartitions: s.sourcePartitions,
+    perPartition: Math.ceil((target * s.seconds) / s.sourcePartitions),
+    valueSize: size,
+  };
   const total = plannedTotal(plan);
   const topic = await freshTopic(cluster, `lat-${size}b-${kind}`, s.partitions);
   const consumer = await startLatencyConsumer(cluster.bootstrapServers, topic, s.partitions, total);
   try {
     const received = Promise.race([
       consumer.done,
-      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('latency consumer did not see every record within the time allowed')), (s.seconds + 60) * 1000).unref()),
+      new Promise<never>((_, reject) =>
+        setTimeout(
+          () => reject(new Error('latency consumer did not see every record within the time allowed')),
+          (s.seconds + 60) * 1000,
+        ).unref(),
+      ),
     ]);
-    const opts: RunOptions = { bootstrapServers: cluster.bootstrapServers, brokerPid: brokerPid(cluster), topic, plan, tasks, dir: path.join(work, topic), until: received, partitions: s.partitions };
+    const opts: RunOptions = {
+      bootstrapServers: cluster.bootstrapServers,
+      brokerPid: brokerPid(cluster),
+      topic,
+      plan,
+      tasks,
+      dir: path.join(work, topic),
+      until: received,
+      partitions: s.partitions,
+    };
     if (kind === 'perf') opts.rate = Math.round(target);
     else opts.pace = pace;
     if (kind === 'raw') opts.ackLatency = { warmupMs: s.warmupMs };
@@ -83,7 +109,9 @@ export async function latencyRun(cluster: KafkaCluster, work: string, size: numb
     const window: RunWindow = kind === 'raw' ? await runRaw(opts) : kind === 'perf' ? await runPerf(opts) : await runConnectd(opts);
     const { latencies, receivedAt } = await received;
     const start = receivedAt[0]!;
-    const steady = Array.from(latencies).filter((_, i) => receivedAt[i]! >= start + s.warmupMs).sort((a, b) => a - b);
+    const steady = Array.from(latencies)
+      .filter((_, i) => receivedAt[i]! >= start + s.warmupMs)
+      .sort((a, b) => a - b);
     const all = Array.from(latencies).sort((a, b) => a - b);
     const count = await countByWatermarks(cluster.bootstrapServers, topic, s.partitions);
     const achieved = (total * 1000) / Math.max(1, receivedAt[total - 1]! - receivedAt[0]!);
@@ -111,7 +139,8 @@ export async function latencyRun(cluster: KafkaCluster, work: string, size: numb
     };
     if (kind !== 'perf') run.pace = pace;
     if (window.ack !== undefined) run.ownAck = { p50: window.ack.p50, p99: window.ack.p99, p999: window.ack.p999 };
-    if (window.perfReport !== undefined) run.ownAck = { p50: window.perfReport.p50Ms, p99: window.perfReport.p99Ms, p999: window.perfReport.p999Ms };
+    if (window.perfReport !== undefined)
+      run.ownAck = { p50: window.perfReport.p50Ms, p99: window.perfReport.p99Ms, p999: window.perfReport.p999Ms };
     if (window.connectdMetrics !== undefined) run.batchAckHistogram = window.connectdMetrics.batchAckHistogram;
     log(
       `latency ${String(size).padStart(4)} B ${run.contender.padEnd(13)} at ${run.achievedRecordsPerSecond.toLocaleString('en')} rec/s (target ${run.targetRecordsPerSecond.toLocaleString('en')}): ` +
@@ -163,7 +192,14 @@ export interface ProduceLatencyRun {
   achievedRecordsPerSecond: number;
   pace?: Pace;
   records: number;
-  ack: { p50: number; p90: number; p99: number; p999: number; within50msShare: number | null; how: 'histogram' | 'per record' | 'tool summary' };
+  ack: {
+    p50: number;
+    p90: number;
+    p99: number;
+    p999: number;
+    within50msShare: number | null;
+    how: 'histogram' | 'per record' | 'tool summary';
+  };
   countOk: boolean;
   foreign: ForeignLoad;
   discarded?: string;
@@ -172,15 +208,36 @@ export interface ProduceLatencyRun {
   histogram?: Record<string, number>;
 }
 
-export async function produceLatencyRun(cluster: KafkaCluster, work: string, size: number, kind: LatencyKind, target: number, roundNo: number, s: LatencySettings): Promise<ProduceLatencyRun> {
+export async function produceLatencyRun(
+  cluster: KafkaCluster,
+  work: string,
+  size: number,
+  kind: LatencyKind,
+  target: number,
+  roundNo: number,
+  s: LatencySettings,
+): Promise<ProduceLatencyRun> {
   const tasks = 2;
   const batchSize = Math.max(1, Math.round((target * (s.paceIntervalMs + 1)) / 1000 / tasks));
   const pace: Pace = { tasks, intervalMs: s.paceIntervalMs, batchSize };
-  const plan: RecordPlan = { sourcePartitions: s.sourcePartitions, perPartition: Math.ceil((target * s.seconds) / s.sourcePartitions), valueSize: size };
+  const plan: RecordPlan = {
+    sourcePartitions: s.sourcePartitions,
+    perPartition: Math.ceil((target * s.seconds) / s.sourcePartitions),
+    valueSize: size,
+  };
   const total = plannedTotal(plan);
   const topic = await freshTopic(cluster, `plat-${size}b-${kind}`, s.partitions);
   try {
-    const opts: RunOptions = { bootstrapServers: cluster.bootstrapServers, brokerPid: brokerPid(cluster), topic, plan, tasks, dir: path.join(work, topic), partitions: s.partitions, warmup: Math.round((target * s.warmupMs) / 1000) };
+    const opts: RunOptions = {
+      bootstrapServers: cluster.bootstrapServers,
+      brokerPid: brokerPid(cluster),
+      topic,
+      plan,
+      tasks,
+      dir: path.join(work, topic),
+      partitions: s.partitions,
+      warmup: Math.round((target * s.warmupMs) / 1000),
+    };
     if (kind === 'perf') opts.rate = Math.round(target);
     else opts.pace = pace;
     if (kind === 'raw') opts.ackLatency = { warmupMs: s.warmupMs };
@@ -197,9 +254,23 @@ export async function produceLatencyRun(cluster: KafkaCluster, work: string, siz
     if (window.recordAckHistogram !== undefined) {
       const h = window.recordAckHistogram;
       const q = (p: number): number => round(histogramQuantile(h, p / 100) * 1000, 1);
-      ack = { p50: q(50), p90: q(90), p99: q(99), p999: q(99.9), within50msShare: (h['0.05'] ?? 0) / Math.max(1, h['+Inf'] ?? 0), how: 'histogram' };
+      ack = {
+        p50: q(50),
+        p90: q(90),
+        p99: q(99),
+        p999: q(99.9),
+        within50msShare: (h['0.05'] ?? 0) / Math.max(1, h['+Inf'] ?? 0),
+        how: 'histogram',
+      };
     } else if (window.ack !== undefined) {
-      ack = { p50: window.ack.p50, p90: window.ack.p90, p99: window.ack.p99, p999: window.ack.p999, within50msShare: null, how: 'per record' };
+      ack = {
+        p50: window.ack.p50,
+        p90: window.ack.p90,
+        p99: window.ack.p99,
+        p999: window.ack.p999,
+        within50msShare: null,
+        how: 'per record',
+      };
     } else if (window.perfReport !== undefined) {
       const r = window.perfReport;
       ack = { p50: r.p50Ms, p90: Number.NaN, p99: r.p99Ms, p999: r.p999Ms, within50msShare: null, how: 'tool summary' };

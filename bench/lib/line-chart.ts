@@ -93,7 +93,9 @@ export function lineChartSvg(chart: LineChart): string {
   for (const b of chart.bands ?? []) {
     const x0 = xOf(b.from);
     const x1 = Math.max(x0 + 1, xOf(b.to));
-    out.push(`<rect x="${x0.toFixed(1)}" y="${top - 2}" width="${(x1 - x0).toFixed(1)}" height="${plotBottom - top + 2}" fill="#f3c6c6" opacity="0.55"/>`);
+    out.push(
+      `<rect x="${x0.toFixed(1)}" y="${top - 2}" width="${(x1 - x0).toFixed(1)}" height="${plotBottom - top + 2}" fill="#f3c6c6" opacity="0.55"/>`,
+    );
     out.push(`<text x="${x0.toFixed(1)}" y="${labelRow}" ${FONT} font-size="10.5" fill="#a33">${esc(b.label)}</text>`);
   }
   for (const m of chart.marks ?? []) {
@@ -111,7 +113,9 @@ export function lineChartSvg(chart: LineChart): string {
     out.push(`<text x="${LEFT}" y="${y0 - 8}" ${FONT} font-size="12" font-weight="bold" fill="#333">${esc(panel.title)}</text>`);
     let lx = LEFT + 12 + panel.title.length * 7.4;
     for (const s of panel.series) {
-      out.push(`<line x1="${lx}" y1="${y0 - 12}" x2="${lx + 16}" y2="${y0 - 12}" stroke="${s.color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="5 3"' : ''}/>`);
+      out.push(
+        `<line x1="${lx}" y1="${y0 - 12}" x2="${lx + 16}" y2="${y0 - 12}" stroke="${s.color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="5 3"' : ''}/>`,
+      );
       out.push(`<text x="${lx + 20}" y="${y0 - 8}" ${FONT} font-size="11" fill="#333">${esc(s.label)}</text>`);
       lx += 32 + s.label.length * 6;
     }
@@ -120,12 +124,16 @@ export function lineChartSvg(chart: LineChart): string {
       const v = k * yStep;
       const y = yOf(v).toFixed(1);
       if (k > 0 && v < yTop) out.push(`<line x1="${LEFT}" y1="${y}" x2="${LEFT + plotWidth}" y2="${y}" stroke="#eee"/>`);
-      out.push(`<text x="${LEFT - 5}" y="${(Number(y) + 4).toFixed(1)}" ${FONT} font-size="10" fill="#555" text-anchor="end">${tickText(v)}</text>`);
+      out.push(
+        `<text x="${LEFT - 5}" y="${(Number(y) + 4).toFixed(1)}" ${FONT} font-size="10" fill="#555" text-anchor="end">${tickText(v)}</text>`,
+      );
     }
     for (let x = Math.ceil(xMin / xStep) * xStep; x <= xMax + 1e-9; x += xStep) {
       const px = xOf(x).toFixed(1);
       out.push(`<line x1="${px}" y1="${y0 + PANEL_HEIGHT}" x2="${px}" y2="${y0 + PANEL_HEIGHT + 4}" stroke="#999"/>`);
-      out.push(`<text x="${px}" y="${y0 + PANEL_HEIGHT + 15}" ${FONT} font-size="10" fill="#555" text-anchor="middle">${esc(xTick(x))}</text>`);
+      out.push(
+        `<text x="${px}" y="${y0 + PANEL_HEIGHT + 15}" ${FONT} font-size="10" fill="#555" text-anchor="middle">${esc(xTick(x))}</text>`,
+      );
     }
     for (const s of panel.series) {
       for (const run of segments(s.points)) {
@@ -134,8 +142,11 @@ export function lineChartSvg(chart: LineChart): string {
       }
     }
   });
-  out.push(`<text x="${LEFT + plotWidth / 2}" y="${plotBottom + 30}" ${FONT} font-size="11" fill="#333" text-anchor="middle">${esc(chart.xLabel)}</text>`);
-  if (chart.footnote !== undefined) out.push(`<text x="8" y="${height - 8}" ${FONT} font-size="10.5" fill="#666">${esc(chart.footnote)}</text>`);
+  out.push(
+    `<text x="${LEFT + plotWidth / 2}" y="${plotBottom + 30}" ${FONT} font-size="11" fill="#333" text-anchor="middle">${esc(chart.xLabel)}</text>`,
+  );
+  if (chart.footnote !== undefined)
+    out.push(`<text x="8" y="${height - 8}" ${FONT} font-size="10.5" fill="#666">${esc(chart.footnote)}</text>`);
   out.push('</svg>');
   return out.join('\n') + '\n';
 }

@@ -64,8 +64,20 @@ async function startWorker(opts: WorkerStart): Promise<WorkerHandle> {
       connectd: proc,
     };
   }
-  const proc = await KafkaConnectProcess.start({ dir: opts.dir, bootstrapServers: opts.bootstrapServers, worker: opts.worker, connectors: opts.connectors, startTimeoutMs: opts.startTimeoutMs ?? 180000 });
-  return { pid: proc.pid, logFile: proc.logFile, stop: () => proc.stop(), kill: () => proc.kill(), logTail: (lines) => proc.logTail(lines) };
+  const proc = await KafkaConnectProcess.start({
+    dir: opts.dir,
+    bootstrapServers: opts.bootstrapServers,
+    worker: opts.worker,
+    connectors: opts.connectors,
+    startTimeoutMs: opts.startTimeoutMs ?? 180000,
+  });
+  return {
+    pid: proc.pid,
+    logFile: proc.logFile,
+    stop: () => proc.stop(),
+    kill: () => proc.kill(),
+    logTail: (lines) => proc.logTail(lines),
+  };
 }
 
 /** SIGTERM; true when the worker shut down cleanly (it is SIGKILLed when it takes too long: 30 s connectd, 60 s Kafka Connect). */
@@ -75,7 +87,8 @@ async function stopWorker(family: WorkerFamily, worker: WorkerHandle): Promise<b
 }
 
 async function stopCleanly(family: WorkerFamily, worker: WorkerHandle): Promise<void> {
-  if (!(await stopWorker(family, worker))) throw new Error(`${family} did not stop cleanly; log ${worker.logFile}:\n${await worker.logTail(20)}`);
+  if (!(await stopWorker(family, worker)))
+    throw new Error(`${family} did not stop cleanly; log ${worker.logFile}:\n${await worker.logTail(20)}`);
 }
 
 export type Progress = { topic: string; partitions: number } | { file: string; lineBytes: number };
@@ -118,7 +131,15 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineWindow
     }
     let w: PipelineWindow;
     try {
-      w = await measureProgress({ pid: worker.pid, brokerPid: opts.brokerPid, total: opts.total, from: opts.from ?? 1, pollMs: 50, read, describe: async () => `log ${worker.logFile}:\n${await worker.logTail(20)}` });
+      w = await measureProgress({
+        pid: worker.pid,
+        brokerPid: opts.brokerPid,
+        total: opts.total,
+        from: opts.from ?? 1,
+        pollMs: 50,
+        read,
+        describe: async () => `log ${worker.logFile}:\n${await worker.logTail(20)}`,
+      });
     } finally {
       await close();
     }
@@ -175,7 +196,16 @@ export async function runIdle(opts: IdleOptions): Promise<IdleWindow> {
     connectors.push({ name: `idle-${i}`, 'connector.class': 'FileStreamSource', 'tasks.max': '1', file, topic: opts.topic });
   }
   const started = performance.now();
-  const worker = await startWorker({ family: opts.family, dir: opts.dir, bootstrapServers: opts.bootstrapServers, worker: opts.worker, connectdWorker: opts.connectdWorker, connectors, startTimeoutMs: 600000, ...(opts.nodeArgs === undefined ? {} : { nodeArgs: opts.nodeArgs }) });
+  const worker = await startWorker({
+    family: opts.family,
+    dir: opts.dir,
+    bootstrapServers: opts.bootstrapServers,
+    worker: opts.worker,
+    connectdWorker: opts.connectdWorker,
+    connectors,
+    startTimeoutMs: 600000,
+    ...(opts.nodeArgs === undefined ? {} : { nodeArgs: opts.nodeArgs }),
+  });
   let stopped = false;
   try {
     const reader = await openWatermarkReader(opts.bootstrapServers, opts.topic, opts.partitions);
@@ -183,7 +213,10 @@ export async function runIdle(opts: IdleOptions): Promise<IdleWindow> {
     try {
       const deadline = performance.now() + 600000;
       while ((records = await reader.read()) < opts.connectors) {
-        if (performance.now() > deadline) throw new Error(`${opts.family}: only ${records} of ${opts.connectors} idle connectors produced their line in 10 min; log ${worker.logFile}:\n${await worker.logTail(20)}`);
+        if (performance.now() > deadline)
+          throw new Error(
+            `${opts.family}: only ${records} of ${opts.connectors} idle connectors produced their line in 10 min; log ${worker.logFile}:\n${await worker.logTail(20)}`,
+          );
         await sleep(250);
       }
     } finally {
@@ -198,7 +231,16 @@ export async function runIdle(opts: IdleOptions): Promise<IdleWindow> {
     const stopping = performance.now();
     const stoppedCleanly = await stopWorker(opts.family, worker);
     stopped = true;
-    return { ...w, connectors: opts.connectors, records, rssMiB: now.rssMiB, threads: now.threads, startupMs, stopMs: performance.now() - stopping, stoppedCleanly };
+    return {
+      ...w,
+      connectors: opts.connectors,
+      records,
+      rssMiB: now.rssMiB,
+      threads: now.threads,
+      startupMs,
+      stopMs: performance.now() - stopping,
+      stoppedCleanly,
+    };
   } finally {
     if (!stopped) await worker.kill();
   }

@@ -36,7 +36,9 @@ export function sampleCpu(pid: number): CpuSample {
   const total = statCpuSeconds(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   let mainPreemptions = 0;
   try {
-    mainPreemptions = Number(/^nonvoluntary_ctxt_switches:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/task/${pid}/status`, 'utf8'))?.[1] ?? 0);
+    mainPreemptions = Number(
+      /^nonvoluntary_ctxt_switches:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/task/${pid}/status`, 'utf8'))?.[1] ?? 0,
+    );
   } catch {
     // Gone.
   }
@@ -138,7 +140,11 @@ export function foreignLoad(before: MachineSample, after: MachineSample, own: re
     }
   }
   const cores = (s: number): number => round3(Math.max(0, s) / wallSeconds);
-  const top = [...byName.entries()].sort((a, b) => b[1] - a[1]).slice(0, 2).map(([n, s]) => `${n} ${cores(s)}`).join(', ');
+  const top = [...byName.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 2)
+    .map(([n, s]) => `${n} ${cores(s)}`)
+    .join(', ');
   return { otherCores: cores(other), otherTop: top, kernelCores: cores(kernel), stealCores: cores(after.steal - before.steal) };
 }
 

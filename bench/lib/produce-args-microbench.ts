@@ -34,7 +34,10 @@ const cluster = process.argv[3] === undefined ? await KafkaCluster.start() : und
 const bootstrap = process.argv[3] ?? cluster!.bootstrapServers;
 
 /** One ArrayBuffer holding `n` records as connectd's batch does (key, value, header values). */
-function batchBuffer(n: number): { buffer: ArrayBuffer; at: { key: number; keyLen: number; value: number; valueLen: number; h1: number; h1Len: number; h2: number; h2Len: number }[] } {
+function batchBuffer(n: number): {
+  buffer: ArrayBuffer;
+  at: { key: number; keyLen: number; value: number; valueLen: number; h1: number; h1Len: number; h2: number; h2Len: number }[];
+} {
   const enc = new TextEncoder();
   const parts: Uint8Array[] = [];
   const at = [];
@@ -73,12 +76,23 @@ const variants: Record<string, Produce> = {
   'raw (key string, header strings, no opaque)': (producer, topic, i) => {
     const p = i % 4;
     const seq = i >> 2;
-    producer.produce(topic, null, Buffer.from(generatedValue(p, seq, SEED, 100)), `p${p}-${seq}`, undefined, undefined, [{ 'generator.partition': String(p) }, { 'generator.seq': String(seq) }]);
+    producer.produce(topic, null, Buffer.from(generatedValue(p, seq, SEED, 100)), `p${p}-${seq}`, undefined, undefined, [
+      { 'generator.partition': String(p) },
+      { 'generator.seq': String(seq) },
+    ]);
   },
   'connectd (Buffer views, computed-key headers, heap-number opaque)': (producer, topic, i) => {
     const r = at[i]!;
     const headers = [{ [headerKeyA]: Buffer.from(buffer, r.h1, r.h1Len) }, { [headerKeyB]: Buffer.from(buffer, r.h2, r.h2Len) }];
-    producer.produce(topic, null, Buffer.from(buffer, r.value, r.valueLen), Buffer.from(buffer, r.key, r.keyLen), undefined, 5000 * 2 ** 20 + i, headers);
+    producer.produce(
+      topic,
+      null,
+      Buffer.from(buffer, r.value, r.valueLen),
+      Buffer.from(buffer, r.key, r.keyLen),
+      undefined,
+      5000 * 2 ** 20 + i,
+      headers,
+    );
   },
   'connectd, Smi opaque (< 2^30)': (producer, topic, i) => {
     const r = at[i]!;
@@ -88,11 +102,27 @@ const variants: Record<string, Produce> = {
   'connectd, no opaque': (producer, topic, i) => {
     const r = at[i]!;
     const headers = [{ [headerKeyA]: Buffer.from(buffer, r.h1, r.h1Len) }, { [headerKeyB]: Buffer.from(buffer, r.h2, r.h2Len) }];
-    producer.produce(topic, null, Buffer.from(buffer, r.value, r.valueLen), Buffer.from(buffer, r.key, r.keyLen), undefined, undefined, headers);
+    producer.produce(
+      topic,
+      null,
+      Buffer.from(buffer, r.value, r.valueLen),
+      Buffer.from(buffer, r.key, r.keyLen),
+      undefined,
+      undefined,
+      headers,
+    );
   },
   'connectd, no opaque, no headers': (producer, topic, i) => {
     const r = at[i]!;
-    producer.produce(topic, null, Buffer.from(buffer, r.value, r.valueLen), Buffer.from(buffer, r.key, r.keyLen), undefined, undefined, undefined);
+    producer.produce(
+      topic,
+      null,
+      Buffer.from(buffer, r.value, r.valueLen),
+      Buffer.from(buffer, r.key, r.keyLen),
+      undefined,
+      undefined,
+      undefined,
+    );
   },
 };
 
@@ -154,7 +184,9 @@ if (native !== undefined) {
     }
   };
 }
-await new Promise<void>((resolve, reject) => producer.connect({ timeout: 30000 }, (err) => (err ? reject(new Error(err.message)) : resolve())));
+await new Promise<void>((resolve, reject) =>
+  producer.connect({ timeout: 30000 }, (err) => (err ? reject(new Error(err.message)) : resolve())),
+);
 producer.setPollInBackground(true);
 const topic = `produce-args-${Date.now()}`;
 let sent = 0;
@@ -177,6 +209,7 @@ for (let round = 0; round < 5; round++) {
     if (round > 0) (results[name] ??= []).push(micros);
   }
 }
-for (const [name, micros] of Object.entries(results)) console.log(`${median(micros).toFixed(2).padStart(6)} µs/record  ${name}  (runs: ${micros.map((m) => m.toFixed(2)).join(', ')})`);
+for (const [name, micros] of Object.entries(results))
+  console.log(`${median(micros).toFixed(2).padStart(6)} µs/record  ${name}  (runs: ${micros.map((m) => m.toFixed(2)).join(', ')})`);
 await new Promise<void>((resolve) => producer.disconnect(() => resolve()));
 await cluster?.stop();

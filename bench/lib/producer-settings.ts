@@ -19,7 +19,9 @@ export function checkProducerDefaults(): void {
   const built = taskProducerConfig({ kafkaClientDefaults: {}, producer: {}, bootstrapServers: '127.0.0.1:9092' }, 'bench-check', {});
   for (const [key, value] of Object.entries(CONNECTD_PRODUCER_DEFAULTS)) {
     if (built[key] !== value) {
-      throw new Error(`bench: connectd's producer default ${key} is ${String(built[key])} in src/main-thread/runtime/producer-config.ts, bench/lib/producer-settings.ts says ${String(value)}`);
+      throw new Error(
+        `bench: connectd's producer default ${key} is ${String(built[key])} in src/main-thread/runtime/producer-config.ts, bench/lib/producer-settings.ts says ${String(value)}`,
+      );
     }
   }
 }

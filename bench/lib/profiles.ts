@@ -30,7 +30,11 @@ export async function profileFlags(dir: string): Promise<string[]> {
 }
 
 /** Summaries of the main thread's profile and of the worker threads busy for more than 100 ms. */
-export async function summarizeProfiles(dir: string, records: number, repo: string): Promise<{ main: ThreadProfile; workers: ThreadProfile[] }> {
+export async function summarizeProfiles(
+  dir: string,
+  records: number,
+  repo: string,
+): Promise<{ main: ThreadProfile; workers: ThreadProfile[] }> {
   const files = (await readdir(dir)).filter((f) => f.endsWith('.cpuprofile')).sort();
   const mainFile = files.find((f) => profileThreadId(f) === 0);
   if (mainFile === undefined) throw new Error(`no main-thread profile in ${dir} (${files.join(', ')})`);
@@ -53,14 +57,19 @@ export function profileText(p: ProfileResult): string {
 /** Markdown: the main thread's top functions and each worker thread's. */
 export function profileMarkdown(p: ProfileResult, fmt: (n: number) => string): string[] {
   const lines: string[] = [];
-  lines.push(`### ${p.label}: ${fmt(p.recordsPerSecond)} rec/s under the profiler; main thread busy ${p.main.busyMicrosPerRecord} µs/record (GC ${p.main.gcMs} ms of ${p.main.busyMs} ms)`);
+  lines.push(
+    `### ${p.label}: ${fmt(p.recordsPerSecond)} rec/s under the profiler; main thread busy ${p.main.busyMicrosPerRecord} µs/record (GC ${p.main.gcMs} ms of ${p.main.busyMs} ms)`,
+  );
   lines.push('');
   lines.push('| self % of main-thread busy | ms | µs per record | function | where |');
   lines.push('|---:|---:|---:|---|---|');
-  for (const f of p.main.topSelf.slice(0, 15)) lines.push(`| ${f.pct} | ${Math.round(f.ms)} | ${((f.ms * 1000) / p.records).toFixed(2)} | \`${f.function}\` | ${f.location} |`);
+  for (const f of p.main.topSelf.slice(0, 15))
+    lines.push(`| ${f.pct} | ${Math.round(f.ms)} | ${((f.ms * 1000) / p.records).toFixed(2)} | \`${f.function}\` | ${f.location} |`);
   for (const w of p.workers) {
     lines.push('');
-    lines.push(`Worker thread ${w.file}: busy ${w.busyMicrosPerRecord} µs per record of the run (all records; this thread hosted part of them).`);
+    lines.push(
+      `Worker thread ${w.file}: busy ${w.busyMicrosPerRecord} µs per record of the run (all records; this thread hosted part of them).`,
+    );
     lines.push('');
     lines.push('| self % | ms | function | where |');
     lines.push('|---:|---:|---|---|');

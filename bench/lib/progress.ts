@@ -135,7 +135,9 @@ export async function measureProgress(opts: ProgressOptions): Promise<ProgressWi
     previous = { wallClock, done };
     if (done !== lastProgress.done) lastProgress = { at, done };
     else if (at - lastProgress.at > stallMs) {
-      throw new Error(`no progress for ${Math.round(stallMs / 1000)} s at ${done}/${opts.total}${opts.describe === undefined ? '' : `: ${await opts.describe()}`}`);
+      throw new Error(
+        `no progress for ${Math.round(stallMs / 1000)} s at ${done}/${opts.total}${opts.describe === undefined ? '' : `: ${await opts.describe()}`}`,
+      );
     }
     await sleep(pollMs);
   }

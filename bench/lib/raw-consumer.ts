@@ -31,11 +31,16 @@ export interface RawConsumerResult {
 const WRITE_THRESHOLD = 1024 * 1024;
 
 function call<T>(fn: (cb: (err: unknown, value: T) => void) => void): Promise<T> {
-  return new Promise((resolve, reject) => fn((err, value) => (err ? reject(err instanceof Error ? err : new Error(JSON.stringify(err))) : resolve(value))));
+  return new Promise((resolve, reject) =>
+    fn((err, value) => (err ? reject(err instanceof Error ? err : new Error(JSON.stringify(err))) : resolve(value))),
+  );
 }
 
 async function run(job: RawConsumerJob, ready: () => void, report: (result: RawConsumerResult) => void): Promise<void> {
-  const consumer = new kafka.KafkaConsumer({ 'bootstrap.servers': job.bootstrapServers, 'group.id': job.groupId, 'enable.auto.commit': false, 'fetch.wait.max.ms': 100 }, { 'auto.offset.reset': 'earliest' });
+  const consumer = new kafka.KafkaConsumer(
+    { 'bootstrap.servers': job.bootstrapServers, 'group.id': job.groupId, 'enable.auto.commit': false, 'fetch.wait.max.ms': 100 },
+    { 'auto.offset.reset': 'earliest' },
+  );
   await call<unknown>((cb) => consumer.connect({ timeout: 30000 }, cb));
   consumer.setDefaultConsumeTimeout(200);
   // Return as soon as one message is there, with whatever else is ready (connectd's consumer does too).

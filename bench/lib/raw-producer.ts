@@ -52,7 +52,12 @@ const QUEUE_FULL = kafka.CODES.ERRORS.ERR__QUEUE_FULL;
 
 async function run(job: RawProducerJob, ready: () => void, report: (result: RawProducerResult) => void): Promise<void> {
   const total = plannedTotal(job.plan);
-  const producer = new kafka.Producer({ ...CONNECTD_PRODUCER_DEFAULTS, 'client.id': 'bench-raw', 'bootstrap.servers': job.bootstrapServers, dr_cb: true });
+  const producer = new kafka.Producer({
+    ...CONNECTD_PRODUCER_DEFAULTS,
+    'client.id': 'bench-raw',
+    'bootstrap.servers': job.bootstrapServers,
+    dr_cb: true,
+  });
   let acked = 0;
   let failed = 0;
   let lastAckAt = 0;
@@ -76,7 +81,9 @@ async function run(job: RawProducerJob, ready: () => void, report: (result: RawP
       wake();
     }
   });
-  await new Promise<void>((resolve, reject) => producer.connect({ timeout: 30000 }, (err) => (err ? reject(new Error(err.message)) : resolve())));
+  await new Promise<void>((resolve, reject) =>
+    producer.connect({ timeout: 30000 }, (err) => (err ? reject(new Error(err.message)) : resolve())),
+  );
   producer.setPollInBackground(true);
 
   const queueFreed = (): Promise<void> =>
@@ -91,7 +98,15 @@ async function run(job: RawProducerJob, ready: () => void, report: (result: RawP
   const produceOne = async (record: GeneratedRecord): Promise<void> => {
     for (;;) {
       try {
-        producer.produce(job.topic, null, record.value, record.key, undefined, job.ackLatency === true ? performance.now() : undefined, record.headers);
+        producer.produce(
+          job.topic,
+          null,
+          record.value,
+          record.key,
+          undefined,
+          job.ackLatency === true ? performance.now() : undefined,
+          record.headers,
+        );
         return;
       } catch (err) {
         if ((err as LibrdKafkaError).code !== QUEUE_FULL) throw err;

@@ -124,7 +124,8 @@ function parseMetrics(text: string): MetricValues {
 }
 
 const mib = (bytes: number | null): number | null => (bytes === null ? null : round(bytes / 2 ** 20, 1));
-const lagMs = (seconds: number | null): number | null => (seconds === null ? null : round(Math.max(0, seconds * 1000 - EVENT_LOOP_SAMPLE_MS), 1));
+const lagMs = (seconds: number | null): number | null =>
+  seconds === null ? null : round(Math.max(0, seconds * 1000 - EVENT_LOOP_SAMPLE_MS), 1);
 
 async function scrape(url: string): Promise<MetricValues | undefined> {
   try {
@@ -143,9 +144,25 @@ export async function soakRun(cluster: KafkaCluster, work: string, s: SoakSettin
   const topic = await freshTopic(cluster, 'soak', s.partitions, readBack ? undefined : s.bigTopicConfigs);
   const dir = path.join(work, topic);
   const node = cluster.nodes[0]!;
-  log(`soak: ${total.toLocaleString('en')} records at ${s.rate.toLocaleString('en')} rec/s (${s.seconds} s), ${s.tasks} task(s), ${s.valueSize} B values, broker restart ${s.restartAtSeconds} s after the first record; topic ${topic}`);
-  const connector = generatorConnector({ bootstrapServers: cluster.bootstrapServers, brokerPid: node.pid!, topic, partitions: s.partitions, plan, tasks: s.tasks, dir, rate: s.rate });
-  const proc = await ConnectdProcess.start({ dir, bootstrapServers: cluster.bootstrapServers, worker: { 'offset.flush.interval.ms': '60000', ...s.worker }, connectors: [connector] });
+  log(
+    `soak: ${total.toLocaleString('en')} records at ${s.rate.toLocaleString('en')} rec/s (${s.seconds} s), ${s.tasks} task(s), ${s.valueSize} B values, broker restart ${s.restartAtSeconds} s after the first record; topic ${topic}`,
+  );
+  const connector = generatorConnector({
+    bootstrapServers: cluster.bootstrapServers,
+    brokerPid: node.pid!,
+    topic,
+    partitions: s.partitions,
+    plan,
+    tasks: s.tasks,
+    dir,
+    rate: s.rate,
+  });
+  const proc = await ConnectdProcess.start({
+    dir,
+    bootstrapServers: cluster.bootstrapServers,
+    worker: { 'offset.flush.interval.ms': '60000', ...s.worker },
+    connectors: [connector],
+  });
   const reader = await openWatermarkReader(cluster.bootstrapServers, topic, s.partitions);
   // The topic is polled on its own loop: while the broker is away a watermark query waits up to
   // 10 s, and the per-second samples of connectd must not wait with it.
@@ -168,7 +185,12 @@ export async function soakRun(cluster: KafkaCluster, work: string, s: SoakSettin
   const started = performance.now();
   const clock = (): number => (performance.now() - started) / 1000;
   try {
-    let prev: { at: number; machine: MachineSample; cpu: number; broker: { pid: number; cpu: number } | undefined } = { at: clock(), machine: sampleMachine(), cpu: sampleCpu(proc.pid).total, broker: brokerCpu() };
+    let prev: { at: number; machine: MachineSample; cpu: number; broker: { pid: number; cpu: number } | undefined } = {
+      at: clock(),
+      machine: sampleMachine(),
+      cpu: sampleCpu(proc.pid).total,
+      broker: brokerCpu(),
+    };
     let progress = { at: 0, inTopic: -1 };
     for (let i = 1; ; i++) {
       const due = i * s.sampleMs;
@@ -190,7 +212,12 @@ export async function soakRun(cluster: KafkaCluster, work: string, s: SoakSettin
       }
       const broker = brokerCpu();
       const dt = at - prev.at;
-      const own = [proc.pid, process.pid, ...(broker === undefined ? [] : [broker.pid]), ...(prev.broker === undefined ? [] : [prev.broker.pid])];
+      const own = [
+        proc.pid,
+        process.pid,
+        ...(broker === undefined ? [] : [broker.pid]),
+        ...(prev.broker === undefined ? [] : [prev.broker.pid]),
+      ];
       const other = foreignLoad(prev.machine, machine, own, Math.max(dt, 0.001));
       const m = metrics?.sum.bind(metrics) ?? ((): null => null);
       const sample: SoakSample = {
@@ -204,7 +231,8 @@ export async function soakRun(cluster: KafkaCluster, work: string, s: SoakSettin
         lagMaxMs: lagMs(m('connectd_nodejs_eventloop_lag_max_seconds')),
         lagP99Ms: lagMs(m('connectd_nodejs_eventloop_lag_p99_seconds')),
         lagMeanMs: lagMs(m('connectd_nodejs_eventloop_lag_mean_seconds')),
-        creditWaitSeconds: m('connectd_source_credit_wait_seconds_total') === null ? null : round(m('connectd_source_credit_wait_seconds_total')!, 3),
+        creditWaitSeconds:
+          m('connectd_source_credit_wait_seconds_total') === null ? null : round(m('connectd_source_credit_wait_seconds_total')!, 3),
         written: m('connectd_source_record_write_total'),
         activeRecords: m('connectd_source_active_records'),
         queueFull: m('connectd_producer_queue_full_total'),
@@ -219,15 +247,22 @@ export async function soakRun(cluster: KafkaCluster, work: string, s: SoakSettin
       prev = { at, machine, cpu: cpu ?? prev.cpu, broker };
       if (inTopic !== null && inTopic > 0 && Number.isNaN(firstRecordAt)) firstRecordAt = sample.t;
       if (inTopic !== null && inTopic !== progress.inTopic) progress = { at, inTopic };
-      if (i % 30 === 0) log(`soak t=${Math.round(at)} s: ${(inTopic ?? progress.inTopic).toLocaleString('en')} records in the topic, RSS ${sample.rssMiB} MiB, heap ${sample.heapUsedMiB} MiB, lag max ${sample.lagMaxMs} ms, credit wait ${sample.creditWaitSeconds} s, other load ${other.otherCores} cores`);
+      if (i % 30 === 0)
+        log(
+          `soak t=${Math.round(at)} s: ${(inTopic ?? progress.inTopic).toLocaleString('en')} records in the topic, RSS ${sample.rssMiB} MiB, heap ${sample.heapUsedMiB} MiB, lag max ${sample.lagMaxMs} ms, credit wait ${sample.creditWaitSeconds} s, other load ${other.otherCores} cores`,
+        );
       if (inTopic !== null && inTopic >= total) {
         lastRecordAt = sample.t;
         break;
       }
-      if (restarting === undefined && !Number.isNaN(firstRecordAt) && at >= firstRecordAt + s.restartAtSeconds) restarting = restartBroker();
+      if (restarting === undefined && !Number.isNaN(firstRecordAt) && at >= firstRecordAt + s.restartAtSeconds)
+        restarting = restartBroker();
       if (proc1 === undefined) throw new Error(`connectd exited during the soak; log ${proc.logFile}:\n${await proc.logTail(20)}`);
       const brokerAway = restart === undefined ? restarting !== undefined : restart.readyAt > at - 5;
-      if (!brokerAway && at - progress.at > STALL_MS / 1000) throw new Error(`soak: no new record in the topic for ${STALL_MS / 1000} s at ${progress.inTopic}/${total}; log ${proc.logFile}:\n${await proc.logTail(20)}`);
+      if (!brokerAway && at - progress.at > STALL_MS / 1000)
+        throw new Error(
+          `soak: no new record in the topic for ${STALL_MS / 1000} s at ${progress.inTopic}/${total}; log ${proc.logFile}:\n${await proc.logTail(20)}`,
+        );
       if (at > s.seconds * 3 + 300) throw new Error(`soak: ${progress.inTopic}/${total} records after ${Math.round(at)} s`);
     }
     polling = false;
@@ -248,12 +283,22 @@ export async function soakRun(cluster: KafkaCluster, work: string, s: SoakSettin
       if (audit.records !== highs) problems.push(`${audit.records} records read, ${highs} by the high watermarks`);
       count = { method: 'read back (every key, streaming)', records: audit.records, audit, ok: problems.length === 0, problems };
     } else {
-      if (highs !== total) problems.push(`${highs} records in the topic (high watermarks), ${total} generated (${highs > total ? `${highs - total} more: duplicates` : `${total - highs} fewer: lost`})`);
-      count = { method: `high watermarks (Σ per partition; the topic has retention ${JSON.stringify(s.bigTopicConfigs)} and over ${s.readBackMaxRecords.toLocaleString('en')} records, so it is not read back)`, records: highs, ok: problems.length === 0, problems };
+      if (highs !== total)
+        problems.push(
+          `${highs} records in the topic (high watermarks), ${total} generated (${highs > total ? `${highs - total} more: duplicates` : `${total - highs} fewer: lost`})`,
+        );
+      count = {
+        method: `high watermarks (Σ per partition; the topic has retention ${JSON.stringify(s.bigTopicConfigs)} and over ${s.readBackMaxRecords.toLocaleString('en')} records, so it is not read back)`,
+        records: highs,
+        ok: problems.length === 0,
+        problems,
+      };
     }
     if (code !== 0) problems.push(`connectd exited with code ${code}`);
     count.ok = problems.length === 0;
-    log(`soak: ${count.records.toLocaleString('en')} records counted in ${round((performance.now() - auditStarted) / 1000)} s (${count.method})${count.ok ? '' : `  FAILED: ${problems.join('; ')}`}`);
+    log(
+      `soak: ${count.records.toLocaleString('en')} records counted in ${round((performance.now() - auditStarted) / 1000)} s (${count.method})${count.ok ? '' : `  FAILED: ${problems.join('; ')}`}`,
+    );
     return { topic, plan, total, firstRecordAt, lastRecordAt, restart, samples, count, connectdExit: code, log: proc.logFile };
   } finally {
     polling = false;
@@ -282,6 +327,8 @@ export async function soakRun(cluster: KafkaCluster, work: string, s: SoakSettin
     const startAt = round(clock(), 2);
     await cluster.startNode(node.nodeId);
     restart = { stopAt, stoppedAt, startAt, readyAt: round(clock(), 2) };
-    log(`soak t=${Math.round(restart.readyAt)} s: broker back (stopped in ${round(stoppedAt - stopAt, 1)} s, ready ${round(restart.readyAt - startAt, 1)} s after its start)`);
+    log(
+      `soak t=${Math.round(restart.readyAt)} s: broker back (stopped in ${round(stoppedAt - stopAt, 1)} s, ready ${round(restart.readyAt - startAt, 1)} s after its start)`,
+    );
   }
 }

@@ -63,7 +63,9 @@ export function barChartSvg(chart: Chart): string {
           return;
         }
         const w = max[p]! > 0 ? Math.max(1, (v / max[p]!) * barMax) : 1;
-        body.push(`<rect x="${x}" y="${y + 2}" width="${w.toFixed(1)}" height="${rowHeight - 4}" fill="${chart.colors[r.family] ?? '#888'}" rx="2"/>`);
+        body.push(
+          `<rect x="${x}" y="${y + 2}" width="${w.toFixed(1)}" height="${rowHeight - 4}" fill="${chart.colors[r.family] ?? '#888'}" rx="2"/>`,
+        );
         body.push(`<text x="${(x + w + 5).toFixed(1)}" y="${y + 12}" ${FONT} font-size="11" fill="#222">${esc(r.texts[p] ?? '')}</text>`);
       });
       y += rowHeight;
@@ -82,10 +84,13 @@ export function barChartSvg(chart: Chart): string {
     lx += 24 + label.length * 6.4;
   }
   chart.panels.forEach((title, p) => {
-    out.push(`<text x="${labelWidth + p * panelWidth}" y="${top - 4}" ${FONT} font-size="12" font-weight="bold" fill="#333">${esc(title)}</text>`);
+    out.push(
+      `<text x="${labelWidth + p * panelWidth}" y="${top - 4}" ${FONT} font-size="12" font-weight="bold" fill="#333">${esc(title)}</text>`,
+    );
   });
   out.push(...body);
-  if (chart.footnote !== undefined) out.push(`<text x="8" y="${height - 12}" ${FONT} font-size="10.5" fill="#666">${esc(chart.footnote)}</text>`);
+  if (chart.footnote !== undefined)
+    out.push(`<text x="8" y="${height - 12}" ${FONT} font-size="10.5" fill="#666">${esc(chart.footnote)}</text>`);
   out.push('</svg>');
   return out.join('\n') + '\n';
 }

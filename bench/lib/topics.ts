@@ -32,11 +32,20 @@ export async function countTopic(bootstrapServers: string, topic: string): Promi
     perPartition[r.partition] = (perPartition[r.partition] ?? 0) + 1;
     if (r.key !== `p${r.headers['generator.partition']}-${r.headers['generator.seq']}`) badHeaders++;
   }
-  return { records: records.length, distinctKeys: keys.size, firstTimestamp: first, lastTimestamp: last, perPartition: Array.from(perPartition, (n) => n ?? 0), badHeaders };
+  return {
+    records: records.length,
+    distinctKeys: keys.size,
+    firstTimestamp: first,
+    lastTimestamp: last,
+    perPartition: Array.from(perPartition, (n) => n ?? 0),
+    badHeaders,
+  };
 }
 
 function call<T>(fn: (cb: (err: unknown, value: T) => void) => void): Promise<T> {
-  return new Promise((resolve, reject) => fn((err, value) => (err ? reject(err instanceof Error ? err : new Error(JSON.stringify(err))) : resolve(value))));
+  return new Promise((resolve, reject) =>
+    fn((err, value) => (err ? reject(err instanceof Error ? err : new Error(JSON.stringify(err))) : resolve(value))),
+  );
 }
 
 export interface WatermarkCount {
@@ -53,13 +62,18 @@ export interface WatermarkCount {
  * the topic's first timestamp. Seconds cheaper than reading a million records back.
  */
 export async function countByWatermarks(bootstrapServers: string, topic: string, partitions: number): Promise<WatermarkCount> {
-  const consumer = new kafka.KafkaConsumer({ 'bootstrap.servers': bootstrapServers, 'group.id': 'bench-watermarks', 'enable.auto.commit': false, 'fetch.wait.max.ms': 10 }, {});
+  const consumer = new kafka.KafkaConsumer(
+    { 'bootstrap.servers': bootstrapServers, 'group.id': 'bench-watermarks', 'enable.auto.commit': false, 'fetch.wait.max.ms': 10 },
+    {},
+  );
   await call<unknown>((cb) => consumer.connect({ timeout: 30000 }, cb));
   try {
     const perPartition: number[] = [];
     const assignments: kafka.Assignment[] = [];
     for (let partition = 0; partition < partitions; partition++) {
-      const { lowOffset, highOffset } = await call<kafka.WatermarkOffsets>((cb) => consumer.queryWatermarkOffsets(topic, partition, 10000, cb));
+      const { lowOffset, highOffset } = await call<kafka.WatermarkOffsets>((cb) =>
+        consumer.queryWatermarkOffsets(topic, partition, 10000, cb),
+      );
       perPartition.push(highOffset - lowOffset);
       if (highOffset > lowOffset) assignments.push({ topic, partition, offset: lowOffset });
     }
@@ -102,7 +116,10 @@ const WATERMARK_FAILURE_MAX_MS = 30_000;
  * contender says it wrote.
  */
 export async function openWatermarkReader(bootstrapServers: string, topic: string, partitions: number): Promise<WatermarkReader> {
-  const consumer = new kafka.KafkaConsumer({ 'bootstrap.servers': bootstrapServers, 'group.id': 'bench-progress', 'enable.auto.commit': false, log_level: 0 }, {});
+  const consumer = new kafka.KafkaConsumer(
+    { 'bootstrap.servers': bootstrapServers, 'group.id': 'bench-progress', 'enable.auto.commit': false, log_level: 0 },
+    {},
+  );
   await call<unknown>((cb) => consumer.connect({ timeout: 30000 }, cb));
   // A query can fail while a fresh topic's partitions are still being loaded by the broker (Not
   // leader for partition, although the metadata already names the leader): that partition's last
@@ -114,11 +131,16 @@ export async function openWatermarkReader(bootstrapServers: string, topic: strin
       await Promise.all(
         highs.map(async (_, partition) => {
           try {
-            highs[partition] = (await call<kafka.WatermarkOffsets>((cb) => consumer.queryWatermarkOffsets(topic, partition, 10000, cb))).highOffset;
+            highs[partition] = (
+              await call<kafka.WatermarkOffsets>((cb) => consumer.queryWatermarkOffsets(topic, partition, 10000, cb))
+            ).highOffset;
             failingSince[partition] = undefined;
           } catch (err) {
             const since = (failingSince[partition] ??= Date.now());
-            if (Date.now() - since > WATERMARK_FAILURE_MAX_MS) throw new Error(`watermarks of ${topic}-${partition}: failing for ${Date.now() - since} ms: ${(err as Error).message}`, { cause: err });
+            if (Date.now() - since > WATERMARK_FAILURE_MAX_MS)
+              throw new Error(`watermarks of ${topic}-${partition}: failing for ${Date.now() - since} ms: ${(err as Error).message}`, {
+                cause: err,
+              });
           }
         }),
       );
@@ -149,12 +171,25 @@ export interface LatencyConsumer {
  * minus its CreateTime (set by librdkafka at produce()). It reads all partitions from offset 0 of a
  * fresh topic, with no consumer group, returning each batch as soon as its first record is there.
  */
-export async function startLatencyConsumer(bootstrapServers: string, topic: string, partitions: number, expected: number): Promise<LatencyConsumer> {
+export async function startLatencyConsumer(
+  bootstrapServers: string,
+  topic: string,
+  partitions: number,
+  expected: number,
+): Promise<LatencyConsumer> {
   const consumer = new kafka.KafkaConsumer(
-    { 'bootstrap.servers': bootstrapServers, 'group.id': 'bench-latency', 'enable.auto.commit': false, 'fetch.wait.max.ms': 100, 'fetch.min.bytes': 1 },
+    {
+      'bootstrap.servers': bootstrapServers,
+      'group.id': 'bench-latency',
+      'enable.auto.commit': false,
+      'fetch.wait.max.ms': 100,
+      'fetch.min.bytes': 1,
+    },
     { 'auto.offset.reset': 'earliest' },
   );
-  await new Promise<void>((resolve, reject) => consumer.connect({ timeout: 30000 }, (err) => (err ? reject(new Error(err.message)) : resolve())));
+  await new Promise<void>((resolve, reject) =>
+    consumer.connect({ timeout: 30000 }, (err) => (err ? reject(new Error(err.message)) : resolve())),
+  );
   consumer.setDefaultConsumeTimeout(100);
   // Return a batch as soon as its first record is there (the binding marks this setter private).
   (consumer as unknown as { setDefaultIsTimeoutOnlyForFirstMessage(v: boolean): void }).setDefaultIsTimeoutOnlyForFirstMessage(true);
@@ -210,9 +245,24 @@ export interface GeneratorAudit {
  * seq below `perStream`) is marked in one bitmap per stream, so tens of millions of records are
  * checked for loss and duplicates in a few MiB, where readTopic would hold them all.
  */
-export async function auditGeneratorTopic(bootstrapServers: string, topic: string, streams: number, perStream: number, timeoutMs: number): Promise<GeneratorAudit> {
+export async function auditGeneratorTopic(
+  bootstrapServers: string,
+  topic: string,
+  streams: number,
+  perStream: number,
+  timeoutMs: number,
+): Promise<GeneratorAudit> {
   const seen = Array.from({ length: streams }, () => new Uint8Array(Math.ceil(perStream / 8)));
-  const consumer = new kafka.KafkaConsumer({ 'bootstrap.servers': bootstrapServers, 'group.id': `bench-audit-${process.pid}`, 'enable.auto.commit': false, 'fetch.wait.max.ms': 100, log_level: 0 }, { 'auto.offset.reset': 'earliest' });
+  const consumer = new kafka.KafkaConsumer(
+    {
+      'bootstrap.servers': bootstrapServers,
+      'group.id': `bench-audit-${process.pid}`,
+      'enable.auto.commit': false,
+      'fetch.wait.max.ms': 100,
+      log_level: 0,
+    },
+    { 'auto.offset.reset': 'earliest' },
+  );
   await call<unknown>((cb) => consumer.connect({ timeout: 30000 }, cb));
   (consumer as unknown as { setDefaultIsTimeoutOnlyForFirstMessage(v: boolean): void }).setDefaultIsTimeoutOnlyForFirstMessage(true);
   const out: GeneratorAudit = { records: 0, distinct: 0, duplicates: 0, missing: 0, unexpected: 0 };
@@ -222,7 +272,9 @@ export async function auditGeneratorTopic(bootstrapServers: string, topic: strin
     const remaining = new Map<number, number>();
     const assignments: kafka.Assignment[] = [];
     for (const partition of partitions) {
-      const { lowOffset, highOffset } = await call<kafka.WatermarkOffsets>((cb) => consumer.queryWatermarkOffsets(topic, partition, 10000, cb));
+      const { lowOffset, highOffset } = await call<kafka.WatermarkOffsets>((cb) =>
+        consumer.queryWatermarkOffsets(topic, partition, 10000, cb),
+      );
       if (highOffset > lowOffset) {
         remaining.set(partition, highOffset);
         assignments.push({ topic, partition, offset: lowOffset });
@@ -231,7 +283,10 @@ export async function auditGeneratorTopic(bootstrapServers: string, topic: strin
     if (assignments.length > 0) consumer.assign(assignments);
     const deadline = Date.now() + timeoutMs;
     while (remaining.size > 0) {
-      if (Date.now() > deadline) throw new Error(`auditing ${topic}: timed out after ${out.records} records, partitions ${[...remaining.keys()].join(',')} unfinished`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `auditing ${topic}: timed out after ${out.records} records, partitions ${[...remaining.keys()].join(',')} unfinished`,
+        );
       const batch = await call<kafka.Message[]>((cb) => consumer.consume(10000, cb));
       for (const m of batch) {
         out.records++;
@@ -239,7 +294,8 @@ export async function auditGeneratorTopic(bootstrapServers: string, topic: strin
         const dash = key.indexOf('-');
         const stream = key.startsWith('p') && dash > 1 ? Number(key.slice(1, dash)) : Number.NaN;
         const seq = dash > 0 ? Number(key.slice(dash + 1)) : Number.NaN;
-        if (!Number.isInteger(stream) || !Number.isInteger(seq) || stream < 0 || stream >= streams || seq < 0 || seq >= perStream) out.unexpected++;
+        if (!Number.isInteger(stream) || !Number.isInteger(seq) || stream < 0 || stream >= streams || seq < 0 || seq >= perStream)
+          out.unexpected++;
         else {
           const bits = seen[stream]!;
           const bit = 1 << (seq & 7);

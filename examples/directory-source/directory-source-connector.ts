@@ -14,15 +14,55 @@ import { readdirSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ConfigDef, Schema, SourceConnector, SourceRecord, SourceTask, Validators, groupPartitions } from '../../src/worker-thread/sdk/index.js';
+import {
+  ConfigDef,
+  Schema,
+  SourceConnector,
+  SourceRecord,
+  SourceTask,
+  Validators,
+  groupPartitions,
+} from '../../src/worker-thread/sdk/index.js';
 import type { ParsedConfig, TaskConfig } from '../../src/worker-thread/sdk/index.js';
 
 const CONFIG_DEF = new ConfigDef()
-  .define({ name: 'directory', type: 'STRING', importance: 'HIGH', documentation: 'Directory whose files are read, line by line.', validator: Validators.nonEmptyString() })
-  .define({ name: 'topic', type: 'STRING', importance: 'HIGH', documentation: 'Topic to write the lines to.', validator: Validators.nonEmptyString() })
-  .define({ name: 'file.suffix', type: 'STRING', default: '.txt', importance: 'MEDIUM', documentation: 'Only files whose name ends with this are read.' })
-  .define({ name: 'poll.interval.ms', type: 'INT', default: '1000', importance: 'LOW', documentation: 'How often the directory is listed for new files, and how long a task waits when it has nothing new.', validator: Validators.atLeast(10) })
-  .define({ name: 'batch.size', type: 'INT', default: '1000', importance: 'LOW', documentation: 'Most lines returned by one poll.', validator: Validators.atLeast(1) });
+  .define({
+    name: 'directory',
+    type: 'STRING',
+    importance: 'HIGH',
+    documentation: 'Directory whose files are read, line by line.',
+    validator: Validators.nonEmptyString(),
+  })
+  .define({
+    name: 'topic',
+    type: 'STRING',
+    importance: 'HIGH',
+    documentation: 'Topic to write the lines to.',
+    validator: Validators.nonEmptyString(),
+  })
+  .define({
+    name: 'file.suffix',
+    type: 'STRING',
+    default: '.txt',
+    importance: 'MEDIUM',
+    documentation: 'Only files whose name ends with this are read.',
+  })
+  .define({
+    name: 'poll.interval.ms',
+    type: 'INT',
+    default: '1000',
+    importance: 'LOW',
+    documentation: 'How often the directory is listed for new files, and how long a task waits when it has nothing new.',
+    validator: Validators.atLeast(10),
+  })
+  .define({
+    name: 'batch.size',
+    type: 'INT',
+    default: '1000',
+    importance: 'LOW',
+    documentation: 'Most lines returned by one poll.',
+    validator: Validators.atLeast(1),
+  });
 
 /** The task's share of the work travels in its task config under this key. */
 const TASK_FILES = 'task.files';
@@ -73,7 +113,10 @@ export class DirectorySourceConnector extends SourceConnector {
 
   taskConfigs(maxTasks: number): TaskConfig[] {
     if (this.#files.length === 0) return [];
-    return groupPartitions(this.#files, Math.min(this.#files.length, maxTasks)).map((files) => ({ ...this.#props, [TASK_FILES]: files.join('/') }));
+    return groupPartitions(this.#files, Math.min(this.#files.length, maxTasks)).map((files) => ({
+      ...this.#props,
+      [TASK_FILES]: files.join('/'),
+    }));
   }
 
   stop(): void {
@@ -159,7 +202,7 @@ async function readLinesFrom(file: string, position: number, max: number): Promi
     let pending = Buffer.alloc(0);
     let pendingStart = position;
     const chunk = Buffer.alloc(CHUNK);
-    for (let at = position; lines.length < max; ) {
+    for (let at = position; lines.length < max;) {
       const { bytesRead } = await handle.read(chunk, 0, CHUNK, at);
       if (bytesRead === 0) break;
       at += bytesRead;

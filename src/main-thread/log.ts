@@ -31,7 +31,10 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream,
       // The one rule (config/secrets.ts): secret keys' values masked in the fields of a record and
       // of a child logger, then every known secret value redacted from the whole line — its
       // message, its error's message and stack — as it is written.
-      formatters: { log: (object) => maskSecrets(object) as Record<string, unknown>, bindings: (bindings) => maskSecrets(bindings) as Record<string, unknown> },
+      formatters: {
+        log: (object) => maskSecrets(object) as Record<string, unknown>,
+        bindings: (bindings) => maskSecrets(bindings) as Record<string, unknown>,
+      },
       hooks: { streamWrite: (line) => knownSecrets.redactJsonLine(line) },
     },
     stream,
@@ -57,7 +60,12 @@ export function redactProcessOutput(streams: readonly NodeJS.WriteStream[] = [pr
     const write = stream.write.bind(stream) as Write;
     const redacting: Write = (chunk, encoding, cb) => {
       const callback = typeof encoding === 'function' ? encoding : cb;
-      const text = typeof chunk === 'string' ? (typeof encoding === 'string' && encoding !== 'utf8' && encoding !== 'utf-8' ? null : chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('utf8');
+      const text =
+        typeof chunk === 'string'
+          ? typeof encoding === 'string' && encoding !== 'utf8' && encoding !== 'utf-8'
+            ? null
+            : chunk
+          : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('utf8');
       if (text === null || !knownSecrets.leaks(text)) return write(chunk, encoding, cb);
       return write(knownSecrets.redact(text), 'utf8', callback);
     };
@@ -101,7 +109,8 @@ export function formatPretty(line: string, colors = false): string {
   const time = typeof record.time === 'number' ? new Date(record.time).toISOString().slice(11, 23) : '';
   const [levelName, levelColor] = LEVELS[record.level as number] ?? [String(record.level), ''];
   const text = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v));
-  const where = record.connector === undefined ? '' : ` [${text(record.connector)}${record.task === undefined ? '' : `/${text(record.task)}`}]`;
+  const where =
+    record.connector === undefined ? '' : ` [${text(record.connector)}${record.task === undefined ? '' : `/${text(record.task)}`}]`;
   const fields = Object.entries(record)
     .filter(([k]) => !OMITTED.has(k))
     .map(([k, v]) => `${paint('\x1b[90m', `${k}=`)}${text(v)}`);

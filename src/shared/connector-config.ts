@@ -30,10 +30,15 @@ const COMMON_KEYS = new ConfigDef()
     // connector could not be addressed in the REST API.
     validator: CompositeValidator.of(
       new NonEmptyStringWithoutControlChars(),
-      (_name, value) => (typeof value === 'string' && value.includes('/') ? 'String may not contain "/" (it could not be addressed in the REST API)' : undefined),
+      (_name, value) =>
+        typeof value === 'string' && value.includes('/')
+          ? 'String may not contain "/" (it could not be addressed in the REST API)'
+          : undefined,
       (_name, value) => {
         const length = typeof value === 'string' ? [...value].length : 0;
-        return length > CONNECTOR_NAME_MAX_LENGTH ? `must be at most ${CONNECTOR_NAME_MAX_LENGTH} characters (Unicode code points) long, got ${length}` : undefined;
+        return length > CONNECTOR_NAME_MAX_LENGTH
+          ? `must be at most ${CONNECTOR_NAME_MAX_LENGTH} characters (Unicode code points) long, got ${length}`
+          : undefined;
       },
     ),
   })
@@ -65,7 +70,8 @@ const COMMON_KEYS = new ConfigDef()
     type: 'CLASS',
     default: null,
     importance: 'LOW',
-    documentation: 'Converter class used to convert between Kafka Connect format and the serialized form written to Kafka; overrides the worker setting.',
+    documentation:
+      'Converter class used to convert between Kafka Connect format and the serialized form written to Kafka; overrides the worker setting.',
     group: COMMON,
     orderInGroup: 4,
     width: 'SHORT',
@@ -76,7 +82,8 @@ const COMMON_KEYS = new ConfigDef()
     type: 'CLASS',
     default: null,
     importance: 'LOW',
-    documentation: 'Converter class used to convert between Kafka Connect format and the serialized form written to Kafka; overrides the worker setting.',
+    documentation:
+      'Converter class used to convert between Kafka Connect format and the serialized form written to Kafka; overrides the worker setting.',
     group: COMMON,
     orderInGroup: 5,
     width: 'SHORT',
@@ -87,7 +94,8 @@ const COMMON_KEYS = new ConfigDef()
     type: 'STRING',
     default: '',
     importance: 'LOW',
-    documentation: 'connectd: restart FAILED tasks by themselves, with capped exponential backoff (true/false; empty = the worker setting).',
+    documentation:
+      'connectd: restart FAILED tasks by themselves, with capped exponential backoff (true/false; empty = the worker setting).',
     group: COMMON,
     orderInGroup: 6,
     width: 'SHORT',
@@ -105,7 +113,8 @@ function defineErrorHandling(def: ConfigDef): ConfigDef {
       type: 'LONG',
       default: '0',
       importance: 'MEDIUM',
-      documentation: 'The maximum duration in milliseconds that a failed operation will be reattempted. The default is 0, which means no retries will be attempted. Use -1 for infinite retries.',
+      documentation:
+        'The maximum duration in milliseconds that a failed operation will be reattempted. The default is 0, which means no retries will be attempted. Use -1 for infinite retries.',
       group: ERROR_GROUP,
       orderInGroup: 1,
       width: 'MEDIUM',
@@ -117,7 +126,8 @@ function defineErrorHandling(def: ConfigDef): ConfigDef {
       type: 'LONG',
       default: '60000',
       importance: 'MEDIUM',
-      documentation: 'The maximum duration in milliseconds between consecutive retry attempts. Jitter will be added to the delay once this limit is reached to prevent thundering herd issues.',
+      documentation:
+        'The maximum duration in milliseconds between consecutive retry attempts. Jitter will be added to the delay once this limit is reached to prevent thundering herd issues.',
       group: ERROR_GROUP,
       orderInGroup: 2,
       width: 'MEDIUM',
@@ -165,7 +175,9 @@ function defineErrorHandling(def: ConfigDef): ConfigDef {
 
 /** The dead letter queue keys: Kafka Connect's for sinks; connectd offers them to sources too. */
 function defineDeadLetterQueue(def: ConfigDef, forSource: boolean): ConfigDef {
-  const sourceNote = forSource ? ' (connectd: source connectors too, for records whose conversion or transformation failed after poll; off by default)' : '';
+  const sourceNote = forSource
+    ? ' (connectd: source connectors too, for records whose conversion or transformation failed after poll; off by default)'
+    : '';
   return def
     .define({
       name: 'errors.deadletterqueue.topic.name',
@@ -183,7 +195,7 @@ function defineDeadLetterQueue(def: ConfigDef, forSource: boolean): ConfigDef {
       type: 'SHORT',
       default: '3',
       importance: 'MEDIUM',
-      documentation: 'Replication factor used to create the dead letter queue topic when it doesn\'t already exist.',
+      documentation: "Replication factor used to create the dead letter queue topic when it doesn't already exist.",
       group: ERROR_GROUP,
       orderInGroup: 7,
       width: 'MEDIUM',
@@ -195,7 +207,8 @@ function defineDeadLetterQueue(def: ConfigDef, forSource: boolean): ConfigDef {
       type: 'BOOLEAN',
       default: false,
       importance: 'MEDIUM',
-      documentation: 'If true, add headers containing error context to the messages written to the dead letter queue. To avoid clashing with headers from the original record, all error context header keys, all error context header keys will start with <code>__connect.errors.</code>',
+      documentation:
+        'If true, add headers containing error context to the messages written to the dead letter queue. To avoid clashing with headers from the original record, all error context header keys, all error context header keys will start with <code>__connect.errors.</code>',
       group: ERROR_GROUP,
       orderInGroup: 8,
       width: 'MEDIUM',
@@ -222,7 +235,8 @@ function defineSinkTopics(def: ConfigDef): ConfigDef {
       type: 'STRING',
       default: '',
       importance: 'HIGH',
-      documentation: 'Regular expression giving topics to consume. Under the hood, the regex is compiled to a <code>java.util.regex.Pattern</code>. Only one of topics or topics.regex should be specified.',
+      documentation:
+        'Regular expression giving topics to consume. Under the hood, the regex is compiled to a <code>java.util.regex.Pattern</code>. Only one of topics or topics.regex should be specified.',
       group: COMMON,
       orderInGroup: 4,
       width: 'LONG',
@@ -259,19 +273,36 @@ export function connectorConfigDef(type: ConnectorType): ConfigDef {
  * and `topics.regex`, and the dead letter queue topic not among the topics consumed.
  */
 export function sinkTopicProblems(config: Readonly<Record<string, string>>): { name: string; value: string | null; message: string }[] {
-  const topics = (config.topics ?? '').split(',').map((t) => t.trim()).filter((t) => t !== '');
+  const topics = (config.topics ?? '')
+    .split(',')
+    .map((t) => t.trim())
+    .filter((t) => t !== '');
   const regex = (config['topics.regex'] ?? '').trim();
   const problems: { name: string; value: string | null; message: string }[] = [];
-  if (topics.length === 0 && regex === '') problems.push({ name: 'topics', value: config.topics ?? null, message: 'Must configure one of topics or topics.regex' });
-  if (topics.length > 0 && regex !== '') problems.push({ name: 'topics', value: config.topics ?? null, message: 'topics and topics.regex are mutually exclusive options, but both are set.' });
+  if (topics.length === 0 && regex === '')
+    problems.push({ name: 'topics', value: config.topics ?? null, message: 'Must configure one of topics or topics.regex' });
+  if (topics.length > 0 && regex !== '')
+    problems.push({
+      name: 'topics',
+      value: config.topics ?? null,
+      message: 'topics and topics.regex are mutually exclusive options, but both are set.',
+    });
   const dlq = (config['errors.deadletterqueue.topic.name'] ?? '').trim();
   if (dlq !== '' && topics.includes(dlq)) {
-    problems.push({ name: 'errors.deadletterqueue.topic.name', value: dlq, message: `The DLQ topic '${dlq}' may not be included in the list of topics ('topics=${config.topics}') to be consumed.` });
+    problems.push({
+      name: 'errors.deadletterqueue.topic.name',
+      value: dlq,
+      message: `The DLQ topic '${dlq}' may not be included in the list of topics ('topics=${config.topics}') to be consumed.`,
+    });
   }
   if (dlq !== '' && regex !== '') {
     try {
       if (new RegExp(`^(?:${regex})$`).test(dlq)) {
-        problems.push({ name: 'errors.deadletterqueue.topic.name', value: dlq, message: `The DLQ topic '${dlq}' may not be included in the regex matching the topics ('topics.regex=${regex}') to be consumed.` });
+        problems.push({
+          name: 'errors.deadletterqueue.topic.name',
+          value: dlq,
+          message: `The DLQ topic '${dlq}' may not be included in the regex matching the topics ('topics.regex=${regex}') to be consumed.`,
+        });
       }
     } catch {
       // topics.regex reports its own problem.

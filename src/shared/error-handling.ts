@@ -12,7 +12,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ConnectException, isRetriable } from '../worker-thread/sdk/errors.js';
 
 /** Kafka Connect's Stage: where in a record's processing an error happened (`__connect.errors.stage`). */
-export type Stage = 'TASK_POLL' | 'TASK_PUT' | 'TRANSFORMATION' | 'KEY_CONVERTER' | 'VALUE_CONVERTER' | 'HEADER_CONVERTER' | 'KAFKA_PRODUCE' | 'KAFKA_CONSUME';
+export type Stage =
+  | 'TASK_POLL'
+  | 'TASK_PUT'
+  | 'TRANSFORMATION'
+  | 'KEY_CONVERTER'
+  | 'VALUE_CONVERTER'
+  | 'HEADER_CONVERTER'
+  | 'KAFKA_PRODUCE'
+  | 'KAFKA_CONSUME';
 
 export interface ErrorHandlingConfig {
   tolerance: 'none' | 'all';
@@ -59,7 +67,10 @@ export class ToleranceExceededError extends ConnectException {
     readonly className: string,
     cause: unknown,
   ) {
-    super(`Tolerance exceeded in error handler (stage ${stage}, class ${className}): ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    super(
+      `Tolerance exceeded in error handler (stage ${stage}, class ${className}): ${cause instanceof Error ? cause.message : String(cause)}`,
+      { cause },
+    );
     this.name = 'ToleranceExceededError';
   }
 }
@@ -108,7 +119,14 @@ export class RetryWithToleranceOperator {
     return result;
   }
 
-  #failed<T>(stage: Stage, className: string, operation: () => T | Promise<T>, err: unknown, startedAt: number, attempt: number): T | Skipped | Promise<T | Skipped> {
+  #failed<T>(
+    stage: Stage,
+    className: string,
+    operation: () => T | Promise<T>,
+    err: unknown,
+    startedAt: number,
+    attempt: number,
+  ): T | Skipped | Promise<T | Skipped> {
     if (isRetriable(err) && this.#mayRetry(startedAt)) return this.#retry(stage, className, operation, startedAt, attempt + 1);
     if (!this.toleratesAll) throw new ToleranceExceededError(stage, className, err);
     this.lastFailure = { stage, className, error: err };
@@ -120,7 +138,13 @@ export class RetryWithToleranceOperator {
     return timeout < 0 || (timeout > 0 && this.now() - startedAt < timeout);
   }
 
-  async #retry<T>(stage: Stage, className: string, operation: () => T | Promise<T>, startedAt: number, attempt: number): Promise<T | Skipped> {
+  async #retry<T>(
+    stage: Stage,
+    className: string,
+    operation: () => T | Promise<T>,
+    startedAt: number,
+    attempt: number,
+  ): Promise<T | Skipped> {
     this.retries++;
     await sleep(this.#backoff(startedAt, attempt));
     try {
@@ -136,7 +160,8 @@ export class RetryWithToleranceOperator {
    */
   #backoff(startedAt: number, attempt: number): number {
     let delay = RETRIES_DELAY_MIN_MS * 2 ** Math.min(attempt - 1, 30);
-    if (delay > this.config.retryDelayMaxMs) delay = this.config.retryDelayMaxMs + Math.floor(Math.random() * this.config.retryDelayMaxMs * 0.1);
+    if (delay > this.config.retryDelayMaxMs)
+      delay = this.config.retryDelayMaxMs + Math.floor(Math.random() * this.config.retryDelayMaxMs * 0.1);
     const timeout = this.config.retryTimeoutMs;
     if (timeout >= 0) delay = Math.max(0, Math.min(delay, startedAt + timeout - this.now()));
     return delay;

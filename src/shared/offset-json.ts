@@ -19,7 +19,14 @@ export function offsetKey(connectorName: string, sourcePartitionJson: string): s
  * must come back in this one form, whatever form it was stored in.
  */
 export function canonicalOffsetJson(parsed: unknown): string {
-  if (Array.isArray(parsed) && parsed.length === 2 && typeof parsed[0] === 'string' && typeof parsed[1] === 'object' && parsed[1] !== null && !Array.isArray(parsed[1])) {
+  if (
+    Array.isArray(parsed) &&
+    parsed.length === 2 &&
+    typeof parsed[0] === 'string' &&
+    typeof parsed[1] === 'object' &&
+    parsed[1] !== null &&
+    !Array.isArray(parsed[1])
+  ) {
     return offsetKey(parsed[0], connectJson(parsed[1]));
   }
   return connectJson(parsed);
@@ -57,7 +64,13 @@ function jacksonJson(value: unknown): string {
 export function parseOffsetKey(key: string): { connector: string; partition: Record<string, unknown> } | null {
   try {
     const parsed = JSON.parse(key) as unknown;
-    if (Array.isArray(parsed) && parsed.length === 2 && typeof parsed[0] === 'string' && typeof parsed[1] === 'object' && parsed[1] !== null) {
+    if (
+      Array.isArray(parsed) &&
+      parsed.length === 2 &&
+      typeof parsed[0] === 'string' &&
+      typeof parsed[1] === 'object' &&
+      parsed[1] !== null
+    ) {
       return { connector: parsed[0], partition: parsed[1] as Record<string, unknown> };
     }
   } catch {

@@ -46,7 +46,11 @@ function ownKeys(config: Readonly<Record<string, string>>, prefix: string): Reco
 }
 
 /** A plugin-path converter named by `prefix`, configured as Kafka Connect does; undefined if none. */
-export function pluginConverter(plugins: readonly OtherPlugin[], config: Readonly<Record<string, string>>, prefix: 'key.converter' | 'value.converter'): Converter | undefined {
+export function pluginConverter(
+  plugins: readonly OtherPlugin[],
+  config: Readonly<Record<string, string>>,
+  prefix: 'key.converter' | 'value.converter',
+): Converter | undefined {
   const found = findOther(plugins, 'converter', config[prefix]);
   if (found === undefined) return undefined;
   const converter = new found.klass() as Converter;
@@ -54,11 +58,13 @@ export function pluginConverter(plugins: readonly OtherPlugin[], config: Readonl
   return converter;
 }
 
-export function pluginHeaderConverter(plugins: readonly OtherPlugin[], config: Readonly<Record<string, string>>): HeaderConverter | undefined {
+export function pluginHeaderConverter(
+  plugins: readonly OtherPlugin[],
+  config: Readonly<Record<string, string>>,
+): HeaderConverter | undefined {
   const found = findOther(plugins, 'header_converter', config['header.converter']);
   if (found === undefined) return undefined;
   const converter = new found.klass() as HeaderConverter;
   converter.configure(ownKeys(config, 'header.converter'));
   return converter;
 }
-

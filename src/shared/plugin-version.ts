@@ -30,7 +30,8 @@ function parseRange(requirement: string): { text: string; contains: (v: string) 
   const m = /^([[(])\s*([^,\])]*?)\s*(?:,\s*([^\])]*?)\s*)?([\])])$/.exec(spec);
   if (m === null) return undefined;
   const [, open, low = '', high, close] = m;
-  if (high === undefined) return open === '[' && close === ']' ? { text: `[${low},${low}]`, contains: (v) => compareVersions(v, low) === 0 } : undefined;
+  if (high === undefined)
+    return open === '[' && close === ']' ? { text: `[${low},${low}]`, contains: (v) => compareVersions(v, low) === 0 } : undefined;
   return {
     text: spec,
     contains: (v) =>

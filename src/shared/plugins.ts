@@ -162,7 +162,8 @@ async function buildRegistry(pluginPath: readonly string[]): Promise<Registry> {
   const others: OtherPlugin[] = [];
   const add = (fullName: string, klass: ConnectorClass, compatibleNames: readonly string[] = []): void => {
     if (!plugins.some((p) => p.klass === klass)) plugins.push({ fullName, klass });
-    for (const name of [fullName, ...compatibleNames]) for (const alias of aliasesFor(name)) if (!registry.has(alias)) registry.set(alias, klass);
+    for (const name of [fullName, ...compatibleNames])
+      for (const alias of aliasesFor(name)) if (!registry.has(alias)) registry.set(alias, klass);
   };
   for (const builtIn of BUILT_INS) {
     const mod = (await import(new URL(builtIn.module, import.meta.url).href)) as Record<string, unknown>;

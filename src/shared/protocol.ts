@@ -98,7 +98,8 @@ export interface SinkTaskHostRequest extends PluginLocation {
   port: MessagePort;
 }
 
-export type HostRequest = ConnectorHostRequest | SourceTaskHostRequest | SinkTaskHostRequest | ValidateHostRequest | PluginsHostRequest | PluginConfigHostRequest;
+export type HostRequest =
+  ConnectorHostRequest | SourceTaskHostRequest | SinkTaskHostRequest | ValidateHostRequest | PluginsHostRequest | PluginConfigHostRequest;
 
 /** How a hosted connector or task ended. A thrown error (run() rejects) means FAILED. */
 export interface HostResult {
@@ -111,9 +112,7 @@ export interface Credit {
 }
 
 // ---- Supervisor → connector host
-export type ToConnector =
-  | { t: 'task-configs'; id: number; maxTasks: number }
-  | { t: 'stop' };
+export type ToConnector = { t: 'task-configs'; id: number; maxTasks: number } | { t: 'stop' };
 
 // ---- Connector host → supervisor
 export type FromConnector =
@@ -182,7 +181,17 @@ export type FromSourceTask =
    * logged and written to the connector's dead letter queue (connectd's extension) by the
    * supervisor. Key and value are the Connect values as text; the record itself never had bytes.
    */
-  | { t: 'errant'; stage: string; className: string; error: ErrorInfo; topic: string; sourcePartition: string; sourceOffset: string; key: string | null; value: string | null };
+  | {
+      t: 'errant';
+      stage: string;
+      className: string;
+      error: ErrorInfo;
+      topic: string;
+      sourcePartition: string;
+      sourceOffset: string;
+      key: string | null;
+      value: string | null;
+    };
 
 // ---- Sink tasks. A Kafka partition and an offset travel as [topic, partition, offset].
 export type PartitionOffset = [topic: string, partition: number, offset: number];

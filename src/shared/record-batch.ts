@@ -29,7 +29,6 @@ export const MAX_BATCH_RECORDS = 1 << 16;
 export const HEADER_BYTES = 12;
 export const RECORD_FIXED_BYTES = 36;
 
-
 export interface EncodedBatch {
   readonly count: number;
   /** Bytes of record payload (keys, values, headers): what the in-flight byte budget counts. */
@@ -51,7 +50,12 @@ export interface EncodedBatch {
  * return synchronously takes the synchronous path: no Promise, no allocation per record beyond the
  * converted bytes.
  */
-export function encodeBatch(records: readonly SourceRecord[], keyConverter: SyncConverter, valueConverter: SyncConverter, headerConverter?: HeaderConverter): EncodedBatch;
+export function encodeBatch(
+  records: readonly SourceRecord[],
+  keyConverter: SyncConverter,
+  valueConverter: SyncConverter,
+  headerConverter?: HeaderConverter,
+): EncodedBatch;
 export function encodeBatch(
   records: readonly SourceRecord[],
   keyConverter: Converter,
@@ -73,7 +77,8 @@ export function encodeBatch(
     const key = keyConverter.utf8Of?.(keySchema, record.key) ?? keyConverter.fromConnectData(record.topic, keySchema, record.key);
     if (key instanceof Promise) return encodeRest(batch, records, i, key, undefined, keyConverter, valueConverter);
     const valueSchema = record.valueSchema ?? null;
-    const value = valueConverter.utf8Of?.(valueSchema, record.value) ?? valueConverter.fromConnectData(record.topic, valueSchema, record.value);
+    const value =
+      valueConverter.utf8Of?.(valueSchema, record.value) ?? valueConverter.fromConnectData(record.topic, valueSchema, record.value);
     if (value instanceof Promise) return encodeRest(batch, records, i, key, value, keyConverter, valueConverter);
     batch.add(record, key, value);
   }
@@ -93,7 +98,9 @@ async function encodeRest(
   for (let i = from; i < records.length; i++) {
     const record = records[i]!;
     const key = await (i === from ? firstKey : keyConverter.fromConnectData(record.topic, record.keySchema ?? null, record.key));
-    const value = await (i === from && firstValue !== undefined ? firstValue : valueConverter.fromConnectData(record.topic, record.valueSchema ?? null, record.value));
+    const value = await (i === from && firstValue !== undefined
+      ? firstValue
+      : valueConverter.fromConnectData(record.topic, record.valueSchema ?? null, record.value));
     batch.add(record, key, value);
   }
   return batch.write(records);
@@ -167,7 +174,10 @@ class BatchBuilder {
     const headerConverter = this.#headerConverter;
     for (const header of record.headers) {
       const converted =
-        headerConverter === undefined ? header.value : (headerConverter.utf8Of?.(null, header.value) ?? headerConverter.fromConnectHeader(record.topic, header.key, null, header.value));
+        headerConverter === undefined
+          ? header.value
+          : (headerConverter.utf8Of?.(null, header.value) ??
+            headerConverter.fromConnectHeader(record.topic, header.key, null, header.value));
       this.#headerValues.push(converted);
       let keyIndex = this.#headerKeyIndex.get(header.key);
       if (keyIndex === undefined) {

@@ -18,7 +18,10 @@ t.test('interpolates linearly inside the bucket that holds the rank', async (t) 
 
 t.test('edges: the +Inf bucket gives the largest finite bound; empty buckets are skipped; no data is NaN', async (t) => {
   t.equal(histogramQuantile({ '0.01': 1, '0.1': 1, '+Inf': 4 }, 0.99), 0.1);
-  t.ok(near(histogramQuantile({ '0.01': 0, '0.025': 0, '0.05': 10, '+Inf': 10 }, 0.5), 0.0375), 'interpolated from the last empty bucket below');
+  t.ok(
+    near(histogramQuantile({ '0.01': 0, '0.025': 0, '0.05': 10, '+Inf': 10 }, 0.5), 0.0375),
+    'interpolated from the last empty bucket below',
+  );
   t.ok(Number.isNaN(histogramQuantile({ '0.01': 0, '+Inf': 0 }, 0.5)));
   t.ok(Number.isNaN(histogramQuantile({}, 0.5)));
 });

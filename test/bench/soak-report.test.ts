@@ -120,7 +120,24 @@ t.test('the curve: one panel per measure, the restart shaded, a line broken wher
     title: 't',
     subtitle: 's',
     xLabel: 'x',
-    panels: [{ title: 'p', series: [{ label: 'a', color: '#000', points: [[0, 1], [1, 2], [2, null], [3, 4], [4, 5]] }] }],
+    panels: [
+      {
+        title: 'p',
+        series: [
+          {
+            label: 'a',
+            color: '#000',
+            points: [
+              [0, 1],
+              [1, 2],
+              [2, null],
+              [3, 4],
+              [4, 5],
+            ],
+          },
+        ],
+      },
+    ],
   });
   t.equal(chart.match(/<path /g)?.length, 2, 'two segments around the null');
 });

@@ -54,12 +54,27 @@ listeners=http://127.0.0.1:0
 `;
 const worker = await file('worker.properties', WORKER);
 const generator = await file('generator.properties', 'name=generator\nconnector.class=GeneratorSource\ntasks.max=2\ntopic=generated\n');
-const database = await file('database.json', JSON.stringify({ name: 'db', config: { 'connector.class': 'DatabaseSource', 'db.url': 'postgres://db', 'db.password': 'long-enough-secret' } }));
+const database = await file(
+  'database.json',
+  JSON.stringify({
+    name: 'db',
+    config: { 'connector.class': 'DatabaseSource', 'db.url': 'postgres://db', 'db.password': 'long-enough-secret' },
+  }),
+);
 
 t.test('--help describes the commands, options and exit codes', async (t) => {
   const run = await connectd(['--help']);
   t.equal(run.code, 0);
-  for (const text of ['connectd standalone <worker-config>', 'connectd validate <worker-config>', '--override <key>=<value>', '--help-config', '--version', 'CONNECTD_<KEY>', 'Exit status', '3 invalid configuration']) {
+  for (const text of [
+    'connectd standalone <worker-config>',
+    'connectd validate <worker-config>',
+    '--override <key>=<value>',
+    '--help-config',
+    '--version',
+    'CONNECTD_<KEY>',
+    'Exit status',
+    '3 invalid configuration',
+  ]) {
     t.match(run.stdout, text);
   }
   t.equal(run.stderr, '');
@@ -83,7 +98,15 @@ t.test('--help-config lists every key; --markdown is the README table', async (t
 });
 
 t.test('usage errors exit 2 and show the usage', async (t) => {
-  for (const args of [[], ['bogus'], ['--bogus'], ['validate'], ['standalone'], ['validate', worker, '-o', 'no-equals-sign'], ['validate', worker, '--override']]) {
+  for (const args of [
+    [],
+    ['bogus'],
+    ['--bogus'],
+    ['validate'],
+    ['standalone'],
+    ['validate', worker, '-o', 'no-equals-sign'],
+    ['validate', worker, '--override'],
+  ]) {
     const run = await connectd(args);
     t.equal(run.code, 2, `connectd ${args.join(' ')}`);
     t.match(run.stderr, /^connectd: .+\n\nUsage: connectd standalone/, `connectd ${args.join(' ')}: reason, then usage`);
@@ -94,12 +117,15 @@ t.test('validate: a valid worker and connectors (built-in, plugin, JSON REST sha
   const run = await connectd(['validate', worker, generator, database]);
   t.equal(run.code, 0, run.stderr);
   t.equal(run.stderr, '');
-  t.equal(run.stdout, [
-    `${worker}: valid worker configuration (standalone; Kafka 127.0.0.1:1)`,
-    `${generator}: valid connector generator (GeneratorSource 0.1.0)`,
-    `${database}: valid connector db (DatabaseSource 1.2.3)`,
-    '',
-  ].join('\n'));
+  t.equal(
+    run.stdout,
+    [
+      `${worker}: valid worker configuration (standalone; Kafka 127.0.0.1:1)`,
+      `${generator}: valid connector generator (GeneratorSource 0.1.0)`,
+      `${database}: valid connector db (DatabaseSource 1.2.3)`,
+      '',
+    ].join('\n'),
+  );
 });
 
 t.test('validate: a distributed worker config (group.id, no offsets file) is checked as one', async (t) => {
@@ -114,19 +140,34 @@ t.test('validate: a distributed worker config (group.id, no offsets file) is che
 });
 
 t.test("validate: a connector's cross-key problems (its validate()) are problems", async (t) => {
-  const upsert = await file('upsert.json', JSON.stringify({ name: 'up', 'connector.class': 'JdbcSink', topics: 't', 'connection.url': 'jdbc:postgresql://db/x', 'insert.mode': 'upsert' }));
+  const upsert = await file(
+    'upsert.json',
+    JSON.stringify({
+      name: 'up',
+      'connector.class': 'JdbcSink',
+      topics: 't',
+      'connection.url': 'jdbc:postgresql://db/x',
+      'insert.mode': 'upsert',
+    }),
+  );
   const run = await connectd(['validate', worker, upsert]);
   t.equal(run.code, 3);
   t.match(run.stderr, `${upsert}: insert.mode="upsert": upsert needs a primary key`);
 });
 
-t.test("validate: a Kafka Connect worker config is valid; each key connectd does not apply gets one warning", async (t) => {
-  const kc = await file('kafka-connect-worker.properties', `${WORKER}scheduled.rebalance.max.delay.ms=0\nmetric.reporters=\nheader.converter=org.apache.kafka.connect.storage.SimpleHeaderConverter\nadmin.retries=3\n`);
+t.test('validate: a Kafka Connect worker config is valid; each key connectd does not apply gets one warning', async (t) => {
+  const kc = await file(
+    'kafka-connect-worker.properties',
+    `${WORKER}scheduled.rebalance.max.delay.ms=0\nmetric.reporters=\nheader.converter=org.apache.kafka.connect.storage.SimpleHeaderConverter\nadmin.retries=3\n`,
+  );
   const run = await connectd(['validate', kc, generator]);
   t.equal(run.code, 0, run.stderr);
   const warnings = run.stderr.trimEnd().split('\n');
   t.equal(warnings.length, 3, 'one line per ignored key (header.converter is applied)');
-  t.match(warnings.find((l) => l.includes('scheduled.rebalance.max.delay.ms')), `${kc}: warning: scheduled.rebalance.max.delay.ms is a Kafka Connect setting that connectd does not apply: `);
+  t.match(
+    warnings.find((l) => l.includes('scheduled.rebalance.max.delay.ms')),
+    `${kc}: warning: scheduled.rebalance.max.delay.ms is a Kafka Connect setting that connectd does not apply: `,
+  );
   t.ok(warnings.some((l) => l.includes('metric.reporters')) && warnings.some((l) => l.includes('admin.retries')));
   const refused = await file('kafka-connect-eos.properties', `${WORKER}exactly.once.source.support=enabled\n`);
   const eos = await connectd(['validate', refused]);
@@ -135,19 +176,25 @@ t.test("validate: a Kafka Connect worker config is valid; each key connectd does
 });
 
 t.test('validate: invalid worker keys exit 3, each named with its source', async (t) => {
-  const bad = await file('bad-worker.properties', `${WORKER}offset.flush.intervall.ms=1000\nworker.threads=0\nvalue.converter.schemas.enable=maybe\nsasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="u" password="hunter2"\n`);
+  const bad = await file(
+    'bad-worker.properties',
+    `${WORKER}offset.flush.intervall.ms=1000\nworker.threads=0\nvalue.converter.schemas.enable=maybe\nsasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="u" password="hunter2"\n`,
+  );
   const run = await connectd(['validate', bad, generator, '-o', 'listeners=ftp://nowhere'], { CONNECTD_LOG_LEVEL: 'loud' });
   t.equal(run.code, 3);
   t.equal(run.stdout, '');
   const lines = run.stderr.trimEnd().split('\n');
-  t.same(lines.slice(0, -1).sort(), [
-    `${bad}: offset.flush.intervall.ms="1000": unknown worker configuration key (did you mean offset.flush.interval.ms?); \`connectd --help-config\` lists every key (prefixes: producer., key.converter., value.converter., config.providers.; Kafka security: security.protocol, sasl.*, ssl.*)`,
-    `${bad}: sasl.jaas.config="[hidden]": not valid JAAS configuration: missing ';' at the end`,
-    `${bad}: value.converter.schemas.enable="maybe": Expected value to be either true or false`,
-    `${bad}: worker.threads="0": worker.threads must be a positive integer`,
-    'command line: listeners="ftp://nowhere": expected a URL like http://host:port (empty host listens on all interfaces)',
-    'environment CONNECTD_LOG_LEVEL: log.level="loud": must be one of the possible values: ["trace","debug","info","warn","error","fatal"]',
-  ].sort());
+  t.same(
+    lines.slice(0, -1).sort(),
+    [
+      `${bad}: offset.flush.intervall.ms="1000": unknown worker configuration key (did you mean offset.flush.interval.ms?); \`connectd --help-config\` lists every key (prefixes: producer., key.converter., value.converter., config.providers.; Kafka security: security.protocol, sasl.*, ssl.*)`,
+      `${bad}: sasl.jaas.config="[hidden]": not valid JAAS configuration: missing ';' at the end`,
+      `${bad}: value.converter.schemas.enable="maybe": Expected value to be either true or false`,
+      `${bad}: worker.threads="0": worker.threads must be a positive integer`,
+      'command line: listeners="ftp://nowhere": expected a URL like http://host:port (empty host listens on all interfaces)',
+      'environment CONNECTD_LOG_LEVEL: log.level="loud": must be one of the possible values: ["trace","debug","info","warn","error","fatal"]',
+    ].sort(),
+  );
   t.equal(lines.at(-1), 'connectd validate: 6 problems in 3 sources');
   t.notMatch(run.stderr, /hunter2/, 'the password is never printed');
 });
@@ -161,7 +208,10 @@ t.test('validate: the command line beats the environment, which beats the file',
 });
 
 t.test('validate: invalid connector keys (framework and plugin) exit 3, named with the connector file', async (t) => {
-  const framework = await file('framework.properties', 'name=bad/name\nconnector.class=GeneratorSource\ntasks.max=0\ntopic=t\ntopic.creation.default.partitions=3\nrecords.per.partition=lots\n');
+  const framework = await file(
+    'framework.properties',
+    'name=bad/name\nconnector.class=GeneratorSource\ntasks.max=0\ntopic=t\ntopic.creation.default.partitions=3\nrecords.per.partition=lots\n',
+  );
   const plugin = await file('plugin.properties', 'name=db2\nconnector.class=DatabaseSource\ndb.password=short\ndb.port=70000\n');
   const duplicate = await file('duplicate.properties', 'name=db2\nconnector.class=DatabaseSource\ndb.url=x\n');
   const run = await connectd(['validate', worker, framework, plugin, duplicate]);
@@ -182,7 +232,10 @@ t.test('validate: invalid connector keys (framework and plugin) exit 3, named wi
 });
 
 t.test('validate: client keys in neither Java nor librdkafka names are refused by name, without the Kafka binding', async (t) => {
-  const overrides = await file('overrides.properties', 'name=ov\nconnector.class=GeneratorSource\ntopic=t\nproducer.override.max.request.size=2000000\nproducer.override.batch.sise=1\nconsumer.override.fetch.max.wait=5\n');
+  const overrides = await file(
+    'overrides.properties',
+    'name=ov\nconnector.class=GeneratorSource\ntopic=t\nproducer.override.max.request.size=2000000\nproducer.override.batch.sise=1\nconsumer.override.fetch.max.wait=5\n',
+  );
   const run = await connectd(['validate', worker, overrides, '-o', 'producer.linger.msec=5', '-o', 'consumer.fetch.max.wait.ms=100']);
   t.equal(run.code, 3, run.stderr);
   const lines = run.stderr.trimEnd().split('\n');
@@ -206,8 +259,11 @@ t.test('validate: an unknown connector class, a missing file, a missing plugin.p
 
   const missingPlugins = await connectd(['validate', worker, generator, '-o', `plugin.path=${PLUGINS},/no/such/dir`]);
   t.equal(missingPlugins.code, 3);
-  t.equal(missingPlugins.stderr, `command line: plugin.path="${PLUGINS},/no/such/dir": /no/such/dir does not exist\nconnectd validate: 1 problem in 1 source\n`,
-    'the connectors are still checked against the entries that exist');
+  t.equal(
+    missingPlugins.stderr,
+    `command line: plugin.path="${PLUGINS},/no/such/dir": /no/such/dir does not exist\nconnectd validate: 1 problem in 1 source\n`,
+    'the connectors are still checked against the entries that exist',
+  );
 });
 
 t.test('validate loads plugins in a worker thread where the Kafka binding is refused', async (t) => {
@@ -232,8 +288,14 @@ t.test('validate and its thread never reach the Kafka binding (static imports)',
     }
   }
   t.ok(seen.has(path.join(ROOT, 'dist/src/shared/plugins.js')), 'the walk reaches the plugin loader');
-  t.same([...seen].filter((f) => f.includes(`${path.sep}kafka${path.sep}`)), []);
-  t.notOk([...packages].some((p) => p.includes('kafka')), [...packages].join(', '));
+  t.same(
+    [...seen].filter((f) => f.includes(`${path.sep}kafka${path.sep}`)),
+    [],
+  );
+  t.notOk(
+    [...packages].some((p) => p.includes('kafka')),
+    [...packages].join(', '),
+  );
 });
 
 t.test('standalone: an invalid configuration exits 3 at once, naming every problem, connecting to nothing', async (t) => {
@@ -241,23 +303,32 @@ t.test('standalone: an invalid configuration exits 3 at once, naming every probl
   const started = Date.now();
   const run = await connectd(['standalone', worker, bad, '-o', 'offset.flush.interval.ms=often'], {}, 20000);
   t.equal(run.code, 3);
-  t.equal(run.stderr, [
-    'connectd: invalid configuration, not starting:',
-    '  command line: offset.flush.interval.ms="often": must be an integer',
-    `  ${bad}: tasks.max="0": Value must be at least 1`,
-    `  ${bad}: topic: Missing required configuration "topic" which has no default value.`,
-    '',
-  ].join('\n'));
+  t.equal(
+    run.stderr,
+    [
+      'connectd: invalid configuration, not starting:',
+      '  command line: offset.flush.interval.ms="often": must be an integer',
+      `  ${bad}: tasks.max="0": Value must be at least 1`,
+      `  ${bad}: topic: Missing required configuration "topic" which has no default value.`,
+      '',
+    ].join('\n'),
+  );
   t.equal(run.stdout, '', 'no log lines: nothing started');
   t.ok(Date.now() - started < 15000, 'before any Kafka connection timeout');
 });
 
 t.test('validate: config provider placeholders are resolved as the daemon resolves them, and never printed resolved', async (t) => {
   const secrets = await file('secrets.properties', 'url=postgres://db\npassword=long-enough-secret\nshort=abc\n');
-  const good = await file('provided.properties', `name=p\nconnector.class=DatabaseSource\ndb.url=\${file:${secrets}:url}\ndb.password=\${file:${secrets}:password}\n`);
+  const good = await file(
+    'provided.properties',
+    `name=p\nconnector.class=DatabaseSource\ndb.url=\${file:${secrets}:url}\ndb.password=\${file:${secrets}:password}\n`,
+  );
   const run = await connectd(['validate', worker, good, '-o', 'config.providers=file', '-o', `allowed.paths=${dir}`]);
   t.equal(run.code, 0, run.stderr);
-  const bad = await file('provided-bad.properties', `name=p\nconnector.class=DatabaseSource\ndb.url=\${file:${secrets}:nope}\ndb.password=\${file:${secrets}:short}\n`);
+  const bad = await file(
+    'provided-bad.properties',
+    `name=p\nconnector.class=DatabaseSource\ndb.url=\${file:${secrets}:nope}\ndb.password=\${file:${secrets}:short}\n`,
+  );
   const badRun = await connectd(['validate', worker, bad, '-o', 'config.providers=file', '-o', `allowed.paths=${dir}`]);
   t.equal(badRun.code, 3);
   t.match(badRun.stderr, `${bad}: db.url="\${file:${secrets}:nope}": cannot resolve \${file:${secrets}:nope}: ${secrets} has no key nope`);
@@ -265,7 +336,10 @@ t.test('validate: config provider placeholders are resolved as the daemon resolv
   t.notMatch(badRun.stderr, /abc/);
   const outside = await connectd(['validate', worker, good, '-o', 'config.providers=file']);
   t.equal(outside.code, 3, 'without allowed.paths, no file');
-  t.match(outside.stderr, `${good}: db.url="\${file:${secrets}:url}": cannot resolve \${file:${secrets}:url}: ${secrets}: not under allowed.paths (none set); set allowed.paths to allow it`);
+  t.match(
+    outside.stderr,
+    `${good}: db.url="\${file:${secrets}:url}": cannot resolve \${file:${secrets}:url}: ${secrets}: not under allowed.paths (none set); set allowed.paths to allow it`,
+  );
 });
 
 t.test('validate: a file connector outside allowed.paths is refused, naming the key, the path and the allowlist', async (t) => {
@@ -279,21 +353,59 @@ t.test('validate: a file connector outside allowed.paths is refused, naming the 
 
 t.test('validate: the HTTPS listener key and certificate, and the basic auth users file, are read and checked', async (t) => {
   const pem = (name: string): string => {
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', path.join(dir, `${name}.key`), '-out', path.join(dir, `${name}.crt`), '-days', '1', '-subj', '/CN=127.0.0.1'], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        path.join(dir, `${name}.key`),
+        '-out',
+        path.join(dir, `${name}.crt`),
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+      ],
+      { stdio: 'ignore' },
+    );
     return readFileSync(path.join(dir, `${name}.key`), 'utf8') + readFileSync(path.join(dir, `${name}.crt`), 'utf8');
   };
   const [one, two] = [pem('one'), pem('two')];
   const keystore = await file('rest.pem', one);
-  const mismatched = await file('mismatched.pem', one.slice(0, one.indexOf('-----BEGIN CERTIFICATE')) + two.slice(two.indexOf('-----BEGIN CERTIFICATE')));
+  const mismatched = await file(
+    'mismatched.pem',
+    one.slice(0, one.indexOf('-----BEGIN CERTIFICATE')) + two.slice(two.indexOf('-----BEGIN CERTIFICATE')),
+  );
   const users = await file('users.properties', 'admin=s3cret\n');
   const noUsers = await file('no-users.properties', '# nobody\n');
   const https = ['-o', 'listeners=https://127.0.0.1:0', '-o', `rest.basic.auth.credentials.file=${users}`];
   const ok = await connectd(['validate', worker, ...https, '-o', `listeners.https.ssl.keystore.location=${keystore}`]);
   t.equal(ok.code, 0, ok.stderr);
-  const bad = await connectd(['validate', worker, ...https, '-o', `listeners.https.ssl.keystore.location=${mismatched}`, '-o', `rest.basic.auth.credentials.file=${noUsers}`]);
+  const bad = await connectd([
+    'validate',
+    worker,
+    ...https,
+    '-o',
+    `listeners.https.ssl.keystore.location=${mismatched}`,
+    '-o',
+    `rest.basic.auth.credentials.file=${noUsers}`,
+  ]);
   t.equal(bad.code, 3);
-  t.match(bad.stderr, `command line: listeners.https.ssl.keystore.location="${mismatched}": not a usable PEM private key and certificate chain: `);
+  t.match(
+    bad.stderr,
+    `command line: listeners.https.ssl.keystore.location="${mismatched}": not a usable PEM private key and certificate chain: `,
+  );
   t.match(bad.stderr, `command line: rest.basic.auth.credentials.file="${noUsers}": no user=password lines`);
-  const missing = await connectd(['validate', worker, ...https, '-o', `listeners.https.ssl.keystore.location=${path.join(dir, 'nope.pem')}`]);
+  const missing = await connectd([
+    'validate',
+    worker,
+    ...https,
+    '-o',
+    `listeners.https.ssl.keystore.location=${path.join(dir, 'nope.pem')}`,
+  ]);
   t.match(missing.stderr, `listeners.https.ssl.keystore.location="${path.join(dir, 'nope.pem')}": cannot read: no such file`);
 });

@@ -35,7 +35,9 @@ t.test('JSON lines by default, with connector and task fields from child loggers
 
 t.test('pretty on a terminal (log.format=auto), or when asked; JSON when asked even on a terminal', async (t) => {
   const tty = new Capture(true);
-  createLogger('info', tty, { colors: false }).child({ connector: 'generator', task: 0 }).warn({ topic: 'a', lag: { ms: 5 } }, 'slow broker');
+  createLogger('info', tty, { colors: false })
+    .child({ connector: 'generator', task: 0 })
+    .warn({ topic: 'a', lag: { ms: 5 } }, 'slow broker');
   t.match(tty.text(), /^\d\d:\d\d:\d\d\.\d{3} WARN {2}\[generator\/0\] slow broker topic=a lag=\{"ms":5\}\n$/);
   const forced = new Capture(false);
   createLogger('info', forced, { format: 'pretty', colors: false }).info('hello');
@@ -49,7 +51,13 @@ t.test('pretty on a terminal (log.format=auto), or when asked; JSON when asked e
 });
 
 t.test('pretty errors show their stack', async (t) => {
-  const line = JSON.stringify({ level: 50, time: 0, msg: 'failed', connector: 'c', err: { type: 'Error', message: 'x', stack: 'Error: x\n    at here' } });
+  const line = JSON.stringify({
+    level: 50,
+    time: 0,
+    msg: 'failed',
+    connector: 'c',
+    err: { type: 'Error', message: 'x', stack: 'Error: x\n    at here' },
+  });
   t.equal(formatPretty(line), '00:00:00.000 ERROR [c] failed\n    Error: x\n        at here\n');
   t.equal(formatPretty('not json\n'), 'not json\n');
 });
@@ -57,10 +65,21 @@ t.test('pretty errors show their stack', async (t) => {
 t.test('secrets are masked in log lines, nested or not', async (t) => {
   const out = new Capture();
   const logger = createLogger('info', out);
-  logger.info({ config: { 'sasl.jaas.config': 'x password="hunter2"', 'ssl.keystore.password': 'hunter2', 'db.url': 'jdbc:x' }, password: 'hunter2', nested: { deeper: { 'client.secret': 'hunter2' } } }, 'config');
+  logger.info(
+    {
+      config: { 'sasl.jaas.config': 'x password="hunter2"', 'ssl.keystore.password': 'hunter2', 'db.url': 'jdbc:x' },
+      password: 'hunter2',
+      nested: { deeper: { 'client.secret': 'hunter2' } },
+    },
+    'config',
+  );
   const text = out.text();
   t.notMatch(text, /hunter2/);
-  t.match(JSON.parse(text), { config: { 'sasl.jaas.config': '[hidden]', 'ssl.keystore.password': '[hidden]', 'db.url': 'jdbc:x' }, password: '[hidden]', nested: { deeper: { 'client.secret': '[hidden]' } } });
+  t.match(JSON.parse(text), {
+    config: { 'sasl.jaas.config': '[hidden]', 'ssl.keystore.password': '[hidden]', 'db.url': 'jdbc:x' },
+    password: '[hidden]',
+    nested: { deeper: { 'client.secret': '[hidden]' } },
+  });
 });
 
 t.test('maskSecrets leaves what it does not need to touch alone', async (t) => {
@@ -68,6 +87,20 @@ t.test('maskSecrets leaves what it does not need to touch alone', async (t) => {
   t.equal(maskSecrets(plain), plain, 'same object when nothing is secret');
   const err = new Error('password=1');
   t.equal(maskSecrets(err), err);
-  t.same(maskSecrets({ 'key.converter': 'x', 'ssl.key.location': '/k', 'ssl.key.pem': 'PEM', 'sasl.oauthbearer.token.endpoint.url': 'u', 'rest.basic.auth.credentials.file': '/f' }),
-    { 'key.converter': 'x', 'ssl.key.location': '/k', 'ssl.key.pem': '[hidden]', 'sasl.oauthbearer.token.endpoint.url': 'u', 'rest.basic.auth.credentials.file': '/f' });
+  t.same(
+    maskSecrets({
+      'key.converter': 'x',
+      'ssl.key.location': '/k',
+      'ssl.key.pem': 'PEM',
+      'sasl.oauthbearer.token.endpoint.url': 'u',
+      'rest.basic.auth.credentials.file': '/f',
+    }),
+    {
+      'key.converter': 'x',
+      'ssl.key.location': '/k',
+      'ssl.key.pem': '[hidden]',
+      'sasl.oauthbearer.token.endpoint.url': 'u',
+      'rest.basic.auth.credentials.file': '/f',
+    },
+  );
 });

@@ -51,9 +51,21 @@ t.test('a file source moved from Kafka Connect resumes in connectd: every line o
   const input = path.join(root, 'data', 'in.txt');
   await mkdir(path.dirname(input), { recursive: true });
   await writeFile(input, `${lines(N).join('\n')}\n`);
-  const connector = { name: NAME, 'connector.class': 'org.apache.kafka.connect.file.FileStreamSourceConnector', 'tasks.max': '1', file: input, topic: TOPIC };
+  const connector = {
+    name: NAME,
+    'connector.class': 'org.apache.kafka.connect.file.FileStreamSourceConnector',
+    'tasks.max': '1',
+    file: input,
+    topic: TOPIC,
+  };
 
-  const kafkaConnect = await KafkaConnectProcess.start({ dir: path.join(root, 'kafka-connect'), bootstrapServers: cluster.bootstrapServers, worker: converters, connectors: [connector], startTimeoutMs: 240000 });
+  const kafkaConnect = await KafkaConnectProcess.start({
+    dir: path.join(root, 'kafka-connect'),
+    bootstrapServers: cluster.bootstrapServers,
+    worker: converters,
+    connectors: [connector],
+    startTimeoutMs: 240000,
+  });
   t.teardown(() => kafkaConnect.kill());
   const size = (await stat(input)).size;
   // Kafka Connect's REST answers from its offset store: the position is in the file once it shows.
@@ -71,7 +83,10 @@ t.test('a file source moved from Kafka Connect resumes in connectd: every line o
   await appendFile(input, `${lines(M, N).join('\n')}\n`);
   const grown = (await stat(input)).size;
   await waitFor(`connectd committed position ${grown}`, async () => (await positionOver(daemon.url)) === grown, 240000, 500);
-  t.same((await daemon.status(NAME)).tasks.map((task) => task.state), ['RUNNING']);
+  t.same(
+    (await daemon.status(NAME)).tasks.map((task) => task.state),
+    ['RUNNING'],
+  );
   t.equal(await daemon.stop(), 0);
 
   const records = await readTopic(cluster.bootstrapServers, TOPIC);

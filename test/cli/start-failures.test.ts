@@ -27,16 +27,26 @@ interface Run {
 }
 
 /** Runs `connectd standalone`; SIGKILLed after `limitMs` (then code is null): the bound under test. */
-function standalone(worker: Record<string, string>, connectorFiles: string[], limitMs: number, mode: 'standalone' | 'distributed' = 'standalone'): Promise<Run> {
+function standalone(
+  worker: Record<string, string>,
+  connectorFiles: string[],
+  limitMs: number,
+  mode: 'standalone' | 'distributed' = 'standalone',
+): Promise<Run> {
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('CONNECTD_') && k !== 'NOTIFY_SOCKET'));
   return new Promise((resolve, reject) => {
     const workerFile = path.join(dir, `worker-${++runs}.properties`);
     writeFile(workerFile, toProperties(worker)).then(() => {
       const started = Date.now();
-      execFile(process.execPath, [MAIN, mode, workerFile, ...connectorFiles], { env: base, timeout: limitMs, killSignal: 'SIGKILL' }, (err, stdout, stderr) => {
-        const code = err === null ? 0 : typeof err.code === 'number' ? err.code : null;
-        resolve({ code, stdout, stderr, ms: Date.now() - started });
-      });
+      execFile(
+        process.execPath,
+        [MAIN, mode, workerFile, ...connectorFiles],
+        { env: base, timeout: limitMs, killSignal: 'SIGKILL' },
+        (err, stdout, stderr) => {
+          const code = err === null ? 0 : typeof err.code === 'number' ? err.code : null;
+          resolve({ code, stdout, stderr, ms: Date.now() - started });
+        },
+      );
     }, reject);
   });
 }
@@ -107,7 +117,10 @@ t.test('an unreadable offsets file: exit 4, naming the file and the reason', asy
   await mkdir(offsets);
   const run = await standalone(workerKeys('127.0.0.1:1', offsets), [], 20000);
   t.equal(run.code, EXIT_DATA_ERROR, run.stderr);
-  t.match(run.stderr, `connectd: cannot use the offsets file, not starting: offset.storage.file.filename=${offsets}: cannot read it (EISDIR`);
+  t.match(
+    run.stderr,
+    `connectd: cannot use the offsets file, not starting: offset.storage.file.filename=${offsets}: cannot read it (EISDIR`,
+  );
   t.match(run.stderr, "To recover: make it readable and writable by connectd's user");
   t.ok(run.ms < 15000, `exited in ${run.ms} ms`);
 });
@@ -115,7 +128,11 @@ t.test('an unreadable offsets file: exit 4, naming the file and the reason', asy
 t.test('a plugin that throws as it loads: exit 3 at once with its error', async (t) => {
   const connector = path.join(dir, 'throws.properties');
   await writeFile(connector, 'name=throws\nconnector.class=ThrowsAtLoadSource\ntasks.max=1\n');
-  const run = await standalone({ ...workerKeys('127.0.0.1:1', path.join(dir, 'offsets-plugin.json')), 'plugin.path': THROWING_PLUGIN }, [connector], 20000);
+  const run = await standalone(
+    { ...workerKeys('127.0.0.1:1', path.join(dir, 'offsets-plugin.json')), 'plugin.path': THROWING_PLUGIN },
+    [connector],
+    20000,
+  );
   t.equal(run.code, EXIT_INVALID_CONFIG, run.stderr);
   t.match(run.stderr, `${connector}: connector.class="ThrowsAtLoadSource": ThrowsAtLoad: this plugin cannot be loaded`);
   t.ok(run.ms < 15000, `exited in ${run.ms} ms`);
@@ -154,6 +171,9 @@ t.test('the REST port in use: exit 1 within a bound, Kafka clients and threads r
 
   const distributed = await standalone(distributedKeys(cluster.bootstrapServers, port), [], 60000, 'distributed');
   t.equal(distributed.code, EXIT_FAILURE, `distributed: exit 1; stderr: ${distributed.stderr}`);
-  t.match(distributed.stderr, `connectd: not starting: listeners=http://127.0.0.1:${port}: cannot listen for the REST API (listen EADDRINUSE`);
+  t.match(
+    distributed.stderr,
+    `connectd: not starting: listeners=http://127.0.0.1:${port}: cannot listen for the REST API (listen EADDRINUSE`,
+  );
   t.ok(distributed.ms < 45000, `distributed: exited in ${distributed.ms} ms`);
 });

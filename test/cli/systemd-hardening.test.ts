@@ -37,7 +37,9 @@ t.teardown(() => cluster.stop());
 t.test('systemd-analyze security scores the unit 2.0 or lower', async (t) => {
   const file = path.join(dir, 'connectd.service');
   await writeFile(file, UNIT);
-  const { stdout } = await run('systemd-analyze', ['security', '--offline=true', '--no-pager', file], { timeout: 60000 }).catch((err: { stdout?: string; stderr?: string }) => ({ stdout: `${err.stdout ?? ''}${err.stderr ?? ''}` }));
+  const { stdout } = await run('systemd-analyze', ['security', '--offline=true', '--no-pager', file], { timeout: 60000 }).catch(
+    (err: { stdout?: string; stderr?: string }) => ({ stdout: `${err.stdout ?? ''}${err.stderr ?? ''}` }),
+  );
   const score = /Overall exposure level for connectd\.service: ([0-9.]+)/.exec(stdout);
   t.ok(score !== null, `systemd-analyze printed a score:\n${stdout.slice(-500)}`);
   t.ok(Number(score?.[1]) <= 2.0, `exposure ${score?.[1]} ≤ 2.0`);
@@ -70,16 +72,32 @@ async function exercise(t: Test, name: string, wrap: string[]): Promise<void> {
     startTimeoutMs: 60000,
     worker: { 'allowed.paths': dir },
     connectors: [
-      { name: 'gen', 'connector.class': 'GeneratorSource', topic, 'source.partitions': '2', 'tasks.max': '2', 'batch.size': '50', 'records.per.second': '2000' },
+      {
+        name: 'gen',
+        'connector.class': 'GeneratorSource',
+        topic,
+        'source.partitions': '2',
+        'tasks.max': '2',
+        'batch.size': '50',
+        'records.per.second': '2000',
+      },
       { name: 'sink', 'connector.class': 'FileStreamSink', topics: topic, file: sinkFile },
     ],
   });
   t.teardown(() => proc.kill());
-  await waitFor('the source and the sink running', async () => {
-    const [gen, sink] = [await proc.status('gen'), await proc.status('sink')];
-    return gen.tasks.length === 2 && gen.tasks.every((x) => x.state === 'RUNNING') && sink.tasks[0]?.state === 'RUNNING';
-  }, 60000);
-  await waitFor('records through the sink', async () => (await readFile(sinkFile, 'utf8').catch(() => '')).split('\n').length > 1000, 60000);
+  await waitFor(
+    'the source and the sink running',
+    async () => {
+      const [gen, sink] = [await proc.status('gen'), await proc.status('sink')];
+      return gen.tasks.length === 2 && gen.tasks.every((x) => x.state === 'RUNNING') && sink.tasks[0]?.state === 'RUNNING';
+    },
+    60000,
+  );
+  await waitFor(
+    'records through the sink',
+    async () => (await readFile(sinkFile, 'utf8').catch(() => '')).split('\n').length > 1000,
+    60000,
+  );
   const metrics = await (await fetch(`${proc.url}/metrics`)).text();
   t.match(metrics, /^connectd_process_open_fds \d+/m, 'process metrics read from /proc/self');
   t.match(metrics, /^connectd_process_resident_memory_bytes \d+/m);
@@ -90,7 +108,7 @@ async function exercise(t: Test, name: string, wrap: string[]): Promise<void> {
   t.ok(records.length > 1000, `${records.length} records in the topic`);
 }
 
-t.test('every system call the daemon makes passes the unit\'s SystemCallFilter', async (t) => {
+t.test("every system call the daemon makes passes the unit's SystemCallFilter", async (t) => {
   const filters = setting('SystemCallFilter');
   t.ok(filters.length > 0, 'the unit filters system calls');
   t.equal(setting('SystemCallErrorNumber')[0], 'EPERM', 'a call outside the filter fails with EPERM instead of killing the service');

@@ -29,19 +29,32 @@ t.test('READY once serving, watchdog pings, STOPPING and a graceful exit on SIGT
   const port = await freePort();
   const offsetsFile = path.join(dir, 'offsets.json');
   const workerFile = path.join(dir, 'worker.properties');
-  await writeFile(workerFile, toProperties({
-    'bootstrap.servers': cluster.bootstrapServers,
-    'key.converter': 'org.apache.kafka.connect.storage.StringConverter',
-    'value.converter': 'org.apache.kafka.connect.storage.StringConverter',
-    'offset.storage.file.filename': offsetsFile,
-    'offset.flush.interval.ms': '60000',
-    'offset.flush.timeout.ms': '2000',
-    'task.shutdown.graceful.timeout.ms': '3000',
-    listeners: `http://127.0.0.1:${port}`,
-    'worker.threads': '1',
-  }));
+  await writeFile(
+    workerFile,
+    toProperties({
+      'bootstrap.servers': cluster.bootstrapServers,
+      'key.converter': 'org.apache.kafka.connect.storage.StringConverter',
+      'value.converter': 'org.apache.kafka.connect.storage.StringConverter',
+      'offset.storage.file.filename': offsetsFile,
+      'offset.flush.interval.ms': '60000',
+      'offset.flush.timeout.ms': '2000',
+      'task.shutdown.graceful.timeout.ms': '3000',
+      listeners: `http://127.0.0.1:${port}`,
+      'worker.threads': '1',
+    }),
+  );
   const connectorFile = path.join(dir, 'generator.properties');
-  await writeFile(connectorFile, toProperties({ name: 'generator', 'connector.class': 'GeneratorSource', 'tasks.max': '1', topic: 'notify-test', 'records.per.partition': '-1', 'poll.interval.ms': '10' }));
+  await writeFile(
+    connectorFile,
+    toProperties({
+      name: 'generator',
+      'connector.class': 'GeneratorSource',
+      'tasks.max': '1',
+      topic: 'notify-test',
+      'records.per.partition': '-1',
+      'poll.interval.ms': '10',
+    }),
+  );
 
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('CONNECTD_')));
   const log = createWriteStream(path.join(dir, 'connectd.log'));
@@ -58,11 +71,24 @@ t.test('READY once serving, watchdog pings, STOPPING and a graceful exit on SIGT
 
   const ready = await listener.next('READY', 90000);
   const readyIndex = listener.received.indexOf(ready);
-  const status = (await (await fetch(`http://127.0.0.1:${port}/connectors/generator/status`)).json()) as { connector: { state: string }; tasks: { state: string }[] };
+  const status = (await (await fetch(`http://127.0.0.1:${port}/connectors/generator/status`)).json()) as {
+    connector: { state: string };
+    tasks: { state: string }[];
+  };
   t.equal(status.connector.state, 'RUNNING', 'REST answers and the connector runs when READY arrives');
-  t.same(status.tasks.map((task) => task.state), ['RUNNING']);
-  t.match(ready.fields, { READY: '1', MAINPID: String(child.pid), STATUS: `running: 1 connector(s), REST API on http://127.0.0.1:${port}` });
-  const before = listener.received.slice(0, readyIndex).map((n) => n.fields.STATUS).filter((s) => s !== undefined);
+  t.same(
+    status.tasks.map((task) => task.state),
+    ['RUNNING'],
+  );
+  t.match(ready.fields, {
+    READY: '1',
+    MAINPID: String(child.pid),
+    STATUS: `running: 1 connector(s), REST API on http://127.0.0.1:${port}`,
+  });
+  const before = listener.received
+    .slice(0, readyIndex)
+    .map((n) => n.fields.STATUS)
+    .filter((s) => s !== undefined);
   t.match(before, [/^starting: connecting to Kafka/], 'STATUS reported the start before READY');
 
   const firstPing = await listener.next('WATCHDOG', 5000);
@@ -80,7 +106,27 @@ t.test('READY once serving, watchdog pings, STOPPING and a graceful exit on SIGT
 });
 
 t.test('the worker config turns on HTTPS and basic auth for the REST API', async (t) => {
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', path.join(dir, 'rest.key'), '-out', path.join(dir, 'rest.crt'), '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      path.join(dir, 'rest.key'),
+      '-out',
+      path.join(dir, 'rest.crt'),
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+    ],
+    { stdio: 'ignore' },
+  );
   const cert = await readFile(path.join(dir, 'rest.crt'));
   await writeFile(path.join(dir, 'rest.pem'), Buffer.concat([await readFile(path.join(dir, 'rest.key')), cert]));
   await writeFile(path.join(dir, 'users.properties'), 'admin=s3cret\n');
@@ -88,18 +134,24 @@ t.test('the worker config turns on HTTPS and basic auth for the REST API', async
   t.teardown(() => listener.close());
   const port = await freePort();
   const workerFile = path.join(dir, 'https-worker.properties');
-  await writeFile(workerFile, toProperties({
-    'bootstrap.servers': cluster.bootstrapServers,
-    'key.converter': 'org.apache.kafka.connect.storage.StringConverter',
-    'value.converter': 'org.apache.kafka.connect.storage.StringConverter',
-    'offset.storage.file.filename': path.join(dir, 'https-offsets.json'),
-    listeners: `https://127.0.0.1:${port}`,
-    'listeners.https.ssl.keystore.location': 'rest.pem',
-    'rest.basic.auth.credentials.file': 'users.properties',
-    'worker.threads': '1',
-  }));
+  await writeFile(
+    workerFile,
+    toProperties({
+      'bootstrap.servers': cluster.bootstrapServers,
+      'key.converter': 'org.apache.kafka.connect.storage.StringConverter',
+      'value.converter': 'org.apache.kafka.connect.storage.StringConverter',
+      'offset.storage.file.filename': path.join(dir, 'https-offsets.json'),
+      listeners: `https://127.0.0.1:${port}`,
+      'listeners.https.ssl.keystore.location': 'rest.pem',
+      'rest.basic.auth.credentials.file': 'users.properties',
+      'worker.threads': '1',
+    }),
+  );
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('CONNECTD_')));
-  const child = spawn(process.execPath, [MAIN, 'standalone', workerFile], { env: { ...env, NOTIFY_SOCKET: listener.socketPath }, stdio: 'ignore' });
+  const child = spawn(process.execPath, [MAIN, 'standalone', workerFile], {
+    env: { ...env, NOTIFY_SOCKET: listener.socketPath },
+    stdio: 'ignore',
+  });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   t.teardown(() => {
     if (child.exitCode === null) child.kill('SIGKILL');
@@ -108,10 +160,12 @@ t.test('the worker config turns on HTTPS and basic auth for the REST API', async
   const get = (auth?: string): Promise<number> =>
     new Promise((resolve, reject) => {
       const headers = auth === undefined ? {} : { authorization: `Basic ${Buffer.from(auth).toString('base64')}` };
-      https.get({ host: '127.0.0.1', port, path: '/connectors', ca: cert, headers }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      }).on('error', reject);
+      https
+        .get({ host: '127.0.0.1', port, path: '/connectors', ca: cert, headers }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        })
+        .on('error', reject);
     });
   t.equal(await get(), 401, 'no credentials');
   t.equal(await get('admin:wrong'), 401, 'wrong password');

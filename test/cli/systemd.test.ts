@@ -26,7 +26,11 @@ t.teardown(() => rm(dir, { recursive: true, force: true }));
 /** `Key=value` settings of a unit section (comments and blank lines skipped; repeated keys kept in order). */
 function settings(unit: string, section: string): [string, string][] {
   const body = unit.split(/^\[/m).find((s) => s.startsWith(`${section}]`)) ?? '';
-  return body.split('\n').slice(1).filter((l) => /^[A-Za-z]+=/.test(l)).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]);
+  return body
+    .split('\n')
+    .slice(1)
+    .filter((l) => /^[A-Za-z]+=/.test(l))
+    .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]);
 }
 
 t.test('systemd-analyze verify passes on the unit', async (t) => {
@@ -70,7 +74,10 @@ t.test('the unit: readiness, watchdog, graceful stop, restarts, state, hardening
   t.notOk(prevented.includes(EXIT_FAILURE), 'exit 1 (runtime failure) is restarted');
   // The default stop budget: task.shutdown.graceful.timeout.ms + 2 × offset.flush.timeout.ms.
   t.ok(Number(service.TimeoutStopSec) >= (5000 + 2 * 5000) / 1000 + 10, 'TimeoutStopSec covers a graceful stop with the default settings');
-  t.match(service.ExecStart, /^\/usr\/bin\/node .*\/dist\/src\/cli\/main\.js standalone \/etc\/connectd\/worker\.properties \$CONNECTD_CONNECTOR_CONFIGS$/);
+  t.match(
+    service.ExecStart,
+    /^\/usr\/bin\/node .*\/dist\/src\/cli\/main\.js standalone \/etc\/connectd\/worker\.properties \$CONNECTD_CONNECTOR_CONFIGS$/,
+  );
   t.notOk('MemoryDenyWriteExecute' in service, "not MemoryDenyWriteExecute: V8's JIT needs it off");
   t.equal(Object.fromEntries(settings(UNIT, 'Unit')).StartLimitIntervalSec, '0', 'keeps retrying while Kafka is down');
 });
@@ -97,7 +104,11 @@ t.test('sd_notify: READY, STATUS, STOPPING with EXTEND_TIMEOUT_USEC, to the sock
   t.ok(notifier.ready('running: 2 connector(s)\nsecond line'));
   t.ok(notifier.stopping('stopping', 15000));
   t.same((await listener.next('STATUS')).fields, { STATUS: 'starting: connecting' });
-  t.same((await listener.next('READY')).fields, { READY: '1', STATUS: 'running: 2 connector(s) second line', MAINPID: String(process.pid) }, 'one line per field');
+  t.same(
+    (await listener.next('READY')).fields,
+    { READY: '1', STATUS: 'running: 2 connector(s) second line', MAINPID: String(process.pid) },
+    'one line per field',
+  );
   t.same((await listener.next('STOPPING')).fields, { STOPPING: '1', STATUS: 'stopping', EXTEND_TIMEOUT_USEC: '15000000' });
   t.same(warnings, []);
 });
@@ -105,7 +116,11 @@ t.test('sd_notify: READY, STATUS, STOPPING with EXTEND_TIMEOUT_USEC, to the sock
 t.test('sd_notify: the watchdog pings at half WATCHDOG_USEC, only for the process systemd means', async (t) => {
   const listener = await NotifyListener.start(dir);
   t.teardown(() => listener.close());
-  const notifier = SystemdNotifier.fromEnvironment({ NOTIFY_SOCKET: listener.socketPath, WATCHDOG_USEC: '200000', WATCHDOG_PID: String(process.pid) })!;
+  const notifier = SystemdNotifier.fromEnvironment({
+    NOTIFY_SOCKET: listener.socketPath,
+    WATCHDOG_USEC: '200000',
+    WATCHDOG_PID: String(process.pid),
+  })!;
   t.equal(notifier.watchdogIntervalMs, 100);
   notifier.startWatchdog();
   await new Promise((r) => setTimeout(r, 550));
@@ -113,17 +128,27 @@ t.test('sd_notify: the watchdog pings at half WATCHDOG_USEC, only for the proces
   const pings = listener.received.filter((n) => n.fields.WATCHDOG === '1');
   t.ok(pings.length >= 4 && pings.length <= 8, `about one ping per 100 ms (${pings.length} in 550 ms)`);
   const gaps = pings.slice(1).map((p, i) => p.at - pings[i]!.at);
-  t.ok(gaps.every((g) => g < 200), `no gap reaches WATCHDOG_USEC: ${gaps.map((g) => Math.round(g)).join(', ')} ms`);
+  t.ok(
+    gaps.every((g) => g < 200),
+    `no gap reaches WATCHDOG_USEC: ${gaps.map((g) => Math.round(g)).join(', ')} ms`,
+  );
   const count = listener.received.length;
   await new Promise((r) => setTimeout(r, 250));
   t.equal(listener.received.length, count, 'stopped');
-  t.equal(SystemdNotifier.fromEnvironment({ NOTIFY_SOCKET: listener.socketPath, WATCHDOG_USEC: '200000', WATCHDOG_PID: '1' })!.watchdogIntervalMs, null, 'another PID is watched');
+  t.equal(
+    SystemdNotifier.fromEnvironment({ NOTIFY_SOCKET: listener.socketPath, WATCHDOG_USEC: '200000', WATCHDOG_PID: '1' })!.watchdogIntervalMs,
+    null,
+    'another PID is watched',
+  );
 });
 
 t.test('sd_notify: not under systemd, an abstract socket, a socket that is gone', async (t) => {
   t.equal(SystemdNotifier.fromEnvironment({}), null, 'no NOTIFY_SOCKET: no notifier, nothing loaded');
   const errors: string[] = [];
-  const logger = { warn: (_o: object, msg: string) => errors.push(`warn: ${msg}`), error: (_o: object, msg: string) => errors.push(`error: ${msg}`) };
+  const logger = {
+    warn: (_o: object, msg: string) => errors.push(`warn: ${msg}`),
+    error: (_o: object, msg: string) => errors.push(`error: ${msg}`),
+  };
   t.equal(SystemdNotifier.fromEnvironment({ NOTIFY_SOCKET: '@/org/freedesktop/systemd1/notify' }, logger), null);
   t.match(errors, [/^error: NOTIFY_SOCKET is not a filesystem path/]);
   errors.length = 0;

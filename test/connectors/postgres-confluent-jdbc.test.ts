@@ -15,7 +15,11 @@ const from = await testDatabase(t, 'cjdbc_from');
 const to = await testDatabase(t, 'cjdbc_to');
 const { cluster, startConnectd } = await connectdHarness(t, 'pg-confluent-jdbc');
 
-const json = { 'value.converter': 'org.apache.kafka.connect.json.JsonConverter', 'value.converter.schemas.enable': 'true', 'value.converter.decimal.format': 'NUMERIC' };
+const json = {
+  'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
+  'value.converter.schemas.enable': 'true',
+  'value.converter.decimal.format': 'NUMERIC',
+};
 
 /** A Confluent JDBC source config as the Confluent docs write one, plus keys connectd does not apply. */
 const source = {
@@ -69,7 +73,8 @@ const regexSource = {
   ...json,
 };
 
-const count = async (): Promise<number> => Number((await to.sql.query<{ n: string }>('SELECT count(*) AS n FROM orders_copy').catch(() => ({ rows: [{ n: '0' }] }))).rows[0]!.n);
+const count = async (): Promise<number> =>
+  Number((await to.sql.query<{ n: string }>('SELECT count(*) AS n FROM orders_copy').catch(() => ({ rows: [{ n: '0' }] }))).rows[0]!.n);
 
 t.test('a Confluent JDBC source (incrementing) and sink (upsert) copy rows end to end', async (t) => {
   await from.sql.query('CREATE TABLE orders (id bigint PRIMARY KEY, customer text NOT NULL, amount numeric(12,2) NOT NULL)');
@@ -95,7 +100,11 @@ t.test('a Confluent JDBC source (incrementing) and sink (upsert) copy rows end t
     return s.tasks[0]?.state === 'RUNNING' ? s : undefined;
   });
   t.equal(regexStatus.type, 'source');
-  await waitFor('the regex source copied orders', async () => ((await proc.metric('connectd_source_record_write_total', 'connector="regex-jdbc-source"')) >= 250 ? true : undefined), 60000);
+  await waitFor(
+    'the regex source copied orders',
+    async () => ((await proc.metric('connectd_source_record_write_total', 'connector="regex-jdbc-source"')) >= 250 ? true : undefined),
+    60000,
+  );
 
   // The config is kept as sent, Confluent's class name included; the type comes from the class.
   for (const [config, type] of [
@@ -127,17 +136,23 @@ t.test('a Confluent JDBC source (incrementing) and sink (upsert) copy rows end t
   );
 
   // Validate and create name the key that cannot run here, and why.
-  const { status: code, body } = await proc.request('PUT', '/connector-plugins/io.confluent.connect.jdbc.JdbcSourceConnector/config/validate', {
-    ...source,
-    name: 'v',
-    'connection.url': 'jdbc:mysql://localhost:3306/shop',
-    'numeric.mapping': 'best_fit',
-    'query.suffix': 'LIMIT 10',
-    'table.include.list': 'public\\.x',
-  });
+  const { status: code, body } = await proc.request(
+    'PUT',
+    '/connector-plugins/io.confluent.connect.jdbc.JdbcSourceConnector/config/validate',
+    {
+      ...source,
+      name: 'v',
+      'connection.url': 'jdbc:mysql://localhost:3306/shop',
+      'numeric.mapping': 'best_fit',
+      'query.suffix': 'LIMIT 10',
+      'table.include.list': 'public\\.x',
+    },
+  );
   t.equal(code, 200);
   const errors = Object.fromEntries(
-    (body as { configs: { value: { name: string; errors: string[] } }[] }).configs.filter((c) => c.value.errors.length > 0).map((c) => [c.value.name, c.value.errors]),
+    (body as { configs: { value: { name: string; errors: string[] } }[] }).configs
+      .filter((c) => c.value.errors.length > 0)
+      .map((c) => [c.value.name, c.value.errors]),
   );
   t.match(errors, {
     'connection.url': [/jdbc:mysql: is another database.*connect only to PostgreSQL/],
@@ -145,11 +160,17 @@ t.test('a Confluent JDBC source (incrementing) and sink (upsert) copy rows end t
     'query.suffix': [/does not append text/],
     'table.include.list': [/may not be combined with table\.whitelist, incrementing\.column\.name/],
   });
-  const created = await proc.request('POST', '/connectors', { name: 'mysql', config: { ...source, name: 'mysql', 'connection.url': 'jdbc:mysql://localhost:3306/shop' } });
+  const created = await proc.request('POST', '/connectors', {
+    name: 'mysql',
+    config: { ...source, name: 'mysql', 'connection.url': 'jdbc:mysql://localhost:3306/shop' },
+  });
   t.equal(created.status, 400);
   t.match((created.body as { message: string }).message, /connection\.url.*jdbc:mysql: is another database/);
   // A cross-key problem (connector.validate()) refuses a create too, as in Kafka Connect.
-  const mixed = await proc.request('POST', '/connectors', { name: 'mixed', config: { ...source, name: 'mixed', 'table.include.list': 'public\\.orders' } });
+  const mixed = await proc.request('POST', '/connectors', {
+    name: 'mixed',
+    config: { ...source, name: 'mixed', 'table.include.list': 'public\\.orders' },
+  });
   t.equal(mixed.status, 400);
   t.match((mixed.body as { message: string }).message, /table\.include\.list.*may not be combined with table\.whitelist/);
   const never = await proc.request('PUT', '/connectors/never/config', { ...sink, name: 'never', 'quote.sql.identifiers': 'never' });

@@ -13,7 +13,11 @@ const from = await testDatabase(t, 'rt_from');
 const to = await testDatabase(t, 'rt_to');
 const { cluster, startConnectd } = await connectdHarness(t, 'pg-round-trip');
 
-const json = { 'value.converter': 'org.apache.kafka.connect.json.JsonConverter', 'value.converter.schemas.enable': 'true', 'value.converter.decimal.format': 'NUMERIC' };
+const json = {
+  'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
+  'value.converter.schemas.enable': 'true',
+  'value.converter.decimal.format': 'NUMERIC',
+};
 const connectors: Record<string, string>[] = [
   {
     name: 'orders-from-pg',
@@ -62,10 +66,13 @@ async function rows(db: typeof from, table: string): Promise<string[]> {
   return result.rows.map((x) => x.r);
 }
 
-const count = async (): Promise<number> => Number((await to.sql.query<{ n: string }>('SELECT count(*) AS n FROM orders_copy').catch(() => ({ rows: [{ n: '0' }] }))).rows[0]!.n);
+const count = async (): Promise<number> =>
+  Number((await to.sql.query<{ n: string }>('SELECT count(*) AS n FROM orders_copy').catch(() => ({ rows: [{ n: '0' }] }))).rows[0]!.n);
 
 t.test('rows flow from one database to the other, identical, across a SIGKILL of connectd', async (t) => {
-  await from.sql.query('CREATE TABLE orders (id bigint PRIMARY KEY, customer text NOT NULL, amount numeric(12,2) NOT NULL, placed timestamptz NOT NULL, note text)');
+  await from.sql.query(
+    'CREATE TABLE orders (id bigint PRIMARY KEY, customer text NOT NULL, amount numeric(12,2) NOT NULL, placed timestamptz NOT NULL, note text)',
+  );
   await cluster.createTopic('pg-orders', { partitions: 1 });
   await insertOrders(1, 3000);
   const first = await startConnectd('round-trip', connectors, worker);

@@ -10,7 +10,18 @@ import type { Test } from 'tap';
 import { JsonConverter } from '../../src/worker-thread/data/json/json-converter.js';
 import { PostgresSinkConnector } from '../../src/worker-thread/connectors/postgres/sink-connector.js';
 import { PostgresSinkTask } from '../../src/worker-thread/connectors/postgres/sink-task.js';
-import { BigDecimal, ConfigException, ConnectDate, Decimal, Schema, SchemaBuilder, SinkRecord, Struct, Time, Timestamp } from '../../src/worker-thread/sdk/index.js';
+import {
+  BigDecimal,
+  ConfigException,
+  ConnectDate,
+  Decimal,
+  Schema,
+  SchemaBuilder,
+  SinkRecord,
+  Struct,
+  Time,
+  Timestamp,
+} from '../../src/worker-thread/sdk/index.js';
 import type { ErrantRecordReporter, SinkTaskContext, TaskConfig, TopicPartition } from '../../src/worker-thread/sdk/index.js';
 import { testDatabase } from '../fixtures/postgres.js';
 
@@ -80,7 +91,10 @@ async function startTask(t: Test, props: Record<string, string>, topics: string[
 }
 
 let nextOffset = 0;
-function record(topic: string, init: { keySchema?: Schema | null; key?: unknown; valueSchema?: Schema | null; value: unknown }): SinkRecord {
+function record(
+  topic: string,
+  init: { keySchema?: Schema | null; key?: unknown; valueSchema?: Schema | null; value: unknown },
+): SinkRecord {
   return new SinkRecord({ topic, kafkaPartition: 0, kafkaOffset: nextOffset++, ...init });
 }
 
@@ -142,7 +156,10 @@ t.test('auto.create makes the table from the schema; every Connect type is writt
     .put('ts', new Date('2024-05-01T12:34:56.789Z'))
     .put('tags', ['a', 'b,c', '"q"', null]);
   const sparse = new Struct(ALL_TYPES).put('id', 2n).put('i8', 0).put('i16', 0).put('i32', 0);
-  const committed = await putAndCommit([record('all_types', { valueSchema: ALL_TYPES, value: full }), record('all_types', { valueSchema: ALL_TYPES, value: sparse })]);
+  const committed = await putAndCommit([
+    record('all_types', { valueSchema: ALL_TYPES, value: full }),
+    record('all_types', { valueSchema: ALL_TYPES, value: sparse }),
+  ]);
   t.same([...committed.values()], [nextOffset], 'preCommit: everything put is durable once put returns');
 
   t.same(await columnTypes('all_types'), {
@@ -181,7 +198,22 @@ t.test('auto.create makes the table from the schema; every Connect type is writt
     ts: '2024-05-01 12:34:56.789',
     tags: '{a,"b,c","\\"q\\"",NULL}',
   });
-  t.same(second, { id: '2', i8: '0', i16: '0', i32: '0', f32: null, f64: null, flag: null, name: null, raw: null, amount: null, day: null, at: null, ts: null, tags: null });
+  t.same(second, {
+    id: '2',
+    i8: '0',
+    i16: '0',
+    i32: '0',
+    f32: null,
+    f64: null,
+    flag: null,
+    name: null,
+    raw: null,
+    amount: null,
+    day: null,
+    at: null,
+    ts: null,
+    tags: null,
+  });
 });
 
 t.test('upsert: the same batch put twice leaves the same rows; a key repeated in a batch keeps its last value', async (t) => {
@@ -223,7 +255,8 @@ t.test('upsert: the same batch put twice leaves the same rows; a key repeated in
 });
 
 const ITEM = SchemaBuilder.struct().name('item').field('id', Schema.INT32_SCHEMA).field('label', Schema.STRING_SCHEMA).build();
-const item = (topic: string, id: number, label: string): SinkRecord => record(topic, { valueSchema: ITEM, value: new Struct(ITEM).put('id', id).put('label', label) });
+const item = (topic: string, id: number, label: string): SinkRecord =>
+  record(topic, { valueSchema: ITEM, value: new Struct(ITEM).put('id', id).put('label', label) });
 
 t.test('insert mode: plain INSERTs, so a redelivered batch is written twice, or violates the key and writes nothing', async (t) => {
   const { task: keyless } = await startTask(t, { 'auto.create': 'true' }, ['log']);
@@ -248,7 +281,11 @@ t.test('insert mode: plain INSERTs, so a redelivered batch is written twice, or 
   t.equal(err.name, 'ConnectException', 'not retriable: retrying cannot help');
   t.match(err.message, /"public"\."keyed"/);
   t.match(err.message, /duplicate key value/);
-  t.same(await rows('SELECT id::text FROM keyed ORDER BY id'), [{ id: '1' }, { id: '2' }], 'row 3 of the failed put was rolled back with it');
+  t.same(
+    await rows('SELECT id::text FROM keyed ORDER BY id'),
+    [{ id: '1' }, { id: '2' }],
+    'row 3 of the failed put was rolled back with it',
+  );
 });
 
 t.test('pk.mode: kafka coordinates, a primitive record key, value fields; wrong pk.fields named', async (t) => {
@@ -258,14 +295,25 @@ t.test('pk.mode: kafka coordinates, a primitive record key, value fields; wrong 
   await kafka.put(events);
   t.same(await primaryKey('events'), ['__connect_topic', '__connect_partition', '__connect_offset']);
   t.same(
-    await rows('SELECT __connect_topic AS topic, __connect_partition::text AS partition, __connect_offset::text AS "offset", label FROM events ORDER BY __connect_offset'),
+    await rows(
+      'SELECT __connect_topic AS topic, __connect_partition::text AS partition, __connect_offset::text AS "offset", label FROM events ORDER BY __connect_offset',
+    ),
     events.map((r) => ({ topic: 'events', partition: '0', offset: String(r.kafkaOffset), label: (r.value as Struct).getString('label') })),
     'one row per Kafka record, however often it is delivered',
   );
 
-  const { task: byKey } = await startTask(t, { 'auto.create': 'true', 'insert.mode': 'upsert', 'pk.mode': 'record_key', 'pk.fields': 'code' }, ['codes']);
+  const { task: byKey } = await startTask(
+    t,
+    { 'auto.create': 'true', 'insert.mode': 'upsert', 'pk.mode': 'record_key', 'pk.fields': 'code' },
+    ['codes'],
+  );
   const coded = (code: string, id: number, label: string): SinkRecord =>
-    record('codes', { keySchema: Schema.STRING_SCHEMA, key: code, valueSchema: ITEM, value: new Struct(ITEM).put('id', id).put('label', label) });
+    record('codes', {
+      keySchema: Schema.STRING_SCHEMA,
+      key: code,
+      valueSchema: ITEM,
+      value: new Struct(ITEM).put('id', id).put('label', label),
+    });
   await byKey.put([coded('A', 1, 'first'), coded('B', 2, 'second'), coded('A', 3, 'third')]);
   t.same(await primaryKey('codes'), ['code']);
   t.same(await columnTypes('codes'), { code: 'text NOT NULL', id: 'integer NOT NULL', label: 'text NOT NULL' });
@@ -275,11 +323,24 @@ t.test('pk.mode: kafka coordinates, a primitive record key, value fields; wrong 
   ]);
 
   const { task: noName } = await startTask(t, { 'auto.create': 'true', 'pk.mode': 'record_key' }, ['codes2']);
-  await t.rejects(noName.put([record('codes2', { keySchema: Schema.STRING_SCHEMA, key: 'A', valueSchema: ITEM, value: new Struct(ITEM).put('id', 1).put('label', 'l') })]), {
-    message: /pk\.fields: the key of the record at topic codes2, partition 0, offset \d+ is a primitive, so pk\.fields must name its one column/,
-  });
+  await t.rejects(
+    noName.put([
+      record('codes2', {
+        keySchema: Schema.STRING_SCHEMA,
+        key: 'A',
+        valueSchema: ITEM,
+        value: new Struct(ITEM).put('id', 1).put('label', 'l'),
+      }),
+    ]),
+    {
+      message:
+        /pk\.fields: the key of the record at topic codes2, partition 0, offset \d+ is a primitive, so pk\.fields must name its one column/,
+    },
+  );
   const { task: wrongField } = await startTask(t, { 'auto.create': 'true', 'pk.mode': 'record_value', 'pk.fields': 'id,nope' }, ['wrong']);
-  await t.rejects(wrongField.put([item('wrong', 1, 'l')]), { message: /pk\.fields: field "nope" is not in the value of the record at topic wrong, partition 0, offset \d+ \(fields: id, label\)/ });
+  await t.rejects(wrongField.put([item('wrong', 1, 'l')]), {
+    message: /pk\.fields: field "nope" is not in the value of the record at topic wrong, partition 0, offset \d+ \(fields: id, label\)/,
+  });
   t.same(await rows(`SELECT to_regclass('wrong')::text AS t`), [{ t: null }], 'nothing created for a record that cannot be a row');
 });
 
@@ -293,32 +354,52 @@ t.test('auto.evolve adds missing optional columns (and required ones with a defa
     .field('score', Schema.OPTIONAL_FLOAT64_SCHEMA)
     .field('status', SchemaBuilder.string().defaultValue('new').build())
     .build();
-  const person = new Struct(evolved).put('id', 1).put('name', 'Ada').put('email', 'ada@example.org').put('score', 9.5).put('status', 'active');
+  const person = new Struct(evolved)
+    .put('id', 1)
+    .put('name', 'Ada')
+    .put('email', 'ada@example.org')
+    .put('score', 9.5)
+    .put('status', 'active');
 
   const { task: fixed } = await startTask(t, { 'pk.mode': 'record_value', 'pk.fields': 'id' }, ['people']);
   await t.rejects(fixed.put([record('people', { valueSchema: evolved, value: person })]), {
-    message: /Table "public"\."people" has no column "email", "score", "status" for the fields of the record at topic people, partition 0, offset \d+, and auto\.evolve is false/,
+    message:
+      /Table "public"\."people" has no column "email", "score", "status" for the fields of the record at topic people, partition 0, offset \d+, and auto\.evolve is false/,
   });
 
   const { task } = await startTask(t, { 'auto.evolve': 'true', 'pk.mode': 'record_value', 'pk.fields': 'id' }, ['people']);
   await task.put([record('people', { valueSchema: evolved, value: person })]);
-  t.same(await columnTypes('people'), { id: 'integer NOT NULL', name: 'text NOT NULL', email: 'text', score: 'double precision', status: 'text NOT NULL' });
+  t.same(await columnTypes('people'), {
+    id: 'integer NOT NULL',
+    name: 'text NOT NULL',
+    email: 'text',
+    score: 'double precision',
+    status: 'text NOT NULL',
+  });
   t.same(await rows('SELECT id::text, name, email, score::text, status FROM people ORDER BY id'), [
     { id: '0', name: 'before', email: null, score: null, status: 'new' },
     { id: '1', name: 'Ada', email: 'ada@example.org', score: '9.5', status: 'active' },
   ]);
 
-  const required = SchemaBuilder.struct().field('id', Schema.INT32_SCHEMA).field('name', Schema.STRING_SCHEMA).field('badge', Schema.INT32_SCHEMA).build();
-  await t.rejects(task.put([record('people', { valueSchema: required, value: new Struct(required).put('id', 2).put('name', 'Bob').put('badge', 7) })]), {
-    message: /Cannot add column "badge" to "public"\."people" \(auto\.evolve\): field "badge" is required and has no default/,
-  });
+  const required = SchemaBuilder.struct()
+    .field('id', Schema.INT32_SCHEMA)
+    .field('name', Schema.STRING_SCHEMA)
+    .field('badge', Schema.INT32_SCHEMA)
+    .build();
+  await t.rejects(
+    task.put([record('people', { valueSchema: required, value: new Struct(required).put('id', 2).put('name', 'Bob').put('badge', 7) })]),
+    {
+      message: /Cannot add column "badge" to "public"\."people" \(auto\.evolve\): field "badge" is required and has no default/,
+    },
+  );
   t.notOk('badge' in (await columnTypes('people')));
 });
 
 t.test('a put that fails mid-batch rolls back all of it, across statements; the next put starts clean', async (t) => {
   await db.sql.query('CREATE TABLE stockroom (id integer PRIMARY KEY, qty integer NOT NULL CHECK (qty >= 0))');
   const schema = SchemaBuilder.struct().field('id', Schema.INT32_SCHEMA).field('qty', Schema.INT32_SCHEMA).build();
-  const line = (id: number, qty: number): SinkRecord => record('stockroom', { valueSchema: schema, value: new Struct(schema).put('id', id).put('qty', qty) });
+  const line = (id: number, qty: number): SinkRecord =>
+    record('stockroom', { valueSchema: schema, value: new Struct(schema).put('id', id).put('qty', qty) });
   // batch.size=1: one INSERT per record, so the first three are written before the fourth fails.
   const { task } = await startTask(t, { 'batch.size': '1', 'pk.mode': 'record_value', 'pk.fields': 'id' }, ['stockroom']);
   const err = (await task.put([line(1, 1), line(2, 2), line(3, 3), line(4, -1), line(5, 5)]).then(
@@ -326,7 +407,10 @@ t.test('a put that fails mid-batch rolls back all of it, across statements; the 
     (e: unknown) => e,
   )) as Error;
   t.ok(err instanceof Error);
-  t.match(err.message, /Writing 5 record\(s\) \(from topic stockroom, partition 0, offset \d+ to topic stockroom, partition 0, offset \d+\) to "public"\."stockroom" failed/);
+  t.match(
+    err.message,
+    /Writing 5 record\(s\) \(from topic stockroom, partition 0, offset \d+ to topic stockroom, partition 0, offset \d+\) to "public"\."stockroom" failed/,
+  );
   t.match(err.message, /constraint "stockroom_qty_check"/);
   t.same(await rows('SELECT count(*)::text AS n FROM stockroom'), [{ n: '0' }], 'nothing of the failed put is in the table');
 
@@ -340,14 +424,28 @@ t.test('a put that fails mid-batch rolls back all of it, across statements; the 
 t.test('a field with no PostgreSQL type is refused by name, and no table is created', async (t) => {
   const address = SchemaBuilder.struct().field('city', Schema.STRING_SCHEMA).build();
   const nested = SchemaBuilder.struct().field('id', Schema.INT32_SCHEMA).field('address', address).build();
-  const withMap = SchemaBuilder.struct().field('id', Schema.INT32_SCHEMA).field('attrs', SchemaBuilder.map(Schema.STRING_SCHEMA, Schema.STRING_SCHEMA).build()).build();
+  const withMap = SchemaBuilder.struct()
+    .field('id', Schema.INT32_SCHEMA)
+    .field('attrs', SchemaBuilder.map(Schema.STRING_SCHEMA, Schema.STRING_SCHEMA).build())
+    .build();
   const { task } = await startTask(t, { 'auto.create': 'true' }, ['nested', 'mapped']);
-  await t.rejects(task.put([record('nested', { valueSchema: nested, value: new Struct(nested).put('id', 1).put('address', new Struct(address).put('city', 'Oslo')) })]), {
-    message: 'Cannot create column "address" of "public"."nested": field "address" is a STRUCT, which has no PostgreSQL type',
-  });
-  await t.rejects(task.put([record('mapped', { valueSchema: withMap, value: new Struct(withMap).put('id', 1).put('attrs', { a: 'b' }) })]), {
-    message: 'Cannot create column "attrs" of "public"."mapped": field "attrs" is a MAP, which has no PostgreSQL type',
-  });
+  await t.rejects(
+    task.put([
+      record('nested', {
+        valueSchema: nested,
+        value: new Struct(nested).put('id', 1).put('address', new Struct(address).put('city', 'Oslo')),
+      }),
+    ]),
+    {
+      message: 'Cannot create column "address" of "public"."nested": field "address" is a STRUCT, which has no PostgreSQL type',
+    },
+  );
+  await t.rejects(
+    task.put([record('mapped', { valueSchema: withMap, value: new Struct(withMap).put('id', 1).put('attrs', { a: 'b' }) })]),
+    {
+      message: 'Cannot create column "attrs" of "public"."mapped": field "attrs" is a MAP, which has no PostgreSQL type',
+    },
+  );
   t.same(await rows(`SELECT to_regclass('nested')::text AS a, to_regclass('mapped')::text AS b`), [{ a: null, b: null }]);
 });
 
@@ -358,16 +456,28 @@ t.test('schemaless maps: column types inferred from the values; a nested value i
     const { schema, value } = json.toConnectData('docs', Buffer.from(text));
     return record('docs', { valueSchema: schema, value });
   };
-  const { task } = await startTask(t, { 'auto.create': 'true', 'auto.evolve': 'true', 'insert.mode': 'upsert', 'pk.mode': 'record_value', 'pk.fields': 'id' }, ['docs']);
+  const { task } = await startTask(
+    t,
+    { 'auto.create': 'true', 'auto.evolve': 'true', 'insert.mode': 'upsert', 'pk.mode': 'record_value', 'pk.fields': 'id' },
+    ['docs'],
+  );
   await task.put([doc('{"id": 1, "name": "one", "price": 2.5, "ok": true, "note": null}')]);
-  t.same(await columnTypes('docs'), { id: 'bigint NOT NULL', name: 'text', price: 'double precision', ok: 'boolean' }, 'a field that is only ever null has no type, and no column');
-  await task.put([doc('{"id": 2, "name": "two", "price": 3, "ok": false, "note": "now typed"}'), doc('{"id": 1, "name": "uno", "price": 2.5, "ok": true, "note": null}')]);
+  t.same(
+    await columnTypes('docs'),
+    { id: 'bigint NOT NULL', name: 'text', price: 'double precision', ok: 'boolean' },
+    'a field that is only ever null has no type, and no column',
+  );
+  await task.put([
+    doc('{"id": 2, "name": "two", "price": 3, "ok": false, "note": "now typed"}'),
+    doc('{"id": 1, "name": "uno", "price": 2.5, "ok": true, "note": null}'),
+  ]);
   t.same(await rows('SELECT id::text, name, price::text, ok::text, note FROM docs ORDER BY id'), [
     { id: '1', name: 'uno', price: '2.5', ok: 'true', note: null },
     { id: '2', name: 'two', price: '3', ok: 'false', note: 'now typed' },
   ]);
   await t.rejects(task.put([doc('{"id": 3, "address": {"city": "Oslo"}}')]), {
-    message: /field "address" of the value of the record at topic docs, partition 0, offset \d+: a schemaless map has no column type to infer/,
+    message:
+      /field "address" of the value of the record at topic docs, partition 0, offset \d+: a schemaless map has no column type to infer/,
   });
 });
 
@@ -375,9 +485,14 @@ t.test('delete.enabled: a tombstone deletes its key, in order with the writes ar
   const keySchema = SchemaBuilder.struct().field('id', Schema.INT32_SCHEMA).build();
   const valueSchema = SchemaBuilder.struct().field('label', Schema.STRING_SCHEMA).build();
   const key = (id: number): Struct => new Struct(keySchema).put('id', id);
-  const upsert = (id: number, label: string): SinkRecord => record('things', { keySchema, key: key(id), valueSchema, value: new Struct(valueSchema).put('label', label) });
+  const upsert = (id: number, label: string): SinkRecord =>
+    record('things', { keySchema, key: key(id), valueSchema, value: new Struct(valueSchema).put('label', label) });
   const tombstone = (id: number): SinkRecord => record('things', { keySchema, key: key(id), valueSchema: null, value: null });
-  const { task } = await startTask(t, { 'auto.create': 'true', 'insert.mode': 'upsert', 'pk.mode': 'record_key', 'delete.enabled': 'true' }, ['things']);
+  const { task } = await startTask(
+    t,
+    { 'auto.create': 'true', 'insert.mode': 'upsert', 'pk.mode': 'record_key', 'delete.enabled': 'true' },
+    ['things'],
+  );
   await task.put([upsert(1, 'a'), upsert(2, 'b'), upsert(3, 'c')]);
   await task.put([tombstone(1), upsert(3, 'c1'), tombstone(3), upsert(3, 'c2'), upsert(4, 'd'), tombstone(4)]);
   t.same(await rows('SELECT id::text, label FROM things ORDER BY id'), [
@@ -396,7 +511,9 @@ t.test('table.name.format: schema-qualified tables; a topic with dots must be qu
   t.same(await rows('SELECT id::text, label FROM archive.orders_copy'), [{ id: '1', label: 'x' }]);
 
   const { task: dotted } = await startTask(t, { 'auto.create': 'true' }, ['server.public.users']);
-  await t.rejects(dotted.put([item('server.public.users', 1, 'x')]), { message: /table\.name\.format: the table name "server\.public\.users" \(topic server\.public\.users\) has 3 dotted parts/ });
+  await t.rejects(dotted.put([item('server.public.users', 1, 'x')]), {
+    message: /table\.name\.format: the table name "server\.public\.users" \(topic server\.public\.users\) has 3 dotted parts/,
+  });
   const { task: quoted } = await startTask(t, { 'auto.create': 'true', 'table.name.format': '"${topic}"' }, ['server.public.users']);
   await quoted.put([item('server.public.users', 1, 'x')]);
   t.same(await rows('SELECT label FROM "server.public.users"'), [{ label: 'x' }]);
@@ -417,16 +534,31 @@ t.test('bad configurations are refused with the key and the reason', async (t) =
   )) as ConfigException;
   t.match(upsertWithoutKey.message, /insert\.mode="upsert": upsert needs a primary key: set pk\.mode/);
 
-  const values = new PostgresSinkConnector().validate({ 'connection.url': 'mysql://localhost/db', 'delete.enabled': 'true', 'pk.mode': 'record_value' });
-  t.match(values.get('connection.url')?.errorMessages, [/expected jdbc:postgresql:\/\/host:port\/database or postgres:\/\/host:port\/database/]);
+  const values = new PostgresSinkConnector().validate({
+    'connection.url': 'mysql://localhost/db',
+    'delete.enabled': 'true',
+    'pk.mode': 'record_value',
+  });
+  t.match(values.get('connection.url')?.errorMessages, [
+    /expected jdbc:postgresql:\/\/host:port\/database or postgres:\/\/host:port\/database/,
+  ]);
   t.same(values.get('delete.enabled')?.errorMessages, ['deletes need pk.mode=record_key (pk.mode is record_value)']);
   t.same(values.get('pk.mode')?.errorMessages, []);
 });
 
 t.test('a lost connection fails the put as retriable, after asking for retry.backoff.ms; the redelivered put succeeds', async (t) => {
-  const { task, context } = await startTask(t, { 'auto.create': 'true', 'insert.mode': 'upsert', 'pk.mode': 'record_value', 'pk.fields': 'id', 'retry.backoff.ms': '1234', 'max.retries': '1' }, [
-    'resilient',
-  ]);
+  const { task, context } = await startTask(
+    t,
+    {
+      'auto.create': 'true',
+      'insert.mode': 'upsert',
+      'pk.mode': 'record_value',
+      'pk.fields': 'id',
+      'retry.backoff.ms': '1234',
+      'max.retries': '1',
+    },
+    ['resilient'],
+  );
   await task.put([item('resilient', 1, 'before')]);
   t.ok((await db.terminateOtherSessions()) >= 1, "the task's session was ended by the server");
   const batch = [item('resilient', 2, 'during'), item('resilient', 3, 'during')];

@@ -35,16 +35,28 @@ function source(name: string, extra: Record<string, string>): Record<string, str
 }
 
 interface Message {
-  schema: { type: string; name?: string; fields: { field: string; type: string; optional: boolean; name?: string; parameters?: Record<string, string> }[] };
+  schema: {
+    type: string;
+    name?: string;
+    fields: { field: string; type: string; optional: boolean; name?: string; parameters?: Record<string, string> }[];
+  };
   payload: Record<string, unknown>;
 }
 
 /** The topic's records as JSON envelopes, with the raw text kept for exact decimals. */
 async function messages(topic: string): Promise<(Message & { raw: string; key: string | null })[]> {
-  return (await readTopic(cluster.bootstrapServers, topic)).map((r) => ({ ...(JSON.parse(r.value!) as Message), raw: r.value!, key: r.key }));
+  return (await readTopic(cluster.bootstrapServers, topic)).map((r) => ({
+    ...(JSON.parse(r.value!) as Message),
+    raw: r.value!,
+    key: r.key,
+  }));
 }
 
-async function waitForMessages(topic: string, atLeast: number, timeoutMs = 60000): Promise<(Message & { raw: string; key: string | null })[]> {
+async function waitForMessages(
+  topic: string,
+  atLeast: number,
+  timeoutMs = 60000,
+): Promise<(Message & { raw: string; key: string | null })[]> {
   return waitFor(
     `${atLeast} records in ${topic}`,
     async () => {
@@ -55,7 +67,8 @@ async function waitForMessages(topic: string, atLeast: number, timeoutMs = 60000
   );
 }
 
-const written = (proc: ConnectdProcess, connector: string): Promise<number> => proc.metric('connectd_source_record_write_total', `connector="${connector}"`);
+const written = (proc: ConnectdProcess, connector: string): Promise<number> =>
+  proc.metric('connectd_source_record_write_total', `connector="${connector}"`);
 const days = (y: number, m: number, d: number): number => Date.UTC(y, m - 1, d) / 86_400_000;
 
 t.test('incrementing mode: rows with their schema; a new table is picked up, a dropped one let go, other tasks untouched', async (t) => {
@@ -68,10 +81,16 @@ t.test('incrementing mode: rows with their schema; a new table is picked up, a d
     ('bob', -0.01, NULL, '2024-05-02 00:00:00+02', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)`);
   await db.sql.query(`INSERT INTO orders (account_id, total) SELECT 1 + g % 2, g * 1.5 FROM generate_series(1, 20) g`);
 
-  const proc = await startConnectd('incrementing', [source('inc', { mode: 'incrementing', 'table.whitelist': 'accounts, public.orders, zeta' })]);
+  const proc = await startConnectd('incrementing', [
+    source('inc', { mode: 'incrementing', 'table.whitelist': 'accounts, public.orders, zeta' }),
+  ]);
   const accounts = await waitForMessages('inc-accounts', 2);
   await waitForMessages('inc-orders', 20);
-  t.same((await proc.status('inc')).tasks.map((task) => task.state), ['RUNNING', 'RUNNING'], 'two tables, two tasks');
+  t.same(
+    (await proc.status('inc')).tasks.map((task) => task.state),
+    ['RUNNING', 'RUNNING'],
+    'two tables, two tasks',
+  );
 
   const [alice, bob] = accounts;
   t.equal(alice!.key, null, 'no key, as Confluent');
@@ -111,16 +130,38 @@ t.test('incrementing mode: rows with their schema; a new table is picked up, a d
     local: Date.UTC(2024, 0, 1, 8, 0, 0, 500),
   });
   t.match(alice!.raw, /"balance":1234\.50[,}]/, 'the decimal keeps its scale');
-  t.same(bob!.payload, { id: 2, name: 'bob', balance: -0.01, opened: null, created: Date.UTC(2024, 4, 1, 22), flag: null, data: null, doc: null, ratio: null, small: null, tags: null, nick: null, local: null });
+  t.same(bob!.payload, {
+    id: 2,
+    name: 'bob',
+    balance: -0.01,
+    opened: null,
+    created: Date.UTC(2024, 4, 1, 22),
+    flag: null,
+    data: null,
+    doc: null,
+    ratio: null,
+    small: null,
+    tags: null,
+    nick: null,
+    local: null,
+  });
 
   await db.sql.query(`INSERT INTO accounts (name, balance, created) VALUES ('carol', 7, now())`);
   const three = await waitForMessages('inc-accounts', 3);
-  t.same(three.map((m) => m.payload.name), ['alice', 'bob', 'carol'], 'a new row, once, after the others');
+  t.same(
+    three.map((m) => m.payload.name),
+    ['alice', 'bob', 'carol'],
+    'a new row, once, after the others',
+  );
   const offsets = await waitFor('the offsets of accounts committed', async () => {
     const committed = await proc.committedOffsets('inc');
     return committed.get(JSON.stringify({ protocol: '1', table: 'public.accounts' }))?.incrementing === 3 ? committed : undefined;
   });
-  t.same(offsets.get(JSON.stringify({ protocol: '1', table: 'public.orders' })), { incrementing: 20 }, "Confluent's partition and offset format");
+  t.same(
+    offsets.get(JSON.stringify({ protocol: '1', table: 'public.orders' })),
+    { incrementing: 20 },
+    "Confluent's partition and offset format",
+  );
 
   // A table created later (whitelisted already): the monitor sees it and asks for new task configs.
   const startedBefore = await proc.metric('connectd_worker_task_startup_success_total');
@@ -135,8 +176,15 @@ t.test('incrementing mode: rows with their schema; a new table is picked up, a d
     ],
     'the identity column found by itself',
   );
-  t.same((await proc.status('inc')).tasks.map((task) => task.state), ['RUNNING', 'RUNNING', 'RUNNING']);
-  t.equal((await proc.metric('connectd_worker_task_startup_success_total')) - startedBefore, 1, 'only the new task started; the tasks of accounts and orders kept running');
+  t.same(
+    (await proc.status('inc')).tasks.map((task) => task.state),
+    ['RUNNING', 'RUNNING', 'RUNNING'],
+  );
+  t.equal(
+    (await proc.metric('connectd_worker_task_startup_success_total')) - startedBefore,
+    1,
+    'only the new task started; the tasks of accounts and orders kept running',
+  );
   await db.sql.query(`INSERT INTO accounts (name, balance, created) VALUES ('dave', 8, now())`);
   await waitForMessages('inc-accounts', 4);
 
@@ -152,10 +200,18 @@ t.test('incrementing mode: rows with their schema; a new table is picked up, a d
 t.test('timestamp+incrementing: rows sharing a timestamp each once, in (timestamp, id) order; updates read again', async (t) => {
   await db.sql.query(`CREATE TABLE events (id serial PRIMARY KEY, updated_at timestamptz NOT NULL, payload text NOT NULL)`);
   // Ten rows with one timestamp (microseconds included), inserted in an order unlike their ids.
-  await db.sql.query(`INSERT INTO events (id, updated_at, payload) SELECT g, '2024-01-01 00:00:00.123456+00', 'v' || g FROM generate_series(10, 1, -1) g`);
+  await db.sql.query(
+    `INSERT INTO events (id, updated_at, payload) SELECT g, '2024-01-01 00:00:00.123456+00', 'v' || g FROM generate_series(10, 1, -1) g`,
+  );
   await db.sql.query(`INSERT INTO events (id, updated_at, payload) VALUES (11, '2023-12-31 23:59:59+00', 'earlier')`);
   const proc = await startConnectd('ts-inc', [
-    source('tsinc', { mode: 'timestamp+incrementing', 'timestamp.column.name': 'updated_at', 'incrementing.column.name': 'id', 'batch.max.rows': '3', 'table.whitelist': 'events' }),
+    source('tsinc', {
+      mode: 'timestamp+incrementing',
+      'timestamp.column.name': 'updated_at',
+      'incrementing.column.name': 'id',
+      'batch.max.rows': '3',
+      'table.whitelist': 'events',
+    }),
   ]);
   const first = await waitForMessages('tsinc-events', 11);
   t.same(
@@ -163,7 +219,10 @@ t.test('timestamp+incrementing: rows sharing a timestamp each once, in (timestam
     [11, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
     'ordered by timestamp then id, across pages of 3 that split the tie',
   );
-  await waitFor('the offset of the last row committed', async () => (await proc.committedOffsets('tsinc')).get(JSON.stringify({ protocol: '1', table: 'public.events' }))?.incrementing === 10);
+  await waitFor(
+    'the offset of the last row committed',
+    async () => (await proc.committedOffsets('tsinc')).get(JSON.stringify({ protocol: '1', table: 'public.events' }))?.incrementing === 10,
+  );
   t.same((await proc.committedOffsets('tsinc')).get(JSON.stringify({ protocol: '1', table: 'public.events' })), {
     incrementing: 10,
     timestamp: Date.UTC(2024, 0, 1, 0, 0, 0, 123),
@@ -182,7 +241,13 @@ t.test('timestamp mode: a tie across the page boundary is read whole; timestamp.
   await db.sql.query(`INSERT INTO ticks (at, label) SELECT '2024-03-01 10:00:00+00', 'tie' || g FROM generate_series(1, 5) g`);
   await db.sql.query(`INSERT INTO ticks (at, label) VALUES ('2024-03-01 09:00:00+00', 'first'), ('2024-03-01 11:00:00+00', 'last')`);
   const ticks = (name: string, delayMs: number): Record<string, string> =>
-    source(name, { mode: 'timestamp', 'timestamp.column.name': 'at', 'batch.max.rows': '2', 'table.whitelist': 'ticks', 'timestamp.delay.interval.ms': String(delayMs) });
+    source(name, {
+      mode: 'timestamp',
+      'timestamp.column.name': 'at',
+      'batch.max.rows': '2',
+      'table.whitelist': 'ticks',
+      'timestamp.delay.interval.ms': String(delayMs),
+    });
   // Two readers of one table: one without a delay, one waiting 10 s behind now().
   const proc = await startConnectd('ts', [ticks('eager', 0), ticks('patient', 10000)]);
   const eager = await waitForMessages('eager-ticks', 7);
@@ -191,7 +256,11 @@ t.test('timestamp mode: a tie across the page boundary is read whole; timestamp.
     ['first', ...eager.slice(1, 6).map((m) => m.payload.label), 'last'],
     'the five tied rows between first and last',
   );
-  t.same(new Set(eager.slice(1, 6).map((m) => m.payload.label)), new Set(['tie1', 'tie2', 'tie3', 'tie4', 'tie5']), 'each tied row once, though pages hold 2 rows');
+  t.same(
+    new Set(eager.slice(1, 6).map((m) => m.payload.label)),
+    new Set(['tie1', 'tie2', 'tie3', 'tie4', 'tie5']),
+    'each tied row once, though pages hold 2 rows',
+  );
 
   // A transaction takes its timestamp (now()) first and commits after a later row was read.
   const slow = new pg.Client({ connectionString: db.url });
@@ -200,13 +269,21 @@ t.test('timestamp mode: a tie across the page boundary is read whole; timestamp.
   await slow.query('BEGIN');
   await slow.query(`INSERT INTO ticks (label) VALUES ('slow')`);
   await db.sql.query(`INSERT INTO ticks (label) VALUES ('fast')`);
-  await waitFor('the eager reader to read the later row', async () => (await messages('eager-ticks')).some((m) => m.payload.label === 'fast'));
+  await waitFor('the eager reader to read the later row', async () =>
+    (await messages('eager-ticks')).some((m) => m.payload.label === 'fast'),
+  );
   await slow.query('COMMIT');
   await db.sql.query(`INSERT INTO ticks (label) VALUES ('marker')`);
 
   const patient = await waitForMessages('patient-ticks', 10, 90000);
-  t.same(patient.slice(7).map((m) => m.payload.label), ['slow', 'fast', 'marker'], 'the delayed reader has the late row, in timestamp order');
-  await waitFor('the eager reader to read the marker', async () => (await messages('eager-ticks')).some((m) => m.payload.label === 'marker'));
+  t.same(
+    patient.slice(7).map((m) => m.payload.label),
+    ['slow', 'fast', 'marker'],
+    'the delayed reader has the late row, in timestamp order',
+  );
+  await waitFor('the eager reader to read the marker', async () =>
+    (await messages('eager-ticks')).some((m) => m.payload.label === 'marker'),
+  );
   t.notOk(
     (await messages('eager-ticks')).some((m) => m.payload.label === 'slow'),
     'without the delay, the row committed late is behind the offset and never read: the pitfall the delay exists for',
@@ -216,7 +293,9 @@ t.test('timestamp mode: a tie across the page boundary is read whole; timestamp.
 
 t.test('query mode and bulk mode', async (t) => {
   await db.sql.query(`CREATE TABLE customers (id int PRIMARY KEY, name text NOT NULL)`);
-  await db.sql.query(`CREATE TABLE purchases (id serial PRIMARY KEY, customer_id int NOT NULL REFERENCES customers, total numeric(8,2) NOT NULL)`);
+  await db.sql.query(
+    `CREATE TABLE purchases (id serial PRIMARY KEY, customer_id int NOT NULL REFERENCES customers, total numeric(8,2) NOT NULL)`,
+  );
   await db.sql.query(`INSERT INTO customers VALUES (1, 'ann'), (2, 'ben')`);
   await db.sql.query(`INSERT INTO purchases (customer_id, total) VALUES (1, 5), (2, 50), (1, 500), (2, 1)`);
   await db.sql.query(`CREATE TABLE settings (key text PRIMARY KEY, value text)`);
@@ -242,7 +321,10 @@ t.test('query mode and bulk mode', async (t) => {
   t.equal(big[0]!.schema.name, undefined, "a query's schema has no name");
   await db.sql.query(`INSERT INTO purchases (customer_id, total) VALUES (1, 99)`);
   await waitForMessages('big-purchases', 3);
-  await waitFor('the query offset committed', async () => (await proc.committedOffsets('big-purchases')).get(JSON.stringify({ query: 'query' }))?.incrementing === 5);
+  await waitFor(
+    'the query offset committed',
+    async () => (await proc.committedOffsets('big-purchases')).get(JSON.stringify({ query: 'query' }))?.incrementing === 5,
+  );
 
   // Bulk never stops producing, and the topic reader waits for a pause in a topic: stop first.
   await waitFor('three bulk passes', async () => (await written(proc, 'settings')) >= 9);
@@ -265,7 +347,12 @@ t.test('SIGKILL mid-stream, then restart: every row is in the topic, duplicates 
   const rows = 50000;
   await db.sql.query(`CREATE TABLE stream (id bigint PRIMARY KEY, payload text NOT NULL)`);
   await db.sql.query(`INSERT INTO stream SELECT g, 'row ' || g FROM generate_series(1, $1::int) g`, [rows]);
-  const config = source('crash', { mode: 'incrementing', 'incrementing.column.name': 'id', 'table.whitelist': 'stream', 'batch.max.rows': '50' });
+  const config = source('crash', {
+    mode: 'incrementing',
+    'incrementing.column.name': 'id',
+    'table.whitelist': 'stream',
+    'batch.max.rows': '50',
+  });
   const worker = { 'offset.flush.interval.ms': '300' };
   const first = await startConnectd('crash', [config], worker);
   await waitFor('a tenth of the rows acknowledged', async () => (await written(first, 'crash')) >= rows / 10);
@@ -275,7 +362,11 @@ t.test('SIGKILL mid-stream, then restart: every row is in the topic, duplicates 
   t.ok(committedAtKill < rows, `killed mid-stream (offset ${committedAtKill} committed)`);
 
   const second = await startConnectd('crash', [config], worker);
-  await waitFor('the last row committed', async () => (await second.committedOffsets('crash')).get(partition)?.incrementing === rows, 120000);
+  await waitFor(
+    'the last row committed',
+    async () => (await second.committedOffsets('crash')).get(partition)?.incrementing === rows,
+    120000,
+  );
   t.equal(await second.stop(), 0);
 
   const counts = new Map<number, number>();
@@ -294,7 +385,9 @@ t.test('SIGKILL mid-stream, then restart: every row is in the topic, duplicates 
 
 t.test('bad configurations: each problem named with its key, at validation and when a task starts', async (t) => {
   await db.sql.query(`CREATE TABLE plain (id int, name text)`);
-  const proc = await startConnectd('bad', [source('nocolumn', { mode: 'incrementing', 'incrementing.column.name': 'nope', 'table.whitelist': 'plain' })]);
+  const proc = await startConnectd('bad', [
+    source('nocolumn', { mode: 'incrementing', 'incrementing.column.name': 'nope', 'table.whitelist': 'plain' }),
+  ]);
   const status = await waitFor('the task to fail', async () => {
     const s = await proc.status('nocolumn');
     return s.tasks[0]?.state === 'FAILED' ? s : undefined;
@@ -312,7 +405,9 @@ t.test('bad configurations: each problem named with its key, at validation and w
   });
   t.equal(code, 200);
   const errors = Object.fromEntries(
-    (body as { configs: { value: { name: string; errors: string[] } }[] }).configs.filter((c) => c.value.errors.length > 0).map((c) => [c.value.name, c.value.errors]),
+    (body as { configs: { value: { name: string; errors: string[] } }[] }).configs
+      .filter((c) => c.value.errors.length > 0)
+      .map((c) => [c.value.name, c.value.errors]),
   );
   t.match(errors, {
     'connection.url': [/a JDBC URL must start with jdbc:postgresql:/],

@@ -25,7 +25,10 @@ const admin = new KafkaConfigBackingStore({ topic: 'cluster-configs', replicatio
 await admin.start();
 t.teardown(() => admin.stop());
 await admin.putConnectorConfig('alpha', { 'connector.class': 'X' });
-await admin.putTaskConfigs('alpha', Array.from({ length: 6 }, (_, i) => ({ task: String(i) })));
+await admin.putTaskConfigs(
+  'alpha',
+  Array.from({ length: 6 }, (_, i) => ({ task: String(i) })),
+);
 
 interface Member {
   id: string;
@@ -48,7 +51,13 @@ async function member(id: string): Promise<Member> {
   await store.start();
   const m = { id, store, events: [], mine: undefined, assignment: undefined } as unknown as Member;
   m.coordinator = new ClusterCoordinator({
-    membership: { bootstrapServers: cluster.bootstrapServers, groupId: 'cluster-test', topic: 'cluster-members', partitions: PARTITIONS, clientConfig: { 'session.timeout.ms': 6000, 'heartbeat.interval.ms': 1000 } },
+    membership: {
+      bootstrapServers: cluster.bootstrapServers,
+      groupId: 'cluster-test',
+      topic: 'cluster-members',
+      partitions: PARTITIONS,
+      clientConfig: { 'session.timeout.ms': 6000, 'heartbeat.interval.ms': 1000 },
+    },
     workerId: id,
     url: `http://${id}:8083`,
     configStore: store,
@@ -77,7 +86,10 @@ function settled(live: Member[], tasks: string[], connectors: string[]): boolean
   if (first.size !== live.length) return false;
   const allTasks = live.flatMap((m) => m.mine!.tasks).sort();
   const allConnectors = live.flatMap((m) => m.mine!.connectors).sort();
-  return JSON.stringify(allTasks) === JSON.stringify([...tasks].sort()) && JSON.stringify(allConnectors) === JSON.stringify([...connectors].sort());
+  return (
+    JSON.stringify(allTasks) === JSON.stringify([...tasks].sort()) &&
+    JSON.stringify(allConnectors) === JSON.stringify([...connectors].sort())
+  );
 }
 
 const alphaTasks = Array.from({ length: 6 }, (_, i) => `alpha-${i}`);
@@ -85,11 +97,33 @@ const alphaTasks = Array.from({ length: 6 }, (_, i) => `alpha-${i}`);
 t.test('three workers share one connector and six tasks: two tasks each, every unit once', async (t) => {
   const live = [await member('w1'), await member('w2'), await member('w3')];
   await waitFor('one assignment applied by all three', () => settled(live, alphaTasks, ['alpha']), 90000);
-  t.same(live.map((m) => m.mine!.tasks.length), [2, 2, 2], 'two tasks each');
+  t.same(
+    live.map((m) => m.mine!.tasks.length),
+    [2, 2, 2],
+    'two tasks each',
+  );
   t.equal(live.filter((m) => m.coordinator.isLeader).length, 1, 'one leader');
   // Stop before start: no member started this generation before every member had stopped.
-  const lastStop = Math.max(...live.map((m) => Number(m.events.filter((e) => e.startsWith('stop')).at(-1)?.split(' ')[1] ?? 0)));
-  const firstStart = Math.min(...live.map((m) => Number(m.events.filter((e) => e.startsWith('start')).at(-1)!.split(' ')[1])));
+  const lastStop = Math.max(
+    ...live.map((m) =>
+      Number(
+        m.events
+          .filter((e) => e.startsWith('stop'))
+          .at(-1)
+          ?.split(' ')[1] ?? 0,
+      ),
+    ),
+  );
+  const firstStart = Math.min(
+    ...live.map((m) =>
+      Number(
+        m.events
+          .filter((e) => e.startsWith('start'))
+          .at(-1)!
+          .split(' ')[1],
+      ),
+    ),
+  );
   t.ok(firstStart >= lastStop, 'every member stopped before any started');
 });
 
@@ -100,7 +134,11 @@ t.test('a worker leaves: its tasks move to the other two', async (t) => {
   members.splice(members.indexOf(leaving), 1);
   const live = [...members];
   await waitFor('the two others share everything', () => settled(live, alphaTasks, ['alpha']), 90000);
-  t.same(live.map((m) => m.mine!.tasks.length), [3, 3], 'three tasks each');
+  t.same(
+    live.map((m) => m.mine!.tasks.length),
+    [3, 3],
+    'three tasks each',
+  );
 });
 
 t.test('a new connector with tasks: the leader rebalances and its tasks are assigned', async (t) => {
@@ -108,6 +146,13 @@ t.test('a new connector with tasks: the leader rebalances and its tasks are assi
   await admin.putTaskConfigs('beta', [{ task: '0' }, { task: '1' }]);
   const live = [...members];
   await waitFor('beta assigned', () => settled(live, [...alphaTasks, 'beta-0', 'beta-1'], ['alpha', 'beta']), 90000);
-  t.same(live.map((m) => m.mine!.tasks.length), [4, 4]);
-  t.same(live.map((m) => m.mine!.connectors.length), [1, 1], 'one connector each');
+  t.same(
+    live.map((m) => m.mine!.tasks.length),
+    [4, 4],
+  );
+  t.same(
+    live.map((m) => m.mine!.connectors.length),
+    [1, 1],
+    'one connector each',
+  );
 });

@@ -57,7 +57,14 @@ t.teardown(async () => {
 
 let started = 0;
 async function worker(): Promise<ConnectdProcess> {
-  const proc = await ConnectdProcess.start({ dir: path.join(h.root, `w${started++}`), bootstrapServers: h.cluster.bootstrapServers, connectors: [], worker: CLUSTER_WORKER, mode: 'distributed', startTimeoutMs: 60_000 });
+  const proc = await ConnectdProcess.start({
+    dir: path.join(h.root, `w${started++}`),
+    bootstrapServers: h.cluster.bootstrapServers,
+    connectors: [],
+    worker: CLUSTER_WORKER,
+    mode: 'distributed',
+    startTimeoutMs: 60_000,
+  });
   running.add(proc);
   all.push(proc);
   void proc.exited().then(() => running.delete(proc));
@@ -67,7 +74,13 @@ async function worker(): Promise<ConnectdProcess> {
 const workerIdOf = (p: ConnectdProcess): string => new URL(p.url).host;
 
 /** The connector's tasks RUNNING (or `state`) on exactly `workers`, with counts differing by at most one. */
-async function balanced(via: ConnectdProcess, name: string, tasks: number, workers: ConnectdProcess[], state = 'RUNNING'): Promise<ConnectorStatus> {
+async function balanced(
+  via: ConnectdProcess,
+  name: string,
+  tasks: number,
+  workers: ConnectdProcess[],
+  state = 'RUNNING',
+): Promise<ConnectorStatus> {
   let last: ConnectorStatus | undefined;
   const check = async (): Promise<ConnectorStatus | undefined> => {
     const status = await via.status(name);
@@ -97,7 +110,10 @@ async function nonOwner(workers: ConnectdProcess[], name: string): Promise<Conne
 }
 
 /** Per source partition: the seqs in the topic, checked to be 0..max with no gap; returns duplicates. */
-async function checkGenerated(topic: string, partitions: number): Promise<{ records: number; duplicates: number; maxSeq: number[]; duplicatedPartitions: Set<number> }> {
+async function checkGenerated(
+  topic: string,
+  partitions: number,
+): Promise<{ records: number; duplicates: number; maxSeq: number[]; duplicatedPartitions: Set<number> }> {
   const seen = new Map<number, Map<number, number>>();
   const records = await readTopic(h.cluster.bootstrapServers, topic);
   for (const r of records) {
@@ -149,7 +165,11 @@ t.test('three workers share a 6-task source connector, 2 tasks each', async (t) 
   t.equal(info.tasks.length, 6);
   t.equal(await a.metric('connectd_worker_tasks'), 2);
   t.ok((await a.metric('connectd_worker_rebalance_completed_total')) >= 1, 'rebalances are counted');
-  t.equal((await a.metric('connectd_worker_leader')) + (await b.metric('connectd_worker_leader')) + (await c.metric('connectd_worker_leader')), 1, 'one leader');
+  t.equal(
+    (await a.metric('connectd_worker_leader')) + (await b.metric('connectd_worker_leader')) + (await c.metric('connectd_worker_leader')),
+    1,
+    'one leader',
+  );
 });
 
 /** The source partitions (= task ids: one partition per task) of the tasks that ran on the killed worker. */
@@ -173,23 +193,36 @@ t.test('a fourth worker joins: some tasks move to it, balanced again', async () 
 });
 
 t.test('connectors created and deleted while the cluster rebalances: each unit runs exactly once', async (t) => {
-  const burst = (i: number): Record<string, string> => ({ ...generator, 'tasks.max': '2', 'source.partitions': '2', 'records.per.second': '20', topic: `it-burst-${i}` });
+  const burst = (i: number): Record<string, string> => ({
+    ...generator,
+    'tasks.max': '2',
+    'source.partitions': '2',
+    'records.per.second': '20',
+    topic: `it-burst-${i}`,
+  });
   // Three creates through three workers at once (each makes the leader rebalance), a delete, and
   // a worker restart in the middle.
   const created = await Promise.all([a, b, d].map((w, i) => w.request('POST', '/connectors', { name: `burst-${i}`, config: burst(i) })));
-  t.same(created.map((r) => r.status), [201, 201, 201]);
+  t.same(
+    created.map((r) => r.status),
+    [201, 201, 201],
+  );
   t.equal((await d.request('DELETE', '/connectors/burst-1')).status, 204);
   await balanced(a, 'burst-0', 2, [a, b, d]);
   await balanced(b, 'burst-2', 2, [a, b, d]);
   await balanced(d, 'gen', 6, [a, b, d]);
-  for (const w of [a, b, d]) await waitFor(`${w.url} forgot burst-1`, async () => !(await w.get<string[]>('/connectors')).includes('burst-1'));
+  for (const w of [a, b, d])
+    await waitFor(`${w.url} forgot burst-1`, async () => !(await w.get<string[]>('/connectors')).includes('burst-1'));
   // A unit running on two workers would count twice.
   await waitFor('10 tasks running in the cluster, each once', async () => {
     const counts = await Promise.all([a, b, d].map((w) => w.metric('connectd_worker_tasks')));
     return counts.reduce((x, y) => x + y, 0) === 10 && Math.max(...counts) - Math.min(...counts) <= 1;
   });
   for (const name of ['burst-0', 'burst-2']) t.equal((await a.request('DELETE', `/connectors/${name}`)).status, 204);
-  await waitFor('the burst connectors gone', async () => (await Promise.all([a, b, d].map((w) => w.metric('connectd_worker_tasks')))).reduce((x, y) => x + y, 0) === 6);
+  await waitFor(
+    'the burst connectors gone',
+    async () => (await Promise.all([a, b, d].map((w) => w.metric('connectd_worker_tasks')))).reduce((x, y) => x + y, 0) === 6,
+  );
 });
 
 t.test('operations through a worker that does not run the connector', async (t) => {
@@ -218,7 +251,11 @@ t.test('operations through a worker that does not run the connector', async (t) 
     const tasks = await via.get<{ config: Record<string, string> }[]>('/connectors/gen/tasks');
     return tasks.length === 6 && tasks.every((x) => x.config['records.per.second'] === '600');
   });
-  t.equal((await d.get<Record<string, string>>('/connectors/gen/config'))['records.per.second'], '600', 'every worker reads the new config');
+  t.equal(
+    (await d.get<Record<string, string>>('/connectors/gen/config'))['records.per.second'],
+    '600',
+    'every worker reads the new config',
+  );
   await balanced(a, 'gen', 6, [a, b, d]);
 
   // Offsets: a KIP-875 alter needs STOPPED; stop through a non-owner.
@@ -237,8 +274,16 @@ t.test('every generated record is in the topic; duplicates only from tasks that 
   const { records, duplicates, maxSeq, duplicatedPartitions } = await checkGenerated('it-generated', 6);
   t.comment(`${records} records, ${duplicates} duplicates, in source partitions ${[...duplicatedPartitions].join(', ')}`);
   // Tasks that moved in a rebalance committed first: only the killed worker's tasks repeat records.
-  t.ok([...duplicatedPartitions].every((p) => killedPartitions.has(p)), `duplicates only in the killed worker's partitions (${[...killedPartitions].join(', ')})`);
-  for (const o of offsets.offsets) t.equal(o.offset.seq, maxSeq[o.partition.partition], `partition ${o.partition.partition}: the committed offset is the last record written`);
+  t.ok(
+    [...duplicatedPartitions].every((p) => killedPartitions.has(p)),
+    `duplicates only in the killed worker's partitions (${[...killedPartitions].join(', ')})`,
+  );
+  for (const o of offsets.offsets)
+    t.equal(
+      o.offset.seq,
+      maxSeq[o.partition.partition],
+      `partition ${o.partition.partition}: the committed offset is the last record written`,
+    );
   // At 600 records/s, a task that moves without its last flush (1 s) repeats at most ~1 s of its
   // records; only the killed worker's two tasks could, and the rate was 300/s then.
   t.ok(duplicates <= 2 * 300, `${duplicates} duplicates`);
@@ -258,10 +303,15 @@ t.test('a sink connector across the workers: every record delivered at least onc
     'the sink wrote every record',
     async () => {
       const text = await readFile(output, 'utf8').catch(() => '');
-      const got = new Set(text.split('\n').filter((l) => l !== '').map((l) => {
-        const r = JSON.parse(l) as { partition: number; offset: number };
-        return `${r.partition}@${r.offset}`;
-      }));
+      const got = new Set(
+        text
+          .split('\n')
+          .filter((l) => l !== '')
+          .map((l) => {
+            const r = JSON.parse(l) as { partition: number; offset: number };
+            return `${r.partition}@${r.offset}`;
+          }),
+      );
       return [...want].every((k) => got.has(k));
     },
     60_000,
@@ -273,12 +323,23 @@ t.test('a sink connector across the workers: every record delivered at least onc
 
 t.test('the whole cluster restarted: configs, task configs, states and offsets come back from Kafka', async (t) => {
   // A paused connector, to see its state come back.
-  t.equal((await a.request('POST', '/connectors', { name: 'paused', config: { ...generator, 'tasks.max': '2', 'source.partitions': '2', topic: 'it-paused' }, initial_state: 'PAUSED' })).status, 201);
+  t.equal(
+    (
+      await a.request('POST', '/connectors', {
+        name: 'paused',
+        config: { ...generator, 'tasks.max': '2', 'source.partitions': '2', topic: 'it-paused' },
+        initial_state: 'PAUSED',
+      })
+    ).status,
+    201,
+  );
   await waitFor('paused tasks', async () => {
     const s = await b.status('paused');
     return s.tasks.length === 2 && s.tasks.every((x) => x.state === 'PAUSED');
   });
-  const offsetsBefore = await a.get<{ offsets: { partition: { partition: number }; offset: { seq: number } }[] }>('/connectors/gen/offsets');
+  const offsetsBefore = await a.get<{ offsets: { partition: { partition: number }; offset: { seq: number } }[] }>(
+    '/connectors/gen/offsets',
+  );
   for (const w of [a, b, d]) t.equal(await w.stop(), 0, `${w.url} stopped cleanly`);
 
   const [e, f, g] = [await worker(), await worker(), await worker()];
@@ -295,14 +356,23 @@ t.test('the whole cluster restarted: configs, task configs, states and offsets c
   t.equal((await via.request('PUT', '/connectors/gen/resume')).status, 202);
   await balanced(e, 'gen', 6, [e, f, g]);
   const max = Math.max(...offsetsBefore.offsets.map((o) => o.offset.seq));
-  await waitFor('records after the restart', async () => (await checkGenerated('it-generated', 6)).maxSeq.every((m) => m > max + 20), 60_000, 1000);
+  await waitFor(
+    'records after the restart',
+    async () => (await checkGenerated('it-generated', 6)).maxSeq.every((m) => m > max + 20),
+    60_000,
+    1000,
+  );
   const after = await checkGenerated('it-generated', 6);
   t.comment(`${after.records} records, ${after.duplicates} duplicates after the restart`);
-  t.ok([...after.duplicatedPartitions].every((p) => killedPartitions.has(p)), 'stopping and starting the whole cluster repeats nothing');
+  t.ok(
+    [...after.duplicatedPartitions].every((p) => killedPartitions.has(p)),
+    'stopping and starting the whole cluster repeats nothing',
+  );
 
   // Delete through a non-owner: gone on every worker, its tasks stopped.
   const owner = await nonOwner([e, f, g], 'paused');
   t.equal((await owner.request('DELETE', '/connectors/paused')).status, 204);
-  for (const w of [e, f, g]) await waitFor(`${w.url} forgot the connector`, async () => !(await w.get<string[]>('/connectors')).includes('paused'));
+  for (const w of [e, f, g])
+    await waitFor(`${w.url} forgot the connector`, async () => !(await w.get<string[]>('/connectors')).includes('paused'));
   t.equal((await e.request('GET', '/connectors/paused/status')).status, 404);
 });

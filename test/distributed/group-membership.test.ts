@@ -35,7 +35,14 @@ t.teardown(async () => {
 async function member(id: string): Promise<Member> {
   const log: string[] = [];
   const m = new GroupMembership(
-    { bootstrapServers: cluster.bootstrapServers, groupId: 'connectd-cluster', topic: 'connectd-members', partitions: PARTITIONS, workerId: id, clientConfig: { 'session.timeout.ms': 6000, 'heartbeat.interval.ms': 1000 } },
+    {
+      bootstrapServers: cluster.bootstrapServers,
+      groupId: 'connectd-cluster',
+      topic: 'connectd-members',
+      partitions: PARTITIONS,
+      workerId: id,
+      clientConfig: { 'session.timeout.ms': 6000, 'heartbeat.interval.ms': 1000 },
+    },
     {
       onRevoked: async (lost) => {
         log.push(lost ? 'lost' : 'revoke-start');
@@ -51,7 +58,8 @@ async function member(id: string): Promise<Member> {
   return { id, m, log };
 }
 
-const positions = (members: Member[]): string[] => members.map((x) => (x.m.position === null ? 'none' : `${x.m.position.index}/${x.m.position.size}`)).sort();
+const positions = (members: Member[]): string[] =>
+  members.map((x) => (x.m.position === null ? 'none' : `${x.m.position.index}/${x.m.position.size}`)).sort();
 
 t.test('three members: positions 0, 1, 2 of 3, one leader; after the leader leaves: 0 and 1 of 2', async (t) => {
   const first = await member('w1');
@@ -60,7 +68,11 @@ t.test('three members: positions 0, 1, 2 of 3, one leader; after the leader leav
   await waitFor('three positions of 3', () => positions(all).join(',') === '0/3,1/3,2/3', 60000);
   t.equal(all.filter((x) => x.m.isLeader).length, 1, 'exactly one leader');
   const log = first.log.join(', ');
-  t.match(log, /^assigned 0\/1, revoke-start, revoke-done, (.*, )?assigned \d\/3$/, `w1 finished stopping its work before its next assignment (${log})`);
+  t.match(
+    log,
+    /^assigned 0\/1, revoke-start, revoke-done, (.*, )?assigned \d\/3$/,
+    `w1 finished stopping its work before its next assignment (${log})`,
+  );
   const leader = all.find((x) => x.m.isLeader)!;
   await leader.m.stop();
   running.delete(leader.m);

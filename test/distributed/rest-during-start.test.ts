@@ -34,7 +34,15 @@ const WORKER = {
 let started = 0;
 /** A worker process, returned as soon as its REST port accepts connections. */
 async function worker(): Promise<ConnectdProcess> {
-  const proc = await ConnectdProcess.start({ dir: path.join(h.root, `w${started++}`), bootstrapServers: h.cluster.bootstrapServers, connectors: [], worker: WORKER, mode: 'distributed', startTimeoutMs: 60_000, readyWhen: 'listening' });
+  const proc = await ConnectdProcess.start({
+    dir: path.join(h.root, `w${started++}`),
+    bootstrapServers: h.cluster.bootstrapServers,
+    connectors: [],
+    worker: WORKER,
+    mode: 'distributed',
+    startTimeoutMs: 60_000,
+    readyWhen: 'listening',
+  });
   running.add(proc);
   void proc.exited().then(() => running.delete(proc));
   return proc;

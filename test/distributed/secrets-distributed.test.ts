@@ -48,23 +48,49 @@ t.teardown(async () => {
 t.test('traces in the status topic and in every worker’s answers hold no secret', async (t) => {
   const [a, b] = workers as [ConnectdProcess, ConnectdProcess];
   const url = `postgres://app:${urlPassword}@db.example/app`;
-  for (const [name, failIn] of [['leaky-task', 'task'], ['leaky-connector', 'connector']]) {
-    const res = await a.request('POST', '/connectors', { name, config: { 'connector.class': 'LeakySource', topic: `t-${run}`, 'fail.in': failIn, 'api.password': password, 'connection.url': url } });
+  for (const [name, failIn] of [
+    ['leaky-task', 'task'],
+    ['leaky-connector', 'connector'],
+  ]) {
+    const res = await a.request('POST', '/connectors', {
+      name,
+      config: { 'connector.class': 'LeakySource', topic: `t-${run}`, 'fail.in': failIn, 'api.password': password, 'connection.url': url },
+    });
     t.equal(res.status, 201, JSON.stringify(res.body));
   }
   for (const via of [a, b]) {
-    const task = await waitFor(`the task failed, seen from ${via.url}`, async () => ((await via.status('leaky-task')).tasks[0]?.state === 'FAILED' ? via.status('leaky-task') : undefined), 120_000);
-    t.match(task.tasks[0]!.trace, 'login to postgres://app:[hidden]@db.example/app refused for password [hidden]', `${via.url}: the task's trace, redacted`);
-    const conn = await waitFor(`the connector failed, seen from ${via.url}`, async () => ((await via.status('leaky-connector')).connector.state === 'FAILED' ? via.status('leaky-connector') : undefined), 120_000);
+    const task = await waitFor(
+      `the task failed, seen from ${via.url}`,
+      async () => ((await via.status('leaky-task')).tasks[0]?.state === 'FAILED' ? via.status('leaky-task') : undefined),
+      120_000,
+    );
+    t.match(
+      task.tasks[0]!.trace,
+      'login to postgres://app:[hidden]@db.example/app refused for password [hidden]',
+      `${via.url}: the task's trace, redacted`,
+    );
+    const conn = await waitFor(
+      `the connector failed, seen from ${via.url}`,
+      async () => ((await via.status('leaky-connector')).connector.state === 'FAILED' ? via.status('leaky-connector') : undefined),
+      120_000,
+    );
     t.match(conn.connector.trace, 'refused for password [hidden]', `${via.url}: the connector's trace, redacted`);
     const config = (await via.request('GET', '/connectors/leaky-task/config')).body as Record<string, string>;
-    t.same([config['api.password'], config['connection.url']], ['[hidden]', 'postgres://app:[hidden]@db.example/app'], `${via.url}: the config masked`);
+    t.same(
+      [config['api.password'], config['connection.url']],
+      ['[hidden]', 'postgres://app:[hidden]@db.example/app'],
+      `${via.url}: the config masked`,
+    );
   }
-  const records = await waitFor('the failures in the status topic', async () => {
-    const all = await readTopic(h.cluster.bootstrapServers, statusTopic, { timeoutMs: 5000 });
-    const text = all.map((r) => r.value ?? '').join('\n');
-    return text.includes('refused for password') && text.includes('"state":"FAILED"') ? text : undefined;
-  }, 120_000);
+  const records = await waitFor(
+    'the failures in the status topic',
+    async () => {
+      const all = await readTopic(h.cluster.bootstrapServers, statusTopic, { timeoutMs: 5000 });
+      const text = all.map((r) => r.value ?? '').join('\n');
+      return text.includes('refused for password') && text.includes('"state":"FAILED"') ? text : undefined;
+    },
+    120_000,
+  );
   t.match(records, 'refused for password [hidden]', 'the traces are in the status topic, redacted');
   t.notMatch(records, password, 'no PASSWORD value in the status topic');
   t.notMatch(records, urlPassword, 'no URL password in the status topic');

@@ -25,8 +25,22 @@ t.test('every line of every file, once, across reconfiguration and a restart', a
   await writeFile(path.join(dir, 'b.txt'), Array.from({ length: 200 }, (_, i) => `b${i}\n`).join(''));
   await writeFile(path.join(dir, 'ignored.log'), 'not me\n');
   await cluster.createTopic('lines', { partitions: 2 });
-  const connector = { name: 'dir', 'connector.class': 'DirectorySource', 'tasks.max': '2', directory: dir, topic: 'lines', 'poll.interval.ms': '100', 'batch.size': '50' };
-  const start = () => ConnectdProcess.start({ dir: path.join(root, 'connectd'), bootstrapServers: cluster.bootstrapServers, connectors: [connector], worker: { 'plugin.path': PLUGIN } });
+  const connector = {
+    name: 'dir',
+    'connector.class': 'DirectorySource',
+    'tasks.max': '2',
+    directory: dir,
+    topic: 'lines',
+    'poll.interval.ms': '100',
+    'batch.size': '50',
+  };
+  const start = () =>
+    ConnectdProcess.start({
+      dir: path.join(root, 'connectd'),
+      bootstrapServers: cluster.bootstrapServers,
+      connectors: [connector],
+      worker: { 'plugin.path': PLUGIN },
+    });
 
   const first = await start();
   t.teardown(() => first.kill());
@@ -48,5 +62,8 @@ t.test('every line of every file, once, across reconfiguration and a restart', a
   t.equal(records.length, 503, 'every complete line once');
   t.equal(new Set(values).size, 503, 'no duplicates across the restart');
   t.ok(values.includes('a300') && values.includes('c1') && !values.includes('not me'));
-  t.ok(records.every((r) => r.key === `${r.value!.charAt(0)}.txt`), 'keyed by file name');
+  t.ok(
+    records.every((r) => r.key === `${r.value!.charAt(0)}.txt`),
+    'keyed by file name',
+  );
 });

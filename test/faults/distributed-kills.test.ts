@@ -73,7 +73,14 @@ const CLUSTER_WORKER = {
 
 let started = 0;
 async function startWorker(): Promise<ConnectdProcess> {
-  const proc = await ConnectdProcess.start({ dir: path.join(h.root, `w${started++}`), bootstrapServers: h.cluster.bootstrapServers, connectors: [], worker: CLUSTER_WORKER, mode: 'distributed', startTimeoutMs: 60_000 });
+  const proc = await ConnectdProcess.start({
+    dir: path.join(h.root, `w${started++}`),
+    bootstrapServers: h.cluster.bootstrapServers,
+    connectors: [],
+    worker: CLUSTER_WORKER,
+    mode: 'distributed',
+    startTimeoutMs: 60_000,
+  });
   running.add(proc);
   all.push(proc);
   void proc.exited().then(() => running.delete(proc));
@@ -127,7 +134,15 @@ t.test('three workers SIGKILLed in turn under load: nothing lost, duplicates wit
     },
   });
   t.equal(created.status, 201, JSON.stringify(created.body));
-  t.equal((await live[2]!.request('POST', '/connectors', { name: 'sink', config: { 'connector.class': 'FileStreamSink', 'tasks.max': String(SINK_TASKS), topics: TOPIC, file: sinkFile } })).status, 201);
+  t.equal(
+    (
+      await live[2]!.request('POST', '/connectors', {
+        name: 'sink',
+        config: { 'connector.class': 'FileStreamSink', 'tasks.max': String(SINK_TASKS), topics: TOPIC, file: sinkFile },
+      })
+    ).status,
+    201,
+  );
   await balanced('gen', TASKS, live);
   await balanced('sink', SINK_TASKS, live);
   const flow = new RecordFlow('gen', () => live);
@@ -156,7 +171,9 @@ t.test('three workers SIGKILLed in turn under load: nothing lost, duplicates wit
     await balanced('sink', SINK_TASKS, live);
     const movedAt = Date.now();
     const generatorDone = PER_PARTITION * TASKS - flow.written <= BATCH * TASKS;
-    const flowing = generatorDone ? 0 : await waitFor('records flowing after the move', () => flow.flowingAgainAfter(movedAt, BATCH) ?? undefined, 60_000, 100);
+    const flowing = generatorDone
+      ? 0
+      : await waitFor('records flowing after the move', () => flow.flowingAgainAfter(movedAt, BATCH) ?? undefined, 60_000, 100);
     const recovery = (movedAt - killedAt) / 1000 + flowing;
     recoveries.push(recovery);
     notes.push(`kill ${round + 1}: ${mine.length} source and ${mySink} sink tasks moved, healthy ${recovery.toFixed(1)} s after the kill`);
@@ -180,27 +197,43 @@ t.test('three workers SIGKILLed in turn under load: nothing lost, duplicates wit
   const seen = await generatorRecordsInTopic(h.cluster.bootstrapServers, TOPIC);
   const inTopic = audit(expected, seen);
   let inSink = audit(expected, []);
-  await waitFor('the sink wrote every record', async () => {
-    inSink = audit(expected, await generatorRecordsInFile(sinkFile));
-    return inSink.lost === 0 || inSink.unexpected > 0;
-  }, 120_000, 500).catch(async (err: unknown) => {
+  await waitFor(
+    'the sink wrote every record',
+    async () => {
+      inSink = audit(expected, await generatorRecordsInFile(sinkFile));
+      return inSink.lost === 0 || inSink.unexpected > 0;
+    },
+    120_000,
+    500,
+  ).catch(async (err: unknown) => {
     const committed = await h.cluster.committedOffsets('connect-sink', TOPIC, SINK_TASKS).catch((e: unknown) => String(e));
     const byPartition = new Map<number, number>();
     const topicRecords = await readTopic(h.cluster.bootstrapServers, TOPIC);
     for (const r of topicRecords) byPartition.set(r.partition, Math.max(byPartition.get(r.partition) ?? 0, r.offset + 1));
     const lines = new Set((await generatorRecordsInFile(sinkFile)).map(([st, q]) => `${st}-${q}`));
-    t.comment(`missing from the sink: ${topicRecords.filter((r) => !lines.has(r.key!)).map((r) => `${r.partition}@${r.offset}`).join(' ')}`);
+    t.comment(
+      `missing from the sink: ${topicRecords
+        .filter((r) => !lines.has(r.key!))
+        .map((r) => `${r.partition}@${r.offset}`)
+        .join(' ')}`,
+    );
     const status = await live[0]!.status('sink');
     const keep = await mkdtemp(path.join(os.tmpdir(), 'connectd-distributed-kills-sink-'));
     await copyFile(sinkFile, path.join(keep, 'sink.txt')).catch(() => undefined);
-    t.comment(`sink: ${inSink.recordsOut} lines, ${inSink.lost} missing (${inSink.lostExamples.join(', ')}); committed ${JSON.stringify([...(committed instanceof Map ? committed : [])])} ${typeof committed === 'string' ? committed : ''}; topic ends ${JSON.stringify([...byPartition])}; status ${JSON.stringify(status)}; file kept in ${keep}`);
+    t.comment(
+      `sink: ${inSink.recordsOut} lines, ${inSink.lost} missing (${inSink.lostExamples.join(', ')}); committed ${JSON.stringify([...(committed instanceof Map ? committed : [])])} ${typeof committed === 'string' ? committed : ''}; topic ends ${JSON.stringify([...byPartition])}; status ${JSON.stringify(status)}; file kept in ${keep}`,
+    );
     throw err;
   });
 
   const copies = new Map<string, number>();
   for (const [stream, seq] of seen) copies.set(`${stream}#${seq}`, (copies.get(`${stream}#${seq}`) ?? 0) + 1);
   const duplicatedPartitions = new Set([...copies].filter(([, n]) => n > 1).map(([k]) => Number(k.slice(1, k.indexOf('#')))));
-  t.same([...duplicatedPartitions].filter((p) => !killedSourcePartitions.has(p)), [], `duplicates only in the killed workers' source partitions (${[...killedSourcePartitions].join(', ')})`);
+  t.same(
+    [...duplicatedPartitions].filter((p) => !killedSourcePartitions.has(p)),
+    [],
+    `duplicates only in the killed workers' source partitions (${[...killedSourcePartitions].join(', ')})`,
+  );
 
   // Per killed task: its rate over one commit interval, plus 2 s for the commit's own round trip.
   const windowS = FLUSH_INTERVAL_MS / 1000 + 2;
@@ -209,7 +242,8 @@ t.test('three workers SIGKILLed in turn under load: nothing lost, duplicates wit
   const row = {
     scenario: 'distributed-worker-sigkill',
     test: TEST,
-    injected: 'SIGKILL of one of three distributed workers under load, a fresh worker joining in its place, then the other two original workers in turn',
+    injected:
+      'SIGKILL of one of three distributed workers under load, a fresh worker joining in its place, then the other two original workers in turn',
     ...inTopic,
     bound: `≤ records since the last offset commit (offset.flush.interval.ms=${FLUSH_INTERVAL_MS}): per killed task, its rate over ${windowS} s`,
     maxDuplicates,
@@ -217,11 +251,23 @@ t.test('three workers SIGKILLed in turn under load: nothing lost, duplicates wit
     notes: `${notes.join('; ')}; session.timeout.ms 6000; ${RATE} records/s from ${TASKS} tasks; FileStreamSink (${SINK_TASKS} tasks) on the same topic: ${inSink.recordsOut} lines, ${inSink.lost} lost, ${inSink.duplicated} duplicated (bound ${maxSinkDuplicates})`,
   };
   await recordReliability(row);
-  t.comment(`${row.scenario}: in ${row.recordsIn}, out ${row.recordsOut}, lost ${row.lost}, duplicated ${row.duplicated} (bound ${maxDuplicates}), recovery ${row.recoverySeconds.toFixed(1)} s; ${row.notes}`);
-  t.ok(keepsPromise(row), `topic: nothing lost (${inTopic.lost}: ${inTopic.lostExamples.join(', ')}), ${inTopic.duplicated} duplicated (≤ ${maxDuplicates}), nothing unexpected (${inTopic.unexpected})`);
-  t.ok(keepsPromise({ ...inSink, maxDuplicates: maxSinkDuplicates }), `sink file: nothing lost (${inSink.lost}: ${inSink.lostExamples.join(', ')}), ${inSink.duplicated} duplicated (≤ ${maxSinkDuplicates}), nothing unexpected (${inSink.unexpected})`);
+  t.comment(
+    `${row.scenario}: in ${row.recordsIn}, out ${row.recordsOut}, lost ${row.lost}, duplicated ${row.duplicated} (bound ${maxDuplicates}), recovery ${row.recoverySeconds.toFixed(1)} s; ${row.notes}`,
+  );
+  t.ok(
+    keepsPromise(row),
+    `topic: nothing lost (${inTopic.lost}: ${inTopic.lostExamples.join(', ')}), ${inTopic.duplicated} duplicated (≤ ${maxDuplicates}), nothing unexpected (${inTopic.unexpected})`,
+  );
+  t.ok(
+    keepsPromise({ ...inSink, maxDuplicates: maxSinkDuplicates }),
+    `sink file: nothing lost (${inSink.lost}: ${inSink.lostExamples.join(', ')}), ${inSink.duplicated} duplicated (≤ ${maxSinkDuplicates}), nothing unexpected (${inSink.unexpected})`,
+  );
   for (const name of ['gen', 'sink']) {
     const status = await live[0]!.status(name);
-    t.same([status.connector.state, ...status.tasks.map((x) => x.state)], Array(status.tasks.length + 1).fill('RUNNING'), `${name}: connector and tasks RUNNING`);
+    t.same(
+      [status.connector.state, ...status.tasks.map((x) => x.state)],
+      Array(status.tasks.length + 1).fill('RUNNING'),
+      `${name}: connector and tasks RUNNING`,
+    );
   }
 });

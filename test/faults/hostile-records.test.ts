@@ -106,7 +106,16 @@ interface Row {
 }
 
 async function writeRow(t: Test, row: Row): Promise<void> {
-  await recordReliability({ scenario: row.scenario, test: TEST_FILE, injected: row.injected, bound: 'none (each good record once)', maxDuplicates: 0, recoverySeconds: null, notes: row.notes, ...row.counts });
+  await recordReliability({
+    scenario: row.scenario,
+    test: TEST_FILE,
+    injected: row.injected,
+    bound: 'none (each good record once)',
+    maxDuplicates: 0,
+    recoverySeconds: null,
+    notes: row.notes,
+    ...row.counts,
+  });
   t.ok(keepsPromise({ ...row.counts, maxDuplicates: 0 }), `${row.scenario}: ${JSON.stringify(row.counts)}`);
 }
 
@@ -160,7 +169,12 @@ async function checkSink(t: Test, c: SinkClass, proc: ConnectdProcess): Promise<
   const input = sinkInput(c);
   const none = `${c.id}-none`;
   const all = `${c.id}-all`;
-  await doneUnlessFailed(proc, all, 'its offsets committed to the end', async () => (await cluster.committedOffsets(`connect-${all}`, topic)).get(0) === TOTAL);
+  await doneUnlessFailed(
+    proc,
+    all,
+    'its offsets committed to the end',
+    async () => (await cluster.committedOffsets(`connect-${all}`, topic)).get(0) === TOTAL,
+  );
   const out = readSinkOutput(path.join(root, `${all}.jsonl`));
   const dlq = await readTopic(cluster.bootstrapServers, `${all}-dlq`).catch(() => [] as ConsumedRecord[]);
   const seqOf = (key: unknown): number => generatorKey(typeof key === 'string' ? key : null)[1];
@@ -169,8 +183,15 @@ async function checkSink(t: Test, c: SinkClass, proc: ConnectdProcess): Promise<
   c.alsoCheck?.(t, out);
   let counts: AuditCounts;
   if (c.error !== undefined) {
-    counts = auditGood(BAD, out.map((r) => seqOf(r.key)));
-    t.same(dlq.map((d) => seqOf(d.key)), BAD, 'tolerance=all: the bad records, and only them, are in the DLQ');
+    counts = auditGood(
+      BAD,
+      out.map((r) => seqOf(r.key)),
+    );
+    t.same(
+      dlq.map((d) => seqOf(d.key)),
+      BAD,
+      'tolerance=all: the bad records, and only them, are in the DLQ',
+    );
     for (const d of dlq) {
       const seq = seqOf(d.key);
       t.equal(d.value, Buffer.from(input[seq]!.value!).toString('utf8'), `DLQ record ${seq}: its original value`);
@@ -186,14 +207,31 @@ async function checkSink(t: Test, c: SinkClass, proc: ConnectdProcess): Promise<
     const late = put.filter((r) => r.offset >= BAD[0]!).map((r) => r.offset);
     t.same(late, [], 'tolerance=none: nothing at or after the bad record was put');
   } else {
-    counts = auditGood([], out.map((r) => seqOf(r.key)));
+    counts = auditGood(
+      [],
+      out.map((r) => seqOf(r.key)),
+    );
     t.same(dlq, [], 'tolerance=all: nothing in the DLQ');
     const hostile = out.filter((r) => BAD.includes(seqOf(r.key)));
-    t.ok(hostile.length === BAD.length && hostile.every((r) => c.delivered!(r.value, seqOf(r.key))), 'the hostile records are delivered as Kafka Connect delivers them');
-    await waitFor(`${none} committed to the end`, async () => (await cluster.committedOffsets(`connect-${none}`, topic)).get(0) === TOTAL, 60000);
+    t.ok(
+      hostile.length === BAD.length && hostile.every((r) => c.delivered!(r.value, seqOf(r.key))),
+      'the hostile records are delivered as Kafka Connect delivers them',
+    );
+    await waitFor(
+      `${none} committed to the end`,
+      async () => (await cluster.committedOffsets(`connect-${none}`, topic)).get(0) === TOTAL,
+      60000,
+    );
     t.equal((await proc.status(none)).tasks[0]?.state, 'RUNNING', 'tolerance=none: the task is RUNNING too');
     const noneOut = readSinkOutput(path.join(root, `${none}.jsonl`));
-    t.same(auditGood([], noneOut.map((r) => seqOf(r.key))), { ...counts, recordsOut: noneOut.length }, 'tolerance=none: every record delivered once');
+    t.same(
+      auditGood(
+        [],
+        noneOut.map((r) => seqOf(r.key)),
+      ),
+      { ...counts, recordsOut: noneOut.length },
+      'tolerance=none: every record delivered once',
+    );
   }
   await assertAlive(t, proc);
   await writeRow(t, { scenario: `hostile-${c.id}`, injected: c.injected, counts, notes: c.notes });
@@ -237,15 +275,27 @@ async function checkSource(t: Test, c: SourceClass, proc: ConnectdProcess): Prom
   const none = `${c.id}-none`;
   const all = `${c.id}-all`;
 
-  await doneUnlessFailed(proc, all, 'its offset committed at the last record', async () => (await proc.committedOffsets(all)).get(JSON.stringify({ partition: 0 }))?.seq === TOTAL - 1);
+  await doneUnlessFailed(
+    proc,
+    all,
+    'its offset committed at the last record',
+    async () => (await proc.committedOffsets(all)).get(JSON.stringify({ partition: 0 }))?.seq === TOTAL - 1,
+  );
   const produced = await readTopic(cluster.bootstrapServers, `${all}-out`);
-  const counts = auditGood(BAD, produced.map((r) => generatorKey(r.key)[1]));
+  const counts = auditGood(
+    BAD,
+    produced.map((r) => generatorKey(r.key)[1]),
+  );
   t.equal((await proc.status(all)).tasks[0]?.state, 'RUNNING', 'tolerance=all: the task is RUNNING');
   const dlq = await waitFor(`${all}'s DLQ written`, async () => {
     const records = await readTopic(cluster.bootstrapServers, `${all}-dlq`).catch(() => [] as ConsumedRecord[]);
     return records.length >= BAD.length ? records : undefined;
   });
-  t.same(dlq.map((d) => (JSON.parse(d.value ?? '{}') as { sourceOffset?: { seq?: number } }).sourceOffset?.seq), BAD, 'tolerance=all: the bad records, and only them, are in the DLQ');
+  t.same(
+    dlq.map((d) => (JSON.parse(d.value ?? '{}') as { sourceOffset?: { seq?: number } }).sourceOffset?.seq),
+    BAD,
+    'tolerance=all: the bad records, and only them, are in the DLQ',
+  );
   for (const d of dlq) {
     t.equal(d.headers['__connect.errors.stage'], c.stage, 'the DLQ record names the stage');
     t.match(d.headers['__connect.errors.exception.message'] ?? '', c.message, 'the DLQ record says why');
@@ -259,22 +309,37 @@ async function checkSource(t: Test, c: SourceClass, proc: ConnectdProcess): Prom
     // Connect: in the topic, but their offsets are not committed (a restart sends them again).
     t.notOk(noneSeqs.includes(BAD[0]!), 'tolerance=none: the refused record is not in the topic');
   } else {
-    t.same(noneSeqs.filter((seq) => seq >= BAD[0]!), [], 'tolerance=none: nothing at or after the bad record produced');
+    t.same(
+      noneSeqs.filter((seq) => seq >= BAD[0]!),
+      [],
+      'tolerance=none: nothing at or after the bad record produced',
+    );
   }
   const committed = (await proc.committedOffsets(none)).get(JSON.stringify({ partition: 0 }))?.seq;
-  t.ok(committed === undefined || (committed as number) < BAD[0]!, `tolerance=none: no offset at or past the bad record committed (${String(committed)})`);
+  t.ok(
+    committed === undefined || (committed as number) < BAD[0]!,
+    `tolerance=none: no offset at or past the bad record committed (${String(committed)})`,
+  );
   await assertAlive(t, proc);
   await writeRow(t, { scenario: `hostile-${c.id}`, injected: c.injected, counts, notes: c.notes });
 }
 
 const good = (seq: number): string => JSON.stringify({ n: seq });
-const DLQ_NOTE = 'lost counts good records only: the bad ones are in the dead letter queue (checked one by one); errors.tolerance=none fails the task at the first bad record, nothing past it committed.';
+const DLQ_NOTE =
+  'lost counts good records only: the bad ones are in the dead letter queue (checked one by one); errors.tolerance=none fails the task at the first bad record, nothing past it committed.';
 
 const deepJson = '['.repeat(DEPTH) + ']'.repeat(DEPTH);
 const LARGE = 2_000_000;
 
 const goodAvro = avro.Type.forSchema({ type: 'record', name: 'Good', fields: [{ name: 'n', type: 'int' }] });
-const nodeSchema = { type: 'record', name: 'Node', fields: [{ name: 'v', type: 'int' }, { name: 'next', type: ['null', 'Node'], default: null }] } as const;
+const nodeSchema = {
+  type: 'record',
+  name: 'Node',
+  fields: [
+    { name: 'v', type: 'int' },
+    { name: 'next', type: ['null', 'Node'], default: null },
+  ],
+} as const;
 const nodeAvro = avro.Type.forSchema(nodeSchema as unknown as avro.Schema);
 const goodId = registry.add('sink-avro-recursive-value', JSON.stringify(goodAvro.schema()));
 const nodeId = registry.add('sink-avro-recursive-value', JSON.stringify(nodeSchema));
@@ -291,10 +356,13 @@ const SINK_CLASSES: { title: string; c: SinkClass }[] = [
     c: {
       id: 'utf8-string',
       injected: `${BAD.length} of ${TOTAL} record values with invalid UTF-8 (0xFF, a truncated 2-byte sequence), read by a sink under StringConverter`,
-      record: (seq, bad) => ({ value: bad ? Buffer.concat([Buffer.from(`bad ${seq} `), Buffer.from([0xff, 0xc3, 0x28]), Buffer.from(' end')]) : good(seq) }),
+      record: (seq, bad) => ({
+        value: bad ? Buffer.concat([Buffer.from(`bad ${seq} `), Buffer.from([0xff, 0xc3, 0x28]), Buffer.from(' end')]) : good(seq),
+      }),
       converter: { 'value.converter': STRING },
       delivered: (value, seq) => value === `bad ${seq} \uFFFD\uFFFD( end`,
-      notes: 'Not an error, as in Kafka Connect (new String(bytes, UTF_8)): each invalid sequence reads as U+FFFD; both tolerances deliver every record.',
+      notes:
+        'Not an error, as in Kafka Connect (new String(bytes, UTF_8)): each invalid sequence reads as U+FFFD; both tolerances deliver every record.',
     },
   },
   {
@@ -302,26 +370,43 @@ const SINK_CLASSES: { title: string; c: SinkClass }[] = [
     c: {
       id: 'utf8-json',
       injected: `${BAD.length} of ${TOTAL} record values with invalid UTF-8 inside a JSON string, read by a sink under JsonConverter`,
-      record: (seq, bad) => ({ value: bad ? Buffer.concat([Buffer.from(`{"n": ${seq}, "s": "`), Buffer.from([0xc3, 0x28]), Buffer.from('"}')]) : good(seq) }),
+      record: (seq, bad) => ({
+        value: bad ? Buffer.concat([Buffer.from(`{"n": ${seq}, "s": "`), Buffer.from([0xc3, 0x28]), Buffer.from('"}')]) : good(seq),
+      }),
       converter: { 'value.converter': JSON_CONVERTER, 'value.converter.schemas.enable': 'false' },
-      error: { trace: /Tolerance exceeded in error handler[\s\S]*VALUE_CONVERTER[\s\S]*not valid for encoding utf-8/, stage: 'VALUE_CONVERTER', message: /not valid for encoding utf-8/ },
+      error: {
+        trace: /Tolerance exceeded in error handler[\s\S]*VALUE_CONVERTER[\s\S]*not valid for encoding utf-8/,
+        stage: 'VALUE_CONVERTER',
+        message: /not valid for encoding utf-8/,
+      },
       notes: DLQ_NOTE,
     },
   },
   {
-    title: 'JSON nested 100,000 deep under JsonConverter: refused past depth 1000, as Jackson does; after it, nothing is put (tolerance=none)',
+    title:
+      'JSON nested 100,000 deep under JsonConverter: refused past depth 1000, as Jackson does; after it, nothing is put (tolerance=none)',
     c: {
       id: 'deep-json',
       injected: `${BAD.length} of ${TOTAL} record values a JSON array nested ${DEPTH} deep (200 KB), plus the same text in a header of the good records beside them, read by a sink under JsonConverter`,
       // The good records beside the bad ones carry the same text in a header. SimpleHeaderConverter
       // falls back to the raw bytes for what it cannot parse (as Kafka's catches the
       // StackOverflowError): they still arrive.
-      record: (seq, bad) => ({ value: bad ? deepJson : good(seq), headers: BAD.includes(seq - 1) || BAD.includes(seq + 1) ? { deep: deepJson } : undefined }),
+      record: (seq, bad) => ({
+        value: bad ? deepJson : good(seq),
+        headers: BAD.includes(seq - 1) || BAD.includes(seq + 1) ? { deep: deepJson } : undefined,
+      }),
       converter: { 'value.converter': JSON_CONVERTER, 'value.converter.schemas.enable': 'false' },
-      error: { trace: /Tolerance exceeded in error handler[\s\S]*nesting depth exceeds the maximum allowed \(1000\)/, stage: 'VALUE_CONVERTER', message: /nesting depth exceeds the maximum allowed \(1000\)/ },
+      error: {
+        trace: /Tolerance exceeded in error handler[\s\S]*nesting depth exceeds the maximum allowed \(1000\)/,
+        stage: 'VALUE_CONVERTER',
+        message: /nesting depth exceeds the maximum allowed \(1000\)/,
+      },
       alsoCheck: (t, out) => {
         const beside = out.filter((r) => r.headers.deep !== undefined);
-        t.ok(beside.length === 2 * BAD.length && beside.every((r) => r.headers.deep === deepJson), 'the good records with a 100,000-deep header arrive, the header as its bytes');
+        t.ok(
+          beside.length === 2 * BAD.length && beside.every((r) => r.headers.deep === deepJson),
+          'the good records with a 100,000-deep header arrive, the header as its bytes',
+        );
       },
       notes: `${DLQ_NOTE} The good records beside the bad ones carry the same 100,000-deep text in a header: read as bytes, delivered.`,
     },
@@ -333,10 +418,12 @@ const SINK_CLASSES: { title: string; c: SinkClass }[] = [
       injected: `${BAD.length} of ${TOTAL} record values of ${LARGE} bytes (the producer default message.max.bytes is 1,000,000; the topic accepts 3 MB), read by a sink under JsonConverter`,
       record: (seq, bad) => ({ value: bad ? JSON.stringify(`${seq}:${'x'.repeat(LARGE)}`) : good(seq) }),
       converter: { 'value.converter': JSON_CONVERTER, 'value.converter.schemas.enable': 'false' },
-      delivered: (value, seq) => typeof value === 'string' && value.length === LARGE + String(seq).length + 1 && value.startsWith(`${seq}:`),
+      delivered: (value, seq) =>
+        typeof value === 'string' && value.length === LARGE + String(seq).length + 1 && value.startsWith(`${seq}:`),
       topicConfigs: { 'max.message.bytes': '3000000' },
       producerConfig: { 'message.max.bytes': 3_000_000 },
-      notes: 'Not an error: librdkafka fetches a record larger than max.partition.fetch.bytes whole (KIP-74); both tolerances deliver every record.',
+      notes:
+        'Not an error: librdkafka fetches a record larger than max.partition.fetch.bytes whole (KIP-74); both tolerances deliver every record.',
     },
   },
   {
@@ -344,9 +431,17 @@ const SINK_CLASSES: { title: string; c: SinkClass }[] = [
     c: {
       id: 'avro-recursive',
       injected: `${BAD.length} of ${TOTAL} record values written with a recursive Avro schema (record Node whose field next is ["null","Node"]), read by a sink under AvroConverter`,
-      record: (seq, bad) => ({ value: bad ? confluentWire(nodeId, nodeAvro.toBuffer({ v: seq, next: { v: seq + 1, next: null } })) : confluentWire(goodId, goodAvro.toBuffer({ n: seq })) }),
+      record: (seq, bad) => ({
+        value: bad
+          ? confluentWire(nodeId, nodeAvro.toBuffer({ v: seq, next: { v: seq + 1, next: null } }))
+          : confluentWire(goodId, goodAvro.toBuffer({ n: seq })),
+      }),
       converter: { 'value.converter': 'io.confluent.connect.avro.AvroConverter', 'value.converter.schema.registry.url': registry.url },
-      error: { trace: /Tolerance exceeded in error handler[\s\S]*Recursive Avro schemas are not supported: record Node contains itself/, stage: 'VALUE_CONVERTER', message: /Recursive Avro schemas are not supported/ },
+      error: {
+        trace: /Tolerance exceeded in error handler[\s\S]*Recursive Avro schemas are not supported: record Node contains itself/,
+        stage: 'VALUE_CONVERTER',
+        message: /Recursive Avro schemas are not supported/,
+      },
       notes: `${DLQ_NOTE} The schema registry is the test's stand-in (test/fixtures/avro/fake-schema-registry.ts).`,
     },
   },
@@ -384,7 +479,9 @@ const SOURCE_CLASSES: { title: string; c: SourceClass }[] = [
 
 // One daemon runs every class at once: 14 connectors, two worker threads. A hostile record that
 // took down a thread or the process would show in every class, not only its own.
-const connectors = (await Promise.all([...SINK_CLASSES.map(({ c }) => sinkConnectors(c)), ...SOURCE_CLASSES.map(({ c }) => sourceConnectors(c))])).flat();
+const connectors = (
+  await Promise.all([...SINK_CLASSES.map(({ c }) => sinkConnectors(c)), ...SOURCE_CLASSES.map(({ c }) => sourceConnectors(c))])
+).flat();
 const proc = await startConnectd('hostile', connectors, WORKER);
 
 for (const { title, c } of SINK_CLASSES) t.test(title, (t) => checkSink(t, c, proc));

@@ -62,7 +62,9 @@ function prng(state: number): () => number {
 // The sink's quota (below) averages over quota.window.num windows of quota.window.size.seconds: the
 // defaults (11 × 1 s) let a consumer that was down for a while (a restart) burst through 10 s of
 // its rate at once. Two windows keep it paced.
-const { cluster, root, startConnectd } = await connectdHarness(t, 'sigkill', { serverProperties: { 'quota.window.num': '2', 'quota.window.size.seconds': '1' } });
+const { cluster, root, startConnectd } = await connectdHarness(t, 'sigkill', {
+  serverProperties: { 'quota.window.num': '2', 'quota.window.size.seconds': '1' },
+});
 
 const SOURCE = 'sigkill-source';
 const SOURCE_TOPIC = 'sigkill-source-out';
@@ -126,8 +128,13 @@ function connectors(run: number): Record<string, string>[] {
 }
 
 /** The sink group's committed offsets, read by one consumer kept for the whole test (it joins no group). */
-const groupReader = new kafka.KafkaConsumer({ 'bootstrap.servers': cluster.bootstrapServers, 'group.id': `connect-${SINK}`, 'enable.auto.commit': false, log_level: 0 }, {});
-await new Promise<void>((resolve, reject) => groupReader.connect({ timeout: 30000 }, (err) => (err ? reject(new Error(err.message)) : resolve())));
+const groupReader = new kafka.KafkaConsumer(
+  { 'bootstrap.servers': cluster.bootstrapServers, 'group.id': `connect-${SINK}`, 'enable.auto.commit': false, log_level: 0 },
+  {},
+);
+await new Promise<void>((resolve, reject) =>
+  groupReader.connect({ timeout: 30000 }, (err) => (err ? reject(new Error(err.message)) : resolve())),
+);
 t.teardown(() => new Promise<void>((resolve) => groupReader.disconnect(() => resolve())));
 async function sinkCommitted(): Promise<Map<string, number>> {
   const partitions = Array.from({ length: SINK_PARTITIONS }, (_, partition) => ({ topic: SINK_TOPIC, partition }));
@@ -160,8 +167,18 @@ t.test(`${KILLS} SIGKILLs of a daemon running a source and a sink, restarted eac
     // The sink would read the whole backlog in a second or two and most kills would find it idle:
     // a consumer byte-rate quota (about 800 records/s) keeps it reading through all of them.
     promisify(execFile)('java', [
-      '-cp', `${kafkaLibsDir()}/*`, 'kafka.admin.ConfigCommand', '--bootstrap-server', cluster.bootstrapServers,
-      '--alter', '--entity-type', 'clients', '--entity-name', `connector-consumer-${SINK}-0`, '--add-config', 'consumer_byte_rate=100000',
+      '-cp',
+      `${kafkaLibsDir()}/*`,
+      'kafka.admin.ConfigCommand',
+      '--bootstrap-server',
+      cluster.bootstrapServers,
+      '--alter',
+      '--entity-type',
+      'clients',
+      '--entity-name',
+      `connector-consumer-${SINK}-0`,
+      '--add-config',
+      'consumer_byte_rate=100000',
     ]),
   ]);
 
@@ -178,10 +195,13 @@ t.test(`${KILLS} SIGKILLs of a daemon running a source and a sink, restarted eac
     await proc.kill();
     const t2 = Date.now();
     const sourceSeq = new Map<string, number>();
-    for (const [partition, offset] of await proc.committedOffsets(SOURCE)) sourceSeq.set(`p${(JSON.parse(partition) as { partition: number }).partition}`, Number(offset.seq));
+    for (const [partition, offset] of await proc.committedOffsets(SOURCE))
+      sourceSeq.set(`p${(JSON.parse(partition) as { partition: number }).partition}`, Number(offset.seq));
     atKill.push({ sourceSeq, sinkCommitted: await sinkCommitted(), sinkLines: (await sinkFileLines()).length });
     const { sinkCommitted: committed, sinkLines } = atKill.at(-1)!;
-    t.comment(`kill ${run + 1} (${((Date.now() - started) / 1000).toFixed(1)} s; start ${t1 - t0} ms, kill ${t2 - t1 - uptime} ms, read ${Date.now() - t2} ms): source offsets ${JSON.stringify([...sourceSeq])}, sink committed ${JSON.stringify([...committed])}, sink lines ${sinkLines}`);
+    t.comment(
+      `kill ${run + 1} (${((Date.now() - started) / 1000).toFixed(1)} s; start ${t1 - t0} ms, kill ${t2 - t1 - uptime} ms, read ${Date.now() - t2} ms): source offsets ${JSON.stringify([...sourceSeq])}, sink committed ${JSON.stringify([...committed])}, sink lines ${sinkLines}`,
+    );
   }
   const killsEnded = Date.now();
 
@@ -194,15 +214,28 @@ t.test(`${KILLS} SIGKILLs of a daemon running a source and a sink, restarted eac
     const committed = await sinkCommitted();
     return Array.from({ length: SINK_PARTITIONS }, (_, p) => committed.get(`p${p}`)).every((o) => o === PER_SINK_PARTITION);
   };
-  await waitFor(`both connectors committed their last record (${seedNote})`, async () => (await sourceDone()) && (await sinkDone()), 120000, 1000);
+  await waitFor(
+    `both connectors committed their last record (${seedNote})`,
+    async () => (await sourceDone()) && (await sinkDone()),
+    120000,
+    1000,
+  );
   const recoverySeconds = (Date.now() - killsEnded) / 1000;
-  for (const name of [SOURCE, SINK]) t.same((await last.status(name)).tasks.map((task) => task.state), name === SOURCE ? ['RUNNING', 'RUNNING'] : ['RUNNING'], `${name}: tasks RUNNING`);
+  for (const name of [SOURCE, SINK])
+    t.same(
+      (await last.status(name)).tasks.map((task) => task.state),
+      name === SOURCE ? ['RUNNING', 'RUNNING'] : ['RUNNING'],
+      `${name}: tasks RUNNING`,
+    );
   t.equal(await last.stop(), 0, 'the last run stops gracefully');
 
   // Source audit.
   const records = await readTopic(cluster.bootstrapServers, SOURCE_TOPIC);
   const sourceExpected = new Map(Array.from({ length: SOURCE_PARTITIONS }, (_, p) => [`p${p}`, PER_SOURCE_PARTITION]));
-  const sourceCounts = audit(sourceExpected, records.map((r) => generatorKey(r.key)));
+  const sourceCounts = audit(
+    sourceExpected,
+    records.map((r) => generatorKey(r.key)),
+  );
   let sourceBound = 0;
   const withoutRun: string[] = [];
   for (const r of records) {
@@ -252,8 +285,13 @@ t.test(`${KILLS} SIGKILLs of a daemon running a source and a sink, restarted eac
   };
   await recordReliability(sinkRow);
 
-  for (const [name, row] of [['source', sourceRow], ['sink', sinkRow]] as const) {
-    t.comment(`${name}: in ${row.recordsIn}, out ${row.recordsOut}, lost ${row.lost}, duplicated ${row.duplicated} (bound ${row.maxDuplicates}), unexpected ${row.unexpected}`);
+  for (const [name, row] of [
+    ['source', sourceRow],
+    ['sink', sinkRow],
+  ] as const) {
+    t.comment(
+      `${name}: in ${row.recordsIn}, out ${row.recordsOut}, lost ${row.lost}, duplicated ${row.duplicated} (bound ${row.maxDuplicates}), unexpected ${row.unexpected}`,
+    );
     t.equal(row.lost, 0, `${name}: nothing lost (${seedNote}; e.g. ${row.lostExamples.join(', ')})`);
     t.equal(row.unexpected, 0, `${name}: nothing unexpected (${seedNote})`);
     t.ok(row.duplicated <= row.maxDuplicates, `${name}: ${row.duplicated} duplicates within the bound ${row.maxDuplicates} (${seedNote})`);

@@ -72,7 +72,8 @@ t.teardown(async () => {
   if (t.passing()) return;
   const keep = await mkdtemp(path.join(os.tmpdir(), 'connectd-three-brokers-logs-'));
   await copyFile(worker.logFile, path.join(keep, 'worker.log')).catch(() => undefined);
-  for (const n of cluster.nodes) await copyFile(path.join(n.dir, 'server.log'), path.join(keep, `node-${n.nodeId}.log`)).catch(() => undefined);
+  for (const n of cluster.nodes)
+    await copyFile(path.join(n.dir, 'server.log'), path.join(keep, `node-${n.nodeId}.log`)).catch(() => undefined);
   t.comment(`logs kept in ${keep}`);
 });
 
@@ -98,7 +99,12 @@ function describe(topic: string): Promise<{ leader: number | undefined; isr: num
 
 /** Every node back in the ISR of the topic's partition and of connectd's own topics. */
 async function fullIsr(topics: string[]): Promise<void> {
-  await waitFor(`${topics.join(', ')}: ISR of 3`, async () => (await Promise.all(topics.map(describeOnce))).every((d) => d.isr.length === 3), 120_000, 250);
+  await waitFor(
+    `${topics.join(', ')}: ISR of 3`,
+    async () => (await Promise.all(topics.map(describeOnce))).every((d) => d.isr.length === 3),
+    120_000,
+    250,
+  );
 }
 const INTERNAL = ['faults-3b-configs', 'faults-3b-offsets', 'faults-3b-status'];
 
@@ -135,7 +141,15 @@ async function runScenario(t: Test, s: Scenario): Promise<void> {
     },
   });
   t.equal(created.status, 201, JSON.stringify(created.body));
-  t.equal((await worker.request('POST', '/connectors', { name: sink, config: { 'connector.class': 'FileStreamSink', topics: topic, file: sinkFile } })).status, 201);
+  t.equal(
+    (
+      await worker.request('POST', '/connectors', {
+        name: sink,
+        config: { 'connector.class': 'FileStreamSink', topics: topic, file: sinkFile },
+      })
+    ).status,
+    201,
+  );
   const flow = new RecordFlow(gen, () => [worker]);
   t.teardown(() => flow.stop());
   await waitFor('records flowing before the fault', () => flow.written >= 2 * BATCH * SOURCE_PARTITIONS, 60_000, 100);
@@ -145,7 +159,9 @@ async function runScenario(t: Test, s: Scenario): Promise<void> {
   // Sized to produce a little beyond the fault; on a slow machine it may have finished before the
   // fault ended, and then there is no flow to see resume.
   const finishedDuringFault = total - flow.written <= BATCH;
-  const recovery = finishedDuringFault ? null : await waitFor('records flowing again after the fault', () => flow.flowingAgainAfter(faultEnd, BATCH) ?? undefined, 120_000, 100);
+  const recovery = finishedDuringFault
+    ? null
+    : await waitFor('records flowing again after the fault', () => flow.flowingAgainAfter(faultEnd, BATCH) ?? undefined, 120_000, 100);
   const stall = flow.longestStall(faultStart, Date.now());
 
   type Offsets = { offsets: { partition: { partition: number }; offset: { seq: number } }[] };
@@ -163,14 +179,23 @@ async function runScenario(t: Test, s: Scenario): Promise<void> {
   const inTopic = audit(expected, await generatorRecordsInTopic(cluster.bootstrapServers, topic));
   // The sink commits after each flush (offset.flush.interval.ms): wait until it has written all.
   let inSink = audit(expected, []);
-  await waitFor('the sink wrote every record', async () => {
-    inSink = audit(expected, await generatorRecordsInFile(sinkFile));
-    return inSink.lost === 0 || inSink.unexpected > 0;
-  }, 120_000, 500);
+  await waitFor(
+    'the sink wrote every record',
+    async () => {
+      inSink = audit(expected, await generatorRecordsInFile(sinkFile));
+      return inSink.lost === 0 || inSink.unexpected > 0;
+    },
+    120_000,
+    500,
+  );
 
   for (const name of [gen, sink]) {
     const status = await worker.status(name);
-    t.same([status.connector.state, ...status.tasks.map((x) => x.state)], Array(status.tasks.length + 1).fill('RUNNING'), `${name}: connector and tasks RUNNING after the fault`);
+    t.same(
+      [status.connector.state, ...status.tasks.map((x) => x.state)],
+      Array(status.tasks.length + 1).fill('RUNNING'),
+      `${name}: connector and tasks RUNNING after the fault`,
+    );
   }
   const row = {
     scenario: `three-brokers-${s.id}`,
@@ -183,9 +208,17 @@ async function runScenario(t: Test, s: Scenario): Promise<void> {
     notes: `${notes}${finishedDuringFault ? ' (the generator had finished before the fault ended: no recovery to measure)' : ''}; longest stall of acknowledgements ${stall.toFixed(1)} s; ${RATE} records/s from ${SOURCE_PARTITIONS} tasks; FileStreamSink on the same topic: ${inSink.recordsOut} lines, ${inSink.lost} lost, ${inSink.duplicated} duplicated`,
   };
   await recordReliability(row);
-  t.comment(`${row.scenario}: in ${row.recordsIn}, out ${row.recordsOut}, lost ${row.lost}, duplicated ${row.duplicated}, recovery ${recovery?.toFixed(1) ?? '-'} s; ${row.notes}`);
-  t.ok(keepsPromise(row), `topic: nothing lost (${inTopic.lost}: ${inTopic.lostExamples.join(', ')}), nothing duplicated (${inTopic.duplicated}), nothing unexpected (${inTopic.unexpected})`);
-  t.ok(keepsPromise({ ...inSink, maxDuplicates: 0 }), `sink file: nothing lost (${inSink.lost}: ${inSink.lostExamples.join(', ')}), nothing duplicated (${inSink.duplicated}), nothing unexpected (${inSink.unexpected})`);
+  t.comment(
+    `${row.scenario}: in ${row.recordsIn}, out ${row.recordsOut}, lost ${row.lost}, duplicated ${row.duplicated}, recovery ${recovery?.toFixed(1) ?? '-'} s; ${row.notes}`,
+  );
+  t.ok(
+    keepsPromise(row),
+    `topic: nothing lost (${inTopic.lost}: ${inTopic.lostExamples.join(', ')}), nothing duplicated (${inTopic.duplicated}), nothing unexpected (${inTopic.unexpected})`,
+  );
+  t.ok(
+    keepsPromise({ ...inSink, maxDuplicates: 0 }),
+    `sink file: nothing lost (${inSink.lost}: ${inSink.lostExamples.join(', ')}), nothing duplicated (${inSink.duplicated}), nothing unexpected (${inSink.unexpected})`,
+  );
 
   for (const name of [gen, sink]) t.equal((await worker.request('DELETE', `/connectors/${name}`)).status, 204);
 }
@@ -207,12 +240,13 @@ t.test('the partition leader SIGKILLed under load: nothing lost, nothing duplica
       await fullIsr([topic, ...INTERNAL]);
       return { faultEnd: killedAt, notes: `node ${leader} killed, leadership moved to node ${newLeader}; recovery counted from the kill` };
     },
-  }));
+  }),
+);
 
 t.test('a broker stopped for 60 s: nothing lost, nothing duplicated', (t) =>
   runScenario(t, {
     id: 'broker-stop-60s',
-    injected: 'the destination partition\'s leader stopped (SIGTERM, controlled shutdown) for 60 s, then started',
+    injected: "the destination partition's leader stopped (SIGTERM, controlled shutdown) for 60 s, then started",
     perPartition: 8000,
     inject: async (topic, flow) => {
       const { leader } = await describe(topic);
@@ -220,7 +254,12 @@ t.test('a broker stopped for 60 s: nothing lost, nothing duplicated', (t) =>
       const stopAt = Date.now();
       await cluster.stopNode(leader);
       const stopped = Date.now();
-      const duringStop = await waitFor('records flowing while the broker is stopped', () => flow.flowingAgainAfter(stopped, BATCH) ?? undefined, 120_000, 100);
+      const duringStop = await waitFor(
+        'records flowing while the broker is stopped',
+        () => flow.flowingAgainAfter(stopped, BATCH) ?? undefined,
+        120_000,
+        100,
+      );
       // Measured from when it was down (no fixed sleep is asserted on).
       await new Promise((r) => setTimeout(r, Math.max(0, stopped + 60_000 - Date.now())));
       await cluster.startNode(leader);
@@ -230,7 +269,8 @@ t.test('a broker stopped for 60 s: nothing lost, nothing duplicated', (t) =>
         notes: `node ${leader} stopped in ${((stopped - stopAt) / 1000).toFixed(1)} s, records flowed ${duringStop.toFixed(1)} s after it was down; recovery counted from the node back in every ISR`,
       };
     },
-  }));
+  }),
+);
 
 t.test('every broker restarted one by one: nothing lost, nothing duplicated', (t) =>
   runScenario(t, {
@@ -246,4 +286,5 @@ t.test('every broker restarted one by one: nothing lost, nothing duplicated', (t
       }
       return { faultEnd: Date.now(), notes: `nodes ${order.join(', ')} in turn; recovery counted from the last one back in every ISR` };
     },
-  }));
+  }),
+);

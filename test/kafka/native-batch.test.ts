@@ -69,17 +69,26 @@ interface Report {
   offset: number;
 }
 
-async function connectedProducer(t: Test, config: Record<string, string | number | boolean> = {}): Promise<{ producer: InstanceType<typeof kafka.Producer>; native: NativeBatchProducer; reports: Report[]; calls: number[] }> {
+async function connectedProducer(
+  t: Test,
+  config: Record<string, string | number | boolean> = {},
+): Promise<{ producer: InstanceType<typeof kafka.Producer>; native: NativeBatchProducer; reports: Report[]; calls: number[] }> {
   const producer = new kafka.Producer({ 'bootstrap.servers': cluster.bootstrapServers, dr_cb: true, 'linger.ms': 5, ...config });
   const native = nativeBatchOf(producer);
-  if (native === undefined) throw new Error('the Kafka binding lacks produceBatch: run tools/bootstrap.sh (it applies patches/kafka-javascript-batch-produce.patch)');
+  if (native === undefined)
+    throw new Error(
+      'the Kafka binding lacks produceBatch: run tools/bootstrap.sh (it applies patches/kafka-javascript-batch-produce.patch)',
+    );
   const reports: Report[] = [];
   const calls: number[] = [];
   native.setDeliveryBatchCallback((opaques, errors, partitions, offsets) => {
     calls.push(opaques.length);
-    for (let i = 0; i < opaques.length; i++) reports.push({ opaque: opaques[i]!, error: errors[i]!, partition: partitions[i]!, offset: offsets[i]! });
+    for (let i = 0; i < opaques.length; i++)
+      reports.push({ opaque: opaques[i]!, error: errors[i]!, partition: partitions[i]!, offset: offsets[i]! });
   });
-  await new Promise<void>((resolve, reject) => producer.connect({ timeout: 30000 }, (err) => (err ? reject(new Error(err.message)) : resolve())));
+  await new Promise<void>((resolve, reject) =>
+    producer.connect({ timeout: 30000 }, (err) => (err ? reject(new Error(err.message)) : resolve())),
+  );
   producer.setPollInBackground(true);
   t.teardown(() => new Promise<void>((resolve) => producer.disconnect(5000, () => resolve())));
   return { producer, native, reports, calls };
@@ -94,7 +103,18 @@ t.test('the rows are produced as described; one delivery report per record, in f
     { topic: 0, partition: 2, key: null, value: 'no key', opaque: 101 },
     { topic: 0, partition: 2, key: 'k2', value: null, opaque: 102 },
     { topic: 0, partition: 2, key: '', value: '', opaque: 103 },
-    { topic: 0, partition: 2, key: 'k4', value: 'headers', headers: [['h1', 'v1'], ['h2', ''], ['h1', 'again']], opaque: 104 },
+    {
+      topic: 0,
+      partition: 2,
+      key: 'k4',
+      value: 'headers',
+      headers: [
+        ['h1', 'v1'],
+        ['h2', ''],
+        ['h1', 'again'],
+      ],
+      opaque: 104,
+    },
     { topic: 1, key: 'k5', value: 'other topic, partitioner', headers: [['only', 'one']], opaque: 105 },
     { topic: 0, key: 'k6', value: 'partitioner', opaque: -7 },
   ];
@@ -105,22 +125,42 @@ t.test('the rows are produced as described; one delivery report per record, in f
   t.equal(result[0], 0, 'no error');
   await waitFor('every delivery report', () => reports.length === records.length, 30000);
   t.ok(calls.length < records.length, `${records.length} reports in ${calls.length} call(s)`);
-  t.same(reports.map((r) => r.opaque).sort((a, b) => a - b), records.map((r) => r.opaque).sort((a, b) => a - b), 'each opaque once (negative ones too)');
-  t.ok(reports.every((r) => r.error === 0), 'all delivered');
+  t.same(
+    reports.map((r) => r.opaque).sort((a, b) => a - b),
+    records.map((r) => r.opaque).sort((a, b) => a - b),
+    'each opaque once (negative ones too)',
+  );
+  t.ok(
+    reports.every((r) => r.error === 0),
+    'all delivered',
+  );
 
   const a = await readTopic(cluster.bootstrapServers, 'nb-a');
   const b = await readTopic(cluster.bootstrapServers, 'nb-b');
   const onTwo = a.filter((r) => r.partition === 2).sort((x, y) => x.offset - y.offset);
   t.same(
     onTwo.map((r) => [r.key, r.value]),
-    [['k0', 'with key, explicit partition'], [null, 'no key'], ['k2', null], ['', ''], ['k4', 'headers']],
+    [
+      ['k0', 'with key, explicit partition'],
+      [null, 'no key'],
+      ['k2', null],
+      ['', ''],
+      ['k4', 'headers'],
+    ],
     'explicit partition: in order; null key, null value and empty ones kept apart',
   );
   t.equal(onTwo[0]!.timestamp, 1_700_000_000_000, 'the given timestamp');
   t.ok(Math.abs(onTwo[1]!.timestamp! - Date.now()) < 60_000, 'no timestamp: now');
   t.same(onTwo[4]!.headers, { h1: 'again', h2: '' }, 'headers (the reader keeps the last of a repeated key)');
-  t.same(b.map((r) => [r.key, r.value, r.headers]), [['k5', 'other topic, partitioner', { only: 'one' }]], 'the second topic');
-  t.ok(a.some((r) => r.key === 'k6'), 'the partitioner picked a partition');
+  t.same(
+    b.map((r) => [r.key, r.value, r.headers]),
+    [['k5', 'other topic, partitioner', { only: 'one' }]],
+    'the second topic',
+  );
+  t.ok(
+    a.some((r) => r.key === 'k6'),
+    'the partitioner picked a partition',
+  );
   for (const report of reports) {
     const record = records.find((r) => r.opaque === report.opaque)!;
     const stored = (record.topic === 0 ? a : b).find((r) => r.partition === report.partition && r.offset === report.offset);
@@ -149,7 +189,11 @@ t.test('QUEUE_FULL mid-batch: the call stops there and says so; the rest goes af
   t.equal(result[0], 0, 'the last call enqueued the rest');
   await waitFor('every delivery report', () => reports.length === records.length, 30000);
   const stored = await readTopic(cluster.bootstrapServers, 'nb-full');
-  t.same(stored.map((r) => r.key), records.map((r) => r.key), `all ${records.length} in order, none twice (${fullStops} QUEUE_FULL stops)`);
+  t.same(
+    stored.map((r) => r.key),
+    records.map((r) => r.key),
+    `all ${records.length} in order, none twice (${fullStops} QUEUE_FULL stops)`,
+  );
 });
 
 t.test('a record librdkafka refuses stops the call at its index; the caller goes on after it', async (t) => {
@@ -174,7 +218,11 @@ t.test('a record librdkafka refuses stops the call at its index; the caller goes
   bad[5] = data.length + 1;
   t.equal(native.produceBatch(data, ['nb-refused'], bad, timestamps, headers, 0, 1, result), 0, 'nothing enqueued');
   t.equal(result[0], INVALID_ARG, 'an out-of-range value is an invalid argument');
-  t.throws(() => native.produceBatch(data, ['nb-refused'], rows, timestamps, headers, 0, 4, result), RangeError, 'end past the rows throws');
+  t.throws(
+    () => native.produceBatch(data, ['nb-refused'], rows, timestamps, headers, 0, 4, result),
+    RangeError,
+    'end past the rows throws',
+  );
 });
 
 t.test('produce() and its delivery-report event work as before on the same producer', async (t) => {
@@ -187,8 +235,23 @@ t.test('produce() and its delivery-report event work as before on the same produ
   native.produceBatch(data, ['nb-mixed'], rows, timestamps, headers, 0, 1, new Int32Array(1));
   producer.produce('nb-mixed', null, Buffer.from('three'), 'k3', undefined, { mine: 3 });
   await waitFor('both kinds of report', () => perRecord.length === 2 && reports.length === 1, 30000);
-  t.same(perRecord, [{ opaque: { mine: 1 }, err: null }, { opaque: { mine: 3 }, err: null }], 'produce(): its opaque objects, per record');
-  t.same(reports.map((r) => r.opaque), [2], 'produceBatch: its batch callback only');
+  t.same(
+    perRecord,
+    [
+      { opaque: { mine: 1 }, err: null },
+      { opaque: { mine: 3 }, err: null },
+    ],
+    'produce(): its opaque objects, per record',
+  );
+  t.same(
+    reports.map((r) => r.opaque),
+    [2],
+    'produceBatch: its batch callback only',
+  );
   const stored = await readTopic(cluster.bootstrapServers, 'nb-mixed');
-  t.same(stored.map((r) => r.value), ['one', 'two', 'three'], 'in the order produced');
+  t.same(
+    stored.map((r) => r.value),
+    ['one', 'two', 'three'],
+    'in the order produced',
+  );
 });

@@ -20,7 +20,8 @@ import { connectdHarness, TEST_PLUGINS } from '../fixtures/connectd-harness.js';
 import { waitFor } from '../fixtures/wait.js';
 import { createMetricsRegistry } from '../../src/main-thread/metrics/registry.js';
 
-const PROMTOOL_MISSING = 'promtool is not on PATH: install Debian\'s `prometheus` package (tools/bootstrap.sh does: apt-get install prometheus)';
+const PROMTOOL_MISSING =
+  "promtool is not on PATH: install Debian's `prometheus` package (tools/bootstrap.sh does: apt-get install prometheus)";
 
 /** promtool's verdict on an exposition: its exit status and everything it printed. */
 function promtoolCheck(exposition: string): { status: number | null; output: string } | undefined {
@@ -39,7 +40,15 @@ async function connectdFamilies(): Promise<string[]> {
     producers: () => [],
     worker: () => ({ taskCount: 0, startups: { connectorSuccess: 0, connectorFailure: 0, taskSuccess: 0, taskFailure: 0 } }),
     threads: () => [],
-    rebalance: () => ({ completed: 0, totalMs: 0, lastMs: 0, lastCompletedAt: undefined, rebalancing: false, generation: 0, leader: false }),
+    rebalance: () => ({
+      completed: 0,
+      totalMs: 0,
+      lastMs: 0,
+      lastCompletedAt: undefined,
+      rebalancing: false,
+      generation: 0,
+      leader: false,
+    }),
   });
   const defaults = new Registry();
   collectDefaultMetrics({ register: defaults, prefix: 'connectd_' });
@@ -103,7 +112,14 @@ t.test('promtool check metrics finds no problem in a worker scrape that has ever
     const res = await worker.request('POST', '/connectors', { name, config: rest });
     t.equal(res.status, 201, `created ${name}: ${JSON.stringify(res.body)}`);
   };
-  await create({ name: 'lint-gen', 'connector.class': 'GeneratorSource', topic: 'lint-gen', 'source.partitions': '1', 'records.per.partition': '1000', 'batch.size': '100' });
+  await create({
+    name: 'lint-gen',
+    'connector.class': 'GeneratorSource',
+    topic: 'lint-gen',
+    'source.partitions': '1',
+    'records.per.partition': '1000',
+    'batch.size': '100',
+  });
   await create({
     name: 'lint-sink',
     'connector.class': 'RecordingSinkConnector',
@@ -126,7 +142,11 @@ t.test('promtool check metrics finds no problem in a worker scrape that has ever
     'records.per.partition': '10',
     'producer.override.bootstrap.servers': elsewhere.bootstrapServers,
   });
-  await waitFor('the records on the second cluster', async () => (await worker.metric('connectd_source_record_write_total', 'connector="lint-elsewhere"')) === 10, 60_000);
+  await waitFor(
+    'the records on the second cluster',
+    async () => (await worker.metric('connectd_source_record_write_total', 'connector="lint-elsewhere"')) === 10,
+    60_000,
+  );
   await elsewhere.stop();
 
   const families = await connectdFamilies();

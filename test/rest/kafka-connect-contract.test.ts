@@ -46,8 +46,18 @@ interface Wait {
 }
 type Step = Call | Wait;
 
-const SOURCE = { 'connector.class': 'org.apache.kafka.connect.file.FileStreamSourceConnector', 'tasks.max': '1', file: '{{file}}', topic: '{{topic}}' };
-const SINK = { 'connector.class': 'org.apache.kafka.connect.file.FileStreamSinkConnector', 'tasks.max': '1', file: '{{sinkFile}}', topics: '{{topic}}' };
+const SOURCE = {
+  'connector.class': 'org.apache.kafka.connect.file.FileStreamSourceConnector',
+  'tasks.max': '1',
+  file: '{{file}}',
+  topic: '{{topic}}',
+};
+const SINK = {
+  'connector.class': 'org.apache.kafka.connect.file.FileStreamSinkConnector',
+  'tasks.max': '1',
+  file: '{{sinkFile}}',
+  topics: '{{topic}}',
+};
 const BODYLESS = ['none', 'json'] as const;
 
 /** The script. Bodyless state changes run twice: without a content type and with an empty JSON one. */
@@ -58,9 +68,24 @@ const STEPS: Step[] = [
   { id: 'create: no body', method: 'POST', path: '/connectors', contentType: 'json' },
   { id: 'create: missing name', method: 'POST', path: '/connectors', body: { config: SOURCE } },
   { id: 'create: invalid config', method: 'POST', path: '/connectors', body: { name: 'bad', config: { ...SOURCE, 'tasks.max': 'many' } } },
-  { id: 'create: unknown class', method: 'POST', path: '/connectors', body: { name: 'bad', config: { ...SOURCE, 'connector.class': 'com.example.NoSuchConnector' } } },
-  { id: 'create: other plugin version', method: 'POST', path: '/connectors', body: { name: 'bad', config: { ...SOURCE, 'connector.plugin.version': '0.0.1' } } },
-  { id: 'create', method: 'POST', path: '/connectors', body: { name: 'fs', config: { ...SOURCE, 'connector.plugin.version': '{{version}}' } } },
+  {
+    id: 'create: unknown class',
+    method: 'POST',
+    path: '/connectors',
+    body: { name: 'bad', config: { ...SOURCE, 'connector.class': 'com.example.NoSuchConnector' } },
+  },
+  {
+    id: 'create: other plugin version',
+    method: 'POST',
+    path: '/connectors',
+    body: { name: 'bad', config: { ...SOURCE, 'connector.plugin.version': '0.0.1' } },
+  },
+  {
+    id: 'create',
+    method: 'POST',
+    path: '/connectors',
+    body: { name: 'fs', config: { ...SOURCE, 'connector.plugin.version': '{{version}}' } },
+  },
   { id: 'create: duplicate', method: 'POST', path: '/connectors', body: { name: 'fs', config: SOURCE } },
   { wait: 'fs running', connector: 'fs', state: 'RUNNING', tasks: 1 },
   { id: 'list', method: 'GET', path: '/connectors' },
@@ -79,9 +104,19 @@ const STEPS: Step[] = [
   { id: 'tasks: unknown connector', method: 'GET', path: '/connectors/nope/tasks' },
   { id: 'topics', method: 'GET', path: '/connectors/fs/topics' },
   { id: 'topics: unknown connector', method: 'GET', path: '/connectors/nope/topics' },
-  ...BODYLESS.map((contentType): Call => ({ id: `topics reset (${contentType})`, method: 'PUT', path: '/connectors/fs/topics/reset', contentType })),
+  ...BODYLESS.map((contentType): Call => ({
+    id: `topics reset (${contentType})`,
+    method: 'PUT',
+    path: '/connectors/fs/topics/reset',
+    contentType,
+  })),
   { id: 'offsets (running)', method: 'GET', path: '/connectors/fs/offsets' },
-  { id: 'alter offsets (running)', method: 'PATCH', path: '/connectors/fs/offsets', body: { offsets: [{ partition: { filename: '{{file}}' }, offset: { position: 0 } }] } },
+  {
+    id: 'alter offsets (running)',
+    method: 'PATCH',
+    path: '/connectors/fs/offsets',
+    body: { offsets: [{ partition: { filename: '{{file}}' }, offset: { position: 0 } }] },
+  },
   { id: 'reset offsets (running)', method: 'DELETE', path: '/connectors/fs/offsets' },
   ...BODYLESS.flatMap((contentType): Step[] => [
     { id: `pause (${contentType})`, method: 'PUT', path: '/connectors/fs/pause', contentType },
@@ -93,7 +128,12 @@ const STEPS: Step[] = [
     { wait: 'fs restarted', connector: 'fs', state: 'RUNNING', tasks: 1 },
     { id: `restart includeTasks (${contentType})`, method: 'POST', path: '/connectors/fs/restart?includeTasks=true', contentType },
     { wait: 'fs restarted with tasks', connector: 'fs', state: 'RUNNING', tasks: 1 },
-    { id: `restart onlyFailed (${contentType})`, method: 'POST', path: '/connectors/fs/restart?includeTasks=true&onlyFailed=true', contentType },
+    {
+      id: `restart onlyFailed (${contentType})`,
+      method: 'POST',
+      path: '/connectors/fs/restart?includeTasks=true&onlyFailed=true',
+      contentType,
+    },
     { id: `task restart (${contentType})`, method: 'POST', path: '/connectors/fs/tasks/0/restart', contentType },
     { wait: 'fs task restarted', connector: 'fs', state: 'RUNNING', tasks: 1 },
     { id: `restart: unknown connector (${contentType})`, method: 'POST', path: '/connectors/nope/restart', contentType },
@@ -101,7 +141,12 @@ const STEPS: Step[] = [
     { wait: 'fs stopped', connector: 'fs', state: 'STOPPED', tasks: 0 },
     { id: `status stopped (${contentType})`, method: 'GET', path: '/connectors/fs/status' },
     { id: `offsets (stopped, ${contentType})`, method: 'GET', path: '/connectors/fs/offsets' },
-    { id: `alter offsets (stopped, ${contentType})`, method: 'PATCH', path: '/connectors/fs/offsets', body: { offsets: [{ partition: { filename: '{{file}}' }, offset: { position: 1 } }] } },
+    {
+      id: `alter offsets (stopped, ${contentType})`,
+      method: 'PATCH',
+      path: '/connectors/fs/offsets',
+      body: { offsets: [{ partition: { filename: '{{file}}' }, offset: { position: 1 } }] },
+    },
     { id: `alter offsets: empty (${contentType})`, method: 'PATCH', path: '/connectors/fs/offsets', body: { offsets: [] } },
     { id: `alter offsets: no body (${contentType})`, method: 'PATCH', path: '/connectors/fs/offsets', contentType },
     { id: `reset offsets (stopped, ${contentType})`, method: 'DELETE', path: '/connectors/fs/offsets', contentType },
@@ -125,13 +170,32 @@ const STEPS: Step[] = [
   { id: 'plugins', method: 'GET', path: '/connector-plugins' },
   { id: 'plugins connectorsOnly=false', method: 'GET', path: '/connector-plugins?connectorsOnly=false' },
   { id: 'plugin config', method: 'GET', path: '/connector-plugins/FileStreamSourceConnector/config' },
-  { id: 'plugin config: full class name', method: 'GET', path: '/connector-plugins/org.apache.kafka.connect.file.FileStreamSinkConnector/config' },
+  {
+    id: 'plugin config: full class name',
+    method: 'GET',
+    path: '/connector-plugins/org.apache.kafka.connect.file.FileStreamSinkConnector/config',
+  },
   { id: 'plugin config: version', method: 'GET', path: '/connector-plugins/FileStreamSourceConnector/config?version={{version}}' },
   { id: 'plugin config: other version', method: 'GET', path: '/connector-plugins/FileStreamSourceConnector/config?version=0.0.1' },
   { id: 'plugin config: unknown plugin', method: 'GET', path: '/connector-plugins/com.example.NoSuchConnector/config' },
-  { id: 'validate: valid', method: 'PUT', path: '/connector-plugins/FileStreamSourceConnector/config/validate', body: { ...SOURCE, name: 'v' } },
-  { id: 'validate: invalid', method: 'PUT', path: '/connector-plugins/FileStreamSourceConnector/config/validate', body: { ...SOURCE, name: 'v', 'tasks.max': 'many' } },
-  { id: 'validate: unknown plugin', method: 'PUT', path: '/connector-plugins/com.example.NoSuchConnector/config/validate', body: { ...SOURCE, 'connector.class': 'com.example.NoSuchConnector', name: 'v' } },
+  {
+    id: 'validate: valid',
+    method: 'PUT',
+    path: '/connector-plugins/FileStreamSourceConnector/config/validate',
+    body: { ...SOURCE, name: 'v' },
+  },
+  {
+    id: 'validate: invalid',
+    method: 'PUT',
+    path: '/connector-plugins/FileStreamSourceConnector/config/validate',
+    body: { ...SOURCE, name: 'v', 'tasks.max': 'many' },
+  },
+  {
+    id: 'validate: unknown plugin',
+    method: 'PUT',
+    path: '/connector-plugins/com.example.NoSuchConnector/config/validate',
+    body: { ...SOURCE, 'connector.class': 'com.example.NoSuchConnector', name: 'v' },
+  },
   { id: 'loggers', method: 'GET', path: '/admin/loggers', mapAt: ['$'] },
   { id: 'set logger level', method: 'PUT', path: '/admin/loggers/org.example.contract', body: { level: 'DEBUG' } },
   { id: 'set logger level: bad level', method: 'PUT', path: '/admin/loggers/org.example.contract', body: { level: 'LOUD' } },
@@ -153,7 +217,8 @@ interface Accepted {
   at: string;
   reason: string;
 }
-const KC_NPE_500 = 'Kafka Connect 4.1.1 answers 500 (a NullPointerException or Jackson parse error as the message); connectd answers 400 naming what the body must be';
+const KC_NPE_500 =
+  'Kafka Connect 4.1.1 answers 500 (a NullPointerException or Jackson parse error as the message); connectd answers 400 naming what the body must be';
 const FRAMEWORK_KEYS =
   "the framework's keys differ, so the set of ConfigDef types does: connectd has no exactly-once, transaction, offsets.storage.topic, " +
   '*.plugin.version, tasks.max.enforce or config.action.reload keys (features it does not have), and adds task.restart.on.failure ' +
@@ -164,11 +229,28 @@ const ACCEPTED: Accepted[] = [
   { step: 'put config: bad JSON', at: 'status', reason: KC_NPE_500 },
   { step: 'alter offsets: no body', at: 'status', reason: KC_NPE_500 },
   { step: 'set logger level: no body', at: 'status', reason: KC_NPE_500 },
-  { step: 'restart: unknown connector', at: 'status', reason: 'Kafka Connect 4.1.1 answers 500 (a NullPointerException); connectd 404, as for every other call on an unknown connector' },
-  { step: 'validate: unknown plugin', at: 'status', reason: 'Kafka Connect 4.1.1 answers 500 (a BadRequestException wrapped in a 500); connectd 400, as the wrapped exception meant' },
-  { step: 'topics: unknown connector', at: 'status', reason: 'Kafka Connect answers 200 {"<c>":{"topics":[]}} for a connector that does not exist; connectd 404, as for every other call on an unknown connector' },
+  {
+    step: 'restart: unknown connector',
+    at: 'status',
+    reason: 'Kafka Connect 4.1.1 answers 500 (a NullPointerException); connectd 404, as for every other call on an unknown connector',
+  },
+  {
+    step: 'validate: unknown plugin',
+    at: 'status',
+    reason: 'Kafka Connect 4.1.1 answers 500 (a BadRequestException wrapped in a 500); connectd 400, as the wrapped exception meant',
+  },
+  {
+    step: 'topics: unknown connector',
+    at: 'status',
+    reason:
+      'Kafka Connect answers 200 {"<c>":{"topics":[]}} for a connector that does not exist; connectd 404, as for every other call on an unknown connector',
+  },
   { step: 'topics: unknown connector', at: '$', reason: 'the 404 error body instead of the empty topics (see its status)' },
-  { step: 'set logger level: bad level', at: 'status', reason: "Kafka Connect answers 404 (\"invalid log level\"); connectd 400: the logger exists, the request is what is wrong" },
+  {
+    step: 'set logger level: bad level',
+    at: 'status',
+    reason: 'Kafka Connect answers 404 ("invalid log level"); connectd 400: the logger exists, the request is what is wrong',
+  },
   { step: 'plugin config', at: '$[].type', reason: FRAMEWORK_KEYS },
   { step: 'validate: valid', at: '$.configs[].definition.type', reason: FRAMEWORK_KEYS },
   { step: 'validate: invalid', at: '$.configs[].definition.type', reason: FRAMEWORK_KEYS },
@@ -218,8 +300,10 @@ const sorted = (s: Iterable<string>): string => [...s].sort().join('|');
 
 /** The differences between Kafka Connect's shape and connectd's. */
 function compareShapes(kc: Shape, cd: Shape, at = '$', out: Difference[] = []): Difference[] {
-  if (sorted(kc.types) !== sorted(cd.types)) out.push({ at, detail: `types: Kafka Connect ${sorted(kc.types)}, connectd ${sorted(cd.types)}` });
-  if (sorted(kc.values) !== sorted(cd.values)) out.push({ at, detail: `values: Kafka Connect ${sorted(kc.values)}, connectd ${sorted(cd.values)}` });
+  if (sorted(kc.types) !== sorted(cd.types))
+    out.push({ at, detail: `types: Kafka Connect ${sorted(kc.types)}, connectd ${sorted(cd.types)}` });
+  if (sorted(kc.values) !== sorted(cd.values))
+    out.push({ at, detail: `values: Kafka Connect ${sorted(kc.values)}, connectd ${sorted(cd.values)}` });
   const onlyKc = [...kc.keys.keys()].filter((k) => !cd.keys.has(k));
   const onlyCd = [...cd.keys.keys()].filter((k) => !kc.keys.has(k));
   if (onlyKc.length > 0) out.push({ at, detail: `keys only Kafka Connect has: ${onlyKc.sort().join(', ')}` });
@@ -228,7 +312,8 @@ function compareShapes(kc: Shape, cd: Shape, at = '$', out: Difference[] = []): 
     const other = cd.keys.get(k);
     if (other !== undefined) compareShapes(s, other, `${at}.${k}`, out);
   }
-  if (kc.items !== undefined && cd.items !== undefined && kc.items.types.size > 0 && cd.items.types.size > 0) compareShapes(kc.items, cd.items, `${at}[]`, out);
+  if (kc.items !== undefined && cd.items !== undefined && kc.items.types.size > 0 && cd.items.types.size > 0)
+    compareShapes(kc.items, cd.items, `${at}[]`, out);
   return out;
 }
 
@@ -274,7 +359,11 @@ async function waitStatus(side: Side, w: Wait): Promise<void> {
       last = await res.text();
       if (!res.ok) throw new Error(`status ${res.status}: ${last}`);
       const s = JSON.parse(last) as { connector: { state: string }; tasks: { state: string }[] };
-      if (s.connector.state === w.state && (w.tasks === undefined || (s.tasks.length === w.tasks && s.tasks.every((task) => task.state === w.state)))) return true;
+      if (
+        s.connector.state === w.state &&
+        (w.tasks === undefined || (s.tasks.length === w.tasks && s.tasks.every((task) => task.state === w.state)))
+      )
+        return true;
       throw new Error(`last status ${last}`);
     },
     60000,
@@ -302,8 +391,18 @@ async function sideDir(name: string): Promise<Vars> {
 const [kcVars, cdVars] = await Promise.all([sideDir('kafka-connect'), sideDir('connectd')]);
 await Promise.all([cluster.createTopic(kcVars.topic!, { partitions: 1 }), cluster.createTopic(cdVars.topic!, { partitions: 1 })]);
 const [kafkaConnect, connectd] = await Promise.all([
-  KafkaConnectProcess.start({ dir: path.join(root, 'kafka-connect'), bootstrapServers: cluster.bootstrapServers, worker: converters, connectors: [] }),
-  ConnectdProcess.start({ dir: path.join(root, 'connectd'), bootstrapServers: cluster.bootstrapServers, worker: { ...converters, 'allowed.paths': root }, connectors: [] }),
+  KafkaConnectProcess.start({
+    dir: path.join(root, 'kafka-connect'),
+    bootstrapServers: cluster.bootstrapServers,
+    worker: converters,
+    connectors: [],
+  }),
+  ConnectdProcess.start({
+    dir: path.join(root, 'connectd'),
+    bootstrapServers: cluster.bootstrapServers,
+    worker: { ...converters, 'allowed.paths': root },
+    connectors: [],
+  }),
 ]);
 t.teardown(() => kafkaConnect.kill());
 t.teardown(() => connectd.kill());
@@ -334,12 +433,20 @@ t.test('the script answers alike on Kafka Connect and connectd', async (t) => {
     const differences: Difference[] = [];
     if (kc!.status !== cd!.status) differences.push({ at: 'status', detail: `Kafka Connect ${kc!.status}, connectd ${cd!.status}` });
     // An error body's error_code is its status: one difference, not two.
-    differences.push(...compareShapes(shapeOf(kc!.body, step.mapAt), shapeOf(cd!.body, step.mapAt)).filter((d) => !(d.at === '$.error_code' && kc!.status !== cd!.status)));
+    differences.push(
+      ...compareShapes(shapeOf(kc!.body, step.mapAt), shapeOf(cd!.body, step.mapAt)).filter(
+        (d) => !(d.at === '$.error_code' && kc!.status !== cd!.status),
+      ),
+    );
     for (const d of differences) found.push({ step: step.id, ...d });
   }
   const accepted = (d: { step: string; at: string }) => ACCEPTED.find((a) => d.step.startsWith(a.step) && d.at === a.at);
   const unexpected = found.filter((d) => accepted(d) === undefined);
-  t.same(unexpected.map((d) => `${d.step} @ ${d.at}: ${d.detail}`), [], 'no difference beyond the accepted ones');
+  t.same(
+    unexpected.map((d) => `${d.step} @ ${d.at}: ${d.detail}`),
+    [],
+    'no difference beyond the accepted ones',
+  );
   const stale = ACCEPTED.filter((a) => !found.some((d) => d.step.startsWith(a.step) && d.at === a.at));
   t.same(stale, [], 'every accepted difference still occurs (else remove it here and in docs/rest.md)');
 });

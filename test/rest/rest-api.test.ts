@@ -17,7 +17,12 @@ const cluster = await KafkaCluster.start();
 t.teardown(() => cluster.stop());
 const root = await mkdtemp(path.join(os.tmpdir(), 'connectd-rest-'));
 t.teardown(() => rm(root, { recursive: true, force: true }));
-const proc = await ConnectdProcess.start({ dir: root, bootstrapServers: cluster.bootstrapServers, connectors: [], worker: { 'plugin.path': PLUGINS } });
+const proc = await ConnectdProcess.start({
+  dir: root,
+  bootstrapServers: cluster.bootstrapServers,
+  connectors: [],
+  worker: { 'plugin.path': PLUGINS },
+});
 t.teardown(() => proc.kill());
 const call = (method: string, p: string, body?: unknown) => proc.request(method, p, body);
 
@@ -42,12 +47,19 @@ t.test('root and health', async (t) => {
   t.match(root.body, { version: String, commit: String });
   const meta = await readFile(path.join(cluster.nodes[0]!.logDir, 'meta.properties'), 'utf8');
   t.equal((root.body as { kafka_cluster_id: string }).kafka_cluster_id, /cluster\.id=(\S+)/.exec(meta)![1], "the broker's cluster id");
-  t.same(await call('GET', '/health'), { status: 200, body: { status: 'healthy', message: 'Worker has completed startup and is ready to handle requests.' } });
+  t.same(await call('GET', '/health'), {
+    status: 200,
+    body: { status: 'healthy', message: 'Worker has completed startup and is ready to handle requests.' },
+  });
 });
 
 t.test('create, read, update, patch, list, delete', async (t) => {
   await cluster.createTopic('rest-a', { partitions: 1 });
-  const created = await fetch(`${proc.url}/connectors`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'a', config: generator('rest-a') }) });
+  const created = await fetch(`${proc.url}/connectors`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'a', config: generator('rest-a') }),
+  });
   t.equal(created.status, 201, 'POST /connectors → 201');
   t.equal(created.headers.get('location'), '/connectors/a', 'with Location');
   const info = (await created.json()) as { name: string; config: Record<string, string>; type: string };
@@ -55,21 +67,44 @@ t.test('create, read, update, patch, list, delete', async (t) => {
   t.equal(info.type, 'source');
   t.equal(info.config.name, 'a', 'config carries the name');
 
-  t.same((await call('POST', '/connectors', { name: 'a', config: generator('rest-a') })).body, { error_code: 409, message: 'Connector a already exists' }, 'duplicate → 409');
+  t.same(
+    (await call('POST', '/connectors', { name: 'a', config: generator('rest-a') })).body,
+    { error_code: 409, message: 'Connector a already exists' },
+    'duplicate → 409',
+  );
   t.equal((await call('POST', '/connectors', { name: 'a', config: generator('rest-a') })).status, 409);
   await waitFor('a running with its task', async () => (await proc.status('a')).tasks[0]?.state === 'RUNNING');
 
   t.same((await call('GET', '/connectors')).body, ['a']);
-  const expanded = (await call('GET', '/connectors?expand=status&expand=info')).body as Record<string, { status: ConnectorStatus; info: { name: string } }>;
+  const expanded = (await call('GET', '/connectors?expand=status&expand=info')).body as Record<
+    string,
+    { status: ConnectorStatus; info: { name: string } }
+  >;
   t.equal(expanded.a?.status.connector.state, 'RUNNING', 'expand=status');
   t.equal(expanded.a?.info.name, 'a', 'expand=info');
   t.same(Object.keys((await call('GET', '/connectors?expand=status')).body as object), ['a']);
 
   t.same((await call('GET', '/connectors/a/config')).body, { ...generator('rest-a'), name: 'a' });
-  const tasks = (await call('GET', '/connectors/a/tasks')).body as { id: { connector: string; task: number }; config: Record<string, string> }[];
-  t.same(tasks.map((x) => x.id), [{ connector: 'a', task: 0 }], 'TaskInfo ids');
+  const tasks = (await call('GET', '/connectors/a/tasks')).body as {
+    id: { connector: string; task: number };
+    config: Record<string, string>;
+  }[];
+  t.same(
+    tasks.map((x) => x.id),
+    [{ connector: 'a', task: 0 }],
+    'TaskInfo ids',
+  );
   t.equal(tasks[0]!.config['task.partitions'], '0', 'TaskInfo carries the task config');
-  t.same((await call('GET', '/connectors/a/tasks/0/status')).body, { id: 0, state: 'RUNNING', worker_id: (await proc.status('a')).tasks[0]!.worker_id, version: ((await call('GET', '/')).body as { version: string }).version }, "with the task's version(), as Kafka Connect 4.1");
+  t.same(
+    (await call('GET', '/connectors/a/tasks/0/status')).body,
+    {
+      id: 0,
+      state: 'RUNNING',
+      worker_id: (await proc.status('a')).tasks[0]!.worker_id,
+      version: ((await call('GET', '/')).body as { version: string }).version,
+    },
+    "with the task's version(), as Kafka Connect 4.1",
+  );
   t.equal(tasks[0]!.config['task.class'], 'io.connectd.connectors.generator.GeneratorSourceTask', 'task.class, as Kafka Connect adds it');
   t.equal(tasks[0]!.config['key.converter'], undefined, "no worker converter defaults: the connector's task config only");
 
@@ -89,14 +124,20 @@ t.test('create, read, update, patch, list, delete', async (t) => {
   t.notOk('poll.interval.ms' in patchedConfig, 'PATCH with null removes the key');
   t.equal((await call('PATCH', '/connectors/nope/config', { x: '1' })).status, 404);
 
-  await waitFor('active topics', async () => JSON.stringify((await call('GET', '/connectors/a/topics')).body) === JSON.stringify({ a: { topics: ['rest-a'] } }));
+  await waitFor(
+    'active topics',
+    async () => JSON.stringify((await call('GET', '/connectors/a/topics')).body) === JSON.stringify({ a: { topics: ['rest-a'] } }),
+  );
   t.same((await call('GET', '/connectors/a/topics')).body, { a: { topics: ['rest-a'] } }, 'active topics');
   t.equal((await call('PUT', '/connectors/a/pause')).status, 202);
   await new Promise((r) => setTimeout(r, 300));
   t.equal((await call('PUT', '/connectors/a/topics/reset')).status, 202);
   t.same((await call('GET', '/connectors/a/topics')).body, { a: { topics: [] } }, 'reset clears');
   t.equal((await call('PUT', '/connectors/a/resume')).status, 202);
-  await waitFor('topics tracked again after reset', async () => JSON.stringify((await call('GET', '/connectors/a/topics')).body) === JSON.stringify({ a: { topics: ['rest-a'] } }));
+  await waitFor(
+    'topics tracked again after reset',
+    async () => JSON.stringify((await call('GET', '/connectors/a/topics')).body) === JSON.stringify({ a: { topics: ['rest-a'] } }),
+  );
 
   t.equal((await call('DELETE', '/connectors/b')).status, 204);
   t.equal((await call('DELETE', '/connectors/b')).status, 404);
@@ -113,7 +154,10 @@ t.test('bad input is refused with a clear message and changes nothing', async (t
   t.equal(wrongType.status, 400);
   t.match((wrongType.body as { message: string }).message, /"topic" must be a string/);
 
-  const invalid = await call('POST', '/connectors', { name: 'x', config: { 'connector.class': 'GeneratorSource', 'tasks.max': 'zero', 'source.partitions': '-3' } });
+  const invalid = await call('POST', '/connectors', {
+    name: 'x',
+    config: { 'connector.class': 'GeneratorSource', 'tasks.max': 'zero', 'source.partitions': '-3' },
+  });
   t.equal(invalid.status, 400, 'invalid config → 400');
   const message = (invalid.body as { message: string }).message;
   t.match(message, /^Connector configuration is invalid and contains the following 3 error\(s\):/);
@@ -130,7 +174,11 @@ t.test('bad input is refused with a clear message and changes nothing', async (t
   const control = await call('POST', '/connectors', { name: 'a\u0007b', config: generator('x') });
   t.equal(control.status, 400, 'a name with a control character is refused');
 
-  const huge = await raw('POST', '/connectors', JSON.stringify({ name: 'big', config: { ...generator('x'), padding: 'x'.repeat(2 * 1024 * 1024) } }));
+  const huge = await raw(
+    'POST',
+    '/connectors',
+    JSON.stringify({ name: 'big', config: { ...generator('x'), padding: 'x'.repeat(2 * 1024 * 1024) } }),
+  );
   t.equal(huge.status, 413, 'a body over the limit → 413');
   t.equal((await call('POST', '/connectors/a/restart?includeTasks=perhaps')).status, 400);
   t.equal((await call('GET', '/connectors/a/tasks/x/status')).status, 400);
@@ -166,7 +214,11 @@ t.test('a client that sends Content-Type: application/json on every request, wit
   t.equal((await bare('PUT', '/connectors/ct/stop')).status, 204, 'stop');
   await waitFor('ct stopped', async () => (await proc.status('ct')).connector.state === 'STOPPED');
   t.equal((await bare('DELETE', '/connectors/ct/offsets')).status, 200, 'offsets reset');
-  t.same(await bare('POST', '/connectors'), { status: 400, body: { error_code: 400, message: 'request body must be a JSON object {"name": …, "config": {…}}' } }, 'a route that needs a body says so');
+  t.same(
+    await bare('POST', '/connectors'),
+    { status: 400, body: { error_code: 400, message: 'request body must be a JSON object {"name": …, "config": {…}}' } },
+    'a route that needs a body says so',
+  );
   t.equal((await bare('PUT', '/connectors/ct/config', '')).status, 400, 'PUT config with an empty body → 400');
   t.equal((await bare('PUT', '/connectors/ct/pause', '{"a":')).status, 400, 'a malformed body is still refused');
   t.equal((await bare('PUT', '/connectors/ct/pause', '{"__proto__":{"x":1}}')).status, 400, 'prototype poisoning is still refused');
@@ -183,13 +235,20 @@ t.test('a body over the limit is answered 413 every time, the connection reusabl
     const huge = await fetch(`${proc.url}/connectors`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     const answer = (await huge.json()) as { error_code: number; message: string };
     if (huge.status !== 413 || answer.error_code !== 413) t.fail(`attempt ${i}: ${huge.status} ${JSON.stringify(answer)}`);
-    if (huge.headers.get('connection') === 'close') t.fail(`attempt ${i}: the server closes the connection while the client may still be sending`);
+    if (huge.headers.get('connection') === 'close')
+      t.fail(`attempt ${i}: the server closes the connection while the client may still be sending`);
   }
   t.same((await call('GET', '/connectors')).body, before, 'nothing was created');
 });
 
 t.test('secrets are masked in every GET and survive a read-modify-write', async (t) => {
-  const config = { 'connector.class': 'SecretSource', topic: 'unused', 'api.password': 's3cr3t', 'expected.password': 's3cr3t', 'custom.secret': 'x required;' };
+  const config = {
+    'connector.class': 'SecretSource',
+    topic: 'unused',
+    'api.password': 's3cr3t',
+    'expected.password': 's3cr3t',
+    'custom.secret': 'x required;',
+  };
   t.equal((await call('PUT', '/connectors/secret/config', config)).status, 201);
   await waitFor('the secret task running', async () => (await proc.status('secret')).tasks[0]?.state === 'RUNNING');
   for (const p of ['/connectors/secret', '/connectors/secret/config', '/connectors/secret/tasks', '/connectors?expand=info']) {
@@ -201,7 +260,10 @@ t.test('secrets are masked in every GET and survive a read-modify-write', async 
   t.equal(read['api.password'], '[hidden]');
   const written = await call('PUT', '/connectors/secret/config', { ...read, 'poll.interval.ms': '10' });
   t.equal(written.status, 200, 'PUT of what GET returned');
-  await waitFor('the task restarted with the real secret (it fails otherwise)', async () => (await proc.status('secret')).tasks[0]?.state === 'RUNNING');
+  await waitFor(
+    'the task restarted with the real secret (it fails otherwise)',
+    async () => (await proc.status('secret')).tasks[0]?.state === 'RUNNING',
+  );
   await new Promise((r) => setTimeout(r, 500));
   t.equal((await proc.status('secret')).tasks[0]!.state, 'RUNNING', 'still RUNNING: the stored secret was kept');
   const logs = await proc.logTail(10000);
@@ -212,7 +274,10 @@ t.test('secrets are masked in every GET and survive a read-modify-write', async 
 t.test('offsets: read any time, alter and reset only when STOPPED; the connector resumes from them', async (t) => {
   await cluster.createTopic('rest-offsets', { partitions: 1 });
   t.equal((await call('PUT', '/connectors/off/config', generator('rest-offsets', { 'records.per.partition': '1000' }))).status, 201);
-  await waitFor('offsets committed', async () => ((await call('GET', '/connectors/off/offsets')).body as { offsets: unknown[] }).offsets.length === 1);
+  await waitFor(
+    'offsets committed',
+    async () => ((await call('GET', '/connectors/off/offsets')).body as { offsets: unknown[] }).offsets.length === 1,
+  );
   const early = (await call('GET', '/connectors/off/offsets')).body as { offsets: { partition: unknown; offset: { seq: number } }[] };
   t.same(early.offsets[0]!.partition, { partition: 0 });
 
@@ -223,7 +288,11 @@ t.test('offsets: read any time, alter and reset only when STOPPED; the connector
 
   t.equal((await call('PUT', '/connectors/off/stop')).status, 204);
   t.equal((await call('PATCH', '/connectors/off/offsets', { offsets: [] })).status, 400, 'empty body refused');
-  t.equal((await call('PATCH', '/connectors/off/offsets', { offsets: [{ partition: { partition: 0 }, offset: { seq: { nested: 1 } } }] })).status, 400, 'non-primitive offset refused');
+  t.equal(
+    (await call('PATCH', '/connectors/off/offsets', { offsets: [{ partition: { partition: 0 }, offset: { seq: { nested: 1 } } }] })).status,
+    400,
+    'non-primitive offset refused',
+  );
   const altered = await call('PATCH', '/connectors/off/offsets', { offsets: [{ partition: { partition: 0 }, offset: { seq: 899 } }] });
   t.same(altered, { status: 200, body: { message: 'The offsets for this connector have been altered successfully' } });
   t.same((await call('GET', '/connectors/off/offsets')).body, { offsets: [{ partition: { partition: 0 }, offset: { seq: 899 } }] });
@@ -238,7 +307,9 @@ t.test('offsets: read any time, alter and reset only when STOPPED; the connector
   t.equal(keys.filter((k) => k === 'p0-900').length, 1, 'resumed right after the altered offset');
 
   t.equal((await call('PUT', '/connectors/off/stop')).status, 204);
-  t.same((await call('DELETE', '/connectors/off/offsets')).body, { message: 'The offsets for this connector have been reset successfully' });
+  t.same((await call('DELETE', '/connectors/off/offsets')).body, {
+    message: 'The offsets for this connector have been reset successfully',
+  });
   t.same((await call('GET', '/connectors/off/offsets')).body, { offsets: [] });
   t.equal((await call('DELETE', '/connectors/off')).status, 204);
 });
@@ -260,26 +331,55 @@ t.test('connector plugins: list, config definition, validate', async (t) => {
   const classes = plugins.map((p) => p.class);
   t.ok(classes.includes('io.connectd.connectors.generator.GeneratorSourceConnector'), 'the built-in generator');
   t.ok(classes.includes('test-connectors.SecretSourceConnector'), 'plugins from plugin.path, under <module>.<export>');
-  t.ok(plugins.every((p) => (p.type === 'source' || p.type === 'sink') && typeof p.version === 'string'), 'each plugin is a source or a sink, with a version');
+  t.ok(
+    plugins.every((p) => (p.type === 'source' || p.type === 'sink') && typeof p.version === 'string'),
+    'each plugin is a source or a sink, with a version',
+  );
   t.equal(plugins.find((p) => p.class === 'test-sinks.RecordingSinkConnector')?.type, 'sink', 'a sink connector is listed as a sink');
   const all = (await call('GET', '/connector-plugins?connectorsOnly=false')).body as { class: string; type: string }[];
-  t.ok(all.some((p) => p.type === 'converter' && p.class === 'org.apache.kafka.connect.storage.StringConverter'), 'connectorsOnly=false adds converters');
+  t.ok(
+    all.some((p) => p.type === 'converter' && p.class === 'org.apache.kafka.connect.storage.StringConverter'),
+    'connectorsOnly=false adds converters',
+  );
 
   const keys = (await call('GET', '/connector-plugins/GeneratorSource/config')).body as { name: string; type: string; required: boolean }[];
-  t.match(keys.find((k) => k.name === 'topic'), { name: 'topic', type: 'STRING', required: true });
-  t.match(keys.find((k) => k.name === 'batch.size'), { type: 'INT', required: false, default_value: '500' });
+  t.match(
+    keys.find((k) => k.name === 'topic'),
+    { name: 'topic', type: 'STRING', required: true },
+  );
+  t.match(
+    keys.find((k) => k.name === 'batch.size'),
+    { type: 'INT', required: false, default_value: '500' },
+  );
   t.equal((await call('GET', '/connector-plugins/Nope/config')).status, 404);
 
-  const valid = await call('PUT', '/connector-plugins/GeneratorSource/config/validate', { 'connector.class': 'GeneratorSource', name: 'v', topic: 't' });
+  const valid = await call('PUT', '/connector-plugins/GeneratorSource/config/validate', {
+    'connector.class': 'GeneratorSource',
+    name: 'v',
+    topic: 't',
+  });
   t.equal(valid.status, 200);
   t.match(valid.body, { name: 'io.connectd.connectors.generator.GeneratorSourceConnector', error_count: 0 });
-  const invalid = (await call('PUT', '/connector-plugins/GeneratorSource/config/validate', { 'connector.class': 'GeneratorSource', 'tasks.max': '0', 'batch.size': 'lots' })).body as {
+  const invalid = (
+    await call('PUT', '/connector-plugins/GeneratorSource/config/validate', {
+      'connector.class': 'GeneratorSource',
+      'tasks.max': '0',
+      'batch.size': 'lots',
+    })
+  ).body as {
     error_count: number;
     groups: string[];
-    configs: { definition: { name: string; group: string | null } | null; value: { name: string; value: string | null; errors: string[] } | null }[];
+    configs: {
+      definition: { name: string; group: string | null } | null;
+      value: { name: string; value: string | null; errors: string[] } | null;
+    }[];
   };
   // Kafka Connect counts 5: an unparseable value is also validated as null ("must be non-null").
-  t.equal(invalid.error_count, 5, 'name missing, tasks.max < 1, topic missing, batch.size not a number (twice, as Kafka Connect): every error counted');
+  t.equal(
+    invalid.error_count,
+    5,
+    'name missing, tasks.max < 1, topic missing, batch.size not a number (twice, as Kafka Connect): every error counted',
+  );
   t.equal(invalid.groups[0], 'Common', "Kafka Connect's Common group first");
   const errorsOf = (name: string) => invalid.configs.find((c) => c.definition?.name === name)?.value?.errors ?? [];
   t.match(errorsOf('tasks.max'), [/at least 1/]);
@@ -287,9 +387,20 @@ t.test('connector plugins: list, config definition, validate', async (t) => {
   t.match(errorsOf('topic'), [/Missing required configuration "topic"/]);
   t.equal(invalid.configs.find((c) => c.definition?.name === 'name')?.definition?.group, 'Common');
 
-  const secret = (await call('PUT', '/connector-plugins/SecretSource/config/validate', { 'connector.class': 'SecretSource', name: 's', topic: 't', 'api.password': 'hunter2' })).body;
+  const secret = (
+    await call('PUT', '/connector-plugins/SecretSource/config/validate', {
+      'connector.class': 'SecretSource',
+      name: 's',
+      topic: 't',
+      'api.password': 'hunter2',
+    })
+  ).body;
   t.notMatch(JSON.stringify(secret), /hunter2/, 'a PASSWORD value never appears in the validation output');
-  t.equal((await call('PUT', '/connector-plugins/GeneratorSource/config/validate', { 'connector.class': 'SecretSource' })).status, 400, 'class mismatch → 400');
+  t.equal(
+    (await call('PUT', '/connector-plugins/GeneratorSource/config/validate', { 'connector.class': 'SecretSource' })).status,
+    400,
+    'class mismatch → 400',
+  );
 });
 
 t.test('admin/loggers: list, read, set with hierarchy', async (t) => {
@@ -298,14 +409,24 @@ t.test('admin/loggers: list, read, set with hierarchy', async (t) => {
   t.match((await call('GET', '/admin/loggers/connectd.runtime.Worker')).body, { level: 'INFO' });
   const set = await call('PUT', '/admin/loggers/connectd.runtime', { level: 'DEBUG' });
   t.equal(set.status, 200);
-  t.ok((set.body as string[]).includes('connectd.runtime.Worker') && (set.body as string[]).includes('connectd.runtime.Herder'), 'loggers below the name are affected');
+  t.ok(
+    (set.body as string[]).includes('connectd.runtime.Worker') && (set.body as string[]).includes('connectd.runtime.Herder'),
+    'loggers below the name are affected',
+  );
   t.match((await call('GET', '/admin/loggers/connectd.runtime.Worker')).body, { level: 'DEBUG' });
-  t.match(((await call('GET', '/admin/loggers')).body as Record<string, { last_modified: number }>)['connectd.runtime'], { level: 'DEBUG', last_modified: Number });
+  t.match(((await call('GET', '/admin/loggers')).body as Record<string, { last_modified: number }>)['connectd.runtime'], {
+    level: 'DEBUG',
+    last_modified: Number,
+  });
   t.equal((await call('PUT', '/admin/loggers/connectd.runtime', { level: 'CHATTY' })).status, 400);
   t.equal((await call('PUT', '/admin/loggers/connectd.runtime', {})).status, 400);
   t.equal((await call('GET', '/admin/loggers/no.such.logger')).status, 404);
   t.equal((await call('PUT', '/admin/loggers/root', { level: 'INFO' })).status, 200);
   const after = (await call('GET', '/admin/loggers')).body as Record<string, { level: string; last_modified: number | null }>;
-  t.same(Object.keys(after).filter((name) => after[name]!.last_modified !== null), ['root'], 'root replaces the more specific setting');
+  t.same(
+    Object.keys(after).filter((name) => after[name]!.last_modified !== null),
+    ['root'],
+    'root replaces the more specific setting',
+  );
   t.equal(after['connectd.runtime.Worker']?.level, 'INFO', 'loggers in use are listed with their effective level');
 });

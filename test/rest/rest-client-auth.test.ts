@@ -23,13 +23,58 @@ const dir = mkdtempSync(path.join(os.tmpdir(), 'connectd-client-auth-'));
 t.teardown(() => rmSync(dir, { recursive: true, force: true }));
 const file = (name: string): string => path.join(dir, name);
 const openssl = (...args: string[]): void => void execFileSync('openssl', args, { stdio: 'ignore' });
-openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', file('ca-key.pem'), '-out', file('ca.pem'), '-days', '1', '-subj', '/CN=connectd test CA');
+openssl(
+  'req',
+  '-x509',
+  '-newkey',
+  'rsa:2048',
+  '-nodes',
+  '-keyout',
+  file('ca-key.pem'),
+  '-out',
+  file('ca.pem'),
+  '-days',
+  '1',
+  '-subj',
+  '/CN=connectd test CA',
+);
 /** A key and a certificate signed by the test CA (or self-signed: `rogue`). */
 function issue(name: string, extensions: string, rogue = false): { key: Buffer; cert: Buffer } {
   writeFileSync(file(`${name}.ext`), extensions);
   openssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', file(`${name}-key.pem`), '-out', file(`${name}.csr`), '-subj', `/CN=${name}`);
-  if (rogue) openssl('x509', '-req', '-in', file(`${name}.csr`), '-key', file(`${name}-key.pem`), '-out', file(`${name}.pem`), '-days', '1', '-extfile', file(`${name}.ext`));
-  else openssl('x509', '-req', '-in', file(`${name}.csr`), '-CA', file('ca.pem'), '-CAkey', file('ca-key.pem'), '-CAcreateserial', '-out', file(`${name}.pem`), '-days', '1', '-extfile', file(`${name}.ext`));
+  if (rogue)
+    openssl(
+      'x509',
+      '-req',
+      '-in',
+      file(`${name}.csr`),
+      '-key',
+      file(`${name}-key.pem`),
+      '-out',
+      file(`${name}.pem`),
+      '-days',
+      '1',
+      '-extfile',
+      file(`${name}.ext`),
+    );
+  else
+    openssl(
+      'x509',
+      '-req',
+      '-in',
+      file(`${name}.csr`),
+      '-CA',
+      file('ca.pem'),
+      '-CAkey',
+      file('ca-key.pem'),
+      '-CAcreateserial',
+      '-out',
+      file(`${name}.pem`),
+      '-days',
+      '1',
+      '-extfile',
+      file(`${name}.ext`),
+    );
   return { key: readFileSync(file(`${name}-key.pem`)), cert: readFileSync(file(`${name}.pem`)) };
 }
 const ca = readFileSync(file('ca.pem'));
@@ -39,7 +84,10 @@ const client = issue('client', 'extendedKeyUsage=clientAuth\n');
 const rogue = issue('rogue', 'extendedKeyUsage=clientAuth\n', true);
 
 const info = { name: 'owned', config: { name: 'owned' }, tasks: [], type: 'source' };
-async function server(clientAuthentication: 'none' | 'requested' | 'required', herder: Partial<RestServerOptions['herder']>): Promise<{ url: string }> {
+async function server(
+  clientAuthentication: 'none' | 'requested' | 'required',
+  herder: Partial<RestServerOptions['herder']>,
+): Promise<{ url: string }> {
   const app = createRestServer({
     herder: herder as RestServerOptions['herder'],
     worker: {} as RestServerOptions['worker'],
@@ -94,16 +142,54 @@ t.test('a request forwarded to the owning worker trusts the private CA and prese
 });
 
 t.test('worker config: client authentication needs a truststore; the truststore must hold PEM certificates', async (t) => {
-  const base = { 'bootstrap.servers': 'b:9092', 'offset.storage.file.filename': file('o'), 'key.converter': 'x', 'value.converter': 'x', listeners: 'https://127.0.0.1:0', 'listeners.https.ssl.keystore.location': file('worker.pem') };
-  t.throws(() => parseWorkerConfig({ ...base, 'listeners.https.ssl.client.authentication': 'required' }, 'standalone'), /listeners\.https\.ssl\.client\.authentication.*needs listeners\.https\.ssl\.truststore\.location/s);
-  t.throws(() => parseWorkerConfig({ ...base, 'listeners.https.ssl.client.authentication': 'sometimes' }, 'standalone'), /listeners\.https\.ssl\.client\.authentication/);
-  t.throws(() => parseWorkerConfig({ ...base, listeners: 'http://127.0.0.1:0', 'listeners.https.ssl.keystore.location': '', 'listeners.https.ssl.truststore.location': file('ca.pem') }, 'standalone'), /truststore\.location.*only with an https listener/s);
+  const base = {
+    'bootstrap.servers': 'b:9092',
+    'offset.storage.file.filename': file('o'),
+    'key.converter': 'x',
+    'value.converter': 'x',
+    listeners: 'https://127.0.0.1:0',
+    'listeners.https.ssl.keystore.location': file('worker.pem'),
+  };
+  t.throws(
+    () => parseWorkerConfig({ ...base, 'listeners.https.ssl.client.authentication': 'required' }, 'standalone'),
+    /listeners\.https\.ssl\.client\.authentication.*needs listeners\.https\.ssl\.truststore\.location/s,
+  );
+  t.throws(
+    () => parseWorkerConfig({ ...base, 'listeners.https.ssl.client.authentication': 'sometimes' }, 'standalone'),
+    /listeners\.https\.ssl\.client\.authentication/,
+  );
+  t.throws(
+    () =>
+      parseWorkerConfig(
+        {
+          ...base,
+          listeners: 'http://127.0.0.1:0',
+          'listeners.https.ssl.keystore.location': '',
+          'listeners.https.ssl.truststore.location': file('ca.pem'),
+        },
+        'standalone',
+      ),
+    /truststore\.location.*only with an https listener/s,
+  );
   writeFileSync(file('both.pem'), Buffer.concat([worker.key, worker.cert]));
-  const config = parseWorkerConfig({ ...base, 'listeners.https.ssl.keystore.location': file('both.pem'), 'listeners.https.ssl.client.authentication': 'required', 'listeners.https.ssl.truststore.location': file('ca.pem') }, 'standalone');
+  const config = parseWorkerConfig(
+    {
+      ...base,
+      'listeners.https.ssl.keystore.location': file('both.pem'),
+      'listeners.https.ssl.client.authentication': 'required',
+      'listeners.https.ssl.truststore.location': file('ca.pem'),
+    },
+    'standalone',
+  );
   const loaded = await loadRestSecurity(config);
   t.same(loaded.problems, []);
   t.equal(loaded.security.tls?.clientAuthentication, 'required');
   t.ok(loaded.security.tls?.ca?.equals(ca), 'the truststore is read');
-  const broken = await loadRestSecurity(parseWorkerConfig({ ...base, 'listeners.https.ssl.keystore.location': file('both.pem'), 'listeners.https.ssl.truststore.location': file('worker.ext') }, 'standalone'));
+  const broken = await loadRestSecurity(
+    parseWorkerConfig(
+      { ...base, 'listeners.https.ssl.keystore.location': file('both.pem'), 'listeners.https.ssl.truststore.location': file('worker.ext') },
+      'standalone',
+    ),
+  );
   t.match(broken.problems, [{ name: 'listeners.https.ssl.truststore.location', message: /not usable PEM CA certificates/ }]);
 });

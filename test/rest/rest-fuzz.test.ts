@@ -23,7 +23,12 @@ const cluster = await KafkaCluster.start();
 t.teardown(() => cluster.stop());
 const root = await mkdtemp(path.join(os.tmpdir(), 'connectd-fuzz-'));
 t.teardown(() => rm(root, { recursive: true, force: true }));
-const proc = await ConnectdProcess.start({ dir: root, bootstrapServers: cluster.bootstrapServers, connectors: [], worker: { 'plugin.path': PLUGINS } });
+const proc = await ConnectdProcess.start({
+  dir: root,
+  bootstrapServers: cluster.bootstrapServers,
+  connectors: [],
+  worker: { 'plugin.path': PLUGINS },
+});
 t.teardown(() => proc.kill());
 let exited = false;
 void proc.exited().then(() => (exited = true));
@@ -123,40 +128,118 @@ function percentEncoded(s: string): string {
 
 const oddSegment: fc.Arbitrary<string> = fc.oneof(
   fc.constantFrom(
-    '', '.', '..', '%2E%2E', '%2F', '%2f', 'a%2Fb', '..%2F..%2Fetc%2Fpasswd', '%00', '%', '%zz', '%E2%82', '%FF', '%C0%AF', '\xff\xfe',
-    'x'.repeat(200), 'é'.repeat(100), '__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty',
-    '0', '-1', '1e3', '99999999999999999999', '%20', '+', '%0A', '%0D%0A', ';', '*', '~', '%7B%7D', '$%7Bx%7D',
+    '',
+    '.',
+    '..',
+    '%2E%2E',
+    '%2F',
+    '%2f',
+    'a%2Fb',
+    '..%2F..%2Fetc%2Fpasswd',
+    '%00',
+    '%',
+    '%zz',
+    '%E2%82',
+    '%FF',
+    '%C0%AF',
+    '\xff\xfe',
+    'x'.repeat(200),
+    'é'.repeat(100),
+    '__proto__',
+    'constructor',
+    'prototype',
+    'toString',
+    'hasOwnProperty',
+    '0',
+    '-1',
+    '1e3',
+    '99999999999999999999',
+    '%20',
+    '+',
+    '%0A',
+    '%0D%0A',
+    ';',
+    '*',
+    '~',
+    '%7B%7D',
+    '$%7Bx%7D',
   ),
   fc.string({ unit: 'grapheme', maxLength: 12 }).map(percentEncoded),
-  fc.string({ unit: 'grapheme', maxLength: 8 }).map((s) => rawUtf8([...s].filter((ch) => ch.codePointAt(0)! > 0x20 && ch !== '\u007f' && !'/?#'.includes(ch)).join(''))),
+  fc
+    .string({ unit: 'grapheme', maxLength: 8 })
+    .map((s) => rawUtf8([...s].filter((ch) => ch.codePointAt(0)! > 0x20 && ch !== '\u007f' && !'/?#'.includes(ch)).join(''))),
   fc.string({ unit: 'binary', maxLength: 8 }).map(percentEncoded),
   fc.constantFrom('😀', '👩‍👩‍👧', '\u202E', '\uFEFF', '名前').map((s) => (s.length % 2 === 0 ? rawUtf8(s) : percentEncoded(s))),
 );
-const connectorSegment = fc.oneof({ weight: 1, arbitrary: fc.constantFrom(...EXISTING.map(encodeURIComponent)) }, { weight: 4, arbitrary: oddSegment });
+const connectorSegment = fc.oneof(
+  { weight: 1, arbitrary: fc.constantFrom(...EXISTING.map(encodeURIComponent)) },
+  { weight: 4, arbitrary: oddSegment },
+);
 const taskSegment = fc.oneof(fc.constantFrom('0', '1', '00', '-0', '0x0', '1.5', '9007199254740993'), oddSegment);
 
 /** Every route, as Kafka Connect has them, with placeholders for the segments the fuzzer fills. */
 const ROUTES: readonly string[][] = [
-  [''], ['health'], ['metrics'], ['connectors'],
-  ['connectors', 'C'], ['connectors', 'C', 'config'], ['connectors', 'C', 'status'], ['connectors', 'C', 'tasks'],
-  ['connectors', 'C', 'tasks', 'T', 'status'], ['connectors', 'C', 'tasks', 'T', 'restart'], ['connectors', 'C', 'restart'],
-  ['connectors', 'C', 'pause'], ['connectors', 'C', 'resume'], ['connectors', 'C', 'stop'], ['connectors', 'C', 'offsets'],
-  ['connectors', 'C', 'topics'], ['connectors', 'C', 'topics', 'reset'], ['connector-plugins'], ['connector-plugins', 'P', 'config'],
-  ['connector-plugins', 'P', 'config', 'validate'], ['admin', 'loggers'], ['admin', 'loggers', 'L'],
+  [''],
+  ['health'],
+  ['metrics'],
+  ['connectors'],
+  ['connectors', 'C'],
+  ['connectors', 'C', 'config'],
+  ['connectors', 'C', 'status'],
+  ['connectors', 'C', 'tasks'],
+  ['connectors', 'C', 'tasks', 'T', 'status'],
+  ['connectors', 'C', 'tasks', 'T', 'restart'],
+  ['connectors', 'C', 'restart'],
+  ['connectors', 'C', 'pause'],
+  ['connectors', 'C', 'resume'],
+  ['connectors', 'C', 'stop'],
+  ['connectors', 'C', 'offsets'],
+  ['connectors', 'C', 'topics'],
+  ['connectors', 'C', 'topics', 'reset'],
+  ['connector-plugins'],
+  ['connector-plugins', 'P', 'config'],
+  ['connector-plugins', 'P', 'config', 'validate'],
+  ['admin', 'loggers'],
+  ['admin', 'loggers', 'L'],
 ];
 const pathArb = fc
   .record({
     route: fc.constantFrom(...ROUTES),
     c: connectorSegment,
     t: taskSegment,
-    p: fc.oneof(fc.constantFrom('GeneratorSource', 'io.connectd.connectors.generator.GeneratorSourceConnector', 'org.apache.kafka.connect.transforms.InsertField$Value'), oddSegment),
+    p: fc.oneof(
+      fc.constantFrom(
+        'GeneratorSource',
+        'io.connectd.connectors.generator.GeneratorSourceConnector',
+        'org.apache.kafka.connect.transforms.InsertField$Value',
+      ),
+      oddSegment,
+    ),
     l: fc.oneof(fc.constantFrom('root', 'connectd', 'connectd.runtime.Worker'), oddSegment),
     // A few raw routes at odd places: empty segments, a trailing slash, dot segments.
     mangle: fc.constantFrom('none', 'none', 'none', 'trailing-slash', 'double-slash', 'dot-segment'),
     query: fc.constantFrom(
-      '', '', '', '?expand=status', '?expand=info&expand=x', '?expand=', '?includeTasks=true&onlyFailed=perhaps', '?includeTasks=true&includeTasks=false',
-      '?forward=false', '?scope=nope', '?scope=cluster', '?connectorsOnly=x', '?connectorsOnly=false', '?version=%5B', '?%zz', '?a=%FF', '?__proto__=1',
-      '?expand[]=x', '?constructor[prototype][x]=1', '?&&&', `?x=${'y'.repeat(300)}`,
+      '',
+      '',
+      '',
+      '?expand=status',
+      '?expand=info&expand=x',
+      '?expand=',
+      '?includeTasks=true&onlyFailed=perhaps',
+      '?includeTasks=true&includeTasks=false',
+      '?forward=false',
+      '?scope=nope',
+      '?scope=cluster',
+      '?connectorsOnly=x',
+      '?connectorsOnly=false',
+      '?version=%5B',
+      '?%zz',
+      '?a=%FF',
+      '?__proto__=1',
+      '?expand[]=x',
+      '?constructor[prototype][x]=1',
+      '?&&&',
+      `?x=${'y'.repeat(300)}`,
     ),
   })
   .map(({ route, c, t: task, p, l, mangle, query }) => {
@@ -169,7 +252,22 @@ const pathArb = fc
   });
 
 const oddKey = fc.oneof(
-  fc.constantFrom('name', 'config', 'topic', 'tasks.max', 'offsets', 'level', 'initial_state', '__proto__', 'constructor', 'prototype', '', ' ', 'a.b', '\u0000'),
+  fc.constantFrom(
+    'name',
+    'config',
+    'topic',
+    'tasks.max',
+    'offsets',
+    'level',
+    'initial_state',
+    '__proto__',
+    'constructor',
+    'prototype',
+    '',
+    ' ',
+    'a.b',
+    '\u0000',
+  ),
   fc.string({ maxLength: 10 }),
 );
 /** Values of every JSON type, objects and arrays nested as connector configs never are. */
@@ -186,45 +284,93 @@ const invalidConfig = fc.oneof(
 const bodyText: fc.Arbitrary<{ body: Buffer | undefined; what: string }> = fc.oneof(
   fc.constant({ body: undefined, what: 'no body' }),
   oddValue.map((v) => ({ body: Buffer.from(JSON.stringify(v)), what: 'a JSON value' })),
-  fc.record({ name: fc.oneof(oddValue, fc.string({ unit: 'grapheme', maxLength: 200 })), config: invalidConfig, initial_state: fc.option(oddValue) }).map((v) => ({ body: Buffer.from(JSON.stringify(v)), what: 'a create request' })),
+  fc
+    .record({
+      name: fc.oneof(oddValue, fc.string({ unit: 'grapheme', maxLength: 200 })),
+      config: invalidConfig,
+      initial_state: fc.option(oddValue),
+    })
+    .map((v) => ({ body: Buffer.from(JSON.stringify(v)), what: 'a create request' })),
   invalidConfig.map((v) => ({ body: Buffer.from(JSON.stringify(v)), what: 'a config' })),
-  fc.record({ offsets: fc.oneof(oddValue, fc.array(fc.record({ partition: oddValue, offset: oddValue }), { maxLength: 3 })) }).map((v) => ({ body: Buffer.from(JSON.stringify(v)), what: 'offsets' })),
-  fc.record({ level: fc.constantFrom('CHATTY', '', 'debug ', 'OFF;', 7, null, ['INFO']) }).map((v) => ({ body: Buffer.from(JSON.stringify(v)), what: 'a logger level' })),
+  fc
+    .record({ offsets: fc.oneof(oddValue, fc.array(fc.record({ partition: oddValue, offset: oddValue }), { maxLength: 3 })) })
+    .map((v) => ({ body: Buffer.from(JSON.stringify(v)), what: 'offsets' })),
+  fc
+    .record({ level: fc.constantFrom('CHATTY', '', 'debug ', 'OFF;', 7, null, ['INFO']) })
+    .map((v) => ({ body: Buffer.from(JSON.stringify(v)), what: 'a logger level' })),
   fc.integer({ min: 1, max: 12000 }).map((n) => ({ body: Buffer.from('['.repeat(n) + ']'.repeat(n)), what: `${n} nested arrays` })),
-  fc.integer({ min: 1, max: 12000 }).map((n) => ({ body: Buffer.from('{"config":'.repeat(n) + '{}' + '}'.repeat(n)), what: `${n} nested objects` })),
+  fc
+    .integer({ min: 1, max: 12000 })
+    .map((n) => ({ body: Buffer.from('{"config":'.repeat(n) + '{}' + '}'.repeat(n)), what: `${n} nested objects` })),
   fc.integer({ min: -64, max: 64 }).map((d) => {
     // Near the 1 MiB body limit, on either side of it.
     const body = JSON.stringify({ name: 'huge', config: { 'connector.class': 'NoSuchConnector', padding: '' } });
-    return { body: Buffer.from(body.replace('"padding":""', `"padding":"${'x'.repeat(1024 * 1024 - body.length + d)}"`)), what: `${d} bytes off the limit` };
+    return {
+      body: Buffer.from(body.replace('"padding":""', `"padding":"${'x'.repeat(1024 * 1024 - body.length + d)}"`)),
+      what: `${d} bytes off the limit`,
+    };
   }),
-  fc.constantFrom(
-    '{"name":"dup","name":"dup2","config":{"connector.class":"NoSuchConnector","connector.class":"GeneratorSource"}}',
-    '{"connector.class":"NoSuchConnector","topic":"a","topic":{"x":1}}',
-    '{"level":"DEBUG","level":7}',
-    '{"__proto__":{"polluted":1}}',
-    '{"config":{"__proto__":{"connector.class":"GeneratorSource"}}}',
-    '{"constructor":{"prototype":{"polluted":1}}}',
-    '{"name":"p","config":{"constructor":"x","prototype":"y","__proto__":"z"}}',
-    '{"offsets":[{"partition":{"__proto__":{}},"offset":{}}]}',
-    '{"a":', ']', '"', 'null', 'true', '1e999', '-0', '"\\ud800"', '\uFEFF{}', '{}garbage', '{"a":1}{"b":2}', ' ', '\t\n',
-  ).map((s) => ({ body: Buffer.from(s), what: 'raw text' })),
-  fc.constantFrom(
-    Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x22, 0xc0, 0xaf, 0x22, 0x7d]),
-    Buffer.concat([Buffer.from('{"name":"'), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from('","config":{}}')]),
-    Buffer.from([0xef, 0xbb, 0xbf, 0x7b, 0x7d]),
-    Buffer.from([0x00, 0x00, 0x00, 0x7b]),
-    Buffer.from('{"level":"INFO"}', 'utf16le'),
-  ).map((b) => ({ body: b, what: 'invalid UTF-8' })),
+  fc
+    .constantFrom(
+      '{"name":"dup","name":"dup2","config":{"connector.class":"NoSuchConnector","connector.class":"GeneratorSource"}}',
+      '{"connector.class":"NoSuchConnector","topic":"a","topic":{"x":1}}',
+      '{"level":"DEBUG","level":7}',
+      '{"__proto__":{"polluted":1}}',
+      '{"config":{"__proto__":{"connector.class":"GeneratorSource"}}}',
+      '{"constructor":{"prototype":{"polluted":1}}}',
+      '{"name":"p","config":{"constructor":"x","prototype":"y","__proto__":"z"}}',
+      '{"offsets":[{"partition":{"__proto__":{}},"offset":{}}]}',
+      '{"a":',
+      ']',
+      '"',
+      'null',
+      'true',
+      '1e999',
+      '-0',
+      '"\\ud800"',
+      '\uFEFF{}',
+      '{}garbage',
+      '{"a":1}{"b":2}',
+      ' ',
+      '\t\n',
+    )
+    .map((s) => ({ body: Buffer.from(s), what: 'raw text' })),
+  fc
+    .constantFrom(
+      Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x22, 0xc0, 0xaf, 0x22, 0x7d]),
+      Buffer.concat([Buffer.from('{"name":"'), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from('","config":{}}')]),
+      Buffer.from([0xef, 0xbb, 0xbf, 0x7b, 0x7d]),
+      Buffer.from([0x00, 0x00, 0x00, 0x7b]),
+      Buffer.from('{"level":"INFO"}', 'utf16le'),
+    )
+    .map((b) => ({ body: b, what: 'invalid UTF-8' })),
   fc.string({ unit: 'binary', maxLength: 40 }).map((s) => ({ body: Buffer.from(s), what: 'random text' })),
 );
 /** Shown in a counterexample: what the body is and how it starts, not a megabyte of bytes. */
 const shownBody: fc.Arbitrary<{ body: Buffer | undefined; what: string }> = bodyText.map((b) =>
-  Object.assign(b, { [fc.toStringMethod]: () => `${b.what}: ${b.body === undefined ? '(none)' : `${b.body.length} bytes ${JSON.stringify(b.body.subarray(0, 80).toString('latin1'))}`}` }),
+  Object.assign(b, {
+    [fc.toStringMethod]: () =>
+      `${b.what}: ${b.body === undefined ? '(none)' : `${b.body.length} bytes ${JSON.stringify(b.body.subarray(0, 80).toString('latin1'))}`}`,
+  }),
 );
 const contentType = fc.constantFrom(
-  'application/json', 'application/json', 'application/json', 'application/json; charset=utf-8', 'application/json; charset=latin1',
-  'APPLICATION/JSON', 'application/json;;;', 'application/json; boundary="', 'text/plain', 'application/x-www-form-urlencoded',
-  'multipart/form-data; boundary=x', 'application/octet-stream', 'application/vnd.api+json', '*/*', 'json', '', undefined,
+  'application/json',
+  'application/json',
+  'application/json',
+  'application/json; charset=utf-8',
+  'application/json; charset=latin1',
+  'APPLICATION/JSON',
+  'application/json;;;',
+  'application/json; boundary="',
+  'text/plain',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data; boundary=x',
+  'application/octet-stream',
+  'application/vnd.api+json',
+  '*/*',
+  'json',
+  '',
+  undefined,
 );
 
 const requestArb = fc.record({ method: fc.constantFrom(...METHODS), path: pathArb, body: shownBody, contentType });
@@ -270,7 +416,9 @@ t.test('a request the HTTP parser refuses gets a 400 in Kafka Connect shape, and
   socket.on('data', (c: Buffer) => (received += c.toString('latin1')));
   const tail = Buffer.from('xxxxxxxx"}');
   const huge = Buffer.from(JSON.stringify({ padding: 'x'.repeat(1024 * 1024 + 64) }));
-  socket.write(`PATCH /connectors/nope/config HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${huge.length}\r\n\r\n`);
+  socket.write(
+    `PATCH /connectors/nope/config HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${huge.length}\r\n\r\n`,
+  );
   socket.write(huge.subarray(0, huge.length - tail.length));
   await waitFor('the 413', () => received.includes('\r\n\r\n{"error_code":413'), 30000, 20);
   received = '';
@@ -282,7 +430,9 @@ t.test('a request the HTTP parser refuses gets a 400 in Kafka Connect shape, and
   // client still sent it: the answer was lost to a reset (`write ECONNRESET`, `socket hang up`).
   const body = Buffer.from(JSON.stringify({ padding: 'x'.repeat(8 * 1024 * 1024) }));
   for (let i = 0; i < 5; i++) {
-    const answer = await send('GET', rawUtf8('/connector-plugins/åå/config'), body, 'application/json; charset=latin1').catch((err: Error) => ({ status: 0, text: err.message }));
+    const answer = await send('GET', rawUtf8('/connector-plugins/åå/config'), body, 'application/json; charset=latin1').catch(
+      (err: Error) => ({ status: 0, text: err.message }),
+    );
     t.equal(answer.status, 400, `an 8 MiB body behind a bad path, attempt ${i}: answered (${answer.text.slice(0, 80)})`);
   }
   t.equal((await send('GET', '/health')).status, 200, 'the next connection is served');
@@ -316,7 +466,9 @@ t.test('generated bad requests: no crash, no 5xx, errors in Kafka Connect shape,
       fc.asyncProperty(requestArb, async ({ method, path: rawPath, body, contentType: type }) => {
         fc.pre(READS.has(method) || !namesExisting(rawPath));
         const answer = await send(method, rawPath, method === 'HEAD' ? undefined : body.body, type).catch((err: Error) => {
-          throw new Error(`${method} ${rawPath} (${body.what}, content-type ${String(type)}): no answer: ${err.message}; the requests before, on the same connection: ${JSON.stringify(recent)}`);
+          throw new Error(
+            `${method} ${rawPath} (${body.what}, content-type ${String(type)}): no answer: ${err.message}; the requests before, on the same connection: ${JSON.stringify(recent)}`,
+          );
         });
         sent++;
         recent.push(`${method} ${rawPath} (${body.what.slice(0, 40)}, ${String(type)}) → ${answer.status}`);
@@ -328,7 +480,8 @@ t.test('generated bad requests: no crash, no 5xx, errors in Kafka Connect shape,
         if (!READS.has(method) && answer.status < 300) {
           // A mutation that succeeded: only harmless ones may (a 2xx here is checked against the state).
           const now = await state();
-          if (now !== before) throw new Error(`${method} ${rawPath} (${body.what}) answered ${answer.status} and changed the connectors: ${now}`);
+          if (now !== before)
+            throw new Error(`${method} ${rawPath} (${body.what}) answered ${answer.status} and changed the connectors: ${now}`);
         }
       }),
       { seed, numRuns, maxSkipsPerRun: 100, verbose: 1 },
@@ -337,7 +490,9 @@ t.test('generated bad requests: no crash, no 5xx, errors in Kafka Connect shape,
     const cause = (err as Error).cause;
     t.fail(`REST_FUZZ_SEED=${seed}\n${(err as Error).message}${cause instanceof Error ? `\ncause: ${cause.message}` : ''}`);
   }
-  t.comment(`${sent} requests in ${Date.now() - started} ms; statuses ${JSON.stringify(Object.fromEntries([...statuses].sort((a, b) => a[0] - b[0])))}`);
+  t.comment(
+    `${sent} requests in ${Date.now() - started} ms; statuses ${JSON.stringify(Object.fromEntries([...statuses].sort((a, b) => a[0] - b[0])))}`,
+  );
   t.notOk(exited, 'the daemon is alive');
   t.equal((await send('GET', '/health')).status, 200, '/health is 200 afterwards');
   t.equal(await state(), before, 'the connector list and every config are unchanged');

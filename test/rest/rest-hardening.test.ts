@@ -28,12 +28,26 @@ const cluster = await KafkaCluster.start();
 t.teardown(() => cluster.stop());
 const root = await mkdtemp(path.join(os.tmpdir(), 'connectd-rest-hardening-'));
 t.teardown(() => rm(root, { recursive: true, force: true }));
-const proc = await ConnectdProcess.start({ dir: root, bootstrapServers: cluster.bootstrapServers, connectors: [], worker: { 'plugin.path': TEST_PLUGINS } });
+const proc = await ConnectdProcess.start({
+  dir: root,
+  bootstrapServers: cluster.bootstrapServers,
+  connectors: [],
+  worker: { 'plugin.path': TEST_PLUGINS },
+});
 t.teardown(() => proc.kill());
 
-const generator = (topic: string) => ({ 'connector.class': 'GeneratorSource', topic, 'records.per.partition': '1000000', 'records.per.second': '10' });
+const generator = (topic: string) => ({
+  'connector.class': 'GeneratorSource',
+  topic,
+  'records.per.partition': '1000000',
+  'records.per.second': '10',
+});
 
-async function call(method: string, urlPath: string, opts: { body?: string; headers?: Record<string, string> } = {}): Promise<{ status: number; body: unknown }> {
+async function call(
+  method: string,
+  urlPath: string,
+  opts: { body?: string; headers?: Record<string, string> } = {},
+): Promise<{ status: number; body: unknown }> {
   const res = await fetch(proc.url + urlPath, { method, headers: opts.headers ?? {}, body: opts.body });
   const text = await res.text();
   return { status: res.status, body: text === '' ? undefined : (JSON.parse(text) as unknown) };
@@ -50,27 +64,37 @@ function longName(length: number): string {
   return `${Array.from({ length: length - 1 }, (_, i) => pattern[i % pattern.length]!).join('')}🧪`;
 }
 
-t.test(`a ${CONNECTOR_NAME_MAX_LENGTH}- and a 200-character name with emoji and spaces: create, read, status, pause, resume, restart, delete`, async (t) => {
-  for (const length of [200, CONNECTOR_NAME_MAX_LENGTH]) {
-    const name = longName(length);
-    t.equal([...name].length, length);
-    const url = `/connectors/${encodeURIComponent(name)}`;
-    t.ok(url.length > 100 * 3, `${length} code points: ${url.length} characters in the path`);
-    const created = await call('POST', '/connectors', { headers: json, body: JSON.stringify({ name, config: generator(`long-${length}`) }) });
-    t.equal(created.status, 201, `${length} code points: created`);
-    t.match((await call('GET', url)).body, { name, config: { name } });
-    await waitFor('the connector runs', async () => (await state(name)) === 'RUNNING');
-    t.equal((await call('GET', `${url}/tasks/0/status`)).status, 200);
-    t.equal((await call('PUT', `${url}/pause`)).status, 202);
-    await waitFor('the connector is paused', async () => (await state(name)) === 'PAUSED');
-    t.equal((await call('PUT', `${url}/resume`)).status, 202);
-    await waitFor('the connector runs again', async () => (await state(name)) === 'RUNNING');
-    t.equal((await call('POST', `${url}/restart`)).status, 204);
-    t.equal((await call('PUT', `${url}/config`, { headers: json, body: JSON.stringify({ ...generator(`long-${length}`), name }) })).status, 200, 'PUT config');
-    t.equal((await call('DELETE', url)).status, 204);
-    t.equal((await call('GET', url)).status, 404, 'gone');
-  }
-});
+t.test(
+  `a ${CONNECTOR_NAME_MAX_LENGTH}- and a 200-character name with emoji and spaces: create, read, status, pause, resume, restart, delete`,
+  async (t) => {
+    for (const length of [200, CONNECTOR_NAME_MAX_LENGTH]) {
+      const name = longName(length);
+      t.equal([...name].length, length);
+      const url = `/connectors/${encodeURIComponent(name)}`;
+      t.ok(url.length > 100 * 3, `${length} code points: ${url.length} characters in the path`);
+      const created = await call('POST', '/connectors', {
+        headers: json,
+        body: JSON.stringify({ name, config: generator(`long-${length}`) }),
+      });
+      t.equal(created.status, 201, `${length} code points: created`);
+      t.match((await call('GET', url)).body, { name, config: { name } });
+      await waitFor('the connector runs', async () => (await state(name)) === 'RUNNING');
+      t.equal((await call('GET', `${url}/tasks/0/status`)).status, 200);
+      t.equal((await call('PUT', `${url}/pause`)).status, 202);
+      await waitFor('the connector is paused', async () => (await state(name)) === 'PAUSED');
+      t.equal((await call('PUT', `${url}/resume`)).status, 202);
+      await waitFor('the connector runs again', async () => (await state(name)) === 'RUNNING');
+      t.equal((await call('POST', `${url}/restart`)).status, 204);
+      t.equal(
+        (await call('PUT', `${url}/config`, { headers: json, body: JSON.stringify({ ...generator(`long-${length}`), name }) })).status,
+        200,
+        'PUT config',
+      );
+      t.equal((await call('DELETE', url)).status, 204);
+      t.equal((await call('GET', url)).status, 404, 'gone');
+    }
+  },
+);
 
 t.test('a name over the maximum is refused on create, with a 400 naming the limit', async (t) => {
   const name = longName(CONNECTOR_NAME_MAX_LENGTH + 1);
@@ -80,7 +104,14 @@ t.test('a name over the maximum is refused on create, with a 400 naming the limi
   ] as const) {
     const res = await call(method, urlPath, { headers: json, body: JSON.stringify(body) });
     t.equal(res.status, 400, method);
-    t.match((res.body as { message: string }).message, new RegExp(`name=.*must be at most ${CONNECTOR_NAME_MAX_LENGTH} characters \\(Unicode code points\\) long, got ${CONNECTOR_NAME_MAX_LENGTH + 1}`, 's'), method);
+    t.match(
+      (res.body as { message: string }).message,
+      new RegExp(
+        `name=.*must be at most ${CONNECTOR_NAME_MAX_LENGTH} characters \\(Unicode code points\\) long, got ${CONNECTOR_NAME_MAX_LENGTH + 1}`,
+        's',
+      ),
+      method,
+    );
   }
   t.same((await call('GET', '/connectors')).body, [], 'nothing created');
 });
@@ -106,21 +137,45 @@ t.test('cross-site requests change nothing; what Kafka Connect clients send stil
     t.equal(res.status, status, `${method} ${suffix} ${JSON.stringify(headers)}`);
     t.match(res.body, { error_code: status, message: String }, "Kafka Connect's error body");
   }
-  const refusedCreate = await call('POST', '/connectors', { headers: { 'content-type': 'text/plain' }, body: JSON.stringify({ name: 'csrf-2', config: generator('csrf') }) });
+  const refusedCreate = await call('POST', '/connectors', {
+    headers: { 'content-type': 'text/plain' },
+    body: JSON.stringify({ name: 'csrf-2', config: generator('csrf') }),
+  });
   t.equal(refusedCreate.status, 415, 'create with text/plain');
   t.same((await call('GET', '/connectors')).body, [name], 'nothing created, nothing deleted');
   t.equal(await state(name), 'RUNNING', 'not paused');
-  t.equal((await call('GET', `/connectors/${name}/config`)).body && ((await call('GET', `/connectors/${name}/config`)).body as Record<string, string>).topic, 'csrf', 'config unchanged');
-  t.equal((await call('GET', `/connectors/${name}`, { headers: { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' } })).status, 200, 'reads are answered (the browser keeps the answer from the page)');
+  t.equal(
+    (await call('GET', `/connectors/${name}/config`)).body &&
+      ((await call('GET', `/connectors/${name}/config`)).body as Record<string, string>).topic,
+    'csrf',
+    'config unchanged',
+  );
+  t.equal(
+    (await call('GET', `/connectors/${name}`, { headers: { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' } })).status,
+    200,
+    'reads are answered (the browser keeps the answer from the page)',
+  );
 
   // curl without -H, Java and Python clients: no content type, or application/json with or without a body, no Origin.
   t.equal((await call('PUT', `/connectors/${name}/pause`)).status, 202, 'no content type');
   await waitFor('paused', async () => (await state(name)) === 'PAUSED');
   t.equal((await call('PUT', `/connectors/${name}/resume`, { headers: json })).status, 202, 'application/json without a body');
   t.equal((await call('POST', `/connectors/${name}/restart`, { headers: json, body: '' })).status, 204, 'application/json, empty body');
-  t.equal((await call('POST', `/connectors/${name}/restart`, { headers: { ...json, origin: proc.url } })).status, 204, "the server's own origin");
-  t.equal((await call('PUT', `/connectors/${name}/config`, { headers: json, body: JSON.stringify({ ...generator('csrf'), name }) })).status, 200, 'application/json with a body');
-  t.equal((await call('DELETE', `/connectors/${name}`, { headers: { 'sec-fetch-site': 'same-origin' } })).status, 204, 'Sec-Fetch-Site: same-origin');
+  t.equal(
+    (await call('POST', `/connectors/${name}/restart`, { headers: { ...json, origin: proc.url } })).status,
+    204,
+    "the server's own origin",
+  );
+  t.equal(
+    (await call('PUT', `/connectors/${name}/config`, { headers: json, body: JSON.stringify({ ...generator('csrf'), name }) })).status,
+    200,
+    'application/json with a body',
+  );
+  t.equal(
+    (await call('DELETE', `/connectors/${name}`, { headers: { 'sec-fetch-site': 'same-origin' } })).status,
+    204,
+    'Sec-Fetch-Site: same-origin',
+  );
 });
 
 /** Serves `handler` on a free port of `host` (every address when undefined: `localhost` may be ::1 or 127.0.0.1). */
@@ -135,10 +190,19 @@ t.test('in headless Chromium, a page on another site cannot restart or create a 
   const name = 'browser-target';
   const events = path.join(root, 'browser-events.jsonl');
   await cluster.createTopic(name, { partitions: 1 });
-  const config = { 'connector.class': 'RecordingSinkConnector', topics: name, 'output.file': path.join(root, 'browser-out.jsonl'), 'events.file': events };
+  const config = {
+    'connector.class': 'RecordingSinkConnector',
+    topics: name,
+    'output.file': path.join(root, 'browser-out.jsonl'),
+    'events.file': events,
+  };
   t.equal((await call('POST', '/connectors', { headers: json, body: JSON.stringify({ name, config }) })).status, 201);
-  const taskEvents = async (): Promise<string[]> => ((await readFile(events, 'utf8').catch(() => '')).match(/"event":"(start|stop)"/g) ?? []).map((e) => e.slice(9, -1));
-  await waitFor('the task started', async () => (await taskEvents()).length === 1 && (await proc.status(name)).tasks[0]?.state === 'RUNNING');
+  const taskEvents = async (): Promise<string[]> =>
+    ((await readFile(events, 'utf8').catch(() => '')).match(/"event":"(start|stop)"/g) ?? []).map((e) => e.slice(9, -1));
+  await waitFor(
+    'the task started',
+    async () => (await taskEvents()).length === 1 && (await proc.status(name)).tasks[0]?.state === 'RUNNING',
+  );
 
   // The browser reaches connectd through a proxy that records each request and connectd's answer,
   // so the test sees that every attempt arrived (an opaque no-cors answer tells the page nothing).
@@ -146,7 +210,14 @@ t.test('in headless Chromium, a page on another site cannot restart or create a 
   const target = await serve(t, '127.0.0.1', (req, res) => {
     const upstream = http.request(proc.url + (req.url ?? '/'), { method: req.method, headers: req.headers }, (answer) => {
       const h = req.headers;
-      seen.push({ method: req.method ?? '', url: req.url ?? '', contentType: h['content-type'] ?? '', secFetchSite: String(h['sec-fetch-site'] ?? ''), origin: h.origin ?? '', status: answer.statusCode ?? 0 });
+      seen.push({
+        method: req.method ?? '',
+        url: req.url ?? '',
+        contentType: h['content-type'] ?? '',
+        secFetchSite: String(h['sec-fetch-site'] ?? ''),
+        origin: h.origin ?? '',
+        status: answer.statusCode ?? 0,
+      });
       res.writeHead(answer.statusCode ?? 502, answer.headers);
       answer.pipe(res);
     });
@@ -180,9 +251,22 @@ Promise.allSettled([
   t.teardown(() => rm(profile, { recursive: true, force: true }));
   // --no-sandbox: the tests run as root (CI), where Chromium's sandbox refuses to start. The
   // virtual time budget lets the page's requests finish before the DOM is dumped.
-  const args = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', `--user-data-dir=${profile}`, '--virtual-time-budget=15000', '--dump-dom', `http://localhost:${pagePort}/`];
+  const args = [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--no-first-run',
+    `--user-data-dir=${profile}`,
+    '--virtual-time-budget=15000',
+    '--dump-dom',
+    `http://localhost:${pagePort}/`,
+  ];
   const dom = await new Promise<string>((resolve, reject) =>
-    execFile('chromium', args, { timeout: 120000 }, (err, stdout, stderr) => (err ? reject(new Error(`chromium (Debian's package, installed by tools/bootstrap.sh): ${err.message}\n${stderr.slice(-2000)}`)) : resolve(stdout))),
+    execFile('chromium', args, { timeout: 120000 }, (err, stdout, stderr) =>
+      err
+        ? reject(new Error(`chromium (Debian's package, installed by tools/bootstrap.sh): ${err.message}\n${stderr.slice(-2000)}`))
+        : resolve(stdout),
+    ),
   );
   t.match(dom, 'fetches: opaque,opaque,opaque', 'the page ran: each no-cors fetch got its opaque answer');
   await waitFor('the six requests reached connectd', () => seen.length >= 6);
@@ -201,7 +285,10 @@ Promise.allSettled([
     ].sort(),
     'every request arrived from the other site and was refused',
   );
-  t.ok(seen.every((r) => r.origin === `http://localhost:${pagePort}`), 'each with the page\'s Origin');
+  t.ok(
+    seen.every((r) => r.origin === `http://localhost:${pagePort}`),
+    "each with the page's Origin",
+  );
   t.same((await call('GET', '/connectors')).body, [name], 'nothing created');
   t.same(await taskEvents(), ['start'], 'the task never restarted');
 

@@ -29,7 +29,10 @@ t.test('a start that outlasts the request timeout: 500 with the stage, as Kafka 
   t.teardown(() => app.close());
   const res = await app.inject({ method: 'GET', url: '/connectors' });
   t.equal(res.statusCode, 500);
-  t.same(res.json(), { error_code: 500, message: 'Request timed out. The worker is currently ensuring membership in the cluster, which began at 2026-01-02T03:04:05.678Z' });
+  t.same(res.json(), {
+    error_code: 500,
+    message: 'Request timed out. The worker is currently ensuring membership in the cluster, which began at 2026-01-02T03:04:05.678Z',
+  });
   const health = await app.inject({ method: 'GET', url: '/health' });
   t.equal(health.statusCode, 503, '/health answers while the herder starts');
   t.equal((await app.inject({ method: 'GET', url: '/' })).statusCode, 200, 'GET / answers while the herder starts');

@@ -15,7 +15,27 @@ import type { RestServerOptions } from '../../src/main-thread/rest/server.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'connectd-tls-'));
 t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+execFileSync(
+  'openssl',
+  [
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    path.join(dir, 'key.pem'),
+    '-out',
+    path.join(dir, 'cert.pem'),
+    '-days',
+    '1',
+    '-subj',
+    '/CN=127.0.0.1',
+    '-addext',
+    'subjectAltName=IP:127.0.0.1',
+  ],
+  { stdio: 'ignore' },
+);
 const key = readFileSync(path.join(dir, 'key.pem'));
 const cert = readFileSync(path.join(dir, 'cert.pem'));
 
@@ -32,13 +52,26 @@ await app.listen({ host: '127.0.0.1', port: 0 });
 t.teardown(() => app.close());
 const port = (app.server.address() as AddressInfo).port;
 
-function get(pathname: string, auth?: string, scheme = 'Basic '): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+function get(
+  pathname: string,
+  auth?: string,
+  scheme = 'Basic ',
+): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = https.request({ host: '127.0.0.1', port, path: pathname, ca: cert, headers: auth === undefined ? {} : { authorization: `${scheme}${Buffer.from(auth).toString('base64')}` } }, (res) => {
-      let body = '';
-      res.on('data', (c: Buffer) => (body += c.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
+    const req = https.request(
+      {
+        host: '127.0.0.1',
+        port,
+        path: pathname,
+        ca: cert,
+        headers: auth === undefined ? {} : { authorization: `${scheme}${Buffer.from(auth).toString('base64')}` },
+      },
+      (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => (body += c.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
     req.on('error', reject);
     req.end();
   });

@@ -43,21 +43,47 @@ t.test("a FileStreamSource reading the worker's own worker.properties is refused
   await refused(t, 'steal-config', { 'connector.class': 'FileStreamSource', file: workerFile, topic: 'stolen' }, [
     `file=${JSON.stringify(workerFile)}: not under allowed.paths (${data}); set allowed.paths to allow it`,
   ]);
-  await refused(t, 'steal-dotdot', { 'connector.class': 'org.apache.kafka.connect.file.FileStreamSourceConnector', file: `${data}/../worker/worker.properties`, topic: 'stolen' }, ['not under allowed.paths']);
-  await refused(t, 'write-anywhere', { 'connector.class': 'FileStreamSink', file: path.join(root, 'evil.txt'), topics: 'x' }, ['file=', 'not under allowed.paths']);
-  await refused(t, 'bucket-outside', { 'connector.class': 'S3Source', bucket: `file://${root}`, topic: 'x' }, ['bucket=', 'not under allowed.paths']);
+  await refused(
+    t,
+    'steal-dotdot',
+    {
+      'connector.class': 'org.apache.kafka.connect.file.FileStreamSourceConnector',
+      file: `${data}/../worker/worker.properties`,
+      topic: 'stolen',
+    },
+    ['not under allowed.paths'],
+  );
+  await refused(t, 'write-anywhere', { 'connector.class': 'FileStreamSink', file: path.join(root, 'evil.txt'), topics: 'x' }, [
+    'file=',
+    'not under allowed.paths',
+  ]);
+  await refused(t, 'bucket-outside', { 'connector.class': 'S3Source', bucket: `file://${root}`, topic: 'x' }, [
+    'bucket=',
+    'not under allowed.paths',
+  ]);
   t.same(await readTopic(cluster.bootstrapServers, 'stolen', { timeoutMs: 2000 }).catch(() => []), [], 'nothing was written');
   type Infos = { error_count: number; configs: { value: { name: string; errors: string[] } }[] };
-  const validate = async (file: string): Promise<Infos> => (await proc.request('PUT', '/connector-plugins/FileStreamSource/config/validate', { 'connector.class': 'FileStreamSource', file, topic: 'stolen' })).body as Infos;
+  const validate = async (file: string): Promise<Infos> =>
+    (
+      await proc.request('PUT', '/connector-plugins/FileStreamSource/config/validate', {
+        'connector.class': 'FileStreamSource',
+        file,
+        topic: 'stolen',
+      })
+    ).body as Infos;
   const [outside, inside] = [await validate(workerFile), await validate(path.join(data, 'x.txt'))];
   t.equal(outside.error_count, inside.error_count + 1, 'the validate endpoint counts what the 400 says');
-  t.same(outside.configs.find((c) => c.value.name === 'file')?.value.errors, [`not under allowed.paths (${data}); set allowed.paths to allow it`]);
+  t.same(outside.configs.find((c) => c.value.name === 'file')?.value.errors, [
+    `not under allowed.paths (${data}); set allowed.paths to allow it`,
+  ]);
 });
 
 t.test('a symbolic link inside the allowed directory that leads out of it is refused', async (t) => {
   await symlink(workerFile, path.join(data, 'innocent.txt'));
   await refused(t, 'steal-link', { 'connector.class': 'FileStreamSource', file: path.join(data, 'innocent.txt'), topic: 'stolen' }, [
-    'file=', 'leads out of allowed.paths', 'through a symbolic link',
+    'file=',
+    'leads out of allowed.paths',
+    'through a symbolic link',
   ]);
 });
 
@@ -75,7 +101,10 @@ t.test('the env provider refuses a variable its allowlist.pattern does not match
   await refused(t, 'steal-worker-env', { 'connector.class': 'GeneratorSource', topic: 'gen', seed: '${env:CONNECTD_LOG_LEVEL}' }, [
     "CONNECTD_* variables hold the worker's own configuration",
   ]);
-  const allowedVar = await proc.request('POST', '/connectors', { name: 'env-ok', config: { 'connector.class': 'GeneratorSource', topic: 'env-ok', 'records.per.partition': '1', seed: '${env:PATHS_OK_GREETING}' } });
+  const allowedVar = await proc.request('POST', '/connectors', {
+    name: 'env-ok',
+    config: { 'connector.class': 'GeneratorSource', topic: 'env-ok', 'records.per.partition': '1', seed: '${env:PATHS_OK_GREETING}' },
+  });
   t.equal(allowedVar.status, 201, `a variable the pattern matches resolves: ${JSON.stringify(allowedVar.body)}`);
   t.equal((await proc.request('DELETE', '/connectors/env-ok')).status, 204);
 });
@@ -84,13 +113,23 @@ t.test('an allowed path streams end to end', async (t) => {
   const input = path.join(data, 'in.txt');
   await writeFile(input, 'one\ntwo\nthree\n');
   await cluster.createTopic('allowed', { partitions: 1 });
-  const res = await proc.request('POST', '/connectors', { name: 'allowed', config: { 'connector.class': 'FileStreamSource', file: input, topic: 'allowed' } });
+  const res = await proc.request('POST', '/connectors', {
+    name: 'allowed',
+    config: { 'connector.class': 'FileStreamSource', file: input, topic: 'allowed' },
+  });
   t.equal(res.status, 201, JSON.stringify(res.body));
-  const records = await waitFor('the three lines in the topic', async () => {
-    const got = await readTopic(cluster.bootstrapServers, 'allowed', { timeoutMs: 2000 });
-    return got.length === 3 ? got : undefined;
-  }, 120_000);
-  t.same(records.map((r) => String(r.value)), ['one', 'two', 'three']);
+  const records = await waitFor(
+    'the three lines in the topic',
+    async () => {
+      const got = await readTopic(cluster.bootstrapServers, 'allowed', { timeoutMs: 2000 });
+      return got.length === 3 ? got : undefined;
+    },
+    120_000,
+  );
+  t.same(
+    records.map((r) => String(r.value)),
+    ['one', 'two', 'three'],
+  );
 });
 
 t.test('distributed: a config stored before allowed.paths narrowed fails when its connector starts, naming the path', async (t) => {
@@ -110,14 +149,28 @@ t.test('distributed: a config stored before allowed.paths narrowed fails when it
     'allowed.paths': allowed,
   });
   const start = (allowed: string): Promise<ConnectdProcess> =>
-    ConnectdProcess.start({ dir: path.join(root, 'dist'), bootstrapServers: cluster.bootstrapServers, connectors: [], mode: 'distributed', startTimeoutMs: 60_000, worker: distributedWorker(allowed) });
+    ConnectdProcess.start({
+      dir: path.join(root, 'dist'),
+      bootstrapServers: cluster.bootstrapServers,
+      connectors: [],
+      mode: 'distributed',
+      startTimeoutMs: 60_000,
+      worker: distributedWorker(allowed),
+    });
   const first = await start(data);
   t.teardown(() => first.kill());
   // The REST API answers before the worker has read its config topic: 500 until then.
-  const created = await waitFor('the worker reading its config topic', async () => {
-    const res = await first.request('POST', '/connectors', { name: 'stored', config: { 'connector.class': 'FileStreamSource', file: input, topic: `dist-${run}` } });
-    return res.status === 500 ? undefined : res;
-  }, 120_000);
+  const created = await waitFor(
+    'the worker reading its config topic',
+    async () => {
+      const res = await first.request('POST', '/connectors', {
+        name: 'stored',
+        config: { 'connector.class': 'FileStreamSource', file: input, topic: `dist-${run}` },
+      });
+      return res.status === 500 ? undefined : res;
+    },
+    120_000,
+  );
   t.equal(created.status, 201, JSON.stringify(created.body));
   await waitFor('the connector running', async () => (await first.status('stored')).connector.state === 'RUNNING', 120_000);
   t.equal(await first.stop(), 0);
@@ -126,15 +179,23 @@ t.test('distributed: a config stored before allowed.paths narrowed fails when it
   await mkdir(narrowed, { recursive: true });
   const second = await start(narrowed);
   t.teardown(() => second.kill());
-  const status = await waitFor('the stored connector refused at start', async () => {
-    const s = await second.status('stored').catch(() => undefined);
-    return s?.connector.state === 'FAILED' ? s : undefined;
-  }, 120_000);
+  const status = await waitFor(
+    'the stored connector refused at start',
+    async () => {
+      const s = await second.status('stored').catch(() => undefined);
+      return s?.connector.state === 'FAILED' ? s : undefined;
+    },
+    120_000,
+  );
   t.match(status.connector.trace, `file=${JSON.stringify(input)}: not under allowed.paths (${narrowed}); set allowed.paths to allow it`);
   // Its task config is in the config topic too, and is checked on its own when the task starts.
-  const task = await waitFor('the stored task refused at start', async () => {
-    const s = await second.status('stored');
-    return s.tasks[0]?.state === 'FAILED' ? s.tasks[0] : undefined;
-  }, 120_000);
+  const task = await waitFor(
+    'the stored task refused at start',
+    async () => {
+      const s = await second.status('stored');
+      return s.tasks[0]?.state === 'FAILED' ? s.tasks[0] : undefined;
+    },
+    120_000,
+  );
   t.match(task.trace, `Invalid configuration of task stored-0: file=${JSON.stringify(input)}: not under allowed.paths (${narrowed})`);
 });

@@ -22,8 +22,18 @@ t.teardown(async () => {
   for (const p of running) await p.kill();
 });
 
-async function startConnectd(cluster: KafkaCluster, dir: string, connectors: Record<string, string>[], worker: Record<string, string> = {}): Promise<ConnectdProcess> {
-  const proc = await ConnectdProcess.start({ dir: path.join(root, dir), bootstrapServers: cluster.bootstrapServers, connectors, worker: { 'worker.threads': '2', ...worker } });
+async function startConnectd(
+  cluster: KafkaCluster,
+  dir: string,
+  connectors: Record<string, string>[],
+  worker: Record<string, string> = {},
+): Promise<ConnectdProcess> {
+  const proc = await ConnectdProcess.start({
+    dir: path.join(root, dir),
+    bootstrapServers: cluster.bootstrapServers,
+    connectors,
+    worker: { 'worker.threads': '2', ...worker },
+  });
   running.add(proc);
   void proc.exited().then(() => running.delete(proc));
   return proc;
@@ -51,8 +61,22 @@ t.test('a frozen broker stops polling, not memory; the stream resumes without lo
   const proc = await startConnectd(
     cluster,
     'frozen',
-    [{ name: 'gen', 'connector.class': 'GeneratorSource', 'tasks.max': '2', topic: 'frozen', 'source.partitions': '4', 'value.size': '1000', 'batch.size': '500' }],
-    { 'task.max.inflight.records': String(inflightRecords), 'task.max.inflight.bytes': String(8 * 1024 * 1024), 'offset.flush.interval.ms': '500' },
+    [
+      {
+        name: 'gen',
+        'connector.class': 'GeneratorSource',
+        'tasks.max': '2',
+        topic: 'frozen',
+        'source.partitions': '4',
+        'value.size': '1000',
+        'batch.size': '500',
+      },
+    ],
+    {
+      'task.max.inflight.records': String(inflightRecords),
+      'task.max.inflight.bytes': String(8 * 1024 * 1024),
+      'offset.flush.interval.ms': '500',
+    },
   );
   await waitFor('records flowing', async () => (await proc.metric('connectd_source_record_write_total')) > 20000);
   const baseline = await rssMiB(proc.pid);
@@ -69,8 +93,14 @@ t.test('a frozen broker stops polling, not memory; the stream resumes without lo
   t.comment(`RSS baseline ${baseline.toFixed(0)} MiB, while frozen ${samples.map((s) => s.toFixed(0)).join(' ')}; in flight ${active}`);
   t.ok(active <= 2 * (inflightRecords + 500), `in-flight records stay within the credit (+ one poll) per task: ${active}`);
   t.equal(polled.at(-1), polled.at(-8), 'polling stopped: no record polled in the last 3.5 s of the freeze');
-  t.ok(Math.max(...samples.slice(8)) - Math.min(...samples.slice(8)) < 25, 'RSS flat while the broker is frozen (within 25 MiB over the last 4 s)');
-  t.ok(Math.max(...samples) < baseline + 150, `RSS bounded: at most ${Math.max(...samples).toFixed(0)} MiB vs ${baseline.toFixed(0)} MiB before`);
+  t.ok(
+    Math.max(...samples.slice(8)) - Math.min(...samples.slice(8)) < 25,
+    'RSS flat while the broker is frozen (within 25 MiB over the last 4 s)',
+  );
+  t.ok(
+    Math.max(...samples) < baseline + 150,
+    `RSS bounded: at most ${Math.max(...samples).toFixed(0)} MiB vs ${baseline.toFixed(0)} MiB before`,
+  );
 
   cluster.resumeNode(1);
   const resumedFrom = await proc.metric('connectd_source_record_write_total');
@@ -97,7 +127,16 @@ t.test('acks out of order across Kafka partitions: committed offsets never pass 
   const proc = await startConnectd(
     cluster,
     'reorder',
-    [{ name: 'gen', 'connector.class': 'GeneratorSource', 'tasks.max': '2', topic: 'reorder', 'source.partitions': '8', 'batch.size': '100' }],
+    [
+      {
+        name: 'gen',
+        'connector.class': 'GeneratorSource',
+        'tasks.max': '2',
+        topic: 'reorder',
+        'source.partitions': '8',
+        'batch.size': '100',
+      },
+    ],
     { 'offset.flush.interval.ms': '200', 'producer.acks': '1', 'producer.enable.idempotence': 'false' },
   );
   await waitFor('records flowing', async () => (await proc.metric('connectd_source_record_write_total')) > 20000);
@@ -126,5 +165,8 @@ t.test('acks out of order across Kafka partitions: committed offsets never pass 
     for (let seq = 0; seq <= last; seq++) if (!seqs.has(seq)) missing++;
     t.equal(missing, 0, `source partition ${p}: every record up to the committed seq ${last} is in the topic`);
   }
-  t.ok(maxSeqInTopic > lastCommittedMax, `records past the gap reached Kafka (${maxSeqInTopic}) but were not committed (${lastCommittedMax})`);
+  t.ok(
+    maxSeqInTopic > lastCommittedMax,
+    `records past the gap reached Kafka (${maxSeqInTopic}) but were not committed (${lastCommittedMax})`,
+  );
 });

@@ -50,12 +50,36 @@ async function effectiveMessageTimeout(config: ClientConfig): Promise<string> {
 
 t.test("source producers: librdkafka's effective message.timeout.ms is 0 (infinite) unless the user bounds it", async (t) => {
   const worker = (extra: Record<string, string>) =>
-    parseWorkerConfig({ 'bootstrap.servers': cluster.bootstrapServers, 'offset.storage.file.filename': path.join(root, 'o'), 'key.converter': 'x', 'value.converter': 'x', ...extra }, 'standalone', root);
-  t.equal(await effectiveMessageTimeout(taskProducerConfig(worker({}), 'default', {})), '0', 'default: no delivery timeout (Kafka Connect: delivery.timeout.ms=Integer.MAX_VALUE)');
-  t.equal(await effectiveMessageTimeout(taskProducerConfig(worker({ 'producer.delivery.timeout.ms': '60000' }), 'bounded', {})), '60000', 'worker producer.delivery.timeout.ms wins');
-  t.equal(await effectiveMessageTimeout(taskProducerConfig(worker({ 'producer.message.timeout.ms': '45000' }), 'bounded-alias', {})), '45000', 'worker producer.message.timeout.ms wins');
+    parseWorkerConfig(
+      {
+        'bootstrap.servers': cluster.bootstrapServers,
+        'offset.storage.file.filename': path.join(root, 'o'),
+        'key.converter': 'x',
+        'value.converter': 'x',
+        ...extra,
+      },
+      'standalone',
+      root,
+    );
   t.equal(
-    await effectiveMessageTimeout(taskProducerConfig(worker({ 'producer.message.timeout.ms': '45000' }), 'override', { 'delivery.timeout.ms': '20000' })),
+    await effectiveMessageTimeout(taskProducerConfig(worker({}), 'default', {})),
+    '0',
+    'default: no delivery timeout (Kafka Connect: delivery.timeout.ms=Integer.MAX_VALUE)',
+  );
+  t.equal(
+    await effectiveMessageTimeout(taskProducerConfig(worker({ 'producer.delivery.timeout.ms': '60000' }), 'bounded', {})),
+    '60000',
+    'worker producer.delivery.timeout.ms wins',
+  );
+  t.equal(
+    await effectiveMessageTimeout(taskProducerConfig(worker({ 'producer.message.timeout.ms': '45000' }), 'bounded-alias', {})),
+    '45000',
+    'worker producer.message.timeout.ms wins',
+  );
+  t.equal(
+    await effectiveMessageTimeout(
+      taskProducerConfig(worker({ 'producer.message.timeout.ms': '45000' }), 'override', { 'delivery.timeout.ms': '20000' }),
+    ),
     '20000',
     "a connector's producer.override.delivery.timeout.ms wins over the worker's alias",
   );
@@ -77,9 +101,21 @@ t.test('a broker outage: tasks ride it out within their in-flight bound, errors 
   const proc = await ConnectdProcess.start({
     dir: path.join(root, 'proc'),
     bootstrapServers: cluster.bootstrapServers,
-    worker: { 'task.max.inflight.records': String(inflightLimit), 'health.kafka.unreachable.threshold.ms': '5000', 'worker.threads': '2', 'allowed.paths': root },
+    worker: {
+      'task.max.inflight.records': String(inflightLimit),
+      'health.kafka.unreachable.threshold.ms': '5000',
+      'worker.threads': '2',
+      'allowed.paths': root,
+    },
     connectors: [
-      { name: 'gen', 'connector.class': 'GeneratorSource', topic, 'records.per.partition': String(total), 'records.per.second': '1000', 'batch.size': String(batchSize) },
+      {
+        name: 'gen',
+        'connector.class': 'GeneratorSource',
+        topic,
+        'records.per.partition': String(total),
+        'records.per.second': '1000',
+        'batch.size': String(batchSize),
+      },
       // A sink consumer and a dead letter queue producer: the other clients that must see the outage.
       {
         name: 'sink',
@@ -103,7 +139,12 @@ t.test('a broker outage: tasks ride it out within their in-flight bound, errors 
       .filter((l) => l.startsWith('{'))
       .map((l) => JSON.parse(l) as LogLine);
 
-  await waitFor('the source wrote records and the sink task runs', async () => (await proc.metric('connectd_source_record_write_total')) >= 1000 && (await proc.status('sink')).tasks[0]?.state === 'RUNNING', 60000);
+  await waitFor(
+    'the source wrote records and the sink task runs',
+    async () =>
+      (await proc.metric('connectd_source_record_write_total')) >= 1000 && (await proc.status('sink')).tasks[0]?.state === 'RUNNING',
+    60000,
+  );
   // The sink's DLQ producer is made when its task starts; give every client a statistics report first.
   await new Promise((r) => setTimeout(r, 6000));
   t.equal((await health()).code, 200, 'healthy before the outage');
@@ -122,7 +163,11 @@ t.test('a broker outage: tasks ride it out within their in-flight bound, errors 
   while (Date.now() - outageStarted < 30000) {
     const active = await proc.metric('connectd_source_active_records', 'connector="gen"');
     maxActive = Math.max(maxActive, active);
-    t.equal((await proc.status('gen')).tasks[0]!.state, 'RUNNING', `source task RUNNING ${Math.round((Date.now() - outageStarted) / 1000)} s into the outage`);
+    t.equal(
+      (await proc.status('gen')).tasks[0]!.state,
+      'RUNNING',
+      `source task RUNNING ${Math.round((Date.now() - outageStarted) / 1000)} s into the outage`,
+    );
     const h = await health();
     if (h.code !== 200) unhealthy ??= h;
     if (rssEarly === 0 && Date.now() - outageStarted > 5000) rssEarly = await rss();
@@ -130,7 +175,10 @@ t.test('a broker outage: tasks ride it out within their in-flight bound, errors 
   }
   rssLate = await rss();
   const polledDuring = (await proc.metric('connectd_source_record_poll_total')) - polledAtStop;
-  t.ok(maxActive <= inflightLimit + batchSize, `records in flight stayed within the bound: at most ${maxActive} (task.max.inflight.records=${inflightLimit})`);
+  t.ok(
+    maxActive <= inflightLimit + batchSize,
+    `records in flight stayed within the bound: at most ${maxActive} (task.max.inflight.records=${inflightLimit})`,
+  );
   t.ok(polledDuring <= inflightLimit + batchSize, `poll() stalled: ${polledDuring} records polled in a 30 s outage at 1000/s`);
   t.ok(rssLate - rssEarly < 64 * 1024 * 1024, `RSS grew ${((rssLate - rssEarly) / 1048576).toFixed(1)} MiB over the outage's last 25 s`);
   t.equal(await proc.metric('connectd_source_record_write_total'), writtenAtStop, 'nothing acknowledged while the broker was down');
@@ -139,10 +187,18 @@ t.test('a broker outage: tasks ride it out within their in-flight bound, errors 
   t.ok(unhealthy !== undefined, '/health turned unhealthy during the outage');
   t.equal(unhealthy?.code, 500);
   t.equal(unhealthy?.status, 'unhealthy');
-  t.match(unhealthy?.message ?? '', /^Kafka cluster unreachable for \d+ s from all 3 Kafka clients \(.+\): all broker connections are down$/, `the message names the reason: ${unhealthy?.message}`);
-  for (const client of ['connectd-', 'connector-consumer-sink-0', 'connector-dlq-producer-sink-0']) t.match(unhealthy?.message ?? '', client, `the message names ${client}`);
+  t.match(
+    unhealthy?.message ?? '',
+    /^Kafka cluster unreachable for \d+ s from all 3 Kafka clients \(.+\): all broker connections are down$/,
+    `the message names the reason: ${unhealthy?.message}`,
+  );
+  for (const client of ['connectd-', 'connector-consumer-sink-0', 'connector-dlq-producer-sink-0'])
+    t.match(unhealthy?.message ?? '', client, `the message names ${client}`);
   const allDown = await proc.metric('connectd_kafka_client_errors_total', 'code="ERR__ALL_BROKERS_DOWN"');
-  t.ok(allDown > 0, `ERR__ALL_BROKERS_DOWN counted: ${allDown} events, ${await proc.metric('connectd_kafka_client_errors_total')} errors in all`);
+  t.ok(
+    allDown > 0,
+    `ERR__ALL_BROKERS_DOWN counted: ${allDown} events, ${await proc.metric('connectd_kafka_client_errors_total')} errors in all`,
+  );
   const clients = ['connector-consumer-sink-0', 'connector-dlq-producer-sink-0'];
   const during = await logLines();
   const producerClient = during.find((l) => l.msg?.includes('source producer') && l.client !== undefined)?.client;
@@ -152,16 +208,27 @@ t.test('a broker outage: tasks ride it out within their in-flight bound, errors 
   await cluster.startNode(node);
   await waitFor('/health healthy again', async () => (await health()).code === 200, 60000);
   await waitFor('every record written', async () => (await proc.metric('connectd_source_record_write_total')) === total, 120000);
-  await waitFor('every client logged its recovery', async () => {
-    const lines = await logLines();
-    return clients.every((c) => lines.some((l) => l.client === c && l.msg.includes('reached the cluster again')));
-  }, 30000);
+  await waitFor(
+    'every client logged its recovery',
+    async () => {
+      const lines = await logLines();
+      return clients.every((c) => lines.some((l) => l.client === c && l.msg.includes('reached the cluster again')));
+    },
+    30000,
+  );
   const lines = await logLines();
   for (const client of clients) {
     const ofClient = lines.filter((l) => l.client === client && l.level === 40);
     t.equal(ofClient.filter((l) => l.msg.includes('cannot reach the cluster')).length, 1, `${client}: one WARN for the outage`);
-    t.ok(ofClient.length <= 3, `${client}: ${ofClient.length} WARN lines in all (${[...new Set(ofClient.map((l) => l.code))].join(', ')}), not one per retry`);
-    t.equal(lines.filter((l) => l.client === client && l.level === 30 && l.msg.includes('reached the cluster again')).length, 1, `${client}: one INFO on recovery`);
+    t.ok(
+      ofClient.length <= 3,
+      `${client}: ${ofClient.length} WARN lines in all (${[...new Set(ofClient.map((l) => l.code))].join(', ')}), not one per retry`,
+    );
+    t.equal(
+      lines.filter((l) => l.client === client && l.level === 30 && l.msg.includes('reached the cluster again')).length,
+      1,
+      `${client}: one INFO on recovery`,
+    );
   }
   t.equal((await proc.status('gen')).tasks[0]!.state, 'RUNNING');
   t.equal(await proc.stop(), 0);
@@ -185,7 +252,16 @@ t.test('records a source producer holds unacknowledged too long make /health unh
     dir: path.join(root, 'frozen'),
     bootstrapServers: cluster.bootstrapServers,
     worker: { 'health.producer.unacknowledged.threshold.ms': String(thresholdMs), 'worker.threads': '1', 'allowed.paths': root },
-    connectors: [{ name: 'gen-frozen', 'connector.class': 'GeneratorSource', topic, 'records.per.partition': String(total), 'records.per.second': '500', 'batch.size': '50' }],
+    connectors: [
+      {
+        name: 'gen-frozen',
+        'connector.class': 'GeneratorSource',
+        topic,
+        'records.per.partition': String(total),
+        'records.per.second': '500',
+        'batch.size': '50',
+      },
+    ],
   });
   t.teardown(() => proc.kill());
   const health = async (): Promise<{ code: number; message: string }> => {
@@ -194,7 +270,10 @@ t.test('records a source producer holds unacknowledged too long make /health unh
   };
   await waitFor('the source writes', async () => (await proc.metric('connectd_source_record_write_total')) >= 500, 60000);
   t.equal((await health()).code, 200, 'healthy while records are acknowledged');
-  t.ok((await proc.metric('connectd_producer_oldest_unacknowledged_seconds')) < thresholdMs / 1000, 'no record waits long while the broker answers');
+  t.ok(
+    (await proc.metric('connectd_producer_oldest_unacknowledged_seconds')) < thresholdMs / 1000,
+    'no record waits long while the broker answers',
+  );
 
   const node = cluster.nodes[0]!.nodeId;
   cluster.pauseNode(node);
@@ -202,17 +281,26 @@ t.test('records a source producer holds unacknowledged too long make /health unh
   let oldest = 0;
   let waiting = 0;
   try {
-    unhealthy = await waitFor('/health unhealthy while the records wait', async () => {
-      const h = await health();
-      return h.code === 200 ? undefined : h;
-    }, 20000, 250);
+    unhealthy = await waitFor(
+      '/health unhealthy while the records wait',
+      async () => {
+        const h = await health();
+        return h.code === 200 ? undefined : h;
+      },
+      20000,
+      250,
+    );
     oldest = await proc.metric('connectd_producer_oldest_unacknowledged_seconds');
     waiting = await proc.metric('connectd_producer_unacknowledged_records');
   } finally {
     cluster.resumeNode(node);
   }
   t.equal(unhealthy.code, 500);
-  t.match(unhealthy.message, /^the worker's source producer has held \d+ record\(s\) that Kafka has not acknowledged, the oldest for \d+ s \(health\.producer\.unacknowledged\.threshold\.ms=3000\)/, `the message says why: ${unhealthy.message}`);
+  t.match(
+    unhealthy.message,
+    /^the worker's source producer has held \d+ record\(s\) that Kafka has not acknowledged, the oldest for \d+ s \(health\.producer\.unacknowledged\.threshold\.ms=3000\)/,
+    `the message says why: ${unhealthy.message}`,
+  );
   t.ok(oldest >= thresholdMs / 1000, `connectd_producer_oldest_unacknowledged_seconds ${oldest} ≥ the threshold`);
   t.ok(waiting > 0, `connectd_producer_unacknowledged_records ${waiting}`);
 

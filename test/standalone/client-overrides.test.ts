@@ -43,12 +43,15 @@ t.test('an override applies to its connector only', async (t) => {
     return s.tasks[0]?.state === 'FAILED' ? s : undefined;
   });
   t.match(small.tasks[0]!.trace, /too large|MSG_SIZE_TOO_LARGE/i, 'failed by its own message.max.bytes');
-  await waitFor('the other connector wrote all its records', async () => (await proc.metric('connectd_source_record_write_total', 'connector="plain"')) === 200);
+  await waitFor(
+    'the other connector wrote all its records',
+    async () => (await proc.metric('connectd_source_record_write_total', 'connector="plain"')) === 200,
+  );
   t.equal((await proc.status('plain')).tasks[0]!.state, 'RUNNING');
   t.equal(await proc.stop(), 0);
 });
 
-t.test("policy None refuses any override, naming each key", async (t) => {
+t.test('policy None refuses any override, naming each key', async (t) => {
   await t.rejects(
     ConnectdProcess.start({
       dir: path.join(root, 'none'),
@@ -81,10 +84,13 @@ t.test('policy Principal allows only the security keys', async (t) => {
  * (names of every setting that differs from its default; secret values shown as [redacted]).
  */
 async function effectiveSettings(config: ClientConfig, kind: 'producer' | 'consumer'): Promise<Map<string, string>> {
-  const client = kind === 'producer' ? new kafka.Producer({ ...config, debug: 'conf' }) : new kafka.KafkaConsumer({ ...config, debug: 'conf' }, {});
+  const client =
+    kind === 'producer' ? new kafka.Producer({ ...config, debug: 'conf' }) : new kafka.KafkaConsumer({ ...config, debug: 'conf' }, {});
   const lines: string[] = [];
   (client as InstanceType<typeof kafka.Producer>).on('event.log', (log: { message: string }) => lines.push(log.message));
-  await new Promise<void>((resolve, reject) => client.connect({ timeout: 20000 }, (err) => (err ? reject(new Error(String(err.message))) : resolve())));
+  await new Promise<void>((resolve, reject) =>
+    client.connect({ timeout: 20000 }, (err) => (err ? reject(new Error(String(err.message))) : resolve())),
+  );
   await waitFor('librdkafka dumped its configuration', () => lines.some((l) => l.includes('Client configuration:')), 10000);
   await new Promise<void>((resolve) => client.disconnect(() => resolve()));
   const settings = new Map<string, string>();
@@ -106,56 +112,127 @@ const workerSecurity = {
 };
 const SECURITY = /^(security\.protocol|sasl\.|ssl\.)/;
 
-t.test("a destination override: librdkafka's effective producer and consumer configs hold none of the worker's security settings", async (t) => {
-  const worker = parseWorkerConfig(
-    { 'bootstrap.servers': cluster.bootstrapServers, 'offset.storage.file.filename': path.join(root, 'o'), 'key.converter': 'x', 'value.converter': 'x', ...workerSecurity },
-    'standalone',
-    root,
-  );
-  // The same broker under another address, as another cluster would be named.
-  const elsewhere = cluster.bootstrapServers.replaceAll('127.0.0.1', 'localhost');
-  const inherited = await effectiveSettings(taskProducerConfig(worker, 'inherits', producerOverrides({ 'producer.override.linger.ms': '1' }, 'All')), 'producer');
-  t.ok(inherited.has('sasl.username') && inherited.has('sasl.password') && inherited.has('ssl.certificate.location') && inherited.has('sasl.oauthbearer.client.secret'), 'control: without a destination override the worker settings are there');
+t.test(
+  "a destination override: librdkafka's effective producer and consumer configs hold none of the worker's security settings",
+  async (t) => {
+    const worker = parseWorkerConfig(
+      {
+        'bootstrap.servers': cluster.bootstrapServers,
+        'offset.storage.file.filename': path.join(root, 'o'),
+        'key.converter': 'x',
+        'value.converter': 'x',
+        ...workerSecurity,
+      },
+      'standalone',
+      root,
+    );
+    // The same broker under another address, as another cluster would be named.
+    const elsewhere = cluster.bootstrapServers.replaceAll('127.0.0.1', 'localhost');
+    const inherited = await effectiveSettings(
+      taskProducerConfig(worker, 'inherits', producerOverrides({ 'producer.override.linger.ms': '1' }, 'All')),
+      'producer',
+    );
+    t.ok(
+      inherited.has('sasl.username') &&
+        inherited.has('sasl.password') &&
+        inherited.has('ssl.certificate.location') &&
+        inherited.has('sasl.oauthbearer.client.secret'),
+      'control: without a destination override the worker settings are there',
+    );
 
-  for (const key of ['bootstrap.servers', 'metadata.broker.list']) {
-    const producer = await effectiveSettings(taskProducerConfig(worker, 'elsewhere', producerOverrides({ [`producer.override.${key}`]: elsewhere }, 'All')), 'producer');
-    t.equal(producer.get('metadata.broker.list'), elsewhere, `producer.override.${key}: librdkafka connects where the connector said`);
-    t.same([...producer.keys()].filter((k) => SECURITY.test(k)), [], `producer.override.${key}: no security setting at all`);
-    const consumer = await effectiveSettings(taskConsumerConfig(worker, 'c', 'c-0', consumerOverrides({ [`consumer.override.${key}`]: elsewhere }, 'All')), 'consumer');
-    t.same([...consumer.keys()].filter((k) => SECURITY.test(k)), [], `consumer.override.${key}: no security setting at all`);
-  }
-  const own = await effectiveSettings(
-    taskProducerConfig(worker, 'own', producerOverrides({ 'producer.override.bootstrap.servers': elsewhere, 'producer.override.security.protocol': 'PLAINTEXT', 'producer.override.sasl.mechanism': 'SCRAM-SHA-512' }, 'All')),
-    'producer',
-  );
-  t.same([...own.keys()].filter((k) => SECURITY.test(k)).sort(), ['sasl.mechanisms', 'security.protocol'], "only the connector's own security settings");
-});
+    for (const key of ['bootstrap.servers', 'metadata.broker.list']) {
+      const producer = await effectiveSettings(
+        taskProducerConfig(worker, 'elsewhere', producerOverrides({ [`producer.override.${key}`]: elsewhere }, 'All')),
+        'producer',
+      );
+      t.equal(producer.get('metadata.broker.list'), elsewhere, `producer.override.${key}: librdkafka connects where the connector said`);
+      t.same(
+        [...producer.keys()].filter((k) => SECURITY.test(k)),
+        [],
+        `producer.override.${key}: no security setting at all`,
+      );
+      const consumer = await effectiveSettings(
+        taskConsumerConfig(worker, 'c', 'c-0', consumerOverrides({ [`consumer.override.${key}`]: elsewhere }, 'All')),
+        'consumer',
+      );
+      t.same(
+        [...consumer.keys()].filter((k) => SECURITY.test(k)),
+        [],
+        `consumer.override.${key}: no security setting at all`,
+      );
+    }
+    const own = await effectiveSettings(
+      taskProducerConfig(
+        worker,
+        'own',
+        producerOverrides(
+          {
+            'producer.override.bootstrap.servers': elsewhere,
+            'producer.override.security.protocol': 'PLAINTEXT',
+            'producer.override.sasl.mechanism': 'SCRAM-SHA-512',
+          },
+          'All',
+        ),
+      ),
+      'producer',
+    );
+    t.same(
+      [...own.keys()].filter((k) => SECURITY.test(k)).sort(),
+      ['sasl.mechanisms', 'security.protocol'],
+      "only the connector's own security settings",
+    );
+  },
+);
 
-t.test('a connector writes through its own bootstrap.servers with its own settings; the worker can refuse destination overrides', async (t) => {
-  const elsewhere = cluster.bootstrapServers.replaceAll('127.0.0.1', 'localhost');
-  const proc = await ConnectdProcess.start({
-    dir: path.join(root, 'destination'),
-    bootstrapServers: cluster.bootstrapServers,
-    worker: workerSecurity,
-    connectors: [generator('elsewhere', { 'producer.override.bootstrap.servers': elsewhere, 'producer.override.security.protocol': 'PLAINTEXT', 'records.per.partition': '50' })],
-  });
-  t.teardown(() => proc.kill());
-  await waitFor('the connector with its own bootstrap.servers wrote its records', async () => (await proc.metric('connectd_source_record_write_total', 'connector="elsewhere"')) === 50);
-  t.equal((await proc.status('elsewhere')).tasks[0]!.state, 'RUNNING');
-  t.equal(await proc.stop(), 0);
+t.test(
+  'a connector writes through its own bootstrap.servers with its own settings; the worker can refuse destination overrides',
+  async (t) => {
+    const elsewhere = cluster.bootstrapServers.replaceAll('127.0.0.1', 'localhost');
+    const proc = await ConnectdProcess.start({
+      dir: path.join(root, 'destination'),
+      bootstrapServers: cluster.bootstrapServers,
+      worker: workerSecurity,
+      connectors: [
+        generator('elsewhere', {
+          'producer.override.bootstrap.servers': elsewhere,
+          'producer.override.security.protocol': 'PLAINTEXT',
+          'records.per.partition': '50',
+        }),
+      ],
+    });
+    t.teardown(() => proc.kill());
+    await waitFor(
+      'the connector with its own bootstrap.servers wrote its records',
+      async () => (await proc.metric('connectd_source_record_write_total', 'connector="elsewhere"')) === 50,
+    );
+    t.equal((await proc.status('elsewhere')).tasks[0]!.state, 'RUNNING');
+    t.equal(await proc.stop(), 0);
 
-  const refusing = await ConnectdProcess.start({
-    dir: path.join(root, 'refusing'),
-    bootstrapServers: cluster.bootstrapServers,
-    worker: { 'connector.client.config.override.destination.enable': 'false' },
-    connectors: [],
-  });
-  t.teardown(() => refusing.kill());
-  const put = await refusing.request('PUT', '/connectors/refused/config', generator('refused', { 'consumer.override.metadata.broker.list': elsewhere, 'producer.override.linger.ms': '1' }));
-  t.equal(put.status, 400);
-  t.match((put.body as { message: string }).message, /consumer\.override\.metadata\.broker\.list.*connector\.client\.config\.override\.destination\.enable=false/s, '400 naming the key and the worker setting');
-  const hostOnly = await refusing.request('PUT', '/connectors/kinit/config', generator('kinit', { 'producer.override.sasl.kerberos.kinit.cmd': 'touch /tmp/pwned' }));
-  t.equal(hostOnly.status, 400);
-  t.match((hostOnly.body as { message: string }).message, /producer\.override\.sasl\.kerberos\.kinit\.cmd.*runs a shell command/s);
-  t.equal(await refusing.stop(), 0);
-});
+    const refusing = await ConnectdProcess.start({
+      dir: path.join(root, 'refusing'),
+      bootstrapServers: cluster.bootstrapServers,
+      worker: { 'connector.client.config.override.destination.enable': 'false' },
+      connectors: [],
+    });
+    t.teardown(() => refusing.kill());
+    const put = await refusing.request(
+      'PUT',
+      '/connectors/refused/config',
+      generator('refused', { 'consumer.override.metadata.broker.list': elsewhere, 'producer.override.linger.ms': '1' }),
+    );
+    t.equal(put.status, 400);
+    t.match(
+      (put.body as { message: string }).message,
+      /consumer\.override\.metadata\.broker\.list.*connector\.client\.config\.override\.destination\.enable=false/s,
+      '400 naming the key and the worker setting',
+    );
+    const hostOnly = await refusing.request(
+      'PUT',
+      '/connectors/kinit/config',
+      generator('kinit', { 'producer.override.sasl.kerberos.kinit.cmd': 'touch /tmp/pwned' }),
+    );
+    t.equal(hostOnly.status, 400);
+    t.match((hostOnly.body as { message: string }).message, /producer\.override\.sasl\.kerberos\.kinit\.cmd.*runs a shell command/s);
+    t.equal(await refusing.stop(), 0);
+  },
+);

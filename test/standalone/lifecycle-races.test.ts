@@ -85,16 +85,29 @@ async function startWorker(mode: Mode): Promise<ConnectdProcess> {
 
 // The ground truth: the topics' end offsets, read with a consumer of our own.
 const consumer = new kafka.KafkaConsumer({ 'bootstrap.servers': cluster.bootstrapServers, 'group.id': 'lifecycle-races-watermarks' }, {});
-await new Promise<void>((resolve, reject) => consumer.connect({ timeout: 30000 }, (err) => (err ? reject(new Error(err.message)) : resolve())));
+await new Promise<void>((resolve, reject) =>
+  consumer.connect({ timeout: 30000 }, (err) => (err ? reject(new Error(err.message)) : resolve())),
+);
 t.teardown(() => new Promise<void>((resolve) => consumer.disconnect(() => resolve())));
 const endOffset = (topic: string): Promise<number> =>
-  new Promise((resolve, reject) => consumer.queryWatermarkOffsets(topic, 0, 10000, (err, w) => (err ? reject(new Error(err.message)) : resolve(w.highOffset))));
-const endOffsets = async (): Promise<Map<string, number>> => new Map(await Promise.all(topics.map(async (topic) => [topic, await endOffset(topic)] as const)));
+  new Promise((resolve, reject) =>
+    consumer.queryWatermarkOffsets(topic, 0, 10000, (err, w) => (err ? reject(new Error(err.message)) : resolve(w.highOffset))),
+  );
+const endOffsets = async (): Promise<Map<string, number>> =>
+  new Map(await Promise.all(topics.map(async (topic) => [topic, await endOffset(topic)] as const)));
 
 type Op = (proc: ConnectdProcess, mode: Mode, name: string) => Promise<{ status: number; body: unknown }>;
 const OPS: [string, number, Op][] = [
-  ['create', 2, (proc, mode, name) => proc.request('POST', '/connectors', { name, config: config(mode, name, Math.floor(random() * VARIANTS)) })],
-  ['put config', 3, (proc, mode, name) => proc.request('PUT', `/connectors/${name}/config`, config(mode, name, Math.floor(random() * VARIANTS)))],
+  [
+    'create',
+    2,
+    (proc, mode, name) => proc.request('POST', '/connectors', { name, config: config(mode, name, Math.floor(random() * VARIANTS)) }),
+  ],
+  [
+    'put config',
+    3,
+    (proc, mode, name) => proc.request('PUT', `/connectors/${name}/config`, config(mode, name, Math.floor(random() * VARIANTS))),
+  ],
   ['pause', 1, (proc, _mode, name) => proc.request('PUT', `/connectors/${name}/pause`)],
   ['resume', 2, (proc, _mode, name) => proc.request('PUT', `/connectors/${name}/resume`)],
   ['restart', 1, (proc, _mode, name) => proc.request('POST', `/connectors/${name}/restart`)],
@@ -107,7 +120,8 @@ const weighted = OPS.flatMap((op) => Array.from({ length: op[1] }, () => op));
 const consistent = (s: ConnectorStatus): boolean => {
   const tasks = s.tasks.map((task) => task.state);
   if (s.connector.state === 'STOPPED') return tasks.length === 0;
-  if (s.connector.state === 'RUNNING' || s.connector.state === 'PAUSED') return tasks.length === 1 && tasks.every((state) => state === s.connector.state);
+  if (s.connector.state === 'RUNNING' || s.connector.state === 'PAUSED')
+    return tasks.length === 1 && tasks.every((state) => state === s.connector.state);
   return false;
 };
 
@@ -125,7 +139,9 @@ async function settled(proc: ConnectdProcess, what: string): Promise<Map<string,
           const { topic } = await proc.get<Record<string, string>>(`/connectors/${name}/config`);
           result.set(name, { status, topic: topic! });
         }
-        last = JSON.stringify([...result.values()].map(({ status }) => [status.name, status.connector.state, status.tasks.map((task) => task.state)]));
+        last = JSON.stringify(
+          [...result.values()].map(({ status }) => [status.name, status.connector.state, status.tasks.map((task) => task.state)]),
+        );
         return [...result.values()].every(({ status }) => consistent(status)) ? result : undefined;
       },
       60000,
@@ -145,35 +161,52 @@ async function growing(mode: Mode): Promise<Set<string>> {
   return new Set(mine.filter((topic) => after.get(topic)! > before.get(topic)!));
 }
 
-for (const mode of MODES) t.test(`${mode}: concurrent lifecycle calls leave what runs equal to what is listed (seed ${seed})`, async (t) => {
-  const proc = await startWorker(mode);
-  for (let round = 0; round < ROUNDS; round++) {
-    const where = `${mode}, seed ${seed}, round ${round}`;
-    const calls = Array.from({ length: OPS_PER_ROUND }, () => ({ name: pick(NAMES), op: pick(weighted), delayMs: Math.floor(random() * 40) }));
-    t.comment(`${where}: ${calls.map((c) => `${c.op[0]} ${c.name}`).join(', ')}`);
-    const answers = await Promise.all(
-      calls.map(async ({ name, op, delayMs }) => {
-        await new Promise((r) => setTimeout(r, delayMs));
-        const { status, body } = await op[2](proc, mode, name);
-        return { what: `${op[0]} ${name}`, status, body };
-      }),
-    );
-    for (const { what, status, body } of answers) t.ok(status < 500, `${where}: ${what} answered ${status}${status >= 500 ? ` ${JSON.stringify(body)}` : ''}`);
+for (const mode of MODES)
+  t.test(`${mode}: concurrent lifecycle calls leave what runs equal to what is listed (seed ${seed})`, async (t) => {
+    const proc = await startWorker(mode);
+    for (let round = 0; round < ROUNDS; round++) {
+      const where = `${mode}, seed ${seed}, round ${round}`;
+      const calls = Array.from({ length: OPS_PER_ROUND }, () => ({
+        name: pick(NAMES),
+        op: pick(weighted),
+        delayMs: Math.floor(random() * 40),
+      }));
+      t.comment(`${where}: ${calls.map((c) => `${c.op[0]} ${c.name}`).join(', ')}`);
+      const answers = await Promise.all(
+        calls.map(async ({ name, op, delayMs }) => {
+          await new Promise((r) => setTimeout(r, delayMs));
+          const { status, body } = await op[2](proc, mode, name);
+          return { what: `${op[0]} ${name}`, status, body };
+        }),
+      );
+      for (const { what, status, body } of answers)
+        t.ok(status < 500, `${where}: ${what} answered ${status}${status >= 500 ? ` ${JSON.stringify(body)}` : ''}`);
 
-    const listed = await settled(proc, where);
-    // In-flight records of a just-paused or just-stopped task land within moments.
+      const listed = await settled(proc, where);
+      // In-flight records of a just-paused or just-stopped task land within moments.
+      await new Promise((r) => setTimeout(r, 1500));
+      const grew = await growing(mode);
+      const running = new Set([...listed.values()].filter(({ status }) => status.connector.state === 'RUNNING').map(({ topic }) => topic));
+      const unexpected = [...grew].filter((topic) => !running.has(topic));
+      t.same(
+        unexpected,
+        [],
+        `${where}: no topic grows but those of listed RUNNING connectors (listed: ${JSON.stringify([...listed.values()].map(({ status, topic }) => [status.name, status.connector.state, topic]))})`,
+      );
+      t.same(
+        [...running].filter((topic) => !grew.has(topic)),
+        [],
+        `${where}: every listed RUNNING connector produces`,
+      );
+    }
+
+    for (const name of await proc.get<string[]>('/connectors')) t.equal((await proc.request('DELETE', `/connectors/${name}`)).status, 204);
+    t.same(await proc.get<string[]>('/connectors'), []);
     await new Promise((r) => setTimeout(r, 1500));
-    const grew = await growing(mode);
-    const running = new Set([...listed.values()].filter(({ status }) => status.connector.state === 'RUNNING').map(({ topic }) => topic));
-    const unexpected = [...grew].filter((topic) => !running.has(topic));
-    t.same(unexpected, [], `${where}: no topic grows but those of listed RUNNING connectors (listed: ${JSON.stringify([...listed.values()].map(({ status, topic }) => [status.name, status.connector.state, topic]))})`);
-    t.same([...running].filter((topic) => !grew.has(topic)), [], `${where}: every listed RUNNING connector produces`);
-  }
-
-  for (const name of await proc.get<string[]>('/connectors')) t.equal((await proc.request('DELETE', `/connectors/${name}`)).status, 204);
-  t.same(await proc.get<string[]>('/connectors'), []);
-  await new Promise((r) => setTimeout(r, 1500));
-  await waitFor(`${mode}: no task left after every connector was deleted`, async () => (await proc.metric('connectd_worker_tasks')) === 0);
-  t.same([...(await growing(mode))], [], `${mode}, seed ${seed}: with every connector deleted, nothing produces`);
-  t.equal(await proc.stop(), 0);
-});
+    await waitFor(
+      `${mode}: no task left after every connector was deleted`,
+      async () => (await proc.metric('connectd_worker_tasks')) === 0,
+    );
+    t.same([...(await growing(mode))], [], `${mode}, seed ${seed}: with every connector deleted, nothing produces`);
+    t.equal(await proc.stop(), 0);
+  });

@@ -44,10 +44,17 @@ t.test('a connector named orders-📦 resumes where it stopped: every line exact
   t.ok(fileText.includes('"orders-\\uD83D\\uDCE6"'), 'the key is in Kafka Connect’s form (Jackson’s escapes)');
 
   const second = await startConnectd('offset-keys', connectors, worker);
-  t.same((await restOffsets(second)).map((o) => o.offset.position), [(await stat(input)).size], 'the restarted daemon has the committed position');
+  t.same(
+    (await restOffsets(second)).map((o) => o.offset.position),
+    [(await stat(input)).size],
+    'the restarted daemon has the committed position',
+  );
   await appendFile(input, `${lines(500, 2000).join('\n')}\n`);
   await committedToEnd(second, input);
-  t.same((await second.status(NAME)).tasks.map((task) => task.state), ['RUNNING']);
+  t.same(
+    (await second.status(NAME)).tasks.map((task) => task.state),
+    ['RUNNING'],
+  );
   t.equal(await second.stop(), 0);
 
   const records = await readTopic(cluster.bootstrapServers, 'orders');

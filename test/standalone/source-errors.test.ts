@@ -42,7 +42,11 @@ t.test('errors.tolerance=all: bad records skipped and in the DLQ, good ones prod
       'errors.deadletterqueue.context.headers.enable': 'true',
     }),
   ]);
-  await waitFor('the offset committed at the last record', async () => (await proc.committedOffsets('tolerant')).get(JSON.stringify({ partition: 0 }))?.seq === 999, 60000);
+  await waitFor(
+    'the offset committed at the last record',
+    async () => (await proc.committedOffsets('tolerant')).get(JSON.stringify({ partition: 0 }))?.seq === 999,
+    60000,
+  );
   const produced = await readTopic(cluster.bootstrapServers, 'gen');
   const seqs = produced.map((r) => Number(r.key!.split('-')[1]));
   const expected = Array.from({ length: 1000 }, (_, i) => i).filter((i) => i % 10 !== 3 && i % 10 !== 7);
@@ -55,7 +59,11 @@ t.test('errors.tolerance=all: bad records skipped and in the DLQ, good ones prod
   const sample = dlq.find((d) => d.key === 'p0-3');
   t.equal(sample?.headers['__connect.errors.class.name'], 'test-plugins.PoisonByKey', 'the transform named');
   t.match(sample?.headers['__connect.errors.exception.message'] ?? '', /refusing record p0-3/);
-  t.match(JSON.parse(sample?.value ?? '{}'), { topic: 'gen', sourcePartition: { partition: 0 }, sourceOffset: { seq: 3 } }, 'the DLQ value says where the record came from');
+  t.match(
+    JSON.parse(sample?.value ?? '{}'),
+    { topic: 'gen', sourcePartition: { partition: 0 }, sourceOffset: { seq: 3 } },
+    'the DLQ value says where the record came from',
+  );
   t.equal(await proc.metric('connectd_task_error_records_skipped_total', 'connector="tolerant"'), 200);
   t.equal((await proc.status('tolerant')).tasks[0]?.state, 'RUNNING');
   t.equal(await proc.stop(), 0);
@@ -63,15 +71,23 @@ t.test('errors.tolerance=all: bad records skipped and in the DLQ, good ones prod
 
 t.test('errors.tolerance=none: the first bad record fails the task; nothing at or after it is committed', async (t) => {
   await cluster.createTopic('strict-gen', { partitions: 1 });
-  const proc = await startConnectd('strict', [generator('strict', 'strict-gen', { 'transforms.poison.fail.key.regex': '^p0-150$', 'transforms.poison.poison.key.regex': '^$' })]);
+  const proc = await startConnectd('strict', [
+    generator('strict', 'strict-gen', { 'transforms.poison.fail.key.regex': '^p0-150$', 'transforms.poison.poison.key.regex': '^$' }),
+  ]);
   const failed = await waitFor('the task FAILED', async () => {
     const task = (await proc.status('strict')).tasks[0];
     return task?.state === 'FAILED' ? task : undefined;
   });
-  t.match(failed.trace ?? '', /Tolerance exceeded in error handler \(stage TRANSFORMATION, class test-plugins.PoisonByKey\): refusing record p0-150/);
+  t.match(
+    failed.trace ?? '',
+    /Tolerance exceeded in error handler \(stage TRANSFORMATION, class test-plugins.PoisonByKey\): refusing record p0-150/,
+  );
   const committed = (await proc.committedOffsets('strict')).get(JSON.stringify({ partition: 0 }))?.seq;
   t.ok(committed === undefined || Number(committed) < 150, `nothing at or past the bad record committed (${String(committed)})`);
   const produced = await readTopic(cluster.bootstrapServers, 'strict-gen');
-  t.ok(produced.every((r) => Number(r.key!.split('-')[1]) < 150), 'nothing at or after the bad record produced');
+  t.ok(
+    produced.every((r) => Number(r.key!.split('-')[1]) < 150),
+    'nothing at or after the bad record produced',
+  );
   await proc.stop();
 });

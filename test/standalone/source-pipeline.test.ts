@@ -15,7 +15,13 @@ const TIMESTAMP_BASE = Date.now() - 3_600_000;
 
 const { cluster, startConnectd } = await connectdHarness(t, 'pipeline');
 
-function generator(name: string, topic: string, partitions: number, perPartition: number, extra: Record<string, string> = {}): Record<string, string> {
+function generator(
+  name: string,
+  topic: string,
+  partitions: number,
+  perPartition: number,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   return {
     name,
     'connector.class': 'io.connectd.connectors.generator.GeneratorSourceConnector',
@@ -53,10 +59,16 @@ t.test('every generated record is in the topic exactly once, with its key, value
   const perPartition = 5000;
   await cluster.createTopic('exact', { partitions: 3 });
   const proc = await startConnectd('exact', [generator('exact', 'exact', partitions, perPartition, { 'value.size': '120' })]);
-  await waitFor('all records acknowledged', async () => (await proc.metric('connectd_source_record_write_total')) >= partitions * perPartition);
+  await waitFor(
+    'all records acknowledged',
+    async () => (await proc.metric('connectd_source_record_write_total')) >= partitions * perPartition,
+  );
   const status = await proc.status('exact');
   t.equal(status.connector.state, 'RUNNING');
-  t.same(status.tasks.map((task) => task.state), ['RUNNING', 'RUNNING']);
+  t.same(
+    status.tasks.map((task) => task.state),
+    ['RUNNING', 'RUNNING'],
+  );
   t.equal(await proc.stop(), 0, 'SIGTERM stops with exit code 0');
 
   const records = await readTopic(cluster.bootstrapServers, 'exact');
@@ -77,7 +89,8 @@ t.test('every generated record is in the topic exactly once, with its key, value
   }
   t.equal(wrong, 0, 'every value, header set and timestamp as generated');
   const offsets = await proc.committedOffsets('exact');
-  for (let p = 0; p < partitions; p++) t.same(offsets.get(JSON.stringify({ partition: p })), { seq: perPartition - 1 }, `offset of partition ${p} committed at the end`);
+  for (let p = 0; p < partitions; p++)
+    t.same(offsets.get(JSON.stringify({ partition: p })), { seq: perPartition - 1 }, `offset of partition ${p} committed at the end`);
 });
 
 t.test('SIGKILL mid-stream, then restart: nothing lost, duplicates only after the last offset flush', async (t) => {
@@ -86,11 +99,17 @@ t.test('SIGKILL mid-stream, then restart: nothing lost, duplicates only after th
   await cluster.createTopic('crash', { partitions: 3 });
   const config = generator('crash', 'crash', partitions, perPartition, { 'batch.size': '100' });
   const first = await startConnectd('crash', [config], { 'offset.flush.interval.ms': '300' });
-  await waitFor('a quarter of the records acknowledged', async () => (await first.metric('connectd_source_record_write_total')) >= (partitions * perPartition) / 4);
+  await waitFor(
+    'a quarter of the records acknowledged',
+    async () => (await first.metric('connectd_source_record_write_total')) >= (partitions * perPartition) / 4,
+  );
   await first.kill();
   const committedAtKill = await first.committedOffsets('crash');
   const lastCommitted = (p: number): number => Number(committedAtKill.get(JSON.stringify({ partition: p }))?.seq ?? -1);
-  t.ok([0, 1, 2, 3].some((p) => lastCommitted(p) < perPartition - 1), 'the kill happened mid-stream');
+  t.ok(
+    [0, 1, 2, 3].some((p) => lastCommitted(p) < perPartition - 1),
+    'the kill happened mid-stream',
+  );
 
   const second = await startConnectd('crash', [config], { 'offset.flush.interval.ms': '300' });
   await waitUntilComplete(second, 'crash', partitions, perPartition);
@@ -124,7 +143,10 @@ t.test('graceful stop, then restart: no duplicates at all', async (t) => {
   await waitFor('some records acknowledged', async () => (await first.metric('connectd_source_record_write_total')) >= 20000);
   t.equal(await first.stop(), 0);
   const afterStop = await first.committedOffsets('graceful');
-  t.ok([0, 1, 2, 3].some((p) => Number(afterStop.get(JSON.stringify({ partition: p }))?.seq ?? -1) < perPartition - 1), 'stopped mid-stream');
+  t.ok(
+    [0, 1, 2, 3].some((p) => Number(afterStop.get(JSON.stringify({ partition: p }))?.seq ?? -1) < perPartition - 1),
+    'stopped mid-stream',
+  );
 
   const second = await startConnectd('graceful', [config]);
   await waitUntilComplete(second, 'graceful', partitions, perPartition);
@@ -146,10 +168,14 @@ t.test('a task whose poll throws is FAILED; the other tasks keep producing and t
   t.match(status.tasks[1]!.trace, /poll failed on purpose in task 1/, 'the trace names the error');
   t.equal(status.connector.state, 'RUNNING');
   const healthy = async (): Promise<number> =>
-    (await proc.metric('connectd_source_record_write_total', 'task="0"')) + (await proc.metric('connectd_source_record_write_total', 'task="2"'));
+    (await proc.metric('connectd_source_record_write_total', 'task="0"')) +
+    (await proc.metric('connectd_source_record_write_total', 'task="2"'));
   const before = await healthy();
   // Records the task polled before failing may still be acknowledged; wait for those.
-  await waitFor('the failed task has nothing in flight', async () => (await proc.metric('connectd_source_active_records', 'task="1"')) === 0);
+  await waitFor(
+    'the failed task has nothing in flight',
+    async () => (await proc.metric('connectd_source_active_records', 'task="1"')) === 0,
+  );
   const failedBefore = await proc.metric('connectd_source_record_write_total', 'task="1"');
   await waitFor('the healthy tasks to produce more', async () => (await healthy()) > before + 100);
   const after = await proc.status('flaky');

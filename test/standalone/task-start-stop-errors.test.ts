@@ -16,7 +16,9 @@ const { cluster, startConnectd } = await connectdHarness(t, 'task-start-stop-err
 await cluster.createTopic('healthy', { partitions: 1 });
 await cluster.createTopic('misbehaving', { partitions: 1 });
 
-const proc = await startConnectd('errors', [{ name: 'healthy', 'connector.class': 'FlakySource', 'tasks.max': '1', topic: 'healthy' }], { 'worker.threads': '1' });
+const proc = await startConnectd('errors', [{ name: 'healthy', 'connector.class': 'FlakySource', 'tasks.max': '1', topic: 'healthy' }], {
+  'worker.threads': '1',
+});
 const written = (): Promise<number> => proc.metric('connectd_source_record_write_total', 'connector="healthy"');
 const restarts = (): Promise<number> => proc.metric('connectd_task_restarts_total', 'connector="healthy"');
 await waitFor('the healthy task producing', async () => (await written()) > 100);
@@ -35,40 +37,60 @@ for (const kind of ['source', 'sink'] as const) {
   const extra: Record<string, string> = kind === 'source' ? { topic: 'misbehaving' } : { topics: 'healthy' };
 
   for (const misbehave of ['start-throws', 'start-rejects'] as const) {
-    t.test(`a ${kind} task whose start() ${misbehave === 'start-throws' ? 'throws' : 'rejects later'}: FAILED with the trace, alone`, async (t) => {
-      const name = `${kind}-${misbehave}`;
-      const created = await proc.request('POST', '/connectors', { name, config: { 'connector.class': connectorClass, 'tasks.max': '1', misbehave, ...extra } });
-      t.equal(created.status, 201);
-      const task = await waitFor(`${name}: task FAILED`, async () => {
-        const s = await proc.status(name);
-        return s.tasks[0]?.state === 'FAILED' ? s.tasks[0] : undefined;
-      });
-      t.match(task.trace, `start() failed on purpose (${misbehave === 'start-throws' ? 'synchronously' : 'asynchronously'})`, 'the trace is the start() error');
-      await healthyKeepsRunning(t, name);
-      t.equal((await proc.request('DELETE', `/connectors/${name}`)).status, 204);
-    });
+    t.test(
+      `a ${kind} task whose start() ${misbehave === 'start-throws' ? 'throws' : 'rejects later'}: FAILED with the trace, alone`,
+      async (t) => {
+        const name = `${kind}-${misbehave}`;
+        const created = await proc.request('POST', '/connectors', {
+          name,
+          config: { 'connector.class': connectorClass, 'tasks.max': '1', misbehave, ...extra },
+        });
+        t.equal(created.status, 201);
+        const task = await waitFor(`${name}: task FAILED`, async () => {
+          const s = await proc.status(name);
+          return s.tasks[0]?.state === 'FAILED' ? s.tasks[0] : undefined;
+        });
+        t.match(
+          task.trace,
+          `start() failed on purpose (${misbehave === 'start-throws' ? 'synchronously' : 'asynchronously'})`,
+          'the trace is the start() error',
+        );
+        await healthyKeepsRunning(t, name);
+        t.equal((await proc.request('DELETE', `/connectors/${name}`)).status, 204);
+      },
+    );
   }
 
   for (const misbehave of ['stop-throws', 'stop-rejects'] as const) {
-    t.test(`a ${kind} task whose stop() ${misbehave === 'stop-throws' ? 'throws' : 'rejects'}: logged, stopped anyway, alone`, async (t) => {
-      const name = `${kind}-${misbehave}`;
-      const created = await proc.request('POST', '/connectors', { name, config: { 'connector.class': connectorClass, 'tasks.max': '1', misbehave, ...extra } });
-      t.equal(created.status, 201);
-      await waitFor(`${name}: task RUNNING`, async () => (await proc.status(name)).tasks[0]?.state === 'RUNNING');
-      // STOPPED first (the task is stopped, its connector kept), then deleted.
-      t.equal((await proc.request('PUT', `/connectors/${name}/stop`)).status, 204);
-      const stopped = await proc.status(name);
-      t.equal(stopped.connector.state, 'STOPPED');
-      t.same(stopped.tasks, []);
-      await healthyKeepsRunning(t, name);
-      const log = await waitFor(`${name}: the stop error logged`, async () => {
-        const text = await readFile(proc.logFile, 'utf8');
-        return text.split('\n').find((line) => line.includes('Could not stop task') && line.includes(`"connector":"${name}"`));
-      });
-      t.match(log, `stop() failed on purpose (${misbehave === 'stop-throws' ? 'synchronously' : 'asynchronously'})`, 'the log line carries the error');
-      t.equal((await proc.request('DELETE', `/connectors/${name}`)).status, 204);
-      await healthyKeepsRunning(t, `${name} deleted`);
-    });
+    t.test(
+      `a ${kind} task whose stop() ${misbehave === 'stop-throws' ? 'throws' : 'rejects'}: logged, stopped anyway, alone`,
+      async (t) => {
+        const name = `${kind}-${misbehave}`;
+        const created = await proc.request('POST', '/connectors', {
+          name,
+          config: { 'connector.class': connectorClass, 'tasks.max': '1', misbehave, ...extra },
+        });
+        t.equal(created.status, 201);
+        await waitFor(`${name}: task RUNNING`, async () => (await proc.status(name)).tasks[0]?.state === 'RUNNING');
+        // STOPPED first (the task is stopped, its connector kept), then deleted.
+        t.equal((await proc.request('PUT', `/connectors/${name}/stop`)).status, 204);
+        const stopped = await proc.status(name);
+        t.equal(stopped.connector.state, 'STOPPED');
+        t.same(stopped.tasks, []);
+        await healthyKeepsRunning(t, name);
+        const log = await waitFor(`${name}: the stop error logged`, async () => {
+          const text = await readFile(proc.logFile, 'utf8');
+          return text.split('\n').find((line) => line.includes('Could not stop task') && line.includes(`"connector":"${name}"`));
+        });
+        t.match(
+          log,
+          `stop() failed on purpose (${misbehave === 'stop-throws' ? 'synchronously' : 'asynchronously'})`,
+          'the log line carries the error',
+        );
+        t.equal((await proc.request('DELETE', `/connectors/${name}`)).status, 204);
+        await healthyKeepsRunning(t, `${name} deleted`);
+      },
+    );
   }
 }
 

@@ -34,14 +34,27 @@ async function partitionCount(topic: string): Promise<number> {
 async function topicNames(): Promise<string[]> {
   const admin = kafka.AdminClient.create({ 'bootstrap.servers': cluster.bootstrapServers });
   try {
-    return await new Promise<string[]>((resolve, reject) => admin.listTopics({ timeout: 10000 }, (err, topics) => (err ? reject(new Error(err.message)) : resolve(topics))));
+    return await new Promise<string[]>((resolve, reject) =>
+      admin.listTopics({ timeout: 10000 }, (err, topics) => (err ? reject(new Error(err.message)) : resolve(topics))),
+    );
   } finally {
     admin.disconnect();
   }
 }
 
 async function topicConfig(topic: string): Promise<string> {
-  const { stdout } = await promisify(execFile)('java', ['-cp', `${kafkaLibsDir()}/*`, 'kafka.admin.ConfigCommand', '--bootstrap-server', cluster.bootstrapServers, '--entity-type', 'topics', '--entity-name', topic, '--describe']);
+  const { stdout } = await promisify(execFile)('java', [
+    '-cp',
+    `${kafkaLibsDir()}/*`,
+    'kafka.admin.ConfigCommand',
+    '--bootstrap-server',
+    cluster.bootstrapServers,
+    '--entity-type',
+    'topics',
+    '--entity-name',
+    topic,
+    '--describe',
+  ]);
   return stdout;
 }
 

@@ -57,13 +57,26 @@ t.test('route, add and drop headers; filter with a predicate; dropped offsets st
   t.teardown(() => proc.kill());
   await waitFor('orders written', async () => (await proc.metric('connectd_source_record_write_total', 'connector="orders"')) === 2 * per);
   await waitFor('noise dropped', async () => (await proc.metric('connectd_source_record_dropped_total', 'connector="noise"')) === per);
-  await waitFor('the dropped records committed their offsets', async () => (await proc.committedOffsets('noise')).get(JSON.stringify({ partition: 0 }))?.seq === per - 1);
-  t.equal(await proc.metric('connectd_source_record_write_total', 'connector="noise"'), 0, 'nothing of the filtered connector was produced');
+  await waitFor(
+    'the dropped records committed their offsets',
+    async () => (await proc.committedOffsets('noise')).get(JSON.stringify({ partition: 0 }))?.seq === per - 1,
+  );
+  t.equal(
+    await proc.metric('connectd_source_record_write_total', 'connector="noise"'),
+    0,
+    'nothing of the filtered connector was produced',
+  );
   t.equal(await proc.stop(), 0);
 
   const orders = await readTopic(cluster.bootstrapServers, 'orders-dst');
   t.equal(orders.length, 2 * per, 'every record routed to orders-dst');
-  t.ok(orders.every((r) => r.headers.pipeline === 'connectd' && r.headers['generator.seq'] === undefined && r.headers['generator.partition'] !== undefined), 'header added, one dropped, the other kept');
+  t.ok(
+    orders.every(
+      (r) =>
+        r.headers.pipeline === 'connectd' && r.headers['generator.seq'] === undefined && r.headers['generator.partition'] !== undefined,
+    ),
+    'header added, one dropped, the other kept',
+  );
   t.equal((await readTopic(cluster.bootstrapServers, 'noise-src')).length, 0, 'the filtered topic is empty');
 });
 
@@ -73,7 +86,16 @@ t.test('a bad transform config is refused at start, every problem named', async 
       dir: path.join(root, 'bad'),
       bootstrapServers: cluster.bootstrapServers,
       startTimeoutMs: 15000,
-      connectors: [{ name: 'bad', 'connector.class': 'GeneratorSource', topic: 'x', transforms: 'a,b', 'transforms.a.type': 'NoSuchTransform', 'transforms.b.type': 'RegexRouter' }],
+      connectors: [
+        {
+          name: 'bad',
+          'connector.class': 'GeneratorSource',
+          topic: 'x',
+          transforms: 'a,b',
+          'transforms.a.type': 'NoSuchTransform',
+          'transforms.b.type': 'RegexRouter',
+        },
+      ],
     }),
     /transforms\.a\.type.*transforms\.b\.regex/s,
   );
@@ -105,14 +127,26 @@ t.test('transformations, predicates and converters from plugin.path', async (t) 
   t.teardown(() => proc.kill());
   await waitFor('all written', async () => (await proc.metric('connectd_source_record_write_total')) === 20);
   const plugins = (await proc.request('GET', '/connector-plugins?connectorsOnly=false')).body as { class: string; type: string }[];
-  t.ok(plugins.some((p) => p.class === 'test-plugins.UpperCaseValue' && p.type === 'transformation'), 'listed as a transformation');
-  t.ok(plugins.some((p) => p.class === 'test-plugins.EvenKey' && p.type === 'predicate'), 'listed as a predicate');
-  t.ok(plugins.some((p) => p.class === 'test-plugins.ReversingConverter' && p.type === 'converter'), 'listed as a converter');
+  t.ok(
+    plugins.some((p) => p.class === 'test-plugins.UpperCaseValue' && p.type === 'transformation'),
+    'listed as a transformation',
+  );
+  t.ok(
+    plugins.some((p) => p.class === 'test-plugins.EvenKey' && p.type === 'predicate'),
+    'listed as a predicate',
+  );
+  t.ok(
+    plugins.some((p) => p.class === 'test-plugins.ReversingConverter' && p.type === 'converter'),
+    'listed as a converter',
+  );
   t.equal(await proc.stop(), 0);
   const records = await readTopic(cluster.bootstrapServers, 'plugged');
   t.equal(records.length, 20);
   const byKey = new Map(records.map((r) => [[...r.key!].reverse().join(''), r.value!]));
   t.match(byKey.get('p0-2'), /^\{"PARTITION":0,"SEQ":2,.*\}!$/, 'even key: transformed by the plugin transformation');
   t.match(byKey.get('p0-3'), /^\{"partition":0,"seq":3,/, 'odd key: the predicate skipped it');
-  t.ok(records.every((r) => r.key!.endsWith('0p')), 'keys written by the plugin converter (reversed)');
+  t.ok(
+    records.every((r) => r.key!.endsWith('0p')),
+    'keys written by the plugin converter (reversed)',
+  );
 });

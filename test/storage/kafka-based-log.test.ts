@@ -32,7 +32,8 @@ function openLog(t: Test, topic: string, clientId: string, partitions = 3): { lo
     clientId,
     partitions,
     replicationFactor: 1,
-    onRecord: (r: LogRecord) => seen.push({ partition: r.partition, offset: r.offset, key: r.key?.toString() ?? null, value: r.value?.toString() ?? null }),
+    onRecord: (r: LogRecord) =>
+      seen.push({ partition: r.partition, offset: r.offset, key: r.key?.toString() ?? null, value: r.value?.toString() ?? null }),
     logger: captureLogger().logger,
   });
   t.teardown(() => log.stop());
@@ -72,11 +73,19 @@ t.test('records reach the callback in order per partition, where send said Kafka
   }
   for (let p = 0; p < 3; p++) {
     const offsets = seen.filter((s) => s.partition === p).map((s) => s.offset);
-    t.same(offsets, [...offsets].sort((a, b) => a - b), `partition ${p} delivered in offset order`);
+    t.same(
+      offsets,
+      [...offsets].sort((a, b) => a - b),
+      `partition ${p} delivered in offset order`,
+    );
   }
   for (const key of keys) {
     const values = seen.filter((s) => s.key === key).map((s) => Number(s.value));
-    t.same(values, [...values].sort((a, b) => a - b), `${key}: records in send order`);
+    t.same(
+      values,
+      [...values].sort((a, b) => a - b),
+      `${key}: records in send order`,
+    );
   }
 });
 
@@ -87,7 +96,10 @@ t.test("readToEnd returns only after another writer's acknowledged records were 
   for (let i = 0; i < 25; i++) {
     await writer.log.send(`k${i % 4}`, `round ${i}`);
     await reader.log.readToEnd();
-    t.ok(reader.seen.some((s) => s.value === `round ${i}`), `round ${i} seen right after readToEnd`);
+    t.ok(
+      reader.seen.some((s) => s.value === `round ${i}`),
+      `round ${i} seen right after readToEnd`,
+    );
   }
   await writer.log.send('gone', null);
   await reader.log.readToEnd();
@@ -97,10 +109,17 @@ t.test("readToEnd returns only after another writer's acknowledged records were 
 t.test('readToEnd finishes when the topic ends in transaction markers, and skips aborted records', async (t) => {
   const { log, seen } = openLog(t, 'log-transactions', 'transactions', 1);
   await log.start();
-  const producer = new kafka.Producer({ 'bootstrap.servers': cluster.bootstrapServers, 'transactional.id': 'log-transactions-writer', dr_cb: true });
-  await new Promise<void>((resolve, reject) => producer.connect({ timeout: 30000 }, (err) => (err ? reject(new Error(err.message)) : resolve())));
+  const producer = new kafka.Producer({
+    'bootstrap.servers': cluster.bootstrapServers,
+    'transactional.id': 'log-transactions-writer',
+    dr_cb: true,
+  });
+  await new Promise<void>((resolve, reject) =>
+    producer.connect({ timeout: 30000 }, (err) => (err ? reject(new Error(err.message)) : resolve())),
+  );
   t.teardown(() => new Promise<void>((resolve) => producer.disconnect(5000, () => resolve())));
-  const call = (fn: (cb: (err: unknown) => void) => void): Promise<void> => new Promise((resolve, reject) => fn((err) => (err ? reject(new Error(String((err as Error).message))) : resolve())));
+  const call = (fn: (cb: (err: unknown) => void) => void): Promise<void> =>
+    new Promise((resolve, reject) => fn((err) => (err ? reject(new Error(String((err as Error).message))) : resolve())));
   await call((cb) => producer.initTransactions(30000, cb));
   await call((cb) => producer.beginTransaction(cb));
   producer.produce('log-transactions', 0, Buffer.from('committed'), Buffer.from('k'));
@@ -112,13 +131,24 @@ t.test('readToEnd finishes when the topic ends in transaction markers, and skips
   // The coordinator writes the markers after the calls return. Once both are there the partition is:
   // 0 committed record, 1 commit marker, 2 aborted record, 3 abort marker.
   const end = (): Promise<number> =>
-    new Promise((resolve, reject) => producer.queryWatermarkOffsets('log-transactions', 0, 10000, (err, w) => (err ? reject(new Error(err.message)) : resolve(w.highOffset))));
+    new Promise((resolve, reject) =>
+      producer.queryWatermarkOffsets('log-transactions', 0, 10000, (err, w) =>
+        err ? reject(new Error(err.message)) : resolve(w.highOffset),
+      ),
+    );
   await waitFor('both transaction markers written', async () => (await end()) === 4);
   await log.readToEnd(10000);
-  t.same(seen.map((s) => s.value), ['committed'], 'read to offset 4 although the last record is at 0; the aborted one skipped');
+  t.same(
+    seen.map((s) => s.value),
+    ['committed'],
+    'read to offset 4 although the last record is at 0; the aborted one skipped',
+  );
   await log.send('k', 'after');
   await log.readToEnd();
-  t.same(seen.map((s) => s.value), ['committed', 'after']);
+  t.same(
+    seen.map((s) => s.value),
+    ['committed', 'after'],
+  );
 });
 
 t.test('after stop, sends and reads are refused with a clear error', async (t) => {
@@ -130,7 +160,15 @@ t.test('after stop, sends and reads are refused with a clear error', async (t) =
 });
 
 t.test('options are checked eagerly, naming the field', async (t) => {
-  const base = { topic: 't', clientConfig, clientId: 'x', partitions: 1, replicationFactor: 1, onRecord: () => undefined, logger: captureLogger().logger };
+  const base = {
+    topic: 't',
+    clientConfig,
+    clientId: 'x',
+    partitions: 1,
+    replicationFactor: 1,
+    onRecord: () => undefined,
+    logger: captureLogger().logger,
+  };
   t.throws(() => new KafkaBasedLog({ ...base, topic: ' ' }), /topic must be a non-empty topic name/);
   t.throws(() => new KafkaBasedLog({ ...base, partitions: 0 }), /partitions must be a positive integer or -1/);
   t.throws(() => new KafkaBasedLog({ ...base, replicationFactor: 1.5 }), /replicationFactor must be a positive integer or -1/);

@@ -25,7 +25,12 @@ interface OpenedStore {
 
 async function openStore(t: Test, topic: string): Promise<OpenedStore> {
   const { logger, lines } = captureLogger();
-  const store = new KafkaConfigBackingStore({ topic, replicationFactor: 1, clientConfig: { 'bootstrap.servers': cluster.bootstrapServers }, logger });
+  const store = new KafkaConfigBackingStore({
+    topic,
+    replicationFactor: 1,
+    clientConfig: { 'bootstrap.servers': cluster.bootstrapServers },
+    logger,
+  });
   const events: string[] = [];
   const listener: ConfigUpdateListener = {
     onConnectorConfigUpdate: (c) => events.push(`config ${c}`),
@@ -49,7 +54,10 @@ async function openStore(t: Test, topic: string): Promise<OpenedStore> {
  */
 const FROM_KAFKA_CONNECT: { key: string; value: string | null }[] = [
   { key: 'target-state-conn-a', value: '{"state":"PAUSED","state.v2":"STOPPED"}' },
-  { key: 'connector-conn-a', value: '{"properties":{"connector.class":"FileStreamSource","name":"conn-a","tasks.max":"2","file":"/tmp/a \\"b\\".txt"}}' },
+  {
+    key: 'connector-conn-a',
+    value: '{"properties":{"connector.class":"FileStreamSource","name":"conn-a","tasks.max":"2","file":"/tmp/a \\"b\\".txt"}}',
+  },
   { key: 'task-conn-a-0', value: '{"properties":{"n":"0","task.class":"T"}}' },
   { key: 'task-conn-a-1', value: '{"properties":{"n":"1","task.class":"T"}}' },
   { key: 'commit-conn-a', value: '{"tasks":2}' },
@@ -79,14 +87,21 @@ t.test('connector config, task configs and target states written by one store ar
   t.same(snapshot.connectorConfig('orders'), { 'connector.class': 'FileStreamSource', name: 'orders' });
   t.equal(snapshot.targetState('orders'), 'STOPPED');
   t.equal(snapshot.taskCount('orders'), 2);
-  t.same(snapshot.tasks('orders'), [{ connector: 'orders', task: 0 }, { connector: 'orders', task: 1 }]);
+  t.same(snapshot.tasks('orders'), [
+    { connector: 'orders', task: 0 },
+    { connector: 'orders', task: 1 },
+  ]);
   t.same(snapshot.taskConfigs('orders'), [{ file: 'a' }, { file: 'b' }]);
   t.same(snapshot.inconsistentConnectors(), []);
   await a.store.putTargetState('orders', 'PAUSED');
   await b.store.refresh();
   t.equal(b.store.snapshot().targetState('orders'), 'PAUSED');
   t.equal(snapshot.targetState('orders'), 'STOPPED', 'a snapshot does not change afterwards');
-  t.same(b.events, ['config orders', 'tasks [orders-0,orders-1]', 'state orders'], "the other store's listener, in order (no state event before the config exists)");
+  t.same(
+    b.events,
+    ['config orders', 'tasks [orders-0,orders-1]', 'state orders'],
+    "the other store's listener, in order (no state event before the config exists)",
+  );
 });
 
 t.test("records are Kafka Connect's bytes, in its write order", async (t) => {
@@ -94,7 +109,10 @@ t.test("records are Kafka Connect's bytes, in its write order", async (t) => {
   t.same(await describeTopic(cluster.bootstrapServers, 'configs-bytes'), { partitions: 1, replicas: [1] });
   t.match(await describeTopicConfigs(cluster.bootstrapServers, 'configs-bytes'), /cleanup\.policy=compact/);
   await store.putConnectorConfig('conn-a', CONN_A_PROPERTIES, 'STOPPED');
-  await store.putTaskConfigs('conn-a', [{ n: '0', 'task.class': 'T' }, { n: '1', 'task.class': 'T' }]);
+  await store.putTaskConfigs('conn-a', [
+    { n: '0', 'task.class': 'T' },
+    { n: '1', 'task.class': 'T' },
+  ]);
   await store.putTargetState('conn-a', 'PAUSED');
   await store.putTargetState('conn-a', 'STARTED');
   await store.putRestartRequest({ connector: 'conn-a', onlyFailed: true, includeTasks: false });
@@ -126,13 +144,20 @@ t.test('a config topic written by Kafka Connect is read', async (t) => {
   t.equal(snapshot.targetState('conn-a'), 'STARTED', 'the last target state');
   t.equal(snapshot.targetState('old'), 'PAUSED', 'state read from the v0 field');
   t.equal(snapshot.targetState('conn-b'), undefined);
-  t.same(snapshot.taskConfigs('conn-a'), [{ n: '0', 'task.class': 'T' }, { n: '1', 'task.class': 'T' }]);
+  t.same(snapshot.taskConfigs('conn-a'), [
+    { n: '0', 'task.class': 'T' },
+    { n: '1', 'task.class': 'T' },
+  ]);
   t.same(snapshot.tasks('conn-b'), []);
   t.same(snapshot.sessionKey, { key: new Uint8Array([1, 2, 3, 4, 0xff]), algorithm: 'HmacSHA256', creationTimestamp: 1700000000123 });
   t.equal(snapshot.offset, FROM_KAFKA_CONNECT.length + 3, 'the offset after the last record');
   t.same(events, [], 'nothing read during start reaches the listener (restart requests included)');
   const skipped = logLines().filter((l) => l.msg === 'config record with an unknown key skipped');
-  t.same(skipped.map((l) => l.key), ['bogus-key'], 'only the unknown key is reported; fencing and logger records are known');
+  t.same(
+    skipped.map((l) => l.key),
+    ['bogus-key'],
+    'only the unknown key is reported; fencing and logger records are known',
+  );
 });
 
 t.test('task configs are invisible until their commit arrives', async (t) => {
@@ -155,22 +180,25 @@ t.test('task configs are invisible until their commit arrives', async (t) => {
   t.same(events, ['tasks [c2-0,c2-1]']);
 });
 
-t.test('a commit that finds task configs missing (compaction) marks the connector inconsistent until tasks are written again', async (t) => {
-  const { store, events } = await openStore(t, 'configs-inconsistent');
-  await store.putConnectorConfig('c3', { name: 'c3' });
-  await writeTopic(cluster.bootstrapServers, 'configs-inconsistent', [
-    { key: 'task-c3-1', value: '{"properties":{"v":"1"}}' },
-    { key: 'commit-c3', value: '{"tasks":2}' },
-  ]);
-  await store.refresh();
-  t.same(store.snapshot().inconsistentConnectors(), ['c3']);
-  t.same(store.snapshot().tasks('c3'), [], 'no tasks while inconsistent');
-  t.equal(store.snapshot().taskCount('c3'), 2);
-  await store.putTaskConfigs('c3', [{ v: '0' }, { v: '1' }]);
-  t.same(store.snapshot().inconsistentConnectors(), []);
-  t.same(store.snapshot().taskConfigs('c3'), [{ v: '0' }, { v: '1' }]);
-  t.same(events.slice(-2), ['tasks []', 'tasks [c3-0,c3-1]'], 'the incomplete commit applied no task');
-});
+t.test(
+  'a commit that finds task configs missing (compaction) marks the connector inconsistent until tasks are written again',
+  async (t) => {
+    const { store, events } = await openStore(t, 'configs-inconsistent');
+    await store.putConnectorConfig('c3', { name: 'c3' });
+    await writeTopic(cluster.bootstrapServers, 'configs-inconsistent', [
+      { key: 'task-c3-1', value: '{"properties":{"v":"1"}}' },
+      { key: 'commit-c3', value: '{"tasks":2}' },
+    ]);
+    await store.refresh();
+    t.same(store.snapshot().inconsistentConnectors(), ['c3']);
+    t.same(store.snapshot().tasks('c3'), [], 'no tasks while inconsistent');
+    t.equal(store.snapshot().taskCount('c3'), 2);
+    await store.putTaskConfigs('c3', [{ v: '0' }, { v: '1' }]);
+    t.same(store.snapshot().inconsistentConnectors(), []);
+    t.same(store.snapshot().taskConfigs('c3'), [{ v: '0' }, { v: '1' }]);
+    t.same(events.slice(-2), ['tasks []', 'tasks [c3-0,c3-1]'], 'the incomplete commit applied no task');
+  },
+);
 
 t.test('a removed connector is gone with its task configs, also for a store started later', async (t) => {
   const { store, events } = await openStore(t, 'configs-remove');
@@ -199,16 +227,30 @@ t.test("restart requests and session keys reach the other stores' listeners", as
 
 t.test('a config topic with more than one partition is refused', async (t) => {
   await cluster.createTopic('configs-two-partitions', { partitions: 2, replicationFactor: 1 });
-  const store = new KafkaConfigBackingStore({ topic: 'configs-two-partitions', replicationFactor: 1, clientConfig: { 'bootstrap.servers': cluster.bootstrapServers }, logger: captureLogger().logger });
+  const store = new KafkaConfigBackingStore({
+    topic: 'configs-two-partitions',
+    replicationFactor: 1,
+    clientConfig: { 'bootstrap.servers': cluster.bootstrapServers },
+    logger: captureLogger().logger,
+  });
   t.teardown(() => store.stop());
   await t.rejects(store.start(), /config\.storage\.topic=configs-two-partitions: the topic must have a single partition .* but it has 2/);
 });
 
 t.test('writes are checked, naming the field', async (t) => {
   const { store } = await openStore(t, 'configs-checked');
-  await t.rejects(store.putConnectorConfig('c6', { 'tasks.max': 2 } as unknown as Record<string, string>), /connector c6: properties: tasks.max must be a string, got number/);
-  await t.rejects(store.putTaskConfigs('c6', [{ a: 'b' }, { a: null } as unknown as Record<string, string>]), /connector c6: task 1 config: a must be a string, got null/);
-  await t.rejects(store.putTargetState('c6', 'RUNNING' as 'STARTED'), /target state must be one of STARTED, PAUSED, STOPPED, got "RUNNING"/);
+  await t.rejects(
+    store.putConnectorConfig('c6', { 'tasks.max': 2 } as unknown as Record<string, string>),
+    /connector c6: properties: tasks.max must be a string, got number/,
+  );
+  await t.rejects(
+    store.putTaskConfigs('c6', [{ a: 'b' }, { a: null } as unknown as Record<string, string>]),
+    /connector c6: task 1 config: a must be a string, got null/,
+  );
+  await t.rejects(
+    store.putTargetState('c6', 'RUNNING' as 'STARTED'),
+    /target state must be one of STARTED, PAUSED, STOPPED, got "RUNNING"/,
+  );
   await t.rejects(store.putConnectorConfig('', {}), /connector name must be a non-empty string/);
   t.same((await readTopic(cluster.bootstrapServers, 'configs-checked')).length, 0, 'nothing was written');
 });

@@ -32,7 +32,18 @@ export function captureLogger(): { logger: Logger; lines: () => LogLine[] } {
 
 /** The topic's configs as Kafka's ConfigCommand describes them (`name=value` pairs, dynamic ones). */
 export async function describeTopicConfigs(bootstrapServers: string, topic: string): Promise<string> {
-  const { stdout } = await promisify(execFile)('java', ['-cp', `${kafkaLibsDir()}/*`, 'kafka.admin.ConfigCommand', '--bootstrap-server', bootstrapServers, '--entity-type', 'topics', '--entity-name', topic, '--describe']);
+  const { stdout } = await promisify(execFile)('java', [
+    '-cp',
+    `${kafkaLibsDir()}/*`,
+    'kafka.admin.ConfigCommand',
+    '--bootstrap-server',
+    bootstrapServers,
+    '--entity-type',
+    'topics',
+    '--entity-name',
+    topic,
+    '--describe',
+  ]);
   return stdout;
 }
 

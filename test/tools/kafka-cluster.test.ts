@@ -2,13 +2,20 @@
 import { existsSync } from 'node:fs';
 import t from 'tap';
 import kafka from '@confluentinc/kafka-javascript';
-import type { KafkaConsumer as KafkaConsumerT, LibrdKafkaError, Message, Producer as ProducerT, ProducerGlobalConfig, ProducerTopicConfig } from '@confluentinc/kafka-javascript';
+import type {
+  KafkaConsumer as KafkaConsumerT,
+  LibrdKafkaError,
+  Message,
+  Producer as ProducerT,
+  ProducerGlobalConfig,
+  ProducerTopicConfig,
+} from '@confluentinc/kafka-javascript';
 import { KafkaCluster } from '../../tools/kafka/cluster.js';
 
 const { Producer, KafkaConsumer } = kafka;
 
 async function connectProducer(bootstrap: string, extra: Partial<ProducerGlobalConfig & ProducerTopicConfig> = {}): Promise<ProducerT> {
-  const p = new Producer({ 'bootstrap.servers': bootstrap, 'acks': -1, 'dr_cb': true, 'log_level': 0, ...extra });
+  const p = new Producer({ 'bootstrap.servers': bootstrap, acks: -1, dr_cb: true, log_level: 0, ...extra });
   await new Promise<void>((res, rej) => p.connect({ timeout: 30_000 }, (err) => (err ? rej(new Error(err.message)) : res())));
   p.setPollInterval(20);
   return p;
@@ -58,9 +65,15 @@ t.test('single node: create a topic, produce 100 records, consume them back', as
   t.teardown(() => disconnect(producer));
   t.same(await produceAll(producer, 'single-topic', 100, 'v', 30_000), [], 'all 100 acknowledged');
 
-  const consumer = new KafkaConsumer({
-    'bootstrap.servers': cluster.bootstrapServers, 'group.id': 'fixture-test', 'enable.auto.commit': false, 'log_level': 0,
-  }, { 'auto.offset.reset': 'earliest' }); // in the global config it is overridden by the (default) topic config
+  const consumer = new KafkaConsumer(
+    {
+      'bootstrap.servers': cluster.bootstrapServers,
+      'group.id': 'fixture-test',
+      'enable.auto.commit': false,
+      log_level: 0,
+    },
+    { 'auto.offset.reset': 'earliest' },
+  ); // in the global config it is overridden by the (default) topic config
   await new Promise<void>((res, rej) => consumer.connect({ timeout: 30_000 }, (err) => (err ? rej(new Error(err.message)) : res())));
   t.teardown(() => disconnect(consumer));
   consumer.subscribe(['single-topic']);
@@ -68,7 +81,9 @@ t.test('single node: create a topic, produce 100 records, consume them back', as
   const partitions = new Set<number>();
   const deadline = Date.now() + 60_000;
   while (seen.size < 100 && Date.now() < deadline) {
-    const batch = await new Promise<Message[]>((res, rej) => consumer.consume(100, (err, msgs) => (err ? rej(new Error(err.message)) : res(msgs))));
+    const batch = await new Promise<Message[]>((res, rej) =>
+      consumer.consume(100, (err, msgs) => (err ? rej(new Error(err.message)) : res(msgs))),
+    );
     for (const m of batch) {
       seen.add(String(m.value));
       partitions.add(m.partition);
@@ -125,7 +140,10 @@ t.test('pause/resume: a record waits while its broker is stopped, then is delive
   cluster.pauseNode(1);
   t.ok(cluster.nodes[0]?.paused);
   const reports: string[] = [];
-  const pending = produceAll(producer, 'pause-topic', 1, 'paused', 30_000).then((errs) => { reports.push(...errs, 'done'); return errs; });
+  const pending = produceAll(producer, 'pause-topic', 1, 'paused', 30_000).then((errs) => {
+    reports.push(...errs, 'done');
+    return errs;
+  });
   await new Promise((r) => setTimeout(r, 3000));
   t.same(reports, [], 'no delivery report while the broker is paused');
 

@@ -31,9 +31,19 @@ t.test('start, put and get an object with signed requests; a wrong secret is ref
   const got = await client.send(new GetObjectCommand({ Bucket: 'fixture-bucket', Key: 'a/b.txt' }));
   t.equal(await got.Body?.transformToString(), 'hello\n');
 
-  const wrong = new S3Client({ endpoint: server.endpoint, region: server.region, forcePathStyle: true, credentials: { accessKeyId: server.accessKeyId, secretAccessKey: 'wrong' }, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' });
+  const wrong = new S3Client({
+    endpoint: server.endpoint,
+    region: server.region,
+    forcePathStyle: true,
+    credentials: { accessKeyId: server.accessKeyId, secretAccessKey: 'wrong' },
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
   t.teardown(() => wrong.destroy());
-  const refused = await wrong.send(new GetObjectCommand({ Bucket: 'fixture-bucket', Key: 'a/b.txt' })).then(() => null, (e: { $metadata?: { httpStatusCode?: number } }) => e);
+  const refused = await wrong.send(new GetObjectCommand({ Bucket: 'fixture-bucket', Key: 'a/b.txt' })).then(
+    () => null,
+    (e: { $metadata?: { httpStatusCode?: number } }) => e,
+  );
   t.equal(refused?.$metadata?.httpStatusCode, 403, 'the signature is checked');
 
   const pid = server.pid!;

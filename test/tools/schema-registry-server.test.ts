@@ -18,7 +18,7 @@ function alive(pid: number): boolean {
   }
 }
 
-t.test('it serves Confluent\'s API behind basic auth, and dies with its parent process, even when the parent is SIGKILLed', async (t) => {
+t.test("it serves Confluent's API behind basic auth, and dies with its parent process, even when the parent is SIGKILLed", async (t) => {
   // A separate Node process starts a registry and prints where it is; we SIGKILL that process.
   const script = `
     const { SchemaRegistryServer } = await import(${JSON.stringify(SERVER_MODULE)});
@@ -32,13 +32,16 @@ t.test('it serves Confluent\'s API behind basic auth, and dies with its parent p
     let out = '';
     parent.stdout.on('data', (d: Buffer) => {
       out += d.toString();
-      if (out.includes('\n')) resolve(JSON.parse(out.split('\n')[0]!) as { pid: number; dir: string; url: string; version: string; ms: number });
+      if (out.includes('\n'))
+        resolve(JSON.parse(out.split('\n')[0]!) as { pid: number; dir: string; url: string; version: string; ms: number });
     });
     parent.once('exit', (code) => reject(new Error(`the parent exited early (${code})`)));
   });
   t.comment(`Apicurio Registry ${info.version} ready in ${info.ms} ms`);
   t.match(info.url, /^http:\/\/127\.0\.0\.1:\d+\/apis\/ccompat\/v7$/);
-  const subjects = await fetch(`${info.url}/subjects`, { headers: { Authorization: `Basic ${Buffer.from('tester:pw-1').toString('base64')}` } });
+  const subjects = await fetch(`${info.url}/subjects`, {
+    headers: { Authorization: `Basic ${Buffer.from('tester:pw-1').toString('base64')}` },
+  });
   t.equal(subjects.status, 200);
   t.same(await subjects.json(), [], 'an empty registry, with its user');
   const anonymous = await fetch(`${info.url}/subjects`);

@@ -27,7 +27,9 @@ async function main(): Promise<number> {
     return 1;
   }
   renameSync(tmp, archive);
-  console.log(`kafka cds: ${archive} (${Math.round(statSync(archive).size / 1048576)} MiB) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `kafka cds: ${archive} (${Math.round(statSync(archive).size / 1048576)} MiB) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
   return 0;
 }
 

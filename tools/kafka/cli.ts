@@ -5,10 +5,10 @@ import { KafkaCluster } from './cluster.js';
 
 const { values } = parseArgs({
   options: {
-    'brokers': { type: 'string', default: '1' },
+    brokers: { type: 'string', default: '1' },
     'data-dir': { type: 'string' },
     'keep-data': { type: 'boolean', default: false },
-    'help': { type: 'boolean', short: 'h', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
   },
 });
 
@@ -36,8 +36,15 @@ const shutdown = (signal: string) => {
   stopping = true;
   console.log(`${signal}: stopping Kafka`);
   cluster.stop({ keepData: values['keep-data'] }).then(
-    () => { clearInterval(keepAlive); console.log(values['keep-data'] ? `stopped; data kept in ${cluster.dataDir}` : 'stopped'); },
-    (e: unknown) => { console.error(e); process.exitCode = 1; clearInterval(keepAlive); },
+    () => {
+      clearInterval(keepAlive);
+      console.log(values['keep-data'] ? `stopped; data kept in ${cluster.dataDir}` : 'stopped');
+    },
+    (e: unknown) => {
+      console.error(e);
+      process.exitCode = 1;
+      clearInterval(keepAlive);
+    },
   );
 };
 process.on('SIGINT', () => shutdown('SIGINT'));

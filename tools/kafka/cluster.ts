@@ -107,11 +107,15 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 /** Ports the OS considers free on 127.0.0.1, all distinct (the listeners are held until all are read). */
 async function freePorts(n: number): Promise<number[]> {
   const servers = await Promise.all(
-    Array.from({ length: n }, () => new Promise<import('node:net').Server>((res, rej) => {
-      const s = createServer();
-      s.once('error', rej);
-      s.listen(0, '127.0.0.1', () => res(s));
-    })),
+    Array.from(
+      { length: n },
+      () =>
+        new Promise<import('node:net').Server>((res, rej) => {
+          const s = createServer();
+          s.once('error', rej);
+          s.listen(0, '127.0.0.1', () => res(s));
+        }),
+    ),
   );
   const ports = servers.map((s) => {
     const a = s.address();
@@ -182,10 +186,16 @@ function sweepStaleDataDirs(): void {
     try {
       if (Date.now() - statSync(dir).mtimeMs < 60_000) continue;
       let owner = NaN;
-      try { owner = Number(readFileSync(join(dir, 'owner'), 'utf8').trim()); } catch { /* no owner file */ }
+      try {
+        owner = Number(readFileSync(join(dir, 'owner'), 'utf8').trim());
+      } catch {
+        /* no owner file */
+      }
       if (Number.isInteger(owner) && owner > 0 && pidAlive(owner)) continue;
       rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
-    } catch { /* someone else's, or gone meanwhile */ }
+    } catch {
+      /* someone else's, or gone meanwhile */
+    }
   }
 }
 
@@ -236,7 +246,16 @@ export class KafkaCluster {
   readonly #ownsDataDir: boolean;
   #stopped = false;
 
-  private constructor(libs: string, version: string, dataDir: string, ownsDataDir: boolean, nodes: NodeState[], heapMb: number, startTimeoutMs: number, jvmArgs: readonly string[]) {
+  private constructor(
+    libs: string,
+    version: string,
+    dataDir: string,
+    ownsDataDir: boolean,
+    nodes: NodeState[],
+    heapMb: number,
+    startTimeoutMs: number,
+    jvmArgs: readonly string[],
+  ) {
     this.#jvmArgs = jvmArgs;
     this.#libs = libs;
     this.kafkaVersion = version;
@@ -288,8 +307,18 @@ export class KafkaCluster {
       const dir = join(dataDir, `node-${i + 1}`);
       if (existsSync(dir)) throw new Error(`${dir} already exists: give KafkaCluster.start() an empty dataDir`);
       nodes.push({
-        nodeId: i + 1, port: ports[2 * i]!, controllerPort: ports[2 * i + 1]!, dir, logDir: join(dir, 'data'),
-        pid: undefined, running: false, paused: false, wrapper: undefined, exited: undefined, expected: false, exitInfo: undefined,
+        nodeId: i + 1,
+        port: ports[2 * i]!,
+        controllerPort: ports[2 * i + 1]!,
+        dir,
+        logDir: join(dir, 'data'),
+        pid: undefined,
+        running: false,
+        paused: false,
+        wrapper: undefined,
+        exited: undefined,
+        expected: false,
+        exitInfo: undefined,
       });
     }
 
@@ -306,7 +335,7 @@ export class KafkaCluster {
           'process.roles': 'broker,controller',
           'node.id': String(n.nodeId),
           'controller.quorum.voters': voters,
-          'listeners': `PLAINTEXT://127.0.0.1:${n.port},CONTROLLER://127.0.0.1:${n.controllerPort}`,
+          listeners: `PLAINTEXT://127.0.0.1:${n.port},CONTROLLER://127.0.0.1:${n.controllerPort}`,
           'advertised.listeners': `PLAINTEXT://127.0.0.1:${n.port}`,
           'controller.listener.names': 'CONTROLLER',
           'inter.broker.listener.name': 'PLAINTEXT',
@@ -330,7 +359,12 @@ export class KafkaCluster {
           'replica.lag.time.max.ms': '10000',
           ...opts.serverProperties,
         };
-        writeFileSync(join(n.dir, 'server.properties'), Object.entries(props).map(([k, v]) => `${k}=${v}\n`).join(''));
+        writeFileSync(
+          join(n.dir, 'server.properties'),
+          Object.entries(props)
+            .map(([k, v]) => `${k}=${v}\n`)
+            .join(''),
+        );
         writeFileSync(join(n.dir, 'log4j2.properties'), log4j2Config(join(n.dir, 'server.log')));
       }
       const clusterId = newClusterId();
@@ -346,10 +380,13 @@ export class KafkaCluster {
 
   // -------------------------------------------------------------------------------------------
 
-  async createTopic(name: string, opts: { partitions?: number; replicationFactor?: number; configs?: Record<string, string> } = {}): Promise<void> {
+  async createTopic(
+    name: string,
+    opts: { partitions?: number; replicationFactor?: number; configs?: Record<string, string> } = {},
+  ): Promise<void> {
     const partitions = opts.partitions ?? 1;
     const rf = opts.replicationFactor ?? Math.min(this.#nodes.length, 3);
-    const admin = AdminClient.create({ 'bootstrap.servers': this.#runningBootstrap(), 'log_level': 0 });
+    const admin = AdminClient.create({ 'bootstrap.servers': this.#runningBootstrap(), log_level: 0 });
     try {
       await new Promise<void>((res, rej) => {
         const topic: NewTopic = { topic: name, num_partitions: partitions, replication_factor: rf };
@@ -370,18 +407,23 @@ export class KafkaCluster {
 
   /** A consumer group's committed offsets for a topic's partitions (partition → offset; absent when none). */
   async committedOffsets(groupId: string, topic: string, partitions?: number): Promise<Map<number, number>> {
-    const admin = AdminClient.create({ 'bootstrap.servers': this.#runningBootstrap(), 'log_level': 0 });
+    const admin = AdminClient.create({ 'bootstrap.servers': this.#runningBootstrap(), log_level: 0 });
     let count: number;
     try {
       count = partitions ?? (await describeTopic(admin, topic))?.partitions.length ?? 1;
     } finally {
       admin.disconnect();
     }
-    const consumer = new kafka.KafkaConsumer({ 'bootstrap.servers': this.#runningBootstrap(), 'group.id': groupId, 'enable.auto.commit': false, 'log_level': 0 }, {});
+    const consumer = new kafka.KafkaConsumer(
+      { 'bootstrap.servers': this.#runningBootstrap(), 'group.id': groupId, 'enable.auto.commit': false, log_level: 0 },
+      {},
+    );
     await new Promise<void>((res, rej) => consumer.connect({ timeout: 30_000 }, (err) => (err ? rej(new Error(err.message)) : res())));
     try {
       const tps = Array.from({ length: count }, (_, partition) => ({ topic, partition }));
-      const committed = await new Promise<{ partition: number; offset?: number }[]>((res, rej) => consumer.committed(tps, 10_000, (err, result) => (err ? rej(new Error(err.message)) : res(result))));
+      const committed = await new Promise<{ partition: number; offset?: number }[]>((res, rej) =>
+        consumer.committed(tps, 10_000, (err, result) => (err ? rej(new Error(err.message)) : res(result))),
+      );
       const out = new Map<number, number>();
       for (const c of committed) if (c.offset !== undefined && c.offset >= 0) out.set(c.partition, c.offset);
       return out;
@@ -394,7 +436,11 @@ export class KafkaCluster {
     const n = this.#node(nodeId);
     n.expected = false;
     if (n.pid !== undefined && n.running) {
-      try { process.kill(n.pid, 'SIGKILL'); } catch { /* already gone */ }
+      try {
+        process.kill(n.pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
     }
     await exitOf(n, 30_000);
   }
@@ -407,9 +453,15 @@ export class KafkaCluster {
     try {
       process.kill(pid, 'SIGTERM');
       if (n.paused) process.kill(pid, 'SIGCONT');
-    } catch { /* already gone */ }
+    } catch {
+      /* already gone */
+    }
     if (!(await exitOf(n, timeoutMs))) {
-      try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
       await exitOf(n, 30_000);
     }
   }
@@ -484,11 +536,19 @@ export class KafkaCluster {
     for (const n of this.#nodes) {
       n.expected = false;
       if (n.pid !== undefined && n.running) {
-        try { process.kill(n.pid, 'SIGKILL'); } catch { /* gone */ }
+        try {
+          process.kill(n.pid, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
       }
     }
     if (this.#ownsDataDir) {
-      try { rmSync(this.dataDir, { recursive: true, force: true, maxRetries: 3 }); } catch { /* best effort */ }
+      try {
+        rmSync(this.dataDir, { recursive: true, force: true, maxRetries: 3 });
+      } catch {
+        /* best effort */
+      }
     }
   }
 
@@ -513,12 +573,19 @@ export class KafkaCluster {
     for (const n of this.#nodes) rmSync(n.dir, { recursive: true, force: true, maxRetries: 5 });
     try {
       if (readdirSync(this.dataDir).length === 0) rmdirSync(this.dataDir);
-    } catch { /* leave it */ }
+    } catch {
+      /* leave it */
+    }
   }
 
   /** Use the CDS archive, unless it is missing or these very JVMs are the ones that make one. */
   #cdsArgs(): string[] {
-    if (this.#jvmArgs.some((a) => a.startsWith('-XX:ArchiveClassesAtExit') || a.startsWith('-XX:SharedArchiveFile') || a.startsWith('-Xshare'))) return [];
+    if (
+      this.#jvmArgs.some(
+        (a) => a.startsWith('-XX:ArchiveClassesAtExit') || a.startsWith('-XX:SharedArchiveFile') || a.startsWith('-Xshare'),
+      )
+    )
+      return [];
     const archive = kafkaCdsArchive();
     // -Xlog:cds=off: an archive of another JDK build is skipped with a warning we need not read.
     return existsSync(archive) ? [`-XX:SharedArchiveFile=${archive}`, '-Xlog:cds=off', '-Xlog:cds+dynamic=off'] : [];
@@ -526,12 +593,13 @@ export class KafkaCluster {
 
   #javaArgs(n: NodeState): string[] {
     // Kafka's own (kafka-server-start.sh) G1 settings, unless jvmArgs picks another collector.
-    const gc = this.#jvmArgs.some((a) => /^-XX:\+Use\w+GC$/.test(a))
-      ? []
-      : KAFKA_JVM_PERFORMANCE_OPTS;
+    const gc = this.#jvmArgs.some((a) => /^-XX:\+Use\w+GC$/.test(a)) ? [] : KAFKA_JVM_PERFORMANCE_OPTS;
     return [
-      `-Xms${this.#heapMb}m`, `-Xmx${this.#heapMb}m`,
-      ...gc, '-XX:+ExitOnOutOfMemoryError', '-XX:-UsePerfData',
+      `-Xms${this.#heapMb}m`,
+      `-Xmx${this.#heapMb}m`,
+      ...gc,
+      '-XX:+ExitOnOutOfMemoryError',
+      '-XX:-UsePerfData',
       // Three JVMs booting on two cores: C1 only starts them in ~5 s instead of ~8 s. Not for a
       // single node, which benchmarks use (pass jvmArgs ['-XX:TieredStopAtLevel=4'] to undo).
       ...(this.#nodes.length > 1 ? ['-XX:TieredStopAtLevel=1'] : []),
@@ -539,14 +607,23 @@ export class KafkaCluster {
       `-Dlog4j2.configurationFile=${join(n.dir, 'log4j2.properties')}`,
       ...this.#cdsArgs(),
       ...this.#jvmArgs,
-      '-cp', `${this.#libs}/*`,
+      '-cp',
+      `${this.#libs}/*`,
     ];
   }
 
   async #format(n: NodeState, clusterId: string): Promise<void> {
     const out = join(n.dir, 'stdout.log');
-    const args = [...this.#javaArgs(n).filter((a) => !a.startsWith('-Xm')), '-Xmx256m',
-      'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', join(n.dir, 'server.properties')];
+    const args = [
+      ...this.#javaArgs(n).filter((a) => !a.startsWith('-Xm')),
+      '-Xmx256m',
+      'kafka.tools.StorageTool',
+      'format',
+      '-t',
+      clusterId,
+      '-c',
+      join(n.dir, 'server.properties'),
+    ];
     // Tied as the broker is: a harness killed while it formats leaves no JVM behind.
     const { wrapper } = spawnTied('kafka-format', out, '', ['java', ...args]);
     // The wrapper is unref'd once started: this timer keeps us alive until it exits.
@@ -563,7 +640,12 @@ export class KafkaCluster {
   async #spawn(n: NodeState): Promise<void> {
     const out = join(n.dir, 'stdout.log');
     // The JVM dies with this process, even by SIGKILL (tools/tied-process.ts).
-    const { wrapper: child, pid: started } = spawnTied('kafka-node', out, this.#ownsDataDir ? n.dir : '', ['java', ...this.#javaArgs(n), 'kafka.Kafka', join(n.dir, 'server.properties')]);
+    const { wrapper: child, pid: started } = spawnTied('kafka-node', out, this.#ownsDataDir ? n.dir : '', [
+      'java',
+      ...this.#javaArgs(n),
+      'kafka.Kafka',
+      join(n.dir, 'server.properties'),
+    ]);
     n.wrapper = child;
     n.exitInfo = undefined;
     n.exited = new Promise<void>((res) => {
@@ -603,9 +685,11 @@ export class KafkaCluster {
     const log = join(n.dir, 'server.log');
     const errors = errorLines(log, 12);
     const so = tail(join(n.dir, 'stdout.log'), 20);
-    return (errors ? `--- node ${n.nodeId} ${log}: first ERROR/FATAL lines ---\n${errors}\n` : '') +
+    return (
+      (errors ? `--- node ${n.nodeId} ${log}: first ERROR/FATAL lines ---\n${errors}\n` : '') +
       `--- node ${n.nodeId} ${log} (last 40 lines) ---\n${tail(log, 40)}` +
-      (so ? `\n--- node ${n.nodeId} stdout.log (last 20 lines) ---\n${so}` : '');
+      (so ? `\n--- node ${n.nodeId} stdout.log (last 20 lines) ---\n${so}` : '')
+    );
   }
 
   #logTails(): string {
@@ -618,27 +702,33 @@ export class KafkaCluster {
     const rf = Math.min(this.#nodes.length, 3);
     const producer = new Producer({
       'bootstrap.servers': this.#runningBootstrap(),
-      'acks': -1, // all
-      'dr_cb': true,
+      acks: -1, // all
+      dr_cb: true,
       'message.timeout.ms': Math.max(1000, timeoutMs - 500),
       'reconnect.backoff.ms': 50,
       'reconnect.backoff.max.ms': 500,
       'socket.connection.setup.timeout.ms': 3000,
-      'log_level': 0,
+      log_level: 0,
     });
     try {
-      await new Promise<void>((res, rej) => producer.connect({ timeout: Math.max(500, deadline - Date.now()) }, (err) => (err ? rej(new Error(`connect: ${err.message}`)) : res())));
+      await new Promise<void>((res, rej) =>
+        producer.connect({ timeout: Math.max(500, deadline - Date.now()) }, (err) =>
+          err ? rej(new Error(`connect: ${err.message}`)) : res(),
+        ),
+      );
       const md0 = await metadata(producer, undefined, deadline);
       const have = new Set(md0.brokers.map((b) => b.id));
       const missing = want.filter((id) => !have.has(id));
       if (missing.length > 0) throw new Error(`node(s) ${missing.join(', ')} not registered yet (brokers: ${[...have].join(', ')})`);
 
       const admin = AdminClient.createFrom(producer);
-      await new Promise<void>((res, rej) => admin.createTopic(
-        { topic: PROBE_TOPIC, num_partitions: 1, replication_factor: rf, config: { 'min.insync.replicas': String(Math.min(rf, 2)) } },
-        Math.max(500, deadline - Date.now()),
-        (err) => (err && err.code !== ERR_TOPIC_ALREADY_EXISTS ? rej(new Error(`create probe topic: ${err.message}`)) : res()),
-      ));
+      await new Promise<void>((res, rej) =>
+        admin.createTopic(
+          { topic: PROBE_TOPIC, num_partitions: 1, replication_factor: rf, config: { 'min.insync.replicas': String(Math.min(rf, 2)) } },
+          Math.max(500, deadline - Date.now()),
+          (err) => (err && err.code !== ERR_TOPIC_ALREADY_EXISTS ? rej(new Error(`create probe topic: ${err.message}`)) : res()),
+        ),
+      );
 
       await new Promise<void>((res, rej) => {
         const timer = setTimeout(() => rej(new Error('probe produce not acknowledged in time')), Math.max(500, deadline - Date.now()));
@@ -669,7 +759,10 @@ export class KafkaCluster {
         await new Promise<void>((r) => {
           const t = setTimeout(r, 5000);
           try {
-            producer.disconnect(2000, () => { clearTimeout(t); r(); });
+            producer.disconnect(2000, () => {
+              clearTimeout(t);
+              r();
+            });
           } catch {
             clearTimeout(t);
             r();
@@ -690,7 +783,9 @@ async function exitOf(n: NodeState, timeoutMs: number): Promise<boolean> {
   try {
     return await Promise.race([
       n.exited.then(() => true),
-      new Promise<boolean>((r) => { timer = setTimeout(() => r(false), timeoutMs); }),
+      new Promise<boolean>((r) => {
+        timer = setTimeout(() => r(false), timeoutMs);
+      }),
     ]);
   } finally {
     clearTimeout(timer);
@@ -699,11 +794,14 @@ async function exitOf(n: NodeState, timeoutMs: number): Promise<boolean> {
 
 function metadata(p: ProducerT, topic: string | undefined, deadline: number): Promise<Metadata> {
   return new Promise((res, rej) => {
-    const o = topic === undefined ? { timeout: Math.max(500, deadline - Date.now()) } : { topic, timeout: Math.max(500, deadline - Date.now()) };
+    const o =
+      topic === undefined ? { timeout: Math.max(500, deadline - Date.now()) } : { topic, timeout: Math.max(500, deadline - Date.now()) };
     p.getMetadata(o, (err: LibrdKafkaError | null, md: Metadata) => (err ? rej(new Error(`metadata: ${err.message}`)) : res(md)));
   });
 }
 
 function describeTopic(admin: ReturnType<typeof AdminClient.create>, name: string): Promise<TopicDescription | undefined> {
-  return new Promise((res, rej) => admin.describeTopics([name], { timeout: 5000 }, (err, result) => (err ? rej(new Error(err.message)) : res(result[0]))));
+  return new Promise((res, rej) =>
+    admin.describeTopics([name], { timeout: 5000 }, (err, result) => (err ? rej(new Error(err.message)) : res(result[0]))),
+  );
 }

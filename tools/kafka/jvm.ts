@@ -2,7 +2,12 @@
 // benchmark's Java contenders). They run under tools/tied-process.ts's wrapper: none outlives us.
 
 /** Kafka's own G1 settings (kafka-run-class.sh KAFKA_JVM_PERFORMANCE_OPTS). */
-export const KAFKA_JVM_PERFORMANCE_OPTS: readonly string[] = ['-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', '-XX:InitiatingHeapOccupancyPercent=35', '-XX:+ExplicitGCInvokesConcurrent'];
+export const KAFKA_JVM_PERFORMANCE_OPTS: readonly string[] = [
+  '-XX:+UseG1GC',
+  '-XX:MaxGCPauseMillis=20',
+  '-XX:InitiatingHeapOccupancyPercent=35',
+  '-XX:+ExplicitGCInvokesConcurrent',
+];
 
 /** A log4j2 configuration (properties format) that logs `level` (INFO) and up to `file`, Kafka's chattiest loggers at WARN. */
 export function log4j2Config(file: string, level = 'INFO'): string {

@@ -4,7 +4,9 @@ import { S3Server } from './server.js';
 
 const started = Date.now();
 const server = await S3Server.start();
-console.log(`S3Proxy ${server.version} ready in ${((Date.now() - started) / 1000).toFixed(1)} s (pid ${server.pid ?? '-'}, files under ${server.dir})`);
+console.log(
+  `S3Proxy ${server.version} ready in ${((Date.now() - started) / 1000).toFixed(1)} s (pid ${server.pid ?? '-'}, files under ${server.dir})`,
+);
 for (const [key, value] of Object.entries(server.connectorProps())) console.log(`${key}=${value}`);
 console.log('Ctrl-C to stop.');
 

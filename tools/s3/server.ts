@@ -142,11 +142,13 @@ export class S3Server {
     this.endpoint = `http://127.0.0.1:${port}`;
     this.version = version;
     this.pid = pid;
-    this.#exited = new Promise((resolve) => child.once('exit', () => {
-      this.#running = false;
-      this.pid = undefined;
-      resolve();
-    }));
+    this.#exited = new Promise((resolve) =>
+      child.once('exit', () => {
+        this.#running = false;
+        this.pid = undefined;
+        resolve();
+      }),
+    );
   }
 
   static async start(opts: S3ServerOptions = {}): Promise<S3Server> {
@@ -184,11 +186,22 @@ export class S3Server {
     writeFileSync(join(dir, 'logback.xml'), LOGBACK);
     const log = join(dir, 'stdout.log');
     const java = [
-      `-Xmx${opts.heapMb ?? 256}m`, '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-XX:-UsePerfData', '-Djava.awt.headless=true',
+      `-Xmx${opts.heapMb ?? 256}m`,
+      '-XX:+UseSerialGC',
+      '-XX:TieredStopAtLevel=1',
+      '-XX:-UsePerfData',
+      '-Djava.awt.headless=true',
       `-Dlogback.configurationFile=${join(dir, 'logback.xml')}`,
-      '-cp', `${libs}/*`, 'org.gaul.s3proxy.Main', '--properties', join(dir, 's3proxy.properties'),
+      '-cp',
+      `${libs}/*`,
+      'org.gaul.s3proxy.Main',
+      '--properties',
+      join(dir, 's3proxy.properties'),
     ];
-    const child = spawn('bash', ['-c', WRAPPER, 's3proxy', log, dir, 'java', ...java], { stdio: ['pipe', 'pipe', 'ignore'], detached: true });
+    const child = spawn('bash', ['-c', WRAPPER, 's3proxy', log, dir, 'java', ...java], {
+      stdio: ['pipe', 'pipe', 'ignore'],
+      detached: true,
+    });
     child.stdin.on('error', () => undefined);
     const pid = await new Promise<number>((resolve, reject) => {
       let buf = '';
@@ -267,10 +280,17 @@ export class S3Server {
     if (this.#running && this.pid !== undefined) {
       try {
         process.kill(this.pid, 'SIGKILL');
-      } catch { /* already gone */ }
+      } catch {
+        /* already gone */
+      }
       // The child is unref'd: a timer keeps the event loop alive while we wait for it.
       let timer: NodeJS.Timeout | undefined;
-      await Promise.race([this.#exited, new Promise((r) => { timer = setTimeout(r, 30_000); })]);
+      await Promise.race([
+        this.#exited,
+        new Promise((r) => {
+          timer = setTimeout(r, 30_000);
+        }),
+      ]);
       clearTimeout(timer);
     }
     rmSync(this.dir, { recursive: true, force: true, maxRetries: 3 });
@@ -281,10 +301,14 @@ export class S3Server {
     if (this.pid !== undefined) {
       try {
         process.kill(this.pid, 'SIGKILL');
-      } catch { /* gone */ }
+      } catch {
+        /* gone */
+      }
     }
     try {
       rmSync(this.dir, { recursive: true, force: true, maxRetries: 3 });
-    } catch { /* best effort */ }
+    } catch {
+      /* best effort */
+    }
   }
 }

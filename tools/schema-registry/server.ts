@@ -35,7 +35,8 @@ export interface RegistryAccess {
   user: string;
 }
 
-export type CompatibilityLevel = 'NONE' | 'BACKWARD' | 'BACKWARD_TRANSITIVE' | 'FORWARD' | 'FORWARD_TRANSITIVE' | 'FULL' | 'FULL_TRANSITIVE';
+export type CompatibilityLevel =
+  'NONE' | 'BACKWARD' | 'BACKWARD_TRANSITIVE' | 'FORWARD' | 'FORWARD_TRANSITIVE' | 'FULL' | 'FULL_TRANSITIVE';
 
 const TMP_PREFIX = 'connectd-registry-';
 const CCOMPAT = '/apis/ccompat/v7';
@@ -46,7 +47,8 @@ function repoRoot(): string {
   for (;;) {
     if (existsSync(join(dir, 'tools', 'schema-registry', 'pom.xml'))) return dir;
     const up = dirname(dir);
-    if (up === dir) throw new Error(`connectd repo root (with tools/schema-registry/pom.xml) not found above ${fileURLToPath(import.meta.url)}`);
+    if (up === dir)
+      throw new Error(`connectd repo root (with tools/schema-registry/pom.xml) not found above ${fileURLToPath(import.meta.url)}`);
     dir = up;
   }
 }
@@ -63,7 +65,8 @@ export function apicurioVersion(): string {
 export function apicurioRunnerJar(): string {
   const version = apicurioVersion();
   const jar = join(repoRoot(), '.cache', 'apicurio-registry', version, 'app', `apicurio-registry-app-${version}-runner.jar`);
-  if (!existsSync(jar)) throw new Error(`Apicurio Registry ${version} is missing (${jar}): run \`bash tools/bootstrap.sh\` (or \`npm test\`) first`);
+  if (!existsSync(jar))
+    throw new Error(`Apicurio Registry ${version} is missing (${jar}): run \`bash tools/bootstrap.sh\` (or \`npm test\`) first`);
   return jar;
 }
 
@@ -86,7 +89,8 @@ async function ready(port: number): Promise<boolean> {
   }
 }
 
-const ACCESS_LINE = /apicurio-registry\.access method="([A-Z]+)" path="([^"]*)" response_code="(\d+)" response_time="[^"]*" remote_ip="[^"]*" remote_user="([^"]*)"/;
+const ACCESS_LINE =
+  /apicurio-registry\.access method="([A-Z]+)" path="([^"]*)" response_code="(\d+)" response_time="[^"]*" remote_ip="[^"]*" remote_user="([^"]*)"/;
 
 const live = new Set<SchemaRegistryServer>();
 let exitHandlerInstalled = false;
@@ -137,7 +141,8 @@ export class SchemaRegistryServer {
     const version = apicurioVersion();
     const users = Object.entries(opts.users ?? {});
     for (const [name] of users) {
-      if (!/^[A-Za-z0-9_-]+$/.test(name)) throw new Error(`SchemaRegistryServer: user name ${JSON.stringify(name)} must be letters, digits, _ or -`);
+      if (!/^[A-Za-z0-9_-]+$/.test(name))
+        throw new Error(`SchemaRegistryServer: user name ${JSON.stringify(name)} must be letters, digits, _ or -`);
     }
     const dir = mkdtempSync(join(tmpdir(), TMP_PREFIX));
     const port = await freePort();
@@ -158,10 +163,15 @@ export class SchemaRegistryServer {
       settings['quarkus.http.auth.permission.registry-api.policy'] = 'authenticated';
     }
     const java = [
-      `-Xmx${opts.heapMb ?? 256}m`, '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-XX:-UsePerfData', '-Djava.awt.headless=true',
+      `-Xmx${opts.heapMb ?? 256}m`,
+      '-XX:+UseSerialGC',
+      '-XX:TieredStopAtLevel=1',
+      '-XX:-UsePerfData',
+      '-Djava.awt.headless=true',
       `-Djava.io.tmpdir=${dir}`,
       ...Object.entries(settings).map(([k, v]) => `-D${k}=${v}`),
-      '-jar', jar,
+      '-jar',
+      jar,
     ];
     const { wrapper, pid: started } = spawnTied('apicurio-registry', log, dir, ['java', ...java]);
     // Watched at once: the JVM may die before its pid is known.
@@ -208,7 +218,12 @@ export class SchemaRegistryServer {
     const headers: Record<string, string> = { Accept: CONTENT_TYPE };
     if (body !== undefined) headers['Content-Type'] = CONTENT_TYPE;
     if (this.userInfo !== null) headers.Authorization = `Basic ${Buffer.from(this.userInfo).toString('base64')}`;
-    const res = await fetch(this.url + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(30_000) });
+    const res = await fetch(this.url + path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(30_000),
+    });
     const text = await res.text();
     if (!res.ok) throw new Error(`${method} ${path} answered ${res.status}: ${text.slice(0, 300)}`);
     return text === '' ? undefined : JSON.parse(text);
@@ -250,10 +265,17 @@ export class SchemaRegistryServer {
     if (this.#running && this.pid !== undefined) {
       try {
         process.kill(this.pid, 'SIGKILL');
-      } catch { /* already gone */ }
+      } catch {
+        /* already gone */
+      }
       // The wrapper is unref'd: a timer keeps the event loop alive while we wait for it.
       let timer: NodeJS.Timeout | undefined;
-      await Promise.race([this.#exited, new Promise((r) => { timer = setTimeout(r, 30_000); })]);
+      await Promise.race([
+        this.#exited,
+        new Promise((r) => {
+          timer = setTimeout(r, 30_000);
+        }),
+      ]);
       clearTimeout(timer);
     }
     rmSync(this.dir, { recursive: true, force: true, maxRetries: 3 });
@@ -264,10 +286,14 @@ export class SchemaRegistryServer {
     if (this.pid !== undefined) {
       try {
         process.kill(this.pid, 'SIGKILL');
-      } catch { /* gone */ }
+      } catch {
+        /* gone */
+      }
     }
     try {
       rmSync(this.dir, { recursive: true, force: true, maxRetries: 3 });
-    } catch { /* best effort */ }
+    } catch {
+      /* best effort */
+    }
   }
 }

@@ -36,9 +36,26 @@ export async function runDistributed(config: WorkerConfig, restSecurity: RestSec
   const clientConfig = { ...config.kafkaClientDefaults, 'bootstrap.servers': config.bootstrapServers };
   const loggers = new LoggerRegistry(logger);
   const storeLogger = loggers.get('connectd.storage');
-  const offsetStore = new KafkaOffsetBackingStore({ topic: d.offsetTopic, partitions: d.offsetPartitions, replicationFactor: d.offsetReplicationFactor, clientConfig, logger: storeLogger });
-  const configStore = new KafkaConfigBackingStore({ topic: d.configTopic, replicationFactor: d.configReplicationFactor, clientConfig, logger: storeLogger });
-  const statusStore = new KafkaStatusBackingStore({ topic: d.statusTopic, partitions: d.statusPartitions, replicationFactor: d.statusReplicationFactor, clientConfig, logger: storeLogger });
+  const offsetStore = new KafkaOffsetBackingStore({
+    topic: d.offsetTopic,
+    partitions: d.offsetPartitions,
+    replicationFactor: d.offsetReplicationFactor,
+    clientConfig,
+    logger: storeLogger,
+  });
+  const configStore = new KafkaConfigBackingStore({
+    topic: d.configTopic,
+    replicationFactor: d.configReplicationFactor,
+    clientConfig,
+    logger: storeLogger,
+  });
+  const statusStore = new KafkaStatusBackingStore({
+    topic: d.statusTopic,
+    partitions: d.statusPartitions,
+    replicationFactor: d.statusReplicationFactor,
+    clientConfig,
+    logger: storeLogger,
+  });
   // Kafka Connect's worker id is the advertised host:port.
   const workerId = new URL(d.advertisedUrl).host;
   const worker = new Worker({ config, offsetStore, logger: loggers.get('connectd.runtime.Worker'), loggers, workerId });
@@ -55,11 +72,21 @@ export async function runDistributed(config: WorkerConfig, restSecurity: RestSec
       groupId: d.groupId,
       topic: d.membershipTopic,
       partitions: d.membershipPartitions,
-      clientConfig: { ...config.kafkaClientDefaults, 'session.timeout.ms': d.sessionTimeoutMs, 'heartbeat.interval.ms': d.heartbeatIntervalMs, 'max.poll.interval.ms': d.rebalanceTimeoutMs },
+      clientConfig: {
+        ...config.kafkaClientDefaults,
+        'session.timeout.ms': d.sessionTimeoutMs,
+        'heartbeat.interval.ms': d.heartbeatIntervalMs,
+        'max.poll.interval.ms': d.rebalanceTimeoutMs,
+      },
     },
   });
   const coordinator = herder.coordinator;
-  const metrics = workerMetrics(worker, herder, () => ({ ...coordinator.rebalance, rebalancing: coordinator.rebalancing, generation: coordinator.assignment?.generation ?? 0, leader: coordinator.isLeader }));
+  const metrics = workerMetrics(worker, herder, () => ({
+    ...coordinator.rebalance,
+    rebalancing: coordinator.rebalancing,
+    generation: coordinator.assignment?.generation ?? 0,
+    leader: coordinator.isLeader,
+  }));
   let health: 'starting' | 'healthy' | 'unhealthy' = 'starting';
   let clusterId: string | null = null;
   const rest = createRestServer({
@@ -81,7 +108,10 @@ export async function runDistributed(config: WorkerConfig, restSecurity: RestSec
   const shutdown = (signal: string): Promise<number> => {
     stopping ??= (async () => {
       logger.info({ signal }, 'stopping: draining in-flight records, committing offsets, leaving the cluster');
-      systemd?.stopping('stopping: draining in-flight records, committing offsets', config.taskShutdownGracefulTimeoutMs + 2 * config.offsetFlushTimeoutMs + 10_000);
+      systemd?.stopping(
+        'stopping: draining in-flight records, committing offsets',
+        config.taskShutdownGracefulTimeoutMs + 2 * config.offsetFlushTimeoutMs + 10_000,
+      );
       if (herderStarted) await herder.stop();
       await worker.stop();
       await rest.close();
@@ -100,15 +130,28 @@ export async function runDistributed(config: WorkerConfig, restSecurity: RestSec
   const releaseTimeoutMs = config.taskShutdownGracefulTimeoutMs + 2 * config.offsetFlushTimeoutMs + 10_000;
   onUncaught(fatalExit(logger, () => shutdown('fatal-error'), releaseTimeoutMs));
 
-  logger.info({ version: VERSION, bootstrapServers: config.bootstrapServers, groupId: d.groupId, workerId, url: d.advertisedUrl }, 'connectd starting in distributed mode');
-  for (const { key, reason } of config.ignoredKeys) logger.warn({ key }, `worker config key ${key} is a Kafka Connect setting that connectd does not apply: ${reason}`);
+  logger.info(
+    { version: VERSION, bootstrapServers: config.bootstrapServers, groupId: d.groupId, workerId, url: d.advertisedUrl },
+    'connectd starting in distributed mode',
+  );
+  for (const { key, reason } of config.ignoredKeys)
+    logger.warn({ key }, `worker config key ${key} is a Kafka Connect setting that connectd does not apply: ${reason}`);
   systemd?.status(`starting: connecting to Kafka (${config.bootstrapServers})`);
   try {
     const unreachable = (err: Error): string => `bootstrap.servers=${config.bootstrapServers}: Kafka not reachable (${err.message})`;
     // The membership topic is never written; its partitions are how members learn their place.
     const admin = new KafkaAdmin({ ...clientConfig, 'client.id': `connectd-${workerId}-setup` });
     try {
-      await startupStep(() => admin.createTopic({ name: d.membershipTopic, partitions: d.membershipPartitions, replicationFactor: d.configReplicationFactor, configs: {} }), unreachable);
+      await startupStep(
+        () =>
+          admin.createTopic({
+            name: d.membershipTopic,
+            partitions: d.membershipPartitions,
+            replicationFactor: d.configReplicationFactor,
+            configs: {},
+          }),
+        unreachable,
+      );
     } finally {
       admin.disconnect();
     }
@@ -116,7 +159,8 @@ export async function runDistributed(config: WorkerConfig, restSecurity: RestSec
     clusterId = await fetchClusterId(config.bootstrapServers, config.kafkaClientDefaults['security.protocol']);
     const address = await startupStep(
       () => rest.listen({ host: config.listener.host, port: config.listener.port }),
-      (err) => `listeners=${config.listener.protocol}://${config.listener.host}:${config.listener.port}: cannot listen for the REST API (${err.message})`,
+      (err) =>
+        `listeners=${config.listener.protocol}://${config.listener.host}:${config.listener.port}: cannot listen for the REST API (${err.message})`,
     );
     logger.info({ rest: address, metrics: `${address}/metrics` }, 'REST API listening');
     herderStarted = true;

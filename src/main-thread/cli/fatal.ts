@@ -33,7 +33,10 @@ export function fatalReport(err: unknown): { code: number; text: string } {
     const recovery = err.corrupt
       ? 'restore it from a backup, or move it aside to start with no committed offsets (source connectors then start from their beginning)'
       : "make it readable and writable by connectd's user, or point offset.storage.file.filename elsewhere";
-    return { code: EXIT_DATA_ERROR, text: `connectd: cannot use the offsets file, not starting: ${err.message}\n  To recover: ${recovery}.\n` };
+    return {
+      code: EXIT_DATA_ERROR,
+      text: `connectd: cannot use the offsets file, not starting: ${err.message}\n  To recover: ${recovery}.\n`,
+    };
   }
   if (err instanceof StartupError) return { code: EXIT_FAILURE, text: `connectd: not starting: ${err.message}\n` };
   const e = err as Error;
@@ -59,7 +62,11 @@ export function onUncaught(onFatal: (err: unknown, origin: string) => void): voi
  * The daemon's fatal path: FATAL through pino, the report on stderr, `release` given at most
  * `releaseTimeoutMs`, then exit. Runs once; a second fatal error during the release only logs.
  */
-export function fatalExit(logger: Logger, release: () => Promise<unknown>, releaseTimeoutMs: number): (err: unknown, origin: string) => void {
+export function fatalExit(
+  logger: Logger,
+  release: () => Promise<unknown>,
+  releaseTimeoutMs: number,
+): (err: unknown, origin: string) => void {
   let exiting = false;
   return (err, origin) => {
     if (exiting) {

@@ -126,8 +126,10 @@ async function main(argv: readonly string[]): Promise<number> {
   if (command === undefined) return usageError('missing command');
   if (command === 'offsets') {
     const [sub, from, to, ...extra] = files;
-    if (sub !== 'import') return usageError(sub === undefined ? 'offsets: missing subcommand (import)' : `offsets: unknown subcommand '${sub}'`);
-    if (from === undefined || to === undefined) return usageError('offsets import: give <kafka-connect-offsets-file> <connectd-offsets-file>');
+    if (sub !== 'import')
+      return usageError(sub === undefined ? 'offsets: missing subcommand (import)' : `offsets: unknown subcommand '${sub}'`);
+    if (from === undefined || to === undefined)
+      return usageError('offsets import: give <kafka-connect-offsets-file> <connectd-offsets-file>');
     if (extra.length > 0) return usageError(`offsets import: unexpected argument '${extra[0]}'`);
     if (Object.keys(overrides).length > 0) return usageError('offsets import: --override does not apply');
     const { runOffsetsImport } = await import('./offsets-import.js');
@@ -138,7 +140,9 @@ async function main(argv: readonly string[]): Promise<number> {
   const [workerFile, ...connectorFiles] = files;
   if (workerFile === undefined) return usageError(`${command}: missing <worker-config>`);
   if (command === 'distributed' && connectorFiles.length > 0) {
-    return usageError('distributed: connectors are not given on the command line; create them through the REST API (POST /connectors) of any worker');
+    return usageError(
+      'distributed: connectors are not given on the command line; create them through the REST API (POST /connectors) of any worker',
+    );
   }
 
   const { checkConfigs, runValidate } = await import('./validate.js');
@@ -157,7 +161,11 @@ async function main(argv: readonly string[]): Promise<number> {
     return runDistributed(config, restSecurity);
   }
   const { runStandalone } = await import('./standalone.js');
-  return runStandalone(config, connectors.map((c) => c.config), restSecurity);
+  return runStandalone(
+    config,
+    connectors.map((c) => c.config),
+    restSecurity,
+  );
 }
 
 function usageError(message: string): number {

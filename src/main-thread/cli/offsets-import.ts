@@ -40,7 +40,10 @@ export async function runOffsetsImport({ from, to, force }: OffsetsImport): Prom
   }
   const existing = [...store.entries()].length;
   if (existing > 0 && !force) {
-    return failed(`${to} already holds ${existing} source offsets: not changed. Give --force to merge the imported offsets into it (an imported partition replaces connectd's offset for it)`, EXIT_FAILURE);
+    return failed(
+      `${to} already holds ${existing} source offsets: not changed. Give --force to merge the imported offsets into it (an imported partition replaces connectd's offset for it)`,
+      EXIT_FAILURE,
+    );
   }
   const entries = new Map<string, string>();
   for (const o of offsets) entries.set(offsetKey(o.connector, connectJson(o.partition)), connectJson(o.offset));

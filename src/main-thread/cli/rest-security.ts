@@ -21,7 +21,11 @@ export async function loadRestSecurity(config: WorkerConfig): Promise<{ security
     try {
       return await readFile(file);
     } catch (err) {
-      problems.push({ name: key, value: file, message: `cannot read: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}` });
+      problems.push({
+        name: key,
+        value: file,
+        message: `cannot read: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`,
+      });
       return null;
     }
   };
@@ -50,7 +54,11 @@ export async function loadRestSecurity(config: WorkerConfig): Promise<{ security
           if (!ca.toString('latin1').includes('-----BEGIN CERTIFICATE-----')) throw new Error('no PEM certificate in it');
           if (security.tls !== undefined) security.tls.ca = ca;
         } catch (err) {
-          problems.push({ name: 'listeners.https.ssl.truststore.location', value: https.truststoreLocation, message: `not usable PEM CA certificates: ${(err as Error).message}` });
+          problems.push({
+            name: 'listeners.https.ssl.truststore.location',
+            value: https.truststoreLocation,
+            message: `not usable PEM CA certificates: ${(err as Error).message}`,
+          });
         }
       }
     }
@@ -61,7 +69,12 @@ export async function loadRestSecurity(config: WorkerConfig): Promise<{ security
     const text = await read('rest.basic.auth.credentials.file', credentialsFile);
     if (text !== null) {
       const users = new Map(Object.entries(parseProperties(text.toString('utf8'))).filter(([user]) => user !== ''));
-      if (users.size === 0) problems.push({ name: 'rest.basic.auth.credentials.file', value: credentialsFile, message: 'no user=password lines: nobody could use the REST API' });
+      if (users.size === 0)
+        problems.push({
+          name: 'rest.basic.auth.credentials.file',
+          value: credentialsFile,
+          message: 'no user=password lines: nobody could use the REST API',
+        });
       else security.basicAuth = users;
     }
   }

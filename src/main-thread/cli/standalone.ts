@@ -25,7 +25,11 @@ import type { RestSecurity } from './rest-security.js';
 import { SystemdNotifier } from './systemd-notify.js';
 
 /** `restSecurity`: the REST API's TLS key and certificate and basic-auth users (see rest-security.ts). */
-export async function runStandalone(config: WorkerConfig, connectorConfigs: Record<string, string>[], restSecurity: RestSecurity = {}): Promise<number> {
+export async function runStandalone(
+  config: WorkerConfig,
+  connectorConfigs: Record<string, string>[],
+  restSecurity: RestSecurity = {},
+): Promise<number> {
   const logger = createLogger(config.logLevel, undefined, { format: config.logFormat });
   // Plugin code's console output reaches the daemon's stdout and stderr beside the logger.
   redactProcessOutput();
@@ -38,14 +42,25 @@ export async function runStandalone(config: WorkerConfig, connectorConfigs: Reco
   const metrics = workerMetrics(worker, herder);
   let health: 'starting' | 'healthy' | 'unhealthy' = 'starting';
   let clusterId: string | null = null;
-  const rest = createRestServer({ herder, loggers, worker, metrics, kafkaClusterId: () => clusterId, health: () => (health === 'healthy' ? worker.kafkaHealth() : health), ...restSecurity });
+  const rest = createRestServer({
+    herder,
+    loggers,
+    worker,
+    metrics,
+    kafkaClusterId: () => clusterId,
+    health: () => (health === 'healthy' ? worker.kafkaHealth() : health),
+    ...restSecurity,
+  });
 
   let stopping: Promise<number> | undefined;
   const shutdown = (signal: string): Promise<number> => {
     stopping ??= (async () => {
       logger.info({ signal }, 'stopping: draining in-flight records and committing offsets');
       // Tasks get the graceful timeout, then offsets and the producer one flush timeout each.
-      systemd?.stopping('stopping: draining in-flight records, committing offsets', config.taskShutdownGracefulTimeoutMs + 2 * config.offsetFlushTimeoutMs + 10_000);
+      systemd?.stopping(
+        'stopping: draining in-flight records, committing offsets',
+        config.taskShutdownGracefulTimeoutMs + 2 * config.offsetFlushTimeoutMs + 10_000,
+      );
       await herder.stop();
       await worker.stop();
       await rest.close();
@@ -65,14 +80,19 @@ export async function runStandalone(config: WorkerConfig, connectorConfigs: Reco
   onUncaught(fatalExit(logger, () => shutdown('fatal-error'), releaseTimeoutMs));
 
   logger.info({ version: VERSION, bootstrapServers: config.bootstrapServers }, 'connectd starting in standalone mode');
-  for (const { key, reason } of config.ignoredKeys) logger.warn({ key }, `worker config key ${key} is a Kafka Connect setting that connectd does not apply: ${reason}`);
+  for (const { key, reason } of config.ignoredKeys)
+    logger.warn({ key }, `worker config key ${key} is a Kafka Connect setting that connectd does not apply: ${reason}`);
   systemd?.status(`starting: connecting to Kafka (${config.bootstrapServers})`);
   try {
-    await startupStep(() => worker.start(), (err) => `bootstrap.servers=${config.bootstrapServers}: Kafka not reachable (${err.message})`);
+    await startupStep(
+      () => worker.start(),
+      (err) => `bootstrap.servers=${config.bootstrapServers}: Kafka not reachable (${err.message})`,
+    );
     clusterId = await fetchClusterId(config.bootstrapServers, config.kafkaClientDefaults['security.protocol']);
     const address = await startupStep(
       () => rest.listen({ host: config.listener.host, port: config.listener.port }),
-      (err) => `listeners=${config.listener.protocol}://${config.listener.host}:${config.listener.port}: cannot listen for the REST API (${err.message})`,
+      (err) =>
+        `listeners=${config.listener.protocol}://${config.listener.host}:${config.listener.port}: cannot listen for the REST API (${err.message})`,
     );
     logger.info({ rest: address, metrics: `${address}/metrics` }, 'REST API listening');
 
@@ -83,7 +103,9 @@ export async function runStandalone(config: WorkerConfig, connectorConfigs: Reco
         if (err instanceof ConfigException) {
           logger.error({ problems: err.problems }, err.message);
           const source = `connector ${connectorConfig.name ?? '(no name)'}`;
-          process.stderr.write(`connectd: invalid configuration, stopping:\n${err.problems.map((p) => `  ${formatProblem({ source, ...p })}\n`).join('')}`);
+          process.stderr.write(
+            `connectd: invalid configuration, stopping:\n${err.problems.map((p) => `  ${formatProblem({ source, ...p })}\n`).join('')}`,
+          );
           await releaseWithin(() => shutdown('config-error'), releaseTimeoutMs, logger);
           return EXIT_INVALID_CONFIG;
         }

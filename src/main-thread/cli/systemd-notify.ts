@@ -45,7 +45,10 @@ export class SystemdNotifier {
     const socketPath = env.NOTIFY_SOCKET;
     if (socketPath === undefined || socketPath === '') return null;
     if (!socketPath.startsWith('/')) {
-      logger?.error({ notifySocket: socketPath }, 'NOTIFY_SOCKET is not a filesystem path (abstract sockets are not supported): systemd will not hear that connectd is ready');
+      logger?.error(
+        { notifySocket: socketPath },
+        'NOTIFY_SOCKET is not a filesystem path (abstract sockets are not supported): systemd will not hear that connectd is ready',
+      );
       return null;
     }
     let unix: UnixDgram;
@@ -64,7 +67,9 @@ export class SystemdNotifier {
 
   /** Sends one notification; false (and a warning, once) when it could not be sent. */
   notify(fields: Readonly<Record<string, string | number>>): boolean {
-    const text = Object.entries(fields).map(([k, v]) => `${k}=${String(v).replace(/\n/g, ' ')}\n`).join('');
+    const text = Object.entries(fields)
+      .map(([k, v]) => `${k}=${String(v).replace(/\n/g, ' ')}\n`)
+      .join('');
     const message = Buffer.from(text);
     let error: Error | undefined;
     try {

@@ -83,11 +83,14 @@ export async function runValidate(opts: ValidateOptions): Promise<number> {
   for (const p of problems) stderr.write(`${formatProblem(p)}\n`);
   if (problems.length > 0 || config === null) {
     const sources = new Set(problems.map((p) => p.source)).size;
-    stderr.write(`connectd validate: ${problems.length} problem${problems.length === 1 ? '' : 's'} in ${sources} source${sources === 1 ? '' : 's'}\n`);
+    stderr.write(
+      `connectd validate: ${problems.length} problem${problems.length === 1 ? '' : 's'} in ${sources} source${sources === 1 ? '' : 's'}\n`,
+    );
     return EXIT_INVALID_CONFIG;
   }
   stdout.write(`${opts.workerFile}: valid worker configuration (${mode}; Kafka ${config.bootstrapServers})\n`);
-  for (const { key, reason } of config.ignoredKeys) stderr.write(`${opts.workerFile}: warning: ${key} is a Kafka Connect setting that connectd does not apply: ${reason}\n`);
+  for (const { key, reason } of config.ignoredKeys)
+    stderr.write(`${opts.workerFile}: warning: ${key} is a Kafka Connect setting that connectd does not apply: ${reason}\n`);
   for (const { file, config: c, version } of connectors) {
     stdout.write(`${file}: valid connector ${c.name} (${c['connector.class']}${version === null ? '' : ` ${version}`})\n`);
   }
@@ -148,7 +151,8 @@ export async function checkConfigs(opts: ValidateOptions): Promise<ConfigCheck> 
     const name = props.name?.trim();
     if (name !== undefined && name !== '') {
       const other = names.get(name);
-      if (other !== undefined) problems.push({ source: file, name: 'name', value: name, message: `a connector of this name is already defined in ${other}` });
+      if (other !== undefined)
+        problems.push({ source: file, name: 'name', value: name, message: `a connector of this name is already defined in ${other}` });
       else names.set(name, file);
     }
   }
@@ -157,7 +161,10 @@ export async function checkConfigs(opts: ValidateOptions): Promise<ConfigCheck> 
   const thread = await validateInWorkerThread({
     pluginPath: [...context.pluginPath],
     workerConverters: { ...context.converterDefaults },
-    connectors: connectors.map(({ resolved }) => ({ config: withWorkerConverters(resolved, context.converterDefaults), overridesConverters: setsConverter(resolved) })),
+    connectors: connectors.map(({ resolved }) => ({
+      config: withWorkerConverters(resolved, context.converterDefaults),
+      overridesConverters: setsConverter(resolved),
+    })),
   });
   const versions: (string | null)[] = [];
   if ('error' in thread) {
@@ -169,7 +176,11 @@ export async function checkConfigs(opts: ValidateOptions): Promise<ConfigCheck> 
       knownSecrets.remember(file, secretValues(written, new Set(result.passwordKeys)));
       for (const p of result.problems) {
         const problem = masked(p, result.passwordKeys);
-        problems.push({ source: file, ...problem, value: written[p.name]?.includes('${') && problem.value !== HIDDEN ? displayValue(p.name, written[p.name]!) : problem.value });
+        problems.push({
+          source: file,
+          ...problem,
+          value: written[p.name]?.includes('${') && problem.value !== HIDDEN ? displayValue(p.name, written[p.name]!) : problem.value,
+        });
       }
       versions.push(result.version);
     });
@@ -177,7 +188,13 @@ export async function checkConfigs(opts: ValidateOptions): Promise<ConfigCheck> 
   // Worker problems first (file, environment, command line), then each connector file in order.
   const rank = (p: ReportedProblem): number => opts.connectorFiles.indexOf(p.source) + 1;
   problems.sort((a, b) => rank(a) - rank(b));
-  return { problems, config, connectors: connectors.map(({ file, config: c }, i) => ({ file, config: c, version: versions[i] ?? null })), restSecurity, mode };
+  return {
+    problems,
+    config,
+    connectors: connectors.map(({ file, config: c }, i) => ({ file, config: c, version: versions[i] ?? null })),
+    restSecurity,
+    mode,
+  };
 }
 
 async function validateWorker(
@@ -193,9 +210,11 @@ async function validateWorker(
     mode = opts.mode ?? inferredMode(layered.props);
     config = parseWorkerConfig(layered.props, mode, path.dirname(path.resolve(opts.workerFile)), layered.origins);
   } catch (err) {
-    if (err instanceof ConfigFileError) problems.push({ source: opts.workerFile, name: null, value: null, message: err.message.slice(opts.workerFile.length + 2) });
+    if (err instanceof ConfigFileError)
+      problems.push({ source: opts.workerFile, name: null, value: null, message: err.message.slice(opts.workerFile.length + 2) });
     else if (err instanceof WorkerConfigException) {
-      for (const p of err.problems) problems.push({ source: p.source ?? opts.workerFile, name: p.name, value: p.value, message: p.message });
+      for (const p of err.problems)
+        problems.push({ source: p.source ?? opts.workerFile, name: p.name, value: p.value, message: p.message });
     } else throw err;
   }
   const context = config ?? lenientContext(layered, opts.workerFile);
@@ -210,7 +229,8 @@ async function validateWorker(
 export async function pluginPathProblems(pluginPath: readonly string[]): Promise<ThreadProblem[]> {
   const problems: ThreadProblem[] = [];
   for (const entry of pluginPath) {
-    if ((await stat(entry).catch(() => null)) === null) problems.push({ name: 'plugin.path', value: pluginPath.join(','), message: `${entry} does not exist` });
+    if ((await stat(entry).catch(() => null)) === null)
+      problems.push({ name: 'plugin.path', value: pluginPath.join(','), message: `${entry} does not exist` });
   }
   return problems;
 }
@@ -223,12 +243,19 @@ function lenientContext(layered: LayeredWorkerConfig, workerFile: string): Worke
   const converterDefaults: Record<string, string> = {};
   for (const [k, v] of Object.entries(props)) if (/^(key|value)\.converter(\.|$)/.test(k)) converterDefaults[k] = v;
   return {
-    pluginPath: (props['plugin.path'] ?? '').split(',').map((p) => p.trim()).filter((p) => p !== '').map((p) => path.resolve(baseDir, p)),
+    pluginPath: (props['plugin.path'] ?? '')
+      .split(',')
+      .map((p) => p.trim())
+      .filter((p) => p !== '')
+      .map((p) => path.resolve(baseDir, p)),
     configProviders: [],
     configProviderClasses: {},
     configProviderParams: {},
     // Its absolute entries, so a file connector is not refused for the worker config's other faults.
-    allowedPaths: (props['allowed.paths'] ?? '').split(',').map((p) => p.trim()).filter((p) => path.isAbsolute(p)),
+    allowedPaths: (props['allowed.paths'] ?? '')
+      .split(',')
+      .map((p) => p.trim())
+      .filter((p) => path.isAbsolute(p)),
     topicCreationEnable: props['topic.creation.enable']?.trim().toLowerCase() !== 'false',
     clientOverridePolicy: policy !== undefined && OVERRIDE_POLICIES.includes(policy) ? policy : 'All',
     clientOverrideDestinationEnable: props['connector.client.config.override.destination.enable']?.trim().toLowerCase() !== 'false',
@@ -236,7 +263,8 @@ function lenientContext(layered: LayeredWorkerConfig, workerFile: string): Worke
   };
 }
 
-const setsConverter = (config: Readonly<Record<string, string>>): boolean => Object.keys(config).some((k) => /^(key|value)\.converter(\.|$)/.test(k));
+const setsConverter = (config: Readonly<Record<string, string>>): boolean =>
+  Object.keys(config).some((k) => /^(key|value)\.converter(\.|$)/.test(k));
 
 /** The connector config with the worker's converter settings for the converters it does not name (as the Herder does). */
 function withWorkerConverters(config: Record<string, string>, defaults: Readonly<Record<string, string>>): Record<string, string> {
@@ -264,8 +292,13 @@ function validateInWorkerThread(input: ValidateThreadInput): Promise<ValidateThr
       // Plugin modules may have left timers or handles behind; the answer is all that is needed.
       void worker.terminate();
     };
-    const timer = setTimeout(() => finish({ error: `no answer within ${THREAD_TIMEOUT_MS / 1000} s (a plugin module hangs while loading?)` }), THREAD_TIMEOUT_MS);
-    worker.once('message', (message: { ok?: ValidateThreadOutput; error?: string }) => finish(message.ok ?? { error: message.error ?? 'no result' }));
+    const timer = setTimeout(
+      () => finish({ error: `no answer within ${THREAD_TIMEOUT_MS / 1000} s (a plugin module hangs while loading?)` }),
+      THREAD_TIMEOUT_MS,
+    );
+    worker.once('message', (message: { ok?: ValidateThreadOutput; error?: string }) =>
+      finish(message.ok ?? { error: message.error ?? 'no result' }),
+    );
     worker.once('error', (err) => finish({ error: err.stack ?? err.message }));
     worker.once('exit', (code) => finish({ error: `the validation thread exited (code ${code}) without an answer` }));
   });

@@ -57,7 +57,8 @@ function flatten(obj: Record<string, unknown>, prefix: string, file: string): Re
     const key = prefix + k;
     if (isObject(v)) Object.assign(out, flatten(v, `${key}.`, file));
     else if (Array.isArray(v)) {
-      if (!v.every((item) => ['string', 'number', 'boolean'].includes(typeof item))) throw new ConfigFileError(file, `${key}: a list may hold only strings, numbers and booleans`);
+      if (!v.every((item) => ['string', 'number', 'boolean'].includes(typeof item)))
+        throw new ConfigFileError(file, `${key}: a list may hold only strings, numbers and booleans`);
       out[key] = v.map(String).join(',');
     } else if (v === null) throw new ConfigFileError(file, `${key}: null is not a value (leave the key out for its default)`);
     else if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out[key] = String(v);

@@ -54,7 +54,7 @@ export function configHelpText(width = 100): string {
     out.push('');
   }
   out.push(
-    'Passed through: producer.* and consumer.* (librdkafka settings of the producers and of sink tasks\'',
+    "Passed through: producer.* and consumer.* (librdkafka settings of the producers and of sink tasks'",
     'consumers; consumer.max.poll.records is applied by connectd), key.converter.* and value.converter.*',
     '(converter settings). Kafka security settings (security.protocol, sasl.*, ssl.*) go unprefixed,',
     'in Java or librdkafka spelling; Java-only forms are translated (sasl.jaas.config, JKS-free',

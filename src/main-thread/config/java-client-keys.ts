@@ -42,7 +42,7 @@ const socketBuffer = (name: string): JavaClientKey => ({
 
 const JAVA_MACHINERY = "a setting of the Java client's own machinery, which librdkafka does not have";
 const METRICS = "the Java client's JMX/telemetry metrics; connectd's clients report through /metrics";
-const SERIALIZERS = 'Kafka Connect sets the (de)serializers itself: record keys and values are the bytes of the connector\'s converters';
+const SERIALIZERS = "Kafka Connect sets the (de)serializers itself: record keys and values are the bytes of the connector's converters";
 
 /** Settings both clients take. */
 const COMMON: Readonly<Record<string, JavaClientKey>> = {
@@ -59,7 +59,9 @@ const COMMON: Readonly<Record<string, JavaClientKey>> = {
   'socket.connection.setup.timeout.ms': same('socket.connection.setup.timeout.ms'),
   'send.buffer.bytes': socketBuffer('socket.send.buffer.bytes'),
   'receive.buffer.bytes': socketBuffer('socket.receive.buffer.bytes'),
-  'socket.connection.setup.timeout.max.ms': { ignored: `${JAVA_MACHINERY} (librdkafka bounds each connection attempt by socket.connection.setup.timeout.ms)` },
+  'socket.connection.setup.timeout.max.ms': {
+    ignored: `${JAVA_MACHINERY} (librdkafka bounds each connection attempt by socket.connection.setup.timeout.ms)`,
+  },
   'interceptor.classes': { refused: 'Java interceptor classes cannot run in librdkafka: remove it (connectors can use SMTs)' },
   'metric.reporters': { ignored: METRICS },
   'metrics.num.samples': { ignored: METRICS },
@@ -79,7 +81,11 @@ const PRODUCER: Readonly<Record<string, JavaClientKey>> = {
   'batch.size': same('batch.size'),
   'compression.type': { librdkafka: 'compression.type', value: (text) => oneOf(text, ['none', 'gzip', 'snappy', 'lz4', 'zstd']) },
   'max.request.size': same('message.max.bytes'),
-  'buffer.memory': { librdkafka: 'queue.buffering.max.kbytes', value: (text) => String(Math.max(1, Math.ceil(bytes(text) / 1024))), valueNote: 'bytes → KiB, rounded up' },
+  'buffer.memory': {
+    librdkafka: 'queue.buffering.max.kbytes',
+    value: (text) => String(Math.max(1, Math.ceil(bytes(text) / 1024))),
+    valueNote: 'bytes → KiB, rounded up',
+  },
   'delivery.timeout.ms': same('delivery.timeout.ms'),
   'request.timeout.ms': same('request.timeout.ms'),
   retries: same('retries'),
@@ -87,15 +93,27 @@ const PRODUCER: Readonly<Record<string, JavaClientKey>> = {
   'max.in.flight.requests.per.connection': same('max.in.flight.requests.per.connection'),
   'transactional.id': same('transactional.id'),
   'transaction.timeout.ms': same('transaction.timeout.ms'),
-  'max.block.ms': { ignored: "connectd never blocks on the producer's buffer: a source task waits on its in-flight bound (task.max.inflight.records / task.max.inflight.bytes) instead" },
+  'max.block.ms': {
+    ignored:
+      "connectd never blocks on the producer's buffer: a source task waits on its in-flight bound (task.max.inflight.records / task.max.inflight.bytes) instead",
+  },
   'key.serializer': { ignored: SERIALIZERS },
   'value.serializer': { ignored: SERIALIZERS },
   'metadata.max.idle.ms': { ignored: JAVA_MACHINERY },
-  'compression.gzip.level': { ignored: "Java's per-codec level; librdkafka has one compression.level for the codec in use: set that instead" },
-  'compression.lz4.level': { ignored: "Java's per-codec level; librdkafka has one compression.level for the codec in use: set that instead" },
-  'compression.zstd.level': { ignored: "Java's per-codec level; librdkafka has one compression.level for the codec in use: set that instead" },
+  'compression.gzip.level': {
+    ignored: "Java's per-codec level; librdkafka has one compression.level for the codec in use: set that instead",
+  },
+  'compression.lz4.level': {
+    ignored: "Java's per-codec level; librdkafka has one compression.level for the codec in use: set that instead",
+  },
+  'compression.zstd.level': {
+    ignored: "Java's per-codec level; librdkafka has one compression.level for the codec in use: set that instead",
+  },
   // Ignoring a partitioner would move records to other partitions than the user asked for.
-  'partitioner.class': { refused: "a Java class; librdkafka cannot load it: set librdkafka's partitioner instead (murmur2_random hashes keys as Java's default partitioner does)" },
+  'partitioner.class': {
+    refused:
+      "a Java class; librdkafka cannot load it: set librdkafka's partitioner instead (murmur2_random hashes keys as Java's default partitioner does)",
+  },
   'partitioner.ignore.keys': { refused: "Java's built-in partitioner setting: set librdkafka's partitioner instead (random ignores keys)" },
   'partitioner.adaptive.partitioning.enable': { ignored: "Java's built-in partitioner tuning; librdkafka's partitioner has none" },
   'partitioner.availability.timeout.ms': { ignored: "Java's built-in partitioner tuning; librdkafka's partitioner has none" },
@@ -127,7 +145,11 @@ const CONSUMER: Readonly<Record<string, JavaClientKey>> = {
   'auto.commit.interval.ms': same('auto.commit.interval.ms'),
   'check.crcs': same('check.crcs'),
   'allow.auto.create.topics': same('allow.auto.create.topics'),
-  'partition.assignment.strategy': { librdkafka: 'partition.assignment.strategy', value: (text) => assignors(text), valueNote: 'RangeAssignor → range, RoundRobinAssignor → roundrobin, CooperativeStickyAssignor → cooperative-sticky' },
+  'partition.assignment.strategy': {
+    librdkafka: 'partition.assignment.strategy',
+    value: (text) => assignors(text),
+    valueNote: 'RangeAssignor → range, RoundRobinAssignor → roundrobin, CooperativeStickyAssignor → cooperative-sticky',
+  },
   // Java's consumer request timeout; librdkafka's request.timeout.ms is a producer setting.
   'request.timeout.ms': same('socket.timeout.ms'),
   // Not a librdkafka setting: connectd hands sink tasks at most this many records per batch itself.
@@ -139,7 +161,10 @@ const CONSUMER: Readonly<Record<string, JavaClientKey>> = {
 };
 
 /** The Java names connectd understands, by client. */
-export const JAVA_CLIENT_KEYS: Readonly<Record<ClientKind, Readonly<Record<string, JavaClientKey>>>> = { producer: PRODUCER, consumer: CONSUMER };
+export const JAVA_CLIENT_KEYS: Readonly<Record<ClientKind, Readonly<Record<string, JavaClientKey>>>> = {
+  producer: PRODUCER,
+  consumer: CONSUMER,
+};
 
 /**
  * librdkafka's properties (global and topic) in the bundled librdkafka's CONFIGURATION.md, but
@@ -354,7 +379,10 @@ export function translateClientKeys(props: Readonly<Record<string, string>>, kin
     }
     const target = entry?.librdkafka ?? (LIBRDKAFKA_KEYS.has(key) ? key : undefined);
     if (target === undefined) {
-      problem(key, `unknown Kafka ${kind} setting: neither a Java client name connectd translates nor a librdkafka property (the README lists both)`);
+      problem(
+        key,
+        `unknown Kafka ${kind} setting: neither a Java client name connectd translates nor a librdkafka property (the README lists both)`,
+      );
       continue;
     }
     // Two spellings of one librdkafka setting (max.request.size and message.max.bytes): librdkafka
@@ -397,21 +425,32 @@ function offsetReset(text: string): string {
   const value = text.trim().toLowerCase();
   // Java's none fails the consumer where the group has no offset; librdkafka's error does.
   if (value === 'none') return 'error';
-  if (value.startsWith('by_duration:')) throw new Error("librdkafka has no by_duration reset: use earliest or latest (or reset the group's offsets with PATCH /connectors/<name>/offsets)");
+  if (value.startsWith('by_duration:'))
+    throw new Error(
+      "librdkafka has no by_duration reset: use earliest or latest (or reset the group's offsets with PATCH /connectors/<name>/offsets)",
+    );
   return oneOf(value, ['earliest', 'latest', 'smallest', 'largest', 'beginning', 'end', 'error']);
 }
 
 function assignors(text: string): string {
-  const names = text.split(',').map((n) => n.trim()).filter((n) => n !== '');
+  const names = text
+    .split(',')
+    .map((n) => n.trim())
+    .filter((n) => n !== '');
   if (names.length === 0) throw new Error('must name at least one assignor');
-  return names.map((name) => {
-    const simple = name.slice(name.lastIndexOf('.') + 1);
-    const translated = ASSIGNORS[simple];
-    if (translated !== undefined && (simple === name || name === `org.apache.kafka.clients.consumer.${simple}`)) return translated;
-    if (['range', 'roundrobin', 'cooperative-sticky'].includes(name)) return name;
-    if (simple === 'StickyAssignor') throw new Error('librdkafka has no eager sticky assignor: use CooperativeStickyAssignor (cooperative-sticky)');
-    throw new Error(`${name} is not an assignor librdkafka has (RangeAssignor, RoundRobinAssignor, CooperativeStickyAssignor, or librdkafka's range, roundrobin, cooperative-sticky)`);
-  }).join(',');
+  return names
+    .map((name) => {
+      const simple = name.slice(name.lastIndexOf('.') + 1);
+      const translated = ASSIGNORS[simple];
+      if (translated !== undefined && (simple === name || name === `org.apache.kafka.clients.consumer.${simple}`)) return translated;
+      if (['range', 'roundrobin', 'cooperative-sticky'].includes(name)) return name;
+      if (simple === 'StickyAssignor')
+        throw new Error('librdkafka has no eager sticky assignor: use CooperativeStickyAssignor (cooperative-sticky)');
+      throw new Error(
+        `${name} is not an assignor librdkafka has (RangeAssignor, RoundRobinAssignor, CooperativeStickyAssignor, or librdkafka's range, roundrobin, cooperative-sticky)`,
+      );
+    })
+    .join(',');
 }
 
 /** The README's table of Java names (generated, checked by test/unit/config/java-client-keys.test.ts). */
@@ -422,11 +461,15 @@ export function javaClientKeysMarkdown(): string {
     const producer = Object.hasOwn(PRODUCER, key) ? PRODUCER[key] : undefined;
     const consumer = Object.hasOwn(CONSUMER, key) ? CONSUMER[key] : undefined;
     const describe = (entry: JavaClientKey): string =>
-      entry.refused !== undefined ? `refused: ${entry.refused}`
-      : entry.ignored !== undefined ? `ignored with a warning: ${entry.ignored}`
-      : key === 'max.poll.records' ? 'applied by connectd (not a librdkafka setting)'
-      : `\`${entry.librdkafka!}\`${entry.valueNote === undefined ? '' : ` (${entry.valueNote})`}`;
-    if (producer !== undefined && consumer !== undefined && describe(producer) === describe(consumer)) rows.push(`| \`${key}\` | both | ${describe(producer)} |`);
+      entry.refused !== undefined
+        ? `refused: ${entry.refused}`
+        : entry.ignored !== undefined
+          ? `ignored with a warning: ${entry.ignored}`
+          : key === 'max.poll.records'
+            ? 'applied by connectd (not a librdkafka setting)'
+            : `\`${entry.librdkafka!}\`${entry.valueNote === undefined ? '' : ` (${entry.valueNote})`}`;
+    if (producer !== undefined && consumer !== undefined && describe(producer) === describe(consumer))
+      rows.push(`| \`${key}\` | both | ${describe(producer)} |`);
     else {
       if (producer !== undefined) rows.push(`| \`${key}\` | producer | ${describe(producer)} |`);
       if (consumer !== undefined) rows.push(`| \`${key}\` | consumer | ${describe(consumer)} |`);

@@ -46,7 +46,9 @@ export const IGNORED_WORKER_KEYS: Readonly<Record<string, IgnoredWorkerKey>> = {
   'metrics.num.samples': { reason: JMX },
   'metrics.recording.level': { reason: JMX },
   'metric.reporters': { reason: JMX },
-  'plugin.discovery': { reason: 'connectd loads JavaScript plugins from plugin.path by their exports; there is no ServiceLoader manifest to scan' },
+  'plugin.discovery': {
+    reason: 'connectd loads JavaScript plugins from plugin.path by their exports; there is no ServiceLoader manifest to scan',
+  },
   'header.converter.plugin.version': { reason: 'connectd has one version of each plugin (the one on plugin.path or built in)' },
   'key.converter.plugin.version': { reason: 'connectd has one version of each plugin (the one on plugin.path or built in)' },
   'value.converter.plugin.version': { reason: 'connectd has one version of each plugin (the one on plugin.path or built in)' },
@@ -63,10 +65,21 @@ export const IGNORED_WORKER_KEYS: Readonly<Record<string, IgnoredWorkerKey>> = {
         ? 'BasicAuthSecurityRestExtension does not run in connectd, and ignoring it would leave the REST API without authentication: remove it and set rest.basic.auth.credentials.file to a file of user=password lines (the PropertyFileLoginModule file of your JAAS config)'
         : undefined,
   },
-  'worker.sync.timeout.ms': { reason: "connectd's distributed herder has no separate config-topic sync timeout: a worker that cannot catch up with the config topic rejoins the group" },
-  'worker.unsync.backoff.ms': { reason: "connectd's distributed herder has no separate config-topic sync timeout: a worker that cannot catch up with the config topic rejoins the group" },
-  'connect.protocol': { reason: "connectd's workers assign connectors and tasks with their own protocol over a Kafka consumer group (docs/design/2026-11-25-distributed-mode.md), whatever this says" },
-  'scheduled.rebalance.max.delay.ms': { reason: 'connectd reassigns the units of a departed worker at once; it has no delayed reassignment' },
+  'worker.sync.timeout.ms': {
+    reason:
+      "connectd's distributed herder has no separate config-topic sync timeout: a worker that cannot catch up with the config topic rejoins the group",
+  },
+  'worker.unsync.backoff.ms': {
+    reason:
+      "connectd's distributed herder has no separate config-topic sync timeout: a worker that cannot catch up with the config topic rejoins the group",
+  },
+  'connect.protocol': {
+    reason:
+      "connectd's workers assign connectors and tasks with their own protocol over a Kafka consumer group (docs/design/2026-11-25-distributed-mode.md), whatever this says",
+  },
+  'scheduled.rebalance.max.delay.ms': {
+    reason: 'connectd reassigns the units of a departed worker at once; it has no delayed reassignment',
+  },
   'inter.worker.key.ttl.ms': { reason: INTER_WORKER },
   'inter.worker.key.generation.algorithm': { reason: INTER_WORKER },
   'inter.worker.key.size': { reason: INTER_WORKER },
@@ -86,14 +99,18 @@ export const IGNORED_WORKER_KEYS: Readonly<Record<string, IgnoredWorkerKey>> = {
  * client is librdkafka's and takes the worker's bootstrap and security settings.
  */
 export const IGNORED_WORKER_PREFIXES: Readonly<Record<string, IgnoredWorkerKey>> = {
-  'admin.': { reason: "a setting of Kafka Connect's Java admin client; connectd's admin client uses bootstrap.servers and the worker's security settings" },
+  'admin.': {
+    reason:
+      "a setting of Kafka Connect's Java admin client; connectd's admin client uses bootstrap.servers and the worker's security settings",
+  },
 };
 
 /** How connectd treats a Kafka Connect worker key it does not implement, or undefined for any other key. */
 export function ignoredWorkerKey(key: string): IgnoredWorkerKey | undefined {
   const exact = IGNORED_WORKER_KEYS[key];
   if (exact !== undefined) return exact;
-  for (const [prefix, entry] of Object.entries(IGNORED_WORKER_PREFIXES)) if (key.startsWith(prefix) && key.length > prefix.length) return entry;
+  for (const [prefix, entry] of Object.entries(IGNORED_WORKER_PREFIXES))
+    if (key.startsWith(prefix) && key.length > prefix.length) return entry;
   return undefined;
 }
 
@@ -104,6 +121,9 @@ export function ignoredWorkerKeysMarkdown(): string {
     ...Object.entries(IGNORED_WORKER_PREFIXES).map(([prefix, entry]) => [`\`${prefix}*\``, entry]),
   ] as [string, IgnoredWorkerKey][];
   const lines = ['| Kafka Connect key | what connectd does |', '|---|---|'];
-  for (const [key, entry] of rows) lines.push(`| ${key} | ${entry.refuse === undefined ? 'accepted, ignored with a warning' : 'refused where it asks for more (see why), else ignored'}: ${entry.reason.replaceAll('|', '\\|')} |`);
+  for (const [key, entry] of rows)
+    lines.push(
+      `| ${key} | ${entry.refuse === undefined ? 'accepted, ignored with a warning' : 'refused where it asks for more (see why), else ignored'}: ${entry.reason.replaceAll('|', '\\|')} |`,
+    );
   return `${lines.join('\n')}\n`;
 }

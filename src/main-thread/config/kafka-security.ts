@@ -80,11 +80,13 @@ export const LIBRDKAFKA_SECURITY_KEYS: ReadonlySet<string> = new Set([
   'sasl.oauthbearer.metadata.authentication.type',
 ]);
 
-const TLS_VERSIONS = 'librdkafka negotiates the highest TLS version both sides support; remove it (OpenSSL configuration can restrict versions)';
+const TLS_VERSIONS =
+  'librdkafka negotiates the highest TLS version both sides support; remove it (OpenSSL configuration can restrict versions)';
 const JCA = 'a Java (JCA) setting; librdkafka uses OpenSSL: remove it';
 const JAVA_CLASS = 'a Java class; librdkafka cannot load it: remove it';
 const TOKEN_REFRESH = 'librdkafka refreshes OAUTHBEARER tokens by itself and has no such setting: remove it';
-const KERBEROS_RENEW = 'librdkafka renews Kerberos tickets by running sasl.kerberos.kinit.cmd every sasl.kerberos.min.time.before.relogin ms: remove it';
+const KERBEROS_RENEW =
+  'librdkafka renews Kerberos tickets by running sasl.kerberos.kinit.cmd every sasl.kerberos.min.time.before.relogin ms: remove it';
 
 /** Java client settings with no librdkafka equivalent, and what to do about each. */
 const JAVA_ONLY: Readonly<Record<string, string>> = {
@@ -136,8 +138,14 @@ function isJavaDefault(key: string, value: string): boolean {
   const javaDefault = JAVA_DEFAULTS[key];
   if (javaDefault === undefined) return false;
   const norm = (v: string): string => {
-    const items = v.split(',').map((x) => x.trim().toLowerCase()).filter((x) => x !== '');
-    return items.map((x) => (x !== '' && Number.isFinite(Number(x)) ? String(Number(x)) : x)).sort().join(',');
+    const items = v
+      .split(',')
+      .map((x) => x.trim().toLowerCase())
+      .filter((x) => x !== '');
+    return items
+      .map((x) => (x !== '' && Number.isFinite(Number(x)) ? String(Number(x)) : x))
+      .sort()
+      .join(',');
   };
   return norm(value) === norm(javaDefault);
 }
@@ -192,9 +200,18 @@ export function translateSecurity(props: Readonly<Record<string, string>>, keyPr
   for (const [key, value] of Object.entries(props)) {
     if (!isSecurityKey(key) || JAVA_TRANSLATED.has(key)) continue;
     const javaOnly = JAVA_ONLY[key];
-    if (javaOnly !== undefined && isJavaDefault(key, value)) ignored.push({ key: keyPrefix + key, reason: `Java's default value; ${javaOnly.replace(/: remove it.*$/, '').replace(/; remove it.*$/, '')}, which does what this default asks` });
-    else if (javaOnly !== undefined) problem(key, `not supported${JAVA_DEFAULTS[key] === undefined ? '' : ` (only Java's default, ${JAVA_DEFAULTS[key]}, is accepted)`}: ${javaOnly}`);
-    else if (!LIBRDKAFKA_SECURITY_KEYS.has(key)) problem(key, 'unknown Kafka client security setting (neither a Java client nor a librdkafka name)');
+    if (javaOnly !== undefined && isJavaDefault(key, value))
+      ignored.push({
+        key: keyPrefix + key,
+        reason: `Java's default value; ${javaOnly.replace(/: remove it.*$/, '').replace(/; remove it.*$/, '')}, which does what this default asks`,
+      });
+    else if (javaOnly !== undefined)
+      problem(
+        key,
+        `not supported${JAVA_DEFAULTS[key] === undefined ? '' : ` (only Java's default, ${JAVA_DEFAULTS[key]}, is accepted)`}: ${javaOnly}`,
+      );
+    else if (!LIBRDKAFKA_SECURITY_KEYS.has(key))
+      problem(key, 'unknown Kafka client security setting (neither a Java client nor a librdkafka name)');
     else if (key === 'security.protocol') {
       const upper = value.trim().toUpperCase();
       if (SECURITY_PROTOCOLS.includes(upper)) config[key] = upper.toLowerCase();
@@ -208,11 +225,17 @@ export function translateSecurity(props: Readonly<Record<string, string>>, keyPr
       // Java turns host name verification off with an empty value; librdkafka with `none`.
       if (algorithm === '' || algorithm === 'none') config[key] = 'none';
       else if (algorithm === 'https') config[key] = 'https';
-      else problem(key, "must be https, or empty (or none) to turn host name verification off");
+      else problem(key, 'must be https, or empty (or none) to turn host name verification off');
     } else if (key === 'ssl.cipher.suites' && /(^|[,:\s])TLS_|_WITH_/.test(value)) {
-      problem(key, 'Java (IANA) cipher suite names; librdkafka takes an OpenSSL cipher list, e.g. ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-AES256-GCM-SHA384');
+      problem(
+        key,
+        'Java (IANA) cipher suite names; librdkafka takes an OpenSSL cipher list, e.g. ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-AES256-GCM-SHA384',
+      );
     } else if (key === 'sasl.kerberos.kinit.cmd' && !/\s/.test(value.trim())) {
-      problem(key, 'Java gives the path of kinit; librdkafka a whole command line (its default runs kinit from PATH with sasl.kerberos.keytab and sasl.kerberos.principal): remove it or give the command');
+      problem(
+        key,
+        'Java gives the path of kinit; librdkafka a whole command line (its default runs kinit from PATH with sasl.kerberos.keytab and sasl.kerberos.principal): remove it or give the command',
+      );
     } else if (key !== 'ssl.keystore.location' && key !== 'ssl.keystore.password') config[key] = value;
   }
 
@@ -222,7 +245,11 @@ export function translateSecurity(props: Readonly<Record<string, string>>, keyPr
   const handler = get('sasl.login.callback.handler.class');
   if (handler !== undefined) {
     if (OIDC_LOGIN_HANDLERS.has(handler.trim())) config['sasl.oauthbearer.method'] = 'oidc';
-    else problem('sasl.login.callback.handler.class', `not supported: ${JAVA_CLASS} (Java's OAuthBearerLoginCallbackHandler is understood as librdkafka's oidc method)`);
+    else
+      problem(
+        'sasl.login.callback.handler.class',
+        `not supported: ${JAVA_CLASS} (Java's OAuthBearerLoginCallbackHandler is understood as librdkafka's oidc method)`,
+      );
   }
   const jaas = get('sasl.jaas.config');
   if (jaas !== undefined) translateJaas(jaas, config, problem);
@@ -243,8 +270,10 @@ function translateKeystore(props: Readonly<Record<string, string>>, config: Reco
     return;
   }
   if (type === 'JKS' && (location !== undefined || typeText !== undefined)) {
-    problem(typeText !== undefined ? 'ssl.keystore.type' : 'ssl.keystore.location',
-      'librdkafka cannot read JKS keystores: convert it (keytool -importkeystore -srckeystore ks.jks -destkeystore ks.p12 -deststoretype PKCS12) and set ssl.keystore.type=PKCS12');
+    problem(
+      typeText !== undefined ? 'ssl.keystore.type' : 'ssl.keystore.location',
+      'librdkafka cannot read JKS keystores: convert it (keytool -importkeystore -srckeystore ks.jks -destkeystore ks.p12 -deststoretype PKCS12) and set ssl.keystore.type=PKCS12',
+    );
     return;
   }
   if (type === 'PKCS12') {
@@ -260,7 +289,11 @@ function translateKeystore(props: Readonly<Record<string, string>>, config: Reco
     config['ssl.certificate.location'] = location;
     config['ssl.key.location'] = location;
   }
-  if (password !== undefined) problem('ssl.keystore.password', 'a PEM keystore has no store password (as in Java): give the private key password as ssl.key.password');
+  if (password !== undefined)
+    problem(
+      'ssl.keystore.password',
+      'a PEM keystore has no store password (as in Java): give the private key password as ssl.key.password',
+    );
   const key = props['ssl.keystore.key'];
   const chain = props['ssl.keystore.certificate.chain'];
   if (key !== undefined) config['ssl.key.pem'] = key;
@@ -274,8 +307,10 @@ function translateTruststore(props: Readonly<Record<string, string>>, config: Re
   const type = (typeText ?? (certificates !== undefined ? 'PEM' : 'JKS')).trim().toUpperCase();
   if (type !== 'PEM') {
     if (location !== undefined || typeText !== undefined) {
-      problem(location !== undefined ? 'ssl.truststore.location' : 'ssl.truststore.type',
-        `librdkafka cannot read ${type} truststores: export the CA certificates as PEM (keytool -exportcert -rfc -alias <ca> -keystore <truststore> > ca.pem) and set ssl.truststore.type=PEM with ssl.truststore.location=ca.pem (or librdkafka's ssl.ca.location)`);
+      problem(
+        location !== undefined ? 'ssl.truststore.location' : 'ssl.truststore.type',
+        `librdkafka cannot read ${type} truststores: export the CA certificates as PEM (keytool -exportcert -rfc -alias <ca> -keystore <truststore> > ca.pem) and set ssl.truststore.type=PEM with ssl.truststore.location=ca.pem (or librdkafka's ssl.ca.location)`,
+      );
     }
   } else {
     if (location !== undefined) config['ssl.ca.location'] = location;
@@ -364,10 +399,13 @@ function translateJaas(text: string, config: Record<string, string>, problem: Pr
       config['sasl.oauthbearer.method'] = 'oidc';
     }
   } else {
-    fail(`login module ${loginModule} is not supported (supported: PlainLoginModule, ScramLoginModule, Krb5LoginModule, OAuthBearerLoginModule)`);
+    fail(
+      `login module ${loginModule} is not supported (supported: PlainLoginModule, ScramLoginModule, Krb5LoginModule, OAuthBearerLoginModule)`,
+    );
     return;
   }
-  if (options.size > 0) fail(`option${options.size > 1 ? 's' : ''} ${[...options.keys()].join(', ')} of ${loginModule} not supported by librdkafka`);
+  if (options.size > 0)
+    fail(`option${options.size > 1 ? 's' : ''} ${[...options.keys()].join(', ')} of ${loginModule} not supported by librdkafka`);
 }
 
 /**

@@ -95,7 +95,11 @@ export function maskConfig(passwordKeys: ReadonlySet<string>, config: Readonly<R
  * secret key, `postgres://u:[hidden]@h/db` for a URL. A value changed anywhere else is taken as
  * given, so a URL whose host changes needs its password again.
  */
-export function unmaskConfig(passwordKeys: ReadonlySet<string>, stored: Readonly<Record<string, string>>, config: Record<string, string>): Record<string, string> {
+export function unmaskConfig(
+  passwordKeys: ReadonlySet<string>,
+  stored: Readonly<Record<string, string>>,
+  config: Record<string, string>,
+): Record<string, string> {
   const out = { ...config };
   for (const [k, v] of Object.entries(out)) {
     const before = stored[k];
@@ -219,7 +223,10 @@ export class SecretValues {
       }
     }
     // Longest first, so that a secret containing another is replaced whole.
-    const alternatives = [...forms].filter((f) => f.length >= MIN_REDACTED_LENGTH).sort((a, b) => b.length - a.length).map(escapeRegExp);
+    const alternatives = [...forms]
+      .filter((f) => f.length >= MIN_REDACTED_LENGTH)
+      .sort((a, b) => b.length - a.length)
+      .map(escapeRegExp);
     this.#pattern = alternatives.length === 0 ? null : new RegExp(alternatives.join('|'), 'g');
     this.#dirty = false;
     return this.#pattern;
@@ -240,7 +247,8 @@ export function maskSecrets(value: unknown, depth = 3): unknown {
   if (proto !== Object.prototype && proto !== null) return value;
   let masked: Record<string, unknown> | undefined;
   for (const [k, v] of Object.entries(value)) {
-    const replacement = isSecretKey(k) && v !== null && v !== undefined ? HIDDEN : typeof v === 'string' ? maskUrlSecrets(v) : maskSecrets(v, depth - 1);
+    const replacement =
+      isSecretKey(k) && v !== null && v !== undefined ? HIDDEN : typeof v === 'string' ? maskUrlSecrets(v) : maskSecrets(v, depth - 1);
     if (replacement !== v) {
       masked ??= { ...(value as Record<string, unknown>) };
       masked[k] = replacement;

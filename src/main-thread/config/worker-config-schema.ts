@@ -7,7 +7,8 @@
  */
 import os from 'node:os';
 
-export type WorkerConfigGroup = 'Kafka' | 'Converters' | 'Offsets' | 'Distributed' | 'Connectors and tasks' | 'Paths' | 'Config providers' | 'REST' | 'Logging';
+export type WorkerConfigGroup =
+  'Kafka' | 'Converters' | 'Offsets' | 'Distributed' | 'Connectors and tasks' | 'Paths' | 'Config providers' | 'REST' | 'Logging';
 
 export interface WorkerKeyDefinition {
   readonly doc: string;
@@ -23,18 +24,26 @@ export interface WorkerKeyDefinition {
   readonly required?: true | 'standalone' | 'distributed';
 }
 
-const positiveInt = (name: string) => (value: unknown): void => {
-  if (!Number.isInteger(value) || (value as number) <= 0) throw new Error(`${name} must be a positive integer`);
-};
+const positiveInt =
+  (name: string) =>
+  (value: unknown): void => {
+    if (!Number.isInteger(value) || (value as number) <= 0) throw new Error(`${name} must be a positive integer`);
+  };
 
 /** A replication factor or partition count for a new topic: a positive integer, or -1 for the broker's default. */
-const topicSize = (name: string) => (value: unknown): void => {
-  if (!Number.isInteger(value) || ((value as number) <= 0 && value !== -1)) throw new Error(`${name} must be a positive integer, or -1 for the broker's default`);
-};
+const topicSize =
+  (name: string) =>
+  (value: unknown): void => {
+    if (!Number.isInteger(value) || ((value as number) <= 0 && value !== -1))
+      throw new Error(`${name} must be a positive integer, or -1 for the broker's default`);
+  };
 
 /** Comma-separated absolute directories (Kafka's AllowedPaths takes absolute paths only). */
 function absoluteDirectories(value: unknown): void {
-  const relative = String(value).split(',').map((e) => e.trim()).filter((e) => e !== '' && !e.startsWith('/'));
+  const relative = String(value)
+    .split(',')
+    .map((e) => e.trim())
+    .filter((e) => e !== '' && !e.startsWith('/'));
   if (relative.length > 0) throw new Error(`every entry must be an absolute directory; not absolute: ${relative.join(', ')}`);
 }
 
@@ -42,7 +51,10 @@ function absoluteDirectories(value: unknown): void {
 const BOOTSTRAP_ENTRY = /^([a-zA-Z_]+:\/\/)?(\[[0-9a-fA-F:.%]+\]|[A-Za-z0-9._-]+):(\d{1,5})$/;
 
 function bootstrapServers(value: unknown): void {
-  const entries = String(value).split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const entries = String(value)
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   if (entries.length === 0) throw new Error('must name at least one broker as host:port');
   const bad = entries.filter((e) => {
     const match = BOOTSTRAP_ENTRY.exec(e);
@@ -193,7 +205,7 @@ export const WORKER_CONFIG_SCHEMA = {
     group: 'Distributed',
   },
   'rest.advertised.host.name': {
-    doc: 'Distributed mode: the host name other workers use to reach this REST API (requests are forwarded to the worker that runs a connector or task). Default: the listener host, else this machine\'s host name.',
+    doc: "Distributed mode: the host name other workers use to reach this REST API (requests are forwarded to the worker that runs a connector or task). Default: the listener host, else this machine's host name.",
     format: String,
     default: '',
     group: 'REST',
@@ -303,7 +315,7 @@ export const WORKER_CONFIG_SCHEMA = {
     group: 'REST',
   },
   'listeners.https.ssl.keystore.type': {
-    doc: 'Format of the HTTPS listener\'s key and certificate: PEM (convert a JKS or PKCS12 keystore with openssl).',
+    doc: "Format of the HTTPS listener's key and certificate: PEM (convert a JKS or PKCS12 keystore with openssl).",
     format: ['PEM'],
     default: 'PEM',
     group: 'REST',

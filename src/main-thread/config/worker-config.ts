@@ -32,7 +32,14 @@ import { IGNORED_WORKER_KEYS, ignoredWorkerKey } from './kafka-connect-keys.js';
 import { translateClientKeys } from './java-client-keys.js';
 import { isSecurityKey, translateSecurity } from './kafka-security.js';
 import { displayValue, knownSecrets, secretValues } from './secrets.js';
-import { NON_CONFIG_ENV_VARS, PASS_THROUGH_PREFIXES, WORKER_CONFIG_KEYS, WORKER_CONFIG_SCHEMA, keyForEnvVar, workerKeyDefinition } from './worker-config-schema.js';
+import {
+  NON_CONFIG_ENV_VARS,
+  PASS_THROUGH_PREFIXES,
+  WORKER_CONFIG_KEYS,
+  WORKER_CONFIG_SCHEMA,
+  keyForEnvVar,
+  workerKeyDefinition,
+} from './worker-config-schema.js';
 import type { WorkerConfigKey } from './worker-config-schema.js';
 
 export type LogFormat = 'auto' | 'json' | 'pretty';
@@ -214,7 +221,9 @@ export function parseWorkerConfig(
 ): WorkerConfig {
   const problems: ConfigProblem[] = [];
   const providers = parseConfigProviders(rawProps, problems);
-  const withoutProviderKeys = Object.fromEntries(Object.entries(rawProps).filter(([k]) => k !== 'config.providers' && !k.startsWith('config.providers.')));
+  const withoutProviderKeys = Object.fromEntries(
+    Object.entries(rawProps).filter(([k]) => k !== 'config.providers' && !k.startsWith('config.providers.')),
+  );
   const resolved = resolveConfig(withoutProviderKeys, providers.enabled);
   problems.push(...resolved.problems);
   const props = resolved.config;
@@ -232,7 +241,12 @@ export function parseWorkerConfig(
     if (key.startsWith('producer.')) producerRaw[key.slice('producer.'.length)] = value;
     else if (key.startsWith('consumer.')) consumerRaw[key.slice('consumer.'.length)] = value;
     else if (ignoredWorkerKey(key) !== undefined && (key.endsWith('.plugin.version') || key.startsWith('admin.'))) ignored.push(key);
-    else if (key === 'key.converter' || key === 'value.converter' || key.startsWith('key.converter.') || key.startsWith('value.converter.')) {
+    else if (
+      key === 'key.converter' ||
+      key === 'value.converter' ||
+      key.startsWith('key.converter.') ||
+      key.startsWith('value.converter.')
+    ) {
       converterDefaults[key] = value;
       if (key === 'key.converter' || key === 'value.converter') known[key] = value;
     } else if (key === 'header.converter' || key.startsWith('header.converter.')) converterDefaults[key] = value;
@@ -320,7 +334,11 @@ export function parseWorkerConfig(
   }
   const [initialBackoff, maxBackoff] = [get<number>('task.restart.backoff.initial.ms'), get<number>('task.restart.backoff.max.ms')];
   if (initialBackoff > maxBackoff) {
-    problems.push({ name: 'task.restart.backoff.initial.ms', value: String(initialBackoff), message: `must not exceed task.restart.backoff.max.ms (${maxBackoff})` });
+    problems.push({
+      name: 'task.restart.backoff.initial.ms',
+      value: String(initialBackoff),
+      message: `must not exceed task.restart.backoff.max.ms (${maxBackoff})`,
+    });
   }
   const listener = parseListener(get<string>('listeners'), problems);
   const https = {
@@ -330,27 +348,59 @@ export function parseWorkerConfig(
   };
   const clientAuthentication = get<'none' | 'requested' | 'required'>('listeners.https.ssl.client.authentication');
   const truststoreLocation = get<string>('listeners.https.ssl.truststore.location') || null;
-  const httpsKeys = ['listeners.https.ssl.keystore.location', 'listeners.https.ssl.keystore.key', 'listeners.https.ssl.keystore.certificate.chain', 'listeners.https.ssl.client.authentication', 'listeners.https.ssl.truststore.location'] as const;
+  const httpsKeys = [
+    'listeners.https.ssl.keystore.location',
+    'listeners.https.ssl.keystore.key',
+    'listeners.https.ssl.keystore.certificate.chain',
+    'listeners.https.ssl.client.authentication',
+    'listeners.https.ssl.truststore.location',
+  ] as const;
   if (listener?.protocol === 'https' && clientAuthentication !== 'none' && truststoreLocation === null) {
-    problems.push({ name: 'listeners.https.ssl.client.authentication', value: clientAuthentication, message: 'needs listeners.https.ssl.truststore.location (a PEM file of the CA certificates that sign client certificates)' });
+    problems.push({
+      name: 'listeners.https.ssl.client.authentication',
+      value: clientAuthentication,
+      message: 'needs listeners.https.ssl.truststore.location (a PEM file of the CA certificates that sign client certificates)',
+    });
   }
   if (listener?.protocol === 'https') {
     if (https.keystoreLocation === null && (https.keyPem === null || https.certificateChainPem === null)) {
-      problems.push({ name: 'listeners', value: get<string>('listeners'), message: 'an https listener needs listeners.https.ssl.keystore.location (a PEM file with key and certificate chain), or listeners.https.ssl.keystore.key and listeners.https.ssl.keystore.certificate.chain' });
+      problems.push({
+        name: 'listeners',
+        value: get<string>('listeners'),
+        message:
+          'an https listener needs listeners.https.ssl.keystore.location (a PEM file with key and certificate chain), or listeners.https.ssl.keystore.key and listeners.https.ssl.keystore.certificate.chain',
+      });
     } else if (https.keystoreLocation !== null && (https.keyPem !== null || https.certificateChainPem !== null)) {
-      problems.push({ name: 'listeners.https.ssl.keystore.location', value: https.keystoreLocation, message: 'give either a keystore file or the key and certificate chain as text, not both' });
+      problems.push({
+        name: 'listeners.https.ssl.keystore.location',
+        value: https.keystoreLocation,
+        message: 'give either a keystore file or the key and certificate chain as text, not both',
+      });
     }
   } else if (listener !== undefined) {
-    for (const key of httpsKeys) if (known[key] !== undefined) problems.push({ name: key, value: displayValue(key, known[key]), message: `only with an https listener (listeners=${get<string>('listeners')})` });
+    for (const key of httpsKeys)
+      if (known[key] !== undefined)
+        problems.push({
+          name: key,
+          value: displayValue(key, known[key]),
+          message: `only with an https listener (listeners=${get<string>('listeners')})`,
+        });
   }
   if (problems.length > 0) {
     // A value that held a placeholder is shown as written: the resolved value may be a secret.
-    const asWritten = (p: ConfigProblem): ConfigProblem => (rawProps[p.name]?.includes('${') ? { ...p, value: displayValue(p.name, rawProps[p.name]!) } : p);
-    throw new WorkerConfigException(problems.map(asWritten).map((p) => (origins[p.name] === undefined ? p : { ...p, source: origins[p.name]!.source })));
+    const asWritten = (p: ConfigProblem): ConfigProblem =>
+      rawProps[p.name]?.includes('${') ? { ...p, value: displayValue(p.name, rawProps[p.name]!) } : p;
+    throw new WorkerConfigException(
+      problems.map(asWritten).map((p) => (origins[p.name] === undefined ? p : { ...p, source: origins[p.name]!.source })),
+    );
   }
 
   const dirFor = (key: WorkerConfigKey): string => origins[key]?.baseDir ?? baseDir;
-  const pluginPath = get<string>('plugin.path').split(',').map((p) => p.trim()).filter((p) => p !== '').map((p) => path.resolve(dirFor('plugin.path'), p));
+  const pluginPath = get<string>('plugin.path')
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '')
+    .map((p) => path.resolve(dirFor('plugin.path'), p));
   return Object.freeze({
     bootstrapServers: get<string>('bootstrap.servers'),
     keyConverter: get<string>('key.converter'),
@@ -365,12 +415,19 @@ export function parseWorkerConfig(
       listener!.protocol === 'https'
         ? Object.freeze({
             ...https,
-            keystoreLocation: https.keystoreLocation === null ? null : path.resolve(dirFor('listeners.https.ssl.keystore.location'), https.keystoreLocation),
+            keystoreLocation:
+              https.keystoreLocation === null
+                ? null
+                : path.resolve(dirFor('listeners.https.ssl.keystore.location'), https.keystoreLocation),
             clientAuthentication,
-            truststoreLocation: truststoreLocation === null ? null : path.resolve(dirFor('listeners.https.ssl.truststore.location'), truststoreLocation),
+            truststoreLocation:
+              truststoreLocation === null ? null : path.resolve(dirFor('listeners.https.ssl.truststore.location'), truststoreLocation),
           })
         : null,
-    restBasicAuthCredentialsFile: get<string>('rest.basic.auth.credentials.file') === '' ? null : path.resolve(dirFor('rest.basic.auth.credentials.file'), get<string>('rest.basic.auth.credentials.file')),
+    restBasicAuthCredentialsFile:
+      get<string>('rest.basic.auth.credentials.file') === ''
+        ? null
+        : path.resolve(dirFor('rest.basic.auth.credentials.file'), get<string>('rest.basic.auth.credentials.file')),
     workerThreads: get<number>('worker.threads'),
     taskMaxInflightRecords: get<number>('task.max.inflight.records'),
     taskMaxInflightBytes: get<number>('task.max.inflight.bytes'),
@@ -400,7 +457,12 @@ export function parseWorkerConfig(
       rebalanceTimeoutMs: get<number>('rebalance.timeout.ms'),
       membershipTopic: get<string>('membership.topic') || `connectd-members-${get<string>('group.id')}`,
       membershipPartitions: get<number>('membership.topic.partitions'),
-      advertisedUrl: advertisedUrl(listener!, get<string>('rest.advertised.listener'), get<string>('rest.advertised.host.name'), get<number>('rest.advertised.port')),
+      advertisedUrl: advertisedUrl(
+        listener!,
+        get<string>('rest.advertised.listener'),
+        get<string>('rest.advertised.host.name'),
+        get<number>('rest.advertised.port'),
+      ),
     }),
     producer: Object.freeze(producer),
     consumer: Object.freeze(consumer),
@@ -410,7 +472,15 @@ export function parseWorkerConfig(
     configProviders: Object.freeze(providers.names),
     configProviderClasses: Object.freeze(providers.classes),
     configProviderParams: Object.freeze(providers.params),
-    allowedPaths: Object.freeze(new AllowedPaths(get<string>('allowed.paths').split(',').map((p) => p.trim()).filter((p) => p !== ''), 'allowed.paths').dirs),
+    allowedPaths: Object.freeze(
+      new AllowedPaths(
+        get<string>('allowed.paths')
+          .split(',')
+          .map((p) => p.trim())
+          .filter((p) => p !== ''),
+        'allowed.paths',
+      ).dirs,
+    ),
   });
 }
 
@@ -425,20 +495,33 @@ function advertisedUrl(listener: WorkerConfig['listener'], protocol: string, hos
  * `config.providers`, `config.providers.<name>.class` and `config.providers.<name>.param.*`,
  * checked by building the providers (for this worker config: bound by their parameters only).
  */
-function parseConfigProviders(props: Readonly<Record<string, string>>, problems: ConfigProblem[]): {
+function parseConfigProviders(
+  props: Readonly<Record<string, string>>,
+  problems: ConfigProblem[],
+): {
   names: string[];
   classes: Record<string, string>;
   params: Record<string, Record<string, string>>;
   enabled: Map<string, ConfigProvider>;
 } {
-  const names = (props['config.providers'] ?? '').split(',').map((n) => n.trim()).filter((n) => n !== '');
+  const names = (props['config.providers'] ?? '')
+    .split(',')
+    .map((n) => n.trim())
+    .filter((n) => n !== '');
   const classes: Record<string, string> = {};
   const paramKeys: [key: string, name: string, param: string][] = [];
   for (const [key, value] of Object.entries(props)) {
     if (!key.startsWith('config.providers.')) continue;
     const match = /^config\.providers\.([^.]+)\.(class|param\.(.+))$/.exec(key);
-    if (match === null) problems.push({ name: key, value, message: 'unknown worker configuration key (config.providers.<name>.class names a provider class, config.providers.<name>.param.<param> sets its parameters)' });
-    else if (!names.includes(match[1]!)) problems.push({ name: key, value: displayValue(key, value), message: `provider ${match[1]} is not enabled in config.providers` });
+    if (match === null)
+      problems.push({
+        name: key,
+        value,
+        message:
+          'unknown worker configuration key (config.providers.<name>.class names a provider class, config.providers.<name>.param.<param> sets its parameters)',
+      });
+    else if (!names.includes(match[1]!))
+      problems.push({ name: key, value: displayValue(key, value), message: `provider ${match[1]} is not enabled in config.providers` });
     else if (match[2] === 'class') classes[match[1]!] = value.trim();
     else paramKeys.push([key, match[1]!, match[3]!]);
   }
@@ -448,9 +531,11 @@ function parseConfigProviders(props: Readonly<Record<string, string>>, problems:
     const known = PROVIDER_PARAMS[className];
     const value = props[key]!;
     const refusal =
-      known === undefined ? undefined
-      : !known.includes(param) ? `unknown parameter ${param} of ${className} (connectd's takes: ${known.join(', ')})`
-      : paramProblem(param, value);
+      known === undefined
+        ? undefined
+        : !known.includes(param)
+          ? `unknown parameter ${param} of ${className} (connectd's takes: ${known.join(', ')})`
+          : paramProblem(param, value);
     if (refusal !== undefined) {
       // Left out, so the provider still builds and its placeholders are still checked.
       problems.push({ name: key, value: displayValue(key, value), message: refusal });
@@ -462,7 +547,11 @@ function parseConfigProviders(props: Readonly<Record<string, string>>, problems:
       for (const [n, provider] of configProvidersFrom([name], classes, { params })) enabled.set(n, provider);
     } catch (err) {
       const key = classes[name] === undefined ? 'config.providers' : `config.providers.${name}.class`;
-      problems.push({ name: key, value: classes[name] ?? props['config.providers'] ?? '', message: `${(err as Error).message.replace(/^config\.providers\.[^:]*: /, '')}${classes[name] === undefined ? ` (name its class with config.providers.${name}.class)` : ''}` });
+      problems.push({
+        name: key,
+        value: classes[name] ?? props['config.providers'] ?? '',
+        message: `${(err as Error).message.replace(/^config\.providers\.[^:]*: /, '')}${classes[name] === undefined ? ` (name its class with config.providers.${name}.class)` : ''}`,
+      });
     }
   }
   return { names, classes, params, enabled };
@@ -533,7 +622,11 @@ function parseListener(text: string, problems: ConfigProblem[]): WorkerConfig['l
   const first = text.split(',')[0]!.trim();
   const match = /^(https?):\/\/(\[[^\]]*\]|[^:/]*):(\d+)\/?$/.exec(first);
   if (match === null) {
-    problems.push({ name: 'listeners', value: text, message: 'expected a URL like http://host:port (empty host listens on all interfaces)' });
+    problems.push({
+      name: 'listeners',
+      value: text,
+      message: 'expected a URL like http://host:port (empty host listens on all interfaces)',
+    });
     return undefined;
   }
   const port = Number(match[3]);

@@ -40,7 +40,9 @@ export class KafkaAdmin {
 
   listTopics(timeoutMs = 30000): Promise<string[]> {
     return new Promise((resolve, reject) => {
-      this.#client.listTopics({ timeout: timeoutMs }, (err, topics) => (err ? reject(new Error(`listing topics: ${err.message}`)) : resolve(topics)));
+      this.#client.listTopics({ timeout: timeoutMs }, (err, topics) =>
+        err ? reject(new Error(`listing topics: ${err.message}`)) : resolve(topics),
+      );
     });
   }
 
@@ -61,20 +63,25 @@ export class KafkaAdmin {
 
   #deleteGroupOnce(groupId: string, timeoutMs: number): Promise<boolean> {
     return new Promise((resolve, reject) => {
-      (this.#client as unknown as { deleteGroups(groups: string[], opts: unknown, cb: (err: LibrdKafkaError | undefined, res: { errorCode?: number; error?: { code?: number; message?: string } }[]) => void): void }).deleteGroups(
-        [groupId],
-        { timeout: timeoutMs },
-        (err, result) => {
-          if (err) {
-            reject(new Error(`deleting group ${groupId}: ${err.message}`));
-            return;
-          }
-          const error = result[0]?.error;
-          // GROUP_ID_NOT_FOUND (69): nothing to delete.
-          if (error && error.code !== 69) reject(Object.assign(new Error(`deleting group ${groupId}: ${error.message ?? 'failed'}`), { code: error.code }));
-          else resolve(!error);
-        },
-      );
+      (
+        this.#client as unknown as {
+          deleteGroups(
+            groups: string[],
+            opts: unknown,
+            cb: (err: LibrdKafkaError | undefined, res: { errorCode?: number; error?: { code?: number; message?: string } }[]) => void,
+          ): void;
+        }
+      ).deleteGroups([groupId], { timeout: timeoutMs }, (err, result) => {
+        if (err) {
+          reject(new Error(`deleting group ${groupId}: ${err.message}`));
+          return;
+        }
+        const error = result[0]?.error;
+        // GROUP_ID_NOT_FOUND (69): nothing to delete.
+        if (error && error.code !== 69)
+          reject(Object.assign(new Error(`deleting group ${groupId}: ${error.message ?? 'failed'}`), { code: error.code }));
+        else resolve(!error);
+      });
     });
   }
 

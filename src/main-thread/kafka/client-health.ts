@@ -103,7 +103,8 @@ export class KafkaClientHealth {
       }
     } else {
       const last = state.lastSeen.get(code);
-      if (last === undefined || now - last > REPEAT_QUIET_MS) this.#logger.warn(fields, `Kafka ${state.role} ${state.clientId}: ${err.message}`);
+      if (last === undefined || now - last > REPEAT_QUIET_MS)
+        this.#logger.warn(fields, `Kafka ${state.role} ${state.clientId}: ${err.message}`);
     }
     state.lastSeen.set(code, now);
   }
@@ -120,7 +121,10 @@ export class KafkaClientHealth {
     if (!Object.values(brokers).some((b) => (b.nodeid ?? -1) >= 0 && b.state === 'UP')) return;
     const seconds = Math.round((this.#now() - state.unreachableSince) / 1000);
     state.unreachableSince = undefined;
-    this.#logger.info({ client: state.clientId, role: state.role, unreachableSeconds: seconds }, `Kafka ${state.role} ${state.clientId} reached the cluster again after ${seconds} s`);
+    this.#logger.info(
+      { client: state.clientId, role: state.role, unreachableSeconds: seconds },
+      `Kafka ${state.role} ${state.clientId} reached the cluster again after ${seconds} s`,
+    );
   }
 
   /** Error events per client and librdkafka error code, for `connectd_kafka_client_errors_total`. */
@@ -142,7 +146,13 @@ export class KafkaClientHealth {
     const forMs = this.#now() - latest;
     if (forMs < this.unreachableThresholdMs) return { status: 'healthy' };
     const first = [...this.#clients][0]!;
-    const from = this.#clients.size === 1 ? `the ${first.role} ${first.clientId}` : `all ${this.#clients.size} Kafka clients (${[...this.#clients].map((c) => c.clientId).join(', ')})`;
-    return { status: 'unhealthy', message: `Kafka cluster unreachable for ${Math.floor(forMs / 1000)} s from ${from}: ${first.unreachableReason}` };
+    const from =
+      this.#clients.size === 1
+        ? `the ${first.role} ${first.clientId}`
+        : `all ${this.#clients.size} Kafka clients (${[...this.#clients].map((c) => c.clientId).join(', ')})`;
+    return {
+      status: 'unhealthy',
+      message: `Kafka cluster unreachable for ${Math.floor(forMs / 1000)} s from ${from}: ${first.unreachableReason}`,
+    };
   }
 }

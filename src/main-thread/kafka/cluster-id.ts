@@ -65,9 +65,16 @@ function ask(host: string, port: number, timeoutMs: number): Promise<string | nu
 }
 
 /** The cluster id from the first bootstrap server that answers, or null. Never throws. */
-export async function fetchClusterId(bootstrapServers: string, securityProtocol: string | undefined, timeoutMs = 5000): Promise<string | null> {
+export async function fetchClusterId(
+  bootstrapServers: string,
+  securityProtocol: string | undefined,
+  timeoutMs = 5000,
+): Promise<string | null> {
   if (securityProtocol !== undefined && securityProtocol.toLowerCase() !== 'plaintext') return null;
-  for (const server of bootstrapServers.split(',').map((s) => s.trim()).filter((s) => s !== '')) {
+  for (const server of bootstrapServers
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')) {
     const colon = server.lastIndexOf(':');
     const host = server.slice(0, colon).replace(/^\[|\]$/g, '');
     const port = Number(server.slice(colon + 1));

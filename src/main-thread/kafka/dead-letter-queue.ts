@@ -51,7 +51,9 @@ export class DeadLetterQueue {
   ) {
     // Statistics let `health` see the producer reconnect after an outage.
     this.#producer = new Producer({ 'statistics.interval.ms': 5000, ...producerConfig, dr_cb: true });
-    this.#unwatch = health?.watch(this.#producer, String(producerConfig['client.id'] ?? options.topic), 'dead letter queue producer') ?? (() => undefined);
+    this.#unwatch =
+      health?.watch(this.#producer, String(producerConfig['client.id'] ?? options.topic), 'dead letter queue producer') ??
+      (() => undefined);
     this.#producer.on('delivery-report', (err: LibrdKafkaError | null, report: DeliveryReport) => {
       const id = report.opaque as number;
       const pending = this.#pending.get(id);
@@ -79,7 +81,8 @@ export class DeadLetterQueue {
   write(letter: DeadLetter): Promise<void> {
     this.produceRequests++;
     const headers: Record<string, Buffer | string>[] = [];
-    for (const h of letter.headers) headers.push({ [h.key]: h.value === null ? Buffer.alloc(0) : typeof h.value === 'string' ? h.value : Buffer.from(h.value) });
+    for (const h of letter.headers)
+      headers.push({ [h.key]: h.value === null ? Buffer.alloc(0) : typeof h.value === 'string' ? h.value : Buffer.from(h.value) });
     if (this.options.contextHeaders) {
       // Secrets never leave the process (config/secrets.ts): an exception's message and stack may
       // quote the connector's config (a driver's "login to postgres://u:pw@… refused"), and these

@@ -95,7 +95,11 @@ export class GroupMembership {
   }
 
   async start(timeoutMs = 30000): Promise<void> {
-    await new Promise<void>((resolve, reject) => this.#consumer.connect({ timeout: timeoutMs }, (err) => (err ? reject(new Error(`membership consumer could not connect: ${err.message}`)) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      this.#consumer.connect({ timeout: timeoutMs }, (err) =>
+        err ? reject(new Error(`membership consumer could not connect: ${err.message}`)) : resolve(),
+      ),
+    );
     this.#consumer.subscribe([this.#opts.topic]);
     this.#timer = setInterval(() => this.#poll(), POLL_INTERVAL_MS);
   }
@@ -114,7 +118,10 @@ export class GroupMembership {
       // An assignment always follows the revocation, whose work must be over first.
       void (this.#revoking ?? Promise.resolve()).then(() => {
         this.#safe(() => this.#consumer.assign(assignment));
-        this.#position = positionOf(assignment.map((a) => a.partition), this.#opts.partitions);
+        this.#position = positionOf(
+          assignment.map((a) => a.partition),
+          this.#opts.partitions,
+        );
         this.rebalances++;
         if (!this.#stopped && this.#position !== null) this.#events.onAssigned(this.#position);
       });

@@ -161,7 +161,9 @@ export class KafkaBasedLog {
       dr_cb: true,
     });
     this.#producer.on('delivery-report', (err, report) => this.#onDeliveryReport(err, report));
-    this.#producer.on('event.error', (err: LibrdKafkaError) => this.#log.warn({ err: err.message, code: err.code, fatal: err.isFatal }, 'producer error'));
+    this.#producer.on('event.error', (err: LibrdKafkaError) =>
+      this.#log.warn({ err: err.message, code: err.code, fatal: err.isFatal }, 'producer error'),
+    );
     this.#consumer = new KafkaConsumer(
       {
         ...common,
@@ -179,7 +181,10 @@ export class KafkaBasedLog {
       { 'auto.offset.reset': 'earliest' },
     );
     this.#consumer.on('event.error', (err: LibrdKafkaError) => this.#log.warn({ err: err.message, code: err.code }, 'consumer error'));
-    const consumer = this.#consumer as unknown as { setDefaultConsumeTimeout(ms: number): void; setDefaultIsTimeoutOnlyForFirstMessage(v: boolean): void };
+    const consumer = this.#consumer as unknown as {
+      setDefaultConsumeTimeout(ms: number): void;
+      setDefaultIsTimeoutOnlyForFirstMessage(v: boolean): void;
+    };
     consumer.setDefaultConsumeTimeout(0);
     consumer.setDefaultIsTimeoutOnlyForFirstMessage(true);
   }
@@ -207,7 +212,9 @@ export class KafkaBasedLog {
       await Promise.all([this.#connectProducer(timeoutMs), this.#connectConsumer(timeoutMs)]);
       this.#partitionCount = await this.#readPartitionCount(deadline, creationError);
       if (this.#state !== 'starting') throw new Error(`KafkaBasedLog for ${this.topic} was stopped while starting`);
-      this.#consumer.assign(Array.from({ length: this.#partitionCount }, (_, partition) => ({ topic: this.topic, partition, offset: OFFSET_EARLIEST })));
+      this.#consumer.assign(
+        Array.from({ length: this.#partitionCount }, (_, partition) => ({ topic: this.topic, partition, offset: OFFSET_EARLIEST })),
+      );
       this.#state = 'running';
       this.#pump = this.#consumeLoop();
       await this.readToEnd(Math.max(1, deadline - Date.now()));
@@ -233,11 +240,18 @@ export class KafkaBasedLog {
         ends,
         resolve,
         reject,
-        timer: setTimeout(() => {
-          this.#waiters.delete(waiter);
-          const behind = [...waiter.ends].filter(([p, end]) => (this.#next.get(p) ?? 0) < end).map(([p, end]) => `${p}: at ${this.#next.get(p) ?? 0} of ${end}`);
-          reject(new Error(`reading topic ${this.topic} to its end timed out after ${timeoutMs} ms (partitions behind: ${behind.join(', ')})`));
-        }, Math.max(1, deadline - Date.now())),
+        timer: setTimeout(
+          () => {
+            this.#waiters.delete(waiter);
+            const behind = [...waiter.ends]
+              .filter(([p, end]) => (this.#next.get(p) ?? 0) < end)
+              .map(([p, end]) => `${p}: at ${this.#next.get(p) ?? 0} of ${end}`);
+            reject(
+              new Error(`reading topic ${this.topic} to its end timed out after ${timeoutMs} ms (partitions behind: ${behind.join(', ')})`),
+            );
+          },
+          Math.max(1, deadline - Date.now()),
+        ),
       };
       this.#waiters.add(waiter);
       this.#signal();
@@ -246,7 +260,8 @@ export class KafkaBasedLog {
 
   /** Writes one record (a null value is a tombstone); resolves when Kafka acknowledged it. */
   send(key: Buffer | string | null, value: Buffer | string | null): Promise<RecordPosition> {
-    if (this.#state !== 'running') return Promise.reject(new Error(`KafkaBasedLog for ${this.topic} is not running (${this.#state}): cannot send`));
+    if (this.#state !== 'running')
+      return Promise.reject(new Error(`KafkaBasedLog for ${this.topic} is not running (${this.#state}): cannot send`));
     return new Promise((resolve, reject) => {
       this.#outbox.push({
         key: typeof key === 'string' ? Buffer.from(key, 'utf8') : key,
@@ -271,12 +286,14 @@ export class KafkaBasedLog {
     }
     this.#waiters.clear();
     if (this.#retryTimer !== undefined) clearTimeout(this.#retryTimer);
-    for (const pending of this.#outbox.splice(0)) pending.reject(new Error(`KafkaBasedLog for ${this.topic} stopped before the record was sent`));
+    for (const pending of this.#outbox.splice(0))
+      pending.reject(new Error(`KafkaBasedLog for ${this.topic} stopped before the record was sent`));
     if (wasStarted) {
       if (this.#producer.isConnected()) await new Promise<void>((resolve) => this.#producer.disconnect(timeoutMs, () => resolve()));
       if (this.#consumer.isConnected()) await new Promise<void>((resolve) => this.#consumer.disconnect(() => resolve()));
     }
-    for (const pending of this.#inFlight.values()) pending.reject(new Error(`KafkaBasedLog for ${this.topic} stopped before Kafka acknowledged the record`));
+    for (const pending of this.#inFlight.values())
+      pending.reject(new Error(`KafkaBasedLog for ${this.topic} stopped before Kafka acknowledged the record`));
     this.#inFlight.clear();
     this.#state = 'stopped';
   }
@@ -299,7 +316,11 @@ export class KafkaBasedLog {
         },
         timeoutMs,
       );
-      if (created) this.#log.info({ partitions: this.#options.partitions, replicationFactor: this.#options.replicationFactor }, 'created the topic (compacted)');
+      if (created)
+        this.#log.info(
+          { partitions: this.#options.partitions, replicationFactor: this.#options.replicationFactor },
+          'created the topic (compacted)',
+        );
       return undefined;
     } catch (err) {
       // Without the right to create topics (or to describe the cluster) the topic may still exist:
@@ -325,7 +346,9 @@ export class KafkaBasedLog {
 
   #connectConsumer(timeoutMs: number): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.#consumer.connect({ timeout: timeoutMs }, (err) => (err ? reject(new Error(`consumer for topic ${this.topic} could not connect: ${err.message}`)) : resolve()));
+      this.#consumer.connect({ timeout: timeoutMs }, (err) =>
+        err ? reject(new Error(`consumer for topic ${this.topic} could not connect: ${err.message}`)) : resolve(),
+      );
     });
   }
 
@@ -334,7 +357,9 @@ export class KafkaBasedLog {
     for (;;) {
       try {
         const metadata = await new Promise<{ topics: { name: string; partitions: unknown[] }[] }>((resolve, reject) =>
-          this.#consumer.getMetadata({ topic: this.topic, timeout: Math.max(1, Math.min(5000, deadline - Date.now())) }, (err, md) => (err ? reject(asError(err)) : resolve(md))),
+          this.#consumer.getMetadata({ topic: this.topic, timeout: Math.max(1, Math.min(5000, deadline - Date.now())) }, (err, md) =>
+            err ? reject(asError(err)) : resolve(md),
+          ),
         );
         const count = metadata.topics.find((t) => t.name === this.topic)?.partitions.length ?? 0;
         if (count > 0) return count;
@@ -363,13 +388,18 @@ export class KafkaBasedLog {
           partitions.map(
             (partition) =>
               new Promise<void>((resolve, reject) =>
-                this.#producer.queryWatermarkOffsets(this.topic, partition, Math.max(1, Math.min(10_000, deadline - Date.now())), (err, offsets) => {
-                  if (err) reject(new Error(`partition ${partition}: ${err.message}`));
-                  else {
-                    result.set(partition, { low: offsets.lowOffset, high: offsets.highOffset });
-                    resolve();
-                  }
-                }),
+                this.#producer.queryWatermarkOffsets(
+                  this.topic,
+                  partition,
+                  Math.max(1, Math.min(10_000, deadline - Date.now())),
+                  (err, offsets) => {
+                    if (err) reject(new Error(`partition ${partition}: ${err.message}`));
+                    else {
+                      result.set(partition, { low: offsets.lowOffset, high: offsets.highOffset });
+                      resolve();
+                    }
+                  },
+                ),
               ),
           ),
         );
@@ -407,7 +437,10 @@ export class KafkaBasedLog {
         try {
           this.#options.onRecord(record);
         } catch (err) {
-          this.#log.error({ err: asError(err).message, partition: record.partition, offset: record.offset }, 'a record could not be applied; skipped');
+          this.#log.error(
+            { err: asError(err).message, partition: record.partition, offset: record.offset },
+            'a record could not be applied; skipped',
+          );
         }
       }
       if (this.#waiters.size > 0) this.#settleWaiters(batch.length === 0);
@@ -419,7 +452,15 @@ export class KafkaBasedLog {
     return new Promise((resolve, reject) => {
       this.#consumer.consume(CONSUME_BATCH, (err, messages) => {
         if (err) reject(asError(err));
-        else resolve(messages.map((m) => ({ partition: m.partition, offset: m.offset, key: m.key === undefined || m.key === null ? null : Buffer.isBuffer(m.key) ? m.key : Buffer.from(m.key), value: m.value })));
+        else
+          resolve(
+            messages.map((m) => ({
+              partition: m.partition,
+              offset: m.offset,
+              key: m.key === undefined || m.key === null ? null : Buffer.isBuffer(m.key) ? m.key : Buffer.from(m.key),
+              value: m.value,
+            })),
+          );
       });
     });
   }
@@ -506,9 +547,16 @@ export class KafkaBasedLog {
 }
 
 function validateOptions(options: KafkaBasedLogOptions): void {
-  if (typeof options.topic !== 'string' || options.topic.trim() === '') throw new Error('KafkaBasedLog: topic must be a non-empty topic name');
-  for (const [field, value] of [['partitions', options.partitions], ['replicationFactor', options.replicationFactor]] as const) {
-    if (!Number.isInteger(value) || (value < 1 && value !== -1)) throw new Error(`KafkaBasedLog for ${options.topic}: ${field} must be a positive integer or -1 (the broker's default), got ${String(value)}`);
+  if (typeof options.topic !== 'string' || options.topic.trim() === '')
+    throw new Error('KafkaBasedLog: topic must be a non-empty topic name');
+  for (const [field, value] of [
+    ['partitions', options.partitions],
+    ['replicationFactor', options.replicationFactor],
+  ] as const) {
+    if (!Number.isInteger(value) || (value < 1 && value !== -1))
+      throw new Error(
+        `KafkaBasedLog for ${options.topic}: ${field} must be a positive integer or -1 (the broker's default), got ${String(value)}`,
+      );
   }
   if (typeof options.clientConfig['bootstrap.servers'] !== 'string' || options.clientConfig['bootstrap.servers'] === '') {
     throw new Error(`KafkaBasedLog for ${options.topic}: clientConfig['bootstrap.servers'] must name the brokers`);

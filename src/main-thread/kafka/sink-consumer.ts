@@ -58,7 +58,11 @@ export class SinkConsumer {
   readonly #unwatch: () => void;
 
   /** `health` follows the client's errors (logged once per state change, counted, reflected in /health). */
-  constructor(config: Record<string, string | number | boolean>, private readonly handler: RebalanceHandler, health?: KafkaClientHealth) {
+  constructor(
+    config: Record<string, string | number | boolean>,
+    private readonly handler: RebalanceHandler,
+    health?: KafkaClientHealth,
+  ) {
     this.#consumer = new KafkaConsumer(
       {
         'statistics.interval.ms': 5000,
@@ -70,7 +74,9 @@ export class SinkConsumer {
       { 'auto.offset.reset': ((config['auto.offset.reset'] as string | undefined) ?? 'earliest') as 'earliest' },
     );
     // Return as soon as one message is there, with whatever else is ready; wait only for the first.
-    (this.#consumer as unknown as { setDefaultIsTimeoutOnlyForFirstMessage(v: boolean): void }).setDefaultIsTimeoutOnlyForFirstMessage(true);
+    (this.#consumer as unknown as { setDefaultIsTimeoutOnlyForFirstMessage(v: boolean): void }).setDefaultIsTimeoutOnlyForFirstMessage(
+      true,
+    );
     this.#consumer.on('event.stats', (event: unknown) => {
       const text = typeof event === 'string' ? event : (event as { message?: string }).message;
       if (text !== undefined) this.lag = parseLag(text);
@@ -114,10 +120,12 @@ export class SinkConsumer {
         try {
           start = await this.handler.onAssigned(partitions);
         } finally {
-          this.#consumer.assign(partitions.map((p) => {
-            const offset = start.get(tpKey(p.topic, p.partition));
-            return offset === undefined ? p : { ...p, offset };
-          }));
+          this.#consumer.assign(
+            partitions.map((p) => {
+              const offset = start.get(tpKey(p.topic, p.partition));
+              return offset === undefined ? p : { ...p, offset };
+            }),
+          );
           this.handler.onAssignApplied();
         }
       } else {
@@ -130,9 +138,11 @@ export class SinkConsumer {
         }
       }
     });
-    const tracked: Promise<void> = run.catch(() => undefined).finally(() => {
-      if (this.#rebalance === tracked) this.#rebalance = undefined;
-    });
+    const tracked: Promise<void> = run
+      .catch(() => undefined)
+      .finally(() => {
+        if (this.#rebalance === tracked) this.#rebalance = undefined;
+      });
     this.#rebalance = tracked;
   }
 
@@ -169,7 +179,9 @@ export class SinkConsumer {
 
   seek(target: TopicPartitionOffset, timeoutMs = 10000): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.#consumer.seek(target, timeoutMs, (err) => (err ? reject(new Error(`seek ${target.topic}-${target.partition} to ${target.offset}: ${err.message}`)) : resolve()));
+      this.#consumer.seek(target, timeoutMs, (err) =>
+        err ? reject(new Error(`seek ${target.topic}-${target.partition} to ${target.offset}: ${err.message}`)) : resolve(),
+      );
     });
   }
 
@@ -177,14 +189,18 @@ export class SinkConsumer {
   commit(offsets: TopicPartitionOffset[]): Promise<void> {
     if (offsets.length === 0) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      (this.#consumer as unknown as { commitCb(tps: TopicPartitionOffset[], cb: (err: unknown) => void): void }).commitCb(offsets, (err) => (err ? reject(asError(err)) : resolve()));
+      (this.#consumer as unknown as { commitCb(tps: TopicPartitionOffset[], cb: (err: unknown) => void): void }).commitCb(offsets, (err) =>
+        err ? reject(asError(err)) : resolve(),
+      );
     });
   }
 
   /** The group's committed offsets of these partitions (-1001 when none). */
   committed(partitions: TopicPartition[], timeoutMs = 10000): Promise<TopicPartitionOffset[]> {
     return new Promise((resolve, reject) => {
-      this.#consumer.committed(partitions, timeoutMs, (err, tps) => (err ? reject(asError(err)) : resolve(tps.map((t) => ({ topic: t.topic, partition: t.partition, offset: t.offset ?? -1001 })))));
+      this.#consumer.committed(partitions, timeoutMs, (err, tps) =>
+        err ? reject(asError(err)) : resolve(tps.map((t) => ({ topic: t.topic, partition: t.partition, offset: t.offset ?? -1001 }))),
+      );
     });
   }
 

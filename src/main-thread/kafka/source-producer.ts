@@ -116,7 +116,9 @@ export class SourceProducer {
     this.#unwatch = options.health?.watch(this.#producer, String(config['client.id'] ?? name), 'source producer') ?? (() => undefined);
     this.#producer.on('delivery-report', (err, report) => this.#onDeliveryReport(err, report));
     this.#native = options.nativeBatch === false ? undefined : nativeBatchOf(this.#producer);
-    this.#native?.setDeliveryBatchCallback((opaques, errors, partitions, offsets) => this.#onDeliveryBatch(opaques, errors, partitions, offsets));
+    this.#native?.setDeliveryBatchCallback((opaques, errors, partitions, offsets) =>
+      this.#onDeliveryBatch(opaques, errors, partitions, offsets),
+    );
     this.#producer.on('event.stats', (event: unknown) => {
       const text = typeof event === 'string' ? event : (event as { message?: string }).message;
       if (text !== undefined) this.statistics = parseStatistics(text);
@@ -174,7 +176,18 @@ export class SourceProducer {
     if (batch.count > MAX_BATCH_RECORDS) throw new RangeError(`a batch holds at most ${MAX_BATCH_RECORDS} records`);
     // A malformed batch is refused here, to its task, not later in a drain on a timer.
     assertRecordBatch(buffer);
-    this.#queue.push({ target, batch, topics, buffer, reader: undefined, holding: false, laidOut: false, nextRow: 0, slot: -1, submittedAt: Date.now() });
+    this.#queue.push({
+      target,
+      batch,
+      topics,
+      buffer,
+      reader: undefined,
+      holding: false,
+      laidOut: false,
+      nextRow: 0,
+      slot: -1,
+      submittedAt: Date.now(),
+    });
     if (!this.#blocked) this.#drain();
   }
 
@@ -239,7 +252,16 @@ export class SourceProducer {
     }
     const result = this.#produceResult;
     while (pending.nextRow < layout.count) {
-      pending.nextRow += native.produceBatch(layout.data, topics, layout.records, layout.timestamps, layout.headers, pending.nextRow, layout.count, result);
+      pending.nextRow += native.produceBatch(
+        layout.data,
+        topics,
+        layout.records,
+        layout.timestamps,
+        layout.headers,
+        pending.nextRow,
+        layout.count,
+        result,
+      );
       if (pending.nextRow === layout.count) break;
       const code = result[0]!;
       if (code === CODES.ERRORS.ERR__QUEUE_FULL) {
@@ -293,7 +315,12 @@ export class SourceProducer {
         const topic = topics[reader.topicIndex]!;
         const code = (err as LibrdKafkaError).code;
         // Named as the native path names it, so a trace reads the same whichever path ran.
-        const refused = typeof code === 'number' ? new Error(`produce to ${topic} refused: ${errorName(code)}: ${(err as Error).message}`, { cause: err }) : err instanceof Error ? err : new Error(String(err));
+        const refused =
+          typeof code === 'number'
+            ? new Error(`produce to ${topic} refused: ${errorName(code)}: ${(err as Error).message}`, { cause: err })
+            : err instanceof Error
+              ? err
+              : new Error(String(err));
         target.onDeliveryFailed(batch, index, refused, topic);
       }
     }
@@ -316,7 +343,13 @@ export class SourceProducer {
     const inFlight = this.#slots[slot];
     if (inFlight !== undefined) {
       this.#settle(slot);
-      if (err) inFlight.target.onDeliveryFailed(inFlight.batch, index, new Error(`delivery to ${report.topic} failed: ${err.message}`), report.topic);
+      if (err)
+        inFlight.target.onDeliveryFailed(
+          inFlight.batch,
+          index,
+          new Error(`delivery to ${report.topic} failed: ${err.message}`),
+          report.topic,
+        );
       else inFlight.target.onDelivered(inFlight.batch, index, report.partition, report.offset);
     }
     this.#resumeAfterReports();
@@ -331,7 +364,8 @@ export class SourceProducer {
       if (inFlight === undefined) continue;
       this.#settle(slot);
       const code = errors[i]!;
-      if (code !== 0) inFlight.target.onDeliveryFailed(inFlight.batch, opaque & INDEX_MASK, new Error(`delivery failed: ${errorName(code)}`));
+      if (code !== 0)
+        inFlight.target.onDeliveryFailed(inFlight.batch, opaque & INDEX_MASK, new Error(`delivery failed: ${errorName(code)}`));
       else inFlight.target.onDelivered(inFlight.batch, opaque & INDEX_MASK, partitions[i]!, offsets[i]!);
     }
     this.#resumeAfterReports();
@@ -405,5 +439,11 @@ function parseStatistics(json: string): ProducerStatistics | undefined {
     // Bootstrap placeholders have node id -1; rtt is in microseconds.
     if ((broker.nodeid ?? -1) >= 0 && broker.rtt?.avg !== undefined) brokerRtt.set(name, broker.rtt.avg / 1e6);
   }
-  return { queueMessages: raw.msg_cnt ?? 0, queueBytes: raw.msg_size ?? 0, txMessages: raw.txmsgs ?? 0, txBytes: raw.tx_bytes ?? 0, brokerRtt };
+  return {
+    queueMessages: raw.msg_cnt ?? 0,
+    queueBytes: raw.msg_size ?? 0,
+    txMessages: raw.txmsgs ?? 0,
+    txBytes: raw.tx_bytes ?? 0,
+    brokerRtt,
+  };
 }

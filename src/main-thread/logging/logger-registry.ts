@@ -9,7 +9,15 @@
 import type { Logger } from 'pino';
 
 /** log4j's level names, as the REST API speaks them, and pino's. */
-const LEVELS: Readonly<Record<string, string>> = { FATAL: 'fatal', ERROR: 'error', WARN: 'warn', INFO: 'info', DEBUG: 'debug', TRACE: 'trace', OFF: 'silent' };
+const LEVELS: Readonly<Record<string, string>> = {
+  FATAL: 'fatal',
+  ERROR: 'error',
+  WARN: 'warn',
+  INFO: 'info',
+  DEBUG: 'debug',
+  TRACE: 'trace',
+  OFF: 'silent',
+};
 
 export interface LoggerLevel {
   level: string;
@@ -93,7 +101,8 @@ export class LoggerRegistry {
     // The most specific explicit setting that covers this name, else the root's.
     let best: string | undefined;
     for (const explicitName of this.#explicit.keys()) {
-      if (explicitName !== 'root' && below(name, explicitName) && (best === undefined || explicitName.length > best.length)) best = explicitName;
+      if (explicitName !== 'root' && below(name, explicitName) && (best === undefined || explicitName.length > best.length))
+        best = explicitName;
     }
     return best === undefined ? this.#root.level : LEVELS[this.#explicit.get(best)!.level]!;
   }

@@ -24,11 +24,19 @@ export interface MetricsSources {
   sinkTasks?(): Iterable<{ metrics: SinkTaskMetrics; state: State }>;
   sinkTaskMetrics?(): Iterable<SinkTaskMetrics>;
   /** Worker-level numbers (Kafka Connect's connect-worker-metrics). */
-  worker(): { taskCount: number; startups: { connectorSuccess: number; connectorFailure: number; taskSuccess: number; taskFailure: number } };
+  worker(): {
+    taskCount: number;
+    startups: { connectorSuccess: number; connectorFailure: number; taskSuccess: number; taskFailure: number };
+  };
   /** Worker threads, for event-loop utilisation. */
   threads(): Iterable<{ threadId: number; performance: { eventLoopUtilization: typeof performance.eventLoopUtilization } }>;
   /** Producers in use: `name` is 'worker' or the connector of an overriding producer. */
-  producers(): Iterable<{ name: string; statistics: ProducerStatistics | undefined; queueFullEvents: number; unacknowledged?(now?: number): UnacknowledgedRecords }>;
+  producers(): Iterable<{
+    name: string;
+    statistics: ProducerStatistics | undefined;
+    queueFullEvents: number;
+    unacknowledged?(now?: number): UnacknowledgedRecords;
+  }>;
   /** Error events of the worker's Kafka clients, per client.id and librdkafka error code. */
   kafkaClientErrors?(): Iterable<{ client: string; code: string; count: number }>;
   /** Distributed mode (Kafka Connect's connect-worker-rebalance-metrics); absent in standalone. */
@@ -85,12 +93,24 @@ export function createMetricsRegistry(sources: MetricsSources): Registry {
   perTaskCounter('connectd_source_record_poll_total', 'Records returned by the task from poll().', (m) => m.pollRecords);
   perTaskCounter('connectd_source_record_write_total', 'Records acknowledged by Kafka.', (m) => m.writeRecords);
   perTaskCounter('connectd_source_record_failed_total', 'Records whose delivery to Kafka failed.', (m) => m.failedRecords);
-  perTaskCounter('connectd_source_record_dropped_total', 'Records a transform dropped (Filter, a predicate): not produced, their offsets committed.', (m) => m.droppedRecords);
+  perTaskCounter(
+    'connectd_source_record_dropped_total',
+    'Records a transform dropped (Filter, a predicate): not produced, their offsets committed.',
+    (m) => m.droppedRecords,
+  );
   perTaskCounter('connectd_source_poll_batch_total', 'Non-empty poll() results sent to the supervisor.', (m) => m.pollBatches);
   perTaskCounter('connectd_source_poll_bytes_total', 'Key, value and header bytes polled (after conversion).', (m) => m.pollBytes);
   perTaskCounter('connectd_offset_commit_success_total', 'Offset commits that were persisted.', (m) => m.offsetCommitSuccess);
-  perTaskCounter('connectd_offset_commit_failure_total', 'Offset commits that failed (retried at the next flush).', (m) => m.offsetCommitFailure);
-  perTaskCounter('connectd_task_restarts_total', 'Restarts connectd made by itself: automatic restarts of FAILED tasks and moves off a replaced thread.', (m) => m.restarts);
+  perTaskCounter(
+    'connectd_offset_commit_failure_total',
+    'Offset commits that failed (retried at the next flush).',
+    (m) => m.offsetCommitFailure,
+  );
+  perTaskCounter(
+    'connectd_task_restarts_total',
+    'Restarts connectd made by itself: automatic restarts of FAILED tasks and moves off a replaced thread.',
+    (m) => m.restarts,
+  );
   perTaskCounter('connectd_offset_commit_seconds_total', 'Time spent persisting offsets.', (m) => m.offsetCommitSecondsTotal);
 
   new Gauge({
@@ -125,7 +145,11 @@ export function createMetricsRegistry(sources: MetricsSources): Registry {
       for (const c of sources.connectors()) for (const s of STATES) this.labels(c.name, s).set(c.state === s ? 1 : 0);
     },
   });
-  perTaskCounter('connectd_source_credit_wait_seconds_total', "Time the task's poll loop waited for credit: backpressure from Kafka.", (m) => m.creditWaitSeconds);
+  perTaskCounter(
+    'connectd_source_credit_wait_seconds_total',
+    "Time the task's poll loop waited for credit: backpressure from Kafka.",
+    (m) => m.creditWaitSeconds,
+  );
 
   // Histograms filled on the hot path as plain bucket counts, exposed here in Prometheus' form.
   const perTaskHistogram = (name: string, help: string, read: (m: SourceTaskMetrics) => BucketHistogram): void => {
@@ -159,10 +183,26 @@ export function createMetricsRegistry(sources: MetricsSources): Registry {
     "Produce latency per record: from the task's poll() returning it to Kafka acknowledging it (at most its batch's last acknowledgement).",
     (m) => m.recordAckSeconds,
   );
-  perTaskHistogram('connectd_source_batch_ack_seconds', 'Time from a polled batch reaching the supervisor to Kafka acknowledging its last record.', (m) => m.batchAckSeconds);
-  perTaskHistogram('connectd_source_poll_batch_seconds', "Time the task's poll() took for each non-empty batch (Kafka Connect: poll-batch-avg/max-time-ms).", (m) => m.pollBatchSeconds);
-  perTaskHistogram('connectd_source_poll_batch_records', 'Records per non-empty poll (Kafka Connect: batch-size-avg/max).', (m) => m.pollBatchRecords);
-  perTaskHistogram('connectd_offset_commit_latency_seconds', 'Time each offset commit took to persist (Kafka Connect: offset-commit-avg/max-time-ms).', (m) => m.offsetCommitSeconds);
+  perTaskHistogram(
+    'connectd_source_batch_ack_seconds',
+    'Time from a polled batch reaching the supervisor to Kafka acknowledging its last record.',
+    (m) => m.batchAckSeconds,
+  );
+  perTaskHistogram(
+    'connectd_source_poll_batch_seconds',
+    "Time the task's poll() took for each non-empty batch (Kafka Connect: poll-batch-avg/max-time-ms).",
+    (m) => m.pollBatchSeconds,
+  );
+  perTaskHistogram(
+    'connectd_source_poll_batch_records',
+    'Records per non-empty poll (Kafka Connect: batch-size-avg/max).',
+    (m) => m.pollBatchRecords,
+  );
+  perTaskHistogram(
+    'connectd_offset_commit_latency_seconds',
+    'Time each offset commit took to persist (Kafka Connect: offset-commit-avg/max-time-ms).',
+    (m) => m.offsetCommitSeconds,
+  );
 
   // Sink tasks (Kafka Connect's sink-task-metrics) and error handling (task-error-metrics).
   const sinkMetrics = (): Iterable<SinkTaskMetrics> => sources.sinkTaskMetrics?.() ?? [];
@@ -182,16 +222,55 @@ export function createMetricsRegistry(sources: MetricsSources): Registry {
       },
     });
   };
-  perSinkTask('connectd_sink_record_read_total', 'Records consumed from Kafka and handed to the task (Kafka Connect: sink-record-read-total).', (m) => m.readRecords);
+  perSinkTask(
+    'connectd_sink_record_read_total',
+    'Records consumed from Kafka and handed to the task (Kafka Connect: sink-record-read-total).',
+    (m) => m.readRecords,
+  );
   perSinkTask('connectd_sink_record_read_bytes_total', 'Key, value and header bytes consumed.', (m) => m.readBytes);
-  perSinkTask('connectd_sink_record_send_total', 'Records handed to put() after conversion and transforms (Kafka Connect: sink-record-send-total).', (m) => m.sendRecords);
-  perSinkTask('connectd_sink_active_records', 'Records consumed and not yet put (Kafka Connect: sink-record-active-count).', (m) => m.activeRecords, 'gauge');
-  perSinkTask('connectd_sink_assigned_partitions', 'Partitions assigned to the task (Kafka Connect: partition-count).', (m) => m.partitionCount, 'gauge');
-  perSinkTask('connectd_sink_record_lag_max', "Largest consumer lag over the task's partitions, from librdkafka's statistics (Kafka Connect: sink-record-lag-max).", (m) => m.maxLag, 'gauge');
-  perSinkTask('connectd_sink_offset_commit_success_total', 'Consumer offset commits that succeeded (Kafka Connect: offset-commit-completion-total).', (m) => m.offsetCommitSuccess);
-  perSinkTask('connectd_sink_offset_commit_failure_total', 'Consumer offset commits that failed, a preCommit that threw included (retried at the next flush).', (m) => m.offsetCommitFailure);
-  perSinkTask('connectd_sink_offset_commit_skip_total', 'Commits with nothing new to commit (Kafka Connect: offset-commit-skip-total).', (m) => m.offsetCommitSkip);
-  perSinkTask('connectd_sink_backpressure_seconds_total', 'Time consumption was paused because put() could not keep up.', (m) => m.backpressureSeconds);
+  perSinkTask(
+    'connectd_sink_record_send_total',
+    'Records handed to put() after conversion and transforms (Kafka Connect: sink-record-send-total).',
+    (m) => m.sendRecords,
+  );
+  perSinkTask(
+    'connectd_sink_active_records',
+    'Records consumed and not yet put (Kafka Connect: sink-record-active-count).',
+    (m) => m.activeRecords,
+    'gauge',
+  );
+  perSinkTask(
+    'connectd_sink_assigned_partitions',
+    'Partitions assigned to the task (Kafka Connect: partition-count).',
+    (m) => m.partitionCount,
+    'gauge',
+  );
+  perSinkTask(
+    'connectd_sink_record_lag_max',
+    "Largest consumer lag over the task's partitions, from librdkafka's statistics (Kafka Connect: sink-record-lag-max).",
+    (m) => m.maxLag,
+    'gauge',
+  );
+  perSinkTask(
+    'connectd_sink_offset_commit_success_total',
+    'Consumer offset commits that succeeded (Kafka Connect: offset-commit-completion-total).',
+    (m) => m.offsetCommitSuccess,
+  );
+  perSinkTask(
+    'connectd_sink_offset_commit_failure_total',
+    'Consumer offset commits that failed, a preCommit that threw included (retried at the next flush).',
+    (m) => m.offsetCommitFailure,
+  );
+  perSinkTask(
+    'connectd_sink_offset_commit_skip_total',
+    'Commits with nothing new to commit (Kafka Connect: offset-commit-skip-total).',
+    (m) => m.offsetCommitSkip,
+  );
+  perSinkTask(
+    'connectd_sink_backpressure_seconds_total',
+    'Time consumption was paused because put() could not keep up.',
+    (m) => m.backpressureSeconds,
+  );
   perSinkTask('connectd_sink_task_restarts_total', 'Restarts connectd made by itself of sink tasks.', (m) => m.restarts);
   // Error metrics of source and sink tasks alike.
   const errorCounter = (name: string, help: string, read: (e: TaskErrorMetrics) => number, type: 'counter' | 'gauge' = 'counter'): void => {
@@ -210,14 +289,43 @@ export function createMetricsRegistry(sources: MetricsSources): Registry {
       },
     });
   };
-  errorCounter('connectd_task_error_record_errors_total', 'Operations that failed (Kafka Connect: total-record-errors).', (e) => e.recordErrors);
-  errorCounter('connectd_task_error_record_failures_total', 'Records that failed in some stage (Kafka Connect: total-record-failures).', (e) => e.recordFailures);
-  errorCounter('connectd_task_error_records_skipped_total', 'Records skipped under errors.tolerance=all (Kafka Connect: total-records-skipped).', (e) => e.recordsSkipped);
+  errorCounter(
+    'connectd_task_error_record_errors_total',
+    'Operations that failed (Kafka Connect: total-record-errors).',
+    (e) => e.recordErrors,
+  );
+  errorCounter(
+    'connectd_task_error_record_failures_total',
+    'Records that failed in some stage (Kafka Connect: total-record-failures).',
+    (e) => e.recordFailures,
+  );
+  errorCounter(
+    'connectd_task_error_records_skipped_total',
+    'Records skipped under errors.tolerance=all (Kafka Connect: total-records-skipped).',
+    (e) => e.recordsSkipped,
+  );
   errorCounter('connectd_task_error_retries_total', 'Retries of failed operations (Kafka Connect: total-retries).', (e) => e.retries);
-  errorCounter('connectd_task_error_errors_logged_total', 'Errors written to the log (Kafka Connect: total-errors-logged).', (e) => e.errorsLogged);
-  errorCounter('connectd_task_error_dlq_produce_requests_total', 'Writes to the dead letter queue (Kafka Connect: deadletterqueue-produce-requests).', (e) => e.dlqProduceRequests);
-  errorCounter('connectd_task_error_dlq_produce_failures_total', 'Failed writes to the dead letter queue (Kafka Connect: deadletterqueue-produce-failures).', (e) => e.dlqProduceFailures);
-  errorCounter('connectd_task_error_last_error_timestamp_seconds', 'Time of the last error (Kafka Connect: last-error-timestamp), 0 for none.', (e) => e.lastErrorTimestamp / 1000, 'gauge');
+  errorCounter(
+    'connectd_task_error_errors_logged_total',
+    'Errors written to the log (Kafka Connect: total-errors-logged).',
+    (e) => e.errorsLogged,
+  );
+  errorCounter(
+    'connectd_task_error_dlq_produce_requests_total',
+    'Writes to the dead letter queue (Kafka Connect: deadletterqueue-produce-requests).',
+    (e) => e.dlqProduceRequests,
+  );
+  errorCounter(
+    'connectd_task_error_dlq_produce_failures_total',
+    'Failed writes to the dead letter queue (Kafka Connect: deadletterqueue-produce-failures).',
+    (e) => e.dlqProduceFailures,
+  );
+  errorCounter(
+    'connectd_task_error_last_error_timestamp_seconds',
+    'Time of the last error (Kafka Connect: last-error-timestamp), 0 for none.',
+    (e) => e.lastErrorTimestamp / 1000,
+    'gauge',
+  );
   registry.registerMetric({
     name: 'connectd_sink_put_batch_seconds',
     help: 'Time from a batch leaving the supervisor to put() returning for it (Kafka Connect: put-batch-avg/max-time-ms).',
@@ -238,12 +346,23 @@ export function createMetricsRegistry(sources: MetricsSources): Registry {
         values.push({ metricName: 'connectd_sink_put_batch_seconds_sum', labels, value: h.sum });
         values.push({ metricName: 'connectd_sink_put_batch_seconds_count', labels, value: h.count });
       }
-      return { name: 'connectd_sink_put_batch_seconds', help: 'Time from a batch leaving the supervisor to put() returning for it.', type: 'histogram', values, aggregator: 'sum' };
+      return {
+        name: 'connectd_sink_put_batch_seconds',
+        help: 'Time from a batch leaving the supervisor to put() returning for it.',
+        type: 'histogram',
+        values,
+        aggregator: 'sum',
+      };
     },
     reset() {},
   } as unknown as Metric);
 
-  const producerGauge = (name: string, help: string, read: (s: ProducerStatistics) => number, type: 'gauge' | 'counter' = 'gauge'): void => {
+  const producerGauge = (
+    name: string,
+    help: string,
+    read: (s: ProducerStatistics) => number,
+    type: 'gauge' | 'counter' = 'gauge',
+  ): void => {
     const Klass = type === 'gauge' ? Gauge : Counter;
     new Klass({
       name,
@@ -260,9 +379,18 @@ export function createMetricsRegistry(sources: MetricsSources): Registry {
       },
     });
   };
-  producerGauge('connectd_producer_queue_messages', "Messages in librdkafka's queues, not yet acknowledged (librdkafka msg_cnt).", (s) => s.queueMessages);
+  producerGauge(
+    'connectd_producer_queue_messages',
+    "Messages in librdkafka's queues, not yet acknowledged (librdkafka msg_cnt).",
+    (s) => s.queueMessages,
+  );
   producerGauge('connectd_producer_queue_bytes', "Bytes in librdkafka's queues (msg_size).", (s) => s.queueBytes);
-  producerGauge('connectd_producer_tx_messages_total', 'Messages sent to brokers, retries included (txmsgs).', (s) => s.txMessages, 'counter');
+  producerGauge(
+    'connectd_producer_tx_messages_total',
+    'Messages sent to brokers, retries included (txmsgs).',
+    (s) => s.txMessages,
+    'counter',
+  );
   producerGauge('connectd_producer_tx_bytes_total', 'Bytes sent to brokers (tx_bytes).', (s) => s.txBytes, 'counter');
   const unacknowledgedGauge = (name: string, help: string, read: (u: UnacknowledgedRecords) => number): void => {
     new Gauge({
@@ -280,8 +408,16 @@ export function createMetricsRegistry(sources: MetricsSources): Registry {
       },
     });
   };
-  unacknowledgedGauge('connectd_producer_unacknowledged_records', 'Records handed to the producer (queued in connectd or librdkafka, or sent) that Kafka has not acknowledged yet.', (u) => u.records);
-  unacknowledgedGauge('connectd_producer_oldest_unacknowledged_seconds', "How long the producer's oldest unacknowledged record has waited (0 when none waits); it only grows while the cluster is out of reach or the producer stopped delivering (health.producer.unacknowledged.threshold.ms).", (u) => u.oldestMs / 1000);
+  unacknowledgedGauge(
+    'connectd_producer_unacknowledged_records',
+    'Records handed to the producer (queued in connectd or librdkafka, or sent) that Kafka has not acknowledged yet.',
+    (u) => u.records,
+  );
+  unacknowledgedGauge(
+    'connectd_producer_oldest_unacknowledged_seconds',
+    "How long the producer's oldest unacknowledged record has waited (0 when none waits); it only grows while the cluster is out of reach or the producer stopped delivering (health.producer.unacknowledged.threshold.ms).",
+    (u) => u.oldestMs / 1000,
+  );
   new Gauge({
     name: 'connectd_producer_broker_rtt_seconds',
     help: 'Average request round-trip time to each broker over the last statistics window.',
@@ -375,9 +511,17 @@ export function createMetricsRegistry(sources: MetricsSources): Registry {
       },
     });
     gauge('connectd_worker_rebalance_last_duration_seconds', 'Duration of the last completed rebalance.', (r) => r.lastMs / 1000);
-    gauge('connectd_worker_rebalance_time_since_last_seconds', 'Time since the last rebalance completed (-1: none yet).', (r) => (r.lastCompletedAt === undefined ? -1 : (Date.now() - r.lastCompletedAt) / 1000));
-    gauge('connectd_worker_rebalancing', '1 while a rebalance is under way (this worker runs nothing then).', (r) => (r.rebalancing ? 1 : 0));
-    gauge('connectd_worker_rebalance_generation', "The generation of the assignment this worker runs (Kafka Connect's epoch).", (r) => r.generation);
+    gauge('connectd_worker_rebalance_time_since_last_seconds', 'Time since the last rebalance completed (-1: none yet).', (r) =>
+      r.lastCompletedAt === undefined ? -1 : (Date.now() - r.lastCompletedAt) / 1000,
+    );
+    gauge('connectd_worker_rebalancing', '1 while a rebalance is under way (this worker runs nothing then).', (r) =>
+      r.rebalancing ? 1 : 0,
+    );
+    gauge(
+      'connectd_worker_rebalance_generation',
+      "The generation of the assignment this worker runs (Kafka Connect's epoch).",
+      (r) => r.generation,
+    );
     gauge('connectd_worker_leader', '1 on the worker that leads the cluster (computes assignments).', (r) => (r.leader ? 1 : 0));
   }
 
@@ -385,7 +529,7 @@ export function createMetricsRegistry(sources: MetricsSources): Registry {
   const lastElu = new Map<string, ReturnType<typeof performance.eventLoopUtilization>>();
   new Gauge({
     name: 'connectd_event_loop_utilization',
-    help: 'Share of time the thread\'s event loop was busy since the previous scrape (0..1): main, or worker-<threadId>.',
+    help: "Share of time the thread's event loop was busy since the previous scrape (0..1): main, or worker-<threadId>.",
     labelNames: ['thread'],
     registers: [registry],
     collect() {

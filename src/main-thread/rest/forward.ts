@@ -28,11 +28,14 @@ export function forward(target: URL, opts: ForwardOptions): Promise<ForwardedRes
     if (opts.body !== undefined) headers['content-length'] = String(Buffer.byteLength(opts.body));
     const options: https.RequestOptions = { method: opts.method, headers, timeout: opts.timeoutMs };
     // Without a truststore the system's CAs apply (Node's default), as for any HTTPS client.
-    if (target.protocol === 'https:' && opts.tls !== undefined) Object.assign(options, { key: opts.tls.key, cert: opts.tls.cert, ...(opts.tls.ca === undefined ? {} : { ca: opts.tls.ca }) });
+    if (target.protocol === 'https:' && opts.tls !== undefined)
+      Object.assign(options, { key: opts.tls.key, cert: opts.tls.cert, ...(opts.tls.ca === undefined ? {} : { ca: opts.tls.ca }) });
     const req = (target.protocol === 'https:' ? https : http).request(target, options, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 500, contentType: res.headers['content-type'], text: Buffer.concat(chunks).toString('utf8') }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 500, contentType: res.headers['content-type'], text: Buffer.concat(chunks).toString('utf8') }),
+      );
       res.on('error', reject);
     });
     req.on('timeout', () => req.destroy(new Error(`no answer within ${opts.timeoutMs} ms`)));

@@ -62,12 +62,19 @@ export function crossSiteRefusal(method: string, headers: IncomingHttpHeaders): 
   if (!STATE_CHANGING.has(method.toUpperCase())) return undefined;
   const contentType = (headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   if (SIMPLE_CONTENT_TYPES.has(contentType)) {
-    return { status: 415, message: `Content-Type ${contentType} is not accepted: send application/json, or no content type for a request without a body` };
+    return {
+      status: 415,
+      message: `Content-Type ${contentType} is not accepted: send application/json, or no content type for a request without a body`,
+    };
   }
-  if (headers['sec-fetch-site'] === 'cross-site') return { status: 403, message: 'cross-site requests may not change anything (Sec-Fetch-Site: cross-site)' };
+  if (headers['sec-fetch-site'] === 'cross-site')
+    return { status: 403, message: 'cross-site requests may not change anything (Sec-Fetch-Site: cross-site)' };
   const origin = headers.origin;
   if (origin !== undefined && !sameOrigin(origin, headers.host)) {
-    return { status: 403, message: `requests from another origin may not change anything (Origin ${origin} is not this server, ${headers.host ?? 'no Host header'})` };
+    return {
+      status: 403,
+      message: `requests from another origin may not change anything (Origin ${origin} is not this server, ${headers.host ?? 'no Host header'})`,
+    };
   }
   return undefined;
 }

@@ -93,7 +93,9 @@ const nonNull = (config: Record<string, string | null>): Record<string, string> 
 
 /** Kafka Connect's message for a config that fails validation (400). */
 function invalidConfigMessage(err: ConfigException, connectorClass: string | undefined): string {
-  const lines = err.problems.map((p) => (p.value === null ? `${p.name}: ${p.message}` : `${p.name}=${JSON.stringify(p.value)}: ${p.message}`));
+  const lines = err.problems.map((p) =>
+    p.value === null ? `${p.name}: ${p.message}` : `${p.name}=${JSON.stringify(p.value)}: ${p.message}`,
+  );
   return (
     `Connector configuration is invalid and contains the following ${lines.length} error(s):\n${lines.join('\n')}\n` +
     `You can also find the above list of errors at the endpoint \`/connector-plugins/${connectorClass ?? '{connectorType}'}/config/validate\``
@@ -138,12 +140,22 @@ function herderStartGate(start: NonNullable<RestServerOptions['herderStart']>, t
     if (failure === undefined) {
       let timer: NodeJS.Timeout | undefined;
       const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
-      const outcome = await Promise.race([start.started.then(() => 'started' as const, () => 'failed' as const), timedOut]);
+      const outcome = await Promise.race([
+        start.started.then(
+          () => 'started' as const,
+          () => 'failed' as const,
+        ),
+        timedOut,
+      ]);
       clearTimeout(timer);
       if (outcome === 'started') return;
       if (outcome === 'timeout') {
         const stage = start.stage();
-        throw new HerderError(500, 'CONNECTD_ERR_REQUEST_TIMEOUT', `Request timed out. The worker is currently ${stage.description}, which began at ${new Date(stage.began).toISOString()}`);
+        throw new HerderError(
+          500,
+          'CONNECTD_ERR_REQUEST_TIMEOUT',
+          `Request timed out. The worker is currently ${stage.description}, which began at ${new Date(stage.began).toISOString()}`,
+        );
       }
     }
     throw new HerderError(500, 'CONNECTD_ERR_NOT_STARTED', `The worker did not start: ${failure?.message ?? 'unknown error'}`);
@@ -170,10 +182,13 @@ function clientErrorHandler(err: Error & { code?: string; rawPacket?: unknown; b
   setTimeout(() => socket.destroy(), CLIENT_ERROR_LINGER_MS).unref();
   const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
   const message =
-    status === 408 ? 'Request timed out'
-    : status === 431 ? 'Request headers are too large'
-    : err.code === 'HPE_INVALID_URL' ? 'Malformed HTTP request: the path is not a valid URL (non-ASCII bytes and control characters must be percent-encoded)'
-    : `Malformed HTTP request (${err.code ?? 'unknown'}): the request line or a header is not valid HTTP/1.1`;
+    status === 408
+      ? 'Request timed out'
+      : status === 431
+        ? 'Request headers are too large'
+        : err.code === 'HPE_INVALID_URL'
+          ? 'Malformed HTTP request: the path is not a valid URL (non-ASCII bytes and control characters must be percent-encoded)'
+          : `Malformed HTTP request (${err.code ?? 'unknown'}): the request line or a header is not valid HTTP/1.1`;
   const body = JSON.stringify({ error_code: status, message });
   if (!socket.writable) return void socket.destroy();
   // An answer to HEAD has no body: a client would read it as the start of the next answer. The
@@ -182,7 +197,9 @@ function clientErrorHandler(err: Error & { code?: string; rawPacket?: unknown; b
   // begun before the point where parsing failed.
   const parsed = Buffer.isBuffer(err.rawPacket) ? err.rawPacket.subarray(0, err.bytesParsed).toString('latin1') : '';
   const head = parsed.match(/(?:GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS) \//g)?.at(-1) === 'HEAD /';
-  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${head ? '' : body}`);
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${head ? '' : body}`,
+  );
 }
 
 export function createRestServer(opts: RestServerOptions): FastifyInstance {
@@ -197,8 +214,16 @@ export function createRestServer(opts: RestServerOptions): FastifyInstance {
   const https =
     opts.tls === undefined
       ? undefined
-      : { key: opts.tls.key, cert: opts.tls.cert, ca: opts.tls.ca, requestCert: clientAuthentication !== 'none', rejectUnauthorized: clientAuthentication === 'required' };
-  const app = (https === undefined ? Fastify({ logger: false, bodyLimit, clientErrorHandler, frameworkErrors, ...routing }) : Fastify({ logger: false, bodyLimit, clientErrorHandler, frameworkErrors, ...routing, https })) as unknown as FastifyInstance;
+      : {
+          key: opts.tls.key,
+          cert: opts.tls.cert,
+          ca: opts.tls.ca,
+          requestCert: clientAuthentication !== 'none',
+          rejectUnauthorized: clientAuthentication === 'required',
+        };
+  const app = (https === undefined
+    ? Fastify({ logger: false, bodyLimit, clientErrorHandler, frameworkErrors, ...routing })
+    : Fastify({ logger: false, bodyLimit, clientErrorHandler, frameworkErrors, ...routing, https })) as unknown as FastifyInstance;
   if (clientAuthentication === 'requested') {
     // Node lets the handshake through whatever the client sent (rejectUnauthorized: false, or a
     // client without a certificate could not connect); a certificate that was sent must be valid,
@@ -206,7 +231,9 @@ export function createRestServer(opts: RestServerOptions): FastifyInstance {
     app.addHook('onRequest', async (req, reply) => {
       const socket = req.raw.socket as TLSSocket;
       if (socket.authorized || Object.keys(socket.getPeerCertificate()).length === 0) return undefined;
-      return reply.code(401).send({ error_code: 401, message: `Unauthorized: the client certificate is not trusted (${String(socket.authorizationError)})` });
+      return reply
+        .code(401)
+        .send({ error_code: 401, message: `Unauthorized: the client certificate is not trusted (${String(socket.authorizationError)})` });
     });
   }
   // Kafka Connect's clients send `Content-Type: application/json` on every request, bodyless ones
@@ -235,13 +262,17 @@ export function createRestServer(opts: RestServerOptions): FastifyInstance {
     const authenticator = new BasicAuthenticator(opts.basicAuth);
     app.addHook('onRequest', async (req, reply) => {
       if (!authenticator.authenticate(req.headers.authorization)) {
-        return reply.code(401).header('www-authenticate', 'Basic realm="connectd"').send({ error_code: 401, message: 'Unauthorized: valid HTTP basic auth credentials are required' });
+        return reply
+          .code(401)
+          .header('www-authenticate', 'Basic realm="connectd"')
+          .send({ error_code: 401, message: 'Unauthorized: valid HTTP basic auth credentials are required' });
       }
       return undefined;
     });
   }
 
-  if (opts.herderStart !== undefined) app.addHook('preHandler', herderStartGate(opts.herderStart, opts.requestTimeoutMs ?? REST_REQUEST_TIMEOUT_MS));
+  if (opts.herderStart !== undefined)
+    app.addHook('preHandler', herderStartGate(opts.herderStart, opts.requestTimeoutMs ?? REST_REQUEST_TIMEOUT_MS));
 
   const withValidation = async <T>(config: Record<string, string>, op: () => Promise<T>): Promise<T> => {
     try {
@@ -257,7 +288,11 @@ export function createRestServer(opts: RestServerOptions): FastifyInstance {
       .header('location', `/connectors/${encodeURIComponent(name)}`)
       .send(await herder.connectorInfo(name));
 
-  app.get('/', async () => ({ version: VERSION, commit: process.env.CONNECTD_COMMIT ?? 'unknown', kafka_cluster_id: opts.kafkaClusterId() }));
+  app.get('/', async () => ({
+    version: VERSION,
+    commit: process.env.CONNECTD_COMMIT ?? 'unknown',
+    kafka_cluster_id: opts.kafkaClusterId(),
+  }));
   app.get('/health', async (_req, reply) => {
     const reported = opts.health();
     const status = typeof reported === 'string' ? reported : reported.status;
@@ -297,12 +332,14 @@ export function createRestServer(opts: RestServerOptions): FastifyInstance {
     const config = nonNull(configMap(body.config ?? {}, 'config'));
     const name = typeof body.name === 'string' ? body.name : config.name;
     if (name === undefined) throw badRequest('connector name is required: give "name" or config.name');
-    if (config.name !== undefined && config.name !== name) throw badRequest(`Connector name configuration (${config.name}) doesn't match connector name in the URL (${name})`);
+    if (config.name !== undefined && config.name !== name)
+      throw badRequest(`Connector name configuration (${config.name}) doesn't match connector name in the URL (${name})`);
     let initialState: TargetState = 'STARTED';
     if (body.initial_state !== undefined && body.initial_state !== null) {
       const requested = typeof body.initial_state === 'string' ? body.initial_state.toUpperCase() : '';
       const state = requested === 'RUNNING' ? 'STARTED' : requested;
-      if (!INITIAL_STATES.includes(state as TargetState)) throw badRequest(`initial_state must be one of RUNNING, PAUSED, STOPPED; got ${JSON.stringify(body.initial_state)}`);
+      if (!INITIAL_STATES.includes(state as TargetState))
+        throw badRequest(`initial_state must be one of RUNNING, PAUSED, STOPPED; got ${JSON.stringify(body.initial_state)}`);
       initialState = state as TargetState;
     }
     const full = { ...config, name };
@@ -315,7 +352,8 @@ export function createRestServer(opts: RestServerOptions): FastifyInstance {
   app.put<NameParams & { Body: unknown }>('/connectors/:name/config', async (req, reply) => {
     const { name } = req.params;
     const config = nonNull(configMap(req.body, 'config'));
-    if (config.name !== undefined && config.name !== name) throw badRequest(`Connector name configuration (${config.name}) doesn't match connector name in the URL (${name})`);
+    if (config.name !== undefined && config.name !== name)
+      throw badRequest(`Connector name configuration (${config.name}) doesn't match connector name in the URL (${name})`);
     const result = await withValidation(config, () => herder.putConnectorConfig(name, config));
     return result.created ? created(reply, name) : reply.code(200).send(await herder.connectorInfo(name));
   });
@@ -361,19 +399,22 @@ export function createRestServer(opts: RestServerOptions): FastifyInstance {
     await herder.stopConnector(req.params.name);
     return reply.code(204).send();
   });
-  app.post<NameParams & { Querystring: { includeTasks?: string; onlyFailed?: string } }>('/connectors/:name/restart', async (req, reply) => {
-    const includeTasks = booleanQuery(req.query.includeTasks, 'includeTasks');
-    const onlyFailed = booleanQuery(req.query.onlyFailed, 'onlyFailed');
-    const done = herder.restartConnector(req.params.name, { includeTasks, onlyFailed });
-    // Kafka Connect: the plain connector restart answers 204 when done; with task options, 202 at
-    // once with the status showing what restarts.
-    if (!includeTasks && !onlyFailed) {
-      await done;
-      return reply.code(204).send();
-    }
-    done.catch(() => undefined);
-    return reply.code(202).send(await herder.status(req.params.name));
-  });
+  app.post<NameParams & { Querystring: { includeTasks?: string; onlyFailed?: string } }>(
+    '/connectors/:name/restart',
+    async (req, reply) => {
+      const includeTasks = booleanQuery(req.query.includeTasks, 'includeTasks');
+      const onlyFailed = booleanQuery(req.query.onlyFailed, 'onlyFailed');
+      const done = herder.restartConnector(req.params.name, { includeTasks, onlyFailed });
+      // Kafka Connect: the plain connector restart answers 204 when done; with task options, 202 at
+      // once with the status showing what restarts.
+      if (!includeTasks && !onlyFailed) {
+        await done;
+        return reply.code(204).send();
+      }
+      done.catch(() => undefined);
+      return reply.code(202).send(await herder.status(req.params.name));
+    },
+  );
   app.post<TaskParams>('/connectors/:name/tasks/:task/restart', async (req, reply) => {
     await herder.restartTask(req.params.name, taskId(req.params.task));
     return reply.code(204).send();
@@ -427,9 +468,11 @@ export function createRestServer(opts: RestServerOptions): FastifyInstance {
     });
     app.put<{ Params: { logger: string }; Querystring: { scope?: string }; Body: unknown }>('/admin/loggers/:logger', async (req) => {
       const scope = (req.query.scope ?? 'worker').toLowerCase();
-      if (scope !== 'worker' && scope !== 'cluster') throw badRequest(`scope must be worker or cluster, got ${JSON.stringify(req.query.scope)}`);
+      if (scope !== 'worker' && scope !== 'cluster')
+        throw badRequest(`scope must be worker or cluster, got ${JSON.stringify(req.query.scope)}`);
       const body = req.body as { level?: unknown } | null;
-      if (typeof body !== 'object' || body === null || typeof body.level !== 'string') throw badRequest('The request body must be {"level": "<LEVEL>"}');
+      if (typeof body !== 'object' || body === null || typeof body.level !== 'string')
+        throw badRequest('The request body must be {"level": "<LEVEL>"}');
       try {
         return loggers.setLevel(req.params.logger, body.level);
       } catch (err) {
@@ -460,7 +503,9 @@ export function createRestServer(opts: RestServerOptions): FastifyInstance {
         if (res.contentType !== undefined) reply.type(res.contentType);
         return reply.send(res.text === '' ? undefined : res.text);
       } catch (cause) {
-        return reply.code(500).send({ error_code: 500, message: `forwarding the request to ${err.url} failed: ${(cause as Error).message}` });
+        return reply
+          .code(500)
+          .send({ error_code: 500, message: `forwarding the request to ${err.url} failed: ${(cause as Error).message}` });
       }
     }
     let status = err instanceof HerderError ? err.statusCode : (err.statusCode ?? 500);
@@ -474,8 +519,7 @@ export function createRestServer(opts: RestServerOptions): FastifyInstance {
       // its requestTimeout); a larger or undeclared one is still cut off.
       const declared = Number(req.headers['content-length']);
       if (Number.isFinite(declared) && declared <= bodyLimit * LINGER_BODY_FACTOR) reply.removeHeader('connection');
-    }
-    else if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') status = 415;
+    } else if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') status = 415;
     return reply.code(status).send({ error_code: status, message });
   });
   return app;

@@ -32,7 +32,10 @@ export class AllowedPaths {
 
   /** A comma-separated list of absolute directories; throws naming each entry that is not absolute. */
   static parse(text: string, setting: string): AllowedPaths {
-    const entries = text.split(',').map((e) => e.trim()).filter((e) => e !== '');
+    const entries = text
+      .split(',')
+      .map((e) => e.trim())
+      .filter((e) => e !== '');
     const relative = entries.filter((e) => !path.isAbsolute(e));
     if (relative.length > 0) throw new Error(`every entry must be an absolute directory; not absolute: ${relative.join(', ')}`);
     return new AllowedPaths(entries, setting);

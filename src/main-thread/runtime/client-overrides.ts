@@ -60,12 +60,18 @@ const PRODUCER_OVERRIDE = 'producer.override.';
 const CONSUMER_OVERRIDE = 'consumer.override.';
 
 /** The connector's producer overrides, prefix stripped; throws ConfigException for each refused key. */
-export function producerOverrides(connectorConfig: Readonly<Record<string, string>>, rules: OverridePolicy | ClientOverrideRules): Record<string, string> {
+export function producerOverrides(
+  connectorConfig: Readonly<Record<string, string>>,
+  rules: OverridePolicy | ClientOverrideRules,
+): Record<string, string> {
   return clientOverrides(connectorConfig, rules, PRODUCER_OVERRIDE);
 }
 
 /** The connector's consumer overrides (sink connectors), prefix stripped; as producerOverrides. */
-export function consumerOverrides(connectorConfig: Readonly<Record<string, string>>, rules: OverridePolicy | ClientOverrideRules): Record<string, string> {
+export function consumerOverrides(
+  connectorConfig: Readonly<Record<string, string>>,
+  rules: OverridePolicy | ClientOverrideRules,
+): Record<string, string> {
   return clientOverrides(connectorConfig, rules, CONSUMER_OVERRIDE);
 }
 
@@ -84,7 +90,11 @@ export function inheritedClientSettings(
   return inherited;
 }
 
-function clientOverrides(connectorConfig: Readonly<Record<string, string>>, rules: OverridePolicy | ClientOverrideRules, PREFIX: string): Record<string, string> {
+function clientOverrides(
+  connectorConfig: Readonly<Record<string, string>>,
+  rules: OverridePolicy | ClientOverrideRules,
+  PREFIX: string,
+): Record<string, string> {
   const { policy, destinations } = typeof rules === 'string' ? { policy: rules, destinations: true } : rules;
   const overrides: Record<string, string> = {};
   const problems: ConfigProblem[] = [];
@@ -97,18 +107,27 @@ function clientOverrides(connectorConfig: Readonly<Record<string, string>>, rule
     const allowed = policy === 'All' || (policy === 'Principal' && PRINCIPAL_KEYS.has(clientKey));
     const hostOnly = HOST_ONLY_KEYS[clientKey];
     if (!allowed) {
-      refuse(key, value, `The '${policy}' policy does not allow '${clientKey}' to be overridden in the connector configuration (worker: connector.client.config.override.policy)`);
+      refuse(
+        key,
+        value,
+        `The '${policy}' policy does not allow '${clientKey}' to be overridden in the connector configuration (worker: connector.client.config.override.policy)`,
+      );
     } else if (hostOnly !== undefined) {
       refuse(key, value, `'${clientKey}' ${hostOnly}: connectors may not override it under any policy; set it in the worker configuration`);
     } else if (!destinations && DESTINATION_KEYS.has(clientKey)) {
-      refuse(key, value, `'${clientKey}' changes where the client connects or authenticates; the worker refuses such overrides (connector.client.config.override.destination.enable=false)`);
+      refuse(
+        key,
+        value,
+        `'${clientKey}' changes where the client connects or authenticates; the worker refuses such overrides (connector.client.config.override.destination.enable=false)`,
+      );
     } else overrides[clientKey] = value;
   }
   // One name for the broker list: with both in a config librdkafka keeps whichever comes last, and
   // the worker's own bootstrap.servers would silently win over the connector's alias.
   const alias = overrides['metadata.broker.list'];
   if (alias !== undefined) {
-    if (overrides['bootstrap.servers'] !== undefined) refuse(`${PREFIX}metadata.broker.list`, alias, `librdkafka's alias of bootstrap.servers: give only one of them`);
+    if (overrides['bootstrap.servers'] !== undefined)
+      refuse(`${PREFIX}metadata.broker.list`, alias, `librdkafka's alias of bootstrap.servers: give only one of them`);
     else overrides['bootstrap.servers'] = alias;
     delete overrides['metadata.broker.list'];
   }

@@ -74,8 +74,10 @@ export const PROVIDER_CLASSES: Readonly<Record<string, (name: string, bounds: Pr
     return {
       get(_path, key) {
         // Checked before the variable is looked up: a refusal does not tell whether it is set.
-        if (forConnectors && key.startsWith('CONNECTD_')) throw new Error(`${key}: CONNECTD_* variables hold the worker's own configuration and are never available to connector configs`);
-        if (pattern === undefined && forConnectors) throw new Error(`${key}: connector configs may read no environment variable until ${setting} matches it`);
+        if (forConnectors && key.startsWith('CONNECTD_'))
+          throw new Error(`${key}: CONNECTD_* variables hold the worker's own configuration and are never available to connector configs`);
+        if (pattern === undefined && forConnectors)
+          throw new Error(`${key}: connector configs may read no environment variable until ${setting} matches it`);
         if (pattern !== undefined && !pattern.test(key)) throw new Error(`${key} does not match ${setting} (${text})`);
         const value = process.env[key];
         if (value === undefined) throw new Error(`environment variable ${key} is not set`);
@@ -100,7 +102,8 @@ export const PROVIDER_CLASSES: Readonly<Record<string, (name: string, bounds: Pr
     const allowed = pathBounds(name, bounds);
     return {
       get(dir, key) {
-        if (key.includes('/') || key.includes('\\\\')) throw new Error(`${key}: a directory placeholder names a file directly in the directory`);
+        if (key.includes('/') || key.includes('\\\\'))
+          throw new Error(`${key}: a directory placeholder names a file directly in the directory`);
         // The file itself is checked: a symbolic link in an allowed directory may lead out of it.
         const file = path.join(dir, key);
         checkPath(allowed, file);
@@ -121,12 +124,19 @@ export interface ProviderOptions {
 }
 
 /** Builds the enabled providers from `config.providers`, `config.providers.<name>.class` and their parameters. */
-export function configProvidersFrom(names: readonly string[], classes: Readonly<Record<string, string>>, opts: ProviderOptions = {}): Map<string, ConfigProvider> {
+export function configProvidersFrom(
+  names: readonly string[],
+  classes: Readonly<Record<string, string>>,
+  opts: ProviderOptions = {},
+): Map<string, ConfigProvider> {
   const providers = new Map<string, ConfigProvider>();
   for (const name of names) {
     const className = classes[name] ?? defaultClass(name);
     const make = className === undefined ? undefined : PROVIDER_CLASSES[className];
-    if (make === undefined) throw new Error(`config.providers.${name}.class=${className ?? ''}: unknown config provider (known: ${Object.keys(PROVIDER_CLASSES).join(', ')})`);
+    if (make === undefined)
+      throw new Error(
+        `config.providers.${name}.class=${className ?? ''}: unknown config provider (known: ${Object.keys(PROVIDER_CLASSES).join(', ')})`,
+      );
     providers.set(name, make(name, { params: opts.params?.[name] ?? {}, connectorAllowedPaths: opts.connectorAllowedPaths }));
   }
   return providers;

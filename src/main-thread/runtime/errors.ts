@@ -13,10 +13,12 @@ export class HerderError extends Error {
   }
 }
 
-export const notFound = (name: string): HerderError => new HerderError(404, 'CONNECTD_ERR_CONNECTOR_NOT_FOUND', `Connector ${name} not found`);
+export const notFound = (name: string): HerderError =>
+  new HerderError(404, 'CONNECTD_ERR_CONNECTOR_NOT_FOUND', `Connector ${name} not found`);
 export const taskNotFound = (name: string, task: number): HerderError =>
   new HerderError(404, 'CONNECTD_ERR_TASK_NOT_FOUND', `Task ${name}-${task} not found`);
-export const alreadyExists = (name: string): HerderError => new HerderError(409, 'CONNECTD_ERR_CONNECTOR_EXISTS', `Connector ${name} already exists`);
+export const alreadyExists = (name: string): HerderError =>
+  new HerderError(409, 'CONNECTD_ERR_CONNECTOR_EXISTS', `Connector ${name} already exists`);
 
 /**
  * The request must run on another worker of the cluster (the one that runs the connector or task):
@@ -34,4 +36,8 @@ export class ForwardRequest extends HerderError {
 
 /** Kafka Connect's answer when the owner of a connector or task is not known (a rebalance is under way). */
 export const rebalanceUnderway = (): HerderError =>
-  new HerderError(409, 'CONNECTD_ERR_REBALANCE', 'Cannot complete request momentarily due to no known leader URL, likely because a rebalance was underway.');
+  new HerderError(
+    409,
+    'CONNECTD_ERR_REBALANCE',
+    'Cannot complete request momentarily due to no known leader URL, likely because a rebalance was underway.',
+  );

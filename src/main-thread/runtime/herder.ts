@@ -80,7 +80,11 @@ export { isSecret, maskConfig, unmaskConfig } from '../config/secrets.js';
  * Kafka Connect's reverseTransform: a task config value that a config provider resolved is shown
  * (and stored) as the connector's placeholder again, so a resolved secret never leaves the worker.
  */
-export function reverseTransform(raw: Readonly<Record<string, string>>, effective: Readonly<Record<string, string>>, config: TaskConfig): TaskConfig {
+export function reverseTransform(
+  raw: Readonly<Record<string, string>>,
+  effective: Readonly<Record<string, string>>,
+  config: TaskConfig,
+): TaskConfig {
   const out: TaskConfig = { ...config };
   for (const [k, value] of Object.entries(raw)) {
     if (value.includes('${') && out[k] !== undefined && out[k] === effective[k] && value !== out[k]) out[k] = value;
@@ -89,7 +93,11 @@ export function reverseTransform(raw: Readonly<Record<string, string>>, effectiv
 }
 
 /** Converter keys: the connector's own when it names a converter, else the worker's defaults; placeholders resolved. */
-export function withWorkerDefaults(worker: Worker, providers: ReadonlyMap<string, ConfigProvider>, config: Readonly<Record<string, string>>): Record<string, string> {
+export function withWorkerDefaults(
+  worker: Worker,
+  providers: ReadonlyMap<string, ConfigProvider>,
+  config: Readonly<Record<string, string>>,
+): Record<string, string> {
   const effective: Record<string, string> = {};
   const defaults = worker.config.converterDefaults;
   for (const prefix of ['key.converter', 'value.converter', 'header.converter']) {
@@ -108,7 +116,10 @@ export function withWorkerDefaults(worker: Worker, providers: ReadonlyMap<string
  * business: a connector that hands its config on as task configs (FileStreamSource) then shows
  * no worker keys in GET /connectors/{c}/tasks.
  */
-export function connectorStartConfig(providers: ReadonlyMap<string, ConfigProvider>, config: Readonly<Record<string, string>>): Record<string, string> {
+export function connectorStartConfig(
+  providers: ReadonlyMap<string, ConfigProvider>,
+  config: Readonly<Record<string, string>>,
+): Record<string, string> {
   return resolveConfig({ ...config }, providers).config;
 }
 
@@ -153,7 +164,11 @@ export async function validateConnector(
     }
   }
   const keys = new Set(passwordKeys);
-  if (problems.length > 0) throw new ConfigException(problems.map((p) => shownProblem(p, rawConfig, keys, secrets)), `configuration of connector ${config.name ?? '(no name)'}`);
+  if (problems.length > 0)
+    throw new ConfigException(
+      problems.map((p) => shownProblem(p, rawConfig, keys, secrets)),
+      `configuration of connector ${config.name ?? '(no name)'}`,
+    );
   return { passwordKeys: keys, connectorType };
 }
 
@@ -163,7 +178,12 @@ export async function validateConnector(
  * the one rule, and the message without this config's secrets — checked here, so the answer does
  * not depend on the REST layer's redaction of remembered secrets.
  */
-function shownProblem(p: ConfigProblem, raw: Readonly<Record<string, string>>, passwordKeys: ReadonlySet<string>, resolved: readonly string[]): ConfigProblem {
+function shownProblem(
+  p: ConfigProblem,
+  raw: Readonly<Record<string, string>>,
+  passwordKeys: ReadonlySet<string>,
+  resolved: readonly string[],
+): ConfigProblem {
   const own = new SecretValues();
   own.remember('config', [...secretValues(raw, passwordKeys), ...resolved]);
   const written = raw[p.name];
@@ -182,7 +202,12 @@ function shownProblem(p: ConfigProblem, raw: Readonly<Record<string, string>>, p
  * values: a value that held a placeholder shows as written, and the resolved values are redacted
  * from every error text.
  */
-export async function validateForPlugin(worker: Worker, providers: ReadonlyMap<string, ConfigProvider>, plugin: string, rawConfig: Record<string, string>): Promise<ConfigInfos> {
+export async function validateForPlugin(
+  worker: Worker,
+  providers: ReadonlyMap<string, ConfigProvider>,
+  plugin: string,
+  rawConfig: Record<string, string>,
+): Promise<ConfigInfos> {
   const given = rawConfig['connector.class'];
   if (given !== undefined && given !== plugin && !aliasesFor(given).includes(plugin) && !aliasesFor(plugin).includes(given)) {
     throw new HerderError(400, 'CONNECTD_ERR_BAD_REQUEST', `Included connector type ${given} does not match request type ${plugin}`);
@@ -206,13 +231,24 @@ export async function validateForPlugin(worker: Worker, providers: ReadonlyMap<s
   const extra = [...unresolved, ...pathProblems(given ?? plugin, config, new AllowedPaths(worker.config.allowedPaths, 'allowed.paths'))];
   const configs = result.configInfos.configs.map((info) => {
     const mine = extra.filter((p) => p.name === info.value?.name);
-    return mine.length === 0 || info.value === null ? info : { ...info, value: { ...info.value, errors: [...info.value.errors, ...mine.map((p) => p.message)] } };
+    return mine.length === 0 || info.value === null
+      ? info
+      : { ...info, value: { ...info.value, errors: [...info.value.errors, ...mine.map((p) => p.message)] } };
   });
   // A problem on a key the plugin does not define gets an entry of its own, as Kafka Connect's
   // generateResult lists a value without a definition.
   for (const p of extra) {
     if (configs.some((info) => info.value?.name === p.name)) continue;
-    configs.push({ definition: null, value: { name: p.name, value: p.value, recommended_values: [], errors: extra.filter((q) => q.name === p.name).map((q) => q.message), visible: true } });
+    configs.push({
+      definition: null,
+      value: {
+        name: p.name,
+        value: p.value,
+        recommended_values: [],
+        errors: extra.filter((q) => q.name === p.name).map((q) => q.message),
+        visible: true,
+      },
+    });
   }
   const shown = configs.map((info) => {
     if (info.value === null) return info;
@@ -220,7 +256,15 @@ export async function validateForPlugin(worker: Worker, providers: ReadonlyMap<s
     const value = written?.includes('${') ? written : info.value.value;
     // A recommender computes its values from the (resolved) config: redacted as the errors are.
     const shownValue = value === null ? null : own.redact(maskValue(info.value.name, value, passwordKeys));
-    return { ...info, value: { ...info.value, value: shownValue, recommended_values: own.redactDeep(info.value.recommended_values), errors: info.value.errors.map((e) => own.redact(e)) } };
+    return {
+      ...info,
+      value: {
+        ...info.value,
+        value: shownValue,
+        recommended_values: own.redactDeep(info.value.recommended_values),
+        errors: info.value.errors.map((e) => own.redact(e)),
+      },
+    };
   });
   return { ...result.configInfos, error_count: result.configInfos.error_count + extra.length, configs: shown };
 }
@@ -243,10 +287,17 @@ export function sourceOffsetChanges(name: string, offsets: ConnectorOffset[]): M
     if (entryOffset.offset !== null && (typeof entryOffset.offset !== 'object' || Array.isArray(entryOffset.offset))) {
       throw new HerderError(400, 'CONNECTD_ERR_BAD_REQUEST', `offsets[${i}].offset must be a JSON object or null`);
     }
-    for (const [field, map] of [['partition', entryOffset.partition], ['offset', entryOffset.offset ?? {}]] as const) {
+    for (const [field, map] of [
+      ['partition', entryOffset.partition],
+      ['offset', entryOffset.offset ?? {}],
+    ] as const) {
       for (const [k, v] of Object.entries(map)) {
         if (v !== null && typeof v === 'object') {
-          throw new HerderError(400, 'CONNECTD_ERR_BAD_REQUEST', `offsets[${i}].${field}.${k}: values must be primitive (string, number, boolean or null), as in Kafka Connect`);
+          throw new HerderError(
+            400,
+            'CONNECTD_ERR_BAD_REQUEST',
+            `offsets[${i}].${field}.${k}: values must be primitive (string, number, boolean or null), as in Kafka Connect`,
+          );
         }
       }
     }
@@ -263,10 +314,18 @@ export function sinkOffsetsFrom(offsets: ConnectorOffset[]): { topic: string; pa
       throw new HerderError(400, 'CONNECTD_ERR_BAD_REQUEST', `offsets[${i}].partition.kafka_topic must be a topic name`);
     }
     if (!Number.isInteger(p.kafka_partition) || (p.kafka_partition as number) < 0) {
-      throw new HerderError(400, 'CONNECTD_ERR_BAD_REQUEST', `offsets[${i}].partition.kafka_partition must be a partition number (an integer >= 0)`);
+      throw new HerderError(
+        400,
+        'CONNECTD_ERR_BAD_REQUEST',
+        `offsets[${i}].partition.kafka_partition must be a partition number (an integer >= 0)`,
+      );
     }
     if (o.offset === null) {
-      throw new HerderError(400, 'CONNECTD_ERR_BAD_REQUEST', `offsets[${i}].offset: resetting single partitions of a sink connector is not supported yet; DELETE /connectors/{name}/offsets resets them all`);
+      throw new HerderError(
+        400,
+        'CONNECTD_ERR_BAD_REQUEST',
+        `offsets[${i}].offset: resetting single partitions of a sink connector is not supported yet; DELETE /connectors/{name}/offsets resets them all`,
+      );
     }
     const offset = (o.offset as { kafka_offset?: unknown }).kafka_offset;
     if (!Number.isInteger(offset) || (offset as number) < 0) {

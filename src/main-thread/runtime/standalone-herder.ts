@@ -110,7 +110,12 @@ export class StandaloneHerder implements Herder {
   /** Kafka Connect's ConnectorInfo; secret values masked. */
   connectorInfo(name: string): ConnectorInfo {
     const entry = this.#entry(name);
-    return { name, config: this.#masked(entry, entry.config), tasks: entry.taskConfigs.map((_, task) => ({ connector: name, task })), type: entry.type };
+    return {
+      name,
+      config: this.#masked(entry, entry.config),
+      tasks: entry.taskConfigs.map((_, task) => ({ connector: name, task })),
+      type: entry.type,
+    };
   }
 
   /** The connector's config with secret values masked (as Kafka Connect's validate output shows them). */
@@ -130,13 +135,17 @@ export class StandaloneHerder implements Herder {
   resetActiveTopics(name: string): void {
     const entry = this.#entry(name);
     entry.activeTopics.clear();
-    for (const slot of entry.tasks.values()) if (slot.handle !== undefined && 'forgetUsedTopics' in slot.handle) slot.handle.forgetUsedTopics();
+    for (const slot of entry.tasks.values())
+      if (slot.handle !== undefined && 'forgetUsedTopics' in slot.handle) slot.handle.forgetUsedTopics();
   }
 
   /** Kafka Connect's TaskInfo list: `[{id: {connector, task}, config}]`. */
   taskInfos(name: string): { id: { connector: string; task: number }; config: TaskConfig }[] {
     const entry = this.#entry(name);
-    return entry.taskConfigs.map((config, task) => ({ id: { connector: name, task }, config: this.#masked(entry, reverseTransform(entry.config, entry.effectiveConfig, config)) }));
+    return entry.taskConfigs.map((config, task) => ({
+      id: { connector: name, task },
+      config: this.#masked(entry, reverseTransform(entry.config, entry.effectiveConfig, config)),
+    }));
   }
 
   /** Tasks assigned to this worker (Kafka Connect's worker task-count). */
@@ -158,7 +167,9 @@ export class StandaloneHerder implements Herder {
       name,
       // Kafka Connect 4.1 (KIP-891): the plugin's version after worker_id, null while not known.
       connector: withTrace({ state: entry.state, worker_id: workerId, version: entry.version }, entry.trace),
-      tasks: [...entry.tasks.entries()].sort(([a], [b]) => a - b).map(([id, t]) => withTrace({ id, state: t.state, worker_id: workerId, version: t.handle?.version ?? null }, t.trace)),
+      tasks: [...entry.tasks.entries()]
+        .sort(([a], [b]) => a - b)
+        .map(([id, t]) => withTrace({ id, state: t.state, worker_id: workerId, version: t.handle?.version ?? null }, t.trace)),
       type: entry.type,
     };
   }
@@ -256,7 +267,11 @@ export class StandaloneHerder implements Herder {
   async patchConnectorConfig(name: string, patch: Record<string, string | null>): Promise<void> {
     const entry = this.#entry(name);
     if (patch.name !== undefined && patch.name !== name) {
-      throw new HerderError(400, 'CONNECTD_ERR_BAD_REQUEST', `Connector name configuration (${String(patch.name)}) doesn't match connector name in the URL (${name})`);
+      throw new HerderError(
+        400,
+        'CONNECTD_ERR_BAD_REQUEST',
+        `Connector name configuration (${String(patch.name)}) doesn't match connector name in the URL (${name})`,
+      );
     }
     const merged: Record<string, string> = { ...entry.config };
     for (const [k, v] of Object.entries(patch)) {
@@ -265,7 +280,6 @@ export class StandaloneHerder implements Herder {
     }
     await this.putConnectorConfig(name, merged);
   }
-
 
   /**
    * The connector's committed offsets (KIP-875 GET /connectors/{name}/offsets): a source's from the
@@ -370,7 +384,9 @@ export class StandaloneHerder implements Herder {
   restartConnector(name: string, opts: RestartOptions): Promise<void> {
     const entry = this.#entry(name);
     const restartConnector = !opts.onlyFailed || entry.state === 'FAILED';
-    const tasks = opts.includeTasks ? [...entry.tasks.entries()].filter(([, t]) => !opts.onlyFailed || t.state === 'FAILED').map(([id]) => id) : [];
+    const tasks = opts.includeTasks
+      ? [...entry.tasks.entries()].filter(([, t]) => !opts.onlyFailed || t.state === 'FAILED').map(([id]) => id)
+      : [];
     if (restartConnector) entry.state = 'RESTARTING';
     for (const id of tasks) entry.tasks.get(id)!.state = 'RESTARTING';
     return this.#enqueue(entry, async () => {
@@ -549,7 +565,10 @@ export class StandaloneHerder implements Herder {
     const delay = restartDelay(this.#worker, slot.consecutiveRestarts);
     slot.consecutiveRestarts++;
     slot.trace = `${slot.trace ?? ''}\n(connectd: automatic restart ${slot.consecutiveRestarts} in ${delay} ms)`;
-    this.#logger.warn({ connector: entry.name, task: id, delayMs: delay, restart: slot.consecutiveRestarts }, 'task failed; restarting it after a backoff');
+    this.#logger.warn(
+      { connector: entry.name, task: id, delayMs: delay, restart: slot.consecutiveRestarts },
+      'task failed; restarting it after a backoff',
+    );
     slot.restartTimer = setTimeout(() => {
       if (entry.tasks.get(id) !== slot || slot.state !== 'FAILED') return;
       slot.state = 'RESTARTING';
@@ -558,7 +577,6 @@ export class StandaloneHerder implements Herder {
     }, delay);
     slot.restartTimer.unref();
   }
-
 
   #connectorFailed(entry: ConnectorEntry, error: ErrorInfo): void {
     entry.state = 'FAILED';

@@ -34,7 +34,15 @@ export class SubmittedBatch {
   /** performance.now() (this thread's clock) when the task's poll() returned the batch's records. */
   readonly polledAt: number;
 
-  constructor(id: number, count: number, payloadBytes: number, buffer: ArrayBuffer, sourcePartitions: readonly string[], keepMetadata: boolean, polledAt = this.receivedAt) {
+  constructor(
+    id: number,
+    count: number,
+    payloadBytes: number,
+    buffer: ArrayBuffer,
+    sourcePartitions: readonly string[],
+    keepMetadata: boolean,
+    polledAt = this.receivedAt,
+  ) {
     this.polledAt = Math.min(polledAt, this.receivedAt);
     this.id = id;
     this.count = count;

@@ -39,9 +39,16 @@ export class TopicCreation {
     const partitions = config[`${PREFIX}default.partitions`];
     if (!workerEnabled || (rf === undefined && partitions === undefined)) return null;
     const problems: ConfigProblem[] = [];
-    const extra = (config[`${PREFIX}groups`] ?? '').split(',').map((g) => g.trim()).filter((g) => g !== '');
+    const extra = (config[`${PREFIX}groups`] ?? '')
+      .split(',')
+      .map((g) => g.trim())
+      .filter((g) => g !== '');
     if (extra.includes('default')) {
-      problems.push({ name: `${PREFIX}groups`, value: config[`${PREFIX}groups`] ?? '', message: "'default' is always a group; do not list it" });
+      problems.push({
+        name: `${PREFIX}groups`,
+        value: config[`${PREFIX}groups`] ?? '',
+        message: "'default' is always a group; do not list it",
+      });
     }
     // The default group first: the others inherit its replication factor and partitions.
     const fallback = parseGroup(config, 'default', problems);
@@ -63,7 +70,12 @@ export class TopicCreation {
   }
 }
 
-function parseGroup(config: Readonly<Record<string, string>>, name: string, problems: ConfigProblem[], fallback?: TopicCreationGroup): TopicCreationGroup {
+function parseGroup(
+  config: Readonly<Record<string, string>>,
+  name: string,
+  problems: ConfigProblem[],
+  fallback?: TopicCreationGroup,
+): TopicCreationGroup {
   const key = (k: string): string => `${PREFIX}${name}.${k}`;
   const isDefault = fallback === undefined;
   const number = (k: string, inherited: number | undefined): number => {
@@ -97,7 +109,11 @@ function parseGroup(config: Readonly<Record<string, string>>, name: string, prob
   };
   const include = regexes('include', isDefault ? '.*' : '');
   if (!isDefault && (config[key('include')] ?? '').trim() === '') {
-    problems.push({ name: key('include'), value: config[key('include')] ?? null, message: 'a topic creation group needs at least one include pattern' });
+    problems.push({
+      name: key('include'),
+      value: config[key('include')] ?? null,
+      message: 'a topic creation group needs at least one include pattern',
+    });
   }
   const configs: Record<string, string> = {};
   for (const [k, v] of Object.entries(config)) {

@@ -79,19 +79,21 @@ export class WorkerConnector {
             break;
         }
       });
-      this.#run = (this.#opts.pool.run(request, { transferList: [port2] }) as Promise<unknown>).then(
-        () => undefined,
-        (err: unknown) => {
-          const info = toErrorInfo(err);
-          if (!started) reject(err instanceof Error ? err : new Error(info.message));
-          else this.#opts.onFailure(info);
-        },
-      ).finally(() => {
-        this.#ended = true;
-        port1.close();
-        for (const p of this.#pending.values()) p.reject(new Error(`connector ${this.name} is no longer running`));
-        this.#pending.clear();
-      });
+      this.#run = (this.#opts.pool.run(request, { transferList: [port2] }) as Promise<unknown>)
+        .then(
+          () => undefined,
+          (err: unknown) => {
+            const info = toErrorInfo(err);
+            if (!started) reject(err instanceof Error ? err : new Error(info.message));
+            else this.#opts.onFailure(info);
+          },
+        )
+        .finally(() => {
+          this.#ended = true;
+          port1.close();
+          for (const p of this.#pending.values()) p.reject(new Error(`connector ${this.name} is no longer running`));
+          this.#pending.clear();
+        });
     });
   }
 

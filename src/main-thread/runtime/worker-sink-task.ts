@@ -29,7 +29,15 @@ import type { TopicPartition, TopicPartitionOffset } from '../kafka/sink-consume
 import type { SinkTaskMetrics } from '../metrics/sink-task-metrics.js';
 import type { TaskConfig } from '../../worker-thread/sdk/connector.js';
 import type { ErrorHandlingConfig } from '../../shared/error-handling.js';
-import type { Credit, ErrantRecord, ErrorInfo, FromSinkTask, PartitionOffset, SinkTaskHostRequest, ToSinkTask } from '../../shared/protocol.js';
+import type {
+  Credit,
+  ErrantRecord,
+  ErrorInfo,
+  FromSinkTask,
+  PartitionOffset,
+  SinkTaskHostRequest,
+  ToSinkTask,
+} from '../../shared/protocol.js';
 import { toErrorInfo } from '../../shared/protocol.js';
 import { encodeSinkBatch } from '../../shared/sink-batch.js';
 import type { ConsumedMessage } from '../../shared/sink-batch.js';
@@ -175,11 +183,15 @@ export class WorkerSinkTask {
     if (this.state === 'FAILED') return;
     try {
       if (this.#opts.deadLetterQueue !== undefined) this.#dlq = await this.#opts.deadLetterQueue();
-      this.#consumer = new SinkConsumer(this.#opts.consumerConfig, {
-        onAssigned: (partitions) => this.#onAssigned(partitions),
-        onRevoked: (partitions, lost) => this.#onRevoked(partitions, lost),
-        onAssignApplied: () => this.#applyPauses(),
-      }, this.#opts.clientHealth);
+      this.#consumer = new SinkConsumer(
+        this.#opts.consumerConfig,
+        {
+          onAssigned: (partitions) => this.#onAssigned(partitions),
+          onRevoked: (partitions, lost) => this.#onRevoked(partitions, lost),
+          onAssignApplied: () => this.#applyPauses(),
+        },
+        this.#opts.clientHealth,
+      );
       await this.#consumer.connect(30000);
       this.#consumer.subscribe(subscription(this.#opts.connectorConfig));
     } catch (err) {
@@ -216,7 +228,10 @@ export class WorkerSinkTask {
         this.#errant(msg, msg.reportId);
         break;
       case 'put-retry':
-        this.#opts.logger.error({ err: msg.error, retryInMs: msg.retryInMs }, 'RetriableException from SinkTask; the same records are put again');
+        this.#opts.logger.error(
+          { err: msg.error, retryInMs: msg.retryInMs },
+          'RetriableException from SinkTask; the same records are put again',
+        );
         break;
       case 'stop-failed':
         this.#opts.logger.warn({ err: msg.error }, 'Could not stop task');
@@ -227,7 +242,8 @@ export class WorkerSinkTask {
         break;
       case 'resume-partitions':
         for (const p of msg.partitions) this.#taskPaused.delete(tpKey(p.topic, p.partition));
-        if (!this.#allPaused) this.#safeConsumer(() => this.#consumer.resume(msg.partitions.filter((p) => this.#assigned.has(tpKey(p.topic, p.partition)))));
+        if (!this.#allPaused)
+          this.#safeConsumer(() => this.#consumer.resume(msg.partitions.filter((p) => this.#assigned.has(tpKey(p.topic, p.partition)))));
         break;
       case 'request-commit':
         this.#commitRequested = true;
@@ -269,7 +285,8 @@ export class WorkerSinkTask {
           // Paused partitions return nothing; the call keeps the consumer in its group.
           const revocationsBefore = this.#consumer.revocations;
           const stray = await this.#consumer.consume(1, CONSUME_TIMEOUT_MS);
-          if (stray.length > 0 && this.#consumer.revocations !== revocationsBefore) await this.#afterSpannedRevocation(stray, this.#consumer.revocations);
+          if (stray.length > 0 && this.#consumer.revocations !== revocationsBefore)
+            await this.#afterSpannedRevocation(stray, this.#consumer.revocations);
           else if (stray.length > 0) this.#sendBatch(stray);
           await this.#waitForProgress(KEEPALIVE_AFTER_MS);
         }
@@ -324,13 +341,16 @@ export class WorkerSinkTask {
     this.#allPaused = true;
     this.#pausedSince = performance.now();
     this.#safeConsumer(() => this.#consumer.pause([...this.#assigned.values()]));
-    if (!this.#connectorPaused) this.#opts.logger.info({ inFlightRecords: this.#inFlightRecords }, 'put() is slow: consumption paused until it catches up');
+    if (!this.#connectorPaused)
+      this.#opts.logger.info({ inFlightRecords: this.#inFlightRecords }, 'put() is slow: consumption paused until it catches up');
   }
 
   #resumeAll(): void {
     this.#allPaused = false;
     this.metrics.backpressureSeconds += (performance.now() - this.#pausedSince) / 1000;
-    this.#safeConsumer(() => this.#consumer.resume([...this.#assigned.entries()].filter(([k]) => !this.#taskPaused.has(k)).map(([, p]) => p)));
+    this.#safeConsumer(() =>
+      this.#consumer.resume([...this.#assigned.entries()].filter(([k]) => !this.#taskPaused.has(k)).map(([, p]) => p)),
+    );
   }
 
   /** After an assignment took effect: pause what must stay paused. */
@@ -350,13 +370,22 @@ export class WorkerSinkTask {
       if (!this.#readFrom.has(k)) this.#readFrom.set(k, m.offset);
     }
     const keep = this.#opts.errors.logEnable || this.#opts.errors.dlqTopic !== '';
-    this.#inFlight.set(id, { id, count: encoded.count, bytes: encoded.payloadBytes, sentAt: performance.now(), messages: keep ? messages : undefined, lastOffsets });
+    this.#inFlight.set(id, {
+      id,
+      count: encoded.count,
+      bytes: encoded.payloadBytes,
+      sentAt: performance.now(),
+      messages: keep ? messages : undefined,
+      lastOffsets,
+    });
     this.#inFlightRecords += encoded.count;
     this.#inFlightBytes += encoded.payloadBytes;
     this.metrics.readRecords += encoded.count;
     this.metrics.readBytes += encoded.payloadBytes;
     this.metrics.activeRecords = this.#inFlightRecords;
-    this.#send({ t: 'batch', id, epoch: this.#epoch, count: encoded.count, topics: encoded.topics, buffer: encoded.buffer }, [encoded.buffer]);
+    this.#send({ t: 'batch', id, epoch: this.#epoch, count: encoded.count, topics: encoded.topics, buffer: encoded.buffer }, [
+      encoded.buffer,
+    ]);
   }
 
   #putDone(msg: Extract<FromSinkTask, { t: 'put-done' }>): void {
@@ -452,15 +481,21 @@ export class WorkerSinkTask {
     if (this.#consumer.revocations !== revocationsSeen) return;
     const targets = [...first].filter(([k]) => this.#assigned.has(k)).map(([, target]) => target);
     if (targets.length === 0) return;
-    const committed = await this.#consumer.committed(targets.map(({ topic, partition }) => ({ topic, partition }))).catch((err: unknown) => {
-      this.#opts.logger.warn({ err }, 'reading the committed offsets after a rebalance failed');
-      return [];
-    });
+    const committed = await this.#consumer
+      .committed(targets.map(({ topic, partition }) => ({ topic, partition })))
+      .catch((err: unknown) => {
+        this.#opts.logger.warn({ err }, 'reading the committed offsets after a rebalance failed');
+        return [];
+      });
     for (const target of targets) {
       const k = tpKey(target.topic, target.partition);
       const inGroup = committed.find((c) => c.topic === target.topic && c.partition === target.partition)?.offset ?? -1;
       const offset = this.#assignStart.get(k) ?? (inGroup >= 0 ? inGroup : target.offset);
-      await this.#consumer.seek({ ...target, offset }).catch((err: unknown) => this.#opts.logger.warn({ err, partition: `${target.topic}-${target.partition}` }, 'seek after a rebalance failed'));
+      await this.#consumer
+        .seek({ ...target, offset })
+        .catch((err: unknown) =>
+          this.#opts.logger.warn({ err, partition: `${target.topic}-${target.partition}` }, 'seek after a rebalance failed'),
+        );
     }
   }
 
@@ -470,7 +505,8 @@ export class WorkerSinkTask {
     for (const m of dropped) {
       const k = tpKey(m.topic, m.partition);
       const known = targets.get(k);
-      if (!this.#lastRewindTargets.has(k) && (known === undefined || m.offset < known.offset)) targets.set(k, { topic: m.topic, partition: m.partition, offset: m.offset });
+      if (!this.#lastRewindTargets.has(k) && (known === undefined || m.offset < known.offset))
+        targets.set(k, { topic: m.topic, partition: m.partition, offset: m.offset });
     }
     for (const target of targets.values()) await this.#consumer.seek(target);
   }
@@ -504,7 +540,8 @@ export class WorkerSinkTask {
   async #onRevoked(partitions: TopicPartition[], lost: boolean): Promise<void> {
     await this.#drained();
     if (!lost && !this.#runEnded && this.state !== 'FAILED') await this.commitOffsets(true);
-    if (!this.#runEnded && partitions.length > 0) await this.#request({ t: 'close-partitions', id: this.#nextRequestId++, partitions }).catch(() => undefined);
+    if (!this.#runEnded && partitions.length > 0)
+      await this.#request({ t: 'close-partitions', id: this.#nextRequestId++, partitions }).catch(() => undefined);
     for (const p of partitions) {
       const k = tpKey(p.topic, p.partition);
       this.#assigned.delete(k);
@@ -608,14 +645,18 @@ export class WorkerSinkTask {
     if (cfg.logEnable) {
       errors.errorsLogged++;
       const where = original === undefined ? {} : { topic: original.topic, partition: original.partition, offset: original.offset };
-      const record = cfg.logIncludeMessages && original !== undefined ? { key: textOf(original.key), value: textOf(original.value), timestamp: original.timestamp } : {};
+      const record =
+        cfg.logIncludeMessages && original !== undefined
+          ? { key: textOf(original.key), value: textOf(original.value), timestamp: original.timestamp }
+          : {};
       this.#opts.logger.error(
         { stage: failure.stage, className: failure.className, err: failure.error, ...where, ...record },
         `Error encountered in task ${this.label}. Executing stage '${failure.stage}' with class '${failure.className}'${original === undefined ? '' : `, where consumed record is {topic='${original.topic}', partition=${original.partition}, offset=${original.offset}}`}.`,
       );
     }
     const answer = (error?: ErrorInfo): void => {
-      if (reportId !== undefined) this.#send(error === undefined ? { t: 'errant-reported', reportId } : { t: 'errant-reported', reportId, error });
+      if (reportId !== undefined)
+        this.#send(error === undefined ? { t: 'errant-reported', reportId } : { t: 'errant-reported', reportId, error });
     };
     if (this.#dlq === undefined || original === undefined) {
       answer();
@@ -681,9 +722,17 @@ export class WorkerSinkTask {
       await withTimeout(this.#drained(), remaining());
       if (this.state !== 'FAILED') await withTimeout(this.commitOffsets(true), remaining());
       const partitions = [...this.#assigned.values()];
-      if (partitions.length > 0 && !this.#runEnded) await withTimeout(this.#request({ t: 'close-partitions', id: this.#nextRequestId++, partitions }).catch(() => undefined), remaining());
+      if (partitions.length > 0 && !this.#runEnded)
+        await withTimeout(
+          this.#request({ t: 'close-partitions', id: this.#nextRequestId++, partitions }).catch(() => undefined),
+          remaining(),
+        );
       this.#send({ t: 'stop' });
-      stopped = (await withTimeout((this.#run ?? Promise.resolve()).then(() => true), remaining())) === true;
+      stopped =
+        (await withTimeout(
+          (this.#run ?? Promise.resolve()).then(() => true),
+          remaining(),
+        )) === true;
       if (!stopped) this.#opts.logger.warn({ timeoutMs }, 'task did not stop in time; abandoned');
     }
     await this.#closeClients();
@@ -720,7 +769,12 @@ export class WorkerSinkTask {
   #fail(err: unknown): void {
     if (this.state === 'FAILED') return;
     this.failure = toErrorInfo(err);
-    if (this.#threadReplaced) this.failure = { ...this.failure, code: 'CONNECTD_ERR_THREAD_REPLACED', message: `its worker thread was replaced (${this.failure.message})` };
+    if (this.#threadReplaced)
+      this.failure = {
+        ...this.failure,
+        code: 'CONNECTD_ERR_THREAD_REPLACED',
+        message: `its worker thread was replaced (${this.failure.message})`,
+      };
     this.#opts.logger.error({ err }, 'task failed');
     this.#setState('FAILED', this.failure);
     this.#wakeLoop();

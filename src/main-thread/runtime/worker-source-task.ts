@@ -127,7 +127,15 @@ export class WorkerSourceTask implements DeliveryTarget {
         onStarted();
         break;
       case 'batch': {
-        const batch = new SubmittedBatch(msg.id, msg.count, msg.payloadBytes, msg.buffer, msg.sourcePartitions, this.#keepMetadata, msg.polledAt - performance.timeOrigin);
+        const batch = new SubmittedBatch(
+          msg.id,
+          msg.count,
+          msg.payloadBytes,
+          msg.buffer,
+          msg.sourcePartitions,
+          this.#keepMetadata,
+          msg.polledAt - performance.timeOrigin,
+        );
         this.#submitted.submit(batch);
         this.#opts.metrics.batchPolled(msg.count, msg.payloadBytes);
         this.#noteTopics(msg.topics);
@@ -172,7 +180,9 @@ export class WorkerSourceTask implements DeliveryTarget {
     const cfg = this.#opts.errors;
     if (cfg?.logEnable) {
       errors.errorsLogged++;
-      const record = cfg.logIncludeMessages ? { key: msg.key, value: msg.value, sourcePartition: msg.sourcePartition, sourceOffset: msg.sourceOffset } : {};
+      const record = cfg.logIncludeMessages
+        ? { key: msg.key, value: msg.value, sourcePartition: msg.sourcePartition, sourceOffset: msg.sourceOffset }
+        : {};
       this.#opts.logger.error(
         { stage: msg.stage, className: msg.className, err: msg.error, topic: msg.topic, ...record },
         `Error encountered in task ${this.label}. Executing stage '${msg.stage}' with class '${msg.className}', where source record is for topic '${msg.topic}'.`,
@@ -187,7 +197,15 @@ export class WorkerSourceTask implements DeliveryTarget {
         partition: null,
         offset: null,
         key: msg.key === null ? null : Buffer.from(msg.key),
-        value: Buffer.from(JSON.stringify({ topic: msg.topic, sourcePartition: JSON.parse(msg.sourcePartition) as unknown, sourceOffset: JSON.parse(msg.sourceOffset) as unknown, key: msg.key, value: msg.value })),
+        value: Buffer.from(
+          JSON.stringify({
+            topic: msg.topic,
+            sourcePartition: JSON.parse(msg.sourcePartition) as unknown,
+            sourceOffset: JSON.parse(msg.sourceOffset) as unknown,
+            key: msg.key,
+            value: msg.value,
+          }),
+        ),
         timestamp: Date.now(),
         headers: [],
         stage: msg.stage,
@@ -346,8 +364,12 @@ export class WorkerSourceTask implements DeliveryTarget {
     for (const [partition, offset] of snapshot.offsets) entries.set(offsetKey(this.connectorName, partition), offset);
     try {
       if (entries.size > 0) {
-        const persisted = await withTimeout(this.#opts.offsetStore.set(entries).then(() => true), this.#opts.offsetFlushTimeoutMs);
-        if (persisted !== true) throw new Error(`offset commit did not complete within offset.flush.timeout.ms=${this.#opts.offsetFlushTimeoutMs}`);
+        const persisted = await withTimeout(
+          this.#opts.offsetStore.set(entries).then(() => true),
+          this.#opts.offsetFlushTimeoutMs,
+        );
+        if (persisted !== true)
+          throw new Error(`offset commit did not complete within offset.flush.timeout.ms=${this.#opts.offsetFlushTimeoutMs}`);
       }
     } catch (err) {
       this.#submitted.restore(snapshot);
@@ -372,7 +394,10 @@ export class WorkerSourceTask implements DeliveryTarget {
     await withTimeout(this.#drained(), remaining());
     await this.commitOffsets(true);
     this.#send({ t: 'close' });
-    const stopped = await withTimeout(runEnded.then(() => true), remaining());
+    const stopped = await withTimeout(
+      runEnded.then(() => true),
+      remaining(),
+    );
     if (stopped !== true) {
       this.#opts.producer.discard(this);
       this.#opts.logger.warn({ timeoutMs }, 'task did not stop in time; abandoned');
@@ -401,7 +426,11 @@ export class WorkerSourceTask implements DeliveryTarget {
     if (this.state === 'FAILED') return;
     this.failure = toErrorInfo(err);
     if (this.#threadReplaced) {
-      this.failure = { ...this.failure, code: 'CONNECTD_ERR_THREAD_REPLACED', message: `its worker thread was replaced (${this.failure.message})` };
+      this.failure = {
+        ...this.failure,
+        code: 'CONNECTD_ERR_THREAD_REPLACED',
+        message: `its worker thread was replaced (${this.failure.message})`,
+      };
     }
     this.#opts.logger.error({ err }, 'task failed');
     this.#setState('FAILED', this.failure);

@@ -27,7 +27,15 @@ import { commitGroupOffsets, readGroupOffsets } from '../kafka/group-offsets.js'
 import { WorkerSinkTask } from './worker-sink-task.js';
 import type { TaskConfig } from '../../worker-thread/sdk/connector.js';
 import type { OffsetBackingStore } from '../storage/offset-backing-store.js';
-import type { ConfigKeyInfo, ErrorInfo, PluginConfigHostRequest, PluginInfo, PluginsHostRequest, ValidateHostRequest, ValidateResult } from '../../shared/protocol.js';
+import type {
+  ConfigKeyInfo,
+  ErrorInfo,
+  PluginConfigHostRequest,
+  PluginInfo,
+  PluginsHostRequest,
+  ValidateHostRequest,
+  ValidateResult,
+} from '../../shared/protocol.js';
 import type { State } from './status.js';
 import { WorkerConnector } from './worker-connector.js';
 import { AllowedPaths, pathProblems } from './allowed-paths.js';
@@ -78,9 +86,19 @@ export class Worker {
     this.#loggers = opts.loggers;
     this.#offsetStore = opts.offsetStore;
     this.workerId = opts.workerId ?? `${os.hostname()}:${opts.config.listener.port}`;
-    this.clientHealth = new KafkaClientHealth(opts.loggers?.get('connectd.kafka.Clients') ?? opts.logger, opts.config.healthKafkaUnreachableThresholdMs);
-    this.#producer = new SourceProducer('worker', this.#producerConfig(`connectd-${this.workerId}`, {}), { nativeBatch: opts.config.taskProduceNativeBatch, health: this.clientHealth });
-    this.#admin = new KafkaAdmin({ ...opts.config.kafkaClientDefaults, 'bootstrap.servers': opts.config.bootstrapServers, 'client.id': `connectd-${this.workerId}-admin` });
+    this.clientHealth = new KafkaClientHealth(
+      opts.loggers?.get('connectd.kafka.Clients') ?? opts.logger,
+      opts.config.healthKafkaUnreachableThresholdMs,
+    );
+    this.#producer = new SourceProducer('worker', this.#producerConfig(`connectd-${this.workerId}`, {}), {
+      nativeBatch: opts.config.taskProduceNativeBatch,
+      health: this.clientHealth,
+    });
+    this.#admin = new KafkaAdmin({
+      ...opts.config.kafkaClientDefaults,
+      'bootstrap.servers': opts.config.bootstrapServers,
+      'client.id': `connectd-${this.workerId}-admin`,
+    });
     const threads = opts.config.workerThreads;
     this.#pool = new Piscina({
       filename: TASK_HOST.href,
@@ -110,7 +128,10 @@ export class Worker {
     if (Object.keys(overrides).length === 0) return this.#producer;
     let own = this.#connectorProducers.get(connectorName);
     if (own === undefined) {
-      const producer = new SourceProducer(connectorName, this.#producerConfig(`connectd-${this.workerId}-${connectorName}`, overrides), { nativeBatch: this.config.taskProduceNativeBatch, health: this.clientHealth });
+      const producer = new SourceProducer(connectorName, this.#producerConfig(`connectd-${this.workerId}-${connectorName}`, overrides), {
+        nativeBatch: this.config.taskProduceNativeBatch,
+        health: this.clientHealth,
+      });
       this.#connectedProducers.add(producer);
       own = { producer: producer.connect(30000).then(() => producer), tasks: new Set() };
       this.#connectorProducers.set(connectorName, own);
@@ -126,7 +147,9 @@ export class Worker {
     this.#connectorProducers.delete(connectorName);
     const producer = await own.producer;
     this.#connectedProducers.delete(producer);
-    await producer.flush(this.config.offsetFlushTimeoutMs).catch((err: unknown) => this.#logger.warn({ err }, 'connector producer flush did not complete'));
+    await producer
+      .flush(this.config.offsetFlushTimeoutMs)
+      .catch((err: unknown) => this.#logger.warn({ err }, 'connector producer flush did not complete'));
     await producer.disconnect();
   }
 
@@ -135,27 +158,44 @@ export class Worker {
     await this.#producer.connect(30000);
     this.#logger.info(
       { nativeBatch: this.#producer.nativeBatch },
-      this.#producer.nativeBatch ? 'source records go to librdkafka in native batches' : 'source records go to librdkafka one produce() at a time',
+      this.#producer.nativeBatch
+        ? 'source records go to librdkafka in native batches'
+        : 'source records go to librdkafka one produce() at a time',
     );
     this.#commitTimer = setInterval(() => void this.commitAllOffsets(), this.config.offsetFlushIntervalMs);
     this.#commitTimer.unref();
   }
 
-
-  startConnector(name: string, config: Record<string, string>, onReconfigurationRequest: () => void, onFailure: (e: ErrorInfo) => void): { connector: WorkerConnector; started: Promise<string> } {
+  startConnector(
+    name: string,
+    config: Record<string, string>,
+    onReconfigurationRequest: () => void,
+    onFailure: (e: ErrorInfo) => void,
+  ): { connector: WorkerConnector; started: Promise<string> } {
     // Known before any of its code runs, so its errors and log lines are redacted (config/secrets.ts);
     // its PASSWORD keys' values once it told which keys those are.
     knownSecrets.remember(name, secretValues(config));
     const onWarning = (message: string): void => this.#logger.warn({ connector: name }, message);
-    const connector = new WorkerConnector({ name, config, pluginPath: this.config.pluginPath, pool: this.#pool, onReconfigurationRequest, onFailure, onWarning });
+    const connector = new WorkerConnector({
+      name,
+      config,
+      pluginPath: this.config.pluginPath,
+      pool: this.#pool,
+      onReconfigurationRequest,
+      onFailure,
+      onWarning,
+    });
     const refused = this.#pathRefusal(name, config['connector.class'] ?? '', config);
     const started = refused === undefined ? connector.start() : Promise.reject(refused);
-    void started.then(() => {
-      const passwordKeys = new Set(connector.passwordKeys);
-      knownSecrets.remember(name, secretValues(config, passwordKeys));
-      // As Kafka Connect logs its ConnectorConfig values, PASSWORD keys masked (now that they are known).
-      this.#logger.debug({ connector: name, config: maskConfig(passwordKeys, config) }, 'connector config');
-    }, () => undefined);
+    void started.then(
+      () => {
+        const passwordKeys = new Set(connector.passwordKeys);
+        knownSecrets.remember(name, secretValues(config, passwordKeys));
+        // As Kafka Connect logs its ConnectorConfig values, PASSWORD keys masked (now that they are known).
+        this.#logger.debug({ connector: name, config: maskConfig(passwordKeys, config) }, 'connector config');
+      },
+      () => undefined,
+    );
     return { connector, started };
   }
 
@@ -169,7 +209,12 @@ export class Worker {
     return problems.length === 0 ? undefined : new ConfigException(problems, `configuration of ${owner}`);
   }
 
-  #checkTaskPaths(connectorName: string, taskId: number, connectorConfig: Readonly<Record<string, string>>, taskConfig: Readonly<TaskConfig>): void {
+  #checkTaskPaths(
+    connectorName: string,
+    taskId: number,
+    connectorConfig: Readonly<Record<string, string>>,
+    taskConfig: Readonly<TaskConfig>,
+  ): void {
     // The task config is what the task opens; the connector's class says which keys are paths.
     const refused = this.#pathRefusal(`task ${connectorName}-${taskId}`, connectorConfig['connector.class'] ?? '', taskConfig);
     if (refused !== undefined) throw refused;
@@ -197,7 +242,12 @@ export class Worker {
 
   /** GET /connector-plugins/{plugin}/config[?version=]. Rejects with PluginNotFoundError's message for an unknown plugin, or the KIP-891 message for another version. */
   async connectorPluginConfig(plugin: string, version?: string): Promise<ConfigKeyInfo[]> {
-    const request: PluginConfigHostRequest = { kind: 'plugin-config', plugin, pluginPath: this.config.pluginPath, ...(version === undefined ? {} : { version }) };
+    const request: PluginConfigHostRequest = {
+      kind: 'plugin-config',
+      plugin,
+      pluginPath: this.config.pluginPath,
+      ...(version === undefined ? {} : { version }),
+    };
     return (await this.#pool.run(request)) as ConfigKeyInfo[];
   }
 
@@ -229,7 +279,9 @@ export class Worker {
       metrics,
       ensureTopics: (topics, creation) => this.ensureTopics(topics, creation),
       onTopicsUsed,
-      logger: this.#loggers?.get(`connectd.task.${connectorName}`, { connector: connectorName, task: taskId }) ?? this.#logger.child({ connector: connectorName, task: taskId }),
+      logger:
+        this.#loggers?.get(`connectd.task.${connectorName}`, { connector: connectorName, task: taskId }) ??
+        this.#logger.child({ connector: connectorName, task: taskId }),
       onStateChange,
       errors: errorHandlingConfig(connectorConfig),
       deadLetterQueue: this.#deadLetterQueueFactory(connectorName, taskId, connectorConfig),
@@ -263,7 +315,9 @@ export class Worker {
     delete merged['max.poll.records'];
     const pollRecords = Number.isInteger(maxPollRecords) && maxPollRecords > 0 ? maxPollRecords : 500;
     const errors = errorHandlingConfig(connectorConfig);
-    const logger = this.#loggers?.get(`connectd.task.${connectorName}`, { connector: connectorName, task: taskId }) ?? this.#logger.child({ connector: connectorName, task: taskId });
+    const logger =
+      this.#loggers?.get(`connectd.task.${connectorName}`, { connector: connectorName, task: taskId }) ??
+      this.#logger.child({ connector: connectorName, task: taskId });
     const deadLetterQueue = this.#deadLetterQueueFactory(connectorName, taskId, connectorConfig);
     const task = new WorkerSinkTask({
       connectorName,
@@ -277,7 +331,10 @@ export class Worker {
       maxPollRecords: pollRecords,
       // A few batches in flight keep put() busy; more would only delay offset commits (a preCommit
       // waits behind every batch sent before it) and grow the duplicates after a crash.
-      limits: { records: Math.min(this.config.taskMaxInflightRecords, SINK_BATCHES_IN_FLIGHT * pollRecords), bytes: this.config.taskMaxInflightBytes },
+      limits: {
+        records: Math.min(this.config.taskMaxInflightRecords, SINK_BATCHES_IN_FLIGHT * pollRecords),
+        bytes: this.config.taskMaxInflightBytes,
+      },
       errors,
       deadLetterQueue,
       metrics: this.sinkMetricsFor(connectorName, taskId),
@@ -297,20 +354,38 @@ export class Worker {
   }
 
   /** A sink connector's committed consumer offsets (KIP-875 GET offsets). */
-  sinkOffsets(connectorName: string, connectorConfig: Readonly<Record<string, string>>): Promise<{ topic: string; partition: number; offset: number }[]> {
+  sinkOffsets(
+    connectorName: string,
+    connectorConfig: Readonly<Record<string, string>>,
+  ): Promise<{ topic: string; partition: number; offset: number }[]> {
     const regex = (connectorConfig['topics.regex'] ?? '').trim();
-    const names = (connectorConfig.topics ?? '').split(',').map((t) => t.trim()).filter((t) => t !== '');
-    return readGroupOffsets(this.#groupClientConfig(connectorConfig), this.sinkGroupId(connectorName, connectorConfig), regex !== '' ? { regex: new RegExp(`^(?:${regex})$`) } : { names });
+    const names = (connectorConfig.topics ?? '')
+      .split(',')
+      .map((t) => t.trim())
+      .filter((t) => t !== '');
+    return readGroupOffsets(
+      this.#groupClientConfig(connectorConfig),
+      this.sinkGroupId(connectorName, connectorConfig),
+      regex !== '' ? { regex: new RegExp(`^(?:${regex})$`) } : { names },
+    );
   }
 
   /** Commits offsets for a stopped sink connector's group (KIP-875 PATCH offsets). */
-  alterSinkOffsets(connectorName: string, connectorConfig: Readonly<Record<string, string>>, offsets: { topic: string; partition: number; offset: number }[]): Promise<void> {
+  alterSinkOffsets(
+    connectorName: string,
+    connectorConfig: Readonly<Record<string, string>>,
+    offsets: { topic: string; partition: number; offset: number }[],
+  ): Promise<void> {
     return commitGroupOffsets(this.#groupClientConfig(connectorConfig), this.sinkGroupId(connectorName, connectorConfig), offsets);
   }
 
   #groupClientConfig(connectorConfig: Readonly<Record<string, string>>): Record<string, string | number | boolean> {
     const overrides = consumerOverrides(connectorConfig, this.#overrideRules);
-    const config: Record<string, string | number | boolean> = { ...inheritedClientSettings([this.config.kafkaClientDefaults, this.config.consumer], overrides), ...overrides, 'bootstrap.servers': overrides['bootstrap.servers'] ?? this.config.bootstrapServers };
+    const config: Record<string, string | number | boolean> = {
+      ...inheritedClientSettings([this.config.kafkaClientDefaults, this.config.consumer], overrides),
+      ...overrides,
+      'bootstrap.servers': overrides['bootstrap.servers'] ?? this.config.bootstrapServers,
+    };
     delete config['max.poll.records'];
     return config;
   }
@@ -321,7 +396,11 @@ export class Worker {
   }
 
   /** Makes a task's dead letter queue (topic and producer), or undefined when the connector has none. */
-  #deadLetterQueueFactory(connectorName: string, taskId: number, connectorConfig: Readonly<Record<string, string>>): (() => Promise<DeadLetterQueue>) | undefined {
+  #deadLetterQueueFactory(
+    connectorName: string,
+    taskId: number,
+    connectorConfig: Readonly<Record<string, string>>,
+  ): (() => Promise<DeadLetterQueue>) | undefined {
     const errors = errorHandlingConfig(connectorConfig);
     if (errors.dlqTopic === '') return undefined;
     return async () => {
@@ -369,7 +448,8 @@ export class Worker {
             spec === null
               ? Promise.resolve()
               : this.#admin.createTopic(spec).then((created) => {
-                  if (created) this.#logger.info({ topic, partitions: spec.partitions, replicationFactor: spec.replicationFactor }, 'created topic');
+                  if (created)
+                    this.#logger.info({ topic, partitions: spec.partitions, replicationFactor: spec.replicationFactor }, 'created topic');
                 });
           // A failed creation is retried by the next batch that needs the topic.
           pending.catch(() => this.#topics.delete(topic));
@@ -470,7 +550,9 @@ export class Worker {
   /** After the Herder stopped every task: flush and close the Kafka client and the pool. */
   async stop(): Promise<void> {
     clearInterval(this.#commitTimer);
-    await this.#producer.flush(this.config.offsetFlushTimeoutMs).catch((err: unknown) => this.#logger.warn({ err }, 'producer flush at shutdown did not complete'));
+    await this.#producer
+      .flush(this.config.offsetFlushTimeoutMs)
+      .catch((err: unknown) => this.#logger.warn({ err }, 'producer flush at shutdown did not complete'));
     // After a failed start the producer never connected, and librdkafka's disconnect throws then.
     await this.#producer.disconnect().catch((err: unknown) => this.#logger.warn({ err }, 'producer disconnect failed'));
     try {

@@ -64,10 +64,16 @@ export class FileOffsetBackingStore implements OffsetBackingStore {
     try {
       parsed = JSON.parse(text) as OffsetFile | null;
     } catch (err) {
-      throw new OffsetsFileError(`offset.storage.file.filename=${this.#file}: not a connectd offsets file (${(err as Error).message})`, true);
+      throw new OffsetsFileError(
+        `offset.storage.file.filename=${this.#file}: not a connectd offsets file (${(err as Error).message})`,
+        true,
+      );
     }
     if (parsed?.version !== 1 || !Array.isArray(parsed.offsets)) {
-      throw new OffsetsFileError(`offset.storage.file.filename=${this.#file}: unsupported offsets file version ${String(parsed?.version)}`, true);
+      throw new OffsetsFileError(
+        `offset.storage.file.filename=${this.#file}: unsupported offsets file version ${String(parsed?.version)}`,
+        true,
+      );
     }
     for (const entry of parsed.offsets as unknown[]) {
       if (!Array.isArray(entry) || entry.length !== 2) {

@@ -83,7 +83,9 @@ export function parseTaskKey(key: string): ConnectorTaskId | null {
 }
 
 function propertiesValue(properties: ConnectorProperties): string {
-  return `{"properties":{${Object.entries(properties).map(([k, v]) => `${quoteJson(k)}:${quoteJson(v)}`).join(',')}}}`;
+  return `{"properties":{${Object.entries(properties)
+    .map(([k, v]) => `${quoteJson(k)}:${quoteJson(v)}`)
+    .join(',')}}}`;
 }
 
 /** The value of a `connector-<name>` or `task-<name>-<n>` record. */
@@ -91,8 +93,10 @@ export const connectorConfigValue = propertiesValue;
 export const taskConfigValue = propertiesValue;
 export const tasksCommitValue = (taskCount: number): string => `{"tasks":${taskCount}}`;
 /** Kafka Connect's TARGET_STATE_V1: `state` falls back to PAUSED for STOPPED, which older workers do not know. */
-export const targetStateValue = (state: TargetState): string => `{"state":"${state === 'STOPPED' ? 'PAUSED' : state}","state.v2":"${state}"}`;
-export const restartRequestValue = (request: RestartRequest): string => `{"include-tasks":${request.includeTasks},"only-failed":${request.onlyFailed}}`;
+export const targetStateValue = (state: TargetState): string =>
+  `{"state":"${state === 'STOPPED' ? 'PAUSED' : state}","state.v2":"${state}"}`;
+export const restartRequestValue = (request: RestartRequest): string =>
+  `{"include-tasks":${request.includeTasks},"only-failed":${request.onlyFailed}}`;
 export const sessionKeyValue = (key: SessionKey): string =>
   `{"key":"${Buffer.from(key.key).toString('base64')}","algorithm":${quoteJson(key.algorithm)},"creation-timestamp":${key.creationTimestamp}}`;
 
@@ -282,7 +286,14 @@ export class KafkaConfigBackingStore {
   /** Deletes the connector: tombstones for its config and its target state, read back. */
   async removeConnectorConfig(connector: string): Promise<void> {
     checkConnectorName(connector);
-    await this.#write(`the removal of connector ${connector}`, [[CONNECTOR_PREFIX + connector, null], [TARGET_STATE_PREFIX + connector, null]], true);
+    await this.#write(
+      `the removal of connector ${connector}`,
+      [
+        [CONNECTOR_PREFIX + connector, null],
+        [TARGET_STATE_PREFIX + connector, null],
+      ],
+      true,
+    );
   }
 
   /** Writes every task config, reads them back, then the commit that applies them, and reads that back. */
@@ -292,7 +303,11 @@ export class KafkaConfigBackingStore {
     const deadline = Date.now() + this.#writeTimeoutMs;
     const what = `the task configs of connector ${connector}`;
     await this.#withDeadline(this.#log.readToEnd(this.#remaining(deadline)), deadline, what);
-    await this.#withDeadline(Promise.all(configs.map((config, task) => this.#log.send(taskKey({ connector, task }), taskConfigValue(config)))), deadline, what);
+    await this.#withDeadline(
+      Promise.all(configs.map((config, task) => this.#log.send(taskKey({ connector, task }), taskConfigValue(config)))),
+      deadline,
+      what,
+    );
     if (configs.length > 0) await this.#withDeadline(this.#log.readToEnd(this.#remaining(deadline)), deadline, what);
     await this.#withDeadline(this.#log.send(COMMIT_TASKS_PREFIX + connector, tasksCommitValue(configs.length)), deadline, what);
     await this.#withDeadline(this.#log.readToEnd(this.#remaining(deadline)), deadline, what);
@@ -307,11 +322,16 @@ export class KafkaConfigBackingStore {
 
   async putRestartRequest(request: RestartRequest): Promise<void> {
     checkConnectorName(request.connector);
-    await this.#write(`the restart request for connector ${request.connector}`, [[RESTART_PREFIX + request.connector, restartRequestValue(request)]], true);
+    await this.#write(
+      `the restart request for connector ${request.connector}`,
+      [[RESTART_PREFIX + request.connector, restartRequestValue(request)]],
+      true,
+    );
   }
 
   async putSessionKey(key: SessionKey): Promise<void> {
-    if (!Number.isSafeInteger(key.creationTimestamp)) throw new Error(`session key: creationTimestamp must be an integer (ms since the epoch), got ${String(key.creationTimestamp)}`);
+    if (!Number.isSafeInteger(key.creationTimestamp))
+      throw new Error(`session key: creationTimestamp must be an integer (ms since the epoch), got ${String(key.creationTimestamp)}`);
     await this.#write('the session key', [[SESSION_KEY_KEY, sessionKeyValue(key)]], true);
   }
 
@@ -336,7 +356,10 @@ export class KafkaConfigBackingStore {
   async #withDeadline<T>(work: Promise<T>, deadline: number, what: string): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const expired = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new WriteTimeout(`writing ${what} to topic ${this.#log.topic} timed out after ${this.#writeTimeoutMs} ms`)), this.#remaining(deadline));
+      timer = setTimeout(
+        () => reject(new WriteTimeout(`writing ${what} to topic ${this.#log.topic} timed out after ${this.#writeTimeoutMs} ms`)),
+        this.#remaining(deadline),
+      );
     });
     try {
       return await Promise.race([work, expired]);
@@ -373,8 +396,8 @@ export class KafkaConfigBackingStore {
     else if (key.startsWith(CONNECTD_PREFIX)) {
       this.#connectdRecords.set(key, { value, offset: record.offset });
       this.#notify((l) => l.onConnectdRecord?.(key, value, record.offset));
-    }
-    else if (key.startsWith(TASK_COUNT_RECORD_PREFIX) || key.startsWith(LOGGER_CLUSTER_PREFIX)) this.#logger.debug({ key }, 'config record not used by connectd');
+    } else if (key.startsWith(TASK_COUNT_RECORD_PREFIX) || key.startsWith(LOGGER_CLUSTER_PREFIX))
+      this.#logger.debug({ key }, 'config record not used by connectd');
     else this.#logger.error({ key }, 'config record with an unknown key skipped');
   }
 
@@ -388,7 +411,6 @@ export class KafkaConfigBackingStore {
       }
     }
   }
-
 
   #readTargetState(connector: string, value: unknown): void {
     if (value === null) {
@@ -459,7 +481,10 @@ export class KafkaConfigBackingStore {
     // Only tasks 0..n-1 must be there: compaction can leave configs of a former, larger task set.
     for (let task = 0; task < taskCount; task++) if (!deferred?.has(task)) complete = false;
     if (!complete) {
-      this.#logger.debug({ connector, taskCount }, 'task commit with an incomplete set of task configs (compaction?): connector marked inconsistent');
+      this.#logger.debug(
+        { connector, taskCount },
+        'task commit with an incomplete set of task configs (compaction?): connector marked inconsistent',
+      );
       this.#inconsistent.add(connector);
     } else {
       if (deferred !== undefined) {
@@ -489,11 +514,20 @@ export class KafkaConfigBackingStore {
   }
 
   #readSessionKey(value: unknown): void {
-    if (!isObject(value) || typeof value.key !== 'string' || typeof value.algorithm !== 'string' || !Number.isSafeInteger(value['creation-timestamp'])) {
+    if (
+      !isObject(value) ||
+      typeof value.key !== 'string' ||
+      typeof value.algorithm !== 'string' ||
+      !Number.isSafeInteger(value['creation-timestamp'])
+    ) {
       this.#logger.error('session key record skipped: not {"key":<base64>,"algorithm":<string>,"creation-timestamp":<long>}');
       return;
     }
-    const key: SessionKey = { key: new Uint8Array(Buffer.from(value.key, 'base64')), algorithm: value.algorithm, creationTimestamp: value['creation-timestamp'] as number };
+    const key: SessionKey = {
+      key: new Uint8Array(Buffer.from(value.key, 'base64')),
+      algorithm: value.algorithm,
+      creationTimestamp: value['creation-timestamp'] as number,
+    };
     this.#sessionKey = key;
     this.#notify((l) => l.onSessionKeyUpdate?.(key));
   }
@@ -518,11 +552,13 @@ export class KafkaConfigBackingStore {
 }
 
 function checkConnectorName(connector: string): void {
-  if (typeof connector !== 'string' || connector === '') throw new Error(`connector name must be a non-empty string, got ${JSON.stringify(connector)}`);
+  if (typeof connector !== 'string' || connector === '')
+    throw new Error(`connector name must be a non-empty string, got ${JSON.stringify(connector)}`);
 }
 
 function checkTargetState(state: string): void {
-  if (!TARGET_STATES.includes(state)) throw new Error(`target state must be one of ${TARGET_STATES.join(', ')}, got ${JSON.stringify(state)}`);
+  if (!TARGET_STATES.includes(state))
+    throw new Error(`target state must be one of ${TARGET_STATES.join(', ')}, got ${JSON.stringify(state)}`);
 }
 
 function checkProperties(what: string, properties: unknown): void {

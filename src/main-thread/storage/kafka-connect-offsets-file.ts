@@ -71,7 +71,8 @@ class Reader {
   }
 
   #need(n: number): void {
-    if (this.#pos + n > this.buf.length) this.fail(`the file ends after ${this.buf.length} bytes, inside the map (truncated?)`, this.buf.length);
+    if (this.#pos + n > this.buf.length)
+      this.fail(`the file ends after ${this.buf.length} bytes, inside the map (truncated?)`, this.buf.length);
   }
   u8(): number {
     this.#need(1);
@@ -128,7 +129,8 @@ class Reader {
     const tc = this.u8();
     if (tc === TC_REFERENCE) {
       const h = this.handle();
-      if (h.kind !== 'class' || h.name !== name) this.fail(`expected class ${name}, found a reference to ${h.kind === 'class' ? h.name : `an ${h.kind}`}`, at);
+      if (h.kind !== 'class' || h.name !== name)
+        this.fail(`expected class ${name}, found a reference to ${h.kind === 'class' ? h.name : `an ${h.kind}`}`, at);
       return;
     }
     if (tc !== TC_CLASSDESC) this.fail(`expected the class descriptor of ${name}, found byte 0x${tc.toString(16)}`, at);
@@ -145,7 +147,8 @@ class Reader {
       const fieldAt = this.position;
       const gotType = String.fromCharCode(this.u8());
       const gotName = this.utf();
-      if (gotType !== type || gotName !== field) this.fail(`class ${name}: expected field ${type} ${field}, found ${gotType} ${gotName}`, fieldAt);
+      if (gotType !== type || gotName !== field)
+        this.fail(`class ${name}: expected field ${type} ${field}, found ${gotType} ${gotName}`, fieldAt);
     }
     this.expect(TC_ENDBLOCKDATA, `the end of class ${name}'s annotations`);
     this.expect(TC_NULL, `no superclass of ${name}`);
@@ -226,19 +229,32 @@ export function kafkaConnectOffsets(buf: Buffer): ImportedOffset[] {
     try {
       return JSON.parse(decoder.decode(bytes)) as unknown;
     } catch (err) {
-      throw new KafkaConnectOffsetsFileError(`not a Kafka Connect standalone offsets file: entry ${index + 1}'s ${what} is not UTF-8 JSON (${(err as Error).message})`);
+      throw new KafkaConnectOffsetsFileError(
+        `not a Kafka Connect standalone offsets file: entry ${index + 1}'s ${what} is not UTF-8 JSON (${(err as Error).message})`,
+      );
     }
   };
   const result: ImportedOffset[] = [];
   readKafkaConnectOffsetsFile(buf).forEach(({ key, value }, index) => {
     if (key === null || value === null) return;
     const k = parse(key, 'key', index);
-    if (!Array.isArray(k) || k.length !== 2 || typeof k[0] !== 'string' || typeof k[1] !== 'object' || k[1] === null || Array.isArray(k[1])) {
-      throw new KafkaConnectOffsetsFileError(`not a Kafka Connect standalone offsets file: entry ${index + 1}'s key is not ["<connector>",{<source partition>}]: ${decoder.decode(key).slice(0, 200)}`);
+    if (
+      !Array.isArray(k) ||
+      k.length !== 2 ||
+      typeof k[0] !== 'string' ||
+      typeof k[1] !== 'object' ||
+      k[1] === null ||
+      Array.isArray(k[1])
+    ) {
+      throw new KafkaConnectOffsetsFileError(
+        `not a Kafka Connect standalone offsets file: entry ${index + 1}'s key is not ["<connector>",{<source partition>}]: ${decoder.decode(key).slice(0, 200)}`,
+      );
     }
     const v = parse(value, 'value', index);
     if (typeof v !== 'object' || v === null || Array.isArray(v)) {
-      throw new KafkaConnectOffsetsFileError(`not a Kafka Connect standalone offsets file: entry ${index + 1}'s offset is not a JSON object: ${decoder.decode(value).slice(0, 200)}`);
+      throw new KafkaConnectOffsetsFileError(
+        `not a Kafka Connect standalone offsets file: entry ${index + 1}'s offset is not a JSON object: ${decoder.decode(value).slice(0, 200)}`,
+      );
     }
     result.push({ connector: k[0], partition: k[1] as Record<string, unknown>, offset: v as Record<string, unknown> });
   });

@@ -33,7 +33,11 @@ export class KafkaOffsetBackingStore implements OffsetBackingStore {
     this.#startTimeoutMs = options.startTimeoutMs ?? 60_000;
     this.#log = storeLog(
       options,
-      { clientId: 'connectd-offsets', partitions: OFFSET_STORAGE_DEFAULT_PARTITIONS, replicationFactor: OFFSET_STORAGE_DEFAULT_REPLICATION_FACTOR },
+      {
+        clientId: 'connectd-offsets',
+        partitions: OFFSET_STORAGE_DEFAULT_PARTITIONS,
+        replicationFactor: OFFSET_STORAGE_DEFAULT_REPLICATION_FACTOR,
+      },
       (record) => this.#onRecord(record),
       options.logger.child({ store: 'offsets' }),
     );
@@ -74,7 +78,9 @@ export class KafkaOffsetBackingStore implements OffsetBackingStore {
     const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failure !== undefined) {
       const failed = results.filter((r) => r.status === 'rejected').length;
-      throw new Error(`writing ${failed} of ${entries.size} offsets to topic ${this.#log.topic} failed: ${(failure.reason as Error).message}`);
+      throw new Error(
+        `writing ${failed} of ${entries.size} offsets to topic ${this.#log.topic} failed: ${(failure.reason as Error).message}`,
+      );
     }
   }
 

@@ -61,7 +61,8 @@ export const TOPIC_STATUS_SEPARATOR = ':connector-';
 
 export const connectorStatusKey = (connector: string): string => CONNECTOR_STATUS_PREFIX + connector;
 export const taskStatusKey = (id: ConnectorTaskId): string => `${TASK_STATUS_PREFIX}${id.connector}-${id.task}`;
-export const topicStatusKey = (connector: string, topic: string): string => TOPIC_STATUS_PREFIX + topic + TOPIC_STATUS_SEPARATOR + connector;
+export const topicStatusKey = (connector: string, topic: string): string =>
+  TOPIC_STATUS_PREFIX + topic + TOPIC_STATUS_SEPARATOR + connector;
 
 const quoteOrNull = (s: string | null): string => (s === null ? 'null' : quoteJson(s));
 
@@ -115,7 +116,11 @@ export class KafkaStatusBackingStore {
     this.#startTimeoutMs = options.startTimeoutMs ?? 60_000;
     this.#log = storeLog(
       options,
-      { clientId: 'connectd-statuses', partitions: STATUS_STORAGE_DEFAULT_PARTITIONS, replicationFactor: STATUS_STORAGE_DEFAULT_REPLICATION_FACTOR },
+      {
+        clientId: 'connectd-statuses',
+        partitions: STATUS_STORAGE_DEFAULT_PARTITIONS,
+        replicationFactor: STATUS_STORAGE_DEFAULT_REPLICATION_FACTOR,
+      },
       (record) => this.#onRecord(record),
       this.#logger,
     );
@@ -256,11 +261,23 @@ export class KafkaStatusBackingStore {
       inner = undefined;
     }
     const t = inner as Record<string, unknown> | undefined;
-    if (typeof t !== 'object' || t === null || typeof t.name !== 'string' || typeof t.connector !== 'string' || !Number.isInteger(t.task) || !Number.isSafeInteger(t.discoverTimestamp)) {
+    if (
+      typeof t !== 'object' ||
+      t === null ||
+      typeof t.name !== 'string' ||
+      typeof t.connector !== 'string' ||
+      !Number.isInteger(t.task) ||
+      !Number.isSafeInteger(t.discoverTimestamp)
+    ) {
       this.#logger.warn({ key }, 'topic status record skipped: not {"topic":{"name","connector","task","discoverTimestamp"}}');
       return;
     }
-    setNested(this.#topics, parts.connector, parts.topic, { topic: t.name, connector: t.connector, task: t.task as number, discoverTimestamp: t.discoverTimestamp as number });
+    setNested(this.#topics, parts.connector, parts.topic, {
+      topic: t.name,
+      connector: t.connector,
+      task: t.task as number,
+      discoverTimestamp: t.discoverTimestamp as number,
+    });
   }
 
   #parseStatus(key: string, value: Buffer): AbstractStatus | undefined {
@@ -284,7 +301,13 @@ export class KafkaStatusBackingStore {
       this.#logger.warn({ key }, 'status record skipped: not {"state","trace","worker_id","generation","version"}');
       return undefined;
     }
-    return { state: s.state as StatusState, trace: s.trace ?? null, workerId: s.worker_id, generation: s.generation as number, version: s.version ?? null };
+    return {
+      state: s.state as StatusState,
+      trace: s.trace ?? null,
+      workerId: s.worker_id,
+      generation: s.generation as number,
+      version: s.version ?? null,
+    };
   }
 }
 
@@ -295,7 +318,8 @@ function setNested<K1, K2, V>(map: Map<K1, Map<K2, V>>, outer: K1, inner: K2, va
 }
 
 function checkStatus(what: string, status: AbstractStatus): void {
-  if (!STATES.includes(status.state)) throw new Error(`${what}: state must be one of ${STATES.join(', ')}, got ${JSON.stringify(status.state)}`);
+  if (!STATES.includes(status.state))
+    throw new Error(`${what}: state must be one of ${STATES.join(', ')}, got ${JSON.stringify(status.state)}`);
   if (typeof status.workerId !== 'string' || status.workerId === '') throw new Error(`${what}: workerId must be the worker's host:port`);
   if (!Number.isInteger(status.generation) || status.generation < -(2 ** 31) || status.generation > 2 ** 31 - 1) {
     throw new Error(`${what}: generation must be a 32-bit integer, got ${String(status.generation)}`);

@@ -131,7 +131,8 @@ export class BigDecimal {
 
 function plain(coefficient: string, scale: number): string {
   if (scale === 0) return coefficient;
-  if (coefficient.length > scale) return `${coefficient.slice(0, coefficient.length - scale)}.${coefficient.slice(coefficient.length - scale)}`;
+  if (coefficient.length > scale)
+    return `${coefficient.slice(0, coefficient.length - scale)}.${coefficient.slice(coefficient.length - scale)}`;
   return `0.${'0'.repeat(scale - coefficient.length)}${coefficient}`;
 }
 

@@ -16,7 +16,8 @@ export class ByteArrayConverter implements Converter, HeaderConverter {
   configure(): void {}
 
   fromConnectData(topic: string, schema: Schema | null, value: unknown): Uint8Array | null {
-    if (schema !== null && schema.type !== SchemaType.BYTES) throw new DataException(`Invalid schema type for ByteArrayConverter: ${schema.type} (topic ${topic})`);
+    if (schema !== null && schema.type !== SchemaType.BYTES)
+      throw new DataException(`Invalid schema type for ByteArrayConverter: ${schema.type} (topic ${topic})`);
     if (value === null || value === undefined) return null;
     if (value instanceof Uint8Array) return value;
     throw new DataTypeError(`ByteArrayConverter: the value for topic ${topic} is a ${describeValue(value)}, not bytes (Uint8Array/Buffer)`);

@@ -39,7 +39,12 @@ export interface Converter {
    * The bytes of a key or value; `schema` null for schemaless data. Throws a DataException when the
    * value does not fit. A Promise only when the converter must wait for another system (see above).
    */
-  fromConnectData(topic: string, schema: Schema | null, value: unknown, headers?: ConverterHeaders): Uint8Array | null | Promise<Uint8Array | null>;
+  fromConnectData(
+    topic: string,
+    schema: Schema | null,
+    value: unknown,
+    headers?: ConverterHeaders,
+  ): Uint8Array | null | Promise<Uint8Array | null>;
   /**
    * The schema and value of a key's or value's bytes. Throws a DataException for bytes it cannot
    * read. A Promise only when the converter must wait for another system (see above).

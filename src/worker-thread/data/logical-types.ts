@@ -62,7 +62,9 @@ export const Decimal = Object.freeze({
   fromLogical(schema: Schema, value: BigDecimal): Uint8Array {
     const scale = Decimal.scale(schema);
     if (value.scale !== scale) {
-      throw new DataException(`Decimal value has mismatching scale for given Decimal schema. Schema has scale ${scale}, value has scale ${value.scale}.`);
+      throw new DataException(
+        `Decimal value has mismatching scale for given Decimal schema. Schema has scale ${scale}, value has scale ${value.scale}.`,
+      );
     }
     return toTwosComplement(value.unscaled);
   },
@@ -83,7 +85,8 @@ export const ConnectDate = Object.freeze({
   fromLogical(schema: Schema, value: Date): number {
     requireName(schema, LogicalTypeName.DATE, 'Date');
     const millis = requireDate(value, 'Date').getTime();
-    if (millis % MILLIS_PER_DAY !== 0) throw new DataException('Kafka Connect Date type should not have any time fields set to non-zero values.');
+    if (millis % MILLIS_PER_DAY !== 0)
+      throw new DataException('Kafka Connect Date type should not have any time fields set to non-zero values.');
     return millis / MILLIS_PER_DAY;
   },
 
@@ -104,13 +107,15 @@ export const Time = Object.freeze({
   fromLogical(schema: Schema, value: Date): number {
     requireName(schema, LogicalTypeName.TIME, 'Time');
     const millis = requireDate(value, 'Time').getTime();
-    if (millis < 0 || millis > MILLIS_PER_DAY) throw new DataException('Kafka Connect Time type should not have any date fields set to non-zero values.');
+    if (millis < 0 || millis > MILLIS_PER_DAY)
+      throw new DataException('Kafka Connect Time type should not have any date fields set to non-zero values.');
     return millis;
   },
 
   toLogical(schema: Schema, millis: number): Date {
     requireName(schema, LogicalTypeName.TIME, 'Time');
-    if (millis < 0 || millis > MILLIS_PER_DAY) throw new DataException('Time values must use number of milliseconds greater than 0 and less than 86400000');
+    if (millis < 0 || millis > MILLIS_PER_DAY)
+      throw new DataException('Time values must use number of milliseconds greater than 0 and less than 86400000');
     return new Date(millis);
   },
 });

@@ -121,7 +121,9 @@ abstract class NumberConverter implements Converter, HeaderConverter {
   toConnectData(_topic: string, value: Uint8Array | null): SchemaAndValue {
     if (value === null) return new SchemaAndValue(this.format.schema, null);
     if (value.byteLength !== this.format.size) {
-      throw new DataException(`Failed to deserialize ${this.format.typeName}: Size of data received by ${this.format.deserializer} is not ${this.format.size}`);
+      throw new DataException(
+        `Failed to deserialize ${this.format.typeName}: Size of data received by ${this.format.deserializer} is not ${this.format.size}`,
+      );
     }
     return new SchemaAndValue(this.format.schema, this.format.read(new DataView(value.buffer, value.byteOffset, value.byteLength)));
   }
@@ -175,16 +177,20 @@ export class BooleanConverter implements Converter, HeaderConverter {
   configure(): void {}
 
   fromConnectData(topic: string, schema: Schema | null, value: unknown): Uint8Array | null {
-    if (schema !== null && schema.type !== SchemaType.BOOLEAN) throw new DataException(`Invalid schema type for BooleanConverter: ${schema.type}`);
+    if (schema !== null && schema.type !== SchemaType.BOOLEAN)
+      throw new DataException(`Invalid schema type for BooleanConverter: ${schema.type}`);
     if (value === null || value === undefined) return null;
-    if (typeof value !== 'boolean') throw new DataTypeError(`BooleanConverter is not compatible with a ${describeValue(value)} (topic ${topic})`);
+    if (typeof value !== 'boolean')
+      throw new DataTypeError(`BooleanConverter is not compatible with a ${describeValue(value)} (topic ${topic})`);
     return Uint8Array.of(value ? 1 : 0);
   }
 
   toConnectData(_topic: string, value: Uint8Array | null): SchemaAndValue {
     if (value === null) return new SchemaAndValue(Schema.OPTIONAL_BOOLEAN_SCHEMA, null);
-    if (value.byteLength !== 1) throw new DataException('Failed to deserialize boolean: Size of data received by BooleanDeserializer is not 1');
-    if (value[0] !== 0 && value[0] !== 1) throw new DataException(`Failed to deserialize boolean: Unexpected byte received by BooleanDeserializer: ${value[0]}`);
+    if (value.byteLength !== 1)
+      throw new DataException('Failed to deserialize boolean: Size of data received by BooleanDeserializer is not 1');
+    if (value[0] !== 0 && value[0] !== 1)
+      throw new DataException(`Failed to deserialize boolean: Unexpected byte received by BooleanDeserializer: ${value[0]}`);
     return new SchemaAndValue(Schema.OPTIONAL_BOOLEAN_SCHEMA, value[0] === 1);
   }
 

@@ -129,7 +129,8 @@ export class SchemaBuilder {
   }
 
   version(version: number): this {
-    if (!Number.isInteger(version)) throw new SchemaBuilderException(`Invalid SchemaBuilder call: version must be an integer, not ${version}`);
+    if (!Number.isInteger(version))
+      throw new SchemaBuilderException(`Invalid SchemaBuilder call: version must be an integer, not ${version}`);
     checkCanSet('version', this.#version, version);
     this.#version = version;
     return this;
@@ -157,7 +158,8 @@ export class SchemaBuilder {
   field(fieldName: string, fieldSchema: SchemaOrBuilder): this {
     if (this.#fields === null) throw new SchemaBuilderException(`Cannot create fields on type ${this.type}`);
     if (typeof fieldName !== 'string' || fieldName === '') throw new SchemaBuilderException('fieldName cannot be null.');
-    if (fieldSchema === null || fieldSchema === undefined) throw new SchemaBuilderException(`fieldSchema for field ${fieldName} cannot be null.`);
+    if (fieldSchema === null || fieldSchema === undefined)
+      throw new SchemaBuilderException(`fieldSchema for field ${fieldName} cannot be null.`);
     if (this.#fields.has(fieldName)) throw new SchemaBuilderException(`Cannot create field because of field name duplication ${fieldName}`);
     this.#fields.set(fieldName, new Field(fieldName, this.#fields.size, asSchema(fieldSchema)));
     return this;
@@ -189,5 +191,6 @@ export class SchemaBuilder {
 }
 
 function checkCanSet(attribute: string, current: unknown, value: unknown): void {
-  if (current !== null && current !== value) throw new SchemaBuilderException(`Invalid SchemaBuilder call: ${attribute} has already been set.`);
+  if (current !== null && current !== value)
+    throw new SchemaBuilderException(`Invalid SchemaBuilder call: ${attribute} has already been set.`);
 }

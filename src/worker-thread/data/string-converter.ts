@@ -52,13 +52,21 @@ export class StringConverter implements Converter, HeaderConverter {
     if (value === null || value === undefined) return null;
     if (typeof value === 'string') return utf8.encode(value);
     if (value instanceof Uint8Array) return value;
-    if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean' || value instanceof Struct || value instanceof Date || value instanceof Map) {
+    if (
+      typeof value === 'number' ||
+      typeof value === 'bigint' ||
+      typeof value === 'boolean' ||
+      value instanceof Struct ||
+      value instanceof Date ||
+      value instanceof Map
+    ) {
       return utf8.encode(javaToString(schema, value));
     }
     if (typeof value === 'object' && (Array.isArray(value) || isPlainObject(value))) {
       return utf8.encode(JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)));
     }
-    if (typeof value === 'object' && typeof (value as { toString?: unknown }).toString === 'function') return utf8.encode((value as { toString(): string }).toString());
+    if (typeof value === 'object' && typeof (value as { toString?: unknown }).toString === 'function')
+      return utf8.encode((value as { toString(): string }).toString());
     throw new DataTypeError(`StringConverter: cannot convert a ${describeValue(value)} for topic ${topic}`);
   }
 

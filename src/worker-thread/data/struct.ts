@@ -41,7 +41,8 @@ function validateAt(schema: Schema, value: unknown, location: string): void {
   switch (schema.type) {
     case SchemaType.STRUCT: {
       const struct = value as Struct;
-      if (!structSchemasMatch(struct.schema, schema)) throw new DataException(`Struct schemas do not match for ${location}: ${String(struct.schema)} is not ${String(schema)}`);
+      if (!structSchemasMatch(struct.schema, schema))
+        throw new DataException(`Struct schemas do not match for ${location}: ${String(struct.schema)} is not ${String(schema)}`);
       struct.validate();
       break;
     }
@@ -128,10 +129,13 @@ function integerProblem(type: SchemaType, value: unknown): TypeProblem | undefin
   if (typeof value === 'bigint') {
     return value < min || value > max ? { reason: `out of range ${min}..${max}`, wrongType: false } : undefined;
   }
-  if (typeof value !== 'number') return wrongType(type === SchemaType.INT64 ? 'expected a bigint (or a safe-integer number)' : 'expected an integer number');
+  if (typeof value !== 'number')
+    return wrongType(type === SchemaType.INT64 ? 'expected a bigint (or a safe-integer number)' : 'expected an integer number');
   if (!Number.isInteger(value)) return { reason: 'not an integer', wrongType: false };
   if (type === SchemaType.INT64) {
-    return Number.isSafeInteger(value) ? undefined : { reason: 'a number beyond 2^53 may already have lost digits: pass INT64 values as bigint', wrongType: false };
+    return Number.isSafeInteger(value)
+      ? undefined
+      : { reason: 'a number beyond 2^53 may already have lost digits: pass INT64 values as bigint', wrongType: false };
   }
   return value < Number(min) || value > Number(max) ? { reason: `out of range ${min}..${max}`, wrongType: false } : undefined;
 }

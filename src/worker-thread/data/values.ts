@@ -105,8 +105,10 @@ function convertTo(toSchema: Schema, value: unknown): unknown {
     case SchemaType.INT16:
       return Number(BigInt.asIntN(16, asLong(value)));
     case SchemaType.INT32:
-      if (toSchema.name === LogicalTypeName.DATE) return convertToTemporal(value, (n) => ConnectDate.toLogical(toSchema, Number(BigInt.asIntN(32, n))));
-      if (toSchema.name === LogicalTypeName.TIME) return convertToTemporal(value, (n) => Time.toLogical(toSchema, Number(BigInt.asIntN(32, n))));
+      if (toSchema.name === LogicalTypeName.DATE)
+        return convertToTemporal(value, (n) => ConnectDate.toLogical(toSchema, Number(BigInt.asIntN(32, n))));
+      if (toSchema.name === LogicalTypeName.TIME)
+        return convertToTemporal(value, (n) => Time.toLogical(toSchema, Number(BigInt.asIntN(32, n))));
       return Number(BigInt.asIntN(32, asLong(value)));
     case SchemaType.INT64:
       if (toSchema.name === LogicalTypeName.TIMESTAMP) return convertToTemporal(value, (n) => Timestamp.toLogical(toSchema, n));

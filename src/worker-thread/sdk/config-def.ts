@@ -192,7 +192,9 @@ export class ValidString implements ConfigValidator {
     return new ValidString([...validStrings]);
   }
   violations(_name: string, value: ParsedValue): Violation[] {
-    return typeof value === 'string' && this.#valid.includes(value) ? [] : [{ message: `String must be one of: ${this.#valid.join(', ')}` }];
+    return typeof value === 'string' && this.#valid.includes(value)
+      ? []
+      : [{ message: `String must be one of: ${this.#valid.join(', ')}` }];
   }
   toString(): string {
     return `[${this.#valid.join(', ')}]`;
@@ -271,7 +273,9 @@ export class NonEmptyStringWithoutControlChars implements ConfigValidator {
       const cp = value.codePointAt(i) ?? 0;
       if (isIsoControl(cp)) found.push(cp);
     }
-    return found.length === 0 ? [] : [{ message: `String may not contain control sequences but had the following ASCII chars: ${found.join(', ')}` }];
+    return found.length === 0
+      ? []
+      : [{ message: `String may not contain control sequences but had the following ASCII chars: ${found.join(', ')}` }];
   }
   toString(): string {
     return 'non-empty string without ISO control characters';
@@ -446,7 +450,10 @@ function makeKey(def: ConfigKeyDefinition): ConfigKey {
   const violations = violationsOf(def.validator, def.name, parsed);
   if (violations.length > 0) {
     const shown = masked(def.type, convertToString(parsed, def.type));
-    throw new ConfigException(violations.map((v) => ({ name: def.name, value: shown, message: v.message })), context);
+    throw new ConfigException(
+      violations.map((v) => ({ name: def.name, value: shown, message: v.message })),
+      context,
+    );
   }
   return Object.freeze({ ...key, default: parsed });
 }
@@ -798,10 +805,12 @@ export class ConfigDef {
     const row = (cells: readonly string[]): string => `| ${cells.join(' | ')} |\n`;
     let out = row(DOC_HEADERS) + row(DOC_HEADERS.map(() => '---'));
     for (const key of this.#documented()) {
-      out += row(DOC_HEADERS.map((h) => {
-        const cell = markdownCell(docCell(key, h));
-        return h === 'Name' ? `\`${cell}\`` : cell;
-      }));
+      out += row(
+        DOC_HEADERS.map((h) => {
+          const cell = markdownCell(docCell(key, h));
+          return h === 'Name' ? `\`${cell}\`` : cell;
+        }),
+      );
     }
     return out;
   }
@@ -962,7 +971,8 @@ function parseTyped(value: unknown, type: ConfigType): ParsedValue {
       if (trimmed !== undefined) exact = parseInteger(trimmed, BOUNDS.LONG, type);
       else if (typeof value === 'bigint' || (typeof value === 'number' && Number.isInteger(value))) exact = BigInt(value);
       else throw new InvalidValue(`Expected value to be a 64-bit integer (long), but it was a ${jsTypeName(value)}`);
-      if (exact < -BOUNDS.LONG || exact >= BOUNDS.LONG) throw new InvalidValue(`Expected value to be a 64-bit integer (long), but it was a ${jsTypeName(value)}`);
+      if (exact < -BOUNDS.LONG || exact >= BOUNDS.LONG)
+        throw new InvalidValue(`Expected value to be a 64-bit integer (long), but it was a ${jsTypeName(value)}`);
       return Number.isSafeInteger(Number(exact)) ? Number(exact) : exact;
     }
     case 'DOUBLE':

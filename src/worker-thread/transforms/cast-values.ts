@@ -10,7 +10,14 @@
 import { BigDecimal } from '../data/big-decimal.js';
 import { DataException } from '../data/errors.js';
 import { isPlainObject } from '../data/equality.js';
-import { decimalToFloat32, decimalToIntN, decimalToLong, doubleToLong, javaDoubleToString, javaFloatToString } from '../data/java-numbers.js';
+import {
+  decimalToFloat32,
+  decimalToIntN,
+  decimalToLong,
+  doubleToLong,
+  javaDoubleToString,
+  javaFloatToString,
+} from '../data/java-numbers.js';
 import { ConnectDate, Time, Timestamp } from '../data/logical-types.js';
 import { LogicalTypeName, SchemaType } from '../data/schema.js';
 import type { Schema } from '../data/schema.js';
@@ -18,8 +25,27 @@ import { Struct } from '../data/struct.js';
 import { formatTemporal } from '../data/values-text.js';
 import { typeName } from './util/requirements.js';
 
-export const SUPPORTED_CAST_INPUT_TYPES: readonly SchemaType[] = ['INT8', 'INT16', 'INT32', 'INT64', 'FLOAT32', 'FLOAT64', 'BOOLEAN', 'STRING', 'BYTES'];
-export const SUPPORTED_CAST_OUTPUT_TYPES: readonly SchemaType[] = ['INT8', 'INT16', 'INT32', 'INT64', 'FLOAT32', 'FLOAT64', 'BOOLEAN', 'STRING'];
+export const SUPPORTED_CAST_INPUT_TYPES: readonly SchemaType[] = [
+  'INT8',
+  'INT16',
+  'INT32',
+  'INT64',
+  'FLOAT32',
+  'FLOAT64',
+  'BOOLEAN',
+  'STRING',
+  'BYTES',
+];
+export const SUPPORTED_CAST_OUTPUT_TYPES: readonly SchemaType[] = [
+  'INT8',
+  'INT16',
+  'INT32',
+  'INT64',
+  'FLOAT32',
+  'FLOAT64',
+  'BOOLEAN',
+  'STRING',
+];
 
 /** A value as the Java object Kafka would hold: its class decides each conversion. */
 type JavaValue =
@@ -99,9 +125,14 @@ class NumberFormatError extends Error {}
 export function castValueToType(schema: Schema | null, value: unknown, targetType: SchemaType): unknown {
   if (value === null || value === undefined) return null;
   const inferred = schema === null ? inferType(value) : schema.type;
-  if (inferred === null) throw new DataException(`Cast transformation was passed a value of type ${typeName(value)} which is not supported by Connect's data API`);
+  if (inferred === null)
+    throw new DataException(
+      `Cast transformation was passed a value of type ${typeName(value)} which is not supported by Connect's data API`,
+    );
   if (!SUPPORTED_CAST_INPUT_TYPES.includes(inferred)) {
-    throw new DataException(`Cast transformation does not support casting from ${inferred}; supported types are [${SUPPORTED_CAST_INPUT_TYPES.join(', ')}]`);
+    throw new DataException(
+      `Cast transformation does not support casting from ${inferred}; supported types are [${SUPPORTED_CAST_INPUT_TYPES.join(', ')}]`,
+    );
   }
   let encoded: unknown = value;
   let encodedType = inferred;
@@ -113,7 +144,8 @@ export function castValueToType(schema: Schema | null, value: unknown, targetTyp
   try {
     return castTo(targetType, java);
   } catch (err) {
-    if (err instanceof NumberFormatError) throw new DataException(`Value (${String(encoded)}) was out of range for requested data type`, { cause: err });
+    if (err instanceof NumberFormatError)
+      throw new DataException(`Value (${String(encoded)}) was out of range for requested data type`, { cause: err });
     throw err;
   }
 }

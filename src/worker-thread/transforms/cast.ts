@@ -37,7 +37,9 @@ function parseType(text: string): { type: SchemaType } | { problem: string } {
   const type = SCHEMA_TYPES.find((t) => t === name);
   if (type === undefined) return { problem: `Invalid type found in casting spec: ${text.trim()}` };
   if (!SUPPORTED_CAST_OUTPUT_TYPES.includes(type)) {
-    return { problem: `Cast transformation does not support casting to ${type}; supported types are [${SUPPORTED_CAST_OUTPUT_TYPES.join(', ')}]` };
+    return {
+      problem: `Cast transformation does not support casting to ${type}; supported types are [${SUPPORTED_CAST_OUTPUT_TYPES.join(', ')}]`,
+    };
   }
   return { type };
 }
@@ -139,7 +141,8 @@ export abstract class Cast implements Transformation {
 
   #applyWithSchema<R extends ConnectRecord>(record: R, schema: Schema, value: unknown): R {
     const updatedSchema = this.#schemaCache.getOrBuild(schema, (s) => this.#updatedSchema(s));
-    if (this.#spec.wholeValue !== null) return this.#part.with(record, updatedSchema, castValueToType(schema, value, this.#spec.wholeValue));
+    if (this.#spec.wholeValue !== null)
+      return this.#part.with(record, updatedSchema, castValueToType(schema, value, this.#spec.wholeValue));
     const struct = requireStruct(value, PURPOSE);
     const updated = new Struct(updatedSchema);
     for (const field of struct.schema.fields()) {
@@ -164,7 +167,8 @@ export abstract class Cast implements Transformation {
         }
         const fieldBuilder = builderFor(target);
         if (field.schema.isOptional) fieldBuilder.optional();
-        if (field.schema.defaultValue !== null) fieldBuilder.defaultValue(castValueToType(field.schema, field.schema.defaultValue, fieldBuilder.type));
+        if (field.schema.defaultValue !== null)
+          fieldBuilder.defaultValue(castValueToType(field.schema, field.schema.defaultValue, fieldBuilder.type));
         builder.field(field.name, fieldBuilder.build());
       }
     }

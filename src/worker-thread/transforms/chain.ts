@@ -23,7 +23,14 @@ import { ConfigException } from '../sdk/config-def.js';
 import type { ConfigProblem, ConfigProps } from '../sdk/config-def.js';
 import { resolveTransformPlugin } from './registry.js';
 import type { ConnectRecord, Predicate, Transformation } from './transformation.js';
-import { aliasesIn, NEGATE_CONFIG, PREDICATE_CONFIG, PREDICATES_CONFIG, TRANSFORMS_CONFIG, transformsConfigDef } from './transforms-config.js';
+import {
+  aliasesIn,
+  NEGATE_CONFIG,
+  PREDICATE_CONFIG,
+  PREDICATES_CONFIG,
+  TRANSFORMS_CONFIG,
+  transformsConfigDef,
+} from './transforms-config.js';
 
 /** A failure inside the chain: which stage, and the error it threw (`cause`). */
 export class TransformationError extends Error {
@@ -108,7 +115,11 @@ export class TransformationChain {
   /** Closes every transformation and predicate (Kafka's close is quiet: one failing does not stop the others). */
   close(): void {
     // Stages that name the same predicate alias share its instance: close it once.
-    closeAll([...new Set(this.#stages.flatMap((s) => (s.predicateInstance === null ? [s.transformation] : [s.transformation, s.predicateInstance])))]);
+    closeAll([
+      ...new Set(
+        this.#stages.flatMap((s) => (s.predicateInstance === null ? [s.transformation] : [s.transformation, s.predicateInstance])),
+      ),
+    ]);
   }
 
   toString(): string {
@@ -151,7 +162,12 @@ function withPrefix(config: ConfigProps, prefix: string, without: readonly strin
 }
 
 /** Configures a plugin; its ConfigException's problems come back under the alias prefix. */
-function configurePlugin(instance: Transformation | Predicate, configs: Record<string, string>, prefix: string, problems: ConfigProblem[]): boolean {
+function configurePlugin(
+  instance: Transformation | Predicate,
+  configs: Record<string, string>,
+  prefix: string,
+  problems: ConfigProblem[],
+): boolean {
   try {
     instance.configure(configs);
     return true;
@@ -159,7 +175,11 @@ function configurePlugin(instance: Transformation | Predicate, configs: Record<s
     if (err instanceof ConfigException) {
       for (const p of err.problems) problems.push({ name: prefix + p.name, value: p.value, message: p.message });
     } else {
-      problems.push({ name: `${prefix}type`, value: null, message: `Could not configure: ${err instanceof Error ? err.message : String(err)}` });
+      problems.push({
+        name: `${prefix}type`,
+        value: null,
+        message: `Could not configure: ${err instanceof Error ? err.message : String(err)}`,
+      });
     }
     return false;
   }
@@ -184,7 +204,8 @@ function build(config: ConfigProps): { stages: Stage[]; problems: ConfigProblem[
     if (typeof plugin === 'string') continue;
     const instance = plugin.create() as Predicate;
     instances.push(instance);
-    if (configurePlugin(instance, withPrefix(config, prefix), prefix, problems)) predicates.set(alias, { instance, className: plugin.className });
+    if (configurePlugin(instance, withPrefix(config, prefix), prefix, problems))
+      predicates.set(alias, { instance, className: plugin.className });
   }
 
   const stages: Stage[] = [];

@@ -14,7 +14,9 @@ import { requireMapOrNull, requireStructOrNull } from './util/requirements.js';
 const PURPOSE = 'field extraction';
 
 const CONFIG_DEF = appendFieldSyntaxVersion(
-  defineReplaceNullWithDefault(new ConfigDef().define({ name: 'field', type: 'STRING', importance: 'MEDIUM', documentation: 'Field name to extract.' })),
+  defineReplaceNullWithDefault(
+    new ConfigDef().define({ name: 'field', type: 'STRING', importance: 'MEDIUM', documentation: 'Field name to extract.' }),
+  ),
 );
 
 export abstract class ExtractField implements Transformation {

@@ -132,10 +132,16 @@ export abstract class Flatten implements Transformation {
         continue;
       }
       const type = inferredType(value);
-      if (type === null) throw new DataException(`Flatten transformation was passed a value of type ${typeName(value)} which is not supported by Connect's data API`);
+      if (type === null)
+        throw new DataException(
+          `Flatten transformation was passed a value of type ${typeName(value)} which is not supported by Connect's data API`,
+        );
       if (KEPT_AS_IS.has(type)) mapSet(updated, fieldName, value);
       else if (type === SchemaType.MAP) this.#flattenSchemaless(requireMap(value, PURPOSE), fieldName, updated);
-      else throw new DataException(`Flatten transformation does not support ${typeName(value)} for record without schemas (for field ${fieldName}).`);
+      else
+        throw new DataException(
+          `Flatten transformation does not support ${typeName(value)} for record without schemas (for field ${fieldName}).`,
+        );
     }
   }
 
@@ -154,7 +160,9 @@ export abstract class Flatten implements Transformation {
       } else if (field.schema.type === SchemaType.STRUCT) {
         this.#flattenSchema(field.schema, fieldName, builder, fieldIsOptional, fieldDefault as Struct | null);
       } else {
-        throw new DataException(`Flatten transformation does not support ${field.schema.type} for record with schemas (for field ${fieldName}).`);
+        throw new DataException(
+          `Flatten transformation does not support ${field.schema.type} for record with schemas (for field ${fieldName}).`,
+        );
       }
     }
   }
@@ -168,7 +176,9 @@ export abstract class Flatten implements Transformation {
         const nested = struct.getStruct(field.name);
         if (nested !== null) this.#flattenStruct(nested, fieldName, updated);
       } else {
-        throw new DataException(`Flatten transformation does not support ${field.schema.type} for record with schemas (for field ${fieldName}).`);
+        throw new DataException(
+          `Flatten transformation does not support ${field.schema.type} for record with schemas (for field ${fieldName}).`,
+        );
       }
     }
   }

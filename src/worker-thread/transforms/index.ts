@@ -14,7 +14,13 @@ export {
   TRANSFORMS_CONFIG,
   transformsConfigDef,
 } from './transforms-config.js';
-export { findTransformPlugin, listTransformPlugins, registerTransformPlugin, resolveTransformPlugin, transformPlugins } from './registry.js';
+export {
+  findTransformPlugin,
+  listTransformPlugins,
+  registerTransformPlugin,
+  resolveTransformPlugin,
+  transformPlugins,
+} from './registry.js';
 export type { TransformPluginDesc, TransformPluginType } from './registry.js';
 export { describeRecord, newRecord } from './transformation.js';
 export type { ConnectRecord, Predicate, RecordChanges, Transformation } from './transformation.js';

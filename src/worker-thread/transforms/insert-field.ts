@@ -33,8 +33,20 @@ const ConfigName = {
 
 const CONFIG_DEF = defineReplaceNullWithDefault(
   new ConfigDef()
-    .define({ name: ConfigName.TOPIC_FIELD, type: 'STRING', default: null, importance: 'MEDIUM', documentation: `Field name for Kafka topic. ${OPTIONALITY_DOC}` })
-    .define({ name: ConfigName.PARTITION_FIELD, type: 'STRING', default: null, importance: 'MEDIUM', documentation: `Field name for Kafka partition. ${OPTIONALITY_DOC}` })
+    .define({
+      name: ConfigName.TOPIC_FIELD,
+      type: 'STRING',
+      default: null,
+      importance: 'MEDIUM',
+      documentation: `Field name for Kafka topic. ${OPTIONALITY_DOC}`,
+    })
+    .define({
+      name: ConfigName.PARTITION_FIELD,
+      type: 'STRING',
+      default: null,
+      importance: 'MEDIUM',
+      documentation: `Field name for Kafka partition. ${OPTIONALITY_DOC}`,
+    })
     .define({
       name: ConfigName.OFFSET_FIELD,
       type: 'STRING',
@@ -42,9 +54,27 @@ const CONFIG_DEF = defineReplaceNullWithDefault(
       importance: 'MEDIUM',
       documentation: `Field name for Kafka offset - only applicable to sink connectors.<br/>${OPTIONALITY_DOC}`,
     })
-    .define({ name: ConfigName.TIMESTAMP_FIELD, type: 'STRING', default: null, importance: 'MEDIUM', documentation: `Field name for record timestamp. ${OPTIONALITY_DOC}` })
-    .define({ name: ConfigName.STATIC_FIELD, type: 'STRING', default: null, importance: 'MEDIUM', documentation: `Field name for static data field. ${OPTIONALITY_DOC}` })
-    .define({ name: ConfigName.STATIC_VALUE, type: 'STRING', default: null, importance: 'MEDIUM', documentation: 'Static field value, if field name configured.' }),
+    .define({
+      name: ConfigName.TIMESTAMP_FIELD,
+      type: 'STRING',
+      default: null,
+      importance: 'MEDIUM',
+      documentation: `Field name for record timestamp. ${OPTIONALITY_DOC}`,
+    })
+    .define({
+      name: ConfigName.STATIC_FIELD,
+      type: 'STRING',
+      default: null,
+      importance: 'MEDIUM',
+      documentation: `Field name for static data field. ${OPTIONALITY_DOC}`,
+    })
+    .define({
+      name: ConfigName.STATIC_VALUE,
+      type: 'STRING',
+      default: null,
+      importance: 'MEDIUM',
+      documentation: 'Static field value, if field name configured.',
+    }),
 );
 
 /** `name!` is required, `name?` and `name` optional. */
@@ -101,7 +131,13 @@ export abstract class InsertField implements Transformation {
     this.#staticField = spec(ConfigName.STATIC_FIELD);
     this.#staticValue = config.get(ConfigName.STATIC_VALUE) as string | null;
     this.#replaceNullWithDefault = config.getBoolean(REPLACE_NULL_WITH_DEFAULT);
-    if (this.#topicField === null && this.#partitionField === null && this.#offsetField === null && this.#timestampField === null && this.#staticField === null) {
+    if (
+      this.#topicField === null &&
+      this.#partitionField === null &&
+      this.#offsetField === null &&
+      this.#timestampField === null &&
+      this.#staticField === null
+    ) {
       throw configProblem('No field insertion configured');
     }
     if (this.#staticField !== null && this.#staticValue === null) {

@@ -12,7 +12,13 @@ import { simpleConfig } from './util/config.js';
 import { connectHeader } from './util/headers.js';
 
 const CONFIG_DEF = new ConfigDef()
-  .define({ name: 'header', type: 'STRING', validator: new NonNullValidator(), importance: 'HIGH', documentation: 'The name of the header.' })
+  .define({
+    name: 'header',
+    type: 'STRING',
+    validator: new NonNullValidator(),
+    importance: 'HIGH',
+    documentation: 'The name of the header.',
+  })
   .define({
     name: 'value.literal',
     type: 'STRING',

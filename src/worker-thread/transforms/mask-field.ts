@@ -41,7 +41,8 @@ const CONFIG_DEF = defineReplaceNullWithDefault(
 );
 
 /** The Java class Kafka would see for a value: what decides its empty value and how a replacement converts. */
-type JavaKind = 'Boolean' | 'Byte' | 'Short' | 'Integer' | 'Long' | 'Float' | 'Double' | 'BigDecimal' | 'Date' | 'String' | 'List' | 'Map' | 'Other';
+type JavaKind =
+  'Boolean' | 'Byte' | 'Short' | 'Integer' | 'Long' | 'Float' | 'Double' | 'BigDecimal' | 'Date' | 'String' | 'List' | 'Map' | 'Other';
 
 const INT_KINDS: Partial<Record<SchemaType, JavaKind>> = {
   INT8: 'Byte',
@@ -59,7 +60,8 @@ const INT_KINDS: Partial<Record<SchemaType, JavaKind>> = {
 function kindOf(schema: Schema | null, value: unknown): JavaKind {
   if (schema !== null) {
     if (schema.name === LogicalTypeName.DECIMAL) return 'BigDecimal';
-    if (schema.name === LogicalTypeName.DATE || schema.name === LogicalTypeName.TIME || schema.name === LogicalTypeName.TIMESTAMP) return 'Date';
+    if (schema.name === LogicalTypeName.DATE || schema.name === LogicalTypeName.TIME || schema.name === LogicalTypeName.TIMESTAMP)
+      return 'Date';
     return INT_KINDS[schema.type] ?? 'Other';
   }
   switch (typeof value) {

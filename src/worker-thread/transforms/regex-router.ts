@@ -15,7 +15,13 @@ import { JavaReplacement } from './util/java-replacement.js';
 import type { JavaPattern } from './util/java-regex.js';
 
 const CONFIG_DEF = new ConfigDef()
-  .define({ name: 'regex', type: 'STRING', validator: VALID_REGEX, importance: 'HIGH', documentation: 'Regular expression to use for matching.' })
+  .define({
+    name: 'regex',
+    type: 'STRING',
+    validator: VALID_REGEX,
+    importance: 'HIGH',
+    documentation: 'Regular expression to use for matching.',
+  })
   .define({ name: 'replacement', type: 'STRING', importance: 'HIGH', documentation: 'Replacement string.' });
 
 export class RegexRouter implements Transformation {
@@ -35,7 +41,8 @@ export class RegexRouter implements Transformation {
     try {
       this.#replacement = new JavaReplacement(replacement, regex);
     } catch (err) {
-      if (err instanceof JavaRegexError) throw configProblem(`Invalid replacement for the regex: ${err.message}`, 'replacement', replacement);
+      if (err instanceof JavaRegexError)
+        throw configProblem(`Invalid replacement for the regex: ${err.message}`, 'replacement', replacement);
       throw err;
     }
     this.#regex = regex;

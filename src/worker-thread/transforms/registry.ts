@@ -48,7 +48,12 @@ export interface TransformPluginDesc {
 const TRANSFORMS = 'org.apache.kafka.connect.transforms.';
 const PREDICATES = 'org.apache.kafka.connect.transforms.predicates.';
 
-function desc<T extends Transformation | Predicate>(className: string, type: TransformPluginType, klass: PluginClass<T>, overview = klass.OVERVIEW_DOC): TransformPluginDesc {
+function desc<T extends Transformation | Predicate>(
+  className: string,
+  type: TransformPluginType,
+  klass: PluginClass<T>,
+  overview = klass.OVERVIEW_DOC,
+): TransformPluginDesc {
   return Object.freeze({ className, type, configDef: klass.CONFIG_DEF, overview, create: () => new klass() });
 }
 
@@ -80,11 +85,24 @@ const PLUGINS: readonly TransformPluginDesc[] = [
 ].sort((a, b) => (a.className < b.className ? -1 : a.className > b.className ? 1 : 0));
 
 /** The abstract bases Kafka refuses with "Did you mean …$Key, …$Value?". */
-const ABSTRACT = ['Cast', 'ExtractField', 'Flatten', 'HeaderFrom', 'HoistField', 'InsertField', 'MaskField', 'ReplaceField', 'SetSchemaMetadata', 'TimestampConverter'];
+const ABSTRACT = [
+  'Cast',
+  'ExtractField',
+  'Flatten',
+  'HeaderFrom',
+  'HoistField',
+  'InsertField',
+  'MaskField',
+  'ReplaceField',
+  'SetSchemaMetadata',
+  'TimestampConverter',
+];
 
 const shortName = (className: string): string => className.slice(className.lastIndexOf('.') + 1);
 
-const BY_NAME: ReadonlyMap<string, TransformPluginDesc> = new Map(PLUGINS.flatMap((p) => [[p.className, p] as const, [shortName(p.className), p] as const]));
+const BY_NAME: ReadonlyMap<string, TransformPluginDesc> = new Map(
+  PLUGINS.flatMap((p) => [[p.className, p] as const, [shortName(p.className), p] as const]),
+);
 
 /** Every built-in transformation and predicate, sorted by class name. */
 export function transformPlugins(): readonly TransformPluginDesc[] {
@@ -112,7 +130,8 @@ export function registerTransformPlugin(className: string, type: TransformPlugin
   const probe = create();
   const plugin: TransformPluginDesc = Object.freeze({ className, type, configDef: probe.config(), overview: '', create });
   probe.close();
-  for (const name of [className, shortName(className)]) if (!BY_NAME.has(name) && !FROM_PLUGIN_PATH.has(name)) FROM_PLUGIN_PATH.set(name, plugin);
+  for (const name of [className, shortName(className)])
+    if (!BY_NAME.has(name) && !FROM_PLUGIN_PATH.has(name)) FROM_PLUGIN_PATH.set(name, plugin);
 }
 
 /**

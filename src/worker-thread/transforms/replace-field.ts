@@ -31,8 +31,20 @@ function parseRenameMappings(mappings: readonly string[]): Map<string, string> |
 
 const CONFIG_DEF = defineReplaceNullWithDefault(
   new ConfigDef()
-    .define({ name: 'exclude', type: 'LIST', default: [], importance: 'MEDIUM', documentation: 'Fields to exclude. This takes precedence over the fields to include.' })
-    .define({ name: 'include', type: 'LIST', default: [], importance: 'MEDIUM', documentation: 'Fields to include. If specified, only these fields will be used.' })
+    .define({
+      name: 'exclude',
+      type: 'LIST',
+      default: [],
+      importance: 'MEDIUM',
+      documentation: 'Fields to exclude. This takes precedence over the fields to include.',
+    })
+    .define({
+      name: 'include',
+      type: 'LIST',
+      default: [],
+      importance: 'MEDIUM',
+      documentation: 'Fields to include. If specified, only these fields will be used.',
+    })
     .define({
       name: 'renames',
       type: 'LIST',

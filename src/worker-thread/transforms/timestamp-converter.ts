@@ -36,7 +36,13 @@ const OPTIONAL_TIMESTAMP_SCHEMA = Timestamp.builder().optional().build();
 
 const CONFIG_DEF = defineReplaceNullWithDefault(
   new ConfigDef()
-    .define({ name: 'field', type: 'STRING', default: '', importance: 'HIGH', documentation: 'The field containing the timestamp, or empty if the entire value is a timestamp' })
+    .define({
+      name: 'field',
+      type: 'STRING',
+      default: '',
+      importance: 'HIGH',
+      documentation: 'The field containing the timestamp, or empty if the entire value is a timestamp',
+    })
     .define({
       name: 'target.type',
       type: 'STRING',
@@ -153,7 +159,11 @@ export abstract class TimestampConverter implements Transformation {
         this.#format = new SimpleDateFormat(pattern);
       } catch (err) {
         if (!(err instanceof IllegalPatternError)) throw err;
-        throw configProblem(`TimestampConverter requires a SimpleDateFormat-compatible pattern for string timestamps: ${pattern} (${err.message})`, 'format', pattern);
+        throw configProblem(
+          `TimestampConverter requires a SimpleDateFormat-compatible pattern for string timestamps: ${pattern} (${err.message})`,
+          'format',
+          pattern,
+        );
       }
     }
   }
@@ -211,14 +221,17 @@ export abstract class TimestampConverter implements Transformation {
   #toRaw(timestamp: unknown, from: TimestampType): Date {
     switch (from) {
       case 'string': {
-        if (typeof timestamp !== 'string') throw new DataException(`Expected string timestamp to be a String, but found ${typeName(timestamp)}`);
+        if (typeof timestamp !== 'string')
+          throw new DataException(`Expected string timestamp to be a String, but found ${typeName(timestamp)}`);
         const format = this.#format;
         if (format === null) throw new DataException(`Could not parse timestamp: value (${timestamp}) does not match pattern ()`);
         try {
           return format.parse(timestamp);
         } catch (err) {
           if (!(err instanceof DateParseError)) throw err;
-          throw new DataException(`Could not parse timestamp: value (${timestamp}) does not match pattern (${format.toPattern()})`, { cause: err });
+          throw new DataException(`Could not parse timestamp: value (${timestamp}) does not match pattern (${format.toPattern()})`, {
+            cause: err,
+          });
         }
       }
       case 'unix': {
@@ -238,7 +251,8 @@ export abstract class TimestampConverter implements Transformation {
         }
       }
       default:
-        if (!(timestamp instanceof Date)) throw new DataException(`Expected ${from} to be a java.util.Date, but found ${typeName(timestamp)}`);
+        if (!(timestamp instanceof Date))
+          throw new DataException(`Expected ${from} to be a java.util.Date, but found ${typeName(timestamp)}`);
         return timestamp;
     }
   }

@@ -28,7 +28,8 @@ const CONFIG_DEF = new ConfigDef()
     type: 'STRING',
     default: '${topic}-${timestamp}',
     importance: 'HIGH',
-    documentation: 'Format string which can contain <code>${topic}</code> and <code>${timestamp}</code> as placeholders for the topic and timestamp, respectively.',
+    documentation:
+      'Format string which can contain <code>${topic}</code> and <code>${timestamp}</code> as placeholders for the topic and timestamp, respectively.',
   })
   .define({
     name: 'timestamp.format',

@@ -81,7 +81,10 @@ export function aliasesIn(props: ConfigProps, listKey: string): string[] {
 /** Kafka's ClassRecommender: every plugin class of the type. */
 function classRecommender(type: TransformPluginType): Recommender {
   return {
-    validValues: () => transformPlugins().filter((p) => p.type === type).map((p) => p.className),
+    validValues: () =>
+      transformPlugins()
+        .filter((p) => p.type === type)
+        .map((p) => p.className),
     visible: () => true,
   };
 }
@@ -89,8 +92,20 @@ function classRecommender(type: TransformPluginType): Recommender {
 /** A transformation's own keys, after the implicit `predicate` and `negate`, which mask any of the same name. */
 function withImplicitKeys(pluginDef: ConfigDef): ConfigDef {
   const def = new ConfigDef()
-    .define({ name: PREDICATE_CONFIG, type: 'STRING', default: null, importance: 'MEDIUM', documentation: 'The alias of a predicate used to determine whether to apply this transformation.' })
-    .define({ name: NEGATE_CONFIG, type: 'BOOLEAN', default: false, importance: 'MEDIUM', documentation: 'Whether the configured predicate should be negated.' });
+    .define({
+      name: PREDICATE_CONFIG,
+      type: 'STRING',
+      default: null,
+      importance: 'MEDIUM',
+      documentation: 'The alias of a predicate used to determine whether to apply this transformation.',
+    })
+    .define({
+      name: NEGATE_CONFIG,
+      type: 'BOOLEAN',
+      default: false,
+      importance: 'MEDIUM',
+      documentation: 'Whether the configured predicate should be negated.',
+    });
   for (const key of pluginDef.keys()) if (key.name !== PREDICATE_CONFIG && key.name !== NEGATE_CONFIG) def.define(key);
   return def;
 }
@@ -117,7 +132,11 @@ export function transformsConfigDef(props: ConfigProps, base?: ConfigDef): Confi
         validator: {
           violations: (_name: string, value: ParsedValue) => {
             const problems: { message: string }[] = [];
-            if (type === 'transformation' && Object.hasOwn(props, `${prefix}${NEGATE_CONFIG}`) && !Object.hasOwn(props, `${prefix}${PREDICATE_CONFIG}`)) {
+            if (
+              type === 'transformation' &&
+              Object.hasOwn(props, `${prefix}${NEGATE_CONFIG}`) &&
+              !Object.hasOwn(props, `${prefix}${PREDICATE_CONFIG}`)
+            ) {
               problems.push({
                 message: `Config '${prefix}${NEGATE_CONFIG}' was provided but there is no config '${prefix}${PREDICATE_CONFIG}' defining a predicate to be negated.`,
               });

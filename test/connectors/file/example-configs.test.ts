@@ -18,8 +18,16 @@ for (const [file, fullName] of [
     const props = parseProperties(readFileSync(path.join(ROOT, 'config', file), 'utf8'));
     const Klass = await loadConnectorClass(props['connector.class']!, []);
     t.equal(Klass, await loadConnectorClass(fullName, []), `${props['connector.class']} is ${fullName}`);
-    t.equal(Klass, await loadConnectorClass(fullName.replace('io.connectd.connectors.file', 'org.apache.kafka.connect.file'), []), "and so is Kafka Connect's class name");
+    t.equal(
+      Klass,
+      await loadConnectorClass(fullName.replace('io.connectd.connectors.file', 'org.apache.kafka.connect.file'), []),
+      "and so is Kafka Connect's class name",
+    );
     const connector = new Klass();
-    t.same([...connector.validate(props).values()].flatMap((v) => v.errorMessages), [], 'no errors');
+    t.same(
+      [...connector.validate(props).values()].flatMap((v) => v.errorMessages),
+      [],
+      'no errors',
+    );
   });
 }

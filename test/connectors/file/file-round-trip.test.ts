@@ -12,8 +12,10 @@ import { connectdHarness } from '../../fixtures/connectd-harness.js';
 
 const { cluster, root, startConnectd } = await connectdHarness(t, 'file-round-trip');
 
-const lines = (n: number, from = 0): string[] => Array.from({ length: n }, (_, i) => `line ${from + i} ${'é'.repeat((from + i) % 7)} ${'x'.repeat((from + i) % 50)}`);
-const readLines = async (file: string): Promise<string[]> => (await readFile(file, 'utf8').catch(() => '')).split('\n').filter((l) => l !== '');
+const lines = (n: number, from = 0): string[] =>
+  Array.from({ length: n }, (_, i) => `line ${from + i} ${'é'.repeat((from + i) % 7)} ${'x'.repeat((from + i) % 50)}`);
+const readLines = async (file: string): Promise<string[]> =>
+  (await readFile(file, 'utf8').catch(() => '')).split('\n').filter((l) => l !== '');
 
 t.test('file → Kafka → file: the copy holds every line, in order; after SIGKILL nothing is lost', async (t) => {
   await cluster.createTopic('connect-test', { partitions: 1 });
@@ -29,7 +31,10 @@ t.test('file → Kafka → file: the copy holds every line, in order; after SIGK
   await waitFor('the first 5000 lines copied', async () => (await readLines(output)).length >= 5000, 60000);
   t.same(await readLines(output), lines(5000), 'the copy is the original, line for line');
   t.equal((await first.status('local-file-sink')).type, 'sink');
-  await waitFor('the sink committed every record', async () => (await cluster.committedOffsets('connect-local-file-sink', 'connect-test')).get(0) === 5000);
+  await waitFor(
+    'the sink committed every record',
+    async () => (await cluster.committedOffsets('connect-local-file-sink', 'connect-test')).get(0) === 5000,
+  );
 
   // More lines, then a crash while they flow.
   await appendFile(input, `${lines(20000, 5000).join('\n')}\n`);

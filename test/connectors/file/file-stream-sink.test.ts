@@ -43,7 +43,9 @@ async function startedTask(file: string, assignment: TopicPartition[] = [TP0]): 
 }
 
 function records(values: readonly unknown[], firstOffset = 0, partition = 0, valueSchema: Schema | null = null): SinkRecord[] {
-  return values.map((value, i) => new SinkRecord({ topic: 'in', kafkaPartition: partition, kafkaOffset: firstOffset + i, value, valueSchema }));
+  return values.map(
+    (value, i) => new SinkRecord({ topic: 'in', kafkaPartition: partition, kafkaOffset: firstOffset + i, value, valueSchema }),
+  );
 }
 
 /** Records the writes and fsyncs made through any FileHandle while `fn` runs. */
@@ -183,9 +185,39 @@ t.test('values: text as is, null as "null", numbers as Java prints them, bytes r
     '"counts":{"x":1},"raw":"/wBB","price":12.50,"at":"2026-01-02T03:04:05.006Z","inner":{"flag":true}}';
   t.equal(
     await readFile(file, 'utf8'),
-    ['plain text', 'ünïcödé 😀', '', 'null', '42', '2.0', '1.5', '9007199254740993', 'false', 'raw bytes\u00e9', expectedStruct, '{"k":[1,null,"v"],"n":"NaN"}', '{"1":"one"}', ''].join('\n'),
+    [
+      'plain text',
+      'ünïcödé 😀',
+      '',
+      'null',
+      '42',
+      '2.0',
+      '1.5',
+      '9007199254740993',
+      'false',
+      'raw bytes\u00e9',
+      expectedStruct,
+      '{"k":[1,null,"v"],"n":"NaN"}',
+      '{"1":"one"}',
+      '',
+    ].join('\n'),
   );
-  t.same(JSON.parse(expectedStruct.replace('1234567890123456789', '1')), { id: 1, name: 'quote " and \\ and\ttab', score: 2, missing: null, tags: ['a', 'b'], counts: { x: 1 }, raw: '/wBB', price: 12.5, at: '2026-01-02T03:04:05.006Z', inner: { flag: true } }, 'the struct line is valid JSON');
+  t.same(
+    JSON.parse(expectedStruct.replace('1234567890123456789', '1')),
+    {
+      id: 1,
+      name: 'quote " and \\ and\ttab',
+      score: 2,
+      missing: null,
+      tags: ['a', 'b'],
+      counts: { x: 1 },
+      raw: '/wBB',
+      price: 12.5,
+      at: '2026-01-02T03:04:05.006Z',
+      inner: { flag: true },
+    },
+    'the struct line is valid JSON',
+  );
 });
 
 t.test('writes are buffered: a hundred thousand records take a handful of writes, all in order', async (t) => {
@@ -217,7 +249,13 @@ t.test('several tasks appending to one file (tasks.max copies, as Kafka): whole 
   await Promise.all(
     tasks.map(async (task, p) => {
       for (let at = 0; at < perTask; at += 1000) {
-        await task.put(records(Array.from({ length: 1000 }, (_, i) => `p${p}-${at + i}-${'z'.repeat(60)}`), at, p));
+        await task.put(
+          records(
+            Array.from({ length: 1000 }, (_, i) => `p${p}-${at + i}-${'z'.repeat(60)}`),
+            at,
+            p,
+          ),
+        );
         if (at % 5000 === 0) await task.preCommit(new Map([[{ topic: 'in', partition: p }, at + 1000]]));
       }
       await task.stop();
@@ -232,7 +270,7 @@ t.test('several tasks appending to one file (tasks.max copies, as Kafka): whole 
     const m = /^p(\d)-(\d+)-z{60}$/.exec(line);
     if (m === null || Number(m[2]) !== next[Number(m[1])]!++) bad++;
   }
-  t.equal(bad, 0, 'every line whole, and each task\'s lines in the order put');
+  t.equal(bad, 0, "every line whole, and each task's lines in the order put");
 });
 
 t.test('config problems name the key and the reason; an unwritable path fails start naming the file', async (t) => {

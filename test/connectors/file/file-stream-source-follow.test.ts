@@ -18,7 +18,8 @@ t.teardown(() => rm(root, { recursive: true, force: true }));
 /** How long an idle poll waits before it returns null (the task's IDLE_WAIT_MS, Kafka's second). */
 const IDLE_WAIT_MS = 1000;
 
-const values = (records: Awaited<ReturnType<FileStreamSourceTask['poll']>>): string[] | null => records?.map((r) => String(r.value)) ?? null;
+const values = (records: Awaited<ReturnType<FileStreamSourceTask['poll']>>): string[] | null =>
+  records?.map((r) => String(r.value)) ?? null;
 
 /** Polls until one returns records (or `polls` returned null). */
 async function nextLines(task: FileStreamSourceTask, polls = 3): Promise<string[] | null> {
@@ -40,7 +41,8 @@ function inotifyWatchedInodes(): number[] {
       continue;
     }
     if (target !== 'anon_inode:inotify') continue;
-    for (const match of readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8').matchAll(/^inotify wd:\S+ ino:([0-9a-f]+)/gm)) inodes.push(Number.parseInt(match[1]!, 16));
+    for (const match of readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8').matchAll(/^inotify wd:\S+ ino:([0-9a-f]+)/gm))
+      inodes.push(Number.parseInt(match[1]!, 16));
   }
   return inodes;
 }
@@ -70,7 +72,11 @@ t.test('lines appended between polls are read by the next poll, every time; a pa
     await appendFile(file, `line ${i}\n`);
     got.push(...(values(await task.poll()) ?? [`(poll ${i} returned nothing)`]));
   }
-  t.same(got, Array.from({ length: 20 }, (_, i) => `line ${i}`), 'each appended line, by the poll after it');
+  t.same(
+    got,
+    Array.from({ length: 20 }, (_, i) => `line ${i}`),
+    'each appended line, by the poll after it',
+  );
   await appendFile(file, 'par');
   t.equal(await task.poll(), null, 'a line without its end is held');
   await appendFile(file, 'tial\nnext\n');
@@ -109,18 +115,21 @@ t.test('a file in a folder that does not exist: nothing, no error, and its lines
   t.same(await nextLines(task), ['x']);
 });
 
-t.test('truncated below the position: nothing until the file grows past it, then the bytes after the position (as Kafka: truncation is not handled)', async (t) => {
-  const file = path.join(root, 'truncated.txt');
-  await writeFile(file, 'aaaa\nbbbb\n');
-  const { task } = startFileSourceTask(file, null);
-  t.teardown(() => task.stop());
-  t.same(values(await task.poll()), ['aaaa', 'bbbb']);
-  await truncate(file, 0);
-  await appendFile(file, 'cc\n');
-  t.equal(await task.poll(), null, 'shorter than the position (10): nothing');
-  await appendFile(file, 'dddddddd\nee\n');
-  t.same(await nextLines(task), ['d', 'ee'], 'read on from byte 10 of the new content');
-});
+t.test(
+  'truncated below the position: nothing until the file grows past it, then the bytes after the position (as Kafka: truncation is not handled)',
+  async (t) => {
+    const file = path.join(root, 'truncated.txt');
+    await writeFile(file, 'aaaa\nbbbb\n');
+    const { task } = startFileSourceTask(file, null);
+    t.teardown(() => task.stop());
+    t.same(values(await task.poll()), ['aaaa', 'bbbb']);
+    await truncate(file, 0);
+    await appendFile(file, 'cc\n');
+    t.equal(await task.poll(), null, 'shorter than the position (10): nothing');
+    await appendFile(file, 'dddddddd\nee\n');
+    t.same(await nextLines(task), ['d', 'ee'], 'read on from byte 10 of the new content');
+  },
+);
 
 t.test('replaced by another file (renamed over it): the task stays on the file it opened, as before', async (t) => {
   const file = path.join(root, 'replaced.txt');
@@ -136,36 +145,43 @@ t.test('replaced by another file (renamed over it): the task stays on the file i
   t.equal(await task.poll(), null);
 });
 
-t.test('the change watch: one on the file while the task runs, none after stop, over many start/poll/stop cycles', { skip: process.platform === 'linux' ? false : 'reads inotify watches from /proc' }, async (t) => {
-  const file = path.join(root, 'cycles.txt');
-  await writeFile(file, 'one\n');
-  const missing = path.join(root, 'cycles-missing', 'never.txt');
-  await mkdir(path.dirname(missing));
-  const fileInode = (await stat(file)).ino;
-  const folderInode = (await stat(path.dirname(missing))).ino;
-  const before = inotifyWatchedInodes().length;
+t.test(
+  'the change watch: one on the file while the task runs, none after stop, over many start/poll/stop cycles',
+  { skip: process.platform === 'linux' ? false : 'reads inotify watches from /proc' },
+  async (t) => {
+    const file = path.join(root, 'cycles.txt');
+    await writeFile(file, 'one\n');
+    const missing = path.join(root, 'cycles-missing', 'never.txt');
+    await mkdir(path.dirname(missing));
+    const fileInode = (await stat(file)).ino;
+    const folderInode = (await stat(path.dirname(missing))).ino;
+    const before = inotifyWatchedInodes().length;
 
-  const { task } = startFileSourceTask(file, null);
-  t.same(values(await task.poll()), ['one']);
-  t.ok(inotifyWatchedInodes().includes(fileInode), 'the file is watched while the task runs (inotify)');
-  await task.stop();
-  t.notOk(inotifyWatchedInodes().includes(fileInode), 'its watch is removed by stop');
-
-  const absent = startFileSourceTask(missing, null).task;
-  t.equal(await absent.poll(), null);
-  t.ok(inotifyWatchedInodes().includes(folderInode), 'a file that does not exist yet: its folder is watched');
-  await absent.stop();
-  t.notOk(inotifyWatchedInodes().includes(folderInode), 'and released by stop');
-
-  const pendingPolls: unknown[] = [];
-  for (let i = 0; i < 100; i++) {
-    // In turn: stopped between polls, stopped while a poll waits, and (a missing file) stopped before any poll.
-    const { task } = startFileSourceTask(i % 3 === 2 ? missing : file, null);
-    if (i % 3 !== 2) await task.poll();
-    const waiting = i % 3 === 1 ? task.poll() : null;
+    const { task } = startFileSourceTask(file, null);
+    t.same(values(await task.poll()), ['one']);
+    t.ok(inotifyWatchedInodes().includes(fileInode), 'the file is watched while the task runs (inotify)');
     await task.stop();
-    if (waiting !== null) pendingPolls.push(await waiting);
-  }
-  t.ok(pendingPolls.every((r) => r === null), 'each poll pending at stop returned null');
-  t.equal(inotifyWatchedInodes().length, before, 'after 100 cycles: no watch left behind');
-});
+    t.notOk(inotifyWatchedInodes().includes(fileInode), 'its watch is removed by stop');
+
+    const absent = startFileSourceTask(missing, null).task;
+    t.equal(await absent.poll(), null);
+    t.ok(inotifyWatchedInodes().includes(folderInode), 'a file that does not exist yet: its folder is watched');
+    await absent.stop();
+    t.notOk(inotifyWatchedInodes().includes(folderInode), 'and released by stop');
+
+    const pendingPolls: unknown[] = [];
+    for (let i = 0; i < 100; i++) {
+      // In turn: stopped between polls, stopped while a poll waits, and (a missing file) stopped before any poll.
+      const { task } = startFileSourceTask(i % 3 === 2 ? missing : file, null);
+      if (i % 3 !== 2) await task.poll();
+      const waiting = i % 3 === 1 ? task.poll() : null;
+      await task.stop();
+      if (waiting !== null) pendingPolls.push(await waiting);
+    }
+    t.ok(
+      pendingPolls.every((r) => r === null),
+      'each poll pending at stop returned null',
+    );
+    t.equal(inotifyWatchedInodes().length, before, 'after 100 cycles: no watch left behind');
+  },
+);

@@ -28,8 +28,14 @@ t.test("records in Kafka's shape: key null, STRING value, {filename} → {positi
       ['out', null, null, 'bb', Schema.STRING_SCHEMA, { filename: file }, { position: 5 }, null],
     ],
   );
-  t.ok(first.every((r) => typeof r.timestamp === 'number'), 'stamped with the time of reading, as Kafka does');
-  t.same((await task.poll())!.map((r) => [r.value, r.sourceOffset]), [['ccc', { position: 9 }]]);
+  t.ok(
+    first.every((r) => typeof r.timestamp === 'number'),
+    'stamped with the time of reading, as Kafka does',
+  );
+  t.same(
+    (await task.poll())!.map((r) => [r.value, r.sourceOffset]),
+    [['ccc', { position: 9 }]],
+  );
   await task.stop();
 });
 
@@ -37,7 +43,10 @@ t.test('a committed position: reading goes on from the line after it', async (t)
   const file = path.join(root, 'resume.txt');
   await writeFile(file, 'done\nalso done\nnext\nlast\n');
   const { task } = startFileSourceTask(file, { position: 15 });
-  t.same((await task.poll())!.map((r) => r.value), ['next', 'last']);
+  t.same(
+    (await task.poll())!.map((r) => r.value),
+    ['next', 'last'],
+  );
   await task.stop();
 });
 
@@ -46,7 +55,9 @@ t.test('a committed position that is not a byte position fails the poll, naming 
   await writeFile(file, 'x\n');
   for (const position of ['12', -1, 1.5]) {
     const { task } = startFileSourceTask(file, { position });
-    await t.rejects(task.poll(), { message: `FileStreamSourceTask: reading ${file}: the committed offset of {"filename":"${file}"} has position=${JSON.stringify(position)}: it must be a non-negative integer (a byte position)` });
+    await t.rejects(task.poll(), {
+      message: `FileStreamSourceTask: reading ${file}: the committed offset of {"filename":"${file}"} has position=${JSON.stringify(position)}: it must be a non-negative integer (a byte position)`,
+    });
     await task.stop();
   }
 });

@@ -21,7 +21,8 @@ function fileSource(name: string, file: string, topic: string, extra: Record<str
 }
 
 const metric = (proc: ConnectdProcess, name: string, connector: string): Promise<number> => proc.metric(name, `connector="${connector}"`);
-const written = (proc: ConnectdProcess, connector: string): Promise<number> => metric(proc, 'connectd_source_record_write_total', connector);
+const written = (proc: ConnectdProcess, connector: string): Promise<number> =>
+  metric(proc, 'connectd_source_record_write_total', connector);
 
 /**
  * Waits until `count` records are acknowledged and none is in flight, then returns how many the task
@@ -38,42 +39,61 @@ async function restOffsets(proc: ConnectdProcess, connector: string): Promise<un
   return (res.body as { offsets: unknown[] }).offsets;
 }
 
-t.test('every line in order with its exact content; CRLF; appended lines; a partial last line waits for its end; Kafka offsets', async (t) => {
-  const file = path.join(root, 'lines.txt');
-  // Empty lines, spaces, tabs, non-ASCII, and the three line ends Kafka's task knows.
-  const lines = Array.from({ length: 20000 }, (_, i) => (i % 1000 === 999 ? '' : `line ${i}\tünï 😀 ${'x'.repeat(i % 50)} `));
-  // A lone \r before an empty line ending in \n would make one \r\n: not before an empty line.
-  const ends = lines.map((_, i) => (i % 7 === 3 ? '\r\n' : i % 11 === 5 && lines[i + 1] !== '' ? '\r' : '\n'));
-  const content = lines.map((line, i) => line + ends[i]!).join('');
-  await writeFile(file, content);
-  await cluster.createTopic('lines', { partitions: 1 });
-  const proc = await startConnectd('lines', [fileSource('lines', file, 'lines')]);
+t.test(
+  'every line in order with its exact content; CRLF; appended lines; a partial last line waits for its end; Kafka offsets',
+  async (t) => {
+    const file = path.join(root, 'lines.txt');
+    // Empty lines, spaces, tabs, non-ASCII, and the three line ends Kafka's task knows.
+    const lines = Array.from({ length: 20000 }, (_, i) => (i % 1000 === 999 ? '' : `line ${i}\tünï 😀 ${'x'.repeat(i % 50)} `));
+    // A lone \r before an empty line ending in \n would make one \r\n: not before an empty line.
+    const ends = lines.map((_, i) => (i % 7 === 3 ? '\r\n' : i % 11 === 5 && lines[i + 1] !== '' ? '\r' : '\n'));
+    const content = lines.map((line, i) => line + ends[i]!).join('');
+    await writeFile(file, content);
+    await cluster.createTopic('lines', { partitions: 1 });
+    const proc = await startConnectd('lines', [fileSource('lines', file, 'lines')]);
 
-  t.equal(await settled(proc, 'lines', lines.length), lines.length, 'every complete line polled once');
-  // One write: the read that finds "A" finds "partial" too, so had it been emitted, it would be counted.
-  await appendFile(file, 'A\npartial');
-  t.equal(await settled(proc, 'lines', lines.length + 1), lines.length + 1, 'the line before the partial one, and not the partial line');
-  const position = Buffer.byteLength(content + 'A\n');
-  const expectedOffsets = [{ partition: { filename: file }, offset: { position } }];
-  await waitFor('offsets committed at the end of the last complete line', async () => JSON.stringify(await restOffsets(proc, 'lines')) === JSON.stringify(expectedOffsets));
-  t.same(await restOffsets(proc, 'lines'), expectedOffsets, 'GET /connectors/lines/offsets: {"filename": file} → {"position": bytes}');
+    t.equal(await settled(proc, 'lines', lines.length), lines.length, 'every complete line polled once');
+    // One write: the read that finds "A" finds "partial" too, so had it been emitted, it would be counted.
+    await appendFile(file, 'A\npartial');
+    t.equal(await settled(proc, 'lines', lines.length + 1), lines.length + 1, 'the line before the partial one, and not the partial line');
+    const position = Buffer.byteLength(content + 'A\n');
+    const expectedOffsets = [{ partition: { filename: file }, offset: { position } }];
+    await waitFor(
+      'offsets committed at the end of the last complete line',
+      async () => JSON.stringify(await restOffsets(proc, 'lines')) === JSON.stringify(expectedOffsets),
+    );
+    t.same(await restOffsets(proc, 'lines'), expectedOffsets, 'GET /connectors/lines/offsets: {"filename": file} → {"position": bytes}');
 
-  // The line completed; then a \r at the very end, which may be the start of a \r\n: held too.
-  await appendFile(file, ' done\r\nB\r');
-  t.equal(await settled(proc, 'lines', lines.length + 2), lines.length + 2, '"partial done" as one line; "B\\r" held');
-  await appendFile(file, '\nC\n');
-  t.equal(await settled(proc, 'lines', lines.length + 4), lines.length + 4);
-  t.equal(await proc.stop(), 0);
+    // The line completed; then a \r at the very end, which may be the start of a \r\n: held too.
+    await appendFile(file, ' done\r\nB\r');
+    t.equal(await settled(proc, 'lines', lines.length + 2), lines.length + 2, '"partial done" as one line; "B\\r" held');
+    await appendFile(file, '\nC\n');
+    t.equal(await settled(proc, 'lines', lines.length + 4), lines.length + 4);
+    t.equal(await proc.stop(), 0);
 
-  const records = await readTopic(cluster.bootstrapServers, 'lines');
-  const expected = [...lines, 'A', 'partial done', 'B', 'C'];
-  t.equal(records.length, expected.length);
-  const firstWrong = records.findIndex((r, i) => r.value !== expected[i]);
-  t.equal(firstWrong, -1, firstWrong === -1 ? 'every line in order, exactly' : `record ${firstWrong} is ${JSON.stringify(records[firstWrong]?.value)}, expected ${JSON.stringify(expected[firstWrong])}`);
-  t.ok(records.every((r) => r.key === null), 'keys are null, as in Kafka');
-  const committed = await proc.committedOffsets('lines');
-  t.same([...committed], [[JSON.stringify({ filename: file }), { position: Buffer.byteLength(content + 'A\npartial done\r\nB\r\nC\n') }]], 'after the stop, the offset is the end of the file');
-});
+    const records = await readTopic(cluster.bootstrapServers, 'lines');
+    const expected = [...lines, 'A', 'partial done', 'B', 'C'];
+    t.equal(records.length, expected.length);
+    const firstWrong = records.findIndex((r, i) => r.value !== expected[i]);
+    t.equal(
+      firstWrong,
+      -1,
+      firstWrong === -1
+        ? 'every line in order, exactly'
+        : `record ${firstWrong} is ${JSON.stringify(records[firstWrong]?.value)}, expected ${JSON.stringify(expected[firstWrong])}`,
+    );
+    t.ok(
+      records.every((r) => r.key === null),
+      'keys are null, as in Kafka',
+    );
+    const committed = await proc.committedOffsets('lines');
+    t.same(
+      [...committed],
+      [[JSON.stringify({ filename: file }), { position: Buffer.byteLength(content + 'A\npartial done\r\nB\r\nC\n') }]],
+      'after the stop, the offset is the end of the file',
+    );
+  },
+);
 
 /** Appends numbered lines to a file in small writes until stopped; knows every line it wrote. */
 class Appender {
@@ -84,7 +104,10 @@ class Appender {
     this.#done = (async () => {
       await writeFile(file, '');
       while (this.#running) {
-        const batch = Array.from({ length: 200 }, (_, i) => `${prefix}-${this.lines.length + i}-${'w'.repeat((this.lines.length + i) % 30)}`);
+        const batch = Array.from(
+          { length: 200 },
+          (_, i) => `${prefix}-${this.lines.length + i}-${'w'.repeat((this.lines.length + i) % 30)}`,
+        );
         await appendFile(file, batch.map((l) => `${l}\n`).join(''));
         this.lines.push(...batch);
         // Pacing only: the file grows while the connector reads it.
@@ -137,7 +160,11 @@ t.test('graceful stop while the file grows, then restart: every line exactly onc
   const values = (await readTopic(cluster.bootstrapServers, 'graceful')).map((r) => r.value);
   t.equal(values.length, appender.lines.length, `${appender.lines.length} lines, no more, no fewer`);
   const firstWrong = values.findIndex((v, i) => v !== appender.lines[i]);
-  t.equal(firstWrong, -1, firstWrong === -1 ? 'each line once, in order, across the restart' : `record ${firstWrong} is ${values[firstWrong]}`);
+  t.equal(
+    firstWrong,
+    -1,
+    firstWrong === -1 ? 'each line once, in order, across the restart' : `record ${firstWrong} is ${values[firstWrong]}`,
+  );
 });
 
 t.test('SIGKILL while the file grows, then restart: no line missing; only lines after the committed position repeated', async (t) => {
@@ -147,7 +174,10 @@ t.test('SIGKILL while the file grows, then restart: no line missing; only lines 
   const config = fileSource('killed', file, 'killed', { 'batch.size': '500' });
   const worker = { 'offset.flush.interval.ms': '300' };
   const first = await startConnectd('killed', [config], worker);
-  await waitFor('lines flowing and offsets committed', async () => (await written(first, 'killed')) >= 10000 && (await committedPosition(first, 'killed', file)) > 0);
+  await waitFor(
+    'lines flowing and offsets committed',
+    async () => (await written(first, 'killed')) >= 10000 && (await committedPosition(first, 'killed', file)) > 0,
+  );
   await first.kill();
   const committedAtKill = appender.linesBefore(await committedPosition(first, 'killed', file));
 
@@ -166,12 +196,21 @@ t.test('SIGKILL while the file grows, then restart: no line missing; only lines 
     if (i !== undefined) counts[i]!++;
   }
   t.equal(counts.indexOf(0), -1, 'no line missing');
-  t.ok(counts.slice(0, committedAtKill).every((n) => n === 1), `the ${committedAtKill} lines committed before the kill: exactly once`);
-  t.ok(values.every((v) => index.has(v)), 'nothing that is not a line of the file');
+  t.ok(
+    counts.slice(0, committedAtKill).every((n) => n === 1),
+    `the ${committedAtKill} lines committed before the kill: exactly once`,
+  );
+  t.ok(
+    values.every((v) => index.has(v)),
+    'nothing that is not a line of the file',
+  );
   const resumed = values.slice(values.length - (lines.length - committedAtKill));
   t.same(resumed, lines.slice(committedAtKill), 'the restarted task read on from the committed position, in order');
   const beforeRestart = values.slice(0, values.length - resumed.length).map((v) => index.get(v)!);
-  t.ok(beforeRestart.every((i, n) => i === n), 'before the kill: a gap-free run from the first line');
+  t.ok(
+    beforeRestart.every((i, n) => i === n),
+    'before the kill: a gap-free run from the first line',
+  );
   t.comment(`lines: ${lines.length}; committed at the kill: ${committedAtKill}; repeated: ${values.length - lines.length}`);
 });
 
@@ -179,11 +218,22 @@ t.test('names and config: Kafka Connect aliases, one task, a file that appears l
   await cluster.createTopic('late', { partitions: 1 });
   const proc = await startConnectd('names', []);
   const plugins = (await proc.request('GET', '/connector-plugins')).body as { class: string }[];
-  t.ok(plugins.some((p) => p.class === 'io.connectd.connectors.file.FileStreamSourceConnector'), 'the source is listed');
-  t.ok(plugins.some((p) => p.class === 'io.connectd.connectors.file.FileStreamSinkConnector'), 'the sink is listed');
+  t.ok(
+    plugins.some((p) => p.class === 'io.connectd.connectors.file.FileStreamSourceConnector'),
+    'the source is listed',
+  );
+  t.ok(
+    plugins.some((p) => p.class === 'io.connectd.connectors.file.FileStreamSinkConnector'),
+    'the sink is listed',
+  );
 
   const late = path.join(root, 'late.txt');
-  const created = await proc.request('PUT', '/connectors/late/config', { 'connector.class': 'FileStreamSource', 'tasks.max': '4', file: late, topic: 'late' });
+  const created = await proc.request('PUT', '/connectors/late/config', {
+    'connector.class': 'FileStreamSource',
+    'tasks.max': '4',
+    file: late,
+    topic: 'late',
+  });
   t.equal(created.status, 201, 'the alias FileStreamSource resolves');
   await waitFor('running, with one task whatever tasks.max says', async () => {
     const s = await proc.status('late');
@@ -192,11 +242,15 @@ t.test('names and config: Kafka Connect aliases, one task, a file that appears l
   await writeFile(late, 'first\nsecond\n');
   await waitFor('the lines of the file created after the start', async () => (await written(proc, 'late')) === 2);
 
-  const kafkaName = await proc.request('PUT', '/connector-plugins/org.apache.kafka.connect.file.FileStreamSourceConnector/config/validate', {
-    'connector.class': 'org.apache.kafka.connect.file.FileStreamSourceConnector',
-    name: 'v',
-    topic: 'a,b',
-  });
+  const kafkaName = await proc.request(
+    'PUT',
+    '/connector-plugins/org.apache.kafka.connect.file.FileStreamSourceConnector/config/validate',
+    {
+      'connector.class': 'org.apache.kafka.connect.file.FileStreamSourceConnector',
+      name: 'v',
+      topic: 'a,b',
+    },
+  );
   t.equal(kafkaName.status, 200, "Kafka's class name validates");
   const body = kafkaName.body as { name: string; error_count: number; configs: { value: { name: string; errors: string[] } | null }[] };
   t.equal(body.name, 'io.connectd.connectors.file.FileStreamSourceConnector');
@@ -205,7 +259,12 @@ t.test('names and config: Kafka Connect aliases, one task, a file that appears l
   t.match(errors('topic'), [/Invalid value a,b for configuration topic: must name exactly one topic/]);
   t.equal(body.error_count, 2);
 
-  const refused = await proc.request('PUT', '/connectors/bad/config', { 'connector.class': 'FileStreamSource', file: '', topic: 'late', 'batch.size': '0' });
+  const refused = await proc.request('PUT', '/connectors/bad/config', {
+    'connector.class': 'FileStreamSource',
+    file: '',
+    topic: 'late',
+    'batch.size': '0',
+  });
   t.equal(refused.status, 400);
   const message = (refused.body as { message: string }).message;
   t.match(message, /file="": String must be non-empty/);

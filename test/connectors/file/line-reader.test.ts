@@ -35,7 +35,7 @@ async function readAll(reader: LineReader, max = Number.MAX_SAFE_INTEGER): Promi
 function model(bytes: Buffer): Line[] {
   const out: Line[] = [];
   let start = 0;
-  for (let i = 0; i < bytes.length; ) {
+  for (let i = 0; i < bytes.length;) {
     if (bytes[i] === 0x0a) {
       out.push({ line: bytes.toString('utf8', start, i), end: i + 1 });
       start = i = i + 1;
@@ -79,10 +79,14 @@ t.test('a last line without its end, and a last \\r, are held until more arrives
     await appendFile(file, '\nthree\r');
     t.same(await readAll(reader), [{ line: 'two and a half', end: 20 }], 'one line, not a line and an empty one');
     await appendFile(file, 'four\n');
-    t.same(await readAll(reader), [
-      { line: 'three', end: 26 },
-      { line: 'four', end: 31 },
-    ], 'a \\r followed by anything but \\n ends a line by itself');
+    t.same(
+      await readAll(reader),
+      [
+        { line: 'three', end: 26 },
+        { line: 'four', end: 31 },
+      ],
+      'a \\r followed by anything but \\n ends a line by itself',
+    );
     t.equal(reader.position, 31);
   });
 });
@@ -94,10 +98,16 @@ t.test('max limits the lines per read; the rest come from the buffer on the next
     t.teardown(() => handle.close());
     const reader = new LineReader(handle, 0);
     const first = await readAll(reader, 3);
-    t.same(first.map((l) => l.line), ['line-0', 'line-1', 'line-2']);
+    t.same(
+      first.map((l) => l.line),
+      ['line-0', 'line-1', 'line-2'],
+    );
     t.equal(reader.position, 21);
     const rest = await readAll(reader);
-    t.same(rest.map((l) => l.line), Array.from({ length: 7 }, (_, i) => `line-${i + 3}`));
+    t.same(
+      rest.map((l) => l.line),
+      Array.from({ length: 7 }, (_, i) => `line-${i + 3}`),
+    );
     t.equal(rest.at(-1)!.end, Buffer.byteLength(content));
   });
 });
@@ -122,7 +132,10 @@ t.test('lines far longer than the buffer, and multi-byte characters across every
     for (const chunk of [1, 2, 3, 7, 64]) {
       const lines = await readAll(new LineReader(handle, 0, chunk));
       t.same(lines, model(Buffer.from(content)), `chunk size ${chunk}`);
-      t.same(lines.map((l) => l.line), [long, '😀é', long]);
+      t.same(
+        lines.map((l) => l.line),
+        [long, '😀é', long],
+      );
     }
   });
 });
@@ -145,7 +158,7 @@ t.test('random content appended in random pieces, read in between: the same line
     const handle = await open(file, 'r');
     const reader = new LineReader(handle, 0, 1 + random(16));
     const lines: Line[] = [];
-    for (let at = 0; at < bytes.length; ) {
+    for (let at = 0; at < bytes.length;) {
       const piece = 1 + random(20);
       await appendFile(file, bytes.subarray(at, at + piece));
       at += piece;

@@ -51,7 +51,9 @@ async function drain(tasks: GeneratorSourceTask[]): Promise<SourceRecord[]> {
 const base = { name: 'gen', 'connector.class': 'GeneratorSource', topic: 'gen' };
 
 t.test('key.cardinality: keys cycle over exactly N values across partitions; 0 keeps one key per record', async (t) => {
-  const records = await drain(await startTasks({ ...base, 'source.partitions': '3', 'records.per.partition': '10', 'key.cardinality': '7' }, 2));
+  const records = await drain(
+    await startTasks({ ...base, 'source.partitions': '3', 'records.per.partition': '10', 'key.cardinality': '7' }, 2),
+  );
   t.equal(records.length, 30);
   const keys = new Set(records.map((r) => r.key));
   t.same([...keys].sort(), ['key-0', 'key-1', 'key-2', 'key-3', 'key-4', 'key-5', 'key-6'], 'exactly 7 distinct keys');
@@ -61,15 +63,29 @@ t.test('key.cardinality: keys cycle over exactly N values across partitions; 0 k
     if (r.key !== `key-${(seq * 3 + p) % 7}`) t.fail(`record ${p}/${seq} has key ${String(r.key)}`);
   }
   const unique = await drain(await startTasks({ ...base, 'source.partitions': '2', 'records.per.partition': '5' }, 1));
-  t.same(unique.map((r) => r.key).sort(), ['p0-0', 'p0-1', 'p0-2', 'p0-3', 'p0-4', 'p1-0', 'p1-1', 'p1-2', 'p1-3', 'p1-4'], 'key.cardinality=0: p<p>-<n>, as before');
+  t.same(
+    unique.map((r) => r.key).sort(),
+    ['p0-0', 'p0-1', 'p0-2', 'p0-3', 'p0-4', 'p1-0', 'p1-1', 'p1-2', 'p1-3', 'p1-4'],
+    'key.cardinality=0: p<p>-<n>, as before',
+  );
   t.equal(generatedKey(1, 4, 2, 0), 'p1-4');
 });
 
 t.test('value.format=struct: a typed Struct with its schema, padded, deterministic given the seed', async (t) => {
-  const props = { ...base, 'source.partitions': '2', 'records.per.partition': '50', 'value.format': 'struct', 'value.size': '40', seed: 's1' };
+  const props = {
+    ...base,
+    'source.partitions': '2',
+    'records.per.partition': '50',
+    'value.format': 'struct',
+    'value.size': '40',
+    seed: 's1',
+  };
   const records = await drain(await startTasks(props, 2));
   t.equal(records.length, 100);
-  t.ok(records.every((r) => r.valueSchema !== null && schemasEqual(r.valueSchema, GENERATOR_VALUE_SCHEMA)), 'every value carries the schema');
+  t.ok(
+    records.every((r) => r.valueSchema !== null && schemasEqual(r.valueSchema, GENERATOR_VALUE_SCHEMA)),
+    'every value carries the schema',
+  );
   const first = records.find((r) => r.sourcePartition.partition === 1 && r.sourceOffset.seq === 7)!;
   const value = first.value as Struct;
   t.ok(value instanceof Struct);
@@ -87,7 +103,10 @@ t.test('value.format=struct: a typed Struct with its schema, padded, determinist
   const byPosition = (rs: SourceRecord[]) => new Map(rs.map((r) => [`${r.sourcePartition.partition}/${r.sourceOffset.seq}`, r]));
   const a = byPosition(records);
   const b = byPosition(again);
-  t.ok([...a].every(([k, r]) => (r.value as Struct).equals(b.get(k)?.value) && r.key === b.get(k)?.key), 'the same seed: the same records, however many tasks');
+  t.ok(
+    [...a].every(([k, r]) => (r.value as Struct).equals(b.get(k)?.value) && r.key === b.get(k)?.key),
+    'the same seed: the same records, however many tasks',
+  );
   const flags = new Set(records.map((r) => (r.value as Struct).getBoolean('flag')));
   const amounts = new Set(records.map((r) => (r.value as Struct).getFloat64('amount')));
   t.same([...flags].sort(), [false, true], 'the flag varies');
@@ -97,7 +116,11 @@ t.test('value.format=struct: a typed Struct with its schema, padded, determinist
   t.ok(generatedStruct(1, 7, 's1', 40).equals(value), 'generatedStruct computes what the task sends');
 
   const strings = await drain(await startTasks({ ...base, 'records.per.partition': '3', 'value.size': '60' }, 1));
-  t.same(strings.map((r) => [r.valueSchema, r.value]), [0, 1, 2].map((seq) => [null, generatedValue(0, seq, 'connectd', 60)]), 'value.format=string: schemaless strings, as before');
+  t.same(
+    strings.map((r) => [r.valueSchema, r.value]),
+    [0, 1, 2].map((seq) => [null, generatedValue(0, seq, 'connectd', 60)]),
+    'value.format=string: schemaless strings, as before',
+  );
 });
 
 t.test('records.per.second: the connector never exceeds its rate, shared by its tasks; polls wait instead of spinning', async (t) => {
@@ -120,9 +143,18 @@ t.test('records.per.second: the connector never exceeds its rate, shared by its 
   const total = counts[0]! + counts[1]!;
   // Each task's bucket holds at most 100 ms of its share, and starts full.
   const ceiling = rate * elapsed + 2 * Math.ceil(rate / 2 / 10);
-  t.ok(total <= ceiling, `${total} records in ${elapsed.toFixed(2)} s: at most ${ceiling.toFixed(0)} (the whole connector's rate, not each task's)`);
-  t.ok(counts.every((n) => n > 0), `both tasks produced (${counts.join(', ')})`);
-  t.ok(polls.every((n, i) => n <= counts[i]! / 20 + 2), `polls (${polls.join(', ')}) wait for a batch of about 100 ms of tokens rather than return empty`);
+  t.ok(
+    total <= ceiling,
+    `${total} records in ${elapsed.toFixed(2)} s: at most ${ceiling.toFixed(0)} (the whole connector's rate, not each task's)`,
+  );
+  t.ok(
+    counts.every((n) => n > 0),
+    `both tasks produced (${counts.join(', ')})`,
+  );
+  t.ok(
+    polls.every((n, i) => n <= counts[i]! / 20 + 2),
+    `polls (${polls.join(', ')}) wait for a batch of about 100 ms of tokens rather than return empty`,
+  );
 });
 
 t.test('bad values name the key and the reason', async (t) => {
@@ -135,7 +167,10 @@ t.test('bad values name the key and the reason', async (t) => {
       return (err as Error).message;
     }
   };
-  t.match(problems({ 'records.per.second': '-2' }), /records\.per\.second="-2": must be -1 or 0 \(no limit\), or a positive number of records a second/);
+  t.match(
+    problems({ 'records.per.second': '-2' }),
+    /records\.per\.second="-2": must be -1 or 0 \(no limit\), or a positive number of records a second/,
+  );
   t.match(problems({ 'records.per.second': 'fast' }), /records\.per\.second="fast": Not a number of type DOUBLE/);
   t.match(problems({ 'key.cardinality': '-1' }), /key\.cardinality="-1": Value must be at least 0/);
   t.match(problems({ 'value.format': 'xml' }), /value\.format="xml": String must be one of: string, struct/);
@@ -166,11 +201,21 @@ t.test('through the daemon and a broker: Struct values with their schema (JsonCo
   const records = await readTopic(cluster.bootstrapServers, 'structs');
   t.equal(records.length, 600);
   t.same([...new Set(records.map((r) => r.key))].sort(), ['key-0', 'key-1', 'key-2', 'key-3', 'key-4']);
-  const envelope = JSON.parse(records[0]!.value!) as { schema: { type: string; name: string; fields: { field: string; type: string }[] }; payload: unknown };
+  const envelope = JSON.parse(records[0]!.value!) as {
+    schema: { type: string; name: string; fields: { field: string; type: string }[] };
+    payload: unknown;
+  };
   t.match(envelope.schema, { type: 'struct', name: 'io.connectd.connectors.generator.Value', version: 1 });
   t.same(
     envelope.schema.fields.map((f) => [f.field, f.type]),
-    [['partition', 'int32'], ['seq', 'int64'], ['seed', 'string'], ['flag', 'boolean'], ['amount', 'double'], ['payload', 'string']],
+    [
+      ['partition', 'int32'],
+      ['seq', 'int64'],
+      ['seed', 'string'],
+      ['flag', 'boolean'],
+      ['amount', 'double'],
+      ['payload', 'string'],
+    ],
   );
   let wrong = 0;
   for (const r of records) {
@@ -178,7 +223,14 @@ t.test('through the daemon and a broker: Struct values with their schema (JsonCo
     const expected = generatedStruct(payload.partition, payload.seq, 'connectd', 20);
     const same =
       JSON.stringify(payload) ===
-      JSON.stringify({ partition: payload.partition, seq: payload.seq, seed: 'connectd', flag: expected.getBoolean('flag'), amount: expected.getFloat64('amount'), payload: expected.getString('payload') });
+      JSON.stringify({
+        partition: payload.partition,
+        seq: payload.seq,
+        seed: 'connectd',
+        flag: expected.getBoolean('flag'),
+        amount: expected.getFloat64('amount'),
+        payload: expected.getString('payload'),
+      });
     if (!same && wrong++ === 0) t.fail(`record ${r.value} is not as generated`);
     if (r.key !== generatedKey(payload.partition, payload.seq, 2, 5) && wrong++ === 0) t.fail(`record ${r.value} has key ${r.key}`);
   }

@@ -34,8 +34,14 @@ t.test('over ten simulated seconds at 100/s, 1000 records plus the initial burst
     granted += n;
   }
   t.ok(granted >= 1000 && granted <= 1010 + 10, `${granted} granted in ${clock.time} ms`);
-  t.ok(sizes.every((n) => n >= 1 && n <= 10), 'every take gives at least one and at most the burst');
-  t.ok(clock.sleeps.every((ms) => ms > 0), 'every wait is a real wait: no spinning');
+  t.ok(
+    sizes.every((n) => n >= 1 && n <= 10),
+    'every take gives at least one and at most the burst',
+  );
+  t.ok(
+    clock.sleeps.every((ms) => ms > 0),
+    'every wait is a real wait: no spinning',
+  );
   t.ok(clock.sleeps.length <= sizes.length, 'at most one wait per take');
 });
 

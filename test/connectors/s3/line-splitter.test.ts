@@ -29,7 +29,10 @@ function split(chunks: Buffer[], start = 0): { text: string; end: number }[] {
 }
 
 t.test('the expected lines (a sanity check of the test itself)', async (t) => {
-  t.same(expected().map((l) => l.text), ['alpha', 'beta', '', 'héllo wörld €𝄞', 'carriage\rreturn', 'last line without newline']);
+  t.same(
+    expected().map((l) => l.text),
+    ['alpha', 'beta', '', 'héllo wörld €𝄞', 'carriage\rreturn', 'last line without newline'],
+  );
 });
 
 t.test('every way to cut the bytes into three chunks gives the same lines and end positions', async (t) => {
@@ -61,7 +64,10 @@ t.test('a chunk whose memory is reused after push() does not corrupt a carried l
 });
 
 t.test('a trailing newline leaves no last line; an empty stream has none', async (t) => {
-  t.same(split([Buffer.from('a\nb\n')]), [{ text: 'a', end: 2 }, { text: 'b', end: 4 }]);
+  t.same(split([Buffer.from('a\nb\n')]), [
+    { text: 'a', end: 2 },
+    { text: 'b', end: 4 },
+  ]);
   t.same(split([]), []);
   t.same(split([Buffer.from('\n')]), [{ text: '', end: 1 }]);
 });

@@ -38,5 +38,9 @@ t.test('an object whose file a symbolic link places outside the directory is mis
 
 t.test('a prefix whose folder a symbolic link places outside the directory lists nothing', async (t) => {
   t.same((await store.list({ prefix: 'linked/' })).objects, []);
-  t.same((await store.list({ prefix: 'in/' })).objects.map((o) => o.key), ['in/a.txt'], 'links are not listed');
+  t.same(
+    (await store.list({ prefix: 'in/' })).objects.map((o) => o.key),
+    ['in/a.txt'],
+    'links are not listed',
+  );
 });

@@ -12,7 +12,12 @@ import t from 'tap';
 import { LocalObjectStore } from '../../../src/worker-thread/connectors/s3/local-object-store.js';
 import type { ListPage, ListRequest, ObjectStore, OpenRequest, OpenResult } from '../../../src/worker-thread/connectors/s3/object-store.js';
 import { PartitionReader } from '../../../src/worker-thread/connectors/s3/partition-reader.js';
-import type { ObjectUnit, PartitionReaderOptions, PartitionSpec, S3Offset } from '../../../src/worker-thread/connectors/s3/partition-reader.js';
+import type {
+  ObjectUnit,
+  PartitionReaderOptions,
+  PartitionSpec,
+  S3Offset,
+} from '../../../src/worker-thread/connectors/s3/partition-reader.js';
 
 const root = await mkdtemp(path.join(os.tmpdir(), 'connectd-s3-reader-'));
 t.teardown(() => rm(root, { recursive: true, force: true }));
@@ -68,7 +73,15 @@ class SpyStore implements ObjectStore {
 }
 
 function options(extra: Partial<PartitionReaderOptions> = {}): PartitionReaderOptions {
-  return { format: 'lines', compression: 'auto', changedPolicy: 'reread', listPageSize: 1000, idleListIntervalMs: 1000, reopenAttempts: 3, ...extra };
+  return {
+    format: 'lines',
+    compression: 'auto',
+    changedPolicy: 'reread',
+    listPageSize: 1000,
+    idleListIntervalMs: 1000,
+    reopenAttempts: 3,
+    ...extra,
+  };
 }
 
 async function readAll(reader: PartitionReader, batch = 1000): Promise<ObjectUnit[]> {
@@ -84,13 +97,26 @@ const texts = (units: readonly ObjectUnit[]): string[] => units.map((u) => u.byt
 const spec: PartitionSpec = { prefix: 'in/' };
 
 t.test('objects in key order, lines in order, in batches; offsets say line, position and the last line', async (t) => {
-  const { store } = await bucket({ 'in/b.txt': lines('b', 3), 'in/a.txt': lines('a', 4), 'in/sub/c.txt': 'c-1\nc-2', 'other/x.txt': 'x\n' });
+  const { store } = await bucket({
+    'in/b.txt': lines('b', 3),
+    'in/a.txt': lines('a', 4),
+    'in/sub/c.txt': 'c-1\nc-2',
+    'other/x.txt': 'x\n',
+  });
   const reader = new PartitionReader(store, spec, null, options({ listPageSize: 2 }));
   const units = await readAll(reader, 3);
   t.same(texts(units), ['a-1', 'a-2', 'a-3', 'a-4', 'b-1', 'b-2', 'b-3', 'c-1', 'c-2'], 'a, b, then sub/c; nothing outside the prefix');
   t.same(units[0]!.offset, { key: 'in/a.txt', etag: units[0]!.offset.etag, line: 1, position: 4, eof: false, gzip: false });
-  t.same(units.map((u) => u.offset.eof), [false, false, false, true, false, false, true, false, true], 'eof on each object\'s last line, even across batch ends');
-  t.same(units.slice(7).map((u) => u.offset.position), [4, 7], 'an unterminated last line ends at the object\'s end');
+  t.same(
+    units.map((u) => u.offset.eof),
+    [false, false, false, true, false, false, true, false, true],
+    "eof on each object's last line, even across batch ends",
+  );
+  t.same(
+    units.slice(7).map((u) => u.offset.position),
+    [4, 7],
+    "an unterminated last line ends at the object's end",
+  );
 });
 
 t.test('resuming inside an object asks for a byte range from the next line and goes on at the next line', async (t) => {
@@ -102,7 +128,11 @@ t.test('resuming inside an object asks for a byte range from the next line and g
   const units = await readAll(new PartitionReader(spy, spec, committed, options()));
   t.same(texts(units), ['a-5', 'a-6', 'a-7', 'a-8', 'a-9', 'a-10', 'b-1', 'b-2']);
   t.same(units[0]!.offset.line, 5);
-  t.same(spy.opens[0], { key: 'in/a.txt', request: { ifMatch: committed.etag, fromByte: committed.position } }, 'a Range request from the byte after line 4, for the same version');
+  t.same(
+    spy.opens[0],
+    { key: 'in/a.txt', request: { ifMatch: committed.etag, fromByte: committed.position } },
+    'a Range request from the byte after line 4, for the same version',
+  );
 });
 
 t.test('a server that ignores Range: the reader skips to the position itself', async (t) => {
@@ -110,7 +140,10 @@ t.test('a server that ignores Range: the reader skips to the position itself', a
   const committed = (await new PartitionReader(store, spec, null, options()).read(2)).at(-1)!.offset;
   const units = await readAll(new PartitionReader(new SpyStore(store, { ignoreRange: true }), spec, committed, options()));
   t.same(texts(units), ['a-3', 'a-4', 'a-5', 'a-6']);
-  t.same(units.map((u) => u.offset.line), [3, 4, 5, 6]);
+  t.same(
+    units.map((u) => u.offset.line),
+    [3, 4, 5, 6],
+  );
 });
 
 t.test('an offset at the end of an object resumes with the next key, without opening it', async (t) => {
@@ -119,7 +152,10 @@ t.test('an offset at the end of an object resumes with the next key, without ope
   t.equal(committed.eof, true);
   const spy = new SpyStore(store);
   t.same(texts(await readAll(new PartitionReader(spy, spec, committed, options()))), ['b-1', 'b-2']);
-  t.same(spy.opens.map((o) => o.key), ['in/b.txt']);
+  t.same(
+    spy.opens.map((o) => o.key),
+    ['in/b.txt'],
+  );
 });
 
 t.test('gzip objects are detected and decompressed; resuming inside one decompresses from the start and skips', async (t) => {
@@ -132,21 +168,32 @@ t.test('gzip objects are detected and decompressed; resuming inside one decompre
   const rest = await readAll(new PartitionReader(spy, spec, committed, options()));
   t.same(texts(rest), [...Array.from({ length: 30 }, (_, i) => `g-${i + 21}`), 'p-1', 'p-2']);
   t.equal(spy.opens[0]!.request.fromByte, undefined, 'no Range request into a gzip stream');
-  t.same(rest.map((u) => u.offset.gzip), [...Array(30).fill(true), false, false]);
+  t.same(
+    rest.map((u) => u.offset.gzip),
+    [...Array(30).fill(true), false, false],
+  );
 });
 
 t.test('object.compression=none reads gzip bytes as they are', async (t) => {
   const gz = gzipSync('x\n');
   const { store } = await bucket({ 'in/a.gz': gz });
   const units = await readAll(new PartitionReader(store, spec, null, options({ format: 'bytes', compression: 'none' })));
-  t.same(units.map((u) => u.bytes), [gz]);
+  t.same(
+    units.map((u) => u.bytes),
+    [gz],
+  );
 });
 
 t.test('an object overwritten since the offset: reread from line 1, or skipped, as the policy says', async (t) => {
   const { dir, store } = await bucket({ 'in/a.txt': lines('old', 5), 'in/b.txt': lines('b', 1) });
   const committed = (await new PartitionReader(store, spec, null, options()).read(2)).at(-1)!.offset;
   await writeFile(path.join(dir, 'in/a.txt'), lines('new', 3));
-  t.same(texts(await readAll(new PartitionReader(store, spec, committed, options({ changedPolicy: 'reread' })))), ['new-1', 'new-2', 'new-3', 'b-1']);
+  t.same(texts(await readAll(new PartitionReader(store, spec, committed, options({ changedPolicy: 'reread' })))), [
+    'new-1',
+    'new-2',
+    'new-3',
+    'b-1',
+  ]);
   t.same(texts(await readAll(new PartitionReader(store, spec, committed, options({ changedPolicy: 'skip' })))), ['b-1']);
 });
 
@@ -161,7 +208,10 @@ t.test('a download that breaks off is reopened after the last line returned: no 
   const { store } = await bucket({ 'in/a.txt': lines('a', 1000) });
   const spy = new SpyStore(store, { breakAfterBytes: 3000 });
   const units = await readAll(new PartitionReader(spy, spec, null, options()), 100);
-  t.same(texts(units), Array.from({ length: 1000 }, (_, i) => `a-${i + 1}`));
+  t.same(
+    texts(units),
+    Array.from({ length: 1000 }, (_, i) => `a-${i + 1}`),
+  );
   t.equal(spy.opens.length, 2, 'opened again once');
   t.ok((spy.opens[1]!.request.fromByte ?? 0) > 0, 'from the byte after the last line returned');
 });
@@ -180,8 +230,17 @@ t.test('new objects are listed again only after the idle interval', async (t) =>
 t.test('bytes: one unit per object, gzip decompressed; a delimiter spec reads only objects directly under the prefix', async (t) => {
   const { store } = await bucket({ 'in/a.bin': Buffer.from([0, 1, 2, 10, 255]), 'in/b.gz': gzipSync('zipped\n'), 'in/sub/c.bin': 'deep' });
   const units = await readAll(new PartitionReader(store, { prefix: 'in/', delimiter: '/' }, null, options({ format: 'bytes' })));
-  t.same(units.map((u) => u.bytes), [Buffer.from([0, 1, 2, 10, 255]), Buffer.from('zipped\n')]);
-  t.same(units.map((u) => [u.offset.key, u.offset.eof, u.offset.position, u.offset.gzip]), [['in/a.bin', true, 5, false], ['in/b.gz', true, 7, true]]);
+  t.same(
+    units.map((u) => u.bytes),
+    [Buffer.from([0, 1, 2, 10, 255]), Buffer.from('zipped\n')],
+  );
+  t.same(
+    units.map((u) => [u.offset.key, u.offset.eof, u.offset.position, u.offset.gzip]),
+    [
+      ['in/a.bin', true, 5, false],
+      ['in/b.gz', true, 7, true],
+    ],
+  );
 });
 
 t.test('empty objects give nothing and do not stop the reader', async (t) => {
@@ -194,5 +253,8 @@ t.test('the offset shape', async (t) => {
   const [unit] = await new PartitionReader(store, spec, null, options()).read(1);
   const offset: S3Offset = unit!.offset;
   t.same(Object.keys(offset).sort(), ['eof', 'etag', 'gzip', 'key', 'line', 'position']);
-  t.ok(Object.values(offset).every((v) => ['string', 'number', 'boolean'].includes(typeof v)), 'flat primitives, as Kafka Connect offsets must be');
+  t.ok(
+    Object.values(offset).every((v) => ['string', 'number', 'boolean'].includes(typeof v)),
+    'flat primitives, as Kafka Connect offsets must be',
+  );
 });

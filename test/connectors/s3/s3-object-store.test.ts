@@ -24,8 +24,13 @@ const put = (key: string, body: string | Buffer) => client.send(new PutObjectCom
 const lines = (name: string, n: number): string => Array.from({ length: n }, (_, i) => `${name}-${i + 1}\n`).join('');
 
 const store = await S3ObjectStore.create({
-  bucket: BUCKET, endpoint: server.endpoint, region: server.region, pathStyle: true,
-  accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey, sessionToken: '',
+  bucket: BUCKET,
+  endpoint: server.endpoint,
+  region: server.region,
+  pathStyle: true,
+  accessKeyId: server.accessKeyId,
+  secretAccessKey: server.secretAccessKey,
+  sessionToken: '',
 });
 t.teardown(() => store.close());
 
@@ -44,9 +49,15 @@ async function text(opened: OpenResult): Promise<string> {
 
 t.test('listing: key order, StartAfter, a delimiter rolls keys up into prefixes, continuation tokens', async (t) => {
   const all = await store.list({ prefix: 'p/' });
-  t.same(all.objects.map((o) => o.key), ['p/a.txt', 'p/b.txt', 'p/sub/c.txt', 'p/z.gz']);
+  t.same(
+    all.objects.map((o) => o.key),
+    ['p/a.txt', 'p/b.txt', 'p/sub/c.txt', 'p/z.gz'],
+  );
   t.match(all.objects[0], { etag: /^"[0-9a-f]{32}"$/, size: lines('a', 2000).length });
-  t.same((await store.list({ prefix: 'p/', startAfter: 'p/b.txt' })).objects.map((o) => o.key), ['p/sub/c.txt', 'p/z.gz']);
+  t.same(
+    (await store.list({ prefix: 'p/', startAfter: 'p/b.txt' })).objects.map((o) => o.key),
+    ['p/sub/c.txt', 'p/z.gz'],
+  );
   const rolled = await store.list({ prefix: 'p/', delimiter: '/' });
   t.same([rolled.objects.map((o) => o.key), rolled.prefixes], [['p/a.txt', 'p/b.txt', 'p/z.gz'], ['p/sub/']]);
   const pages = [];
@@ -77,7 +88,14 @@ class RangeCounter implements ObjectStore {
   }
 }
 
-const options: PartitionReaderOptions = { format: 'lines', compression: 'auto', changedPolicy: 'reread', listPageSize: 1000, idleListIntervalMs: 1000, reopenAttempts: 3 };
+const options: PartitionReaderOptions = {
+  format: 'lines',
+  compression: 'auto',
+  changedPolicy: 'reread',
+  listPageSize: 1000,
+  idleListIntervalMs: 1000,
+  reopenAttempts: 3,
+};
 
 async function readAll(reader: PartitionReader): Promise<ObjectUnit[]> {
   const all: ObjectUnit[] = [];
@@ -100,5 +118,8 @@ t.test('a reader resumes inside a large object from a served byte range, and ins
   const gz = rest.find((u) => u.offset.key === 'p/z.gz' && u.offset.line === 2)!.offset;
   t.equal(gz.gzip, true);
   const after = await readAll(new PartitionReader(store, { prefix: 'p/' }, gz, options));
-  t.same(after.map((u) => u.bytes.toString()), ['z-3', 'z-4', 'z-5']);
+  t.same(
+    after.map((u) => u.bytes.toString()),
+    ['z-3', 'z-4', 'z-5'],
+  );
 });

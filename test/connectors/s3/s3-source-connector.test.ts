@@ -55,7 +55,11 @@ t.test('bad configs fail naming the key and the reason', async (t) => {
   t.match(problemsOf({ bucket: 'my-bucket' }), [/^topic: /]);
 
   const values = new S3SourceConnector().validate({ ...base, 'aws.access.key.id': 'AKIA' });
-  t.match(values.get('aws.secret.access.key')?.errorMessages, [/required with aws\.access\.key\.id/], 'validate() reports the cross-key problem on the key');
+  t.match(
+    values.get('aws.secret.access.key')?.errorMessages,
+    [/required with aws\.access\.key\.id/],
+    'validate() reports the cross-key problem on the key',
+  );
 });
 
 t.test('an empty whitelist is the whole bucket', async (t) => {
@@ -69,7 +73,14 @@ t.test('taskConfigs spreads the prefixes over min(prefixes, tasks.max) tasks, ea
   await connector.start({ bucket: url, topic: 'out', 'prefix.whitelist': 'd/,a/,c/,b/,e/' });
   t.teardown(() => connector.stop());
   const two = connector.taskConfigs(2);
-  t.same(two.map((c) => decodeSpecs(c['task.partitions']).map((s) => s.prefix)), [['a/', 'b/', 'c/'], ['d/', 'e/']], 'sorted, contiguous groups');
+  t.same(
+    two.map((c) => decodeSpecs(c['task.partitions']).map((s) => s.prefix)),
+    [
+      ['a/', 'b/', 'c/'],
+      ['d/', 'e/'],
+    ],
+    'sorted, contiguous groups',
+  );
   t.equal(two[0]!.topic, 'out', 'the connector config travels with each task config');
   t.equal(connector.taskConfigs(10).length, 5, 'never more tasks than prefixes');
 });
@@ -77,9 +88,17 @@ t.test('taskConfigs spreads the prefixes over min(prefixes, tasks.max) tasks, ea
 t.test('discovery: sub-prefixes under each whitelisted prefix, plus the objects directly under it', async (t) => {
   const { url } = await bucket(['logs/web/2024/1', 'logs/web/2025/1', 'logs/db/1', 'logs/readme', 'other/x', 'top']);
   const store = new LocalObjectStore(url);
-  t.same(await discoverPartitions(store, ['logs/'], '/'), [{ prefix: 'logs/', delimiter: '/' }, { prefix: 'logs/db/' }, { prefix: 'logs/web/' }]);
+  t.same(await discoverPartitions(store, ['logs/'], '/'), [
+    { prefix: 'logs/', delimiter: '/' },
+    { prefix: 'logs/db/' },
+    { prefix: 'logs/web/' },
+  ]);
   t.same(await discoverPartitions(store, [''], '/'), [{ prefix: '', delimiter: '/' }, { prefix: 'logs/' }, { prefix: 'other/' }]);
-  t.same(await discoverPartitions(store, ['logs/web/', 'zzz/'], ''), [{ prefix: 'logs/web/' }, { prefix: 'zzz/' }], 'no delimiter: the whitelist as it is');
+  t.same(
+    await discoverPartitions(store, ['logs/web/', 'zzz/'], ''),
+    [{ prefix: 'logs/web/' }, { prefix: 'zzz/' }],
+    'no delimiter: the whitelist as it is',
+  );
   const specs = [{ prefix: 'a,b/' }, { prefix: 'x"y/', delimiter: '/' }];
   t.same(decodeSpecs(encodeSpecs(specs)), specs, 'any character survives the task config');
 });
@@ -90,16 +109,29 @@ t.test('the monitoring loop asks for reconfiguration when a new prefix appears, 
   const errors: Error[] = [];
   const connector = new S3SourceConnector();
   connector.initialize({ requestTaskReconfiguration: () => requests++, raiseError: (e) => errors.push(e), warn: () => undefined });
-  await connector.start({ bucket: url, topic: 'out', 'prefix.whitelist': 'tenants/', 'prefix.discovery.delimiter': '/', 'poll.interval.ms': '20' });
+  await connector.start({
+    bucket: url,
+    topic: 'out',
+    'prefix.whitelist': 'tenants/',
+    'prefix.discovery.delimiter': '/',
+    'poll.interval.ms': '20',
+  });
   t.teardown(() => connector.stop());
-  t.same(connector.taskConfigs(4).map((c) => c['task.partitions']), [encodeSpecs([{ prefix: 'tenants/acme/' }])]);
+  t.same(
+    connector.taskConfigs(4).map((c) => c['task.partitions']),
+    [encodeSpecs([{ prefix: 'tenants/acme/' }])],
+  );
 
   await writeFile(path.join(dir, 'tenants/acme/2.log'), 'more in a known prefix\n');
   await mkdir(path.join(dir, 'tenants/globex'));
   await writeFile(path.join(dir, 'tenants/globex/1.log'), 'x\n');
   await waitFor('a reconfiguration request', () => requests === 1);
   const configs = connector.taskConfigs(4).map((c) => c['task.partitions']);
-  t.same(configs, [encodeSpecs([{ prefix: 'tenants/acme/' }]), encodeSpecs([{ prefix: 'tenants/globex/' }])], 'the existing task\'s config is unchanged; the new prefix gets a task');
+  t.same(
+    configs,
+    [encodeSpecs([{ prefix: 'tenants/acme/' }]), encodeSpecs([{ prefix: 'tenants/globex/' }])],
+    "the existing task's config is unchanged; the new prefix gets a task",
+  );
   // More objects in known prefixes change nothing; the next new prefix is the next request. The
   // connector updates its partitions and asks in one step, so once a task config has the new
   // prefix, a request made for the new object would have been counted too.
@@ -115,10 +147,13 @@ t.test('the monitoring loop asks for reconfiguration when a new prefix appears, 
 t.test('start fails clearly when the bucket cannot be listed', async (t) => {
   const connector = new S3SourceConnector();
   connector.initialize({ requestTaskReconfiguration: () => undefined, raiseError: () => undefined, warn: () => undefined });
-  await t.rejects(connector.start({ bucket: pathToFileURL(path.join(root, 'missing')).href, topic: 'out' }), /cannot list file:\/\/\/.*missing: no such directory/);
+  await t.rejects(
+    connector.start({ bucket: pathToFileURL(path.join(root, 'missing')).href, topic: 'out' }),
+    /cannot list file:\/\/\/.*missing: no such directory/,
+  );
 });
 
-t.test('the config table in docs/connectors/s3-source.md is the ConfigDef\'s (node dist/tools/s3/config-table.js)', async (t) => {
+t.test("the config table in docs/connectors/s3-source.md is the ConfigDef's (node dist/tools/s3/config-table.js)", async (t) => {
   const doc = readFileSync(DOC, 'utf8');
   t.equal(doc, withCurrentTable(doc), 'up to date');
   for (const key of S3_SOURCE_CONFIG_DEF.names()) t.match(doc, `| \`${key}\` |`, `${key} documented`);

@@ -15,10 +15,21 @@ import { WORKER_CONFIG_KEYS, workerKeyDefinition } from '../../../src/main-threa
 const ROOT = path.resolve(import.meta.dirname, '../../../..');
 
 t.test('JSON configs', async (t) => {
-  t.same(parseJsonConfig('{"name":"c","connector.class":"GeneratorSource","tasks.max":2}'), { name: 'c', 'connector.class': 'GeneratorSource', 'tasks.max': '2' });
-  t.same(parseJsonConfig('{"name":"c","config":{"connector.class":"GeneratorSource","tasks.max":"2"}}'), { name: 'c', 'connector.class': 'GeneratorSource', 'tasks.max': '2' },
-    "Kafka Connect's REST shape (as for POST /connectors)");
-  t.same(parseJsonConfig('{"name":"outer","config":{"name":"inner","connector.class":"X"}}'), { name: 'inner', 'connector.class': 'X' }, 'config.name wins');
+  t.same(parseJsonConfig('{"name":"c","connector.class":"GeneratorSource","tasks.max":2}'), {
+    name: 'c',
+    'connector.class': 'GeneratorSource',
+    'tasks.max': '2',
+  });
+  t.same(
+    parseJsonConfig('{"name":"c","config":{"connector.class":"GeneratorSource","tasks.max":"2"}}'),
+    { name: 'c', 'connector.class': 'GeneratorSource', 'tasks.max': '2' },
+    "Kafka Connect's REST shape (as for POST /connectors)",
+  );
+  t.same(
+    parseJsonConfig('{"name":"outer","config":{"name":"inner","connector.class":"X"}}'),
+    { name: 'inner', 'connector.class': 'X' },
+    'config.name wins',
+  );
   t.same(parseJsonConfig('{"a":{"b":{"c":true}},"l":["x",1]}'), { 'a.b.c': 'true', l: 'x,1' });
   t.throws(() => parseJsonConfig('{"a":[{"b":1}]}', 'f.json'), ConfigFileError);
   t.throws(() => parseJsonConfig('null', 'f.json'), /f\.json: expected a JSON object/);
@@ -61,7 +72,11 @@ t.test("the README's key table is the one the schema generates", async (t) => {
   const start = readme.indexOf(begin);
   t.ok(start >= 0, 'the README has the generated table');
   const end = readme.indexOf('<!-- end of generated table -->', start);
-  t.equal(readme.slice(start + begin.length, end), configHelpMarkdown(), 'regenerate with: node dist/src/main-thread/cli/main.js --help-config --markdown');
+  t.equal(
+    readme.slice(start + begin.length, end),
+    configHelpMarkdown(),
+    'regenerate with: node dist/src/main-thread/cli/main.js --help-config --markdown',
+  );
 });
 
 t.test('--help-config text names every key with its environment variable', async (t) => {

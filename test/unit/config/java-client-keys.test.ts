@@ -10,7 +10,12 @@ import path from 'node:path';
 import t from 'tap';
 import { parseWorkerConfig } from '../../../src/main-thread/config/worker-config.js';
 import { WorkerConfigException } from '../../../src/main-thread/config/worker-config.js';
-import { JAVA_CLIENT_KEYS, LIBRDKAFKA_KEYS, javaClientKeysMarkdown, translateClientKeys } from '../../../src/main-thread/config/java-client-keys.js';
+import {
+  JAVA_CLIENT_KEYS,
+  LIBRDKAFKA_KEYS,
+  javaClientKeysMarkdown,
+  translateClientKeys,
+} from '../../../src/main-thread/config/java-client-keys.js';
 import { consumerOverrides, producerOverrides } from '../../../src/main-thread/runtime/client-overrides.js';
 import { taskProducerConfig } from '../../../src/main-thread/runtime/producer-config.js';
 import { ConfigException } from '../../../src/worker-thread/sdk/config-def.js';
@@ -62,7 +67,12 @@ const CONSUMER_CASES: Case[] = [
   ['max.poll.interval.ms', '400000', 'max.poll.interval.ms', '400000'],
   ['auto.commit.interval.ms', '3000', 'auto.commit.interval.ms', '3000'],
   ['enable.auto.commit', 'false', 'enable.auto.commit', 'false'],
-  ['partition.assignment.strategy', 'org.apache.kafka.clients.consumer.CooperativeStickyAssignor', 'partition.assignment.strategy', 'cooperative-sticky'],
+  [
+    'partition.assignment.strategy',
+    'org.apache.kafka.clients.consumer.CooperativeStickyAssignor',
+    'partition.assignment.strategy',
+    'cooperative-sticky',
+  ],
   ['request.timeout.ms', '40000', 'socket.timeout.ms', '40000'],
   ['receive.buffer.bytes', '65536', 'socket.receive.buffer.bytes', '65536'],
 ];
@@ -72,7 +82,8 @@ const prefixed = (prefix: string, cases: Case[]) => Object.fromEntries(cases.map
 t.test("worker producer.* in Java's names: librdkafka holds each with the Java meaning", async (t) => {
   const config = worker(prefixed('producer.', PRODUCER_CASES));
   const effective = await effectiveConfig('producer', { ...config.producer, 'bootstrap.servers': config.bootstrapServers });
-  for (const [java, value, name, expected] of PRODUCER_CASES) t.equal(effective.get(name), expected, `producer.${java}=${value} → ${name}=${expected}`);
+  for (const [java, value, name, expected] of PRODUCER_CASES)
+    t.equal(effective.get(name), expected, `producer.${java}=${value} → ${name}=${expected}`);
 });
 
 t.test('acks=all with idempotence, as Kafka Connect writes it, is -1 in librdkafka', async (t) => {
@@ -86,7 +97,8 @@ t.test('acks=all with idempotence, as Kafka Connect writes it, is -1 in librdkaf
 t.test("worker consumer.* in Java's names: librdkafka holds each with the Java meaning", async (t) => {
   const config = worker(prefixed('consumer.', CONSUMER_CASES));
   const effective = await effectiveConfig('consumer', { ...config.consumer, 'bootstrap.servers': config.bootstrapServers });
-  for (const [java, value, name, expected] of CONSUMER_CASES) t.equal(effective.get(name), expected, `consumer.${java}=${value} → ${name}=${expected}`);
+  for (const [java, value, name, expected] of CONSUMER_CASES)
+    t.equal(effective.get(name), expected, `consumer.${java}=${value} → ${name}=${expected}`);
 });
 
 t.test('connector overrides in Java names reach the task producer and the sink consumer', async (t) => {
@@ -101,7 +113,11 @@ t.test('connector overrides in Java names reach the task producer and the sink c
   const producer = await effectiveConfig('producer', taskProducerConfig(config, 'task-0', producerOverrides(connector, 'All')));
   t.equal(producer.get('queue.buffering.max.kbytes'), '4096', "over connectd's own default (512 MiB)");
   t.equal(producer.get('message.max.bytes'), '3000000', "the connector's max.request.size wins over the worker's message.max.bytes");
-  const consumer = await effectiveConfig('consumer', { ...consumerOverrides(connector, 'All'), 'group.id': 'g', 'bootstrap.servers': '127.0.0.1:1' });
+  const consumer = await effectiveConfig('consumer', {
+    ...consumerOverrides(connector, 'All'),
+    'group.id': 'g',
+    'bootstrap.servers': '127.0.0.1:1',
+  });
   t.equal(consumer.get('fetch.wait.max.ms'), '250');
   t.equal(consumer.get('partition.assignment.strategy'), 'range,roundrobin');
 });
@@ -116,22 +132,35 @@ t.test('Java-only settings are ignored with a warning naming them; librdkafka na
     'consumer.max.poll.records': '100',
   });
   t.same(config.ignoredKeys.map((w) => w.key).sort(), ['consumer.value.deserializer', 'producer.key.serializer', 'producer.max.block.ms']);
-  t.match(config.ignoredKeys.find((w) => w.key === 'producer.max.block.ms'), { reason: /task\.max\.inflight\.records/ });
+  t.match(
+    config.ignoredKeys.find((w) => w.key === 'producer.max.block.ms'),
+    { reason: /task\.max\.inflight\.records/ },
+  );
   t.same(config.producer, { 'queue.buffering.max.messages': '1000' });
-  t.same(config.consumer, { 'queued.max.messages.kbytes': '1024', 'max.poll.records': '100' }, 'max.poll.records stays for connectd to apply');
-  t.same(producerOverrides({ 'producer.override.value.serializer': 'x', 'producer.override.linger.ms': '1' }, 'All'), { 'linger.ms': '1' }, 'dropped from overrides');
+  t.same(
+    config.consumer,
+    { 'queued.max.messages.kbytes': '1024', 'max.poll.records': '100' },
+    'max.poll.records stays for connectd to apply',
+  );
+  t.same(
+    producerOverrides({ 'producer.override.value.serializer': 'x', 'producer.override.linger.ms': '1' }, 'All'),
+    { 'linger.ms': '1' },
+    'dropped from overrides',
+  );
 });
 
 t.test('unknown keys and settings librdkafka cannot honour are refused at validation, by name', async (t) => {
-  const err = t.throws(() => worker({
-    'producer.linger.msec': '5',
-    'consumer.fetch.max.wait': '5',
-    'producer.partitioner.class': 'com.example.MyPartitioner',
-    'consumer.partition.assignment.strategy': 'org.apache.kafka.clients.consumer.StickyAssignor',
-    'producer.buffer.memory': 'lots',
-    'producer.compression.type': 'brotli',
-    'consumer.auto.offset.reset': 'by_duration:PT1H',
-  })) as WorkerConfigException;
+  const err = t.throws(() =>
+    worker({
+      'producer.linger.msec': '5',
+      'consumer.fetch.max.wait': '5',
+      'producer.partitioner.class': 'com.example.MyPartitioner',
+      'consumer.partition.assignment.strategy': 'org.apache.kafka.clients.consumer.StickyAssignor',
+      'producer.buffer.memory': 'lots',
+      'producer.compression.type': 'brotli',
+      'consumer.auto.offset.reset': 'by_duration:PT1H',
+    }),
+  ) as WorkerConfigException;
   t.ok(err instanceof WorkerConfigException);
   const byName = new Map(err.problems.map((p) => [p.name, p.message]));
   t.match(byName.get('producer.linger.msec'), /unknown Kafka producer setting/);
@@ -142,17 +171,37 @@ t.test('unknown keys and settings librdkafka cannot honour are refused at valida
   t.match(byName.get('producer.compression.type'), /none, gzip, snappy, lz4, zstd/);
   t.match(byName.get('consumer.auto.offset.reset'), /by_duration/);
   t.equal(err.problems.length, 7);
-  t.match(problemsOf(() => worker({ 'producer.max.request.size': '1', 'producer.message.max.bytes': '2' })), [{ name: 'producer.message.max.bytes', message: /as producer\.max\.request\.size does: keep one/ }], 'two spellings of one setting');
-  t.match(problemsOf(() => producerOverrides({ 'producer.override.batch.sise': '1' }, 'All')), [{ name: 'producer.override.batch.sise', message: /unknown Kafka producer setting/ }]);
-  t.match(problemsOf(() => consumerOverrides({ 'consumer.override.max.poll.record': '1' }, 'All')), [{ name: 'consumer.override.max.poll.record', message: /unknown Kafka consumer setting/ }]);
+  t.match(
+    problemsOf(() => worker({ 'producer.max.request.size': '1', 'producer.message.max.bytes': '2' })),
+    [{ name: 'producer.message.max.bytes', message: /as producer\.max\.request\.size does: keep one/ }],
+    'two spellings of one setting',
+  );
+  t.match(
+    problemsOf(() => producerOverrides({ 'producer.override.batch.sise': '1' }, 'All')),
+    [{ name: 'producer.override.batch.sise', message: /unknown Kafka producer setting/ }],
+  );
+  t.match(
+    problemsOf(() => consumerOverrides({ 'consumer.override.max.poll.record': '1' }, 'All')),
+    [{ name: 'consumer.override.max.poll.record', message: /unknown Kafka consumer setting/ }],
+  );
 });
 
 t.test('keystores: PKCS12 is passed to librdkafka, JKS refused with the keytool conversion command', async (t) => {
-  const config = worker({ 'producer.ssl.keystore.type': 'PKCS12', 'producer.ssl.keystore.location': '/etc/kafka/client.p12', 'producer.ssl.keystore.password': 'pw' });
+  const config = worker({
+    'producer.ssl.keystore.type': 'PKCS12',
+    'producer.ssl.keystore.location': '/etc/kafka/client.p12',
+    'producer.ssl.keystore.password': 'pw',
+  });
   t.same(config.producer, { 'ssl.keystore.location': '/etc/kafka/client.p12', 'ssl.keystore.password': 'pw' });
-  t.match(problemsOf(() => worker({ 'consumer.ssl.keystore.type': 'JKS', 'consumer.ssl.keystore.location': '/etc/kafka/client.jks' })), [
-    { name: 'consumer.ssl.keystore.type', message: /keytool -importkeystore -srckeystore ks\.jks -destkeystore ks\.p12 -deststoretype PKCS12/ },
-  ]);
+  t.match(
+    problemsOf(() => worker({ 'consumer.ssl.keystore.type': 'JKS', 'consumer.ssl.keystore.location': '/etc/kafka/client.jks' })),
+    [
+      {
+        name: 'consumer.ssl.keystore.type',
+        message: /keytool -importkeystore -srckeystore ks\.jks -destkeystore ks\.p12 -deststoretype PKCS12/,
+      },
+    ],
+  );
 });
 
 t.test("the table's librdkafka names, and the pass-through list, are the bundled librdkafka's CONFIGURATION.md", async (t) => {
@@ -166,7 +215,8 @@ t.test("the table's librdkafka names, and the pass-through list, are the bundled
   t.same([...LIBRDKAFKA_KEYS].sort(), [...documented].sort(), 'regenerate LIBRDKAFKA_KEYS from CONFIGURATION.md');
   for (const kind of ['producer', 'consumer'] as const) {
     for (const [key, entry] of Object.entries(JAVA_CLIENT_KEYS[kind])) {
-      if (entry.librdkafka !== undefined && key !== 'max.poll.records') t.ok(LIBRDKAFKA_KEYS.has(entry.librdkafka), `${kind} ${key} → ${entry.librdkafka} is a librdkafka property`);
+      if (entry.librdkafka !== undefined && key !== 'max.poll.records')
+        t.ok(LIBRDKAFKA_KEYS.has(entry.librdkafka), `${kind} ${key} → ${entry.librdkafka} is a librdkafka property`);
     }
   }
   t.same(translateClientKeys({ 'compression.type': 'LZ4' }, 'producer', 'producer.').config, { 'compression.type': 'lz4' });
@@ -178,5 +228,9 @@ t.test("the README's Java client table is the one the module generates", async (
   const start = readme.indexOf(begin);
   t.ok(start >= 0, 'the README has the generated table');
   const end = readme.indexOf('<!-- end of generated Java client table -->', start);
-  t.equal(readme.slice(start + begin.length, end), javaClientKeysMarkdown(), "regenerate with: node -e \"import('./dist/src/main-thread/config/java-client-keys.js').then((m) => process.stdout.write(m.javaClientKeysMarkdown()))\"");
+  t.equal(
+    readme.slice(start + begin.length, end),
+    javaClientKeysMarkdown(),
+    'regenerate with: node -e "import(\'./dist/src/main-thread/config/java-client-keys.js\').then((m) => process.stdout.write(m.javaClientKeysMarkdown()))"',
+  );
 });

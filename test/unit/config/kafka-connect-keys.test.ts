@@ -16,8 +16,20 @@ import { WorkerConfigException, parseWorkerConfig } from '../../../src/main-thre
 import type { WorkerConfig } from '../../../src/main-thread/config/worker-config.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../../../..');
-const STANDALONE = { 'bootstrap.servers': '127.0.0.1:9092', 'key.converter': 'org.apache.kafka.connect.storage.StringConverter', 'value.converter': 'org.apache.kafka.connect.storage.StringConverter', 'offset.storage.file.filename': '/tmp/connectd-test.offsets', 'plugin.path': '' };
-const DISTRIBUTED = { ...STANDALONE, 'group.id': 'g', 'config.storage.topic': 'c', 'offset.storage.topic': 'o', 'status.storage.topic': 's' };
+const STANDALONE = {
+  'bootstrap.servers': '127.0.0.1:9092',
+  'key.converter': 'org.apache.kafka.connect.storage.StringConverter',
+  'value.converter': 'org.apache.kafka.connect.storage.StringConverter',
+  'offset.storage.file.filename': '/tmp/connectd-test.offsets',
+  'plugin.path': '',
+};
+const DISTRIBUTED = {
+  ...STANDALONE,
+  'group.id': 'g',
+  'config.storage.topic': 'c',
+  'offset.storage.topic': 'o',
+  'status.storage.topic': 's',
+};
 
 function problemsOf(fn: () => unknown): { name: string; message: string; value: unknown }[] {
   try {
@@ -30,20 +42,52 @@ function problemsOf(fn: () => unknown): { name: string; message: string; value: 
 }
 
 t.test('a Kafka Connect key connectd does not apply is accepted and listed for a warning', async (t) => {
-  const cfg: WorkerConfig = parseWorkerConfig({ ...DISTRIBUTED, 'scheduled.rebalance.max.delay.ms': '0', 'connect.protocol': 'compatible', 'metric.reporters': '', 'admin.request.timeout.ms': '5000', 'exactly.once.source.support': 'disabled', 'rest.extension.classes': '' }, 'distributed', ROOT);
-  t.same(cfg.ignoredKeys.map((w) => w.key).sort(), ['admin.request.timeout.ms', 'connect.protocol', 'exactly.once.source.support', 'metric.reporters', 'rest.extension.classes', 'scheduled.rebalance.max.delay.ms']);
-  t.ok(cfg.ignoredKeys.every((w) => w.reason.length > 20), 'each with its reason');
+  const cfg: WorkerConfig = parseWorkerConfig(
+    {
+      ...DISTRIBUTED,
+      'scheduled.rebalance.max.delay.ms': '0',
+      'connect.protocol': 'compatible',
+      'metric.reporters': '',
+      'admin.request.timeout.ms': '5000',
+      'exactly.once.source.support': 'disabled',
+      'rest.extension.classes': '',
+    },
+    'distributed',
+    ROOT,
+  );
+  t.same(cfg.ignoredKeys.map((w) => w.key).sort(), [
+    'admin.request.timeout.ms',
+    'connect.protocol',
+    'exactly.once.source.support',
+    'metric.reporters',
+    'rest.extension.classes',
+    'scheduled.rebalance.max.delay.ms',
+  ]);
+  t.ok(
+    cfg.ignoredKeys.every((w) => w.reason.length > 20),
+    'each with its reason',
+  );
 });
 
 t.test('worker-level header.converter is the default of every connector, as in Kafka Connect', async (t) => {
-  const cfg = parseWorkerConfig({ ...STANDALONE, 'header.converter': 'org.apache.kafka.connect.storage.SimpleHeaderConverter', 'header.converter.x': 'y' }, 'standalone', ROOT);
+  const cfg = parseWorkerConfig(
+    { ...STANDALONE, 'header.converter': 'org.apache.kafka.connect.storage.SimpleHeaderConverter', 'header.converter.x': 'y' },
+    'standalone',
+    ROOT,
+  );
   t.same(cfg.ignoredKeys, []);
   t.equal(cfg.converterDefaults['header.converter'], 'org.apache.kafka.connect.storage.SimpleHeaderConverter');
   t.equal(cfg.converterDefaults['header.converter.x'], 'y');
 });
 
 t.test('refused where ignoring would weaken what was asked for', async (t) => {
-  const basic = problemsOf(() => parseWorkerConfig({ ...STANDALONE, 'rest.extension.classes': 'org.apache.kafka.connect.rest.basic.auth.extension.BasicAuthSecurityRestExtension' }, 'standalone', ROOT));
+  const basic = problemsOf(() =>
+    parseWorkerConfig(
+      { ...STANDALONE, 'rest.extension.classes': 'org.apache.kafka.connect.rest.basic.auth.extension.BasicAuthSecurityRestExtension' },
+      'standalone',
+      ROOT,
+    ),
+  );
   t.equal(basic.length, 1);
   t.match(basic[0], { name: 'rest.extension.classes', message: /without authentication.*rest\.basic\.auth\.credentials\.file/ });
   const eos = problemsOf(() => parseWorkerConfig({ ...DISTRIBUTED, 'exactly.once.source.support': 'enabled' }, 'distributed', ROOT));
@@ -51,9 +95,19 @@ t.test('refused where ignoring would weaken what was asked for', async (t) => {
 });
 
 t.test('typos and keys that exist nowhere are still errors, with "did you mean"', async (t) => {
-  t.match(problemsOf(() => parseWorkerConfig({ ...DISTRIBUTED, 'scheduled.rebalance.max.delay': '0' }, 'distributed', ROOT)), [{ name: 'scheduled.rebalance.max.delay', message: /did you mean scheduled\.rebalance\.max\.delay\.ms\?/ }]);
-  t.match(problemsOf(() => parseWorkerConfig({ ...STANDALONE, 'no.such.key': '1' }, 'standalone', ROOT)), [{ name: 'no.such.key', message: /unknown worker configuration key/ }]);
-  t.match(problemsOf(() => parseWorkerConfig({ ...STANDALONE, 'admin.': '1' }, 'standalone', ROOT)), [{ name: 'admin.' }], 'a bare prefix is not a key');
+  t.match(
+    problemsOf(() => parseWorkerConfig({ ...DISTRIBUTED, 'scheduled.rebalance.max.delay': '0' }, 'distributed', ROOT)),
+    [{ name: 'scheduled.rebalance.max.delay', message: /did you mean scheduled\.rebalance\.max\.delay\.ms\?/ }],
+  );
+  t.match(
+    problemsOf(() => parseWorkerConfig({ ...STANDALONE, 'no.such.key': '1' }, 'standalone', ROOT)),
+    [{ name: 'no.such.key', message: /unknown worker configuration key/ }],
+  );
+  t.match(
+    problemsOf(() => parseWorkerConfig({ ...STANDALONE, 'admin.': '1' }, 'standalone', ROOT)),
+    [{ name: 'admin.' }],
+    'a bare prefix is not a key',
+  );
 });
 
 t.test("the README's table of these keys is the one the code generates", async (t) => {
@@ -95,35 +149,50 @@ function connectLibs(): string | undefined {
 }
 
 const libs = connectLibs();
-t.test("every key of Kafka Connect's own worker config is accepted with its default value", { skip: libs === undefined && 'no Kafka Connect jars in .cache (run tools/bootstrap.sh)' }, async (t) => {
-  if (libs === undefined) return;
-  const dir = mkdtempSync(join(tmpdir(), 'connectd-worker-keys-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  writeFileSync(join(dir, 'WorkerKeys.java'), LISTER);
-  let stdout: string;
-  try {
-    ({ stdout } = await promisify(execFile)('java', ['-cp', join(libs, '*'), 'WorkerKeys.java'], { cwd: dir, timeout: 120_000 }));
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return t.plan(0, 'no java on PATH');
-    throw err;
-  }
-  const rows = stdout.trim().split('\n').map((line) => line.split('\t') as ['standalone' | 'distributed', string, string]);
-  t.ok(rows.length > 150, `Kafka Connect lists ${rows.length} keys`);
-  const refusedDefaults = new Set<string>();
-  for (const [mode, key, value] of rows) {
-    // connectd's own values for the keys it implements: what matters here is that the key is known.
-    if (key in STANDALONE || key in DISTRIBUTED || key === 'listeners' || key.startsWith('rest.advertised.') || key === 'offset.storage.file.filename') continue;
-    // Security keys are translated to librdkafka or refused one by one (kafka-security.ts, its own
-    // tests): a Java-only one is refused even at its default, since dropping it silently could
-    // change what is enforced. Here it is enough that each is known.
-    if (isSecurityKey(key)) continue;
-    const base = mode === 'standalone' ? STANDALONE : DISTRIBUTED;
-    const problems = problemsOf(() => parseWorkerConfig({ ...base, [key]: value }, mode, ROOT));
-    const unknown = problems.filter((p) => /unknown worker configuration key/.test(p.message));
-    if (unknown.length > 0) t.fail(`${mode}: ${key}=${value} is refused as unknown`);
-    for (const p of problems) if (!/unknown/.test(p.message)) refusedDefaults.add(`${p.name}: ${p.message}`);
-  }
-  t.same([...refusedDefaults], [], "Kafka Connect's default values are valid in connectd too");
-  const listed = new Set(rows.map((r) => r[1]));
-  for (const key of Object.keys(IGNORED_WORKER_KEYS)) t.ok(listed.has(key), `${key} is a key of Kafka Connect 4.1 (not one connectd made up)`);
-});
+t.test(
+  "every key of Kafka Connect's own worker config is accepted with its default value",
+  { skip: libs === undefined && 'no Kafka Connect jars in .cache (run tools/bootstrap.sh)' },
+  async (t) => {
+    if (libs === undefined) return;
+    const dir = mkdtempSync(join(tmpdir(), 'connectd-worker-keys-'));
+    t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+    writeFileSync(join(dir, 'WorkerKeys.java'), LISTER);
+    let stdout: string;
+    try {
+      ({ stdout } = await promisify(execFile)('java', ['-cp', join(libs, '*'), 'WorkerKeys.java'], { cwd: dir, timeout: 120_000 }));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return t.plan(0, 'no java on PATH');
+      throw err;
+    }
+    const rows = stdout
+      .trim()
+      .split('\n')
+      .map((line) => line.split('\t') as ['standalone' | 'distributed', string, string]);
+    t.ok(rows.length > 150, `Kafka Connect lists ${rows.length} keys`);
+    const refusedDefaults = new Set<string>();
+    for (const [mode, key, value] of rows) {
+      // connectd's own values for the keys it implements: what matters here is that the key is known.
+      if (
+        key in STANDALONE ||
+        key in DISTRIBUTED ||
+        key === 'listeners' ||
+        key.startsWith('rest.advertised.') ||
+        key === 'offset.storage.file.filename'
+      )
+        continue;
+      // Security keys are translated to librdkafka or refused one by one (kafka-security.ts, its own
+      // tests): a Java-only one is refused even at its default, since dropping it silently could
+      // change what is enforced. Here it is enough that each is known.
+      if (isSecurityKey(key)) continue;
+      const base = mode === 'standalone' ? STANDALONE : DISTRIBUTED;
+      const problems = problemsOf(() => parseWorkerConfig({ ...base, [key]: value }, mode, ROOT));
+      const unknown = problems.filter((p) => /unknown worker configuration key/.test(p.message));
+      if (unknown.length > 0) t.fail(`${mode}: ${key}=${value} is refused as unknown`);
+      for (const p of problems) if (!/unknown/.test(p.message)) refusedDefaults.add(`${p.name}: ${p.message}`);
+    }
+    t.same([...refusedDefaults], [], "Kafka Connect's default values are valid in connectd too");
+    const listed = new Set(rows.map((r) => r[1]));
+    for (const key of Object.keys(IGNORED_WORKER_KEYS))
+      t.ok(listed.has(key), `${key} is a key of Kafka Connect 4.1 (not one connectd made up)`);
+  },
+);

@@ -17,71 +17,122 @@ const ok = (props: Record<string, string>): Record<string, string> => {
 const problemsOf = (props: Record<string, string>, prefix = '') => translateSecurity(props, prefix).problems;
 
 t.test('SASL/PLAIN and SCRAM: the JAAS login becomes sasl.username/sasl.password', async (t) => {
-  t.same(ok({
-    'security.protocol': 'SASL_SSL',
-    'sasl.mechanism': 'PLAIN',
-    'sasl.jaas.config': 'org.apache.kafka.common.security.plain.PlainLoginModule required username="alice" password="a \\"quoted\\" secret";',
-  }), { 'security.protocol': 'sasl_ssl', 'sasl.mechanisms': 'PLAIN', 'sasl.username': 'alice', 'sasl.password': 'a "quoted" secret' });
-  t.same(ok({
-    'sasl.mechanism': 'SCRAM-SHA-512',
-    'sasl.jaas.config': 'org.apache.kafka.common.security.scram.ScramLoginModule required\n  username=bob\n  password="pw";',
-  }), { 'sasl.mechanisms': 'SCRAM-SHA-512', 'sasl.username': 'bob', 'sasl.password': 'pw' }, 'bare values, newlines');
+  t.same(
+    ok({
+      'security.protocol': 'SASL_SSL',
+      'sasl.mechanism': 'PLAIN',
+      'sasl.jaas.config':
+        'org.apache.kafka.common.security.plain.PlainLoginModule required username="alice" password="a \\"quoted\\" secret";',
+    }),
+    { 'security.protocol': 'sasl_ssl', 'sasl.mechanisms': 'PLAIN', 'sasl.username': 'alice', 'sasl.password': 'a "quoted" secret' },
+  );
+  t.same(
+    ok({
+      'sasl.mechanism': 'SCRAM-SHA-512',
+      'sasl.jaas.config': 'org.apache.kafka.common.security.scram.ScramLoginModule required\n  username=bob\n  password="pw";',
+    }),
+    { 'sasl.mechanisms': 'SCRAM-SHA-512', 'sasl.username': 'bob', 'sasl.password': 'pw' },
+    'bare values, newlines',
+  );
 });
 
 t.test('GSSAPI: keytab and principal from Krb5LoginModule', async (t) => {
-  t.same(ok({
-    'sasl.mechanism': 'GSSAPI',
-    'sasl.kerberos.service.name': 'kafka',
-    'sasl.jaas.config': 'com.sun.security.auth.module.Krb5LoginModule required useKeyTab=true storeKey=true keyTab="/etc/security/connect.keytab" principal="connect@EXAMPLE.COM";',
-  }), { 'sasl.mechanisms': 'GSSAPI', 'sasl.kerberos.service.name': 'kafka', 'sasl.kerberos.keytab': '/etc/security/connect.keytab', 'sasl.kerberos.principal': 'connect@EXAMPLE.COM' });
+  t.same(
+    ok({
+      'sasl.mechanism': 'GSSAPI',
+      'sasl.kerberos.service.name': 'kafka',
+      'sasl.jaas.config':
+        'com.sun.security.auth.module.Krb5LoginModule required useKeyTab=true storeKey=true keyTab="/etc/security/connect.keytab" principal="connect@EXAMPLE.COM";',
+    }),
+    {
+      'sasl.mechanisms': 'GSSAPI',
+      'sasl.kerberos.service.name': 'kafka',
+      'sasl.kerberos.keytab': '/etc/security/connect.keytab',
+      'sasl.kerberos.principal': 'connect@EXAMPLE.COM',
+    },
+  );
 });
 
 t.test('OAUTHBEARER: OIDC client credentials, or the unsecured development tokens', async (t) => {
-  t.same(ok({
-    'sasl.mechanism': 'OAUTHBEARER',
-    'sasl.login.callback.handler.class': 'org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginCallbackHandler',
-    'sasl.oauthbearer.token.endpoint.url': 'https://idp.example.com/token',
-    'sasl.jaas.config': 'org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required clientId="connect" clientSecret="s" scope="kafka";',
-  }), {
-    'sasl.mechanisms': 'OAUTHBEARER',
-    'sasl.oauthbearer.token.endpoint.url': 'https://idp.example.com/token',
-    'sasl.oauthbearer.method': 'oidc',
-    'sasl.oauthbearer.client.id': 'connect',
-    'sasl.oauthbearer.client.secret': 's',
-    'sasl.oauthbearer.scope': 'kafka',
-  });
-  t.same(ok({
-    'sasl.mechanism': 'OAUTHBEARER',
-    'sasl.jaas.config': 'org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required unsecuredLoginStringClaim_sub="admin";',
-  }), { 'sasl.mechanisms': 'OAUTHBEARER', 'enable.sasl.oauthbearer.unsecure.jwt': 'true', 'sasl.oauthbearer.config': 'principal=admin' });
+  t.same(
+    ok({
+      'sasl.mechanism': 'OAUTHBEARER',
+      'sasl.login.callback.handler.class': 'org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginCallbackHandler',
+      'sasl.oauthbearer.token.endpoint.url': 'https://idp.example.com/token',
+      'sasl.jaas.config':
+        'org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required clientId="connect" clientSecret="s" scope="kafka";',
+    }),
+    {
+      'sasl.mechanisms': 'OAUTHBEARER',
+      'sasl.oauthbearer.token.endpoint.url': 'https://idp.example.com/token',
+      'sasl.oauthbearer.method': 'oidc',
+      'sasl.oauthbearer.client.id': 'connect',
+      'sasl.oauthbearer.client.secret': 's',
+      'sasl.oauthbearer.scope': 'kafka',
+    },
+  );
+  t.same(
+    ok({
+      'sasl.mechanism': 'OAUTHBEARER',
+      'sasl.jaas.config':
+        'org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required unsecuredLoginStringClaim_sub="admin";',
+    }),
+    { 'sasl.mechanisms': 'OAUTHBEARER', 'enable.sasl.oauthbearer.unsecure.jwt': 'true', 'sasl.oauthbearer.config': 'principal=admin' },
+  );
 });
 
 t.test('TLS: PEM truststores and PKCS12/PEM keystores map; librdkafka names pass', async (t) => {
-  t.same(ok({
-    'security.protocol': 'SSL',
-    'ssl.truststore.type': 'PEM',
-    'ssl.truststore.location': '/etc/kafka/ca.pem',
-    'ssl.keystore.type': 'PKCS12',
-    'ssl.keystore.location': '/etc/kafka/client.p12',
-    'ssl.keystore.password': 'ks',
-    'ssl.key.password': 'k',
-    'ssl.endpoint.identification.algorithm': '',
-  }), {
-    'security.protocol': 'ssl',
-    'ssl.ca.location': '/etc/kafka/ca.pem',
-    'ssl.keystore.location': '/etc/kafka/client.p12',
-    'ssl.keystore.password': 'ks',
-    'ssl.key.password': 'k',
-    'ssl.endpoint.identification.algorithm': 'none',
+  t.same(
+    ok({
+      'security.protocol': 'SSL',
+      'ssl.truststore.type': 'PEM',
+      'ssl.truststore.location': '/etc/kafka/ca.pem',
+      'ssl.keystore.type': 'PKCS12',
+      'ssl.keystore.location': '/etc/kafka/client.p12',
+      'ssl.keystore.password': 'ks',
+      'ssl.key.password': 'k',
+      'ssl.endpoint.identification.algorithm': '',
+    }),
+    {
+      'security.protocol': 'ssl',
+      'ssl.ca.location': '/etc/kafka/ca.pem',
+      'ssl.keystore.location': '/etc/kafka/client.p12',
+      'ssl.keystore.password': 'ks',
+      'ssl.key.password': 'k',
+      'ssl.endpoint.identification.algorithm': 'none',
+    },
+  );
+  t.same(
+    ok({
+      'ssl.keystore.type': 'PEM',
+      'ssl.keystore.location': '/etc/kafka/client.pem',
+      'ssl.truststore.certificates': '-----BEGIN CERTIFICATE-----',
+    }),
+    {
+      'ssl.certificate.location': '/etc/kafka/client.pem',
+      'ssl.key.location': '/etc/kafka/client.pem',
+      'ssl.ca.pem': '-----BEGIN CERTIFICATE-----',
+    },
+    'a PEM keystore file holds certificate and key',
+  );
+  t.same(ok({ 'ssl.keystore.type': 'PEM', 'ssl.keystore.key': 'KEY', 'ssl.keystore.certificate.chain': 'CHAIN' }), {
+    'ssl.key.pem': 'KEY',
+    'ssl.certificate.pem': 'CHAIN',
   });
-  t.same(ok({ 'ssl.keystore.type': 'PEM', 'ssl.keystore.location': '/etc/kafka/client.pem', 'ssl.truststore.certificates': '-----BEGIN CERTIFICATE-----' }), {
-    'ssl.certificate.location': '/etc/kafka/client.pem',
-    'ssl.key.location': '/etc/kafka/client.pem',
-    'ssl.ca.pem': '-----BEGIN CERTIFICATE-----',
-  }, 'a PEM keystore file holds certificate and key');
-  t.same(ok({ 'ssl.keystore.type': 'PEM', 'ssl.keystore.key': 'KEY', 'ssl.keystore.certificate.chain': 'CHAIN' }), { 'ssl.key.pem': 'KEY', 'ssl.certificate.pem': 'CHAIN' });
-  t.same(ok({ 'ssl.keystore.location': '/etc/kafka/client.p12' }), { 'ssl.keystore.location': '/etc/kafka/client.p12' }, 'no type: PKCS12 (keytool default since Java 9)');
-  const native = { 'ssl.ca.location': '/ca.pem', 'ssl.certificate.location': '/c.pem', 'ssl.key.location': '/k.pem', 'enable.ssl.certificate.verification': 'true', 'sasl.username': 'u', 'sasl.password': 'p', 'ssl.cipher.suites': 'ECDHE-RSA-AES256-GCM-SHA384' };
+  t.same(
+    ok({ 'ssl.keystore.location': '/etc/kafka/client.p12' }),
+    { 'ssl.keystore.location': '/etc/kafka/client.p12' },
+    'no type: PKCS12 (keytool default since Java 9)',
+  );
+  const native = {
+    'ssl.ca.location': '/ca.pem',
+    'ssl.certificate.location': '/c.pem',
+    'ssl.key.location': '/k.pem',
+    'enable.ssl.certificate.verification': 'true',
+    'sasl.username': 'u',
+    'sasl.password': 'p',
+    'ssl.cipher.suites': 'ECDHE-RSA-AES256-GCM-SHA384',
+  };
   t.same(ok(native), native, 'librdkafka names unchanged');
 });
 
@@ -141,24 +192,56 @@ t.test("Java-only keys at Java's default are accepted with a warning, applied no
   const out = translateSecurity(props, 'producer.');
   t.same(out.problems, []);
   t.same(out.config, { 'security.protocol': 'ssl' }, 'none reaches librdkafka');
-  t.same(out.ignored.map((i) => i.key).sort(), Object.keys(props).filter((k) => k !== 'security.protocol').map((k) => `producer.${k}`).sort());
-  t.match(out.ignored.find((i) => i.key === 'producer.ssl.protocol'), { reason: /Java's default value; librdkafka negotiates the highest TLS version/ });
+  t.same(
+    out.ignored.map((i) => i.key).sort(),
+    Object.keys(props)
+      .filter((k) => k !== 'security.protocol')
+      .map((k) => `producer.${k}`)
+      .sort(),
+  );
+  t.match(
+    out.ignored.find((i) => i.key === 'producer.ssl.protocol'),
+    { reason: /Java's default value; librdkafka negotiates the highest TLS version/ },
+  );
   t.notMatch(out.ignored.map((i) => i.reason).join(' '), /remove it/, 'no advice to remove a key that is accepted');
 });
 
 t.test('JAAS problems: a wrong mechanism, missing credentials, extra options, bad syntax', async (t) => {
-  t.match(problemsOf({ 'sasl.mechanism': 'SCRAM-SHA-256', 'sasl.jaas.config': 'org.apache.kafka.common.security.plain.PlainLoginModule required username="u" password="p";' }),
-    [{ name: 'sasl.jaas.config', value: '[hidden]', message: /does not go with sasl.mechanism=SCRAM-SHA-256/ }]);
-  t.match(problemsOf({ 'sasl.jaas.config': 'org.apache.kafka.common.security.plain.PlainLoginModule required username="u";' }), [{ message: /needs username and password/ }]);
-  t.match(problemsOf({ 'sasl.jaas.config': 'org.apache.kafka.common.security.plain.PlainLoginModule required username="u" password="p" user_admin="x";' }), [{ message: /option user_admin .* not supported/ }]);
-  t.match(problemsOf({ 'sasl.jaas.config': 'org.apache.kafka.common.security.plain.PlainLoginModule required username="u"' }), [{ message: /not valid JAAS configuration: missing ';'/ }]);
-  t.match(problemsOf({ 'sasl.jaas.config': 'org.apache.kafka.common.security.plain.PlainLoginModule username="u";' }), [{ message: /expected required, requisite/ }]);
-  t.match(problemsOf({ 'producer.x': 'y', 'ssl.protocol': 'TLSv1.2' }, 'producer.'), [{ name: 'producer.ssl.protocol' }], 'names carry the prefix');
+  t.match(
+    problemsOf({
+      'sasl.mechanism': 'SCRAM-SHA-256',
+      'sasl.jaas.config': 'org.apache.kafka.common.security.plain.PlainLoginModule required username="u" password="p";',
+    }),
+    [{ name: 'sasl.jaas.config', value: '[hidden]', message: /does not go with sasl.mechanism=SCRAM-SHA-256/ }],
+  );
+  t.match(problemsOf({ 'sasl.jaas.config': 'org.apache.kafka.common.security.plain.PlainLoginModule required username="u";' }), [
+    { message: /needs username and password/ },
+  ]);
+  t.match(
+    problemsOf({
+      'sasl.jaas.config': 'org.apache.kafka.common.security.plain.PlainLoginModule required username="u" password="p" user_admin="x";',
+    }),
+    [{ message: /option user_admin .* not supported/ }],
+  );
+  t.match(problemsOf({ 'sasl.jaas.config': 'org.apache.kafka.common.security.plain.PlainLoginModule required username="u"' }), [
+    { message: /not valid JAAS configuration: missing ';'/ },
+  ]);
+  t.match(problemsOf({ 'sasl.jaas.config': 'org.apache.kafka.common.security.plain.PlainLoginModule username="u";' }), [
+    { message: /expected required, requisite/ },
+  ]);
+  t.match(
+    problemsOf({ 'producer.x': 'y', 'ssl.protocol': 'TLSv1.2' }, 'producer.'),
+    [{ name: 'producer.ssl.protocol' }],
+    'names carry the prefix',
+  );
 });
 
 t.test('parseJaas', async (t) => {
   const [entry] = parseJaas('a.b.C  Required  k1="v 1"  k2=v2 k3="" ;');
-  t.same({ ...entry!, options: Object.fromEntries(entry!.options) }, { loginModule: 'a.b.C', flag: 'required', options: { k1: 'v 1', k2: 'v2', k3: '' } });
+  t.same(
+    { ...entry!, options: Object.fromEntries(entry!.options) },
+    { loginModule: 'a.b.C', flag: 'required', options: { k1: 'v 1', k2: 'v2', k3: '' } },
+  );
   t.equal(parseJaas('a required; b optional;').length, 2);
   t.throws(() => parseJaas('a required k="unterminated;'), /unterminated/);
   t.throws(() => parseJaas('a required k=;'), /missing value/);
@@ -175,6 +258,12 @@ t.test("every librdkafka name accepted as is exists in the bundled librdkafka's 
   }
   t.ok(documented.size > 100, `parsed the table (${documented.size} properties)`);
   for (const key of LIBRDKAFKA_SECURITY_KEYS) t.ok(documented.has(key), `${key} is a librdkafka property`);
-  const securityDocumented = [...documented].filter(([k, text]) => /^(ssl|sasl)\./.test(k) && !/see dedicated API/.test(text)).map(([k]) => k);
-  t.same(securityDocumented.filter((k) => !LIBRDKAFKA_SECURITY_KEYS.has(k)), [], 'every string-valued sasl.*/ssl.* property of librdkafka is accepted');
+  const securityDocumented = [...documented]
+    .filter(([k, text]) => /^(ssl|sasl)\./.test(k) && !/see dedicated API/.test(text))
+    .map(([k]) => k);
+  t.same(
+    securityDocumented.filter((k) => !LIBRDKAFKA_SECURITY_KEYS.has(k)),
+    [],
+    'every string-valued sasl.*/ssl.* property of librdkafka is accepted',
+  );
 });

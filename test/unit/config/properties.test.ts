@@ -8,7 +8,12 @@ import { parseProperties } from '../../../src/main-thread/config/properties.js';
 t.test('separators: =, :, whitespace, and combinations', async (t) => {
   const text = 'a=1\nb:2\nc 3\nd\t4\ne = 5\nf : 6\ng  =  7  \nh=:8\ni:=9\nj = = 10\nk\f11\n';
   t.same(parseProperties(text), {
-    a: '1', b: '2', c: '3', d: '4', e: '5', f: '6',
+    a: '1',
+    b: '2',
+    c: '3',
+    d: '4',
+    e: '5',
+    f: '6',
     g: '7  ', // trailing whitespace of a value is kept
     h: ':8', // only the first separator counts
     i: '=9',
@@ -25,8 +30,11 @@ t.test('comments (# and !) and blank lines', async (t) => {
 });
 
 t.test('line continuations', async (t) => {
-  t.same(parseProperties('a=one \\\n    two \\\n\tthree\nb=after\n'), { a: 'one two three', b: 'after' },
-    'leading whitespace of continuation lines is dropped');
+  t.same(
+    parseProperties('a=one \\\n    two \\\n\tthree\nb=after\n'),
+    { a: 'one two three', b: 'after' },
+    'leading whitespace of continuation lines is dropped',
+  );
   t.same(parseProperties('long\\\n  key=v\n'), { longkey: 'v' }, 'a continuation inside the key');
   t.same(parseProperties('a=b\\\n\nc=d\n'), { a: 'b', c: 'd' }, 'a blank line ends the logical line');
   t.same(parseProperties('e=a\\\n# part\n'), { e: 'a# part' }, 'a continuation line starting with # is not a comment');
@@ -76,7 +84,11 @@ t.test('escaped separators and whitespace in keys', async (t) => {
 
 t.test('keys with empty values', async (t) => {
   t.same(parseProperties('emptyeq=\nemptycolon:\nbare\nspaces   \ntabbed\t\t\n'), {
-    emptyeq: '', emptycolon: '', bare: '', spaces: '', tabbed: '',
+    emptyeq: '',
+    emptycolon: '',
+    bare: '',
+    spaces: '',
+    tabbed: '',
   });
   t.same(parseProperties('=value\n'), { '': 'value' }, 'an empty key is a key');
 });

@@ -4,7 +4,15 @@
  * test/rest/secrets-hunt.test.ts.
  */
 import t from 'tap';
-import { HIDDEN, SecretValues, isSecretKey, maskConfig, maskUrlSecrets, secretValues, unmaskConfig } from '../../../src/main-thread/config/secrets.js';
+import {
+  HIDDEN,
+  SecretValues,
+  isSecretKey,
+  maskConfig,
+  maskUrlSecrets,
+  secretValues,
+  unmaskConfig,
+} from '../../../src/main-thread/config/secrets.js';
 
 t.test('secret keys by name: one list for REST, logs and the CLI', async (t) => {
   for (const key of [
@@ -21,7 +29,16 @@ t.test('secret keys by name: one list for REST, logs and the CLI', async (t) => 
   ]) {
     t.ok(isSecretKey(key), key);
   }
-  for (const key of ['connection.url', 'ssl.key.location', 'rest.basic.auth.credentials.file', 'value.converter.basic.auth.credentials.source', 'ssl.keystore.type', 'sasl.oauthbearer.token.endpoint.url', 'topic', 'connection.user']) {
+  for (const key of [
+    'connection.url',
+    'ssl.key.location',
+    'rest.basic.auth.credentials.file',
+    'value.converter.basic.auth.credentials.source',
+    'ssl.keystore.type',
+    'sasl.oauthbearer.token.endpoint.url',
+    'topic',
+    'connection.user',
+  ]) {
     t.notOk(isSecretKey(key), key);
   }
 });
@@ -50,7 +67,11 @@ t.test('a value sent back as shown keeps the stored secret; a changed one is tak
   const shown = maskConfig(passwordKeys, stored);
   t.same(shown, { 'connection.url': 'postgres://u:[hidden]@h/db', 'api.password': HIDDEN, other: 'x' });
   t.same(unmaskConfig(passwordKeys, stored, { ...shown }), stored, 'round trip');
-  t.same(unmaskConfig(passwordKeys, stored, { ...shown, 'connection.url': 'postgres://u:[hidden]@other/db' })['connection.url'], 'postgres://u:[hidden]@other/db', 'another host: not the stored URL');
+  t.same(
+    unmaskConfig(passwordKeys, stored, { ...shown, 'connection.url': 'postgres://u:[hidden]@other/db' })['connection.url'],
+    'postgres://u:[hidden]@other/db',
+    'another host: not the stored URL',
+  );
   t.same(unmaskConfig(passwordKeys, stored, { ...shown, 'api.password': 'new-one' })['api.password'], 'new-one');
   t.same(unmaskConfig(passwordKeys, {}, { 'api.password': HIDDEN })['api.password'], HIDDEN, 'nothing stored: taken as given');
 });
@@ -81,7 +102,11 @@ t.test('redaction by value: raw, URL-encoded, base64 and JSON-escaped forms; JSO
   t.equal(known.redact('abc stays: too short'), 'abc stays: too short');
   const line = `${JSON.stringify({ level: 50, offset: 12345, msg: 'failed with s3cr"t/1+2 at 12345' })}\n`;
   const redacted = known.redactJsonLine(line);
-  t.same(JSON.parse(redacted), { level: 50, offset: 12345, msg: 'failed with [hidden] at [hidden]' }, 'strings redacted, numbers kept, still JSON');
+  t.same(
+    JSON.parse(redacted),
+    { level: 50, offset: 12345, msg: 'failed with [hidden] at [hidden]' },
+    'strings redacted, numbers kept, still JSON',
+  );
   t.ok(redacted.endsWith('\n'));
   t.equal(known.redactJsonLine('{"msg":"nothing"}\n'), '{"msg":"nothing"}\n', 'untouched when nothing leaks');
   t.same(known.redactDeep({ a: ['x 12345'], b: 12345 }), { a: ['x [hidden]'], b: 12345 });

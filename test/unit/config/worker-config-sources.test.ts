@@ -8,7 +8,12 @@ import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
 import { ConfigFileError } from '../../../src/main-thread/config/config-files.js';
-import { WorkerConfigException, layerWorkerConfig, loadWorkerConfig, parseWorkerConfig } from '../../../src/main-thread/config/worker-config.js';
+import {
+  WorkerConfigException,
+  layerWorkerConfig,
+  loadWorkerConfig,
+  parseWorkerConfig,
+} from '../../../src/main-thread/config/worker-config.js';
 import { envVarFor, keyForEnvVar, WORKER_CONFIG_KEYS } from '../../../src/main-thread/config/worker-config-schema.js';
 
 const dir = await mkdtemp(path.join(os.tmpdir(), 'connectd-config-'));
@@ -46,16 +51,19 @@ t.test('a .properties file alone', async (t) => {
 
 t.test('a JSON file: flat keys, nested objects, lists, numbers and booleans', async (t) => {
   const file = path.join(dir, 'worker.json');
-  await writeFile(file, JSON.stringify({
-    'bootstrap.servers': 'json:9092',
-    key: { converter: 'org.apache.kafka.connect.storage.StringConverter' },
-    'value.converter': 'org.apache.kafka.connect.storage.StringConverter',
-    'offset.storage.file.filename': '/var/lib/connectd/offsets',
-    'offset.flush.interval.ms': 2500,
-    'topic.creation.enable': false,
-    'plugin.path': ['plugins', '/opt/more'],
-    producer: { 'linger.ms': 20, 'compression.type': 'zstd' },
-  }));
+  await writeFile(
+    file,
+    JSON.stringify({
+      'bootstrap.servers': 'json:9092',
+      key: { converter: 'org.apache.kafka.connect.storage.StringConverter' },
+      'value.converter': 'org.apache.kafka.connect.storage.StringConverter',
+      'offset.storage.file.filename': '/var/lib/connectd/offsets',
+      'offset.flush.interval.ms': 2500,
+      'topic.creation.enable': false,
+      'plugin.path': ['plugins', '/opt/more'],
+      producer: { 'linger.ms': 20, 'compression.type': 'zstd' },
+    }),
+  );
   const cfg = await loadWorkerConfig(file, 'standalone', { env: {} });
   t.equal(cfg.bootstrapServers, 'json:9092');
   t.equal(cfg.keyConverter, 'org.apache.kafka.connect.storage.StringConverter', 'nested objects join with dots');
@@ -96,11 +104,17 @@ t.test('the environment overrides the file; the command line overrides both', as
   t.equal(cfg.keyConverter, 'org.apache.kafka.connect.storage.StringConverter', 'untouched keys from the file');
 });
 
-t.test('relative paths: from the file, relative to its directory; from the environment or command line, to the working directory', async (t) => {
-  const cfg = await loadWorkerConfig(propertiesFile, 'standalone', { env: { CONNECTD_PLUGIN_PATH: 'env-plugins' }, overrides: { 'offset.storage.file.filename': 'cli.offsets' } });
-  t.same(cfg.pluginPath, [path.resolve('env-plugins')]);
-  t.equal(cfg.offsetStorageFile, path.resolve('cli.offsets'));
-});
+t.test(
+  'relative paths: from the file, relative to its directory; from the environment or command line, to the working directory',
+  async (t) => {
+    const cfg = await loadWorkerConfig(propertiesFile, 'standalone', {
+      env: { CONNECTD_PLUGIN_PATH: 'env-plugins' },
+      overrides: { 'offset.storage.file.filename': 'cli.offsets' },
+    });
+    t.same(cfg.pluginPath, [path.resolve('env-plugins')]);
+    t.equal(cfg.offsetStorageFile, path.resolve('cli.offsets'));
+  },
+);
 
 t.test('every problem is named with the source of its value, all at once', async (t) => {
   const err = await loadRejected(propertiesFile, {
@@ -108,12 +122,16 @@ t.test('every problem is named with the source of its value, all at once', async
     overrides: { 'worker.threads': '0', 'task.max.inflight.recs': '5', 'log.level': 'warn' },
   });
   const found = err.problems.map((p) => [p.name, p.source]).sort();
-  t.same(found, [
-    ['offset.flush.intervall.ms', 'environment CONNECTD_OFFSET_FLUSH_INTERVALL_MS'],
-    ['offset.flush.timeout.ms', 'environment CONNECTD_OFFSET_FLUSH_TIMEOUT_MS'],
-    ['task.max.inflight.recs', 'command line'],
-    ['worker.threads', 'command line'],
-  ], 'log.level=loud from the environment is overridden by the command line, so it is no problem');
+  t.same(
+    found,
+    [
+      ['offset.flush.intervall.ms', 'environment CONNECTD_OFFSET_FLUSH_INTERVALL_MS'],
+      ['offset.flush.timeout.ms', 'environment CONNECTD_OFFSET_FLUSH_TIMEOUT_MS'],
+      ['task.max.inflight.recs', 'command line'],
+      ['worker.threads', 'command line'],
+    ],
+    'log.level=loud from the environment is overridden by the command line, so it is no problem',
+  );
   const fileErr = await loadRejected(propertiesFile, { env: {}, overrides: {} }).catch(() => null);
   t.equal(fileErr, null, 'control: the file alone is valid');
 });
@@ -145,7 +163,11 @@ t.test('layerWorkerConfig records origins; other variables are ignored', async (
     overrides: { c: '3' },
   });
   t.same(layered.props, { a: '1', b: '2', c: '3' });
-  t.same(Object.fromEntries(Object.entries(layered.origins).map(([k, o]) => [k, o.source])), { a: 'conf/w.properties', b: 'environment CONNECTD_B', c: 'command line' });
+  t.same(Object.fromEntries(Object.entries(layered.origins).map(([k, o]) => [k, o.source])), {
+    a: 'conf/w.properties',
+    b: 'environment CONNECTD_B',
+    c: 'command line',
+  });
   t.equal(layered.origins.a!.baseDir, path.resolve('conf'));
 });
 

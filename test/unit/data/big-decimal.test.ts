@@ -30,7 +30,7 @@ t.test("Java's toString: plain unless the exponent is below -6 or the scale nega
   t.equal(new BigDecimal(1n, 7).toPlainString(), '0.0000001');
 });
 
-t.test("parse follows new BigDecimal(String): the scale comes from the text", async (t) => {
+t.test('parse follows new BigDecimal(String): the scale comes from the text', async (t) => {
   t.equal(BigDecimal.parse('2.20').scale, 2);
   t.equal(BigDecimal.parse('1.').scale, 0);
   t.equal(BigDecimal.parse('.5').toString(), '0.5');
@@ -53,7 +53,11 @@ t.test('equals compares value and scale, compareTo the value only; setScale is e
   t.ok(b.setScale(1).equals(a));
   t.throws(() => BigDecimal.parse('2.25').setScale(1), { code: 'CONNECTD_ERR_DATA', message: /Rounding necessary/ });
   t.equal(BigDecimal.parse('0.1').toNumber(), 0.1);
-  t.equal(JSON.stringify({ amount: BigDecimal.parse('12345678901234567890.5') }), '{"amount":"12345678901234567890.5"}', 'JSON keeps every digit');
+  t.equal(
+    JSON.stringify({ amount: BigDecimal.parse('12345678901234567890.5') }),
+    '{"amount":"12345678901234567890.5"}',
+    'JSON keeps every digit',
+  );
   t.throws(() => new BigDecimal(1n, 1.5), RangeError);
 });
 

@@ -4,7 +4,13 @@
  * the real JVMs printed (test/fixtures/vectors/java-number-text-*.json).
  */
 import t from 'tap';
-import { decimalToFloat32, decimalToIntN, doubleToLong, javaDoubleToString, javaFloatToString } from '../../../src/worker-thread/data/java-numbers.js';
+import {
+  decimalToFloat32,
+  decimalToIntN,
+  doubleToLong,
+  javaDoubleToString,
+  javaFloatToString,
+} from '../../../src/worker-thread/data/java-numbers.js';
 import { BigDecimal } from '../../../src/worker-thread/data/big-decimal.js';
 import { float32FromBits, float64FromBits, loadVectors } from './vectors.js';
 
@@ -22,9 +28,17 @@ t.test('Double.toString and Float.toString of Java 19+ exactly (shortest digits,
   t.ok(java25.javaVersion.startsWith('25'), `vectors from Java ${java25.javaVersion}`);
   t.ok(java25.doubles.length > 2000 && java25.floats.length > 1900, 'a real sample');
   const doubleMisses = java25.doubles.filter(({ bits, text }) => javaDoubleToString(float64FromBits(bits)) !== text);
-  t.same(doubleMisses.slice(0, 5).map(({ bits, text }) => [bits, text, javaDoubleToString(float64FromBits(bits))]), [], 'every double');
+  t.same(
+    doubleMisses.slice(0, 5).map(({ bits, text }) => [bits, text, javaDoubleToString(float64FromBits(bits))]),
+    [],
+    'every double',
+  );
   const floatMisses = java25.floats.filter(({ bits, text }) => javaFloatToString(float32FromBits(bits)) !== text);
-  t.same(floatMisses.slice(0, 5).map(({ bits, text }) => [bits, text, javaFloatToString(float32FromBits(bits))]), [], 'every float');
+  t.same(
+    floatMisses.slice(0, 5).map(({ bits, text }) => [bits, text, javaFloatToString(float32FromBits(bits))]),
+    [],
+    'every float',
+  );
 });
 
 t.test('Java 17 differs only by printing more digits than needed for the same value', async (t) => {

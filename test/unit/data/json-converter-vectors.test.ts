@@ -60,7 +60,10 @@ const READ_DIVERGENCES: Record<string, { ours: 'throws' | 'value'; why: string }
   'array from an object': { ours: 'throws', why: "Jackson iterates an object's values as if it were an array" },
   'schema invalid default': { ours: 'throws', why: 'Kafka reads the default "x" of an int32 as 0' },
   'timestamp beyond JavaScript dates': { ours: 'throws', why: 'a JavaScript Date cannot hold the instant (±8.64e15 ms)' },
-  'struct default for a struct field': { ours: 'value', why: 'Kafka cannot accept any Struct default (it compares it with a SchemaBuilder); connectd can' },
+  'struct default for a struct field': {
+    ours: 'value',
+    why: 'Kafka cannot accept any Struct default (it compares it with a SchemaBuilder); connectd can',
+  },
 };
 
 /** A DataException or its DataTypeError subclass, by their codes. */
@@ -90,9 +93,12 @@ function sameJson(a: JsonValue | undefined, b: JsonValue | undefined): boolean {
   if (a instanceof JsonNumber || b instanceof JsonNumber) {
     return a instanceof JsonNumber && b instanceof JsonNumber && BigDecimal.parse(a.text).compareTo(BigDecimal.parse(b.text)) === 0;
   }
-  if (Array.isArray(a) || Array.isArray(b)) return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => sameJson(x, b[i]));
+  if (Array.isArray(a) || Array.isArray(b))
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => sameJson(x, b[i]));
   if (a instanceof JsonObject || b instanceof JsonObject) {
-    return a instanceof JsonObject && b instanceof JsonObject && a.size === b.size && [...a].every(([k, v]) => b.has(k) && sameJson(v, b.get(k)));
+    return (
+      a instanceof JsonObject && b instanceof JsonObject && a.size === b.size && [...a].every(([k, v]) => b.has(k) && sameJson(v, b.get(k)))
+    );
   }
   return a === b;
 }
@@ -121,7 +127,11 @@ t.test('fromConnectData writes the bytes Kafka writes; toConnectData reads them 
       const label = `${c.name} [${configName(r.config)}]`;
       const conv = converter(r.config);
       if (r.error !== undefined) {
-        t.throws(() => conv.fromConnectData(vectors.topic, schema, value), DATA_ERROR, `${label}: fails as Kafka fails (${r.error.message})`);
+        t.throws(
+          () => conv.fromConnectData(vectors.topic, schema, value),
+          DATA_ERROR,
+          `${label}: fails as Kafka fails (${r.error.message})`,
+        );
         errors++;
         continue;
       }
@@ -160,17 +170,25 @@ t.test('fromConnectData writes the bytes Kafka writes; toConnectData reads them 
   t.ok(byteExact > 200, `${byteExact} results byte-exact, ${semantic} semantically equal, ${errors} errors as in Kafka`);
 });
 
-t.test("hand-written JSON is read as Kafka reads it, or differently on purpose", async (t) => {
+t.test('hand-written JSON is read as Kafka reads it, or differently on purpose', async (t) => {
   for (const c of vectors.read) {
     const conv = converter(c.config);
     const bytes = new Uint8Array(Buffer.from(c.text, 'utf8'));
     const divergence = READ_DIVERGENCES[c.name];
     if (divergence?.ours === 'throws') {
-      t.throws(() => conv.toConnectData(vectors.topic, bytes), DATA_ERROR, `${c.name}: throws where Kafka reads a made-up value (${divergence.why})`);
+      t.throws(
+        () => conv.toConnectData(vectors.topic, bytes),
+        DATA_ERROR,
+        `${c.name}: throws where Kafka reads a made-up value (${divergence.why})`,
+      );
       continue;
     }
     if (c.error !== undefined && divergence === undefined) {
-      t.throws(() => conv.toConnectData(vectors.topic, bytes), DATA_ERROR, `${c.name}: fails as Kafka fails (${c.error.message.slice(0, 80)})`);
+      t.throws(
+        () => conv.toConnectData(vectors.topic, bytes),
+        DATA_ERROR,
+        `${c.name}: fails as Kafka fails (${c.error.message.slice(0, 80)})`,
+      );
       continue;
     }
     let read;

@@ -23,13 +23,26 @@ function json(configs: Record<string, string> = {}): JsonConverter {
 }
 
 t.test('configuration: Kafka defaults, case-insensitive decimal.format, every problem at once', async (t) => {
-  t.equal(text(new JsonConverter().fromConnectData(TOPIC, Schema.INT32_SCHEMA, 1)), '{"schema":{"type":"int32","optional":false},"payload":1}', 'usable unconfigured, schemas enabled');
+  t.equal(
+    text(new JsonConverter().fromConnectData(TOPIC, Schema.INT32_SCHEMA, 1)),
+    '{"schema":{"type":"int32","optional":false},"payload":1}',
+    'usable unconfigured, schemas enabled',
+  );
   t.equal(text(json({ 'schemas.enable': 'false' }).fromConnectData(TOPIC, Schema.INT32_SCHEMA, 1)), '1');
-  t.equal(text(json({ 'decimal.format': 'numeric' }).fromConnectData(TOPIC, Decimal.schema(1), BigDecimal.parse('1.5'))), '{"schema":{"type":"bytes","optional":false,"name":"org.apache.kafka.connect.data.Decimal","version":1,"parameters":{"scale":"1"}},"payload":1.5}');
+  t.equal(
+    text(json({ 'decimal.format': 'numeric' }).fromConnectData(TOPIC, Decimal.schema(1), BigDecimal.parse('1.5'))),
+    '{"schema":{"type":"bytes","optional":false,"name":"org.apache.kafka.connect.data.Decimal","version":1,"parameters":{"scale":"1"}},"payload":1.5}',
+  );
   const err = t.throws(() => json({ 'schemas.enable': 'maybe', 'decimal.format': 'HEX', 'schemas.cache.size': 'lots' })) as ConfigException;
   t.ok(err instanceof ConfigException);
   t.same(err.problems.map((p) => p.name).sort(), ['decimal.format', 'schemas.cache.size', 'schemas.enable']);
-  t.same([...new JsonConverter().config().names()].sort(), ['converter.type', 'decimal.format', 'replace.null.with.default', 'schemas.cache.size', 'schemas.enable']);
+  t.same([...new JsonConverter().config().names()].sort(), [
+    'converter.type',
+    'decimal.format',
+    'replace.null.with.default',
+    'schemas.cache.size',
+    'schemas.enable',
+  ]);
 });
 
 t.test('the schema caches remember schemas.cache.size schemas each way, least recently used out', async (t) => {
@@ -49,23 +62,43 @@ t.test('tombstones: only a null schema with a null value writes no bytes', async
   const c = json();
   t.equal(c.fromConnectData(TOPIC, null, null), null);
   t.equal(c.fromConnectData(TOPIC, null, undefined), null);
-  t.equal(text(c.fromConnectData(TOPIC, Schema.OPTIONAL_STRING_SCHEMA, null)), '{"schema":{"type":"string","optional":true},"payload":null}');
+  t.equal(
+    text(c.fromConnectData(TOPIC, Schema.OPTIONAL_STRING_SCHEMA, null)),
+    '{"schema":{"type":"string","optional":true},"payload":null}',
+  );
   t.equal(text(json({ 'schemas.enable': 'false' }).fromConnectData(TOPIC, Schema.OPTIONAL_STRING_SCHEMA, null)), 'null');
-  t.throws(() => c.fromConnectData(TOPIC, Schema.STRING_SCHEMA, null), { code: 'CONNECTD_ERR_DATA', message: /null value for field that is required/ });
+  t.throws(() => c.fromConnectData(TOPIC, Schema.STRING_SCHEMA, null), {
+    code: 'CONNECTD_ERR_DATA',
+    message: /null value for field that is required/,
+  });
   t.same(c.toConnectData(TOPIC, null), { schema: null, value: null });
 });
 
 t.test('INT64 keeps every digit, both ways; INT32 stays a number', async (t) => {
   const c = json();
   const big = 2n ** 53n + 1n;
-  t.equal(text(c.fromConnectData(TOPIC, Schema.INT64_SCHEMA, big)), '{"schema":{"type":"int64","optional":false},"payload":9007199254740993}');
+  t.equal(
+    text(c.fromConnectData(TOPIC, Schema.INT64_SCHEMA, big)),
+    '{"schema":{"type":"int64","optional":false},"payload":9007199254740993}',
+  );
   t.equal(c.toConnectData(TOPIC, c.fromConnectData(TOPIC, Schema.INT64_SCHEMA, big)).value, big);
   t.equal(c.toConnectData(TOPIC, c.fromConnectData(TOPIC, Schema.INT64_SCHEMA, 5)).value, 5n, 'a safe number in, a bigint out');
   t.throws(() => c.fromConnectData(TOPIC, Schema.INT64_SCHEMA, 2 ** 53 + 2), { message: /pass INT64 values as bigint/ });
   t.equal(c.toConnectData(TOPIC, c.fromConnectData(TOPIC, Schema.INT32_SCHEMA, 5)).value, 5);
   const plain = json({ 'schemas.enable': 'false' });
-  t.same(plain.toConnectData(TOPIC, bytes('{"a":9007199254740993,"b":[1,2.5]}')).value, new Map<string, unknown>([['a', big], ['b', [1n, 2.5]]]), 'schemaless integers are INT64 bigints');
-  t.equal(text(plain.fromConnectData(TOPIC, null, { a: big, b: -(2n ** 63n) })), '{"a":9007199254740993,"b":-9223372036854775808}', 'a schemaless bigint is an exact JSON number');
+  t.same(
+    plain.toConnectData(TOPIC, bytes('{"a":9007199254740993,"b":[1,2.5]}')).value,
+    new Map<string, unknown>([
+      ['a', big],
+      ['b', [1n, 2.5]],
+    ]),
+    'schemaless integers are INT64 bigints',
+  );
+  t.equal(
+    text(plain.fromConnectData(TOPIC, null, { a: big, b: -(2n ** 63n) })),
+    '{"a":9007199254740993,"b":-9223372036854775808}',
+    'a schemaless bigint is an exact JSON number',
+  );
   t.throws(() => plain.fromConnectData(TOPIC, null, 2n ** 64n), { message: /outside the INT64 range/ });
 });
 
@@ -79,7 +112,11 @@ t.test('Decimal round trips without losing a digit, in both formats', async (t) 
     t.ok(read.schema!.equals(schema));
   }
   t.throws(() => json().fromConnectData(TOPIC, Decimal.schema(2), BigDecimal.parse('1.5')), { message: /mismatching scale/ });
-  t.equal(text(json({ 'schemas.enable': 'false' }).fromConnectData(TOPIC, Decimal.schema(2), BigDecimal.parse('1.5').setScale(2))), '"AJY="', 'setScale makes it fit');
+  t.equal(
+    text(json({ 'schemas.enable': 'false' }).fromConnectData(TOPIC, Decimal.schema(2), BigDecimal.parse('1.5').setScale(2))),
+    '"AJY="',
+    'setScale makes it fit',
+  );
   t.throws(() => json().fromConnectData(TOPIC, Decimal.schema(2), 1.5), { name: 'DataTypeError', message: /expected a BigDecimal/ });
 });
 
@@ -87,10 +124,47 @@ t.test('maps: plain objects and Maps, string keys as an object, other keys as pa
   const c = json({ 'schemas.enable': 'false' });
   const stringMap = SchemaBuilder.map(Schema.STRING_SCHEMA, Schema.INT32_SCHEMA).build();
   t.equal(text(c.fromConnectData(TOPIC, stringMap, { b: 2, a: 1 })), '{"b":2,"a":1}');
-  t.equal(text(c.fromConnectData(TOPIC, stringMap, new Map([['b', 2], ['a', 1]]))), '{"b":2,"a":1}');
+  t.equal(
+    text(
+      c.fromConnectData(
+        TOPIC,
+        stringMap,
+        new Map([
+          ['b', 2],
+          ['a', 1],
+        ]),
+      ),
+    ),
+    '{"b":2,"a":1}',
+  );
   const longMap = SchemaBuilder.map(Schema.INT64_SCHEMA, Schema.STRING_SCHEMA).build();
-  t.equal(text(c.fromConnectData(TOPIC, longMap, new Map<unknown, string>([[1n, 'x'], [2, 'y']]))), '[[1,"x"],[2,"y"]]');
-  t.equal(text(c.fromConnectData(TOPIC, null, new Map<unknown, unknown>([[1n, 'x'], ['k', true]]))), '[[1,"x"],["k",true]]', 'schemaless with a non-string key: pairs');
+  t.equal(
+    text(
+      c.fromConnectData(
+        TOPIC,
+        longMap,
+        new Map<unknown, string>([
+          [1n, 'x'],
+          [2, 'y'],
+        ]),
+      ),
+    ),
+    '[[1,"x"],[2,"y"]]',
+  );
+  t.equal(
+    text(
+      c.fromConnectData(
+        TOPIC,
+        null,
+        new Map<unknown, unknown>([
+          [1n, 'x'],
+          ['k', true],
+        ]),
+      ),
+    ),
+    '[[1,"x"],["k",true]]',
+    'schemaless with a non-string key: pairs',
+  );
   const bare = Object.create(null) as Record<string, unknown>;
   bare['__proto__'] = 1;
   t.equal(text(c.fromConnectData(TOPIC, null, bare)), '{"__proto__":1}', 'a null-prototype object');
@@ -105,11 +179,20 @@ t.test('errors say where in the value the problem is', async (t) => {
   const bad = new Struct(item).put('sku', 'b').put('price', BigDecimal.parse('1.5'));
   const value = new Struct(order).put('items', [good, bad]);
   t.throws(() => json().fromConnectData(TOPIC, order, value), { message: /mismatching scale.*\(at items\[1\]\.price\)/ });
-  t.throws(() => json().toConnectData(TOPIC, bytes('{"schema":{"type":"struct","fields":[{"type":"array","items":{"type":"int32"},"field":"xs"}]},"payload":{"xs":[1,"2"]}}')), {
-    name: 'DataTypeError',
-    message: 'Invalid JSON for a INT32 schema: expected a number, found STRING (at xs[1])',
+  t.throws(
+    () =>
+      json().toConnectData(
+        TOPIC,
+        bytes('{"schema":{"type":"struct","fields":[{"type":"array","items":{"type":"int32"},"field":"xs"}]},"payload":{"xs":[1,"2"]}}'),
+      ),
+    {
+      name: 'DataTypeError',
+      message: 'Invalid JSON for a INT32 schema: expected a number, found STRING (at xs[1])',
+    },
+  );
+  t.throws(() => json().fromConnectData(TOPIC, null, new Struct(item)), {
+    message: /Mismatching schema: a Struct cannot be written without its schema/,
   });
-  t.throws(() => json().fromConnectData(TOPIC, null, new Struct(item)), { message: /Mismatching schema: a Struct cannot be written without its schema/ });
   t.throws(() => json().fromConnectData(TOPIC, null, new Date(0)), { message: /no schemaless JSON form/ });
   t.throws(() => json().fromConnectData(TOPIC, null, () => 1), { name: 'DataTypeError' });
   const other = SchemaBuilder.struct().name('other').field('sku', Schema.STRING_SCHEMA).build();
@@ -126,7 +209,10 @@ t.test('floats, NaN and negative zero as Kafka writes them; NaN and Infinity rea
   t.equal(text(c.fromConnectData(TOPIC, null, 1e21)), '1.0E21');
   const withSchema = json();
   for (const v of [NaN, Infinity, -Infinity]) {
-    t.ok(Object.is(withSchema.toConnectData(TOPIC, withSchema.fromConnectData(TOPIC, Schema.FLOAT64_SCHEMA, v)).value, v), `${v} round trips (Kafka reads 0.0)`);
+    t.ok(
+      Object.is(withSchema.toConnectData(TOPIC, withSchema.fromConnectData(TOPIC, Schema.FLOAT64_SCHEMA, v)).value, v),
+      `${v} round trips (Kafka reads 0.0)`,
+    );
   }
   t.equal(withSchema.toConnectData(TOPIC, bytes('{"schema":{"type":"double"},"payload":-0.0}')).value, 0, 'as Kafka: -0.0 reads as 0.0');
 });
@@ -135,15 +221,25 @@ t.test('logical types in JSON', async (t) => {
   const c = json({ 'schemas.enable': 'false' });
   t.equal(text(c.fromConnectData(TOPIC, Timestamp.SCHEMA, new Date(1700000000123))), '1700000000123');
   t.throws(() => c.fromConnectData(TOPIC, Timestamp.SCHEMA, 1700000000123), { name: 'DataTypeError', message: /expected a Date/ });
-  t.same(json().toConnectData(TOPIC, bytes('{"schema":{"type":"int64","name":"org.apache.kafka.connect.data.Timestamp"},"payload":0}')).value, new Date(0));
+  t.same(
+    json().toConnectData(TOPIC, bytes('{"schema":{"type":"int64","name":"org.apache.kafka.connect.data.Timestamp"},"payload":0}')).value,
+    new Date(0),
+  );
 });
 
 t.test('JSON text: Jackson escapes, invalid input refused with a DataException', async (t) => {
   const c = json({ 'schemas.enable': 'false' });
-  t.equal(text(c.fromConnectData(TOPIC, null, 'a\u0000\u001f\u007f\u2028/\ud834\udd1e"\\')), '"a\\u0000\\u001F\u007f\u2028/\\uD834\\uDD1E\\"\\\\"');
+  t.equal(
+    text(c.fromConnectData(TOPIC, null, 'a\u0000\u001f\u007f\u2028/\ud834\udd1e"\\')),
+    '"a\\u0000\\u001F\u007f\u2028/\\uD834\\uDD1E\\"\\\\"',
+  );
   t.equal(text(c.fromConnectData(TOPIC, null, 'lone \ud800')), '"lone \\uD800"', 'a lone surrogate is escaped, not mangled');
   t.equal(c.toConnectData(TOPIC, c.fromConnectData(TOPIC, null, 'lone \ud800')).value, 'lone \ud800');
-  t.throws(() => c.toConnectData(TOPIC, Uint8Array.of(0x22, 0xff, 0x22)), { code: 'CONNECTD_ERR_DATA', message: /serialization error/ }, 'invalid UTF-8');
+  t.throws(
+    () => c.toConnectData(TOPIC, Uint8Array.of(0x22, 0xff, 0x22)),
+    { code: 'CONNECTD_ERR_DATA', message: /serialization error/ },
+    'invalid UTF-8',
+  );
   t.throws(() => c.toConnectData(TOPIC, bytes('{"a":}')), { message: /serialization error: Unexpected character/ });
   t.throws(() => c.toConnectData(TOPIC, bytes('"tab\there"')), { message: /control character/ });
   t.throws(() => c.toConnectData(TOPIC, bytes('truex')), { message: /Unrecognized token/ });

@@ -42,19 +42,31 @@ t.test('SchemaBuilder: fluent as in Java', async (t) => {
   t.equal(schema.doc, 'a row');
   t.same([...schema.parameters!], [['p', 'v']]);
   t.ok(schema.isOptional);
-  t.same(schema.fields().map((f) => [f.name, f.index, f.schema.type]), [
-    ['id', 0, 'INT64'],
-    ['name', 1, 'STRING'],
-    ['tags', 2, 'ARRAY'],
-    ['attrs', 3, 'MAP'],
-  ]);
+  t.same(
+    schema.fields().map((f) => [f.name, f.index, f.schema.type]),
+    [
+      ['id', 0, 'INT64'],
+      ['name', 1, 'STRING'],
+      ['tags', 2, 'ARRAY'],
+      ['attrs', 3, 'MAP'],
+    ],
+  );
   t.equal(schema.field('name')!.schema.isOptional, true, 'a builder given as a field schema is built');
   t.equal(schema.field('nope'), null);
   t.equal(schema.field('tags')!.schema.valueSchema, Schema.STRING_SCHEMA);
   t.equal(schema.field('attrs')!.schema.keySchema, Schema.STRING_SCHEMA);
   t.equal(SchemaBuilder.int64().defaultValue(9007199254740993n).build().defaultValue, 9007199254740993n);
   t.equal(SchemaBuilder.type(SchemaType.BOOLEAN).build().type, 'BOOLEAN');
-  t.same([...SchemaBuilder.string().parameters({ a: '1', b: '2' }).parameters(new Map([['c', '3']])).build().parameters!.keys()], ['a', 'b', 'c']);
+  t.same(
+    [
+      ...SchemaBuilder.string()
+        .parameters({ a: '1', b: '2' })
+        .parameters(new Map([['c', '3']]))
+        .build()
+        .parameters!.keys(),
+    ],
+    ['a', 'b', 'c'],
+  );
   t.equal(SchemaBuilder.string().parameters({}).build().parameters, null, 'no empty parameter map');
 });
 
@@ -65,7 +77,10 @@ t.test('SchemaBuilder refuses what Kafka refuses', async (t) => {
   t.throws(() => SchemaBuilder.int32().field('x', Schema.INT32_SCHEMA), { message: 'Cannot create fields on type INT32' });
   t.throws(() => SchemaBuilder.struct().field('', Schema.INT32_SCHEMA), SchemaBuilderException);
   t.throws(() => SchemaBuilder.struct().field('a', Schema.INT32_SCHEMA).field('a', Schema.STRING_SCHEMA), { message: /duplication a/ });
-  t.throws(() => SchemaBuilder.int8().defaultValue(300), { code: 'CONNECTD_ERR_SCHEMA_BUILDER', message: /Invalid default value.*out of range/ });
+  t.throws(() => SchemaBuilder.int8().defaultValue(300), {
+    code: 'CONNECTD_ERR_SCHEMA_BUILDER',
+    message: /Invalid default value.*out of range/,
+  });
   t.throws(() => SchemaBuilder.string().defaultValue(5), SchemaBuilderException);
   t.throws(() => SchemaBuilder.int32().version(1.5), SchemaBuilderException);
   t.throws(() => new SchemaBuilder('UUID' as SchemaType), SchemaBuilderException);
@@ -81,13 +96,32 @@ t.test('schema equality is structural, as ConnectSchema.equals', async (t) => {
   const a = () => SchemaBuilder.struct().name('r').field('x', SchemaBuilder.int32().defaultValue(1)).field('d', Decimal.schema(2)).build();
   t.ok(a().equals(a()));
   t.ok(schemasEqual(a(), a()));
-  t.notOk(a().equals(SchemaBuilder.struct().name('r').field('x', SchemaBuilder.int32().defaultValue(2)).field('d', Decimal.schema(2)).build()), 'defaults differ');
-  t.notOk(a().equals(SchemaBuilder.struct().name('r').field('x', SchemaBuilder.int32().defaultValue(1)).field('d', Decimal.schema(3)).build()), 'parameters differ');
+  t.notOk(
+    a().equals(SchemaBuilder.struct().name('r').field('x', SchemaBuilder.int32().defaultValue(2)).field('d', Decimal.schema(2)).build()),
+    'defaults differ',
+  );
+  t.notOk(
+    a().equals(SchemaBuilder.struct().name('r').field('x', SchemaBuilder.int32().defaultValue(1)).field('d', Decimal.schema(3)).build()),
+    'parameters differ',
+  );
   t.notOk(Schema.INT32_SCHEMA.equals(Schema.OPTIONAL_INT32_SCHEMA));
-  t.ok(SchemaBuilder.bytes().defaultValue(Uint8Array.of(1)).build().equals(SchemaBuilder.bytes().defaultValue(Buffer.from([1])).build()), 'byte defaults by content');
+  t.ok(
+    SchemaBuilder.bytes()
+      .defaultValue(Uint8Array.of(1))
+      .build()
+      .equals(
+        SchemaBuilder.bytes()
+          .defaultValue(Buffer.from([1]))
+          .build(),
+      ),
+    'byte defaults by content',
+  );
   t.ok(new Field('a', 0, Schema.INT8_SCHEMA).equals(new Field('a', 0, SchemaBuilder.int8().build())));
   t.notOk(new Field('a', 0, Schema.INT8_SCHEMA).equals(new Field('a', 1, Schema.INT8_SCHEMA)));
-  t.ok(new SchemaAndValue(Schema.INT64_SCHEMA, 5n).equals(new SchemaAndValue(Schema.INT64_SCHEMA, 5)), 'an INT64 as bigint or safe number is one value');
+  t.ok(
+    new SchemaAndValue(Schema.INT64_SCHEMA, 5n).equals(new SchemaAndValue(Schema.INT64_SCHEMA, 5)),
+    'an INT64 as bigint or safe number is one value',
+  );
 });
 
 t.test('validateValue: which JavaScript values fit', async (t) => {
@@ -125,11 +159,20 @@ t.test('validateValue: errors name the place and the reason', async (t) => {
     code: 'CONNECTD_ERR_DATA_TYPE',
     message: 'Invalid value for schema with type INT32: string "x" for field: "count": expected an integer number',
   });
-  t.throws(() => validateValue(Schema.INT8_SCHEMA, 128, 'small'), { name: 'DataException', message: /field: "small": out of range -128..127/ });
+  t.throws(() => validateValue(Schema.INT8_SCHEMA, 128, 'small'), {
+    name: 'DataException',
+    message: /field: "small": out of range -128..127/,
+  });
   t.throws(() => validateValue(Schema.INT32_SCHEMA, 1.5, 'n'), { message: /field: "n": not an integer/ });
-  t.throws(() => validateValue(Schema.INT64_SCHEMA, 2 ** 53 + 2, 'big'), { message: /field: "big": a number beyond 2\^53 may already have lost digits: pass INT64 values as bigint/ });
+  t.throws(() => validateValue(Schema.INT64_SCHEMA, 2 ** 53 + 2, 'big'), {
+    message: /field: "big": a number beyond 2\^53 may already have lost digits: pass INT64 values as bigint/,
+  });
   t.throws(() => validateValue(Schema.INT64_SCHEMA, 2n ** 63n, 'big'), { message: /out of range/ });
-  t.throws(() => validateValue(Decimal.schema(2), 1.5, 'amount'), { name: 'DataTypeError', message: /schema "org.apache.kafka.connect.data.Decimal" with type BYTES: number 1.5 for field: "amount": a Decimal value is a BigDecimal/ });
+  t.throws(() => validateValue(Decimal.schema(2), 1.5, 'amount'), {
+    name: 'DataTypeError',
+    message:
+      /schema "org.apache.kafka.connect.data.Decimal" with type BYTES: number 1.5 for field: "amount": a Decimal value is a BigDecimal/,
+  });
   t.throws(() => validateValue(Timestamp.SCHEMA, 1700000000000, 'ts'), { name: 'DataTypeError', message: /JavaScript Dates/ });
   t.throws(() => validateValue(Timestamp.SCHEMA, new Date(NaN), 'ts'), { name: 'DataException', message: /an invalid Date/ });
   const list = SchemaBuilder.array(Schema.INT32_SCHEMA).build();
@@ -139,7 +182,9 @@ t.test('validateValue: errors name the place and the reason', async (t) => {
   t.throws(() => validateValue(map, new Map([['a', 'x']]), 'm'), { message: /key of map field: "m"/ });
   t.throws(() => validateValue(map, new Map([[1, 2]]), 'm'), { message: /value of map field: "m"/ });
   t.throws(() => validateValue(Schema.BYTES_SCHEMA, [1, 2], 'b'), { message: /expected a Uint8Array/ });
-  t.throws(() => validateValue(new ConnectSchema({ type: SchemaType.ARRAY }), [1]), { message: 'No schema defined for element of array value' });
+  t.throws(() => validateValue(new ConnectSchema({ type: SchemaType.ARRAY }), [1]), {
+    message: 'No schema defined for element of array value',
+  });
 });
 
 t.test('Struct: put checks, get applies defaults, validate finds missing required fields', async (t) => {
@@ -165,7 +210,15 @@ t.test('Struct: put checks, get applies defaults, validate finds missing require
   s.put(schema.field('note')!, 'by Field');
   t.equal(s.get(schema.field('note')!), 'by Field');
   t.equal(String(s), 'Struct{id=9007199254740993,note=by Field,price=9.99}');
-  const other = new Struct(SchemaBuilder.struct().name('order').field('id', Schema.INT64_SCHEMA).field('qty', SchemaBuilder.int32().defaultValue(1)).field('note', Schema.OPTIONAL_STRING_SCHEMA).field('price', Decimal.schema(2)).build());
+  const other = new Struct(
+    SchemaBuilder.struct()
+      .name('order')
+      .field('id', Schema.INT64_SCHEMA)
+      .field('qty', SchemaBuilder.int32().defaultValue(1))
+      .field('note', Schema.OPTIONAL_STRING_SCHEMA)
+      .field('price', Decimal.schema(2))
+      .build(),
+  );
   other.put('id', 9007199254740993n).put('price', BigDecimal.parse('9.99')).put('note', 'by Field');
   t.ok(s.equals(other), 'equal schemas and values');
   other.put('qty', 1);
@@ -179,9 +232,14 @@ t.test('a nested Struct must have the field schema', async (t) => {
   const inner = SchemaBuilder.struct().name('inner').field('x', Schema.INT32_SCHEMA).build();
   const outer = SchemaBuilder.struct().field('in', inner).build();
   const otherInner = SchemaBuilder.struct().name('other').field('x', Schema.INT32_SCHEMA).build();
-  t.throws(() => new Struct(outer).put('in', new Struct(otherInner).put('x', 1)), { message: /Struct schemas do not match for field: "in"/ });
-  t.throws(() => new Struct(outer).put('in', new Struct(inner)), { message: /required field: "x"/, }, 'put validates the nested struct');
-  t.doesNotThrow(() => new Struct(outer).put('in', new Struct(SchemaBuilder.struct().name('inner').field('x', Schema.INT32_SCHEMA).build()).put('x', 1)), 'an equal schema will do');
+  t.throws(() => new Struct(outer).put('in', new Struct(otherInner).put('x', 1)), {
+    message: /Struct schemas do not match for field: "in"/,
+  });
+  t.throws(() => new Struct(outer).put('in', new Struct(inner)), { message: /required field: "x"/ }, 'put validates the nested struct');
+  t.doesNotThrow(
+    () => new Struct(outer).put('in', new Struct(SchemaBuilder.struct().name('inner').field('x', Schema.INT32_SCHEMA).build()).put('x', 1)),
+    'an equal schema will do',
+  );
 });
 
 t.test('logical types', async (t) => {
@@ -200,7 +258,9 @@ t.test('logical types', async (t) => {
   t.same([dec.name, dec.version, dec.parameters?.get('scale'), dec.type], ['org.apache.kafka.connect.data.Decimal', 1, '2', 'BYTES']);
   t.equal(Buffer.from(Decimal.fromLogical(dec, BigDecimal.parse('2.22'))).toString('hex'), '00de');
   t.ok(Decimal.toLogical(dec, Uint8Array.of(0xff, 0x22)).equals(BigDecimal.parse('-2.22')));
-  t.throws(() => Decimal.fromLogical(dec, BigDecimal.parse('2.2')), { message: 'Decimal value has mismatching scale for given Decimal schema. Schema has scale 2, value has scale 1.' });
+  t.throws(() => Decimal.fromLogical(dec, BigDecimal.parse('2.2')), {
+    message: 'Decimal value has mismatching scale for given Decimal schema. Schema has scale 2, value has scale 1.',
+  });
   t.throws(() => Decimal.scale(SchemaBuilder.bytes().name(Decimal.LOGICAL_NAME).build()), /scale parameter not found/);
   t.throws(() => Decimal.scale(SchemaBuilder.bytes().parameter('scale', 'two').build()), /Invalid scale parameter/);
   t.equal(Decimal.builder(3).optional().build().isOptional, true);

@@ -33,13 +33,19 @@ t.test('fromConnectHeader writes the text Kafka writes, and that text reads back
     const value = decodeValue(v.value, schema);
     const written = converter.fromConnectHeader('t', 'h', schema, value);
     t.equal(written === null ? null : Buffer.from(written).toString('utf8'), v.text, `${String(schema)} → ${v.text}`);
-    if (v.text !== null) t.equal(readDifference(converter.toConnectHeader('t', 'h', written), v.read), undefined, `${v.text} reads back as in Kafka`);
+    if (v.text !== null)
+      t.equal(readDifference(converter.toConnectHeader('t', 'h', written), v.read), undefined, `${v.text} reads back as in Kafka`);
   }
 });
 
 t.test('toConnectHeader infers the schema Kafka infers from each text', async (t) => {
   for (const r of vectors.read) {
-    const bytes = r.hex !== undefined ? new Uint8Array(Buffer.from(r.hex, 'hex')) : r.text === null ? null : new Uint8Array(Buffer.from(r.text!, 'utf8'));
+    const bytes =
+      r.hex !== undefined
+        ? new Uint8Array(Buffer.from(r.hex, 'hex'))
+        : r.text === null
+          ? null
+          : new Uint8Array(Buffer.from(r.text!, 'utf8'));
     const label = r.hex !== undefined ? `hex ${r.hex}` : JSON.stringify(r.text);
     t.equal(r.error, undefined, `${label}: Kafka reads every header text`);
     t.equal(readDifference(converter.toConnectHeader('t', 'h', bytes), r.read), undefined, `${label} reads as in Kafka`);
@@ -49,7 +55,7 @@ t.test('toConnectHeader infers the schema Kafka infers from each text', async (t
 t.test('the inference, spelled out', async (t) => {
   const schemaOf = (s: string): string | undefined => {
     const sv = parseString(s);
-    return sv?.schema === null || sv === null ? undefined : sv.schema.name ?? sv.schema.type;
+    return sv?.schema === null || sv === null ? undefined : (sv.schema.name ?? sv.schema.type);
   };
   t.equal(schemaOf('42'), 'INT8');
   t.equal(schemaOf('300'), 'INT16');

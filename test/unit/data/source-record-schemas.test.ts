@@ -62,7 +62,13 @@ t.test('a Struct with its schema becomes a Kafka Connect JSON envelope', async (
 });
 
 t.test('records without schemas convert as schemaless data; a null value with no schema is a tombstone', async (t) => {
-  const plain = new SourceRecord({ sourcePartition: { f: 'a' }, sourceOffset: { pos: 1 }, topic: 't', key: 'k', value: { line: 'hello', n: 1 } });
+  const plain = new SourceRecord({
+    sourcePartition: { f: 'a' },
+    sourceOffset: { pos: 1 },
+    topic: 't',
+    key: 'k',
+    value: { line: 'hello', n: 1 },
+  });
   t.equal(plain.keySchema, null);
   t.equal(plain.valueSchema, null);
   const tombstone = new SourceRecord({ sourcePartition: { f: 'a' }, sourceOffset: { pos: 2 }, topic: 't', key: 'k', value: null });
@@ -76,6 +82,12 @@ t.test('a value that does not fit its schema fails the batch, naming the field',
   const schema = SchemaBuilder.struct().field('n', Schema.INT8_SCHEMA).build();
   const bad = new SourceRecord({ sourcePartition: {}, sourceOffset: {}, topic: 't', valueSchema: Schema.INT8_SCHEMA, value: 300 });
   t.throws(() => decoded([bad]), { code: 'CONNECTD_ERR_DATA', message: /INT8.*out of range/ });
-  const wrongStruct = new SourceRecord({ sourcePartition: {}, sourceOffset: {}, topic: 't', valueSchema: Schema.STRING_SCHEMA, value: new Struct(schema).put('n', 1) });
+  const wrongStruct = new SourceRecord({
+    sourcePartition: {},
+    sourceOffset: {},
+    topic: 't',
+    valueSchema: Schema.STRING_SCHEMA,
+    value: new Struct(schema).put('n', 1),
+  });
   t.throws(() => decoded([wrongStruct]), { name: 'DataTypeError' });
 });

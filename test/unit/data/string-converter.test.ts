@@ -43,9 +43,14 @@ t.test('StringConverter: JavaScript-only values and configuration', async (t) =>
   t.equal(text(c.fromConnectData('t', null, 1)), '1');
   t.equal(text(c.fromConnectData('t', null, BigDecimal.parse('1E-7'))), '1E-7');
   t.equal(text(c.fromConnectData('t', null, new Date(0))), 'Thu Jan 01 00:00:00 UTC 1970', "java.util.Date's format, in UTC");
-  t.throws(() => c.fromConnectData('t', null, Symbol('x')), { name: 'DataTypeError', message: /StringConverter: cannot convert a symbol for topic t/ });
+  t.throws(() => c.fromConnectData('t', null, Symbol('x')), {
+    name: 'DataTypeError',
+    message: /StringConverter: cannot convert a symbol for topic t/,
+  });
   t.doesNotThrow(() => c.configure({ 'converter.encoding': 'utf-8' }, true));
-  t.throws(() => c.configure({ 'converter.encoding': 'ISO-8859-1' }, false), { message: /not supported; connectd reads and writes UTF-8 only/ });
+  t.throws(() => c.configure({ 'converter.encoding': 'ISO-8859-1' }, false), {
+    message: /not supported; connectd reads and writes UTF-8 only/,
+  });
   const s = SchemaBuilder.struct().field('a', Schema.FLOAT32_SCHEMA).field('l', SchemaBuilder.array(Schema.FLOAT64_SCHEMA)).build();
   t.equal(text(c.fromConnectData('t', s, new Struct(s).put('a', 0.1).put('l', [1, 2.5]))), 'Struct{a=0.1,l=[1.0, 2.5]}');
 });
@@ -55,7 +60,11 @@ t.test('ByteArrayConverter: bytes only, BYTES schema only', async (t) => {
   const b = Buffer.from([1, 2]);
   t.equal(c.fromConnectData('t', null, b), b, 'no copy');
   t.equal(c.fromConnectData('t', Schema.OPTIONAL_BYTES_SCHEMA, null), null);
-  t.throws(() => c.fromConnectData('topic-x', null, 'text'), { name: 'DataTypeError', code: 'CONNECTD_ERR_DATA_TYPE', message: /ByteArrayConverter: the value for topic topic-x is a string/ });
+  t.throws(() => c.fromConnectData('topic-x', null, 'text'), {
+    name: 'DataTypeError',
+    code: 'CONNECTD_ERR_DATA_TYPE',
+    message: /ByteArrayConverter: the value for topic topic-x is a string/,
+  });
   t.throws(() => c.fromConnectData('t', Schema.STRING_SCHEMA, b), { message: /Invalid schema type for ByteArrayConverter: STRING/ });
   const read = c.toConnectData('t', b);
   t.equal(read.schema, Schema.OPTIONAL_BYTES_SCHEMA);

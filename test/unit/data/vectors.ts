@@ -86,7 +86,7 @@ export function float64FromBits(hex: string): number {
 /** The JavaScript value of a tagged Java value; `schema` builds Structs and guides nested values. */
 export function decodeValue(tv: TaggedValue, schema: Schema | null): unknown {
   if (tv === null) return null;
-  if ('int8' in tv || 'int16' in tv || 'int32' in tv) return (tv.int8 ?? tv.int16 ?? tv.int32);
+  if ('int8' in tv || 'int16' in tv || 'int32' in tv) return tv.int8 ?? tv.int16 ?? tv.int32;
   if ('int64' in tv) return BigInt(tv.int64 as string);
   if ('float32' in tv) return float32FromBits(tv.bits as string);
   if ('float64' in tv) return float64FromBits(tv.bits as string);
@@ -97,7 +97,12 @@ export function decodeValue(tv: TaggedValue, schema: Schema | null): unknown {
   if ('date' in tv) return new Date(tv.date as number);
   if ('array' in tv) return (tv.array as TaggedValue[]).map((item) => decodeValue(item, schema?.valueSchema ?? null));
   if ('map' in tv) {
-    return new Map((tv.map as [TaggedValue, TaggedValue][]).map(([k, v]) => [decodeValue(k, schema?.keySchema ?? null), decodeValue(v, schema?.valueSchema ?? null)]));
+    return new Map(
+      (tv.map as [TaggedValue, TaggedValue][]).map(([k, v]) => [
+        decodeValue(k, schema?.keySchema ?? null),
+        decodeValue(v, schema?.valueSchema ?? null),
+      ]),
+    );
   }
   if ('struct' in tv) {
     if (schema === null) throw new Error('a struct value needs its schema');
@@ -116,18 +121,25 @@ export function decodeValue(tv: TaggedValue, schema: Schema | null): unknown {
 export function differenceBetween(actual: unknown, expected: unknown, where = 'value'): string | undefined {
   if (expected === null || expected === undefined) return actual === null ? undefined : `${where}: expected null, got ${show(actual)}`;
   if (typeof expected !== 'object') {
-    if (typeof actual !== typeof expected) return `${where}: expected a ${typeof expected} ${show(expected)}, got ${typeof actual} ${show(actual)}`;
+    if (typeof actual !== typeof expected)
+      return `${where}: expected a ${typeof expected} ${show(expected)}, got ${typeof actual} ${show(actual)}`;
     return Object.is(actual, expected) ? undefined : `${where}: expected ${show(expected)}, got ${show(actual)}`;
   }
-  if (expected instanceof BigDecimal) return expected.equals(actual) ? undefined : `${where}: expected BigDecimal ${expected.toString()}, got ${show(actual)}`;
+  if (expected instanceof BigDecimal)
+    return expected.equals(actual) ? undefined : `${where}: expected BigDecimal ${expected.toString()}, got ${show(actual)}`;
   if (expected instanceof Date) {
-    return actual instanceof Date && actual.getTime() === expected.getTime() ? undefined : `${where}: expected Date ${expected.getTime()}, got ${show(actual)}`;
+    return actual instanceof Date && actual.getTime() === expected.getTime()
+      ? undefined
+      : `${where}: expected Date ${expected.getTime()}, got ${show(actual)}`;
   }
   if (expected instanceof Uint8Array) {
-    return actual instanceof Uint8Array && Buffer.from(actual).equals(Buffer.from(expected)) ? undefined : `${where}: expected bytes ${Buffer.from(expected).toString('hex')}, got ${show(actual)}`;
+    return actual instanceof Uint8Array && Buffer.from(actual).equals(Buffer.from(expected))
+      ? undefined
+      : `${where}: expected bytes ${Buffer.from(expected).toString('hex')}, got ${show(actual)}`;
   }
   if (Array.isArray(expected)) {
-    if (!Array.isArray(actual) || actual.length !== expected.length) return `${where}: expected an array of ${expected.length}, got ${show(actual)}`;
+    if (!Array.isArray(actual) || actual.length !== expected.length)
+      return `${where}: expected an array of ${expected.length}, got ${show(actual)}`;
     for (let i = 0; i < expected.length; i++) {
       const d = differenceBetween(actual[i], expected[i], `${where}[${i}]`);
       if (d !== undefined) return d;
@@ -147,7 +159,8 @@ export function differenceBetween(actual: unknown, expected: unknown, where = 'v
   if (expectedEntries !== undefined) {
     if (!(actual instanceof Map)) return `${where}: expected a Map, got ${show(actual)}`;
     const actualEntries = [...(actual as Map<unknown, unknown>).entries()];
-    if (actualEntries.length !== expectedEntries.length) return `${where}: expected ${expectedEntries.length} entries, got ${actualEntries.length}`;
+    if (actualEntries.length !== expectedEntries.length)
+      return `${where}: expected ${expectedEntries.length} entries, got ${actualEntries.length}`;
     for (const [k, v] of expectedEntries) {
       const match = actualEntries.find(([ak]) => differenceBetween(ak, k) === undefined);
       if (match === undefined) return `${where}: key ${show(k)} missing`;

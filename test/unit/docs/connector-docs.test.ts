@@ -15,7 +15,12 @@ for (const entry of CONNECTOR_TABLES) {
       const text = await readFile(path.join(ROOT, place.file), 'utf8');
       const at = tableAt(text, place.marker, place.nth);
       t.ok(at !== undefined, `${place.file} has the markers`);
-      if (at !== undefined) t.equal(text.slice(at.start, at.end), expected, `${place.file}: run node dist/tools/connector-docs.js after changing the ConfigDef`);
+      if (at !== undefined)
+        t.equal(
+          text.slice(at.start, at.end),
+          expected,
+          `${place.file}: run node dist/tools/connector-docs.js after changing the ConfigDef`,
+        );
     }
   });
 }

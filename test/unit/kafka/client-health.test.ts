@@ -47,9 +47,23 @@ t.test('an outage: one WARN, however many retries; one INFO on reconnection', as
     advance(1000);
   }
   await flush();
-  t.same(lines.map((l) => [l.level, l.code]), [[40, 'ERR__TRANSPORT'], [40, 'ERR__ALL_BROKERS_DOWN']], 'one WARN per error code');
+  t.same(
+    lines.map((l) => [l.level, l.code]),
+    [
+      [40, 'ERR__TRANSPORT'],
+      [40, 'ERR__ALL_BROKERS_DOWN'],
+    ],
+    'one WARN per error code',
+  );
   t.match(lines[1]!.msg, 'source producer p1 cannot reach the cluster: all broker connections are down');
-  t.same([...health.errorCounts()], [{ client: 'p1', code: 'ERR__TRANSPORT', count: 50 }, { client: 'p1', code: 'ERR__ALL_BROKERS_DOWN', count: 50 }], 'every event counted');
+  t.same(
+    [...health.errorCounts()],
+    [
+      { client: 'p1', code: 'ERR__TRANSPORT', count: 50 },
+      { client: 'p1', code: 'ERR__ALL_BROKERS_DOWN', count: 50 },
+    ],
+    'every event counted',
+  );
   client.emit('event.stats', stats('UP'));
   client.emit('event.stats', stats('UP'));
   await flush();
@@ -60,11 +74,18 @@ t.test('an outage: one WARN, however many retries; one INFO on reconnection', as
   client.emit('event.error', transport);
   client.emit('event.error', down);
   await flush();
-  t.same(lines.slice(3).map((l) => l.code), ['ERR__ALL_BROKERS_DOWN']);
+  t.same(
+    lines.slice(3).map((l) => l.code),
+    ['ERR__ALL_BROKERS_DOWN'],
+  );
   advance(REPEAT_QUIET_MS + 1);
   client.emit('event.error', transport);
   await flush();
-  t.same(lines.slice(4).map((l) => l.code), ['ERR__TRANSPORT'], 'logged again after being quiet');
+  t.same(
+    lines.slice(4).map((l) => l.code),
+    ['ERR__TRANSPORT'],
+    'logged again after being quiet',
+  );
 });
 
 t.test('a fatal error is logged at ERROR', async (t) => {
@@ -73,7 +94,10 @@ t.test('a fatal error is logged at ERROR', async (t) => {
   health.watch(client, 'p1', 'source producer');
   client.emit('event.error', event('fatal error'));
   await flush();
-  t.same(lines.map((l) => [l.level, l.code]), [[50, 'ERR__FATAL']]);
+  t.same(
+    lines.map((l) => [l.level, l.code]),
+    [[50, 'ERR__FATAL']],
+  );
 });
 
 t.test('unhealthy only when every client has had no broker for the threshold', async (t) => {
@@ -90,7 +114,10 @@ t.test('unhealthy only when every client has had no broker for the threshold', a
   advance(9_000);
   t.same(health.health(), { status: 'healthy' }, 'b unreachable for less than the threshold');
   advance(1_000);
-  t.same(health.health(), { status: 'unhealthy', message: 'Kafka cluster unreachable for 10 s from all 2 Kafka clients (a, b): all broker connections are down' });
+  t.same(health.health(), {
+    status: 'unhealthy',
+    message: 'Kafka cluster unreachable for 10 s from all 2 Kafka clients (a, b): all broker connections are down',
+  });
   b.emit('event.stats', stats('UP'));
   t.same(health.health(), { status: 'healthy' }, 'one client reconnected');
   unwatchB();

@@ -8,7 +8,9 @@ import t from 'tap';
 import { createMetricsRegistry } from '../../../src/main-thread/metrics/registry.js';
 
 const root = path.resolve(import.meta.dirname, '../../../..');
-const dashboard = JSON.parse(await readFile(path.join(root, 'docs/grafana/connectd.json'), 'utf8')) as { panels: { type: string; targets?: { expr: string }[] }[] };
+const dashboard = JSON.parse(await readFile(path.join(root, 'docs/grafana/connectd.json'), 'utf8')) as {
+  panels: { type: string; targets?: { expr: string }[] }[];
+};
 const docs = await readFile(path.join(root, 'docs/metrics.md'), 'utf8');
 
 const registry = createMetricsRegistry({

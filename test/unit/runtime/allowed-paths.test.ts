@@ -33,7 +33,11 @@ t.test('paths under an allowed directory are allowed, the directory itself too',
 t.test('a file not created yet is checked by its longest existing prefix', async (t) => {
   t.equal(allowed.refusal(path.join(data, 'new.txt')), undefined, 'a sink file to be created');
   t.equal(allowed.refusal(path.join(data, 'new-dir', 'deeper', 'new.txt')), undefined);
-  t.match(allowed.refusal(path.join(data, 'link-to-outside', 'new.txt')), /leads out of allowed\.paths .* through a symbolic link/, 'created through a link to outside');
+  t.match(
+    allowed.refusal(path.join(data, 'link-to-outside', 'new.txt')),
+    /leads out of allowed\.paths .* through a symbolic link/,
+    'created through a link to outside',
+  );
 });
 
 t.test('.. out of the directory is refused', async (t) => {
@@ -46,13 +50,24 @@ t.test('.. out of the directory is refused', async (t) => {
 t.test('a sibling whose name starts with the allowed one is not under it', async (t) => {
   t.match(allowed.refusal(path.join(evil, 'x.txt')), /not under allowed\.paths/);
   t.match(allowed.refusal(evil), /not under allowed\.paths/);
-  t.equal(new AllowedPaths([`${data}/`], 'allowed.paths').refusal(path.join(data, 'in.txt')), undefined, 'a trailing slash in the list changes nothing');
+  t.equal(
+    new AllowedPaths([`${data}/`], 'allowed.paths').refusal(path.join(data, 'in.txt')),
+    undefined,
+    'a trailing slash in the list changes nothing',
+  );
 });
 
 t.test('a symbolic link inside an allowed directory that points outside is refused', async (t) => {
-  t.equal(allowed.refusal(path.join(data, 'link-to-secret')), `leads out of allowed.paths (${data}) through a symbolic link; set allowed.paths to allow it`);
+  t.equal(
+    allowed.refusal(path.join(data, 'link-to-secret')),
+    `leads out of allowed.paths (${data}) through a symbolic link; set allowed.paths to allow it`,
+  );
   t.match(allowed.refusal(path.join(data, 'link-to-outside', 'secret.properties')), /through a symbolic link/);
-  t.equal(new AllowedPaths([data, outside], 'allowed.paths').refusal(path.join(data, 'link-to-secret')), undefined, 'allowed when its target is allowed too');
+  t.equal(
+    new AllowedPaths([data, outside], 'allowed.paths').refusal(path.join(data, 'link-to-secret')),
+    undefined,
+    'allowed when its target is allowed too',
+  );
 });
 
 t.test('relative paths are relative to the working directory', async (t) => {
@@ -66,7 +81,10 @@ t.test('relative paths are relative to the working directory', async (t) => {
 });
 
 t.test('an empty list allows nothing; / allows everything', async (t) => {
-  t.equal(new AllowedPaths([], 'allowed.paths').refusal(path.join(data, 'in.txt')), 'not under allowed.paths (none set); set allowed.paths to allow it');
+  t.equal(
+    new AllowedPaths([], 'allowed.paths').refusal(path.join(data, 'in.txt')),
+    'not under allowed.paths (none set); set allowed.paths to allow it',
+  );
   t.equal(new AllowedPaths(['/'], 'allowed.paths').refusal('/etc/passwd'), undefined);
 });
 
@@ -82,10 +100,23 @@ t.test('realPath follows links in the existing prefix and appends the rest', asy
 
 t.test("the built-in connectors' path keys, by any of their names", async (t) => {
   const secret = path.join(outside, 'secret.properties');
-  for (const cls of ['FileStreamSource', 'FileStreamSourceConnector', 'org.apache.kafka.connect.file.FileStreamSourceConnector', 'io.connectd.connectors.file.FileStreamSinkConnector', 'FileStreamSink']) {
-    t.same(pathProblems(cls, { file: secret }, allowed), [{ name: 'file', value: secret, message: `not under allowed.paths (${data}); set allowed.paths to allow it` }], cls);
+  for (const cls of [
+    'FileStreamSource',
+    'FileStreamSourceConnector',
+    'org.apache.kafka.connect.file.FileStreamSourceConnector',
+    'io.connectd.connectors.file.FileStreamSinkConnector',
+    'FileStreamSink',
+  ]) {
+    t.same(
+      pathProblems(cls, { file: secret }, allowed),
+      [{ name: 'file', value: secret, message: `not under allowed.paths (${data}); set allowed.paths to allow it` }],
+      cls,
+    );
   }
-  t.same(pathProblems('S3Source', { bucket: pathToFileURL(outside).href }, allowed).map((p) => p.name), ['bucket']);
+  t.same(
+    pathProblems('S3Source', { bucket: pathToFileURL(outside).href }, allowed).map((p) => p.name),
+    ['bucket'],
+  );
   t.same(pathProblems('S3Source', { bucket: pathToFileURL(data).href }, allowed), [], 'an allowed directory as a bucket');
   t.same(pathProblems('S3Source', { bucket: 'my-bucket' }, allowed), [], 'an S3 bucket names no path');
   t.same(pathProblems('FileStreamSource', { file: path.join(data, 'in.txt') }, allowed), []);

@@ -5,7 +5,15 @@ import { parseWorkerConfig } from '../../../src/main-thread/config/worker-config
 import { ConfigException } from '../../../src/worker-thread/sdk/config-def.js';
 
 t.test('overrides pass through; security keys become librdkafka names', async (t) => {
-  const result = producerOverrides({ 'producer.override.linger.ms': '20', 'producer.override.sasl.mechanism': 'PLAIN', 'producer.override.security.protocol': 'SASL_PLAINTEXT', topic: 'x' }, 'All');
+  const result = producerOverrides(
+    {
+      'producer.override.linger.ms': '20',
+      'producer.override.sasl.mechanism': 'PLAIN',
+      'producer.override.security.protocol': 'SASL_PLAINTEXT',
+      topic: 'x',
+    },
+    'All',
+  );
   t.equal(result['linger.ms'], '20');
   t.equal(result['sasl.mechanisms'], 'PLAIN', 'sasl.mechanism (Java) → sasl.mechanisms (librdkafka)');
   t.notOk('sasl.mechanism' in result);
@@ -15,10 +23,18 @@ t.test('overrides pass through; security keys become librdkafka names', async (t
 
 t.test('policies refuse, naming each key', async (t) => {
   t.same(producerOverrides({ topic: 'x' }, 'None'), {});
-  const err = t.throws(() => producerOverrides({ 'producer.override.acks': '1', 'producer.override.linger.ms': '1' }, 'None')) as ConfigException;
-  t.same(err.problems.map((p) => p.name), ['producer.override.acks', 'producer.override.linger.ms']);
+  const err = t.throws(() =>
+    producerOverrides({ 'producer.override.acks': '1', 'producer.override.linger.ms': '1' }, 'None'),
+  ) as ConfigException;
+  t.same(
+    err.problems.map((p) => p.name),
+    ['producer.override.acks', 'producer.override.linger.ms'],
+  );
   t.same(Object.keys(producerOverrides({ 'producer.override.security.protocol': 'SSL' }, 'Principal')), ['security.protocol']);
-  t.throws(() => producerOverrides({ 'producer.override.batch.size': '1' }, 'Principal'), /'Principal' policy does not allow 'batch\.size'/);
+  t.throws(
+    () => producerOverrides({ 'producer.override.batch.size': '1' }, 'Principal'),
+    /'Principal' policy does not allow 'batch\.size'/,
+  );
 });
 
 // Issue 14: a connector that points its client elsewhere must not take the worker's credentials along.
@@ -44,7 +60,10 @@ const workerWithSecurity = parseWorkerConfig(
   'standalone',
 );
 const SECURITY = /^(security\.protocol|sasl\.|ssl\.)/;
-const securityKeys = (config: Record<string, unknown>): string[] => Object.keys(config).filter((k) => SECURITY.test(k)).sort();
+const securityKeys = (config: Record<string, unknown>): string[] =>
+  Object.keys(config)
+    .filter((k) => SECURITY.test(k))
+    .sort();
 
 t.test('without a destination override, connector clients inherit the worker security settings', async (t) => {
   const producer = taskProducerConfig(workerWithSecurity, 'c', producerOverrides({ 'producer.override.linger.ms': '1' }, 'All'));
@@ -74,28 +93,60 @@ t.test('a destination override (every alias) starts from no worker security sett
   const own = taskProducerConfig(
     workerWithSecurity,
     'c',
-    producerOverrides({ 'producer.override.bootstrap.servers': 'elsewhere:9092', 'producer.override.security.protocol': 'SASL_PLAINTEXT', 'producer.override.sasl.mechanism': 'SCRAM-SHA-256', 'producer.override.sasl.jaas.config': 'org.apache.kafka.common.security.scram.ScramLoginModule required username="own" password="own-secret";' }, 'All'),
+    producerOverrides(
+      {
+        'producer.override.bootstrap.servers': 'elsewhere:9092',
+        'producer.override.security.protocol': 'SASL_PLAINTEXT',
+        'producer.override.sasl.mechanism': 'SCRAM-SHA-256',
+        'producer.override.sasl.jaas.config':
+          'org.apache.kafka.common.security.scram.ScramLoginModule required username="own" password="own-secret";',
+      },
+      'All',
+    ),
   );
   t.same(
     { protocol: own['security.protocol'], mechanism: own['sasl.mechanisms'], user: own['sasl.username'], keys: securityKeys(own) },
-    { protocol: 'sasl_plaintext', mechanism: 'SCRAM-SHA-256', user: 'own', keys: ['sasl.mechanisms', 'sasl.password', 'sasl.username', 'security.protocol'] },
+    {
+      protocol: 'sasl_plaintext',
+      mechanism: 'SCRAM-SHA-256',
+      user: 'own',
+      keys: ['sasl.mechanisms', 'sasl.password', 'sasl.username', 'security.protocol'],
+    },
     "the connector's own security settings, and nothing of the worker's",
   );
   t.equal(own['bootstrap.servers'], 'elsewhere:9092');
 });
 
 t.test("metadata.broker.list is bootstrap.servers: it wins over the worker's, and not both at once", async (t) => {
-  const producer = taskProducerConfig(workerWithSecurity, 'c', producerOverrides({ 'producer.override.metadata.broker.list': 'elsewhere:9092' }, 'All'));
+  const producer = taskProducerConfig(
+    workerWithSecurity,
+    'c',
+    producerOverrides({ 'producer.override.metadata.broker.list': 'elsewhere:9092' }, 'All'),
+  );
   t.equal(producer['bootstrap.servers'], 'elsewhere:9092');
   t.notOk('metadata.broker.list' in producer, 'one name, so librdkafka cannot keep the worker value');
-  const err = t.throws(() => producerOverrides({ 'producer.override.metadata.broker.list': 'a:1', 'producer.override.bootstrap.servers': 'b:1' }, 'All')) as ConfigException;
+  const err = t.throws(() =>
+    producerOverrides({ 'producer.override.metadata.broker.list': 'a:1', 'producer.override.bootstrap.servers': 'b:1' }, 'All'),
+  ) as ConfigException;
   t.match(err.problems[0], { name: 'producer.override.metadata.broker.list', message: /alias of bootstrap\.servers/ });
 });
 
 t.test('connector.client.config.override.destination.enable=false refuses destination overrides, naming each key', async (t) => {
   const rules = { policy: 'All', destinations: false } as const;
-  const err = t.throws(() => consumerOverrides({ 'consumer.override.bootstrap.servers': 'x:1', 'consumer.override.metadata.broker.list': 'y:1', 'consumer.override.fetch.min.bytes': '1' }, rules)) as ConfigException;
-  t.same(err.problems.map((p) => p.name), ['consumer.override.bootstrap.servers', 'consumer.override.metadata.broker.list']);
+  const err = t.throws(() =>
+    consumerOverrides(
+      {
+        'consumer.override.bootstrap.servers': 'x:1',
+        'consumer.override.metadata.broker.list': 'y:1',
+        'consumer.override.fetch.min.bytes': '1',
+      },
+      rules,
+    ),
+  ) as ConfigException;
+  t.same(
+    err.problems.map((p) => p.name),
+    ['consumer.override.bootstrap.servers', 'consumer.override.metadata.broker.list'],
+  );
   t.match(err.problems[0]!.message, /connector\.client\.config\.override\.destination\.enable=false/);
   t.same(producerOverrides({ 'producer.override.linger.ms': '1' }, rules), { 'linger.ms': '1' }, 'other keys still allowed');
 });

@@ -9,8 +9,22 @@ import { RetriableException } from '../../../src/worker-thread/sdk/errors.js';
 const config = (extra: Record<string, string> = {}) => errorHandlingConfig({ 'errors.retry.delay.max.ms': '1', ...extra });
 
 t.test('config: Kafka Connect defaults, and what is set', async (t) => {
-  t.same(errorHandlingConfig({}), { tolerance: 'none', retryTimeoutMs: 0, retryDelayMaxMs: 60000, logEnable: false, logIncludeMessages: false, dlqTopic: '', dlqReplicationFactor: 3, dlqContextHeaders: false });
-  const c = errorHandlingConfig({ 'errors.tolerance': 'all', 'errors.retry.timeout': '-1', 'errors.deadletterqueue.topic.name': ' dlq ', 'errors.deadletterqueue.context.headers.enable': 'true' });
+  t.same(errorHandlingConfig({}), {
+    tolerance: 'none',
+    retryTimeoutMs: 0,
+    retryDelayMaxMs: 60000,
+    logEnable: false,
+    logIncludeMessages: false,
+    dlqTopic: '',
+    dlqReplicationFactor: 3,
+    dlqContextHeaders: false,
+  });
+  const c = errorHandlingConfig({
+    'errors.tolerance': 'all',
+    'errors.retry.timeout': '-1',
+    'errors.deadletterqueue.topic.name': ' dlq ',
+    'errors.deadletterqueue.context.headers.enable': 'true',
+  });
   t.equal(c.tolerance, 'all');
   t.equal(c.retryTimeoutMs, -1);
   t.equal(c.dlqTopic, 'dlq');
@@ -19,15 +33,20 @@ t.test('config: Kafka Connect defaults, and what is set', async (t) => {
 
 t.test('success returns the value synchronously', async (t) => {
   const op = new RetryWithToleranceOperator(config());
-  t.equal(op.execute('VALUE_CONVERTER', 'C', () => 42), 42);
+  t.equal(
+    op.execute('VALUE_CONVERTER', 'C', () => 42),
+    42,
+  );
 });
 
 t.test('tolerance none: the first failure throws ToleranceExceededError with the cause', async (t) => {
   const op = new RetryWithToleranceOperator(config());
   const cause = new Error('bad bytes');
-  const err = t.throws(() => op.execute('VALUE_CONVERTER', 'JsonConverter', () => {
-    throw cause;
-  })) as ToleranceExceededError;
+  const err = t.throws(() =>
+    op.execute('VALUE_CONVERTER', 'JsonConverter', () => {
+      throw cause;
+    }),
+  ) as ToleranceExceededError;
   t.ok(err instanceof ToleranceExceededError);
   t.match(err.message, /Tolerance exceeded in error handler.*VALUE_CONVERTER.*JsonConverter.*bad bytes/);
   t.equal(err.cause, cause);
@@ -67,10 +86,12 @@ t.test('a retriable failure past the retry timeout is then tolerated or fatal', 
   now = 0;
   const none = new RetryWithToleranceOperator(config({ 'errors.retry.timeout': '100' }), () => now);
   await t.rejects(
-    Promise.resolve(none.execute('VALUE_CONVERTER', 'C', () => {
-      now += 60;
-      throw new RetriableException('still down');
-    })),
+    Promise.resolve(
+      none.execute('VALUE_CONVERTER', 'C', () => {
+        now += 60;
+        throw new RetriableException('still down');
+      }),
+    ),
     ToleranceExceededError,
   );
 });
@@ -78,10 +99,13 @@ t.test('a retriable failure past the retry timeout is then tolerated or fatal', 
 t.test('errors.retry.timeout=0: no retry, even for a retriable failure', async (t) => {
   const op = new RetryWithToleranceOperator(config({ 'errors.tolerance': 'all' }));
   let calls = 0;
-  t.equal(op.execute('VALUE_CONVERTER', 'C', () => {
-    calls++;
-    throw new RetriableException('x');
-  }), SKIPPED);
+  t.equal(
+    op.execute('VALUE_CONVERTER', 'C', () => {
+      calls++;
+      throw new RetriableException('x');
+    }),
+    SKIPPED,
+  );
   t.equal(calls, 1);
   t.equal(op.retries, 0);
 });

@@ -11,7 +11,16 @@ function capture(): { stream: Writable; lines: () => { logger?: string; msg: str
       cb();
     },
   });
-  return { stream, lines: () => chunks.join('').trim().split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as { logger?: string; msg: string; level: number }) };
+  return {
+    stream,
+    lines: () =>
+      chunks
+        .join('')
+        .trim()
+        .split('\n')
+        .filter((l) => l !== '')
+        .map((l) => JSON.parse(l) as { logger?: string; msg: string; level: number }),
+  };
 }
 
 t.test('levels follow the hierarchy and reach loggers created before the change', async (t) => {
@@ -27,8 +36,16 @@ t.test('levels follow the hierarchy and reach loggers created before the change'
   worker.debug('worker debug hidden');
   const later = registry.get('connectd.task.late');
   later.debug('late debug');
-  t.same(out.lines().map((l) => l.msg), ['task debug', 'other debug', 'late debug'], 'a logger created later inherits the set level');
-  t.same(Object.keys(registry.levels()), ['connectd.runtime.Worker', 'connectd.task', 'connectd.task.gen', 'connectd.task.late', 'connectd.task.other', 'root'], 'every logger in use, as Kafka Connect lists every logger log4j knows');
+  t.same(
+    out.lines().map((l) => l.msg),
+    ['task debug', 'other debug', 'late debug'],
+    'a logger created later inherits the set level',
+  );
+  t.same(
+    Object.keys(registry.levels()),
+    ['connectd.runtime.Worker', 'connectd.task', 'connectd.task.gen', 'connectd.task.late', 'connectd.task.other', 'root'],
+    'every logger in use, as Kafka Connect lists every logger log4j knows',
+  );
   t.same(registry.levels()['connectd.task.gen'], { level: 'DEBUG', last_modified: null }, 'a logger never set itself: its effective level');
   t.match(registry.levels()['connectd.task'], { level: 'DEBUG', last_modified: Number });
   t.same(registry.levels().root, { level: 'INFO', last_modified: null });
@@ -44,7 +61,14 @@ t.test('root overrides everything under it; bad levels are refused', async (t) =
   registry.setLevel('root', 'ERROR');
   a.warn('hidden');
   a.error('shown');
-  t.same(out.lines().map((l) => l.msg), ['shown']);
-  t.same(registry.levels(), { 'a.b': { level: 'ERROR', last_modified: null }, root: { level: 'ERROR', last_modified: registry.levels().root!.last_modified } }, 'the more specific setting was replaced');
+  t.same(
+    out.lines().map((l) => l.msg),
+    ['shown'],
+  );
+  t.same(
+    registry.levels(),
+    { 'a.b': { level: 'ERROR', last_modified: null }, root: { level: 'ERROR', last_modified: registry.levels().root!.last_modified } },
+    'the more specific setting was replaced',
+  );
   t.throws(() => registry.setLevel('a', 'LOUD'), /Invalid log level 'LOUD'/);
 });

@@ -105,13 +105,29 @@ const taskHost = path.join(DIST, 'workers', 'task-host.js');
 if (!existsSync(taskHost)) throw new Error(`${taskHost} is missing: build first (npx tsc -p tsconfig.json)`);
 
 t.test('worker-thread code never reaches the Kafka binding', async (t) => {
-  const roots = [taskHost, ...jsFilesUnder(path.join(DIST, 'src', 'worker-thread', 'connectors')), ...jsFilesUnder(path.join(DIST, 'src', 'worker-thread', 'sdk'))];
-  t.ok(roots.some((r) => r.endsWith(path.join('src', 'worker-thread', 'connectors', 'generator', 'generator-source-connector.js'))), 'the bundled connector is a root');
-  t.ok(roots.some((r) => r.endsWith(path.join('src', 'worker-thread', 'sdk', 'index.js'))), 'the SDK is a root');
+  const roots = [
+    taskHost,
+    ...jsFilesUnder(path.join(DIST, 'src', 'worker-thread', 'connectors')),
+    ...jsFilesUnder(path.join(DIST, 'src', 'worker-thread', 'sdk')),
+  ];
+  t.ok(
+    roots.some((r) => r.endsWith(path.join('src', 'worker-thread', 'connectors', 'generator', 'generator-source-connector.js'))),
+    'the bundled connector is a root',
+  );
+  t.ok(
+    roots.some((r) => r.endsWith(path.join('src', 'worker-thread', 'sdk', 'index.js'))),
+    'the SDK is a root',
+  );
   const graph = walk(roots);
 
   // Not vacuous: the walk follows imports well beyond its roots.
-  for (const expected of ['src/shared/record-batch.js', 'src/worker-thread/data/converters.js', 'src/shared/protocol.js', 'src/shared/plugins.js', 'src/worker-thread/sdk/config-def.js']) {
+  for (const expected of [
+    'src/shared/record-batch.js',
+    'src/worker-thread/data/converters.js',
+    'src/shared/protocol.js',
+    'src/shared/plugins.js',
+    'src/worker-thread/sdk/config-def.js',
+  ]) {
     t.ok(graph.modules.has(path.join(DIST, expected)), `reaches ${expected}`);
   }
   t.ok(graph.modules.size >= 10, `a reasonable number of modules (${graph.modules.size})`);
@@ -122,7 +138,10 @@ t.test('worker-thread code never reaches the Kafka binding', async (t) => {
 
 t.test('control: the same walk from the supervisor-side worker does reach the binding', async (t) => {
   const graph = walk([path.join(DIST, 'src', 'main-thread', 'runtime', 'worker.js')]);
-  t.ok(graph.modules.has(path.join(DIST, 'src', 'main-thread', 'kafka', 'binding.js')), `reaches dist/src/main-thread/kafka/binding.js via ${chain(graph, path.join(DIST, 'src', 'main-thread', 'kafka', 'binding.js'))}`);
+  t.ok(
+    graph.modules.has(path.join(DIST, 'src', 'main-thread', 'kafka', 'binding.js')),
+    `reaches dist/src/main-thread/kafka/binding.js via ${chain(graph, path.join(DIST, 'src', 'main-thread', 'kafka', 'binding.js'))}`,
+  );
   t.ok(graph.packages.has(KAFKA_PACKAGE), `reaches ${KAFKA_PACKAGE}`);
   t.not(kafkaReach(graph).length, 0, 'the check reports it');
 });

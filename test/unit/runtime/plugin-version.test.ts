@@ -14,7 +14,10 @@ t.test('no requirement, or one the version meets', async (t) => {
 });
 
 t.test("another version: Kafka Connect's message", async (t) => {
-  t.equal(pluginVersionProblem(NAME, '4.1.1', '0.0.1'), `Plugin ${NAME} not found that matches the version range [0.0.1,0.0.1], available versions: [4.1.1]`);
+  t.equal(
+    pluginVersionProblem(NAME, '4.1.1', '0.0.1'),
+    `Plugin ${NAME} not found that matches the version range [0.0.1,0.0.1], available versions: [4.1.1]`,
+  );
   t.match(pluginVersionProblem(NAME, '4.1.1', '[5.0,6.0)'), /version range \[5\.0,6\.0\), available versions: \[4\.1\.1\]/);
   t.match(pluginVersionProblem(NAME, '4.1.1', '(4.1.1,)'), /not found/, 'an open bound excludes it');
   t.match(pluginVersionProblem(NAME, '4.1.1', '[4.0'), /^Invalid version range "\[4\.0"/);

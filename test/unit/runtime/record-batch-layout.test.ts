@@ -22,7 +22,8 @@ class Locations {
   }
 }
 
-const slice = (data: Uint8Array, offset: number, length: number): string | null => (length < 0 ? null : Buffer.from(data.buffer, data.byteOffset + offset, length).toString());
+const slice = (data: Uint8Array, offset: number, length: number): string | null =>
+  length < 0 ? null : Buffer.from(data.buffer, data.byteOffset + offset, length).toString();
 
 /** Checks the layout of `records` against what the reader reads. */
 function check(t: Test, layout: RecordBatchLayout, records: SourceRecord[], opaqueBase: number): void {
@@ -34,7 +35,11 @@ function check(t: Test, layout: RecordBatchLayout, records: SourceRecord[], opaq
   let row = 0;
   while (reader.next()) {
     const [index, sourcePartition, offsetStart, offsetLength] = locations.calls[reader.index]!;
-    t.same([index, sourcePartition, offsetStart, offsetLength], [reader.index, reader.sourcePartitionIndex, reader.offsetStart, reader.offsetLength], `record ${reader.index} located as the reader reads it`);
+    t.same(
+      [index, sourcePartition, offsetStart, offsetLength],
+      [reader.index, reader.sourcePartitionIndex, reader.offsetStart, reader.offsetLength],
+      `record ${reader.index} located as the reader reads it`,
+    );
     if (reader.kafkaPartition === DROPPED_PARTITION) {
       dropped.push(reader.index);
       continue;
@@ -45,7 +50,10 @@ function check(t: Test, layout: RecordBatchLayout, records: SourceRecord[], opaq
     for (let h = 0; h < rows[r + 7]!; h++) {
       const hr = (rows[r + 6]! + h) * LAYOUT_HEADER_FIELDS;
       const headerRows = layout.headers;
-      headers.push([slice(layout.data, headerRows[hr]!, headerRows[hr + 1]!)!, slice(layout.data, headerRows[hr + 2]!, headerRows[hr + 3]!)!]);
+      headers.push([
+        slice(layout.data, headerRows[hr]!, headerRows[hr + 1]!)!,
+        slice(layout.data, headerRows[hr + 2]!, headerRows[hr + 3]!)!,
+      ]);
     }
     t.same(
       {
@@ -81,7 +89,16 @@ t.test('keys, values, headers, partitions, timestamps and dropped records', asyn
     rec({ key: '', value: '', topic: 'other' }),
     rec({ key: 'clé', value: 'emoji 🚀 中文', kafkaPartition: 2, timestamp: 1_700_000_000_000 }),
     rec({ key: 'k', value: 'dropped', kafkaPartition: DROPPED_PARTITION, headers: [{ key: 'x', value: 'gone' }] }),
-    rec({ key: 'h', value: 'headers', sourcePartition: { file: 'b' }, headers: [{ key: 'a', value: '1' }, { key: 'b', value: null }, { key: 'a', value: 'ü' }] }),
+    rec({
+      key: 'h',
+      value: 'headers',
+      sourcePartition: { file: 'b' },
+      headers: [
+        { key: 'a', value: '1' },
+        { key: 'b', value: null },
+        { key: 'a', value: 'ü' },
+      ],
+    }),
   ];
   check(t, layout, records, 7 << 16);
   // The same layout, reused for a smaller batch: nothing of the first one leaks into it.
@@ -92,7 +109,15 @@ t.test('keys, values, headers, partitions, timestamps and dropped records', asyn
 t.test('batches larger than the initial rows grow them', async (t) => {
   const layout = new RecordBatchLayout();
   const records = Array.from({ length: 3000 }, (_, i) =>
-    rec({ key: `k${i}`, value: `v${i}`, kafkaPartition: i % 7 === 0 ? DROPPED_PARTITION : -1, headers: [{ key: 'n', value: String(i) }, { key: 'm', value: 'x' }] }),
+    rec({
+      key: `k${i}`,
+      value: `v${i}`,
+      kafkaPartition: i % 7 === 0 ? DROPPED_PARTITION : -1,
+      headers: [
+        { key: 'n', value: String(i) },
+        { key: 'm', value: 'x' },
+      ],
+    }),
   );
   const batch = encodeBatch(records, str, str);
   const produced = layout.fill(batch.buffer, 0, new Locations());

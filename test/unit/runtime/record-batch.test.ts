@@ -129,8 +129,14 @@ t.test('timestamps and Kafka partitions', async (t) => {
     rec({ kafkaPartition: 11 }),
   ];
   const d = decodeAll(encodeBatch(records, str, str));
-  t.same(d.map((r) => r.timestamp), [undefined, undefined, 0, 1767225600123, undefined, undefined, undefined]);
-  t.same(d.map((r) => r.kafkaPartition), [-1, -1, -1, -1, -1, 0, 11]);
+  t.same(
+    d.map((r) => r.timestamp),
+    [undefined, undefined, 0, 1767225600123, undefined, undefined, undefined],
+  );
+  t.same(
+    d.map((r) => r.kafkaPartition),
+    [-1, -1, -1, -1, -1, 0, 11],
+  );
 });
 
 t.test('topic and source partition tables are deduplicated', async (t) => {
@@ -147,8 +153,14 @@ t.test('topic and source partition tables are deduplicated', async (t) => {
   t.same(batch.topics, ['t1', 't2', 't3']);
   t.same(batch.sourcePartitions, ['{"file":"a.txt"}', '{"file":"b.txt"}']);
   const d = decodeAll(batch);
-  t.same(d.map((r) => r.topic), ['t1', 't2', 't1', 't1', 't3', 't2']);
-  t.same(d.map((r) => r.sourcePartition), ['{"file":"a.txt"}', '{"file":"a.txt"}', '{"file":"a.txt"}', '{"file":"b.txt"}', '{"file":"a.txt"}', '{"file":"a.txt"}']);
+  t.same(
+    d.map((r) => r.topic),
+    ['t1', 't2', 't1', 't1', 't3', 't2'],
+  );
+  t.same(
+    d.map((r) => r.sourcePartition),
+    ['{"file":"a.txt"}', '{"file":"a.txt"}', '{"file":"a.txt"}', '{"file":"b.txt"}', '{"file":"a.txt"}', '{"file":"a.txt"}'],
+  );
 });
 
 t.test("decodeOffsetJson gives back the offset as Kafka Connect's Jackson writes it (connectJson)", async (t) => {
@@ -160,9 +172,19 @@ t.test("decodeOffsetJson gives back the offset as Kafka Connect's Jackson writes
   ];
   const records = offsets.map((o, i) => rec({ sourceOffset: o, value: i % 2 === 0 ? null : 'x'.repeat(i * 100) }));
   const d = decodeAll(encodeBatch(records, str, str));
-  t.same(d.map((r) => r.offset), offsets.map((o) => connectJson(o)));
-  t.equal(d[1]!.offset, '{"file":"naïve \\uD83D\\uDE80.txt","line":12345678901,"done":false,"cursor":null}', 'a character outside the BMP escaped as Jackson does');
-  t.same(d.map((r) => JSON.parse(r.offset) as unknown), offsets);
+  t.same(
+    d.map((r) => r.offset),
+    offsets.map((o) => connectJson(o)),
+  );
+  t.equal(
+    d[1]!.offset,
+    '{"file":"naïve \\uD83D\\uDE80.txt","line":12345678901,"done":false,"cursor":null}',
+    'a character outside the BMP escaped as Jackson does',
+  );
+  t.same(
+    d.map((r) => JSON.parse(r.offset) as unknown),
+    offsets,
+  );
 });
 
 t.test('an empty batch', async (t) => {
@@ -184,16 +206,18 @@ t.test('a buffer that is not a batch is refused', async (t) => {
 t.test('a large batch round trips', async (t) => {
   const records: SourceRecord[] = [];
   for (let i = 0; i < 2000; i++) {
-    records.push(rec({
-      topic: `t${i % 7}`,
-      sourcePartition: { shard: i % 13 },
-      sourceOffset: { seq: i },
-      key: i % 5 === 0 ? null : `key-${i}`,
-      value: `value-${i}-${'é'.repeat(i % 17)}`,
-      timestamp: i % 3 === 0 ? null : 1_700_000_000_000 + i,
-      kafkaPartition: i % 4 === 0 ? null : i % 4,
-      headers: i % 6 === 0 ? [{ key: `h${i}`, value: i % 12 === 0 ? null : `hv${i}` }] : [],
-    }));
+    records.push(
+      rec({
+        topic: `t${i % 7}`,
+        sourcePartition: { shard: i % 13 },
+        sourceOffset: { seq: i },
+        key: i % 5 === 0 ? null : `key-${i}`,
+        value: `value-${i}-${'é'.repeat(i % 17)}`,
+        timestamp: i % 3 === 0 ? null : 1_700_000_000_000 + i,
+        kafkaPartition: i % 4 === 0 ? null : i % 4,
+        headers: i % 6 === 0 ? [{ key: `h${i}`, value: i % 12 === 0 ? null : `hv${i}` }] : [],
+      }),
+    );
   }
   const batch = encodeBatch(records, str, str);
   t.equal(batch.topics.length, 7);
@@ -223,8 +247,12 @@ t.test('converter errors propagate, naming the topic', async (t) => {
     name: 'TypeError',
     message: /ByteArrayConverter.*bytes-only/,
   });
-  t.throws(() => encodeBatch([rec({ value: Buffer.from('ok') }), rec({ topic: 'keyed', key: 123, value: Buffer.from('x') })], bytes, bytes), {
-    name: 'TypeError',
-    message: /keyed/,
-  }, 'a bad key in a later record fails the whole batch');
+  t.throws(
+    () => encodeBatch([rec({ value: Buffer.from('ok') }), rec({ topic: 'keyed', key: 123, value: Buffer.from('x') })], bytes, bytes),
+    {
+      name: 'TypeError',
+      message: /keyed/,
+    },
+    'a bad key in a later record fails the whole batch',
+  );
 });

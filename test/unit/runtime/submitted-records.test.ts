@@ -15,10 +15,11 @@ const conv = new StringConverter();
 /** One record to submit: its source partition name and its position in that partition. */
 type Spec = readonly [partition: string, seq: number];
 
-
 function makeBatch(id: number, specs: readonly Spec[], keepMetadata = false): SubmittedBatch {
   // Equal-but-distinct partition objects on purpose: the batch codec must still share one entry.
-  const records = specs.map(([p, seq]) => new SourceRecord({ sourcePartition: { p }, sourceOffset: { seq }, topic: 'out', value: `${p}-${seq}` }));
+  const records = specs.map(
+    ([p, seq]) => new SourceRecord({ sourcePartition: { p }, sourceOffset: { seq }, topic: 'out', value: `${p}-${seq}` }),
+  );
   const encoded = encodeBatch(records, conv, conv);
   const batch = new SubmittedBatch(id, encoded.count, encoded.payloadBytes, encoded.buffer, encoded.sourcePartitions, keepMetadata);
   const reader = new RecordBatchReader(encoded.buffer);
@@ -39,8 +40,15 @@ function offsetsOf(snapshot: CommitSnapshot): Record<string, number> {
 
 t.test('out-of-order acks across batches of one source partition', async (t) => {
   const sr = new SubmittedRecords();
-  const b1 = makeBatch(1, [['A', 1], ['A', 2], ['A', 3]]);
-  const b2 = makeBatch(2, [['A', 4], ['A', 5]]);
+  const b1 = makeBatch(1, [
+    ['A', 1],
+    ['A', 2],
+    ['A', 3],
+  ]);
+  const b2 = makeBatch(2, [
+    ['A', 4],
+    ['A', 5],
+  ]);
   sr.submit(b1);
   sr.submit(b2);
   t.equal(sr.inFlightRecords(), 5);
@@ -61,7 +69,11 @@ t.test('out-of-order acks across batches of one source partition', async (t) => 
   t.equal(sr.inFlightRecords(), 0);
   snap = sr.takeSnapshot();
   t.same(offsetsOf(snap), { A: 5 }, 'both batches folded: the latest offset');
-  t.same(snap.released.map((r) => r.id), [1, 2], 'released in submission order');
+  t.same(
+    snap.released.map((r) => r.id),
+    [1, 2],
+    'released in submission order',
+  );
   snap = sr.takeSnapshot();
   t.same(offsetsOf(snap), {}, 'nothing new');
   t.same(snap.released, [], 'released only once');
@@ -69,23 +81,47 @@ t.test('out-of-order acks across batches of one source partition', async (t) => 
 
 t.test('a gap in one source partition does not hold back another', async (t) => {
   const sr = new SubmittedRecords();
-  const b1 = makeBatch(1, [['A', 1], ['B', 1], ['A', 2], ['B', 2], ['C', 1]]);
-  const b2 = makeBatch(2, [['B', 3], ['A', 3], ['C', 2]]);
+  const b1 = makeBatch(1, [
+    ['A', 1],
+    ['B', 1],
+    ['A', 2],
+    ['B', 2],
+    ['C', 1],
+  ]);
+  const b2 = makeBatch(2, [
+    ['B', 3],
+    ['A', 3],
+    ['C', 2],
+  ]);
   sr.submit(b1);
   sr.submit(b2);
-  for (const [b, i] of [[b1, 1], [b1, 2], [b1, 3], [b2, 0], [b2, 1], [b2, 2]] as const) ack(sr, b, i);
+  for (const [b, i] of [
+    [b1, 1],
+    [b1, 2],
+    [b1, 3],
+    [b2, 0],
+    [b2, 1],
+    [b2, 2],
+  ] as const)
+    ack(sr, b, i);
   t.same(offsetsOf(sr.takeSnapshot()), { B: 3 }, 'A blocked by A1, C blocked by C1, B runs across batches');
   ack(sr, b1, 0);
   t.same(offsetsOf(sr.takeSnapshot()), { A: 3, B: 3 }, 'A unblocked up to its latest; C still blocked');
   ack(sr, b1, 4);
   const snap = sr.takeSnapshot();
   t.same(offsetsOf(snap), { A: 3, B: 3, C: 2 });
-  t.same(snap.released.map((r) => r.id), [1, 2]);
+  t.same(
+    snap.released.map((r) => r.id),
+    [1, 2],
+  );
 });
 
 t.test('the duplicate ack of a record is ignored', async (t) => {
   const sr = new SubmittedRecords();
-  const b = makeBatch(1, [['A', 1], ['A', 2]]);
+  const b = makeBatch(1, [
+    ['A', 1],
+    ['A', 2],
+  ]);
   sr.submit(b);
   t.equal(b.ack(0, 0, 0), false);
   t.equal(b.ack(0, 0, 0), false, 'a second ack of the same record does not count');
@@ -96,7 +132,10 @@ t.test('the duplicate ack of a record is ignored', async (t) => {
 
 t.test('folded batches no longer need their buffer', async (t) => {
   const sr = new SubmittedRecords();
-  const b1 = makeBatch(1, [['A', 1], ['B', 7]]);
+  const b1 = makeBatch(1, [
+    ['A', 1],
+    ['B', 7],
+  ]);
   const b2 = makeBatch(2, [['A', 2]]);
   sr.submit(b1);
   sr.submit(b2);
@@ -108,7 +147,10 @@ t.test('folded batches no longer need their buffer', async (t) => {
   t.equal(old.byteLength, 0, 'the buffer is detached');
   const snap = sr.takeSnapshot();
   t.same(offsetsOf(snap), { A: 1, B: 7 }, 'the folded offsets were copied out at fold time');
-  t.same(snap.released.map((r) => r.id), [1]);
+  t.same(
+    snap.released.map((r) => r.id),
+    [1],
+  );
   t.equal(sr.inFlightRecords(), 1);
   ack(sr, b2, 0);
   t.same(offsetsOf(sr.takeSnapshot()), { A: 2 }, 'a partition absent from the newer batch is not repeated');
@@ -116,7 +158,15 @@ t.test('folded batches no longer need their buffer', async (t) => {
 
 t.test('released batches carry Kafka metadata when kept', async (t) => {
   const sr = new SubmittedRecords();
-  const b = makeBatch(5, [['A', 1], ['A', 2], ['B', 1]], true);
+  const b = makeBatch(
+    5,
+    [
+      ['A', 1],
+      ['A', 2],
+      ['B', 1],
+    ],
+    true,
+  );
   const plain = makeBatch(6, [['A', 3]], false);
   sr.submit(b);
   sr.submit(plain);
@@ -135,9 +185,15 @@ t.test('released batches carry Kafka metadata when kept', async (t) => {
 
 t.test('a snapshot restored after a failed persist comes back; newer folds win', async (t) => {
   const sr = new SubmittedRecords();
-  const b1 = makeBatch(1, [['A', 1], ['B', 1]]);
+  const b1 = makeBatch(1, [
+    ['A', 1],
+    ['B', 1],
+  ]);
   const b2 = makeBatch(2, [['A', 2]]);
-  const b3 = makeBatch(3, [['A', 3], ['C', 1]]);
+  const b3 = makeBatch(3, [
+    ['A', 3],
+    ['C', 1],
+  ]);
   sr.submit(b1);
   sr.submit(b2);
   sr.submit(b3);
@@ -145,31 +201,47 @@ t.test('a snapshot restored after a failed persist comes back; newer folds win',
   ack(sr, b1, 1);
   const failed = sr.takeSnapshot();
   t.same(offsetsOf(failed), { A: 1, B: 1 });
-  t.same(failed.released.map((r) => r.id), [1]);
+  t.same(
+    failed.released.map((r) => r.id),
+    [1],
+  );
 
   // While the failed persist was in flight, batch 2 completed and was folded.
   ack(sr, b2, 0);
   sr.restore(failed);
   let snap = sr.takeSnapshot();
   t.same(offsetsOf(snap), { A: 2, B: 1 }, 'B comes back from the failed snapshot; the newer fold of A wins');
-  t.same(snap.released.map((r) => r.id), [1, 2], 'released batches come back first, then the newer ones');
+  t.same(
+    snap.released.map((r) => r.id),
+    [1, 2],
+    'released batches come back first, then the newer ones',
+  );
 
   // Fail again, restore with nothing newer: exactly the same snapshot comes back.
   sr.restore(snap);
   const again = sr.takeSnapshot();
   t.same(offsetsOf(again), { A: 2, B: 1 });
-  t.same(again.released.map((r) => r.id), [1, 2]);
+  t.same(
+    again.released.map((r) => r.id),
+    [1, 2],
+  );
 
   // A restored snapshot plus a partially acked batch.
   ack(sr, b3, 1);
   sr.restore(again);
   snap = sr.takeSnapshot();
   t.same(offsetsOf(snap), { A: 2, B: 1, C: 1 }, 'C from the walk over batch 3, A2 and B1 restored');
-  t.same(snap.released.map((r) => r.id), [1, 2]);
+  t.same(
+    snap.released.map((r) => r.id),
+    [1, 2],
+  );
   ack(sr, b3, 0);
   snap = sr.takeSnapshot();
   t.same(offsetsOf(snap), { A: 3, C: 1 });
-  t.same(snap.released.map((r) => r.id), [3]);
+  t.same(
+    snap.released.map((r) => r.id),
+    [3],
+  );
 });
 
 /** mulberry32: small, seeded, good enough to shuffle. */
@@ -278,7 +350,8 @@ t.test('randomized: committable offsets equal the brute-force answer and never m
       else if (rand() < 0.5) snapshot(true);
     }
     // Final flush, retried until it persists.
-    for (let attempt = 0; attempt < 100 && (releasedIds.length < batches.length || committed.size < bruteForce().size); attempt++) snapshot(true);
+    for (let attempt = 0; attempt < 100 && (releasedIds.length < batches.length || committed.size < bruteForce().size); attempt++)
+      snapshot(true);
     snapshot(false);
     if (sr.inFlightRecords() !== 0) fail(`seed ${seed}: ${sr.inFlightRecords()} still in flight`);
     if (JSON.stringify(releasedIds) !== JSON.stringify(batches.map((_, id) => id))) {

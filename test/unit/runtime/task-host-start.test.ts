@@ -18,7 +18,10 @@ const dir = await mkdtemp(path.join(os.tmpdir(), 'connectd-task-host-'));
 t.teardown(() => rm(dir, { recursive: true, force: true }));
 
 /** What the supervisor adds from the worker config. */
-const CONVERTERS = { 'key.converter': 'org.apache.kafka.connect.storage.StringConverter', 'value.converter': 'org.apache.kafka.connect.storage.StringConverter' };
+const CONVERTERS = {
+  'key.converter': 'org.apache.kafka.connect.storage.StringConverter',
+  'value.converter': 'org.apache.kafka.connect.storage.StringConverter',
+};
 
 const lines = async (file: string): Promise<string[]> => (await readFile(file, 'utf8').catch(() => '')).split('\n').filter((l) => l !== '');
 
@@ -37,8 +40,24 @@ function next<T extends { t: string }>(port: MessagePort, match: (msg: T) => boo
 t.test('source task: a stop sent while start() runs calls stop() once start() returned', async (t) => {
   const events = path.join(dir, 'source.events');
   const { port1, port2 } = new MessageChannel();
-  const config = { name: 'slow', 'connector.class': 'RecordingSourceConnector', topic: 'x', 'commits.file': events, 'start.delay.ms': '500', ...CONVERTERS };
-  const request: SourceTaskHostRequest = { kind: 'source-task', connectorName: 'slow', taskId: 0, connectorConfig: config, taskConfig: config, initialCredit: { records: 1000, bytes: 1 << 20 }, pluginPath: [TEST_PLUGINS], port: port2 };
+  const config = {
+    name: 'slow',
+    'connector.class': 'RecordingSourceConnector',
+    topic: 'x',
+    'commits.file': events,
+    'start.delay.ms': '500',
+    ...CONVERTERS,
+  };
+  const request: SourceTaskHostRequest = {
+    kind: 'source-task',
+    connectorName: 'slow',
+    taskId: 0,
+    connectorConfig: config,
+    taskConfig: config,
+    initialCredit: { records: 1000, bytes: 1 << 20 },
+    pluginPath: [TEST_PLUGINS],
+    port: port2,
+  };
   // The task reads its offset in start(): no offset stored.
   port1.on('message', (msg: FromSourceTask) => {
     if (msg.t === 'offsets-request') port1.postMessage({ t: 'offsets', id: msg.id, offsets: msg.partitions.map(() => null) });
@@ -57,8 +76,24 @@ t.test('source task: a stop sent while start() runs calls stop() once start() re
 t.test('sink task: a pre-commit sent while start() runs reaches preCommit() once start() returned', async (t) => {
   const events = path.join(dir, 'sink.events');
   const { port1, port2 } = new MessageChannel();
-  const config = { name: 'slow-sink', 'connector.class': 'RecordingSinkConnector', topics: 'x', 'output.file': path.join(dir, 'sink.out'), 'events.file': events, 'start.delay.ms': '500', ...CONVERTERS };
-  const request: SinkTaskHostRequest = { kind: 'sink-task', connectorName: 'slow-sink', taskId: 0, connectorConfig: config, taskConfig: { ...config, 'task.index': '0' }, pluginPath: [TEST_PLUGINS], port: port2 };
+  const config = {
+    name: 'slow-sink',
+    'connector.class': 'RecordingSinkConnector',
+    topics: 'x',
+    'output.file': path.join(dir, 'sink.out'),
+    'events.file': events,
+    'start.delay.ms': '500',
+    ...CONVERTERS,
+  };
+  const request: SinkTaskHostRequest = {
+    kind: 'sink-task',
+    connectorName: 'slow-sink',
+    taskId: 0,
+    connectorConfig: config,
+    taskConfig: { ...config, 'task.index': '0' },
+    pluginPath: [TEST_PLUGINS],
+    port: port2,
+  };
   const answered = next<FromSinkTask>(port1, (m) => m.t === 'pre-committed');
   const run = host(request);
   while (!(await lines(events)).some((l) => l.includes('"start"'))) await new Promise((r) => setTimeout(r, 10));

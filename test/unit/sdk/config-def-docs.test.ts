@@ -7,7 +7,13 @@ import t from 'tap';
 import { ConfigDef } from '../../../src/worker-thread/sdk/config-def.js';
 import type { ConfigKeyDefinition } from '../../../src/worker-thread/sdk/config-def.js';
 
-const key = (name: string, extra: Partial<ConfigKeyDefinition> = {}): ConfigKeyDefinition => ({ name, type: 'STRING', importance: 'LOW', documentation: `About ${name}.`, ...extra });
+const key = (name: string, extra: Partial<ConfigKeyDefinition> = {}): ConfigKeyDefinition => ({
+  name,
+  type: 'STRING',
+  importance: 'LOW',
+  documentation: `About ${name}.`,
+  ...extra,
+});
 
 /** The names in a Markdown table, in row order. */
 const rows = (markdown: string): string[] => [...markdown.matchAll(/^\| `([^`]+)`/gm)].map((m) => m[1] ?? '');
@@ -27,10 +33,17 @@ t.test('documentation order is Kafka sortedConfigs order', async (t) => {
     .define(key('hidden', { internal: true }));
   t.same(rows(def.toMarkdown()), [
     // no group; orderInGroup -1 before 0; required, then HIGH, MEDIUM, LOW; then by name
-    'd.required.low', 'c.high.optional', 'e.medium', 'a.low', 'b.low', 'f.ordered',
+    'd.required.low',
+    'c.high.optional',
+    'e.medium',
+    'a.low',
+    'b.low',
+    'f.ordered',
     // groups in the order they were first defined: Second before First
     'z.grouped.first',
-    'w.grouped', 'y.grouped', 'x.grouped',
+    'w.grouped',
+    'y.grouped',
+    'x.grouped',
   ]);
   t.notMatch(def.toRst() + def.toEnrichedRst() + def.toHtmlTable(), 'hidden', 'internal keys are not documented');
   t.ok(def.validateAll({}).has('hidden'), 'but they are validated');
@@ -54,7 +67,22 @@ t.test('defaults: null, "", units for .bytes and .ms (Kafka niceMemoryUnits/nice
     .define(key('m.list', { type: 'LIST', default: 'x,y' }))
     .define(key('n.one.minute.ms', { type: 'INT', default: 60000 }));
   const defaults = [...def.toMarkdown().matchAll(/^\| `[^`]+` \| [^|]* \| [a-z]+ \| ([^|]*) \|/gm)].map((m) => m[1]);
-  t.same(defaults, ['null', '""', '1024 (1 kibibyte)', '3221225472 (3 gibibytes)', '1000', '1099511627776 (1 tebibyte)', '30000 (30 seconds)', '3600000 (1 hour)', '604800000 (7 days)', '1500', '-1', 'soon', 'x,y', '60000 (1 minute)']);
+  t.same(defaults, [
+    'null',
+    '""',
+    '1024 (1 kibibyte)',
+    '3221225472 (3 gibibytes)',
+    '1000',
+    '1099511627776 (1 tebibyte)',
+    '30000 (30 seconds)',
+    '3600000 (1 hour)',
+    '604800000 (7 days)',
+    '1500',
+    '-1',
+    'soon',
+    'x,y',
+    '60000 (1 minute)',
+  ]);
 });
 
 t.test('toHtmlTable with dynamic update modes adds Kafka column, read-only by default', async (t) => {
@@ -67,8 +95,16 @@ t.test('toHtmlTable with dynamic update modes adds Kafka column, read-only by de
 });
 
 t.test('Markdown cells escape pipes and turn newlines into <br>; rst keeps each paragraph', async (t) => {
-  const def = new ConfigDef().define(key('sep', { default: '|', documentation: 'First line.\nSecond | line.', validator: { violations: () => [], toString: () => 'a|b' } }));
+  const def = new ConfigDef().define(
+    key('sep', { default: '|', documentation: 'First line.\nSecond | line.', validator: { violations: () => [], toString: () => 'a|b' } }),
+  );
   t.match(def.toMarkdown(), '| `sep` | First line.<br>Second \\| line. | string | \\| | a\\|b | low |');
-  t.equal(def.toRst(), '``sep``\n  First line.\n\n  Second | line.\n\n  * Type: string\n  * Default: |\n  * Valid Values: a|b\n  * Importance: low\n\n');
-  t.equal(new ConfigDef().toMarkdown(), '| Name | Description | Type | Default | Valid Values | Importance |\n| --- | --- | --- | --- | --- | --- |\n');
+  t.equal(
+    def.toRst(),
+    '``sep``\n  First line.\n\n  Second | line.\n\n  * Type: string\n  * Default: |\n  * Valid Values: a|b\n  * Importance: low\n\n',
+  );
+  t.equal(
+    new ConfigDef().toMarkdown(),
+    '| Name | Description | Type | Default | Valid Values | Importance |\n| --- | --- | --- | --- | --- | --- |\n',
+  );
 });

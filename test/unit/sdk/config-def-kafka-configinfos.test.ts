@@ -23,18 +23,81 @@ const ratio: Recommender = { validValues: () => [0.25, 1], visible: () => true }
 
 /** Key for key the definition in ScenarioOracle.java below. */
 const DEF = new ConfigDef()
-  .define({ name: 'topic', type: 'STRING', validator: new NonEmptyString(), importance: 'HIGH', documentation: 'The topic to publish data to', group: 'Common', orderInGroup: 1, width: 'LONG', displayName: 'Topic' })
-  .define({ name: 'tasks.max', type: 'INT', default: 1, validator: Range.atLeast(1), importance: 'HIGH', documentation: 'Maximum number of tasks.', group: 'Common', orderInGroup: 2, width: 'SHORT', displayName: 'Tasks max' })
   .define({
-    name: 'mode', type: 'STRING', default: 'bulk', validator: ValidString.in('bulk', 'incrementing'), importance: 'MEDIUM', documentation: 'How to detect new rows.',
-    group: 'Mode', orderInGroup: 1, width: 'MEDIUM', displayName: 'Mode', dependents: ['incrementing.column.name', 'ghost.key'],
+    name: 'topic',
+    type: 'STRING',
+    validator: new NonEmptyString(),
+    importance: 'HIGH',
+    documentation: 'The topic to publish data to',
+    group: 'Common',
+    orderInGroup: 1,
+    width: 'LONG',
+    displayName: 'Topic',
   })
-  .define({ name: 'incrementing.column.name', type: 'STRING', default: '', importance: 'MEDIUM', documentation: 'Column that only grows.', group: 'Mode', orderInGroup: 2, width: 'MEDIUM', displayName: 'Incrementing column', recommender: column })
+  .define({
+    name: 'tasks.max',
+    type: 'INT',
+    default: 1,
+    validator: Range.atLeast(1),
+    importance: 'HIGH',
+    documentation: 'Maximum number of tasks.',
+    group: 'Common',
+    orderInGroup: 2,
+    width: 'SHORT',
+    displayName: 'Tasks max',
+  })
+  .define({
+    name: 'mode',
+    type: 'STRING',
+    default: 'bulk',
+    validator: ValidString.in('bulk', 'incrementing'),
+    importance: 'MEDIUM',
+    documentation: 'How to detect new rows.',
+    group: 'Mode',
+    orderInGroup: 1,
+    width: 'MEDIUM',
+    displayName: 'Mode',
+    dependents: ['incrementing.column.name', 'ghost.key'],
+  })
+  .define({
+    name: 'incrementing.column.name',
+    type: 'STRING',
+    default: '',
+    importance: 'MEDIUM',
+    documentation: 'Column that only grows.',
+    group: 'Mode',
+    orderInGroup: 2,
+    width: 'MEDIUM',
+    displayName: 'Incrementing column',
+    recommender: column,
+  })
   .define({ name: 'connection.password', type: 'PASSWORD', importance: 'HIGH', documentation: 'Database password.' })
-  .define({ name: 'batch.ratio', type: 'DOUBLE', default: 0.5, validator: Range.between(0, 1), importance: 'LOW', documentation: 'Fraction of a batch.', recommender: ratio })
-  .define({ name: 'poll.interval.ms', type: 'LONG', default: 5000, validator: Range.atLeast(0), importance: 'LOW', documentation: 'Pause between polls.' })
+  .define({
+    name: 'batch.ratio',
+    type: 'DOUBLE',
+    default: 0.5,
+    validator: Range.between(0, 1),
+    importance: 'LOW',
+    documentation: 'Fraction of a batch.',
+    recommender: ratio,
+  })
+  .define({
+    name: 'poll.interval.ms',
+    type: 'LONG',
+    default: 5000,
+    validator: Range.atLeast(0),
+    importance: 'LOW',
+    documentation: 'Pause between polls.',
+  })
   .define({ name: 'buffer.bytes', type: 'INT', default: 1048576, importance: 'LOW', documentation: 'Buffer size.' })
-  .define({ name: 'tables', type: 'LIST', default: 'a,b', validator: ValidList.in('a', 'b', 'c'), importance: 'LOW', documentation: 'Tables to copy.' })
+  .define({
+    name: 'tables',
+    type: 'LIST',
+    default: 'a,b',
+    validator: ValidList.in('a', 'b', 'c'),
+    importance: 'LOW',
+    documentation: 'Tables to copy.',
+  })
   .define({ name: 'enabled', type: 'BOOLEAN', default: true, importance: 'LOW', documentation: 'Whether to run.' })
   .define({ name: 'max.id', type: 'LONG', default: 9007199254740993n, importance: 'LOW', documentation: 'Largest id.' })
   .define({ name: 'weight', type: 'DOUBLE', default: 2, importance: 'LOW', documentation: 'Weight.' })
@@ -207,7 +270,10 @@ const EXPECTED: ConfigInfos = {
         name: 'poll.interval.ms',
         value: null,
         recommended_values: [],
-        errors: ['Invalid value abc for configuration poll.interval.ms: Not a number of type LONG', 'Invalid value null for configuration poll.interval.ms: Value must be non-null'],
+        errors: [
+          'Invalid value abc for configuration poll.interval.ms: Not a number of type LONG',
+          'Invalid value null for configuration poll.interval.ms: Value must be non-null',
+        ],
         visible: true,
       },
     },
@@ -684,21 +750,25 @@ function kafkaLibs(): string | undefined {
 }
 
 const libs = kafkaLibs();
-t.test('Kafka and Kafka Connect themselves produce EXPECTED and the documentation above', { skip: libs === undefined && 'no Kafka jars in .cache (run tools/bootstrap.sh)' }, async (t) => {
-  if (libs === undefined) return;
-  const dir = mkdtempSync(join(tmpdir(), 'connectd-configinfos-oracle-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  writeFileSync(join(dir, 'ScenarioOracle.java'), ORACLE);
-  let stdout: string;
-  try {
-    ({ stdout } = await promisify(execFile)('java', ['-cp', join(libs, '*'), 'ScenarioOracle.java'], { cwd: dir, timeout: 120_000 }));
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return t.plan(0, 'no java on PATH');
-    throw err;
-  }
-  const kafka = JSON.parse(stdout) as { configInfos: string; rst: string; enrichedRst: string; htmlTable: string };
-  t.equal(kafka.configInfos, JSON.stringify(EXPECTED), 'ConfigInfos JSON');
-  t.equal(kafka.rst, RST, 'toRst');
-  t.equal(kafka.enrichedRst, ENRICHED_RST, 'toEnrichedRst');
-  t.equal(kafka.htmlTable.replaceAll('</td></td>', '</td>'), HTML_TABLE, 'toHtmlTable');
-});
+t.test(
+  'Kafka and Kafka Connect themselves produce EXPECTED and the documentation above',
+  { skip: libs === undefined && 'no Kafka jars in .cache (run tools/bootstrap.sh)' },
+  async (t) => {
+    if (libs === undefined) return;
+    const dir = mkdtempSync(join(tmpdir(), 'connectd-configinfos-oracle-'));
+    t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+    writeFileSync(join(dir, 'ScenarioOracle.java'), ORACLE);
+    let stdout: string;
+    try {
+      ({ stdout } = await promisify(execFile)('java', ['-cp', join(libs, '*'), 'ScenarioOracle.java'], { cwd: dir, timeout: 120_000 }));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return t.plan(0, 'no java on PATH');
+      throw err;
+    }
+    const kafka = JSON.parse(stdout) as { configInfos: string; rst: string; enrichedRst: string; htmlTable: string };
+    t.equal(kafka.configInfos, JSON.stringify(EXPECTED), 'ConfigInfos JSON');
+    t.equal(kafka.rst, RST, 'toRst');
+    t.equal(kafka.enrichedRst, ENRICHED_RST, 'toEnrichedRst');
+    t.equal(kafka.htmlTable.replaceAll('</td></td>', '</td>'), HTML_TABLE, 'toHtmlTable');
+  },
+);

@@ -159,73 +159,145 @@ const PARSE: [ConfigType, string, string][] = [
  * deliberately differs]. The input is parsed by type first, as in Kafka.
  */
 const VALIDATE: [Spec, ConfigType, string | null, string | null, string[]?][] = [
-  [{kind: 'atLeast', min: 1}, 'INT', '1', null],
-  [{kind: 'atLeast', min: 1}, 'INT', '0', 'Invalid value 0 for configuration k: Value must be at least 1'],
-  [{kind: 'atLeast', min: 1}, 'INT', '-5', 'Invalid value -5 for configuration k: Value must be at least 1'],
-  [{kind: 'atLeast', min: 1}, 'INT', null, 'Invalid value null for configuration k: Value must be non-null'],
-  [{kind: 'between', min: 0.5, max: 2}, 'DOUBLE', '0.5', null],
-  [{kind: 'between', min: 0.5, max: 2}, 'DOUBLE', '2', null],
-  [{kind: 'between', min: 0.5, max: 2}, 'DOUBLE', '2.01', 'Invalid value 2.01 for configuration k: Value must be no more than 2'],
-  [{kind: 'between', min: 0.5, max: 2}, 'DOUBLE', '0.49', 'Invalid value 0.49 for configuration k: Value must be at least 0.5'],
-  [{kind: 'between', min: 0.5, max: 2}, 'DOUBLE', null, 'Invalid value null for configuration k: Value must be non-null'],
-  [{kind: 'atLeast', min: 0}, 'LONG', '9223372036854775807', null],
-  [{kind: 'atLeast', min: 0}, 'LONG', '-1', 'Invalid value -1 for configuration k: Value must be at least 0'],
-  [{kind: 'between', min: 1, max: 65536}, 'INT', '65537', 'Invalid value 65537 for configuration k: Value must be no more than 65536'],
-  [{kind: 'atLeast', min: 1}, 'DOUBLE', '0.5', 'Invalid value 0.5 for configuration k: Value must be at least 1'],
-  [{kind: 'validString', values: ['none', 'all']}, 'STRING', 'all', null],
-  [{kind: 'validString', values: ['none', 'all']}, 'STRING', 'ALL', 'Invalid value ALL for configuration k: String must be one of: none, all'],
-  [{kind: 'validString', values: ['none', 'all']}, 'STRING', null, 'Invalid value null for configuration k: String must be one of: none, all'],
-  [{kind: 'validString', values: ['none', 'all']}, 'STRING', '', 'Invalid value  for configuration k: String must be one of: none, all'],
-  [{kind: 'validList', values: ['a', 'b', 'c']}, 'LIST', 'a,b', null],
-  [{kind: 'validList', values: ['a', 'b', 'c']}, 'LIST', 'a,d', 'Invalid value d for configuration k: String must be one of: a, b, c'],
-  [{kind: 'validList', values: ['a', 'b', 'c']}, 'LIST', '', null],
+  [{ kind: 'atLeast', min: 1 }, 'INT', '1', null],
+  [{ kind: 'atLeast', min: 1 }, 'INT', '0', 'Invalid value 0 for configuration k: Value must be at least 1'],
+  [{ kind: 'atLeast', min: 1 }, 'INT', '-5', 'Invalid value -5 for configuration k: Value must be at least 1'],
+  [{ kind: 'atLeast', min: 1 }, 'INT', null, 'Invalid value null for configuration k: Value must be non-null'],
+  [{ kind: 'between', min: 0.5, max: 2 }, 'DOUBLE', '0.5', null],
+  [{ kind: 'between', min: 0.5, max: 2 }, 'DOUBLE', '2', null],
+  [{ kind: 'between', min: 0.5, max: 2 }, 'DOUBLE', '2.01', 'Invalid value 2.01 for configuration k: Value must be no more than 2'],
+  [{ kind: 'between', min: 0.5, max: 2 }, 'DOUBLE', '0.49', 'Invalid value 0.49 for configuration k: Value must be at least 0.5'],
+  [{ kind: 'between', min: 0.5, max: 2 }, 'DOUBLE', null, 'Invalid value null for configuration k: Value must be non-null'],
+  [{ kind: 'atLeast', min: 0 }, 'LONG', '9223372036854775807', null],
+  [{ kind: 'atLeast', min: 0 }, 'LONG', '-1', 'Invalid value -1 for configuration k: Value must be at least 0'],
+  [{ kind: 'between', min: 1, max: 65536 }, 'INT', '65537', 'Invalid value 65537 for configuration k: Value must be no more than 65536'],
+  [{ kind: 'atLeast', min: 1 }, 'DOUBLE', '0.5', 'Invalid value 0.5 for configuration k: Value must be at least 1'],
+  [{ kind: 'validString', values: ['none', 'all'] }, 'STRING', 'all', null],
+  [
+    { kind: 'validString', values: ['none', 'all'] },
+    'STRING',
+    'ALL',
+    'Invalid value ALL for configuration k: String must be one of: none, all',
+  ],
+  [
+    { kind: 'validString', values: ['none', 'all'] },
+    'STRING',
+    null,
+    'Invalid value null for configuration k: String must be one of: none, all',
+  ],
+  [{ kind: 'validString', values: ['none', 'all'] }, 'STRING', '', 'Invalid value  for configuration k: String must be one of: none, all'],
+  [{ kind: 'validList', values: ['a', 'b', 'c'] }, 'LIST', 'a,b', null],
+  [{ kind: 'validList', values: ['a', 'b', 'c'] }, 'LIST', 'a,d', 'Invalid value d for configuration k: String must be one of: a, b, c'],
+  [{ kind: 'validList', values: ['a', 'b', 'c'] }, 'LIST', '', null],
   // Deviation: every bad item is reported, not only the first.
-  [{kind: 'validList', values: ['a', 'b', 'c']}, 'LIST', 'd,e', 'Invalid value d for configuration k: String must be one of: a, b, c', [
+  [
+    { kind: 'validList', values: ['a', 'b', 'c'] },
+    'LIST',
+    'd,e',
     'Invalid value d for configuration k: String must be one of: a, b, c',
-    'Invalid value e for configuration k: String must be one of: a, b, c',
-  ]],
-  [{kind: 'caseInsensitive', values: ['gzip', 'none']}, 'STRING', 'GZip', null],
-  [{kind: 'caseInsensitive', values: ['gzip', 'none']}, 'STRING', 'none', null],
-  [{kind: 'caseInsensitive', values: ['gzip', 'none']}, 'STRING', 'lz4', 'Invalid value lz4 for configuration k: String must be one of (case insensitive): GZIP, NONE'],
-  [{kind: 'caseInsensitive', values: ['gzip', 'none']}, 'STRING', null, 'Invalid value null for configuration k: String must be one of (case insensitive): GZIP, NONE'],
-  [{kind: 'nonEmpty'}, 'STRING', '', 'Invalid value  for configuration k: String must be non-empty'],
-  [{kind: 'nonEmpty'}, 'STRING', '  ', 'Invalid value  for configuration k: String must be non-empty'],
-  [{kind: 'nonEmpty'}, 'STRING', 'x', null],
-  [{kind: 'nonEmpty'}, 'STRING', null, null],
-  [{kind: 'nonEmptyNoControl'}, 'STRING', 'ok', null],
-  [{kind: 'nonEmptyNoControl'}, 'STRING', '', 'Invalid value  for configuration k: String may not be empty'],
-  [{kind: 'nonEmptyNoControl'}, 'STRING', 'a\u0001b\u007f', 'Invalid value a\u0001b\u007f for configuration k: String may not contain control sequences but had the following ASCII chars: 1, 127'],
-  [{kind: 'nonEmptyNoControl'}, 'STRING', null, null],
-  [{kind: 'nonNull'}, 'STRING', null, 'Invalid value null for configuration k: entry must be non null'],
-  [{kind: 'nonNull'}, 'STRING', 'x', null],
-  [{kind: 'listSize', max: 2}, 'LIST', 'a,b', null],
-  [{kind: 'listSize', max: 2}, 'LIST', 'a,b,c', 'Invalid value [a, b, c] for configuration k: exceeds maximum list size of [2].'],
-  [{kind: 'composite', of: [{kind: 'nonEmpty'}, {kind: 'validString', values: ['a', 'b']}]}, 'STRING', 'c', 'Invalid value c for configuration k: String must be one of: a, b'],
+    [
+      'Invalid value d for configuration k: String must be one of: a, b, c',
+      'Invalid value e for configuration k: String must be one of: a, b, c',
+    ],
+  ],
+  [{ kind: 'caseInsensitive', values: ['gzip', 'none'] }, 'STRING', 'GZip', null],
+  [{ kind: 'caseInsensitive', values: ['gzip', 'none'] }, 'STRING', 'none', null],
+  [
+    { kind: 'caseInsensitive', values: ['gzip', 'none'] },
+    'STRING',
+    'lz4',
+    'Invalid value lz4 for configuration k: String must be one of (case insensitive): GZIP, NONE',
+  ],
+  [
+    { kind: 'caseInsensitive', values: ['gzip', 'none'] },
+    'STRING',
+    null,
+    'Invalid value null for configuration k: String must be one of (case insensitive): GZIP, NONE',
+  ],
+  [{ kind: 'nonEmpty' }, 'STRING', '', 'Invalid value  for configuration k: String must be non-empty'],
+  [{ kind: 'nonEmpty' }, 'STRING', '  ', 'Invalid value  for configuration k: String must be non-empty'],
+  [{ kind: 'nonEmpty' }, 'STRING', 'x', null],
+  [{ kind: 'nonEmpty' }, 'STRING', null, null],
+  [{ kind: 'nonEmptyNoControl' }, 'STRING', 'ok', null],
+  [{ kind: 'nonEmptyNoControl' }, 'STRING', '', 'Invalid value  for configuration k: String may not be empty'],
+  [
+    { kind: 'nonEmptyNoControl' },
+    'STRING',
+    'a\u0001b\u007f',
+    'Invalid value a\u0001b\u007f for configuration k: String may not contain control sequences but had the following ASCII chars: 1, 127',
+  ],
+  [{ kind: 'nonEmptyNoControl' }, 'STRING', null, null],
+  [{ kind: 'nonNull' }, 'STRING', null, 'Invalid value null for configuration k: entry must be non null'],
+  [{ kind: 'nonNull' }, 'STRING', 'x', null],
+  [{ kind: 'listSize', max: 2 }, 'LIST', 'a,b', null],
+  [{ kind: 'listSize', max: 2 }, 'LIST', 'a,b,c', 'Invalid value [a, b, c] for configuration k: exceeds maximum list size of [2].'],
+  [
+    { kind: 'composite', of: [{ kind: 'nonEmpty' }, { kind: 'validString', values: ['a', 'b'] }] },
+    'STRING',
+    'c',
+    'Invalid value c for configuration k: String must be one of: a, b',
+  ],
   // Deviation: every validator's violation is reported, not only the first.
-  [{kind: 'composite', of: [{kind: 'nonEmpty'}, {kind: 'validString', values: ['a', 'b']}]}, 'STRING', '', 'Invalid value  for configuration k: String must be non-empty', [
+  [
+    { kind: 'composite', of: [{ kind: 'nonEmpty' }, { kind: 'validString', values: ['a', 'b'] }] },
+    'STRING',
+    '',
     'Invalid value  for configuration k: String must be non-empty',
-    'Invalid value  for configuration k: String must be one of: a, b',
-  ]],
-  [{kind: 'composite', of: [{kind: 'nonEmpty'}, {kind: 'validString', values: ['a', 'b']}]}, 'STRING', 'a', null],
-  [{kind: 'composite', of: [{kind: 'atLeast', min: 1}, {kind: 'between', min: 0, max: 10}]}, 'INT', '11', 'Invalid value 11 for configuration k: Value must be no more than 10'],
-  [{kind: 'composite', of: [{kind: 'atLeast', min: 1}, {kind: 'between', min: 0, max: 10}]}, 'INT', '0', 'Invalid value 0 for configuration k: Value must be at least 1'],
-  [{kind: 'composite', of: [{kind: 'atLeast', min: 1}, {kind: 'between', min: 0, max: 10}]}, 'INT', '5', null],
+    ['Invalid value  for configuration k: String must be non-empty', 'Invalid value  for configuration k: String must be one of: a, b'],
+  ],
+  [{ kind: 'composite', of: [{ kind: 'nonEmpty' }, { kind: 'validString', values: ['a', 'b'] }] }, 'STRING', 'a', null],
+  [
+    {
+      kind: 'composite',
+      of: [
+        { kind: 'atLeast', min: 1 },
+        { kind: 'between', min: 0, max: 10 },
+      ],
+    },
+    'INT',
+    '11',
+    'Invalid value 11 for configuration k: Value must be no more than 10',
+  ],
+  [
+    {
+      kind: 'composite',
+      of: [
+        { kind: 'atLeast', min: 1 },
+        { kind: 'between', min: 0, max: 10 },
+      ],
+    },
+    'INT',
+    '0',
+    'Invalid value 0 for configuration k: Value must be at least 1',
+  ],
+  [
+    {
+      kind: 'composite',
+      of: [
+        { kind: 'atLeast', min: 1 },
+        { kind: 'between', min: 0, max: 10 },
+      ],
+    },
+    'INT',
+    '5',
+    null,
+  ],
 ];
 
 /** [validator, Kafka's toString(): the "Valid Values" column of the documentation]. */
 const DESCRIBE: [Spec, string][] = [
-  [{kind: 'atLeast', min: 1}, '[1,...]'],
-  [{kind: 'atLeast', min: 0.5}, '[0.5,...]'],
-  [{kind: 'between', min: 1, max: 65536}, '[1,...,65536]'],
-  [{kind: 'between', min: 0.5, max: 2}, '[0.5,...,2]'],
-  [{kind: 'validString', values: ['none', 'all']}, '[none, all]'],
-  [{kind: 'validList', values: ['a', 'b', 'c']}, '[a, b, c]'],
-  [{kind: 'caseInsensitive', values: ['gzip']}, '(case insensitive) [GZIP]'],
-  [{kind: 'nonEmpty'}, 'non-empty string'],
-  [{kind: 'nonEmptyNoControl'}, 'non-empty string without ISO control characters'],
-  [{kind: 'nonNull'}, 'non-null string'],
-  [{kind: 'listSize', max: 3}, 'List containing maximum of 3 elements'],
-  [{kind: 'composite', of: [{kind: 'nonEmpty'}, {kind: 'validString', values: ['a', 'b']}]}, 'non-empty string, [a, b]'],
+  [{ kind: 'atLeast', min: 1 }, '[1,...]'],
+  [{ kind: 'atLeast', min: 0.5 }, '[0.5,...]'],
+  [{ kind: 'between', min: 1, max: 65536 }, '[1,...,65536]'],
+  [{ kind: 'between', min: 0.5, max: 2 }, '[0.5,...,2]'],
+  [{ kind: 'validString', values: ['none', 'all'] }, '[none, all]'],
+  [{ kind: 'validList', values: ['a', 'b', 'c'] }, '[a, b, c]'],
+  [{ kind: 'caseInsensitive', values: ['gzip'] }, '(case insensitive) [GZIP]'],
+  [{ kind: 'nonEmpty' }, 'non-empty string'],
+  [{ kind: 'nonEmptyNoControl' }, 'non-empty string without ISO control characters'],
+  [{ kind: 'nonNull' }, 'non-null string'],
+  [{ kind: 'listSize', max: 3 }, 'List containing maximum of 3 elements'],
+  [{ kind: 'composite', of: [{ kind: 'nonEmpty' }, { kind: 'validString', values: ['a', 'b'] }] }, 'non-empty string, [a, b]'],
 ];
 
 function parseOutcome(type: ConfigType, input: string): string {
@@ -345,26 +417,45 @@ function kafkaLibs(): string | undefined {
 }
 
 const libs = kafkaLibs();
-t.test('the Kafka ConfigDef itself gives the outcomes in the tables above', { skip: libs === undefined && 'no Kafka jars in .cache (run tools/bootstrap.sh)' }, async (t) => {
-  if (libs === undefined) return;
-  const dir = mkdtempSync(join(tmpdir(), 'connectd-configdef-oracle-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  const cases = {
-    parse: PARSE.map(([type, input]) => ({ type, input })),
-    validate: VALIDATE.map(([validator, type, input]) => ({ validator, type, input })),
-    describe: DESCRIBE.map(([spec]) => spec),
-  };
-  writeFileSync(join(dir, 'cases.json'), JSON.stringify(cases));
-  writeFileSync(join(dir, 'ValuesOracle.java'), ORACLE);
-  let stdout: string;
-  try {
-    ({ stdout } = await promisify(execFile)('java', ['-cp', join(libs, '*'), 'ValuesOracle.java', 'cases.json'], { cwd: dir, timeout: 120_000 }));
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return t.plan(0, 'no java on PATH');
-    throw err;
-  }
-  const kafka = JSON.parse(stdout) as { parse: string[]; validate: string[]; describe: string[] };
-  t.same(kafka.parse, PARSE.map(([, , outcome]) => outcome), 'parseType');
-  t.same(kafka.validate, VALIDATE.map(([, , , message]) => (message === null ? 'ok' : `err:${message}`)), 'ensureValid');
-  t.same(kafka.describe, DESCRIBE.map(([, text]) => text), 'toString');
-});
+t.test(
+  'the Kafka ConfigDef itself gives the outcomes in the tables above',
+  { skip: libs === undefined && 'no Kafka jars in .cache (run tools/bootstrap.sh)' },
+  async (t) => {
+    if (libs === undefined) return;
+    const dir = mkdtempSync(join(tmpdir(), 'connectd-configdef-oracle-'));
+    t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+    const cases = {
+      parse: PARSE.map(([type, input]) => ({ type, input })),
+      validate: VALIDATE.map(([validator, type, input]) => ({ validator, type, input })),
+      describe: DESCRIBE.map(([spec]) => spec),
+    };
+    writeFileSync(join(dir, 'cases.json'), JSON.stringify(cases));
+    writeFileSync(join(dir, 'ValuesOracle.java'), ORACLE);
+    let stdout: string;
+    try {
+      ({ stdout } = await promisify(execFile)('java', ['-cp', join(libs, '*'), 'ValuesOracle.java', 'cases.json'], {
+        cwd: dir,
+        timeout: 120_000,
+      }));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return t.plan(0, 'no java on PATH');
+      throw err;
+    }
+    const kafka = JSON.parse(stdout) as { parse: string[]; validate: string[]; describe: string[] };
+    t.same(
+      kafka.parse,
+      PARSE.map(([, , outcome]) => outcome),
+      'parseType',
+    );
+    t.same(
+      kafka.validate,
+      VALIDATE.map(([, , , message]) => (message === null ? 'ok' : `err:${message}`)),
+      'ensureValid',
+    );
+    t.same(
+      kafka.describe,
+      DESCRIBE.map(([, text]) => text),
+      'toString',
+    );
+  },
+);

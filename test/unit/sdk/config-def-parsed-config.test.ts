@@ -15,7 +15,13 @@ function caught(fn: () => unknown): unknown {
   throw new Error('expected an exception');
 }
 
-const key = (name: string, extra: Partial<ConfigKeyDefinition> = {}): ConfigKeyDefinition => ({ name, type: 'STRING', importance: 'LOW', documentation: '', ...extra });
+const key = (name: string, extra: Partial<ConfigKeyDefinition> = {}): ConfigKeyDefinition => ({
+  name,
+  type: 'STRING',
+  importance: 'LOW',
+  documentation: '',
+  ...extra,
+});
 
 const DEF = new ConfigDef()
   .define(key('s', { default: ' text ' }))
@@ -31,7 +37,12 @@ const DEF = new ConfigDef()
   .define(key('none', { type: 'CLASS', default: null }));
 
 t.test('typed getters', async (t) => {
-  const cfg = DEF.parse({ 'producer.override.acks': 'all', 'producer.override.linger.ms': '5', 'producer.override.': 'empty suffix', consumer: 'x' });
+  const cfg = DEF.parse({
+    'producer.override.acks': 'all',
+    'producer.override.linger.ms': '5',
+    'producer.override.': 'empty suffix',
+    consumer: 'x',
+  });
   t.equal(cfg.getString('s'), 'text');
   t.equal(cfg.getInt('i'), -7);
   t.equal(cfg.getShort('sh'), 12);
@@ -51,7 +62,10 @@ t.test('typed getters', async (t) => {
 t.test('values() holds every defined key, typed; originals are the props as given, frozen', async (t) => {
   const cfg = DEF.parse({ i: '3', unknown: 'kept' });
   const values = cfg.values();
-  t.same(Object.keys(values), DEF.keys().map((k) => k.name));
+  t.same(
+    Object.keys(values),
+    DEF.keys().map((k) => k.name),
+  );
   t.equal(values['i'], 3);
   t.ok(values['pw'] instanceof Password);
   t.same(cfg.originals, { i: '3', unknown: 'kept' });
@@ -60,7 +74,13 @@ t.test('values() holds every defined key, typed; originals are the props as give
 });
 
 t.test('originalsWithPrefix: strips the prefix by default, keeps it on request, skips the bare prefix', async (t) => {
-  const cfg = DEF.parse({ 'producer.override.acks': 'all', 'producer.override.linger.ms': '5', 'producer.override.': 'bare', 'producer.overrides': 'no', s: 'x' });
+  const cfg = DEF.parse({
+    'producer.override.acks': 'all',
+    'producer.override.linger.ms': '5',
+    'producer.override.': 'bare',
+    'producer.overrides': 'no',
+    s: 'x',
+  });
   t.same(cfg.originalsWithPrefix('producer.override.'), { acks: 'all', 'linger.ms': '5' });
   t.same(cfg.originalsWithPrefix('producer.override.', false), { 'producer.override.acks': 'all', 'producer.override.linger.ms': '5' });
   t.same(cfg.originalsWithPrefix('nothing.'), {});
@@ -72,8 +92,20 @@ t.test('LONG precision: every digit kept from props, defaults and bigints; out o
     t.equal(one({}).parse({ n: text }).getLong('n'), BigInt(text), text);
     t.equal(one({ default: text }).parse({}).getLong('n'), BigInt(text), `default ${text}`);
   }
-  t.equal(one({ default: 2n ** 40n }).parse({}).getLong('n'), 2 ** 40, 'a bigint default that fits a double exactly becomes a number');
-  t.equal(one({ default: 2 ** 60 }).parse({}).getLong('n'), 2n ** 60n, 'a number default past 2^53 becomes an exact bigint');
+  t.equal(
+    one({ default: 2n ** 40n })
+      .parse({})
+      .getLong('n'),
+    2 ** 40,
+    'a bigint default that fits a double exactly becomes a number',
+  );
+  t.equal(
+    one({ default: 2 ** 60 })
+      .parse({})
+      .getLong('n'),
+    2n ** 60n,
+    'a number default past 2^53 becomes an exact bigint',
+  );
   t.throws(() => one({ default: 2n ** 63n }), ConfigException, 'out of range default');
   t.throws(() => one({ default: 1.5 }), /64-bit integer/);
   t.equal(ConfigDef.convertToString(one({}).parse({ n: '9223372036854775807' }).get('n'), 'LONG'), '9223372036854775807');
@@ -86,13 +118,24 @@ t.test('define fills in Kafka defaults for the UI metadata', async (t) => {
   t.ok(Object.isFrozen(k));
   const [optional] = new ConfigDef().define(key('a', { default: undefined })).keys();
   t.notOk(optional && 'default' in optional && optional.default !== undefined, 'default: undefined means required');
-  t.same(new ConfigDef().define(key('a', { type: 'INT', default: '5' })).define(key('b')).defaultValues(), { a: 5 });
+  t.same(
+    new ConfigDef()
+      .define(key('a', { type: 'INT', default: '5' }))
+      .define(key('b'))
+      .defaultValues(),
+    { a: 5 },
+  );
 });
 
 t.test('define rejects what Kafka rejects, and malformed definitions from plain JS', async (t) => {
   t.throws(() => new ConfigDef().define(key('a')).define(key('a')), { message: 'Configuration a is defined twice.' });
-  t.throws(() => new ConfigDef().define(key('n', { type: 'INT', default: '1.5' })), { message: 'Invalid default value of configuration n: n="1.5": Not a number of type INT' });
-  t.match(caught(() => new ConfigDef().define(key('s', { default: 5 }))), { problems: [{ name: 's', value: '5', message: 'Expected value to be a string, but it was a number 5' }] });
+  t.throws(() => new ConfigDef().define(key('n', { type: 'INT', default: '1.5' })), {
+    message: 'Invalid default value of configuration n: n="1.5": Not a number of type INT',
+  });
+  t.match(
+    caught(() => new ConfigDef().define(key('s', { default: 5 }))),
+    { problems: [{ name: 's', value: '5', message: 'Expected value to be a string, but it was a number 5' }] },
+  );
   t.throws(() => new ConfigDef().define(key('i', { type: 'INT', default: 2 ** 31 })), /32-bit integer/);
   t.throws(() => new ConfigDef().define(key('sh', { type: 'SHORT', default: 40000 })), /16-bit integer \(short\)/);
   t.throws(() => new ConfigDef().define(key('b', { type: 'BOOLEAN', default: 1 })), /either true or false/);

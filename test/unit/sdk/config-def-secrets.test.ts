@@ -9,7 +9,15 @@ import util from 'node:util';
 import pino from 'pino';
 import t from 'tap';
 import type { Test } from 'tap';
-import { CompositeValidator, ConfigDef, ConfigException, LambdaValidator, NonEmptyString, Password, ValidString } from '../../../src/worker-thread/sdk/config-def.js';
+import {
+  CompositeValidator,
+  ConfigDef,
+  ConfigException,
+  LambdaValidator,
+  NonEmptyString,
+  Password,
+  ValidString,
+} from '../../../src/worker-thread/sdk/config-def.js';
 import type { ConfigValidator, ParsedValue } from '../../../src/worker-thread/sdk/config-def.js';
 
 const SECRET = 'hunter2-Sup3r-s3cret';
@@ -44,16 +52,48 @@ function caught(fn: () => unknown): unknown {
 
 /** A validator that echoes what it is given: a realistic mistake in a connector. */
 const echoing: ConfigValidator = {
-  violations: (_name, value) => (value === null ? [] : [{ message: `rejected ${value instanceof Password ? value.value() : String(value)}`, value: value instanceof Password ? value.value() : value }]),
+  violations: (_name, value) =>
+    value === null
+      ? []
+      : [
+          {
+            message: `rejected ${value instanceof Password ? value.value() : String(value)}`,
+            value: value instanceof Password ? value.value() : value,
+          },
+        ],
   toString: () => 'anything',
 };
 
 function def(): ConfigDef {
   return new ConfigDef()
     .define({ name: 'db.password', type: 'PASSWORD', importance: 'HIGH', documentation: 'The password.', validator: new NonEmptyString() })
-    .define({ name: 'api.secret', type: 'PASSWORD', importance: 'HIGH', documentation: 'Checked by a careless validator.', default: 'x', validator: LambdaValidator.with((_n, v) => (v instanceof Password && v.value() !== 'x' ? `bad secret ${v.value()}` : undefined), () => 'x') })
-    .define({ name: 'echo.password', type: 'PASSWORD', importance: 'LOW', documentation: 'Echoed.', default: null, validator: CompositeValidator.of((_n, v) => (v === null ? undefined : 'no'), echoing) })
-    .define({ name: 'mode', type: 'PASSWORD', importance: 'LOW', documentation: 'A secret checked against a list.', default: 'a', validator: (_n, v) => (v instanceof Password && ['a', 'b'].includes(v.value()) ? undefined : 'String must be one of: a, b') })
+    .define({
+      name: 'api.secret',
+      type: 'PASSWORD',
+      importance: 'HIGH',
+      documentation: 'Checked by a careless validator.',
+      default: 'x',
+      validator: LambdaValidator.with(
+        (_n, v) => (v instanceof Password && v.value() !== 'x' ? `bad secret ${v.value()}` : undefined),
+        () => 'x',
+      ),
+    })
+    .define({
+      name: 'echo.password',
+      type: 'PASSWORD',
+      importance: 'LOW',
+      documentation: 'Echoed.',
+      default: null,
+      validator: CompositeValidator.of((_n, v) => (v === null ? undefined : 'no'), echoing),
+    })
+    .define({
+      name: 'mode',
+      type: 'PASSWORD',
+      importance: 'LOW',
+      documentation: 'A secret checked against a list.',
+      default: 'a',
+      validator: (_n, v) => (v instanceof Password && ['a', 'b'].includes(v.value()) ? undefined : 'String must be one of: a, b'),
+    })
     .define({ name: 'user', type: 'STRING', importance: 'HIGH', documentation: 'The user.' });
 }
 
@@ -65,7 +105,10 @@ t.test('valid: ParsedConfig, its values and originals print masked, and the secr
   leaks(t, 'ParsedConfig', cfg, cfg.values(), cfg.get('db.password'), String(cfg.get('db.password')));
   leaks(t, 'originals under util.inspect', util.inspect(cfg.originals), util.inspect({ nested: { cfg: cfg.originals } }, { depth: 5 }));
   t.match(JSON.stringify(cfg.originals), SECRET, 'JSON of originals is data and keeps it (they are handed to tasks)');
-  t.same(JSON.parse(JSON.stringify(cfg)), { values: { 'db.password': '[hidden]', 'api.secret': '[hidden]', 'echo.password': null, mode: '[hidden]', user: 'me' }, originals: { 'db.password': '[hidden]', user: 'me', 'other.key': 'x' } });
+  t.same(JSON.parse(JSON.stringify(cfg)), {
+    values: { 'db.password': '[hidden]', 'api.secret': '[hidden]', 'echo.password': null, mode: '[hidden]', user: 'me' },
+    originals: { 'db.password': '[hidden]', user: 'me', 'other.key': 'x' },
+  });
 });
 
 t.test('a pino log line of a ParsedConfig, a Password or a ConfigException has no secret', async (t) => {
@@ -104,21 +147,50 @@ t.test('validateAll, validate and the documentation never show the secret', asyn
     ['[hidden]', '[hidden]', '[hidden]', '[hidden]'],
     'every PASSWORD value is "[hidden]"',
   );
-  t.same(results.get('echo.password')?.errorMessages, ['Invalid value [hidden] for configuration echo.password: no', 'Invalid value [hidden] for configuration echo.password: rejected [hidden]']);
+  t.same(results.get('echo.password')?.errorMessages, [
+    'Invalid value [hidden] for configuration echo.password: no',
+    'Invalid value [hidden] for configuration echo.password: rejected [hidden]',
+  ]);
 
-  const withSecretDefault = new ConfigDef().define({ name: 'token', type: 'PASSWORD', default: SECRET, importance: 'LOW', documentation: 'A token.' });
-  const docs = [withSecretDefault.toRst(), withSecretDefault.toEnrichedRst(), withSecretDefault.toHtmlTable(), withSecretDefault.toMarkdown()];
+  const withSecretDefault = new ConfigDef().define({
+    name: 'token',
+    type: 'PASSWORD',
+    default: SECRET,
+    importance: 'LOW',
+    documentation: 'A token.',
+  });
+  const docs = [
+    withSecretDefault.toRst(),
+    withSecretDefault.toEnrichedRst(),
+    withSecretDefault.toHtmlTable(),
+    withSecretDefault.toMarkdown(),
+  ];
   leaks(t, 'documentation', ...docs, withSecretDefault.keys(), withSecretDefault.defaultValues(), withSecretDefault.validate({}));
   t.match(docs[0], '* Default: [hidden]');
 });
 
 t.test('a default that fails its validator, a bad typed value and parseType errors are masked', async (t) => {
-  const failingDefault = caught(() => new ConfigDef().define({ name: 'pw', type: 'PASSWORD', default: SECRET, importance: 'LOW', documentation: '', validator: ValidString.in('a') }));
+  const failingDefault = caught(() =>
+    new ConfigDef().define({
+      name: 'pw',
+      type: 'PASSWORD',
+      default: SECRET,
+      importance: 'LOW',
+      documentation: '',
+      validator: ValidString.in('a'),
+    }),
+  );
   t.match(failingDefault, { problems: [{ name: 'pw', value: '[hidden]', message: 'String must be one of: a' }] });
   leaks(t, 'define', failingDefault);
-  const typed = caught(() => new ConfigDef().define({ name: 'pw', type: 'PASSWORD', default: [SECRET], importance: 'LOW', documentation: '' }));
+  const typed = caught(() =>
+    new ConfigDef().define({ name: 'pw', type: 'PASSWORD', default: [SECRET], importance: 'LOW', documentation: '' }),
+  );
   leaks(t, 'a list given for a PASSWORD', typed);
-  leaks(t, 'parseType', caught(() => ConfigDef.parseType('pw', [SECRET], 'PASSWORD')));
+  leaks(
+    t,
+    'parseType',
+    caught(() => ConfigDef.parseType('pw', [SECRET], 'PASSWORD')),
+  );
 });
 
 t.test('Password: equal by value, masked in every conversion', async (t) => {

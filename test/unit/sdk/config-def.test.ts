@@ -69,7 +69,11 @@ t.test('LONG: a number when exact, an exact bigint beyond 2^53, 64-bit range', a
   t.equal(cfg.getLong('k'), 1234567890123456789n, 'getLong keeps the bigint');
   t.equal(one('LONG').parse({ k: '5' }).getLong('k'), 5);
   for (const raw of ['9223372036854775808', '-9223372036854775809', '1.0', 'x', '']) {
-    t.match(problemsOf(() => parseOne('LONG', raw)).problems, [{ name: 'k', value: raw, message: /LONG/ }], `rejects ${JSON.stringify(raw)}`);
+    t.match(
+      problemsOf(() => parseOne('LONG', raw)).problems,
+      [{ name: 'k', value: raw, message: /LONG/ }],
+      `rejects ${JSON.stringify(raw)}`,
+    );
   }
 });
 
@@ -79,7 +83,11 @@ t.test('DOUBLE', async (t) => {
   t.equal(parseOne('DOUBLE', '1e3'), 1000);
   t.equal(parseOne('DOUBLE', ' 7 '), 7);
   for (const raw of ['', '   ', 'abc', '1.2.3']) {
-    t.match(problemsOf(() => parseOne('DOUBLE', raw)).problems, [{ name: 'k', value: raw, message: /DOUBLE/ }], `rejects ${JSON.stringify(raw)}`);
+    t.match(
+      problemsOf(() => parseOne('DOUBLE', raw)).problems,
+      [{ name: 'k', value: raw, message: /DOUBLE/ }],
+      `rejects ${JSON.stringify(raw)}`,
+    );
   }
 });
 
@@ -136,7 +144,9 @@ t.test('required keys, defaults and null defaults', async (t) => {
     .define({ name: 'boolDefault', type: 'BOOLEAN', default: false, importance: 'LOW', documentation: '' });
 
   const missing = problemsOf(() => def.parse({}));
-  t.same(missing.problems, [{ name: 'required', value: null, message: 'Missing required configuration "required" which has no default value.' }]);
+  t.same(missing.problems, [
+    { name: 'required', value: null, message: 'Missing required configuration "required" which has no default value.' },
+  ]);
 
   const cfg = def.parse({ required: 'r', extra: 'kept' });
   t.equal(cfg.getString('required'), 'r');
@@ -161,7 +171,12 @@ t.test('define rejects duplicates and defaults that do not parse', async (t) => 
   t.throws(() => new ConfigDef().define({ name: 'b', type: 'BOOLEAN', default: 'maybe', importance: 'LOW', documentation: '' }));
   t.doesNotThrow(() => new ConfigDef().define({ name: 'n', type: 'INT', default: null, importance: 'LOW', documentation: '' }));
   t.equal(new ConfigDef().keys().length, 0);
-  t.same(one('INT').keys().map((k) => k.name), ['k']);
+  t.same(
+    one('INT')
+      .keys()
+      .map((k) => k.name),
+    ['k'],
+  );
 });
 
 t.test('validators', async (t) => {
@@ -180,20 +195,40 @@ t.test('validators', async (t) => {
   const valid = one('STRING', { validator: Validators.validString('none', 'all') });
   t.equal(valid.parse({ k: 'all' }).getString('k'), 'all');
   t.equal(valid.parse({ k: ' none ' }).getString('k'), 'none', 'validated after trimming');
-  t.same(problemsOf(() => valid.parse({ k: 'ALL' })).problems, [{ name: 'k', value: 'ALL', message: 'String must be one of: none, all' }], 'case-sensitive');
+  t.same(
+    problemsOf(() => valid.parse({ k: 'ALL' })).problems,
+    [{ name: 'k', value: 'ALL', message: 'String must be one of: none, all' }],
+    'case-sensitive',
+  );
 
   const nonEmpty = one('STRING', { validator: Validators.nonEmptyString() });
   t.equal(nonEmpty.parse({ k: 'x' }).getString('k'), 'x');
   for (const raw of ['', '   ']) {
-    t.same(problemsOf(() => nonEmpty.parse({ k: raw })).problems, [{ name: 'k', value: raw, message: 'String must be non-empty' }], `rejects ${JSON.stringify(raw)}`);
+    t.same(
+      problemsOf(() => nonEmpty.parse({ k: raw })).problems,
+      [{ name: 'k', value: raw, message: 'String must be non-empty' }],
+      `rejects ${JSON.stringify(raw)}`,
+    );
   }
 
   // Kafka validates a default when the key is defined, and Range rejects null (this test once expected
   // a null default to pass atLeast, and a bad default to be reported only by parse).
-  t.same(problemsOf(() => one('INT', { default: null, validator: Validators.atLeast(1) })).problems, [{ name: 'k', value: null, message: 'Value must be non-null' }], 'a null default fails atLeast, at define');
-  t.same(problemsOf(() => one('INT', { default: 0, validator: Validators.atLeast(1) })).problems, [{ name: 'k', value: '0', message: 'Value must be at least 1' }], 'defaults are validated at define');
+  t.same(
+    problemsOf(() => one('INT', { default: null, validator: Validators.atLeast(1) })).problems,
+    [{ name: 'k', value: null, message: 'Value must be non-null' }],
+    'a null default fails atLeast, at define',
+  );
+  t.same(
+    problemsOf(() => one('INT', { default: 0, validator: Validators.atLeast(1) })).problems,
+    [{ name: 'k', value: '0', message: 'Value must be at least 1' }],
+    'defaults are validated at define',
+  );
   const typeFirst = one('INT', { validator: Validators.atLeast(1) });
-  t.match(problemsOf(() => typeFirst.parse({ k: 'x' })).problems, [{ name: 'k', value: 'x', message: /INT/ }], 'a type error is reported, not the validator');
+  t.match(
+    problemsOf(() => typeFirst.parse({ k: 'x' })).problems,
+    [{ name: 'k', value: 'x', message: /INT/ }],
+    'a type error is reported, not the validator',
+  );
 });
 
 t.test('every problem is reported at once, in definition order, with key, value and reason', async (t) => {
@@ -202,10 +237,19 @@ t.test('every problem is reported at once, in definition order, with key, value 
     .define({ name: 'tasks', type: 'INT', importance: 'HIGH', documentation: '', validator: Validators.atLeast(1) })
     .define({ name: 'enabled', type: 'BOOLEAN', default: true, importance: 'LOW', documentation: '' })
     .define({ name: 'ratio', type: 'DOUBLE', default: 1, importance: 'LOW', documentation: '' })
-    .define({ name: 'mode', type: 'STRING', default: 'a', importance: 'LOW', documentation: '', validator: Validators.validString('a', 'b') })
+    .define({
+      name: 'mode',
+      type: 'STRING',
+      default: 'a',
+      importance: 'LOW',
+      documentation: '',
+      validator: Validators.validString('a', 'b'),
+    })
     .define({ name: 'ok', type: 'INT', default: 1, importance: 'LOW', documentation: '' })
     .define({ name: 'needed', type: 'LIST', importance: 'LOW', documentation: '' });
-  const err = problemsOf(() => def.parse({ topic: ' ', tasks: '0', enabled: 'maybe', ratio: 'fast', mode: 'c', ok: '5' }, 'connector demo'));
+  const err = problemsOf(() =>
+    def.parse({ topic: ' ', tasks: '0', enabled: 'maybe', ratio: 'fast', mode: 'c', ok: '5' }, 'connector demo'),
+  );
   t.equal(err.problems.length, 6);
   t.match(err.problems, [
     { name: 'topic', value: ' ', message: 'String must be non-empty' },
@@ -224,12 +268,15 @@ t.test('every problem is reported at once, in definition order, with key, value 
   t.notMatch(err.message, /\bok\b/, 'a valid key is not reported');
 });
 
-t.test("Kafka's trim: PASSWORD is trimmed too, control characters are trimmed, a no-break space is not; LIST keeps empty items", async (t) => {
-  t.equal((parseOne('PASSWORD', '  pw  ') as Password).value(), 'pw');
-  t.equal(parseOne('STRING', '\u0000\u0001x\u001f'), 'x', 'Java trims every char up to U+0020');
-  t.equal(parseOne('STRING', '\u00a0x\u00a0'), '\u00a0x\u00a0', 'and nothing else');
-  t.same(parseOne('LIST', 'a,,b'), ['a', '', 'b']);
-  t.same(parseOne('LIST', 'a,'), ['a', '']);
-  t.same(parseOne('DOUBLE', 'NaN'), NaN, 'Double.parseDouble accepts NaN');
-  t.match(problemsOf(() => parseOne('DOUBLE', '0x10')).problems, [{ message: 'Not a number of type DOUBLE' }], 'but not a hex integer');
-});
+t.test(
+  "Kafka's trim: PASSWORD is trimmed too, control characters are trimmed, a no-break space is not; LIST keeps empty items",
+  async (t) => {
+    t.equal((parseOne('PASSWORD', '  pw  ') as Password).value(), 'pw');
+    t.equal(parseOne('STRING', '\u0000\u0001x\u001f'), 'x', 'Java trims every char up to U+0020');
+    t.equal(parseOne('STRING', '\u00a0x\u00a0'), '\u00a0x\u00a0', 'and nothing else');
+    t.same(parseOne('LIST', 'a,,b'), ['a', '', 'b']);
+    t.same(parseOne('LIST', 'a,'), ['a', '']);
+    t.same(parseOne('DOUBLE', 'NaN'), NaN, 'Double.parseDouble accepts NaN');
+    t.match(problemsOf(() => parseOne('DOUBLE', '0x10')).problems, [{ message: 'Not a number of type DOUBLE' }], 'but not a hex integer');
+  },
+);

@@ -24,9 +24,24 @@ function kafkaGroupPartitions<T>(elements: readonly T[], numGroups: number): T[]
 
 t.test('known cases from Kafka Connect', async (t) => {
   t.same(groupPartitions(range(5), 3), [[0, 1], [2, 3], [4]], '5 into 3: larger groups first');
-  t.same(groupPartitions(range(10), 3), [[0, 1, 2, 3], [4, 5, 6], [7, 8, 9]]);
-  t.same(groupPartitions(range(6), 3), [[0, 1], [2, 3], [4, 5]], 'even split');
-  t.same(groupPartitions(range(7), 2), [[0, 1, 2, 3], [4, 5, 6]]);
+  t.same(groupPartitions(range(10), 3), [
+    [0, 1, 2, 3],
+    [4, 5, 6],
+    [7, 8, 9],
+  ]);
+  t.same(
+    groupPartitions(range(6), 3),
+    [
+      [0, 1],
+      [2, 3],
+      [4, 5],
+    ],
+    'even split',
+  );
+  t.same(groupPartitions(range(7), 2), [
+    [0, 1, 2, 3],
+    [4, 5, 6],
+  ]);
   t.same(groupPartitions(['a', 'b', 'c'], 3), [['a'], ['b'], ['c']], 'one element per group');
 });
 

@@ -6,7 +6,11 @@ t.test('SinkRecord: defaults and original coordinates', async (t) => {
   const r = new SinkRecord({ topic: 't', kafkaPartition: 2, kafkaOffset: 41, value: 'v' });
   t.equal(r.key, null);
   t.equal(r.timestampType, 'NoTimestampType');
-  t.same([r.originalTopic, r.originalKafkaPartition, r.originalKafkaOffset], ['t', 2, 41], 'original = current unless a transform changed it');
+  t.same(
+    [r.originalTopic, r.originalKafkaPartition, r.originalKafkaOffset],
+    ['t', 2, 41],
+    'original = current unless a transform changed it',
+  );
   const stamped = new SinkRecord({ topic: 'renamed', kafkaPartition: 0, kafkaOffset: 1, value: null, timestamp: 5, originalTopic: 't' });
   t.equal(stamped.timestampType, 'CreateTime');
   t.equal(stamped.originalTopic, 't');

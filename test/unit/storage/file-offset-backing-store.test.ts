@@ -38,8 +38,18 @@ t.test('values set by one instance are read back by a new one', async (t) => {
   const k3 = offsetKey('conn-b', connectJson({ file: 'a.txt' }));
   const missing = offsetKey('conn-c', '{}');
   t.same(store.get([k1, missing]), [null, null], 'empty before any set');
-  await store.set(new Map([[k1, JSON.stringify({ pos: 10 })], [k2, JSON.stringify({ line: 12345678901, tag: 'x"y' })]]));
-  await store.set(new Map([[k3, JSON.stringify({ pos: 1 })], [k1, JSON.stringify({ pos: 11 })]]));
+  await store.set(
+    new Map([
+      [k1, JSON.stringify({ pos: 10 })],
+      [k2, JSON.stringify({ line: 12345678901, tag: 'x"y' })],
+    ]),
+  );
+  await store.set(
+    new Map([
+      [k3, JSON.stringify({ pos: 1 })],
+      [k1, JSON.stringify({ pos: 11 })],
+    ]),
+  );
   t.same(store.get([k1]), ['{"pos":11}'], 'the writing instance sees its own values');
   await store.stop();
 
@@ -55,7 +65,15 @@ t.test('concurrent set() calls all persist, the last value of each key wins', as
   const store = await reopen(file);
   const key = (i: number): string => offsetKey('conn', JSON.stringify({ partition: i % 10 }));
   const writes: Promise<void>[] = [];
-  for (let i = 0; i < 30; i++) writes.push(store.set(new Map([[key(i), JSON.stringify({ seq: i })], [offsetKey('solo', JSON.stringify({ i })), '{"once":true}']])));
+  for (let i = 0; i < 30; i++)
+    writes.push(
+      store.set(
+        new Map([
+          [key(i), JSON.stringify({ seq: i })],
+          [offsetKey('solo', JSON.stringify({ i })), '{"once":true}'],
+        ]),
+      ),
+    );
   await Promise.all(writes);
   await store.stop();
   const again = await reopen(file);
@@ -80,7 +98,10 @@ t.test('the file is replaced through a temp file: none remains, even after a fai
   for (let i = 0; i < 5; i++) await store.set(new Map([[offsetKey('c', '{}'), JSON.stringify({ i })]]));
   const entries = await readdir(path.dirname(file));
   t.same(entries, ['connect.offsets']);
-  t.notOk(entries.some((e) => e.includes('.tmp-')), 'no .tmp- file');
+  t.notOk(
+    entries.some((e) => e.includes('.tmp-')),
+    'no .tmp- file',
+  );
   const before = await readFile(file, 'utf8');
 
   // Make the rename fail: a directory where the temp file's target is cannot be replaced by a file.
@@ -92,7 +113,11 @@ t.test('the file is replaced through a temp file: none remains, even after a fai
   // A failed write does not poison the queue: later writes still run, and carry the earlier values.
   await rm(blockedFile, { recursive: true });
   await blocked.set(new Map([[offsetKey('b', '{}'), '{"x":2}']]));
-  t.same((await reopen(blockedFile)).get([offsetKey('a', '{}'), offsetKey('b', '{}')]), ['{"x":1}', '{"x":2}'], 'the next write carries every value');
+  t.same(
+    (await reopen(blockedFile)).get([offsetKey('a', '{}'), offsetKey('b', '{}')]),
+    ['{"x":1}', '{"x":2}'],
+    'the next write carries every value',
+  );
   t.equal(await readFile(file, 'utf8'), before, 'an unrelated file is untouched');
 });
 
@@ -115,7 +140,11 @@ t.test('a corrupt file is a clear error naming the file', async (t) => {
     await mkdir(path.dirname(file), { recursive: true });
     await writeFile(file, content);
     const store = new FileOffsetBackingStore(file);
-    await t.rejects(store.start(), { message: new RegExp(`offset\\.storage\\.file\\.filename=${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`) }, `${name}: error names the file`);
+    await t.rejects(
+      store.start(),
+      { message: new RegExp(`offset\\.storage\\.file\\.filename=${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`) },
+      `${name}: error names the file`,
+    );
   }
 });
 
@@ -150,14 +179,26 @@ t.test('keys with characters outside the BMP, control characters or a 200-charac
   await store.stop();
 
   const again = await reopen(file);
-  t.same(again.get(keys), keys.map((_, i) => valueOf(i, 1)), 'every key is found by a new instance, with its value as written');
+  t.same(
+    again.get(keys),
+    keys.map((_, i) => valueOf(i, 1)),
+    'every key is found by a new instance, with its value as written',
+  );
   await again.set(new Map(keys.map((k, i) => [k, valueOf(i, 2)])));
   await again.stop();
 
   const third = await reopen(file);
-  t.same(third.get(keys), keys.map((_, i) => valueOf(i, 2)), 'a commit after the restart replaced each value');
+  t.same(
+    third.get(keys),
+    keys.map((_, i) => valueOf(i, 2)),
+    'a commit after the restart replaced each value',
+  );
   t.equal([...third.entries()].length, keys.length, 'one entry per key: no second form of a key was added');
-  t.same([...third.entries()].map(([k]) => k), keys, 'entries() gives the runtime the keys in their canonical form');
+  t.same(
+    [...third.entries()].map(([k]) => k),
+    keys,
+    'entries() gives the runtime the keys in their canonical form',
+  );
   await third.stop();
 });
 

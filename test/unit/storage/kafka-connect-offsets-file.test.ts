@@ -25,7 +25,10 @@ t.teardown(() => rm(root, { recursive: true, force: true }));
 const EMOJI_NAME = 'orders-\u{1F4E6}';
 
 t.test('reads every entry of the file Kafka Connect wrote, byte for byte', async (t) => {
-  const entries = readKafkaConnectOffsetsFile(real).map(({ key, value }) => [key === null ? null : Buffer.from(key).toString(), value === null ? null : Buffer.from(value).toString()]);
+  const entries = readKafkaConnectOffsetsFile(real).map(({ key, value }) => [
+    key === null ? null : Buffer.from(key).toString(),
+    value === null ? null : Buffer.from(value).toString(),
+  ]);
   t.same(
     new Map(entries as [string, string | null][]),
     new Map([
@@ -62,8 +65,15 @@ t.test('non-ASCII keys: imported keys are the ones the runtime looks up (Kafka C
   await reopened.start();
   // What the file source's task asks for, built from the decoded name and partition.
   const runtimeKey = offsetKey(EMOJI_NAME, connectJson({ filename: '/data/in-\u{1F4E6}.txt' }));
-  t.equal(runtimeKey, '["orders-\\uD83D\\uDCE6",{"filename":"/data/in-\\uD83D\\uDCE6.txt"}]', 'the runtime key is Kafka Connect’s key bytes');
-  t.same(reopened.get([runtimeKey, offsetKey(EMOJI_NAME, connectJson({ filename: '/data/ctl-\u001f.txt' }))]), ['{"position":99}', '{"position":7}']);
+  t.equal(
+    runtimeKey,
+    '["orders-\\uD83D\\uDCE6",{"filename":"/data/in-\\uD83D\\uDCE6.txt"}]',
+    'the runtime key is Kafka Connect’s key bytes',
+  );
+  t.same(reopened.get([runtimeKey, offsetKey(EMOJI_NAME, connectJson({ filename: '/data/ctl-\u001f.txt' }))]), [
+    '{"position":99}',
+    '{"position":7}',
+  ]);
   t.equal([...reopened.entries()].length, 4);
 });
 
@@ -71,9 +81,17 @@ t.test('anything but Kafka Connect’s file is refused with the reason', async (
   const bad = (buf: Buffer, reason: RegExp, what: string): void => {
     t.throws(() => readKafkaConnectOffsetsFile(buf), { name: 'KafkaConnectOffsetsFileError', message: reason }, what);
   };
-  bad(Buffer.from('{"version":1,"offsets":[]}'), /^not a Kafka Connect standalone offsets file: it does not start with the Java serialization magic number 0xACED \(at byte 0\)$/, 'a connectd JSON file');
+  bad(
+    Buffer.from('{"version":1,"offsets":[]}'),
+    /^not a Kafka Connect standalone offsets file: it does not start with the Java serialization magic number 0xACED \(at byte 0\)$/,
+    'a connectd JSON file',
+  );
   bad(Buffer.alloc(0), /magic number/, 'an empty file');
-  bad(real.subarray(0, real.length - 20), /^not a Kafka Connect standalone offsets file: the file ends after \d+ bytes, inside the map \(truncated\?\)/, 'a truncated file');
+  bad(
+    real.subarray(0, real.length - 20),
+    /^not a Kafka Connect standalone offsets file: the file ends after \d+ bytes, inside the map \(truncated\?\)/,
+    'a truncated file',
+  );
   bad(real.subarray(0, real.length - 1), /the file ends after 496 bytes/, 'the last byte missing');
   const sixth = Buffer.from(real);
   sixth[sixth.length - 1] = 0x70;

@@ -66,7 +66,10 @@ t.test('config records are byte for byte what KafkaConfigBackingStore writes', a
   t.equal(targetStateValue('STOPPED'), '{"state":"PAUSED","state.v2":"STOPPED"}', 'older workers read STOPPED as PAUSED');
   t.equal(targetStateValue('PAUSED'), '{"state":"PAUSED","state.v2":"PAUSED"}');
   t.equal(targetStateValue('STARTED'), '{"state":"STARTED","state.v2":"STARTED"}');
-  t.equal(restartRequestValue({ connector: 'conn-a', onlyFailed: true, includeTasks: false }), '{"include-tasks":false,"only-failed":true}');
+  t.equal(
+    restartRequestValue({ connector: 'conn-a', onlyFailed: true, includeTasks: false }),
+    '{"include-tasks":false,"only-failed":true}',
+  );
   t.equal(
     sessionKeyValue({ key: new Uint8Array([1, 2, 3, 4, 0xff]), algorithm: 'HmacSHA256', creationTimestamp: 1700000000123 }),
     '{"key":"AQIDBP8=","algorithm":"HmacSHA256","creation-timestamp":1700000000123}',
@@ -81,10 +84,20 @@ t.test('status records are byte for byte what KafkaStatusBackingStore (4.1) writ
     '{"state":"RUNNING","trace":null,"worker_id":"10.0.0.1:8083","generation":3,"version":null}',
   );
   t.equal(
-    statusValue({ state: 'FAILED', trace: 'java.lang.Exception: boom\n\tat X', workerId: '10.0.0.1:8083', generation: 4, version: '4.1.1' }),
+    statusValue({
+      state: 'FAILED',
+      trace: 'java.lang.Exception: boom\n\tat X',
+      workerId: '10.0.0.1:8083',
+      generation: 4,
+      version: '4.1.1',
+    }),
     '{"state":"FAILED","trace":"java.lang.Exception: boom\\n\\tat X","worker_id":"10.0.0.1:8083","generation":4,"version":"4.1.1"}',
   );
-  t.equal(statusValue({ state: 'DESTROYED', trace: null, workerId: 'w:1', generation: 6, version: null }), null, 'DESTROYED is a tombstone');
+  t.equal(
+    statusValue({ state: 'DESTROYED', trace: null, workerId: 'w:1', generation: 6, version: null }),
+    null,
+    'DESTROYED is a tombstone',
+  );
   t.equal(
     topicStatusValue({ topic: 'orders', connector: 'conn-a', task: 1, discoverTimestamp: 1700000000456 }),
     '{"topic":{"name":"orders","connector":"conn-a","task":1,"discoverTimestamp":1700000000456}}',
@@ -119,9 +132,17 @@ t.test('putSafe rules: no status yet, same worker, or a generation at least as n
 
 t.test("offset keys and values as Kafka Connect's Jackson writes them (connectJson)", async (t) => {
   const { connectJson, offsetKey } = await import('../../../src/shared/offset-json.js');
-  t.equal(offsetKey('local-file-source', connectJson({ file: 'café 😀 \u0007' })), '["local-file-source",{"file":"café \\uD83D\\uDE00 \\u0007"}]', 'the key Kafka Connect 4.1.1 wrote for this partition');
+  t.equal(
+    offsetKey('local-file-source', connectJson({ file: 'café 😀 \u0007' })),
+    '["local-file-source",{"file":"café \\uD83D\\uDE00 \\u0007"}]',
+    'the key Kafka Connect 4.1.1 wrote for this partition',
+  );
   t.equal(connectJson({ zeta: 'z', alpha: 1, mid: true }), '{"zeta":"z","alpha":1,"mid":true}', 'fields in their original order');
-  t.equal(connectJson({ s: 'té\u0001/😀"' }), '{"s":"té\\u0001/\\uD83D\\uDE00\\""}', 'control characters in upper-case hex, quotes escaped');
+  t.equal(
+    connectJson({ s: 'té\u0001/😀"' }),
+    '{"s":"té\\u0001/\\uD83D\\uDE00\\""}',
+    'control characters in upper-case hex, quotes escaped',
+  );
   t.equal(connectJson({ s: '\\u001f text' }), '{"s":"\\\\u001f text"}', 'a literal backslash-u in the text stays as it is');
   t.equal(connectJson({ s: '\u001f' }), '{"s":"\\u001F"}', 'upper-case hex digits');
 });

@@ -19,8 +19,15 @@ t.test('whole values with a schema: the schema keeps its name, optionality and (
   t.ok(schemasEqual(out.valueSchema, SchemaBuilder.string().name('my.Int').version(3).optional().defaultValue('7').build()));
   t.equal(out.value, '300');
   t.equal(configured(Cast.Value, { spec: 'INT8' }).apply(sourceRecord({ valueSchema: Schema.INT32_SCHEMA, value: 300 })).value, 44);
-  t.equal(configured(Cast.Value, { spec: 'int64' }).apply(sourceRecord({ valueSchema: Schema.INT32_SCHEMA, value: -1 })).value, -1n, 'an INT64 is a bigint');
-  t.equal(configured(Cast.Value, { spec: 'float32' }).apply(sourceRecord({ valueSchema: Schema.FLOAT64_SCHEMA, value: 0.1 })).value, Math.fround(0.1));
+  t.equal(
+    configured(Cast.Value, { spec: 'int64' }).apply(sourceRecord({ valueSchema: Schema.INT32_SCHEMA, value: -1 })).value,
+    -1n,
+    'an INT64 is a bigint',
+  );
+  t.equal(
+    configured(Cast.Value, { spec: 'float32' }).apply(sourceRecord({ valueSchema: Schema.FLOAT64_SCHEMA, value: 0.1 })).value,
+    Math.fround(0.1),
+  );
   const ts = configured(Cast.Value, { spec: 'int64' }).apply(sourceRecord({ valueSchema: Timestamp.SCHEMA, value: new Date(1000) }));
   t.equal(ts.value, 1000n);
   t.equal(ts.valueSchema?.name, Timestamp.LOGICAL_NAME, "Kafka keeps the logical type's name on the cast schema");
@@ -50,7 +57,9 @@ t.test('fields with a schema', async (t) => {
 });
 
 t.test('schemaless: the JavaScript type stands for the Java class', async (t) => {
-  const out = configured(Cast.Value, { spec: 'i:string,f:string,l:int8,s:float64,missing:int8' }).apply(sourceRecord({ value: { i: 5, f: 2.5, l: 300n, s: '1e3', x: 'kept' } }));
+  const out = configured(Cast.Value, { spec: 'i:string,f:string,l:int8,s:float64,missing:int8' }).apply(
+    sourceRecord({ value: { i: 5, f: 2.5, l: 300n, s: '1e3', x: 'kept' } }),
+  );
   t.same(out.value, { i: '5', f: '2.5', l: 44, s: 1000, missing: null, x: 'kept' });
   t.equal(configured(Cast.Value, { spec: 'int64' }).apply(sourceRecord({ value: 5 })).value, 5n);
   t.equal(configured(Cast.Value, { spec: 'string' }).apply(sourceRecord({ value: new Uint8Array([104, 105]) })).value, 'aGk=');
@@ -58,13 +67,15 @@ t.test('schemaless: the JavaScript type stands for the Java class', async (t) =>
     message: "Cast transformation was passed a value of type Date which is not supported by Connect's data API",
   });
   t.throws(() => configured(Cast.Value, { spec: 'string' }).apply(sourceRecord({ value: { a: 1 } })), {
-    message: 'Cast transformation does not support casting from MAP; supported types are [INT8, INT16, INT32, INT64, FLOAT32, FLOAT64, BOOLEAN, STRING, BYTES]',
+    message:
+      'Cast transformation does not support casting from MAP; supported types are [INT8, INT16, INT32, INT64, FLOAT32, FLOAT64, BOOLEAN, STRING, BYTES]',
   });
   t.equal(configured(Cast.Key, { spec: 'string' }).apply(sourceRecord({ key: true })).key, 'true');
 });
 
 t.test("Java's conversions", async (t) => {
-  const cast = (schema: Schema | null, value: unknown, type: Parameters<typeof castValueToType>[2]): unknown => castValueToType(schema, value, type);
+  const cast = (schema: Schema | null, value: unknown, type: Parameters<typeof castValueToType>[2]): unknown =>
+    castValueToType(schema, value, type);
   t.equal(cast(Schema.FLOAT64_SCHEMA, 3e9, 'INT8'), -1, '(byte)(int) 3e9: the int saturates first');
   t.equal(cast(Schema.FLOAT64_SCHEMA, Number.NaN, 'INT64'), 0n);
   t.equal(cast(Schema.FLOAT64_SCHEMA, -1e30, 'INT64'), -(2n ** 63n));
@@ -78,18 +89,39 @@ t.test("Java's conversions", async (t) => {
   t.equal(cast(Decimal.schema(2), BigDecimal.parse('-2.75'), 'INT32'), -2);
   t.throws(() => cast(Schema.STRING_SCHEMA, ' 5', 'INT32'), { message: 'Value ( 5) was out of range for requested data type' });
   t.throws(() => cast(Schema.STRING_SCHEMA, '', 'FLOAT64'), { message: 'Value () was out of range for requested data type' });
-  t.throws(() => cast(Schema.BYTES_SCHEMA, new Uint8Array(1), 'BOOLEAN'), { message: 'Unexpected type in Cast transformation: Uint8Array' });
+  t.throws(() => cast(Schema.BYTES_SCHEMA, new Uint8Array(1), 'BOOLEAN'), {
+    message: 'Unexpected type in Cast transformation: Uint8Array',
+  });
 });
 
 t.test('the spec', async (t) => {
-  t.same(configProblems(() => configured(Cast.Value, { spec: '' })), [['spec', 'Must specify at least one field to cast.']]);
-  t.same(configProblems(() => configured(Cast.Value, { spec: 'a:b:c' })), [['spec', 'Invalid rename mapping: a:b:c']]);
-  t.same(configProblems(() => configured(Cast.Value, { spec: 'a:int99' })), [['spec', 'Invalid type found in casting spec: int99']]);
-  t.same(configProblems(() => configured(Cast.Value, { spec: 'int8,a:int8' })), [
-    ['spec', 'Cast transformations that specify a type to cast the entire value to may only specify a single cast in their spec'],
-  ]);
-  t.same(configProblems(() => configured(Cast.Value, { spec: 'struct' })), [
-    ['spec', 'Cast transformation does not support casting to STRUCT; supported types are [INT8, INT16, INT32, INT64, FLOAT32, FLOAT64, BOOLEAN, STRING]'],
-  ]);
-  t.same(configProblems(() => configured(Cast.Value, {})), [['spec', 'Missing required configuration "spec" which has no default value.']]);
+  t.same(
+    configProblems(() => configured(Cast.Value, { spec: '' })),
+    [['spec', 'Must specify at least one field to cast.']],
+  );
+  t.same(
+    configProblems(() => configured(Cast.Value, { spec: 'a:b:c' })),
+    [['spec', 'Invalid rename mapping: a:b:c']],
+  );
+  t.same(
+    configProblems(() => configured(Cast.Value, { spec: 'a:int99' })),
+    [['spec', 'Invalid type found in casting spec: int99']],
+  );
+  t.same(
+    configProblems(() => configured(Cast.Value, { spec: 'int8,a:int8' })),
+    [['spec', 'Cast transformations that specify a type to cast the entire value to may only specify a single cast in their spec']],
+  );
+  t.same(
+    configProblems(() => configured(Cast.Value, { spec: 'struct' })),
+    [
+      [
+        'spec',
+        'Cast transformation does not support casting to STRUCT; supported types are [INT8, INT16, INT32, INT64, FLOAT32, FLOAT64, BOOLEAN, STRING]',
+      ],
+    ],
+  );
+  t.same(
+    configProblems(() => configured(Cast.Value, {})),
+    [['spec', 'Missing required configuration "spec" which has no default value.']],
+  );
 });

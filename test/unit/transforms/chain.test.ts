@@ -15,7 +15,8 @@ import { TransformationChain, TransformationError, transformationConfigProblems 
 import { transformsConfigDef } from '../../../src/worker-thread/transforms/transforms-config.js';
 import { sinkRecord, sourceRecord } from './helpers.js';
 
-const problemsOf = (config: Record<string, string>): [string, string][] => transformationConfigProblems(config).map((p) => [p.name, p.message]);
+const problemsOf = (config: Record<string, string>): [string, string][] =>
+  transformationConfigProblems(config).map((p) => [p.name, p.message]);
 
 t.test('an empty chain returns the record itself and is one shared instance', async (t) => {
   const chain = TransformationChain.fromConfig({ name: 'c', 'connector.class': 'X' });
@@ -42,7 +43,14 @@ t.test('stages run in order, by full class name or short alias', async (t) => {
   const out = chain.apply(sourceRecord({ value: 'hello' }));
   t.ok(out instanceof SourceRecord);
   t.equal(out?.topic, 'orders-copy');
-  t.same(out?.value, new Map<string, unknown>([['line', 'hello'], ['from', 'orders']]), 'InsertField saw the topic before RegexRouter renamed it');
+  t.same(
+    out?.value,
+    new Map<string, unknown>([
+      ['line', 'hello'],
+      ['from', 'orders'],
+    ]),
+    'InsertField saw the topic before RegexRouter renamed it',
+  );
   t.same(out?.sourceOffset, { position: 7 }, 'the source offset is kept');
   t.same(
     chain.stages().map((s) => [s.alias, s.className]),
@@ -52,7 +60,10 @@ t.test('stages run in order, by full class name or short alias', async (t) => {
       ['route', 'org.apache.kafka.connect.transforms.RegexRouter'],
     ],
   );
-  t.equal(String(chain), 'TransformationChain{org.apache.kafka.connect.transforms.HoistField$Value, org.apache.kafka.connect.transforms.InsertField$Value, org.apache.kafka.connect.transforms.RegexRouter}');
+  t.equal(
+    String(chain),
+    'TransformationChain{org.apache.kafka.connect.transforms.HoistField$Value, org.apache.kafka.connect.transforms.InsertField$Value, org.apache.kafka.connect.transforms.RegexRouter}',
+  );
 });
 
 t.test('a predicate selects the records a stage transforms; negate inverts it', async (t) => {
@@ -166,7 +177,10 @@ t.test('every configuration problem at once, each naming its key', async (t) => 
   t.same(problems, [
     ['transforms', 'Invalid value [a, b, c, d, e, f, g, a] for configuration transforms: Duplicate alias provided.'],
     ['transforms.b.type', 'Missing required configuration "transforms.b.type" which has no default value.'],
-    ['transforms.c.type', 'Invalid value org.example.NoSuchTransform for configuration transforms.c.type: Class org.example.NoSuchTransform could not be found.'],
+    [
+      'transforms.c.type',
+      'Invalid value org.example.NoSuchTransform for configuration transforms.c.type: Class org.example.NoSuchTransform could not be found.',
+    ],
     [
       'transforms.d.type',
       'Invalid value InsertField for configuration transforms.d.type: This class is abstract and cannot be created. Did you mean org.apache.kafka.connect.transforms.InsertField$Key, org.apache.kafka.connect.transforms.InsertField$Value?',
@@ -177,12 +191,25 @@ t.test('every configuration problem at once, each naming its key', async (t) => 
     ],
     ['transforms.e.field', 'Missing required configuration "transforms.e.field" which has no default value.'],
     ['predicates.p.pattern', problems.find(([name]) => name === 'predicates.p.pattern')?.[1] ?? 'missing'],
-    ['predicates.q.type', 'Invalid value Filter for configuration predicates.q.type: Class org.apache.kafka.connect.transforms.Filter does not implement the Predicate interface'],
+    [
+      'predicates.q.type',
+      'Invalid value Filter for configuration predicates.q.type: Class org.apache.kafka.connect.transforms.Filter does not implement the Predicate interface',
+    ],
     ['transforms.f.type', 'No field insertion configured'],
-    ['transforms.g.predicate', "Invalid value nope for configuration transforms.g.predicate: there is no predicate with that alias in 'predicates'"],
+    [
+      'transforms.g.predicate',
+      "Invalid value nope for configuration transforms.g.predicate: there is no predicate with that alias in 'predicates'",
+    ],
   ]);
-  t.match(problems.find(([name]) => name === 'predicates.p.pattern')?.[1], /^Invalid value \(unclosed for configuration predicates\.p\.pattern: Invalid regex: /);
-  t.same(transformationConfigProblems(config)[1], { name: 'transforms.b.type', value: null, message: 'Missing required configuration "transforms.b.type" which has no default value.' });
+  t.match(
+    problems.find(([name]) => name === 'predicates.p.pattern')?.[1],
+    /^Invalid value \(unclosed for configuration predicates\.p\.pattern: Invalid regex: /,
+  );
+  t.same(transformationConfigProblems(config)[1], {
+    name: 'transforms.b.type',
+    value: null,
+    message: 'Missing required configuration "transforms.b.type" which has no default value.',
+  });
   t.same(transformationConfigProblems(config)[2]?.value, 'org.example.NoSuchTransform');
 
   const err = t.throws(() => TransformationChain.fromConfig(config)) as ConfigException;
@@ -212,8 +239,14 @@ t.test('plugin keys are validated with Kafka wording, prefixed by the alias', as
         'transforms.cast.spec',
         'Invalid value [a:int8, b:bytes] for configuration transforms.cast.spec: Cast transformation does not support casting to BYTES; supported types are [INT8, INT16, INT32, INT64, FLOAT32, FLOAT64, BOOLEAN, STRING]',
       ],
-      ['transforms.cast.replace.null.with.default', 'Invalid value maybe for configuration transforms.cast.replace.null.with.default: Expected value to be either true or false'],
-      ['transforms.neg.negate', 'Invalid value sometimes for configuration transforms.neg.negate: Expected value to be either true or false'],
+      [
+        'transforms.cast.replace.null.with.default',
+        'Invalid value maybe for configuration transforms.cast.replace.null.with.default: Expected value to be either true or false',
+      ],
+      [
+        'transforms.neg.negate',
+        'Invalid value sometimes for configuration transforms.neg.negate: Expected value to be either true or false',
+      ],
       ['predicates.p.name', 'Invalid value  for configuration predicates.p.name: String must be non-empty'],
       ['transforms.ts.format', 'TimestampConverter requires format option to be specified when using string timestamps'],
     ],
@@ -279,5 +312,9 @@ t.test('transformsConfigDef: the keys Kafka Connect adds to a connector config, 
   ]);
 
   const base = transformsConfigDef({}, transformsConfigDef({}));
-  t.same(base.keys().map((k) => k.name), ['transforms', 'predicates'], 'a base that has the keys keeps them');
+  t.same(
+    base.keys().map((k) => k.name),
+    ['transforms', 'predicates'],
+    'a base that has the keys keeps them',
+  );
 });

@@ -19,5 +19,8 @@ t.test('schemaless: a Map of one entry, null included', async (t) => {
   t.same(configured(HoistField.Value, { field: 'line' }).apply(sourceRecord({ value: 'x' })).value, new Map([['line', 'x']]));
   t.same(configured(HoistField.Value, { field: 'line' }).apply(sourceRecord({ value: null })).value, new Map([['line', null]]));
   t.same(configured(HoistField.Key, { field: 'id' }).apply(sourceRecord({ key: 7n })).key, new Map([['id', 7n]]));
-  t.same(configProblems(() => configured(HoistField.Value, {})), [['field', 'Missing required configuration "field" which has no default value.']]);
+  t.same(
+    configProblems(() => configured(HoistField.Value, {})),
+    [['field', 'Missing required configuration "field" which has no default value.']],
+  );
 });

@@ -7,7 +7,13 @@ import { Struct } from '../../../src/worker-thread/data/struct.js';
 import { InsertField } from '../../../src/worker-thread/transforms/insert-field.js';
 import { configProblems, configured, sinkRecord, sourceRecord, TIMESTAMP } from './helpers.js';
 
-const all = { 'topic.field': 'topic', 'partition.field': 'partition!', 'timestamp.field': 'ts?', 'static.field': 'origin', 'static.value': 'connectd' };
+const all = {
+  'topic.field': 'topic',
+  'partition.field': 'partition!',
+  'timestamp.field': 'ts?',
+  'static.field': 'origin',
+  'static.value': 'connectd',
+};
 
 t.test('schemaless: a plain object stays a plain object, a Map a Map', async (t) => {
   const out = configured(InsertField.Value, all).apply(sourceRecord({ value: { id: 1 } }));
@@ -45,7 +51,11 @@ t.test('with a schema: the new fields, optional unless suffixed with !, the sche
   const again = transform.apply(sourceRecord({ valueSchema: schema, value: new Struct(schema).put('id', 2) }));
   t.equal(again.valueSchema, out.valueSchema, 'the same schema object for the same input schema');
   const equalSchema = SchemaBuilder.struct().name('row').version(2).doc('a row').field('id', Schema.INT32_SCHEMA).build();
-  t.equal(transform.apply(sourceRecord({ valueSchema: equalSchema, value: new Struct(equalSchema).put('id', 3) })).valueSchema, out.valueSchema, 'also for an equal schema');
+  t.equal(
+    transform.apply(sourceRecord({ valueSchema: equalSchema, value: new Struct(equalSchema).put('id', 3) })).valueSchema,
+    out.valueSchema,
+    'also for an equal schema',
+  );
 });
 
 t.test('null passes through; the offset needs a sink record', async (t) => {
@@ -71,11 +81,18 @@ t.test('the key variant, and values it cannot insert into', async (t) => {
 });
 
 t.test('config errors', async (t) => {
-  t.same(configProblems(() => configured(InsertField.Value, {})), [['type', 'No field insertion configured']]);
-  t.same(configProblems(() => configured(InsertField.Value, { 'static.field': 's' })), [['static.value', 'No value specified for static field: s']]);
-  t.same(configProblems(() => configured(InsertField.Value, { 'topic.field': 't', 'replace.null.with.default': 'x' })), [
-    ['replace.null.with.default', 'Expected value to be either true or false'],
-  ]);
+  t.same(
+    configProblems(() => configured(InsertField.Value, {})),
+    [['type', 'No field insertion configured']],
+  );
+  t.same(
+    configProblems(() => configured(InsertField.Value, { 'static.field': 's' })),
+    [['static.value', 'No value specified for static field: s']],
+  );
+  t.same(
+    configProblems(() => configured(InsertField.Value, { 'topic.field': 't', 'replace.null.with.default': 'x' })),
+    [['replace.null.with.default', 'Expected value to be either true or false']],
+  );
   t.same(
     InsertField.CONFIG_DEF.keys().map((k) => [k.name, k.default]),
     [

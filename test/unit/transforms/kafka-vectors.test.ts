@@ -65,7 +65,8 @@ const DEVIATIONS: Record<string, (t: Test, run: () => ConnectRecord | null) => v
   // Java's Date reaches ±2^63 ms; a JavaScript Date ±8.64e15 ms (Long.MIN_VALUE ms after saturation here).
   'TimestampConverter unix seconds to Timestamp': (t, run) => t.throws(run, /outside the range of a JavaScript Date/),
   // The record is described without its key and value (they may hold data not meant for logs).
-  'TimestampRouter no timestamp': (t, run) => t.throws(run, { message: "Timestamp missing on record: SourceRecord{topic='t', kafkaPartition=null, timestamp=null}" }),
+  'TimestampRouter no timestamp': (t, run) =>
+    t.throws(run, { message: "Timestamp missing on record: SourceRecord{topic='t', kafkaPartition=null, timestamp=null}" }),
 };
 
 function compareRecord(t: Test, actual: ConnectRecord, expected: RecordDescription): void {
@@ -76,7 +77,10 @@ function compareRecord(t: Test, actual: ConnectRecord, expected: RecordDescripti
   for (const part of ['key', 'value'] as const) {
     const expectedSchema = decodeSchema(expected[`${part}Schema`]);
     const actualSchema: Schema | null = actual[`${part}Schema`];
-    t.ok(schemasEqual(actualSchema, expectedSchema) || (actualSchema === null && expectedSchema === null), `${part} schema: ${String(actualSchema)} vs ${String(expectedSchema)}`);
+    t.ok(
+      schemasEqual(actualSchema, expectedSchema) || (actualSchema === null && expectedSchema === null),
+      `${part} schema: ${String(actualSchema)} vs ${String(expectedSchema)}`,
+    );
     const difference = differenceBetween(asMaps(actual[part]), decodeValue(expected[part], expectedSchema), part);
     t.equal(difference, undefined, `${part}: ${show(actual[part])}`);
   }
@@ -91,7 +95,11 @@ const vectors = transformVectors().transforms;
 
 t.test('the vectors cover every built-in plugin', async (t) => {
   const classes = new Set(vectors.map((v) => v.class));
-  t.same([...classes].sort(), transformPlugins().map((p) => p.className), 'every transformation and predicate class');
+  t.same(
+    [...classes].sort(),
+    transformPlugins().map((p) => p.className),
+    'every transformation and predicate class',
+  );
   for (const className of classes) t.ok(findTransformPlugin(className), className);
 });
 

@@ -32,7 +32,9 @@ const struct = new Struct(schema)
   .put('map', { a: 1 });
 
 t.test('with a schema: the empty value of each type', async (t) => {
-  const out = configured(MaskField.Value, { fields: 'i8,i64,f32,s,b,dec,date,arr,map,bytes' }).apply(sourceRecord({ valueSchema: schema, value: struct }));
+  const out = configured(MaskField.Value, { fields: 'i8,i64,f32,s,b,dec,date,arr,map,bytes' }).apply(
+    sourceRecord({ valueSchema: schema, value: struct }),
+  );
   const v = out.value as Struct;
   t.equal(out.valueSchema, schema, 'the schema is unchanged');
   t.same([v.get('i8'), v.get('i64'), v.get('f32'), v.get('s'), v.get('b')], [0, 0n, 0, '', false]);
@@ -44,27 +46,53 @@ t.test('with a schema: the empty value of each type', async (t) => {
 });
 
 t.test('replacements', async (t) => {
-  const out = configured(MaskField.Value, { fields: 'i8,i64,f32,s,dec', replacement: '300.75' }).apply(sourceRecord({ valueSchema: schema, value: struct }));
+  const out = configured(MaskField.Value, { fields: 'i8,i64,f32,s,dec', replacement: '300.75' }).apply(
+    sourceRecord({ valueSchema: schema, value: struct }),
+  );
   const v = out.value as Struct;
-  t.same([v.get('i8'), v.get('i64'), v.get('f32'), v.get('s')], [44, 300n, 300.75, '300.75'], 'an int8 keeps the low bits of 300, as Java (byte) does');
+  t.same(
+    [v.get('i8'), v.get('i64'), v.get('f32'), v.get('s')],
+    [44, 300n, 300.75, '300.75'],
+    'an int8 keeps the low bits of 300, as Java (byte) does',
+  );
   t.ok((v.get('dec') as BigDecimal).equals(BigDecimal.parse('300.75')));
-  t.throws(() => configured(MaskField.Value, { fields: 'b', replacement: 'x' }).apply(sourceRecord({ valueSchema: schema, value: struct })), {
-    message: 'Cannot mask value of type boolean with custom replacement.',
-  });
-  t.throws(() => configured(MaskField.Value, { fields: 'i64', replacement: 'abc' }).apply(sourceRecord({ valueSchema: schema, value: struct })), {
-    message: 'Unable to convert abc (string) to a number',
-  });
-  const bytes = new Struct(schema).put('i8', 1).put('i64', 1n).put('f32', 1).put('s', '').put('b', false).put('dec', BigDecimal.parse('0.00')).put('date', new Date(0));
-  bytes.put('arr', []).put('map', {}).put('bytes', new Uint8Array([1]));
+  t.throws(
+    () => configured(MaskField.Value, { fields: 'b', replacement: 'x' }).apply(sourceRecord({ valueSchema: schema, value: struct })),
+    {
+      message: 'Cannot mask value of type boolean with custom replacement.',
+    },
+  );
+  t.throws(
+    () => configured(MaskField.Value, { fields: 'i64', replacement: 'abc' }).apply(sourceRecord({ valueSchema: schema, value: struct })),
+    {
+      message: 'Unable to convert abc (string) to a number',
+    },
+  );
+  const bytes = new Struct(schema)
+    .put('i8', 1)
+    .put('i64', 1n)
+    .put('f32', 1)
+    .put('s', '')
+    .put('b', false)
+    .put('dec', BigDecimal.parse('0.00'))
+    .put('date', new Date(0));
+  bytes
+    .put('arr', [])
+    .put('map', {})
+    .put('bytes', new Uint8Array([1]));
   t.throws(() => configured(MaskField.Value, { fields: 'bytes' }).apply(sourceRecord({ valueSchema: schema, value: bytes })), {
     message: 'Cannot mask value of type: Uint8Array',
   });
 });
 
 t.test('schemaless: the JavaScript type decides; a missing field is added as null', async (t) => {
-  const out = configured(MaskField.Value, { fields: 'n,f,l,s,missing' }).apply(sourceRecord({ value: { n: 5, f: 2.5, l: 6n, s: 'x', other: 1 } }));
+  const out = configured(MaskField.Value, { fields: 'n,f,l,s,missing' }).apply(
+    sourceRecord({ value: { n: 5, f: 2.5, l: 6n, s: 'x', other: 1 } }),
+  );
   t.same(out.value, { n: 0, f: 0, l: 0n, s: '', other: 1, missing: null });
-  const replaced = configured(MaskField.Value, { fields: 'n,f,l', replacement: '7.9' }).apply(sourceRecord({ value: { n: 5, f: 2.5, l: 6n } }));
+  const replaced = configured(MaskField.Value, { fields: 'n,f,l', replacement: '7.9' }).apply(
+    sourceRecord({ value: { n: 5, f: 2.5, l: 6n } }),
+  );
   t.same(replaced.value, { n: 7, f: 7.9, l: 7n }, 'an integer number is an INT32, a fraction a FLOAT64, a bigint an INT64');
   t.same(configured(MaskField.Key, { fields: 'k' }).apply(sourceRecord({ key: new Map([['k', 'v']]) })).key, new Map([['k', '']]));
 });
@@ -79,7 +107,16 @@ t.test('null is not skipped, as in Kafka', async (t) => {
 });
 
 t.test('config errors', async (t) => {
-  t.same(configProblems(() => configured(MaskField.Value, {})), [['fields', 'Missing required configuration "fields" which has no default value.']]);
-  t.same(configProblems(() => configured(MaskField.Value, { fields: '' })), [['fields', 'Empty list']]);
-  t.same(configProblems(() => configured(MaskField.Value, { fields: 'a', replacement: '' })), [['replacement', 'String must be non-empty']]);
+  t.same(
+    configProblems(() => configured(MaskField.Value, {})),
+    [['fields', 'Missing required configuration "fields" which has no default value.']],
+  );
+  t.same(
+    configProblems(() => configured(MaskField.Value, { fields: '' })),
+    [['fields', 'Empty list']],
+  );
+  t.same(
+    configProblems(() => configured(MaskField.Value, { fields: 'a', replacement: '' })),
+    [['replacement', 'String must be non-empty']],
+  );
 });

@@ -18,16 +18,26 @@ t.test('routes a matching topic, leaves the others', async (t) => {
 });
 
 t.test('config errors', async (t) => {
-  t.same(configProblems(() => configured(RegexRouter, { regex: 'a', replacement: '$2' })), [['replacement', 'Invalid replacement for the regex: No group 2']]);
-  t.same(configProblems(() => configured(RegexRouter, { regex: 'a', replacement: 'x\\' })), [
-    ['replacement', 'Invalid replacement for the regex: character to be escaped is missing'],
-  ]);
-  t.same(configProblems(() => configured(RegexRouter, { regex: 'a', replacement: '${nope}' })), [['replacement', 'Invalid replacement for the regex: No group with name {nope}']]);
+  t.same(
+    configProblems(() => configured(RegexRouter, { regex: 'a', replacement: '$2' })),
+    [['replacement', 'Invalid replacement for the regex: No group 2']],
+  );
+  t.same(
+    configProblems(() => configured(RegexRouter, { regex: 'a', replacement: 'x\\' })),
+    [['replacement', 'Invalid replacement for the regex: character to be escaped is missing']],
+  );
+  t.same(
+    configProblems(() => configured(RegexRouter, { regex: 'a', replacement: '${nope}' })),
+    [['replacement', 'Invalid replacement for the regex: No group with name {nope}']],
+  );
   const [[name, message] = ['', '']] = configProblems(() => configured(RegexRouter, { regex: '(', replacement: 'x' }));
   t.equal(name, 'regex');
   t.match(message, /^Invalid regex: /);
-  t.same(configProblems(() => configured(RegexRouter, {})), [
-    ['regex', 'Missing required configuration "regex" which has no default value.'],
-    ['replacement', 'Missing required configuration "replacement" which has no default value.'],
-  ]);
+  t.same(
+    configProblems(() => configured(RegexRouter, {})),
+    [
+      ['regex', 'Missing required configuration "regex" which has no default value.'],
+      ['replacement', 'Missing required configuration "replacement" which has no default value.'],
+    ],
+  );
 });

@@ -6,7 +6,12 @@
 import t from 'tap';
 import { configKeyInfo } from '../../../src/worker-thread/sdk/config-def.js';
 import { InsertField } from '../../../src/worker-thread/transforms/insert-field.js';
-import { findTransformPlugin, listTransformPlugins, resolveTransformPlugin, transformPlugins } from '../../../src/worker-thread/transforms/registry.js';
+import {
+  findTransformPlugin,
+  listTransformPlugins,
+  resolveTransformPlugin,
+  transformPlugins,
+} from '../../../src/worker-thread/transforms/registry.js';
 import { VERSION } from '../../../src/shared/version.js';
 import { transformVectors } from './vectors.js';
 
@@ -24,17 +29,30 @@ t.test('every plugin, sorted, with its type', async (t) => {
       'org.apache.kafka.connect.transforms.predicates.TopicNameMatches',
     ],
   );
-  t.same(Object.keys(kafkaConfigDefs).sort(), listed.map((p) => p.class), 'the same classes as Kafka 4.1.1 ships');
+  t.same(
+    Object.keys(kafkaConfigDefs).sort(),
+    listed.map((p) => p.class),
+    'the same classes as Kafka 4.1.1 ships',
+  );
 });
 
 t.test('names: the full class name and the name after the package', async (t) => {
-  t.equal(findTransformPlugin('org.apache.kafka.connect.transforms.InsertField$Value')?.className, 'org.apache.kafka.connect.transforms.InsertField$Value');
+  t.equal(
+    findTransformPlugin('org.apache.kafka.connect.transforms.InsertField$Value')?.className,
+    'org.apache.kafka.connect.transforms.InsertField$Value',
+  );
   t.equal(findTransformPlugin('InsertField$Value'), findTransformPlugin('org.apache.kafka.connect.transforms.InsertField$Value'));
   t.equal(findTransformPlugin('TopicNameMatches')?.type, 'predicate');
   t.equal(findTransformPlugin('InsertField'), undefined);
   t.ok(findTransformPlugin('InsertField$Key')?.create() instanceof InsertField.Key);
-  t.equal(resolveTransformPlugin('Filter', 'predicate'), 'Class org.apache.kafka.connect.transforms.Filter does not implement the Predicate interface');
-  t.equal(resolveTransformPlugin('HasHeaderKey', 'transformation'), 'Class org.apache.kafka.connect.transforms.predicates.HasHeaderKey does not implement the Transformation interface');
+  t.equal(
+    resolveTransformPlugin('Filter', 'predicate'),
+    'Class org.apache.kafka.connect.transforms.Filter does not implement the Predicate interface',
+  );
+  t.equal(
+    resolveTransformPlugin('HasHeaderKey', 'transformation'),
+    'Class org.apache.kafka.connect.transforms.predicates.HasHeaderKey does not implement the Transformation interface',
+  );
   t.equal(
     resolveTransformPlugin('org.apache.kafka.connect.transforms.Cast', 'transformation'),
     'This class is abstract and cannot be created. Did you mean org.apache.kafka.connect.transforms.Cast$Key, org.apache.kafka.connect.transforms.Cast$Value?',

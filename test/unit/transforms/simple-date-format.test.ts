@@ -11,7 +11,8 @@ import { transformVectors } from './vectors.js';
 const vectors = transformVectors().simpleDateFormat;
 
 t.test('format, as Java formats', async (t) => {
-  for (const v of vectors.format) t.equal(new SimpleDateFormat(v.pattern).format(new Date(v.millis)), v.text, `${v.pattern} at ${v.millis}`);
+  for (const v of vectors.format)
+    t.equal(new SimpleDateFormat(v.pattern).format(new Date(v.millis)), v.text, `${v.pattern} at ${v.millis}`);
 });
 
 t.test('parse, as Java parses (null: Java could not)', async (t) => {

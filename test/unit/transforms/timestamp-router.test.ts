@@ -16,5 +16,8 @@ t.test('a record without a timestamp, a bad pattern', async (t) => {
   t.throws(() => configured(TimestampRouter).apply(sourceRecord({ value: 'x', timestamp: null })), {
     message: "Timestamp missing on record: SourceRecord{topic='orders', kafkaPartition=3, timestamp=null}",
   });
-  t.same(configProblems(() => configured(TimestampRouter, { 'timestamp.format': 'yyyy-bb' })), [['timestamp.format', "Illegal pattern character 'b'"]]);
+  t.same(
+    configProblems(() => configured(TimestampRouter, { 'timestamp.format': 'yyyy-bb' })),
+    [['timestamp.format', "Illegal pattern character 'b'"]],
+  );
 });

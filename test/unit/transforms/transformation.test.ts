@@ -12,7 +12,10 @@ t.test('a source record keeps its source partition and offset, partition and tim
   const out = newRecord(record, { topic: 'other', valueSchema: Schema.STRING_SCHEMA, value: null });
   t.ok(out instanceof SourceRecord);
   t.not(out, record);
-  t.same([out.topic, out.kafkaPartition, out.timestamp, out.key, out.value, out.valueSchema], ['other', 3, TIMESTAMP, 'k', null, Schema.STRING_SCHEMA]);
+  t.same(
+    [out.topic, out.kafkaPartition, out.timestamp, out.key, out.value, out.valueSchema],
+    ['other', 3, TIMESTAMP, 'k', null, Schema.STRING_SCHEMA],
+  );
   t.equal(out.sourcePartition, record.sourcePartition);
   t.equal(out.sourceOffset, record.sourceOffset);
   t.equal(out.headers, record.headers, 'unchanged headers are shared, not copied');
@@ -22,7 +25,10 @@ t.test('a source record keeps its source partition and offset, partition and tim
 t.test('a sink record keeps its offset, timestamp type and original coordinates', async (t) => {
   const out = newRecord(newRecord(sinkRecord({ value: 'v' }, 5), { topic: 'renamed' }), { headers: [] });
   t.ok(out instanceof SinkRecord);
-  t.same([out.topic, out.kafkaOffset, out.originalTopic, out.originalKafkaPartition, out.originalKafkaOffset, out.timestampType], ['renamed', 5, 'orders', 3, 5, 'CreateTime']);
+  t.same(
+    [out.topic, out.kafkaOffset, out.originalTopic, out.originalKafkaPartition, out.originalKafkaOffset, out.timestampType],
+    ['renamed', 5, 'orders', 3, 5, 'CreateTime'],
+  );
 });
 
 t.test('another record keeps its prototype and its own properties', async (t) => {

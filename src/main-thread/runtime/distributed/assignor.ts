@@ -29,7 +29,12 @@ const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
  * ceil(n/K) of a connector's n tasks on one of K members, where stickiness allows), so that a sink
  * connector's tasks, say, run on different workers.
  */
-function assignKind(members: readonly string[], units: readonly string[], previous: ReadonlyMap<string, string>, groupOf: (unit: string) => string): Map<string, string[]> {
+function assignKind(
+  members: readonly string[],
+  units: readonly string[],
+  previous: ReadonlyMap<string, string>,
+  groupOf: (unit: string) => string,
+): Map<string, string[]> {
   const load = new Map<string, string[]>(members.map((m) => [m, []]));
   const sorted = [...units].sort(byName);
   const groupSize = new Map<string, number>();
@@ -49,7 +54,10 @@ function assignKind(members: readonly string[], units: readonly string[], previo
     let best: string | undefined;
     for (const m of members) {
       if (countOf(m, group) >= cap(group)) continue;
-      const better = best === undefined || load.get(m)!.length < load.get(best)!.length || (load.get(m)!.length === load.get(best)!.length && countOf(m, group) < countOf(best, group));
+      const better =
+        best === undefined ||
+        load.get(m)!.length < load.get(best)!.length ||
+        (load.get(m)!.length === load.get(best)!.length && countOf(m, group) < countOf(best, group));
       if (better) best = m;
     }
     load.get(best ?? members[0]!)!.push(unit);

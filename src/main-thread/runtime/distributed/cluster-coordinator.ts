@@ -96,14 +96,23 @@ export class ClusterCoordinator {
   /** Rebalances that ended with an assignment applied here. */
   generations = 0;
   /** Kafka Connect's connect-worker-rebalance-metrics, in milliseconds. */
-  readonly rebalance = { completed: 0, totalMs: 0, lastMs: 0, startedAt: undefined as number | undefined, lastCompletedAt: undefined as number | undefined };
+  readonly rebalance = {
+    completed: 0,
+    totalMs: 0,
+    lastMs: 0,
+    startedAt: undefined as number | undefined,
+    lastCompletedAt: undefined as number | undefined,
+  };
 
   constructor(opts: ClusterCoordinatorOptions) {
     this.#opts = opts;
-    this.#membership = new GroupMembership({ ...opts.membership, workerId: opts.workerId }, {
-      onRevoked: (lost) => this.#revoked(lost),
-      onAssigned: (position) => this.#assigned(position),
-    });
+    this.#membership = new GroupMembership(
+      { ...opts.membership, workerId: opts.workerId },
+      {
+        onRevoked: (lost) => this.#revoked(lost),
+        onAssigned: (position) => this.#assigned(position),
+      },
+    );
   }
 
   get isLeader(): boolean {
@@ -171,11 +180,18 @@ export class ClusterCoordinator {
     }, this.#opts.assignmentTimeoutMs ?? 30_000);
     this.#assignmentTimer.unref();
     this.#nonce = randomUUID();
-    this.#write(`${MEMBER_PREFIX}${position.index}`, { worker: this.#opts.workerId, url: this.#opts.url, size: position.size, nonce: this.#nonce });
+    this.#write(`${MEMBER_PREFIX}${position.index}`, {
+      worker: this.#opts.workerId,
+      url: this.#opts.url,
+      size: position.size,
+      nonce: this.#nonce,
+    });
   }
 
   #write(key: string, value: unknown): void {
-    const write = this.#opts.configStore.putConnectdRecord(key, value).catch((err: unknown) => this.#opts.logger.error({ err, key }, 'writing a cluster record failed'));
+    const write = this.#opts.configStore
+      .putConnectdRecord(key, value)
+      .catch((err: unknown) => this.#opts.logger.error({ err, key }, 'writing a cluster record failed'));
     this.#pendingWrites.add(write);
     void write.finally(() => this.#pendingWrites.delete(write));
   }
@@ -212,7 +228,10 @@ export class ClusterCoordinator {
     this.#current = a;
     this.#applied = true;
     clearTimeout(this.#assignmentTimer);
-    this.#assignedUnits = unitsKey({ connectors: Object.values(a.assignments).flatMap((w) => w.connectors), tasks: Object.values(a.assignments).flatMap((w) => w.tasks) });
+    this.#assignedUnits = unitsKey({
+      connectors: Object.values(a.assignments).flatMap((w) => w.connectors),
+      tasks: Object.values(a.assignments).flatMap((w) => w.tasks),
+    });
     this.generations++;
     if (this.rebalance.startedAt !== undefined) {
       this.rebalance.lastMs = Date.now() - this.rebalance.startedAt;

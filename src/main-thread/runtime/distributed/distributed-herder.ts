@@ -25,7 +25,12 @@ import type { Logger } from 'pino';
 import type { ConfigInfos } from '../../../worker-thread/sdk/config-def.js';
 import type { TaskConfig } from '../../../worker-thread/sdk/connector.js';
 import type { GroupMembershipOptions } from '../../kafka/group-membership.js';
-import type { ConnectorProperties, ConnectorTaskId, KafkaConfigBackingStore, RestartRequest } from '../../storage/kafka-config-backing-store.js';
+import type {
+  ConnectorProperties,
+  ConnectorTaskId,
+  KafkaConfigBackingStore,
+  RestartRequest,
+} from '../../storage/kafka-config-backing-store.js';
 import type { KafkaStatusBackingStore, StatusState } from '../../storage/kafka-status-backing-store.js';
 import type { KafkaOffsetBackingStore } from '../../storage/kafka-offset-backing-store.js';
 import { connectJson, offsetKey, parseOffsetKey } from '../../../shared/offset-json.js';
@@ -203,7 +208,11 @@ export class DistributedHerder implements Herder {
     // status writes of a lower generation by another worker are refused.
     let newest = 0;
     for (const connector of this.#statuses.connectors()) {
-      newest = Math.max(newest, this.#statuses.getConnector(connector)?.generation ?? 0, ...this.#statuses.getAllTasks(connector).map((s) => s.generation));
+      newest = Math.max(
+        newest,
+        this.#statuses.getConnector(connector)?.generation ?? 0,
+        ...this.#statuses.getAllTasks(connector).map((s) => s.generation),
+      );
     }
     this.#coordinator.atLeastGeneration(newest);
     await this.#configs.start();
@@ -247,7 +256,10 @@ export class DistributedHerder implements Herder {
   async connectorInfo(name: string): Promise<ConnectorInfo> {
     const config = this.#stored(name);
     const meta = await this.#metaFor(name, config);
-    const tasks = this.#configs.snapshot().tasks(name).map((id) => ({ connector: name, task: id.task }));
+    const tasks = this.#configs
+      .snapshot()
+      .tasks(name)
+      .map((id) => ({ connector: name, task: id.task }));
     return { name, config: maskConfig(meta.passwordKeys, config), tasks, type: meta.type };
   }
 
@@ -269,9 +281,21 @@ export class DistributedHerder implements Herder {
     const config = this.#stored(name);
     const { type } = await this.#metaFor(name, config);
     const withTrace = <T extends object>(o: T, trace?: string): T & { trace?: string } => (trace === undefined ? o : { ...o, trace });
-    const tasks = this.#configs.snapshot().tasks(name).map((id) => this.taskStatus(name, id.task));
+    const tasks = this.#configs
+      .snapshot()
+      .tasks(name)
+      .map((id) => this.taskStatus(name, id.task));
     const local = this.#connectors.get(name);
-    if (local !== undefined) return { name, connector: withTrace({ state: local.state, worker_id: this.#worker.workerId, version: local.instance?.version ?? null }, local.trace), tasks, type };
+    if (local !== undefined)
+      return {
+        name,
+        connector: withTrace(
+          { state: local.state, worker_id: this.#worker.workerId, version: local.instance?.version ?? null },
+          local.trace,
+        ),
+        tasks,
+        type,
+      };
     const stored = this.#statuses.getConnector(name);
     const connector =
       stored === undefined
@@ -285,10 +309,23 @@ export class DistributedHerder implements Herder {
     const id = { connector: name, task };
     if (task >= this.#configs.snapshot().taskCount(name)) throw taskNotFound(name, task);
     const local = this.#tasks.get(unitKey(id));
-    if (local !== undefined) return { id: task, state: local.state, worker_id: this.#worker.workerId, version: local.handle?.version ?? null, ...(local.trace === undefined ? {} : { trace: local.trace }) };
+    if (local !== undefined)
+      return {
+        id: task,
+        state: local.state,
+        worker_id: this.#worker.workerId,
+        version: local.handle?.version ?? null,
+        ...(local.trace === undefined ? {} : { trace: local.trace }),
+      };
     const stored = this.#statuses.getTask(id);
     if (stored === undefined) return { id: task, state: 'UNASSIGNED', worker_id: this.#ownerOf('tasks', unitKey(id)) ?? '', version: null };
-    return { id: task, state: stored.state as State, worker_id: stored.workerId, version: stored.version, ...(stored.trace === null ? {} : { trace: stored.trace }) };
+    return {
+      id: task,
+      state: stored.state as State,
+      worker_id: stored.workerId,
+      version: stored.version,
+      ...(stored.trace === null ? {} : { trace: stored.trace }),
+    };
   }
 
   activeTopics(name: string): string[] {
@@ -353,7 +390,11 @@ export class DistributedHerder implements Herder {
   async patchConnectorConfig(name: string, patch: Record<string, string | null>): Promise<void> {
     const stored = this.#stored(name);
     if (patch.name !== undefined && patch.name !== name) {
-      throw new HerderError(400, 'CONNECTD_ERR_BAD_REQUEST', `Connector name configuration (${String(patch.name)}) doesn't match connector name in the URL (${name})`);
+      throw new HerderError(
+        400,
+        'CONNECTD_ERR_BAD_REQUEST',
+        `Connector name configuration (${String(patch.name)}) doesn't match connector name in the URL (${name})`,
+      );
     }
     const merged: Record<string, string> = { ...stored };
     for (const [k, v] of Object.entries(patch)) {
@@ -490,7 +531,11 @@ export class DistributedHerder implements Herder {
 
   // ---- connector facts -------------------------------------------------------------------
 
-  #remember(name: string, config: Readonly<Record<string, string>>, validated: { passwordKeys: Set<string>; connectorType: 'source' | 'sink' }): void {
+  #remember(
+    name: string,
+    config: Readonly<Record<string, string>>,
+    validated: { passwordKeys: Set<string>; connectorType: 'source' | 'sink' },
+  ): void {
     this.#meta.set(name, { configJson: JSON.stringify(config), passwordKeys: validated.passwordKeys, type: validated.connectorType });
   }
 
@@ -505,7 +550,10 @@ export class DistributedHerder implements Herder {
       const result = await this.#worker.validateConnectorConfig(resolveConfig({ ...config }, this.#providers).config);
       meta = { configJson, passwordKeys: new Set(result.passwordKeys), type: result.connectorType };
     } catch (err) {
-      this.#logger.warn({ connector: name, err: (err as Error).message }, 'connector plugin could not describe the config; only well-known secret keys are masked');
+      this.#logger.warn(
+        { connector: name, err: (err as Error).message },
+        'connector plugin could not describe the config; only well-known secret keys are masked',
+      );
     }
     this.#meta.set(name, meta);
     return meta;
@@ -528,9 +576,14 @@ export class DistributedHerder implements Herder {
 
   /** A new generation: start this worker's share (every other member stopped its old units first). */
   async #apply(mine: WorkerAssignment, assignment: ClusterAssignment): Promise<void> {
-    this.#logger.info({ generation: assignment.generation, leader: assignment.leader, connectors: mine.connectors, tasks: mine.tasks }, 'rebalance: assignment applied');
+    this.#logger.info(
+      { generation: assignment.generation, leader: assignment.leader, connectors: mine.connectors, tasks: mine.tasks },
+      'rebalance: assignment applied',
+    );
     // The previous owners committed their offsets before they released these tasks; read them.
-    await this.#offsets.readToEnd().catch((err: unknown) => this.#logger.error({ err }, 'reading the offsets topic before starting tasks failed'));
+    await this.#offsets
+      .readToEnd()
+      .catch((err: unknown) => this.#logger.error({ err }, 'reading the offsets topic before starting tasks failed'));
     if (this.#stopping || this.#coordinator.assignment !== assignment) return;
     this.#generation = assignment.generation;
     // A start still queued when the next rebalance begins must not run: the generation moved on.
@@ -637,7 +690,13 @@ export class DistributedHerder implements Herder {
     // written: a STOPPED connector would list tasks that nothing runs.
     await this.#configs.refresh();
     const now = this.#configs.snapshot();
-    if (this.#connectors.get(name) !== local || local.instance === undefined || now.connectorConfig(name) === undefined || now.targetState(name) === 'STOPPED') return;
+    if (
+      this.#connectors.get(name) !== local ||
+      local.instance === undefined ||
+      now.connectorConfig(name) === undefined ||
+      now.targetState(name) === 'STOPPED'
+    )
+      return;
     const effective = this.#effective(local.config);
     const stored = configs.map((c) => reverseTransform(local.config, effective, c));
     const current = now.taskConfigs(name);
@@ -655,7 +714,14 @@ export class DistributedHerder implements Herder {
     if (connectorConfig === undefined || taskConfig === undefined || this.#stopping) return;
     if (id.task >= snapshot.taskCount(id.connector) || snapshot.targetState(id.connector) === 'STOPPED') return;
     if (this.#tasks.has(key) && this.#tasks.get(key) !== previous) return;
-    const local: LocalTask = { id, generation: this.#generation, state: 'UNASSIGNED', taskConfig, connectorConfig, consecutiveRestarts: previous?.consecutiveRestarts ?? 0 };
+    const local: LocalTask = {
+      id,
+      generation: this.#generation,
+      state: 'UNASSIGNED',
+      taskConfig,
+      connectorConfig,
+      consecutiveRestarts: previous?.consecutiveRestarts ?? 0,
+    };
     this.#tasks.set(key, local);
     const onStateChange = (state: State, error?: ErrorInfo): void => {
       if (this.#tasks.get(key) !== local) return;
@@ -672,7 +738,9 @@ export class DistributedHerder implements Herder {
       local.handle =
         type === 'sink'
           ? await this.#worker.startSinkTask(id.connector, id.task, effective, resolved, onStateChange)
-          : await this.#worker.startSourceTask(id.connector, id.task, effective, resolved, onStateChange, (topics) => this.#recordTopics(id, topics));
+          : await this.#worker.startSourceTask(id.connector, id.task, effective, resolved, onStateChange, (topics) =>
+              this.#recordTopics(id, topics),
+            );
     } catch (err) {
       onStateChange('FAILED', errorInfo(err));
       return;
@@ -694,7 +762,8 @@ export class DistributedHerder implements Herder {
   #taskFailed(local: LocalTask, error: ErrorInfo | undefined): void {
     if (this.#stopping) return;
     const { connector, task } = local.id;
-    const metrics = (): { restarts: number } => (this.#metaTypeOf(connector) === 'sink' ? this.#worker.sinkMetricsFor(connector, task) : this.#worker.metricsFor(connector, task));
+    const metrics = (): { restarts: number } =>
+      this.#metaTypeOf(connector) === 'sink' ? this.#worker.sinkMetricsFor(connector, task) : this.#worker.metricsFor(connector, task);
     // A task that lost its thread because another task on it had to be abandoned did nothing wrong.
     if (error?.code === 'CONNECTD_ERR_THREAD_REPLACED') {
       metrics().restarts++;
@@ -753,7 +822,8 @@ export class DistributedHerder implements Herder {
       void this.#enqueue(name, async () => {
         await this.#configs.refresh();
         const now = this.#configs.snapshot();
-        if (now.connectorConfig(name) !== undefined && now.targetState(name) === 'STOPPED' && now.taskCount(name) > 0) await this.#configs.putTaskConfigs(name, []);
+        if (now.connectorConfig(name) !== undefined && now.targetState(name) === 'STOPPED' && now.taskCount(name) > 0)
+          await this.#configs.putTaskConfigs(name, []);
       });
     }
     for (const id of ids) {
@@ -835,14 +905,34 @@ export class DistributedHerder implements Herder {
   #reportConnector(connector: string, state: StatusState, trace: string | undefined, generation: number): Promise<void> {
     // The status topic is read by every worker and any consumer: no secret value in a trace.
     const version = this.#connectors.get(connector)?.instance?.version ?? null;
-    const status = { connector, state, trace: trace === undefined ? null : knownSecrets.redact(trace), workerId: this.#worker.workerId, generation, version };
-    return this.#statuses.putConnectorSafe(status).then(() => undefined, (err: unknown) => this.#logger.warn({ err, connector }, 'writing the connector status failed'));
+    const status = {
+      connector,
+      state,
+      trace: trace === undefined ? null : knownSecrets.redact(trace),
+      workerId: this.#worker.workerId,
+      generation,
+      version,
+    };
+    return this.#statuses.putConnectorSafe(status).then(
+      () => undefined,
+      (err: unknown) => this.#logger.warn({ err, connector }, 'writing the connector status failed'),
+    );
   }
 
   #reportTask(id: ConnectorTaskId, state: StatusState, trace: string | undefined, generation: number): Promise<void> {
     const version = this.#tasks.get(unitKey(id))?.handle?.version ?? null;
-    const status = { id, state, trace: trace === undefined ? null : knownSecrets.redact(trace), workerId: this.#worker.workerId, generation, version };
-    return this.#statuses.putTaskSafe(status).then(() => undefined, (err: unknown) => this.#logger.warn({ err, task: unitKey(id) }, 'writing the task status failed'));
+    const status = {
+      id,
+      state,
+      trace: trace === undefined ? null : knownSecrets.redact(trace),
+      workerId: this.#worker.workerId,
+      generation,
+      version,
+    };
+    return this.#statuses.putTaskSafe(status).then(
+      () => undefined,
+      (err: unknown) => this.#logger.warn({ err, task: unitKey(id) }, 'writing the task status failed'),
+    );
   }
 
   /** KIP-558: the topics a task writes to, recorded once each in the status topic. */

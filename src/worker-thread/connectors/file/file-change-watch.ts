@@ -25,7 +25,8 @@ import { atIdleTick } from './idle-ticker.js';
  * VM shares), Ceph, AFS, Coda, VirtualBox shared folders, Lustre, GFS2, OCFS2.
  */
 const REMOTE_FILE_SYSTEMS: ReadonlySet<number> = new Set([
-  0x6969, 0x517b, 0xfe534d42, 0xff534d42, 0x65735546, 0x01021997, 0x00c36400, 0x5346414f, 0x73757245, 0x786f4256, 0x0bd00bd0, 0x01161970, 0x7461636f,
+  0x6969, 0x517b, 0xfe534d42, 0xff534d42, 0x65735546, 0x01021997, 0x00c36400, 0x5346414f, 0x73757245, 0x786f4256, 0x0bd00bd0, 0x01161970,
+  0x7461636f,
 ]);
 
 export type Watched = 'file' | 'directory' | null;

@@ -180,7 +180,10 @@ export class FileStreamSinkTask extends SinkTask {
       this.#chunks = [data.subarray(keepFrom)];
       this.#buffered = data.length - keepFrom;
       this.#alreadyTaken = new Map([...this.#reached].map(([topic, partitions]) => [topic, new Map(partitions)]));
-      throw new RetriableException(`FileStreamSinkTask: writing ${this.#file}: ${(err as Error).message} (${this.#buffered} bytes kept to write again)`, { cause: err });
+      throw new RetriableException(
+        `FileStreamSinkTask: writing ${this.#file}: ${(err as Error).message} (${this.#buffered} bytes kept to write again)`,
+        { cause: err },
+      );
     }
     this.#chunks = [];
     this.#buffered = 0;
@@ -230,7 +233,7 @@ export class FileStreamSinkTask extends SinkTask {
     // Back to the last line end (or the start of the file: a torn first line).
     let keep = 0;
     const chunk = Buffer.alloc(64 * 1024);
-    for (let end = size; end > 0; ) {
+    for (let end = size; end > 0;) {
       const start = Math.max(0, end - chunk.length);
       const { bytesRead } = await handle.read(chunk, 0, end - start, start);
       const at = chunk.subarray(0, bytesRead).lastIndexOf(0x0a);

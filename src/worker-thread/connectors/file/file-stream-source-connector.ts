@@ -41,7 +41,10 @@ const IDLE_WAIT_MS = 1000;
 const UNNOTIFIED_REREAD_MS = 60_000;
 
 const singleTopic = Validators.lambda(
-  (_name, value) => (typeof value === 'string' && value.includes(',') ? 'must name exactly one topic: the file is written to one topic, in order' : undefined),
+  (_name, value) =>
+    typeof value === 'string' && value.includes(',')
+      ? 'must name exactly one topic: the file is written to one topic, in order'
+      : undefined,
   () => 'a single topic name',
 );
 
@@ -231,7 +234,9 @@ function committedPosition(file: string, offset: SourceOffset | null): number {
   if (position === null) return 0;
   if (typeof position !== 'number' || !Number.isSafeInteger(position) || position < 0) {
     // Kafka's "Offset position is the incorrect type", with what and where.
-    throw new Error(`the committed offset of ${JSON.stringify({ [FILENAME_FIELD]: file })} has ${POSITION_FIELD}=${JSON.stringify(position)}: it must be a non-negative integer (a byte position)`);
+    throw new Error(
+      `the committed offset of ${JSON.stringify({ [FILENAME_FIELD]: file })} has ${POSITION_FIELD}=${JSON.stringify(position)}: it must be a non-negative integer (a byte position)`,
+    );
   }
   return position;
 }

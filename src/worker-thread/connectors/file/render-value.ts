@@ -73,5 +73,7 @@ function json(value: unknown, schema: Schema | null): string {
 function keyText(key: unknown, schema: Schema | null): string {
   if (typeof key === 'string') return key;
   const rendered = renderValue(key, schema);
-  return typeof rendered === 'string' ? rendered : Buffer.from(rendered.buffer, rendered.byteOffset, rendered.byteLength).toString('base64');
+  return typeof rendered === 'string'
+    ? rendered
+    : Buffer.from(rendered.buffer, rendered.byteOffset, rendered.byteLength).toString('base64');
 }

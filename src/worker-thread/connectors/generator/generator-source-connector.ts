@@ -14,21 +14,86 @@
  * for a fixed count per task, give each task one stream (`source.partitions` = `tasks.max`).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ConfigDef, Schema, SchemaBuilder, SourceConnector, SourceRecord, SourceTask, Struct, Validators, groupPartitions } from '../../sdk/index.js';
+import {
+  ConfigDef,
+  Schema,
+  SchemaBuilder,
+  SourceConnector,
+  SourceRecord,
+  SourceTask,
+  Struct,
+  Validators,
+  groupPartitions,
+} from '../../sdk/index.js';
 import type { ParsedConfig, SourceOffset, TaskConfig } from '../../sdk/index.js';
 import { TokenBucket } from './token-bucket.js';
 
 const VERSION = '0.1.0';
 
 const CONFIG_DEF = new ConfigDef()
-  .define({ name: 'topic', type: 'STRING', importance: 'HIGH', documentation: 'Topic to write to.', validator: Validators.nonEmptyString() })
-  .define({ name: 'source.partitions', type: 'INT', default: '1', importance: 'HIGH', documentation: 'Number of independent record streams (source partitions), spread over the tasks.', validator: Validators.atLeast(1) })
-  .define({ name: 'records.per.partition', type: 'LONG', default: '-1', importance: 'MEDIUM', documentation: 'Records per source partition; -1 for no end.', validator: Validators.atLeast(-1) })
-  .define({ name: 'batch.size', type: 'INT', default: '500', importance: 'MEDIUM', documentation: 'Records per poll() per task.', validator: Validators.between(1, 65536) })
-  .define({ name: 'value.size', type: 'INT', default: '0', importance: 'LOW', documentation: 'String values: padded with a deterministic filler to at least this many characters. Struct values: the length of the payload field.', validator: Validators.atLeast(0) })
-  .define({ name: 'poll.interval.ms', type: 'INT', default: '0', importance: 'LOW', documentation: 'Pause between polls (0 = as fast as credit allows).', validator: Validators.atLeast(0) })
-  .define({ name: 'seed', type: 'STRING', default: 'connectd', importance: 'LOW', documentation: 'Varies the content; the same seed gives the same records.' })
-  .define({ name: 'timestamp.base.ms', type: 'LONG', default: '-1', importance: 'LOW', documentation: 'Timestamp of record 0; record n has base + n. -1: the time of producing.', validator: Validators.atLeast(-1) })
+  .define({
+    name: 'topic',
+    type: 'STRING',
+    importance: 'HIGH',
+    documentation: 'Topic to write to.',
+    validator: Validators.nonEmptyString(),
+  })
+  .define({
+    name: 'source.partitions',
+    type: 'INT',
+    default: '1',
+    importance: 'HIGH',
+    documentation: 'Number of independent record streams (source partitions), spread over the tasks.',
+    validator: Validators.atLeast(1),
+  })
+  .define({
+    name: 'records.per.partition',
+    type: 'LONG',
+    default: '-1',
+    importance: 'MEDIUM',
+    documentation: 'Records per source partition; -1 for no end.',
+    validator: Validators.atLeast(-1),
+  })
+  .define({
+    name: 'batch.size',
+    type: 'INT',
+    default: '500',
+    importance: 'MEDIUM',
+    documentation: 'Records per poll() per task.',
+    validator: Validators.between(1, 65536),
+  })
+  .define({
+    name: 'value.size',
+    type: 'INT',
+    default: '0',
+    importance: 'LOW',
+    documentation:
+      'String values: padded with a deterministic filler to at least this many characters. Struct values: the length of the payload field.',
+    validator: Validators.atLeast(0),
+  })
+  .define({
+    name: 'poll.interval.ms',
+    type: 'INT',
+    default: '0',
+    importance: 'LOW',
+    documentation: 'Pause between polls (0 = as fast as credit allows).',
+    validator: Validators.atLeast(0),
+  })
+  .define({
+    name: 'seed',
+    type: 'STRING',
+    default: 'connectd',
+    importance: 'LOW',
+    documentation: 'Varies the content; the same seed gives the same records.',
+  })
+  .define({
+    name: 'timestamp.base.ms',
+    type: 'LONG',
+    default: '-1',
+    importance: 'LOW',
+    documentation: 'Timestamp of record 0; record n has base + n. -1: the time of producing.',
+    validator: Validators.atLeast(-1),
+  })
   .define({
     name: 'records.per.second',
     type: 'DOUBLE',
@@ -37,7 +102,10 @@ const CONFIG_DEF = new ConfigDef()
     documentation:
       'Most records a second for the whole connector, shared by the tasks in proportion to their source partitions (fractions allowed, e.g. 0.5). -1 or 0: no limit.',
     validator: Validators.lambda(
-      (_name, value) => (typeof value === 'number' && (value === -1 || value >= 0) && Number.isFinite(value) ? undefined : 'must be -1 or 0 (no limit), or a positive number of records a second'),
+      (_name, value) =>
+        typeof value === 'number' && (value === -1 || value >= 0) && Number.isFinite(value)
+          ? undefined
+          : 'must be -1 or 0 (no limit), or a positive number of records a second',
       () => '-1, 0, or a positive number',
     ),
   })
@@ -56,7 +124,7 @@ const CONFIG_DEF = new ConfigDef()
     default: 'string',
     importance: 'MEDIUM',
     documentation:
-      "`string`: a schemaless JSON-like string padded to value.size. `struct`: a Struct with the schema io.connectd.connectors.generator.Value (partition int32, seq int64, seed string, flag boolean, amount float64, payload string of value.size characters), for converters that write schemas (JsonConverter, Avro).",
+      '`string`: a schemaless JSON-like string padded to value.size. `struct`: a Struct with the schema io.connectd.connectors.generator.Value (partition int32, seq int64, seed string, flag boolean, amount float64, payload string of value.size characters), for converters that write schemas (JsonConverter, Avro).',
     validator: Validators.validString('string', 'struct'),
   });
 
@@ -159,7 +227,10 @@ export class GeneratorSourceTask extends SourceTask {
   async start(props: Readonly<TaskConfig>): Promise<void> {
     this.#config = CONFIG_DEF.parse(props);
     this.#limit = Number(this.#config.getLong('records.per.partition'));
-    const partitions = (props['task.partitions'] ?? '').split(',').filter((p) => p !== '').map(Number);
+    const partitions = (props['task.partitions'] ?? '')
+      .split(',')
+      .filter((p) => p !== '')
+      .map(Number);
     const rate = this.#config.getDouble('records.per.second');
     if (rate > 0 && partitions.length > 0) {
       const share = (rate * partitions.length) / this.#config.getInt('source.partitions');

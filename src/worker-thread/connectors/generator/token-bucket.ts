@@ -27,7 +27,8 @@ export class TokenBucket {
 
   /** Starts full: the first `burst` tokens are there at once. */
   constructor(ratePerSecond: number, burst: number, clock: Clock = realClock) {
-    if (!(ratePerSecond > 0) || !Number.isFinite(ratePerSecond)) throw new RangeError(`TokenBucket: the rate must be a positive number, not ${ratePerSecond}`);
+    if (!(ratePerSecond > 0) || !Number.isFinite(ratePerSecond))
+      throw new RangeError(`TokenBucket: the rate must be a positive number, not ${ratePerSecond}`);
     if (!(burst >= 1)) throw new RangeError(`TokenBucket: the burst must be at least 1, not ${burst}`);
     this.#perMs = ratePerSecond / 1000;
     this.#burst = burst;

@@ -80,7 +80,8 @@ export function parseConnectionUrl(url: string): ConnectionTarget {
   const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
   const sslmode = params.get('sslmode') ?? (params.get('ssl') === 'true' ? 'verify-full' : 'disable');
   if (!SSL_MODES.includes(sslmode)) throw new ConnectionUrlError(`sslmode=${sslmode} is not one of ${SSL_MODES.join(', ')}`);
-  const host = params.get('host') ?? (parsed.hostname === '' ? 'localhost' : decodeURIComponent(parsed.hostname).replace(/^\[(.*)\]$/, '$1'));
+  const host =
+    params.get('host') ?? (parsed.hostname === '' ? 'localhost' : decodeURIComponent(parsed.hostname).replace(/^\[(.*)\]$/, '$1'));
   return {
     host,
     port,
@@ -89,7 +90,12 @@ export function parseConnectionUrl(url: string): ConnectionTarget {
     password: params.get('password') ?? (parsed.password === '' ? undefined : decodeURIComponent(parsed.password)),
     // libpq's allow/prefer fall back to plain text when the server has no TLS; pg cannot, so
     // they connect without TLS, as the server would most often have it.
-    ssl: sslmode === 'require' ? { rejectUnauthorized: false } : sslmode === 'verify-ca' || sslmode === 'verify-full' ? { rejectUnauthorized: true } : false,
+    ssl:
+      sslmode === 'require'
+        ? { rejectUnauthorized: false }
+        : sslmode === 'verify-ca' || sslmode === 'verify-full'
+          ? { rejectUnauthorized: true }
+          : false,
     currentSchema: params.get('currentSchema') ?? undefined,
     applicationName: params.get('ApplicationName') ?? params.get('application_name') ?? undefined,
   };
@@ -186,7 +192,8 @@ export function defineConnectionKeys(def: ConfigDef): ConfigDef {
       documentation:
         'The time zone in which the wall-clock values of timestamp (without time zone) columns are read and written. timestamptz columns carry their own offset and do not depend on it.',
       validator: Validators.lambda(
-        (_name, value) => (typeof value === 'string' && isValidTimeZone(value) ? undefined : 'not a time zone name (e.g. UTC, Europe/Paris)'),
+        (_name, value) =>
+          typeof value === 'string' && isValidTimeZone(value) ? undefined : 'not a time zone name (e.g. UTC, Europe/Paris)',
         () => 'an IANA time zone name',
       ),
       group: DATABASE_GROUP,
@@ -208,7 +215,11 @@ export function connectionSettings(config: ParsedConfig): ConnectionSettings {
   const user = config.get(CONNECTION_USER);
   const password = config.getPassword(CONNECTION_PASSWORD);
   return {
-    target: { ...target, user: typeof user === 'string' ? user : target.user, password: password instanceof Password ? password.value() : target.password },
+    target: {
+      ...target,
+      user: typeof user === 'string' ? user : target.user,
+      password: password instanceof Password ? password.value() : target.password,
+    },
     attempts: config.getInt(CONNECTION_ATTEMPTS),
     backoffMs: Number(config.getLong(CONNECTION_BACKOFF_MS)),
   };
@@ -254,5 +265,7 @@ export async function connect(settings: ConnectionSettings, signal?: AbortSignal
     }
   }
   const where = `${target.host}:${target.port}${target.database === undefined ? '' : `/${target.database}`}`;
-  throw new Error(`Could not connect to PostgreSQL at ${where} after ${settings.attempts} attempt(s): ${describeError(lastError)}`, { cause: lastError });
+  throw new Error(`Could not connect to PostgreSQL at ${where} after ${settings.attempts} attempt(s): ${describeError(lastError)}`, {
+    cause: lastError,
+  });
 }

@@ -10,9 +10,12 @@ const MAX_IDENTIFIER_BYTES = 63;
 
 /** A quoted SQL identifier: every name the connectors put in SQL goes through here. */
 export function quoteIdent(name: string): string {
-  if (name === '' || name.includes('\u0000')) throw new ConnectException(`Invalid SQL identifier ${JSON.stringify(name)}: empty or containing a NUL character`);
+  if (name === '' || name.includes('\u0000'))
+    throw new ConnectException(`Invalid SQL identifier ${JSON.stringify(name)}: empty or containing a NUL character`);
   if (Buffer.byteLength(name) > MAX_IDENTIFIER_BYTES) {
-    throw new ConnectException(`SQL identifier ${JSON.stringify(name)} is longer than PostgreSQL's ${MAX_IDENTIFIER_BYTES} bytes and would be truncated`);
+    throw new ConnectException(
+      `SQL identifier ${JSON.stringify(name)} is longer than PostgreSQL's ${MAX_IDENTIFIER_BYTES} bytes and would be truncated`,
+    );
   }
   return `"${name.replaceAll('"', '""')}"`;
 }

@@ -45,7 +45,8 @@ const DATE_CALENDAR: CompatKey = {
 const CREDENTIALS: CompatKey = {
   name: 'jdbc.credentials.provider.class',
   default: null,
-  reason: 'Java classes do not run in connectd: the credentials are connection.user and connection.password (a ${file:…} placeholder keeps the password out of the config)',
+  reason:
+    'Java classes do not run in connectd: the credentials are connection.user and connection.password (a ${file:…} placeholder keeps the password out of the config)',
   honoured: ['io.confluent.connect.jdbc.util.defaultjdbccredentialsprovider'],
 };
 
@@ -68,7 +69,9 @@ const SOURCE_KEYS: readonly CompatKey[] = [
     reason: 'numeric columns are always Decimals',
     honoured: ['false'],
     refuse: (v) =>
-      lower(v) === 'true' ? 'connectd writes every numeric column as a Decimal; true would give INT fields, so records would change type under their consumers. Remove the key to accept Decimals' : undefined,
+      lower(v) === 'true'
+        ? 'connectd writes every numeric column as a Decimal; true would give INT fields, so records would change type under their consumers. Remove the key to accept Decimals'
+        : undefined,
   },
   {
     name: 'timestamp.granularity',
@@ -85,21 +88,49 @@ const SOURCE_KEYS: readonly CompatKey[] = [
     default: '',
     reason: 'no text is appended to the generated query',
     honoured: [''],
-    refuse: (v) => (v.trim() === '' ? undefined : 'connectd does not append text to its queries, and ignoring it would read other rows than Kafka Connect did; put the condition in query instead'),
+    refuse: (v) =>
+      v.trim() === ''
+        ? undefined
+        : 'connectd does not append text to its queries, and ignoring it would read other rows than Kafka Connect did; put the condition in query instead',
   },
   {
     name: 'transaction.isolation.mode',
     default: 'DEFAULT',
-    reason: 'each read runs in a READ ONLY transaction at the server\'s default isolation (bulk mode: REPEATABLE READ)',
+    reason: "each read runs in a READ ONLY transaction at the server's default isolation (bulk mode: REPEATABLE READ)",
     honoured: ['default', 'read_committed'],
-    refuse: (v) => (lower(v) === 'sql_server_snapshot' ? 'SQL_SERVER_SNAPSHOT can only be configured with a SQL Server database' : undefined),
+    refuse: (v) =>
+      lower(v) === 'sql_server_snapshot' ? 'SQL_SERVER_SNAPSHOT can only be configured with a SQL Server database' : undefined,
   },
-  { name: 'catalog.pattern', default: null, reason: 'a PostgreSQL connection sees one database: choose tables with schema.pattern and the table lists' },
-  { name: 'query.retry.attempts', default: '-1', reason: 'a failed query is retried as a lost connection is: connection.attempts times', honoured: ['-1'] },
+  {
+    name: 'catalog.pattern',
+    default: null,
+    reason: 'a PostgreSQL connection sees one database: choose tables with schema.pattern and the table lists',
+  },
+  {
+    name: 'query.retry.attempts',
+    default: '-1',
+    reason: 'a failed query is retried as a lost connection is: connection.attempts times',
+    honoured: ['-1'],
+  },
   { name: 'poll.linger.ms', default: '5000', reason: 'a task waits for due tables itself, at most 1 s per poll', honoured: ['5000'] },
-  { name: 'max.buffer.size', default: '0', reason: 'records are not buffered in the connector: a poll returns one page of batch.max.rows rows', honoured: ['0'] },
-  { name: 'table.monitoring.startup.polling.limit.ms', default: '10000', reason: 'the connector lists the tables before it starts its tasks', honoured: ['10000'] },
-  { name: 'quote.sql.identifiers', default: 'ALWAYS', reason: 'identifiers are always quoted, as the catalog names them', honoured: ['always'] },
+  {
+    name: 'max.buffer.size',
+    default: '0',
+    reason: 'records are not buffered in the connector: a poll returns one page of batch.max.rows rows',
+    honoured: ['0'],
+  },
+  {
+    name: 'table.monitoring.startup.polling.limit.ms',
+    default: '10000',
+    reason: 'the connector lists the tables before it starts its tasks',
+    honoured: ['10000'],
+  },
+  {
+    name: 'quote.sql.identifiers',
+    default: 'ALWAYS',
+    reason: 'identifiers are always quoted, as the catalog names them',
+    honoured: ['always'],
+  },
   DATE_CALENDAR,
   CREDENTIALS,
 ];
@@ -121,14 +152,32 @@ const SINK_KEYS: readonly CompatKey[] = [
     default: '',
     reason: 'no field is converted to a timestamp',
     honoured: [''],
-    refuse: (v) => (v.trim() === '' ? undefined : 'connectd does not convert long or string fields to timestamps; ignoring it would write other column values than Kafka Connect did. Convert them with the TimestampConverter transform instead'),
+    refuse: (v) =>
+      v.trim() === ''
+        ? undefined
+        : 'connectd does not convert long or string fields to timestamps; ignoring it would write other column values than Kafka Connect did. Convert them with the TimestampConverter transform instead',
   },
-  { name: 'timestamp.precision.mode', default: 'microseconds', reason: 'used only with timestamp.fields.list, which connectd does not support', honoured: ['microseconds'] },
+  {
+    name: 'timestamp.precision.mode',
+    default: 'microseconds',
+    reason: 'used only with timestamp.fields.list, which connectd does not support',
+    honoured: ['microseconds'],
+  },
   { name: 'table.types', default: 'TABLE', reason: 'records are written to the named relation whatever its kind', honoured: ['table'] },
-  { name: 'date.timezone', default: 'DB_TIMEZONE', reason: 'DATE values are written as the calendar date of the record', honoured: ['db_timezone'] },
+  {
+    name: 'date.timezone',
+    default: 'DB_TIMEZONE',
+    reason: 'DATE values are written as the calendar date of the record',
+    honoured: ['db_timezone'],
+  },
   { name: 'replace.null.with.default', default: 'true', reason: 'a null field is written as NULL', honoured: ['false'] },
-  { name: 'string.output.value.column.name', default: 'record_value', reason: 'record values must be structs (or flat maps)', honoured: ['record_value'] },
-  { name: 'trim.sensitive.log', default: 'false', reason: 'secret values never reach connectd\'s log', honoured: ['false', 'true'] },
+  {
+    name: 'string.output.value.column.name',
+    default: 'record_value',
+    reason: 'record values must be structs (or flat maps)',
+    honoured: ['record_value'],
+  },
+  { name: 'trim.sensitive.log', default: 'false', reason: "secret values never reach connectd's log", honoured: ['false', 'true'] },
   { name: 'mssql.use.merge.holdlock', default: 'true', reason: 'a SQL Server option', honoured: ['true'] },
   DATE_CALENDAR,
   CREDENTIALS,
@@ -160,7 +209,9 @@ export const defineSourceCompatKeys = (def: ConfigDef): ConfigDef => define(def,
 export const defineSinkCompatKeys = (def: ConfigDef): ConfigDef => define(def, SINK_KEYS);
 
 function ignored(props: Readonly<Record<string, string>>, keys: readonly CompatKey[]): string[] {
-  return keys.filter((k) => props[k.name] !== undefined && !(k.honoured ?? []).includes(lower(props[k.name]!))).map((k) => `${k.name} (${k.reason})`);
+  return keys
+    .filter((k) => props[k.name] !== undefined && !(k.honoured ?? []).includes(lower(props[k.name]!)))
+    .map((k) => `${k.name} (${k.reason})`);
 }
 
 /**

@@ -51,7 +51,8 @@ function defineSinkKeys(def: ConfigDef): ConfigDef {
       type: 'INT',
       default: '3000',
       importance: 'MEDIUM',
-      documentation: 'Most rows per INSERT statement. Every record of one put is written in one transaction, in as many statements as it takes.',
+      documentation:
+        'Most rows per INSERT statement. Every record of one put is written in one transaction, in as many statements as it takes.',
       validator: Validators.atLeast(1),
       group: WRITES_GROUP,
       orderInGroup: 2,
@@ -88,7 +89,7 @@ function defineSinkKeys(def: ConfigDef): ConfigDef {
       default: 'none',
       importance: 'HIGH',
       documentation:
-        'Where the primary key comes from. none: no key. kafka: the record\'s topic, partition and offset (pk.fields names the three columns, by default __connect_topic, __connect_partition, __connect_offset). record_key: the record key, a struct (pk.fields chooses its fields; empty: all) or a primitive (pk.fields names its one column). record_value: fields of the value (pk.fields chooses them; empty: all).',
+        "Where the primary key comes from. none: no key. kafka: the record's topic, partition and offset (pk.fields names the three columns, by default __connect_topic, __connect_partition, __connect_offset). record_key: the record key, a struct (pk.fields chooses its fields; empty: all) or a primitive (pk.fields names its one column). record_value: fields of the value (pk.fields chooses them; empty: all).",
       validator: Validators.validString('none', 'kafka', 'record_key', 'record_value'),
       group: DATA_MAPPING_GROUP,
       orderInGroup: 2,
@@ -146,7 +147,8 @@ function defineSinkKeys(def: ConfigDef): ConfigDef {
       type: 'INT',
       default: '10',
       importance: 'MEDIUM',
-      documentation: 'Times a put that failed because the connection or the server failed is retried (the framework hands the same records again) before the task fails.',
+      documentation:
+        'Times a put that failed because the connection or the server failed is retried (the framework hands the same records again) before the task fails.',
       validator: Validators.atLeast(0),
       group: RETRIES_GROUP,
       orderInGroup: 1,
@@ -176,9 +178,12 @@ export function sinkCrossKeyProblems(config: ParsedConfig): ConfigProblem[] {
   };
   const pkMode = config.getString(PK_MODE);
   const pkFields = config.getList(PK_FIELDS);
-  if (config.getString(INSERT_MODE) === 'upsert' && pkMode === 'none') problem(INSERT_MODE, 'upsert needs a primary key: set pk.mode to kafka, record_key or record_value');
-  if (config.getBoolean(DELETE_ENABLED) && pkMode !== 'record_key') problem(DELETE_ENABLED, `deletes need pk.mode=record_key (pk.mode is ${pkMode})`);
-  if (pkMode === 'kafka' && pkFields.length !== 0 && pkFields.length !== 3) problem(PK_FIELDS, 'with pk.mode=kafka, name three columns (topic, partition, offset) or none for the defaults');
+  if (config.getString(INSERT_MODE) === 'upsert' && pkMode === 'none')
+    problem(INSERT_MODE, 'upsert needs a primary key: set pk.mode to kafka, record_key or record_value');
+  if (config.getBoolean(DELETE_ENABLED) && pkMode !== 'record_key')
+    problem(DELETE_ENABLED, `deletes need pk.mode=record_key (pk.mode is ${pkMode})`);
+  if (pkMode === 'kafka' && pkFields.length !== 0 && pkFields.length !== 3)
+    problem(PK_FIELDS, 'with pk.mode=kafka, name three columns (topic, partition, offset) or none for the defaults');
   return problems;
 }
 

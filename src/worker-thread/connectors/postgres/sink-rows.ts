@@ -41,7 +41,8 @@ export interface RowBuilderOptions {
 }
 
 /** `topic t, partition p, offset o`: where a record came from, for error messages. */
-export const recordPosition = (record: SinkRecord): string => `topic ${record.topic}, partition ${record.kafkaPartition}, offset ${record.kafkaOffset}`;
+export const recordPosition = (record: SinkRecord): string =>
+  `topic ${record.topic}, partition ${record.kafkaPartition}, offset ${record.kafkaOffset}`;
 
 export class RowBuilder {
   readonly #options: RowBuilderOptions;
@@ -77,7 +78,9 @@ export class RowBuilder {
     const table = this.tableFor(record.topic);
     const tombstone = record.value === null || record.value === undefined;
     if (tombstone && !this.#options.deleteEnabled) {
-      throw new ConnectException(`Record at ${where} has a null value (a tombstone): set delete.enabled=true (with pk.mode=record_key) to delete rows, or filter tombstones out`);
+      throw new ConnectException(
+        `Record at ${where} has a null value (a tombstone): set delete.enabled=true (with pk.mode=record_key) to delete rows, or filter tombstones out`,
+      );
     }
     const valueColumns = tombstone ? [] : this.#valueColumns(record, where);
     const { pkMode, pkFields } = this.#options;
@@ -100,7 +103,10 @@ export class RowBuilder {
         break;
       case 'record_value': {
         if (tombstone) throw new ConnectException(`The record at ${where} has a null value: pk.mode=record_value has no key to delete by`);
-        key = pkFields.length === 0 ? valueColumns : pkFields.map((name) => valueColumns.find((c) => c.name === name) ?? missingField(name, 'value', valueColumns, where));
+        key =
+          pkFields.length === 0
+            ? valueColumns
+            : pkFields.map((name) => valueColumns.find((c) => c.name === name) ?? missingField(name, 'value', valueColumns, where));
         break;
       }
     }
@@ -109,7 +115,14 @@ export class RowBuilder {
     const value = valueColumns.filter((c) => !keyNames.has(c.name) && (whitelist.length === 0 || whitelist.includes(c.name)));
     const op = tombstone ? 'delete' : 'write';
     const columnsSignature = [...key, ...value].map((c) => `${c.name}\u0000${schemaSignature(c.schema)}`).join('\u0001');
-    return { record, table, op, key, value, signature: `${table.schema}\u0002${table.table}\u0002${op}\u0002${key.length}\u0002${columnsSignature}` };
+    return {
+      record,
+      table,
+      op,
+      key,
+      value,
+      signature: `${table.schema}\u0002${table.table}\u0002${op}\u0002${key.length}\u0002${columnsSignature}`,
+    };
   }
 
   #valueColumns(record: SinkRecord, where: string): SinkColumn[] {
@@ -124,14 +137,19 @@ export class RowBuilder {
 
   #keyColumns(record: SinkRecord, where: string): SinkColumn[] {
     const pkFields = this.#options.pkFields;
-    if (record.key === null || record.key === undefined) throw new ConnectException(`The record at ${where} has a null key; pk.mode=record_key needs one`);
+    if (record.key === null || record.key === undefined)
+      throw new ConnectException(`The record at ${where} has a null key; pk.mode=record_key needs one`);
     const columns = structColumns(record.keySchema, record.key, `key of the record at ${where}`);
     if (columns !== undefined) {
-      return pkFields.length === 0 ? columns : pkFields.map((name) => columns.find((c) => c.name === name) ?? missingField(name, 'key', columns, where));
+      return pkFields.length === 0
+        ? columns
+        : pkFields.map((name) => columns.find((c) => c.name === name) ?? missingField(name, 'key', columns, where));
     }
     // A primitive key is one column, which pk.fields names.
     if (pkFields.length !== 1) {
-      throw new ConnectException(`${PK_FIELDS}: the key of the record at ${where} is a primitive, so pk.fields must name its one column (it names ${pkFields.length})`);
+      throw new ConnectException(
+        `${PK_FIELDS}: the key of the record at ${where} is a primitive, so pk.fields must name its one column (it names ${pkFields.length})`,
+      );
     }
     const schema = record.keySchema ?? inferSchema(record.key, `key of the record at ${where}`);
     return [{ name: pkFields[0]!, schema, value: record.key }];
@@ -139,7 +157,9 @@ export class RowBuilder {
 }
 
 function missingField(name: string, side: 'key' | 'value', columns: readonly SinkColumn[], where: string): never {
-  throw new ConnectException(`${PK_FIELDS}: field "${name}" is not in the ${side} of the record at ${where} (fields: ${columns.map((c) => c.name).join(', ')})`);
+  throw new ConnectException(
+    `${PK_FIELDS}: field "${name}" is not in the ${side} of the record at ${where} (fields: ${columns.map((c) => c.name).join(', ')})`,
+  );
 }
 
 /**
@@ -153,10 +173,18 @@ function structColumns(schema: Schema | null, value: unknown, where: string): Si
   }
   let entries: [unknown, unknown][];
   if (value instanceof Map) entries = [...(value as Map<unknown, unknown>)];
-  else if (typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array) && !(value instanceof Date)) entries = Object.entries(value);
+  else if (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    !(value instanceof Uint8Array) &&
+    !(value instanceof Date)
+  )
+    entries = Object.entries(value);
   else return undefined;
   return entries.map(([name, v]) => {
-    if (typeof name !== 'string') throw new ConnectException(`${where}: a schemaless map with ${typeof name} keys cannot be a row (field names are strings)`);
+    if (typeof name !== 'string')
+      throw new ConnectException(`${where}: a schemaless map with ${typeof name} keys cannot be a row (field names are strings)`);
     return { name, schema: inferSchema(v, `field "${name}" of the ${where}`), value: v };
   });
 }

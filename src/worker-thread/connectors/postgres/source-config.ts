@@ -147,7 +147,8 @@ function defineSourceKeys(def: ConfigDef): ConfigDef {
       type: 'STRING',
       default: null,
       importance: 'HIGH',
-      documentation: 'A LIKE pattern of the schemas whose tables are read (e.g. public). null (the default): every schema but the system ones.',
+      documentation:
+        'A LIKE pattern of the schemas whose tables are read (e.g. public). null (the default): every schema but the system ones.',
       group: 'Database',
       orderInGroup: ++database,
       width: 'SHORT',
@@ -159,7 +160,7 @@ function defineSourceKeys(def: ConfigDef): ConfigDef {
       default: '',
       importance: 'MEDIUM',
       documentation:
-        'Regular expressions matched against the whole schema.table name of each table (public\\.orders, app\\..*): the tables to copy (Confluent 10.8\'s alternative to table.whitelist, which may then not be set).',
+        "Regular expressions matched against the whole schema.table name of each table (public\\.orders, app\\..*): the tables to copy (Confluent 10.8's alternative to table.whitelist, which may then not be set).",
       validator: regexListValidator,
       group: 'Database',
       orderInGroup: ++database,
@@ -200,7 +201,7 @@ function defineSourceKeys(def: ConfigDef): ConfigDef {
       default: '',
       importance: 'MEDIUM',
       documentation:
-        'The strictly incrementing column (an integer type) of the incrementing modes. Empty: the table\'s identity or serial column. It may not be nullable.',
+        "The strictly incrementing column (an integer type) of the incrementing modes. Empty: the table's identity or serial column. It may not be nullable.",
       group: MODE_GROUP,
       orderInGroup: ++mode,
       width: 'MEDIUM',
@@ -223,8 +224,12 @@ function defineSourceKeys(def: ConfigDef): ConfigDef {
       type: 'LONG',
       default: null,
       importance: 'LOW',
-      documentation: 'Where the timestamp modes start when there is no offset yet, in milliseconds since the epoch; -1 for now. null (the default): from the earliest row.',
-      validator: Validators.lambda((_n, v) => (v === null || Number(v) >= -1 ? undefined : 'Value must be at least -1'), () => '[-1,...]'),
+      documentation:
+        'Where the timestamp modes start when there is no offset yet, in milliseconds since the epoch; -1 for now. null (the default): from the earliest row.',
+      validator: Validators.lambda(
+        (_n, v) => (v === null || Number(v) >= -1 ? undefined : 'Value must be at least -1'),
+        () => '[-1,...]',
+      ),
       group: MODE_GROUP,
       orderInGroup: ++mode,
       width: 'MEDIUM',
@@ -235,7 +240,8 @@ function defineSourceKeys(def: ConfigDef): ConfigDef {
       type: 'BOOLEAN',
       default: 'true',
       importance: 'LOW',
-      documentation: 'Check at start that the incrementing column, and at least one timestamp column, are NOT NULL; a task fails to start otherwise.',
+      documentation:
+        'Check at start that the incrementing column, and at least one timestamp column, are NOT NULL; a task fails to start otherwise.',
       group: MODE_GROUP,
       orderInGroup: ++mode,
       width: 'SHORT',
@@ -270,7 +276,7 @@ function defineSourceKeys(def: ConfigDef): ConfigDef {
       default: '',
       importance: 'MEDIUM',
       documentation:
-        'With table.include.list: each table\'s timestamp columns, as regex:[col1|col2] entries (public\\.orders:[updated_at|created_at]); every table copied must match exactly one regex. Replaces timestamp.column.name, which may then not be set.',
+        "With table.include.list: each table's timestamp columns, as regex:[col1|col2] entries (public\\.orders:[updated_at|created_at]); every table copied must match exactly one regex. Replaces timestamp.column.name, which may then not be set.",
       validator: mappingValidator(true),
       group: MODE_GROUP,
       orderInGroup: ++mode,
@@ -283,7 +289,7 @@ function defineSourceKeys(def: ConfigDef): ConfigDef {
       default: '',
       importance: 'MEDIUM',
       documentation:
-        'With table.include.list: each table\'s incrementing column, as regex:column entries (public\\.orders:id); every table copied must match exactly one regex (none at all: each table\'s identity column). Replaces incrementing.column.name, which may then not be set.',
+        "With table.include.list: each table's incrementing column, as regex:column entries (public\\.orders:id); every table copied must match exactly one regex (none at all: each table's identity column). Replaces incrementing.column.name, which may then not be set.",
       validator: mappingValidator(false),
       group: MODE_GROUP,
       orderInGroup: ++mode,
@@ -310,7 +316,8 @@ function defineSourceKeys(def: ConfigDef): ConfigDef {
       type: 'INT',
       default: '5000',
       importance: 'HIGH',
-      documentation: 'How often each table is queried for new data, in milliseconds. A table with more rows than batch.max.rows is read on without waiting.',
+      documentation:
+        'How often each table is queried for new data, in milliseconds. A table with more rows than batch.max.rows is read on without waiting.',
       validator: Validators.atLeast(1),
       group: CONNECTOR_GROUP,
       orderInGroup: ++connector,
@@ -346,12 +353,18 @@ function defineSourceKeys(def: ConfigDef): ConfigDef {
       name: TOPIC_PREFIX,
       type: 'STRING',
       importance: 'HIGH',
-      documentation: 'Prefix of the topic of each table (the topic is the prefix and the table name), or, with query, the whole topic name.',
-      validator: Validators.lambda((_n, v) => {
-        if (typeof v !== 'string') return 'Topic prefix must not be null.';
-        if (v.length > 249) return 'Topic prefix length must not exceed max topic name length, 249 chars';
-        return TOPIC_PREFIX_CHARS.test(v) ? undefined : "Topic prefix must not contain any character other than ASCII alphanumerics, '.', '_' and '-'.";
-      }, () => "ASCII alphanumerics, '.', '_' and '-'"),
+      documentation:
+        'Prefix of the topic of each table (the topic is the prefix and the table name), or, with query, the whole topic name.',
+      validator: Validators.lambda(
+        (_n, v) => {
+          if (typeof v !== 'string') return 'Topic prefix must not be null.';
+          if (v.length > 249) return 'Topic prefix length must not exceed max topic name length, 249 chars';
+          return TOPIC_PREFIX_CHARS.test(v)
+            ? undefined
+            : "Topic prefix must not contain any character other than ASCII alphanumerics, '.', '_' and '-'.";
+        },
+        () => "ASCII alphanumerics, '.', '_' and '-'",
+      ),
       group: CONNECTOR_GROUP,
       orderInGroup: ++connector,
       width: 'MEDIUM',
@@ -363,7 +376,7 @@ function defineSourceKeys(def: ConfigDef): ConfigDef {
       default: '0',
       importance: 'HIGH',
       documentation:
-        'How long after its timestamp a row is read, in milliseconds: a transaction that commits later than its rows\' timestamps (say, 2 s after now() was taken) has its rows missed by a reader that already moved past them, unless this delay covers the gap.',
+        "How long after its timestamp a row is read, in milliseconds: a transaction that commits later than its rows' timestamps (say, 2 s after now() was taken) has its rows missed by a reader that already moved past them, unless this delay covers the gap.",
       validator: Validators.atLeast(0),
       group: CONNECTOR_GROUP,
       orderInGroup: ++connector,
@@ -390,13 +403,23 @@ export function crossKeyProblems(config: ParsedConfig): ConfigProblem[] {
   const query = config.getString(QUERY);
   const masked = config.getPassword(QUERY_MASKED);
   const mode = config.getString(MODE);
-  if (query !== '' && masked !== null && masked.value() !== '') problem(QUERY_MASKED, `${QUERY} and ${QUERY_MASKED} are exclusive: set one of them`);
-  if (whitelist.length > 0 && blacklist.length > 0) problem(TABLE_BLACKLIST, `${TABLE_WHITELIST} and ${TABLE_BLACKLIST} are exclusive: set one of them`);
-  const tableKeys = [[TABLE_WHITELIST, whitelist], [TABLE_BLACKLIST, blacklist], [TABLE_INCLUDE_LIST, includeList], [TABLE_EXCLUDE_LIST, excludeList]] as const;
+  if (query !== '' && masked !== null && masked.value() !== '')
+    problem(QUERY_MASKED, `${QUERY} and ${QUERY_MASKED} are exclusive: set one of them`);
+  if (whitelist.length > 0 && blacklist.length > 0)
+    problem(TABLE_BLACKLIST, `${TABLE_WHITELIST} and ${TABLE_BLACKLIST} are exclusive: set one of them`);
+  const tableKeys = [
+    [TABLE_WHITELIST, whitelist],
+    [TABLE_BLACKLIST, blacklist],
+    [TABLE_INCLUDE_LIST, includeList],
+    [TABLE_EXCLUDE_LIST, excludeList],
+  ] as const;
   const setTableKey = tableKeys.find(([, list]) => list.length > 0)?.[0];
-  if (effectiveQuery(config) !== '' && setTableKey !== undefined) problem(query !== '' ? QUERY : QUERY_MASKED, `${query !== '' ? QUERY : QUERY_MASKED} may not be combined with ${setTableKey}`);
+  if (effectiveQuery(config) !== '' && setTableKey !== undefined)
+    problem(query !== '' ? QUERY : QUERY_MASKED, `${query !== '' ? QUERY : QUERY_MASKED} may not be combined with ${setTableKey}`);
   // Confluent's rule: the regex keys and the name keys are two ways to say one thing.
-  const newKeys = [TABLE_INCLUDE_LIST, TABLE_EXCLUDE_LIST, TIMESTAMP_COLUMNS_MAPPING, INCREMENTING_COLUMN_MAPPING].filter((k) => config.getList(k).length > 0);
+  const newKeys = [TABLE_INCLUDE_LIST, TABLE_EXCLUDE_LIST, TIMESTAMP_COLUMNS_MAPPING, INCREMENTING_COLUMN_MAPPING].filter(
+    (k) => config.getList(k).length > 0,
+  );
   const oldKeys = [
     ...(whitelist.length > 0 ? [TABLE_WHITELIST] : []),
     ...(blacklist.length > 0 ? [TABLE_BLACKLIST] : []),
@@ -404,21 +427,35 @@ export function crossKeyProblems(config: ParsedConfig): ConfigProblem[] {
     ...(config.getString(INCREMENTING_COLUMN_NAME) !== '' ? [INCREMENTING_COLUMN_NAME] : []),
   ];
   if (newKeys.length > 0 && oldKeys.length > 0) {
-    problem(newKeys[0]!, `${newKeys.join(', ')} may not be combined with ${oldKeys.join(', ')}: use table.include.list with the mappings, or table.whitelist/blacklist with the column names`);
+    problem(
+      newKeys[0]!,
+      `${newKeys.join(', ')} may not be combined with ${oldKeys.join(', ')}: use table.include.list with the mappings, or table.whitelist/blacklist with the column names`,
+    );
   }
-  if (excludeList.length > 0 && includeList.length === 0) problem(TABLE_EXCLUDE_LIST, `${TABLE_EXCLUDE_LIST} needs ${TABLE_INCLUDE_LIST}: it removes tables from those included`);
+  if (excludeList.length > 0 && includeList.length === 0)
+    problem(TABLE_EXCLUDE_LIST, `${TABLE_EXCLUDE_LIST} needs ${TABLE_INCLUDE_LIST}: it removes tables from those included`);
   for (const key of [TIMESTAMP_COLUMNS_MAPPING, INCREMENTING_COLUMN_MAPPING]) {
-    if (config.getList(key).length > 0 && includeList.length === 0) problem(key, `${key} applies to the tables of ${TABLE_INCLUDE_LIST}: set it`);
+    if (config.getList(key).length > 0 && includeList.length === 0)
+      problem(key, `${key} applies to the tables of ${TABLE_INCLUDE_LIST}: set it`);
   }
   const timestampModes = mode === MODE_TIMESTAMP || mode === MODE_TIMESTAMP_INCREMENTING;
   if (includeList.length > 0) {
-    if (timestampModes && config.getList(TIMESTAMP_COLUMNS_MAPPING).length === 0) problem(TIMESTAMP_COLUMNS_MAPPING, `mode=${mode} with ${TABLE_INCLUDE_LIST} needs ${TIMESTAMP_COLUMNS_MAPPING}`);
+    if (timestampModes && config.getList(TIMESTAMP_COLUMNS_MAPPING).length === 0)
+      problem(TIMESTAMP_COLUMNS_MAPPING, `mode=${mode} with ${TABLE_INCLUDE_LIST} needs ${TIMESTAMP_COLUMNS_MAPPING}`);
   } else {
     const timestampColumns = config.getList(TIMESTAMP_COLUMN_NAME).filter((c) => c !== '');
-    if (timestampModes && timestampColumns.length === 0 && newKeys.length === 0) problem(TIMESTAMP_COLUMN_NAME, `mode=${mode} needs at least one timestamp column`);
+    if (timestampModes && timestampColumns.length === 0 && newKeys.length === 0)
+      problem(TIMESTAMP_COLUMN_NAME, `mode=${mode} needs at least one timestamp column`);
   }
-  if (effectiveQuery(config) !== '' && (mode === MODE_INCREMENTING || mode === MODE_TIMESTAMP_INCREMENTING) && config.getString(INCREMENTING_COLUMN_NAME) === '') {
-    problem(INCREMENTING_COLUMN_NAME, `mode=${mode} with a query needs the incrementing column named (a query has no identity column to find)`);
+  if (
+    effectiveQuery(config) !== '' &&
+    (mode === MODE_INCREMENTING || mode === MODE_TIMESTAMP_INCREMENTING) &&
+    config.getString(INCREMENTING_COLUMN_NAME) === ''
+  ) {
+    problem(
+      INCREMENTING_COLUMN_NAME,
+      `mode=${mode} with a query needs the incrementing column named (a query has no identity column to find)`,
+    );
   }
   return problems;
 }

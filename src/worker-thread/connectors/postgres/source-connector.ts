@@ -44,12 +44,16 @@ function parseFilters(config: ParsedConfig, key: string): TableFilter[] {
     } catch (err) {
       throw new ConfigException([{ name: key, value: config.originals[key] ?? null, message: (err as Error).message }]);
     }
-    if (parts.length > 2) throw new ConfigException([{ name: key, value: config.originals[key] ?? null, message: `${entry}: name a table as table or schema.table` }]);
+    if (parts.length > 2)
+      throw new ConfigException([
+        { name: key, value: config.originals[key] ?? null, message: `${entry}: name a table as table or schema.table` },
+      ]);
     return parts.length === 2 ? { schema: parts[0]!, table: parts[1]! } : { schema: null, table: parts[0]! };
   });
 }
 
-const matches = (filter: TableFilter, id: TableId): boolean => filter.table === id.table && (filter.schema === null || filter.schema === id.schema);
+const matches = (filter: TableFilter, id: TableId): boolean =>
+  filter.table === id.table && (filter.schema === null || filter.schema === id.schema);
 
 export class PostgresSourceConnector extends SourceConnector {
   #props: Readonly<Record<string, string>> = {};
@@ -93,7 +97,10 @@ export class PostgresSourceConnector extends SourceConnector {
   taskConfigs(maxTasks: number): TaskConfig[] {
     if (effectiveQuery(this.#config) !== '') return [{ ...this.#props, [TASK_TABLES]: '' }];
     if (this.#tables.length === 0) return [];
-    return groupPartitions(this.#tables, Math.min(this.#tables.length, maxTasks)).map((tables) => ({ ...this.#props, [TASK_TABLES]: encodeTaskTables(tables) }));
+    return groupPartitions(this.#tables, Math.min(this.#tables.length, maxTasks)).map((tables) => ({
+      ...this.#props,
+      [TASK_TABLES]: encodeTaskTables(tables),
+    }));
   }
 
   async stop(): Promise<void> {
@@ -108,14 +115,22 @@ export class PostgresSourceConnector extends SourceConnector {
   async #listTables(): Promise<TableId[]> {
     this.#client ??= await connect(this.#settings);
     const schemaPattern = this.#config.get(SCHEMA_PATTERN);
-    const all = await listTables(this.#client, this.#config.getList(TABLE_TYPES_KEY), typeof schemaPattern === 'string' ? schemaPattern : null);
+    const all = await listTables(
+      this.#client,
+      this.#config.getList(TABLE_TYPES_KEY),
+      typeof schemaPattern === 'string' ? schemaPattern : null,
+    );
     const whitelist = parseFilters(this.#config, TABLE_WHITELIST);
     const blacklist = parseFilters(this.#config, TABLE_BLACKLIST);
     // Confluent's table.include.list / table.exclude.list: regexes over the unquoted schema.table.
     const include = this.#config.getList(TABLE_INCLUDE_LIST).map(tableRegex);
     const exclude = this.#config.getList(TABLE_EXCLUDE_LIST).map(tableRegex);
-    const byRegex = (id: TableId): boolean => include.length === 0 || (include.some((r) => r.test(`${id.schema}.${id.table}`)) && !exclude.some((r) => r.test(`${id.schema}.${id.table}`)));
-    const tables = all.filter((id) => (whitelist.length === 0 || whitelist.some((f) => matches(f, id))) && !blacklist.some((f) => matches(f, id)) && byRegex(id));
+    const byRegex = (id: TableId): boolean =>
+      include.length === 0 ||
+      (include.some((r) => r.test(`${id.schema}.${id.table}`)) && !exclude.some((r) => r.test(`${id.schema}.${id.table}`)));
+    const tables = all.filter(
+      (id) => (whitelist.length === 0 || whitelist.some((f) => matches(f, id))) && !blacklist.some((f) => matches(f, id)) && byRegex(id),
+    );
     const byName = new Map<string, TableId[]>();
     for (const id of tables) byName.set(id.table, [...(byName.get(id.table) ?? []), id]);
     const duplicates = [...byName.values()].filter((ids) => ids.length > 1);
@@ -149,7 +164,8 @@ export class PostgresSourceConnector extends SourceConnector {
       await client?.end().catch(() => undefined);
       // A lost connection may come back; a configuration the database contradicts will not.
       if (err instanceof ConnectException || ++this.#monitorFailures >= this.#settings.attempts) {
-        if (!this.#stopped) this.context.raiseError(new ConnectException(`Listing the tables to copy failed: ${describeError(err)}`, { cause: err }));
+        if (!this.#stopped)
+          this.context.raiseError(new ConnectException(`Listing the tables to copy failed: ${describeError(err)}`, { cause: err }));
         return;
       }
     }

@@ -73,7 +73,8 @@ export class PostgresSourceTask extends SourceTask {
     this.#config = parseSourceConfig(props, 'configuration of a PostgresSourceTask');
     this.#settings = connectionSettings(this.#config);
     const query = effectiveQuery(this.#config);
-    const sources: QuerySource[] = query !== '' ? [{ kind: 'query', sql: query }] : decodeTaskTables(props[TASK_TABLES]).map((id) => ({ kind: 'table', id }));
+    const sources: QuerySource[] =
+      query !== '' ? [{ kind: 'query', sql: query }] : decodeTaskTables(props[TASK_TABLES]).map((id) => ({ kind: 'table', id }));
     const timestampInitial = this.#config.get(TIMESTAMP_INITIAL);
     const mode = this.#config.getString(MODE) as Mode;
     this.#queriers = sources.map(
@@ -94,7 +95,8 @@ export class PostgresSourceTask extends SourceTask {
     const offsets = await this.context.offsetStorageReader().offsets(partitions);
     const client = await this.#connection();
     for (const querier of this.#queriers) {
-      const offset: SourceOffset | null = offsets.get(querier.partition) ?? (querier.legacyPartition === null ? null : (offsets.get(querier.legacyPartition) ?? null));
+      const offset: SourceOffset | null =
+        offsets.get(querier.partition) ?? (querier.legacyPartition === null ? null : (offsets.get(querier.legacyPartition) ?? null));
       await querier.prepare(client, offset);
     }
   }
@@ -106,7 +108,10 @@ export class PostgresSourceTask extends SourceTask {
    */
   #offsetColumns(source: QuerySource, mode: Mode): { incrementingColumn: string; timestampColumns: string[] } {
     if (source.kind !== 'table' || !usesIncludeLists(this.#config)) {
-      return { incrementingColumn: this.#config.getString(INCREMENTING_COLUMN_NAME), timestampColumns: this.#config.getList(TIMESTAMP_COLUMN_NAME).filter((c) => c !== '') };
+      return {
+        incrementingColumn: this.#config.getString(INCREMENTING_COLUMN_NAME),
+        timestampColumns: this.#config.getList(TIMESTAMP_COLUMN_NAME).filter((c) => c !== ''),
+      };
     }
     const name = `${source.id.schema}.${source.id.table}`;
     const columnsOf = (key: string, bracketed: boolean, needed: boolean): string[] => {
@@ -114,12 +119,15 @@ export class PostgresSourceTask extends SourceTask {
       if (entries.length === 0 || !needed) return [];
       const matching = entries.map((e) => parseColumnMapping(e, bracketed) as ColumnMapping).filter((m) => m.regex.test(name));
       if (matching.length !== 1) {
-        throw new ConnectException(`${key}: table ${name} ${matching.length === 0 ? 'matches none' : `matches more than one (${matching.map((m) => m.source).join(', ')})`} of its regexes; each table copied must match exactly one`);
+        throw new ConnectException(
+          `${key}: table ${name} ${matching.length === 0 ? 'matches none' : `matches more than one (${matching.map((m) => m.source).join(', ')})`} of its regexes; each table copied must match exactly one`,
+        );
       }
       return matching[0]!.columns;
     };
     return {
-      incrementingColumn: columnsOf(INCREMENTING_COLUMN_MAPPING, false, mode === 'incrementing' || mode === 'timestamp+incrementing')[0] ?? '',
+      incrementingColumn:
+        columnsOf(INCREMENTING_COLUMN_MAPPING, false, mode === 'incrementing' || mode === 'timestamp+incrementing')[0] ?? '',
       timestampColumns: columnsOf(TIMESTAMP_COLUMNS_MAPPING, true, mode === 'timestamp' || mode === 'timestamp+incrementing'),
     };
   }
@@ -158,7 +166,8 @@ export class PostgresSourceTask extends SourceTask {
     if (inTransaction !== undefined) return inTransaction;
     let next: TableQuerier | undefined;
     // Due at the same millisecond: the one served longer ago goes first, so tables take turns.
-    for (const q of this.#queriers) if (next === undefined || q.nextDue < next.nextDue || (q.nextDue === next.nextDue && q.lastServed < next.lastServed)) next = q;
+    for (const q of this.#queriers)
+      if (next === undefined || q.nextDue < next.nextDue || (q.nextDue === next.nextDue && q.lastServed < next.lastServed)) next = q;
     return next;
   }
 

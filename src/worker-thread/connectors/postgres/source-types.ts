@@ -45,7 +45,7 @@ export const UNCONSTRAINED_NUMERIC_SCALE = 127;
 export function numericScale(typmod: number): number | undefined {
   if (typmod < 4) return undefined;
   // PostgreSQL 15 allows negative scales: 11 bits, sign-extended.
-  return ((((typmod - 4) & 0x7ff) ^ 1024) - 1024);
+  return (((typmod - 4) & 0x7ff) ^ 1024) - 1024;
 }
 
 /** One column of a result: its name, Connect schema, and how its text becomes a Connect value. */
@@ -60,7 +60,11 @@ export interface ColumnReader {
  * `zone` is db.timezone, for timestamp (without time zone) columns.
  */
 export function columnReader(name: string, oid: number, typmod: number, notNull: boolean, zone: string): ColumnReader {
-  const make = (builder: SchemaBuilder, read: (text: string) => unknown): ColumnReader => ({ name, schema: (notNull ? builder : builder.optional()).build(), read });
+  const make = (builder: SchemaBuilder, read: (text: string) => unknown): ColumnReader => ({
+    name,
+    schema: (notNull ? builder : builder.optional()).build(),
+    read,
+  });
   switch (oid) {
     case Oid.BOOL:
       return make(SchemaBuilder.bool(), (t) => t === 't');
@@ -80,7 +84,10 @@ export function columnReader(name: string, oid: number, typmod: number, notNull:
       return make(Decimal.builder(scale), (t) => {
         const value = BigDecimal.tryParse(t);
         if (value === undefined) throw new DataException(`Column "${name}": ${t} has no Connect Decimal value`);
-        if (value.scale > scale) throw new DataException(`Column "${name}": ${t} has more than ${scale} digits after the point, the column's Connect Decimal scale`);
+        if (value.scale > scale)
+          throw new DataException(
+            `Column "${name}": ${t} has more than ${scale} digits after the point, the column's Connect Decimal scale`,
+          );
         return value.setScale(scale);
       });
     }
@@ -99,5 +106,6 @@ export function columnReader(name: string, oid: number, typmod: number, notNull:
   }
 }
 
-export const isIntegerType = (oid: number): boolean => oid === Oid.INT2 || oid === Oid.INT4 || oid === Oid.INT8 || oid === Oid.OID || oid === Oid.NUMERIC;
+export const isIntegerType = (oid: number): boolean =>
+  oid === Oid.INT2 || oid === Oid.INT4 || oid === Oid.INT8 || oid === Oid.OID || oid === Oid.NUMERIC;
 export const isTimestampType = (oid: number): boolean => oid === Oid.TIMESTAMP || oid === Oid.TIMESTAMPTZ;

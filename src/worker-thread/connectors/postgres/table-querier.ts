@@ -23,7 +23,14 @@ import { describeTable, notNullColumns } from './catalog.js';
 import { ConnectException } from './errors.js';
 import { quoteIdent, quoteTable, tableName } from './identifiers.js';
 import type { TableId } from './identifiers.js';
-import { MODE_BULK, MODE_INCREMENTING, MODE_TIMESTAMP, MODE_TIMESTAMP_INCREMENTING, INCREMENTING_COLUMN_NAME, TIMESTAMP_COLUMN_NAME } from './source-config.js';
+import {
+  MODE_BULK,
+  MODE_INCREMENTING,
+  MODE_TIMESTAMP,
+  MODE_TIMESTAMP_INCREMENTING,
+  INCREMENTING_COLUMN_NAME,
+  TIMESTAMP_COLUMN_NAME,
+} from './source-config.js';
 import type { Mode } from './source-config.js';
 import { Oid, columnReader, isIntegerType, isTimestampType, numericScale } from './source-types.js';
 import type { ColumnReader } from './source-types.js';
@@ -164,21 +171,30 @@ export class TableQuerier {
     const columns = source.kind === 'table' ? await describeTable(client, source.id) : null;
     const notNull = source.kind === 'table' ? new Set((columns ?? []).filter((c) => c.notNull).map((c) => c.name)) : null;
     const missing = (key: string, column: string): ConnectException =>
-      new ConnectException(`${key}: column "${column}" is not in ${source.kind === 'table' ? `table ${this.name}` : 'the output of the query'} (columns: ${[...fields.keys()].join(', ')})`);
+      new ConnectException(
+        `${key}: column "${column}" is not in ${source.kind === 'table' ? `table ${this.name}` : 'the output of the query'} (columns: ${[...fields.keys()].join(', ')})`,
+      );
 
     if (mode === MODE_INCREMENTING || mode === MODE_TIMESTAMP_INCREMENTING) {
       let column = this.options.incrementingColumn;
       if (column === '') {
         column = (columns ?? []).find((c) => c.autoIncrement)?.name ?? '';
-        if (column === '') throw new ConnectException(`${INCREMENTING_COLUMN_NAME}: table ${this.name} has no identity or serial column to use; name the incrementing column`);
+        if (column === '')
+          throw new ConnectException(
+            `${INCREMENTING_COLUMN_NAME}: table ${this.name} has no identity or serial column to use; name the incrementing column`,
+          );
       }
       const field = fields.get(column);
       if (field === undefined) throw missing(INCREMENTING_COLUMN_NAME, column);
       if (!isIntegerType(field.dataTypeID) || (field.dataTypeID === Oid.NUMERIC && numericScale(field.dataTypeModifier) !== 0)) {
-        throw new ConnectException(`${INCREMENTING_COLUMN_NAME}: column "${column}" of ${this.name} is not of an integer type (smallint, integer, bigint or numeric(p,0))`);
+        throw new ConnectException(
+          `${INCREMENTING_COLUMN_NAME}: column "${column}" of ${this.name} is not of an integer type (smallint, integer, bigint or numeric(p,0))`,
+        );
       }
       if (this.options.validateNonNull && notNull !== null && !notNull.has(column)) {
-        throw new ConnectException(`${INCREMENTING_COLUMN_NAME}: column "${column}" of ${this.name} is nullable; make it NOT NULL or set validate.non.null=false`);
+        throw new ConnectException(
+          `${INCREMENTING_COLUMN_NAME}: column "${column}" of ${this.name} is nullable; make it NOT NULL or set validate.non.null=false`,
+        );
       }
       this.#incrementingColumn = column;
     }
@@ -186,7 +202,10 @@ export class TableQuerier {
       const types = this.options.timestampColumns.map((column) => {
         const field = fields.get(column);
         if (field === undefined) throw missing(TIMESTAMP_COLUMN_NAME, column);
-        if (!isTimestampType(field.dataTypeID)) throw new ConnectException(`${TIMESTAMP_COLUMN_NAME}: column "${column}" of ${this.name} is not a timestamp or timestamptz column`);
+        if (!isTimestampType(field.dataTypeID))
+          throw new ConnectException(
+            `${TIMESTAMP_COLUMN_NAME}: column "${column}" of ${this.name} is not a timestamp or timestamptz column`,
+          );
         return field.dataTypeID;
       });
       // COALESCE of timestamp and timestamptz is a timestamptz.
@@ -202,12 +221,17 @@ export class TableQuerier {
 
   async #restore(client: pg.Client, offset: SourceOffset | null): Promise<void> {
     const incrementing = offset?.incrementing;
-    if (typeof incrementing === 'number' || (typeof incrementing === 'string' && /^-?\d+$/.test(incrementing))) this.#lastIncrementing = BigInt(incrementing);
+    if (typeof incrementing === 'number' || (typeof incrementing === 'string' && /^-?\d+$/.test(incrementing)))
+      this.#lastIncrementing = BigInt(incrementing);
     const millis = offset?.timestamp;
     if (typeof millis === 'number') {
       const nanos = offset?.timestamp_nanos;
       this.#lastTimestamp = fromOffsetFields(millis, typeof nanos === 'number' ? nanos : undefined);
-    } else if (offset === null && this.options.timestampInitial !== null && (this.options.mode === MODE_TIMESTAMP || this.options.mode === MODE_TIMESTAMP_INCREMENTING)) {
+    } else if (
+      offset === null &&
+      this.options.timestampInitial !== null &&
+      (this.options.mode === MODE_TIMESTAMP || this.options.mode === MODE_TIMESTAMP_INCREMENTING)
+    ) {
       if (this.options.timestampInitial === -1) {
         const now = await client.query<[string]>(extended({ text: 'SELECT now()', rowMode: 'array' }));
         this.#lastTimestamp = parseTimestamp(now.rows[0]![0], 'UTC', 'now()');
@@ -300,7 +324,10 @@ export class TableQuerier {
         if (this.#lastTimestamp !== null) {
           const last = this.#instant(params, this.#lastTimestamp);
           // An offset without the incrementing value (written in timestamp mode) rereads its timestamp.
-          const tie = this.#lastIncrementing === null ? `${ts} = ${last}` : `(${ts} = ${last} AND ${inc} > ${params.add(String(this.#lastIncrementing))})`;
+          const tie =
+            this.#lastIncrementing === null
+              ? `${ts} = ${last}`
+              : `(${ts} = ${last} AND ${inc} > ${params.add(String(this.#lastIncrementing))})`;
           conditions.push(`(${tie} OR ${ts} > ${last})`);
         }
         order = `${ts} ASC, ${inc} ASC`;
@@ -321,7 +348,13 @@ export class TableQuerier {
     const params = new Params();
     const type = this.#timestampType === Oid.TIMESTAMPTZ ? 'timestamptz' : 'timestamp';
     const ts = this.#timestampExpression();
-    const sameTimestamp = await client.query(extended({ text: `SELECT * FROM ${this.#from()} WHERE ${ts} = ${params.add(lastText)}::${type}`, values: params.values, rowMode: 'array' }));
+    const sameTimestamp = await client.query(
+      extended({
+        text: `SELECT * FROM ${this.#from()} WHERE ${ts} = ${params.add(lastText)}::${type}`,
+        values: params.values,
+        rowMode: 'array',
+      }),
+    );
     const kept = rows.filter((row) => this.#rowTimestampText(row, shape) !== lastText);
     return [...kept, ...(sameTimestamp.rows as (string | null)[][])];
   }
@@ -336,7 +369,9 @@ export class TableQuerier {
   }
 
   async #shapeOf(client: pg.Client, fields: readonly pg.FieldDef[]): Promise<RowShape> {
-    const signature = fields.map((f) => `${f.name}\u0000${f.dataTypeID}\u0000${f.dataTypeModifier}\u0000${f.tableID}\u0000${f.columnID}`).join('\u0001');
+    const signature = fields
+      .map((f) => `${f.name}\u0000${f.dataTypeID}\u0000${f.dataTypeModifier}\u0000${f.tableID}\u0000${f.columnID}`)
+      .join('\u0001');
     if (this.#shape?.signature === signature) return this.#shape;
     const notNull = await notNullColumns(client, fields);
     const builder = SchemaBuilder.struct();
@@ -357,10 +392,15 @@ export class TableQuerier {
       schema: builder.build(),
       readers,
       incrementingIndex: this.#incrementingColumn === null ? -1 : names.indexOf(this.#incrementingColumn),
-      timestampIndexes: this.options.mode === MODE_TIMESTAMP || this.options.mode === MODE_TIMESTAMP_INCREMENTING ? this.options.timestampColumns.map((c) => names.indexOf(c)) : [],
+      timestampIndexes:
+        this.options.mode === MODE_TIMESTAMP || this.options.mode === MODE_TIMESTAMP_INCREMENTING
+          ? this.options.timestampColumns.map((c) => names.indexOf(c))
+          : [],
     };
-    if (this.#incrementingColumn !== null && this.#shape.incrementingIndex < 0) throw new ConnectException(`${INCREMENTING_COLUMN_NAME}: column "${this.#incrementingColumn}" is no longer in ${this.name}`);
-    if (this.#shape.timestampIndexes.includes(-1)) throw new ConnectException(`${TIMESTAMP_COLUMN_NAME}: a timestamp column is no longer in ${this.name}`);
+    if (this.#incrementingColumn !== null && this.#shape.incrementingIndex < 0)
+      throw new ConnectException(`${INCREMENTING_COLUMN_NAME}: column "${this.#incrementingColumn}" is no longer in ${this.name}`);
+    if (this.#shape.timestampIndexes.includes(-1))
+      throw new ConnectException(`${TIMESTAMP_COLUMN_NAME}: a timestamp column is no longer in ${this.name}`);
     return this.#shape;
   }
 
@@ -386,10 +426,13 @@ export class TableQuerier {
     const offset: Record<string, number | string> = {};
     if (this.#incrementingColumn !== null) {
       const text = row[shape.incrementingIndex] ?? null;
-      if (text === null) throw new ConnectException(`${INCREMENTING_COLUMN_NAME}: column "${this.#incrementingColumn}" of ${this.name} is null in a row`);
+      if (text === null)
+        throw new ConnectException(`${INCREMENTING_COLUMN_NAME}: column "${this.#incrementingColumn}" of ${this.name} is null in a row`);
       this.#lastIncrementing = BigInt(text);
       // Confluent writes a long; past 2^53 a JSON number would lose digits, so those are strings.
-      offset.incrementing = Number.isSafeInteger(Number(this.#lastIncrementing)) ? Number(this.#lastIncrementing) : String(this.#lastIncrementing);
+      offset.incrementing = Number.isSafeInteger(Number(this.#lastIncrementing))
+        ? Number(this.#lastIncrementing)
+        : String(this.#lastIncrementing);
     }
     if (mode === MODE_TIMESTAMP || mode === MODE_TIMESTAMP_INCREMENTING) {
       const text = this.#rowTimestampText(row, shape);

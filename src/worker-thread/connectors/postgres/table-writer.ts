@@ -58,7 +58,10 @@ export class TableWriter {
     let columns = await this.#columns(client, id);
     const typed = [...row.key, ...row.value].filter((c) => c.schema !== null);
     if (columns === null) {
-      if (!this.#options.autoCreate) throw new ConnectException(`Table ${quoteTable(id)} does not exist and ${AUTO_CREATE} is false (record at ${recordPosition(row.record)})`);
+      if (!this.#options.autoCreate)
+        throw new ConnectException(
+          `Table ${quoteTable(id)} does not exist and ${AUTO_CREATE} is false (record at ${recordPosition(row.record)})`,
+        );
       await this.#create(client, row, typed);
       columns = await this.#columns(client, id, true);
       if (columns === null) throw new ConnectException(`Table ${quoteTable(id)} was created but cannot be found`);
@@ -101,7 +104,9 @@ export class TableWriter {
     const schema = column.schema!;
     const type = sqlType(schema);
     if (type === undefined) {
-      throw new ConnectException(`Cannot create column "${column.name}" of ${quoteTable(id)}: field "${column.name}" is a ${describeSchema(schema)}, which has no PostgreSQL type`);
+      throw new ConnectException(
+        `Cannot create column "${column.name}" of ${quoteTable(id)}: field "${column.name}" is a ${describeSchema(schema)}, which has no PostgreSQL type`,
+      );
     }
     let definition = `${quoteIdent(column.name)} ${type}`;
     if (isKey || !schema.isOptional) definition += ' NOT NULL';
@@ -111,7 +116,13 @@ export class TableWriter {
 
   /** A default value as a SQL literal (DDL takes no parameters): escaped by pg, cast to the column type. */
   #literal(client: pg.Client, schema: Schema, value: unknown, type: string, name: string): string {
-    const param = toParam(schema, value, type === 'TIMESTAMP' ? 'timestamp without time zone' : type, this.#options.zone, `default of field "${name}"`);
+    const param = toParam(
+      schema,
+      value,
+      type === 'TIMESTAMP' ? 'timestamp without time zone' : type,
+      this.#options.zone,
+      `default of field "${name}"`,
+    );
     if (param === null) return 'NULL';
     if (Array.isArray(param)) throw new ConnectException(`Field "${name}": array defaults are not supported`);
     const text = Buffer.isBuffer(param) ? `\\x${param.toString('hex')}` : param;
@@ -150,7 +161,10 @@ export class TableWriter {
     const conflict = !upsert
       ? ''
       : ` ON CONFLICT (${keyNames.map(quoteIdent).join(', ')}) ${updates.length === 0 ? 'DO NOTHING' : `DO UPDATE SET ${updates.join(', ')}`}`;
-    for (const chunk of chunks(paramRows, Math.max(1, Math.min(this.#options.batchSize, Math.floor(MAX_PARAMS / Math.max(1, columns.length)))))) {
+    for (const chunk of chunks(
+      paramRows,
+      Math.max(1, Math.min(this.#options.batchSize, Math.floor(MAX_PARAMS / Math.max(1, columns.length)))),
+    )) {
       const values: Param[] = [];
       const tuples = chunk.map((params) => `(${params.map((p) => `$${values.push(p)}`).join(', ')})`);
       await client.query(`INSERT INTO ${table} (${columnList}) VALUES ${tuples.join(', ')}${conflict}`, values);
@@ -166,7 +180,9 @@ export class TableWriter {
     const target = keyNames.length === 1 ? quoteIdent(keyNames[0]!) : `(${keyNames.map(quoteIdent).join(', ')})`;
     for (const chunk of chunks(keys, Math.max(1, Math.min(this.#options.batchSize, Math.floor(MAX_PARAMS / keyNames.length))))) {
       const values: Param[] = [];
-      const tuples = chunk.map((params) => (params.length === 1 ? `$${values.push(params[0]!)}` : `(${params.map((p) => `$${values.push(p)}`).join(', ')})`));
+      const tuples = chunk.map((params) =>
+        params.length === 1 ? `$${values.push(params[0]!)}` : `(${params.map((p) => `$${values.push(p)}`).join(', ')})`,
+      );
       await client.query(`DELETE FROM ${quoteTable(rows[0]!.table)} WHERE ${target} IN (${tuples.join(', ')})`, values);
     }
   }
@@ -179,7 +195,13 @@ export class TableWriter {
     return columns.map((name) => {
       const column = byName.get(name);
       if (column === undefined || column.schema === null) return null;
-      return toParam(column.schema, column.value, columnsOfTable.get(name)?.type, this.#options.zone, `field "${name}" of the record at ${recordPosition(row.record)}`);
+      return toParam(
+        column.schema,
+        column.value,
+        columnsOfTable.get(name)?.type,
+        this.#options.zone,
+        `field "${name}" of the record at ${recordPosition(row.record)}`,
+      );
     });
   }
 }

@@ -34,7 +34,10 @@ const fractionMicros = (text: string | undefined): bigint => BigInt((text ?? '')
  */
 export function parseTimestamp(text: string, zone: string, column: string): bigint {
   const m = TIMESTAMP_TEXT.exec(text);
-  if (m === null) throw new DataException(`Column "${column}": cannot read ${JSON.stringify(text)} as a timestamp (infinite timestamps have no Connect value)`);
+  if (m === null)
+    throw new DataException(
+      `Column "${column}": cannot read ${JSON.stringify(text)} as a timestamp (infinite timestamps have no Connect value)`,
+    );
   const [, y, mo, d, h, mi, s, fraction, sign, oh, om, os, bc] = m;
   const year = bc === undefined ? Number(y) : 1 - Number(y);
   const wallMillis = civilMillis(year, Number(mo), Number(d)) + ((Number(h) * 60 + Number(mi)) * 60 + Number(s)) * 1000;
@@ -111,7 +114,8 @@ const DATE_TEXT = /^(\d{4,})-(\d\d)-(\d\d)( BC)?$/;
 /** A `date` text as a Connect Date value: the Date of its UTC midnight. */
 export function parseDate(text: string, column: string): Date {
   const m = DATE_TEXT.exec(text);
-  if (m === null) throw new DataException(`Column "${column}": cannot read ${JSON.stringify(text)} as a date (infinite dates have no Connect value)`);
+  if (m === null)
+    throw new DataException(`Column "${column}": cannot read ${JSON.stringify(text)} as a date (infinite dates have no Connect value)`);
   const [, y, mo, d, bc] = m;
   return new Date(civilMillis(bc === undefined ? Number(y) : 1 - Number(y), Number(mo), Number(d)));
 }
@@ -158,7 +162,9 @@ function zoneOffsetMillis(zone: string, millis: number): number {
   const parts: Record<string, string> = {};
   for (const p of formatter.formatToParts(new Date(millis))) parts[p.type] = p.value;
   const year = parts.era === 'BC' || parts.era === 'B' ? 1 - Number(parts.year) : Number(parts.year);
-  const wall = civilMillis(year, Number(parts.month), Number(parts.day)) + ((Number(parts.hour) * 60 + Number(parts.minute)) * 60 + Number(parts.second)) * 1000;
+  const wall =
+    civilMillis(year, Number(parts.month), Number(parts.day)) +
+    ((Number(parts.hour) * 60 + Number(parts.minute)) * 60 + Number(parts.second)) * 1000;
   return wall - (millis - (((millis % 1000) + 1000) % 1000));
 }
 

@@ -38,7 +38,9 @@ export class LocalObjectStore implements ObjectStore {
     // Walk only the folder the prefix is in: "logs/2024-" lives in logs/.
     const folder = request.prefix.includes('/') ? request.prefix.slice(0, request.prefix.lastIndexOf('/') + 1) : '';
     const after = request.continuationToken ?? request.startAfter;
-    const keys = (await this.#walk(folder)).filter((k) => k.key.startsWith(request.prefix) && (after === undefined || compareKeys(k.key, after) > 0));
+    const keys = (await this.#walk(folder)).filter(
+      (k) => k.key.startsWith(request.prefix) && (after === undefined || compareKeys(k.key, after) > 0),
+    );
     keys.sort((a, b) => compareKeys(a.key, b.key));
     const objects: ObjectSummary[] = [];
     const prefixes: string[] = [];

@@ -115,7 +115,12 @@ export async function openDecoded(store: ObjectStore, key: string, at: OpenAt): 
 }
 
 /** The whole object, decoded (the `bytes` format: one record per object). */
-export async function readWhole(store: ObjectStore, key: string, compression: Compression, ifMatch?: string): Promise<{ etag: string; gzip: boolean; bytes: Buffer } | 'missing' | 'changed'> {
+export async function readWhole(
+  store: ObjectStore,
+  key: string,
+  compression: Compression,
+  ifMatch?: string,
+): Promise<{ etag: string; gzip: boolean; bytes: Buffer } | 'missing' | 'changed'> {
   const decoded = await openDecoded(store, key, { ifMatch, position: 0, compression });
   if (typeof decoded === 'string') return decoded;
   try {
@@ -175,7 +180,12 @@ export class ObjectLines {
       }
     }
     const taken = this.#queue.splice(0, max);
-    return taken.map((l, i) => ({ bytes: l.bytes, line: ++this.#line, end: l.end, last: this.#ended && this.#queue.length === 0 && i === taken.length - 1 }));
+    return taken.map((l, i) => ({
+      bytes: l.bytes,
+      line: ++this.#line,
+      end: l.end,
+      last: this.#ended && this.#queue.length === 0 && i === taken.length - 1,
+    }));
   }
 
   destroy(): void {

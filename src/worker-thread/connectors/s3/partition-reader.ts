@@ -133,7 +133,12 @@ export class PartitionReader {
   async #nextObject(): Promise<ObjectSummary | null> {
     if (this.#pending.length === 0) {
       if (this.#now() < this.#idleUntil) return null;
-      const page = await this.#store.list({ prefix: this.spec.prefix, startAfter: this.#lastKey, delimiter: this.spec.delimiter, maxKeys: this.#options.listPageSize });
+      const page = await this.#store.list({
+        prefix: this.spec.prefix,
+        startAfter: this.#lastKey,
+        delimiter: this.spec.delimiter,
+        maxKeys: this.#options.listPageSize,
+      });
       this.#pending = [...page.objects];
       if (this.#pending.length === 0) {
         this.#idleUntil = this.#now() + this.#options.idleListIntervalMs;
@@ -152,7 +157,13 @@ export class PartitionReader {
     if (opened === 'changed' && this.#options.changedPolicy === 'reread') await this.#open(offset.key, 0, 0, undefined, undefined);
   }
 
-  async #open(key: string, line: number, position: number, etag: string | undefined, gzip: boolean | undefined): Promise<'opened' | 'missing' | 'changed'> {
+  async #open(
+    key: string,
+    line: number,
+    position: number,
+    etag: string | undefined,
+    gzip: boolean | undefined,
+  ): Promise<'opened' | 'missing' | 'changed'> {
     const decoded = await openDecoded(this.#store, key, { ifMatch: etag, position, gzip, compression: this.#options.compression });
     if (typeof decoded === 'string') return decoded;
     this.#current = { key, lines: new ObjectLines(decoded, position, line), line, position, failures: 0 };
@@ -169,14 +180,21 @@ export class PartitionReader {
       // had no credit): read on from the last line returned, if the object is still the same.
       current.lines.destroy();
       this.#current = null;
-      if (current.failures >= this.#options.reopenAttempts) throw new Error(`reading ${this.#store.description}/${current.key} after line ${current.line}: ${(err as Error).message}`, { cause: err });
+      if (current.failures >= this.#options.reopenAttempts)
+        throw new Error(`reading ${this.#store.description}/${current.key} after line ${current.line}: ${(err as Error).message}`, {
+          cause: err,
+        });
       const reopened = await this.#open(current.key, current.line, current.position, current.lines.etag, current.lines.gzip);
       if (reopened === 'opened') this.#current!.failures = current.failures + 1;
-      else if (reopened === 'changed' && this.#options.changedPolicy === 'reread') await this.#open(current.key, 0, 0, undefined, undefined);
+      else if (reopened === 'changed' && this.#options.changedPolicy === 'reread')
+        await this.#open(current.key, 0, 0, undefined, undefined);
       return [];
     }
     const { etag, gzip } = current.lines;
-    const units = lines.map((l) => ({ bytes: l.bytes, offset: { key: current.key, etag, line: l.line, position: l.end, eof: l.last, gzip } }));
+    const units = lines.map((l) => ({
+      bytes: l.bytes,
+      offset: { key: current.key, etag, line: l.line, position: l.end, eof: l.last, gzip },
+    }));
     const lastLine = lines.at(-1);
     if (lastLine !== undefined) {
       current.line = lastLine.line;
@@ -195,6 +213,9 @@ export class PartitionReader {
     // Changed or deleted between the listing and now: read the version there is now, if any.
     const result = whole === 'changed' ? await readWhole(this.#store, object.key, this.#options.compression) : whole;
     if (typeof result === 'string') return null;
-    return { bytes: result.bytes, offset: { key: object.key, etag: result.etag, line: 0, position: result.bytes.length, eof: true, gzip: result.gzip } };
+    return {
+      bytes: result.bytes,
+      offset: { key: object.key, etag: result.etag, line: 0, position: result.bytes.length, eof: true, gzip: result.gzip },
+    };
   }
 }

@@ -29,7 +29,9 @@ export function sortSpecs(specs: PartitionSpec[]): PartitionSpec[] {
 
 /** The text form of partition specs in a task config (JSON: prefixes may hold any character). */
 export function encodeSpecs(specs: readonly PartitionSpec[]): string {
-  return JSON.stringify(specs.map((s) => (s.delimiter === undefined ? { prefix: s.prefix } : { prefix: s.prefix, delimiter: s.delimiter })));
+  return JSON.stringify(
+    specs.map((s) => (s.delimiter === undefined ? { prefix: s.prefix } : { prefix: s.prefix, delimiter: s.delimiter })),
+  );
 }
 
 export function decodeSpecs(text: string | undefined): PartitionSpec[] {
@@ -38,7 +40,8 @@ export function decodeSpecs(text: string | undefined): PartitionSpec[] {
   if (!Array.isArray(parsed)) throw new Error('task.partitions is not a JSON array');
   return parsed.map((entry: unknown) => {
     const { prefix, delimiter } = (entry ?? {}) as { prefix?: unknown; delimiter?: unknown };
-    if (typeof prefix !== 'string' || (delimiter !== undefined && typeof delimiter !== 'string')) throw new Error(`task.partitions: not a partition: ${JSON.stringify(entry)}`);
+    if (typeof prefix !== 'string' || (delimiter !== undefined && typeof delimiter !== 'string'))
+      throw new Error(`task.partitions: not a partition: ${JSON.stringify(entry)}`);
     return delimiter === undefined ? { prefix } : { prefix, delimiter };
   });
 }

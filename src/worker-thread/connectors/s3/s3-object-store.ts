@@ -107,7 +107,8 @@ export class S3ObjectStore implements ObjectStore {
       if (status === 412) return 'changed';
       // 416: the range starts at or past the end, i.e. everything was read already. S3 checks
       // If-Match before the range, so the object is still the version asked for.
-      if (status === 416 && request.ifMatch !== undefined) return { etag: request.ifMatch, start: fromByte, body: emptyBody(), destroy: () => undefined };
+      if (status === 416 && request.ifMatch !== undefined)
+        return { etag: request.ifMatch, start: fromByte, body: emptyBody(), destroy: () => undefined };
       throw err;
     }
     const body = out.Body as Readable | undefined;

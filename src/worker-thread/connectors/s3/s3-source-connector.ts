@@ -64,7 +64,10 @@ export class S3SourceConnector extends SourceConnector {
 
   taskConfigs(maxTasks: number): TaskConfig[] {
     if (this.#partitions.length === 0) return [];
-    return groupPartitions(this.#partitions, Math.min(this.#partitions.length, maxTasks)).map((group) => ({ ...this.#props, [TASK_PARTITIONS]: encodeSpecs(group) }));
+    return groupPartitions(this.#partitions, Math.min(this.#partitions.length, maxTasks)).map((group) => ({
+      ...this.#props,
+      [TASK_PARTITIONS]: encodeSpecs(group),
+    }));
   }
 
   stop(): void {
@@ -102,7 +105,9 @@ export class S3SourceConnector extends SourceConnector {
       if (this.#stopped) return;
       // A passing failure (the SDK has retried already) keeps the partitions known so far.
       if (++this.#monitorFailures >= MONITOR_FAILURES_TOLERATED) {
-        this.context.raiseError(new Error(`looking for new prefixes failed ${this.#monitorFailures} times in a row: ${(err as Error).message}`, { cause: err }));
+        this.context.raiseError(
+          new Error(`looking for new prefixes failed ${this.#monitorFailures} times in a row: ${(err as Error).message}`, { cause: err }),
+        );
         return;
       }
     }

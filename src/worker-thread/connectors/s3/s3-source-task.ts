@@ -50,7 +50,11 @@ export class S3SourceTask extends SourceTask {
     this.#settings = parseSettings(props, 'S3 source task configuration');
     const specs = decodeSpecs(props[TASK_PARTITIONS]);
     this.#store = await openStore(this.#settings);
-    const partitions = specs.map((spec) => ({ bucket: this.#settings.bucket, prefix: spec.prefix, ...(spec.delimiter === undefined ? {} : { delimiter: spec.delimiter }) }));
+    const partitions = specs.map((spec) => ({
+      bucket: this.#settings.bucket,
+      prefix: spec.prefix,
+      ...(spec.delimiter === undefined ? {} : { delimiter: spec.delimiter }),
+    }));
     const offsets = await this.context.offsetStorageReader().offsets(partitions);
     const options = {
       format: this.#settings.format,
@@ -123,7 +127,10 @@ export class S3SourceTask extends SourceTask {
       try {
         value = JSON.parse(text) as unknown;
       } catch (err) {
-        throw new Error(`${this.#store!.description}/${objectKey} line ${line}: not JSON (${(err as Error).message}); object.format=jsonl needs one JSON value per line`, { cause: err });
+        throw new Error(
+          `${this.#store!.description}/${objectKey} line ${line}: not JSON (${(err as Error).message}); object.format=jsonl needs one JSON value per line`,
+          { cause: err },
+        );
       }
     } else {
       valueSchema = Schema.BYTES_SCHEMA;

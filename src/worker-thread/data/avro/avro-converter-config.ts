@@ -31,7 +31,9 @@ export const SCHEMA_REGISTRY_URL_CONFIG = 'schema.registry.url';
 
 const strategyValidator = LambdaValidator.with(
   (_name: string, value: ParsedValue) =>
-    typeof value === 'string' && subjectNameStrategy(value) !== undefined ? undefined : `must be one of ${SUBJECT_NAME_STRATEGIES.join(', ')} (simple or io.confluent.kafka.serializers.subject. name)`,
+    typeof value === 'string' && subjectNameStrategy(value) !== undefined
+      ? undefined
+      : `must be one of ${SUBJECT_NAME_STRATEGIES.join(', ')} (simple or io.confluent.kafka.serializers.subject. name)`,
   () => `[${SUBJECT_NAME_STRATEGIES.join(', ')}]`,
 );
 
@@ -75,7 +77,8 @@ export function avroConverterConfigDef(): ConfigDef {
       default: DEFAULT_SUBJECT_NAME_STRATEGY,
       validator: strategyValidator,
       importance: 'MEDIUM',
-      documentation: 'Determines how to construct the subject name under which the key schema is registered with the schema registry. By default, <topic>-key is used as subject.',
+      documentation:
+        'Determines how to construct the subject name under which the key schema is registered with the schema registry. By default, <topic>-key is used as subject.',
     })
     .define({
       name: 'value.subject.name.strategy',
@@ -83,7 +86,8 @@ export function avroConverterConfigDef(): ConfigDef {
       default: DEFAULT_SUBJECT_NAME_STRATEGY,
       validator: strategyValidator,
       importance: 'MEDIUM',
-      documentation: 'Determines how to construct the subject name under which the value schema is registered with the schema registry. By default, <topic>-value is used as subject.',
+      documentation:
+        'Determines how to construct the subject name under which the value schema is registered with the schema registry. By default, <topic>-value is used as subject.',
     })
     .define({
       name: 'schemas.cache.config',
@@ -107,7 +111,8 @@ export function avroConverterConfigDef(): ConfigDef {
       default: 'URL',
       validator: ValidString.in('URL', 'USER_INFO', 'SASL_INHERIT'),
       importance: 'MEDIUM',
-      documentation: 'Specify how to pick the credentials for Basic Auth header. The supported values are URL and USER_INFO (SASL_INHERIT is not supported by connectd).',
+      documentation:
+        'Specify how to pick the credentials for Basic Auth header. The supported values are URL and USER_INFO (SASL_INHERIT is not supported by connectd).',
     })
     .define({
       name: 'basic.auth.user.info',
@@ -181,14 +186,30 @@ export function parseAvroConverterConfig(configs: Readonly<Record<string, string
   const parsed = avroConverterConfigDef().parse(withConverterType(configs, isKey), 'AvroConverter configuration');
   const source = parsed.getString('basic.auth.credentials.source');
   if (source === 'SASL_INHERIT') {
-    throw new ConfigException([{ name: 'basic.auth.credentials.source', value: source, message: 'SASL_INHERIT is not supported by connectd: use USER_INFO or URL' }], 'AvroConverter configuration');
+    throw new ConfigException(
+      [
+        {
+          name: 'basic.auth.credentials.source',
+          value: source,
+          message: 'SASL_INHERIT is not supported by connectd: use USER_INFO or URL',
+        },
+      ],
+      'AvroConverter configuration',
+    );
   }
   let userInfo: string | null = null;
   if (source === 'USER_INFO') {
-    userInfo = parsed.getPassword('basic.auth.user.info')?.value() || parsed.getPassword('schema.registry.basic.auth.user.info')?.value() || '';
+    userInfo =
+      parsed.getPassword('basic.auth.user.info')?.value() || parsed.getPassword('schema.registry.basic.auth.user.info')?.value() || '';
     if (!userInfo.includes(':')) {
       throw new ConfigException(
-        [{ name: 'basic.auth.user.info', value: '[hidden]', message: 'basic.auth.credentials.source=USER_INFO needs basic.auth.user.info in the form {username}:{password}' }],
+        [
+          {
+            name: 'basic.auth.user.info',
+            value: '[hidden]',
+            message: 'basic.auth.credentials.source=USER_INFO needs basic.auth.user.info in the form {username}:{password}',
+          },
+        ],
         'AvroConverter configuration',
       );
     }

@@ -108,7 +108,11 @@ export class AvroConverter implements Converter {
   configure(configs: Readonly<Record<string, string>>, isKey: boolean): void {
     const settings = parseAvroConverterConfig(configs, isKey);
     this.#settings = settings;
-    this.#client = new SchemaRegistryClient({ urls: settings.registryUrls, userInfo: settings.userInfo, requestTimeoutMs: settings.requestTimeoutMs });
+    this.#client = new SchemaRegistryClient({
+      urls: settings.registryUrls,
+      userInfo: settings.userInfo,
+      requestTimeoutMs: settings.requestTimeoutMs,
+    });
     this.#writers = new LruCache(settings.schemasCacheSize);
     this.#writerSchemas = new LruCache(settings.schemasCacheSize);
     this.#readers = new LruCache(settings.schemasCacheSize);
@@ -174,7 +178,10 @@ export class AvroConverter implements Converter {
     return this.#readerFor(id, settings).then(
       (r) => this.#read(r, bytes, topic, id),
       (err: unknown) => {
-        throw this.#wrapRegistryError(err, `Failed to deserialize data for topic ${topic} to Avro: Error retrieving Avro ${settings.isKey ? 'key' : 'value'} schema for id ${id}`);
+        throw this.#wrapRegistryError(
+          err,
+          `Failed to deserialize data for topic ${topic} to Avro: Error retrieving Avro ${settings.isKey ? 'key' : 'value'} schema for id ${id}`,
+        );
       },
     );
   }
@@ -290,7 +297,8 @@ export class AvroConverter implements Converter {
       return { id: found.id };
     } catch (err) {
       const hint =
-        err instanceof SchemaRegistryException && (err.errorCode === RegistryErrorCode.SUBJECT_NOT_FOUND || err.errorCode === RegistryErrorCode.SCHEMA_NOT_FOUND)
+        err instanceof SchemaRegistryException &&
+        (err.errorCode === RegistryErrorCode.SUBJECT_NOT_FOUND || err.errorCode === RegistryErrorCode.SCHEMA_NOT_FOUND)
           ? ' (auto.register.schemas=false: register the schema in the registry first, or set auto.register.schemas=true)'
           : '';
       throw this.#wrapRegistryError(err, `Failed to look up the Avro schema under subject "${subject}"${hint}`);
@@ -298,7 +306,8 @@ export class AvroConverter implements Converter {
   }
 
   #wrapRegistryError(err: unknown, context: string): Error {
-    if (err instanceof SchemaRegistryException) return new SchemaRegistryException(`${context}: ${err.message}`, err.status, err.errorCode, { cause: err });
+    if (err instanceof SchemaRegistryException)
+      return new SchemaRegistryException(`${context}: ${err.message}`, err.status, err.errorCode, { cause: err });
     if (err instanceof DataException) {
       if (!err.message.startsWith(context)) err.message = `${context}: ${err.message}`;
       return err;
@@ -334,7 +343,10 @@ export class AvroConverter implements Converter {
     try {
       latestValue = latest.type.fromBuffer(ownType.toBuffer(avroValue), latest.resolver as never);
     } catch (err) {
-      throw new DataException(`Failed to serialize Avro data from topic ${topic} in the latest schema (id ${target.id}): ${causeMessage(err)}`, { cause: err });
+      throw new DataException(
+        `Failed to serialize Avro data from topic ${topic} in the latest schema (id ${target.id}): ${causeMessage(err)}`,
+        { cause: err },
+      );
     }
     return this.#frame(latest.type, latestValue, target.id, topic);
   }
@@ -364,9 +376,14 @@ export class AvroConverter implements Converter {
     try {
       decoded = reader.type.decode(bytes, WIRE_HEADER_BYTES);
     } catch (err) {
-      throw new DataException(`Failed to deserialize data for topic ${topic} to Avro: schema id ${id}: ${causeMessage(err)}`, { cause: err });
+      throw new DataException(`Failed to deserialize data for topic ${topic} to Avro: schema id ${id}: ${causeMessage(err)}`, {
+        cause: err,
+      });
     }
-    if (decoded.offset < 0) throw new DataException(`Failed to deserialize data for topic ${topic} to Avro: schema id ${id}: the data ends early (truncated message)`);
+    if (decoded.offset < 0)
+      throw new DataException(
+        `Failed to deserialize data for topic ${topic} to Avro: schema id ${id}: the data ends early (truncated message)`,
+      );
     try {
       return new SchemaAndValue(reader.connectSchema, reader.fromAvro(decoded.value));
     } catch (err) {

@@ -51,4 +51,8 @@ export interface AvroDataOptions {
   readonly allowOptionalMapKeys: boolean;
 }
 
-export const DEFAULT_AVRO_DATA_OPTIONS: AvroDataOptions = Object.freeze({ connectMetaData: true, enhancedSchemaSupport: false, allowOptionalMapKeys: false });
+export const DEFAULT_AVRO_DATA_OPTIONS: AvroDataOptions = Object.freeze({
+  connectMetaData: true,
+  enhancedSchemaSupport: false,
+  allowOptionalMapKeys: false,
+});

@@ -16,7 +16,16 @@ import type { JsonValue } from '../json/json-text.js';
 import { jsonText } from './avro-json.js';
 
 export type PrimitiveName = 'null' | 'boolean' | 'int' | 'long' | 'float' | 'double' | 'bytes' | 'string';
-export const PRIMITIVES: ReadonlySet<string> = new Set<PrimitiveName>(['null', 'boolean', 'int', 'long', 'float', 'double', 'bytes', 'string']);
+export const PRIMITIVES: ReadonlySet<string> = new Set<PrimitiveName>([
+  'null',
+  'boolean',
+  'int',
+  'long',
+  'float',
+  'double',
+  'bytes',
+  'string',
+]);
 
 /** Extra attributes of a schema or field, in the order they were added (Avro keeps a LinkedHashMap). */
 export type Props = Map<string, JsonValue>;
@@ -130,9 +139,21 @@ class Printer {
       case 'union':
         return type.types.map((t) => this.print(t));
       case 'array':
-        return this.#object([['type', 'array'], ['items', this.print(type.items)]], type.props);
+        return this.#object(
+          [
+            ['type', 'array'],
+            ['items', this.print(type.items)],
+          ],
+          type.props,
+        );
       case 'map':
-        return this.#object([['type', 'map'], ['values', this.print(type.values)]], type.props);
+        return this.#object(
+          [
+            ['type', 'map'],
+            ['values', this.print(type.values)],
+          ],
+          type.props,
+        );
       case 'record':
       case 'enum':
       case 'fixed':
@@ -169,7 +190,10 @@ class Printer {
       case 'record': {
         const saved = this.#space;
         this.#space = space;
-        out.set('fields', type.fields.map((f) => this.#field(f)));
+        out.set(
+          'fields',
+          type.fields.map((f) => this.#field(f)),
+        );
         for (const [k, v] of type.props) out.set(k, v);
         this.#space = saved;
         break;
@@ -284,7 +308,14 @@ class Parser {
     switch (type) {
       case 'record':
       case 'error': {
-        const record: AvroRecord = { kind: 'record', name, namespace, doc: docText, fields: [], props: props(node, RESERVED_PROPS.record!) };
+        const record: AvroRecord = {
+          kind: 'record',
+          name,
+          namespace,
+          doc: docText,
+          fields: [],
+          props: props(node, RESERVED_PROPS.record!),
+        };
         this.#names.set(full, record);
         const fields = node.get('fields');
         if (!Array.isArray(fields)) throw new DataException(`Invalid Avro schema: record ${full} has no "fields" array`);
@@ -310,7 +341,8 @@ class Parser {
       }
       case 'fixed': {
         const size = node.get('size');
-        if (!(size instanceof JsonNumber) || !size.integral) throw new DataException(`Invalid Avro schema: fixed ${full} needs an integer "size"`);
+        if (!(size instanceof JsonNumber) || !size.integral)
+          throw new DataException(`Invalid Avro schema: fixed ${full} needs an integer "size"`);
         result = { kind: 'fixed', name, namespace, doc: docText, size: Number(size.text), props: props(node, RESERVED_PROPS.fixed!) };
         break;
       }

@@ -99,13 +99,15 @@ function unionToAvro(schema: Schema, type: AvscUnionType): ValuePlan {
   const members = nonNullMembers(type);
   if (!isUnionSchema(schema)) {
     const member = members[0];
-    if (member === undefined || members.length !== 1) throw new DataException(`A union of ${type.types.length} types for a ${schema.type} schema`);
+    if (member === undefined || members.length !== 1)
+      throw new DataException(`A union of ${type.types.length} types for a ${schema.type} schema`);
     const inner = toAvroPlan(schema, member);
     const branch = member.branchName!;
     return wrapped ? (value) => (value === null || value === undefined ? nullFor(schema) : { [branch]: inner(value) }) : inner;
   }
   const fields = schema.fields();
-  if (fields.length !== members.length) throw new DataException(`Union schema with ${fields.length} fields for an Avro union of ${members.length} types`);
+  if (fields.length !== members.length)
+    throw new DataException(`Union schema with ${fields.length} fields for an Avro union of ${members.length} types`);
   const plans = fields.map((f, i) => toAvroPlan(nonOptional(f.schema), members[i]!));
   const branches = members.map((m) => m.branchName!);
   return (value) => {
@@ -131,7 +133,8 @@ function coreToAvro(schema: Schema, type: Type): ValuePlan {
   switch (schema.name) {
     case LogicalTypeName.DECIMAL:
       return (value) => {
-        if (!(value instanceof BigDecimal)) throw new DataTypeError(`Invalid type for Decimal, expected BigDecimal but was ${describeValue(value)}`);
+        if (!(value instanceof BigDecimal))
+          throw new DataTypeError(`Invalid type for Decimal, expected BigDecimal but was ${describeValue(value)}`);
         return asBuffer(Decimal.fromLogical(schema, value));
       };
     case LogicalTypeName.DATE:
@@ -271,7 +274,9 @@ function unionFromAvro(schema: Schema, type: AvscUnionType): ValuePlan {
     const member = members[0]!;
     const inner = fromAvroPlan(schema, member);
     const branch = member.branchName!;
-    return wrapped ? (value) => (value === null || value === undefined ? nullFor(schema) : inner((value as Record<string, unknown>)[branch])) : inner;
+    return wrapped
+      ? (value) => (value === null || value === undefined ? nullFor(schema) : inner((value as Record<string, unknown>)[branch]))
+      : inner;
   }
   const fields = schema.fields();
   const plans = fields.map((f, i) => fromAvroPlan(f.schema, members[i]!));
@@ -322,13 +327,14 @@ function coreFromAvro(schema: Schema, type: Type): ValuePlan {
       return (value) => Buffer.from(value as Buffer);
     case SchemaType.ARRAY: {
       const items = fromAvroPlan(requireChild(schema.valueSchema, schema), (type as Type & { itemsType: Type }).itemsType);
-      return (value) => (value as unknown[]).map((item, i) => {
-        try {
-          return items(item);
-        } catch (err) {
-          return locate(err, `[${i}]`);
-        }
-      });
+      return (value) =>
+        (value as unknown[]).map((item, i) => {
+          try {
+            return items(item);
+          } catch (err) {
+            return locate(err, `[${i}]`);
+          }
+        });
     }
     case SchemaType.MAP:
       return mapFromAvro(schema, type);

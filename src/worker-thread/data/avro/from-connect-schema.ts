@@ -222,7 +222,8 @@ class FromConnect {
     let base: AvroType;
     if (fixedSize !== undefined) {
       const size = Number(fixedSize);
-      if (!Number.isSafeInteger(size) || size < 0) throw new DataException(`Invalid ${CONNECT_AVRO_FIXED_SIZE_PROP} parameter: ${JSON.stringify(fixedSize)}`);
+      if (!Number.isSafeInteger(size) || size < 0)
+        throw new DataException(`Invalid ${CONNECT_AVRO_FIXED_SIZE_PROP} parameter: ${JSON.stringify(fixedSize)}`);
       const [namespace, name] = this.#nameOrDefault(schema.name);
       base = { kind: 'fixed', name, namespace, doc: null, size, props: new Map() };
     } else {
@@ -259,8 +260,17 @@ class FromConnect {
     }
     if (schema.isOptional) return { kind: 'union', types: [primitive('null'), this.convert(nonOptional(schema), false)] };
     const [namespace, name] = this.#nameOrDefault(schema.name);
-    const record: AvroType = { kind: 'record', name, namespace, doc: schema.parameters?.get(AVRO_RECORD_DOC_PROP) ?? null, fields: [], props: new Map() };
-    record.fields = schema.fields().map((field) => this.#field(field.name, field.schema, schema.parameters?.get(AVRO_FIELD_DOC_PREFIX_PROP + field.name) ?? null));
+    const record: AvroType = {
+      kind: 'record',
+      name,
+      namespace,
+      doc: schema.parameters?.get(AVRO_RECORD_DOC_PROP) ?? null,
+      fields: [],
+      props: new Map(),
+    };
+    record.fields = schema
+      .fields()
+      .map((field) => this.#field(field.name, field.schema, schema.parameters?.get(AVRO_FIELD_DOC_PREFIX_PROP + field.name) ?? null));
     return record;
   }
 
@@ -292,7 +302,8 @@ function decimalPrecision(schema: Schema): number {
   const text = schema.parameters?.get(CONNECT_AVRO_DECIMAL_PRECISION_PROP);
   if (text === undefined) return CONNECT_AVRO_DECIMAL_PRECISION_DEFAULT;
   const precision = Number(text);
-  if (!Number.isSafeInteger(precision)) throw new DataException(`Invalid ${CONNECT_AVRO_DECIMAL_PRECISION_PROP} parameter: ${JSON.stringify(text)}`);
+  if (!Number.isSafeInteger(precision))
+    throw new DataException(`Invalid ${CONNECT_AVRO_DECIMAL_PRECISION_PROP} parameter: ${JSON.stringify(text)}`);
   return precision;
 }
 
@@ -376,7 +387,10 @@ export function defaultValueFromConnect(schema: Schema, value: unknown, options:
           for (const [k, v] of entries) node.set(String(k), defaultValueFromConnect(schema.valueSchema!, v, options, use));
           return node;
         }
-        return entries.map(([k, v]) => [defaultValueFromConnect(schema.keySchema!, k, options, use), defaultValueFromConnect(schema.valueSchema!, v, options, use)]);
+        return entries.map(([k, v]) => [
+          defaultValueFromConnect(schema.keySchema!, k, options, use),
+          defaultValueFromConnect(schema.valueSchema!, v, options, use),
+        ]);
       }
       case SchemaType.STRUCT: {
         if (!(value instanceof Struct)) break;
@@ -391,10 +405,13 @@ export function defaultValueFromConnect(schema: Schema, value: unknown, options:
       }
     }
   } catch (err) {
-    if (err instanceof DataException) throw new DataException(`Invalid default value of ${schema.type} schema: ${err.message}`, { cause: err });
+    if (err instanceof DataException)
+      throw new DataException(`Invalid default value of ${schema.type} schema: ${err.message}`, { cause: err });
     throw err;
   }
-  throw new DataException(`Invalid type used for default value of ${schema.type} field: ${isPlainObject(value) ? 'plain object' : typeof value}`);
+  throw new DataException(
+    `Invalid type used for default value of ${schema.type} field: ${isPlainObject(value) ? 'plain object' : typeof value}`,
+  );
 }
 
 /** Bytes as Avro JSON writes them: each byte one ISO-8859-1 character. */

@@ -155,13 +155,23 @@ export class SchemaRegistryClient {
         if (parsed === undefined || typeof parsed !== 'object' || parsed === null) throw malformed(text, [target.shown]);
         return parsed;
       }
-      const errorCode = typeof (parsed as { error_code?: unknown } | undefined)?.error_code === 'number' ? (parsed as { error_code: number }).error_code : response.status;
-      const given = typeof (parsed as { message?: unknown } | undefined)?.message === 'string' ? (parsed as { message: string }).message : text.slice(0, 200);
+      const errorCode =
+        typeof (parsed as { error_code?: unknown } | undefined)?.error_code === 'number'
+          ? (parsed as { error_code: number }).error_code
+          : response.status;
+      const given =
+        typeof (parsed as { message?: unknown } | undefined)?.message === 'string'
+          ? (parsed as { message: string }).message
+          : text.slice(0, 200);
       // A registry behind an HTTP server's own authentication (Apicurio on Quarkus, a proxy)
       // answers 401/403 with an empty body: the status line's reason is all there is.
       const message = given.trim() === '' ? response.statusText || 'no message' : given;
       const hint = response.status === 401 || response.status === 403 ? AUTH_HINT : '';
-      throw new SchemaRegistryException(`${method} ${target.shown}${path} answered ${response.status}: ${message}; error code: ${errorCode}${hint}`, response.status, errorCode);
+      throw new SchemaRegistryException(
+        `${method} ${target.shown}${path} answered ${response.status}: ${message}; error code: ${errorCode}${hint}`,
+        response.status,
+        errorCode,
+      );
     }
     throw new SchemaRegistryException(`Schema Registry unreachable: ${method} ${path} failed at ${failures.join(', ')}`, 0, 0);
   }
@@ -198,7 +208,11 @@ function describeNetworkError(err: unknown): string {
 
 function malformed(body: unknown, urls: readonly string[]): SchemaRegistryException {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
-  return new SchemaRegistryException(`Schema Registry at ${urls.join(',')} answered with an unexpected body: ${text.slice(0, 200)}`, 200, 0);
+  return new SchemaRegistryException(
+    `Schema Registry at ${urls.join(',')} answered with an unexpected body: ${text.slice(0, 200)}`,
+    200,
+    0,
+  );
 }
 
 function requireId(body: unknown, urls: readonly string[]): number {

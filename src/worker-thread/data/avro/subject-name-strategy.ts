@@ -16,7 +16,11 @@ import { DataException } from '../errors.js';
 export type SubjectNameStrategyName = 'TopicNameStrategy' | 'RecordNameStrategy' | 'TopicRecordNameStrategy';
 
 const PACKAGE = 'io.confluent.kafka.serializers.subject';
-export const SUBJECT_NAME_STRATEGIES: readonly SubjectNameStrategyName[] = ['TopicNameStrategy', 'RecordNameStrategy', 'TopicRecordNameStrategy'];
+export const SUBJECT_NAME_STRATEGIES: readonly SubjectNameStrategyName[] = [
+  'TopicNameStrategy',
+  'RecordNameStrategy',
+  'TopicRecordNameStrategy',
+];
 export const DEFAULT_SUBJECT_NAME_STRATEGY = `${PACKAGE}.TopicNameStrategy`;
 
 /** The strategy a config value names: Confluent's class name, or its simple name. */
@@ -33,7 +37,9 @@ export function subjectName(strategy: SubjectNameStrategyName, topic: string, is
   if (strategy === 'TopicNameStrategy') return `${topic}-${isKey ? 'key' : 'value'}`;
   if (recordName === null) {
     const which = isKey ? 'key' : 'value';
-    throw new DataException(`In configuration ${which}.subject.name.strategy = ${strategy}, the message ${which} must only be a record schema`);
+    throw new DataException(
+      `In configuration ${which}.subject.name.strategy = ${strategy}, the message ${which} must only be a record schema`,
+    );
   }
   return strategy === 'RecordNameStrategy' ? recordName : `${topic}-${recordName}`;
 }

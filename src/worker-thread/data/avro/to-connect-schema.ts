@@ -77,7 +77,10 @@ export function toConnectSchema(type: AvroType, options: AvroDataOptions): Schem
 /** Whether an Avro record is the key/value entry of a MAP written as an array. */
 export function isMapEntry(type: AvroType): type is AvroRecord {
   if (type.kind !== 'record') return false;
-  return (type.namespace === NAMESPACE && type.name === MAP_ENTRY_TYPE_NAME) || textProp(type.props, CONNECT_INTERNAL_TYPE_NAME) === MAP_ENTRY_TYPE_NAME;
+  return (
+    (type.namespace === NAMESPACE && type.name === MAP_ENTRY_TYPE_NAME) ||
+    textProp(type.props, CONNECT_INTERNAL_TYPE_NAME) === MAP_ENTRY_TYPE_NAME
+  );
 }
 
 /** The Connect field name of a union member: its type name, or a named type's name. */
@@ -118,7 +121,12 @@ class ToConnect {
         break;
       case 'int':
         if (logicalType !== null) {
-          builder = logicalType === AVRO_LOGICAL_DATE ? ConnectDate.builder() : logicalType === AVRO_LOGICAL_TIME_MILLIS ? Time.builder() : SchemaBuilder.int32();
+          builder =
+            logicalType === AVRO_LOGICAL_DATE
+              ? ConnectDate.builder()
+              : logicalType === AVRO_LOGICAL_TIME_MILLIS
+                ? Time.builder()
+                : SchemaBuilder.int32();
         } else if (connectType === null) {
           builder = SchemaBuilder.int32();
         } else if (connectType === CONNECT_TYPE_INT8) {
@@ -212,14 +220,17 @@ class ToConnect {
       if (!(version instanceof JsonNumber)) throw new DataException(`Invalid Connect version found: ${jsonText(version)}`);
       const v = Math.trunc(Number(version.text));
       if (builder.build().version !== null && builder.build().version !== v) {
-        throw new DataException(`Mismatched versions: version already added to SchemaBuilder (${builder.build().version}) differs from version in source schema (${v})`);
+        throw new DataException(
+          `Mismatched versions: version already added to SchemaBuilder (${builder.build().version}) differs from version in source schema (${v})`,
+        );
       }
       builder.version(v);
     }
 
     const parameters = props.get(CONNECT_PARAMETERS_PROP);
     if (meta && parameters !== undefined) {
-      if (!(parameters instanceof JsonObject)) throw new DataException(`Expected JSON object for schema parameters but found: ${jsonText(parameters)}`);
+      if (!(parameters instanceof JsonObject))
+        throw new DataException(`Expected JSON object for schema parameters but found: ${jsonText(parameters)}`);
       for (const [k, v] of parameters) {
         if (typeof v !== 'string') throw new DataException(`Expected schema parameter values to be strings but found: ${jsonText(v)}`);
         builder.parameter(k, v);
@@ -243,7 +254,9 @@ class ToConnect {
     if (name !== null && !name.startsWith(DEFAULT_SCHEMA_FULL_NAME)) {
       const current = builder.build().name;
       if (current !== null && current !== name) {
-        throw new DataException(`Mismatched names: name already added to SchemaBuilder (${current}) differs from name in source schema (${name})`);
+        throw new DataException(
+          `Mismatched names: name already added to SchemaBuilder (${current}) differs from name in source schema (${name})`,
+        );
       }
       if (current === null) builder.name(name);
     }
@@ -267,7 +280,10 @@ function decimalBuilder(props: ReadonlyMap<string, JsonValue>): SchemaBuilder {
   const builder = Decimal.builder(scaleNode instanceof JsonNumber ? Math.trunc(Number(scaleNode.text)) : 0);
   const precisionNode = props.get(AVRO_LOGICAL_DECIMAL_PRECISION_PROP);
   if (precisionNode !== undefined) {
-    if (!(precisionNode instanceof JsonNumber)) throw new DataException(`${AVRO_LOGICAL_DECIMAL_PRECISION_PROP} property must be a JSON Integer. https://avro.apache.org/docs/1.9.1/spec.html#Decimal`);
+    if (!(precisionNode instanceof JsonNumber))
+      throw new DataException(
+        `${AVRO_LOGICAL_DECIMAL_PRECISION_PROP} property must be a JSON Integer. https://avro.apache.org/docs/1.9.1/spec.html#Decimal`,
+      );
     const precision = Math.trunc(Number(precisionNode.text));
     if (precision !== CONNECT_AVRO_DECIMAL_PRECISION_DEFAULT) builder.parameter(CONNECT_AVRO_DECIMAL_PRECISION_PROP, String(precision));
   }

@@ -62,7 +62,8 @@ function jsonConverterConfigDef(): ConfigDef {
       default: 'BASE64',
       validator: CaseInsensitiveValidString.in('BASE64', 'NUMERIC'),
       importance: 'LOW',
-      documentation: "Controls which format this converter will serialize decimals in. This value is case insensitive and can be either 'BASE64' (default) or 'NUMERIC'",
+      documentation:
+        "Controls which format this converter will serialize decimals in. This value is case insensitive and can be either 'BASE64' (default) or 'NUMERIC'",
       group: 'Serialization',
       orderInGroup: 0,
       width: 'MEDIUM',
@@ -81,7 +82,6 @@ function jsonConverterConfigDef(): ConfigDef {
       displayName: 'Replace null with default',
     });
 }
-
 
 const utf8Encoder = new TextEncoder();
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
@@ -127,10 +127,13 @@ export class JsonConverter implements Converter, HeaderConverter {
       text = utf8Decoder.decode(value);
       node = parseJson(text);
     } catch (err) {
-      throw new DataException(`Converting byte[] to Kafka Connect data failed due to serialization error: ${(err as Error).message}`, { cause: err });
+      throw new DataException(`Converting byte[] to Kafka Connect data failed due to serialization error: ${(err as Error).message}`, {
+        cause: err,
+      });
     }
     if (!this.#schemasEnabled) return new SchemaAndValue(null, readJson(null, node, this.#options));
-    if (!(node instanceof JsonObject) || node.size !== 2 || !node.has('schema') || !node.has('payload')) throw new DataException(ENVELOPE_ERROR);
+    if (!(node instanceof JsonObject) || node.size !== 2 || !node.has('schema') || !node.has('payload'))
+      throw new DataException(ENVELOPE_ERROR);
     const schemaNode = node.get('schema')!;
     const schema = this.#schemaOf(schemaNode, text);
     return new SchemaAndValue(schema, readJson(schema, node.get('payload'), this.#options));

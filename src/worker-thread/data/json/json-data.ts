@@ -75,7 +75,10 @@ function write(schema: Schema | null, value: unknown, options: JsonDataOptions, 
   }
   const problem = typeProblem(schema, value);
   if (problem !== undefined) {
-    throw path.error(`Invalid value for ${schema.type}: ${describeValue(value)}: ${problem.reason}`, problem.wrongType ? DataTypeError : DataException);
+    throw path.error(
+      `Invalid value for ${schema.type}: ${describeValue(value)}: ${problem.reason}`,
+      problem.wrongType ? DataTypeError : DataException,
+    );
   }
   switch (schema.type) {
     case SchemaType.INT8:
@@ -96,7 +99,14 @@ function write(schema: Schema | null, value: unknown, options: JsonDataOptions, 
     case SchemaType.ARRAY:
       return writeArray(schema.valueSchema, value as readonly unknown[], options, path);
     case SchemaType.MAP:
-      return writeMap(schema.keySchema, schema.valueSchema, mapEntries(value)!, schema.keySchema === null || schema.keySchema.type === SchemaType.STRING, options, path);
+      return writeMap(
+        schema.keySchema,
+        schema.valueSchema,
+        mapEntries(value)!,
+        schema.keySchema === null || schema.keySchema.type === SchemaType.STRING,
+        options,
+        path,
+      );
     case SchemaType.STRUCT:
       return writeStruct(schema, value as Struct, options, path);
   }
@@ -111,7 +121,8 @@ function writeLogical(schema: Schema, value: unknown, options: JsonDataOptions, 
   try {
     switch (schema.name) {
       case LogicalTypeName.DECIMAL:
-        if (!(value instanceof BigDecimal)) throw new DataTypeError(`Invalid type for Decimal: expected a BigDecimal, got ${describeValue(value)}`);
+        if (!(value instanceof BigDecimal))
+          throw new DataTypeError(`Invalid type for Decimal: expected a BigDecimal, got ${describeValue(value)}`);
         return options.decimalFormat === 'NUMERIC' ? value.toString() : `"${toBase64(Decimal.fromLogical(schema, value))}"`;
       case LogicalTypeName.DATE:
         return String(ConnectDate.fromLogical(schema, value as Date));
@@ -217,11 +228,23 @@ function writeSchemaless(value: unknown, options: JsonDataOptions, path: Path): 
   if (Array.isArray(value)) return writeArray(null, value, options, path);
   if (value instanceof Map || isPlainObject(value)) {
     const entries = mapEntries(value)!;
-    return writeMap(null, null, entries, entries.every(([k]) => typeof k === 'string'), options, path);
+    return writeMap(
+      null,
+      null,
+      entries,
+      entries.every(([k]) => typeof k === 'string'),
+      options,
+      path,
+    );
   }
-  if (value instanceof Struct) throw path.error('Mismatching schema: a Struct cannot be written without its schema (set the record\'s keySchema/valueSchema to struct.schema)');
+  if (value instanceof Struct)
+    throw path.error(
+      "Mismatching schema: a Struct cannot be written without its schema (set the record's keySchema/valueSchema to struct.schema)",
+    );
   if (value instanceof BigDecimal || value instanceof Date) {
-    throw path.error(`A ${value instanceof Date ? 'Date' : 'BigDecimal'} has no schemaless JSON form: give the record a schema (Timestamp, Date, Time or Decimal), as Kafka Connect requires`);
+    throw path.error(
+      `A ${value instanceof Date ? 'Date' : 'BigDecimal'} has no schemaless JSON form: give the record a schema (Timestamp, Date, Time or Decimal), as Kafka Connect requires`,
+    );
   }
   throw path.error(`${describeValue(value)} does not have a corresponding schema type`, DataTypeError);
 }
@@ -308,10 +331,17 @@ function readArray(itemSchema: Schema | null, node: readonly JsonValue[], option
   return result;
 }
 
-function readMap(keySchema: Schema | null, valueSchema: Schema | null, node: JsonValue, options: JsonDataOptions, path: Path): Map<unknown, unknown> {
+function readMap(
+  keySchema: Schema | null,
+  valueSchema: Schema | null,
+  node: JsonValue,
+  options: JsonDataOptions,
+  path: Path,
+): Map<unknown, unknown> {
   const result = new Map<unknown, unknown>();
   if (keySchema === null || keySchema.type === SchemaType.STRING) {
-    if (!(node instanceof JsonObject)) throw path.error(`Maps with string fields should be encoded as JSON objects, but found ${nodeType(node)}`);
+    if (!(node instanceof JsonObject))
+      throw path.error(`Maps with string fields should be encoded as JSON objects, but found ${nodeType(node)}`);
     for (const [key, value] of node) {
       path.push(key);
       result.set(key, read(valueSchema, value, options, path));
@@ -319,7 +349,8 @@ function readMap(keySchema: Schema | null, valueSchema: Schema | null, node: Jso
     }
     return result;
   }
-  if (!Array.isArray(node)) throw path.error(`Maps with non-string fields should be encoded as JSON array of tuples, but found ${nodeType(node)}`);
+  if (!Array.isArray(node))
+    throw path.error(`Maps with non-string fields should be encoded as JSON array of tuples, but found ${nodeType(node)}`);
   node.forEach((entry, i) => {
     if (!Array.isArray(entry)) throw path.error(`Found invalid map entry instead of array tuple: ${nodeType(entry)}`);
     if (entry.length !== 2) throw path.error(`Found invalid map entry, expected length 2 but found :${entry.length}`);

@@ -29,7 +29,9 @@ const TYPE_NAMES: Readonly<Record<SchemaType, string>> = {
   STRUCT: 'struct',
 };
 
-const TYPES_BY_NAME: ReadonlyMap<string, SchemaType> = new Map(Object.entries(TYPE_NAMES).map(([type, name]) => [name, type as SchemaType]));
+const TYPES_BY_NAME: ReadonlyMap<string, SchemaType> = new Map(
+  Object.entries(TYPE_NAMES).map(([type, name]) => [name, type as SchemaType]),
+);
 
 /** The schema's JSON text; `null` for no schema. */
 export function schemaToJson(schema: Schema | null, options: JsonDataOptions): string {

@@ -27,7 +27,8 @@ export function configProblem(message: string, name = 'type', value: string | nu
 
 /** Kafka's NonEmptyListValidator. */
 export const NON_EMPTY_LIST: ConfigValidator = Object.freeze({
-  violations: (_name: string, value: ParsedValue) => (value === null || (Array.isArray(value) && value.length === 0) ? [{ message: 'Empty list' }] : []),
+  violations: (_name: string, value: ParsedValue) =>
+    value === null || (Array.isArray(value) && value.length === 0) ? [{ message: 'Empty list' }] : [],
   toString: () => 'non-empty list',
 });
 

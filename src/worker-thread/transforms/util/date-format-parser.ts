@@ -119,7 +119,11 @@ export class Parser {
         if (count <= 2 && digits === 2 && this.#text[start] !== '-') {
           const ambiguous = this.#centuryStartYear % 100;
           this.#ambiguousYear = value === ambiguous;
-          year = value + Math.floor(this.#centuryStartYear / 100) * 100 + (value < ambiguous ? 100 : 0) + (this.#ambiguousYear ? this.#extraYears : 0);
+          year =
+            value +
+            Math.floor(this.#centuryStartYear / 100) * 100 +
+            (value < ambiguous ? 100 : 0) +
+            (this.#ambiguousYear ? this.#extraYears : 0);
         }
         if (letter === 'y') f.year = year;
         else f.weekYear = year;

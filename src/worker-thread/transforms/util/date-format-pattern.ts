@@ -21,7 +21,20 @@ export class DateParseError extends Error {
 
 const PATTERN_LETTERS = 'GyMdkHmsSEDFwWahKzZYuXL';
 export const NUMERIC = new Set('yYdkHmsSDFwWhKu'.split(''));
-export const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+export const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 export const SHORT_MONTHS = MONTHS.map((m) => m.slice(0, 3));
 export const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 export const SHORT_DAYS = DAYS.map((d) => d.slice(0, 3));

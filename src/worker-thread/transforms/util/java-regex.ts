@@ -158,7 +158,7 @@ class Translator {
     const rest = this.#src.slice(this.#i);
     if (rest.startsWith('(?<') && !rest.startsWith('(?<=') && !rest.startsWith('(?<!')) {
       const m = /^\(\?<([a-zA-Z][a-zA-Z0-9]*)>/.exec(rest);
-      if (m === null) this.#fail('named capturing group is missing trailing \'>\'');
+      if (m === null) this.#fail("named capturing group is missing trailing '>'");
       this.#groupCount++;
       this.#groupNames.add(m[1]!);
       this.#out += m[0];
@@ -270,8 +270,19 @@ class Translator {
       case 'p':
       case 'P':
         return this.#property(c, inClass);
-      case 'd': case 'D': case 'w': case 'W': case 'b': case 'B': case 't': case 'n': case 'r': case 'f':
-      case 'c': case 'u': case 'k':
+      case 'd':
+      case 'D':
+      case 'w':
+      case 'W':
+      case 'b':
+      case 'B':
+      case 't':
+      case 'n':
+      case 'r':
+      case 'f':
+      case 'c':
+      case 'u':
+      case 'k':
         return `\\${c}`;
       default:
         break;
@@ -312,7 +323,8 @@ class Translator {
       this.#fail(`Unknown character property name {${name}}`);
     }
     if (name.startsWith('script=') || name.startsWith('sc=')) return `\\${kind}{Script=${name.slice(name.indexOf('=') + 1)}}`;
-    if (name.startsWith('general_category=') || name.startsWith('gc=')) return `\\${kind}{General_Category=${name.slice(name.indexOf('=') + 1)}}`;
+    if (name.startsWith('general_category=') || name.startsWith('gc='))
+      return `\\${kind}{General_Category=${name.slice(name.indexOf('=') + 1)}}`;
     return `\\${kind}{${name}}`;
   }
 }

@@ -9,7 +9,11 @@ import { SchemaBuilder } from '../../data/schema-builder.js';
 
 /** A builder of the source's type (an ARRAY keeps its element schema) with its name, version, doc and parameters. */
 export function copySchemaBasics(source: Schema, builder?: SchemaBuilder): SchemaBuilder {
-  const target = builder ?? (source.type === SchemaType.ARRAY && source.valueSchema !== null ? SchemaBuilder.array(source.valueSchema) : new SchemaBuilder(source.type));
+  const target =
+    builder ??
+    (source.type === SchemaType.ARRAY && source.valueSchema !== null
+      ? SchemaBuilder.array(source.valueSchema)
+      : new SchemaBuilder(source.type));
   if (source.name !== null) target.name(source.name);
   if (source.version !== null) target.version(source.version);
   if (source.doc !== null) target.doc(source.doc);

@@ -17,7 +17,11 @@ import { Struct } from '../../../../src/worker-thread/data/struct.js';
 import { valuesEqual } from '../../../../src/worker-thread/data/equality.js';
 import { FakeSchemaRegistry } from '../../../fixtures/avro/fake-schema-registry.js';
 
-async function setup(t: Test, configs: Record<string, string> = {}, isKey = false): Promise<{ registry: FakeSchemaRegistry; converter: AvroConverter }> {
+async function setup(
+  t: Test,
+  configs: Record<string, string> = {},
+  isKey = false,
+): Promise<{ registry: FakeSchemaRegistry; converter: AvroConverter }> {
   const registry = await FakeSchemaRegistry.start();
   t.teardown(() => registry.close());
   const converter = new AvroConverter();
@@ -38,7 +42,11 @@ async function read(converter: AvroConverter, topic: string, bytes: Uint8Array |
 
 const hex = (bytes: Uint8Array | null): string => Buffer.from(bytes!).toString('hex');
 
-const address = SchemaBuilder.struct().name('com.example.Address').field('street', Schema.STRING_SCHEMA).field('zip', Schema.OPTIONAL_INT32_SCHEMA).build();
+const address = SchemaBuilder.struct()
+  .name('com.example.Address')
+  .field('street', Schema.STRING_SCHEMA)
+  .field('zip', Schema.OPTIONAL_INT32_SCHEMA)
+  .build();
 const union = SchemaBuilder.struct()
   .name('io.confluent.connect.avro.Union')
   .optional()
@@ -67,7 +75,14 @@ const everything = SchemaBuilder.struct()
   .field('time', Time.SCHEMA)
   .field('ts', Timestamp.SCHEMA)
   .field('home', address)
-  .field('work', SchemaBuilder.struct().name('com.example.Address').field('street', Schema.STRING_SCHEMA).field('zip', Schema.OPTIONAL_INT32_SCHEMA).optional())
+  .field(
+    'work',
+    SchemaBuilder.struct()
+      .name('com.example.Address')
+      .field('street', Schema.STRING_SCHEMA)
+      .field('zip', Schema.OPTIONAL_INT32_SCHEMA)
+      .optional(),
+  )
   .field('tags', SchemaBuilder.array(Schema.STRING_SCHEMA))
   .field('history', SchemaBuilder.array(address))
   .field('counts', SchemaBuilder.map(Schema.STRING_SCHEMA, Schema.INT64_SCHEMA))
@@ -98,7 +113,13 @@ function everythingValue(): Struct {
     .put('work', null)
     .put('tags', ['a', 'b'])
     .put('history', [new Struct(address).put('street', 'Old St'), new Struct(address).put('street', 'Older St').put('zip', 1)])
-    .put('counts', new Map([['x', -1n], ['y', 2n ** 40n]]))
+    .put(
+      'counts',
+      new Map([
+        ['x', -1n],
+        ['y', 2n ** 40n],
+      ]),
+    )
     .put('byId', new Map([[7, new Struct(address).put('street', 'Seventh')]]))
     .put('nested', [{ k: [1.25, null] }, {}])
     .put('either', new Struct(union).put('int', 42));
@@ -115,7 +136,10 @@ t.test('every Connect type round-trips: the same schema and value come back', as
   const struct = back.value as Struct;
   t.equal(struct.get('withDefault'), 'the default', 'a null field with a default is written as the default');
   t.equal(struct.getInt64('i64'), 9223372036854775807n, 'INT64 keeps all 64 bits');
-  t.ok(struct.get('amount') instanceof BigDecimal && (struct.get('amount') as BigDecimal).equals(new BigDecimal(-123456789012345678901234567890n, 2)));
+  t.ok(
+    struct.get('amount') instanceof BigDecimal &&
+      (struct.get('amount') as BigDecimal).equals(new BigDecimal(-123456789012345678901234567890n, 2)),
+  );
   const expected = everythingValue().put('withDefault', 'the default');
   t.ok(struct.equals(expected), `the same value: ${String(struct)}`);
 
@@ -142,7 +166,13 @@ t.test('top-level primitives, logical types, optional values and tombstones', as
     [Decimal.schema(0), new BigDecimal(0n, 0)],
     [Timestamp.SCHEMA, new Date(8.64e15)],
     [SchemaBuilder.array(Schema.INT64_SCHEMA).build(), [1n, -1n]],
-    [SchemaBuilder.map(Schema.BOOLEAN_SCHEMA, Schema.STRING_SCHEMA).build(), new Map([[true, 'yes'], [false, 'no']])],
+    [
+      SchemaBuilder.map(Schema.BOOLEAN_SCHEMA, Schema.STRING_SCHEMA).build(),
+      new Map([
+        [true, 'yes'],
+        [false, 'no'],
+      ]),
+    ],
   ];
   for (const [schema, value] of cases) {
     const bytes = await write(converter, 'prims', schema, value);
@@ -153,7 +183,10 @@ t.test('top-level primitives, logical types, optional values and tombstones', as
   t.equal(await write(converter, 'prims', Schema.OPTIONAL_STRING_SCHEMA, null), null, 'a null under an optional schema is a tombstone');
   t.equal(await write(converter, 'prims', null, null), null, 'no schema, no value: a tombstone');
   t.equal(await read(converter, 'prims', null), SchemaAndValue.NULL);
-  t.throws(() => converter.fromConnectData('prims', Schema.STRING_SCHEMA, null), { name: 'DataException', message: /topic prims: Found null value for non-optional schema/ });
+  t.throws(() => converter.fromConnectData('prims', Schema.STRING_SCHEMA, null), {
+    name: 'DataException',
+    message: /topic prims: Found null value for non-optional schema/,
+  });
   t.throws(() => converter.fromConnectData('prims', null, { a: 1 }), {
     name: 'DataException',
     message: /Failed to serialize Avro data from topic prims: the value has no schema, and Avro needs one/,
@@ -165,12 +198,23 @@ t.test('the wire format: magic byte 0, the schema id big-endian, then Avro binar
   const { registry, converter } = await setup(t);
   // Move the next id past one byte so that the id's byte order shows.
   for (let i = 0; i < 257; i++) registry.add('filler', `{"type":"fixed","name":"F${i}","size":1}`);
-  const schema = SchemaBuilder.struct().name('w.Pair').field('n', Schema.INT32_SCHEMA).field('s', Schema.STRING_SCHEMA).field('l', Schema.INT64_SCHEMA).build();
+  const schema = SchemaBuilder.struct()
+    .name('w.Pair')
+    .field('n', Schema.INT32_SCHEMA)
+    .field('s', Schema.STRING_SCHEMA)
+    .field('l', Schema.INT64_SCHEMA)
+    .build();
   const bytes = await write(converter, 'wire', schema, new Struct(schema).put('n', 1).put('s', 'a').put('l', -2n));
   t.equal(hex(bytes), '00' + '00000102' + '02' + '0261' + '03', 'id 258; int 1 = 02, string "a" = 02 61, long -2 = 03 (zig-zag varints)');
-  t.throws(() => converter.toConnectData('wire', new Uint8Array([1, 0, 0, 1, 2, 2])), { name: 'DataException', message: 'Failed to deserialize data for topic wire to Avro: Unknown magic byte!' });
+  t.throws(() => converter.toConnectData('wire', new Uint8Array([1, 0, 0, 1, 2, 2])), {
+    name: 'DataException',
+    message: 'Failed to deserialize data for topic wire to Avro: Unknown magic byte!',
+  });
   t.throws(() => converter.toConnectData('wire', new Uint8Array([0, 0, 0])), { message: /Unknown magic byte!/ });
-  await t.rejects(read(converter, 'wire', new Uint8Array([0, 0, 0, 9, 9, 2])), { name: 'SchemaRegistryException', message: /Error retrieving Avro value schema for id 2313.*40403/ });
+  await t.rejects(read(converter, 'wire', new Uint8Array([0, 0, 0, 9, 9, 2])), {
+    name: 'SchemaRegistryException',
+    message: /Error retrieving Avro value schema for id 2313.*40403/,
+  });
   await t.rejects(read(converter, 'wire', bytes!.subarray(0, 7)), { message: /truncated/ });
 });
 
@@ -184,15 +228,20 @@ t.test('the payload is plain Avro: avsc decodes it with the registered schema an
     .field('at', Timestamp.SCHEMA)
     .field('price', Decimal.schema(2))
     .build();
-  const value = new Struct(schema).put('id', 4503599627370496n).put('name', null).put('tags', { a: 1 }).put('at', new Date(1700000000000)).put('price', new BigDecimal(-1n, 2));
+  const value = new Struct(schema)
+    .put('id', 4503599627370496n)
+    .put('name', null)
+    .put('tags', { a: 1 })
+    .put('at', new Date(1700000000000))
+    .put('price', new BigDecimal(-1n, 2));
   const bytes = Buffer.from((await write(converter, 'compat', schema, value))!);
   const plain = avro.Type.forSchema(JSON.parse(registry.schemaById(bytes.readInt32BE(1))!) as avro.Schema);
   const decoded = plain.fromBuffer(bytes.subarray(5)) as Record<string, unknown>;
-  t.equal(decoded.id, 4503599627370496, 'up to 2^52, which is as far as avsc\'s own long goes');
+  t.equal(decoded.id, 4503599627370496, "up to 2^52, which is as far as avsc's own long goes");
   t.equal(decoded.name, null);
   t.same(decoded.tags, { a: 1 });
   t.equal(decoded.at, 1700000000000);
-  t.equal((decoded.price as Buffer).toString('hex'), 'ff', 'the unscaled -1 as two\'s complement');
+  t.equal((decoded.price as Buffer).toString('hex'), 'ff', "the unscaled -1 as two's complement");
 
   // And the other way: what avsc writes with that schema reads as Connect data.
   const written = Buffer.concat([bytes.subarray(0, 5), plain.toBuffer({ id: 5, name: 'n', tags: {}, at: 0, price: Buffer.from([1, 0]) })]);
@@ -204,7 +253,23 @@ t.test('the payload is plain Avro: avsc decodes it with the registered schema an
 
 t.test('longs: zig-zag varints across the whole INT64 range', async (t) => {
   const plain = avro.Type.forSchema('long');
-  for (const n of [0, 1, -1, 63, -64, 64, 2 ** 31, -(2 ** 31), 2 ** 50, -(2 ** 50), 2 ** 51 - 1, -(2 ** 51), 2 ** 51 + 3, 2 ** 52, -(2 ** 52)]) {
+  for (const n of [
+    0,
+    1,
+    -1,
+    63,
+    -64,
+    64,
+    2 ** 31,
+    -(2 ** 31),
+    2 ** 50,
+    -(2 ** 50),
+    2 ** 51 - 1,
+    -(2 ** 51),
+    2 ** 51 + 3,
+    2 ** 52,
+    -(2 ** 52),
+  ]) {
     t.equal(encodeLong(BigInt(n)).toString('hex'), plain.toBuffer(n).toString('hex'), `${n} as avsc writes it`);
     t.equal(decodeLong(plain.toBuffer(n)), BigInt(n));
   }
@@ -223,7 +288,11 @@ t.test('subject name strategies', async (t) => {
     [{ 'value.subject.name.strategy': 'io.confluent.kafka.serializers.subject.RecordNameStrategy' }, false, 'com.example.Order'],
     [{ 'value.subject.name.strategy': 'RecordNameStrategy' }, false, 'com.example.Order'],
     [{ 'key.subject.name.strategy': 'TopicRecordNameStrategy' }, true, 'orders-com.example.Order'],
-    [{ 'value.subject.name.strategy': 'io.confluent.kafka.serializers.subject.TopicRecordNameStrategy' }, false, 'orders-com.example.Order'],
+    [
+      { 'value.subject.name.strategy': 'io.confluent.kafka.serializers.subject.TopicRecordNameStrategy' },
+      false,
+      'orders-com.example.Order',
+    ],
     [{ 'key.subject.name.strategy': 'RecordNameStrategy' }, false, 'orders-value'],
   ];
   for (const [configs, isKey, subject] of cases) {
@@ -236,10 +305,17 @@ t.test('subject name strategies', async (t) => {
     name: 'DataException',
     message: 'In configuration value.subject.name.strategy = RecordNameStrategy, the message value must only be a record schema',
   });
-  t.throws(() => new AvroConverter().configure({ 'schema.registry.url': 'http://localhost:8081', 'value.subject.name.strategy': 'NoSuchStrategy' }, false), {
-    name: 'ConfigException',
-    message: /value.subject.name.strategy="NoSuchStrategy"/,
-  });
+  t.throws(
+    () =>
+      new AvroConverter().configure(
+        { 'schema.registry.url': 'http://localhost:8081', 'value.subject.name.strategy': 'NoSuchStrategy' },
+        false,
+      ),
+    {
+      name: 'ConfigException',
+      message: /value.subject.name.strategy="NoSuchStrategy"/,
+    },
+  );
 });
 
 t.test('auto.register.schemas=false looks the schema up, and says clearly when it is not there', async (t) => {
@@ -253,14 +329,20 @@ t.test('auto.register.schemas=false looks the schema up, and says clearly when i
     name: 'SchemaRegistryException',
     errorCode: 40401,
     status: 404,
-    message: /Failed to look up the Avro schema under subject "things-value" \(auto.register.schemas=false: register the schema.*Subject 'things-value' not found.; error code: 40401/,
+    message:
+      /Failed to look up the Avro schema under subject "things-value" \(auto.register.schemas=false: register the schema.*Subject 'things-value' not found.; error code: 40401/,
   });
   registry.add('things-value', '{"type":"string"}');
-  await t.rejects(write(converter, 'things', schema, value), { errorCode: 40403, message: /subject "things-value".*Schema not found; error code: 40403/ });
+  await t.rejects(write(converter, 'things', schema, value), {
+    errorCode: 40403,
+    message: /subject "things-value".*Schema not found; error code: 40403/,
+  });
 
   // Registered by someone else (as Kafka Connect would register it): found, and written with its id.
   const { converter: registrar } = await setup(t);
-  const text = JSON.stringify(JSON.parse('{"type":"record","name":"Thing","namespace":"lk","fields":[{"name":"a","type":"string"}],"connect.name":"lk.Thing"}'));
+  const text = JSON.stringify(
+    JSON.parse('{"type":"record","name":"Thing","namespace":"lk","fields":[{"name":"a","type":"string"}],"connect.name":"lk.Thing"}'),
+  );
   const id = registry.add('things-value', text);
   const bytes = await write(converter, 'things', schema, value);
   t.equal(Buffer.from(bytes!).readInt32BE(1), id);
@@ -284,16 +366,32 @@ t.test('registry errors become DataExceptions naming the subject, with the regis
     code: 'CONNECTD_ERR_SCHEMA_REGISTRY',
     status: 409,
     errorCode: 409,
-    message: /Failed to register the Avro schema under subject "bad-value": POST http:\/\/127\.0\.0\.1:\d+\/subjects\/bad-value\/versions answered 409: Schema being registered is incompatible with an earlier schema for subject "bad-value"; error code: 409/,
+    message:
+      /Failed to register the Avro schema under subject "bad-value": POST http:\/\/127\.0\.0\.1:\d+\/subjects\/bad-value\/versions answered 409: Schema being registered is incompatible with an earlier schema for subject "bad-value"; error code: 409/,
   });
   registry.injected.push({ status: 500, body: { error_code: 50001, message: 'Error in the backend data store' } });
-  await t.rejects(write(converter, 'flaky', schema, value), { errorCode: 50001, message: /subject "flaky-value".*500: Error in the backend data store/ });
+  await t.rejects(write(converter, 'flaky', schema, value), {
+    errorCode: 50001,
+    message: /subject "flaky-value".*500: Error in the backend data store/,
+  });
   const bytes = await write(converter, 'flaky', schema, value);
   t.ok(bytes !== null, 'a failed call is not cached: the next record tries again');
-  t.throws(() => converter.fromConnectData('bad', schema, new Struct(schema)), { name: 'DataException', message: /Found null value for non-optional schema \(at a\)/ }, 'a bad value fails before any registry call');
-  t.throws(() => converter.fromConnectData('bad', SchemaBuilder.struct().name('my-topic.Value').field('a', Schema.INT32_SCHEMA).build(), null), { message: /non-optional/ });
   t.throws(
-    () => converter.fromConnectData('bad', SchemaBuilder.struct().name('my-topic.Value').field('a', Schema.INT32_SCHEMA).build(), new Struct(SchemaBuilder.struct().name('my-topic.Value').field('a', Schema.INT32_SCHEMA).build()).put('a', 1)),
+    () => converter.fromConnectData('bad', schema, new Struct(schema)),
+    { name: 'DataException', message: /Found null value for non-optional schema \(at a\)/ },
+    'a bad value fails before any registry call',
+  );
+  t.throws(
+    () => converter.fromConnectData('bad', SchemaBuilder.struct().name('my-topic.Value').field('a', Schema.INT32_SCHEMA).build(), null),
+    { message: /non-optional/ },
+  );
+  t.throws(
+    () =>
+      converter.fromConnectData(
+        'bad',
+        SchemaBuilder.struct().name('my-topic.Value').field('a', Schema.INT32_SCHEMA).build(),
+        new Struct(SchemaBuilder.struct().name('my-topic.Value').field('a', Schema.INT32_SCHEMA).build()).put('a', 1),
+      ),
     { name: 'DataException', message: /Avro cannot hold this schema: invalid name: "my-topic.Value"/ },
     'a name Avro refuses is a DataException',
   );
@@ -310,7 +408,10 @@ t.test('caches: a known schema converts synchronously, with no second registry c
   const second = converter.fromConnectData('cached', schema, new Struct(schema).put('n', 2));
   t.ok(second instanceof Uint8Array, 'the next one is synchronous');
   const rebuilt = build();
-  t.ok(converter.fromConnectData('cached', rebuilt, new Struct(rebuilt).put('n', 3)) instanceof Uint8Array, 'so is an equal schema built anew');
+  t.ok(
+    converter.fromConnectData('cached', rebuilt, new Struct(rebuilt).put('n', 3)) instanceof Uint8Array,
+    'so is an equal schema built anew',
+  );
   const readBack = converter.toConnectData('cached', second as Uint8Array);
   t.ok(readBack instanceof SchemaAndValue, 'reading a schema this converter registered needs no registry call');
   t.equal(registry.requests.length, calls, 'no request after the first');
@@ -330,7 +431,10 @@ t.test('caches: a known schema converts synchronously, with no second registry c
   const concurrent = new AvroConverter();
   concurrent.configure({ 'schema.registry.url': registry.url }, false);
   const before = registry.requests.length;
-  await Promise.all([write(concurrent, 'cached', schema, new Struct(schema).put('n', 1)), write(concurrent, 'cached', schema, new Struct(schema).put('n', 2))]);
+  await Promise.all([
+    write(concurrent, 'cached', schema, new Struct(schema).put('n', 1)),
+    write(concurrent, 'cached', schema, new Struct(schema).put('n', 2)),
+  ]);
   t.equal(registry.requests.length - before, 1, 'two misses of one schema in flight share one registration');
 
   const small = new AvroConverter();
@@ -353,9 +457,13 @@ t.test('an unreachable registry: the error names the URL; with several URLs, the
   await t.rejects(write(converter, 'down', schema, value), {
     name: 'SchemaRegistryException',
     status: 0,
-    message: new RegExp(`subject "down-value": Schema Registry unreachable: POST /subjects/down-value/versions failed at ${downUrl.replace(/\./g, '\\.')} \\(ECONNREFUSED\\)`),
+    message: new RegExp(
+      `subject "down-value": Schema Registry unreachable: POST /subjects/down-value/versions failed at ${downUrl.replace(/\./g, '\\.')} \\(ECONNREFUSED\\)`,
+    ),
   });
-  await t.rejects(read(converter, 'down', new Uint8Array([0, 0, 0, 0, 1, 2])), { message: /Error retrieving Avro value schema for id 1.*unreachable/ });
+  await t.rejects(read(converter, 'down', new Uint8Array([0, 0, 0, 0, 1, 2])), {
+    message: /Error retrieving Avro value schema for id 1.*unreachable/,
+  });
 
   const { registry } = await setup(t);
   const failover = new AvroConverter();
@@ -371,7 +479,10 @@ t.test('basic auth: from basic.auth.user.info or the URL, never shown', async (t
   const value = new Struct(schema).put('n', 1);
 
   const userInfo = new AvroConverter();
-  userInfo.configure({ 'schema.registry.url': registry.url, 'basic.auth.credentials.source': 'USER_INFO', 'basic.auth.user.info': 'alice:s3cr3t' }, false);
+  userInfo.configure(
+    { 'schema.registry.url': registry.url, 'basic.auth.credentials.source': 'USER_INFO', 'basic.auth.user.info': 'alice:s3cr3t' },
+    false,
+  );
   await write(userInfo, 'auth', schema, value);
   t.equal(registry.requests.at(-1)!.headers.authorization, `Basic ${Buffer.from('alice:s3cr3t').toString('base64')}`);
 
@@ -387,18 +498,24 @@ t.test('basic auth: from basic.auth.user.info or the URL, never shown', async (t
   t.notMatch(err.message, /wrong-password/, 'the password is not in the message');
   t.notMatch(err.message, /alice/, 'nor the user');
 
-  t.throws(() => new AvroConverter().configure({ 'schema.registry.url': registry.url, 'basic.auth.credentials.source': 'USER_INFO' }, false), {
-    name: 'ConfigException',
-    message: /basic.auth.user.info/,
-  });
+  t.throws(
+    () => new AvroConverter().configure({ 'schema.registry.url': registry.url, 'basic.auth.credentials.source': 'USER_INFO' }, false),
+    {
+      name: 'ConfigException',
+      message: /basic.auth.user.info/,
+    },
+  );
   const bad = t.throws(() =>
-    new AvroConverter().configure({ 'schema.registry.url': registry.url, 'basic.auth.credentials.source': 'SASL_INHERIT', 'basic.auth.user.info': 'bob:hunter2' }, false),
+    new AvroConverter().configure(
+      { 'schema.registry.url': registry.url, 'basic.auth.credentials.source': 'SASL_INHERIT', 'basic.auth.user.info': 'bob:hunter2' },
+      false,
+    ),
   ) as Error;
   t.notMatch(bad.message, /hunter2/);
   t.match(new AvroConverter().config().configKeys().get('basic.auth.user.info')?.type, 'PASSWORD');
 });
 
-t.test('use.latest.version writes with the subject\'s latest schema, filling its defaults', async (t) => {
+t.test("use.latest.version writes with the subject's latest schema, filling its defaults", async (t) => {
   const { registry, converter } = await setup(t, { 'auto.register.schemas': 'false', 'use.latest.version': 'true' });
   const latest =
     '{"type":"record","name":"Row","namespace":"l","fields":[{"name":"n","type":"int"},{"name":"extra","type":"string","default":"filled"}],"connect.name":"l.Row"}';
@@ -412,10 +529,13 @@ t.test('use.latest.version writes with the subject\'s latest schema, filling its
   t.ok(converter.fromConnectData('latest', schema, new Struct(schema).put('n', 4)) instanceof Uint8Array, 'then synchronous');
 
   registry.add('strict-value', '{"type":"record","name":"Row","namespace":"l","fields":[{"name":"n","type":"string"}]}');
-  await t.rejects(write(converter, 'strict', schema, new Struct(schema).put('n', 1)), { name: 'DataException', message: /latest version 1 of subject "strict-value".*cannot read/ });
+  await t.rejects(write(converter, 'strict', schema, new Struct(schema).put('n', 1)), {
+    name: 'DataException',
+    message: /latest version 1 of subject "strict-value".*cannot read/,
+  });
 });
 
-t.test('configuration: Confluent\'s keys and defaults; schema.registry.url is required', async (t) => {
+t.test("configuration: Confluent's keys and defaults; schema.registry.url is required", async (t) => {
   const keys = new AvroConverter().config().configKeys();
   const defaults: Record<string, unknown> = {
     'auto.register.schemas': true,
@@ -430,7 +550,13 @@ t.test('configuration: Confluent\'s keys and defaults; schema.registry.url is re
     'allow.optional.map.keys': false,
   };
   for (const [name, value] of Object.entries(defaults)) t.same(keys.get(name)?.default, value, name);
-  t.throws(() => new AvroConverter().configure({}, false), { name: 'ConfigException', message: /schema.registry.url: Missing required configuration/ });
-  t.throws(() => new AvroConverter().configure({ 'schema.registry.url': 'ftp://x' }, false), { name: 'ConfigException', message: /not an http/ });
+  t.throws(() => new AvroConverter().configure({}, false), {
+    name: 'ConfigException',
+    message: /schema.registry.url: Missing required configuration/,
+  });
+  t.throws(() => new AvroConverter().configure({ 'schema.registry.url': 'ftp://x' }, false), {
+    name: 'ConfigException',
+    message: /not an http/,
+  });
   t.throws(() => new AvroConverter().fromConnectData('t', Schema.STRING_SCHEMA, 'x'), /configure\(\) must be called/);
 });

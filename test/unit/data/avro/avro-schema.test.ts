@@ -15,12 +15,15 @@ import { Schema, schemasEqual } from '../../../../src/worker-thread/data/schema.
 import { SchemaBuilder } from '../../../../src/worker-thread/data/schema-builder.js';
 import { Struct } from '../../../../src/worker-thread/data/struct.js';
 
-const avro = (schema: Schema, options: AvroDataOptions = DEFAULT_AVRO_DATA_OPTIONS): string => avroSchemaText(fromConnectSchema(schema, options));
-const connect = (text: string, options: AvroDataOptions = DEFAULT_AVRO_DATA_OPTIONS): Schema => toConnectSchema(parseAvroSchema(text), options);
+const avro = (schema: Schema, options: AvroDataOptions = DEFAULT_AVRO_DATA_OPTIONS): string =>
+  avroSchemaText(fromConnectSchema(schema, options));
+const connect = (text: string, options: AvroDataOptions = DEFAULT_AVRO_DATA_OPTIONS): Schema =>
+  toConnectSchema(parseAvroSchema(text), options);
 
 const DECIMAL_2 =
   '{"type":"bytes","scale":2,"precision":64,"connect.version":1,"connect.parameters":{"scale":"2"},"connect.name":"org.apache.kafka.connect.data.Decimal","logicalType":"decimal"}';
-const TIMESTAMP = '{"type":"long","connect.version":1,"connect.name":"org.apache.kafka.connect.data.Timestamp","logicalType":"timestamp-millis"}';
+const TIMESTAMP =
+  '{"type":"long","connect.version":1,"connect.name":"org.apache.kafka.connect.data.Timestamp","logicalType":"timestamp-millis"}';
 const DATE = '{"type":"int","connect.version":1,"connect.name":"org.apache.kafka.connect.data.Date","logicalType":"date"}';
 const TIME = '{"type":"int","connect.version":1,"connect.name":"org.apache.kafka.connect.data.Time","logicalType":"time-millis"}';
 
@@ -38,7 +41,10 @@ t.test('primitives: INT8/INT16 keep their Connect type in connect.type', async (
     [Schema.OPTIONAL_STRING_SCHEMA, '["null","string"]'],
     [Schema.OPTIONAL_INT8_SCHEMA, '["null",{"type":"int","connect.type":"int8"}]'],
     [SchemaBuilder.string().optional().defaultValue('x').build(), '[{"type":"string","connect.default":"x"},"null"]'],
-    [SchemaBuilder.int64().name('com.example.Id').doc('an id').version(2).parameter('p', 'v').build(), '{"type":"long","connect.doc":"an id","connect.version":2,"connect.parameters":{"p":"v"},"connect.name":"com.example.Id"}'],
+    [
+      SchemaBuilder.int64().name('com.example.Id').doc('an id').version(2).parameter('p', 'v').build(),
+      '{"type":"long","connect.doc":"an id","connect.version":2,"connect.parameters":{"p":"v"},"connect.name":"com.example.Id"}',
+    ],
   ];
   for (const [schema, text] of cases) {
     t.equal(avro(schema), text, String(schema));
@@ -72,7 +78,11 @@ t.test('logical types, as Kafka Connect registers them', async (t) => {
 
 t.test('structs: records named after the schema, ConnectDefault when unnamed, optional fields default to null', async (t) => {
   const address = SchemaBuilder.struct().field('street', Schema.STRING_SCHEMA).field('zip', Schema.OPTIONAL_INT32_SCHEMA).build();
-  const unnamed = SchemaBuilder.struct().field('id', Schema.INT32_SCHEMA).field('home', address).field('work', SchemaBuilder.struct().field('floor', Schema.INT16_SCHEMA).optional()).build();
+  const unnamed = SchemaBuilder.struct()
+    .field('id', Schema.INT32_SCHEMA)
+    .field('home', address)
+    .field('work', SchemaBuilder.struct().field('floor', Schema.INT16_SCHEMA).optional())
+    .build();
   t.equal(
     avro(unnamed),
     '{"type":"record","name":"ConnectDefault","namespace":"io.confluent.connect.avro","fields":[' +
@@ -140,7 +150,11 @@ t.test('defaults: in the field and in connect.default, and read back', async (t)
   const foreign = connect('{"type":"record","name":"F","fields":[{"name":"n","type":"int","default":7}]}');
   t.equal(foreign.field('n')!.schema.defaultValue, 7);
   t.equal(foreign.field('n')!.schema.parameters?.get('io.confluent.connect.avro.field.default'), 'true');
-  t.equal(avro(foreign), '{"type":"record","name":"F","fields":[{"name":"n","type":"int","default":7}],"connect.name":"F"}', 'the flag is not written');
+  t.equal(
+    avro(foreign),
+    '{"type":"record","name":"F","fields":[{"name":"n","type":"int","default":7}],"connect.name":"F"}',
+    'the flag is not written',
+  );
   t.ok(schemasEqual(connect(avro(foreign)), foreign));
 
   // An optional struct's default would not fit its union (null comes first): left out of the field.
@@ -172,19 +186,30 @@ t.test('maps: string keys are Avro maps, any other key an array of MapEntry reco
     t.equal(avro(schema), text, String(schema));
     t.ok(schemasEqual(connect(text), schema), `${text} reads back`);
   }
-  t.equal(avro(SchemaBuilder.map(Schema.OPTIONAL_STRING_SCHEMA, Schema.INT64_SCHEMA).build(), { ...DEFAULT_AVRO_DATA_OPTIONS, allowOptionalMapKeys: true }), '{"type":"map","values":"long"}');
+  t.equal(
+    avro(SchemaBuilder.map(Schema.OPTIONAL_STRING_SCHEMA, Schema.INT64_SCHEMA).build(), {
+      ...DEFAULT_AVRO_DATA_OPTIONS,
+      allowOptionalMapKeys: true,
+    }),
+    '{"type":"map","values":"long"}',
+  );
 });
 
 t.test('connect.meta.data=false writes plain Avro, and reads it back without Connect names', async (t) => {
   const options = { ...DEFAULT_AVRO_DATA_OPTIONS, connectMetaData: false };
   t.equal(avro(Timestamp.SCHEMA, options), '{"type":"long","logicalType":"timestamp-millis"}');
   t.equal(avro(Schema.INT8_SCHEMA, options), '"int"');
-  t.equal(avro(SchemaBuilder.struct().name('a.B').version(2).field('x', Schema.INT16_SCHEMA).build(), options), '{"type":"record","name":"B","namespace":"a","fields":[{"name":"x","type":"int"}]}');
+  t.equal(
+    avro(SchemaBuilder.struct().name('a.B').version(2).field('x', Schema.INT16_SCHEMA).build(), options),
+    '{"type":"record","name":"B","namespace":"a","fields":[{"name":"x","type":"int"}]}',
+  );
   t.ok(schemasEqual(connect('{"type":"long","logicalType":"timestamp-millis"}', options), Timestamp.SCHEMA), 'logical types still read');
 });
 
 t.test('Avro schemas from elsewhere: enums, unions, fixed, other logical types', async (t) => {
-  const enumSchema = connect('{"type":"enum","name":"Suit","namespace":"cards","doc":"suits","symbols":["HEARTS","SPADES"],"default":"HEARTS"}');
+  const enumSchema = connect(
+    '{"type":"enum","name":"Suit","namespace":"cards","doc":"suits","symbols":["HEARTS","SPADES"],"default":"HEARTS"}',
+  );
   t.equal(enumSchema.type, 'STRING');
   t.equal(enumSchema.name, 'cards.Suit');
   t.same(Object.fromEntries(enumSchema.parameters!), {
@@ -195,19 +220,31 @@ t.test('Avro schemas from elsewhere: enums, unions, fixed, other logical types',
     'io.confluent.connect.avro.Enum.SPADES': 'SPADES',
   });
   const enhanced = { ...DEFAULT_AVRO_DATA_OPTIONS, enhancedSchemaSupport: true };
-  t.match(avro(enumSchema, enhanced), /^\{"type":"enum","name":"Suit","namespace":"cards","doc":"suits","symbols":\["HEARTS","SPADES"\],"default":"HEARTS",/, 'enhanced.avro.schema.support writes the enum back');
+  t.match(
+    avro(enumSchema, enhanced),
+    /^\{"type":"enum","name":"Suit","namespace":"cards","doc":"suits","symbols":\["HEARTS","SPADES"\],"default":"HEARTS",/,
+    'enhanced.avro.schema.support writes the enum back',
+  );
   t.equal(avro(enumSchema).startsWith('{"type":"string"'), true, 'without it, a string');
 
-  const union = connect('{"type":"record","name":"U","fields":[{"name":"v","type":["null","string","int",{"type":"record","name":"P","fields":[{"name":"a","type":"int"}]}]}]}');
+  const union = connect(
+    '{"type":"record","name":"U","fields":[{"name":"v","type":["null","string","int",{"type":"record","name":"P","fields":[{"name":"a","type":"int"}]}]}]}',
+  );
   const v = union.field('v')!.schema;
   t.equal(v.name, 'io.confluent.connect.avro.Union');
   t.equal(v.isOptional, true);
-  t.same(v.fields().map((f) => [f.name, f.schema.type, f.schema.isOptional]), [
-    ['string', 'STRING', true],
-    ['int', 'INT32', true],
-    ['P', 'STRUCT', true],
-  ]);
-  t.equal(avro(union), '{"type":"record","name":"U","fields":[{"name":"v","type":["null","string","int",{"type":"record","name":"P","fields":[{"name":"a","type":"int"}],"connect.name":"P"}],"default":null}],"connect.name":"U"}');
+  t.same(
+    v.fields().map((f) => [f.name, f.schema.type, f.schema.isOptional]),
+    [
+      ['string', 'STRING', true],
+      ['int', 'INT32', true],
+      ['P', 'STRUCT', true],
+    ],
+  );
+  t.equal(
+    avro(union),
+    '{"type":"record","name":"U","fields":[{"name":"v","type":["null","string","int",{"type":"record","name":"P","fields":[{"name":"a","type":"int"}],"connect.name":"P"}],"default":null}],"connect.name":"U"}',
+  );
 
   const fixed = connect('{"type":"fixed","name":"Md5","size":16}');
   t.equal(fixed.type, 'BYTES');
@@ -219,10 +256,15 @@ t.test('Avro schemas from elsewhere: enums, unions, fixed, other logical types',
   const precise = connect('{"type":"bytes","logicalType":"decimal","precision":10,"scale":3}');
   t.equal(Decimal.scale(precise), 3);
   t.equal(precise.parameters?.get('connect.decimal.precision'), '10');
-  const docs = connect('{"type":"record","name":"R","namespace":"n","doc":"record doc","fields":[{"name":"a","type":"string","doc":"field doc"}]}');
+  const docs = connect(
+    '{"type":"record","name":"R","namespace":"n","doc":"record doc","fields":[{"name":"a","type":"string","doc":"field doc"}]}',
+  );
   t.equal(docs.parameters?.get('io.confluent.connect.avro.record.doc'), 'record doc');
   t.equal(docs.parameters?.get('io.confluent.connect.avro.field.doc.a'), 'field doc');
-  t.equal(avro(docs), '{"type":"record","name":"R","namespace":"n","doc":"record doc","fields":[{"name":"a","type":"string","doc":"field doc"}],"connect.parameters":{"io.confluent.connect.avro.record.doc":"record doc","io.confluent.connect.avro.field.doc.a":"field doc"},"connect.name":"n.R"}');
+  t.equal(
+    avro(docs),
+    '{"type":"record","name":"R","namespace":"n","doc":"record doc","fields":[{"name":"a","type":"string","doc":"field doc"}],"connect.parameters":{"io.confluent.connect.avro.record.doc":"record doc","io.confluent.connect.avro.field.doc.a":"field doc"},"connect.name":"n.R"}',
+  );
 });
 
 t.test('what cannot be read is refused with a DataException', async (t) => {

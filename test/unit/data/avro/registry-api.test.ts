@@ -20,7 +20,8 @@ const api = JSON.parse(readFileSync(new URL('../../../../../test/fixtures/avro/r
   examples: Example[];
 };
 
-const shape = (body: Record<string, unknown>): Record<string, string> => Object.fromEntries(Object.entries(body).map(([k, v]) => [k, typeof v]));
+const shape = (body: Record<string, unknown>): Record<string, string> =>
+  Object.fromEntries(Object.entries(body).map(([k, v]) => [k, typeof v]));
 
 t.test('the fake registry answers each documented example with its status and body', async (t) => {
   const registry = await FakeSchemaRegistry.start();
@@ -50,7 +51,12 @@ t.test('the client reads those answers: ids, versions, schemas and error codes',
   t.same(await client.lookUp('test', '{"type": "int"}'), { subject: 'test', id: 2, version: 2, schema: '{"type": "int"}' });
   t.same(await client.latestVersion('test'), { subject: 'test', id: 2, version: 2, schema: '{"type": "int"}' });
   t.equal(await client.schemaById(1), '{"type": "string"}');
-  await t.rejects(client.schemaById(99), { name: 'SchemaRegistryException', status: 404, errorCode: 40403, message: /GET http:\/\/127\.0\.0\.1:\d+\/schemas\/ids\/99 answered 404: Schema 99 not found; error code: 40403/ });
+  await t.rejects(client.schemaById(99), {
+    name: 'SchemaRegistryException',
+    status: 404,
+    errorCode: 40403,
+    message: /GET http:\/\/127\.0\.0\.1:\d+\/schemas\/ids\/99 answered 404: Schema 99 not found; error code: 40403/,
+  });
   await t.rejects(client.lookUp('nope', '"int"'), { name: 'SchemaRegistryException', errorCode: 40401 });
   await t.rejects(client.register('test', '{"type": "nothing"}'), { name: 'SchemaRegistryException', status: 422, errorCode: 42201 });
   registry.injected.push({ status: 200, body: { schema: 'syntax = "proto3";', schemaType: 'PROTOBUF' } });
@@ -60,9 +66,24 @@ t.test('the client reads those answers: ids, versions, schemas and error codes',
   t.same(
     registry.requests.slice(0, 3).map((r) => [r.method, r.path, r.headers['content-type'], r.headers.accept]),
     [
-      ['POST', '/subjects/test/versions', CONTENT_TYPE, 'application/vnd.schemaregistry.v1+json, application/vnd.schemaregistry+json; q=0.9, application/json; q=0.5'],
-      ['POST', '/subjects/other/versions', CONTENT_TYPE, 'application/vnd.schemaregistry.v1+json, application/vnd.schemaregistry+json; q=0.9, application/json; q=0.5'],
-      ['POST', '/subjects/test/versions', CONTENT_TYPE, 'application/vnd.schemaregistry.v1+json, application/vnd.schemaregistry+json; q=0.9, application/json; q=0.5'],
+      [
+        'POST',
+        '/subjects/test/versions',
+        CONTENT_TYPE,
+        'application/vnd.schemaregistry.v1+json, application/vnd.schemaregistry+json; q=0.9, application/json; q=0.5',
+      ],
+      [
+        'POST',
+        '/subjects/other/versions',
+        CONTENT_TYPE,
+        'application/vnd.schemaregistry.v1+json, application/vnd.schemaregistry+json; q=0.9, application/json; q=0.5',
+      ],
+      [
+        'POST',
+        '/subjects/test/versions',
+        CONTENT_TYPE,
+        'application/vnd.schemaregistry.v1+json, application/vnd.schemaregistry+json; q=0.9, application/json; q=0.5',
+      ],
     ],
   );
   const encoded = await client.register('a/b c', '"long"');

@@ -22,7 +22,10 @@ function check(t: Test, a: Map<string, WorkerAssignment>, connectors: string[], 
 t.test('three workers, one connector with six tasks: two tasks each', async (t) => {
   const a = assign({ members: ['w3', 'w1', 'w2'], connectors: ['src'], tasks: tasks('src', 6), previous: new Map() });
   check(t, a, ['src'], tasks('src', 6));
-  t.same([...a.values()].map((w) => w.tasks.length), [2, 2, 2]);
+  t.same(
+    [...a.values()].map((w) => w.tasks.length),
+    [2, 2, 2],
+  );
   t.same([...a.keys()], ['w1', 'w2', 'w3'], 'members in a fixed order');
 });
 
@@ -58,7 +61,10 @@ t.test('new and deleted units; a cluster of one; no members', async (t) => {
 });
 
 t.test('deterministic: the same input gives the same assignment, whatever the input order', async (t) => {
-  const prev = new Map([['a-0', 'w2'], ['a', 'w1']]);
+  const prev = new Map([
+    ['a-0', 'w2'],
+    ['a', 'w1'],
+  ]);
   const x = assign({ members: ['w2', 'w1', 'w3'], connectors: ['b', 'a'], tasks: ['a-1', 'a-0', 'b-0'], previous: prev });
   const y = assign({ members: ['w3', 'w2', 'w1'], connectors: ['a', 'b'], tasks: ['b-0', 'a-0', 'a-1'], previous: prev });
   t.same([...x.entries()], [...y.entries()]);
@@ -93,6 +99,9 @@ t.test("one connector's tasks spread over the workers, also next to other connec
   // Sticky placements that pile one connector's tasks on one worker are spread out.
   const piled = new Map(tasks('sink', 3).map((x) => [x, 'w1']));
   const b = assign({ members: ['w1', 'w2', 'w3'], connectors: ['sink'], tasks: tasks('sink', 3), previous: piled });
-  t.same([...b.values()].map((w) => w.tasks.length), [1, 1, 1]);
+  t.same(
+    [...b.values()].map((w) => w.tasks.length),
+    [1, 1, 1],
+  );
   t.same(b.get('w1')!.tasks, ['sink-0'], 'the first stays where it was');
 });
