@@ -22,6 +22,15 @@
  * most once more each record after the consumer offset committed before the outage (a lost group
  * membership makes it read again from its last commit that succeeded, not older than that one).
  * That bound is loose (it allows the whole rest of the topic once); the test reports the count.
+ *
+ * What this test found (issue 13; the Addendum of docs/design/2026-12-07-broker-outages.md): a
+ * source producer whose librdkafka client never delivered again after the outage (1 run in 7), and
+ * a distributed worker that did not stop within 30 s (1 in 4). The first is what
+ * `task.produce.stall.timeout.ms` is for (a fresh client takes over and sends again what the stuck
+ * one held): made short here, so that a run that meets it recovers within the waits below. A
+ * takeover may write again what the stuck client had written already, so the standalone source's
+ * duplicates are bounded by the records handed to fresh clients
+ * (`connectd_producer_resent_records_total`), 0 when none took over; the test reports the count.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -34,7 +43,7 @@ import { audit, generatorKey, keepsPromise, recordReliability } from '../fixture
 import type { ReliabilityRow } from '../fixtures/fault-audit.js';
 import { waitFor } from '../fixtures/wait.js';
 
-const { cluster, root, startConnectd } = await connectdHarness(t, 'broker-down');
+const { cluster, root } = await connectdHarness(t, 'broker-down');
 
 const TOTAL = 12000;
 
@@ -48,6 +57,8 @@ const TIMEOUTS = {
   'broker.session.timeout.ms (fixture)': 6000,
 };
 const PAUSE_MS = Math.max(...Object.values(TIMEOUTS)) * 2.5;
+/** task.produce.stall.timeout.ms: a stuck producer client is replaced within about twice this once the broker is back. */
+const STALL_TIMEOUT_MS = 20000;
 
 /** Per source task: at most this many records unacknowledged (and one batch more polled). */
 const INFLIGHT_LIMIT = 1000;
@@ -61,6 +72,9 @@ const WORKER = {
   'consumer.session.timeout.ms': String(TIMEOUTS['consumer.session.timeout.ms']),
   'consumer.heartbeat.interval.ms': '1000',
   'consumer.request.timeout.ms': String(TIMEOUTS['consumer.request.timeout.ms']),
+  // Longer than the pause: during it, and in the seconds after it while the old client recovers
+  // by itself, no fresh client takes over.
+  'task.produce.stall.timeout.ms': String(STALL_TIMEOUT_MS),
 };
 
 /** Distributed mode: the config, offset and status stores are Kafka topics, and the worker is a group member. */
@@ -119,8 +133,18 @@ async function scenario(t: Test, mode: 'standalone' | 'distributed'): Promise<vo
     { name: SINK, 'connector.class': 'FileStreamSink', topics: TOPIC, file: SINK_FILE },
   ];
   let proc: ConnectdProcess;
-  if (mode === 'standalone') proc = await startConnectd(mode, connectors, WORKER);
-  else {
+  if (mode === 'standalone') {
+    // 60 s to start, as the distributed worker below: on a loaded machine (the whole suite beside
+    // other builds) a daemon once took longer than the harness's 30 s.
+    proc = await ConnectdProcess.start({
+      dir: path.join(root, mode),
+      bootstrapServers: cluster.bootstrapServers,
+      connectors,
+      worker: { 'plugin.path': TEST_PLUGINS, 'worker.threads': '2', 'allowed.paths': root, ...WORKER },
+      startTimeoutMs: 60000,
+    });
+    t.teardown(() => proc.kill());
+  } else {
     proc = await ConnectdProcess.start({
       dir: path.join(root, mode),
       bootstrapServers: cluster.bootstrapServers,
@@ -212,7 +236,14 @@ async function scenario(t: Test, mode: 'standalone' | 'distributed'): Promise<vo
     },
     180000,
     1000,
-  );
+  ).catch(async (err: unknown) => {
+    const held = await proc.metric('connectd_producer_unacknowledged_records').catch(() => Number.NaN);
+    t.comment(
+      `source committed seq ${await sourceSeq().catch(() => Number.NaN)}, written ${await proc.metric('connectd_source_record_write_total').catch(() => Number.NaN)}, producer holds ${held} unacknowledged; sink committed ${await sinkCommitted()}`,
+    );
+    t.comment(`connectd's log:\n${await proc.logTail(120)}`);
+    throw err;
+  });
   for (const name of [SOURCE, SINK])
     t.same(
       (await proc.status(name)).tasks.map((task) => task.state),
@@ -220,6 +251,11 @@ async function scenario(t: Test, mode: 'standalone' | 'distributed'): Promise<vo
       `${name}: its task RUNNING after the outage`,
     );
   t.equal(await proc.metric('connectd_source_record_failed_total'), 0, 'no source record failed');
+  const resent = await proc.metric('connectd_producer_resent_records_total');
+  const replacements = await proc.metric('connectd_producer_replacements_total');
+  t.comment(
+    `producer clients replaced after delivering nothing for ${STALL_TIMEOUT_MS} ms: ${replacements}, records sent again through them: ${resent}`,
+  );
   const stopStarted = Date.now();
   const code = await proc.stop();
   t.equal(code, 0, `stops gracefully (in ${Date.now() - stopStarted} ms)`);
@@ -239,11 +275,15 @@ async function scenario(t: Test, mode: 'standalone' | 'distributed'): Promise<vo
       topicRecords.map((r) => generatorKey(r.key)),
     ),
     ...(mode === 'standalone'
-      ? { bound: 'none (no restart; idempotent producer)', maxDuplicates: 0 }
+      ? {
+          bound:
+            'none (no restart; idempotent producer), but for the records a fresh producer client sent again if one replaced a stuck one (task.produce.stall.timeout.ms)',
+          maxDuplicates: resent,
+        }
       : {
           bound:
-            '≤ records not committed when the outage began: acknowledged since the last offset commit, plus in flight (task.max.inflight.records + one batch)',
-          maxDuplicates: writtenBefore - (sourceSeqBefore + 1) + INFLIGHT_LIMIT + SOURCE_BATCH,
+            '≤ records not committed when the outage began: acknowledged since the last offset commit, plus in flight (task.max.inflight.records + one batch), plus any record a fresh producer client sent again (task.produce.stall.timeout.ms)',
+          maxDuplicates: writtenBefore - (sourceSeqBefore + 1) + INFLIGHT_LIMIT + SOURCE_BATCH + resent,
         }),
     recoverySeconds,
   };
@@ -294,12 +334,19 @@ async function scenario(t: Test, mode: 'standalone' | 'distributed'): Promise<vo
   t.same(sink.torn.slice(0, 3), [], `sink: no torn line (${sink.torn.length})`);
 }
 
-// todo until the two problems this test found are fixed (issue 13): the source producer stalled for
-// good after the outage once in 7 standalone runs (records queued, none acknowledged, task RUNNING,
-// /health 200), and a distributed worker did not stop within 30 s once in 4. tap does not run a
-// todo test: run them by hand (remove the mark) while working on those two.
+// todo until it passes 5 runs in a row (issue 13). Its two first findings are fixed: the source
+// producer's client that never delivered again after the outage is replaced
+// (task.produce.stall.timeout.ms; a run met it and recovered), and a distributed worker's stop is
+// bounded. Still seen, on a machine loaded by several suites at once (load average 35-50 on 2
+// cores): the same stall in the distributed offset store's producer (kafka-based-log.ts, no
+// watchdog): every offset commit then fails after offset.flush.timeout.ms for minutes, the
+// pipeline done but its source offset never committed (1 run in 11 seen in the log, 1 more with
+// the same symptom); once in 11 the standalone
+// sink's consumer did not rejoin its group within 120 s after the outage (no line from it after the
+// resume, while the producer reached the cluster again); and daemons that did not start within
+// 30-60 s. tap does not run a todo test: run it by hand (remove the mark) while working on those.
 const TODO =
-  'issue 13: a source producer that never recovers after a SIGSTOP outage (1 in 7 runs), a distributed worker that does not stop (1 in 4)';
+  'issue 13: the offset store producer stalls after a SIGSTOP outage like the source producer did (1, probably 2, in 11 distributed runs), a sink consumer that did not rejoin within 120 s (1 in 11)';
 t.test(
   `standalone: the broker frozen (SIGSTOP) for ${PAUSE_MS / 1000} s, longer than every client timeout, with a source and a sink running`,
   { todo: TODO },

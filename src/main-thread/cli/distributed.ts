@@ -21,7 +21,7 @@ import { KafkaConfigBackingStore } from '../storage/kafka-config-backing-store.j
 import { KafkaOffsetBackingStore } from '../storage/kafka-offset-backing-store.js';
 import { KafkaStatusBackingStore } from '../storage/kafka-status-backing-store.js';
 import { VERSION } from '../../shared/version.js';
-import { failedStart, fatalExit, onUncaught, startupStep } from './fatal.js';
+import { failedStart, fatalExit, onUncaught, releaseWithin, startupStep } from './fatal.js';
 import type { RestSecurity } from './rest-security.js';
 import { workerMetrics } from './standalone.js';
 import { SystemdNotifier } from './systemd-notify.js';
@@ -112,8 +112,17 @@ export async function runDistributed(config: WorkerConfig, restSecurity: RestSec
         'stopping: draining in-flight records, committing offsets',
         config.taskShutdownGracefulTimeoutMs + 2 * config.offsetFlushTimeoutMs + 10_000,
       );
-      if (herderStarted) await herder.stop();
-      await worker.stop();
+      // Bounded by the time systemd is told: a Kafka client that stopped delivering (issue 13) must
+      // not hold the stop for ever. Past it, what is still closing is left behind (offsets that
+      // were not committed by then are polled again at the next start: at least once).
+      await releaseWithin(
+        async () => {
+          if (herderStarted) await herder.stop();
+          await worker.stop();
+        },
+        releaseTimeoutMs,
+        logger,
+      );
       await rest.close();
       systemd?.stopWatchdog();
       logger.info('stopped');

@@ -61,8 +61,17 @@ export async function runStandalone(
         'stopping: draining in-flight records, committing offsets',
         config.taskShutdownGracefulTimeoutMs + 2 * config.offsetFlushTimeoutMs + 10_000,
       );
-      await herder.stop();
-      await worker.stop();
+      // Bounded by the time systemd is told: a Kafka client that stopped delivering (issue 13) must
+      // not hold the stop for ever. Past it, what is still closing is left behind (offsets that
+      // were not committed by then are polled again at the next start: at least once).
+      await releaseWithin(
+        async () => {
+          await herder.stop();
+          await worker.stop();
+        },
+        releaseTimeoutMs,
+        logger,
+      );
       await rest.close();
       systemd?.stopWatchdog();
       logger.info('stopped');

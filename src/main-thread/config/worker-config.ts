@@ -97,6 +97,8 @@ export interface WorkerConfig {
   readonly topicCreationEnable: boolean;
   /** Use the binding's native batch produce when it has it (task.produce.native.batch). */
   readonly taskProduceNativeBatch: boolean;
+  /** `task.produce.stall.timeout.ms`: a source producer delivering nothing this long gets a fresh client (0: never). */
+  readonly taskProduceStallTimeoutMs: number;
   /** `health.kafka.unreachable.threshold.ms`: every Kafka client without a broker this long → /health unhealthy. */
   readonly healthKafkaUnreachableThresholdMs: number;
   /** `health.producer.unacknowledged.threshold.ms`: a source producer's oldest unacknowledged record this old → /health unhealthy (0: off). */
@@ -435,6 +437,7 @@ export function parseWorkerConfig(
     clientOverrideDestinationEnable: get<boolean>('connector.client.config.override.destination.enable'),
     topicCreationEnable: get<boolean>('topic.creation.enable'),
     taskProduceNativeBatch: get<boolean>('task.produce.native.batch'),
+    taskProduceStallTimeoutMs: get<number>('task.produce.stall.timeout.ms'),
     healthKafkaUnreachableThresholdMs: get<number>('health.kafka.unreachable.threshold.ms'),
     healthProducerUnacknowledgedThresholdMs: get<number>('health.producer.unacknowledged.threshold.ms'),
     taskRestartOnFailure: get<boolean>('task.restart.on.failure'),

@@ -11,9 +11,14 @@
  * methods (patches/kafka-javascript-batch-produce.patch), a batch goes to librdkafka in one call
  * and its delivery reports come back many per call as typed arrays; without them, one produce()
  * and one delivery-report event per record. Design: docs/design/2026-11-26-native-batch-produce.md.
+ *
+ * A librdkafka client that stops delivering (issue 13: after a broker outage, one request never
+ * answered and everything queued behind it, with no further event) is replaced: see
+ * `stallTimeoutMs` and docs/design/2026-12-07-broker-outages.md (Addendum).
  */
 import { CODES, Producer } from './binding.js';
 import type { DeliveryReport, LibrdKafkaError, ProducerGlobalConfig } from './binding.js';
+import type { Logger } from 'pino';
 import type { KafkaClientHealth } from './client-health.js';
 import { nativeBatchOf } from './native-batch.js';
 import type { NativeBatchProducer } from './native-batch.js';
@@ -56,13 +61,42 @@ interface PendingBatch {
   slot: number;
   /** When submit() took it (ms since the epoch): how long its records wait for Kafka. */
   submittedAt: number;
+  /**
+   * Set on a batch handed to a replacement client: its records already settled (1), skipped. Such
+   * a batch always goes record by record (the native layout has no way to skip rows).
+   */
+  settled: Uint8Array | undefined;
 }
 
 interface InFlight {
   target: DeliveryTarget;
   batch: SubmittedBatch;
+  topics: readonly string[];
+  /** Kept until every record settled: a replacement client sends what is unsettled again. */
+  buffer: ArrayBuffer;
   remaining: number;
+  /** Per record: 1 once settled (acknowledged, dropped, refused or failed). */
+  settled: Uint8Array;
   submittedAt: number;
+  /** Order in which batches took their slots: the order a replacement client sends them in. */
+  sequence: number;
+}
+
+/** A fresh client for a producer that stopped delivering: connecting, then (reachableAt) waiting to take over. */
+interface Candidate {
+  client: Client;
+  reachableAt: number | undefined;
+}
+
+/** One librdkafka client with connectd's listeners on it. */
+interface Client {
+  producer: InstanceType<typeof Producer>;
+  /** The binding's batch methods, or undefined: the per-record path. */
+  native: NativeBatchProducer | undefined;
+  /** Starts following its errors for the worker's health (only the client in use is followed). */
+  watch: () => void;
+  /** Removes connectd's listeners (delivery reports, statistics, health). */
+  detach: () => void;
 }
 
 /** What a producer holds that Kafka has not acknowledged yet: see SourceProducer.unacknowledged. */
@@ -73,6 +107,17 @@ export interface UnacknowledgedRecords {
 }
 
 const QUEUE_FULL_RETRY_MS = 10;
+
+export interface SourceProducerOptions {
+  /** false: one produce() per record even with a patched binding. */
+  nativeBatch?: boolean;
+  /** Follows the client's errors (logged once per state change, counted, reflected in /health). */
+  health?: KafkaClientHealth;
+  /** Replaces a client that delivers nothing for this long while holding records (0 or absent: never); see #checkStall. */
+  stallTimeoutMs?: number;
+  /** Where the watchdog says what it did. */
+  logger?: Pick<Logger, 'warn'>;
+}
 
 /** What connectd reads from librdkafka's statistics (`statistics.interval.ms`). */
 export interface ProducerStatistics {
@@ -87,9 +132,12 @@ export interface ProducerStatistics {
 }
 
 export class SourceProducer {
-  readonly #producer: InstanceType<typeof Producer>;
+  #producer: InstanceType<typeof Producer>;
   /** The binding's batch methods, or undefined: the per-record path. */
-  readonly #native: NativeBatchProducer | undefined;
+  #native: NativeBatchProducer | undefined;
+  #client: Client;
+  readonly #config: ProducerGlobalConfig;
+  readonly #options: SourceProducerOptions;
   readonly #layout = new RecordBatchLayout();
   readonly #produceResult = new Int32Array(1);
   readonly #queue: PendingBatch[] = [];
@@ -104,38 +152,238 @@ export class SourceProducer {
   /** The latest librdkafka statistics, or undefined before the first report. */
   statistics: ProducerStatistics | undefined;
   readonly name: string;
-  readonly #unwatch: () => void;
+  /** Clients replaced because they stopped delivering, and the records handed to their successors. */
+  replacements = 0;
+  resentRecords = 0;
+  /** When a delivery report last came (ms since the epoch), or the producer started. */
+  #lastReportAt = Date.now();
+  #nextSequence = 0;
+  #stallTimer: NodeJS.Timeout | undefined;
+  /** A fresh client being connected, or connected and waiting to take over (see #checkStall). */
+  #candidate: Candidate | undefined;
+  #closed = false;
 
   /**
    * `nativeBatch: false` keeps the per-record path even with a patched binding; `health` follows
-   * the client's errors (logged once per state change, counted, reflected in /health).
+   * the client's errors (logged once per state change, counted, reflected in /health);
+   * `stallTimeoutMs` (0: never) replaces a client that stopped delivering (#checkStall).
    */
-  constructor(name: string, config: ProducerGlobalConfig, options: { nativeBatch?: boolean; health?: KafkaClientHealth } = {}) {
+  constructor(name: string, config: ProducerGlobalConfig, options: SourceProducerOptions = {}) {
     this.name = name;
-    this.#producer = new Producer({ 'statistics.interval.ms': 5000, ...config, dr_cb: true });
-    this.#unwatch = options.health?.watch(this.#producer, String(config['client.id'] ?? name), 'source producer') ?? (() => undefined);
-    this.#producer.on('delivery-report', (err, report) => this.#onDeliveryReport(err, report));
-    this.#native = options.nativeBatch === false ? undefined : nativeBatchOf(this.#producer);
-    this.#native?.setDeliveryBatchCallback((opaques, errors, partitions, offsets) =>
-      this.#onDeliveryBatch(opaques, errors, partitions, offsets),
-    );
-    this.#producer.on('event.stats', (event: unknown) => {
-      const text = typeof event === 'string' ? event : (event as { message?: string }).message;
-      if (text !== undefined) this.statistics = parseStatistics(text);
-    });
+    this.#config = config;
+    this.#options = options;
+    this.#client = this.#open();
+    this.#client.watch();
+    this.#producer = this.#client.producer;
+    this.#native = this.#client.native;
   }
 
-  connect(timeoutMs: number): Promise<void> {
+  /** A new librdkafka client with this producer's settings, its reports routed here (not yet watched for health). */
+  #open(): Client {
+    const producer = new Producer({ 'statistics.interval.ms': 5000, ...this.#config, dr_cb: true });
+    const native = this.#options.nativeBatch === false ? undefined : nativeBatchOf(producer);
+    let detached = false;
+    let unwatch = (): void => undefined;
+    const onReport = (err: LibrdKafkaError | null, report: DeliveryReport): void => {
+      if (!detached) this.#onDeliveryReport(err, report);
+    };
+    const onStats = (event: unknown): void => {
+      const text = typeof event === 'string' ? event : (event as { message?: string }).message;
+      if (!detached && text !== undefined && producer === this.#producer) this.statistics = parseStatistics(text);
+    };
+    producer.on('delivery-report', onReport);
+    producer.on('event.stats', onStats);
+    native?.setDeliveryBatchCallback((opaques, errors, partitions, offsets) => {
+      if (!detached) this.#onDeliveryBatch(opaques, errors, partitions, offsets);
+    });
+    return {
+      producer,
+      native,
+      watch: () => {
+        unwatch =
+          this.#options.health?.watch(producer, String(this.#config['client.id'] ?? this.name), 'source producer') ?? (() => undefined);
+      },
+      detach: () => {
+        detached = true;
+        unwatch();
+        producer.removeListener('delivery-report', onReport);
+        producer.removeListener('event.stats', onStats);
+      },
+    };
+  }
+
+  #connectClient(client: Client, timeoutMs: number): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.#producer.connect({ timeout: timeoutMs }, (err) => {
+      client.producer.connect({ timeout: timeoutMs }, (err) => {
         if (err) reject(new Error(`producer could not connect: ${err.message}`));
         else {
           // Delivery reports are polled on librdkafka's background thread, not by JS timers.
-          this.#producer.setPollInBackground(true);
+          client.producer.setPollInBackground(true);
           resolve();
         }
       });
     });
+  }
+
+  async connect(timeoutMs: number): Promise<void> {
+    await this.#connectClient(this.#client, timeoutMs);
+    const stallMs = this.#options.stallTimeoutMs ?? 0;
+    if (stallMs > 0 && !this.#closed) {
+      this.#stallTimer = setInterval(() => this.#checkStall(), Math.max(250, Math.min(5000, Math.floor(stallMs / 4))));
+      this.#stallTimer.unref();
+    }
+  }
+
+  /**
+   * The watchdog (`stallTimeoutMs`, worker key task.produce.stall.timeout.ms). librdkafka can stop
+   * delivering for good without a word (issue 13: after a broker outage, a ProduceRequest never
+   * answered and every record of its partition queued behind it; the Addendum of
+   * docs/design/2026-12-07-broker-outages.md). Stalled: records unsettled, the oldest waiting the
+   * timeout or longer, and no delivery report for as long. Then a fresh client is connected; once
+   * it has reached the cluster (its metadata request answered), the old one gets the timeout again
+   * to deliver anything; if it does not, the fresh client takes its place and is handed every
+   * unsettled record, in the order they were first produced. A plain outage only costs connection
+   * attempts: the fresh client cannot connect while the cluster is away, and the old one delivers
+   * again soon after it is back (the fresh one is then closed unused).
+   */
+  #checkStall(now = Date.now()): void {
+    const stallMs = this.#options.stallTimeoutMs ?? 0;
+    if (this.#closed || stallMs <= 0) return;
+    const candidate = this.#candidate;
+    if (!this.#stalled(stallMs, now)) {
+      if (candidate?.reachableAt !== undefined) {
+        this.#candidate = undefined;
+        this.#close(candidate.client);
+      }
+      return;
+    }
+    if (candidate === undefined) {
+      const client = this.#open();
+      const probe: Candidate = { client, reachableAt: undefined };
+      this.#candidate = probe;
+      this.#connectClient(client, Math.min(stallMs, 30_000)).then(
+        () => {
+          const at = Date.now();
+          if (this.#candidate !== probe || this.#closed || !this.#stalled(stallMs, at)) {
+            if (this.#candidate === probe) this.#candidate = undefined;
+            return this.#close(client);
+          }
+          probe.reachableAt = at;
+          const { records, oldestMs } = this.unacknowledged(at);
+          this.#options.logger?.warn(
+            { producer: this.name, records, oldestSeconds: Math.floor(oldestMs / 1000) },
+            `source producer ${this.name} has delivered nothing for ${Math.floor((Date.now() - this.#lastReportAt) / 1000)} s while holding ${records} record(s); a fresh client reached the cluster, and takes over unless the producer delivers within ${stallMs} ms`,
+          );
+        },
+        () => {
+          // The cluster is out of reach from a fresh client too: a plain outage; tried again later.
+          client.detach();
+          if (this.#candidate === probe) this.#candidate = undefined;
+        },
+      );
+      return;
+    }
+    if (candidate.reachableAt !== undefined && now - candidate.reachableAt >= stallMs && this.#lastReportAt < candidate.reachableAt) {
+      this.#candidate = undefined;
+      this.#replaceWith(candidate.client);
+    }
+  }
+
+  /**
+   * Connects a fresh client that can take this producer's place: `takeOver()` hands it every
+   * unsettled record, the old client closed unheard (what the watchdog does once its checks
+   * passed, see #checkStall); `close()` lets it go unused. Undefined when it could not connect.
+   */
+  async connectReplacement(timeoutMs: number): Promise<{ takeOver: () => void; close: () => void } | undefined> {
+    const client = this.#open();
+    try {
+      await this.#connectClient(client, timeoutMs);
+    } catch {
+      client.detach();
+      return undefined;
+    }
+    let used = false;
+    return {
+      takeOver: () => {
+        if (used || this.#closed) throw new Error('this replacement client was used already, or the producer is closed');
+        used = true;
+        this.#replaceWith(client);
+      },
+      close: () => {
+        if (used) return;
+        used = true;
+        this.#close(client);
+      },
+    };
+  }
+
+  /** Records unsettled, the oldest waiting `stallMs` or longer, and no delivery report for as long. */
+  #stalled(stallMs: number, now: number): boolean {
+    if (now - this.#lastReportAt < stallMs) return false;
+    const { records, oldestMs } = this.unacknowledged(now);
+    return records > 0 && oldestMs >= stallMs;
+  }
+
+  /** The old client is closed unheard; `client` is handed every unsettled record, in first-produced order. */
+  #replaceWith(client: Client): void {
+    const old = this.#client;
+    old.detach();
+    this.#client = client;
+    this.#producer = client.producer;
+    this.#native = client.native;
+    client.watch();
+    if (this.#retryTimer !== undefined) clearTimeout(this.#retryTimer);
+    this.#retryTimer = undefined;
+    this.#blocked = false;
+    const inFlight: [number, InFlight][] = [];
+    this.#slots.forEach((f, slot) => {
+      if (f !== undefined) inFlight.push([slot, f]);
+    });
+    inFlight.sort((a, b) => a[1].sequence - b[1].sequence);
+    let records = 0;
+    const resend: PendingBatch[] = inFlight.map(([slot, f]) => {
+      records += f.remaining;
+      return {
+        target: f.target,
+        batch: f.batch,
+        topics: f.topics,
+        buffer: f.buffer,
+        reader: undefined,
+        holding: false,
+        laidOut: true,
+        nextRow: 0,
+        slot,
+        submittedAt: f.submittedAt,
+        settled: f.settled,
+      };
+    });
+    // A batch with a slot is among the in-flight ones (only the head can have one): it is resent whole.
+    const waiting = this.#queue.filter((p) => p.slot < 0);
+    this.#queue.length = 0;
+    this.#queue.push(...resend, ...waiting);
+    this.replacements++;
+    this.resentRecords += records;
+    this.#options.logger?.warn(
+      { producer: this.name, records, batches: resend.length },
+      `source producer ${this.name} replaced its Kafka client, which had stopped delivering: ${records} unacknowledged record(s) sent again through the new one (at least once: some may have been written already)`,
+    );
+    this.#close(old);
+    this.#lastReportAt = Date.now();
+    this.#drain();
+  }
+
+  /** Closes a client that is no longer used, without waiting: a stuck one may take long to go. */
+  #close(client: Client): void {
+    client.detach();
+    if (!client.producer.isConnected()) {
+      client.native?.setDeliveryBatchCallback(null);
+      return;
+    }
+    try {
+      client.producer.disconnect(0, () => client.native?.setDeliveryBatchCallback(null));
+    } catch (err) {
+      this.#options.logger?.warn({ err, producer: this.name }, 'closing a replaced Kafka client failed');
+    }
   }
 
   /**
@@ -187,6 +435,7 @@ export class SourceProducer {
       nextRow: 0,
       slot: -1,
       submittedAt: Date.now(),
+      settled: undefined,
     });
     if (!this.#blocked) this.#drain();
   }
@@ -195,7 +444,17 @@ export class SourceProducer {
   #takeSlot(pending: PendingBatch): boolean {
     const slot = this.#freeSlots.pop() ?? (this.#slots.length < MAX_SLOTS ? this.#slots.length : -1);
     if (slot < 0) return false;
-    this.#slots[slot] = { target: pending.target, batch: pending.batch, remaining: pending.batch.count, submittedAt: pending.submittedAt };
+    const { target, batch, topics, buffer, submittedAt } = pending;
+    this.#slots[slot] = {
+      target,
+      batch,
+      topics,
+      buffer,
+      remaining: batch.count,
+      settled: new Uint8Array(batch.count),
+      submittedAt,
+      sequence: this.#nextSequence++,
+    };
     pending.slot = slot;
     return true;
   }
@@ -218,7 +477,9 @@ export class SourceProducer {
     try {
       while (this.#queue.length > 0) {
         const head = this.#queue[0]!;
-        if (!(this.#native === undefined ? this.#produceEach(head) : this.#produceNative(head, this.#native))) {
+        if (
+          !(this.#native === undefined || head.settled !== undefined ? this.#produceEach(head) : this.#produceNative(head, this.#native))
+        ) {
           this.#block();
           return;
         }
@@ -246,8 +507,9 @@ export class SourceProducer {
       // Dropped records count as acknowledged; their order against the produced ones does not
       // matter (acks are out of order anyway), only that each is settled once.
       for (let d = 0; d < layout.droppedCount; d++) {
-        this.#settle(slot);
-        target.onDropped(batch, layout.dropped[d]!);
+        const index = layout.dropped[d]!;
+        this.#settle(slot, index);
+        target.onDropped(batch, index);
       }
     }
     const result = this.#produceResult;
@@ -272,7 +534,7 @@ export class SourceProducer {
       const row = pending.nextRow++;
       const index = layout.records[row * LAYOUT_RECORD_FIELDS + LAYOUT_OPAQUE_FIELD]! & INDEX_MASK;
       const topic = topics[layout.records[row * LAYOUT_RECORD_FIELDS]!];
-      this.#settle(slot);
+      this.#settle(slot, index);
       target.onDeliveryFailed(batch, index, new Error(`produce to ${topic} refused: ${errorName(code)}`), topic);
     }
     return true;
@@ -286,9 +548,13 @@ export class SourceProducer {
     const base = pending.slot << INDEX_BITS;
     while (pending.holding || reader.next()) {
       const index = reader.index;
+      // Every record located, in order, also when resent (locate is idempotent, and the batch's
+      // last index per source partition must stay its last record's).
       if (!pending.holding) batch.locate(index, reader.sourcePartitionIndex, reader.offsetStart, reader.offsetLength);
+      // Resent by a replacement client: what was settled through the old one is skipped.
+      if (pending.settled?.[index] === 1) continue;
       if (reader.kafkaPartition === DROPPED_PARTITION) {
-        this.#settle(pending.slot);
+        this.#settle(pending.slot, index);
         target.onDropped(batch, index);
         continue;
       }
@@ -311,7 +577,7 @@ export class SourceProducer {
         }
         // Rejected outright (too large, unknown partition...): that record fails, the rest go on.
         pending.holding = false;
-        this.#settle(pending.slot);
+        this.#settle(pending.slot, index);
         const topic = topics[reader.topicIndex]!;
         const code = (err as LibrdKafkaError).code;
         // Named as the native path names it, so a trace reads the same whichever path ran.
@@ -341,8 +607,9 @@ export class SourceProducer {
     const slot = opaque >>> INDEX_BITS;
     const index = opaque & INDEX_MASK;
     const inFlight = this.#slots[slot];
-    if (inFlight !== undefined) {
-      this.#settle(slot);
+    this.#lastReportAt = Date.now();
+    if (inFlight !== undefined && inFlight.settled[index] === 0) {
+      this.#settle(slot, index);
       if (err)
         inFlight.target.onDeliveryFailed(
           inFlight.batch,
@@ -357,16 +624,17 @@ export class SourceProducer {
 
   /** The native path's delivery reports: many records per call, columns of typed arrays. */
   #onDeliveryBatch(opaques: Int32Array, errors: Int32Array, partitions: Int32Array, offsets: Float64Array): void {
+    this.#lastReportAt = Date.now();
     for (let i = 0; i < opaques.length; i++) {
       const opaque = opaques[i]!;
       const slot = opaque >>> INDEX_BITS;
+      const index = opaque & INDEX_MASK;
       const inFlight = this.#slots[slot];
-      if (inFlight === undefined) continue;
-      this.#settle(slot);
+      if (inFlight === undefined || inFlight.settled[index] === 1) continue;
+      this.#settle(slot, index);
       const code = errors[i]!;
-      if (code !== 0)
-        inFlight.target.onDeliveryFailed(inFlight.batch, opaque & INDEX_MASK, new Error(`delivery failed: ${errorName(code)}`));
-      else inFlight.target.onDelivered(inFlight.batch, opaque & INDEX_MASK, partitions[i]!, offsets[i]!);
+      if (code !== 0) inFlight.target.onDeliveryFailed(inFlight.batch, index, new Error(`delivery failed: ${errorName(code)}`));
+      else inFlight.target.onDelivered(inFlight.batch, index, partitions[i]!, offsets[i]!);
     }
     this.#resumeAfterReports();
   }
@@ -380,9 +648,11 @@ export class SourceProducer {
     }
   }
 
-  #settle(slot: number): void {
+  #settle(slot: number, index: number): void {
     const inFlight = this.#slots[slot];
-    if (inFlight !== undefined && --inFlight.remaining === 0) this.#freeSlot(slot);
+    if (inFlight === undefined || inFlight.settled[index] === 1) return;
+    inFlight.settled[index] = 1;
+    if (--inFlight.remaining === 0) this.#freeSlot(slot);
   }
 
   #freeSlot(slot: number): void {
@@ -398,13 +668,19 @@ export class SourceProducer {
   }
 
   disconnect(timeoutMs = 5000): Promise<void> {
+    this.#closed = true;
     if (this.#retryTimer !== undefined) clearTimeout(this.#retryTimer);
-    this.#unwatch();
+    clearInterval(this.#stallTimer);
+    const candidate = this.#candidate;
+    this.#candidate = undefined;
+    if (candidate !== undefined) this.#close(candidate.client);
+    const client = this.#client;
+    client.detach();
     return new Promise((resolve) => {
-      this.#producer.disconnect(timeoutMs, () => {
+      client.producer.disconnect(timeoutMs, () => {
         // The native side holds the callback (and through it this producer) by a persistent
         // handle: let go of it, or every connector-owned producer would outlive its connector.
-        this.#native?.setDeliveryBatchCallback(null);
+        client.native?.setDeliveryBatchCallback(null);
         resolve();
       });
     });

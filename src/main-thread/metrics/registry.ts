@@ -35,6 +35,8 @@ export interface MetricsSources {
     name: string;
     statistics: ProducerStatistics | undefined;
     queueFullEvents: number;
+    replacements?: number;
+    resentRecords?: number;
     unacknowledged?(now?: number): UnacknowledgedRecords;
   }>;
   /** Error events of the worker's Kafka clients, per client.id and librdkafka error code. */
@@ -446,6 +448,26 @@ export function createMetricsRegistry(sources: MetricsSources): Registry {
     collect() {
       this.reset();
       for (const p of sources.producers()) this.labels(p.name).inc(p.queueFullEvents);
+    },
+  });
+  new Counter({
+    name: 'connectd_producer_replacements_total',
+    help: 'Times the producer replaced its Kafka client, which had delivered nothing for task.produce.stall.timeout.ms while the cluster was reachable.',
+    labelNames: ['producer'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const p of sources.producers()) this.labels(p.name).inc(p.replacements ?? 0);
+    },
+  });
+  new Counter({
+    name: 'connectd_producer_resent_records_total',
+    help: 'Records a replacement Kafka client sent again (task.produce.stall.timeout.ms): at most this many may be in Kafka twice.',
+    labelNames: ['producer'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const p of sources.producers()) this.labels(p.name).inc(p.resentRecords ?? 0);
     },
   });
   new Gauge({

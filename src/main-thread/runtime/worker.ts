@@ -13,6 +13,7 @@ import { knownSecrets, maskConfig, secretValues } from '../config/secrets.js';
 import { ConfigException } from '../../worker-thread/sdk/config-def.js';
 import { KafkaAdmin } from '../kafka/admin.js';
 import { SourceProducer } from '../kafka/source-producer.js';
+import type { SourceProducerOptions } from '../kafka/source-producer.js';
 import type { TopicCreation } from './topic-creation.js';
 import { consumerOverrides, inheritedClientSettings, producerOverrides } from './client-overrides.js';
 import { taskConsumerConfig, taskProducerConfig } from './producer-config.js';
@@ -90,10 +91,7 @@ export class Worker {
       opts.loggers?.get('connectd.kafka.Clients') ?? opts.logger,
       opts.config.healthKafkaUnreachableThresholdMs,
     );
-    this.#producer = new SourceProducer('worker', this.#producerConfig(`connectd-${this.workerId}`, {}), {
-      nativeBatch: opts.config.taskProduceNativeBatch,
-      health: this.clientHealth,
-    });
+    this.#producer = new SourceProducer('worker', this.#producerConfig(`connectd-${this.workerId}`, {}), this.#producerOptions());
     this.#admin = new KafkaAdmin({
       ...opts.config.kafkaClientDefaults,
       'bootstrap.servers': opts.config.bootstrapServers,
@@ -122,16 +120,26 @@ export class Worker {
     return taskProducerConfig(this.config, clientId, overrides);
   }
 
+  #producerOptions(): SourceProducerOptions {
+    return {
+      nativeBatch: this.config.taskProduceNativeBatch,
+      health: this.clientHealth,
+      stallTimeoutMs: this.config.taskProduceStallTimeoutMs,
+      logger: this.#loggers?.get('connectd.kafka.Clients') ?? this.#logger,
+    };
+  }
+
   /** The producer for a connector's tasks: the worker's, or the connector's own when it overrides settings. */
   async #producerFor(connectorName: string, connectorConfig: Readonly<Record<string, string>>, taskLabel: string): Promise<SourceProducer> {
     const overrides = producerOverrides(connectorConfig, this.#overrideRules);
     if (Object.keys(overrides).length === 0) return this.#producer;
     let own = this.#connectorProducers.get(connectorName);
     if (own === undefined) {
-      const producer = new SourceProducer(connectorName, this.#producerConfig(`connectd-${this.workerId}-${connectorName}`, overrides), {
-        nativeBatch: this.config.taskProduceNativeBatch,
-        health: this.clientHealth,
-      });
+      const producer = new SourceProducer(
+        connectorName,
+        this.#producerConfig(`connectd-${this.workerId}-${connectorName}`, overrides),
+        this.#producerOptions(),
+      );
       this.#connectedProducers.add(producer);
       own = { producer: producer.connect(30000).then(() => producer), tasks: new Set() };
       this.#connectorProducers.set(connectorName, own);

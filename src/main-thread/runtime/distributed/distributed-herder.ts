@@ -225,15 +225,38 @@ export class DistributedHerder implements Herder {
     });
   }
 
-  /** Stops this worker's units (source tasks commit), leaves the group, closes the stores. */
+  /**
+   * Stops this worker's units (source tasks commit), leaves the group, closes the stores. Bounded:
+   * what follows the units' stop only lets go of Kafka clients (offsets are committed by then), and
+   * a client that stopped delivering (issue 13) would hold it for ever, so each step gets
+   * `offset.flush.timeout.ms` and is then left behind, with a WARN.
+   */
   async stop(): Promise<void> {
     this.#stopping = true;
     // Requests still waiting for the start are released (no-op once settled), as Kafka Connect's halt() fails its queue.
     this.#startedReject(new Error('Worker is shutting down'));
     await this.#stopAll();
-    await this.#coordinator.stop();
-    await this.#configs.stop();
-    await this.#statuses.stop();
+    const closeMs = this.#worker.config.offsetFlushTimeoutMs;
+    await this.#boundedStopStep('leaving the cluster', closeMs, this.#coordinator.stop());
+    await this.#boundedStopStep('closing the config store', closeMs, this.#configs.stop());
+    await this.#boundedStopStep('closing the status store', closeMs, this.#statuses.stop());
+  }
+
+  /** Waits for a step of the stop at most `timeoutMs`; a step that fails or is left behind is logged. */
+  async #boundedStopStep(what: string, timeoutMs: number, step: Promise<unknown>): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const finished = await Promise.race([
+      step.then(
+        () => true,
+        (err: unknown) => {
+          this.#logger.warn({ err }, `stopping: ${what} failed`);
+          return true;
+        },
+      ),
+      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs))),
+    ]);
+    clearTimeout(timer);
+    if (!finished) this.#logger.warn({ timeoutMs }, `stopping: ${what} did not finish within offset.flush.timeout.ms; going on without it`);
   }
 
   /** The assignment this worker runs, or undefined during a rebalance. */
@@ -621,7 +644,11 @@ export class DistributedHerder implements Herder {
       this.#connectors.delete(name);
       reports.push(this.#reportConnector(name, finalState, undefined, local.generation));
     }
-    await Promise.all(reports);
+    // A worker that stops waits for them at most offset.flush.timeout.ms: a status store producer
+    // that stopped delivering after a broker outage (issue 13) held its stop for minutes.
+    if (this.#stopping)
+      await this.#boundedStopStep(`writing the final statuses of ${name}`, this.#worker.config.offsetFlushTimeoutMs, Promise.all(reports));
+    else await Promise.all(reports);
   }
 
   async #startConnector(name: string): Promise<void> {
