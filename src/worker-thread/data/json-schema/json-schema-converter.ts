@@ -30,10 +30,10 @@
  * Not a HeaderConverter (Confluent's is not either). Schemaless data is refused: JSON Schema needs
  * a schema, and guessing one per value would register a schema per shape.
  */
-import { Ajv } from 'ajv';
-import type { ValidateFunction } from 'ajv';
-import { Ajv2019 } from 'ajv/dist/2019.js';
-import { Ajv2020 } from 'ajv/dist/2020.js';
+import { createRequire } from 'node:module';
+import type { Ajv, ValidateFunction } from 'ajv';
+import type { Ajv2019 } from 'ajv/dist/2019.js';
+import type { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ConfigDef } from '../../sdk/config-def.js';
 import type { Converter } from '../converter.js';
 import { DataException } from '../errors.js';
@@ -329,15 +329,34 @@ export class JsonSchemaConverter implements Converter {
  * (2019-09 and 2020-12 by name, anything else as draft 7, Confluent's default). Not strict: the
  * `connect.*` keywords are annotations, and formats are not checked (ajv has none built in).
  */
+let ajvClasses: { draft7: typeof Ajv; draft2019: typeof Ajv2019; draft2020: typeof Ajv2020 } | undefined;
+
+/**
+ * ajv, loaded on the first validation: every worker thread loads the converter registry, and most
+ * converters never validate (json.fail.invalid.schema is off by default).
+ */
+function ajv(): NonNullable<typeof ajvClasses> {
+  if (ajvClasses === undefined) {
+    const require = createRequire(import.meta.url);
+    ajvClasses = {
+      draft7: (require('ajv') as { Ajv: typeof Ajv }).Ajv,
+      draft2019: (require('ajv/dist/2019.js') as { Ajv2019: typeof Ajv2019 }).Ajv2019,
+      draft2020: (require('ajv/dist/2020.js') as { Ajv2020: typeof Ajv2020 }).Ajv2020,
+    };
+  }
+  return ajvClasses;
+}
+
 function compileValidator(schemaText: string): ValidateFunction {
   const schema = JSON.parse(schemaText) as Record<string, unknown>;
   const dialect = typeof schema.$schema === 'string' ? schema.$schema : '';
   const options = { strict: false, validateFormats: false, allErrors: true, logger: false } as const;
+  const classes = ajv();
   try {
-    if (dialect.includes('2020-12')) return new Ajv2020(options).compile(schema);
-    if (dialect.includes('2019-09')) return new Ajv2019(options).compile(schema);
+    if (dialect.includes('2020-12')) return new classes.draft2020(options).compile(schema);
+    if (dialect.includes('2019-09')) return new classes.draft2019(options).compile(schema);
     const { $schema: _ignored, ...draft7 } = schema;
-    return new Ajv(options).compile(draft7);
+    return new classes.draft7(options).compile(draft7);
   } catch (err) {
     throw new DataException(`The JSON Schema cannot be compiled for validation: ${(err as Error).message}`, { cause: err });
   }
