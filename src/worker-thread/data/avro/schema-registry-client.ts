@@ -3,10 +3,13 @@
  *
  * | call                                   | request                                   | answer                 |
  * |----------------------------------------|-------------------------------------------|------------------------|
- * | register                               | POST /subjects/{subject}/versions {"schema","schemaType":"AVRO"} | {"id"} |
- * | lookUp (auto.register.schemas=false)   | POST /subjects/{subject} {"schema","schemaType":"AVRO"} | {"subject","id","version","schema"} |
+ * | register                               | POST /subjects/{subject}/versions {"schema","schemaType"} | {"id"} |
+ * | lookUp (auto.register.schemas=false)   | POST /subjects/{subject} {"schema","schemaType"} | {"subject","id","version","schema"} |
  * | schemaById (reading)                   | GET /schemas/ids/{id}                      | {"schema"} (+"schemaType" when not AVRO) |
  * | latestVersion (use.latest.version)     | GET /subjects/{subject}/versions/latest    | {"subject","id","version","schema"} |
+ *
+ * `schemaType` is the client's (`AVRO` unless configured: `JSON` for the JsonSchemaConverter); a
+ * schema read by id must be of that type.
  *
  * Requests and answers are `application/vnd.schemaregistry.v1+json`. An error answer
  * (`{"error_code":40401,"message":"Subject 'x' not found."}`) becomes a SchemaRegistryException with
@@ -60,6 +63,8 @@ export interface SchemaRegistryClientOptions {
   readonly userInfo: string | null;
   /** Per request, connect and answer included. */
   readonly requestTimeoutMs: number;
+  /** The `schemaType` registered and looked up, and the only one read by id: AVRO unless given. */
+  readonly schemaType?: 'AVRO' | 'JSON' | 'PROTOBUF';
 }
 
 export interface SubjectVersion {
@@ -79,6 +84,7 @@ interface Endpoint {
 export class SchemaRegistryClient {
   readonly #endpoints: Endpoint[];
   readonly #timeoutMs: number;
+  readonly #schemaType: 'AVRO' | 'JSON' | 'PROTOBUF';
   /** The endpoint that answered last: requests start there. */
   #current = 0;
 
@@ -86,6 +92,7 @@ export class SchemaRegistryClient {
     if (options.urls.length === 0) throw new Error('SchemaRegistryClient: no URL');
     this.#endpoints = options.urls.map((url) => endpoint(url, options.userInfo));
     this.#timeoutMs = options.requestTimeoutMs;
+    this.#schemaType = options.schemaType ?? 'AVRO';
   }
 
   /** The registry URLs, without credentials, for messages. */
@@ -95,13 +102,13 @@ export class SchemaRegistryClient {
 
   /** Registers `schema` under `subject` (or finds it already there); its global id. */
   async register(subject: string, schema: string): Promise<number> {
-    const body = await this.#request('POST', `/subjects/${encodeURIComponent(subject)}/versions`, { schema, schemaType: 'AVRO' });
+    const body = await this.#request('POST', `/subjects/${encodeURIComponent(subject)}/versions`, { schema, schemaType: this.#schemaType });
     return requireId(body, this.urls);
   }
 
   /** The id and version of `schema` under `subject`; a 40401/40403 SchemaRegistryException when it is not there. */
   async lookUp(subject: string, schema: string): Promise<SubjectVersion> {
-    const body = await this.#request('POST', `/subjects/${encodeURIComponent(subject)}`, { schema, schemaType: 'AVRO' });
+    const body = await this.#request('POST', `/subjects/${encodeURIComponent(subject)}`, { schema, schemaType: this.#schemaType });
     return subjectVersion(body, subject, this.urls);
   }
 
@@ -109,8 +116,10 @@ export class SchemaRegistryClient {
   async schemaById(id: number): Promise<string> {
     const body = await this.#request('GET', `/schemas/ids/${id}`, undefined);
     const schemaType = (body as { schemaType?: unknown }).schemaType;
-    if (schemaType !== undefined && schemaType !== 'AVRO') {
-      throw new SchemaRegistryException(`Schema ${id} is a ${JSON.stringify(schemaType)} schema, not Avro`, 200, 0);
+    // Confluent's registry leaves schemaType out for AVRO.
+    if ((schemaType ?? 'AVRO') !== this.#schemaType) {
+      const wanted = this.#schemaType === 'AVRO' ? 'Avro' : this.#schemaType === 'JSON' ? 'JSON Schema' : 'Protobuf';
+      throw new SchemaRegistryException(`Schema ${id} is a ${JSON.stringify(schemaType ?? 'AVRO')} schema, not ${wanted}`, 200, 0);
     }
     const schema = (body as { schema?: unknown }).schema;
     if (typeof schema !== 'string') throw malformed(body, this.urls);
