@@ -1,11 +1,65 @@
 /**
- * A request forwarded to the worker that owns a connector (Kafka Connect's RestClient, used by
+ * Distributed mode: a call on a connector or task runs on the worker that owns it. The herder says
+ * so by throwing ForwardRequest with that worker's URL; {@link forwarding}, a fastify plugin, sends
+ * the request there once and answers with what it answered (Kafka Connect's RestClient, used by
  * `ConnectorsResource` for `forward=true` calls). Over HTTPS it trusts the listener's truststore CAs
  * (a cluster's private CA) and presents the listener's own certificate, so that workers whose
  * listeners require client certificates can reach each other.
  */
 import http from 'node:http';
 import https from 'node:https';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ForwardRequest } from '../runtime/errors.js';
+
+/** Kafka Connect's RestServer.DEFAULT_REST_REQUEST_TIMEOUT_MS, for the hop too. */
+const FORWARD_TIMEOUT_MS = 90_000;
+
+/**
+ * Wraps the handler of every route registered after it (an `onRoute` hook on the root instance, so
+ * every route plugin gets it): a ForwardRequest the handler throws is answered by the owner's
+ * answer. Forwarded once: the hop carries `forward=false`, as Kafka Connect marks it, and a
+ * ForwardRequest on a request that came with it goes to the error handler as the herder's 409.
+ * The caller's credentials go with the hop; the body goes as the client sent it (validation does
+ * not rewrite it, schemas.ts).
+ */
+export function forwarding(app: FastifyInstance, opts: { tls?: ForwardOptions['tls'] }): void {
+  app.addHook('onRoute', (route) => {
+    const handler = route.handler;
+    route.handler = function (this: FastifyInstance, req: FastifyRequest, reply: FastifyReply) {
+      let result: unknown;
+      try {
+        result = handler.call(this, req, reply);
+      } catch (err) {
+        return forwardOr(err, req, reply);
+      }
+      return result instanceof Promise ? result.catch((err: unknown) => forwardOr(err, req, reply)) : result;
+    };
+  });
+
+  async function forwardOr(err: unknown, req: FastifyRequest, reply: FastifyReply): Promise<unknown> {
+    if (!(err instanceof ForwardRequest) || (req.query as { forward?: unknown } | undefined)?.forward === 'false') throw err;
+    const target = new URL(req.url, err.url);
+    target.searchParams.set('forward', 'false');
+    const headers: Record<string, string> = {};
+    if (req.headers.authorization !== undefined) headers.authorization = req.headers.authorization;
+    const hasBody = req.body !== undefined && req.body !== null;
+    if (hasBody) headers['content-type'] = 'application/json';
+    try {
+      const res = await forward(target, {
+        method: req.method,
+        headers,
+        body: hasBody ? JSON.stringify(req.body) : undefined,
+        timeoutMs: FORWARD_TIMEOUT_MS,
+        tls: opts.tls,
+      });
+      reply.code(res.status);
+      if (res.contentType !== undefined) reply.type(res.contentType);
+      return reply.send(res.text === '' ? undefined : res.text);
+    } catch (cause) {
+      return reply.code(500).send({ error_code: 500, message: `forwarding the request to ${err.url} failed: ${(cause as Error).message}` });
+    }
+  }
+}
 
 export interface ForwardOptions {
   readonly method: string;

@@ -3,6 +3,10 @@
  * shapes and error body (`{"error_code": …, "message": …}`), so that its clients, UIs and Terraform
  * providers work unchanged. Shapes: ../../docs/rest.md and Kafka Connect's ConnectorsResource.
  *
+ * This file sets up the server: TLS, the guards every request passes (request-guards.ts), body
+ * parsing, validation (schemas.ts), forwarding (forward.ts), logging, and the one error handler
+ * that answers in Kafka Connect's shape. The routes are plugins, one per resource, in routes/.
+ *
  * Beyond Kafka Connect: values of secret keys and URL passwords come back masked in every GET, a
  * PUT or PATCH that sends the masked value back keeps the stored one, and no answer shows a secret
  * value the worker knows (config/secrets.ts).
@@ -10,38 +14,45 @@
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
-import Fastify from 'fastify';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Registry } from 'prom-client';
-import { ConfigException } from '../../worker-thread/sdk/config-def.js';
+import Fastify, { LogController } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
+import type { Bindings, Logger } from 'pino';
 import { BasicAuthenticator, crossSiteRefusal } from './request-guards.js';
-import { forward } from './forward.js';
+import { forwarding } from './forward.js';
+import { herderStartGate } from './herder-start.js';
+import type { HerderStart } from './herder-start.js';
+import { schemaErrorFormatter, VALIDATOR_OPTIONS } from './schemas.js';
+import { connectorRoutes } from './routes/connectors.js';
+import { connectorPluginRoutes } from './routes/connector-plugins.js';
+import type { ConnectorPluginOptions } from './routes/connector-plugins.js';
+import { loggerRoutes } from './routes/loggers.js';
+import { offsetRoutes } from './routes/offsets.js';
+import { rootRoutes } from './routes/root.js';
+import type { RootOptions } from './routes/root.js';
 import { knownSecrets } from '../config/secrets.js';
-import { ForwardRequest, HerderError } from '../runtime/errors.js';
-import type { ConnectorOffset, Herder, TargetState } from '../runtime/herder.js';
-import { VERSION } from '../../shared/version.js';
-import { knownConverterClasses, knownHeaderConverterClasses } from '../../worker-thread/data/converters.js';
-import { findTransformPlugin, listTransformPlugins } from '../../worker-thread/transforms/registry.js';
-import { configKeyInfo } from '../../worker-thread/sdk/config-def.js';
-import type { Worker } from '../runtime/worker.js';
+import { HerderError } from '../runtime/errors.js';
+import type { Herder } from '../runtime/herder.js';
 import type { LoggerRegistry } from '../logging/logger-registry.js';
 
 export interface RestServerOptions {
   herder: Herder;
-  /** Named loggers for /admin/loggers; without it those endpoints answer 404. */
+  /**
+   * Named loggers for /admin/loggers (without it those endpoints answer 404); the server logs as
+   * `connectd.rest.RestServer` (without it, not at all).
+   */
   loggers?: LoggerRegistry;
-  worker: Pick<Worker, 'listConnectorPlugins' | 'connectorPluginConfig'>;
-  metrics: Registry;
-  kafkaClusterId: () => string | null;
+  worker: ConnectorPluginOptions['worker'];
+  metrics: RootOptions['metrics'];
+  kafkaClusterId: RootOptions['kafkaClusterId'];
   /** KIP-1017: 'starting' until the worker is up and its initial connectors started; a message names the reason. */
-  health: () => 'starting' | 'healthy' | 'unhealthy' | { status: 'healthy' | 'unhealthy'; message?: string };
+  health: RootOptions['health'];
   /**
    * Distributed mode: the herder's start, which settles once the config topic is read to its end
    * and the first join is done, and the stage it is in meanwhile. Until then every request on herder
    * state (every /connectors path) waits for it, as Kafka Connect's wait in its herder thread's
    * queue, up to `requestTimeoutMs`; then 500 "Request timed out. The worker is currently …".
    */
-  herderStart?: { started: Promise<void>; stage: () => { description: string; began: number } };
+  herderStart?: HerderStart;
   /** How long a request waits for the herder (Kafka Connect's REST request timeout, 90 s). */
   requestTimeoutMs?: number;
   /** Request body limit in bytes (default 1 MiB). */
@@ -59,49 +70,6 @@ export interface RestServerOptions {
   basicAuth?: ReadonlyMap<string, string>;
 }
 
-type NameParams = { Params: { name: string } };
-type TaskParams = { Params: { name: string; task: string } };
-
-const badRequest = (message: string): HerderError => new HerderError(400, 'CONNECTD_ERR_BAD_REQUEST', message);
-
-function booleanQuery(value: unknown, name: string): boolean {
-  if (value === undefined || value === '') return false;
-  if (value === 'true' || value === 'false') return value === 'true';
-  throw badRequest(`query parameter ${name} must be true or false, got ${JSON.stringify(value)}`);
-}
-
-function taskId(text: string): number {
-  if (!/^\d+$/.test(text)) throw badRequest(`task id must be a non-negative integer, got ${JSON.stringify(text)}`);
-  return Number(text);
-}
-
-/** A connector config as JSON: an object of strings (Kafka Connect rejects other value types). */
-function configMap(body: unknown, what: string, allowNull = false): Record<string, string | null> {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest(`${what} must be a JSON object of string values`);
-  const out: Record<string, string | null> = {};
-  for (const [k, v] of Object.entries(body)) {
-    if (typeof v === 'string') out[k] = v;
-    else if (v === null && allowNull) out[k] = null;
-    else if (typeof v === 'number' || typeof v === 'boolean') out[k] = String(v);
-    else throw badRequest(`${what}: the value of ${JSON.stringify(k)} must be a string${allowNull ? ' or null' : ''}`);
-  }
-  return out;
-}
-
-const nonNull = (config: Record<string, string | null>): Record<string, string> =>
-  Object.fromEntries(Object.entries(config).filter((e): e is [string, string] => e[1] !== null));
-
-/** Kafka Connect's message for a config that fails validation (400). */
-function invalidConfigMessage(err: ConfigException, connectorClass: string | undefined): string {
-  const lines = err.problems.map((p) =>
-    p.value === null ? `${p.name}: ${p.message}` : `${p.name}=${JSON.stringify(p.value)}: ${p.message}`,
-  );
-  return (
-    `Connector configuration is invalid and contains the following ${lines.length} error(s):\n${lines.join('\n')}\n` +
-    `You can also find the above list of errors at the endpoint \`/connector-plugins/${connectorClass ?? '{connectorType}'}/config/validate\``
-  );
-}
-
 /**
  * Errors fastify raises before routing (a path that does not percent-decode, a too-long path
  * parameter): its default answer has another shape than every other error.
@@ -114,52 +82,29 @@ function frameworkErrors(err: Error & { statusCode?: number }, _req: FastifyRequ
 /** A too-large body up to this many times the limit is read and discarded rather than cut off. */
 const LINGER_BODY_FACTOR = 16;
 
-/** pluginVersionProblem's messages (runtime/plugin-version.ts), as they come back from the worker thread. */
-const PLUGIN_VERSION_MISMATCH = /not found that matches the version range|^Invalid version range/;
-const PLUGIN_VERSION_STATUS = 400;
-
-const INITIAL_STATES: readonly TargetState[] = ['STARTED', 'PAUSED', 'STOPPED'];
-
 /** Kafka Connect's RestServer.DEFAULT_REST_REQUEST_TIMEOUT_MS. */
 const REST_REQUEST_TIMEOUT_MS = 90_000;
 
+/** The logger the server logs as, under the name Kafka Connect's RestServer has in its package. */
+export const REST_LOGGER = 'connectd.rest.RestServer';
+
 /**
- * Holds requests on herder state until the herder has started (`RestServerOptions.herderStart`).
- * Kafka Connect answers a request that waited out its timeout with 500 and the herder's stage
- * (HerderRequestHandler.completeRequest, StagedTimeoutException).
+ * What the server logs, and at which level. One line per request, at debug, when it is answered:
+ * method, path and query, status and time — never a header or a body, so never a config value or a
+ * credential (what is logged still goes through the logger's masking, log.ts). Kafka Connect logs
+ * each request at INFO (Jetty's request log); here a load balancer's health checks would then fill
+ * the log, so they are at debug: `PUT /admin/loggers/connectd.rest.RestServer {"level":"DEBUG"}`
+ * shows them. Answers of 500 and up are logged at error by the error handler (server.ts), the rest
+ * of fastify's per-request lines ("incoming request", 404s) not at all.
  */
-function herderStartGate(start: NonNullable<RestServerOptions['herderStart']>, timeoutMs: number): (req: FastifyRequest) => Promise<void> {
-  let started = false;
-  let failure: Error | undefined;
-  start.started.then(
-    () => (started = true),
-    (err: unknown) => (failure = err instanceof Error ? err : new Error(String(err))),
-  );
-  return async (req) => {
-    if (started || !req.routeOptions.url?.startsWith('/connectors')) return;
-    if (failure === undefined) {
-      let timer: NodeJS.Timeout | undefined;
-      const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
-      const outcome = await Promise.race([
-        start.started.then(
-          () => 'started' as const,
-          () => 'failed' as const,
-        ),
-        timedOut,
-      ]);
-      clearTimeout(timer);
-      if (outcome === 'started') return;
-      if (outcome === 'timeout') {
-        const stage = start.stage();
-        throw new HerderError(
-          500,
-          'CONNECTD_ERR_REQUEST_TIMEOUT',
-          `Request timed out. The worker is currently ${stage.description}, which began at ${new Date(stage.began).toISOString()}`,
-        );
-      }
-    }
-    throw new HerderError(500, 'CONNECTD_ERR_NOT_STARTED', `The worker did not start: ${failure?.message ?? 'unknown error'}`);
-  };
+class RequestLog extends LogController {
+  override incomingRequest(): void {}
+  override routeNotFound(): void {}
+  override requestCompleted(error: Error | null | undefined, req: FastifyRequest, reply: FastifyReply): void {
+    const line = { method: req.method, url: req.url, statusCode: reply.statusCode, responseTime: Math.round(reply.elapsedTime) };
+    if (error) reply.log.warn({ ...line, err: error }, 'request failed while answering');
+    else reply.log.debug(line, 'request');
+  }
 }
 
 /**
@@ -209,7 +154,7 @@ export function createRestServer(opts: RestServerOptions): FastifyInstance {
   // connector with a longer name was created and then answered 404 on every /connectors/{name}
   // call, DELETE included. Node's request-line bound (its 16 KiB header limit) is the only one
   // here; names are capped on create (CONNECTOR_NAME_MAX_LENGTH, 3060 bytes percent-encoded at most).
-  const routing = { maxParamLength: 16 * 1024 };
+  const routerOptions = { maxParamLength: 16 * 1024 };
   const clientAuthentication = opts.tls?.clientAuthentication ?? 'none';
   const https =
     opts.tls === undefined
@@ -221,9 +166,27 @@ export function createRestServer(opts: RestServerOptions): FastifyInstance {
           requestCert: clientAuthentication !== 'none',
           rejectUnauthorized: clientAuthentication === 'required',
         };
-  const app = (https === undefined
-    ? Fastify({ logger: false, bodyLimit, clientErrorHandler, frameworkErrors, ...routing })
-    : Fastify({ logger: false, bodyLimit, clientErrorHandler, frameworkErrors, ...routing, https })) as unknown as FastifyInstance;
+  const logger: Logger | undefined = opts.loggers?.get(REST_LOGGER);
+  const common = {
+    ...(logger === undefined
+      ? { logger: false }
+      : {
+          loggerInstance: logger,
+          logController: new RequestLog(),
+          // Each request's logger is a child of the registry's logger, which /admin/loggers sets the
+          // level of: fastify's default makes it of its own copy, whose level stays as it was at start.
+          childLoggerFactory: (_parent: unknown, bindings: Bindings) => logger.child(bindings),
+        }),
+    bodyLimit,
+    clientErrorHandler,
+    frameworkErrors,
+    ajv: VALIDATOR_OPTIONS,
+    schemaErrorFormatter,
+    routerOptions,
+  } satisfies FastifyServerOptions;
+  // fastify's overloads type the instance by its server and logger; this module uses the default instance type.
+  const create = Fastify as unknown as (options: object) => FastifyInstance;
+  const app = create(https === undefined ? common : { ...common, https });
   if (clientAuthentication === 'requested') {
     // Node lets the handshake through whatever the client sent (rejectUnauthorized: false, or a
     // client without a certificate could not connect); a certificate that was sent must be valid,
@@ -271,243 +234,25 @@ export function createRestServer(opts: RestServerOptions): FastifyInstance {
     });
   }
 
-  if (opts.herderStart !== undefined)
-    app.addHook('preHandler', herderStartGate(opts.herderStart, opts.requestTimeoutMs ?? REST_REQUEST_TIMEOUT_MS));
+  forwarding(app, { tls: opts.tls });
 
-  const withValidation = async <T>(config: Record<string, string>, op: () => Promise<T>): Promise<T> => {
-    try {
-      return await op();
-    } catch (err) {
-      if (err instanceof ConfigException) throw new HerderError(400, err.code, invalidConfigMessage(err, config['connector.class']));
-      throw err;
-    }
-  };
-  const created = async (reply: FastifyReply, name: string) =>
-    reply
-      .code(201)
-      .header('location', `/connectors/${encodeURIComponent(name)}`)
-      .send(await herder.connectorInfo(name));
-
-  app.get('/', async () => ({
-    version: VERSION,
-    commit: process.env.CONNECTD_COMMIT ?? 'unknown',
-    kafka_cluster_id: opts.kafkaClusterId(),
-  }));
-  app.get('/health', async (_req, reply) => {
-    const reported = opts.health();
-    const status = typeof reported === 'string' ? reported : reported.status;
-    const code = status === 'healthy' ? 200 : status === 'starting' ? 503 : 500;
-    const standard =
-      status === 'healthy'
-        ? 'Worker has completed startup and is ready to handle requests.'
-        : status === 'starting'
-          ? 'Worker is still starting up.'
-          : 'Worker is unhealthy.';
-    const message = typeof reported === 'string' ? standard : (reported.message ?? standard);
-    return reply.code(code).send({ status, message });
+  void app.register(rootRoutes, { metrics: opts.metrics, kafkaClusterId: opts.kafkaClusterId, health: opts.health });
+  // Every /connectors path reads or changes herder state: in distributed mode it waits for the
+  // herder's start (herder-start.ts), in this scope only.
+  void app.register(async (scope) => {
+    if (opts.herderStart !== undefined)
+      scope.addHook('preHandler', herderStartGate(opts.herderStart, opts.requestTimeoutMs ?? REST_REQUEST_TIMEOUT_MS));
+    await scope.register(connectorRoutes, { herder });
+    await scope.register(offsetRoutes, { herder });
   });
-
-  app.get<{ Querystring: { expand?: string | string[] } }>('/connectors', async (req) => {
-    const expand = new Set([req.query.expand ?? []].flat());
-    const names = herder.connectorNames();
-    if (!expand.has('status') && !expand.has('info')) return names;
-    const out: Record<string, { status?: unknown; info?: unknown }> = {};
-    for (const name of names) {
-      try {
-        const item: { status?: unknown; info?: unknown } = {};
-        if (expand.has('status')) item.status = await herder.status(name);
-        if (expand.has('info')) item.info = await herder.connectorInfo(name);
-        out[name] = item;
-      } catch (err) {
-        // Deleted while listing: omitted, as Kafka Connect does.
-        if (!(err instanceof HerderError && err.statusCode === 404)) throw err;
-      }
-    }
-    return out;
-  });
-
-  app.post<{ Body: unknown }>('/connectors', async (req, reply) => {
-    const body = req.body as { name?: unknown; config?: unknown; initial_state?: unknown } | null;
-    if (typeof body !== 'object' || body === null) throw badRequest('request body must be a JSON object {"name": …, "config": {…}}');
-    const config = nonNull(configMap(body.config ?? {}, 'config'));
-    const name = typeof body.name === 'string' ? body.name : config.name;
-    if (name === undefined) throw badRequest('connector name is required: give "name" or config.name');
-    if (config.name !== undefined && config.name !== name)
-      throw badRequest(`Connector name configuration (${config.name}) doesn't match connector name in the URL (${name})`);
-    let initialState: TargetState = 'STARTED';
-    if (body.initial_state !== undefined && body.initial_state !== null) {
-      const requested = typeof body.initial_state === 'string' ? body.initial_state.toUpperCase() : '';
-      const state = requested === 'RUNNING' ? 'STARTED' : requested;
-      if (!INITIAL_STATES.includes(state as TargetState))
-        throw badRequest(`initial_state must be one of RUNNING, PAUSED, STOPPED; got ${JSON.stringify(body.initial_state)}`);
-      initialState = state as TargetState;
-    }
-    const full = { ...config, name };
-    await withValidation(full, () => herder.createConnector(full, initialState));
-    return created(reply, name);
-  });
-
-  app.get<NameParams>('/connectors/:name', async (req) => herder.connectorInfo(req.params.name));
-  app.get<NameParams>('/connectors/:name/config', async (req) => herder.connectorConfig(req.params.name));
-  app.put<NameParams & { Body: unknown }>('/connectors/:name/config', async (req, reply) => {
-    const { name } = req.params;
-    const config = nonNull(configMap(req.body, 'config'));
-    if (config.name !== undefined && config.name !== name)
-      throw badRequest(`Connector name configuration (${config.name}) doesn't match connector name in the URL (${name})`);
-    const result = await withValidation(config, () => herder.putConnectorConfig(name, config));
-    return result.created ? created(reply, name) : reply.code(200).send(await herder.connectorInfo(name));
-  });
-  app.patch<NameParams & { Body: unknown }>('/connectors/:name/config', async (req) => {
-    const patch = configMap(req.body, 'config patch', true);
-    await withValidation(nonNull(patch), () => herder.patchConnectorConfig(req.params.name, patch));
-    return herder.connectorInfo(req.params.name);
-  });
-  app.get<NameParams>('/connectors/:name/status', async (req) => herder.status(req.params.name));
-  app.get<NameParams>('/connectors/:name/tasks', async (req) => herder.taskInfos(req.params.name));
-  app.get<TaskParams>('/connectors/:name/tasks/:task/status', async (req) => herder.taskStatus(req.params.name, taskId(req.params.task)));
-
-  app.get<NameParams>('/connectors/:name/topics', async (req) => ({ [req.params.name]: { topics: herder.activeTopics(req.params.name) } }));
-  app.put<NameParams>('/connectors/:name/topics/reset', async (req, reply) => {
-    await herder.resetActiveTopics(req.params.name);
-    return reply.code(202).send();
-  });
-
-  app.get<NameParams>('/connectors/:name/offsets', async (req) => ({ offsets: await herder.offsets(req.params.name) }));
-  app.patch<NameParams & { Body: unknown }>('/connectors/:name/offsets', async (req) => {
-    const body = req.body as { offsets?: unknown } | null;
-    if (typeof body !== 'object' || body === null || !Array.isArray(body.offsets) || body.offsets.length === 0) {
-      throw badRequest('Offsets to alter must be given as {"offsets": [{"partition": {…}, "offset": {…}}, …]} and may not be empty');
-    }
-    await herder.alterOffsets(req.params.name, body.offsets as ConnectorOffset[]);
-    return { message: 'The offsets for this connector have been altered successfully' };
-  });
-  app.delete<NameParams>('/connectors/:name/offsets', async (req) => {
-    await herder.alterOffsets(req.params.name, null);
-    return { message: 'The offsets for this connector have been reset successfully' };
-  });
-
-  // Lifecycle, with Kafka Connect's status codes.
-  app.put<NameParams>('/connectors/:name/pause', async (req, reply) => {
-    await herder.pauseConnector(req.params.name);
-    return reply.code(202).send();
-  });
-  app.put<NameParams>('/connectors/:name/resume', async (req, reply) => {
-    await herder.resumeConnector(req.params.name);
-    return reply.code(202).send();
-  });
-  app.put<NameParams>('/connectors/:name/stop', async (req, reply) => {
-    await herder.stopConnector(req.params.name);
-    return reply.code(204).send();
-  });
-  app.post<NameParams & { Querystring: { includeTasks?: string; onlyFailed?: string } }>(
-    '/connectors/:name/restart',
-    async (req, reply) => {
-      const includeTasks = booleanQuery(req.query.includeTasks, 'includeTasks');
-      const onlyFailed = booleanQuery(req.query.onlyFailed, 'onlyFailed');
-      const done = herder.restartConnector(req.params.name, { includeTasks, onlyFailed });
-      // Kafka Connect: the plain connector restart answers 204 when done; with task options, 202 at
-      // once with the status showing what restarts.
-      if (!includeTasks && !onlyFailed) {
-        await done;
-        return reply.code(204).send();
-      }
-      done.catch(() => undefined);
-      return reply.code(202).send(await herder.status(req.params.name));
-    },
-  );
-  app.post<TaskParams>('/connectors/:name/tasks/:task/restart', async (req, reply) => {
-    await herder.restartTask(req.params.name, taskId(req.params.task));
-    return reply.code(204).send();
-  });
-  app.delete<NameParams>('/connectors/:name', async (req, reply) => {
-    await herder.deleteConnector(req.params.name);
-    return reply.code(204).send();
-  });
-
-  app.get<{ Querystring: { connectorsOnly?: string } }>('/connector-plugins', async (req) => {
-    const connectorsOnly = req.query.connectorsOnly === undefined ? true : booleanQuery(req.query.connectorsOnly, 'connectorsOnly');
-    const found = await opts.worker.listConnectorPlugins();
-    const connectors = found.filter((p) => p.type === 'source' || p.type === 'sink');
-    if (connectorsOnly) return connectors;
-    return [
-      ...connectors,
-      ...listTransformPlugins(),
-      ...found.filter((p) => p.type !== 'source' && p.type !== 'sink'),
-      ...knownConverterClasses()
-        .filter((c) => c.includes('.'))
-        .map((c) => ({ class: c, type: 'converter', version: VERSION })),
-      ...knownHeaderConverterClasses()
-        .filter((c) => c.includes('.'))
-        .map((c) => ({ class: c, type: 'header_converter', version: VERSION })),
-    ];
-  });
-  app.get<{ Params: { plugin: string }; Querystring: { version?: string } }>('/connector-plugins/:plugin/config', async (req) => {
-    const transform = findTransformPlugin(req.params.plugin);
-    if (transform !== undefined) return transform.configDef.keys().map(configKeyInfo);
-    try {
-      return await opts.worker.connectorPluginConfig(req.params.plugin, req.query.version);
-    } catch (err) {
-      const message = (err as Error).message;
-      // KIP-891: the plugin is there, in another version than the one asked for.
-      if (PLUGIN_VERSION_MISMATCH.test(message)) throw new HerderError(PLUGIN_VERSION_STATUS, 'CONNECTD_ERR_PLUGIN_VERSION', message);
-      throw new HerderError(404, 'CONNECTD_ERR_PLUGIN_NOT_FOUND', message);
-    }
-  });
-  app.put<{ Params: { plugin: string }; Body: unknown }>('/connector-plugins/:plugin/config/validate', async (req) =>
-    herder.validateForPlugin(req.params.plugin, nonNull(configMap(req.body, 'config'))),
-  );
-
-  // KIP-495 loggers. Standalone has one worker, so scope=cluster acts like scope=worker.
-  const loggers = opts.loggers;
-  if (loggers !== undefined) {
-    app.get('/admin/loggers', async () => loggers.levels());
-    app.get<{ Params: { logger: string } }>('/admin/loggers/:logger', async (req) => {
-      const level = loggers.level(req.params.logger);
-      if (level === undefined) throw new HerderError(404, 'CONNECTD_ERR_LOGGER_NOT_FOUND', `Logger ${req.params.logger} not found.`);
-      return level;
-    });
-    app.put<{ Params: { logger: string }; Querystring: { scope?: string }; Body: unknown }>('/admin/loggers/:logger', async (req) => {
-      const scope = (req.query.scope ?? 'worker').toLowerCase();
-      if (scope !== 'worker' && scope !== 'cluster')
-        throw badRequest(`scope must be worker or cluster, got ${JSON.stringify(req.query.scope)}`);
-      const body = req.body as { level?: unknown } | null;
-      if (typeof body !== 'object' || body === null || typeof body.level !== 'string')
-        throw badRequest('The request body must be {"level": "<LEVEL>"}');
-      try {
-        return loggers.setLevel(req.params.logger, body.level);
-      } catch (err) {
-        throw badRequest((err as Error).message);
-      }
-    });
-  }
-
-  app.get('/metrics', async (_req, reply) => {
-    const body = await opts.metrics.metrics();
-    return reply.type(opts.metrics.contentType).send(body);
-  });
+  void app.register(connectorPluginRoutes, { herder, worker: opts.worker });
+  // KIP-495 loggers; without a registry these paths are unknown (404).
+  if (opts.loggers !== undefined) void app.register(loggerRoutes, { loggers: opts.loggers });
 
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ error_code: 404, message: `HTTP ${req.method} ${req.url} not found` }));
-  app.setErrorHandler(async (err: { statusCode?: number; message: string; code?: string }, req, reply) => {
-    // Distributed mode: the call runs on the worker that owns the connector or task. Forwarded once
-    // (`forward=false` on the hop, as Kafka Connect marks it), with the caller's credentials.
-    if (err instanceof ForwardRequest && (req.query as { forward?: string }).forward !== 'false') {
-      const target = new URL(req.url, err.url);
-      target.searchParams.set('forward', 'false');
-      const headers: Record<string, string> = {};
-      if (req.headers.authorization !== undefined) headers.authorization = req.headers.authorization;
-      if (req.body !== undefined && req.body !== null) headers['content-type'] = 'application/json';
-      try {
-        const body = req.body === undefined || req.body === null ? undefined : JSON.stringify(req.body);
-        const res = await forward(target, { method: req.method, headers, body, timeoutMs: 90_000, tls: opts.tls });
-        reply.code(res.status);
-        if (res.contentType !== undefined) reply.type(res.contentType);
-        return reply.send(res.text === '' ? undefined : res.text);
-      } catch (cause) {
-        return reply
-          .code(500)
-          .send({ error_code: 500, message: `forwarding the request to ${err.url} failed: ${(cause as Error).message}` });
-      }
-    }
+  // Every error a route, a hook or fastify raises is answered here, in Kafka Connect's shape: a
+  // HerderError with its status, a failed validation (schemas.ts) with 400 and its message.
+  app.setErrorHandler(async (err: FastifyError | HerderError, req, reply) => {
     let status = err instanceof HerderError ? err.statusCode : (err.statusCode ?? 500);
     let message = err.message;
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
@@ -520,6 +265,8 @@ export function createRestServer(opts: RestServerOptions): FastifyInstance {
       const declared = Number(req.headers['content-length']);
       if (Number.isFinite(declared) && declared <= bodyLimit * LINGER_BODY_FACTOR) reply.removeHeader('connection');
     } else if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') status = 415;
+    // A 4xx is the client's: its message may quote a config value, so it is not logged.
+    if (status >= 500) req.log.error({ code: err.code, status, err }, 'request failed');
     return reply.code(status).send({ error_code: status, message });
   });
   return app;
