@@ -24,8 +24,8 @@ import { ConfigDef, ConfigException, LambdaValidator, Range, ValidString } from 
 import type { ParsedValue } from '../../sdk/config-def.js';
 import { converterConfigDef, withConverterType } from '../converter.js';
 import type { AvroDataOptions } from './avro-data-names.js';
-import { DEFAULT_SUBJECT_NAME_STRATEGY, SUBJECT_NAME_STRATEGIES, subjectNameStrategy } from './subject-name-strategy.js';
-import type { SubjectNameStrategyName } from './subject-name-strategy.js';
+import { DEFAULT_SUBJECT_NAME_STRATEGY, SUBJECT_NAME_STRATEGIES, subjectNameStrategy } from '../schema-registry/subject-name-strategy.js';
+import type { SubjectNameStrategyName } from '../schema-registry/subject-name-strategy.js';
 
 export const SCHEMA_REGISTRY_URL_CONFIG = 'schema.registry.url';
 
