@@ -12,6 +12,7 @@ import { AvroConverter } from './avro/avro-converter.js';
 import { ByteArrayConverter } from './byte-array-converter.js';
 import type { Converter, HeaderConverter } from './converter.js';
 import { JsonConverter } from './json/json-converter.js';
+import { ProtobufConverter } from './protobuf/protobuf-converter.js';
 import { BooleanConverter, DoubleConverter, FloatConverter, IntegerConverter, LongConverter, ShortConverter } from './number-converters.js';
 import { SimpleHeaderConverter } from './simple-header-converter.js';
 import { StringConverter } from './string-converter.js';
@@ -20,6 +21,7 @@ export type { Converter, ConverterHeaders, HeaderConverter, SyncConverter } from
 export { AvroConverter } from './avro/avro-converter.js';
 export { ByteArrayConverter } from './byte-array-converter.js';
 export { JsonConverter } from './json/json-converter.js';
+export { ProtobufConverter } from './protobuf/protobuf-converter.js';
 export { BooleanConverter, DoubleConverter, FloatConverter, IntegerConverter, LongConverter, ShortConverter } from './number-converters.js';
 export { SimpleHeaderConverter } from './simple-header-converter.js';
 export { StringConverter } from './string-converter.js';
@@ -41,10 +43,13 @@ const CONVERTER_CLASSES: readonly [string, ConverterClass][] = [
 ];
 
 /**
- * Converters that are not header converters: Confluent's AvroConverter (it may wait for Schema
- * Registry, which header conversion never does).
+ * Converters that are not header converters: Confluent's AvroConverter and ProtobufConverter (they
+ * may wait for Schema Registry, which header conversion never does).
  */
-const CONVERTER_ONLY_CLASSES: readonly [string, ConverterOnlyClass][] = [['io.confluent.connect.avro.AvroConverter', AvroConverter]];
+const CONVERTER_ONLY_CLASSES: readonly [string, ConverterOnlyClass][] = [
+  ['io.confluent.connect.avro.AvroConverter', AvroConverter],
+  ['io.confluent.connect.protobuf.ProtobufConverter', ProtobufConverter],
+];
 
 /** Every converter above is also a header converter, as in Kafka; SimpleHeaderConverter is only one. */
 const HEADER_CONVERTER_CLASSES: readonly [string, HeaderConverterClass][] = [

@@ -3,10 +3,13 @@
  *
  * | call                                   | request                                   | answer                 |
  * |----------------------------------------|-------------------------------------------|------------------------|
- * | register                               | POST /subjects/{subject}/versions {"schema","schemaType":"AVRO"} | {"id"} |
- * | lookUp (auto.register.schemas=false)   | POST /subjects/{subject} {"schema","schemaType":"AVRO"} | {"subject","id","version","schema"} |
+ * | register                               | POST /subjects/{subject}/versions {"schema","schemaType"} | {"id"} |
+ * | lookUp (auto.register.schemas=false)   | POST /subjects/{subject} {"schema","schemaType"} | {"subject","id","version","schema"} |
  * | schemaById (reading)                   | GET /schemas/ids/{id}                      | {"schema"} (+"schemaType" when not AVRO) |
  * | latestVersion (use.latest.version)     | GET /subjects/{subject}/versions/latest    | {"subject","id","version","schema"} |
+ *
+ * `schemaType` is AVRO (the default, which Confluent's registry also assumes when it is absent),
+ * PROTOBUF or JSON.
  *
  * Requests and answers are `application/vnd.schemaregistry.v1+json`. An error answer
  * (`{"error_code":40401,"message":"Subject 'x' not found."}`) becomes a SchemaRegistryException with
@@ -53,6 +56,11 @@ export class SchemaRegistryException extends DataException {
   }
 }
 
+/** The registry's schema types: AVRO is what a request without `schemaType` means. */
+export type RegistrySchemaType = 'AVRO' | 'PROTOBUF' | 'JSON';
+
+const TYPE_NAMES: Record<RegistrySchemaType, string> = { AVRO: 'Avro', PROTOBUF: 'Protobuf', JSON: 'JSON Schema' };
+
 export interface SchemaRegistryClientOptions {
   /** Base URLs, e.g. `http://localhost:8081`; user info in them is used for basic auth when `userInfo` is null. */
   readonly urls: readonly string[];
@@ -94,23 +102,24 @@ export class SchemaRegistryClient {
   }
 
   /** Registers `schema` under `subject` (or finds it already there); its global id. */
-  async register(subject: string, schema: string): Promise<number> {
-    const body = await this.#request('POST', `/subjects/${encodeURIComponent(subject)}/versions`, { schema, schemaType: 'AVRO' });
+  async register(subject: string, schema: string, schemaType: RegistrySchemaType = 'AVRO'): Promise<number> {
+    const body = await this.#request('POST', `/subjects/${encodeURIComponent(subject)}/versions`, { schema, schemaType });
     return requireId(body, this.urls);
   }
 
   /** The id and version of `schema` under `subject`; a 40401/40403 SchemaRegistryException when it is not there. */
-  async lookUp(subject: string, schema: string): Promise<SubjectVersion> {
-    const body = await this.#request('POST', `/subjects/${encodeURIComponent(subject)}`, { schema, schemaType: 'AVRO' });
+  async lookUp(subject: string, schema: string, schemaType: RegistrySchemaType = 'AVRO'): Promise<SubjectVersion> {
+    const body = await this.#request('POST', `/subjects/${encodeURIComponent(subject)}`, { schema, schemaType });
     return subjectVersion(body, subject, this.urls);
   }
 
-  /** The schema text of a global id; refuses a schema that is not Avro. */
-  async schemaById(id: number): Promise<string> {
+  /** The schema text of a global id; refuses a schema of another type than `expected`. */
+  async schemaById(id: number, expected: RegistrySchemaType = 'AVRO'): Promise<string> {
     const body = await this.#request('GET', `/schemas/ids/${id}`, undefined);
-    const schemaType = (body as { schemaType?: unknown }).schemaType;
-    if (schemaType !== undefined && schemaType !== 'AVRO') {
-      throw new SchemaRegistryException(`Schema ${id} is a ${JSON.stringify(schemaType)} schema, not Avro`, 200, 0);
+    const given = (body as { schemaType?: unknown }).schemaType;
+    const schemaType = given === undefined ? 'AVRO' : given;
+    if (schemaType !== expected) {
+      throw new SchemaRegistryException(`Schema ${id} is a ${JSON.stringify(schemaType)} schema, not ${TYPE_NAMES[expected]}`, 200, 0);
     }
     const schema = (body as { schema?: unknown }).schema;
     if (typeof schema !== 'string') throw malformed(body, this.urls);
