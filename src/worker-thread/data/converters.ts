@@ -13,6 +13,7 @@ import { ByteArrayConverter } from './byte-array-converter.js';
 import type { Converter, HeaderConverter } from './converter.js';
 import { JsonConverter } from './json/json-converter.js';
 import { JsonSchemaConverter } from './json-schema/json-schema-converter.js';
+import { ProtobufConverter } from './protobuf/protobuf-converter.js';
 import { BooleanConverter, DoubleConverter, FloatConverter, IntegerConverter, LongConverter, ShortConverter } from './number-converters.js';
 import { SimpleHeaderConverter } from './simple-header-converter.js';
 import { StringConverter } from './string-converter.js';
@@ -22,6 +23,7 @@ export { AvroConverter } from './avro/avro-converter.js';
 export { ByteArrayConverter } from './byte-array-converter.js';
 export { JsonConverter } from './json/json-converter.js';
 export { JsonSchemaConverter } from './json-schema/json-schema-converter.js';
+export { ProtobufConverter } from './protobuf/protobuf-converter.js';
 export { BooleanConverter, DoubleConverter, FloatConverter, IntegerConverter, LongConverter, ShortConverter } from './number-converters.js';
 export { SimpleHeaderConverter } from './simple-header-converter.js';
 export { StringConverter } from './string-converter.js';
@@ -43,12 +45,14 @@ const CONVERTER_CLASSES: readonly [string, ConverterClass][] = [
 ];
 
 /**
- * Converters that are not header converters: Confluent's AvroConverter and JsonSchemaConverter (they
+ * Converters that are not header converters: Confluent's AvroConverter, JsonSchemaConverter and
+ * ProtobufConverter (they
  * may wait for Schema Registry, which header conversion never does).
  */
 const CONVERTER_ONLY_CLASSES: readonly [string, ConverterOnlyClass][] = [
   ['io.confluent.connect.avro.AvroConverter', AvroConverter],
   ['io.confluent.connect.json.JsonSchemaConverter', JsonSchemaConverter],
+  ['io.confluent.connect.protobuf.ProtobufConverter', ProtobufConverter],
 ];
 
 /** Every converter above is also a header converter, as in Kafka; SimpleHeaderConverter is only one. */

@@ -37,8 +37,8 @@ import type { AvroType } from './avro-types.js';
 import { fromAvroPlan, toAvroPlan } from './avro-values.js';
 import type { ValuePlan } from './avro-values.js';
 import { fromConnectSchema } from './from-connect-schema.js';
-import { RegistryErrorCode, SchemaRegistryClient, SchemaRegistryException } from './schema-registry-client.js';
-import { subjectName } from './subject-name-strategy.js';
+import { RegistryErrorCode, SchemaRegistryClient, SchemaRegistryException } from '../schema-registry/schema-registry-client.js';
+import { subjectName } from '../schema-registry/subject-name-strategy.js';
 import { LruCache } from '../lru-cache.js';
 import { toConnectSchema } from './to-connect-schema.js';
 

@@ -25,8 +25,8 @@
 import { ConfigDef, ConfigException, LambdaValidator, Range, ValidString } from '../../sdk/config-def.js';
 import type { ParsedValue } from '../../sdk/config-def.js';
 import { converterConfigDef, withConverterType } from '../converter.js';
-import { DEFAULT_SUBJECT_NAME_STRATEGY, SUBJECT_NAME_STRATEGIES, subjectNameStrategy } from '../avro/subject-name-strategy.js';
-import type { SubjectNameStrategyName } from '../avro/subject-name-strategy.js';
+import { DEFAULT_SUBJECT_NAME_STRATEGY, SUBJECT_NAME_STRATEGIES, subjectNameStrategy } from '../schema-registry/subject-name-strategy.js';
+import type { SubjectNameStrategyName } from '../schema-registry/subject-name-strategy.js';
 import type { JsonSchemaDataOptions } from './json-schema-data-options.js';
 
 const CONTEXT = 'JsonSchemaConverter configuration';

@@ -41,8 +41,8 @@ import { parseJson } from '../json/json-text.js';
 import { LruCache } from '../lru-cache.js';
 import { SchemaAndValue } from '../schema.js';
 import type { Schema } from '../schema.js';
-import { RegistryErrorCode, SchemaRegistryClient, SchemaRegistryException } from '../avro/schema-registry-client.js';
-import { subjectName } from '../avro/subject-name-strategy.js';
+import { RegistryErrorCode, SchemaRegistryClient, SchemaRegistryException } from '../schema-registry/schema-registry-client.js';
+import { subjectName } from '../schema-registry/subject-name-strategy.js';
 import { fromConnectSchema, jsonSchemaText } from './from-connect-schema.js';
 import { jsonSchemaConverterConfigDef, parseJsonSchemaConverterConfig } from './json-schema-converter-config.js';
 import type { JsonSchemaConverterSettings } from './json-schema-converter-config.js';
@@ -100,7 +100,6 @@ export class JsonSchemaConverter implements Converter {
       urls: settings.registryUrls,
       userInfo: settings.userInfo,
       requestTimeoutMs: settings.requestTimeoutMs,
-      schemaType: 'JSON',
     });
     this.#writers = new LruCache(settings.schemasCacheSize);
     this.#writerSchemas = new LruCache(settings.schemasCacheSize);
@@ -236,7 +235,7 @@ export class JsonSchemaConverter implements Converter {
     const client = this.#client!;
     if (settings.autoRegister) {
       try {
-        const id = await client.register(subject, writer.text);
+        const id = await client.register(subject, writer.text, 'JSON');
         this.#knownTexts.set(id, writer.text);
         return { id, schemaText: writer.text };
       } catch (err) {
@@ -253,7 +252,7 @@ export class JsonSchemaConverter implements Converter {
       }
     }
     try {
-      const found = await client.lookUp(subject, writer.text);
+      const found = await client.lookUp(subject, writer.text, 'JSON');
       this.#knownTexts.set(found.id, writer.text);
       return { id: found.id, schemaText: writer.text };
     } catch (err) {
@@ -269,7 +268,7 @@ export class JsonSchemaConverter implements Converter {
   #readerFor(id: number, failed: string): Promise<ReaderEntry> {
     let pending = this.#pendingReaders.get(id);
     if (pending === undefined) {
-      pending = this.#client!.schemaById(id)
+      pending = this.#client!.schemaById(id, 'JSON')
         .then((text) => this.#buildReader(id, text, failed))
         .finally(() => this.#pendingReaders.delete(id));
       this.#pendingReaders.set(id, pending);

@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import t from 'tap';
-import { SchemaRegistryClient } from '../../../../src/worker-thread/data/avro/schema-registry-client.js';
+import { SchemaRegistryClient } from '../../../../src/worker-thread/data/schema-registry/schema-registry-client.js';
 import { CONTENT_TYPE, FakeSchemaRegistry } from '../../../fixtures/avro/fake-schema-registry.js';
 
 interface Example {

@@ -8,8 +8,8 @@
  * | schemaById (reading)                   | GET /schemas/ids/{id}                      | {"schema"} (+"schemaType" when not AVRO) |
  * | latestVersion (use.latest.version)     | GET /subjects/{subject}/versions/latest    | {"subject","id","version","schema"} |
  *
- * `schemaType` is the client's (`AVRO` unless configured: `JSON` for the JsonSchemaConverter); a
- * schema read by id must be of that type.
+ * `schemaType` is AVRO (the default, which Confluent's registry also assumes when it is absent),
+ * PROTOBUF or JSON.
  *
  * Requests and answers are `application/vnd.schemaregistry.v1+json`. An error answer
  * (`{"error_code":40401,"message":"Subject 'x' not found."}`) becomes a SchemaRegistryException with
@@ -56,6 +56,11 @@ export class SchemaRegistryException extends DataException {
   }
 }
 
+/** The registry's schema types: AVRO is what a request without `schemaType` means. */
+export type RegistrySchemaType = 'AVRO' | 'PROTOBUF' | 'JSON';
+
+const TYPE_NAMES: Record<RegistrySchemaType, string> = { AVRO: 'Avro', PROTOBUF: 'Protobuf', JSON: 'JSON Schema' };
+
 export interface SchemaRegistryClientOptions {
   /** Base URLs, e.g. `http://localhost:8081`; user info in them is used for basic auth when `userInfo` is null. */
   readonly urls: readonly string[];
@@ -63,8 +68,6 @@ export interface SchemaRegistryClientOptions {
   readonly userInfo: string | null;
   /** Per request, connect and answer included. */
   readonly requestTimeoutMs: number;
-  /** The `schemaType` registered and looked up, and the only one read by id: AVRO unless given. */
-  readonly schemaType?: 'AVRO' | 'JSON' | 'PROTOBUF';
 }
 
 export interface SubjectVersion {
@@ -84,7 +87,6 @@ interface Endpoint {
 export class SchemaRegistryClient {
   readonly #endpoints: Endpoint[];
   readonly #timeoutMs: number;
-  readonly #schemaType: 'AVRO' | 'JSON' | 'PROTOBUF';
   /** The endpoint that answered last: requests start there. */
   #current = 0;
 
@@ -92,7 +94,6 @@ export class SchemaRegistryClient {
     if (options.urls.length === 0) throw new Error('SchemaRegistryClient: no URL');
     this.#endpoints = options.urls.map((url) => endpoint(url, options.userInfo));
     this.#timeoutMs = options.requestTimeoutMs;
-    this.#schemaType = options.schemaType ?? 'AVRO';
   }
 
   /** The registry URLs, without credentials, for messages. */
@@ -101,25 +102,24 @@ export class SchemaRegistryClient {
   }
 
   /** Registers `schema` under `subject` (or finds it already there); its global id. */
-  async register(subject: string, schema: string): Promise<number> {
-    const body = await this.#request('POST', `/subjects/${encodeURIComponent(subject)}/versions`, { schema, schemaType: this.#schemaType });
+  async register(subject: string, schema: string, schemaType: RegistrySchemaType = 'AVRO'): Promise<number> {
+    const body = await this.#request('POST', `/subjects/${encodeURIComponent(subject)}/versions`, { schema, schemaType });
     return requireId(body, this.urls);
   }
 
   /** The id and version of `schema` under `subject`; a 40401/40403 SchemaRegistryException when it is not there. */
-  async lookUp(subject: string, schema: string): Promise<SubjectVersion> {
-    const body = await this.#request('POST', `/subjects/${encodeURIComponent(subject)}`, { schema, schemaType: this.#schemaType });
+  async lookUp(subject: string, schema: string, schemaType: RegistrySchemaType = 'AVRO'): Promise<SubjectVersion> {
+    const body = await this.#request('POST', `/subjects/${encodeURIComponent(subject)}`, { schema, schemaType });
     return subjectVersion(body, subject, this.urls);
   }
 
-  /** The schema text of a global id; refuses a schema that is not Avro. */
-  async schemaById(id: number): Promise<string> {
+  /** The schema text of a global id; refuses a schema of another type than `expected`. */
+  async schemaById(id: number, expected: RegistrySchemaType = 'AVRO'): Promise<string> {
     const body = await this.#request('GET', `/schemas/ids/${id}`, undefined);
-    const schemaType = (body as { schemaType?: unknown }).schemaType;
-    // Confluent's registry leaves schemaType out for AVRO.
-    if ((schemaType ?? 'AVRO') !== this.#schemaType) {
-      const wanted = this.#schemaType === 'AVRO' ? 'Avro' : this.#schemaType === 'JSON' ? 'JSON Schema' : 'Protobuf';
-      throw new SchemaRegistryException(`Schema ${id} is a ${JSON.stringify(schemaType ?? 'AVRO')} schema, not ${wanted}`, 200, 0);
+    const given = (body as { schemaType?: unknown }).schemaType;
+    const schemaType = given === undefined ? 'AVRO' : given;
+    if (schemaType !== expected) {
+      throw new SchemaRegistryException(`Schema ${id} is a ${JSON.stringify(schemaType)} schema, not ${TYPE_NAMES[expected]}`, 200, 0);
     }
     const schema = (body as { schema?: unknown }).schema;
     if (typeof schema !== 'string') throw malformed(body, this.urls);
