@@ -138,7 +138,7 @@ export function workerMetrics(
 ): ReturnType<typeof createMetricsRegistry> {
   return createMetricsRegistry({
     sourceTasks: () => worker.sourceTasks(),
-    taskMetrics: () => worker.taskMetrics(),
+    taskMetrics: () => worker.sourceTaskMetrics(),
     sinkTasks: () => worker.sinkTasks(),
     sinkTaskMetrics: () => {
       // The consumer lag comes from librdkafka's statistics; read it at scrape time.

@@ -17,9 +17,11 @@ import type { ConfigProvider } from './config-providers.js';
 import { HerderError } from './errors.js';
 import { connectJson, offsetKey } from '../../shared/offset-json.js';
 import type { State } from './status.js';
+import type { TargetState } from '../storage/kafka-config-backing-store.js';
 import type { Worker } from './worker.js';
 
-export type TargetState = 'STARTED' | 'PAUSED' | 'STOPPED';
+// One definition: the target states the config topic stores (Kafka Connect's TargetState).
+export type { TargetState } from '../storage/kafka-config-backing-store.js';
 
 /** A source partition and its offset, as Kafka Connect's offsets REST API shows them. */
 export interface ConnectorOffset {
@@ -27,7 +29,11 @@ export interface ConnectorOffset {
   offset: Record<string, unknown> | null;
 }
 
-export interface ConnectorStatus {
+/**
+ * GET /connectors/{name}/status (Kafka Connect's REST ConnectorStateInfo). Not the record the
+ * status topic stores, which is storage's ConnectorStatus.
+ */
+export interface ConnectorStateInfo {
   name: string;
   /** `version`: the plugin's version() (Kafka Connect 4.1, KIP-891); null until it started. */
   connector: { state: State; worker_id: string; version: string | null; trace?: string };
@@ -55,8 +61,8 @@ export interface Herder {
   connectorInfo(name: string): MaybeAsync<ConnectorInfo>;
   connectorConfig(name: string): MaybeAsync<Record<string, string>>;
   taskInfos(name: string): MaybeAsync<{ id: { connector: string; task: number }; config: TaskConfig }[]>;
-  status(name: string): MaybeAsync<ConnectorStatus>;
-  taskStatus(name: string, task: number): ConnectorStatus['tasks'][number];
+  status(name: string): MaybeAsync<ConnectorStateInfo>;
+  taskStatus(name: string, task: number): ConnectorStateInfo['tasks'][number];
   activeTopics(name: string): string[];
   resetActiveTopics(name: string): MaybeAsync<void>;
   createConnector(config: Record<string, string>, initialState?: TargetState): Promise<void>;

@@ -10,60 +10,30 @@
  * is no longer listed, because nothing could stop it again.
  */
 import type { Logger } from 'pino';
-import type { ConfigInfos } from '../../worker-thread/sdk/config-def.js';
 import type { OffsetBackingStore } from '../storage/offset-backing-store.js';
-import { connectJson, offsetKey, parseOffsetKey } from '../../shared/offset-json.js';
 import type { TaskConfig } from '../../worker-thread/sdk/connector.js';
-import { HerderError, alreadyExists, notFound, taskNotFound } from './errors.js';
+import { alreadyExists, notFound, taskNotFound } from './errors.js';
 import type { ConfigProvider } from './config-providers.js';
-import {
-  autoRestart,
-  connectorStartConfig,
-  maskConfig,
-  notStopped,
-  restartDelay,
-  reverseTransform,
-  sameConfig,
-  sinkOffsetsFrom,
-  sinkOffsetsView,
-  sourceOffsetChanges,
-  unmaskConfig,
-  validateConnector,
-  validateForPlugin,
-  withWorkerDefaults,
-} from './herder.js';
-import type { ConnectorInfo, ConnectorOffset, ConnectorStatus, Herder, RestartOptions, TargetState } from './herder.js';
+import { maskConfig, notStopped, reverseTransform, sameConfig, unmaskConfig, validateConnector } from './herder.js';
+import type { ConnectorInfo, ConnectorOffset, ConnectorStateInfo, Herder, RestartOptions, TargetState } from './herder.js';
+import { AbstractHerder, DeletedMeanwhile, errorInfo, withTrace } from './abstract-herder.js';
+import type { LocalConnector, LocalTask } from './abstract-herder.js';
 import type { ErrorInfo } from '../../shared/protocol.js';
 import type { State } from './status.js';
 import type { Worker } from './worker.js';
 import type { WorkerConnector } from './worker-connector.js';
-import type { WorkerSourceTask } from './worker-source-task.js';
-import type { WorkerSinkTask } from './worker-sink-task.js';
 
 export { CONNECTOR_CONFIG_DEF } from '../../shared/connector-config.js';
-export type { ConnectorInfo, ConnectorOffset, ConnectorStatus, RestartOptions, TargetState } from './herder.js';
 
-interface TaskSlot {
-  state: State;
-  trace?: string;
-  handle?: WorkerSourceTask | WorkerSinkTask;
-  /** Automatic restarts since the task last ran healthily. */
-  consecutiveRestarts: number;
-  restartTimer?: NodeJS.Timeout;
-}
-
-interface ConnectorEntry {
-  name: string;
+/** A connector of this worker: its config and target state (kept in memory) and its running units. */
+interface StandaloneConnector extends LocalConnector {
   /** Source or sink, from the connector's task class (known from validation). */
   type: 'source' | 'sink';
   config: Record<string, string>;
   effectiveConfig: Record<string, string>;
   targetState: TargetState;
-  state: State;
-  trace?: string;
-  connector?: WorkerConnector;
   taskConfigs: TaskConfig[];
-  tasks: Map<number, TaskSlot>;
+  tasks: Map<number, LocalTask>;
   /** The connector's operation queue (see the file comment). */
   queue: Promise<void>;
   /** Set by the DELETE as it runs; every operation queued behind it then finds the connector gone. */
@@ -76,29 +46,13 @@ interface ConnectorEntry {
   version: string | null;
 }
 
-/** An operation that reached the head of its connector's queue after a DELETE of the connector. */
-class DeletedMeanwhile extends HerderError {
-  constructor(name: string) {
-    const { statusCode, code, message } = notFound(name);
-    super(statusCode, code, message);
-  }
-}
-
-export class StandaloneHerder implements Herder {
-  readonly #worker: Worker;
-  readonly #logger: Logger;
-  readonly #offsetStore: OffsetBackingStore;
-  readonly #connectors = new Map<string, ConnectorEntry>();
+export class StandaloneHerder extends AbstractHerder<StandaloneConnector> implements Herder {
+  readonly #connectors = new Map<string, StandaloneConnector>();
   #stopping = false;
-
-  readonly #providers: ReadonlyMap<string, ConfigProvider>;
 
   /** `providers`: the worker's enabled config providers (`config.providers`), none by default. */
   constructor(worker: Worker, offsetStore: OffsetBackingStore, logger: Logger, providers: ReadonlyMap<string, ConfigProvider> = new Map()) {
-    this.#worker = worker;
-    this.#offsetStore = offsetStore;
-    this.#logger = logger;
-    this.#providers = providers;
+    super(worker, offsetStore, logger, providers);
   }
 
   // ---- reads -----------------------------------------------------------------------------
@@ -124,7 +78,7 @@ export class StandaloneHerder implements Herder {
     return this.#masked(entry, entry.config);
   }
 
-  #masked(entry: ConnectorEntry, config: Record<string, string>): Record<string, string> {
+  #masked(entry: StandaloneConnector, config: Record<string, string>): Record<string, string> {
     return maskConfig(entry.passwordKeys, config);
   }
 
@@ -135,8 +89,8 @@ export class StandaloneHerder implements Herder {
   resetActiveTopics(name: string): void {
     const entry = this.#entry(name);
     entry.activeTopics.clear();
-    for (const slot of entry.tasks.values())
-      if (slot.handle !== undefined && 'forgetUsedTopics' in slot.handle) slot.handle.forgetUsedTopics();
+    for (const task of entry.tasks.values())
+      if (task.handle !== undefined && 'forgetUsedTopics' in task.handle) task.handle.forgetUsedTopics();
   }
 
   /** Kafka Connect's TaskInfo list: `[{id: {connector, task}, config}]`. */
@@ -159,10 +113,9 @@ export class StandaloneHerder implements Herder {
     return [...this.#connectors.values()].map((e) => ({ name: e.name, state: e.state }));
   }
 
-  status(name: string): ConnectorStatus {
+  status(name: string): ConnectorStateInfo {
     const entry = this.#entry(name);
-    const workerId = this.#worker.workerId;
-    const withTrace = <T extends object>(o: T, trace?: string): T & { trace?: string } => (trace === undefined ? o : { ...o, trace });
+    const workerId = this.worker.workerId;
     return {
       name,
       // Kafka Connect 4.1 (KIP-891): the plugin's version after worker_id, null while not known.
@@ -174,7 +127,7 @@ export class StandaloneHerder implements Herder {
     };
   }
 
-  taskStatus(name: string, task: number): ConnectorStatus['tasks'][number] {
+  taskStatus(name: string, task: number): ConnectorStateInfo['tasks'][number] {
     const found = this.status(name).tasks.find((t) => t.id === task);
     if (found === undefined) throw taskNotFound(name, task);
     return found;
@@ -197,14 +150,14 @@ export class StandaloneHerder implements Herder {
     const { passwordKeys, connectorType } = await this.#validated(config);
     await this.#deletionOf(name);
     if (this.#connectors.has(name)) throw alreadyExists(name);
-    const entry: ConnectorEntry = {
+    const entry: StandaloneConnector = {
       type: connectorType,
       passwordKeys,
       activeTopics: new Set(),
       version: null,
       name,
       config: { ...config },
-      effectiveConfig: this.#withWorkerDefaults(config),
+      effectiveConfig: this.effectiveConfig(config),
       targetState: initialState,
       state: initialState === 'STOPPED' ? 'STOPPED' : 'UNASSIGNED',
       taskConfigs: [],
@@ -226,12 +179,7 @@ export class StandaloneHerder implements Herder {
   }
 
   #validated(rawConfig: Record<string, string>): Promise<{ passwordKeys: Set<string>; connectorType: 'source' | 'sink' }> {
-    return validateConnector(this.#worker, this.#providers, rawConfig);
-  }
-
-  /** PUT /connector-plugins/{plugin}/config/validate: Kafka Connect's ConfigInfos, errors and all. */
-  validateForPlugin(plugin: string, config: Record<string, string>): Promise<ConfigInfos> {
-    return validateForPlugin(this.#worker, this.#providers, plugin, config);
+    return validateConnector(this.worker, this.providers, rawConfig);
   }
 
   /**
@@ -251,7 +199,7 @@ export class StandaloneHerder implements Herder {
         await this.#shutDown(existing);
         existing.type = connectorType;
         existing.config = next;
-        existing.effectiveConfig = this.#withWorkerDefaults(next);
+        existing.effectiveConfig = this.effectiveConfig(next);
         existing.passwordKeys = passwordKeys;
         if (existing.targetState !== 'STOPPED') await this.#startConnector(existing);
       });
@@ -263,44 +211,21 @@ export class StandaloneHerder implements Herder {
     return { created: false };
   }
 
-  /** Kafka Connect's PATCH /connectors/{name}/config: merge; a null value removes the key. */
-  async patchConnectorConfig(name: string, patch: Record<string, string | null>): Promise<void> {
-    const entry = this.#entry(name);
-    if (patch.name !== undefined && patch.name !== name) {
-      throw new HerderError(
-        400,
-        'CONNECTD_ERR_BAD_REQUEST',
-        `Connector name configuration (${String(patch.name)}) doesn't match connector name in the URL (${name})`,
-      );
-    }
-    const merged: Record<string, string> = { ...entry.config };
-    for (const [k, v] of Object.entries(patch)) {
-      if (v === null) delete merged[k];
-      else merged[k] = v;
-    }
-    await this.putConnectorConfig(name, merged);
+  protected storedConfig(name: string): Record<string, string> {
+    return this.#entry(name).config;
   }
 
-  /**
-   * The connector's committed offsets (KIP-875 GET /connectors/{name}/offsets): a source's from the
-   * offset store; a sink's from its consumer group, as `{kafka_topic, kafka_partition}` →
-   * `{kafka_offset}` like Kafka Connect's SinkUtils.
-   */
-  async offsets(name: string): Promise<ConnectorOffset[]> {
+  protected offsetsTarget(name: string): Promise<{ type: 'source' | 'sink'; effectiveConfig: () => Record<string, string> }> {
     const entry = this.#entry(name);
-    if (entry.type === 'sink') {
-      return sinkOffsetsView(await this.#worker.sinkOffsets(name, entry.effectiveConfig));
-    }
-    return this.#sourceOffsets(name);
+    return Promise.resolve({ type: entry.type, effectiveConfig: () => entry.effectiveConfig });
   }
 
-  #sourceOffsets(name: string): ConnectorOffset[] {
-    const result: ConnectorOffset[] = [];
-    for (const [key, value] of this.#offsetStore.entries()) {
-      const parsed = parseOffsetKey(key);
-      if (parsed?.connector === name) result.push({ partition: parsed.partition, offset: JSON.parse(value) as Record<string, unknown> });
-    }
-    return result;
+  protected isStopping(): boolean {
+    return this.#stopping;
+  }
+
+  protected targetStateOf(entry: StandaloneConnector): TargetState {
+    return entry.targetState;
   }
 
   /**
@@ -311,20 +236,7 @@ export class StandaloneHerder implements Herder {
     const entry = this.#entry(name);
     await this.#enqueue(entry, async () => {
       if (entry.targetState !== 'STOPPED' || entry.tasks.size > 0) throw notStopped(name);
-      let changes = new Map<string, string | null>();
-      if (offsets === null) {
-        if (entry.type === 'sink') {
-          await this.#worker.resetSinkOffsets(name, entry.effectiveConfig);
-          return;
-        }
-        for (const { partition } of this.#sourceOffsets(name)) changes.set(offsetKey(name, connectJson(partition)), null);
-      } else if (entry.type === 'sink') {
-        await this.#worker.alterSinkOffsets(name, entry.effectiveConfig, sinkOffsetsFrom(offsets));
-        return;
-      } else {
-        changes = sourceOffsetChanges(name, offsets);
-      }
-      await this.#offsetStore.set(changes);
+      await this.changeOffsets(name, entry.type, entry.effectiveConfig, offsets);
     });
   }
 
@@ -334,7 +246,7 @@ export class StandaloneHerder implements Herder {
       if (entry.targetState === 'STOPPED') return;
       entry.targetState = 'PAUSED';
       if (entry.state === 'RUNNING') entry.state = 'PAUSED';
-      for (const slot of entry.tasks.values()) slot.handle?.pause();
+      for (const task of entry.tasks.values()) task.handle?.pause();
     });
   }
 
@@ -348,7 +260,7 @@ export class StandaloneHerder implements Herder {
         return;
       }
       if (entry.state === 'PAUSED') entry.state = 'RUNNING';
-      for (const slot of entry.tasks.values()) slot.handle?.resume();
+      for (const task of entry.tasks.values()) task.handle?.resume();
     });
   }
 
@@ -396,8 +308,8 @@ export class StandaloneHerder implements Herder {
         return;
       }
       if (restartConnector) {
-        await entry.connector?.stop(this.#worker.config.taskShutdownGracefulTimeoutMs);
-        entry.connector = undefined;
+        await entry.instance?.stop(this.worker.config.taskShutdownGracefulTimeoutMs);
+        entry.instance = undefined;
         if (await this.#startConnectorInstance(entry)) await this.#reconfigure(entry);
       }
       for (const id of tasks) await this.#restartTask(entry, id);
@@ -406,9 +318,9 @@ export class StandaloneHerder implements Herder {
 
   restartTask(name: string, task: number): Promise<void> {
     const entry = this.#entry(name);
-    const slot = entry.tasks.get(task);
-    if (slot === undefined) throw taskNotFound(name, task);
-    slot.state = 'RESTARTING';
+    const local = entry.tasks.get(task);
+    if (local === undefined) throw taskNotFound(name, task);
+    local.state = 'RESTARTING';
     return this.#enqueue(entry, () => this.#restartTask(entry, task));
   }
 
@@ -421,7 +333,7 @@ export class StandaloneHerder implements Herder {
 
   // ---- internals -------------------------------------------------------------------------
 
-  #entry(name: string): ConnectorEntry {
+  #entry(name: string): StandaloneConnector {
     const entry = this.#connectors.get(name);
     if (entry === undefined || entry.deleted) throw notFound(name);
     return entry;
@@ -431,15 +343,13 @@ export class StandaloneHerder implements Herder {
    * Runs `op` after every operation queued before it, unless the connector was deleted meanwhile:
    * then it rejects with 404 (DeletedMeanwhile), or with `ifDeleted` 'skip' resolves doing nothing.
    */
-  #enqueue(entry: ConnectorEntry, op: () => Promise<void>, ifDeleted: 'notFound' | 'skip' = 'notFound'): Promise<void> {
-    const run = entry.queue.then(() => {
+  #enqueue(entry: StandaloneConnector, op: () => Promise<void>, ifDeleted: 'notFound' | 'skip' = 'notFound'): Promise<void> {
+    const { run, tail } = this.chain(entry.queue, entry.name, () => {
       if (!entry.deleted) return op();
       if (ifDeleted === 'notFound') throw new DeletedMeanwhile(entry.name);
-      return undefined;
+      return Promise.resolve();
     });
-    entry.queue = run.catch((err: unknown) => {
-      if (!(err instanceof DeletedMeanwhile)) this.#logger.error({ err, connector: entry.name }, 'connector operation failed');
-    });
+    entry.queue = tail;
     return run;
   }
 
@@ -448,57 +358,44 @@ export class StandaloneHerder implements Herder {
     for (let entry = this.#connectors.get(name); entry?.deleted === true; entry = this.#connectors.get(name)) await entry.queue;
   }
 
-  #withWorkerDefaults(config: Record<string, string>): Record<string, string> {
-    return withWorkerDefaults(this.#worker, this.#providers, config);
-  }
-
-  async #startConnector(entry: ConnectorEntry): Promise<void> {
+  async #startConnector(entry: StandaloneConnector): Promise<void> {
     if (!(await this.#startConnectorInstance(entry))) return;
     await this.#reconfigure(entry);
   }
 
   /** Starts the connector instance; false if it failed (then it is FAILED with its trace). */
-  async #startConnectorInstance(entry: ConnectorEntry): Promise<boolean> {
+  async #startConnectorInstance(entry: StandaloneConnector): Promise<boolean> {
     // The worker stops: herder.stop() already shut this connector down, or will find it stopped.
     if (this.#stopping) return false;
-    const { connector, started } = this.#worker.startConnector(
-      entry.name,
-      connectorStartConfig(this.#providers, entry.config),
-      () => this.#requestReconfiguration(entry),
-      (error) => this.#connectorFailed(entry, error),
-    );
-    entry.connector = connector;
-    try {
-      const version = await started;
-      entry.version = version;
-      this.#worker.startups.connectorSuccess++;
-      entry.state = entry.targetState === 'PAUSED' ? 'PAUSED' : 'RUNNING';
-      for (const key of connector.passwordKeys) entry.passwordKeys.add(key);
-      delete entry.trace;
-      this.#logger.info({ connector: entry.name, version }, 'connector started');
-      return true;
-    } catch (err) {
-      const e = err as Error;
-      this.#worker.startups.connectorFailure++;
-      this.#connectorFailed(entry, { name: e.name, message: e.message, stack: e.stack ?? e.message });
-      return false;
-    }
+    return this.startConnectorInstance(entry, entry.config, () => this.#requestReconfiguration(entry));
   }
 
-  #requestReconfiguration(entry: ConnectorEntry): void {
+  protected override connectorStarted(entry: StandaloneConnector, connector: WorkerConnector): void {
+    // Kept while STOPPED, as Kafka Connect shows it.
+    entry.version = connector.version;
+    for (const key of connector.passwordKeys) entry.passwordKeys.add(key);
+  }
+
+  protected setConnectorState(entry: StandaloneConnector, state: State, error?: ErrorInfo): void {
+    entry.state = state;
+    if (error !== undefined) entry.trace = error.stack ?? error.message;
+    else delete entry.trace;
+    if (state === 'FAILED') this.logger.error({ connector: entry.name, error: error?.message }, 'connector failed');
+  }
+
+  #requestReconfiguration(entry: StandaloneConnector): void {
     if (this.#stopping || entry.deleted) return;
     void this.#enqueue(entry, () => this.#reconfigure(entry), 'skip');
   }
 
   /** Asks the connector for task configs; restarts only the tasks whose config changed. */
-  async #reconfigure(entry: ConnectorEntry): Promise<void> {
-    if (entry.connector === undefined || this.#stopping || entry.targetState === 'STOPPED' || entry.state === 'FAILED') return;
+  async #reconfigure(entry: StandaloneConnector): Promise<void> {
+    if (entry.instance === undefined || this.#stopping || entry.targetState === 'STOPPED' || entry.state === 'FAILED') return;
     let configs: TaskConfig[];
     try {
-      configs = await entry.connector.taskConfigs(Number(entry.config['tasks.max'] ?? '1'));
+      configs = await entry.instance.taskConfigs(Number(entry.config['tasks.max'] ?? '1'));
     } catch (err) {
-      const e = err as Error;
-      this.#connectorFailed(entry, { name: e.name, message: e.message, stack: e.stack ?? e.message });
+      this.setConnectorState(entry, 'FAILED', errorInfo(err));
       return;
     }
     const changed: number[] = [];
@@ -508,91 +405,43 @@ export class StandaloneHerder implements Herder {
       if (before === undefined || after === undefined || !sameConfig(before, after) || !entry.tasks.has(id)) changed.push(id);
     }
     if (changed.length === 0) return;
-    this.#logger.info({ connector: entry.name, tasks: configs.length, restarted: changed }, 'task configs changed');
-    const stopping = changed.flatMap((id) => {
-      const slot = entry.tasks.get(id);
-      clearTimeout(slot?.restartTimer);
-      return slot?.handle ? [slot.handle] : [];
-    });
-    await this.#worker.stopTasks(stopping);
+    this.logger.info({ connector: entry.name, tasks: configs.length, restarted: changed }, 'task configs changed');
+    await this.stopTasks(changed.flatMap((id) => entry.tasks.get(id) ?? []));
     for (const id of changed) entry.tasks.delete(id);
     entry.taskConfigs = configs;
     await Promise.all(changed.filter((id) => id < configs.length).map((id) => this.#startTask(entry, id)));
   }
 
-  async #startTask(entry: ConnectorEntry, id: number, previous?: TaskSlot): Promise<void> {
-    const slot: TaskSlot = { state: 'UNASSIGNED', consecutiveRestarts: previous?.consecutiveRestarts ?? 0 };
-    entry.tasks.set(id, slot);
-    const onStateChange = (state: State, error?: ErrorInfo): void => {
-      if (entry.tasks.get(id) !== slot) return;
-      slot.state = state;
-      if (error !== undefined) slot.trace = error.stack ?? error.message;
-      else if (state === 'RUNNING') delete slot.trace;
-      if (state === 'FAILED') this.#taskFailed(entry, id, slot, error);
-    };
-    try {
-      slot.handle =
-        entry.type === 'sink'
-          ? await this.#worker.startSinkTask(entry.name, id, entry.effectiveConfig, entry.taskConfigs[id]!, onStateChange)
-          : await this.#worker.startSourceTask(entry.name, id, entry.effectiveConfig, entry.taskConfigs[id]!, onStateChange, (topics) => {
-              for (const topic of topics) entry.activeTopics.add(topic);
-            });
-    } catch (err) {
-      const e = err as Error;
-      onStateChange('FAILED', { name: e.name, message: e.message, stack: e.stack ?? e.message });
-      return;
-    }
-    if (entry.targetState === 'PAUSED') slot.handle.pause();
+  async #startTask(entry: StandaloneConnector, id: number, previous?: LocalTask): Promise<void> {
+    const task: LocalTask = { state: 'UNASSIGNED', consecutiveRestarts: previous?.consecutiveRestarts ?? 0 };
+    entry.tasks.set(id, task);
+    const started = await this.startWorkerTask(task, {
+      id: { connector: entry.name, task: id },
+      type: entry.type,
+      effectiveConfig: entry.effectiveConfig,
+      taskConfig: entry.taskConfigs[id]!,
+      connectorConfig: entry.config,
+      current: () => !entry.deleted && entry.tasks.get(id) === task,
+      restart: () => void this.#enqueue(entry, () => this.#restartTask(entry, id), 'skip'),
+      onTopicsUsed: (topics) => {
+        for (const topic of topics) entry.activeTopics.add(topic);
+      },
+    });
+    if (started !== undefined && entry.targetState === 'PAUSED') task.handle!.pause();
   }
 
-  async #restartTask(entry: ConnectorEntry, id: number): Promise<void> {
-    const slot = entry.tasks.get(id);
-    if (slot === undefined || entry.targetState === 'STOPPED' || entry.taskConfigs[id] === undefined) return;
-    clearTimeout(slot.restartTimer);
-    if (slot.handle) await this.#worker.stopTasks([slot.handle]);
-    await this.#startTask(entry, id, slot);
-  }
-
-  #taskFailed(entry: ConnectorEntry, id: number, slot: TaskSlot, error: ErrorInfo | undefined): void {
-    if (this.#stopping || entry.deleted) return;
-    // A task that lost its thread because another task on it had to be abandoned did nothing wrong.
-    if (error?.code === 'CONNECTD_ERR_THREAD_REPLACED') {
-      (entry.type === 'sink' ? this.#worker.sinkMetricsFor(entry.name, id) : this.#worker.metricsFor(entry.name, id)).restarts++;
-      void this.#enqueue(entry, () => this.#restartTask(entry, id), 'skip');
-      return;
-    }
-    if (!autoRestart(this.#worker, entry.config)) return;
-    const delay = restartDelay(this.#worker, slot.consecutiveRestarts);
-    slot.consecutiveRestarts++;
-    slot.trace = `${slot.trace ?? ''}\n(connectd: automatic restart ${slot.consecutiveRestarts} in ${delay} ms)`;
-    this.#logger.warn(
-      { connector: entry.name, task: id, delayMs: delay, restart: slot.consecutiveRestarts },
-      'task failed; restarting it after a backoff',
-    );
-    slot.restartTimer = setTimeout(() => {
-      if (entry.tasks.get(id) !== slot || slot.state !== 'FAILED') return;
-      slot.state = 'RESTARTING';
-      (entry.type === 'sink' ? this.#worker.sinkMetricsFor(entry.name, id) : this.#worker.metricsFor(entry.name, id)).restarts++;
-      void this.#enqueue(entry, () => this.#restartTask(entry, id), 'skip');
-    }, delay);
-    slot.restartTimer.unref();
-  }
-
-  #connectorFailed(entry: ConnectorEntry, error: ErrorInfo): void {
-    entry.state = 'FAILED';
-    entry.trace = error.stack ?? error.message;
-    this.#logger.error({ connector: entry.name, error: error.message }, 'connector failed');
+  async #restartTask(entry: StandaloneConnector, id: number): Promise<void> {
+    const task = entry.tasks.get(id);
+    if (task === undefined || entry.targetState === 'STOPPED' || entry.taskConfigs[id] === undefined) return;
+    await this.stopTasks([task]);
+    await this.#startTask(entry, id, task);
   }
 
   /** Stops the connector's tasks (drain, commit) and its instance; forgets the tasks. */
-  async #shutDown(entry: ConnectorEntry): Promise<void> {
-    const handles = [...entry.tasks.values()].flatMap((slot) => {
-      clearTimeout(slot.restartTimer);
-      return slot.handle ? [slot.handle] : [];
-    });
-    await this.#worker.stopTasks(handles);
-    await entry.connector?.stop(this.#worker.config.taskShutdownGracefulTimeoutMs);
-    entry.connector = undefined;
+  async #shutDown(entry: StandaloneConnector): Promise<void> {
+    await this.stopTasks([...entry.tasks.values()]);
+    await entry.instance?.stop(this.worker.config.taskShutdownGracefulTimeoutMs);
+    entry.instance = undefined;
     entry.tasks.clear();
     entry.taskConfigs = [];
   }

@@ -18,10 +18,6 @@
  *   and/or written to the dead letter queue; offsets covering it are committed only once the DLQ
  *   write was acknowledged. A failed DLQ write fails the task (the record would be lost otherwise).
  */
-import { MessageChannel } from 'node:worker_threads';
-import type { MessagePort } from 'node:worker_threads';
-import type { Piscina } from 'piscina';
-import type { Logger } from 'pino';
 import type { DeadLetterQueue } from '../kafka/dead-letter-queue.js';
 import { SinkConsumer, tpKey } from '../kafka/sink-consumer.js';
 import type { KafkaClientHealth } from '../kafka/client-health.js';
@@ -41,19 +37,17 @@ import type {
 import { toErrorInfo } from '../../shared/protocol.js';
 import { encodeSinkBatch } from '../../shared/sink-batch.js';
 import type { ConsumedMessage } from '../../shared/sink-batch.js';
-import type { State } from './status.js';
+import { WorkerTask, withTimeout } from './worker-task.js';
+import type { WorkerTaskOptions } from './worker-task.js';
 
 /** How long the loop waits at the in-flight limit before it pauses the partitions to keep polling. */
 const KEEPALIVE_AFTER_MS = 1000;
 const CONSUME_TIMEOUT_MS = 200;
 
-export interface WorkerSinkTaskOptions {
-  connectorName: string;
-  taskId: number;
+export interface WorkerSinkTaskOptions extends WorkerTaskOptions {
   connectorConfig: Record<string, string>;
   taskConfig: TaskConfig;
   pluginPath: readonly string[];
-  pool: Piscina;
   /** librdkafka consumer settings (group.id, client.id, overrides) prepared by the Worker. */
   consumerConfig: Record<string, string | number | boolean>;
   /** Follows the consumer's errors (logging, metrics, /health). */
@@ -65,8 +59,6 @@ export interface WorkerSinkTaskOptions {
   /** Creates the dead letter queue's producer (and topic) when the connector has one. */
   deadLetterQueue: (() => Promise<DeadLetterQueue>) | undefined;
   metrics: SinkTaskMetrics;
-  logger: Logger;
-  onStateChange: (state: State, error?: ErrorInfo) => void;
 }
 
 interface InFlightBatch {
@@ -80,21 +72,10 @@ interface InFlightBatch {
   lastOffsets: Map<string, TopicPartitionOffset>;
 }
 
-export class WorkerSinkTask {
-  readonly connectorName: string;
-  readonly taskId: number;
-  readonly metrics: SinkTaskMetrics;
-  state: State = 'UNASSIGNED';
-  failure: ErrorInfo | undefined;
-  threadId: number | undefined;
-  /** The task's version(), once started: the status shows it (KIP-891). */
-  version: string | null = null;
-
+export class WorkerSinkTask extends WorkerTask<SinkTaskMetrics, FromSinkTask, SinkTaskHostRequest> {
   readonly #opts: WorkerSinkTaskOptions;
   #consumer!: SinkConsumer;
   #dlq: DeadLetterQueue | undefined;
-  #port: MessagePort | undefined;
-  #run: Promise<void> | undefined;
   #runEnded = false;
   #stopping = false;
   #loop: Promise<void> | undefined;
@@ -130,17 +111,10 @@ export class WorkerSinkTask {
   readonly #progress = new Set<() => void>();
   /** Where the last rewind put each partition, to redo it after a consume call that spanned it. */
   #lastRewindTargets = new Map<string, TopicPartitionOffset>();
-  #threadReplaced = false;
 
   constructor(opts: WorkerSinkTaskOptions) {
+    super(opts, opts.metrics);
     this.#opts = opts;
-    this.connectorName = opts.connectorName;
-    this.taskId = opts.taskId;
-    this.metrics = opts.metrics;
-  }
-
-  get label(): string {
-    return `${this.connectorName}-${this.taskId}`;
   }
 
   inFlightRecords(): number {
@@ -154,32 +128,18 @@ export class WorkerSinkTask {
 
   /** Starts the task in a worker thread, then its consumer; resolves once the task's start() returned. */
   async start(): Promise<void> {
-    const { port1, port2 } = new MessageChannel();
-    this.#port = port1;
-    const request: SinkTaskHostRequest = {
-      kind: 'sink-task',
-      connectorName: this.connectorName,
-      taskId: this.taskId,
-      connectorConfig: this.#opts.connectorConfig,
-      taskConfig: this.#opts.taskConfig,
-      pluginPath: this.#opts.pluginPath,
-      port: port2,
-    };
-    let onStarted!: () => void;
-    const started = new Promise<void>((resolve) => (onStarted = resolve));
-    port1.on('message', (msg: FromSinkTask) => this.#onMessage(msg, onStarted));
-    this.#run = (this.#opts.pool.run(request, { transferList: [port2] }) as Promise<unknown>).then(
-      () => {
-        this.#ended();
-        if (this.state !== 'FAILED') this.#setState('UNASSIGNED');
-      },
-      (err: unknown) => {
-        this.#ended();
-        this.#fail(err);
-      },
+    await this.startThread(
+      (port) => ({
+        kind: 'sink-task',
+        connectorName: this.connectorName,
+        taskId: this.taskId,
+        connectorConfig: this.#opts.connectorConfig,
+        taskConfig: this.#opts.taskConfig,
+        pluginPath: this.#opts.pluginPath,
+        port,
+      }),
+      (msg, onStarted) => this.#onMessage(msg, onStarted),
     );
-    void this.#run.then(onStarted);
-    await started;
     if (this.state === 'FAILED') return;
     try {
       if (this.#opts.deadLetterQueue !== undefined) this.#dlq = await this.#opts.deadLetterQueue();
@@ -195,13 +155,13 @@ export class WorkerSinkTask {
       await this.#consumer.connect(30000);
       this.#consumer.subscribe(subscription(this.#opts.connectorConfig));
     } catch (err) {
-      this.#fail(err);
+      this.fail(err);
       this.#send({ t: 'stop' });
       return;
     }
-    this.#setState(this.#connectorPaused ? 'PAUSED' : 'RUNNING');
+    this.setState(this.#connectorPaused ? 'PAUSED' : 'RUNNING');
     this.#loop = this.#consumeLoop().catch((err: unknown) => {
-      this.#fail(err);
+      this.fail(err);
       this.#send({ t: 'stop' });
     });
   }
@@ -435,7 +395,7 @@ export class WorkerSinkTask {
     })();
     const tracked: Promise<void> = done
       .catch((err: unknown) => {
-        this.#fail(err);
+        this.fail(err);
         this.#send({ t: 'stop' });
       })
       .finally(() => {
@@ -576,7 +536,7 @@ export class WorkerSinkTask {
   /** `closing`: the partitions are being revoked or the task stopped (a failed preCommit then rewinds nothing). */
   async #commit(closing: boolean): Promise<void> {
     // Nothing assigned (the task may not even have returned from start() yet): nothing to commit.
-    if (this.#runEnded || this.state === 'FAILED' || this.#port === undefined || this.#assigned.size === 0) return;
+    if (this.#runEnded || this.state === 'FAILED' || this.port === undefined || this.#assigned.size === 0) return;
     const current: PartitionOffset[] = [];
     for (const [k, o] of this.#currentOffsets) if (this.#assigned.has(k)) current.push([o.topic, o.partition, o.offset]);
     const started = performance.now();
@@ -681,7 +641,7 @@ export class WorkerSinkTask {
         this.metrics.errors.dlqProduceFailures++;
         answer(toErrorInfo(err));
         this.#opts.logger.error({ err }, 'dead letter queue write failed; failing the task so the record is not lost');
-        this.#fail(err);
+        this.fail(err);
         this.#send({ t: 'stop' });
       },
     );
@@ -695,7 +655,7 @@ export class WorkerSinkTask {
   pause(): void {
     if (this.state === 'FAILED') return;
     this.#connectorPaused = true;
-    if (this.state === 'RUNNING') this.#setState('PAUSED');
+    if (this.state === 'RUNNING') this.setState('PAUSED');
     if (this.#loop !== undefined && !this.#allPaused) this.#pauseAll();
     this.#wakeLoop();
   }
@@ -703,7 +663,7 @@ export class WorkerSinkTask {
   resume(): void {
     this.#connectorPaused = false;
     if (this.state !== 'PAUSED') return;
-    this.#setState('RUNNING');
+    this.setState('RUNNING');
     this.#wakeLoop();
   }
 
@@ -730,7 +690,7 @@ export class WorkerSinkTask {
       this.#send({ t: 'stop' });
       stopped =
         (await withTimeout(
-          (this.#run ?? Promise.resolve()).then(() => true),
+          (this.run ?? Promise.resolve()).then(() => true),
           remaining(),
         )) === true;
       if (!stopped) this.#opts.logger.warn({ timeoutMs }, 'task did not stop in time; abandoned');
@@ -748,10 +708,6 @@ export class WorkerSinkTask {
     return this.#clientsClosed;
   }
 
-  threadReplaced(): void {
-    this.#threadReplaced = true;
-  }
-
   #request(msg: Extract<ToSinkTask, { id: number }>): Promise<FromSinkTask> {
     if (this.#runEnded) return Promise.reject(new Error('the task has ended'));
     const answered = new Promise<FromSinkTask>((resolve, reject) => this.#requests.set(msg.id, { resolve, reject }));
@@ -759,38 +715,24 @@ export class WorkerSinkTask {
     return answered;
   }
 
-  #ended(): void {
+  protected override onRunEnded(): void {
     this.#runEnded = true;
     for (const pending of this.#requests.values()) pending.reject(new Error('the task has ended'));
     this.#requests.clear();
     this.#wakeLoop();
   }
 
-  #fail(err: unknown): void {
-    if (this.state === 'FAILED') return;
-    this.failure = toErrorInfo(err);
-    if (this.#threadReplaced)
-      this.failure = {
-        ...this.failure,
-        code: 'CONNECTD_ERR_THREAD_REPLACED',
-        message: `its worker thread was replaced (${this.failure.message})`,
-      };
-    this.#opts.logger.error({ err }, 'task failed');
-    this.#setState('FAILED', this.failure);
+  protected override fail(err: unknown): void {
+    if (!this.markFailed(err)) return;
     this.#wakeLoop();
     // Leave the group now, so its partitions go to the connector's other tasks; nothing is committed.
     if (!this.#stopping) void this.#closeClients();
   }
 
-  #setState(state: State, error?: ErrorInfo): void {
-    this.state = state;
-    this.#opts.onStateChange(state, error);
-  }
-
   #send(msg: ToSinkTask, transfer?: ArrayBuffer[]): void {
-    if (this.#port === undefined || this.#runEnded) return;
+    if (this.port === undefined || this.#runEnded) return;
     try {
-      this.#port.postMessage(msg, transfer);
+      this.port.postMessage(msg, transfer);
     } catch {
       // The worker side is gone: the run() rejection reports why.
     }
@@ -810,20 +752,4 @@ function subscription(config: Readonly<Record<string, string>>): string[] {
 function textOf(v: Uint8Array | string | null | undefined): string | null {
   if (v === null || v === undefined) return null;
   return typeof v === 'string' ? v : Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('utf8');
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => resolve(undefined), ms);
-    promise.then(
-      (v) => {
-        clearTimeout(timer);
-        resolve(v);
-      },
-      (e: unknown) => {
-        clearTimeout(timer);
-        reject(e instanceof Error ? e : new Error(String(e)));
-      },
-    );
-  });
 }

@@ -7,32 +7,26 @@
  * (`commitRecord`, `commit`). Credit is returned per fully acknowledged batch, so a task never has
  * more than its in-flight limits outstanding (plus the one poll it was in when credit ran out).
  */
-import { MessageChannel } from 'node:worker_threads';
-import type { MessagePort } from 'node:worker_threads';
-import type { Piscina } from 'piscina';
-import type { Logger } from 'pino';
 import type { DeliveryTarget, SourceProducer } from '../kafka/source-producer.js';
 import type { OffsetBackingStore } from '../storage/offset-backing-store.js';
 import { offsetKey } from '../../shared/offset-json.js';
 import type { TaskConfig } from '../../worker-thread/sdk/connector.js';
-import type { Credit, ErrorInfo, FromSourceTask, SourceTaskHostRequest, ToSourceTask } from '../../shared/protocol.js';
+import type { Credit, FromSourceTask, SourceTaskHostRequest, ToSourceTask } from '../../shared/protocol.js';
 import { toErrorInfo } from '../../shared/protocol.js';
-import type { State } from './status.js';
+import { WorkerTask, withTimeout } from './worker-task.js';
+import type { WorkerTaskOptions } from './worker-task.js';
 import { SubmittedBatch, SubmittedRecords } from './submitted-records.js';
 import { TopicCreation } from './topic-creation.js';
 import type { SourceTaskMetrics } from '../metrics/source-task-metrics.js';
 import type { DeadLetterQueue } from '../kafka/dead-letter-queue.js';
 import type { ErrorHandlingConfig } from '../../shared/error-handling.js';
 
-export interface WorkerSourceTaskOptions {
-  connectorName: string;
-  taskId: number;
+export interface WorkerSourceTaskOptions extends WorkerTaskOptions {
   connectorConfig: Record<string, string>;
   taskConfig: TaskConfig;
   pluginPath: readonly string[];
   limits: Credit;
   offsetFlushTimeoutMs: number;
-  pool: Piscina;
   producer: SourceProducer;
   offsetStore: OffsetBackingStore;
   metrics: SourceTaskMetrics;
@@ -41,29 +35,15 @@ export interface WorkerSourceTaskOptions {
   topicCreationEnabled: boolean;
   /** Called with topics the task writes to for the first time (active topics, KIP-558). */
   onTopicsUsed: (topics: readonly string[]) => void;
-  logger: Logger;
-  onStateChange: (state: State, error?: ErrorInfo) => void;
   /** The connector's error handling; a record skipped by it is logged and written to the DLQ here. */
   errors?: ErrorHandlingConfig;
   /** Creates the dead letter queue's producer (and topic) on first use, when the connector has one. */
   deadLetterQueue?: () => Promise<DeadLetterQueue>;
 }
 
-export class WorkerSourceTask implements DeliveryTarget {
-  readonly connectorName: string;
-  readonly taskId: number;
-  readonly metrics: SourceTaskMetrics;
-  state: State = 'UNASSIGNED';
-  failure: ErrorInfo | undefined;
-  /** The worker thread hosting the task, known once it started. */
-  threadId: number | undefined;
-  /** The task's version(), once started: the status shows it (KIP-891). */
-  version: string | null = null;
-
+export class WorkerSourceTask extends WorkerTask<SourceTaskMetrics, FromSourceTask, SourceTaskHostRequest> implements DeliveryTarget {
   readonly #opts: WorkerSourceTaskOptions;
   readonly #submitted = new SubmittedRecords();
-  #port: MessagePort | undefined;
-  #run: Promise<void> | undefined;
   #pollStopped: Promise<void>;
   #onPollStopped!: () => void;
   #committing: Promise<void> | undefined;
@@ -76,44 +56,27 @@ export class WorkerSourceTask implements DeliveryTarget {
   readonly #held: { batch: SubmittedBatch; topics: string[]; buffer: ArrayBuffer }[] = [];
 
   constructor(opts: WorkerSourceTaskOptions) {
+    super(opts, opts.metrics);
     this.#opts = opts;
-    this.connectorName = opts.connectorName;
-    this.taskId = opts.taskId;
-    this.metrics = opts.metrics;
     this.#pollStopped = new Promise((resolve) => (this.#onPollStopped = resolve));
     this.#topicCreation = TopicCreation.fromConfig(opts.connectorConfig, opts.topicCreationEnabled);
   }
 
-  get label(): string {
-    return `${this.connectorName}-${this.taskId}`;
-  }
-
   /** Starts the task in a worker thread; resolves once the task's start() returned. */
   start(): Promise<void> {
-    const { port1, port2 } = new MessageChannel();
-    this.#port = port1;
-    const request: SourceTaskHostRequest = {
-      kind: 'source-task',
-      connectorName: this.connectorName,
-      taskId: this.taskId,
-      connectorConfig: this.#opts.connectorConfig,
-      taskConfig: this.#opts.taskConfig,
-      pluginPath: this.#opts.pluginPath,
-      initialCredit: this.#opts.limits,
-      port: port2,
-    };
-    let onStarted!: () => void;
-    const started = new Promise<void>((resolve) => (onStarted = resolve));
-    port1.on('message', (msg: FromSourceTask) => this.#onMessage(msg, onStarted));
-    this.#run = (this.#opts.pool.run(request, { transferList: [port2] }) as Promise<unknown>).then(
-      () => {
-        if (this.state !== 'FAILED') this.#setState('UNASSIGNED');
-      },
-      (err: unknown) => this.#fail(err),
+    return this.startThread(
+      (port) => ({
+        kind: 'source-task',
+        connectorName: this.connectorName,
+        taskId: this.taskId,
+        connectorConfig: this.#opts.connectorConfig,
+        taskConfig: this.#opts.taskConfig,
+        pluginPath: this.#opts.pluginPath,
+        initialCredit: this.#opts.limits,
+        port,
+      }),
+      (msg, onStarted) => this.#onMessage(msg, onStarted),
     );
-    // A task that fails while starting must not leave its caller waiting.
-    void this.#run.then(onStarted);
-    return started;
   }
 
   #onMessage(msg: FromSourceTask, onStarted: () => void): void {
@@ -123,7 +86,7 @@ export class WorkerSourceTask implements DeliveryTarget {
         this.threadId = msg.threadId;
         this.version = msg.version;
         if (this.#pausedBeforeStart) this.pause();
-        else this.#setState('RUNNING');
+        else this.setState('RUNNING');
         onStarted();
         break;
       case 'batch': {
@@ -216,7 +179,7 @@ export class WorkerSourceTask implements DeliveryTarget {
     const tracked = written.catch((err: unknown) => {
       errors.dlqProduceFailures++;
       this.#opts.logger.error({ err }, 'dead letter queue write failed; failing the task so the record is not lost');
-      this.#fail(err);
+      this.fail(err);
       this.#send({ t: 'stop' });
     });
     this.#pendingDlq.add(tracked);
@@ -268,7 +231,7 @@ export class WorkerSourceTask implements DeliveryTarget {
     };
     release().catch((err: unknown) => {
       this.#held.length = 0;
-      this.#fail(err);
+      this.fail(err);
       this.#send({ t: 'stop' });
     });
   }
@@ -282,14 +245,14 @@ export class WorkerSourceTask implements DeliveryTarget {
       return;
     }
     this.#send({ t: 'pause' });
-    this.#setState('PAUSED');
+    this.setState('PAUSED');
   }
 
   resume(): void {
     this.#pausedBeforeStart = false;
     if (this.state !== 'PAUSED') return;
     this.#send({ t: 'resume' });
-    this.#setState('RUNNING');
+    this.setState('RUNNING');
   }
 
   onDelivered(batch: SubmittedBatch, index: number, partition: number, offset: number): void {
@@ -337,7 +300,7 @@ export class WorkerSourceTask implements DeliveryTarget {
     // The record stays unacknowledged: no offset at or after it in its source partition is ever
     // committed, so a restart polls it again.
     this.#opts.logger.error({ err: error, batch: batch.id, index }, 'record delivery failed; failing the task');
-    this.#fail(error);
+    this.fail(error);
     this.#send({ t: 'stop' });
   }
 
@@ -389,7 +352,7 @@ export class WorkerSourceTask implements DeliveryTarget {
     const deadline = Date.now() + timeoutMs;
     const remaining = (): number => Math.max(0, deadline - Date.now());
     this.#send({ t: 'stop' });
-    const runEnded = this.#run ?? Promise.resolve();
+    const runEnded = this.run ?? Promise.resolve();
     await withTimeout(Promise.race([this.#pollStopped, runEnded]), remaining());
     await withTimeout(this.#drained(), remaining());
     await this.commitOffsets(true);
@@ -415,56 +378,17 @@ export class WorkerSourceTask implements DeliveryTarget {
     return this.#submitted.inFlightRecords();
   }
 
-  #threadReplaced = false;
-
-  /** Its thread is about to be terminated for another task's sake: its run's end is not its fault. */
-  threadReplaced(): void {
-    this.#threadReplaced = true;
-  }
-
-  #fail(err: unknown): void {
-    if (this.state === 'FAILED') return;
-    this.failure = toErrorInfo(err);
-    if (this.#threadReplaced) {
-      this.failure = {
-        ...this.failure,
-        code: 'CONNECTD_ERR_THREAD_REPLACED',
-        message: `its worker thread was replaced (${this.failure.message})`,
-      };
-    }
-    this.#opts.logger.error({ err }, 'task failed');
-    this.#setState('FAILED', this.failure);
-    this.#drainWaiter?.();
-  }
-
-  #setState(state: State, error?: ErrorInfo): void {
-    this.state = state;
-    this.#opts.onStateChange(state, error);
+  protected override fail(err: unknown): void {
+    if (this.markFailed(err)) this.#drainWaiter?.();
   }
 
   #send(msg: ToSourceTask): void {
-    if (this.#closed || this.#port === undefined) return;
+    if (this.#closed || this.port === undefined) return;
     try {
-      this.#port.postMessage(msg);
+      this.port.postMessage(msg);
     } catch {
       // The worker side is gone (thread died): the run() rejection reports why.
     }
     if (msg.t === 'close') this.#closed = true;
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => resolve(undefined), ms);
-    promise.then(
-      (v) => {
-        clearTimeout(timer);
-        resolve(v);
-      },
-      (e: unknown) => {
-        clearTimeout(timer);
-        reject(e instanceof Error ? e : new Error(String(e)));
-      },
-    );
-  });
 }

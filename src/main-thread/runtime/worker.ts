@@ -65,12 +65,12 @@ export class Worker {
   readonly #producer: SourceProducer;
   /** Producers of connectors with `producer.override.*`, shared by that connector's tasks. */
   readonly #connectorProducers = new Map<string, { producer: Promise<SourceProducer>; tasks: Set<string> }>();
-  /** Every producer in use, for metrics. */
+  /** The override producers above once connected (the worker's own is #producer), for metrics and /health. */
   readonly #connectedProducers = new Set<SourceProducer>();
   readonly #pool: Piscina;
-  readonly #tasks = new Map<string, WorkerSourceTask>();
+  readonly #sourceTasks = new Map<string, WorkerSourceTask>();
   readonly #sinkTasks = new Map<string, WorkerSinkTask>();
-  readonly #taskMetrics = new Map<string, SourceTaskMetrics>();
+  readonly #sourceTaskMetrics = new Map<string, SourceTaskMetrics>();
   readonly #sinkTaskMetrics = new Map<string, SinkTaskMetrics>();
   readonly #admin: KafkaAdmin;
   /** Topics known to exist (created here or found existing), and creations under way. */
@@ -270,7 +270,7 @@ export class Worker {
     const label = `${connectorName}-${taskId}`;
     knownSecrets.remember(connectorName, [...secretValues(connectorConfig), ...secretValues(taskConfig)]);
     this.#checkTaskPaths(connectorName, taskId, connectorConfig, taskConfig);
-    const metrics = this.metricsFor(connectorName, taskId);
+    const metrics = this.sourceMetricsFor(connectorName, taskId);
     const producer = await this.#producerFor(connectorName, connectorConfig, label);
     const task = new WorkerSourceTask({
       connectorName,
@@ -294,7 +294,7 @@ export class Worker {
       errors: errorHandlingConfig(connectorConfig),
       deadLetterQueue: this.#deadLetterQueueFactory(connectorName, taskId, connectorConfig),
     });
-    this.#tasks.set(label, task);
+    this.#sourceTasks.set(label, task);
     await task.start();
     if (task.state === 'FAILED') this.startups.taskFailure++;
     else this.startups.taskSuccess++;
@@ -468,13 +468,13 @@ export class Worker {
     ).then(() => undefined);
   }
 
-  /** A task's counters; they outlive the task instance so that restarts never reset them. */
-  metricsFor(connectorName: string, taskId: number): SourceTaskMetrics {
+  /** A source task's counters; they outlive the task instance so that restarts never reset them. */
+  sourceMetricsFor(connectorName: string, taskId: number): SourceTaskMetrics {
     const label = `${connectorName}-${taskId}`;
-    let metrics = this.#taskMetrics.get(label);
+    let metrics = this.#sourceTaskMetrics.get(label);
     if (metrics === undefined) {
       metrics = new SourceTaskMetrics(connectorName, taskId);
-      this.#taskMetrics.set(label, metrics);
+      this.#sourceTaskMetrics.set(label, metrics);
     }
     return metrics;
   }
@@ -511,8 +511,8 @@ export class Worker {
     return reach;
   }
 
-  taskMetrics(): IterableIterator<SourceTaskMetrics> {
-    return this.#taskMetrics.values();
+  sourceTaskMetrics(): IterableIterator<SourceTaskMetrics> {
+    return this.#sourceTaskMetrics.values();
   }
 
   /**
@@ -526,7 +526,7 @@ export class Worker {
     await Promise.all(
       tasks.map(async (task) => {
         const stopped = await task.stop(this.config.taskShutdownGracefulTimeoutMs);
-        if (this.#tasks.get(task.label) === task) this.#tasks.delete(task.label);
+        if (this.#sourceTasks.get(task.label) === task) this.#sourceTasks.delete(task.label);
         if (this.#sinkTasks.get(task.label) === task) this.#sinkTasks.delete(task.label);
         if (task instanceof WorkerSourceTask) {
           await this.#releaseProducer(task.connectorName, task.label);
@@ -541,18 +541,18 @@ export class Worker {
   async #replaceThread(threadId: number): Promise<void> {
     const thread = this.#pool.threads.find((t) => t.threadId === threadId);
     if (thread === undefined) return;
-    const sharing = [...this.#tasks.values(), ...this.#sinkTasks.values()].filter((t) => t.threadId === threadId);
+    const sharing = [...this.#sourceTasks.values(), ...this.#sinkTasks.values()].filter((t) => t.threadId === threadId);
     this.#logger.warn({ threadId, tasksMoved: sharing.map((t) => t.label) }, 'replacing a worker thread that hosts an abandoned task');
     for (const task of sharing) task.threadReplaced();
     await thread.terminate();
   }
 
   sourceTasks(): IterableIterator<WorkerSourceTask> {
-    return this.#tasks.values();
+    return this.#sourceTasks.values();
   }
 
   async commitAllOffsets(): Promise<void> {
-    await Promise.all([...this.#tasks.values(), ...this.#sinkTasks.values()].map((t) => t.commitOffsets()));
+    await Promise.all([...this.#sourceTasks.values(), ...this.#sinkTasks.values()].map((t) => t.commitOffsets()));
   }
 
   /** After the Herder stopped every task: flush and close the Kafka client and the pool. */

@@ -22,7 +22,6 @@
  */
 import { knownSecrets } from '../../config/secrets.js';
 import type { Logger } from 'pino';
-import type { ConfigInfos } from '../../../worker-thread/sdk/config-def.js';
 import type { TaskConfig } from '../../../worker-thread/sdk/connector.js';
 import type { GroupMembershipOptions } from '../../kafka/group-membership.js';
 import type {
@@ -33,34 +32,18 @@ import type {
 } from '../../storage/kafka-config-backing-store.js';
 import type { KafkaStatusBackingStore, StatusState } from '../../storage/kafka-status-backing-store.js';
 import type { KafkaOffsetBackingStore } from '../../storage/kafka-offset-backing-store.js';
-import { connectJson, offsetKey, parseOffsetKey } from '../../../shared/offset-json.js';
 import { resolveConfig } from '../config-providers.js';
 import type { ConfigProvider } from '../config-providers.js';
 import { ForwardRequest, HerderError, alreadyExists, notFound, rebalanceUnderway, taskNotFound } from '../errors.js';
-import {
-  autoRestart,
-  maskConfig,
-  notStopped,
-  restartDelay,
-  reverseTransform,
-  sameConfig,
-  sinkOffsetsFrom,
-  sinkOffsetsView,
-  sourceOffsetChanges,
-  unmaskConfig,
-  validateConnector,
-  validateForPlugin,
-  withWorkerDefaults,
-  connectorStartConfig,
-} from '../herder.js';
-import type { ConnectorInfo, ConnectorOffset, ConnectorStatus, Herder, RestartOptions, TargetState } from '../herder.js';
+import { maskConfig, notStopped, reverseTransform, sameConfig, unmaskConfig, validateConnector } from '../herder.js';
+import type { ConnectorInfo, ConnectorOffset, ConnectorStateInfo, Herder, RestartOptions, TargetState } from '../herder.js';
+import { AbstractHerder, errorInfo, withTrace } from '../abstract-herder.js';
+import type { LocalConnector, LocalTask } from '../abstract-herder.js';
 import { aliasesFor } from '../../../shared/plugins.js';
 import type { ErrorInfo } from '../../../shared/protocol.js';
 import type { State } from '../status.js';
 import type { Worker } from '../worker.js';
 import type { WorkerConnector } from '../worker-connector.js';
-import type { WorkerSourceTask } from '../worker-source-task.js';
-import type { WorkerSinkTask } from '../worker-sink-task.js';
 import { ClusterCoordinator } from './cluster-coordinator.js';
 import type { ClusterAssignment } from './cluster-coordinator.js';
 import type { WorkerAssignment } from './assignor.js';
@@ -80,30 +63,22 @@ export interface DistributedHerderOptions {
   assignmentTimeoutMs?: number;
 }
 
-interface LocalConnector {
-  name: string;
+/** A connector instance this worker runs in the current generation. */
+interface DistributedConnector extends LocalConnector {
   /** The generation it was started in: its status writes carry it. */
   generation: number;
-  instance?: WorkerConnector;
-  state: State;
-  trace?: string;
   /** The stored config it runs with. */
   config: ConnectorProperties;
 }
 
-interface LocalTask {
+/** A task this worker runs in the current generation. */
+interface DistributedTask extends LocalTask {
   id: ConnectorTaskId;
   /** The generation it was started in: its status writes carry it. */
   generation: number;
-  state: State;
-  trace?: string;
-  handle?: WorkerSourceTask | WorkerSinkTask;
   /** The stored task config and connector config it runs with. */
   taskConfig: ConnectorProperties;
   connectorConfig: ConnectorProperties;
-  /** Automatic restarts since the task last ran healthily. */
-  consecutiveRestarts: number;
-  restartTimer?: NodeJS.Timeout;
 }
 
 /** What validation learnt about a connector config: its secrets and its kind. */
@@ -121,16 +96,13 @@ function parseUnit(unit: string): ConnectorTaskId {
   return { connector: unit.slice(0, dash), task: Number(unit.slice(dash + 1)) };
 }
 
-export class DistributedHerder implements Herder {
-  readonly #worker: Worker;
-  readonly #logger: Logger;
+export class DistributedHerder extends AbstractHerder<DistributedConnector> implements Herder {
   readonly #configs: KafkaConfigBackingStore;
   readonly #statuses: KafkaStatusBackingStore;
   readonly #offsets: KafkaOffsetBackingStore;
-  readonly #providers: ReadonlyMap<string, ConfigProvider>;
   readonly #coordinator: ClusterCoordinator;
-  readonly #connectors = new Map<string, LocalConnector>();
-  readonly #tasks = new Map<string, LocalTask>();
+  readonly #connectors = new Map<string, DistributedConnector>();
+  readonly #tasks = new Map<string, DistributedTask>();
   readonly #queues = new Map<string, Promise<void>>();
   readonly #meta = new Map<string, ConnectorMeta>();
   /** connector class → source or sink, from the plugins this worker has. */
@@ -155,12 +127,10 @@ export class DistributedHerder implements Herder {
   });
 
   constructor(opts: DistributedHerderOptions) {
-    this.#worker = opts.worker;
-    this.#logger = opts.logger;
+    super(opts.worker, opts.offsetStore, opts.logger, opts.providers ?? new Map());
     this.#configs = opts.configStore;
     this.#statuses = opts.statusStore;
     this.#offsets = opts.offsetStore;
-    this.#providers = opts.providers ?? new Map();
     this.#coordinator = new ClusterCoordinator({
       membership: opts.membership,
       workerId: opts.worker.workerId,
@@ -199,7 +169,7 @@ export class DistributedHerder implements Herder {
   }
 
   async #startServices(): Promise<void> {
-    for (const plugin of await this.#worker.listConnectorPlugins()) {
+    for (const plugin of await this.worker.listConnectorPlugins()) {
       if (plugin.type !== 'source' && plugin.type !== 'sink') continue;
       for (const alias of aliasesFor(plugin.class)) this.#pluginTypes.set(alias, plugin.type);
     }
@@ -300,10 +270,9 @@ export class DistributedHerder implements Herder {
       .map((taskConfig, task) => ({ id: { connector: name, task }, config: maskConfig(passwordKeys, { ...taskConfig }) }));
   }
 
-  async status(name: string): Promise<ConnectorStatus> {
+  async status(name: string): Promise<ConnectorStateInfo> {
     const config = this.#stored(name);
     const { type } = await this.#metaFor(name, config);
-    const withTrace = <T extends object>(o: T, trace?: string): T & { trace?: string } => (trace === undefined ? o : { ...o, trace });
     const tasks = this.#configs
       .snapshot()
       .tasks(name)
@@ -313,7 +282,7 @@ export class DistributedHerder implements Herder {
       return {
         name,
         connector: withTrace(
-          { state: local.state, worker_id: this.#worker.workerId, version: local.instance?.version ?? null },
+          { state: local.state, worker_id: this.worker.workerId, version: local.instance?.version ?? null },
           local.trace,
         ),
         tasks,
@@ -327,7 +296,7 @@ export class DistributedHerder implements Herder {
     return { name, connector, tasks, type };
   }
 
-  taskStatus(name: string, task: number): ConnectorStatus['tasks'][number] {
+  taskStatus(name: string, task: number): ConnectorStateInfo['tasks'][number] {
     this.#stored(name);
     const id = { connector: name, task };
     if (task >= this.#configs.snapshot().taskCount(name)) throw taskNotFound(name, task);
@@ -336,7 +305,7 @@ export class DistributedHerder implements Herder {
       return {
         id: task,
         state: local.state,
-        worker_id: this.#worker.workerId,
+        worker_id: this.worker.workerId,
         version: local.handle?.version ?? null,
         ...(local.trace === undefined ? {} : { trace: local.trace }),
       };
@@ -388,12 +357,12 @@ export class DistributedHerder implements Herder {
     const name = config.name ?? '';
     await this.#configs.refresh();
     if (this.#configs.contains(name)) throw alreadyExists(name);
-    const validated = await validateConnector(this.#worker, this.#providers, config);
+    const validated = await validateConnector(this.worker, this.providers, config);
     this.#remember(name, config, validated);
     await this.#configs.refresh();
     if (this.#configs.contains(name)) throw alreadyExists(name);
     await this.#configs.putConnectorConfig(name, { ...config }, initialState);
-    this.#logger.info({ connector: name, initialState }, 'connector created');
+    this.logger.info({ connector: name, initialState }, 'connector created');
   }
 
   async putConnectorConfig(name: string, config: Record<string, string>): Promise<{ created: boolean }> {
@@ -405,26 +374,9 @@ export class DistributedHerder implements Herder {
     }
     const { passwordKeys } = await this.#metaFor(name, existing);
     const next = unmaskConfig(passwordKeys, existing, { ...config, name });
-    this.#remember(name, next, await validateConnector(this.#worker, this.#providers, next));
+    this.#remember(name, next, await validateConnector(this.worker, this.providers, next));
     await this.#configs.putConnectorConfig(name, next);
     return { created: false };
-  }
-
-  async patchConnectorConfig(name: string, patch: Record<string, string | null>): Promise<void> {
-    const stored = this.#stored(name);
-    if (patch.name !== undefined && patch.name !== name) {
-      throw new HerderError(
-        400,
-        'CONNECTD_ERR_BAD_REQUEST',
-        `Connector name configuration (${String(patch.name)}) doesn't match connector name in the URL (${name})`,
-      );
-    }
-    const merged: Record<string, string> = { ...stored };
-    for (const [k, v] of Object.entries(patch)) {
-      if (v === null) delete merged[k];
-      else merged[k] = v;
-    }
-    await this.putConnectorConfig(name, merged);
   }
 
   async deleteConnector(name: string): Promise<void> {
@@ -496,7 +448,7 @@ export class DistributedHerder implements Herder {
   #forwardTo(kind: 'connectors' | 'tasks', unit: string, what: string): HerderError {
     const owner = this.#ownerOf(kind, unit);
     const url = owner === undefined ? undefined : this.assignment?.urls[owner];
-    if (url === undefined || owner === this.#worker.workerId) return rebalanceUnderway();
+    if (url === undefined || owner === this.worker.workerId) return rebalanceUnderway();
     return new ForwardRequest(url, what);
   }
 
@@ -508,21 +460,18 @@ export class DistributedHerder implements Herder {
     return undefined;
   }
 
-  async offsets(name: string): Promise<ConnectorOffset[]> {
-    const config = this.#stored(name);
-    const { type } = await this.#metaFor(name, config);
-    if (type === 'sink') return sinkOffsetsView(await this.#worker.sinkOffsets(name, this.#effective(config)));
-    await this.#offsets.readToEnd();
-    return this.#sourceOffsets(name);
+  protected storedConfig(name: string): Record<string, string> {
+    return this.#stored(name);
   }
 
-  #sourceOffsets(name: string): ConnectorOffset[] {
-    const result: ConnectorOffset[] = [];
-    for (const [key, value] of this.#offsets.entries()) {
-      const parsed = parseOffsetKey(key);
-      if (parsed?.connector === name) result.push({ partition: parsed.partition, offset: JSON.parse(value) as Record<string, unknown> });
-    }
-    return result;
+  protected async offsetsTarget(name: string): Promise<{ type: 'source' | 'sink'; effectiveConfig: () => Record<string, string> }> {
+    const config = this.#stored(name);
+    const { type } = await this.#metaFor(name, config);
+    return { type, effectiveConfig: () => this.effectiveConfig(config) };
+  }
+
+  protected override readOffsetsToEnd(): Promise<void> {
+    return this.#offsets.readToEnd();
   }
 
   /** KIP-875 alter/reset: only while STOPPED and without task configs (Kafka Connect's check). */
@@ -532,24 +481,15 @@ export class DistributedHerder implements Herder {
     const snapshot = this.#configs.snapshot();
     if (snapshot.targetState(name) !== 'STOPPED' || snapshot.taskCount(name) > 0) throw notStopped(name);
     const { type } = await this.#metaFor(name, config);
-    const effective = this.#effective(config);
-    if (type === 'sink') {
-      if (offsets === null) await this.#worker.resetSinkOffsets(name, effective);
-      else await this.#worker.alterSinkOffsets(name, effective, sinkOffsetsFrom(offsets));
-      return;
-    }
-    let changes: Map<string, string | null>;
-    if (offsets === null) {
-      await this.#offsets.readToEnd();
-      changes = new Map(this.#sourceOffsets(name).map(({ partition }) => [offsetKey(name, connectJson(partition)), null]));
-    } else {
-      changes = sourceOffsetChanges(name, offsets);
-    }
-    await this.#offsets.set(changes);
+    await this.changeOffsets(name, type, this.effectiveConfig(config), offsets);
   }
 
-  validateForPlugin(plugin: string, config: Record<string, string>): Promise<ConfigInfos> {
-    return validateForPlugin(this.#worker, this.#providers, plugin, config);
+  protected isStopping(): boolean {
+    return this.#stopping;
+  }
+
+  protected targetStateOf(local: DistributedConnector): TargetState | undefined {
+    return this.#configs.snapshot().targetState(local.name);
   }
 
   // ---- connector facts -------------------------------------------------------------------
@@ -570,10 +510,10 @@ export class DistributedHerder implements Herder {
     const cls = config['connector.class'] ?? '';
     let meta: ConnectorMeta = { configJson, passwordKeys: new Set(), type: this.#pluginTypes.get(cls) ?? 'source' };
     try {
-      const result = await this.#worker.validateConnectorConfig(resolveConfig({ ...config }, this.#providers).config);
+      const result = await this.worker.validateConnectorConfig(resolveConfig({ ...config }, this.providers).config);
       meta = { configJson, passwordKeys: new Set(result.passwordKeys), type: result.connectorType };
     } catch (err) {
-      this.#logger.warn(
+      this.logger.warn(
         { connector: name, err: (err as Error).message },
         'connector plugin could not describe the config; only well-known secret keys are masked',
       );
@@ -582,31 +522,24 @@ export class DistributedHerder implements Herder {
     return meta;
   }
 
-  #effective(config: ConnectorProperties): Record<string, string> {
-    return withWorkerDefaults(this.#worker, this.#providers, config);
-  }
-
   // ---- running this worker's units -------------------------------------------------------
 
   #enqueue(connector: string, op: () => Promise<void>): Promise<void> {
-    const run = (this.#queues.get(connector) ?? Promise.resolve()).then(op);
-    this.#queues.set(
-      connector,
-      run.catch((err: unknown) => this.#logger.error({ err, connector }, 'connector operation failed')),
-    );
+    const { run, tail } = this.chain(this.#queues.get(connector) ?? Promise.resolve(), connector, op);
+    this.#queues.set(connector, tail);
     return run;
   }
 
   /** A new generation: start this worker's share (every other member stopped its old units first). */
   async #apply(mine: WorkerAssignment, assignment: ClusterAssignment): Promise<void> {
-    this.#logger.info(
+    this.logger.info(
       { generation: assignment.generation, leader: assignment.leader, connectors: mine.connectors, tasks: mine.tasks },
       'rebalance: assignment applied',
     );
     // The previous owners committed their offsets before they released these tasks; read them.
     await this.#offsets
       .readToEnd()
-      .catch((err: unknown) => this.#logger.error({ err }, 'reading the offsets topic before starting tasks failed'));
+      .catch((err: unknown) => this.logger.error({ err }, 'reading the offsets topic before starting tasks failed'));
     if (this.#stopping || this.#coordinator.assignment !== assignment) return;
     this.#generation = assignment.generation;
     // A start still queued when the next rebalance begins must not run: the generation moved on.
@@ -631,7 +564,7 @@ export class DistributedHerder implements Herder {
   async #stopUnitsOf(name: string, which: (unit: string) => boolean, finalState: StatusState = 'UNASSIGNED'): Promise<void> {
     const tasks = [...this.#tasks.values()].filter((t) => t.id.connector === name && which(unitKey(t.id)));
     for (const t of tasks) clearTimeout(t.restartTimer);
-    await this.#worker.stopTasks(tasks.flatMap((t) => (t.handle === undefined ? [] : [t.handle])));
+    await this.worker.stopTasks(tasks.flatMap((t) => (t.handle === undefined ? [] : [t.handle])));
     // Written before the work moves on, so no late write of this worker overtakes the next owner's.
     const reports: Promise<void>[] = [];
     for (const t of tasks) {
@@ -640,7 +573,7 @@ export class DistributedHerder implements Herder {
     }
     const local = this.#connectors.get(name);
     if (local !== undefined && which(name)) {
-      await local.instance?.stop(this.#worker.config.taskShutdownGracefulTimeoutMs);
+      await local.instance?.stop(this.worker.config.taskShutdownGracefulTimeoutMs);
       this.#connectors.delete(name);
       reports.push(this.#reportConnector(name, finalState, undefined, local.generation));
     }
@@ -655,49 +588,35 @@ export class DistributedHerder implements Herder {
     const snapshot = this.#configs.snapshot();
     const config = snapshot.connectorConfig(name);
     if (config === undefined || this.#connectors.has(name)) return;
-    const local: LocalConnector = { name, generation: this.#generation, state: 'UNASSIGNED', config };
+    const local: DistributedConnector = { name, generation: this.#generation, state: 'UNASSIGNED', config };
     this.#connectors.set(name, local);
     if (snapshot.targetState(name) === 'STOPPED') {
-      this.#setConnectorState(local, 'STOPPED');
+      this.setConnectorState(local, 'STOPPED');
       return;
     }
     if (await this.#startConnectorInstance(local)) await this.#reconfigure(name);
   }
 
-  async #startConnectorInstance(local: LocalConnector): Promise<boolean> {
-    const { connector, started } = this.#worker.startConnector(
-      local.name,
-      connectorStartConfig(this.#providers, local.config),
-      () => void this.#enqueue(local.name, () => this.#reconfigure(local.name)),
-      (error) => {
-        if (this.#connectors.get(local.name) === local && local.instance === connector) this.#setConnectorState(local, 'FAILED', error);
-      },
-    );
-    local.instance = connector;
-    try {
-      const version = await started;
-      this.#worker.startups.connectorSuccess++;
-      this.#setConnectorState(local, this.#configs.snapshot().targetState(local.name) === 'PAUSED' ? 'PAUSED' : 'RUNNING');
-      this.#logger.info({ connector: local.name, version }, 'connector started');
-      return true;
-    } catch (err) {
-      this.#worker.startups.connectorFailure++;
-      this.#setConnectorState(local, 'FAILED', errorInfo(err));
-      return false;
-    }
+  #startConnectorInstance(local: DistributedConnector): Promise<boolean> {
+    return this.startConnectorInstance(local, local.config, () => void this.#enqueue(local.name, () => this.#reconfigure(local.name)));
+  }
+
+  /** A failure of an instance this worker no longer runs (stopped, or replaced at a rebalance) is not its connector's. */
+  protected override ownsInstance(local: DistributedConnector, connector: WorkerConnector): boolean {
+    return this.#connectors.get(local.name) === local && local.instance === connector;
   }
 
   async #restartConnectorInstance(name: string): Promise<void> {
     const local = this.#connectors.get(name);
     if (local === undefined) return;
-    await local.instance?.stop(this.#worker.config.taskShutdownGracefulTimeoutMs);
+    await local.instance?.stop(this.worker.config.taskShutdownGracefulTimeoutMs);
     local.instance = undefined;
     local.config = this.#configs.snapshot().connectorConfig(name) ?? local.config;
     if (this.#configs.snapshot().targetState(name) === 'STOPPED') {
-      this.#setConnectorState(local, 'STOPPED');
+      this.setConnectorState(local, 'STOPPED');
       return;
     }
-    this.#setConnectorState(local, 'RESTARTING');
+    this.setConnectorState(local, 'RESTARTING');
     if (await this.#startConnectorInstance(local)) await this.#reconfigure(name);
   }
 
@@ -710,7 +629,7 @@ export class DistributedHerder implements Herder {
     try {
       configs = await local.instance.taskConfigs(Number(local.config['tasks.max'] ?? '1'));
     } catch (err) {
-      this.#setConnectorState(local, 'FAILED', errorInfo(err));
+      this.setConnectorState(local, 'FAILED', errorInfo(err));
       return;
     }
     // Stopped or deleted meanwhile (by a REST call on any worker)? Then these configs must not be
@@ -724,15 +643,15 @@ export class DistributedHerder implements Herder {
       now.targetState(name) === 'STOPPED'
     )
       return;
-    const effective = this.#effective(local.config);
+    const effective = this.effectiveConfig(local.config);
     const stored = configs.map((c) => reverseTransform(local.config, effective, c));
     const current = now.taskConfigs(name);
     if (current.length === stored.length && current.every((c, i) => sameConfig(c, stored[i]!))) return;
-    this.#logger.info({ connector: name, tasks: stored.length }, 'task configs changed; writing them');
+    this.logger.info({ connector: name, tasks: stored.length }, 'task configs changed; writing them');
     await this.#configs.putTaskConfigs(name, stored);
   }
 
-  async #startTask(id: ConnectorTaskId, previous?: LocalTask): Promise<void> {
+  async #startTask(id: ConnectorTaskId, previous?: DistributedTask): Promise<void> {
     const snapshot = this.#configs.snapshot();
     const connectorConfig = snapshot.connectorConfig(id.connector);
     const taskConfig = snapshot.taskConfig(id);
@@ -741,7 +660,7 @@ export class DistributedHerder implements Herder {
     if (connectorConfig === undefined || taskConfig === undefined || this.#stopping) return;
     if (id.task >= snapshot.taskCount(id.connector) || snapshot.targetState(id.connector) === 'STOPPED') return;
     if (this.#tasks.has(key) && this.#tasks.get(key) !== previous) return;
-    const local: LocalTask = {
+    const local: DistributedTask = {
       id,
       generation: this.#generation,
       state: 'UNASSIGNED',
@@ -750,30 +669,19 @@ export class DistributedHerder implements Herder {
       consecutiveRestarts: previous?.consecutiveRestarts ?? 0,
     };
     this.#tasks.set(key, local);
-    const onStateChange = (state: State, error?: ErrorInfo): void => {
-      if (this.#tasks.get(key) !== local) return;
-      local.state = state;
-      if (error !== undefined) local.trace = error.stack ?? error.message;
-      else if (state === 'RUNNING') delete local.trace;
-      void this.#reportTask(id, state, local.trace, local.generation);
-      if (state === 'FAILED') this.#taskFailed(local, error);
-    };
-    const effective = this.#effective(connectorConfig);
-    const resolved = resolveConfig({ ...taskConfig }, this.#providers).config;
-    try {
-      const { type } = await this.#metaFor(id.connector, connectorConfig);
-      local.handle =
-        type === 'sink'
-          ? await this.#worker.startSinkTask(id.connector, id.task, effective, resolved, onStateChange)
-          : await this.#worker.startSourceTask(id.connector, id.task, effective, resolved, onStateChange, (topics) =>
-              this.#recordTopics(id, topics),
-            );
-    } catch (err) {
-      onStateChange('FAILED', errorInfo(err));
-      return;
-    }
-    if (this.#configs.snapshot().targetState(id.connector) === 'PAUSED') {
-      local.handle.pause();
+    const onStateChange = await this.startWorkerTask(local, {
+      id,
+      effectiveConfig: this.effectiveConfig(connectorConfig),
+      taskConfig: resolveConfig({ ...taskConfig }, this.providers).config,
+      type: this.#metaFor(id.connector, connectorConfig).then((meta) => meta.type),
+      connectorConfig,
+      current: () => this.#tasks.get(key) === local,
+      restart: () => void this.#enqueue(id.connector, () => this.#restartTask(id)),
+      onTopicsUsed: (topics) => this.#recordTopics(id, topics),
+      report: (state, trace) => void this.#reportTask(id, state, trace, local.generation),
+    });
+    if (onStateChange !== undefined && this.#configs.snapshot().targetState(id.connector) === 'PAUSED') {
+      local.handle!.pause();
       onStateChange('PAUSED');
     }
   }
@@ -781,37 +689,8 @@ export class DistributedHerder implements Herder {
   async #restartTask(id: ConnectorTaskId): Promise<void> {
     const local = this.#tasks.get(unitKey(id));
     if (local === undefined) return;
-    clearTimeout(local.restartTimer);
-    if (local.handle !== undefined) await this.#worker.stopTasks([local.handle]);
+    await this.stopTasks([local]);
     await this.#startTask(id, local);
-  }
-
-  #taskFailed(local: LocalTask, error: ErrorInfo | undefined): void {
-    if (this.#stopping) return;
-    const { connector, task } = local.id;
-    const metrics = (): { restarts: number } =>
-      this.#metaTypeOf(connector) === 'sink' ? this.#worker.sinkMetricsFor(connector, task) : this.#worker.metricsFor(connector, task);
-    // A task that lost its thread because another task on it had to be abandoned did nothing wrong.
-    if (error?.code === 'CONNECTD_ERR_THREAD_REPLACED') {
-      metrics().restarts++;
-      void this.#enqueue(connector, () => this.#restartTask(local.id));
-      return;
-    }
-    if (!autoRestart(this.#worker, local.connectorConfig)) return;
-    const delay = restartDelay(this.#worker, local.consecutiveRestarts);
-    local.consecutiveRestarts++;
-    local.trace = `${local.trace ?? ''}\n(connectd: automatic restart ${local.consecutiveRestarts} in ${delay} ms)`;
-    local.restartTimer = setTimeout(() => {
-      if (this.#tasks.get(unitKey(local.id)) !== local || local.state !== 'FAILED') return;
-      local.state = 'RESTARTING';
-      metrics().restarts++;
-      void this.#enqueue(connector, () => this.#restartTask(local.id));
-    }, delay);
-    local.restartTimer.unref();
-  }
-
-  #metaTypeOf(connector: string): 'source' | 'sink' {
-    return this.#meta.get(connector)?.type ?? 'source';
   }
 
   // ---- config changes read from the config topic ------------------------------------------
@@ -871,14 +750,14 @@ export class DistributedHerder implements Herder {
       if (state === 'STOPPED') {
         await this.#stopUnitsOf(name, (u) => u !== name);
         if (local !== undefined) {
-          await local.instance?.stop(this.#worker.config.taskShutdownGracefulTimeoutMs);
+          await local.instance?.stop(this.worker.config.taskShutdownGracefulTimeoutMs);
           local.instance = undefined;
-          this.#setConnectorState(local, 'STOPPED');
+          this.setConnectorState(local, 'STOPPED');
         }
         return;
       }
       if (state === 'PAUSED') {
-        if (local !== undefined && local.state === 'RUNNING') this.#setConnectorState(local, 'PAUSED');
+        if (local !== undefined && local.state === 'RUNNING') this.setConnectorState(local, 'PAUSED');
         for (const t of tasks) {
           t.handle?.pause();
           if (t.state === 'RUNNING') {
@@ -888,7 +767,7 @@ export class DistributedHerder implements Herder {
         }
         return;
       }
-      if (local !== undefined && local.state === 'PAUSED') this.#setConnectorState(local, 'RUNNING');
+      if (local !== undefined && local.state === 'PAUSED') this.setConnectorState(local, 'RUNNING');
       if (local !== undefined && local.state === 'STOPPED') {
         // Resumed from STOPPED on the same worker: start the instance, which writes task configs.
         if (await this.#startConnectorInstance(local)) await this.#reconfigure(name);
@@ -921,11 +800,11 @@ export class DistributedHerder implements Herder {
 
   // ---- statuses ---------------------------------------------------------------------------
 
-  #setConnectorState(local: LocalConnector, state: State, error?: ErrorInfo): void {
+  protected setConnectorState(local: DistributedConnector, state: State, error?: ErrorInfo): void {
     local.state = state;
     if (error !== undefined) local.trace = error.stack ?? error.message;
     else delete local.trace;
-    if (state === 'FAILED') this.#logger.error({ connector: local.name, error: error?.message }, 'connector failed');
+    if (state === 'FAILED') this.logger.error({ connector: local.name, error: error?.message }, 'connector failed');
     void this.#reportConnector(local.name, state, local.trace, local.generation);
   }
 
@@ -936,13 +815,13 @@ export class DistributedHerder implements Herder {
       connector,
       state,
       trace: trace === undefined ? null : knownSecrets.redact(trace),
-      workerId: this.#worker.workerId,
+      workerId: this.worker.workerId,
       generation,
       version,
     };
     return this.#statuses.putConnectorSafe(status).then(
       () => undefined,
-      (err: unknown) => this.#logger.warn({ err, connector }, 'writing the connector status failed'),
+      (err: unknown) => this.logger.warn({ err, connector }, 'writing the connector status failed'),
     );
   }
 
@@ -952,13 +831,13 @@ export class DistributedHerder implements Herder {
       id,
       state,
       trace: trace === undefined ? null : knownSecrets.redact(trace),
-      workerId: this.#worker.workerId,
+      workerId: this.worker.workerId,
       generation,
       version,
     };
     return this.#statuses.putTaskSafe(status).then(
       () => undefined,
-      (err: unknown) => this.#logger.warn({ err, task: unitKey(id) }, 'writing the task status failed'),
+      (err: unknown) => this.logger.warn({ err, task: unitKey(id) }, 'writing the task status failed'),
     );
   }
 
@@ -971,12 +850,7 @@ export class DistributedHerder implements Herder {
       recorded.add(topic);
       this.#statuses
         .putTopic({ topic, connector: id.connector, task: id.task, discoverTimestamp: Date.now() })
-        .catch((err: unknown) => this.#logger.warn({ err, topic }, 'recording an active topic failed'));
+        .catch((err: unknown) => this.logger.warn({ err, topic }, 'recording an active topic failed'));
     }
   }
-}
-
-function errorInfo(err: unknown): ErrorInfo {
-  const e = err as Error;
-  return { name: e.name, message: e.message, stack: e.stack ?? e.message };
 }
