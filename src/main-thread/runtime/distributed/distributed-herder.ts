@@ -206,7 +206,7 @@ export class DistributedHerder extends AbstractHerder<DistributedConnector> impl
     // Requests still waiting for the start are released (no-op once settled), as Kafka Connect's halt() fails its queue.
     this.#startedReject(new Error('Worker is shutting down'));
     await this.#stopAll();
-    const closeMs = this.#worker.config.offsetFlushTimeoutMs;
+    const closeMs = this.worker.config.offsetFlushTimeoutMs;
     await this.#boundedStopStep('leaving the cluster', closeMs, this.#coordinator.stop());
     await this.#boundedStopStep('closing the config store', closeMs, this.#configs.stop());
     await this.#boundedStopStep('closing the status store', closeMs, this.#statuses.stop());
@@ -219,14 +219,14 @@ export class DistributedHerder extends AbstractHerder<DistributedConnector> impl
       step.then(
         () => true,
         (err: unknown) => {
-          this.#logger.warn({ err }, `stopping: ${what} failed`);
+          this.logger.warn({ err }, `stopping: ${what} failed`);
           return true;
         },
       ),
       new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs))),
     ]);
     clearTimeout(timer);
-    if (!finished) this.#logger.warn({ timeoutMs }, `stopping: ${what} did not finish within offset.flush.timeout.ms; going on without it`);
+    if (!finished) this.logger.warn({ timeoutMs }, `stopping: ${what} did not finish within offset.flush.timeout.ms; going on without it`);
   }
 
   /** The assignment this worker runs, or undefined during a rebalance. */
@@ -580,7 +580,7 @@ export class DistributedHerder extends AbstractHerder<DistributedConnector> impl
     // A worker that stops waits for them at most offset.flush.timeout.ms: a status store producer
     // that stopped delivering after a broker outage (issue 13) held its stop for minutes.
     if (this.#stopping)
-      await this.#boundedStopStep(`writing the final statuses of ${name}`, this.#worker.config.offsetFlushTimeoutMs, Promise.all(reports));
+      await this.#boundedStopStep(`writing the final statuses of ${name}`, this.worker.config.offsetFlushTimeoutMs, Promise.all(reports));
     else await Promise.all(reports);
   }
 
