@@ -32,5 +32,5 @@ export function kafkaInvalidValue(name: string, quoted: string, reason: string):
   return `Invalid value ${quoted} for configuration ${name}: ${reason}`;
 }
 
-/** A parse failure inside this module; becomes a ConfigProblem or a validation error message. */
+/** A parse failure inside the config modules; becomes a ConfigProblem or a validation error message. */
 export class InvalidValue extends Error {}

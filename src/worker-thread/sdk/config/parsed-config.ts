@@ -1,4 +1,4 @@
-/** ParsedConfig: typed access to a configuration that a ConfigDef parsed. */
+/** ParsedConfig: Kafka's AbstractConfig (without the config providers), what ConfigDef.parse returns. */
 import { INSPECT, Password } from './types.js';
 import type { ConfigProps, ParsedValue } from './types.js';
 
