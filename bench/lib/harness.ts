@@ -1,7 +1,7 @@
 /**
  * What every benchmark run needs around it on a shared 2-core machine: a quiet moment before it,
  * a repeat when other processes disturbed it, fresh topics, and a record of the machine and the
- * versions it ran on (Conduit benchi METHODOLOGY; STYLE.md lesson 12).
+ * versions it ran on (after Conduit benchi's METHODOLOGY.md).
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';

@@ -1,5 +1,6 @@
 /**
- * Per-run topics and what is really in them: ground truth for the benchmark (STYLE.md lesson 12).
+ * Per-run topics and what is really in them: ground truth for the benchmark (records are counted
+ * where they land, as Conduit benchi's METHODOLOGY.md does).
  */
 import kafka from '@confluentinc/kafka-javascript';
 import { readTopic } from '../../tools/topic-reader.js';

@@ -1,6 +1,7 @@
 /**
  * The one place that loads the librdkafka binding. Main thread only: the binding is not safe in
- * worker threads (see ../shared/NOTES.md), and the worker host refuses to load it.
+ * worker threads (crashes reported upstream: confluentinc/confluent-kafka-javascript issue 290,
+ * Blizzard/node-rdkafka issue 831), and the worker host refuses to load it.
  */
 import { createRequire } from 'node:module';
 import { isMainThread } from 'node:worker_threads';
