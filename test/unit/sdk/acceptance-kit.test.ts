@@ -63,7 +63,7 @@ t.test('records sharing one offset fail the offsets check', async (t) => {
 });
 
 t.test('a poll that stop() does not end fails the stop check', async (t) => {
-  const failure = await failedCheck('StubbornSource', { stopTimeoutMs: 1000 });
+  const failure = await failedCheck('StubbornSource', { records: 1, stopTimeoutMs: 1000 });
   t.equal(failure.check, 'stop');
 });
 
