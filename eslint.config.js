@@ -24,6 +24,12 @@ export default tseslint.config(
     },
   },
   {
+    // The example connector packages carry their own tsconfig.json (for building on their own, with
+    // connectd from node_modules); here they are checked with the root one, which maps connectd/sdk.
+    files: ['examples/**/*.ts'],
+    languageOptions: { parserOptions: { projectService: false, project: './tsconfig.json', tsconfigRootDir: import.meta.dirname } },
+  },
+  {
     // tap runs subtests in order without awaiting `t.test(...)`; that is its documented style.
     files: ['test/**/*.ts'],
     rules: { '@typescript-eslint/no-floating-promises': 'off' },

@@ -12,7 +12,8 @@
 #       into .cache/kafka-connect/<version>/libs, for the benchmark's Java contenders
 #   c4. Apicurio Registry (tools/schema-registry/pom.xml), a Schema Registry with Confluent's API,
 #       into .cache/apicurio-registry/<version>/app, for the AvroConverter's real-registry test
-#   d. tsc -p tsconfig.json (fails on type errors)
+#   d. tsc -p tsconfig.json (fails on type errors), then tsc -p tsconfig.sdk.json: the SDK's .d.ts
+#      files, which the package exports connectd/sdk and connectd/sdk/testing give connector authors
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -229,6 +230,10 @@ fi
 say "compiling (tsc)"
 if ! npx --no-install tsc -p tsconfig.json; then
   die "TypeScript compilation failed (type errors above)"
+fi
+# Incremental like the main build (dist/.tsbuildinfo-sdk): seconds when the SDK did not change.
+if ! npx --no-install tsc -p tsconfig.sdk.json; then
+  die "the SDK's type declarations did not compile (errors above)"
 fi
 
 # --- e. The broker's class-data-sharing archive (tools/kafka/cds.ts) ----------------------------

@@ -8,6 +8,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Connector } from '../worker-thread/sdk/connector.js';
+import { useHostSdk } from './sdk-resolution.js';
 
 export type ConnectorClass = new () => Connector;
 
@@ -171,6 +172,8 @@ async function buildRegistry(pluginPath: readonly string[]): Promise<Registry> {
     if (!isConnectorClass(klass)) throw new Error(`built-in plugin ${builtIn.fullName} did not load`);
     add(builtIn.fullName, klass, builtIn.compatibleNames);
   }
+  // Plugins' `connectd/sdk` imports must reach this thread's copy of the SDK (sdk-resolution.ts).
+  if (pluginPath.length > 0) useHostSdk();
   for (const entry of pluginPath) {
     for (const { file, namespace } of await pluginModules(path.resolve(entry))) {
       const mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
