@@ -168,7 +168,7 @@ export class ConnectdProcess {
     );
     const daemonPid = opts.wrap === undefined || opts.wrap.length === 0 ? await pid : await nodeBelow(await pid, 10000);
     const proc = new ConnectdProcess(daemonPid, exit, `http://127.0.0.1:${port}`, opts.dir, offsetsFile, logFile);
-    const deadline = Date.now() + (opts.startTimeoutMs ?? 30000);
+    const deadline = Date.now() + (opts.startTimeoutMs ?? 90000);
     let exited = false;
     void proc.#exit.then(() => (exited = true));
     for (;;) {

@@ -76,7 +76,7 @@ t.test('the unit: readiness, watchdog, graceful stop, restarts, state, hardening
   t.ok(Number(service.TimeoutStopSec) >= (5000 + 2 * 5000) / 1000 + 10, 'TimeoutStopSec covers a graceful stop with the default settings');
   t.match(
     service.ExecStart,
-    /^\/usr\/bin\/node .*\/dist\/src\/cli\/main\.js standalone \/etc\/connectd\/worker\.properties \$CONNECTD_CONNECTOR_CONFIGS$/,
+    /^\/usr\/bin\/node .*\/dist\/src\/main-thread\/cli\/main\.js standalone \/etc\/connectd\/worker\.properties \$CONNECTD_CONNECTOR_CONFIGS$/,
   );
   t.notOk('MemoryDenyWriteExecute' in service, "not MemoryDenyWriteExecute: V8's JIT needs it off");
   t.equal(Object.fromEntries(settings(UNIT, 'Unit')).StartLimitIntervalSec, '0', 'keeps retrying while Kafka is down');
