@@ -4,6 +4,7 @@
  * listed below; `plugin.path` adds modules (a .js/.mjs file, or a directory that is an npm package
  * or holds several). Runs in worker threads: connector code is never loaded on the supervisor's thread.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -172,19 +173,46 @@ async function buildRegistry(pluginPath: readonly string[]): Promise<Registry> {
     if (!isConnectorClass(klass)) throw new Error(`built-in plugin ${builtIn.fullName} did not load`);
     add(builtIn.fullName, klass, builtIn.compatibleNames);
   }
-  // Plugins' `connectd/sdk` imports must reach this thread's copy of the SDK (sdk-resolution.ts).
-  if (pluginPath.length > 0) useHostSdk();
+  const modules: { file: string; namespace: string; entry: string }[] = [];
   for (const entry of pluginPath) {
-    for (const { file, namespace } of await pluginModules(path.resolve(entry))) {
-      const mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
-      for (const [exportName, value] of Object.entries(mod)) {
-        const fullName = `${namespace}.${exportName === 'default' ? (value as { name?: string }).name : exportName}`;
-        if (isConnectorClass(value)) add(fullName, value);
-        else for (const type of otherPluginTypes(value)) others.push({ fullName, type, klass: value as new () => unknown });
-      }
+    const resolved = path.resolve(entry);
+    for (const found of await pluginModules(resolved)) modules.push({ ...found, entry: resolved });
+  }
+  // Plugins' `connectd/sdk` imports must reach this thread's copy of the SDK (sdk-resolution.ts):
+  // only packages that depend on connectd can import it, and the hook costs every import of the
+  // thread, so it is registered only when one of them is there.
+  if (modules.some(({ file, entry }) => dependsOnConnectd(file, entry))) useHostSdk();
+  for (const { file, namespace } of modules) {
+    const mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+    for (const [exportName, value] of Object.entries(mod)) {
+      const fullName = `${namespace}.${exportName === 'default' ? (value as { name?: string }).name : exportName}`;
+      if (isConnectorClass(value)) add(fullName, value);
+      else for (const type of otherPluginTypes(value)) others.push({ fullName, type, klass: value as new () => unknown });
     }
   }
   return { byName: registry, plugins, others };
+}
+
+/**
+ * Whether the plugin module `file` belongs to a package that depends on connectd (its package.json,
+ * between the file and its plugin.path entry, names connectd in any dependencies, or ships a
+ * node_modules/connectd): only such a module can import `connectd/sdk`.
+ */
+function dependsOnConnectd(file: string, entry: string): boolean {
+  for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'node_modules', 'connectd'))) return true;
+    const manifest = path.join(dir, 'package.json');
+    if (existsSync(manifest)) {
+      try {
+        const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as Record<string, unknown>;
+        const lists = [pkg.dependencies, pkg.peerDependencies, pkg.devDependencies, pkg.optionalDependencies];
+        if (lists.some((deps) => typeof deps === 'object' && deps !== null && 'connectd' in deps)) return true;
+      } catch {
+        // an unreadable package.json: its module fails to load with its own error
+      }
+    }
+    if (dir === entry || !dir.startsWith(entry) || path.dirname(dir) === dir) return false;
+  }
 }
 
 /** The modules one `plugin.path` entry contributes, each with the namespace of its full names. */

@@ -9,7 +9,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +16,7 @@ import kafka from '@confluentinc/kafka-javascript';
 import type { LibrdKafkaError, Metadata, NewTopic, Producer as ProducerT, TopicDescription } from '@confluentinc/kafka-javascript';
 import { KAFKA_JVM_PERFORMANCE_OPTS, log4j2Config } from './jvm.js';
 import { spawnTied } from '../tied-process.js';
+import { freePorts } from '../free-port.js';
 
 const { Producer, AdminClient } = kafka;
 
@@ -103,28 +103,6 @@ export function kafkaCdsArchive(): string {
 // Small helpers
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-/** Ports the OS considers free on 127.0.0.1, all distinct (the listeners are held until all are read). */
-async function freePorts(n: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from(
-      { length: n },
-      () =>
-        new Promise<import('node:net').Server>((res, rej) => {
-          const s = createServer();
-          s.once('error', rej);
-          s.listen(0, '127.0.0.1', () => res(s));
-        }),
-    ),
-  );
-  const ports = servers.map((s) => {
-    const a = s.address();
-    if (a === null || typeof a === 'string') throw new Error('unexpected server address');
-    return a.port;
-  });
-  await Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
-  return ports;
-}
 
 /** Kafka's cluster id format: 16 random bytes, base64url without padding, not starting with '-'. */
 function newClusterId(): string {

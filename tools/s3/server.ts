@@ -10,11 +10,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { freePort } from '../free-port.js';
 
 export interface S3ServerOptions {
   /** For start(). Default 60 000. */
@@ -51,18 +51,6 @@ export function s3ProxyLibsDir(): string {
     throw new Error(`S3Proxy ${version} jars are missing from ${libs}: run \`bash tools/bootstrap.sh\` (or \`npm test\`) first`);
   }
   return libs;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      if (address === null || typeof address === 'string') return reject(new Error('unexpected server address'));
-      server.close(() => resolve(address.port));
-    });
-  });
 }
 
 /** Any HTTP answer at all from the endpoint (S3Proxy says 403 to an unsigned request): it is serving. */
