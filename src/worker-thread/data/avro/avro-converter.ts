@@ -37,7 +37,8 @@ import type { AvroType } from './avro-types.js';
 import { fromAvroPlan, toAvroPlan } from './avro-values.js';
 import type { ValuePlan } from './avro-values.js';
 import { fromConnectSchema } from './from-connect-schema.js';
-import { RegistryErrorCode, SchemaRegistryClient, SchemaRegistryException } from '../schema-registry/schema-registry-client.js';
+import type { SchemaRegistryClient } from '../schema-registry/schema-registry-client.js';
+import { lookUpHint, registryClientOf, wrapRegistryError } from '../schema-registry/registry-converter-support.js';
 import { subjectName } from '../schema-registry/subject-name-strategy.js';
 import { LruCache } from '../lru-cache.js';
 import { toConnectSchema } from './to-connect-schema.js';
@@ -108,11 +109,7 @@ export class AvroConverter implements Converter {
   configure(configs: Readonly<Record<string, string>>, isKey: boolean): void {
     const settings = parseAvroConverterConfig(configs, isKey);
     this.#settings = settings;
-    this.#client = new SchemaRegistryClient({
-      urls: settings.registryUrls,
-      userInfo: settings.userInfo,
-      requestTimeoutMs: settings.requestTimeoutMs,
-    });
+    this.#client = registryClientOf(settings);
     this.#writers = new LruCache(settings.schemasCacheSize);
     this.#writerSchemas = new LruCache(settings.schemasCacheSize);
     this.#readers = new LruCache(settings.schemasCacheSize);
@@ -178,7 +175,7 @@ export class AvroConverter implements Converter {
     return this.#readerFor(id, settings).then(
       (r) => this.#read(r, bytes, topic, id),
       (err: unknown) => {
-        throw this.#wrapRegistryError(
+        throw wrapRegistryError(
           err,
           `Failed to deserialize data for topic ${topic} to Avro: Error retrieving Avro ${settings.isKey ? 'key' : 'value'} schema for id ${id}`,
         );
@@ -267,7 +264,7 @@ export class AvroConverter implements Converter {
         this.#knownTexts.set(id, writerSchema.text);
         return { id };
       } catch (err) {
-        throw this.#wrapRegistryError(err, `Failed to register the Avro schema under subject "${subject}"`);
+        throw wrapRegistryError(err, `Failed to register the Avro schema under subject "${subject}"`);
       }
     }
     if (settings.useLatestVersion) {
@@ -275,7 +272,7 @@ export class AvroConverter implements Converter {
       try {
         latest = await client.latestVersion(subject);
       } catch (err) {
-        throw this.#wrapRegistryError(err, `Failed to get the latest version of subject "${subject}" (use.latest.version=true)`);
+        throw wrapRegistryError(err, `Failed to get the latest version of subject "${subject}" (use.latest.version=true)`);
       }
       this.#knownTexts.set(latest.id, latest.schema);
       if (latest.schema === writerSchema.text) return { id: latest.id };
@@ -296,23 +293,8 @@ export class AvroConverter implements Converter {
       this.#knownTexts.set(found.id, writerSchema.text);
       return { id: found.id };
     } catch (err) {
-      const hint =
-        err instanceof SchemaRegistryException &&
-        (err.errorCode === RegistryErrorCode.SUBJECT_NOT_FOUND || err.errorCode === RegistryErrorCode.SCHEMA_NOT_FOUND)
-          ? ' (auto.register.schemas=false: register the schema in the registry first, or set auto.register.schemas=true)'
-          : '';
-      throw this.#wrapRegistryError(err, `Failed to look up the Avro schema under subject "${subject}"${hint}`);
+      throw wrapRegistryError(err, `Failed to look up the Avro schema under subject "${subject}"${lookUpHint(err)}`);
     }
-  }
-
-  #wrapRegistryError(err: unknown, context: string): Error {
-    if (err instanceof SchemaRegistryException)
-      return new SchemaRegistryException(`${context}: ${err.message}`, err.status, err.errorCode, { cause: err });
-    if (err instanceof DataException) {
-      if (!err.message.startsWith(context)) err.message = `${context}: ${err.message}`;
-      return err;
-    }
-    return err instanceof Error ? err : new Error(String(err));
   }
 
   /** Magic byte, id and the Avro binary of `avroValue`, in a buffer of exactly that size. */

@@ -41,7 +41,8 @@ import { parseJson } from '../json/json-text.js';
 import { LruCache } from '../lru-cache.js';
 import { SchemaAndValue } from '../schema.js';
 import type { Schema } from '../schema.js';
-import { RegistryErrorCode, SchemaRegistryClient, SchemaRegistryException } from '../schema-registry/schema-registry-client.js';
+import type { SchemaRegistryClient } from '../schema-registry/schema-registry-client.js';
+import { lookUpHint, registryClientOf, wrapRegistryError } from '../schema-registry/registry-converter-support.js';
 import { subjectName } from '../schema-registry/subject-name-strategy.js';
 import { fromConnectSchema, jsonSchemaText } from './from-connect-schema.js';
 import { jsonSchemaConverterConfigDef, parseJsonSchemaConverterConfig } from './json-schema-converter-config.js';
@@ -96,11 +97,7 @@ export class JsonSchemaConverter implements Converter {
   configure(configs: Readonly<Record<string, string>>, isKey: boolean): void {
     const settings = parseJsonSchemaConverterConfig(configs, isKey);
     this.#settings = settings;
-    this.#client = new SchemaRegistryClient({
-      urls: settings.registryUrls,
-      userInfo: settings.userInfo,
-      requestTimeoutMs: settings.requestTimeoutMs,
-    });
+    this.#client = registryClientOf(settings);
     this.#writers = new LruCache(settings.schemasCacheSize);
     this.#writerSchemas = new LruCache(settings.schemasCacheSize);
     this.#readers = new LruCache(settings.schemasCacheSize);
@@ -256,12 +253,7 @@ export class JsonSchemaConverter implements Converter {
       this.#knownTexts.set(found.id, writer.text);
       return { id: found.id, schemaText: writer.text };
     } catch (err) {
-      const hint =
-        err instanceof SchemaRegistryException &&
-        (err.errorCode === RegistryErrorCode.SUBJECT_NOT_FOUND || err.errorCode === RegistryErrorCode.SCHEMA_NOT_FOUND)
-          ? ' (auto.register.schemas=false: register the schema in the registry first, or set auto.register.schemas=true)'
-          : '';
-      throw wrapRegistryError(err, `Failed to look up the JSON Schema under subject "${subject}"${hint}`);
+      throw wrapRegistryError(err, `Failed to look up the JSON Schema under subject "${subject}"${lookUpHint(err)}`);
     }
   }
 
@@ -367,14 +359,4 @@ function frame(payload: Uint8Array, id: number): Uint8Array {
   new DataView(out.buffer).setInt32(1, id, false);
   out.set(payload, WIRE_HEADER_BYTES);
   return out;
-}
-
-function wrapRegistryError(err: unknown, context: string): Error {
-  if (err instanceof SchemaRegistryException)
-    return new SchemaRegistryException(`${context}: ${err.message}`, err.status, err.errorCode, { cause: err });
-  if (err instanceof DataException) {
-    if (!err.message.startsWith(context)) err.message = `${context}: ${err.message}`;
-    return err;
-  }
-  return err instanceof Error ? err : new Error(String(err));
 }

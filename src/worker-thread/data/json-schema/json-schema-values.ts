@@ -20,17 +20,17 @@
 import { BigDecimal } from '../big-decimal.js';
 import { DataException, DataTypeError, describeValue } from '../errors.js';
 import { mapEntries } from '../equality.js';
-import { decimalToFloat32, decimalToIntN, javaDoubleToString, javaFloatToString } from '../java-numbers.js';
+import { javaDoubleToString, javaFloatToString } from '../java-numbers.js';
 import { ConnectDate, Decimal, Time, Timestamp } from '../logical-types.js';
 import { LogicalTypeName, SchemaType, structSchemasMatch } from '../schema.js';
 import type { Schema } from '../schema.js';
 import { Struct, typeProblem } from '../struct.js';
-import { JsonNumber, JsonObject, fromBase64, nodeType, quoteJson, toBase64 } from '../json/json-text.js';
+import { JsonNumber, JsonObject, nodeType, quoteJson, toBase64 } from '../json/json-text.js';
 import type { JsonValue } from '../json/json-text.js';
+import { readLogical, readPrimitive, writeFloat } from '../json/json-data.js';
 import type { JsonSchemaDataOptions } from './json-schema-data-options.js';
 
 const JSON_TYPE_ONE_OF = 'io.confluent.connect.json.OneOf';
-const INT_BITS: Readonly<Partial<Record<SchemaType, number>>> = { INT8: 8, INT16: 16, INT32: 32, INT64: 64 };
 
 function isUnion(schema: Schema): boolean {
   return schema.type === SchemaType.STRUCT && schema.name === JSON_TYPE_ONE_OF;
@@ -85,9 +85,9 @@ function write(schema: Schema, value: unknown, options: JsonSchemaDataOptions, p
     case SchemaType.INT64:
       return (value as number | bigint).toString();
     case SchemaType.FLOAT32:
-      return nonFiniteAsString(javaFloatToString(value as number));
+      return writeFloat(javaFloatToString(value as number));
     case SchemaType.FLOAT64:
-      return nonFiniteAsString(javaDoubleToString(value as number));
+      return writeFloat(javaDoubleToString(value as number));
     case SchemaType.BOOLEAN:
       return value ? 'true' : 'false';
     case SchemaType.STRING:
@@ -110,11 +110,6 @@ function write(schema: Schema, value: unknown, options: JsonSchemaDataOptions, p
     case SchemaType.STRUCT:
       return writeStruct(schema, value as Struct, options, path);
   }
-}
-
-/** Jackson writes non-finite doubles as strings (WRITE_NAN_AS_STRINGS is on by default). */
-function nonFiniteAsString(text: string): string {
-  return text === 'NaN' || text === 'Infinity' || text === '-Infinity' ? `"${text}"` : text;
 }
 
 function writeLogical(schema: Schema, value: unknown, options: JsonSchemaDataOptions, path: Path): string | undefined {
@@ -210,41 +205,10 @@ function read(schema: Schema, node: JsonValue | undefined, options: JsonSchemaDa
     const logical = readLogical(schema, node, path);
     if (logical !== undefined) return logical;
   }
-  const wrong = (expected: string): DataException =>
-    path.error(`Invalid JSON for a ${schema.type} schema: expected ${expected}, found ${nodeType(node)}`, DataTypeError);
   switch (schema.type) {
-    case SchemaType.BOOLEAN:
-      if (typeof node !== 'boolean') throw wrong('true or false');
-      return node;
-    case SchemaType.INT8:
-    case SchemaType.INT16:
-    case SchemaType.INT32:
-    case SchemaType.INT64: {
-      if (!(node instanceof JsonNumber)) throw wrong('a number');
-      const bits = INT_BITS[schema.type]!;
-      const integer = node.integral ? BigInt.asIntN(bits, BigInt(node.text)) : decimalToIntN(BigDecimal.parse(node.text), bits);
-      return schema.type === SchemaType.INT64 ? integer : Number(integer);
-    }
-    case SchemaType.FLOAT32:
-    case SchemaType.FLOAT64: {
-      const special = typeof node === 'string' ? NON_FINITE[node] : undefined;
-      if (special !== undefined) return special;
-      if (!(node instanceof JsonNumber)) throw wrong('a number');
-      const n = schema.type === SchemaType.FLOAT32 ? decimalToFloat32(node.text) : Number(node.text);
-      return n === 0 ? 0 : n;
-    }
-    case SchemaType.STRING:
-      if (typeof node !== 'string') throw wrong('a string');
-      return node;
-    case SchemaType.BYTES:
-      if (typeof node !== 'string') throw wrong('a base64 string');
-      try {
-        return fromBase64(node);
-      } catch (err) {
-        throw path.error(`Invalid bytes field: ${(err as Error).message}`);
-      }
     case SchemaType.ARRAY: {
-      if (!Array.isArray(node)) throw wrong('an array');
+      if (!Array.isArray(node))
+        throw path.error(`Invalid JSON for a ${schema.type} schema: expected an array, found ${nodeType(node)}`, DataTypeError);
       return node.map((item, i) => {
         path.push(`[${i}]`);
         const v = read(schema.valueSchema!, item, options, path);
@@ -256,10 +220,10 @@ function read(schema: Schema, node: JsonValue | undefined, options: JsonSchemaDa
       return readMap(schema, node, options, path);
     case SchemaType.STRUCT:
       return isUnion(schema) ? readUnion(schema, node, options, path) : readStruct(schema, node, options, path);
+    default:
+      return readPrimitive(schema, node, path);
   }
 }
-
-const NON_FINITE: Readonly<Record<string, number>> = { NaN: NaN, Infinity: Infinity, '-Infinity': -Infinity };
 
 function readMap(schema: Schema, node: JsonValue, options: JsonSchemaDataOptions, path: Path): Map<unknown, unknown> {
   const keySchema = schema.keySchema!;
@@ -359,44 +323,4 @@ function structMatch(schema: Schema, node: JsonValue | undefined): number {
     score += 1 + structMatch(field.schema, node.get(field.name));
   }
   return score;
-}
-
-function readLogical(schema: Schema, node: JsonValue, path: Path): unknown {
-  try {
-    switch (schema.name) {
-      case LogicalTypeName.DECIMAL:
-        if (node instanceof JsonNumber) return BigDecimal.parse(node.text);
-        if (typeof node === 'string') {
-          try {
-            return Decimal.toLogical(schema, fromBase64(node));
-          } catch (err) {
-            throw new DataException(`Invalid bytes for Decimal field: ${(err as Error).message}`, { cause: err });
-          }
-        }
-        throw new DataException(`Invalid type for Decimal, underlying representation should be numeric or bytes but was ${nodeType(node)}`);
-      case LogicalTypeName.DATE:
-        return ConnectDate.toLogical(schema, int32Of(node, 'Date'));
-      case LogicalTypeName.TIME:
-        return Time.toLogical(schema, int32Of(node, 'Time'));
-      case LogicalTypeName.TIMESTAMP:
-        if (!(node instanceof JsonNumber) || !node.integral) {
-          throw new DataException(`Invalid type for Timestamp, underlying representation should be integral but was ${nodeType(node)}`);
-        }
-        return Timestamp.toLogical(schema, BigInt.asIntN(64, BigInt(node.text)));
-      default:
-        return undefined;
-    }
-  } catch (err) {
-    if (err instanceof DataException) throw path.error(err.message);
-    throw err;
-  }
-}
-
-/** Jackson's isInt(): an integral number that fits 32 bits. */
-function int32Of(node: JsonValue, what: string): number {
-  if (node instanceof JsonNumber && node.integral) {
-    const n = BigInt(node.text);
-    if (n >= -2147483648n && n <= 2147483647n) return Number(n);
-  }
-  throw new DataException(`Invalid type for ${what}, underlying representation should be integer but was ${nodeType(node)}`);
 }

@@ -38,6 +38,11 @@ const INT_BITS: Readonly<Partial<Record<SchemaType, number>>> = { INT8: 8, INT16
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 
+/** What the shared readers below need of a converter's path: an error that says where. */
+export interface ErrorAt {
+  error(message: string, ErrorClass?: typeof DataException): DataException;
+}
+
 /** Where in a value an error happened: `value`, or a path like `items[2].price`. */
 class Path {
   readonly #parts: string[] = [];
@@ -113,7 +118,7 @@ function write(schema: Schema | null, value: unknown, options: JsonDataOptions, 
 }
 
 /** Jackson writes non-finite doubles as strings (JsonWriteFeature.WRITE_NAN_AS_STRINGS is on by default). */
-function writeFloat(text: string): string {
+export function writeFloat(text: string): string {
   return text === 'NaN' || text === 'Infinity' || text === '-Infinity' ? `"${text}"` : text;
 }
 
@@ -266,6 +271,34 @@ function read(schema: Schema | null, node: JsonValue | undefined, options: JsonD
     const logical = readLogical(schema, node, path);
     if (logical !== undefined) return logical;
   }
+  switch (schema.type) {
+    case SchemaType.ARRAY: {
+      if (!Array.isArray(node))
+        throw path.error(`Invalid JSON for a ${schema.type} schema: expected an array, found ${nodeType(node)}`, DataTypeError);
+      return readArray(schema.valueSchema, node, options, path);
+    }
+    case SchemaType.MAP:
+      return readMap(schema.keySchema, schema.valueSchema, node, options, path);
+    case SchemaType.STRUCT: {
+      if (!(node instanceof JsonObject)) throw path.error(`Structs should be encoded as JSON objects, but found ${nodeType(node)}`);
+      const struct = new Struct(schema);
+      for (const field of schema.fields()) {
+        path.push(field.name);
+        struct.put(field, read(field.schema, node.get(field.name), options, path));
+        path.pop();
+      }
+      return struct;
+    }
+    default:
+      return readPrimitive(schema, node, path);
+  }
+}
+
+/**
+ * A BOOLEAN, integer, float, STRING or BYTES value of a (non-null) JSON node, as JsonConverter and
+ * JsonSchemaData read them (Java's narrowing casts included); a DataTypeError for JSON of another kind.
+ */
+export function readPrimitive(schema: Schema, node: JsonValue, path: ErrorAt): unknown {
   const wrong = (expected: string): DataException =>
     path.error(`Invalid JSON for a ${schema.type} schema: expected ${expected}, found ${nodeType(node)}`, DataTypeError);
   switch (schema.type) {
@@ -300,22 +333,8 @@ function read(schema: Schema | null, node: JsonValue | undefined, options: JsonD
       } catch (err) {
         throw path.error(`Invalid bytes field: ${(err as Error).message}`);
       }
-    case SchemaType.ARRAY: {
-      if (!Array.isArray(node)) throw wrong('an array');
-      return readArray(schema.valueSchema, node, options, path);
-    }
-    case SchemaType.MAP:
-      return readMap(schema.keySchema, schema.valueSchema, node, options, path);
-    case SchemaType.STRUCT: {
-      if (!(node instanceof JsonObject)) throw path.error(`Structs should be encoded as JSON objects, but found ${nodeType(node)}`);
-      const struct = new Struct(schema);
-      for (const field of schema.fields()) {
-        path.push(field.name);
-        struct.put(field, read(field.schema, node.get(field.name), options, path));
-        path.pop();
-      }
-      return struct;
-    }
+    default:
+      throw path.error(`${schema.type} is not a primitive schema type`);
   }
 }
 
@@ -361,7 +380,8 @@ function readMap(
   return result;
 }
 
-function readLogical(schema: Schema, node: JsonValue, path: Path): unknown {
+/** A logical type's value of a JSON node, as JsonConverter and JsonSchemaData read it; undefined: not a logical type. */
+export function readLogical(schema: Schema, node: JsonValue, path: ErrorAt): unknown {
   try {
     switch (schema.name) {
       case LogicalTypeName.DECIMAL:

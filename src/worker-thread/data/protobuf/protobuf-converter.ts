@@ -28,7 +28,8 @@ import { LruCache } from '../lru-cache.js';
 import { SchemaAndValue } from '../schema.js';
 import type { Schema } from '../schema.js';
 import { Struct, validateValue } from '../struct.js';
-import { RegistryErrorCode, SchemaRegistryClient, SchemaRegistryException } from '../schema-registry/schema-registry-client.js';
+import { SchemaRegistryClient, SchemaRegistryException } from '../schema-registry/schema-registry-client.js';
+import { lookUpHint, registryClientOf } from '../schema-registry/registry-converter-support.js';
 import { subjectName } from '../schema-registry/subject-name-strategy.js';
 import { fromConnectSchema } from './from-connect-schema.js';
 import { MAGIC_BYTE, WIRE_HEADER_BYTES, decodeMessageIndexes, encodeMessageIndexes } from './message-indexes.js';
@@ -82,11 +83,7 @@ export class ProtobufConverter implements Converter {
   configure(configs: Readonly<Record<string, string>>, isKey: boolean): void {
     const settings = parseProtobufConverterConfig(configs, isKey);
     this.#settings = settings;
-    this.#client = new SchemaRegistryClient({
-      urls: settings.registryUrls,
-      userInfo: settings.userInfo,
-      requestTimeoutMs: settings.requestTimeoutMs,
-    });
+    this.#client = registryClientOf(settings);
     this.#writers = new LruCache(settings.schemasCacheSize);
     this.#writerSchemas = new LruCache(settings.schemasCacheSize);
     this.#readers = new LruCache(settings.schemasCacheSize);
@@ -231,12 +228,7 @@ export class ProtobufConverter implements Converter {
       this.#knownTexts.set(found.id, writer.text);
       return { id: found.id, type: writer.type, indexes: FIRST_MESSAGE };
     } catch (err) {
-      const hint =
-        err instanceof SchemaRegistryException &&
-        (err.errorCode === RegistryErrorCode.SUBJECT_NOT_FOUND || err.errorCode === RegistryErrorCode.SCHEMA_NOT_FOUND)
-          ? ' (auto.register.schemas=false: register the schema in the registry first, or set auto.register.schemas=true)'
-          : '';
-      throw wrapRegistryError(err, `Failed to look up the Protobuf schema under subject "${subject}"${hint}`);
+      throw wrapRegistryError(err, `Failed to look up the Protobuf schema under subject "${subject}"${lookUpHint(err)}`);
     }
   }
 

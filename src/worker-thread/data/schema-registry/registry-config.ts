@@ -18,7 +18,8 @@
  * | schema.registry.basic.auth.user.info  | ""                     | Confluent's deprecated name of the same |
  * | http.connect.timeout.ms / http.read.timeout.ms | 60000 / 60000 | a registry request's deadline is their sum |
  *
- * Each converter adds its format's own keys (avro-converter-config.ts, protobuf-converter-config.ts).
+ * Each converter adds its format's own keys (avro-converter-config.ts, protobuf-converter-config.ts,
+ * json-schema-converter-config.ts).
  */
 import { ConfigDef, ConfigException, LambdaValidator, Range, ValidString } from '../../sdk/config-def.js';
 import type { ParsedConfig, ParsedValue } from '../../sdk/config-def.js';
@@ -36,8 +37,14 @@ const strategyValidator = LambdaValidator.with(
   () => `[${SUBJECT_NAME_STRATEGIES.join(', ')}]`,
 );
 
-/** The converter's `converter.type` key and the registry keys above. */
-export function schemaRegistryConverterConfigDef(): ConfigDef {
+const LATEST_COMPATIBILITY_STRICT_DOC =
+  'Whether to check for backward compatibility between the latest subject version and the Schema of the object to be serialized. connectd always checks: it cannot write a value the latest schema could not read.';
+
+/**
+ * The converter's `converter.type` key and the registry keys above. `latestCompatibilityStrictDoc`
+ * replaces latest.compatibility.strict's documentation for a converter that checks differently.
+ */
+export function schemaRegistryConverterConfigDef(latestCompatibilityStrictDoc: string = LATEST_COMPATIBILITY_STRICT_DOC): ConfigDef {
   return converterConfigDef()
     .define({
       name: SCHEMA_REGISTRY_URL_CONFIG,
@@ -68,8 +75,7 @@ export function schemaRegistryConverterConfigDef(): ConfigDef {
       type: 'BOOLEAN',
       default: true,
       importance: 'LOW',
-      documentation:
-        'Whether to check for backward compatibility between the latest subject version and the Schema of the object to be serialized. connectd always checks: it cannot write a value the latest schema could not read.',
+      documentation: latestCompatibilityStrictDoc,
     })
     .define({
       name: 'key.subject.name.strategy',
