@@ -55,7 +55,9 @@ export interface ConnectorStatus {
   type?: 'source' | 'sink';
 }
 
-export { freePort } from './free-port.js';
+import { freePort } from './free-port.js';
+
+export { freePort };
 
 export function toProperties(props: Record<string, string>): string {
   return (

@@ -55,13 +55,8 @@ t.test('errors are ConfigExceptions naming the key', async (t) => {
     code: 'CONNECTD_ERR_INVALID_CONFIG',
     message: /value.converter: Missing required configuration/,
   });
-  const unknown = t.throws(() =>
-    createConverter({ 'key.converter': 'com.example.NoSuchConverter' }, 'key.converter'),
-  ) as ConfigException;
-  t.match(
-    unknown.message,
-    /key.converter="com.example.NoSuchConverter": unknown converter class \(known: .*JsonConverter/,
-  );
+  const unknown = t.throws(() => createConverter({ 'key.converter': 'com.example.NoSuchConverter' }, 'key.converter')) as ConfigException;
+  t.match(unknown.message, /key.converter="com.example.NoSuchConverter": unknown converter class \(known: .*JsonConverter/);
   t.throws(() => createConverter({ 'value.converter': 'Json', 'value.converter.decimal.format': 'HEX' }, 'value.converter'), {
     name: 'ConfigException',
     message: /decimal.format/,
