@@ -21,7 +21,7 @@ import { BasicAuthenticator, crossSiteRefusal } from './request-guards.js';
 import { forwarding } from './forward.js';
 import { herderStartGate } from './herder-start.js';
 import type { HerderStart } from './herder-start.js';
-import { schemaErrorFormatter, VALIDATOR_OPTIONS } from './schemas.js';
+import { lazyValidatorBuilder, schemaErrorFormatter, VALIDATOR_OPTIONS } from './schemas.js';
 import { connectorRoutes } from './routes/connectors.js';
 import { connectorPluginRoutes } from './routes/connector-plugins.js';
 import type { ConnectorPluginOptions } from './routes/connector-plugins.js';
@@ -181,6 +181,7 @@ export function createRestServer(opts: RestServerOptions): FastifyInstance {
     clientErrorHandler,
     frameworkErrors,
     ajv: VALIDATOR_OPTIONS,
+    schemaController: { compilersFactory: { buildValidator: lazyValidatorBuilder() } },
     schemaErrorFormatter,
     routerOptions,
   } satisfies FastifyServerOptions;

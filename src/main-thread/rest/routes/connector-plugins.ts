@@ -1,7 +1,6 @@
 /** `/connector-plugins…`: the plugins on this worker, their config keys, and config validation (ConnectorPluginsResource). */
 import type { FastifyPluginAsync } from 'fastify';
 import { VERSION } from '../../../shared/version.js';
-import { knownConverterClasses, knownHeaderConverterClasses } from '../../../worker-thread/data/converters.js';
 import { configKeyInfo } from '../../../worker-thread/sdk/config-def.js';
 import { findTransformPlugin, listTransformPlugins } from '../../../worker-thread/transforms/registry.js';
 import { HerderError } from '../../runtime/errors.js';
@@ -30,6 +29,9 @@ export const connectorPluginRoutes: FastifyPluginAsync<ConnectorPluginOptions> =
       const found = await worker.listConnectorPlugins();
       const connectors = found.filter((p) => p.type === 'source' || p.type === 'sink');
       if (isTrue(req.query.connectorsOnly, true)) return connectors;
+      // The registry imports every converter (Avro, Protobuf, JSON Schema): loaded when first asked
+      // for, not at every start of the supervisor.
+      const { knownConverterClasses, knownHeaderConverterClasses } = await import('../../../worker-thread/data/converters.js');
       return [
         ...connectors,
         ...listTransformPlugins(),

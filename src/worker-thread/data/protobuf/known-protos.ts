@@ -4,7 +4,8 @@
  * dependencies"). protobufjs ships google/protobuf/*; the others are here, as Confluent and Google
  * publish them (field numbers and types are what matter on the wire).
  */
-import protobuf from 'protobufjs';
+import type protobuf from 'protobufjs';
+import { protobufjs } from './protobufjs.js';
 
 const CONFLUENT_META = `syntax = "proto3";
 package confluent;
@@ -58,7 +59,7 @@ const SOURCES: Readonly<Record<string, string>> = {
 
 /** True when `file` is an import the registry resolves by itself. */
 export function isKnownProto(file: string): boolean {
-  return file in SOURCES || protobuf.common.get(file) !== null || file === 'google/protobuf/descriptor.proto';
+  return file in SOURCES || protobufjs().common.get(file) !== null || file === 'google/protobuf/descriptor.proto';
 }
 
 /** Adds `file` (and what it imports) to `root`; false when the file is not a known one. */
@@ -67,11 +68,11 @@ export function addKnownProto(root: protobuf.Root, file: string, added: Set<stri
   const source = SOURCES[file];
   if (source !== undefined) {
     added.add(file);
-    const parsed = protobuf.parse(source, root, { keepCase: true });
+    const parsed = protobufjs().parse(source, root, { keepCase: true });
     for (const dep of parsed.imports ?? []) addKnownProto(root, dep, added);
     return true;
   }
-  const common = protobuf.common.get(file);
+  const common = protobufjs().common.get(file);
   if (common !== null) {
     added.add(file);
     root.addJSON(common.nested!);
@@ -80,7 +81,7 @@ export function addKnownProto(root: protobuf.Root, file: string, added: Set<stri
   if (file === 'google/protobuf/descriptor.proto') {
     // Only the options messages the extensions above extend; their content never matters here.
     added.add(file);
-    protobuf.parse(
+    protobufjs().parse(
       'syntax = "proto2"; package google.protobuf; message FileOptions { extensions 1000 to max; } message MessageOptions { extensions 1000 to max; } message FieldOptions { extensions 1000 to max; } message EnumOptions { extensions 1000 to max; } message EnumValueOptions { extensions 1000 to max; }',
       root,
       { keepCase: true },

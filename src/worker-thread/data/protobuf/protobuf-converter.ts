@@ -20,7 +20,8 @@
  * must be a STRUCT, as in Confluent's. Schema references other than the well-known imports
  * (known-protos.ts) are not resolved yet: reading such a schema fails with a DataException saying so.
  */
-import protobuf from 'protobufjs';
+import type protobuf from 'protobufjs';
+import { protobufjs } from './protobufjs.js';
 import type { ConfigDef } from '../../sdk/config-def.js';
 import type { Converter } from '../converter.js';
 import { DataException } from '../errors.js';
@@ -297,7 +298,7 @@ export class ProtobufConverter implements Converter {
 function findMessage(file: ProtoFile, fullName: string): protobuf.Type | undefined {
   try {
     const found = file.root.lookup(fullName);
-    return found instanceof protobuf.Type ? found : undefined;
+    return found instanceof protobufjs().Type ? found : undefined;
   } catch {
     return undefined;
   }

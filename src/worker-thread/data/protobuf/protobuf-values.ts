@@ -11,7 +11,8 @@
  * INT64 values are bigints (schema.ts); protobufjs takes and gives 64-bit integers as {low, high}
  * pairs (Long), converted here.
  */
-import protobuf from 'protobufjs';
+import type protobuf from 'protobufjs';
+import { protobufjs } from './protobufjs.js';
 import { BigDecimal, fromTwosComplement, toTwosComplement } from '../big-decimal.js';
 import { DataException, describeValue } from '../errors.js';
 import { ConnectDate, Time, Timestamp } from '../logical-types.js';
@@ -89,7 +90,7 @@ export function toProtoMessage(schema: Schema, type: protobuf.Type, struct: Stru
     const converted = toProtoField(field.schema, target, value, fieldPath);
     if (converted === undefined) continue;
     // proto3 without presence: protobuf-java leaves a default out of the bytes; so do we.
-    if (target.partOf === null && !target.repeated && !(target.resolvedType instanceof protobuf.Type) && isDefault(converted)) continue;
+    if (target.partOf === null && !target.repeated && !(target.resolvedType instanceof protobufjs().Type) && isDefault(converted)) continue;
     out[field.name] = converted;
   }
   return out;
@@ -107,7 +108,7 @@ function toProtoField(schema: Schema, target: protobuf.Field, value: unknown, pa
   if (schema.type === SchemaType.MAP) {
     const entries = value instanceof Map ? [...(value as Map<unknown, unknown>).entries()] : Object.entries(value as object);
     if (entries.length === 0) return undefined;
-    if (target instanceof protobuf.MapField) {
+    if (target instanceof protobufjs().MapField) {
       const out: Record<string, unknown> = {};
       for (const [k, v] of entries) {
         if (v === null || v === undefined)
@@ -117,7 +118,7 @@ function toProtoField(schema: Schema, target: protobuf.Field, value: unknown, pa
       return out;
     }
     const entryType = target.resolvedType;
-    if (!(entryType instanceof protobuf.Type) || !isMapEntry(entryType)) {
+    if (!(entryType instanceof protobufjs().Type) || !isMapEntry(entryType)) {
       throw new DataException(`field "${path}" is a MAP but ${target.name} in the protobuf schema is not a map`);
     }
     const keyField = entryType.fields.key!;
@@ -130,7 +131,7 @@ function toProtoField(schema: Schema, target: protobuf.Field, value: unknown, pa
       }
       if (v !== null && v !== undefined) {
         const val = toProtoField(schema.valueSchema!, valueField, v, `${path}[${String(k)}]`);
-        if (val !== undefined && (valueField.resolvedType instanceof protobuf.Type || !isDefault(val))) entry.value = val;
+        if (val !== undefined && (valueField.resolvedType instanceof protobufjs().Type || !isDefault(val))) entry.value = val;
       }
       return entry;
     });
@@ -181,7 +182,7 @@ function toProtoValue(schema: Schema, target: protobuf.Field, value: unknown, pa
       return out;
     }
   }
-  if (resolved instanceof protobuf.Enum) {
+  if (resolved instanceof protobufjs().Enum) {
     if (typeof value !== 'string') throw new DataException(`field "${path}": expected a string enum symbol, got ${describeValue(value)}`);
     const number = resolved.values[value];
     if (number === undefined) {
@@ -191,7 +192,7 @@ function toProtoValue(schema: Schema, target: protobuf.Field, value: unknown, pa
     }
     return number;
   }
-  if (resolved instanceof protobuf.Type && schema.type !== SchemaType.STRUCT && schema.type !== SchemaType.MAP) {
+  if (resolved instanceof protobufjs().Type && schema.type !== SchemaType.STRUCT && schema.type !== SchemaType.MAP) {
     if (!isWrapper(resolved))
       throw new DataException(`field "${path}": a ${schema.type} cannot be written as message ${resolved.fullName.slice(1)}`);
     return { value: toProtoValue(schema, resolved.fields.value!, value, path) };
@@ -200,7 +201,7 @@ function toProtoValue(schema: Schema, target: protobuf.Field, value: unknown, pa
     case SchemaType.INT64:
       return longBits(typeof value === 'bigint' ? value : BigInt(value as number));
     case SchemaType.STRUCT: {
-      if (!(resolved instanceof protobuf.Type))
+      if (!(resolved instanceof protobufjs().Type))
         throw new DataException(`field "${path}": a STRUCT needs a message field, ${target.name} is ${target.type}`);
       return toProtoMessage(schema, resolved, value as Struct, path);
     }
@@ -235,7 +236,7 @@ export function fromProtoMessage(schema: Schema, type: protobuf.Type, message: P
       );
     } else if (field.schema.type === SchemaType.MAP) {
       struct.put(field, fromProtoMap(field.schema, source, raw));
-    } else if (source.resolvedType instanceof protobuf.Type) {
+    } else if (source.resolvedType instanceof protobufjs().Type) {
       // A message field is null unless it was in the bytes.
       if (Object.prototype.hasOwnProperty.call(message, field.name) && raw !== null && raw !== undefined) {
         struct.put(field, fromProtoValue(field.schema, source, raw));
@@ -249,7 +250,7 @@ export function fromProtoMessage(schema: Schema, type: protobuf.Type, message: P
 
 function fromProtoMap(schema: Schema, source: protobuf.Field, raw: unknown): Map<unknown, unknown> {
   const out = new Map<unknown, unknown>();
-  if (source instanceof protobuf.MapField) {
+  if (source instanceof protobufjs().MapField) {
     for (const [k, v] of Object.entries((raw as Record<string, unknown> | undefined) ?? {})) {
       out.set(mapKey(schema.keySchema!, source.keyType, k), fromProtoValue(schema.valueSchema!, source, v));
     }
@@ -260,7 +261,7 @@ function fromProtoMap(schema: Schema, source: protobuf.Field, raw: unknown): Map
   const valueField = entryType.fields.value!;
   for (const entry of (raw as ProtoObject[] | undefined) ?? []) {
     const value =
-      valueField.resolvedType instanceof protobuf.Type && !Object.prototype.hasOwnProperty.call(entry, 'value')
+      valueField.resolvedType instanceof protobufjs().Type && !Object.prototype.hasOwnProperty.call(entry, 'value')
         ? null
         : fromProtoValue(schema.valueSchema!, valueField, entry.value);
     out.set(fromProtoValue(schema.keySchema!, keyField, entry.key), value);
@@ -280,7 +281,7 @@ function mapKey(schema: Schema, keyType: string, key: string): unknown {
     case 'sint64':
     case 'fixed64':
     case 'sfixed64': {
-      const bits = protobuf.util.LongBits.fromHash(key);
+      const bits = protobufjs().util.LongBits.fromHash(key);
       return toBigInt({ low: bits.lo, high: bits.hi }, isUnsigned(keyType));
     }
     case 'uint32':
@@ -316,12 +317,12 @@ function fromProtoValue(schema: Schema, source: protobuf.Field, raw: unknown): u
       return Timestamp.toLogical(schema, seconds * 1000n + BigInt(Math.floor((m.nanos ?? 0) / 1_000_000)));
     }
   }
-  if (resolved instanceof protobuf.Enum) {
+  if (resolved instanceof protobufjs().Enum) {
     if (typeof raw === 'string') return raw;
     return resolved.valuesById[raw as number] ?? String(raw);
   }
   if (schema.parameters?.has(PROTOBUF_TYPE_ENUM) === true) return String(raw);
-  if (resolved instanceof protobuf.Type && schema.type !== SchemaType.STRUCT && schema.type !== SchemaType.MAP) {
+  if (resolved instanceof protobufjs().Type && schema.type !== SchemaType.STRUCT && schema.type !== SchemaType.MAP) {
     return fromProtoValue(schema, resolved.fields.value!, (raw as ProtoObject).value ?? resolved.fields.value!.typeDefault);
   }
   switch (schema.type) {

@@ -10,7 +10,8 @@
  * google.protobuf.*Value wrappers as optional primitives when `wrapper.for.nullables` is set.
  * Recursive messages have no Connect form and are refused.
  */
-import protobuf from 'protobufjs';
+import type protobuf from 'protobufjs';
+import { protobufjs } from './protobufjs.js';
 import { DataException } from '../errors.js';
 import { ConnectDate, Decimal, Time, Timestamp } from '../logical-types.js';
 import type { Schema } from '../schema.js';
@@ -39,10 +40,10 @@ export interface ProtoFile {
 
 /** Parses a .proto file whose imports are all known to the registry; a DataException says what is wrong. */
 export function parseProto(text: string): ProtoFile {
-  const root = new protobuf.Root();
+  const root = new (protobufjs().Root)();
   let parsed: protobuf.IParserResult;
   try {
-    parsed = protobuf.parse(text, root, { keepCase: true, alternateCommentMode: true });
+    parsed = protobufjs().parse(text, root, { keepCase: true, alternateCommentMode: true });
     const added = new Set<string>();
     for (const file of [...(parsed.imports ?? []), ...(parsed.weakImports ?? [])]) {
       if (!addKnownProto(root, file, added)) {
@@ -58,7 +59,7 @@ export function parseProto(text: string): ProtoFile {
   let scope: protobuf.Namespace = root;
   if (pkg !== null) scope = root.lookup(pkg) as protobuf.Namespace;
   // protobufjs keeps nested objects in definition order: the file's messages, as the indexes count them.
-  const messages = scope.nestedArray.filter((n): n is protobuf.Type => n instanceof protobuf.Type && isInFile(n, pkg));
+  const messages = scope.nestedArray.filter((n): n is protobuf.Type => n instanceof protobufjs().Type && isInFile(n, pkg));
   if (messages.length === 0) throw new DataException('Invalid Protobuf schema: it defines no message');
   return { root, messages };
 }
@@ -75,7 +76,7 @@ export function messageAt(file: ProtoFile, indexes: readonly number[]): protobuf
   for (const index of indexes) {
     type = candidates[index];
     if (type === undefined) throw new DataException(`message indexes [${indexes.join(', ')}] name no message of the schema`);
-    candidates = type.nestedArray.filter((n): n is protobuf.Type => n instanceof protobuf.Type);
+    candidates = type.nestedArray.filter((n): n is protobuf.Type => n instanceof protobufjs().Type);
   }
   return type!;
 }
@@ -86,8 +87,8 @@ export function indexesOf(file: ProtoFile, type: protobuf.Type): number[] {
   let current: protobuf.Type = type;
   for (;;) {
     const parent = current.parent;
-    if (parent instanceof protobuf.Type) {
-      path.unshift(parent.nestedArray.filter((n) => n instanceof protobuf.Type).indexOf(current));
+    if (parent instanceof protobufjs().Type) {
+      path.unshift(parent.nestedArray.filter((n) => n instanceof protobufjs().Type).indexOf(current));
       current = parent;
     } else {
       path.unshift(file.messages.indexOf(current));
@@ -161,7 +162,7 @@ class Reader {
 
   field(field: protobuf.Field): Schema {
     let builder: SchemaBuilder;
-    if (field instanceof protobuf.MapField) {
+    if (field instanceof protobufjs().MapField) {
       // map<K, V> is a repeated `…Entry { K key = 1; V value = 2; }` on the wire: read it as one.
       const key = this.scalar(field.keyType, null, field).optional().parameter(PROTOBUF_TYPE_TAG, '1').build();
       const value = this.element(field).optional().parameter(PROTOBUF_TYPE_TAG, '2').build();
@@ -169,7 +170,7 @@ class Reader {
     } else {
       builder = this.element(field);
       const resolved = field.resolvedType;
-      if (field.repeated && !(resolved instanceof protobuf.Type && isMapEntry(resolved))) {
+      if (field.repeated && !(resolved instanceof protobufjs().Type && isMapEntry(resolved))) {
         builder = SchemaBuilder.array(builder.optional().build());
       }
     }
@@ -181,12 +182,12 @@ class Reader {
   /** The schema of one value of the field (the element of a repeated field, the value of a map). */
   element(field: protobuf.Field): SchemaBuilder {
     const resolved = field.resolvedType;
-    if (resolved instanceof protobuf.Enum) {
+    if (resolved instanceof protobufjs().Enum) {
       const builder = SchemaBuilder.string().name(resolved.name).parameter(PROTOBUF_TYPE_ENUM, resolved.name);
       for (const [symbol, number] of Object.entries(resolved.values)) builder.parameter(PROTOBUF_TYPE_ENUM_PREFIX + symbol, String(number));
       return builder;
     }
-    if (resolved instanceof protobuf.Type) {
+    if (resolved instanceof protobufjs().Type) {
       const fullName = fullNameOf(resolved);
       switch (fullName) {
         case DECIMAL_TYPE: {
