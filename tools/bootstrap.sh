@@ -22,6 +22,8 @@ ROOT=$PWD
 # The binding's build reads this from the environment only (not from .npmrc): link librdkafka
 # against the system's zlib/OpenSSL/zstd/curl instead of downloading their sources (no network).
 export CKJS_LINKING=dynamic
+# node-gyp compiles the binding's C++ files one at a time unless told (librdkafka itself is built with make -j).
+export JOBS=${JOBS:-max}
 # Never a prebuilt binary for the binding (node-pre-gyp downloads one when it can reach GitHub): it
 # would lack patches/kafka-javascript-batch-produce.patch. Read by node-pre-gyp for this package only.
 export npm_config_build_from_source=@confluentinc/kafka-javascript
