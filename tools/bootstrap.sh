@@ -118,6 +118,10 @@ else
   npm ci --no-audit --no-fund --ignore-scripts
   patch_binding_sources
   npm rebuild
+  # tap compiles its plugin set (package.json "tap.plugin") into node_modules/@tapjs/test; done here,
+  # where node_modules is being written anyway, rather than by the first test run (tap rebuilds by
+  # itself whenever the set it finds differs from the configured one).
+  npx --no-install tap build >/dev/null || die "tap could not build its plugin set (package.json \"tap.plugin\")"
 fi
 patch_binding_sources
 if ! binding_loads || ! binding_has_batch; then

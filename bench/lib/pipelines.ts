@@ -74,7 +74,9 @@ async function startWorker(opts: WorkerStart): Promise<WorkerHandle> {
   return {
     pid: proc.pid,
     logFile: proc.logFile,
-    stop: () => proc.stop(),
+    // A JVM's shutdown hooks are slow on a loaded machine (the smoke test runs beside the rest of
+    // the suite): one SIGKILLed at 30 s failed a whole smoke run.
+    stop: () => proc.stop(60000),
     kill: () => proc.kill(),
     logTail: (lines) => proc.logTail(lines),
   };
@@ -87,8 +89,11 @@ async function stopWorker(family: WorkerFamily, worker: WorkerHandle): Promise<b
 }
 
 async function stopCleanly(family: WorkerFamily, worker: WorkerHandle): Promise<void> {
-  if (!(await stopWorker(family, worker)))
-    throw new Error(`${family} did not stop cleanly; log ${worker.logFile}:\n${await worker.logTail(20)}`);
+  const code = await worker.stop();
+  if (!(family === 'connectd' ? code === 0 : cleanJavaExit(code)))
+    throw new Error(
+      `${family} did not stop cleanly (${code === null ? 'killed' : `exit status ${code}`}); log ${worker.logFile}:\n${await worker.logTail(20)}`,
+    );
 }
 
 export type Progress = { topic: string; partitions: number } | { file: string; lineBytes: number };

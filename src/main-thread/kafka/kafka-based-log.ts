@@ -409,8 +409,19 @@ export class KafkaBasedLog {
           throw new Error(`reading the end offsets of topic ${this.topic} failed: ${asError(err).message}`);
         }
         await sleep(WATERMARK_RETRY_MS);
+        // librdkafka answers from its metadata cache, which it does not refresh for a partition it
+        // believes absent ("Local: Unknown partition"): a cache filled while a restarted broker did not
+        // know the topic yet kept failing every attempt for a whole minute (test/storage/broker-restart).
+        await this.#refreshProducerMetadata(deadline);
       }
     }
+  }
+
+  /** Asks the cluster for the topic's metadata through the producer, which updates its cache; errors are left to the caller's retry. */
+  async #refreshProducerMetadata(deadline: number): Promise<void> {
+    await new Promise<void>((resolve) =>
+      this.#producer.getMetadata({ topic: this.topic, timeout: Math.max(1, Math.min(5000, deadline - Date.now())) }, () => resolve()),
+    );
   }
 
   #signal(): void {

@@ -42,7 +42,9 @@ type ValidateFunction = ReturnType<RouteCompiler>;
  * than when the server starts. Compiling the ~40 route schemas costs the supervisor about 250 ms of
  * CPU at every start (Ajv's code generation), which a daemon started and stopped in a test or by a
  * unit restart pays whole, while a route's first request pays a few milliseconds. The schemas are
- * static: every route is exercised by the REST tests, so a schema error cannot wait for production.
+ * static, and test/rest/rest-schemas.test.ts compiles every one of them, so a schema error cannot
+ * wait for production. A builder of our own makes fastify treat the validator as custom, which only
+ * changes header schemas (not lower-cased then); no route has one, and that test checks it.
  */
 export function lazyValidatorBuilder(): ValidatorBuilder {
   const build = AjvCompiler();
@@ -50,15 +52,17 @@ export function lazyValidatorBuilder(): ValidatorBuilder {
     let compile: RouteCompiler | undefined;
     return (route) => {
       let validate: ValidateFunction | undefined;
-      // fastify reads a failed validation's errors from the function it was given.
-      const lazy = (data: unknown): unknown => {
+      // fastify reads a failed validation's errors from the function it was given, and passes
+      // Ajv's data context (schemaEnv set) so that a validator may rewrite the top-level value.
+      const lazy = (data: unknown, context?: unknown): unknown => {
         compile ??= build(externalSchemas, options);
         validate ??= compile(route);
-        const result = validate(data);
+        const result = (validate as (data: unknown, context?: unknown) => unknown)(data, context);
         lazy.errors = validate.errors;
         return result;
       };
       lazy.errors = null as ValidateFunction['errors'];
+      lazy.schemaEnv = true;
       return lazy as unknown as ValidateFunction;
     };
   };
