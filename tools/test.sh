@@ -41,6 +41,9 @@ fi
 # better than tap's default of one per core; CONNECTD_TEST_JOBS overrides.
 jobs=${CONNECTD_TEST_JOBS:-3}
 
+# The brokers and Kafka Connect workers the tests start run C1 only (tools/tied-process.ts).
+export FIXTURE_JVM_ARGS=${FIXTURE_JVM_ARGS:--XX:TieredStopAtLevel=1}
+
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 echo "test: tap (${#files[@]} files, $jobs at a time)"

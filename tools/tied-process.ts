@@ -78,3 +78,14 @@ export function spawnTied(name: string, logFile: string, cleanupDir: string, com
   );
   return { wrapper, pid };
 }
+
+/**
+ * JVM options from FIXTURE_JVM_ARGS (space-separated) for every JVM the fixtures start (Kafka
+ * brokers, Kafka Connect workers), placed before their own options, which win. tools/test.sh sets
+ * `-XX:TieredStopAtLevel=1` (C1 only): the suite's brokers live seconds to minutes, where C2's
+ * compilations cost more CPU than they return (two test files: 50 s of CPU -> 43 s). Benchmarks
+ * leave it unset and get the full JIT. (Not CONNECTD_*: connectd reads those as worker keys.)
+ */
+export function fixtureJvmArgs(): string[] {
+  return (process.env.FIXTURE_JVM_ARGS ?? '').split(/\s+/).filter((a) => a !== '');
+}

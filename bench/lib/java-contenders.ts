@@ -16,7 +16,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { kafkaVersion } from '../../tools/kafka/cluster.js';
 import { KAFKA_JVM_PERFORMANCE_OPTS, log4j2Config } from '../../tools/kafka/jvm.js';
-import { spawnTied } from '../../tools/tied-process.js';
+import { fixtureJvmArgs, spawnTied } from '../../tools/tied-process.js';
 import { freePort, toProperties } from '../../tools/connectd-process.js';
 import type { ConnectdProcessOptions } from '../../tools/connectd-process.js';
 
@@ -65,6 +65,7 @@ export class JavaProcess {
     await writeFile(log4j, log4j2Config(path.join(dir, `${name}-server.log`)));
     const java = [
       'java',
+      ...fixtureJvmArgs(),
       ...jvmArgs,
       ...KAFKA_JVM_PERFORMANCE_OPTS,
       '-XX:+ExitOnOutOfMemoryError',

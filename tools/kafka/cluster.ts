@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import kafka from '@confluentinc/kafka-javascript';
 import type { LibrdKafkaError, Metadata, NewTopic, Producer as ProducerT, TopicDescription } from '@confluentinc/kafka-javascript';
 import { KAFKA_JVM_PERFORMANCE_OPTS, log4j2Config } from './jvm.js';
-import { spawnTied } from '../tied-process.js';
+import { fixtureJvmArgs, spawnTied } from '../tied-process.js';
 import { freePorts } from '../free-port.js';
 
 const { Producer, AdminClient } = kafka;
@@ -300,7 +300,10 @@ export class KafkaCluster {
       });
     }
 
-    const cluster = new KafkaCluster(libs, version, dataDir, owns, nodes, heapMb, startTimeoutMs, opts.jvmArgs ?? []);
+    const cluster = new KafkaCluster(libs, version, dataDir, owns, nodes, heapMb, startTimeoutMs, [
+      ...fixtureJvmArgs(),
+      ...(opts.jvmArgs ?? []),
+    ]);
     installExitHandler();
     liveClusters.add(cluster);
     try {
