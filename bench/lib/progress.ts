@@ -72,10 +72,20 @@ export interface CpuWindowOptions {
  */
 export function startCpuWindow(pid: number, brokerPid: number, opts: CpuWindowOptions = {}): { end: () => CpuWindow } {
   const machine = sampleMachine();
-  const cpu = sampleCpu(pid);
+  // A contender that may exit can be gone already (ProducerPerformance sends a smoke run's records
+  // in about a second, and the window opens at the first 20 %): its CPU is then not known (NaN).
+  const orGone = <T>(read: () => T, gone: T): T => {
+    if (opts.mayExit !== true) return read();
+    try {
+      return read();
+    } catch {
+      return gone;
+    }
+  };
+  const cpu = orGone(() => sampleCpu(pid), { total: Number.NaN, mainPreemptions: 0, byThread: {} });
   const broker = sampleCpu(brokerPid);
   const started = performance.now();
-  let last = { cpu, rss: peakRssMiB(pid) };
+  let last = { cpu, rss: orGone(() => peakRssMiB(pid), Number.NaN) };
   const track = (): void => {
     try {
       // An exiting process (a zombie) has no VmHWM any more: keep the last one seen.
