@@ -1,6 +1,8 @@
 /**
- * A worked example connector, written only against connectd's public SDK (`src/sdk`): every line
- * of every file in a directory becomes a record. It shows the parts a real source connector needs:
+ * A worked example connector, written only against connectd's public SDK, imported as `connectd/sdk`
+ * exactly as a third-party connector imports it (here a package self-reference: this file is inside
+ * connectd's package). Every line of every file in a directory becomes a record. It shows the parts
+ * a real source connector needs:
  *
  * - a ConfigDef (typed keys, defaults, validators, documentation);
  * - `taskConfigs(maxTasks)` spreading work (files) over tasks with `groupPartitions`;
@@ -14,16 +16,8 @@ import { readdirSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  ConfigDef,
-  Schema,
-  SourceConnector,
-  SourceRecord,
-  SourceTask,
-  Validators,
-  groupPartitions,
-} from '../../src/worker-thread/sdk/index.js';
-import type { ParsedConfig, TaskConfig } from '../../src/worker-thread/sdk/index.js';
+import { ConfigDef, Schema, SourceConnector, SourceRecord, SourceTask, Validators, groupPartitions } from 'connectd/sdk';
+import type { ParsedConfig, TaskConfig } from 'connectd/sdk';
 
 const CONFIG_DEF = new ConfigDef()
   .define({

@@ -26,6 +26,10 @@ export function pow10(n: number): bigint {
   return 10n ** BigInt(n);
 }
 
+/**
+ * An exact decimal number, as Java's BigDecimal: an unscaled bigint and a scale. The value of a
+ * {@link Decimal} logical type.
+ */
 export class BigDecimal {
   /** The digits, as an integer: 2.22 is 222 with scale 2. */
   readonly unscaled: bigint;
@@ -63,6 +67,7 @@ export class BigDecimal {
     return u.toString().length;
   }
 
+  /** -1, 0 or 1: the sign of the value. */
   signum(): number {
     return this.unscaled === 0n ? 0 : this.unscaled < 0n ? -1 : 1;
   }

@@ -29,6 +29,7 @@ import type { Schema, SchemaAndValue } from './schema.js';
 /** The record's headers, for converters that read or need them (Kafka passes its Headers). */
 export type ConverterHeaders = readonly { readonly key: string; readonly value: unknown }[];
 
+/** Turns a record's key or value into the bytes written to Kafka, and back (see the module comment). */
 export interface Converter {
   /**
    * `configs` are the converter's own keys, the `key.converter.`/`value.converter.` prefix removed
@@ -52,6 +53,7 @@ export interface Converter {
   toConnectData(topic: string, value: Uint8Array | null, headers?: ConverterHeaders): SchemaAndValue | Promise<SchemaAndValue>;
   /** The keys `configure` understands. */
   config(): ConfigDef;
+  /** Releases what the converter holds (clients, caches); no conversion follows. */
   close(): void;
   /**
    * Optional fast path: when `fromConnectData(topic, schema, value)` would be exactly the UTF-8 of a
@@ -67,12 +69,17 @@ export interface SyncConverter extends Converter {
   toConnectData(topic: string, value: Uint8Array | null, headers?: ConverterHeaders): SchemaAndValue;
 }
 
+/** Turns one header value into bytes and back (Kafka Connect's HeaderConverter). */
 export interface HeaderConverter {
   /** `configs` are the header converter's own keys (prefix `header.converter.` removed). */
   configure(configs: Readonly<Record<string, string>>): void;
+  /** The bytes of header `headerKey`'s value; `schema` null for schemaless data. */
   fromConnectHeader(topic: string, headerKey: string, schema: Schema | null, value: unknown): Uint8Array | null;
+  /** The schema and value of header `headerKey`'s bytes. */
   toConnectHeader(topic: string, headerKey: string, value: Uint8Array | null): SchemaAndValue;
+  /** The keys `configure` understands. */
   config(): ConfigDef;
+  /** Releases what the header converter holds; no conversion follows. */
   close(): void;
   /** As Converter.utf8Of, for `fromConnectHeader`. */
   utf8Of?(schema: Schema | null, value: unknown): string | undefined;

@@ -32,15 +32,18 @@ function requireDate(value: unknown, what: string): Date {
   return value;
 }
 
+/** Kafka Connect's Decimal logical type: a {@link BigDecimal} of a fixed scale, as BYTES. */
 export const Decimal = Object.freeze({
   LOGICAL_NAME: LogicalTypeName.DECIMAL,
   SCALE_FIELD: 'scale',
 
+  /** A builder of a Decimal schema of this scale (to make optional, document…). */
   builder(scale: number): SchemaBuilder {
     if (!Number.isInteger(scale)) throw new DataException(`Decimal scale must be an integer, not ${scale}`);
     return SchemaBuilder.bytes().name(LogicalTypeName.DECIMAL).parameter('scale', String(scale)).version(1);
   },
 
+  /** The Decimal schema of this scale. */
   schema(scale: number): Schema {
     return Decimal.builder(scale).build();
   },
@@ -69,13 +72,16 @@ export const Decimal = Object.freeze({
     return toTwosComplement(value.unscaled);
   },
 
+  /** The BigDecimal of a big-endian two's complement unscaled value, with the schema's scale. */
   toLogical(schema: Schema, bytes: Uint8Array): BigDecimal {
     return new BigDecimal(fromTwosComplement(bytes), Decimal.scale(schema));
   },
 });
 
+/** Kafka Connect's Date logical type (named ConnectDate here, beside JavaScript's Date): days since the epoch, as INT32. */
 export const ConnectDate = Object.freeze({
   LOGICAL_NAME: LogicalTypeName.DATE,
+  /** A builder of the Date schema (to make optional, document…). */
   builder(): SchemaBuilder {
     return SchemaBuilder.int32().name(LogicalTypeName.DATE).version(1);
   },
@@ -90,14 +96,17 @@ export const ConnectDate = Object.freeze({
     return millis / MILLIS_PER_DAY;
   },
 
+  /** The Date at UTC midnight `days` days after the epoch. */
   toLogical(schema: Schema, days: number): Date {
     requireName(schema, LogicalTypeName.DATE, 'Date');
     return new Date(days * MILLIS_PER_DAY);
   },
 });
 
+/** Kafka Connect's Time logical type: milliseconds since midnight, as INT32. */
 export const Time = Object.freeze({
   LOGICAL_NAME: LogicalTypeName.TIME,
+  /** A builder of the Time schema (to make optional, document…). */
   builder(): SchemaBuilder {
     return SchemaBuilder.int32().name(LogicalTypeName.TIME).version(1);
   },
@@ -112,6 +121,7 @@ export const Time = Object.freeze({
     return millis;
   },
 
+  /** The Date on 1970-01-01 UTC `millis` milliseconds after midnight. */
   toLogical(schema: Schema, millis: number): Date {
     requireName(schema, LogicalTypeName.TIME, 'Time');
     if (millis < 0 || millis > MILLIS_PER_DAY)
@@ -120,8 +130,10 @@ export const Time = Object.freeze({
   },
 });
 
+/** Kafka Connect's Timestamp logical type: milliseconds since the epoch, as INT64. */
 export const Timestamp = Object.freeze({
   LOGICAL_NAME: LogicalTypeName.TIMESTAMP,
+  /** A builder of the Timestamp schema (to make optional, document…). */
   builder(): SchemaBuilder {
     return SchemaBuilder.int64().name(LogicalTypeName.TIMESTAMP).version(1);
   },

@@ -21,12 +21,14 @@ import { ConnectSchema, Field, SchemaType } from './schema.js';
 import type { Schema } from './schema.js';
 import { validateValue } from './struct.js';
 
+/** Where a schema is expected, a builder is accepted too (and built on the spot). */
 export type SchemaOrBuilder = Schema | SchemaBuilder;
 
 function asSchema(value: SchemaOrBuilder): Schema {
   return value instanceof SchemaBuilder ? value.build() : value;
 }
 
+/** Kafka Connect's fluent way to make a {@link Schema} (see the module comment for an example). */
 export class SchemaBuilder {
   readonly type: SchemaType;
   #optional: boolean | null = null;
@@ -45,45 +47,58 @@ export class SchemaBuilder {
     this.#fields = type === SchemaType.STRUCT ? new Map() : null;
   }
 
+  /** A builder of a schema of this type. */
   static type(type: SchemaType): SchemaBuilder {
     return new SchemaBuilder(type);
   }
+  /** A builder of an INT8 schema. */
   static int8(): SchemaBuilder {
     return new SchemaBuilder(SchemaType.INT8);
   }
+  /** A builder of an INT16 schema. */
   static int16(): SchemaBuilder {
     return new SchemaBuilder(SchemaType.INT16);
   }
+  /** A builder of an INT32 schema. */
   static int32(): SchemaBuilder {
     return new SchemaBuilder(SchemaType.INT32);
   }
+  /** A builder of an INT64 schema. */
   static int64(): SchemaBuilder {
     return new SchemaBuilder(SchemaType.INT64);
   }
+  /** A builder of a FLOAT32 schema. */
   static float32(): SchemaBuilder {
     return new SchemaBuilder(SchemaType.FLOAT32);
   }
+  /** A builder of a FLOAT64 schema. */
   static float64(): SchemaBuilder {
     return new SchemaBuilder(SchemaType.FLOAT64);
   }
+  /** A builder of a BOOLEAN schema. */
   static bool(): SchemaBuilder {
     return new SchemaBuilder(SchemaType.BOOLEAN);
   }
+  /** A builder of a STRING schema. */
   static string(): SchemaBuilder {
     return new SchemaBuilder(SchemaType.STRING);
   }
+  /** A builder of a BYTES schema. */
   static bytes(): SchemaBuilder {
     return new SchemaBuilder(SchemaType.BYTES);
   }
+  /** A builder of a STRUCT schema. */
   static struct(): SchemaBuilder {
     return new SchemaBuilder(SchemaType.STRUCT);
   }
+  /** A builder of an ARRAY schema whose items have `valueSchema`. */
   static array(valueSchema: SchemaOrBuilder): SchemaBuilder {
     if (valueSchema === null || valueSchema === undefined) throw new SchemaBuilderException('valueSchema cannot be null.');
     const builder = new SchemaBuilder(SchemaType.ARRAY);
     builder.#valueSchema = asSchema(valueSchema);
     return builder;
   }
+  /** A builder of a MAP schema with these key and value schemas. */
   static map(keySchema: SchemaOrBuilder, valueSchema: SchemaOrBuilder): SchemaBuilder {
     if (keySchema === null || keySchema === undefined) throw new SchemaBuilderException('keySchema cannot be null.');
     if (valueSchema === null || valueSchema === undefined) throw new SchemaBuilderException('valueSchema cannot be null.');
@@ -93,16 +108,19 @@ export class SchemaBuilder {
     return builder;
   }
 
+  /** Whether the schema built will accept null. */
   get isOptional(): boolean {
     return this.#optional === true;
   }
 
+  /** The schema accepts null. */
   optional(): this {
     checkCanSet('optional', this.#optional, true);
     this.#optional = true;
     return this;
   }
 
+  /** The schema does not accept null (the default). */
   required(): this {
     checkCanSet('optional', this.#optional, false);
     this.#optional = false;
@@ -122,12 +140,14 @@ export class SchemaBuilder {
     return this;
   }
 
+  /** The schema's name (e.g. a logical type's, or a record's full name). */
   name(name: string): this {
     checkCanSet('name', this.#name, name);
     this.#name = name;
     return this;
   }
 
+  /** The schema's version. */
   version(version: number): this {
     if (!Number.isInteger(version))
       throw new SchemaBuilderException(`Invalid SchemaBuilder call: version must be an integer, not ${version}`);
@@ -136,12 +156,14 @@ export class SchemaBuilder {
     return this;
   }
 
+  /** The schema's documentation. */
   doc(doc: string): this {
     checkCanSet('doc', this.#doc, doc);
     this.#doc = doc;
     return this;
   }
 
+  /** Adds one parameter (e.g. a Decimal's `scale`). */
   parameter(name: string, value: string): this {
     this.#parameters ??= new Map();
     this.#parameters.set(name, value);
@@ -155,6 +177,7 @@ export class SchemaBuilder {
     return this;
   }
 
+  /** Adds a field to a STRUCT schema; throws for another type or a field name used twice. */
   field(fieldName: string, fieldSchema: SchemaOrBuilder): this {
     if (this.#fields === null) throw new SchemaBuilderException(`Cannot create fields on type ${this.type}`);
     if (typeof fieldName !== 'string' || fieldName === '') throw new SchemaBuilderException('fieldName cannot be null.');
@@ -165,6 +188,7 @@ export class SchemaBuilder {
     return this;
   }
 
+  /** The schema, immutable. */
   build(): Schema {
     return this.#build(this.#defaultValue);
   }

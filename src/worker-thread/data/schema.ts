@@ -30,6 +30,7 @@
 import { DataException } from './errors.js';
 import { valuesEqual } from './equality.js';
 
+/** The types of Kafka Connect's data model (Schema.Type). */
 export const SchemaType = {
   INT8: 'INT8',
   INT16: 'INT16',
@@ -44,6 +45,7 @@ export const SchemaType = {
   MAP: 'MAP',
   STRUCT: 'STRUCT',
 } as const;
+/** One of {@link SchemaType}'s names. */
 export type SchemaType = (typeof SchemaType)[keyof typeof SchemaType];
 
 export const SCHEMA_TYPES: readonly SchemaType[] = Object.values(SchemaType);
@@ -56,6 +58,11 @@ export const LogicalTypeName = {
   TIMESTAMP: 'org.apache.kafka.connect.data.Timestamp',
 } as const;
 
+/**
+ * A schema of Kafka Connect's data model: its type, whether null is allowed, name, version, doc,
+ * parameters, and the schemas of its fields, keys or items. Made by {@link SchemaBuilder}, or
+ * taken from the constants of {@link Schema}.
+ */
 export interface Schema {
   readonly type: SchemaType;
   readonly isOptional: boolean;
@@ -75,9 +82,11 @@ export interface Schema {
   field(fieldName: string): Field | null;
   /** Kafka's ConnectSchema.equals: every attribute, default values and field schemas deeply. */
   equals(other: unknown): boolean;
+  /** Kafka's format: `Schema{name:TYPE}`, or `Schema{TYPE}` without a name. */
   toString(): string;
 }
 
+/** The attributes of a new {@link ConnectSchema}, as given to its constructor. */
 export interface ConnectSchemaInit {
   type: SchemaType;
   optional?: boolean;
@@ -156,10 +165,12 @@ export class Field {
     readonly schema: Schema,
   ) {}
 
+  /** The same name, index and schema. */
   equals(other: unknown): boolean {
     return other instanceof Field && other.index === this.index && other.name === this.name && schemasEqual(this.schema, other.schema);
   }
 
+  /** Kafka's format: `Field{name=…, index=…, schema=…}`. */
   toString(): string {
     return `Field{name=${this.name}, index=${this.index}, schema=${String(this.schema)}}`;
   }
@@ -249,10 +260,12 @@ export class SchemaAndValue {
     readonly value: unknown,
   ) {}
 
+  /** Equal schemas and equal values. */
   equals(other: unknown): boolean {
     return other instanceof SchemaAndValue && schemasEqual(this.schema, other.schema) && valuesEqual(this.value, other.value);
   }
 
+  /** Kafka's format: `SchemaAndValue{schema=…, value=…}`. */
   toString(): string {
     return `SchemaAndValue{schema=${String(this.schema)}, value=${String(this.value)}}`;
   }

@@ -140,6 +140,7 @@ function integerProblem(type: SchemaType, value: unknown): TypeProblem | undefin
   return value < Number(min) || value > Number(max) ? { reason: `out of range ${min}..${max}`, wrongType: false } : undefined;
 }
 
+/** A value of a STRUCT schema: one value per field, checked against the field's schema on `put`. */
 export class Struct {
   readonly schema: Schema;
   readonly #values: unknown[];
@@ -162,12 +163,15 @@ export class Struct {
     return this.#values[this.#lookup(field).index];
   }
 
+  /** The value of a INT8 field, as put (null if unset); a DataException for a field of another type. */
   getInt8(fieldName: string): number | null {
     return this.#checked(fieldName, SchemaType.INT8) as number | null;
   }
+  /** The value of a INT16 field, as put (null if unset); a DataException for a field of another type. */
   getInt16(fieldName: string): number | null {
     return this.#checked(fieldName, SchemaType.INT16) as number | null;
   }
+  /** The value of a INT32 field, as put (null if unset); a DataException for a field of another type. */
   getInt32(fieldName: string): number | null {
     return this.#checked(fieldName, SchemaType.INT32) as number | null;
   }
@@ -176,27 +180,35 @@ export class Struct {
     const v = this.#checked(fieldName, SchemaType.INT64) as number | bigint | null;
     return typeof v === 'number' ? BigInt(v) : v;
   }
+  /** The value of a FLOAT32 field, as put (null if unset); a DataException for a field of another type. */
   getFloat32(fieldName: string): number | null {
     return this.#checked(fieldName, SchemaType.FLOAT32) as number | null;
   }
+  /** The value of a FLOAT64 field, as put (null if unset); a DataException for a field of another type. */
   getFloat64(fieldName: string): number | null {
     return this.#checked(fieldName, SchemaType.FLOAT64) as number | null;
   }
+  /** The value of a BOOLEAN field, as put (null if unset); a DataException for a field of another type. */
   getBoolean(fieldName: string): boolean | null {
     return this.#checked(fieldName, SchemaType.BOOLEAN) as boolean | null;
   }
+  /** The value of a STRING field, as put (null if unset); a DataException for a field of another type. */
   getString(fieldName: string): string | null {
     return this.#checked(fieldName, SchemaType.STRING) as string | null;
   }
+  /** The value of a BYTES field, as put (null if unset); a DataException for a field of another type. */
   getBytes(fieldName: string): Uint8Array | null {
     return this.#checked(fieldName, SchemaType.BYTES) as Uint8Array | null;
   }
+  /** The value of a ARRAY field, as put (null if unset); a DataException for a field of another type. */
   getArray<T = unknown>(fieldName: string): T[] | null {
     return this.#checked(fieldName, SchemaType.ARRAY) as T[] | null;
   }
+  /** The value of a MAP field, as put (null if unset); a DataException for a field of another type. */
   getMap(fieldName: string): ReadonlyMap<unknown, unknown> | Readonly<Record<string, unknown>> | null {
     return this.#checked(fieldName, SchemaType.MAP) as ReadonlyMap<unknown, unknown> | Readonly<Record<string, unknown>> | null;
   }
+  /** The value of a STRUCT field, as put (null if unset); a DataException for a field of another type. */
   getStruct(fieldName: string): Struct | null {
     return this.#checked(fieldName, SchemaType.STRUCT) as Struct | null;
   }
@@ -218,6 +230,7 @@ export class Struct {
     }
   }
 
+  /** The same schema and equal field values (Kafka's Struct.equals). */
   equals(other: unknown): boolean {
     if (other === this) return true;
     if (!(other instanceof Struct) || !schemasEqual(this.schema, other.schema)) return false;

@@ -30,20 +30,28 @@ export interface ConnectorContext {
  * defaults and do not break existing connectors.
  */
 export abstract class Connector {
+  /** Set by `initialize`: what the running connector may ask of the framework. */
   protected context!: ConnectorContext;
 
+  /** Called once, before `start`, with the connector's context (kept in `this.context`). */
   initialize(context: ConnectorContext): void {
     this.context = context;
   }
 
+  /** The connector's version, shown in `GET /connector-plugins` and the connector's status. */
   abstract version(): string;
   /** The keys this connector understands; the framework validates `start`'s props with it. */
   abstract config(): ConfigDef;
+  /**
+   * Starts the connector with its configuration (already validated against `config()`). Start
+   * background work, such as watching the source for changes, here.
+   */
   abstract start(props: Readonly<Record<string, string>>): void | Promise<void>;
   /** The constructor of this connector's tasks. */
   abstract taskClass(): new () => SourceTask | SinkTask;
   /** At most `maxTasks` configurations, one per task to run. */
   abstract taskConfigs(maxTasks: number): TaskConfig[] | Promise<TaskConfig[]>;
+  /** Stops the connector: ends what `start` began. Its tasks are stopped separately. */
   abstract stop(): void | Promise<void>;
 
   /**
@@ -55,6 +63,7 @@ export abstract class Connector {
   }
 }
 
+/** A connector whose tasks are {@link SourceTask}s: they read from an external system into Kafka. */
 export abstract class SourceConnector extends Connector {
   abstract override taskClass(): new () => SourceTask;
 }
@@ -64,13 +73,20 @@ export abstract class SourceConnector extends Connector {
  * live on the supervisor's thread and the answer crosses a channel.
  */
 export interface OffsetStorageReader {
+  /** The offset last committed for one source partition, or null if none was. */
   offset(partition: SourcePartition): Promise<SourceOffset | null>;
+  /**
+   * The offsets last committed for several source partitions (null for those without one), keyed
+   * by the partition objects given.
+   */
   offsets(partitions: readonly SourcePartition[]): Promise<Map<SourcePartition, SourceOffset | null>>;
 }
 
+/** What a running source task may ask of the framework. */
 export interface SourceTaskContext {
   /** This task's configuration, as given to `start`. */
   configs(): Readonly<TaskConfig>;
+  /** Reads the offsets committed for this connector's source partitions (where to resume). */
   offsetStorageReader(): OffsetStorageReader;
 }
 
@@ -87,15 +103,27 @@ export interface SourceTaskContext {
  *   hints for sources that acknowledge upstream; the framework owns the offsets.
  */
 export abstract class SourceTask {
+  /** Set by `initialize`: what the running task may ask of the framework. */
   protected context!: SourceTaskContext;
 
+  /** Called once, before `start`, with the task's context (kept in `this.context`). */
   initialize(context: SourceTaskContext): void {
     this.context = context;
   }
 
+  /** The task's version (usually its connector's). */
   abstract version(): string;
+  /**
+   * Starts the task with one of its connector's `taskConfigs`. Read where to resume here, with
+   * `this.context.offsetStorageReader()`.
+   */
   abstract start(props: Readonly<TaskConfig>): void | Promise<void>;
+  /**
+   * The next records, or null (or []) when none are ready after waiting briefly. Never called
+   * while a previous poll is pending; may be pending when `stop()` is called.
+   */
   abstract poll(): Promise<SourceRecord[] | null>;
+  /** Stops the task; a pending `poll()` should return soon. Never called before `start` returned. */
   abstract stop(): void | Promise<void>;
 
   /** Called after each offset flush. Default: nothing. */

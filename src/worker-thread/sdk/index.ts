@@ -1,4 +1,9 @@
-/** The public connector SDK: the only module a connector author needs to import. */
+/**
+ * The public connector SDK, `connectd/sdk`: the only module a connector author needs to import.
+ * Guide: docs/writing-a-connector.md.
+ *
+ * @module connectd/sdk
+ */
 export * from './records.js';
 export * from './connector.js';
 export * from './sink.js';

@@ -13,11 +13,13 @@ export type SourceOffset = Readonly<Record<string, string | number | boolean | n
 /** A header value as it is handed to the header converter: text, raw bytes, or null. */
 export type HeaderValue = string | Uint8Array | null;
 
+/** A Kafka record header: a key and a value. */
 export interface Header {
   readonly key: string;
   readonly value: HeaderValue;
 }
 
+/** The fields of a new {@link SourceRecord}, as given to its constructor. */
 export interface SourceRecordInit {
   sourcePartition: SourcePartition;
   sourceOffset: SourceOffset;

@@ -9,6 +9,7 @@ import type { ConnectorContext, TaskConfig } from './connector.js';
 import { Connector } from './connector.js';
 import type { Header } from './records.js';
 
+/** A Kafka topic partition. */
 export interface TopicPartition {
   readonly topic: string;
   readonly partition: number;
@@ -17,6 +18,7 @@ export interface TopicPartition {
 /** Kafka's timestamp types: how a record's timestamp was set. */
 export type TimestampType = 'NoTimestampType' | 'CreateTime' | 'LogAppendTime';
 
+/** The fields of a new {@link SinkRecord}, as given to its constructor. */
 export interface SinkRecordInit {
   topic: string;
   kafkaPartition: number;
@@ -75,15 +77,19 @@ export interface ErrantRecordReporter {
 
 /** What a sink task may ask of the framework. */
 export interface SinkTaskContext {
+  /** This task's configuration, as given to `start`. */
   configs(): Readonly<TaskConfig>;
   /** Rewinds (or skips) consumption of partitions to the given offsets. */
   offset(offsets: ReadonlyMap<TopicPartition, number>): void;
+  /** Rewinds (or skips) consumption of one partition to the given offset. */
   offset(partition: TopicPartition, offset: number): void;
   /** Asks for `put` to be retried after `timeoutMs` when it threw a retriable error. */
   timeout(timeoutMs: number): void;
   /** The partitions currently assigned to this task. */
   assignment(): readonly TopicPartition[];
+  /** Stops consuming from these partitions (`put` gets none of their records) until `resume`. */
   pause(...partitions: TopicPartition[]): void;
+  /** Consumes from paused partitions again. */
   resume(...partitions: TopicPartition[]): void;
   /** Asks for an offset commit as soon as possible. */
   requestCommit(): void;
@@ -100,16 +106,21 @@ export interface SinkTaskContext {
  * calls `flush(currentOffsets)` and returns them, meaning "everything put so far is durable".
  */
 export abstract class SinkTask {
+  /** Set by `initialize`: what the running task may ask of the framework. */
   protected context!: SinkTaskContext;
 
+  /** Called once, before `start`, with the task's context (kept in `this.context`). */
   initialize(context: SinkTaskContext): void {
     this.context = context;
   }
 
+  /** The task's version (usually its connector's). */
   abstract version(): string;
+  /** Starts the task with one of its connector's `taskConfigs`. */
   abstract start(props: Readonly<TaskConfig>): void | Promise<void>;
   /** Writes (or buffers) records. Throw a RetriableException-like error to have them redelivered. */
   abstract put(records: readonly SinkRecord[]): void | Promise<void>;
+  /** Stops the task; ends a `put` that is waiting to be retried. */
   abstract stop(): void | Promise<void>;
 
   /** Makes everything put so far durable. Default: nothing to do. */
@@ -121,10 +132,13 @@ export abstract class SinkTask {
     return currentOffsets;
   }
 
+  /** These partitions were assigned to the task (open writers for them here). Default: nothing. */
   open(_partitions: readonly TopicPartition[]): void | Promise<void> {}
+  /** These partitions were revoked from the task (close their writers here). Default: nothing. */
   close(_partitions: readonly TopicPartition[]): void | Promise<void> {}
 }
 
+/** A connector whose tasks are {@link SinkTask}s: they write records consumed from Kafka to an external system. */
 export abstract class SinkConnector extends Connector {
   abstract override taskClass(): new () => SinkTask;
 }

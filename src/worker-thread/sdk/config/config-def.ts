@@ -30,6 +30,11 @@ interface Failure {
 }
 const MISSING = Symbol('missing');
 
+/**
+ * The keys a connector (or converter, transform) understands, as Kafka's ConfigDef: their types,
+ * defaults, validators and documentation. `define` them, then `parse` props into a
+ * {@link ParsedConfig}, or `validateAll` them for the validate endpoint.
+ */
 export class ConfigDef {
   readonly #keys = new Map<string, ConfigKey>();
   readonly #groups: string[] = [];
@@ -41,6 +46,7 @@ export class ConfigDef {
     this.#groups.push(...base.#groups);
   }
 
+  /** Adds a key; throws if a key of that name is already defined. Returns this, to chain. */
   define(definition: ConfigKeyDefinition): this {
     const key = makeKey(definition);
     if (this.#keys.has(key.name)) throw new Error(`Configuration ${key.name} is defined twice.`);
@@ -53,9 +59,11 @@ export class ConfigDef {
   keys(): readonly ConfigKey[] {
     return [...this.#keys.values()];
   }
+  /** Every key by name, in definition order. */
   configKeys(): ReadonlyMap<string, ConfigKey> {
     return new Map(this.#keys);
   }
+  /** Every key's name. */
   names(): ReadonlySet<string> {
     return new Set(this.#keys.keys());
   }
@@ -63,6 +71,7 @@ export class ConfigDef {
   groups(): readonly string[] {
     return [...this.#groups];
   }
+  /** The parsed default of every key that has one. */
   defaultValues(): Record<string, ParsedValue> {
     const defaults: Record<string, ParsedValue> = {};
     for (const key of this.#keys.values()) if (key.default !== undefined) defaults[key.name] = key.default;

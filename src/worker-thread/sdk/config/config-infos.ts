@@ -20,6 +20,7 @@ export class ConfigValue {
     this.recommendedValues = recommendedValues;
     this.errorMessages = errorMessages;
   }
+  /** Adds an error to this key (a connector's `validate` does, for checks across keys). */
   addErrorMessage(message: string): void {
     this.errorMessages.push(message);
   }
@@ -44,6 +45,7 @@ export interface ConfigKeyInfo {
   order: number;
 }
 
+/** A key's validation result as the validate endpoint returns it (Kafka Connect's ConfigValueInfo). */
 export interface ConfigValueInfo {
   name: string;
   value: string | null;
@@ -52,6 +54,7 @@ export interface ConfigValueInfo {
   visible: boolean;
 }
 
+/** One key of the validate response: its definition and its validation result. */
 export interface ConfigInfo {
   definition: ConfigKeyInfo | null;
   value: ConfigValueInfo | null;

@@ -17,7 +17,9 @@ export type ParsedConfigMap = Readonly<Record<string, ParsedValue>>;
  * Called by `validateAll`, never by `parse`. Throwing a ConfigException reports an error on the key.
  */
 export interface Recommender {
+  /** The values key `name` may take given the others; [] for no recommendation. */
   validValues(name: string, parsedConfig: ParsedConfigMap): readonly ParsedValue[];
+  /** Whether a UI should show key `name` given the others. */
   visible(name: string, parsedConfig: ParsedConfigMap): boolean;
 }
 

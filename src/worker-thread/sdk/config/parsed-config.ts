@@ -20,6 +20,7 @@ export class ParsedConfig {
     this.originals = Object.freeze(copy);
   }
 
+  /** The parsed value, whatever its type. */
   get(name: string): ParsedValue {
     if (!this.#values.has(name)) throw new Error(`Unknown configuration '${name}'`);
     return this.#values.get(name) ?? null;
@@ -29,9 +30,11 @@ export class ParsedConfig {
     const v = this.get(name);
     return v === null ? '' : String(v);
   }
+  /** An INT value. */
   getInt(name: string): number {
     return Number(this.get(name));
   }
+  /** A SHORT value. */
   getShort(name: string): number {
     return Number(this.get(name));
   }
@@ -40,16 +43,20 @@ export class ParsedConfig {
     const v = this.get(name);
     return typeof v === 'bigint' ? v : Number(v);
   }
+  /** A DOUBLE value. */
   getDouble(name: string): number {
     return Number(this.get(name));
   }
+  /** A BOOLEAN value; false for null. */
   getBoolean(name: string): boolean {
     return this.get(name) === true;
   }
+  /** A LIST value; [] for null. */
   getList(name: string): string[] {
     const v = this.get(name);
     return Array.isArray(v) ? v : [];
   }
+  /** A PASSWORD value, or null. */
   getPassword(name: string): Password | null {
     const v = this.get(name);
     return v instanceof Password ? v : null;
@@ -74,10 +81,12 @@ export class ParsedConfig {
     return out;
   }
 
+  /** The values and originals, every secret masked. */
   toJSON(): { values: Record<string, ParsedValue>; originals: Record<string, string> } {
     return { values: this.values(), originals: this.#maskedOriginals() };
   }
 
+  /** The values and originals, every secret masked (util.inspect). */
   [INSPECT](): object {
     return { values: this.values(), originals: this.#maskedOriginals() };
   }

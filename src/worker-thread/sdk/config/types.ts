@@ -4,6 +4,7 @@
  */
 
 export type ConfigType = 'BOOLEAN' | 'STRING' | 'INT' | 'SHORT' | 'LONG' | 'DOUBLE' | 'LIST' | 'CLASS' | 'PASSWORD';
+/** How much a key matters to a user: orders the documentation and the validate response. */
 export type Importance = 'HIGH' | 'MEDIUM' | 'LOW';
 /** How wide a UI should draw the field. */
 export type Width = 'NONE' | 'SHORT' | 'MEDIUM' | 'LONG';
@@ -28,21 +29,27 @@ export class Password {
   constructor(value: string) {
     this.#value = value;
   }
+  /** The secret itself. */
   value(): string {
     return this.#value;
   }
+  /** True for a Password holding the same secret. */
   equals(other: unknown): boolean {
     return other instanceof Password && other.#value === this.#value;
   }
+  /** The mask, `[hidden]`. */
   toString(): string {
     return Password.HIDDEN;
   }
+  /** The mask, `[hidden]`. */
   toJSON(): string {
     return Password.HIDDEN;
   }
+  /** The mask, `[hidden]`. */
   [Symbol.toPrimitive](): string {
     return Password.HIDDEN;
   }
+  /** The mask, `[hidden]` (util.inspect). */
   [INSPECT](): string {
     return Password.HIDDEN;
   }

@@ -26,10 +26,13 @@ export type ValidatorFunction = (name: string, value: ParsedValue) => string | u
  * of the documentation.
  */
 export interface ConfigValidator {
+  /** Every reason `value` (the parsed value of key `name`) is invalid; empty when it is valid. */
   violations(name: string, value: ParsedValue): readonly Violation[];
+  /** The "Valid Values" text of the documentation. */
   toString(): string;
 }
 
+/** What a ConfigDef key's `validator` takes: a plain function or a {@link ConfigValidator}. */
 export type Validator = ValidatorFunction | ConfigValidator;
 
 /** The "Valid Values" text of a validator; a bare function has none. */
@@ -65,9 +68,11 @@ export class Range implements ConfigValidator {
     this.#min = min;
     this.#max = max;
   }
+  /** At least `min`, no upper bound. */
   static atLeast(min: number | bigint): Range {
     return new Range(min, undefined);
   }
+  /** From `min` to `max`, both inclusive. */
   static between(min: number | bigint, max: number | bigint): Range {
     return new Range(min, max);
   }
@@ -93,6 +98,7 @@ export class ValidString implements ConfigValidator {
   private constructor(valid: readonly string[]) {
     this.#valid = valid;
   }
+  /** One of `validStrings`. */
   static in(...validStrings: string[]): ValidString {
     return new ValidString([...validStrings]);
   }
@@ -115,6 +121,7 @@ export class ValidList implements ConfigValidator {
   private constructor(validString: ValidString) {
     this.#validString = validString;
   }
+  /** Every item one of `validStrings`. */
   static in(...validStrings: string[]): ValidList {
     return new ValidList(ValidString.in(...validStrings));
   }
@@ -137,6 +144,7 @@ export class CaseInsensitiveValidString implements ConfigValidator {
   private constructor(valid: readonly string[]) {
     this.#valid = [...new Set(valid.map((s) => s.toUpperCase()))];
   }
+  /** One of `validStrings`, ignoring case. */
   static in(...validStrings: string[]): CaseInsensitiveValidString {
     return new CaseInsensitiveValidString(validStrings);
   }
@@ -166,6 +174,7 @@ const isIsoControl = (codePoint: number): boolean => codePoint <= 0x1f || (codeP
 
 /** Kafka's check for connector names: not empty, no ISO control characters; null passes. */
 export class NonEmptyStringWithoutControlChars implements ConfigValidator {
+  /** A new instance (Kafka's factory method). */
   static nonEmptyStringWithoutControlChars(): NonEmptyStringWithoutControlChars {
     return new NonEmptyStringWithoutControlChars();
   }
@@ -187,6 +196,7 @@ export class NonEmptyStringWithoutControlChars implements ConfigValidator {
   }
 }
 
+/** Rejects null (a key explicitly set to null in a REST body). */
 export class NonNullValidator implements ConfigValidator {
   violations(_name: string, value: ParsedValue): Violation[] {
     return value === null ? [{ message: 'entry must be non null', value: null }] : [];
@@ -202,6 +212,7 @@ export class ListSize implements ConfigValidator {
   private constructor(maxSize: number) {
     this.#maxSize = maxSize;
   }
+  /** At most `maxSize` items. */
   static atMostOfSize(maxSize: number): ListSize {
     return new ListSize(maxSize);
   }
@@ -221,6 +232,7 @@ export class LambdaValidator implements ConfigValidator {
     this.#check = check;
     this.#describe = describe;
   }
+  /** `check` validates; `describe` gives the "Valid Values" text. */
   static with(check: ValidatorFunction, describe: () => string): LambdaValidator {
     return new LambdaValidator(check, describe);
   }
@@ -238,6 +250,7 @@ export class CompositeValidator implements ConfigValidator {
   private constructor(validators: readonly Validator[]) {
     this.#validators = validators;
   }
+  /** All of `validators`, in order. */
   static of(...validators: Validator[]): CompositeValidator {
     return new CompositeValidator([...validators]);
   }
@@ -251,15 +264,26 @@ export class CompositeValidator implements ConfigValidator {
 
 /** Shorthands for the validators above (the SDK's first API; the classes are Kafka's names). */
 export const Validators = {
+  /** {@link Range.atLeast} */
   atLeast: (min: number | bigint): Range => Range.atLeast(min),
+  /** {@link Range.between} */
   between: (min: number | bigint, max: number | bigint): Range => Range.between(min, max),
+  /** {@link NonEmptyString} */
   nonEmptyString: (): NonEmptyString => new NonEmptyString(),
+  /** {@link NonEmptyStringWithoutControlChars} */
   nonEmptyStringWithoutControlChars: (): NonEmptyStringWithoutControlChars => new NonEmptyStringWithoutControlChars(),
+  /** {@link NonNullValidator} */
   nonNull: (): NonNullValidator => new NonNullValidator(),
+  /** {@link ValidString.in} */
   validString: (...validStrings: string[]): ValidString => ValidString.in(...validStrings),
+  /** {@link CaseInsensitiveValidString.in} */
   caseInsensitiveValidString: (...validStrings: string[]): CaseInsensitiveValidString => CaseInsensitiveValidString.in(...validStrings),
+  /** {@link ValidList.in} */
   validList: (...validStrings: string[]): ValidList => ValidList.in(...validStrings),
+  /** {@link ListSize.atMostOfSize} */
   listSize: (maxSize: number): ListSize => ListSize.atMostOfSize(maxSize),
+  /** {@link CompositeValidator.of} */
   composite: (...validators: Validator[]): CompositeValidator => CompositeValidator.of(...validators),
+  /** {@link LambdaValidator.with} */
   lambda: (check: ValidatorFunction, describe: () => string): LambdaValidator => LambdaValidator.with(check, describe),
 };

@@ -33,6 +33,7 @@ import { fileURLToPath } from 'node:url';
 import { SourceConnectorRun, taskHostPool, validateInHost } from './source-harness.js';
 import type { OffsetStore } from './source-harness.js';
 
+/** What {@link checkSourceConnector} runs: the connector's config, where to load it from, and how much to expect. */
 export interface SourceConnectorAcceptanceOptions {
   /**
    * The connector's config, as a user would write it. `key.converter` and `value.converter`
@@ -74,6 +75,7 @@ export interface AcceptanceCheck {
   detail: string;
 }
 
+/** What {@link checkSourceConnector} throws when a check fails; `check` names it. */
 export class AcceptanceFailure extends Error {
   readonly code = 'CONNECTD_ERR_ACCEPTANCE';
   constructor(
