@@ -85,14 +85,30 @@ export class JavaProcess {
     return !this.#done;
   }
 
-  /** SIGTERM (the JVM runs its shutdown hooks), SIGKILL after `timeoutMs`; the exit status (143 = by SIGTERM). */
+  /**
+   * SIGTERM (the JVM runs its shutdown hooks); after `timeoutMs` a SIGQUIT (the JVM prints every
+   * thread's stack to its log: what the shutdown waits for) and SIGKILL 2 s later. The exit status
+   * (143 = by SIGTERM, 137 = killed).
+   */
   async stop(timeoutMs = 30000): Promise<number | null> {
     if (this.#done) return this.exited;
     signal(this.pid, 'SIGTERM');
-    const timer = setTimeout(() => signal(this.pid, 'SIGKILL'), timeoutMs);
+    let kill: NodeJS.Timeout | undefined;
+    const timer = setTimeout(() => {
+      signal(this.pid, 'SIGQUIT');
+      kill = setTimeout(() => signal(this.pid, 'SIGKILL'), 2000);
+    }, timeoutMs);
     const code = await this.exited;
     clearTimeout(timer);
+    clearTimeout(kill);
     return code;
+  }
+
+  /** From a thread dump in the log (see stop()): the stacks of the threads running shutdown hooks or Connect's stop. */
+  async shutdownStacks(maxLines = 40): Promise<string> {
+    const text = await readFile(this.logFile, 'utf8').catch(() => '');
+    const threads = text.split(/\n(?=")/).filter((t) => /ShutdownHook|Connect\.stop|Herder\.stop|Worker\.stop/.test(t));
+    return threads.join('\n').split('\n').slice(0, maxLines).join('\n');
   }
 
   async kill(): Promise<void> {
@@ -197,6 +213,9 @@ export class KafkaConnectProcess {
 
   stop(timeoutMs = 60000): Promise<number | null> {
     return this.java.stop(timeoutMs);
+  }
+  shutdownStacks(): Promise<string> {
+    return this.java.shutdownStacks();
   }
   kill(): Promise<void> {
     return this.java.kill();

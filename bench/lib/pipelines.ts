@@ -27,6 +27,8 @@ interface WorkerHandle {
   stop(): Promise<number | null>;
   kill(): Promise<void>;
   logTail(lines?: number): Promise<string>;
+  /** Kafka Connect only: the stacks of its shutdown threads from a thread dump in its log. */
+  shutdownStacks?: () => Promise<string>;
   /** connectd only. */
   connectd?: ConnectdProcess;
 }
@@ -74,11 +76,10 @@ async function startWorker(opts: WorkerStart): Promise<WorkerHandle> {
   return {
     pid: proc.pid,
     logFile: proc.logFile,
-    // A JVM's shutdown hooks are slow on a loaded machine (the smoke test runs beside the rest of
-    // the suite): one SIGKILLed at 30 s failed a whole smoke run.
     stop: () => proc.stop(60000),
     kill: () => proc.kill(),
     logTail: (lines) => proc.logTail(lines),
+    shutdownStacks: () => proc.shutdownStacks(),
   };
 }
 
@@ -88,11 +89,23 @@ async function stopWorker(family: WorkerFamily, worker: WorkerHandle): Promise<b
   return family === 'connectd' ? code === 0 : cleanJavaExit(code);
 }
 
+/**
+ * Stops the worker after its records were counted. connectd must stop cleanly (its file sink writes
+ * what it holds at the stop). Kafka Connect, the reference, sometimes does not stop within 60 s of
+ * SIGTERM on a loaded machine (2 smoke runs in 5 on 2026-12-07, with an empty log); its records are
+ * already counted and its sink writes each line as it is put, so that is reported with the stacks of
+ * its shutdown threads (a SIGQUIT dump) rather than failing the run.
+ */
 async function stopCleanly(family: WorkerFamily, worker: WorkerHandle): Promise<void> {
   const code = await worker.stop();
-  if (!(family === 'connectd' ? code === 0 : cleanJavaExit(code)))
-    throw new Error(
-      `${family} did not stop cleanly (${code === null ? 'killed' : `exit status ${code}`}); log ${worker.logFile}:\n${await worker.logTail(20)}`,
+  const status = code === null ? 'killed' : `exit status ${code}`;
+  if (family === 'connectd') {
+    if (code !== 0) throw new Error(`connectd did not stop cleanly (${status}); log ${worker.logFile}:\n${await worker.logTail(20)}`);
+    return;
+  }
+  if (!cleanJavaExit(code))
+    process.stderr.write(
+      `bench: WARNING kafka-connect did not stop within 60 s of SIGTERM (${status}); log ${worker.logFile}; its shutdown threads:\n${(await worker.shutdownStacks?.()) ?? '(none)'}\n`,
     );
 }
 
