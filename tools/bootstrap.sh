@@ -22,8 +22,10 @@ ROOT=$PWD
 # The binding's build reads this from the environment only (not from .npmrc): link librdkafka
 # against the system's zlib/OpenSSL/zstd/curl instead of downloading their sources (no network).
 export CKJS_LINKING=dynamic
-# node-gyp compiles the binding's C++ files one at a time unless told (librdkafka itself is built with make -j).
-export JOBS=${JOBS:-max}
+# No JOBS=max for node-gyp: the binding's deps/librdkafka.gyp runs two actions (configure, which
+# writes config.h, then make, which reads it), and a parallel make can start the second before the
+# first ("No rule to make target '../deps/librdkafka/config.h'": CI failed so on 2026-12-08, in a
+# clean clone). librdkafka itself is still built with make -j, by the second action.
 # Never a prebuilt binary for the binding (node-pre-gyp downloads one when it can reach GitHub): it
 # would lack patches/kafka-javascript-batch-produce.patch. Read by node-pre-gyp for this package only.
 export npm_config_build_from_source=@confluentinc/kafka-javascript
