@@ -42,12 +42,14 @@ export async function runDistributed(config: WorkerConfig, restSecurity: RestSec
     replicationFactor: d.offsetReplicationFactor,
     clientConfig,
     logger: storeLogger,
+    stallTimeoutMs: config.taskProduceStallTimeoutMs,
   });
   const configStore = new KafkaConfigBackingStore({
     topic: d.configTopic,
     replicationFactor: d.configReplicationFactor,
     clientConfig,
     logger: storeLogger,
+    stallTimeoutMs: config.taskProduceStallTimeoutMs,
   });
   const statusStore = new KafkaStatusBackingStore({
     topic: d.statusTopic,
@@ -55,6 +57,7 @@ export async function runDistributed(config: WorkerConfig, restSecurity: RestSec
     replicationFactor: d.statusReplicationFactor,
     clientConfig,
     logger: storeLogger,
+    stallTimeoutMs: config.taskProduceStallTimeoutMs,
   });
   // Kafka Connect's worker id is the advertised host:port.
   const workerId = new URL(d.advertisedUrl).host;

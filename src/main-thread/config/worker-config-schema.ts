@@ -261,7 +261,7 @@ export const WORKER_CONFIG_SCHEMA = {
     group: 'Connectors and tasks',
   },
   'task.produce.stall.timeout.ms': {
-    doc: "connectd: a source producer that has delivered nothing for this long while holding records Kafka has not acknowledged (the oldest waiting as long) connects a fresh Kafka client; once that one has reached the cluster, the old one gets this long again to deliver anything, else the fresh one takes over and sends every unacknowledged record again (at least once: some may be written twice). Guards against a librdkafka client that stops delivering after a broker outage without reporting anything; during a plain outage only the fresh client's connection attempts happen. 0 turns it off. connectd_producer_replacements_total counts the takeovers.",
+    doc: "connectd: a source producer (and, in distributed mode, the producer of each of the config, offset and status topics) that has delivered nothing for this long while holding records Kafka has not acknowledged (the oldest waiting as long) connects a fresh Kafka client; once that one has reached the cluster, the old one gets this long again to deliver anything, else the fresh one takes over and sends every unacknowledged record again (at least once: some may be written twice). Guards against a librdkafka client that stops delivering after a broker outage without reporting anything; during a plain outage only the fresh client's connection attempts happen. 0 turns it off. connectd_producer_replacements_total counts the takeovers.",
     format: 'nat',
     default: 120000,
     group: 'Connectors and tasks',

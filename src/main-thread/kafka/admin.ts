@@ -1,11 +1,24 @@
 /**
- * The supervisor's admin client (main thread only): topic creation for source connectors, and
- * later the internal topics of distributed mode.
+ * The supervisor's admin client (main thread only): topic creation for source connectors and for
+ * the distributed stores, topic listing, group deletion.
+ *
+ * createTopic and listTopics ask in attempts of at most ATTEMPT_MS, each timed-out attempt
+ * followed by a fresh librdkafka client. A client whose first metadata answer listed no broker
+ * never asks again (librdkafka 2.15.1: the response is dropped as partial, "No brokers or topics
+ * in metadata", and the admin request waits for a controller that no later metadata brings, until
+ * its own timeout). A broker answers so while its controller holds it fenced: for a moment after
+ * the whole cluster comes back from an outage (issue 13: after a frozen single node's session
+ * expired, about 1 admin client in 200 made in the 2 s after the resume was stuck so).
  */
 import { AdminClient } from './binding.js';
 import type { LibrdKafkaError } from './binding.js';
 
 const ERR_TOPIC_ALREADY_EXISTS = 36;
+const ERR__TIMED_OUT = -185;
+/** What a metadata request (listTopics) of a client that never hears back ends with. */
+const ERR__TRANSPORT = -195;
+/** The longest one attempt of createTopic or listTopics waits before a fresh client asks again. */
+export const ATTEMPT_MS = 10_000;
 
 export interface NewTopicSpec {
   name: string;
@@ -17,33 +30,66 @@ export interface NewTopicSpec {
 }
 
 export class KafkaAdmin {
-  readonly #client: ReturnType<typeof AdminClient.create>;
+  readonly #config: Record<string, string | number | boolean>;
+  #client: ReturnType<typeof AdminClient.create>;
+  /** Clients replaced after an attempt timed out (see the file's comment). */
+  freshClients = 0;
 
   constructor(config: Record<string, string | number | boolean>) {
+    this.#config = config;
     this.#client = AdminClient.create(config);
   }
 
-  /** Creates a topic; false when it already existed (that is not an error). */
+  /**
+   * Runs `attempt` with at most ATTEMPT_MS of `timeoutMs` at a time; after an attempt that timed
+   * out (or, for a metadata request, ended in a transport failure), with a second or more left,
+   * the client is replaced by a fresh one and asked again.
+   */
+  async #attempts<T>(timeoutMs: number, attempt: (ms: number) => Promise<T>): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const ms = Math.max(1, Math.min(ATTEMPT_MS, deadline - Date.now()));
+      try {
+        return await attempt(ms);
+      } catch (err) {
+        const code = (err as { code?: number }).code;
+        if ((code !== ERR__TIMED_OUT && code !== ERR__TRANSPORT) || deadline - Date.now() < 1000) throw err;
+        this.#client.disconnect();
+        this.#client = AdminClient.create(this.#config);
+        this.freshClients++;
+      }
+    }
+  }
+
+  /** Creates a topic; false when it already existed (that is not an error, nor one created by an earlier attempt). */
   createTopic(spec: NewTopicSpec, timeoutMs = 30000): Promise<boolean> {
-    return new Promise((resolve, reject) => {
-      this.#client.createTopic(
-        { topic: spec.name, num_partitions: spec.partitions, replication_factor: spec.replicationFactor, config: spec.configs },
-        timeoutMs,
-        (err: LibrdKafkaError | undefined) => {
-          if (!err) resolve(true);
-          else if (err.code === ERR_TOPIC_ALREADY_EXISTS) resolve(false);
-          else reject(new Error(`creating topic ${spec.name}: ${err.message}`));
-        },
-      );
-    });
+    return this.#attempts(
+      timeoutMs,
+      (ms) =>
+        new Promise<boolean>((resolve, reject) => {
+          this.#client.createTopic(
+            { topic: spec.name, num_partitions: spec.partitions, replication_factor: spec.replicationFactor, config: spec.configs },
+            ms,
+            (err: LibrdKafkaError | undefined) => {
+              if (!err) resolve(true);
+              else if (err.code === ERR_TOPIC_ALREADY_EXISTS) resolve(false);
+              else reject(Object.assign(new Error(`creating topic ${spec.name}: ${err.message}`), { code: err.code }));
+            },
+          );
+        }),
+    );
   }
 
   listTopics(timeoutMs = 30000): Promise<string[]> {
-    return new Promise((resolve, reject) => {
-      this.#client.listTopics({ timeout: timeoutMs }, (err, topics) =>
-        err ? reject(new Error(`listing topics: ${err.message}`)) : resolve(topics),
-      );
-    });
+    return this.#attempts(
+      timeoutMs,
+      (ms) =>
+        new Promise<string[]>((resolve, reject) => {
+          this.#client.listTopics({ timeout: ms }, (err, topics) =>
+            err ? reject(Object.assign(new Error(`listing topics: ${err.message}`), { code: err.code })) : resolve(topics),
+          );
+        }),
+    );
   }
 
   /** Deletes a consumer group and its offsets; resolves false when there was no such group. */

@@ -12,6 +12,11 @@
  * - `readToEnd()` resolves once every record below the partitions' high watermarks, as they stood
  *   when it was called, was consumed (the same end Kafka Connect's readToEnd waits for).
  *
+ * A producer client that stops delivering (issue 13: after a broker outage, one request never
+ * answered and every record queued behind it, with no further event from librdkafka) is replaced,
+ * as the source producer's is (`stallTimeoutMs`, worker key task.produce.stall.timeout.ms): the
+ * offset, config and status writes of a distributed worker would otherwise fail until a restart.
+ *
  * Main thread only, like every librdkafka client. Consuming never blocks a libuv pool thread: each
  * `consume` call takes only what librdkafka already fetched (timeout 0), and the loop sleeps until
  * librdkafka reports a non-empty queue, a reader waits, or an idle tick passes.
@@ -37,6 +42,12 @@ export interface KafkaBasedLogOptions {
   /** Every consumed record, in order per partition. An exception is logged and the record skipped. */
   onRecord: (record: LogRecord) => void;
   logger: Logger;
+  /**
+   * A producer client that delivered nothing this long while sends waited as long is replaced by a
+   * fresh one once that one reached the cluster and the old one stayed silent as long again (see
+   * #checkStall); 0 or absent: never.
+   */
+  stallTimeoutMs?: number;
 }
 
 export interface LogRecord {
@@ -64,6 +75,8 @@ export interface StoreTopicOptions {
   clientId?: string;
   logger: Logger;
   startTimeoutMs?: number;
+  /** See KafkaBasedLogOptions.stallTimeoutMs (the worker's task.produce.stall.timeout.ms). */
+  stallTimeoutMs?: number;
 }
 
 /** The log behind a store: its options with the store's defaults filled in. */
@@ -82,6 +95,7 @@ export function storeLog(
     topicConfigs: options.topicConfigs ?? {},
     onRecord,
     logger,
+    ...(options.stallTimeoutMs === undefined ? {} : { stallTimeoutMs: options.stallTimeoutMs }),
   });
 }
 
@@ -96,6 +110,14 @@ interface PendingSend {
   value: Buffer | null;
   resolve: (position: RecordPosition) => void;
   reject: (err: Error) => void;
+  /** When send() was called (ms since the epoch): the watchdog's age of the oldest unacknowledged send. */
+  sentAt: number;
+}
+
+/** A fresh producer client being connected, or connected (`reachableAt`) and waiting to take over. */
+interface Candidate {
+  producer: InstanceType<typeof Producer>;
+  reachableAt: number | undefined;
 }
 
 interface EndWaiter {
@@ -127,7 +149,7 @@ export class KafkaBasedLog {
   readonly topic: string;
   readonly #options: KafkaBasedLogOptions;
   readonly #log: Logger;
-  readonly #producer: InstanceType<typeof Producer>;
+  #producer: InstanceType<typeof Producer>;
   readonly #consumer: InstanceType<typeof KafkaConsumer>;
   #partitionCount = 0;
   #state: 'new' | 'starting' | 'running' | 'stopping' | 'stopped' = 'new';
@@ -145,6 +167,13 @@ export class KafkaBasedLog {
   readonly #inFlight = new Map<number, PendingSend>();
   #nextSendId = 0;
   #retryTimer: NodeJS.Timeout | undefined;
+  /** When the current producer client last reported a delivery (or was put in place). */
+  #lastReportAt = Date.now();
+  #stallTimer: NodeJS.Timeout | undefined;
+  #candidate: Candidate | undefined;
+  /** Producer clients replaced because they stopped delivering, and the sends handed to their successors. */
+  replacements = 0;
+  resentRecords = 0;
 
   constructor(options: KafkaBasedLogOptions) {
     validateOptions(options);
@@ -152,18 +181,7 @@ export class KafkaBasedLog {
     this.topic = options.topic;
     this.#log = options.logger.child({ topic: options.topic });
     const common = { ...options.clientConfig };
-    this.#producer = new Producer({
-      ...common,
-      'client.id': `${options.clientId}-producer`,
-      'enable.idempotence': true,
-      acks: -1,
-      partitioner: 'murmur2_random',
-      dr_cb: true,
-    });
-    this.#producer.on('delivery-report', (err, report) => this.#onDeliveryReport(err, report));
-    this.#producer.on('event.error', (err: LibrdKafkaError) =>
-      this.#log.warn({ err: err.message, code: err.code, fatal: err.isFatal }, 'producer error'),
-    );
+    this.#producer = this.#openProducer();
     this.#consumer = new KafkaConsumer(
       {
         ...common,
@@ -187,6 +205,25 @@ export class KafkaBasedLog {
     };
     consumer.setDefaultConsumeTimeout(0);
     consumer.setDefaultIsTimeoutOnlyForFirstMessage(true);
+  }
+
+  /** A producer client with the log's settings; its reports count only while it is the current one. */
+  #openProducer(): InstanceType<typeof Producer> {
+    const producer = new Producer({
+      ...this.#options.clientConfig,
+      'client.id': `${this.#options.clientId}-producer`,
+      'enable.idempotence': true,
+      acks: -1,
+      partitioner: 'murmur2_random',
+      dr_cb: true,
+    });
+    producer.on('delivery-report', (err, report) => {
+      if (producer === this.#producer) this.#onDeliveryReport(err, report);
+    });
+    producer.on('event.error', (err: LibrdKafkaError) => {
+      if (producer === this.#producer) this.#log.warn({ err: err.message, code: err.code, fatal: err.isFatal }, 'producer error');
+    });
+    return producer;
   }
 
   /** The offset after the last record of the partition handed to onRecord (0 before any). */
@@ -217,6 +254,11 @@ export class KafkaBasedLog {
       );
       this.#state = 'running';
       this.#pump = this.#consumeLoop();
+      const stallMs = this.#options.stallTimeoutMs ?? 0;
+      if (stallMs > 0) {
+        this.#stallTimer = setInterval(() => this.#checkStall(), Math.max(250, Math.min(5000, Math.floor(stallMs / 4))));
+        this.#stallTimer.unref();
+      }
       await this.readToEnd(Math.max(1, deadline - Date.now()));
       this.#log.info({ partitions: this.#partitionCount }, 'read the topic to its end');
     } catch (err) {
@@ -268,6 +310,7 @@ export class KafkaBasedLog {
         value: typeof value === 'string' ? Buffer.from(value, 'utf8') : value,
         resolve,
         reject,
+        sentAt: Date.now(),
       });
       if (this.#outbox.length === 1) this.#drainOutbox();
     });
@@ -285,6 +328,10 @@ export class KafkaBasedLog {
       waiter.reject(new Error(`KafkaBasedLog for ${this.topic} stopped before it read to the end`));
     }
     this.#waiters.clear();
+    clearInterval(this.#stallTimer);
+    const candidate = this.#candidate;
+    this.#candidate = undefined;
+    if (candidate !== undefined) this.#closeProducer(candidate.producer);
     if (this.#retryTimer !== undefined) clearTimeout(this.#retryTimer);
     for (const pending of this.#outbox.splice(0))
       pending.reject(new Error(`KafkaBasedLog for ${this.topic} stopped before the record was sent`));
@@ -332,16 +379,130 @@ export class KafkaBasedLog {
     }
   }
 
-  #connectProducer(timeoutMs: number): Promise<void> {
+  #connectProducer(timeoutMs: number, producer = this.#producer): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.#producer.connect({ timeout: timeoutMs }, (err) => {
+      producer.connect({ timeout: timeoutMs }, (err) => {
         if (err) reject(new Error(`producer for topic ${this.topic} could not connect: ${err.message}`));
         else {
-          this.#producer.setPollInBackground(true);
+          producer.setPollInBackground(true);
           resolve();
         }
       });
     });
+  }
+
+  /**
+   * The watchdog (`stallTimeoutMs`), as the source producer's (source-producer.ts #checkStall).
+   * Stalled: sends unacknowledged, the oldest waiting the timeout or longer, and no delivery report
+   * for as long. Then a fresh client is connected; once it reached the cluster, the old one gets
+   * the timeout again to report anything; if it does not, the fresh one takes its place and every
+   * unacknowledged send goes through it again, in the order they were made. A plain outage only
+   * costs connection attempts: the fresh client cannot connect while the cluster is away.
+   *
+   * Sent twice is harmless here: the stores' topics are compacted logs of whole values by key,
+   * read in order, and the resent records come after anything the old client may have written.
+   */
+  #checkStall(now = Date.now()): void {
+    const stallMs = this.#options.stallTimeoutMs ?? 0;
+    if (this.#state !== 'running' || stallMs <= 0) return;
+    const candidate = this.#candidate;
+    if (!this.#stalled(stallMs, now)) {
+      if (candidate?.reachableAt !== undefined) {
+        this.#candidate = undefined;
+        this.#closeProducer(candidate.producer);
+      }
+      return;
+    }
+    if (candidate === undefined) {
+      const probe: Candidate = { producer: this.#openProducer(), reachableAt: undefined };
+      this.#candidate = probe;
+      this.#connectProducer(Math.min(stallMs, 30_000), probe.producer).then(
+        () => {
+          const at = Date.now();
+          if (this.#candidate !== probe || this.#state !== 'running' || !this.#stalled(stallMs, at)) {
+            if (this.#candidate === probe) this.#candidate = undefined;
+            this.#closeProducer(probe.producer);
+            return;
+          }
+          probe.reachableAt = at;
+          this.#log.warn(
+            { sends: this.#inFlight.size, silentSeconds: Math.floor((at - this.#lastReportAt) / 1000) },
+            `the producer of topic ${this.topic} has acknowledged nothing for ${Math.floor((at - this.#lastReportAt) / 1000)} s while holding ${this.#inFlight.size} record(s); a fresh client reached the cluster, and takes over unless the producer delivers within ${stallMs} ms`,
+          );
+        },
+        () => {
+          // The cluster is out of reach from a fresh client too: a plain outage; tried again later.
+          if (this.#candidate === probe) this.#candidate = undefined;
+          this.#closeProducer(probe.producer);
+        },
+      );
+      return;
+    }
+    if (candidate.reachableAt !== undefined && now - candidate.reachableAt >= stallMs && this.#lastReportAt < candidate.reachableAt) {
+      this.#candidate = undefined;
+      this.#replaceProducer(candidate.producer);
+    }
+  }
+
+  #stalled(stallMs: number, now: number): boolean {
+    if (this.#inFlight.size === 0 || now - this.#lastReportAt < stallMs) return false;
+    let oldest = now;
+    for (const pending of this.#inFlight.values()) oldest = Math.min(oldest, pending.sentAt);
+    return now - oldest >= stallMs;
+  }
+
+  /**
+   * Puts `producer` in place of the current client, which is closed unheard, and sends through it
+   * every unacknowledged record again, in the order send() took them, before anything still
+   * waiting. Also what a test drives directly (`replaceProducer()`), the watchdog's checks aside.
+   */
+  #replaceProducer(producer: InstanceType<typeof Producer>): void {
+    const old = this.#producer;
+    this.#producer = producer;
+    const resend = [...this.#inFlight].sort((a, b) => a[0] - b[0]).map(([, pending]) => pending);
+    this.#inFlight.clear();
+    this.#outbox.unshift(...resend);
+    if (this.#retryTimer !== undefined) clearTimeout(this.#retryTimer);
+    this.#retryTimer = undefined;
+    this.replacements++;
+    this.resentRecords += resend.length;
+    this.#lastReportAt = Date.now();
+    this.#log.warn(
+      { records: resend.length },
+      `the producer of topic ${this.topic} replaced its Kafka client, which had stopped delivering: ${resend.length} unacknowledged record(s) sent again through the new one`,
+    );
+    this.#closeProducer(old);
+    this.#drainOutbox();
+  }
+
+  /**
+   * Connects a fresh producer client and puts it in place of the current one at once, as the
+   * watchdog does once its checks passed. For tests: a stuck client cannot be made on demand.
+   */
+  async replaceProducer(timeoutMs: number): Promise<void> {
+    this.#assertRunning('replace its producer');
+    const producer = this.#openProducer();
+    try {
+      await this.#connectProducer(timeoutMs, producer);
+    } catch (err) {
+      this.#closeProducer(producer);
+      throw err;
+    }
+    if (this.#state !== 'running') {
+      this.#closeProducer(producer);
+      this.#assertRunning('replace its producer');
+    }
+    this.#replaceProducer(producer);
+  }
+
+  /** Closes a client no longer used, without waiting: a stuck one may take long to go. */
+  #closeProducer(producer: InstanceType<typeof Producer>): void {
+    if (!producer.isConnected()) return;
+    try {
+      producer.disconnect(0, () => undefined);
+    } catch (err) {
+      this.#log.warn({ err: asError(err).message }, 'closing a replaced producer client failed');
+    }
   }
 
   #connectConsumer(timeoutMs: number): Promise<void> {
@@ -542,6 +703,7 @@ export class KafkaBasedLog {
   }
 
   #onDeliveryReport(err: LibrdKafkaError | null, report: DeliveryReport): void {
+    this.#lastReportAt = Date.now();
     const id = report.opaque as number;
     const pending = this.#inFlight.get(id);
     this.#inFlight.delete(id);
