@@ -334,19 +334,19 @@ async function scenario(t: Test, mode: 'standalone' | 'distributed'): Promise<vo
   t.same(sink.torn.slice(0, 3), [], `sink: no torn line (${sink.torn.length})`);
 }
 
-// todo until it passes 5 runs in a row (issue 13). Its two first findings are fixed: the source
+// todo until it passes 5 runs in a row (issue 13). Its first findings are fixed: the source
 // producer's client that never delivered again after the outage is replaced
-// (task.produce.stall.timeout.ms; a run met it and recovered), and a distributed worker's stop is
-// bounded. Still seen, on a machine loaded by several suites at once (load average 35-50 on 2
-// cores): the same stall in the distributed offset store's producer (kafka-based-log.ts, no
-// watchdog): every offset commit then fails after offset.flush.timeout.ms for minutes, the
-// pipeline done but its source offset never committed (1 run in 11 seen in the log, 1 more with
-// the same symptom); once in 11 the standalone
-// sink's consumer did not rejoin its group within 120 s after the outage (no line from it after the
-// resume, while the producer reached the cluster again); and daemons that did not start within
-// 30-60 s. tap does not run a todo test: run it by hand (remove the mark) while working on those.
-const TODO =
-  'issue 13: the offset store producer stalls after a SIGSTOP outage like the source producer did (1, probably 2, in 11 distributed runs), a sink consumer that did not rejoin within 120 s (1 in 11)';
+// (task.produce.stall.timeout.ms; a run met it and recovered); a distributed worker's stop is
+// bounded; the distributed stores' producers have the same watchdog (kafka-based-log.ts: the
+// offset store's producer had stalled, every offset commit failing for minutes); admin clients
+// retry through a fresh client (admin.ts: one made while the broker was fenced at the resume
+// never asked again). 2026-12-08, 5 runs by hand on an otherwise idle machine: 4 passed; in 1 the
+// distributed worker logged "stopped" 0.7 s after SIGTERM but its process did not exit within
+// 30 s (killed; nothing lost, duplicates within the bound): what holds the exit is not known yet
+// (a librdkafka client's teardown or a worker thread, to be seen with a native stack dump). The
+// sink consumer that did not rejoin within 120 s (1 standalone run in 11, before these fixes) was
+// not seen. tap does not run a todo test: run it by hand (remove the mark) while working on it.
+const TODO = 'issue 13: a distributed worker that logged "stopped" but did not exit within 30 s (1 in 5 runs, 2026-12-08)';
 t.test(
   `standalone: the broker frozen (SIGSTOP) for ${PAUSE_MS / 1000} s, longer than every client timeout, with a source and a sink running`,
   { todo: TODO },
