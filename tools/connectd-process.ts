@@ -7,7 +7,8 @@
  * wrapper, which SIGKILLs it when we are gone, even by SIGKILL (a test file killed by tap's timeout,
  * a benchmark stopped with kill -9).
  */
-import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { appendFile, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -214,14 +215,36 @@ export class ConnectdProcess {
     return sum;
   }
 
-  /** SIGTERM and wait; returns the exit code (null if killed by a signal). */
+  /**
+   * SIGTERM and wait; returns the exit code (null if killed by a signal). A daemon still running
+   * after `timeoutMs` has its threads' native stacks appended to its log (gdb, when installed:
+   * what holds a stop or an exit, issue 13), then is killed.
+   */
   async stop(timeoutMs = 30000): Promise<number | null> {
     this.#signal('SIGTERM');
     // The timer also keeps our event loop alive while we wait: the wrapper is unref'd.
-    const timer = setTimeout(() => this.#signal('SIGKILL'), timeoutMs);
+    const timer = setTimeout(() => {
+      void this.#appendNativeStacks().finally(() => this.#signal('SIGKILL'));
+    }, timeoutMs);
     const code = await this.#exit;
     clearTimeout(timer);
     return code;
+  }
+
+  /** Every thread's native backtrace (gdb -p, at most 20 s), appended to the log; nothing without gdb. */
+  async #appendNativeStacks(): Promise<void> {
+    if (this.#exited) return;
+    const stacks = await new Promise<string>((resolve) =>
+      execFile(
+        'gdb',
+        ['-p', String(this.pid), '-batch', '-nx', '-ex', 'set pagination off', '-ex', 'thread apply all bt 30'],
+        { timeout: 20_000, maxBuffer: 16 * 1024 * 1024 },
+        (err, stdout, stderr) => resolve(err && stdout === '' ? `(no stacks: ${err.message.split('\n')[0]})` : `${stdout}${stderr}`),
+      ),
+    );
+    await appendFile(this.logFile, `\n--- connectd did not stop in time: native stacks of pid ${this.pid} ---\n${stacks}\n`).catch(
+      () => undefined,
+    );
   }
 
   /** SIGKILL: no shutdown at all, as a crash. */

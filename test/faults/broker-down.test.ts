@@ -259,7 +259,7 @@ async function scenario(t: Test, mode: 'standalone' | 'distributed'): Promise<vo
   const stopStarted = Date.now();
   const code = await proc.stop();
   t.equal(code, 0, `stops gracefully (in ${Date.now() - stopStarted} ms)`);
-  if (code !== 0) t.comment(`connectd's log:\n${await proc.logTail(60)}`);
+  if (code !== 0) t.comment(`connectd's log (and, when it did not stop, its native stacks):\n${await proc.logTail(600)}`);
 
   const expected = new Map([['p0', TOTAL]]);
   const topicRecords = await readTopic(cluster.bootstrapServers, TOPIC);
@@ -342,8 +342,13 @@ async function scenario(t: Test, mode: 'standalone' | 'distributed'): Promise<vo
 // retry through a fresh client (admin.ts: one made while the broker was fenced at the resume
 // never asked again). 2026-12-08, 5 runs by hand on an otherwise idle machine: 4 passed; in 1 the
 // distributed worker logged "stopped" 0.7 s after SIGTERM but its process did not exit within
-// 30 s (killed; nothing lost, duplicates within the bound): what holds the exit is not known yet
-// (a librdkafka client's teardown or a worker thread, to be seen with a native stack dump). The
+// 30 s (killed; nothing lost, duplicates within the bound). Caught again (1 in 8 distributed runs)
+// with the native stacks ConnectdProcess.stop now dumps: the main thread in process.exit joining
+// libuv's thread pool (uv__threadpool_cleanup), one pool thread in the binding's
+// KafkaConsumer::Disconnect -> rd_kafka_consumer_close, waiting with no timeout for librdkafka's
+// TERMINATE (the sink consumer's disconnect is bounded at 10 s, so the stop went on without it).
+// Which consumer (sink or group membership) and what its close waits for are not known: a close
+// while an assignment's or a revocation's handler never answers did not hang in a test. The
 // sink consumer that did not rejoin within 120 s (1 standalone run in 11, before these fixes) was
 // not seen. tap does not run a todo test: run it by hand (remove the mark) while working on it.
 const TODO = 'issue 13: a distributed worker that logged "stopped" but did not exit within 30 s (1 in 5 runs, 2026-12-08)';
