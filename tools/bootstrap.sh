@@ -5,7 +5,8 @@
 #      Prometheus (for its promtool only: test/metrics/promtool.test.ts lints /metrics with it), strace,
 #      Chromium (headless, for the browser-level cross-site request test)
 #   b. npm packages from package-lock.json (librdkafka is compiled from source: CKJS_LINKING=dynamic),
-#      the Kafka binding patched with patches/kafka-javascript-batch-produce.patch before it is built
+#      the Kafka binding patched with patches/kafka-javascript-batch-produce.patch and its librdkafka
+#      with patches/librdkafka-empty-metadata.patch before it is built
 #   c. Apache Kafka jars (version pinned in tools/kafka/pom.xml) into .cache/kafka/<version>/libs
 #   c2. S3Proxy jars (version pinned in tools/s3/pom.xml) into .cache/s3proxy/<version>/libs
 #   c3. Kafka Connect + ProducerPerformance jars (tools/kafka-connect/pom.xml, the broker's version)
@@ -99,17 +100,27 @@ binding_has_batch() {
     process.exit(typeof client.produceBatch === 'function' && typeof client.setDeliveryBatchCallback === 'function' ? 0 : 1);
   " >/dev/null 2>&1
 }
-# The binding's C++ sources, patched in place (git apply works in a clone and in an export alike).
+# The binding's sources, patched in place (git apply works in a clone and in an export alike):
+# its C++ (native batch produce) and the librdkafka it bundles (a Metadata answer with no broker).
 BINDING_DIR=node_modules/@confluentinc/kafka-javascript
-BINDING_PATCH=patches/kafka-javascript-batch-produce.patch
+BINDING_PATCHES=(patches/kafka-javascript-batch-produce.patch patches/librdkafka-empty-metadata.patch)
 patch_binding_sources() {
-  if git apply --check -R --directory="$BINDING_DIR" "$BINDING_PATCH" 2>/dev/null; then
-    return 0
-  fi
-  git apply --directory="$BINDING_DIR" "$BINDING_PATCH" \
-    || die "$BINDING_PATCH does not apply to $BINDING_DIR (has @confluentinc/kafka-javascript moved? update the patch)"
-  say "patched the Kafka binding's sources ($BINDING_PATCH)"
+  local patch
+  for patch in "${BINDING_PATCHES[@]}"; do
+    if git apply --check -R --directory="$BINDING_DIR" "$patch" 2>/dev/null; then
+      continue
+    fi
+    git apply --directory="$BINDING_DIR" "$patch" \
+      || die "$patch does not apply to $BINDING_DIR (has @confluentinc/kafka-javascript moved? update the patch)"
+    say "patched the Kafka binding's sources ($patch)"
+  done
 }
+# What the built binary was compiled from: the patches' hash, written after each build. A binary
+# built before a patch changed (or was added) is rebuilt, as its librdkafka cannot be asked.
+BINDING_STAMP=$BINDING_DIR/build/connectd-patches.sha256
+patches_hash() { cat "${BINDING_PATCHES[@]}" | sha256sum | cut -d' ' -f1; }
+binding_built_from_patches() { [[ -f $BINDING_STAMP && $(cat "$BINDING_STAMP") == "$(patches_hash)" ]]; }
+stamp_binding() { patches_hash >"$BINDING_STAMP"; }
 
 if npm_up_to_date 2>/dev/null; then
   say "npm packages up to date"
@@ -120,17 +131,19 @@ else
   npm ci --no-audit --no-fund --ignore-scripts
   patch_binding_sources
   npm rebuild
+  stamp_binding
   # tap compiles its plugin set (package.json "tap.plugin") into node_modules/@tapjs/test; done here,
   # where node_modules is being written anyway, rather than by the first test run (tap rebuilds by
   # itself whenever the set it finds differs from the configured one).
   npx --no-install tap build >/dev/null || die "tap could not build its plugin set (package.json \"tap.plugin\")"
 fi
 patch_binding_sources
-if ! binding_loads || ! binding_has_batch; then
-  say "the Kafka binding does not load or lacks the patch's batch methods: rebuilding it (~4 min)"
+if ! binding_loads || ! binding_has_batch || ! binding_built_from_patches; then
+  say "the Kafka binding does not load, lacks the patch's batch methods, or was built before ${BINDING_PATCHES[*]} as they are: rebuilding it (~4 min)"
   npm rebuild @confluentinc/kafka-javascript
   binding_loads || die "@confluentinc/kafka-javascript still does not load: $(node -e "require('@confluentinc/kafka-javascript')" 2>&1 | grep -m1 -i error)"
-  binding_has_batch || die "@confluentinc/kafka-javascript was rebuilt but lacks produceBatch: is $BINDING_PATCH applied to $BINDING_DIR/src?"
+  binding_has_batch || die "@confluentinc/kafka-javascript was rebuilt but lacks produceBatch: is ${BINDING_PATCHES[0]} applied to $BINDING_DIR/src?"
+  stamp_binding
 fi
 say "Kafka binding loads, with native batch produce (librdkafka $(node -p "require('@confluentinc/kafka-javascript').librdkafkaVersion"))"
 
