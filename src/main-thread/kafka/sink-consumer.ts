@@ -204,16 +204,20 @@ export class SinkConsumer {
     });
   }
 
-  /** Leaves the group (the revocation it causes is not handed to the runtime: it already closed). */
-  disconnect(timeoutMs = 10000): Promise<void> {
+  /**
+   * Leaves the group (the revocation it causes is not handed to the runtime: it already closed).
+   * Resolves true once librdkafka's close returned, false if it had not within `timeoutMs`: it goes
+   * on, on a libuv pool thread, which the process waits for when it exits.
+   */
+  disconnect(timeoutMs = 10000): Promise<boolean> {
     this.#closing = true;
     this.#unwatch();
-    if (!this.#connected) return Promise.resolve();
+    if (!this.#connected) return Promise.resolve(true);
     return new Promise((resolve) => {
-      const timer = setTimeout(resolve, timeoutMs);
+      const timer = setTimeout(() => resolve(false), timeoutMs);
       this.#consumer.disconnect(() => {
         clearTimeout(timer);
-        resolve();
+        resolve(true);
       });
     });
   }

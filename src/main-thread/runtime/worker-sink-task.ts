@@ -702,7 +702,11 @@ export class WorkerSinkTask extends WorkerTask<SinkTaskMetrics, FromSinkTask, Si
   #clientsClosed: Promise<void> | undefined;
   #closeClients(): Promise<void> {
     this.#clientsClosed ??= (async () => {
-      await this.#consumer?.disconnect().catch(() => undefined);
+      const closed = await this.#consumer?.disconnect().catch(() => true);
+      if (closed === false)
+        this.#opts.logger.warn(
+          'the sink consumer had not closed after 10 s; its close goes on in the background (and the process waits for it when it exits)',
+        );
       await this.#dlq?.disconnect().catch(() => undefined);
     })();
     return this.#clientsClosed;
