@@ -21,7 +21,6 @@ const OUT = path.join(REPO, 'docs/reliability.md');
 
 /** Failure classes the suite does not inject yet, with why it matters. */
 export const NOT_COVERED: readonly string[] = [
-  "All brokers unreachable longer than every client timeout (the broker frozen with SIGSTOP): `test/faults/broker-down.test.ts` is built but marked todo (tap does not run it) until it passes 5 runs in a row. What it found is fixed: a source producer client, and then a distributed store's producer, that never delivered again (replaced after `task.produce.stall.timeout.ms`), a distributed worker's unbounded stop, an admin client made while the broker was fenced at the resume that never asked again (fresh client after 10 s). Open (1 run in 5, then 1 in 8, on 2026-12-08): a distributed worker that logged \"stopped\" within a second of SIGTERM but whose process did not exit within 30 s; its native stacks show process.exit joining a libuv thread on which a Kafka consumer's close (rd_kafka_consumer_close) waits with no timeout.",
   'A network partition between connectd and some brokers only (network namespaces on test-created addresses): the issue welcomes it; not built.',
   'Clock jumps (NTP steps) during offset commits and timestamp-based PostgreSQL polling.',
   'A corrupt Kafka log segment or a truncated offsets topic (unclean leader election).',
