@@ -35,7 +35,9 @@ t.test('a producer that met a Metadata answer with no broker still delivers', as
   });
   const errors: string[] = [];
   producer.on('event.error', (err: LibrdKafkaError) => errors.push(`${err.code} ${err.message}`));
-  await new Promise<void>((resolve, reject) => producer.connect({ timeout: 10000 }, (err) => (err ? reject(new Error(err.message)) : resolve())));
+  await new Promise<void>((resolve, reject) =>
+    producer.connect({ timeout: 10000 }, (err) => (err ? reject(new Error(err.message)) : resolve())),
+  );
   producer.setPollInterval(50);
   t.teardown(() => new Promise<void>((resolve) => producer.disconnect(2000, () => resolve())));
 
@@ -80,7 +82,9 @@ t.test('a group member that met a Metadata answer with no broker still follows i
   );
   const errors: string[] = [];
   consumer.on('event.error', (err: LibrdKafkaError) => errors.push(`${err.code} ${err.message}`));
-  await new Promise<void>((resolve, reject) => consumer.connect({ timeout: 10000 }, (err) => (err ? reject(new Error(err.message)) : resolve())));
+  await new Promise<void>((resolve, reject) =>
+    consumer.connect({ timeout: 10000 }, (err) => (err ? reject(new Error(err.message)) : resolve())),
+  );
   t.teardown(() => new Promise<void>((resolve) => consumer.disconnect(() => resolve())));
   let polling = true;
   const loop = (async () => {
