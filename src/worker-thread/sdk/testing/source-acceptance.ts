@@ -30,7 +30,9 @@
  *    failed task still stops cleanly.
  */
 import { fileURLToPath } from 'node:url';
-import { SourceConnectorRun, taskHostPool, validateInHost } from './source-harness.js';
+import { checkStart, checkValidate, fail, noFailures, step, stopAll, waitFor, withDefaults } from './acceptance.js';
+import type { AcceptanceCheck } from './acceptance.js';
+import { SourceConnectorRun, taskHostPool } from './source-harness.js';
 import type { OffsetStore } from './source-harness.js';
 
 /** What {@link checkSourceConnector} runs: the connector's config, where to load it from, and how much to expect. */
@@ -69,36 +71,12 @@ export interface SourceConnectorAcceptanceOptions {
   stopTimeoutMs?: number;
 }
 
-/** A check that passed, and what it saw. */
-export interface AcceptanceCheck {
-  name: string;
-  detail: string;
-}
-
-/** What {@link checkSourceConnector} throws when a check fails; `check` names it. */
-export class AcceptanceFailure extends Error {
-  readonly code = 'CONNECTD_ERR_ACCEPTANCE';
-  constructor(
-    readonly check: string,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(`${check}: ${message}`, options);
-    this.name = 'AcceptanceFailure';
-  }
-}
-
 const KIT_PLUGIN = fileURLToPath(new URL('./failing-transform.js', import.meta.url));
 const KIT_TRANSFORM = 'failing-transform.AcceptanceKitFailEveryNth';
 
 /** Runs checks 1–8 against a source connector; resolves to the checks passed, or throws the first failure. */
 export async function checkSourceConnector(options: SourceConnectorAcceptanceOptions): Promise<AcceptanceCheck[]> {
-  const config: Record<string, string> = {
-    name: 'acceptance',
-    'key.converter': 'org.apache.kafka.connect.json.JsonConverter',
-    'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
-    ...options.config,
-  };
+  const config = withDefaults(options.config);
   const pluginPath = options.pluginPath ?? [];
   const records = Math.max(1, options.records ?? 1);
   const timeoutMs = options.timeoutMs ?? 30_000;
@@ -115,20 +93,12 @@ export async function checkSourceConnector(options: SourceConnectorAcceptanceOpt
   };
   try {
     // 1. validate
-    const validation = await step('validate', () => validateInHost(pool, config, pluginPath));
-    if (validation.problems.length > 0)
-      fail('validate', `the config is not valid: ${validation.problems.map((p) => `${p.name}: ${p.message}`).join('; ')}`);
-    if (validation.connectorType !== 'source') fail('validate', `${config['connector.class']} is a ${validation.connectorType} connector`);
-    passed.push({ name: 'validate', detail: `${validation.configInfos.configs.length} keys checked` });
+    passed.push(await checkValidate(pool, config, pluginPath, 'source'));
 
     // 2. start
     await step('start', async () => options.setup?.());
     const first = newRun(config, undefined);
-    await step('start', () => first.start(tasksMax));
-    if (first.connectorVersion.trim() === '') fail('start', 'version() is empty');
-    if (first.taskConfigs.length === 0 || first.taskConfigs.length > tasksMax)
-      fail('start', `taskConfigs(${tasksMax}) gave ${first.taskConfigs.length} configs (1 to ${tasksMax} expected)`);
-    passed.push({ name: 'start', detail: `version ${first.connectorVersion}, ${first.taskConfigs.length} task(s)` });
+    passed.push(await checkStart(first, tasksMax));
 
     // 3. poll
     await waitForRecords('poll', first, records, timeoutMs);
@@ -218,21 +188,7 @@ export async function checkSourceConnector(options: SourceConnectorAcceptanceOpt
     return passed;
   } finally {
     // A failed check may leave a run going: end every hosted task and connector before the pool.
-    await Promise.all(runs.map((r) => r.stop(stopTimeoutMs).catch(() => false)));
-    await pool.destroy();
-  }
-}
-
-function fail(check: string, message: string): never {
-  throw new AcceptanceFailure(check, message);
-}
-
-async function step<T>(check: string, action: () => Promise<T>): Promise<T> {
-  try {
-    return await action();
-  } catch (err) {
-    if (err instanceof AcceptanceFailure) throw err;
-    throw new AcceptanceFailure(check, err instanceof Error ? err.message : String(err), { cause: err });
+    await stopAll(runs, pool, stopTimeoutMs);
   }
 }
 
@@ -241,27 +197,6 @@ function positions(run: SourceConnectorRun): Set<string> {
   return new Set(run.delivered.map((r) => `${r.sourcePartition}\n${r.sourceOffset}`));
 }
 
-function noFailures(check: string, run: SourceConnectorRun): void {
-  const failed = run.taskFailures[0];
-  if (failed !== undefined) fail(check, `task ${failed.task} failed: ${failed.error.message}`);
-  const callback = run.callbackFailures[0];
-  if (callback !== undefined)
-    fail(check, `task ${callback.task}'s ${callback.what}() threw ${callback.error.name}: ${callback.error.message}`);
-}
-
 async function waitForRecords(check: string, run: SourceConnectorRun, count: number, timeoutMs: number): Promise<void> {
   await waitFor(check, run, `${count} records`, () => run.delivered.length >= count, timeoutMs);
-}
-
-/** Waits for `predicate`; a task that fails meanwhile ends the wait (and the check) unless a failure is awaited. */
-async function waitFor(
-  check: string,
-  run: SourceConnectorRun,
-  what: string,
-  predicate: () => boolean,
-  timeoutMs: number,
-  failureExpected = false,
-): Promise<void> {
-  await step(check, () => run.waitFor(what, () => predicate() || (!failureExpected && run.taskFailures.length > 0), timeoutMs));
-  if (!predicate()) noFailures(check, run);
 }

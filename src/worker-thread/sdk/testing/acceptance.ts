@@ -1,0 +1,104 @@
+/**
+ * What the source and sink acceptance kits share: the failure they throw, the checks they report,
+ * the config defaults, and the `validate` and `start` checks, which are the same for both.
+ */
+import type { Piscina } from 'piscina';
+import type { ConnectorRun, HostedTask } from './harness.js';
+import { validateInHost } from './harness.js';
+
+/** A check that passed, and what it saw. */
+export interface AcceptanceCheck {
+  name: string;
+  detail: string;
+}
+
+/** What the kit throws when a check fails; `check` names it. */
+export class AcceptanceFailure extends Error {
+  readonly code = 'CONNECTD_ERR_ACCEPTANCE';
+  constructor(
+    readonly check: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${check}: ${message}`, options);
+    this.name = 'AcceptanceFailure';
+  }
+}
+
+export const JSON_CONVERTER = 'org.apache.kafka.connect.json.JsonConverter';
+
+/** The connector's config as the kit runs it: JsonConverter for keys and values unless set, name "acceptance". */
+export function withDefaults(config: Readonly<Record<string, string>>): Record<string, string> {
+  return { name: 'acceptance', 'key.converter': JSON_CONVERTER, 'value.converter': JSON_CONVERTER, ...config };
+}
+
+export function fail(check: string, message: string): never {
+  throw new AcceptanceFailure(check, message);
+}
+
+/** Runs `action`; whatever it throws becomes the failure of `check`. */
+export async function step<T>(check: string, action: () => Promise<T>): Promise<T> {
+  try {
+    return await action();
+  } catch (err) {
+    if (err instanceof AcceptanceFailure) throw err;
+    throw new AcceptanceFailure(check, err instanceof Error ? err.message : String(err), { cause: err });
+  }
+}
+
+/** Check 1: the framework and the connector accept the config, and the plugin is of `type`. */
+export async function checkValidate(
+  pool: Piscina,
+  config: Readonly<Record<string, string>>,
+  pluginPath: readonly string[],
+  type: 'source' | 'sink',
+): Promise<AcceptanceCheck> {
+  const validation = await step('validate', () => validateInHost(pool, config, pluginPath));
+  if (validation.problems.length > 0)
+    fail('validate', `the config is not valid: ${validation.problems.map((p) => `${p.name}: ${p.message}`).join('; ')}`);
+  if (validation.connectorType !== type) fail('validate', `${config['connector.class']} is a ${validation.connectorType} connector`);
+  return { name: 'validate', detail: `${validation.configInfos.configs.length} keys checked` };
+}
+
+/** Check 2: the connector starts, has a version, and gives 1 to `tasksMax` task configs. */
+export async function checkStart(run: ConnectorRun<HostedTask>, tasksMax: number): Promise<AcceptanceCheck> {
+  await step('start', () => run.start(tasksMax));
+  if (run.connectorVersion.trim() === '') fail('start', 'version() is empty');
+  if (run.taskConfigs.length === 0 || run.taskConfigs.length > tasksMax)
+    fail('start', `taskConfigs(${tasksMax}) gave ${run.taskConfigs.length} configs (1 to ${tasksMax} expected)`);
+  noFailures('start', run);
+  return { name: 'start', detail: `version ${run.connectorVersion}, ${run.taskConfigs.length} task(s)` };
+}
+
+/** Fails `check` if a task failed or a callback whose failure the framework only logs threw. */
+export function noFailures(check: string, run: ConnectorRun<HostedTask>): void {
+  const failed = run.taskFailures[0];
+  if (failed !== undefined) fail(check, `task ${failed.task} failed: ${failed.error.message}`);
+  const callback = run.callbackFailures[0];
+  if (callback !== undefined)
+    fail(check, `task ${callback.task}'s ${callback.what}() threw ${callback.error.name}: ${callback.error.message}`);
+}
+
+/** Waits for `predicate`; a task that fails meanwhile ends the wait (and the check) unless a failure is awaited. */
+export async function waitFor(
+  check: string,
+  run: ConnectorRun<HostedTask>,
+  what: string,
+  predicate: () => boolean,
+  timeoutMs: number,
+  failureExpected = false,
+): Promise<void> {
+  await step(check, () => run.waitFor(what, () => predicate() || (!failureExpected && run.taskFailures.length > 0), timeoutMs));
+  if (!predicate()) noFailures(check, run);
+}
+
+/** Stops `run` within `timeoutMs` or fails `check` with `why`. */
+export async function stopWithin(check: string, run: ConnectorRun<HostedTask>, timeoutMs: number, why: string): Promise<void> {
+  if (!(await run.stop(timeoutMs))) fail(check, `${why} did not stop within ${timeoutMs} ms`);
+}
+
+/** Ends every run a failed check may have left going, then the pool. */
+export async function stopAll(runs: readonly ConnectorRun<HostedTask>[], pool: Piscina, stopTimeoutMs: number): Promise<void> {
+  await Promise.all(runs.map((r) => r.stop(stopTimeoutMs).catch(() => false)));
+  await pool.destroy();
+}
