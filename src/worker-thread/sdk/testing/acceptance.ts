@@ -102,3 +102,26 @@ export async function stopAll(runs: readonly ConnectorRun<HostedTask>[], pool: P
   await Promise.all(runs.map((r) => r.stop(stopTimeoutMs).catch(() => false)));
   await pool.destroy();
 }
+
+/**
+ * Check 8 once the failing record is on its way: the task fails with "Tolerance exceeded" at
+ * `stage` (`what` names the record for the message), then it and the connector stop cleanly.
+ */
+export async function checkFailsAndStops(
+  run: ConnectorRun<HostedTask>,
+  stage: string,
+  what: string,
+  timeoutMs: number,
+  stopTimeoutMs: number,
+): Promise<AcceptanceCheck> {
+  const check = 'errors.tolerance=none';
+  // The host reports the failure once the failed task's stop() returned: one that never does keeps the task from ending.
+  await waitFor(check, run, 'the task to fail (and its stop() to return)', () => run.taskFailures.length > 0, timeoutMs, true);
+  const failure = run.taskFailures[0]!.error;
+  if (!failure.message.includes('Tolerance exceeded') || !failure.message.includes(stage))
+    fail(check, `the task failed, but not on ${what}: ${failure.message}`);
+  await stopWithin(check, run, stopTimeoutMs, 'the failed task and the connector');
+  const stopProblems = run.callbackFailures.filter((f) => f.what === 'stop');
+  if (stopProblems.length > 0) fail(check, `stop() of the failed task threw: ${stopProblems[0]!.error.message}`);
+  return { name: check, detail: `the task failed: ${failure.message}` };
+}

@@ -30,7 +30,7 @@
  *    failed task still stops cleanly.
  */
 import { fileURLToPath } from 'node:url';
-import { checkStart, checkValidate, fail, noFailures, step, stopAll, waitFor, withDefaults } from './acceptance.js';
+import { checkFailsAndStops, checkStart, checkValidate, fail, noFailures, step, stopAll, waitFor, withDefaults } from './acceptance.js';
 import type { AcceptanceCheck } from './acceptance.js';
 import { SourceConnectorRun, taskHostPool } from './source-harness.js';
 import type { OffsetStore } from './source-harness.js';
@@ -175,15 +175,7 @@ export async function checkSourceConnector(options: SourceConnectorAcceptanceOpt
       await step('errors.tolerance=none', async () => options.setup?.());
       const strict = newRun({ ...failing, 'errors.tolerance': 'none' }, undefined, withKit);
       await step('errors.tolerance=none', () => strict.start(tasksMax));
-      await waitFor('errors.tolerance=none', strict, 'the task to fail', () => strict.taskFailures.length > 0, timeoutMs, true);
-      const failure = strict.taskFailures[0]!.error;
-      if (!failure.message.includes('Tolerance exceeded') || !failure.message.includes('TRANSFORMATION'))
-        fail('errors.tolerance=none', `the task failed, but not on the failing transform: ${failure.message}`);
-      if (!(await strict.stop(stopTimeoutMs)))
-        fail('errors.tolerance=none', `the failed task and the connector did not stop within ${stopTimeoutMs} ms`);
-      const stopProblems = strict.callbackFailures.filter((f) => f.what === 'stop');
-      if (stopProblems.length > 0) fail('errors.tolerance=none', `stop() of the failed task threw: ${stopProblems[0]!.error.message}`);
-      passed.push({ name: 'errors.tolerance=none', detail: `the task failed: ${failure.message}` });
+      passed.push(await checkFailsAndStops(strict, 'TRANSFORMATION', 'the failing transform', timeoutMs, stopTimeoutMs));
     }
     return passed;
   } finally {
