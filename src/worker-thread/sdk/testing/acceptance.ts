@@ -12,7 +12,7 @@ export interface AcceptanceCheck {
   detail: string;
 }
 
-/** What the kit throws when a check fails; `check` names it. */
+/** What {@link checkSourceConnector} and {@link checkSinkConnector} throw when a check fails; `check` names it. */
 export class AcceptanceFailure extends Error {
   readonly code = 'CONNECTD_ERR_ACCEPTANCE';
   constructor(
