@@ -106,6 +106,12 @@ t.test('a connector that gives no task configs fails the start check', async (t)
   t.match(failure.message, /gave 0 configs/);
 });
 
+t.test('an open() that does not return fails the start check within the timeout, naming what it waited for', async (t) => {
+  const failure = await failedCheck('HangingOpenSink', { timeoutMs: 2000 });
+  t.equal(failure.check, 'start');
+  t.match(failure.message, /timed out after 2000 ms waiting for the connector and its tasks to start/);
+});
+
 t.test('a task that loses records fails the put check, naming one', async (t) => {
   const failure = await failedCheck('LossySink');
   t.equal(failure.check, 'put');

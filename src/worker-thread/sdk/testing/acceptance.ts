@@ -4,7 +4,7 @@
  */
 import type { Piscina } from 'piscina';
 import type { ConnectorRun, HostedTask } from './harness.js';
-import { validateInHost } from './harness.js';
+import { TIMED_OUT, validateInHost, withDeadline } from './harness.js';
 
 /** A check that passed, and what it saw. */
 export interface AcceptanceCheck {
@@ -46,6 +46,13 @@ export async function step<T>(check: string, action: () => Promise<T>): Promise<
   }
 }
 
+/** {@link step}, failing `check` if `action` takes longer than `timeoutMs` (`what` says what it waited for). */
+export async function within<T>(check: string, what: string, timeoutMs: number, action: () => Promise<T>): Promise<T> {
+  const result = await step(check, () => withDeadline(action(), timeoutMs));
+  if (result === TIMED_OUT) fail(check, `timed out after ${timeoutMs} ms waiting for ${what}`);
+  return result;
+}
+
 /** Check 1: the framework and the connector accept the config, and the plugin is of `type`. */
 export async function checkValidate(
   pool: Piscina,
@@ -61,13 +68,20 @@ export async function checkValidate(
 }
 
 /** Check 2: the connector starts, has a version, and gives 1 to `tasksMax` task configs. */
-export async function checkStart(run: ConnectorRun<HostedTask>, tasksMax: number): Promise<AcceptanceCheck> {
-  await step('start', () => run.start(tasksMax));
+export async function checkStart(run: ConnectorRun<HostedTask>, tasksMax: number, timeoutMs: number): Promise<AcceptanceCheck> {
+  await startWithin('start', run, tasksMax, timeoutMs);
   if (run.connectorVersion.trim() === '') fail('start', 'version() is empty');
   if (run.taskConfigs.length === 0 || run.taskConfigs.length > tasksMax)
     fail('start', `taskConfigs(${tasksMax}) gave ${run.taskConfigs.length} configs (1 to ${tasksMax} expected)`);
   noFailures('start', run);
   return { name: 'start', detail: `version ${run.connectorVersion}, ${run.taskConfigs.length} task(s)` };
+}
+
+/** Starts `run` (the connector, its task configs, its tasks) within `timeoutMs`, or fails `check`. */
+export async function startWithin(check: string, run: ConnectorRun<HostedTask>, tasksMax: number, timeoutMs: number): Promise<void> {
+  await within(check, 'the connector and its tasks to start (a start() or open() that does not return?)', timeoutMs, () =>
+    run.start(tasksMax),
+  );
 }
 
 /** Fails `check` if a task failed or a callback whose failure the framework only logs threw. */

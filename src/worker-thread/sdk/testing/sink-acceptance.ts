@@ -48,11 +48,13 @@ import {
   checkValidate,
   fail,
   noFailures,
+  startWithin,
   step,
   stopAll,
   stopWithin,
   waitFor,
   withDefaults,
+  within,
 } from './acceptance.js';
 import type { AcceptanceCheck } from './acceptance.js';
 import { taskHostPool } from './harness.js';
@@ -194,17 +196,17 @@ export async function checkSinkConnector(options: SinkConnectorAcceptanceOptions
     const putAll = async (check: string, run: SinkConnectorRun<Tag>, what: string): Promise<void> => {
       run.deliver();
       await waitFor(check, run, what, () => run.caughtUp(), timeoutMs);
-      await step(check, () => run.commit());
+      await within(check, "the tasks' preCommit", timeoutMs, () => run.commit());
       noFailures(check, run);
     };
     const output = async (check: string): Promise<Map<string, number>> =>
-      countMarkers(await step(check, async () => options.verify()), log);
+      countMarkers(await within(check, 'verify() to read the output', timeoutMs, async () => options.verify()), log);
 
     // 2. start
     await step('start', async () => options.setup?.());
     const first = newRun(config);
     const firstBatch = write(records);
-    passed.push(await checkStart(first, tasksMax));
+    passed.push(await checkStart(first, tasksMax, timeoutMs));
 
     // 3. put
     await putAll('put', first, `the ${records} records put`);
@@ -238,7 +240,7 @@ export async function checkSinkConnector(options: SinkConnectorAcceptanceOptions
     const redelivered = uncommitted.filter((r) => r.message.offset >= (atCommit.get(tpKey(r.message.topic, r.message.partition)) ?? 0));
     const second = newRun(config);
     const afterRestart = write(options.recordsAfterRestart ?? 4);
-    await step('restart', () => second.start(tasksMax));
+    await startWithin('restart', second, tasksMax, timeoutMs);
     await putAll('restart', second, 'the records after the committed offsets put');
     await stopWithin('restart', second, stopTimeoutMs, 'the restarted tasks');
     noFailures('restart', second);
@@ -267,7 +269,7 @@ export async function checkSinkConnector(options: SinkConnectorAcceptanceOptions
       const tolerant = newRun({ ...config, 'errors.tolerance': 'all' });
       // Per partition: readable, unreadable, readable, unreadable, readable (the task goes on after the last).
       const mixed = write(5 * partitions, 2);
-      await step('errors.tolerance=all', () => tolerant.start(tasksMax));
+      await startWithin('errors.tolerance=all', tolerant, tasksMax, timeoutMs);
       await putAll('errors.tolerance=all', tolerant, 'the records put or skipped');
       const written = await output('errors.tolerance=all');
       await stopWithin('errors.tolerance=all', tolerant, stopTimeoutMs, 'the tasks');
@@ -292,7 +294,7 @@ export async function checkSinkConnector(options: SinkConnectorAcceptanceOptions
       // 8. errors.tolerance=none
       const strict = newRun({ ...config, 'errors.tolerance': 'none' });
       write(2 * partitions, 2);
-      await step('errors.tolerance=none', () => strict.start(tasksMax));
+      await startWithin('errors.tolerance=none', strict, tasksMax, timeoutMs);
       strict.deliver();
       passed.push(await checkFailsAndStops(strict, 'VALUE_CONVERTER', 'the unreadable record', timeoutMs, stopTimeoutMs));
     }

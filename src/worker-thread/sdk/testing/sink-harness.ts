@@ -195,6 +195,7 @@ class SinkTaskChannel<Tag> implements HostedTask {
   readonly #requests = new Map<number, (msg: FromSinkTask | undefined) => void>();
   #committing: Promise<void> | undefined;
   readonly #idle = new Set<() => void>();
+  #stop: Promise<void> | undefined;
 
   constructor(
     readonly id: number,
@@ -283,7 +284,13 @@ class SinkTaskChannel<Tag> implements HostedTask {
   }
 
   /** The daemon's graceful stop: wait for the puts in flight, commit, close(partitions), stop(). */
-  async stop(): Promise<void> {
+  stop(): Promise<void> {
+    // A run stopped again (the kit's clean-up after a stop that took too long) joins the first stop.
+    this.#stop ??= this.#stopOnce();
+    return this.#stop;
+  }
+
+  async #stopOnce(): Promise<void> {
     this.#stopping = true;
     if (!this.#ended) {
       this.stage = 'the puts in flight';

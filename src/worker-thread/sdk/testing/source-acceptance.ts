@@ -30,7 +30,18 @@
  *    failed task still stops cleanly.
  */
 import { fileURLToPath } from 'node:url';
-import { checkFailsAndStops, checkStart, checkValidate, fail, noFailures, step, stopAll, waitFor, withDefaults } from './acceptance.js';
+import {
+  checkFailsAndStops,
+  checkStart,
+  checkValidate,
+  fail,
+  noFailures,
+  startWithin,
+  step,
+  stopAll,
+  waitFor,
+  withDefaults,
+} from './acceptance.js';
 import type { AcceptanceCheck } from './acceptance.js';
 import { SourceConnectorRun, taskHostPool } from './source-harness.js';
 import type { OffsetStore } from './source-harness.js';
@@ -98,7 +109,7 @@ export async function checkSourceConnector(options: SourceConnectorAcceptanceOpt
     // 2. start
     await step('start', async () => options.setup?.());
     const first = newRun(config, undefined);
-    passed.push(await checkStart(first, tasksMax));
+    passed.push(await checkStart(first, tasksMax, timeoutMs));
 
     // 3. poll
     await waitForRecords('poll', first, records, timeoutMs);
@@ -123,7 +134,7 @@ export async function checkSourceConnector(options: SourceConnectorAcceptanceOpt
     // 6. restart
     await step('restart', async () => options.beforeRestart?.());
     const second = newRun(config, new Map(first.offsets));
-    await step('restart', () => second.start(tasksMax));
+    await startWithin('restart', second, tasksMax, timeoutMs);
     const after = options.recordsAfterRestart ?? 1;
     await waitForRecords('restart', second, after, timeoutMs);
     if (!(await second.stop(stopTimeoutMs))) fail('restart', `the restarted tasks did not stop within ${stopTimeoutMs} ms`);
@@ -150,7 +161,7 @@ export async function checkSourceConnector(options: SourceConnectorAcceptanceOpt
       // 7. errors.tolerance=all
       await step('errors.tolerance=all', async () => options.setup?.());
       const tolerant = newRun({ ...failing, 'errors.tolerance': 'all' }, undefined, withKit);
-      await step('errors.tolerance=all', () => tolerant.start(tasksMax));
+      await startWithin('errors.tolerance=all', tolerant, tasksMax, timeoutMs);
       await waitFor(
         'errors.tolerance=all',
         tolerant,
@@ -174,7 +185,7 @@ export async function checkSourceConnector(options: SourceConnectorAcceptanceOpt
       // 8. errors.tolerance=none
       await step('errors.tolerance=none', async () => options.setup?.());
       const strict = newRun({ ...failing, 'errors.tolerance': 'none' }, undefined, withKit);
-      await step('errors.tolerance=none', () => strict.start(tasksMax));
+      await startWithin('errors.tolerance=none', strict, tasksMax, timeoutMs);
       passed.push(await checkFailsAndStops(strict, 'TRANSFORMATION', 'the failing transform', timeoutMs, stopTimeoutMs));
     }
     return passed;
