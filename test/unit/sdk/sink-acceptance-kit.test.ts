@@ -107,7 +107,7 @@ t.test('a connector that gives no task configs fails the start check', async (t)
 });
 
 t.test('an open() that does not return fails the start check within the timeout, naming what it waited for', async (t) => {
-  const failure = await failedCheck('HangingOpenSink', { timeoutMs: 2000 });
+  const failure = await failedCheck('HangingOpenSink', { timeoutMs: 2000, stopTimeoutMs: 2000 });
   t.equal(failure.check, 'start');
   t.match(failure.message, /timed out after 2000 ms waiting for the connector and its tasks to start/);
 });
@@ -155,7 +155,7 @@ t.test('a task that fails on the gaps skipped records leave fails the errors.tol
 });
 
 t.test('a stop() that waits for close(), which a failed task never gets, fails the errors.tolerance=none check', async (t) => {
-  const failure = await failedCheck('CloseBeforeStopSink', { timeoutMs: 3000 });
+  const failure = await failedCheck('CloseBeforeStopSink', { timeoutMs: 3000, stopTimeoutMs: 2000 });
   t.equal(failure.check, 'errors.tolerance=none');
   t.match(failure.message, /timed out after 3000 ms waiting for the task to fail \(and its stop\(\) to return\)/);
 });

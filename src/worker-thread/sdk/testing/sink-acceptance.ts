@@ -214,7 +214,9 @@ export async function checkSinkConnector(options: SinkConnectorAcceptanceOptions
     const lost = firstBatch.filter((r) => (seen.get(markerOf(r)!) ?? 0) === 0);
     if (lost.length > 0)
       fail('put', `${lost.length} of ${records} records put and committed are not in the sink's output: ${describe(lost[0]!, first)}`);
-    passed.push({ name: 'put', detail: `${records} records over ${partitions} partitions put and found in the output` });
+    const retries =
+      first.putRetries.length === 0 ? '' : ` (put() threw RetriableException ${first.putRetries.length} times, and was retried)`;
+    passed.push({ name: 'put', detail: `${records} records over ${partitions} partitions put and found in the output${retries}` });
 
     // 5. stop, with records put since the last commit (before 4: offsets are judged on the stop's commit too)
     const atCommit = new Map(committed);
