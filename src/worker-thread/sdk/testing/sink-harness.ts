@@ -72,7 +72,7 @@ export interface SinkHarnessOptions<Tag> extends RunOptions {
   log: TopicLog<Tag>;
   /** Read when partitions are opened, written by each commit the run keeps. */
   committed: CommittedOffsets;
-  /** The partitions to spread over the tasks (as the group's assignor would); default: the log's. */
+  /** Partitions to spread over the tasks (as the group's assignor would) beside those the log holds records of. */
   partitions?: readonly WireTopicPartition[];
 }
 
@@ -121,7 +121,9 @@ export class SinkConnectorRun<Tag = unknown> extends ConnectorRun<SinkTaskChanne
   /** Starts the connector and its tasks, then opens each task's share of the partitions. */
   override async start(maxTasks: number): Promise<void> {
     await super.start(maxTasks);
-    const partitions = this.#partitions ?? this.log.partitions();
+    // The partitions named, and any the log holds records of (a record given its own topic or partition).
+    const named = new Set((this.#partitions ?? []).map((p) => tpKey(p.topic, p.partition)));
+    const partitions = [...(this.#partitions ?? []), ...this.log.partitions().filter((p) => !named.has(tpKey(p.topic, p.partition)))];
     await Promise.all(this.tasks.map((task, i) => task.open(partitions.filter((_, p) => p % this.tasks.length === i))));
   }
 
