@@ -53,6 +53,8 @@ t.test('PostgresSink passes: exactly once with upserts on the Kafka coordinates,
       records: 20,
       partitions: 3,
       deliveryGuarantee: guarantee,
+      // Rows read without ORDER BY come in no set order (an upsert rewrites its row elsewhere).
+      ordered: false,
       verify: async () => (await db.sql.query(`SELECT * FROM "${table}"`)).rows as unknown[],
     });
     t.same(
@@ -71,6 +73,56 @@ t.test("the breakers' base, LineSink, passes", async (t) => {
     ALL_CHECKS,
   );
 });
+
+t.test('sinks that commit less than they were given pass, judged on what preCommit allowed', async (t) => {
+  for (const [connectorClass, guarantee, detail] of [
+    // Offsets kept in the destination, none committed (an empty preCommit), rewound in open().
+    ['SelfOffsetsSink', 'exactly-once', /at stop, less than last put \+ 1 \(t-0 allowed nothing, not 6.*read again after a restart/],
+    // One commit late.
+    ['LagSink', 'at-least-once', /at stop, less than last put \+ 1 \(t-0 allowed offset 5, not 6.*read again after a restart/],
+    // Writes on rotation, commits what it wrote.
+    ['RotatingSink', 'at-least-once', /preCommit answers/],
+  ] as const) {
+    const { file, verify } = outputFile();
+    const checks = await checkSinkConnector({
+      config: { 'connector.class': connectorClass, file, topics: 't' },
+      pluginPath: [BREAKERS],
+      deliveryGuarantee: guarantee,
+      verify,
+    });
+    t.same(
+      checks.map((c) => c.name),
+      ALL_CHECKS,
+      connectorClass,
+    );
+    const offsets = checks.find((c) => c.name === 'offsets')!.detail;
+    t.match(offsets, detail, `${connectorClass}: ${offsets}`);
+    t.notMatch(offsets, /off by one/);
+  }
+});
+
+t.test(
+  'a sink that pauses its partitions until the periodic commit flushes passes; without that commit, the wait names them',
+  async (t) => {
+    const { file, verify } = outputFile();
+    const checks = await checkSinkConnector({
+      config: { 'connector.class': 'PauseUntilFlushSink', file, topics: 't' },
+      pluginPath: [BREAKERS],
+      records: 40,
+      verify,
+    });
+    t.same(
+      checks.map((c) => c.name),
+      ALL_CHECKS,
+    );
+    const failure = await failedCheck('PauseUntilFlushSink', { records: 40, commitIntervalMs: 60_000, timeoutMs: 3000 });
+    t.equal(failure.check, 'put');
+    t.match(
+      failure.message,
+      /timed out after 3000 ms waiting for the 40 records put \(paused by the task with context\.pause\(\), never resumed: t-0, t-1;/,
+    );
+  },
+);
 
 async function failedCheck(connectorClass: string, extra: Partial<SinkConnectorAcceptanceOptions> = {}): Promise<AcceptanceFailure> {
   const { file, verify } = outputFile();
@@ -124,10 +176,53 @@ t.test('a preCommit that allows offsets beyond what was put fails the offsets ch
   t.match(failure.message, /committing it skips records that were never written/);
 });
 
-t.test('a preCommit that returns the last record written, not the next to read, fails the offsets check', async (t) => {
-  const failure = await failedCheck('OffByOneSink');
-  t.equal(failure.check, 'offsets');
-  t.match(failure.message, /off by one/);
+t.test('a preCommit that allows records not written (kept for a rotation) fails the put check, naming one', async (t) => {
+  const failure = await failedCheck('UnwrittenCommitSink');
+  t.equal(failure.check, 'put');
+  t.match(
+    failure.message,
+    /below the offsets preCommit allowed are not in the sink's output: record acceptance-record-\d{6} at t-\d offset 4/,
+  );
+});
+
+t.test('a sink that writes a batch out of offset order fails the put check, unless its output has no order', async (t) => {
+  const failure = await failedCheck('ReverseSink');
+  t.equal(failure.check, 'put');
+  t.match(failure.message, /is in the output before record .*, an earlier record of its partition.*pass `ordered: false`/);
+  const { file, verify } = outputFile();
+  const checks = await checkSinkConnector({
+    config: { 'connector.class': 'ReverseSink', file, topics: 't' },
+    pluginPath: [BREAKERS],
+    verify,
+    ordered: false,
+  });
+  t.same(
+    checks.map((c) => c.name),
+    ALL_CHECKS,
+  );
+});
+
+t.test('a stop() that throws fails the stop check, every time', async (t) => {
+  // The host's stop-failed message and the end of its run race: the kit reads the port before closing it.
+  for (let i = 0; i < 5; i++) {
+    const failure = await failedCheck('ThrowingStopSink', { tolerance: false });
+    t.equal(failure.check, 'stop', `run ${i}`);
+    t.match(failure.message, /task 0's stop\(\) threw Error: ThrowingStopSink: stop\(\) failed/);
+  }
+});
+
+t.test('a validation that does not return fails the validate check within the timeout, naming what it waited for', async (t) => {
+  const failure = await failedCheck('HangingValidateSink', { timeoutMs: 1000 });
+  t.equal(failure.check, 'validate');
+  t.match(failure.message, /timed out after 1000 ms waiting for the config's validation \(loading HangingValidateSink/);
+});
+
+t.test('markers of which one holds another fail the validate check', async (t) => {
+  const failure = await failedCheck('LineSink', {
+    record: (n) => ({ key: String(n), value: JSON.stringify({ schema: { type: 'string' }, payload: `rec-${n}` }), marker: `rec-${n}` }),
+  });
+  t.equal(failure.check, 'validate');
+  t.match(failure.message, /record\(1\)'s marker "rec-1" is inside record\(10\)'s \("rec-10"\)/);
 });
 
 t.test('a close() that does not return fails the stop check, naming it', async (t) => {

@@ -13,6 +13,7 @@ import type {
   ErrorInfo,
   FromConnector,
   HostResult,
+  PluginConfigHostRequest,
   ToConnector,
   ValidateHostRequest,
   ValidateResult,
@@ -32,6 +33,15 @@ export function taskHostPool(): Piscina {
     idleTimeout: Number.POSITIVE_INFINITY,
     atomics: 'disabled',
   });
+}
+
+/**
+ * Resolves once the pool's thread has loaded the task host (workers/task-host.js and the built-in
+ * plugins: a second or more on a busy machine), by asking it for a built-in's config keys.
+ */
+export async function hostStarted(pool: Piscina): Promise<void> {
+  const request: PluginConfigHostRequest = { kind: 'plugin-config', plugin: 'FileStreamSink', pluginPath: [] };
+  await pool.run(request);
 }
 
 /** The framework's and the connector's validation of a config (Kafka Connect's PUT …/config/validate). */
@@ -144,8 +154,11 @@ export abstract class ConnectorRun<T extends HostedTask> {
     return { id, taskConfig, port: port1, done, request };
   }
 
-  /** Resolves once `predicate` holds (checked after every message), or rejects after `timeoutMs`. */
-  async waitFor(what: string, predicate: () => boolean, timeoutMs: number): Promise<void> {
+  /**
+   * Resolves once `predicate` holds (checked after every message), or rejects after `timeoutMs`
+   * saying it waited for `what` (a function: read when the wait times out, to say what it saw).
+   */
+  async waitFor(what: string | (() => string), predicate: () => boolean, timeoutMs: number): Promise<void> {
     if (predicate()) return;
     await new Promise<void>((resolve, reject) => {
       const check = (): void => {
@@ -156,7 +169,7 @@ export abstract class ConnectorRun<T extends HostedTask> {
       };
       const timer = setTimeout(() => {
         this.#waiters.delete(check);
-        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
+        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${typeof what === 'string' ? what : what()}`));
       }, timeoutMs);
       this.#waiters.add(check);
     });

@@ -9,10 +9,12 @@
  * context.offset()) and read from the group's committed offset, else from the start; batches go out
  * in offset order per partition, at most {@link MAX_BATCHES_IN_FLIGHT} unanswered; a partition's
  * committable offset becomes "last put + 1" once put() returned for it; a commit asks preCommit and
- * stores what it allows; a stop waits for the puts in flight, commits, closes the partitions, then
- * stops the task. Pause/resume requests, context.offset() rewinds, request-commit, errant reports
+ * stores what it allows, every `commitIntervalMs` (the daemon's offset.flush.interval.ms) from the
+ * start on, records in flight or not, and when the kit asks; a stop waits for the puts in flight,
+ * commits, closes the partitions, then stops the task, and reads what the task said before it ended. Pause/resume requests, context.offset() rewinds, request-commit, errant reports
  * (answered at once: the kit has no dead letter queue) and put retries are followed too.
  */
+import { receiveMessageOnPort } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import type { Piscina } from 'piscina';
 import type {
@@ -31,7 +33,11 @@ import type { HostedTask, RunOptions } from './harness.js';
 
 /** Records per batch (the consumer's max.poll.records, kept small so a run spans several batches). */
 const MAX_BATCH_RECORDS = 8;
-/** Batches sent and not yet answered, per task: the daemon's in-flight limit, in batches. */
+/**
+ * Batches sent and not yet answered, per task. The daemon bounds the records and bytes in flight
+ * (and pauses consumption past them); the kit's batches are small, so it bounds batches: a second
+ * one waits while put() works on the first, as in the daemon.
+ */
 const MAX_BATCHES_IN_FLIGHT = 2;
 
 /** One record of the in-memory topics, and what the kit knows about it. */
@@ -74,6 +80,8 @@ export interface SinkHarnessOptions<Tag> extends RunOptions {
   committed: CommittedOffsets;
   /** Partitions to spread over the tasks (as the group's assignor would) beside those the log holds records of. */
   partitions?: readonly WireTopicPartition[];
+  /** How often each task commits once started, as the daemon's offset.flush.interval.ms (default 200 ms). */
+  commitIntervalMs?: number;
 }
 
 /** A record the error handling skipped (errors.tolerance=all), or the task reported (errantRecordReporter). */
@@ -110,12 +118,16 @@ export class SinkConnectorRun<Tag = unknown> extends ConnectorRun<SinkTaskChanne
   /** False from now on: commits are answered but not stored, as when the commit to Kafka fails. */
   keepCommits = true;
   readonly #partitions: readonly WireTopicPartition[] | undefined;
+  readonly #commitIntervalMs: number;
+  #commitTimer: NodeJS.Timeout | undefined;
+  #stopping = false;
 
   constructor(pool: Piscina, options: SinkHarnessOptions<Tag>) {
     super(pool, options);
     this.log = options.log;
     this.committed = options.committed;
     this.#partitions = options.partitions;
+    this.#commitIntervalMs = options.commitIntervalMs ?? 200;
   }
 
   /** Starts the connector and its tasks, then opens each task's share of the partitions. */
@@ -125,6 +137,24 @@ export class SinkConnectorRun<Tag = unknown> extends ConnectorRun<SinkTaskChanne
     const named = new Set((this.#partitions ?? []).map((p) => tpKey(p.topic, p.partition)));
     const partitions = [...(this.#partitions ?? []), ...this.log.partitions().filter((p) => !named.has(tpKey(p.topic, p.partition)))];
     await Promise.all(this.tasks.map((task, i) => task.open(partitions.filter((_, p) => p % this.tasks.length === i))));
+    // The daemon commits on its interval whatever is in flight: a task that pauses its partitions
+    // until flush() or preCommit() resumes them relies on it.
+    if (!this.#stopping)
+      this.#commitTimer = setInterval(() => {
+        for (const t of this.tasks) void t.commit(false, false);
+      }, this.#commitIntervalMs).unref();
+  }
+
+  /** Ends the periodic commits, then stops as the daemon does (each task commits once more, closes, stops). */
+  override stop(timeoutMs: number): Promise<boolean> {
+    this.#stopping = true;
+    clearInterval(this.#commitTimer);
+    return super.stop(timeoutMs);
+  }
+
+  /** The partitions a task paused (context.pause()) and did not resume, for a wait that timed out. */
+  paused(): WireTopicPartition[] {
+    return this.tasks.flatMap((t) => t.paused());
   }
 
   /** Sends what the log holds beyond each task's position. */
@@ -137,9 +167,9 @@ export class SinkConnectorRun<Tag = unknown> extends ConnectorRun<SinkTaskChanne
     return this.tasks.every((t) => t.caughtUp());
   }
 
-  /** A commit on every task, as the daemon's offset.flush.interval.ms timer does. */
+  /** A commit on every task, begun now (after one under way), as the daemon's offset.flush.interval.ms timer does. */
   async commit(): Promise<void> {
-    await Promise.all(this.tasks.map((t) => t.commit(false)));
+    await Promise.all(this.tasks.map((t) => t.commit(false, true)));
   }
 
   /** Where each task still is, for a stop that took too long. */
@@ -249,6 +279,10 @@ class SinkTaskChannel<Tag> implements HostedTask {
     this.stage = 'put()';
   }
 
+  paused(): WireTopicPartition[] {
+    return [...this.#paused].filter((k) => this.#assigned.has(k)).map(fromKey);
+  }
+
   caughtUp(): boolean {
     if (this.#ended) return true;
     if (this.#inFlight.size > 0) return false;
@@ -278,9 +312,12 @@ class SinkTaskChannel<Tag> implements HostedTask {
     }
   }
 
-  /** preCommit → store what it allows (one commit at a time; `closing` waits for one under way and commits again). */
-  commit(closing: boolean): Promise<void> {
-    if (closing && this.#committing !== undefined) return this.#committing.then(() => this.commit(true));
+  /**
+   * preCommit → store what it allows. One commit at a time: a `fresh` one (the stop's, the kit's)
+   * waits for one under way and commits again; another joins it.
+   */
+  commit(closing: boolean, fresh = closing): Promise<void> {
+    if (fresh && this.#committing !== undefined) return this.#committing.then(() => this.commit(closing, true));
     this.#committing ??= this.#commit(closing).finally(() => (this.#committing = undefined));
     return this.#committing;
   }
@@ -307,6 +344,12 @@ class SinkTaskChannel<Tag> implements HostedTask {
       this.#send({ t: 'stop' });
     }
     await this.done;
+    // What the host sent before it ended (a stop-failed, say) may still wait on the port: closing
+    // it would drop it. The host's result comes after its last message, so it is queued by now.
+    for (let queued = receiveMessageOnPort(this.port); queued !== undefined; queued = receiveMessageOnPort(this.port)) {
+      this.#onMessage(queued.message as FromSinkTask, () => undefined);
+      this.changed();
+    }
     this.port.close();
   }
 
@@ -347,7 +390,7 @@ class SinkTaskChannel<Tag> implements HostedTask {
         this.deliver();
         break;
       case 'request-commit':
-        void this.commit(false);
+        void this.commit(false, false);
         break;
       case 'put-retry':
         this.run.putRetries.push({ task: this.id, error: msg.error });

@@ -76,7 +76,7 @@ export interface SourceConnectorAcceptanceOptions {
   resumable?: boolean;
   /** Checks 7 and 8 (default true): they need at least 2 records from a fresh start. */
   tolerance?: boolean;
-  /** How long each wait for records may take (default 30 s). */
+  /** How long each wait may take: the validation, the records (default 30 s). */
   timeoutMs?: number;
   /** How long a stop may take: the daemon's task.shutdown.graceful.timeout.ms (default 5 s). */
   stopTimeoutMs?: number;
@@ -104,7 +104,7 @@ export async function checkSourceConnector(options: SourceConnectorAcceptanceOpt
   };
   try {
     // 1. validate
-    passed.push(await checkValidate(pool, config, pluginPath, 'source'));
+    passed.push(await checkValidate(pool, config, pluginPath, 'source', timeoutMs));
 
     // 2. start
     await step('start', async () => options.setup?.());
