@@ -1,9 +1,13 @@
 /**
- * `connectd/sdk/testing`: the connector acceptance kit, for connector authors' own tests. It runs
- * the connector in connectd's real task host (a worker thread), so run it from a test process, not
- * from connector code. See docs/writing-a-connector.md.
+ * `connectd/sdk/testing`: the connector acceptance kits, for connector authors' own tests. They run
+ * the connector in connectd's real task host (a worker thread), so run them from a test process,
+ * not from connector code. See docs/writing-a-connector.md.
  *
  * @module connectd/sdk/testing
  */
-export { AcceptanceFailure, checkSourceConnector } from './source-acceptance.js';
-export type { AcceptanceCheck, SourceConnectorAcceptanceOptions } from './source-acceptance.js';
+export { AcceptanceFailure } from './acceptance.js';
+export type { AcceptanceCheck } from './acceptance.js';
+export { checkSourceConnector } from './source-acceptance.js';
+export type { SourceConnectorAcceptanceOptions } from './source-acceptance.js';
+export { checkSinkConnector } from './sink-acceptance.js';
+export type { SinkConnectorAcceptanceOptions, SinkTestRecord } from './sink-acceptance.js';

@@ -30,7 +30,20 @@
  *    failed task still stops cleanly.
  */
 import { fileURLToPath } from 'node:url';
-import { SourceConnectorRun, taskHostPool, validateInHost } from './source-harness.js';
+import {
+  checkFailsAndStops,
+  checkStart,
+  checkValidate,
+  fail,
+  noFailures,
+  startWithin,
+  step,
+  stopAll,
+  waitFor,
+  withDefaults,
+} from './acceptance.js';
+import type { AcceptanceCheck } from './acceptance.js';
+import { SourceConnectorRun, taskHostPool } from './source-harness.js';
 import type { OffsetStore } from './source-harness.js';
 
 /** What {@link checkSourceConnector} runs: the connector's config, where to load it from, and how much to expect. */
@@ -63,29 +76,10 @@ export interface SourceConnectorAcceptanceOptions {
   resumable?: boolean;
   /** Checks 7 and 8 (default true): they need at least 2 records from a fresh start. */
   tolerance?: boolean;
-  /** How long each wait for records may take (default 30 s). */
+  /** How long each wait may take: the validation, the records (default 30 s). */
   timeoutMs?: number;
   /** How long a stop may take: the daemon's task.shutdown.graceful.timeout.ms (default 5 s). */
   stopTimeoutMs?: number;
-}
-
-/** A check that passed, and what it saw. */
-export interface AcceptanceCheck {
-  name: string;
-  detail: string;
-}
-
-/** What {@link checkSourceConnector} throws when a check fails; `check` names it. */
-export class AcceptanceFailure extends Error {
-  readonly code = 'CONNECTD_ERR_ACCEPTANCE';
-  constructor(
-    readonly check: string,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(`${check}: ${message}`, options);
-    this.name = 'AcceptanceFailure';
-  }
 }
 
 const KIT_PLUGIN = fileURLToPath(new URL('./failing-transform.js', import.meta.url));
@@ -93,12 +87,7 @@ const KIT_TRANSFORM = 'failing-transform.AcceptanceKitFailEveryNth';
 
 /** Runs checks 1–8 against a source connector; resolves to the checks passed, or throws the first failure. */
 export async function checkSourceConnector(options: SourceConnectorAcceptanceOptions): Promise<AcceptanceCheck[]> {
-  const config: Record<string, string> = {
-    name: 'acceptance',
-    'key.converter': 'org.apache.kafka.connect.json.JsonConverter',
-    'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
-    ...options.config,
-  };
+  const config = withDefaults(options.config);
   const pluginPath = options.pluginPath ?? [];
   const records = Math.max(1, options.records ?? 1);
   const timeoutMs = options.timeoutMs ?? 30_000;
@@ -115,20 +104,12 @@ export async function checkSourceConnector(options: SourceConnectorAcceptanceOpt
   };
   try {
     // 1. validate
-    const validation = await step('validate', () => validateInHost(pool, config, pluginPath));
-    if (validation.problems.length > 0)
-      fail('validate', `the config is not valid: ${validation.problems.map((p) => `${p.name}: ${p.message}`).join('; ')}`);
-    if (validation.connectorType !== 'source') fail('validate', `${config['connector.class']} is a ${validation.connectorType} connector`);
-    passed.push({ name: 'validate', detail: `${validation.configInfos.configs.length} keys checked` });
+    passed.push(await checkValidate(pool, config, pluginPath, 'source', timeoutMs));
 
     // 2. start
     await step('start', async () => options.setup?.());
     const first = newRun(config, undefined);
-    await step('start', () => first.start(tasksMax));
-    if (first.connectorVersion.trim() === '') fail('start', 'version() is empty');
-    if (first.taskConfigs.length === 0 || first.taskConfigs.length > tasksMax)
-      fail('start', `taskConfigs(${tasksMax}) gave ${first.taskConfigs.length} configs (1 to ${tasksMax} expected)`);
-    passed.push({ name: 'start', detail: `version ${first.connectorVersion}, ${first.taskConfigs.length} task(s)` });
+    passed.push(await checkStart(first, tasksMax, timeoutMs));
 
     // 3. poll
     await waitForRecords('poll', first, records, timeoutMs);
@@ -153,7 +134,7 @@ export async function checkSourceConnector(options: SourceConnectorAcceptanceOpt
     // 6. restart
     await step('restart', async () => options.beforeRestart?.());
     const second = newRun(config, new Map(first.offsets));
-    await step('restart', () => second.start(tasksMax));
+    await startWithin('restart', second, tasksMax, timeoutMs);
     const after = options.recordsAfterRestart ?? 1;
     await waitForRecords('restart', second, after, timeoutMs);
     if (!(await second.stop(stopTimeoutMs))) fail('restart', `the restarted tasks did not stop within ${stopTimeoutMs} ms`);
@@ -180,7 +161,7 @@ export async function checkSourceConnector(options: SourceConnectorAcceptanceOpt
       // 7. errors.tolerance=all
       await step('errors.tolerance=all', async () => options.setup?.());
       const tolerant = newRun({ ...failing, 'errors.tolerance': 'all' }, undefined, withKit);
-      await step('errors.tolerance=all', () => tolerant.start(tasksMax));
+      await startWithin('errors.tolerance=all', tolerant, tasksMax, timeoutMs);
       await waitFor(
         'errors.tolerance=all',
         tolerant,
@@ -204,35 +185,13 @@ export async function checkSourceConnector(options: SourceConnectorAcceptanceOpt
       // 8. errors.tolerance=none
       await step('errors.tolerance=none', async () => options.setup?.());
       const strict = newRun({ ...failing, 'errors.tolerance': 'none' }, undefined, withKit);
-      await step('errors.tolerance=none', () => strict.start(tasksMax));
-      await waitFor('errors.tolerance=none', strict, 'the task to fail', () => strict.taskFailures.length > 0, timeoutMs, true);
-      const failure = strict.taskFailures[0]!.error;
-      if (!failure.message.includes('Tolerance exceeded') || !failure.message.includes('TRANSFORMATION'))
-        fail('errors.tolerance=none', `the task failed, but not on the failing transform: ${failure.message}`);
-      if (!(await strict.stop(stopTimeoutMs)))
-        fail('errors.tolerance=none', `the failed task and the connector did not stop within ${stopTimeoutMs} ms`);
-      const stopProblems = strict.callbackFailures.filter((f) => f.what === 'stop');
-      if (stopProblems.length > 0) fail('errors.tolerance=none', `stop() of the failed task threw: ${stopProblems[0]!.error.message}`);
-      passed.push({ name: 'errors.tolerance=none', detail: `the task failed: ${failure.message}` });
+      await startWithin('errors.tolerance=none', strict, tasksMax, timeoutMs);
+      passed.push(await checkFailsAndStops(strict, 'TRANSFORMATION', 'the failing transform', timeoutMs, stopTimeoutMs));
     }
     return passed;
   } finally {
     // A failed check may leave a run going: end every hosted task and connector before the pool.
-    await Promise.all(runs.map((r) => r.stop(stopTimeoutMs).catch(() => false)));
-    await pool.destroy();
-  }
-}
-
-function fail(check: string, message: string): never {
-  throw new AcceptanceFailure(check, message);
-}
-
-async function step<T>(check: string, action: () => Promise<T>): Promise<T> {
-  try {
-    return await action();
-  } catch (err) {
-    if (err instanceof AcceptanceFailure) throw err;
-    throw new AcceptanceFailure(check, err instanceof Error ? err.message : String(err), { cause: err });
+    await stopAll(runs, pool, stopTimeoutMs);
   }
 }
 
@@ -241,27 +200,6 @@ function positions(run: SourceConnectorRun): Set<string> {
   return new Set(run.delivered.map((r) => `${r.sourcePartition}\n${r.sourceOffset}`));
 }
 
-function noFailures(check: string, run: SourceConnectorRun): void {
-  const failed = run.taskFailures[0];
-  if (failed !== undefined) fail(check, `task ${failed.task} failed: ${failed.error.message}`);
-  const callback = run.callbackFailures[0];
-  if (callback !== undefined)
-    fail(check, `task ${callback.task}'s ${callback.what}() threw ${callback.error.name}: ${callback.error.message}`);
-}
-
 async function waitForRecords(check: string, run: SourceConnectorRun, count: number, timeoutMs: number): Promise<void> {
   await waitFor(check, run, `${count} records`, () => run.delivered.length >= count, timeoutMs);
-}
-
-/** Waits for `predicate`; a task that fails meanwhile ends the wait (and the check) unless a failure is awaited. */
-async function waitFor(
-  check: string,
-  run: SourceConnectorRun,
-  what: string,
-  predicate: () => boolean,
-  timeoutMs: number,
-  failureExpected = false,
-): Promise<void> {
-  await step(check, () => run.waitFor(what, () => predicate() || (!failureExpected && run.taskFailures.length > 0), timeoutMs));
-  if (!predicate()) noFailures(check, run);
 }

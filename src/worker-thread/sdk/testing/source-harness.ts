@@ -9,27 +9,15 @@
  * offset moves to its last record's, and the task gets its credit back and its commit callbacks
  * (`commitRecord`, `commit`), in the order the framework calls them.
  */
-import { MessageChannel } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
 import { DROPPED_PARTITION, RecordBatchReader, decodeOffsetJson } from '../../../shared/record-batch.js';
-import type {
-  ConnectorHostRequest,
-  ErrorInfo,
-  FromConnector,
-  FromSourceTask,
-  HostResult,
-  ReleasedBatch,
-  SourceTaskHostRequest,
-  ToConnector,
-  ToSourceTask,
-  ValidateHostRequest,
-  ValidateResult,
-} from '../../../shared/protocol.js';
+import type { ErrorInfo, FromSourceTask, ReleasedBatch, SourceTaskHostRequest, ToSourceTask } from '../../../shared/protocol.js';
 import type { TaskConfig } from '../connector.js';
+import { ConnectorRun } from './harness.js';
+import type { HostedTask, RunOptions } from './harness.js';
 
-/** The daemon's worker-thread entry, which hosts connectors and tasks. */
-const TASK_HOST = new URL('../../../../workers/task-host.js', import.meta.url);
+export { taskHostPool, validateInHost } from './harness.js';
 
 /** What the task host wrote for one polled record: the bytes the producer would have sent. */
 export interface DeliveredRecord {
@@ -55,162 +43,40 @@ export interface ErrantReport {
 /** Offsets committed for a connector: source partition JSON → offset JSON. */
 export type OffsetStore = Map<string, string>;
 
-export interface HarnessOptions {
-  /** The connector's config; `connector.class` names it (a built-in, or a class on pluginPath). */
-  config: Readonly<Record<string, string>>;
-  pluginPath?: readonly string[];
+export interface HarnessOptions extends RunOptions {
   /** Offsets committed before: a restart resumes from them. */
   offsets?: OffsetStore;
 }
 
-/** The thread pool the connector and its tasks run on: one thread, as a small worker. */
-export function taskHostPool(): Piscina {
-  return new Piscina({
-    filename: TASK_HOST.href,
-    minThreads: 1,
-    maxThreads: 1,
-    concurrentTasksPerWorker: 4096,
-    idleTimeout: Number.POSITIVE_INFINITY,
-    atomics: 'disabled',
-  });
-}
-
-/** The framework's and the connector's validation of a config (Kafka Connect's PUT …/config/validate). */
-export async function validateInHost(
-  pool: Piscina,
-  config: Readonly<Record<string, string>>,
-  pluginPath: readonly string[],
-): Promise<ValidateResult> {
-  const request: ValidateHostRequest = { kind: 'validate', config: { ...config }, pluginPath };
-  return (await pool.run(request)) as ValidateResult;
-}
-
 /** One run of a source connector and its tasks, from start to stop. */
-export class SourceConnectorRun {
+export class SourceConnectorRun extends ConnectorRun<SourceTaskChannel> {
   readonly delivered: DeliveredRecord[] = [];
   readonly errants: ErrantReport[] = [];
-  /** commitRecord/commit/stop failures the task host reported: the framework logs them. */
-  readonly callbackFailures: { task: number; what: string; error: ErrorInfo }[] = [];
   readonly offsets: OffsetStore;
-  readonly taskConfigs: TaskConfig[] = [];
-  /** A task's run ended with this error: the task FAILED. */
-  readonly taskFailures: { task: number; error: Error }[] = [];
-  connectorVersion = '';
-
-  readonly #pool: Piscina;
-  readonly #options: HarnessOptions;
-  #connector: { port: MessagePort; done: Promise<unknown> } | undefined;
-  readonly #tasks: SourceTaskChannel[] = [];
-  readonly #waiters = new Set<() => void>();
 
   constructor(pool: Piscina, options: HarnessOptions) {
-    this.#pool = pool;
-    this.#options = options;
+    super(pool, options);
     this.offsets = options.offsets ?? new Map();
   }
 
-  get pluginPath(): readonly string[] {
-    return this.#options.pluginPath ?? [];
-  }
-
-  /** Starts the connector, asks for `maxTasks` task configs and starts a task for each. */
-  async start(maxTasks: number): Promise<void> {
-    const config = { ...this.#options.config };
-    const { port1, port2 } = new MessageChannel();
-    const request: ConnectorHostRequest = {
-      kind: 'connector',
-      connectorName: config.name ?? 'acceptance',
-      config,
-      port: port2,
-      pluginPath: this.pluginPath,
-    };
-    const done = this.#pool.run(request, { transferList: [port2] });
-    this.#connector = { port: port1, done };
-    const started = nextMessage<FromConnector>(port1, done, (m) => m.t === 'started');
-    const first = await started;
-    if (first.t === 'started') this.connectorVersion = first.version;
-    port1.postMessage({ t: 'task-configs', id: 1, maxTasks } satisfies ToConnector);
-    const answer = await nextMessage<FromConnector>(port1, done, (m) => m.t === 'task-configs');
-    if (answer.t !== 'task-configs') throw new Error('unreachable');
-    if (answer.error !== undefined)
-      throw Object.assign(new Error(`taskConfigs(${maxTasks}) threw ${answer.error.name}: ${answer.error.message}`), {
-        cause: answer.error,
-      });
-    for (const taskConfig of answer.configs ?? []) this.taskConfigs.push(taskConfig);
-    for (let id = 0; id < this.taskConfigs.length; id++) this.#tasks.push(this.#startTask(id, this.taskConfigs[id]!));
-    await Promise.all(this.#tasks.map((t) => t.started));
-  }
-
-  /** Resolves once `predicate` holds (checked after every message), or rejects after `timeoutMs`. */
-  async waitFor(what: string, predicate: () => boolean, timeoutMs: number): Promise<void> {
-    if (predicate()) return;
-    await new Promise<void>((resolve, reject) => {
-      const check = (): void => {
-        if (!predicate()) return;
-        clearTimeout(timer);
-        this.#waiters.delete(check);
-        resolve();
-      };
-      const timer = setTimeout(() => {
-        this.#waiters.delete(check);
-        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
-      }, timeoutMs);
-      this.#waiters.add(check);
-    });
-  }
-
-  /**
-   * Stops the tasks (a poll may be pending: stop() must make it return), waits for each task host
-   * to end, then stops the connector. Resolves to false if that took longer than `timeoutMs`.
-   */
-  async stop(timeoutMs: number): Promise<boolean> {
-    const stopped = (async () => {
-      await Promise.all(this.#tasks.map((t) => t.stop()));
-      if (this.#connector !== undefined) {
-        this.#connector.port.postMessage({ t: 'stop' } satisfies ToConnector);
-        await this.#connector.done;
-        this.#connector.port.close();
-      }
-    })();
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
-    try {
-      return await Promise.race([stopped.then(() => true as const), late]);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  #changed(): void {
-    for (const waiter of [...this.#waiters]) waiter();
-  }
-
-  #startTask(id: number, taskConfig: TaskConfig): SourceTaskChannel {
-    const { port1, port2 } = new MessageChannel();
-    const config = { ...this.#options.config };
-    const request: SourceTaskHostRequest = {
+  protected startTask(id: number, taskConfig: TaskConfig): SourceTaskChannel {
+    const config = { ...this.options.config };
+    const task = this.hostTask(id, taskConfig, (port): SourceTaskHostRequest => ({
       kind: 'source-task',
-      connectorName: config.name ?? 'acceptance',
+      connectorName: this.connectorName,
       taskId: id,
       connectorConfig: config,
       taskConfig,
       initialCredit: { records: 10_000, bytes: 16 * 1024 * 1024 },
-      port: port2,
+      port,
       pluginPath: this.pluginPath,
-    };
-    const done = (this.#pool.run(request, { transferList: [port2] }) as Promise<HostResult>).then(
-      () => undefined,
-      (err: unknown) => {
-        this.taskFailures.push({ task: id, error: err instanceof Error ? err : new Error(String(err)) });
-        this.#changed();
-      },
-    );
-    return new SourceTaskChannel(id, port1, done, this, () => this.#changed());
+    }));
+    return new SourceTaskChannel(id, task.port, task.done, this, () => this.changed());
   }
 }
 
 /** The supervisor's end of one source task's channel. */
-class SourceTaskChannel {
+class SourceTaskChannel implements HostedTask {
   readonly started: Promise<void>;
   #wantsRecordCommits = false;
   #pollStopped!: () => void;
@@ -315,23 +181,4 @@ class SourceTaskChannel {
       : { id: batch.id };
     this.port.postMessage({ t: 'committed', released: [released] } satisfies ToSourceTask);
   }
-}
-
-/** The first message on `port` that `accept` takes; rejects if the host's run ends first. */
-function nextMessage<M>(port: MessagePort, done: Promise<unknown>, accept: (m: M) => boolean): Promise<M> {
-  return new Promise<M>((resolve, reject) => {
-    const onMessage = (msg: M): void => {
-      if (!accept(msg)) return;
-      port.off('message', onMessage);
-      resolve(msg);
-    };
-    port.on('message', onMessage);
-    done.then(
-      () => reject(new Error('the host ended before answering')),
-      (err: unknown) => {
-        port.off('message', onMessage);
-        reject(err instanceof Error ? err : new Error(String(err)));
-      },
-    );
-  });
 }
